@@ -1,0 +1,170 @@
+using Azure;
+using Azure.Data.Tables;
+using ItInventory.Functions.Storage;
+
+namespace ItInventory.Functions.Assets;
+
+/// <summary>
+/// The narrow per-asset row that heartbeats, audits, idle detection and reports read
+/// (table <c>assetsummary</c>, PartitionKey = <see cref="TableKeys.SummaryPartition"/>, RowKey = asset id).
+/// </summary>
+public sealed class AssetSummaryEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public string AssetId => RowKey;
+
+    // Classification (scans filter on these)
+    public string Kind { get; set; } = nameof(AssetKind.Hardware);
+    public string Type { get; set; } = nameof(AssetType.Unknown);
+    public string State { get; set; } = nameof(LifecycleState.Discovered);
+    public string? Name { get; set; }
+    public string? Owner { get; set; }
+    public string? Department { get; set; }
+    public string? Location { get; set; }
+    public string Criticality { get; set; } = nameof(Assets.Criticality.Unassigned);
+    public bool NeedsReview { get; set; }
+
+    // Device credential
+    public string? CredentialHash { get; set; }
+    public DateTimeOffset? CredentialIssuedAt { get; set; }
+    public bool CredentialRevoked { get; set; }
+    public bool EnrollmentBlocked { get; set; }
+
+    // Check-in state
+    public DateTimeOffset? EnrolledAt { get; set; }
+    public DateTimeOffset? LastSeenAt { get; set; }
+    public DateTimeOffset? LastHeartbeatAt { get; set; }
+    public DateTimeOffset? LastInventoryAt { get; set; }
+    public int? ExpectedIntervalSeconds { get; set; }
+    public string? InventoryHash { get; set; }
+    public bool FullInventoryRequested { get; set; }
+    public string? AgentVersion { get; set; }
+    public string? IpAddresses { get; set; }
+    public int? SoftwareCount { get; set; }
+
+    // Latest utilisation sample
+    public double? CpuAveragePercent { get; set; }
+    public double? MemoryUsedPercent { get; set; }
+    public double? DiskUsedPercent { get; set; }
+    public long? UptimeSeconds { get; set; }
+    public DateTimeOffset? LastInteractiveLogonAt { get; set; }
+
+    // Utilisation aggregated per day, maintained incrementally for idle detection
+    public string? UtilisationDay { get; set; }
+    public int UtilisationDaySamples { get; set; }
+    public double UtilisationDayCpuSum { get; set; }
+    public int UtilisationDayInteractiveMinutes { get; set; }
+    /// <summary>First day (yyyy-MM-dd) of the current run of unused days; empty while the asset is in use
+    /// (Table Storage cannot clear a property with a merge, so "none" is the empty string).</summary>
+    public string? BelowThresholdSince { get; set; }
+}
+
+/// <summary>The asset's detail row (table <c>assets</c>, PartitionKey = asset id, RowKey = <c>asset</c>).</summary>
+public sealed class AssetDetailEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = TableKeys.AssetDetailRow;
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public string Kind { get; set; } = nameof(AssetKind.Hardware);
+    public string Type { get; set; } = nameof(AssetType.Unknown);
+    public string State { get; set; } = nameof(LifecycleState.Discovered);
+    public string Source { get; set; } = "enrollment";
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public string? Hostname { get; set; }
+    public string? SerialNumber { get; set; }
+    public string? SmbiosUuid { get; set; }
+    /// <summary>Normalised stable MACs, comma-separated, sorted.</summary>
+    public string? MacAddresses { get; set; }
+    public string? Manufacturer { get; set; }
+    public string? Model { get; set; }
+    public string? OsName { get; set; }
+    public string? OsVersion { get; set; }
+    public string? OsBuild { get; set; }
+    public string? OsArchitecture { get; set; }
+    public string? CpuModel { get; set; }
+    public int? CpuCores { get; set; }
+    public long? MemoryMb { get; set; }
+    /// <summary>Disks, NICs and local users as JSON (bounded by the check-in limits).</summary>
+    public string? DisksJson { get; set; }
+    public string? NetworkInterfacesJson { get; set; }
+    public string? LocalUsersJson { get; set; }
+
+    public string? InventoryHash { get; set; }
+    public DateTimeOffset? LastInventoryAt { get; set; }
+    public string? LastInventoryCheckinId { get; set; }
+    public int SoftwareCount { get; set; }
+    /// <summary>LAN neighbour MACs of the last inventory, sorted, comma-separated; and when sightings were last refreshed.</summary>
+    public string? NeighbourMacs { get; set; }
+    public DateTimeOffset? NeighboursRefreshedAt { get; set; }
+}
+
+/// <summary>One installed (or formerly installed) product on an asset (RowKey = <c>asset|sw|&lt;hash of name/publisher/arch&gt;</c>).</summary>
+public sealed class SoftwareEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public string Name { get; set; } = "";
+    public string? Version { get; set; }
+    public string? Publisher { get; set; }
+    public string? Architecture { get; set; }
+    public string? InstalledOn { get; set; }
+    public string State { get; set; } = nameof(SoftwareState.Installed);
+    public DateTimeOffset FirstSeenAt { get; set; }
+    public DateTimeOffset? UninstalledAt { get; set; }
+    public string? LastChangeCheckinId { get; set; }
+}
+
+/// <summary>One change-history row: what changed, when and from which check-in (RowKey = <c>h|&lt;inverted ticks&gt;|…</c>).</summary>
+public sealed class AssetHistoryEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public DateTimeOffset At { get; set; }
+    /// <summary>What caused the change: <c>checkin</c>, <c>enrollment</c>, <c>api</c>, <c>system</c>.</summary>
+    public string Source { get; set; } = "";
+    public string? CheckinId { get; set; }
+    public string Summary { get; set; } = "";
+    /// <summary>The changes as JSON (<see cref="AssetChanges"/>), bounded in size.</summary>
+    public string? ChangesJson { get; set; }
+}
+
+/// <summary>Index row: a normalised hardware identity points at its asset.</summary>
+public sealed class AssetIdentityEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = TableKeys.IdentityRow;
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public string AssetId { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>A LAN neighbour (by MAC) that matches no known asset: an unregistered device.</summary>
+public sealed class SightingEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = TableKeys.SightingRow;
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public string MacAddress => PartitionKey;
+    public string? LastIpAddress { get; set; }
+    public DateTimeOffset FirstSeenAt { get; set; }
+    public DateTimeOffset LastSeenAt { get; set; }
+    public string? FirstSeenBy { get; set; }
+    public string? LastSeenBy { get; set; }
+}

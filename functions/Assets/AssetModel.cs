@@ -1,0 +1,55 @@
+namespace ItInventory.Functions.Assets;
+
+/// <summary>The four kinds of thing the inventory holds.</summary>
+public enum AssetKind
+{
+    Hardware,
+    Software,
+    CloudResource,
+    IotDevice,
+}
+
+/// <summary>What a hardware (or IoT/cloud) asset is, within its kind.</summary>
+public enum AssetType
+{
+    Unknown,
+    Laptop,
+    Desktop,
+    Server,
+    NetworkGear,
+    Peripheral,
+    Mobile,
+    VirtualMachine,
+    CloudService,
+    IotSensor,
+    RemoteDevice,
+}
+
+/// <summary>Lifecycle of an asset. <see cref="Discovered"/> is what enrolled itself and awaits review.</summary>
+public enum LifecycleState
+{
+    Discovered,
+    Ordered,
+    InStock,
+    Deployed,
+    InRepair,
+    Idle,
+    Retired,
+    Disposed,
+}
+
+public enum Criticality
+{
+    Unassigned,
+    Low,
+    Medium,
+    High,
+    MissionCritical,
+}
+
+/// <summary>State of one software row of an asset.</summary>
+public enum SoftwareState
+{
+    Installed,
+    Uninstalled,
+}

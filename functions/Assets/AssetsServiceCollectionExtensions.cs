@@ -1,0 +1,14 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace ItInventory.Functions.Assets;
+
+public static class AssetsServiceCollectionExtensions
+{
+    /// <summary>The one clock of the app (tests replace it with a FakeTimeProvider).</summary>
+    public static IServiceCollection AddAssets(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        return services;
+    }
+}

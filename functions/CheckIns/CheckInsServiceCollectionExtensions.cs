@@ -1,0 +1,16 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ItInventory.Functions.CheckIns;
+
+public static class CheckInsServiceCollectionExtensions
+{
+    public static IServiceCollection AddCheckIns(this IServiceCollection services)
+    {
+        services.AddOptions<CheckinOptions>().BindConfiguration(CheckinOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<HeartbeatService>();
+        services.AddSingleton<InventoryIntakeService>();
+        services.AddSingleton<InventoryProcessor>();
+        services.AddSingleton<CheckinService>();
+        return services;
+    }
+}

@@ -1,0 +1,156 @@
+namespace ItInventory.Functions.CheckIns;
+
+// The one check-in contract (schema docs/schemas/checkin-1.0.schema.json). Properties are nullable so that
+// CheckinValidator can say exactly what is missing; limits live in CheckinLimits.
+
+/// <summary>The body of <c>POST /api/checkins</c>: a heartbeat or a full inventory.</summary>
+public sealed record CheckinRequest
+{
+    /// <summary>"1.0" (any 1.x is accepted: minor versions only add optional fields).</summary>
+    public string? SchemaVersion { get; init; }
+
+    /// <summary><c>heartbeat</c> or <c>inventory</c>.</summary>
+    public string? Kind { get; init; }
+
+    /// <summary>The device id returned by enrollment; must match the credential.</summary>
+    public string? DeviceId { get; init; }
+
+    public DateTimeOffset? SentAt { get; init; }
+
+    public AgentInfo? Agent { get; init; }
+
+    public HeartbeatData? Heartbeat { get; init; }
+
+    public InventoryData? Inventory { get; init; }
+}
+
+public static class CheckinKinds
+{
+    public const string Heartbeat = "heartbeat";
+    public const string Inventory = "inventory";
+}
+
+public sealed record AgentInfo
+{
+    public string? Name { get; init; }
+    public string? Version { get; init; }
+}
+
+/// <summary>The frequent, small check-in: utilisation and reachability.</summary>
+public sealed record HeartbeatData
+{
+    public double? CpuAveragePercent { get; init; }
+    public double? MemoryUsedPercent { get; init; }
+    public double? DiskUsedPercent { get; init; }
+    public long? UptimeSeconds { get; init; }
+    /// <summary>Minutes of interactive use since the previous heartbeat.</summary>
+    public int? InteractiveMinutes { get; init; }
+    public DateTimeOffset? LastInteractiveLogonAt { get; init; }
+    public IReadOnlyList<string>? IpAddresses { get; init; }
+    /// <summary>The inventory hash the server returned for the device's last full inventory.</summary>
+    public string? InventoryHash { get; init; }
+}
+
+/// <summary>The full inventory: hardware, OS, software, local users and LAN neighbours.</summary>
+public sealed record InventoryData
+{
+    public DateTimeOffset? CollectedAt { get; init; }
+    public string? Hostname { get; init; }
+    public HardwareData? Hardware { get; init; }
+    public OperatingSystemData? OperatingSystem { get; init; }
+    public IReadOnlyList<SoftwareData>? Software { get; init; }
+    public IReadOnlyList<LocalUserData>? LocalUsers { get; init; }
+    public IReadOnlyList<NeighbourData>? Neighbours { get; init; }
+}
+
+public sealed record HardwareData
+{
+    public string? Manufacturer { get; init; }
+    public string? Model { get; init; }
+    public string? SerialNumber { get; init; }
+    public string? SmbiosUuid { get; init; }
+    /// <summary>laptop, desktop, server, network-gear, peripheral, mobile, virtual-machine, iot-sensor, remote-device.</summary>
+    public string? Type { get; init; }
+    public CpuData? Cpu { get; init; }
+    public long? MemoryMb { get; init; }
+    public IReadOnlyList<DiskData>? Disks { get; init; }
+    public IReadOnlyList<NetworkInterfaceData>? NetworkInterfaces { get; init; }
+}
+
+public sealed record CpuData
+{
+    public string? Model { get; init; }
+    public int? Cores { get; init; }
+    public int? Threads { get; init; }
+}
+
+public sealed record DiskData
+{
+    public string? Name { get; init; }
+    public string? Model { get; init; }
+    public string? SerialNumber { get; init; }
+    public double? SizeGb { get; init; }
+}
+
+public sealed record NetworkInterfaceData
+{
+    public string? Name { get; init; }
+    public string? MacAddress { get; init; }
+    public IReadOnlyList<string>? IpAddresses { get; init; }
+}
+
+public sealed record OperatingSystemData
+{
+    public string? Name { get; init; }
+    public string? Version { get; init; }
+    public string? Build { get; init; }
+    public string? Architecture { get; init; }
+}
+
+public sealed record SoftwareData
+{
+    public string? Name { get; init; }
+    public string? Version { get; init; }
+    public string? Publisher { get; init; }
+    public string? Architecture { get; init; }
+    /// <summary>Install date, <c>yyyy-MM-dd</c>.</summary>
+    public string? InstalledOn { get; init; }
+}
+
+public sealed record LocalUserData
+{
+    public string? Name { get; init; }
+    public bool? IsAdmin { get; init; }
+    public DateTimeOffset? LastLogonAt { get; init; }
+}
+
+public sealed record NeighbourData
+{
+    public string? MacAddress { get; init; }
+    public string? IpAddress { get; init; }
+}
+
+/// <summary>Answer to a heartbeat (200) or an unchanged full inventory (200).</summary>
+public sealed record CheckinResponse
+{
+    public required string DeviceId { get; init; }
+    /// <summary><c>accepted</c> (heartbeat), <c>unchanged</c> or <c>queued</c> (full inventory).</summary>
+    public required string Status { get; init; }
+    public string? CheckinId { get; init; }
+    /// <summary>Seconds until the device should check in again.</summary>
+    public required int NextCheckinSeconds { get; init; }
+    /// <summary>True when the server wants a full inventory now (hash unknown or mismatched, or requested by an admin).</summary>
+    public required bool FullInventoryRequested { get; init; }
+    /// <summary>The hash of the server's last processed (or, for a full inventory, this) inventory.</summary>
+    public string? InventoryHash { get; init; }
+}
+
+/// <summary>The message on the check-in queue: a claim check for the blob that holds the payload.</summary>
+public sealed record CheckinMessage
+{
+    public required string CheckinId { get; init; }
+    public required string DeviceId { get; init; }
+    public required string BlobName { get; init; }
+    public required DateTimeOffset ReceivedAt { get; init; }
+    public required string InventoryHash { get; init; }
+}

@@ -1,0 +1,51 @@
+using System.Text.Json;
+using Azure.Storage.Queues.Models;
+using ItInventory.Functions.Common;
+using ItInventory.Functions.Devices;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+
+namespace ItInventory.Functions.CheckIns;
+
+/// <summary>Device check-ins: the HTTP endpoint and the queue-triggered processor of full inventories.</summary>
+public sealed class CheckinFunctions(DeviceAuthenticator authenticator, CheckinService checkins, InventoryProcessor processor, ILogger<CheckinFunctions> logger)
+{
+    [Function(nameof(PostCheckin))]
+    public async Task<IActionResult> PostCheckin(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "checkins")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        var device = await authenticator.AuthenticateAsync(request.Headers.Authorization, cancellationToken);
+        if (device.Failed) return new ProblemResult(device.Problem!);
+
+        var checkin = await checkins.ReadAsync(request, cancellationToken);
+        if (checkin.Failed) return new ProblemResult(checkin.Problem!);
+
+        var handled = await checkins.HandleAsync(device.Value!, checkin.Value!, cancellationToken);
+        return handled.Failed
+            ? new ProblemResult(handled.Problem!)
+            : new JsonBodyResult<CheckinResponse>(handled.Value.Status, handled.Value.Response, ApiJsonContext.Default.CheckinResponse);
+    }
+
+    [Function(nameof(ProcessCheckin))]
+    public async Task ProcessCheckin(
+        [QueueTrigger("%" + Storage.StorageServiceCollectionExtensions.CheckinQueueSetting + "%", Connection = Storage.StorageServiceCollectionExtensions.ConnectionName)] QueueMessage message,
+        CancellationToken cancellationToken)
+    {
+        CheckinMessage? checkin;
+        try
+        {
+            checkin = JsonSerializer.Deserialize(message.Body, ApiJsonContext.Default.CheckinMessage);
+        }
+        catch (JsonException ex)
+        {
+            throw new CheckinProcessingException($"Queue message {message.MessageId} is not a check-in message.", ex);
+        }
+        if (checkin is null) throw new CheckinProcessingException($"Queue message {message.MessageId} is empty.");
+
+        var outcome = await processor.ProcessAsync(checkin, cancellationToken);
+        logger.LogInformation("Check-in {CheckinId} of {DeviceId}: {Outcome} (delivery {DequeueCount})", checkin.CheckinId, checkin.DeviceId, outcome, message.DequeueCount);
+    }
+}

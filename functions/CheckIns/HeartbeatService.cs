@@ -1,0 +1,71 @@
+using Azure;
+using Azure.Data.Tables;
+using ItInventory.Functions.Assets;
+using ItInventory.Functions.Common;
+using ItInventory.Functions.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ItInventory.Functions.CheckIns;
+
+/// <summary>
+/// Records a heartbeat with one conditional merge of the summary row the authenticator already read: two storage
+/// requests in all. The answer tells the device when to come back and whether the server wants a full inventory.
+/// </summary>
+public sealed class HeartbeatService(InventoryStore store, IOptions<CheckinOptions> options, TimeProvider clock, ILogger<HeartbeatService> logger)
+{
+    private const int MaxAttempts = 3;
+
+    public async Task<Outcome<CheckinResponse>> RecordAsync(AssetSummaryEntity summary, CheckinRequest request, CancellationToken cancellationToken)
+    {
+        var heartbeat = request.Heartbeat!;
+        for (var attempt = 1; ; attempt++)
+        {
+            var now = clock.GetUtcNow();
+            var usage = UtilisationTracker.Apply(summary, heartbeat, now, options.Value.IdleCpuThresholdPercent);
+            // Null values are left out of a merge: what the device did not report keeps its stored value.
+            var merge = new TableEntity(summary.PartitionKey, summary.RowKey)
+            {
+                [nameof(AssetSummaryEntity.LastSeenAt)] = now,
+                [nameof(AssetSummaryEntity.LastHeartbeatAt)] = now,
+                [nameof(AssetSummaryEntity.CpuAveragePercent)] = heartbeat.CpuAveragePercent,
+                [nameof(AssetSummaryEntity.MemoryUsedPercent)] = heartbeat.MemoryUsedPercent,
+                [nameof(AssetSummaryEntity.DiskUsedPercent)] = heartbeat.DiskUsedPercent,
+                [nameof(AssetSummaryEntity.UptimeSeconds)] = heartbeat.UptimeSeconds,
+                [nameof(AssetSummaryEntity.LastInteractiveLogonAt)] = heartbeat.LastInteractiveLogonAt,
+                [nameof(AssetSummaryEntity.IpAddresses)] = heartbeat.IpAddresses is { } ips ? string.Join(',', ips) : null,
+                [nameof(AssetSummaryEntity.AgentVersion)] = request.Agent?.Version,
+                [nameof(AssetSummaryEntity.UtilisationDay)] = usage.Day,
+                [nameof(AssetSummaryEntity.UtilisationDaySamples)] = usage.Samples,
+                [nameof(AssetSummaryEntity.UtilisationDayCpuSum)] = usage.CpuSum,
+                [nameof(AssetSummaryEntity.UtilisationDayInteractiveMinutes)] = usage.InteractiveMinutes,
+                [nameof(AssetSummaryEntity.BelowThresholdSince)] = usage.BelowThresholdSince,
+            };
+            try
+            {
+                // Conditional on the ETag read at authentication: a concurrent revocation or heartbeat is never overwritten.
+                await store.Summaries.UpdateEntityAsync(merge, summary.ETag, TableUpdateMode.Merge, cancellationToken);
+                break;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 412 && attempt < MaxAttempts)
+            {
+                logger.LogDebug("Heartbeat of {DeviceId} raced another write; re-reading", summary.RowKey);
+                summary = (await store.Summaries.GetEntityAsync<AssetSummaryEntity>(summary.PartitionKey, summary.RowKey, cancellationToken: cancellationToken)).Value;
+                if (summary.CredentialRevoked)
+                {
+                    return Problem.Unauthorized("The device credential has been revoked; the device must enroll again.");
+                }
+            }
+        }
+
+        var wantsInventory = summary.FullInventoryRequested || summary.InventoryHash is null || heartbeat.InventoryHash != summary.InventoryHash;
+        return new CheckinResponse
+        {
+            DeviceId = summary.RowKey,
+            Status = "accepted",
+            NextCheckinSeconds = summary.ExpectedIntervalSeconds ?? options.Value.HeartbeatIntervalSeconds,
+            FullInventoryRequested = wantsInventory,
+            InventoryHash = summary.InventoryHash,
+        };
+    }
+}

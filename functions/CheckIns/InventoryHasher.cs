@@ -1,0 +1,51 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text.Json;
+using ItInventory.Functions.Assets;
+
+namespace ItInventory.Functions.CheckIns;
+
+/// <summary>
+/// The content hash of a full inventory: SHA-256 over a canonical form (lists sorted, identities normalised,
+/// volatile values — collection time, logon times, neighbour IPs — left out). Two inventories of an unchanged
+/// machine hash the same, whatever order the agent listed things in.
+/// </summary>
+public static class InventoryHasher
+{
+    public static string Hash(InventoryData inventory)
+    {
+        var buffer = new ArrayBufferWriter<byte>(16 * 1024);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartArray();
+            w.WriteStringValue(inventory.Hostname?.Trim().ToLowerInvariant());
+            var hw = inventory.Hardware;
+            Strings(w, hw?.Manufacturer, hw?.Model, HardwareIdentity.NormaliseSerial(hw?.SerialNumber), HardwareIdentity.NormaliseUuid(hw?.SmbiosUuid), hw?.Type,
+                hw?.Cpu?.Model, hw?.Cpu?.Cores?.ToString(), hw?.Cpu?.Threads?.ToString(), hw?.MemoryMb?.ToString());
+            Sorted(w, hw?.Disks, d => $"{d.Name}\u001f{d.Model}\u001f{d.SerialNumber}\u001f{d.SizeGb:R}");
+            Sorted(w, hw?.NetworkInterfaces, n => $"{n.Name}\u001f{HardwareIdentity.NormaliseMac(n.MacAddress)}\u001f{string.Join(',', (n.IpAddresses ?? []).Order(StringComparer.Ordinal))}");
+            var os = inventory.OperatingSystem;
+            Strings(w, os?.Name, os?.Version, os?.Build, os?.Architecture);
+            Sorted(w, inventory.Software, s => $"{s.Name}\u001f{s.Version}\u001f{s.Publisher}\u001f{s.Architecture}\u001f{s.InstalledOn}");
+            Sorted(w, inventory.LocalUsers, u => $"{u.Name}\u001f{u.IsAdmin}");
+            Sorted(w, inventory.Neighbours, n => HardwareIdentity.NormaliseMac(n.MacAddress) ?? "");
+            w.WriteEndArray();
+        }
+        return Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan));
+    }
+
+    private static void Strings(Utf8JsonWriter w, params string?[] values)
+    {
+        foreach (var value in values) w.WriteStringValue(value);
+    }
+
+    private static void Sorted<T>(Utf8JsonWriter w, IReadOnlyList<T>? items, Func<T, string> canonical)
+    {
+        w.WriteStartArray();
+        foreach (var item in (items ?? []).Select(canonical).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            w.WriteStringValue(item);
+        }
+        w.WriteEndArray();
+    }
+}

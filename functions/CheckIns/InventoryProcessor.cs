@@ -1,0 +1,238 @@
+using System.IO.Compression;
+using Azure;
+using Azure.Data.Tables;
+using ItInventory.Functions.Assets;
+using ItInventory.Functions.Common;
+using ItInventory.Functions.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ItInventory.Functions.CheckIns;
+
+public enum ProcessingOutcome
+{
+    /// <summary>The inventory was applied (possibly with no change beyond its timestamps).</summary>
+    Applied,
+    /// <summary>This check-in had already been processed: nothing was written twice.</summary>
+    Duplicate,
+    /// <summary>A newer inventory of the asset had already been applied; this one was only marked processed.</summary>
+    Stale,
+}
+
+/// <summary>Thrown for a check-in that can never be processed (missing blob or asset, corrupt payload): it goes to the poison queue.</summary>
+public sealed class CheckinProcessingException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// The asynchronous half of a full inventory: loads the claim-checked blob, diffs it against the asset's stored
+/// state and writes only what changed, in batch transactions within the asset's partition. The last batch inserts
+/// the check-in's marker row, so a redelivered message fails that batch and changes nothing. The blob is never
+/// deleted here: a message that ends in the poison queue can be replayed.
+/// </summary>
+public sealed class InventoryProcessor(InventoryStore store, IOptions<CheckinOptions> options, TimeProvider clock, ILogger<InventoryProcessor> logger)
+{
+    /// <summary>Operations per batch transaction (the service's limit).</summary>
+    public const int MaxBatchOperations = 100;
+
+    /// <summary>The final batch also carries the marker, the detail merge and the history row.</summary>
+    private const int FinalBatchOverhead = 3;
+
+    public async Task<ProcessingOutcome> ProcessAsync(CheckinMessage message, CancellationToken cancellationToken)
+    {
+        var inventory = await LoadInventoryAsync(message, cancellationToken);
+        var (detail, software) = await LoadAssetAsync(message.DeviceId, cancellationToken);
+        var marker = new TableEntity(message.DeviceId, TableKeys.CheckinMarkerRow(message.CheckinId))
+        {
+            ["ProcessedAt"] = clock.GetUtcNow(),
+            ["BlobName"] = message.BlobName,
+        };
+
+        if (detail.LastInventoryAt > message.ReceivedAt)
+        {
+            return await MarkStaleAsync(message, marker, cancellationToken);
+        }
+
+        var diff = InventoryDiff.Compute(detail, software, inventory, message);
+        await IndexIdentitiesAsync(message.DeviceId, diff.NewIdentityKeys, cancellationToken);
+        await RecordNeighboursAsync(message, detail, diff, cancellationToken);
+
+        var actions = diff.SoftwareActions;
+        var finalCount = Math.Min(actions.Count, MaxBatchOperations - FinalBatchOverhead);
+        foreach (var chunk in actions.Take(actions.Count - finalCount).Chunk(MaxBatchOperations))
+        {
+            await store.Assets.SubmitTransactionAsync(chunk, cancellationToken);
+        }
+
+        var markerAction = new TableTransactionAction(TableTransactionActionType.Add, marker);
+        var final = new List<TableTransactionAction>(finalCount + FinalBatchOverhead)
+        {
+            markerAction,
+            // If-Match on the detail row read above: an edit made meanwhile (e.g. by an admin) is not overwritten;
+            // the batch fails and the message is retried against the new state.
+            new(TableTransactionActionType.UpdateMerge, diff.DetailMerge, detail.ETag),
+        };
+        if (!diff.Changes.IsEmpty)
+        {
+            final.Add(new(TableTransactionActionType.Add,
+                AssetChanges.HistoryRow(message.DeviceId, message.ReceivedAt, "checkin", message.CheckinId, diff.Changes.Describe(), diff.Changes)));
+        }
+        final.AddRange(actions.Skip(actions.Count - finalCount));
+
+        try
+        {
+            await store.Assets.SubmitTransactionAsync(final, cancellationToken);
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status == 409 && ex.FailedTransactionActionIndex == 0)
+        {
+            logger.LogInformation("Check-in {CheckinId} of {DeviceId} was already processed; nothing written", message.CheckinId, message.DeviceId);
+            if (detail.LastInventoryCheckinId == message.CheckinId)
+            {
+                // The first delivery may have stopped before updating the summary row: finish that, idempotently.
+                await UpdateSummaryAsync(message, diff, cancellationToken);
+            }
+            return ProcessingOutcome.Duplicate;
+        }
+
+        await UpdateSummaryAsync(message, diff, cancellationToken);
+        logger.LogInformation("Processed check-in {CheckinId} of {DeviceId}: {Changes}", message.CheckinId, message.DeviceId, diff.Changes.Describe());
+        return ProcessingOutcome.Applied;
+    }
+
+    private async Task<InventoryData> LoadInventoryAsync(CheckinMessage message, CancellationToken cancellationToken)
+    {
+        BinaryData content;
+        try
+        {
+            content = (await store.Checkins.GetBlobClient(message.BlobName).DownloadContentAsync(cancellationToken)).Value.Content;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            throw new CheckinProcessingException($"The payload blob '{message.BlobName}' of check-in {message.CheckinId} does not exist.", ex);
+        }
+
+        byte[] json;
+        try
+        {
+            await using var inflater = new GZipStream(content.ToStream(), CompressionMode.Decompress);
+            using var buffer = new MemoryStream();
+            await inflater.CopyToAsync(buffer, cancellationToken);
+            if (buffer.Length > options.Value.MaxDecompressedBytes)
+            {
+                throw new CheckinProcessingException($"The payload of check-in {message.CheckinId} exceeds the decompressed size limit.");
+            }
+            json = buffer.ToArray();
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new CheckinProcessingException($"The payload of check-in {message.CheckinId} is not valid gzip.", ex);
+        }
+
+        var parsed = JsonBody.Deserialize(json, ApiJsonContext.Default.CheckinRequest);
+        var problem = parsed.Problem ?? (parsed.Value is { } request ? CheckinValidator.Validate(request) : null);
+        if (problem is not null || parsed.Value!.Inventory is not { } inventory || parsed.Value.DeviceId != message.DeviceId)
+        {
+            throw new CheckinProcessingException($"The payload of check-in {message.CheckinId} is not a valid inventory of device {message.DeviceId}: {problem?.Detail}");
+        }
+        return inventory;
+    }
+
+    /// <summary>Reads the asset's detail row and all its software rows with one range query.</summary>
+    private async Task<(AssetDetailEntity Detail, List<SoftwareEntity> Software)> LoadAssetAsync(string assetId, CancellationToken cancellationToken)
+    {
+        AssetDetailEntity? detail = null;
+        var software = new List<SoftwareEntity>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {assetId} and RowKey ge {TableKeys.AssetRangeStart} and RowKey lt {TableKeys.AssetRangeEnd}");
+        await foreach (var row in store.Assets.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            if (row.RowKey == TableKeys.AssetDetailRow) detail = TableEntityMapper.To<AssetDetailEntity>(row);
+            else software.Add(TableEntityMapper.To<SoftwareEntity>(row));
+        }
+        return (detail ?? throw new CheckinProcessingException($"Asset {assetId} does not exist."), software);
+    }
+
+    private async Task<ProcessingOutcome> MarkStaleAsync(CheckinMessage message, TableEntity marker, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await store.Assets.AddEntityAsync(marker, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            return ProcessingOutcome.Duplicate;
+        }
+        logger.LogWarning("Check-in {CheckinId} of {DeviceId} is older than the inventory already applied; skipped", message.CheckinId, message.DeviceId);
+        return ProcessingOutcome.Stale;
+    }
+
+    /// <summary>Adds index rows for identities not yet indexed; never takes over an identity another asset holds.</summary>
+    private async Task IndexIdentitiesAsync(string assetId, IReadOnlyList<IdentityKey> keys, CancellationToken cancellationToken)
+    {
+        if (keys.Count == 0) return;
+        var indexed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var key in keys)
+        {
+            var row = await store.Identities.GetEntityIfExistsAsync<AssetIdentityEntity>(key.Key, TableKeys.IdentityRow, [nameof(AssetIdentityEntity.AssetId)], cancellationToken);
+            if (!row.HasValue)
+            {
+                await store.Identities.UpsertEntityAsync(new AssetIdentityEntity { PartitionKey = key.Key, AssetId = assetId, CreatedAt = clock.GetUtcNow() }, TableUpdateMode.Replace, cancellationToken);
+            }
+            else if (row.Value!.AssetId != assetId)
+            {
+                logger.LogWarning("Identity {IdentityKey} reported by {AssetId} belongs to asset {OtherAssetId}; left unchanged", key.Key, assetId, row.Value.AssetId);
+            }
+        }
+    }
+
+    /// <summary>LAN neighbours that match no known asset become sightings. Refreshed when the neighbour set changes or daily.</summary>
+    private async Task RecordNeighboursAsync(CheckinMessage message, AssetDetailEntity detail, InventoryDiffResult diff, CancellationToken cancellationToken)
+    {
+        var due = diff.NeighboursChanged || detail.NeighboursRefreshedAt is null
+            || message.ReceivedAt - detail.NeighboursRefreshedAt >= options.Value.NeighbourRefreshInterval;
+        if (!due || diff.Neighbours.Count == 0) return;
+
+        foreach (var neighbour in diff.Neighbours)
+        {
+            var known = await store.Identities.GetEntityIfExistsAsync<AssetIdentityEntity>(
+                new IdentityKey(IdentityKind.Mac, neighbour.MacAddress).Key, TableKeys.IdentityRow, [nameof(AssetIdentityEntity.AssetId)], cancellationToken);
+            if (known.HasValue) continue;
+            try
+            {
+                await store.Sightings.AddEntityAsync(new SightingEntity
+                {
+                    PartitionKey = neighbour.MacAddress,
+                    LastIpAddress = neighbour.IpAddress,
+                    FirstSeenAt = message.ReceivedAt,
+                    LastSeenAt = message.ReceivedAt,
+                    FirstSeenBy = message.DeviceId,
+                    LastSeenBy = message.DeviceId,
+                }, cancellationToken);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 409)
+            {
+                await store.Sightings.UpdateEntityAsync(new TableEntity(neighbour.MacAddress, TableKeys.SightingRow)
+                {
+                    [nameof(SightingEntity.LastIpAddress)] = neighbour.IpAddress,
+                    [nameof(SightingEntity.LastSeenAt)] = message.ReceivedAt,
+                    [nameof(SightingEntity.LastSeenBy)] = message.DeviceId,
+                }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+            }
+        }
+        diff.DetailMerge[nameof(AssetDetailEntity.NeighboursRefreshedAt)] = message.ReceivedAt;
+    }
+
+    private Task UpdateSummaryAsync(CheckinMessage message, InventoryDiffResult diff, CancellationToken cancellationToken)
+    {
+        var merge = new TableEntity(TableKeys.SummaryPartition(message.DeviceId), message.DeviceId)
+        {
+            [nameof(AssetSummaryEntity.InventoryHash)] = message.InventoryHash,
+            [nameof(AssetSummaryEntity.LastInventoryAt)] = message.ReceivedAt,
+            [nameof(AssetSummaryEntity.FullInventoryRequested)] = false,
+            [nameof(AssetSummaryEntity.SoftwareCount)] = diff.InstalledSoftwareCount,
+        };
+        foreach (var field in new[] { nameof(AssetDetailEntity.Type), nameof(AssetDetailEntity.Kind) })
+        {
+            if (diff.DetailMerge.TryGetValue(field, out var value)) merge[field] = value;
+        }
+        if (diff.DetailMerge.TryGetValue(nameof(AssetDetailEntity.Hostname), out var hostname)) merge[nameof(AssetSummaryEntity.Name)] = hostname;
+        return store.Summaries.UpdateEntityAsync(merge, ETag.All, TableUpdateMode.Merge, cancellationToken);
+    }
+}

@@ -1,0 +1,26 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ItInventory.Functions.Assets;
+using ItInventory.Functions.CheckIns;
+using ItInventory.Functions.Devices;
+
+namespace ItInventory.Functions.Common;
+
+/// <summary>Source-generated JSON contract of the HTTP API and queue messages (camelCase, strict numbers).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web,
+    NumberHandling = JsonNumberHandling.Strict,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    ReadCommentHandling = JsonCommentHandling.Disallow,
+    AllowTrailingCommas = false,
+    MaxDepth = 16)]
+[JsonSerializable(typeof(Problem))]
+[JsonSerializable(typeof(CheckinRequest))]
+[JsonSerializable(typeof(CheckinResponse))]
+[JsonSerializable(typeof(CheckinMessage))]
+[JsonSerializable(typeof(AssetChanges))]
+[JsonSerializable(typeof(EnrollmentRequest))]
+[JsonSerializable(typeof(EnrollmentResponse))]
+[JsonSerializable(typeof(IReadOnlyList<DiskData>))]
+[JsonSerializable(typeof(IReadOnlyList<NetworkInterfaceData>))]
+[JsonSerializable(typeof(IReadOnlyList<LocalUserData>))]
+public sealed partial class ApiJsonContext : JsonSerializerContext;

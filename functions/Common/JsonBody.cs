@@ -1,0 +1,119 @@
+using System.IO.Compression;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+
+namespace ItInventory.Functions.Common;
+
+/// <summary>A JSON request body as read off the wire: the JSON bytes, and the gzip bytes when the client compressed it.</summary>
+public sealed record JsonPayload(ReadOnlyMemory<byte> Json, ReadOnlyMemory<byte>? Gzip);
+
+/// <summary>Either a value or the problem that stopped it.</summary>
+public readonly record struct Outcome<T>(T? Value, Problem? Problem)
+{
+    public static implicit operator Outcome<T>(T value) => new(value, null);
+
+    public static implicit operator Outcome<T>(Problem problem) => new(default, problem);
+
+    public bool Failed => Problem is not null;
+}
+
+/// <summary>
+/// Reads JSON request bodies defensively: <c>application/json</c> only, optional <c>Content-Encoding: gzip</c>,
+/// bounded wire size and bounded decompressed size (decompression bombs stop at the cap), strict UTF-8 JSON.
+/// </summary>
+public static class JsonBody
+{
+    public static async Task<Outcome<JsonPayload>> ReadAsync(HttpRequest request, int maxRequestBytes, int maxDecompressedBytes, CancellationToken cancellationToken)
+    {
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
+            || !mediaType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            return Problem.UnsupportedMediaType($"Content-Type must be application/json, not '{request.ContentType}'.");
+        }
+        if (mediaType.Charset.HasValue && !mediaType.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase))
+        {
+            return Problem.UnsupportedMediaType($"The charset must be utf-8, not '{mediaType.Charset}'.");
+        }
+
+        var encoding = request.Headers.ContentEncoding.ToString().Trim();
+        var gzip = encoding.Equals("gzip", StringComparison.OrdinalIgnoreCase);
+        if (!gzip && encoding.Length > 0 && !encoding.Equals("identity", StringComparison.OrdinalIgnoreCase))
+        {
+            return Problem.UnsupportedMediaType($"Content-Encoding '{encoding}' is not supported; use gzip or none.");
+        }
+        if (request.ContentLength > maxRequestBytes)
+        {
+            return Problem.PayloadTooLarge($"The body is {request.ContentLength} bytes; the limit is {maxRequestBytes}.");
+        }
+
+        var wire = await ReadBoundedAsync(request.Body, maxRequestBytes, cancellationToken);
+        if (wire is null)
+        {
+            return Problem.PayloadTooLarge($"The body exceeds the limit of {maxRequestBytes} bytes.");
+        }
+        if (wire.Length == 0)
+        {
+            return Problem.BadRequest("The body is empty.");
+        }
+        if (!gzip)
+        {
+            return new JsonPayload(wire, null);
+        }
+
+        try
+        {
+            await using var inflater = new GZipStream(new MemoryStream(wire, writable: false), CompressionMode.Decompress);
+            var json = await ReadBoundedAsync(inflater, maxDecompressedBytes, cancellationToken);
+            return json is null
+                ? Problem.PayloadTooLarge($"The body decompresses to more than {maxDecompressedBytes} bytes.")
+                : new JsonPayload(json, wire);
+        }
+        catch (InvalidDataException ex)
+        {
+            return Problem.BadRequest($"The body is not valid gzip: {ex.Message}");
+        }
+    }
+
+    /// <summary>Deserialises strictly; malformed JSON and invalid UTF-8 become a 400 problem naming the position.</summary>
+    public static Outcome<T> Deserialize<T>(ReadOnlySpan<byte> json, JsonTypeInfo<T> typeInfo)
+        where T : class
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(json, typeInfo) is { } value
+                ? value
+                : Problem.MalformedJson("The body is JSON null; an object is expected.");
+        }
+        catch (JsonException ex)
+        {
+            return Problem.MalformedJson(ex.Message);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // Utf8JsonReader reports some invalid UTF-8 sequences this way.
+            return Problem.MalformedJson(ex.Message);
+        }
+    }
+
+    /// <summary>Reads at most <paramref name="limit"/> bytes; null when the stream holds more.</summary>
+    private static async Task<byte[]?> ReadBoundedAsync(Stream stream, int limit, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        while (true)
+        {
+            var read = await stream.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, limit + 1L - buffer.Length)), cancellationToken);
+            if (read == 0)
+            {
+                return buffer.ToArray();
+            }
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > limit)
+            {
+                return null;
+            }
+        }
+    }
+}

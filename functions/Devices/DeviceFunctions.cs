@@ -1,0 +1,31 @@
+using ItInventory.Functions.Common;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace ItInventory.Functions.Devices;
+
+/// <summary>Device enrollment: an enrollment secret and a hardware identity buy a per-device credential.</summary>
+public sealed class DeviceFunctions(EnrollmentService enrollment)
+{
+    /// <summary>Enrollment requests are small; anything bigger is refused before parsing.</summary>
+    private const int MaxEnrollmentBytes = 64 * 1024;
+
+    [Function(nameof(EnrollDevice))]
+    public async Task<IActionResult> EnrollDevice(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "devices/enroll")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        var payload = await JsonBody.ReadAsync(request, MaxEnrollmentBytes, MaxEnrollmentBytes, cancellationToken);
+        if (payload.Failed) return new ProblemResult(payload.Problem!);
+        var parsed = JsonBody.Deserialize(payload.Value!.Json.Span, ApiJsonContext.Default.EnrollmentRequest);
+        if (parsed.Failed) return new ProblemResult(parsed.Problem!);
+
+        var enrolled = await enrollment.EnrollAsync(parsed.Value!, cancellationToken);
+        return enrolled.Failed
+            ? new ProblemResult(enrolled.Problem!)
+            : new JsonBodyResult<EnrollmentResponse>(
+                enrolled.Value!.Status == "created" ? StatusCodes.Status201Created : StatusCodes.Status200OK,
+                enrolled.Value, ApiJsonContext.Default.EnrollmentResponse);
+    }
+}

@@ -1,0 +1,11 @@
+using ItInventory.Functions;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Hosting;
+
+var builder = FunctionsApplication.CreateBuilder(args);
+
+builder.ConfigureFunctionsWebApplication();
+
+builder.Services.AddItInventory(builder.Configuration);
+
+builder.Build().Run();

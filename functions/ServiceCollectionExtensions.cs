@@ -1,0 +1,19 @@
+using ItInventory.Functions.Assets;
+using ItInventory.Functions.CheckIns;
+using ItInventory.Functions.Devices;
+using ItInventory.Functions.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ItInventory.Functions;
+
+public static class ServiceCollectionExtensions
+{
+    /// <summary>Everything the app registers, one call per area; Program.cs and the tests share it.</summary>
+    public static IServiceCollection AddItInventory(this IServiceCollection services, IConfiguration configuration) =>
+        services
+            .AddInventoryStorage(configuration)
+            .AddAssets()
+            .AddDevices()
+            .AddCheckIns();
+}

@@ -1,0 +1,51 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ItInventory.Functions.Storage;
+
+/// <summary>
+/// Names of every table, queue and container the app uses (section <c>Storage</c>). Defaults are the production
+/// names that the Bicep template provisions; tests override them to isolate runs.
+/// </summary>
+public sealed class InventoryStorageOptions
+{
+    public const string SectionName = "Storage";
+
+    /// <summary>Per-asset partitions: detail row, software rows, change history, processed check-in markers.</summary>
+    [Required, RegularExpression(TableNamePattern)]
+    public string AssetsTable { get; set; } = "assets";
+
+    /// <summary>One narrow row per asset, spread over 256 hash buckets: what heartbeats, audits and reports scan.</summary>
+    [Required, RegularExpression(TableNamePattern)]
+    public string AssetSummaryTable { get; set; } = "assetsummary";
+
+    /// <summary>Normalised hardware identities (serial, SMBIOS UUID, MAC) pointing at their asset.</summary>
+    [Required, RegularExpression(TableNamePattern)]
+    public string IdentitiesTable { get; set; } = "assetidentities";
+
+    /// <summary>Hashes of enrollment secrets created through the API.</summary>
+    [Required, RegularExpression(TableNamePattern)]
+    public string EnrollmentSecretsTable { get; set; } = "enrollmentsecrets";
+
+    /// <summary>LAN neighbours that match no known asset.</summary>
+    [Required, RegularExpression(TableNamePattern)]
+    public string SightingsTable { get; set; } = "sightings";
+
+    /// <summary>Raw, gzip-compressed full inventories (claim check).</summary>
+    [Required, RegularExpression(ContainerNamePattern)]
+    public string CheckinsContainer { get; set; } = "checkins";
+
+    /// <summary>Queue of full inventories waiting to be processed. The queue trigger reads the same name from the
+    /// <c>CHECKIN_QUEUE</c> app setting; <see cref="StorageServiceCollectionExtensions"/> keeps the two equal.</summary>
+    [Required, RegularExpression(ContainerNamePattern)]
+    public string CheckinQueue { get; set; } = "checkins";
+
+    /// <summary>Create missing tables, queues and containers at start-up (local runs; in Azure, Bicep provisions them).</summary>
+    public bool CreateIfNotExists { get; set; }
+
+    public IEnumerable<string> Tables => [AssetsTable, AssetSummaryTable, IdentitiesTable, EnrollmentSecretsTable, SightingsTable];
+
+    public string CheckinPoisonQueue => CheckinQueue + "-poison";
+
+    private const string TableNamePattern = "^[A-Za-z][A-Za-z0-9]{2,62}$";
+    private const string ContainerNamePattern = "^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$";
+}

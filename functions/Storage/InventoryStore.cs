@@ -1,0 +1,43 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Options;
+
+namespace ItInventory.Functions.Storage;
+
+/// <summary>The app's tables, queues and containers, by role; every client shares the registered pipelines.</summary>
+public sealed class InventoryStore(
+    TableServiceClient tables,
+    BlobServiceClient blobs,
+    QueueServiceClient queues,
+    IOptions<InventoryStorageOptions> options)
+{
+    private readonly InventoryStorageOptions names = options.Value;
+
+    public TableClient Assets { get; } = tables.GetTableClient(options.Value.AssetsTable);
+
+    public TableClient Summaries { get; } = tables.GetTableClient(options.Value.AssetSummaryTable);
+
+    public TableClient Identities { get; } = tables.GetTableClient(options.Value.IdentitiesTable);
+
+    public TableClient EnrollmentSecrets { get; } = tables.GetTableClient(options.Value.EnrollmentSecretsTable);
+
+    public TableClient Sightings { get; } = tables.GetTableClient(options.Value.SightingsTable);
+
+    public BlobContainerClient Checkins { get; } = blobs.GetBlobContainerClient(options.Value.CheckinsContainer);
+
+    public QueueClient CheckinQueue { get; } = queues.GetQueueClient(options.Value.CheckinQueue);
+
+    public QueueClient CheckinPoisonQueue { get; } = queues.GetQueueClient(options.Value.CheckinPoisonQueue);
+
+    public async Task CreateIfNotExistsAsync(CancellationToken cancellationToken)
+    {
+        foreach (var table in names.Tables)
+        {
+            await tables.CreateTableIfNotExistsAsync(table, cancellationToken);
+        }
+        await Checkins.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        await CheckinQueue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        await CheckinPoisonQueue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+    }
+}

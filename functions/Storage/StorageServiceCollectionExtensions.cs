@@ -1,0 +1,87 @@
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Azure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace ItInventory.Functions.Storage;
+
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>The storage connection the app and the Functions host share (identity-based in Azure).</summary>
+    public const string ConnectionName = "AzureWebJobsStorage";
+
+    /// <summary>The app setting naming the check-in queue; the queue trigger reads it as <c>%CHECKIN_QUEUE%</c>.</summary>
+    public const string CheckinQueueSetting = "CHECKIN_QUEUE";
+
+    /// <summary>
+    /// Queue message text encoding. host.json sets <c>extensions.queues.messageEncoding</c> to <c>none</c>, so the
+    /// senders write plain JSON; a test keeps the two in step.
+    /// </summary>
+    public const QueueMessageEncoding QueueEncoding = QueueMessageEncoding.None;
+
+    /// <summary>
+    /// Registers the Azure Storage clients: with a connection string in <c>AzureWebJobsStorage</c> (Azurite, local
+    /// runs), or identity-based from <c>AzureWebJobsStorage__tableServiceUri</c>/<c>__blobServiceUri</c>/
+    /// <c>__queueServiceUri</c> and the managed identity named by <c>AzureWebJobsStorage__clientId</c> (Azure).
+    /// </summary>
+    public static IServiceCollection AddInventoryStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<InventoryStorageOptions>()
+            .BindConfiguration(InventoryStorageOptions.SectionName)
+            .PostConfigure(options =>
+            {
+                if (configuration[CheckinQueueSetting] is { Length: > 0 } queue)
+                {
+                    options.CheckinQueue = queue;
+                }
+            })
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        var connection = configuration.GetSection(ConnectionName);
+        services.AddAzureClients(clients =>
+        {
+            if (connection.Value is { Length: > 0 } connectionString)
+            {
+                clients.AddTableServiceClient(connectionString);
+                clients.AddBlobServiceClient(connectionString);
+                clients.AddQueueServiceClient(connectionString).ConfigureOptions(o => o.MessageEncoding = QueueEncoding);
+            }
+            else
+            {
+                clients.AddTableServiceClient(RequiredUri(connection, "tableServiceUri"));
+                clients.AddBlobServiceClient(RequiredUri(connection, "blobServiceUri"));
+                clients.AddQueueServiceClient(RequiredUri(connection, "queueServiceUri")).ConfigureOptions(o => o.MessageEncoding = QueueEncoding);
+                clients.UseCredential(connection["clientId"] is { Length: > 0 } clientId
+                    ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId))
+                    : new DefaultAzureCredential());
+            }
+
+            clients.ConfigureDefaults(options => options.AddPolicy(StorageRequestCounter.Instance, HttpPipelinePosition.PerRetry));
+        });
+
+        services.AddSingleton<InventoryStore>();
+        services.AddHostedService<StorageInitializer>();
+        return services;
+    }
+
+    private static Uri RequiredUri(IConfigurationSection connection, string key) =>
+        Uri.TryCreate(connection[key], UriKind.Absolute, out var uri)
+            ? uri
+            : throw new InvalidOperationException(
+                $"Storage is not configured: set '{ConnectionName}' to a connection string (local) or '{ConnectionName}__{key}' with a managed identity (Azure).");
+}
+
+/// <summary>Creates the app's tables, queues and containers when <see cref="InventoryStorageOptions.CreateIfNotExists"/> is on.</summary>
+internal sealed class StorageInitializer(InventoryStore store, Microsoft.Extensions.Options.IOptions<InventoryStorageOptions> options) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) =>
+        options.Value.CreateIfNotExists ? store.CreateIfNotExistsAsync(cancellationToken) : Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

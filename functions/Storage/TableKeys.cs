@@ -1,0 +1,62 @@
+using System.Globalization;
+
+namespace ItInventory.Functions.Storage;
+
+/// <summary>
+/// The one table-key scheme of the app (see docs/storage.md). Every PartitionKey and RowKey is built here.
+/// </summary>
+public static class TableKeys
+{
+    // ---- assets table: one partition per asset (PartitionKey = asset id) ----
+
+    /// <summary>RowKey of the asset's detail row.</summary>
+    public const string AssetDetailRow = "asset";
+
+    /// <summary>RowKeys of software rows: the detail row and the software rows form one contiguous range
+    /// (<see cref="AssetRangeStart"/> ≤ RowKey &lt; <see cref="AssetRangeEnd"/>), read with one query.</summary>
+    public const string SoftwareRowPrefix = "asset|sw|";
+
+    public const string AssetRangeStart = AssetDetailRow;
+
+    public const string AssetRangeEnd = "asset}";
+
+    public const string HistoryRowPrefix = "h|";
+
+    public const string CheckinMarkerPrefix = "ci|";
+
+    public static string SoftwareRow(string softwareKeyHash) => SoftwareRowPrefix + softwareKeyHash;
+
+    /// <summary>History rows sort newest first: inverted ticks, then a discriminator for rows of the same tick.</summary>
+    public static string HistoryRow(DateTimeOffset at, string discriminator) =>
+        HistoryRowPrefix + (DateTime.MaxValue.Ticks - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + "|" + discriminator;
+
+    public static string CheckinMarkerRow(string checkinId) => CheckinMarkerPrefix + checkinId;
+
+    // ---- assetsummary table: 256 buckets by the first two hex digits of the (random) asset id ----
+
+    public static string SummaryPartition(string assetId) => assetId[..2];
+
+    public static IEnumerable<string> SummaryPartitions =>
+        Enumerable.Range(0, 256).Select(i => i.ToString("x2", CultureInfo.InvariantCulture));
+
+    // ---- assetidentities table: PartitionKey = "<kind>|<normalised value>", one row ----
+
+    public const string IdentityRow = "asset";
+
+    // ---- enrollmentsecrets table ----
+
+    public const string EnrollmentSecretPartition = "secret";
+
+    // ---- sightings table: PartitionKey = normalised MAC ----
+
+    public const string SightingRow = "sighting";
+
+    /// <summary>Asset (and device) ids are 32 lower-case hex digits (a random GUID).</summary>
+    public static bool IsAssetId(string? value) =>
+        value is { Length: 32 } && value.All(c => c is (>= '0' and <= '9') or (>= 'a' and <= 'f'));
+
+    public static string NewAssetId() => Guid.NewGuid().ToString("N");
+
+    /// <summary>Check-in ids are time-ordered (GUID v7), 32 lower-case hex digits.</summary>
+    public static string NewCheckinId(DateTimeOffset now) => Guid.CreateVersion7(now).ToString("N");
+}

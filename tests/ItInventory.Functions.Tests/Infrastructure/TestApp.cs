@@ -1,0 +1,187 @@
+using System.IO.Compression;
+using System.Text;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using ItInventory.Functions.CheckIns;
+using ItInventory.Functions.Devices;
+using ItInventory.Functions.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Abstractions;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ItInventory.Functions.Tests.Infrastructure;
+
+/// <summary>An HTTP answer as a client sees it.</summary>
+public sealed record HttpAnswer(int Status, string? ContentType, string Body, IHeaderDictionary Headers)
+{
+    public System.Text.Json.JsonElement Json => System.Text.Json.JsonDocument.Parse(Body).RootElement;
+}
+
+/// <summary>
+/// The app's real service registrations (<see cref="ServiceCollectionExtensions.AddItInventory"/>) against the shared
+/// Azurite, with tables, queues and containers of its own (unique names) and a fake clock. Function classes are
+/// created from it and invoked with real ASP.NET Core request objects.
+/// </summary>
+public sealed class TestApp : IAsyncDisposable
+{
+    public const string EnrollmentSecret = "test-bootstrap-enrollment-secret-0123456789";
+
+    private TestApp(ServiceProvider services, FakeTimeProvider clock, string connectionString)
+    {
+        Services = services;
+        Clock = clock;
+        ConnectionString = connectionString;
+    }
+
+    public ServiceProvider Services { get; }
+
+    public FakeTimeProvider Clock { get; }
+
+    public string ConnectionString { get; }
+
+    public InventoryStore Store => Services.GetRequiredService<InventoryStore>();
+
+    public static async Task<TestApp> StartAsync(Action<IDictionary<string, string?>>? configure = null)
+    {
+        var azurite = await Azurite.SharedAsync();
+        var suffix = Guid.NewGuid().ToString("N")[..12];
+        var settings = new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["CHECKIN_QUEUE"] = $"checkins-{suffix}",
+            ["Storage:AssetsTable"] = $"assets{suffix}",
+            ["Storage:AssetSummaryTable"] = $"assetsummary{suffix}",
+            ["Storage:IdentitiesTable"] = $"assetidentities{suffix}",
+            ["Storage:EnrollmentSecretsTable"] = $"enrollmentsecrets{suffix}",
+            ["Storage:SightingsTable"] = $"sightings{suffix}",
+            ["Storage:CheckinsContainer"] = $"checkins-{suffix}",
+            ["Enrollment:Secret"] = EnrollmentSecret,
+        };
+        configure?.Invoke(settings);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero));
+        var services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(configuration)
+            .AddSingleton<TimeProvider>(clock)
+            .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning))
+            .AddItInventory(configuration)
+            .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+
+        var app = new TestApp(services, clock, azurite.ConnectionString);
+        await app.Store.CreateIfNotExistsAsync(CancellationToken.None);
+        return app;
+    }
+
+    public T Create<T>() => ActivatorUtilities.CreateInstance<T>(Services);
+
+    public CheckinFunctions Checkins => Create<CheckinFunctions>();
+
+    public DeviceFunctions Devices => Create<DeviceFunctions>();
+
+    /// <summary>Builds an HTTP request as the Functions host would hand it to the worker.</summary>
+    public static HttpRequest Request(string method, string path, byte[] body, string? contentType = "application/json", IDictionary<string, string>? headers = null)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = method;
+        context.Request.Scheme = "http";
+        context.Request.Host = new HostString("localhost", 7071);
+        context.Request.Path = path;
+        context.Request.Body = new MemoryStream(body);
+        context.Request.ContentLength = body.Length;
+        if (contentType is not null) context.Request.ContentType = contentType;
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>()) context.Request.Headers[name] = value;
+        context.Response.Body = new MemoryStream();
+        return context.Request;
+    }
+
+    public static HttpRequest JsonRequest(string path, string json, string? authorization = null, bool gzip = false)
+    {
+        var headers = new Dictionary<string, string>();
+        if (authorization is not null) headers["Authorization"] = authorization;
+        var body = Encoding.UTF8.GetBytes(json);
+        if (gzip)
+        {
+            headers["Content-Encoding"] = "gzip";
+            body = Gzip(body);
+        }
+        return Request("POST", path, body, "application/json", headers);
+    }
+
+    /// <summary>Runs an <see cref="IActionResult"/> against the request's response, as the worker's ASP.NET Core integration does.</summary>
+    public static async Task<HttpAnswer> ExecuteAsync(HttpRequest request, IActionResult result)
+    {
+        var context = request.HttpContext;
+        await result.ExecuteResultAsync(new ActionContext(context, new RouteData(), new ActionDescriptor()));
+        context.Response.Body.Position = 0;
+        var body = await new StreamReader(context.Response.Body).ReadToEndAsync();
+        return new HttpAnswer(context.Response.StatusCode, context.Response.ContentType, body, context.Response.Headers);
+    }
+
+    public async Task<HttpAnswer> EnrollAsync(string json)
+    {
+        var request = JsonRequest("/api/devices/enroll", json);
+        return await ExecuteAsync(request, await Devices.EnrollDevice(request, CancellationToken.None));
+    }
+
+    public async Task<HttpAnswer> CheckinAsync(HttpRequest request) =>
+        await ExecuteAsync(request, await Checkins.PostCheckin(request, CancellationToken.None));
+
+    public Task<HttpAnswer> CheckinAsync(string json, string? authorization, bool gzip = false) =>
+        CheckinAsync(JsonRequest("/api/checkins", json, authorization, gzip));
+
+    /// <summary>Receives the next message of the check-in queue and runs the queue-triggered function on it, as the host would.</summary>
+    public async Task<bool> ProcessNextCheckinAsync()
+    {
+        var message = (await Store.CheckinQueue.ReceiveMessageAsync()).Value;
+        if (message is null) return false;
+        await Checkins.ProcessCheckin(message, CancellationToken.None);
+        await Store.CheckinQueue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+        return true;
+    }
+
+    public static byte[] Gzip(byte[] data)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest)) gzip.Write(data);
+        return output.ToArray();
+    }
+
+    /// <summary>Every row of every table of this app, for "nothing was written" assertions.</summary>
+    public async Task<int> CountAllRowsAsync()
+    {
+        var tables = Services.GetRequiredService<TableServiceClient>();
+        var options = Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<InventoryStorageOptions>>().Value;
+        var count = 0;
+        foreach (var table in options.Tables)
+        {
+            await foreach (var _ in tables.GetTableClient(table).QueryAsync<TableEntity>(select: ["PartitionKey"])) count++;
+        }
+        return count;
+    }
+
+    public async Task<int> CountBlobsAsync()
+    {
+        var count = 0;
+        await foreach (var _ in Store.Checkins.GetBlobsAsync()) count++;
+        return count;
+    }
+
+    public async Task<int> CountQueuedAsync(QueueClient queue) => (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount;
+
+    public async ValueTask DisposeAsync()
+    {
+        var tables = Services.GetRequiredService<TableServiceClient>();
+        var options = Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<InventoryStorageOptions>>().Value;
+        foreach (var table in options.Tables) await tables.DeleteTableAsync(table);
+        await Store.Checkins.DeleteIfExistsAsync();
+        await Store.CheckinQueue.DeleteIfExistsAsync();
+        await Store.CheckinPoisonQueue.DeleteIfExistsAsync();
+        await Services.DisposeAsync();
+    }
+}
