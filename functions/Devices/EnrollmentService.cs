@@ -61,28 +61,15 @@ public sealed class EnrollmentService(
         return null;
     }
 
+    /// <summary>
+    /// Creates the asset, then claims its identities in the index (most trusted first). The asset exists before any
+    /// identity points at it, so a concurrent enrollment that finds the identity also finds the asset. An enrollment
+    /// that loses the race for an identity removes what it wrote and returns null: the caller joins the winner.
+    /// </summary>
     private async Task<Outcome<EnrollmentResponse>?> TryCreateAsync(
         EnrollmentRequest request, HardwareIdentity identity, EnrollmentGrant grant, string secret, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var assetId = TableKeys.NewAssetId();
-        var claimed = new List<IdentityKey>();
-        foreach (var key in identity.Keys)
-        {
-            try
-            {
-                await store.Identities.AddEntityAsync(new AssetIdentityEntity { PartitionKey = key.Key, AssetId = assetId, CreatedAt = now }, cancellationToken);
-                claimed.Add(key);
-            }
-            catch (RequestFailedException ex) when (ex.Status == 409)
-            {
-                foreach (var mine in claimed)
-                {
-                    await store.Identities.DeleteEntityAsync(mine.Key, TableKeys.IdentityRow, ETag.All, cancellationToken);
-                }
-                return null;
-            }
-        }
-
         var type = request.Type is not null && AssetTypes.TryParse(request.Type, out var parsed) ? parsed : AssetType.Unknown;
         var detail = new AssetDetailEntity
         {
@@ -99,13 +86,9 @@ public sealed class EnrollmentService(
             Manufacturer = request.Manufacturer,
             Model = request.Model,
         };
-        await store.Assets.SubmitTransactionAsync(
-        [
-            new(TableTransactionActionType.Add, detail),
-            new(TableTransactionActionType.Add, AssetChanges.HistoryRow(assetId, now, "enrollment", null,
-                $"Enrolled as a new {detail.Type} asset (secret: {grant.Source}); awaiting review.", null)),
-        ], cancellationToken);
-        await store.Summaries.AddEntityAsync(new AssetSummaryEntity
+        var history = AssetChanges.HistoryRow(assetId, now, "enrollment", null,
+            $"Enrolled as a new {detail.Type} asset (secret: {grant.Source}); awaiting review.", null);
+        var summary = new AssetSummaryEntity
         {
             PartitionKey = TableKeys.SummaryPartition(assetId),
             RowKey = assetId,
@@ -120,7 +103,31 @@ public sealed class EnrollmentService(
             EnrolledAt = now,
             LastSeenAt = now,
             AgentVersion = request.Agent?.Version,
-        }, cancellationToken);
+        };
+        await store.Assets.SubmitTransactionAsync([new(TableTransactionActionType.Add, detail), new(TableTransactionActionType.Add, history)], cancellationToken);
+        await store.Summaries.AddEntityAsync(summary, cancellationToken);
+
+        var claimed = new List<IdentityKey>();
+        foreach (var key in identity.Keys)
+        {
+            try
+            {
+                await store.Identities.AddEntityAsync(new AssetIdentityEntity { PartitionKey = key.Key, AssetId = assetId, CreatedAt = now }, cancellationToken);
+                claimed.Add(key);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 409)
+            {
+                logger.LogInformation("Enrollment of {Hostname} lost the race for {IdentityKey}; joining the existing asset", identity.Hostname, key.Key);
+                foreach (var mine in claimed)
+                {
+                    await store.Identities.DeleteEntityAsync(mine.Key, TableKeys.IdentityRow, ETag.All, cancellationToken);
+                }
+                await store.Summaries.DeleteEntityAsync(summary.PartitionKey, summary.RowKey, ETag.All, cancellationToken);
+                await store.Assets.SubmitTransactionAsync(
+                    [new(TableTransactionActionType.Delete, detail, ETag.All), new(TableTransactionActionType.Delete, history, ETag.All)], cancellationToken);
+                return null;
+            }
+        }
 
         logger.LogInformation("Enrolled new device {DeviceId} ({Hostname}); flagged for review", assetId, identity.Hostname);
         return Response(assetId, secret, "created", detail.State, needsReview: true);
