@@ -76,10 +76,14 @@ public static class JsonBody
         }
     }
 
-    /// <summary>Deserialises strictly; malformed JSON and invalid UTF-8 become a 400 problem naming the position.</summary>
+    /// <summary>Deserialises strictly; invalid UTF-8 and malformed JSON become a 400 problem (naming the position).</summary>
     public static Outcome<T> Deserialize<T>(ReadOnlySpan<byte> json, JsonTypeInfo<T> typeInfo)
         where T : class
     {
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+        {
+            return Problem.MalformedJson("The body is not valid UTF-8.");
+        }
         try
         {
             return JsonSerializer.Deserialize(json, typeInfo) is { } value
@@ -88,11 +92,6 @@ public static class JsonBody
         }
         catch (JsonException ex)
         {
-            return Problem.MalformedJson(ex.Message);
-        }
-        catch (InvalidOperationException ex)
-        {
-            // Utf8JsonReader reports some invalid UTF-8 sequences this way.
             return Problem.MalformedJson(ex.Message);
         }
     }
