@@ -20,6 +20,7 @@ public sealed class AssetSummaryEntity : ITableEntity
     // Classification (scans filter on these)
     public string Kind { get; set; } = nameof(AssetKind.Hardware);
     public string Type { get; set; } = nameof(AssetType.Unknown);
+    public string? Category { get; set; }
     public string State { get; set; } = nameof(LifecycleState.Discovered);
     public string? Name { get; set; }
     public string? Owner { get; set; }
@@ -76,6 +77,14 @@ public sealed class AssetDetailEntity : ITableEntity
     public string State { get; set; } = nameof(LifecycleState.Discovered);
     public string Source { get; set; } = "enrollment";
     public DateTimeOffset CreatedAt { get; set; }
+
+    // Classification and ownership (authoritative here; mirrored on the summary row for scans)
+    public string? Category { get; set; }
+    public string? Owner { get; set; }
+    public string? ItStakeholder { get; set; }
+    public string? Department { get; set; }
+    public string? Location { get; set; }
+    public string Criticality { get; set; } = nameof(Assets.Criticality.Unassigned);
 
     public string? Hostname { get; set; }
     public string? SerialNumber { get; set; }

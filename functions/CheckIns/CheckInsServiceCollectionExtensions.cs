@@ -11,6 +11,7 @@ public static class CheckInsServiceCollectionExtensions
         services.AddSingleton<InventoryIntakeService>();
         services.AddSingleton<InventoryProcessor>();
         services.AddSingleton<CheckinService>();
+        services.AddSingleton<PoisonReplayService>();
         return services;
     }
 }

@@ -10,7 +10,12 @@ using Microsoft.Extensions.Logging;
 namespace ItInventory.Functions.CheckIns;
 
 /// <summary>Device check-ins: the HTTP endpoint and the queue-triggered processor of full inventories.</summary>
-public sealed class CheckinFunctions(DeviceAuthenticator authenticator, CheckinService checkins, InventoryProcessor processor, ILogger<CheckinFunctions> logger)
+public sealed class CheckinFunctions(
+    DeviceAuthenticator authenticator,
+    CheckinService checkins,
+    InventoryProcessor processor,
+    PoisonReplayService poison,
+    ILogger<CheckinFunctions> logger)
 {
     [Function(nameof(PostCheckin))]
     public async Task<IActionResult> PostCheckin(
@@ -47,5 +52,20 @@ public sealed class CheckinFunctions(DeviceAuthenticator authenticator, CheckinS
 
         var outcome = await processor.ProcessAsync(checkin, cancellationToken);
         logger.LogInformation("Check-in {CheckinId} of {DeviceId}: {Outcome} (delivery {DequeueCount})", checkin.CheckinId, checkin.DeviceId, outcome, message.DequeueCount);
+    }
+
+    /// <summary>Puts poisoned check-ins back on the queue (admin key: the host's master key or an admin-level key).</summary>
+    [Function(nameof(ReplayPoisonCheckins))]
+    public async Task<IActionResult> ReplayPoisonCheckins(
+        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "checkins/poison/replay")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        var max = PoisonReplayService.MaxPerCall;
+        if (request.Query.TryGetValue("max", out var value) && (!int.TryParse(value, out max) || max is < 1 or > PoisonReplayService.MaxPerCall))
+        {
+            return new ProblemResult(Problem.BadRequest($"'max' must be a whole number from 1 to {PoisonReplayService.MaxPerCall}."));
+        }
+        var replayed = await poison.ReplayAsync(max, cancellationToken);
+        return new JsonBodyResult<PoisonReplayResponse>(StatusCodes.Status200OK, replayed, ApiJsonContext.Default.PoisonReplayResponse);
     }
 }

@@ -17,6 +17,7 @@ namespace ItInventory.Functions.Common;
 [JsonSerializable(typeof(CheckinRequest))]
 [JsonSerializable(typeof(CheckinResponse))]
 [JsonSerializable(typeof(CheckinMessage))]
+[JsonSerializable(typeof(PoisonReplayResponse))]
 [JsonSerializable(typeof(AssetChanges))]
 [JsonSerializable(typeof(EnrollmentRequest))]
 [JsonSerializable(typeof(EnrollmentResponse))]

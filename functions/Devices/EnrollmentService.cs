@@ -85,6 +85,7 @@ public sealed class EnrollmentService(
             MacAddresses = string.Join(',', identity.MacAddresses),
             Manufacturer = request.Manufacturer,
             Model = request.Model,
+            Department = grant.DefaultDepartment,
         };
         var history = AssetChanges.HistoryRow(assetId, now, "enrollment", null,
             $"Enrolled as a new {detail.Type} asset (secret: {grant.Source}); awaiting review.", null);

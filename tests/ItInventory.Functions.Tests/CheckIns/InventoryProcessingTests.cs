@@ -259,3 +259,45 @@ public sealed class InventoryProcessingTests : IAsyncLifetime
         Assert.Equal(3, rows.Keys.Count(k => k.StartsWith(TableKeys.SoftwareRowPrefix, StringComparison.Ordinal)));
     }
 }
+
+public sealed class PoisonReplayTests : IAsyncLifetime
+{
+    private TestApp app = null!;
+
+    public async Task InitializeAsync() => app = await TestApp.StartAsync();
+
+    public async Task DisposeAsync() => await app.DisposeAsync();
+
+    [Fact]
+    public async Task Poisoned_check_in_is_replayed_from_its_kept_blob_and_then_processed()
+    {
+        var device = await app.EnrollNewDeviceAsync();
+        var answer = await app.CheckinAsync(SamplePayloads.Inventory(device.DeviceId, device.Serial, macs: [device.Mac], softwareCount: 20).Text(), device.Authorization);
+        Assert.Equal(202, answer.Status);
+        // What the host does after maxDequeueCount failed deliveries: move the message text to <queue>-poison.
+        var message = (await app.Store.CheckinQueue.ReceiveMessageAsync()).Value;
+        await app.Store.CheckinPoisonQueue.SendMessageAsync(message.Body);
+        await app.Store.CheckinQueue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+
+        var request = TestApp.Request("POST", "/api/checkins/poison/replay", []);
+        var replay = await TestApp.ExecuteAsync(request, await app.Checkins.ReplayPoisonCheckins(request, CancellationToken.None));
+
+        Assert.Equal(200, replay.Status);
+        Assert.Equal(1, replay.Json.GetProperty("replayed").GetInt32());
+        Assert.Equal(0, replay.Json.GetProperty("remaining").GetInt32());
+        Assert.True(await app.ProcessNextCheckinAsync());
+        var summary = (await app.Store.Summaries.GetEntityAsync<AssetSummaryEntity>(TableKeys.SummaryPartition(device.DeviceId), device.DeviceId)).Value;
+        Assert.Equal(answer.Json.GetProperty("inventoryHash").GetString(), summary.InventoryHash);
+    }
+
+    [Fact]
+    public async Task Replay_with_a_bad_max_is_400()
+    {
+        var request = TestApp.Request("POST", "/api/checkins/poison/replay", []);
+        request.QueryString = new Microsoft.AspNetCore.Http.QueryString("?max=0");
+
+        var answer = await TestApp.ExecuteAsync(request, await app.Checkins.ReplayPoisonCheckins(request, CancellationToken.None));
+
+        Assert.Equal(400, answer.Status);
+    }
+}
