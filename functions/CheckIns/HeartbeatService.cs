@@ -50,10 +50,11 @@ public sealed class HeartbeatService(InventoryStore store, IOptions<CheckinOptio
             catch (RequestFailedException ex) when (ex.Status == 412 && attempt < MaxAttempts)
             {
                 logger.LogDebug("Heartbeat of {DeviceId} raced another write; re-reading", summary.RowKey);
+                var authenticatedWith = summary.CredentialHash;
                 summary = (await store.Summaries.GetEntityAsync<AssetSummaryEntity>(summary.PartitionKey, summary.RowKey, cancellationToken: cancellationToken)).Value;
-                if (summary.CredentialRevoked)
+                if (summary.CredentialRevoked || summary.CredentialHash != authenticatedWith)
                 {
-                    return Problem.Unauthorized("The device credential has been revoked; the device must enroll again.");
+                    return Problem.Unauthorized("The device credential was revoked or replaced meanwhile; the device must enroll again.");
                 }
             }
         }

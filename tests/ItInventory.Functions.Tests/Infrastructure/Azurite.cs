@@ -54,7 +54,15 @@ public sealed class Azurite
             {
                 start.ArgumentList.Add(arg);
             }
-            var process = Process.Start(start) ?? throw new InvalidOperationException("Azurite did not start.");
+            Process process;
+            try
+            {
+                process = Process.Start(start) ?? throw new InvalidOperationException("Azurite did not start.");
+            }
+            catch (System.ComponentModel.Win32Exception ex)
+            {
+                throw new InvalidOperationException($"Azurite ({executable}) could not be started. Prerequisite: Node.js 20+ on PATH.", ex);
+            }
             process.OutputDataReceived += (_, _) => { };
             process.ErrorDataReceived += (_, _) => { };
             process.BeginOutputReadLine();
