@@ -1,6 +1,7 @@
 using ItInventory.Functions.Assets;
 using ItInventory.Functions.CheckIns;
 using ItInventory.Functions.Devices;
+using ItInventory.Functions.Management.Security;
 using ItInventory.Functions.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,5 +16,6 @@ public static class ServiceCollectionExtensions
             .AddInventoryStorage(configuration)
             .AddAssets()
             .AddDevices()
-            .AddCheckIns();
+            .AddCheckIns()
+            .AddManagementSecurity(configuration);
 }

@@ -5,10 +5,11 @@ namespace ItInventory.Functions.Assets;
 
 public static class AssetsServiceCollectionExtensions
 {
-    /// <summary>The one clock of the app (tests replace it with a FakeTimeProvider).</summary>
+    /// <summary>Asset reads, and the one clock of the app (tests replace it with a FakeTimeProvider).</summary>
     public static IServiceCollection AddAssets(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<AssetReader>();
         return services;
     }
 }

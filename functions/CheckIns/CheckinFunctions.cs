@@ -2,6 +2,7 @@ using System.Text.Json;
 using Azure.Storage.Queues.Models;
 using ItInventory.Functions.Common;
 using ItInventory.Functions.Devices;
+using ItInventory.Functions.Management.Security;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -15,6 +16,8 @@ public sealed class CheckinFunctions(
     CheckinService checkins,
     InventoryProcessor processor,
     PoisonReplayService poison,
+    CallerAuthenticator callers,
+    AccessPolicy policy,
     ILogger<CheckinFunctions> logger)
 {
     [Function(nameof(PostCheckin))]
@@ -54,12 +57,15 @@ public sealed class CheckinFunctions(
         logger.LogInformation("Check-in {CheckinId} of {DeviceId}: {Outcome} (delivery {DequeueCount})", checkin.CheckinId, checkin.DeviceId, outcome, message.DequeueCount);
     }
 
-    /// <summary>Puts poisoned check-ins back on the queue (admin key: the host's master key or an admin-level key).</summary>
+    /// <summary>Puts poisoned check-ins back on the queue (management API: Inventory.Admin with MFA).</summary>
     [Function(nameof(ReplayPoisonCheckins))]
     public async Task<IActionResult> ReplayPoisonCheckins(
-        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "checkins/poison/replay")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "checkins/poison/replay")] HttpRequest request,
         CancellationToken cancellationToken)
     {
+        var caller = await callers.AuthenticateAsync(request);
+        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        if (policy.Administer(caller.Value!) is { } denied) return new ProblemResult(denied);
         var max = PoisonReplayService.MaxPerCall;
         if (request.Query.TryGetValue("max", out var value) && (!int.TryParse(value, out max) || max is < 1 or > PoisonReplayService.MaxPerCall))
         {

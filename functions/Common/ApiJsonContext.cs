@@ -21,6 +21,8 @@ namespace ItInventory.Functions.Common;
 [JsonSerializable(typeof(AssetChanges))]
 [JsonSerializable(typeof(EnrollmentRequest))]
 [JsonSerializable(typeof(EnrollmentResponse))]
+[JsonSerializable(typeof(RevokeDeviceRequest))]
+[JsonSerializable(typeof(AssetView))]
 [JsonSerializable(typeof(IReadOnlyList<DiskData>))]
 [JsonSerializable(typeof(IReadOnlyList<NetworkInterfaceData>))]
 [JsonSerializable(typeof(IReadOnlyList<LocalUserData>))]

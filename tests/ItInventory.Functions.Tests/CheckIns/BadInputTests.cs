@@ -46,7 +46,7 @@ public sealed class BadInputTests : IAsyncLifetime
         var headers = new Dictionary<string, string> { ["Authorization"] = authorization == "" ? device.Authorization : authorization ?? "" };
         if (authorization is null) headers.Remove("Authorization");
         if (encoding is not null) headers["Content-Encoding"] = encoding;
-        return TestApp.Request("POST", "/api/checkins", body, contentType, headers);
+        return app.Request("POST", "/api/checkins", body, contentType, headers);
     }
 
     [Fact]

@@ -22,7 +22,7 @@ public sealed class HeartbeatTests : IAsyncLifetime
     public async Task Heartbeat_costs_two_storage_requests_a_read_and_one_merge()
     {
         var device = await app.EnrollNewDeviceAsync();
-        var request = TestApp.JsonRequest("/api/checkins", SamplePayloads.Heartbeat(device.DeviceId).Text(), device.Authorization);
+        var request = app.JsonRequest("/api/checkins", SamplePayloads.Heartbeat(device.DeviceId).Text(), device.Authorization);
 
         using var scope = StorageRequestCounter.BeginScope();
         var answer = await app.CheckinAsync(request);

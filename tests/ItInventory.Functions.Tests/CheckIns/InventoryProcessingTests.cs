@@ -168,7 +168,7 @@ public sealed class InventoryProcessingTests : IAsyncLifetime
         software.Clear();
         foreach (var item in reversed) software.Add(item);
         body["inventory"]!["collectedAt"] = "2026-11-03T10:00:00Z";
-        var request = TestApp.JsonRequest("/api/checkins", body.Text(), device.Authorization, gzip: true);
+        var request = app.JsonRequest("/api/checkins", body.Text(), device.Authorization, gzip: true);
 
         using var scope = StorageRequestCounter.BeginScope();
         var answer = await app.CheckinAsync(request);
@@ -279,7 +279,7 @@ public sealed class PoisonReplayTests : IAsyncLifetime
         await app.Store.CheckinPoisonQueue.SendMessageAsync(message.Body);
         await app.Store.CheckinQueue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
 
-        var request = TestApp.Request("POST", "/api/checkins/poison/replay", []);
+        var request = app.Request("POST", "/api/checkins/poison/replay", [], null, new Dictionary<string, string> { ["Authorization"] = TestTokens.Bearer(TestTokens.Admin) });
         var replay = await TestApp.ExecuteAsync(request, await app.Checkins.ReplayPoisonCheckins(request, CancellationToken.None));
 
         Assert.Equal(200, replay.Status);
@@ -293,7 +293,7 @@ public sealed class PoisonReplayTests : IAsyncLifetime
     [Fact]
     public async Task Replay_with_a_bad_max_is_400()
     {
-        var request = TestApp.Request("POST", "/api/checkins/poison/replay", []);
+        var request = app.Request("POST", "/api/checkins/poison/replay", [], null, new Dictionary<string, string> { ["Authorization"] = TestTokens.Bearer(TestTokens.Admin) });
         request.QueryString = new Microsoft.AspNetCore.Http.QueryString("?max=0");
 
         var answer = await TestApp.ExecuteAsync(request, await app.Checkins.ReplayPoisonCheckins(request, CancellationToken.None));

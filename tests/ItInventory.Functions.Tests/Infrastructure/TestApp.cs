@@ -5,6 +5,7 @@ using Azure.Storage.Queues;
 using ItInventory.Functions.CheckIns;
 using ItInventory.Functions.Devices;
 using ItInventory.Functions.Storage;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
@@ -40,6 +41,9 @@ public sealed class TestApp : IAsyncDisposable
 
     public ServiceProvider Services { get; }
 
+    private readonly System.Collections.Concurrent.ConcurrentBag<AsyncServiceScope> scopes = [];
+
+
     public FakeTimeProvider Clock { get; }
 
     public string ConnectionString { get; }
@@ -62,6 +66,7 @@ public sealed class TestApp : IAsyncDisposable
             ["Storage:CheckinsContainer"] = $"checkins-{suffix}",
             ["Enrollment:Secret"] = EnrollmentSecret,
         };
+        TestTokens.AddSettings(settings);
         configure?.Invoke(settings);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
 
@@ -71,6 +76,7 @@ public sealed class TestApp : IAsyncDisposable
             .AddSingleton<TimeProvider>(clock)
             .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning))
             .AddItInventory(configuration)
+            .PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, TestTokens.Configure)
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
 
         var app = new TestApp(services, clock, azurite.ConnectionString);
@@ -85,9 +91,12 @@ public sealed class TestApp : IAsyncDisposable
     public DeviceFunctions Devices => Create<DeviceFunctions>();
 
     /// <summary>Builds an HTTP request as the Functions host would hand it to the worker.</summary>
-    public static HttpRequest Request(string method, string path, byte[] body, string? contentType = "application/json", IDictionary<string, string>? headers = null)
+    public HttpRequest Request(string method, string path, byte[] body, string? contentType = "application/json", IDictionary<string, string>? headers = null)
     {
-        var context = new DefaultHttpContext();
+        // Like the worker, each invocation gets its own scope of the app's services.
+        var scope = Services.CreateAsyncScope();
+        scopes.Add(scope);
+        var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
         context.Request.Method = method;
         context.Request.Scheme = "http";
         context.Request.Host = new HostString("localhost", 7071);
@@ -100,7 +109,7 @@ public sealed class TestApp : IAsyncDisposable
         return context.Request;
     }
 
-    public static HttpRequest JsonRequest(string path, string json, string? authorization = null, bool gzip = false)
+    public HttpRequest JsonRequest(string path, string json, string? authorization = null, bool gzip = false)
     {
         var headers = new Dictionary<string, string>();
         if (authorization is not null) headers["Authorization"] = authorization;
@@ -182,6 +191,7 @@ public sealed class TestApp : IAsyncDisposable
         await Store.Checkins.DeleteIfExistsAsync();
         await Store.CheckinQueue.DeleteIfExistsAsync();
         await Store.CheckinPoisonQueue.DeleteIfExistsAsync();
+        foreach (var scope in scopes) await scope.DisposeAsync();
         await Services.DisposeAsync();
     }
 }

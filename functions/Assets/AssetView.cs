@@ -1,0 +1,62 @@
+namespace ItInventory.Functions.Assets;
+
+/// <summary>An asset as the management API shows it: the detail row with the live state of the summary row.</summary>
+public sealed record AssetView
+{
+    public required string Id { get; init; }
+    public required string Kind { get; init; }
+    public required string Type { get; init; }
+    public string? Category { get; init; }
+    public required string State { get; init; }
+    public bool NeedsReview { get; init; }
+    public string? Hostname { get; init; }
+    public string? SerialNumber { get; init; }
+    public string? SmbiosUuid { get; init; }
+    public IReadOnlyList<string> MacAddresses { get; init; } = [];
+    public string? Manufacturer { get; init; }
+    public string? Model { get; init; }
+    public string? OperatingSystem { get; init; }
+    public string? CpuModel { get; init; }
+    public long? MemoryMb { get; init; }
+    public string? Owner { get; init; }
+    public string? ItStakeholder { get; init; }
+    public string? Department { get; init; }
+    public string? Location { get; init; }
+    public required string Criticality { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? LastSeenAt { get; init; }
+    public DateTimeOffset? LastInventoryAt { get; init; }
+    public int SoftwareCount { get; init; }
+    public string? AgentVersion { get; init; }
+    public bool CredentialRevoked { get; init; }
+
+    public static AssetView From(AssetDetailEntity detail, AssetSummaryEntity? summary) => new()
+    {
+        Id = detail.PartitionKey,
+        Kind = detail.Kind,
+        Type = detail.Type,
+        Category = detail.Category,
+        State = detail.State,
+        NeedsReview = summary?.NeedsReview ?? false,
+        Hostname = detail.Hostname,
+        SerialNumber = detail.SerialNumber,
+        SmbiosUuid = detail.SmbiosUuid,
+        MacAddresses = detail.MacAddresses?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [],
+        Manufacturer = detail.Manufacturer,
+        Model = detail.Model,
+        OperatingSystem = detail.OsName is null ? null : $"{detail.OsName} {detail.OsVersion}".Trim(),
+        CpuModel = detail.CpuModel,
+        MemoryMb = detail.MemoryMb,
+        Owner = detail.Owner,
+        ItStakeholder = detail.ItStakeholder,
+        Department = detail.Department,
+        Location = detail.Location,
+        Criticality = detail.Criticality,
+        CreatedAt = detail.CreatedAt,
+        LastSeenAt = summary?.LastSeenAt,
+        LastInventoryAt = detail.LastInventoryAt,
+        SoftwareCount = detail.SoftwareCount,
+        AgentVersion = summary?.AgentVersion,
+        CredentialRevoked = summary?.CredentialRevoked ?? false,
+    };
+}

@@ -1,0 +1,57 @@
+using ItInventory.Functions.Assets;
+using ItInventory.Functions.Common;
+using ItInventory.Functions.Management.Security;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace ItInventory.Functions.Devices;
+
+/// <summary>The body of <c>POST /api/devices/{deviceId}/revoke</c>.</summary>
+public sealed record RevokeDeviceRequest(bool BlockReenrollment);
+
+/// <summary>Management API: device credentials and server-to-device requests (admins, with MFA).</summary>
+public sealed class DeviceAdminFunctions(CallerAuthenticator authenticator, AccessPolicy policy, DeviceCredentialService credentials)
+{
+    private const int MaxBodyBytes = 4 * 1024;
+
+    [Function(nameof(RevokeDevice))]
+    public async Task<IActionResult> RevokeDevice(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "devices/{deviceId}/revoke")] HttpRequest request,
+        string deviceId,
+        CancellationToken cancellationToken)
+    {
+        var caller = await authenticator.AuthenticateAsync(request);
+        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        if (policy.Administer(caller.Value!) is { } denied) return new ProblemResult(denied);
+
+        var block = false;
+        if (request.ContentLength is > 0)
+        {
+            var payload = await JsonBody.ReadAsync(request, MaxBodyBytes, MaxBodyBytes, cancellationToken);
+            if (payload.Failed) return new ProblemResult(payload.Problem!);
+            var parsed = JsonBody.Deserialize(payload.Value!.Json.Span, ApiJsonContext.Default.RevokeDeviceRequest);
+            if (parsed.Failed) return new ProblemResult(parsed.Problem!);
+            block = parsed.Value!.BlockReenrollment;
+        }
+
+        return Storage.TableKeys.IsAssetId(deviceId) && await credentials.RevokeAsync(deviceId, block, caller.Value!.Actor, cancellationToken)
+            ? new StatusCodeResult(StatusCodes.Status204NoContent)
+            : new ProblemResult(Problem.NotFound($"There is no device '{deviceId}'."));
+    }
+
+    [Function(nameof(RequestFullInventory))]
+    public async Task<IActionResult> RequestFullInventory(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "devices/{deviceId}/inventory-request")] HttpRequest request,
+        string deviceId,
+        CancellationToken cancellationToken)
+    {
+        var caller = await authenticator.AuthenticateAsync(request);
+        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        if (policy.Administer(caller.Value!) is { } denied) return new ProblemResult(denied);
+
+        return Storage.TableKeys.IsAssetId(deviceId) && await credentials.RequestFullInventoryAsync(deviceId, cancellationToken)
+            ? new StatusCodeResult(StatusCodes.Status202Accepted)
+            : new ProblemResult(Problem.NotFound($"There is no device '{deviceId}'."));
+    }
+}

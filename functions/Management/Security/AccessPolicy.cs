@@ -1,0 +1,39 @@
+using ItInventory.Functions.Common;
+
+namespace ItInventory.Functions.Management.Security;
+
+/// <summary>What a caller may do, decided without I/O. Each method answers null (allowed) or the 403 to return.</summary>
+public sealed class AccessPolicy(Microsoft.Extensions.Options.IOptions<ManagementSecurityOptions> options)
+{
+    /// <summary>Reading every asset, the audit trail, reports: admins and auditors.</summary>
+    public Problem? ReadAll(Caller caller) =>
+        caller.IsAdmin || caller.IsAuditor ? null : Problem.Forbidden("Requires the Inventory.Admin or Inventory.Auditor role.");
+
+    /// <summary>Reading one asset: admins and auditors; a department lead within their departments; the asset's owner.</summary>
+    public Problem? ReadAsset(Caller caller, string? department, string? ownerObjectId) =>
+        caller.IsAdmin || caller.IsAuditor || LeadsDepartment(caller, department)
+        || (ownerObjectId is not null && string.Equals(ownerObjectId, caller.ObjectId, StringComparison.OrdinalIgnoreCase))
+            ? null
+            : Problem.Forbidden("This asset is outside what your roles let you read.");
+
+    /// <summary>Changing an asset: admins; a department lead within their departments. Needs MFA.</summary>
+    public Problem? WriteAsset(Caller caller, string? department) =>
+        caller.IsAdmin || LeadsDepartment(caller, department)
+            ? Mfa(caller)
+            : Problem.Forbidden("Requires the Inventory.Admin role, or Inventory.DepartmentLead for this asset's department.");
+
+    /// <summary>Device credentials, enrollment secrets, taxonomy: admins only. Needs MFA.</summary>
+    public Problem? Administer(Caller caller) =>
+        caller.IsAdmin ? Mfa(caller) : Problem.Forbidden("Requires the Inventory.Admin role.");
+
+    /// <summary>Running audits: admins and auditors (an audit changes no inventory data).</summary>
+    public Problem? RunAudit(Caller caller) => ReadAll(caller);
+
+    private static bool LeadsDepartment(Caller caller, string? department) =>
+        caller.IsDepartmentLead && department is not null && caller.Departments.Contains(department);
+
+    private Problem? Mfa(Caller caller) =>
+        !options.Value.RequireMfaForWrites || caller.HasMfa
+            ? null
+            : Problem.Forbidden("Changes require multi-factor authentication: sign in again with MFA (the token's 'amr' claim must contain 'mfa').");
+}

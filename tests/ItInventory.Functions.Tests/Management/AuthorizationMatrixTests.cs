@@ -1,0 +1,164 @@
+using System.Text.Json;
+using ItInventory.Functions.Devices;
+using ItInventory.Functions.Tests.Infrastructure;
+using ItInventory.Functions.Tests.Shared;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ItInventory.Functions.Tests.Management;
+
+/// <summary>
+/// Every HTTP function of the built app × every persona → the expected status. The functions are read from the
+/// build's functions.metadata: a new endpoint that is not in this matrix fails the test.
+/// </summary>
+public sealed class AuthorizationMatrixTests : IAsyncLifetime
+{
+    private TestApp app = null!;
+    private EnrolledDevice device = null!;
+    private string financeAsset = null!;
+
+    private static readonly string[] Personas =
+        ["anonymous", "device", "end-user", "lead-same-department", "lead-other-department", "auditor", "admin-without-mfa", "admin"];
+
+    /// <summary>Expected status per persona, in the order of <see cref="Personas"/>.</summary>
+    private static readonly Dictionary<string, int[]> Matrix = new()
+    {
+        // Devices authenticate with their credential; people's tokens are refused.
+        ["PostCheckin"] = [401, 200, 401, 401, 401, 401, 401, 401],
+        // Authorised by the enrollment secret in the body, whoever sends it.
+        ["EnrollDevice"] = [200, 200, 200, 200, 200, 200, 200, 200],
+        ["GetAsset"] = [401, 401, 403, 200, 403, 200, 200, 200],
+        ["RevokeDevice"] = [401, 401, 403, 403, 403, 403, 403, 204],
+        ["RequestFullInventory"] = [401, 401, 403, 403, 403, 403, 403, 202],
+        ["ReplayPoisonCheckins"] = [401, 401, 403, 403, 403, 403, 403, 200],
+    };
+
+    public async Task InitializeAsync()
+    {
+        app = await TestApp.StartAsync();
+        device = await app.EnrollNewDeviceAsync();
+        var financeSecret = await app.Services.GetRequiredService<EnrollmentSecretStore>().CreateAsync("finance", null, "Finance", CancellationToken.None);
+        var enrolled = await app.EnrollAsync(SamplePayloads.Enrollment("FINANCE0001", macs: ["3C:52:82:F1:F1:F1"], secret: financeSecret));
+        financeAsset = enrolled.Json.GetProperty("deviceId").GetString()!;
+    }
+
+    public async Task DisposeAsync() => await app.DisposeAsync();
+
+    private string? Authorization(string persona) => persona switch
+    {
+        "anonymous" => null,
+        "device" => device.Authorization,
+        "end-user" => TestTokens.Bearer(TestTokens.EndUser),
+        "lead-same-department" => TestTokens.Bearer(TestTokens.FinanceLead),
+        "lead-other-department" => TestTokens.Bearer(TestTokens.HrLead),
+        "auditor" => TestTokens.Bearer(TestTokens.Auditor),
+        "admin-without-mfa" => TestTokens.Bearer(TestTokens.AdminWithoutMfa),
+        "admin" => TestTokens.Bearer(TestTokens.Admin),
+        _ => throw new ArgumentOutOfRangeException(nameof(persona)),
+    };
+
+    private async Task<int> InvokeAsync(string function, string persona)
+    {
+        var headers = new Dictionary<string, string>();
+        if (Authorization(persona) is { } value) headers["Authorization"] = value;
+        HttpRequest Request(string method, string path, string body = "") =>
+            app.Request(method, path, System.Text.Encoding.UTF8.GetBytes(body), body.Length > 0 ? "application/json" : null, headers);
+
+        var ct = CancellationToken.None;
+        HttpRequest request;
+        IActionResult result;
+        switch (function)
+        {
+            case "PostCheckin":
+                request = Request("POST", "/api/checkins", SamplePayloads.Heartbeat(device.DeviceId).Text());
+                result = await app.Checkins.PostCheckin(request, ct);
+                break;
+            case "EnrollDevice":
+                request = Request("POST", "/api/devices/enroll", SamplePayloads.Enrollment(device.Serial, macs: [device.Mac], secret: TestApp.EnrollmentSecret));
+                result = await app.Devices.EnrollDevice(request, ct);
+                // Re-enrollment replaced the device's credential: keep the matrix's device persona valid.
+                if (result is Common.JsonBodyResult<EnrollmentResponse> enrolled) device = device with { Authorization = enrolled.Value.Authorization };
+                break;
+            case "GetAsset":
+                request = Request("GET", $"/api/assets/{financeAsset}");
+                result = await app.Create<Assets.AssetFunctions>().GetAsset(request, financeAsset, ct);
+                break;
+            case "RevokeDevice":
+                request = Request("POST", $"/api/devices/{financeAsset}/revoke", "{\"blockReenrollment\":false}");
+                result = await app.Create<DeviceAdminFunctions>().RevokeDevice(request, financeAsset, ct);
+                break;
+            case "RequestFullInventory":
+                request = Request("POST", $"/api/devices/{financeAsset}/inventory-request");
+                result = await app.Create<DeviceAdminFunctions>().RequestFullInventory(request, financeAsset, ct);
+                break;
+            case "ReplayPoisonCheckins":
+                request = Request("POST", "/api/checkins/poison/replay");
+                result = await app.Checkins.ReplayPoisonCheckins(request, ct);
+                break;
+            default:
+                throw new InvalidOperationException($"No invoker for {function}");
+        }
+        return (await TestApp.ExecuteAsync(request, result)).Status;
+    }
+
+    [Fact]
+    public void Every_http_function_of_the_build_is_in_the_matrix()
+    {
+        var httpFunctions = BuiltFunctions.HttpFunctions().Select(f => f.Name).ToHashSet();
+
+        Assert.Empty(httpFunctions.Except(Matrix.Keys));
+        Assert.Empty(Matrix.Keys.Except(httpFunctions));
+    }
+
+    [Fact]
+    public void Every_http_function_is_anonymous_at_the_host_and_authorises_itself()
+    {
+        // Function keys are shared secrets: the app authenticates devices and people itself.
+        Assert.All(BuiltFunctions.HttpFunctions(), f => Assert.Equal("anonymous", f.AuthLevel, StringComparer.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task Each_persona_gets_the_expected_status_from_each_http_function()
+    {
+        var failures = new List<string>();
+        foreach (var (function, expected) in Matrix)
+        {
+            for (var i = 0; i < Personas.Length; i++)
+            {
+                var status = await InvokeAsync(function, Personas[i]);
+                if (status != expected[i]) failures.Add($"{function} as {Personas[i]}: expected {expected[i]}, got {status}");
+            }
+        }
+        Assert.Empty(failures);
+    }
+}
+
+/// <summary>The functions of the built app, read from its functions.metadata.</summary>
+public static class BuiltFunctions
+{
+    public sealed record HttpFunction(string Name, string Route, string[] Methods, string AuthLevel);
+
+    public static string MetadataPath
+    {
+        get
+        {
+            var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+            return RepositoryRoot.Combine("functions", "bin", configuration, "net10.0", "functions.metadata");
+        }
+    }
+
+    public static IReadOnlyList<HttpFunction> HttpFunctions()
+    {
+        using var metadata = JsonDocument.Parse(File.ReadAllText(MetadataPath));
+        return metadata.RootElement.EnumerateArray()
+            .Select(f => (Name: f.GetProperty("name").GetString()!, Trigger: f.GetProperty("bindings").EnumerateArray().First(b => b.GetProperty("direction").GetString() == "In")))
+            .Where(f => f.Trigger.GetProperty("type").GetString() == "httpTrigger")
+            .Select(f => new HttpFunction(
+                f.Name,
+                f.Trigger.GetProperty("route").GetString()!,
+                f.Trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!).ToArray(),
+                f.Trigger.GetProperty("authLevel").GetString()!))
+            .ToList();
+    }
+}
