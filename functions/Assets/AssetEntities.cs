@@ -99,6 +99,7 @@ public sealed class AssetDetailEntity : ITableEntity
     public string? OsArchitecture { get; set; }
     public string? CpuModel { get; set; }
     public int? CpuCores { get; set; }
+    public int? CpuThreads { get; set; }
     public long? MemoryMb { get; set; }
     /// <summary>Disks, NICs and local users as JSON (bounded by the check-in limits).</summary>
     public string? DisksJson { get; set; }

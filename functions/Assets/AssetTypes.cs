@@ -4,7 +4,7 @@ namespace ItInventory.Functions.Assets;
 public static class AssetTypes
 {
     private static readonly Dictionary<string, AssetType> ByWireName = Enum.GetValues<AssetType>()
-        .ToDictionary(ToWireName, t => t, StringComparer.OrdinalIgnoreCase);
+        .ToDictionary(ToWireName, t => t, StringComparer.Ordinal);
 
     public static IEnumerable<string> WireNames => ByWireName.Keys;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using ItInventory.Functions.Assets;
 using ItInventory.Functions.Common;
 using ItInventory.Functions.Storage;
@@ -46,13 +45,7 @@ public static class CheckinValidator
         return errors.Count == 0 ? null : Problem.BadRequest($"The check-in has {errors.Count} invalid field(s); see 'errors'.", errors.ToDictionary());
     }
 
-    public static bool IsSupportedVersion(string version)
-    {
-        var parts = version.Split('.');
-        return parts.Length is 1 or 2
-            && parts.All(p => p.Length is > 0 and <= 4 && p.All(char.IsAsciiDigit))
-            && int.Parse(parts[0], CultureInfo.InvariantCulture) == CheckinLimits.SupportedMajorVersion;
-    }
+    public static bool IsSupportedVersion(string version) => ContractFormats.SchemaVersion().IsMatch(version);
 
     private static void ValidateHeartbeat(HeartbeatData heartbeat, Errors errors)
     {
@@ -147,7 +140,7 @@ public static class CheckinValidator
                 var neighbour = inventory.Neighbours[i];
                 if (!errors.NotNull(path, neighbour)) continue;
                 errors.Mac(path + ".macAddress", neighbour.MacAddress, required: true);
-                errors.Require(neighbour.IpAddress is null || IPAddress.TryParse(neighbour.IpAddress, out _), path + ".ipAddress", "Must be an IPv4 or IPv6 address.");
+                errors.Require(neighbour.IpAddress is null || ContractFormats.IsIpAddress(neighbour.IpAddress), path + ".ipAddress", "Must be an IPv4 (dotted quad) or IPv6 address.");
             }
         }
     }
@@ -187,7 +180,7 @@ public static class CheckinValidator
         public void Text(string field, string? value, int max = CheckinLimits.MaxShortString)
         {
             if (value is null) return;
-            if (value.Length > max) Add(field, $"At most {max} characters (got {value.Length}).");
+            if (value.Length > max && ContractFormats.Characters(value) is var length && length > max) Add(field, $"At most {max} characters (got {length}).");
             else if (value.Any(char.IsControl)) Add(field, "Must not contain control characters.");
         }
 
@@ -196,7 +189,7 @@ public static class CheckinValidator
         public void Mac(string field, string? value, bool required)
         {
             if (value is null) { Require(!required, field, "Required."); return; }
-            Require(HardwareIdentity.NormaliseMac(value) is not null, field, "Must be a MAC address (6 octets of hex).");
+            Require(ContractFormats.IsMacAddress(value), field, "Must be a MAC address: aa:bb:cc:dd:ee:ff, aa-bb-cc-dd-ee-ff, aabb.ccdd.eeff or aabbccddeeff.");
         }
 
         public void IpAddresses(string field, IReadOnlyList<string>? values)
@@ -204,7 +197,7 @@ public static class CheckinValidator
             if (!Items(field, values, CheckinLimits.MaxIpAddresses)) return;
             for (var i = 0; i < values!.Count; i++)
             {
-                Require(values[i] is { Length: <= 64 } ip && IPAddress.TryParse(ip, out _), $"{field}[{i}]", "Must be an IPv4 or IPv6 address.");
+                Require(values[i] is { } ip && ContractFormats.IsIpAddress(ip), $"{field}[{i}]", "Must be an IPv4 (dotted quad) or IPv6 address.");
             }
         }
 

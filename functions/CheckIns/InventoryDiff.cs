@@ -68,6 +68,7 @@ public static class InventoryDiff
         }
         Set(nameof(AssetDetailEntity.CpuModel), detail.CpuModel, hw?.Cpu?.Model?.Trim());
         Set(nameof(AssetDetailEntity.CpuCores), Text(detail.CpuCores), Text(hw?.Cpu?.Cores), hw?.Cpu?.Cores);
+        Set(nameof(AssetDetailEntity.CpuThreads), Text(detail.CpuThreads), Text(hw?.Cpu?.Threads), hw?.Cpu?.Threads);
         Set(nameof(AssetDetailEntity.MemoryMb), Text(detail.MemoryMb), Text(hw?.MemoryMb), hw?.MemoryMb);
         Set(nameof(AssetDetailEntity.DisksJson), detail.DisksJson, BoundedJson(hw?.Disks, ApiJsonContext.Default.IReadOnlyListDiskData));
         Set(nameof(AssetDetailEntity.NetworkInterfacesJson), detail.NetworkInterfacesJson, BoundedJson(hw?.NetworkInterfaces, ApiJsonContext.Default.IReadOnlyListNetworkInterfaceData));

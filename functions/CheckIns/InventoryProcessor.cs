@@ -163,21 +163,23 @@ public sealed class InventoryProcessor(InventoryStore store, IOptions<CheckinOpt
         return ProcessingOutcome.Stale;
     }
 
-    /// <summary>Adds index rows for identities not yet indexed; never takes over an identity another asset holds.</summary>
+    /// <summary>Adds index rows for identities not yet indexed. An insert, so it never takes over an identity another
+    /// asset holds (that conflict is logged for review).</summary>
     private async Task IndexIdentitiesAsync(string assetId, IReadOnlyList<IdentityKey> keys, CancellationToken cancellationToken)
     {
-        if (keys.Count == 0) return;
-        var indexed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var key in keys)
         {
-            var row = await store.Identities.GetEntityIfExistsAsync<AssetIdentityEntity>(key.Key, TableKeys.IdentityRow, [nameof(AssetIdentityEntity.AssetId)], cancellationToken);
-            if (!row.HasValue)
+            try
             {
-                await store.Identities.UpsertEntityAsync(new AssetIdentityEntity { PartitionKey = key.Key, AssetId = assetId, CreatedAt = clock.GetUtcNow() }, TableUpdateMode.Replace, cancellationToken);
+                await store.Identities.AddEntityAsync(new AssetIdentityEntity { PartitionKey = key.Key, AssetId = assetId, CreatedAt = clock.GetUtcNow() }, cancellationToken);
             }
-            else if (row.Value!.AssetId != assetId)
+            catch (RequestFailedException ex) when (ex.Status == 409)
             {
-                logger.LogWarning("Identity {IdentityKey} reported by {AssetId} belongs to asset {OtherAssetId}; left unchanged", key.Key, assetId, row.Value.AssetId);
+                var holder = await store.Identities.GetEntityIfExistsAsync<AssetIdentityEntity>(key.Key, TableKeys.IdentityRow, [nameof(AssetIdentityEntity.AssetId)], cancellationToken);
+                if (holder.HasValue && holder.Value!.AssetId != assetId)
+                {
+                    logger.LogWarning("Identity {IdentityKey} reported by {AssetId} belongs to asset {OtherAssetId}; left unchanged", key.Key, assetId, holder.Value.AssetId);
+                }
             }
         }
     }
@@ -196,7 +198,17 @@ public sealed class InventoryProcessor(InventoryStore store, IOptions<CheckinOpt
             if (known.HasValue) continue;
             try
             {
-                await store.Sightings.AddEntityAsync(new SightingEntity
+                // A known sighting (the common case) is one merge; a new one is found by the 404 and inserted.
+                await store.Sightings.UpdateEntityAsync(new TableEntity(neighbour.MacAddress, TableKeys.SightingRow)
+                {
+                    [nameof(SightingEntity.LastIpAddress)] = neighbour.IpAddress,
+                    [nameof(SightingEntity.LastSeenAt)] = message.ReceivedAt,
+                    [nameof(SightingEntity.LastSeenBy)] = message.DeviceId,
+                }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                await store.Sightings.UpsertEntityAsync(new SightingEntity
                 {
                     PartitionKey = neighbour.MacAddress,
                     LastIpAddress = neighbour.IpAddress,
@@ -204,16 +216,7 @@ public sealed class InventoryProcessor(InventoryStore store, IOptions<CheckinOpt
                     LastSeenAt = message.ReceivedAt,
                     FirstSeenBy = message.DeviceId,
                     LastSeenBy = message.DeviceId,
-                }, cancellationToken);
-            }
-            catch (RequestFailedException ex) when (ex.Status == 409)
-            {
-                await store.Sightings.UpdateEntityAsync(new TableEntity(neighbour.MacAddress, TableKeys.SightingRow)
-                {
-                    [nameof(SightingEntity.LastIpAddress)] = neighbour.IpAddress,
-                    [nameof(SightingEntity.LastSeenAt)] = message.ReceivedAt,
-                    [nameof(SightingEntity.LastSeenBy)] = message.DeviceId,
-                }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+                }, TableUpdateMode.Merge, cancellationToken);
             }
         }
         diff.DetailMerge[nameof(AssetDetailEntity.NeighboursRefreshedAt)] = message.ReceivedAt;

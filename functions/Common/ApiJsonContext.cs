@@ -12,7 +12,9 @@ namespace ItInventory.Functions.Common;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     ReadCommentHandling = JsonCommentHandling.Disallow,
     AllowTrailingCommas = false,
-    MaxDepth = 16)]
+    PropertyNameCaseInsensitive = false,
+    MaxDepth = 16,
+    Converters = [typeof(Rfc3339DateTimeOffsetConverter), typeof(JsonSchemaInt32Converter), typeof(JsonSchemaInt64Converter)])]
 [JsonSerializable(typeof(Problem))]
 [JsonSerializable(typeof(CheckinRequest))]
 [JsonSerializable(typeof(CheckinResponse))]

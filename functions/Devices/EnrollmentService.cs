@@ -196,13 +196,13 @@ public sealed class EnrollmentService(
                      ("manufacturer", request.Manufacturer), ("model", request.Model), ("agent.name", request.Agent?.Name), ("agent.version", request.Agent?.Version),
                  })
         {
-            if (value is { Length: > CheckinLimits.MaxShortString }) errors[field] = [$"At most {CheckinLimits.MaxShortString} characters."];
+            if (value is { Length: > CheckinLimits.MaxShortString } && ContractFormats.Characters(value) > CheckinLimits.MaxShortString) errors[field] = [$"At most {CheckinLimits.MaxShortString} characters."];
             else if (value is not null && value.Any(char.IsControl)) errors[field] = ["Must not contain control characters."];
         }
         if (request.MacAddresses is { } macs)
         {
             if (macs.Count > CheckinLimits.MaxNetworkInterfaces) errors["macAddresses"] = [$"At most {CheckinLimits.MaxNetworkInterfaces} items."];
-            else if (macs.Any(m => HardwareIdentity.NormaliseMac(m) is null)) errors["macAddresses"] = ["Each item must be a MAC address (6 octets of hex)."];
+            else if (macs.Any(m => m is null || !ContractFormats.IsMacAddress(m))) errors["macAddresses"] = ["Each item must be a MAC address: aa:bb:cc:dd:ee:ff, aa-bb-cc-dd-ee-ff, aabb.ccdd.eeff or aabbccddeeff."];
         }
         if (request.Type is not null && !AssetTypes.TryParse(request.Type, out _))
             errors["type"] = [$"Must be one of: {string.Join(", ", AssetTypes.WireNames)}."];

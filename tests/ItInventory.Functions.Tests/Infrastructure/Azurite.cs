@@ -37,13 +37,19 @@ public sealed class Azurite
         for (var attempt = 1; ; attempt++)
         {
             var (blob, queue, table) = (FreePort(), FreePort(), FreePort());
-            var start = new ProcessStartInfo(executable)
+            // A small shell watchdog owns Azurite: when this test process goes away — even killed, without running
+            // exit handlers — the watchdog notices within a second and stops Azurite, so no emulator is left behind.
+            var start = new ProcessStartInfo("/bin/sh")
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
                 UseShellExecute = false,
                 WorkingDirectory = RepositoryRoot.Path,
             };
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add(Watchdog);
+            start.ArgumentList.Add(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            start.ArgumentList.Add(executable);
             foreach (var arg in new[]
                      {
                          "--inMemoryPersistence", "--silent", "--skipApiVersionCheck", "--disableTelemetry", "--loose",
@@ -77,6 +83,14 @@ public sealed class Azurite
             if (attempt == 3) throw new InvalidOperationException($"Azurite did not listen on ports {blob}/{queue}/{table} within 60 s.");
         }
     }
+
+    /// <summary>sh -c WATCHDOG parentPid azurite args…: runs Azurite while the parent lives.</summary>
+    private const string Watchdog = """
+        parent="$0"; "$@" & child=$!
+        trap 'kill $child 2>/dev/null; exit 0' TERM INT HUP
+        while kill -0 "$parent" 2>/dev/null && kill -0 "$child" 2>/dev/null; do sleep 1; done
+        kill "$child" 2>/dev/null; wait "$child" 2>/dev/null
+        """;
 
     private static async Task<bool> WaitForPortsAsync(Process process, int[] ports, TimeSpan timeout)
     {
