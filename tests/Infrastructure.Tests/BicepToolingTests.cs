@@ -9,7 +9,7 @@ namespace ItInventory.Infrastructure.Tests;
 public sealed class BicepToolingTests(InfraFixture infra)
 {
     [Fact]
-    public void Bicep_build_succeeds_without_warnings()
+    public void Bicep_build_succeeds_without_compiler_warnings()
     {
         Assert.True(infra.Build.ExitCode == 0, infra.Build.ToString());
         // Type warnings (BCP0xx: unknown property, wrong value) do not fail a build on their own: none may appear.

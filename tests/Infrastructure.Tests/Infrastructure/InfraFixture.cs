@@ -22,23 +22,32 @@ public sealed class InfraFixture : IAsyncLifetime
     public ProcessResult Build { get; private set; } = null!;
     public ProcessResult Lint { get; private set; } = null!;
 
+    // A failed CLI run fails the tests that need its output (with the CLI's message), not the whole collection.
+    private JsonObject? _template;
+    private Snapshot? _full, _vnet;
+    private string _templateError = "", _fullError = "", _vnetError = "";
+
     /// <summary>infra/main.bicep compiled to an ARM template (modules are nested deployments).</summary>
-    public JsonObject Template { get; private set; } = null!;
+    public JsonObject Template => _template ?? throw new InvalidOperationException(_templateError);
 
     /// <summary>Deploying user given, SMTP configured, API client id set, no VNet.</summary>
-    public Snapshot Full { get; private set; } = null!;
+    public Snapshot Full => _full ?? throw new InvalidOperationException(_fullError);
 
     /// <summary>vnetEnabled, no deploying user, no SMTP, no API client id.</summary>
-    public Snapshot Vnet { get; private set; } = null!;
+    public Snapshot Vnet => _vnet ?? throw new InvalidOperationException(_vnetError);
 
     public async Task InitializeAsync()
     {
         EnsureExecutable(Repo.BicepCli);
         var main = Repo.Infra("main.bicep");
         var compiled = Path.Combine(_work, "main.json");
+        // Linter findings are the lint test's business; snapshots are wanted even while one is open.
+        File.WriteAllText(NoLinterConfig, """{ "analyzers": { "core": { "enabled": false } } }""");
 
-        var build = Bicep("build", main, "--outfile", compiled);
-        var lint = Bicep("lint", main);
+        // build: compiler diagnostics only (a linter finding would otherwise withhold the template from every test);
+        // lint: infra/bicepconfig.json, every rule an error.
+        var build = Bicep("build", main, "--outfile", compiled, "--config", NoLinterConfig);
+        var lint = Bicep("lint", main, "--config", Repo.Infra("bicepconfig.json"));
         var full = SnapshotAsync("full", $"""
             param environmentName = 'ci'
             param location = '{Location}'
@@ -59,11 +68,10 @@ public sealed class InfraFixture : IAsyncLifetime
 
         Build = await build;
         Lint = await lint;
-        Template = File.Exists(compiled)
-            ? JsonNode.Parse(await File.ReadAllTextAsync(compiled))!.AsObject()
-            : throw new InvalidOperationException($"bicep build produced no template:\n{Build}");
-        Full = await full;
-        Vnet = await vnet;
+        if (Build.ExitCode == 0 && File.Exists(compiled)) _template = JsonNode.Parse(await File.ReadAllTextAsync(compiled))!.AsObject();
+        else _templateError = $"bicep build failed:\n{Build}";
+        (_full, _fullError) = await full;
+        (_vnet, _vnetError) = await vnet;
     }
 
     public Task DisposeAsync()
@@ -72,23 +80,23 @@ public sealed class InfraFixture : IAsyncLifetime
         return Task.CompletedTask;
     }
 
+    private string NoLinterConfig => Path.Combine(_work, "bicepconfig.nolint.json");
+
     private Task<ProcessResult> Bicep(params string[] arguments) =>
         ProcessRunner.RunAsync(Repo.BicepCli, arguments, Repo.Root);
 
-    private async Task<Snapshot> SnapshotAsync(string name, string parameters)
+    private async Task<(Snapshot?, string)> SnapshotAsync(string name, string parameters)
     {
         // A .bicepparam must name its template with a relative path.
         var relativeMain = Path.GetRelativePath(_work, Repo.Infra("main.bicep")).Replace('\\', '/');
         var paramFile = Path.Combine(_work, $"{name}.bicepparam");
         await File.WriteAllTextAsync(paramFile, $"using '{relativeMain}'\n{parameters}\n");
-        var result = await Bicep("snapshot", paramFile, "--mode", "overwrite", "--config", Repo.Infra("bicepconfig.json"),
+        var result = await Bicep("snapshot", paramFile, "--mode", "overwrite", "--config", NoLinterConfig,
             "--subscription-id", SubscriptionId, "--tenant-id", TenantId, "--location", Location);
         var output = Path.Combine(_work, $"{name}.snapshot.json");
-        if (result.ExitCode != 0 || !File.Exists(output))
-        {
-            throw new InvalidOperationException($"bicep snapshot ({name}) failed:\n{result}");
-        }
-        return new Snapshot(name, JsonNode.Parse(await File.ReadAllTextAsync(output))!.AsObject(), result);
+        return result.ExitCode == 0 && File.Exists(output)
+            ? (new Snapshot(name, JsonNode.Parse(await File.ReadAllTextAsync(output))!.AsObject(), result), "")
+            : (null, $"bicep snapshot ({name}) failed:\n{result}");
     }
 
     private static void EnsureExecutable(string path)
