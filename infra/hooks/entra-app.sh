@@ -16,14 +16,16 @@ set -eu
 
 command -v az >/dev/null 2>&1 || { echo "entra-app: the az CLI is required (az login first)." >&2; exit 1; }
 
-env_name=${AZURE_ENV_NAME:-$(azd env get-value AZURE_ENV_NAME 2>/dev/null || echo dev)}
+env_name=${AZURE_ENV_NAME:-}
+if [ -z "$env_name" ] && ! env_name=$(azd env get-value AZURE_ENV_NAME 2>/dev/null); then env_name=dev; fi
 display_name=${API_APP_DISPLAY_NAME:-"ItInventory API ($env_name)"}
 
 new_uuid() {
   if command -v uuidgen >/dev/null 2>&1; then uuidgen | tr 'A-Z' 'a-z'; else cat /proc/sys/kernel/random/uuid; fi
 }
 
-app_id=$(azd env get-value API_CLIENT_ID 2>/dev/null || true)
+app_id=${API_CLIENT_ID:-}
+if [ -z "$app_id" ] && ! app_id=$(azd env get-value API_CLIENT_ID 2>/dev/null); then app_id=""; fi
 if ! printf '%s' "$app_id" | grep -Eq '^[0-9a-fA-F-]{36}$'; then
   app_id=$(az ad app list --display-name "$display_name" --query "[0].appId" -o tsv)
 fi

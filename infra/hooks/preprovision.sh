@@ -9,7 +9,14 @@ set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 
-current_secret=$(azd env get-value ENROLLMENT_SECRET 2>/dev/null || true)
+# azd exports the environment's values to hooks; fall back to asking azd (e.g. when run by hand).
+env_value() {
+  eval "value=\${$1:-}"
+  if [ -z "$value" ] && ! value=$(azd env get-value "$1" 2>/dev/null); then value=""; fi
+  printf '%s' "$value"
+}
+
+current_secret=$(env_value ENROLLMENT_SECRET)
 if [ "${#current_secret}" -lt 16 ]; then
   secret=$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
   azd env set ENROLLMENT_SECRET "$secret" >/dev/null
@@ -17,7 +24,7 @@ if [ "${#current_secret}" -lt 16 ]; then
 fi
 
 if [ "${CREATE_ENTRA_APP:-false}" = "true" ]; then
-  client_id=$(azd env get-value API_CLIENT_ID 2>/dev/null || true)
+  client_id=$(env_value API_CLIENT_ID)
   if [ -z "$client_id" ] || ! printf '%s' "$client_id" | grep -Eq '^[0-9a-fA-F-]{36}$'; then
     sh "$here/entra-app.sh"
   fi

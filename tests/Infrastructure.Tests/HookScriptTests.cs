@@ -83,6 +83,8 @@ public sealed class HookScriptTests : IDisposable
             ["PATH"] = $"{bin}:{Environment.GetEnvironmentVariable("PATH")}",
             ["FAKE_AZD_STORE"] = store,
             ["CREATE_ENTRA_APP"] = null,
+            ["ENROLLMENT_SECRET"] = null,
+            ["API_CLIENT_ID"] = null,
         };
         var script = Path.Combine(root, "infra", "hooks", "preprovision.sh");
 
@@ -94,7 +96,14 @@ public sealed class HookScriptTests : IDisposable
 
         var second = await ProcessRunner.RunAsync("sh", [script], root, environment);
         Assert.True(second.ExitCode == 0, second.ToString());
-        Assert.Single(File.ReadAllLines(store), l => l.StartsWith("ENROLLMENT_SECRET=", StringComparison.Ordinal));
+        Assert.Equal($"ENROLLMENT_SECRET={secret}", Assert.Single(File.ReadAllLines(store), l => l.StartsWith("ENROLLMENT_SECRET=", StringComparison.Ordinal)));
+
+        // Under azd the environment's values arrive as variables: an existing secret is kept without asking azd.
+        File.WriteAllText(store, "");
+        environment["ENROLLMENT_SECRET"] = "an-existing-secret-of-enough-length";
+        var third = await ProcessRunner.RunAsync("sh", [script], root, environment);
+        Assert.True(third.ExitCode == 0, third.ToString());
+        Assert.Empty(File.ReadAllLines(store));
     }
 
     [Fact]
