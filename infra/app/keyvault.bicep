@@ -19,8 +19,9 @@ param vnetEnabled bool
 @description('Name of the secret holding the bootstrap enrollment secret.')
 param enrollmentSecretName string
 
-@description('Bootstrap enrollment secret (at least 16 characters). Empty: keep the secret already in the vault.')
+@description('Bootstrap enrollment secret (at least 16 characters).')
 @secure()
+@minLength(16)
 param enrollmentSecret string
 
 @description('Name of the secret holding the SMTP password.')
@@ -55,7 +56,7 @@ resource vault 'Microsoft.KeyVault/vaults@2024-11-01' = {
   }
 }
 
-resource enrollment 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = if (!empty(enrollmentSecret)) {
+resource enrollment 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = {
   parent: vault
   name: enrollmentSecretName
   properties: {
