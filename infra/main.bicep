@@ -1,0 +1,376 @@
+// ItInventory: everything `azd up` provisions. Subscription scope: creates the resource group, then one module per
+// concern under app/. Identity-only (no keys, no connection strings with secrets), Key Vault references for secrets.
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('Name of the azd environment; part of every generated resource name.')
+param environmentName string
+
+@minLength(1)
+@description('Region of all resources. It must offer Flex Consumption (see docs/deploy.md).')
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
+param location string
+
+@description('Object id of the deploying user or CI principal; it gets data roles for running locally. Empty: none.')
+param principalId string = ''
+
+@description('Type of principalId.')
+@allowed(['User', 'ServicePrincipal', 'Group'])
+param principalType string = 'User'
+
+@description('True: storage and Key Vault are reachable only through private endpoints; the app uses VNet integration.')
+param vnetEnabled bool = false
+
+// ---- Optional name overrides (default: generated from abbreviations.json and resourceToken) ----
+param resourceGroupName string = ''
+param functionAppName string = ''
+param appServicePlanName string = ''
+param identityName string = ''
+param storageAccountName string = ''
+param applicationInsightsName string = ''
+param logAnalyticsName string = ''
+param keyVaultName string = ''
+param serviceBusNamespaceName string = ''
+param vNetName string = ''
+
+// ---- Function app ----
+@description('Memory per instance in MB (Flex Consumption).')
+@allowed([512, 2048, 4096])
+param instanceMemoryMB int = 2048
+
+@description('Maximum number of instances the app scales out to.')
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int = 100
+
+@description('Default heartbeat interval for devices in seconds (CheckIns:HeartbeatIntervalSeconds).')
+@minValue(60)
+param heartbeatIntervalSeconds int = 14400
+
+// ---- Storage ----
+@description('Redundancy of the storage account.')
+@allowed(['Standard_LRS', 'Standard_ZRS', 'Standard_GRS', 'Standard_GZRS'])
+param storageSkuName string = 'Standard_LRS'
+
+@description('Days after which raw check-in blobs move to the cool tier.')
+@minValue(1)
+param checkinCoolAfterDays int = 7
+
+@description('Days after which raw check-in blobs are deleted (must exceed checkinCoolAfterDays).')
+@minValue(2)
+param checkinRetentionDays int = 90
+
+@description('Days audit exports in the audit-archive container stay immutable.')
+@minValue(1)
+param auditRetentionDays int = 365
+
+@description('Days deleted blobs and containers can be restored.')
+@minValue(1)
+@maxValue(365)
+param softDeleteRetentionDays int = 14
+
+// ---- Monitoring ----
+@description('Days the Log Analytics workspace keeps data.')
+@minValue(30)
+param logRetentionInDays int = 30
+
+@description('Daily ingestion cap of the workspace in GB (-1: no cap).')
+param logDailyQuotaGb int = -1
+
+// ---- Secrets (stored in Key Vault; the app gets Key Vault references) ----
+@secure()
+@minLength(16)
+@description('Bootstrap enrollment secret devices use to enroll. azd: ENROLLMENT_SECRET (the preprovision hook generates one).')
+param enrollmentSecret string
+
+@secure()
+@description('SMTP password for notification e-mail. Empty: keep what the vault has (if anything).')
+param smtpPassword string = ''
+
+@description('SMTP server for notification e-mail. Empty: no SMTP settings.')
+param smtpHost string = ''
+
+@description('SMTP port.')
+param smtpPort int = 587
+
+@description('SMTP user name.')
+param smtpUsername string = ''
+
+@description('Sender address of notification e-mail.')
+param smtpFrom string = ''
+
+// ---- Entra ID for the management API (infra/hooks/entra-app.sh creates the app registration) ----
+@description('Tenant of the API app registration.')
+param apiTenantId string = tenant().tenantId
+
+@description('Application (client) id of the API app registration. Empty until entra-app.sh has run.')
+param apiClientId string = ''
+
+@description('Audience of API access tokens. Empty: api://<apiClientId>.')
+param apiAudience string = ''
+
+var abbrs = loadJsonContent('abbreviations.json')
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = { 'azd-env-name': environmentName }
+
+// Names the app uses: the defaults of ItInventory.Functions.Storage.InventoryStorageOptions (a test keeps them equal).
+var storageNames = {
+  assetsTable: 'assets'
+  assetSummaryTable: 'assetsummary'
+  identitiesTable: 'assetidentities'
+  enrollmentSecretsTable: 'enrollmentsecrets'
+  sightingsTable: 'sightings'
+  checkinsContainer: 'checkins'
+  checkinQueue: 'checkins'
+}
+var auditContainerName = 'audit-archive'
+var eventsTopicName = 'inventory-events'
+var enrollmentSecretName = 'enrollment-secret'
+var smtpPasswordSecretName = 'smtp-password'
+
+var names = {
+  functionApp: !empty(functionAppName) ? functionAppName : '${abbrs.webSitesFunctions}api-${resourceToken}'
+  plan: !empty(appServicePlanName) ? appServicePlanName : '${abbrs.webServerFarms}${resourceToken}'
+  identity: !empty(identityName) ? identityName : '${abbrs.managedIdentityUserAssignedIdentities}api-${resourceToken}'
+  storage: !empty(storageAccountName) ? storageAccountName : '${abbrs.storageStorageAccounts}${resourceToken}'
+  applicationInsights: !empty(applicationInsightsName) ? applicationInsightsName : '${abbrs.insightsComponents}${resourceToken}'
+  logAnalytics: !empty(logAnalyticsName) ? logAnalyticsName : '${abbrs.operationalInsightsWorkspaces}${resourceToken}'
+  keyVault: !empty(keyVaultName) ? keyVaultName : '${abbrs.keyVaultVaults}${resourceToken}'
+  serviceBus: !empty(serviceBusNamespaceName) ? serviceBusNamespaceName : '${abbrs.serviceBusNamespaces}${resourceToken}'
+  vnet: !empty(vNetName) ? vNetName : '${abbrs.networkVirtualNetworks}${resourceToken}'
+  privateEndpointSubnet: 'private-endpoints'
+  deploymentContainer: 'app-package-${resourceToken}'
+}
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: !empty(resourceGroupName) ? resourceGroupName : '${abbrs.resourcesResourceGroups}${environmentName}'
+  location: location
+  tags: tags
+}
+
+module identity 'app/identity.bicep' = {
+  name: 'identity'
+  scope: rg
+  params: {
+    name: names.identity
+    location: location
+    tags: tags
+  }
+}
+
+module storage 'app/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    name: names.storage
+    location: location
+    tags: tags
+    skuName: storageSkuName
+    tableNames: [
+      storageNames.assetsTable
+      storageNames.assetSummaryTable
+      storageNames.identitiesTable
+      storageNames.enrollmentSecretsTable
+      storageNames.sightingsTable
+    ]
+    queueNames: [storageNames.checkinQueue]
+    checkinsContainerName: storageNames.checkinsContainer
+    deploymentContainerName: names.deploymentContainer
+    auditContainerName: auditContainerName
+    auditRetentionDays: auditRetentionDays
+    checkinCoolAfterDays: checkinCoolAfterDays
+    checkinRetentionDays: checkinRetentionDays
+    softDeleteRetentionDays: softDeleteRetentionDays
+    vnetEnabled: vnetEnabled
+  }
+}
+
+module monitoring 'app/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    logAnalyticsName: names.logAnalytics
+    applicationInsightsName: names.applicationInsights
+    location: location
+    tags: tags
+    retentionInDays: logRetentionInDays
+    dailyQuotaGb: logDailyQuotaGb
+  }
+}
+
+module keyVault 'app/keyvault.bicep' = {
+  name: 'keyvault'
+  scope: rg
+  params: {
+    name: names.keyVault
+    location: location
+    tags: tags
+    vnetEnabled: vnetEnabled
+    enrollmentSecretName: enrollmentSecretName
+    enrollmentSecret: enrollmentSecret
+    smtpPasswordSecretName: smtpPasswordSecretName
+    smtpPassword: smtpPassword
+  }
+}
+
+module serviceBus 'app/servicebus.bicep' = {
+  name: 'servicebus'
+  scope: rg
+  params: {
+    name: names.serviceBus
+    location: location
+    tags: tags
+    topicName: eventsTopicName
+  }
+}
+
+module rbac 'app/rbac.bicep' = {
+  name: 'rbac'
+  scope: rg
+  params: {
+    storageAccountName: names.storage
+    applicationInsightsName: names.applicationInsights
+    keyVaultName: names.keyVault
+    serviceBusNamespaceName: names.serviceBus
+    serviceBusTopicName: eventsTopicName
+    // The principal id exists only once the identity does, and assignment names must contain it (guid(scope,
+    // principal, role)): a runtime value here is unavoidable.
+    #disable-next-line what-if-short-circuiting
+    appPrincipalId: identity.outputs.principalId
+    userPrincipalId: principalId
+    userPrincipalType: principalType
+  }
+  dependsOn: [
+    storage
+    monitoring
+    keyVault
+    serviceBus
+  ]
+}
+
+module vnet 'app/vnet.bicep' = if (vnetEnabled) {
+  name: 'vnet'
+  scope: rg
+  params: {
+    name: names.vnet
+    location: location
+    tags: tags
+    privateEndpointSubnetName: names.privateEndpointSubnet
+  }
+}
+
+module privateEndpoints 'app/private-endpoints.bicep' = if (vnetEnabled) {
+  name: 'private-endpoints'
+  scope: rg
+  params: {
+    vnetName: names.vnet
+    subnetName: names.privateEndpointSubnet
+    storageAccountName: names.storage
+    keyVaultName: names.keyVault
+    location: location
+    tags: tags
+    namePrefix: '${abbrs.networkPrivateEndpoints}${resourceToken}-'
+  }
+  dependsOn: [
+    vnet
+    storage
+    keyVault
+  ]
+}
+
+// App settings beyond the host's (api.bicep adds the identity-based storage and telemetry settings).
+// Versionless secret URIs: a Key Vault reference to them follows rotation (the platform re-reads within a day).
+var enrollmentSecretUri = '${keyVault.outputs.uri}secrets/${enrollmentSecretName}'
+var smtpPasswordSecretUri = '${keyVault.outputs.uri}secrets/${smtpPasswordSecretName}'
+
+var smtpSettings = empty(smtpHost)
+  ? {}
+  : {
+      Smtp__Host: smtpHost
+      Smtp__Port: string(smtpPort)
+      Smtp__Username: smtpUsername
+      Smtp__From: smtpFrom
+      Smtp__Password: '@Microsoft.KeyVault(SecretUri=${smtpPasswordSecretUri})'
+    }
+
+var appSettings = union(
+  {
+    // Queue trigger %CHECKIN_QUEUE% and the app's own queue client (InventoryStorageOptions.CheckinQueue).
+    CHECKIN_QUEUE: storageNames.checkinQueue
+    Storage__AssetsTable: storageNames.assetsTable
+    Storage__AssetSummaryTable: storageNames.assetSummaryTable
+    Storage__IdentitiesTable: storageNames.identitiesTable
+    Storage__EnrollmentSecretsTable: storageNames.enrollmentSecretsTable
+    Storage__SightingsTable: storageNames.sightingsTable
+    Storage__CheckinsContainer: storageNames.checkinsContainer
+    Storage__CheckinQueue: storageNames.checkinQueue
+    // Bicep provisions every table, queue and container; the app must not need create permissions at start.
+    Storage__CreateIfNotExists: 'false'
+    CheckIns__HeartbeatIntervalSeconds: string(heartbeatIntervalSeconds)
+    Enrollment__Secret: '@Microsoft.KeyVault(SecretUri=${enrollmentSecretUri})'
+    // Integration events: identity-based Service Bus connection "ServiceBus".
+    ServiceBus__fullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
+    ServiceBus__credential: 'managedidentity'
+    ServiceBus__clientId: identity.outputs.clientId
+    INVENTORY_EVENTS_TOPIC: serviceBus.outputs.topicName
+    // Management API: Entra ID (Microsoft.Identity.Web "AzureAd" section).
+    AzureAd__Instance: environment().authentication.loginEndpoint
+    AzureAd__TenantId: apiTenantId
+    AzureAd__ClientId: apiClientId
+    AzureAd__Audience: !empty(apiAudience) ? apiAudience : (!empty(apiClientId) ? 'api://${apiClientId}' : '')
+  },
+  smtpSettings
+)
+
+module api 'app/api.bicep' = {
+  name: 'api'
+  scope: rg
+  params: {
+    name: names.functionApp
+    planName: names.plan
+    location: location
+    tags: tags
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    storageAccountName: names.storage
+    deploymentContainerName: storage.outputs.deploymentContainerName
+    applicationInsightsName: names.applicationInsights
+    instanceMemoryMB: instanceMemoryMB
+    maximumInstanceCount: maximumInstanceCount
+    virtualNetworkSubnetId: vnet.?outputs.appSubnetId ?? ''
+    appSettings: appSettings
+  }
+  // The app resolves Key Vault references and opens storage as soon as it exists: grant the roles (and, with
+  // vnetEnabled, create the private endpoints) first.
+  dependsOn: [
+    monitoring
+    rbac
+    privateEndpoints
+  ]
+}
+
+// ---- Outputs: azd stores them in the environment (.azure/<env>/.env); hooks and local runs read them ----
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_FUNCTION_APP_NAME string = api.outputs.name
+output SERVICE_API_NAME string = api.outputs.name
+output SERVICE_API_URI string = api.outputs.uri
+output AZURE_USER_ASSIGNED_IDENTITY_CLIENT_ID string = identity.outputs.clientId
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output AZURE_STORAGE_BLOB_ENDPOINT string = storage.outputs.blobEndpoint
+output AZURE_STORAGE_QUEUE_ENDPOINT string = storage.outputs.queueEndpoint
+output AZURE_STORAGE_TABLE_ENDPOINT string = storage.outputs.tableEndpoint
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+output AZURE_KEY_VAULT_ENDPOINT string = keyVault.outputs.uri
+output AZURE_SERVICEBUS_FULLY_QUALIFIED_NAMESPACE string = serviceBus.outputs.fullyQualifiedNamespace
+output INVENTORY_EVENTS_TOPIC string = serviceBus.outputs.topicName
+output CHECKIN_QUEUE string = storageNames.checkinQueue
+output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
+output AZURE_VNET_ENABLED bool = vnetEnabled
+output API_TENANT_ID string = apiTenantId
