@@ -32,7 +32,7 @@ public sealed record EnrollmentResponse
 }
 
 /// <summary>Enrollment settings (section <c>Enrollment</c>).</summary>
-public sealed class EnrollmentOptions
+public sealed class EnrollmentOptions : System.ComponentModel.DataAnnotations.IValidatableObject
 {
     public const string SectionName = "Enrollment";
 
@@ -40,4 +40,14 @@ public sealed class EnrollmentOptions
     /// the API and stored hashed; several are valid at once, which allows rotation.</summary>
     [System.ComponentModel.DataAnnotations.MinLength(16)]
     public string? Secret { get; set; }
+
+    /// <summary>An unresolved Key Vault reference (e.g. while a role assignment propagates) is public text, not a
+    /// secret: the app refuses to start with it rather than accept it as an enrollment secret.</summary>
+    public IEnumerable<System.ComponentModel.DataAnnotations.ValidationResult> Validate(System.ComponentModel.DataAnnotations.ValidationContext validationContext)
+    {
+        if (Secret?.TrimStart().StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            yield return new("Enrollment:Secret is an unresolved Key Vault reference; check the app identity's access to the vault.", [nameof(Secret)]);
+        }
+    }
 }
