@@ -78,6 +78,7 @@ public sealed class Report(TextWriter output)
         Line("   req/op counts every storage request, including the queue receive + delete the host would do (+2 per inventory).");
         Line("   CPU ms/op: CPU time per operation of this process (app code + SDK + harness) and of Azurite.");
         Line("   alloc KB/op, GC pause ms/op: managed allocations and GC pauses of this process per operation (less noisy than wall clock).");
+        Line("   CPU-bound ratio: (raw bench + Azurite CPU/op) / (ours bench + Azurite CPU/op), the ratio to expect when the cores are the limit.");
         Line();
         Line($"   {"workload",-14} {"conc",4} {"ops",5} {"ours/s",7} {"raw/s",7} {"ratio",6} {"",5} {"total",6} {"pairs min–max",13}  {"req/op",9}  {"bench CPU ms/op",15}  {"Azurite CPU ms/op",17}");
         Line($"   {"",-14} {"",4} {"",5} {"",7} {"",7} {"",6} {"",5} {"",6} {"",13}  {"ours|raw",9}  {"ours | raw",15}  {"ours | raw",17}");
@@ -90,12 +91,12 @@ public sealed class Report(TextWriter output)
         }
         Line($"   target: ratio ours/raw ≥ {BenchOptions.RatioTarget.ToString("F1", Invariant)}");
         Line();
-        Line($"   {"workload",-14} {"conc",4}  {"alloc KB/op",17}  {"GC pause ms/op",15}  {"GCs gen0/1/2 per 100 ops",27}");
-        Line($"   {"",-14} {"",4}  {"ours | raw",17}  {"ours | raw",15}  {"ours | raw",27}");
+        Line($"   {"workload",-14} {"conc",4}  {"alloc KB/op",17}  {"GC pause ms/op",15}  {"GCs gen0/1/2 per 100 ops",27}  {"CPU-bound",9}");
+        Line($"   {"",-14} {"",4}  {"ours | raw",17}  {"ours | raw",15}  {"ours | raw",27}  {"ratio",9}");
         foreach (var c in comparisons)
         {
             Line($"   {Name(c.Workload),-14} {c.Concurrency,4}  {Fixed(c.Ours.AllocatedKBPerOperation, 0) + " | " + Fixed(c.Raw.AllocatedKBPerOperation, 0),17}  "
-                + $"{Ms(c.Ours.GcPauseMsPerOperation) + " | " + Ms(c.Raw.GcPauseMsPerOperation),15}  {Gcs(c.Ours) + " | " + Gcs(c.Raw),27}");
+                + $"{Ms(c.Ours.GcPauseMsPerOperation) + " | " + Ms(c.Raw.GcPauseMsPerOperation),15}  {Gcs(c.Ours) + " | " + Gcs(c.Raw),27}  {Fixed(c.CpuBoundRatio, 2),9}");
         }
         Line();
         Line("   Latencies (ms)                          ours p50 / p99 / max      raw p50 / p99 / max");
@@ -131,6 +132,7 @@ public sealed class Report(TextWriter output)
             Line($"{key}.ratio={Fixed(c.Ratio, 3)}");
             Line($"{key}.ratio_total={Fixed(c.TotalRatio, 3)}");
             Line($"{key}.ratio_pairs={string.Join(',', c.PairRatios.Select(r => Fixed(r, 3)))}");
+            Line($"{key}.ratio_cpu_bound={Fixed(c.CpuBoundRatio, 3)}");
             Line($"{key}.ours_p50_ms={Fixed(c.Ours.Latency.P50Ms, 2)}");
             Line($"{key}.ours_p99_ms={Fixed(c.Ours.Latency.P99Ms, 2)}");
             Line($"{key}.raw_p50_ms={Fixed(c.Raw.Latency.P50Ms, 2)}");

@@ -21,6 +21,11 @@ public sealed record Comparison(Workload Workload, int Concurrency, RunResult Ou
     public double TotalRatio => Ours.PerSecond / Raw.PerSecond;
 
     public bool Passed => Ratio >= BenchOptions.RatioTarget;
+
+    /// <summary>The ratio if throughput were bound by total CPU (this process + Azurite), as on a saturated 2-core machine:
+    /// raw's CPU per operation over ours.</summary>
+    public double CpuBoundRatio =>
+        (Raw.BenchCpuMsPerOperation + Raw.AzuriteCpuMsPerOperation) / (Ours.BenchCpuMsPerOperation + Ours.AzuriteCpuMsPerOperation);
 }
 
 /// <summary>
