@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Runtime;
+using System.Text;
+using System.Text.Json;
+using ItInventory.Bench;
+using ItInventory.Functions.Tests.Infrastructure;
+using ItInventory.Functions.Tests.Shared;
+
+// ItInventory check-in bench: storage requests per operation, and throughput of the service code against the raw
+// SDK ceiling, on a real Azurite started here. See BenchOptions.Usage for arguments and exit codes.
+
+BenchOptions options;
+try
+{
+    options = BenchOptions.Parse(args);
+}
+catch (ArgumentException ex)
+{
+    if (ex.Message.Length > 0) Console.Error.WriteLine(ex.Message);
+    Console.Error.WriteLine(BenchOptions.Usage);
+    return ex.Message.Length == 0 ? 0 : 64;
+}
+
+var report = new Report(Console.Out);
+var clock = Stopwatch.StartNew();
+try
+{
+    var azurite = await Azurite.SharedAsync();
+    CpuMeter.Watch(azurite.ProcessId);
+    var environment = Describe(azurite, options);
+    report.Line("ItInventory check-in bench");
+    report.Line($"  {environment}");
+    report.Line($"  {PayloadSummary()}");
+    report.Line($"  Load average at start: {LoadAverage()} (other processes on this machine skew wall-clock figures; CPU ms/op less so)");
+#if DEBUG
+    report.Line("  WARNING: Debug build; run with -c Release for representative figures.");
+#endif
+    report.Line();
+
+    var costs = await RequestCosts.MeasureAsync(azurite.ConnectionString);
+    report.Costs(costs);
+
+    var comparisons = new List<Comparison>();
+    if (!options.RequestsOnly)
+    {
+        comparisons = await ThroughputComparison.RunAsync(azurite.ConnectionString, options, report.Progress);
+        report.Line();
+        report.Throughput(comparisons);
+        report.Line($"   Load average at end: {LoadAverage()}");
+        report.Line();
+    }
+
+    var exitCode = !costs.Passed ? 1 : comparisons.All(c => c.Passed) ? 0 : 2;
+    report.Metrics(costs, comparisons, exitCode, clock.Elapsed);
+    report.Markdown(costs, comparisons, environment);
+    report.Line(exitCode switch
+    {
+        0 => "All targets met.",
+        1 => "FAILED: a storage-request target is not met.",
+        _ => $"FAILED: a throughput ratio is below {BenchOptions.RatioTarget:F1}.",
+    } + $" ({clock.Elapsed.TotalSeconds:F0} s)");
+    return exitCode;
+}
+catch (Exception ex)
+{
+    Console.Out.Flush();
+    Console.Error.WriteLine($"Bench failed after {clock.Elapsed.TotalSeconds:F0} s: {ex}");
+    return 3;
+}
+
+static string Describe(Azurite azurite, BenchOptions options)
+{
+    var version = "?";
+    var package = RepositoryRoot.Combine("node_modules", "azurite", "package.json");
+    if (File.Exists(package))
+    {
+        version = JsonDocument.Parse(File.ReadAllText(package)).RootElement.GetProperty("version").GetString() ?? "?";
+    }
+    var gc = GCSettings.IsServerGC ? "server GC" : "workstation GC";
+    return $"Azurite {version} in memory (pid {azurite.ProcessId}), .NET {Environment.Version}, {Environment.ProcessorCount} cores, {gc}, "
+        + $"{System.Runtime.InteropServices.RuntimeInformation.OSDescription.Trim()}, mode {options.Mode}";
+}
+
+static string PayloadSummary()
+{
+    var json = Encoding.UTF8.GetBytes(SamplePayloads.Inventory(new string('0', 32), "BN000000X0000", softwareCount: BenchDevice.SoftwareCount).Text());
+    var gzip = BenchApp.Gzip(json);
+    return $"Full inventory: {BenchDevice.SoftwareCount} software entries (Debian package list), {json.Length / 1024.0:F0} KB JSON, {gzip.Length / 1024.0:F1} KB gzip (sent gzip-compressed)";
+}
+
+static string LoadAverage() =>
+    File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
