@@ -1,0 +1,36 @@
+namespace FunctionsHost;
+
+/// <summary>Console output in the style of <c>func start</c>: timestamped lines, coloured when a terminal shows them.</summary>
+internal static class HostConsole
+{
+    private static readonly Lock Gate = new();
+    private static readonly bool Colour = !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null;
+
+    public static bool Verbose { get; set; }
+
+    public static void Line(string text = "", ConsoleColor? colour = null)
+    {
+        lock (Gate)
+        {
+            if (Colour && colour is { } c) Console.ForegroundColor = c;
+            Console.Out.WriteLine(text);
+            if (Colour && colour is not null) Console.ResetColor();
+        }
+    }
+
+    public static void Info(string text) => Stamped(text, null);
+
+    public static void Success(string text) => Stamped(text, ConsoleColor.Green);
+
+    public static void Warn(string text) => Stamped(text, ConsoleColor.Yellow);
+
+    public static void Error(string text) => Stamped(text, ConsoleColor.Red);
+
+    public static void Debug(string text)
+    {
+        if (Verbose) Stamped(text, ConsoleColor.DarkGray);
+    }
+
+    private static void Stamped(string text, ConsoleColor? colour) =>
+        Line($"[{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ}] {text}", colour);
+}

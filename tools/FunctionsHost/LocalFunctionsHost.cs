@@ -1,0 +1,367 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using FunctionsHost.Rpc;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace FunctionsHost;
+
+/// <summary>Start-up, run and shutdown of the local host, in the order the real host does them.</summary>
+internal static partial class LocalFunctionsHost
+{
+    private static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan WorkerGrace = TimeSpan.FromSeconds(5);
+
+    public static async Task<int> RunAsync(HostOptions options, CancellationToken stopping)
+    {
+        HostConsole.Verbose = options.Verbose;
+        StorageEmulator? emulator = null;
+        WebApplication? rpcServer = null;
+        WorkerProcess? worker = null;
+        WorkerChannel? channel = null;
+        HttpFrontEnd? frontEnd = null;
+        using var triggersStopping = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var triggerTasks = new List<Task>();
+        try
+        {
+            HostConsole.Line("Azure Functions local host (development only; production runs on Azure Functions)", ConsoleColor.Cyan);
+            var app = await FunctionApp.ResolveAsync(options, stopping);
+            HostConsole.Info($"Function app: {app.ScriptRoot}");
+
+            var local = LoadLocalSettings(options, app);
+            var settings = new AppSettings(local.Values);
+            foreach (var (name, value) in options.Settings) settings.Set(name, value);
+            var hostJson = HostJson.Load(app.ScriptRoot);
+
+            if (!options.NoAzurite && StorageEmulator.IsLocalEmulator(settings.Get("AzureWebJobsStorage"), out var ports))
+            {
+                emulator = await StorageEmulator.EnsureAsync(ports, app.ProjectDirectory ?? app.ScriptRoot, options.AzuriteLocation, stopping);
+                settings.Set("AzureWebJobsStorage", emulator.ConnectionString);
+            }
+
+            var keys = HostKeys.From(options.MasterKey ?? local.MasterKey, local.FunctionKeys);
+            var hostId = HostId(app);
+            var workerId = Guid.NewGuid().ToString();
+            channel = new WorkerChannel(workerId) { Logs = hostJson.Logs };
+
+            rpcServer = await StartRpcServerAsync(channel, stopping);
+            var rpcUri = new Uri(rpcServer.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
+            HostConsole.Debug($"gRPC endpoint for the worker: {rpcUri}");
+
+            worker = WorkerProcess.Start(app, settings, rpcUri, workerId, Guid.NewGuid().ToString());
+            HostConsole.Info($"Worker process started (pid {worker.Id}).");
+            var workerExit = worker.Exited.ContinueWith(_ => channel.Fail($"The worker process exited (code {worker.ExitCode})."), TaskScheduler.Default);
+
+            var (functions, httpUri) = await InitializeWorkerAsync(channel, worker, app, options, hostJson, stopping);
+
+            var clock = TimeProvider.System;
+            var queueClients = new QueueClients(settings, hostJson.Queues);
+            var outputs = new QueueOutputBindings(queueClients, settings);
+            var timers = new TimerTriggers(channel, ScheduleStatusStore.Create(settings.Get("AzureWebJobsStorage"), hostId), clock);
+            var queues = new QueueTriggers(channel, queueClients, settings, hostJson.Queues, clock);
+            foreach (var function in functions)
+            {
+                if (function.Is(FunctionIndex.Timer)) timers.Add(function, settings);
+                else if (function.Is(FunctionIndex.Queue)) queues.Add(function);
+                outputs.Validate(function);
+            }
+            channel.ApplyOutputs = outputs.ApplyAsync;
+
+            await LoadFunctionsAsync(channel, functions, stopping);
+            if (httpUri is not null) await WaitForWorkerHttpAsync(httpUri, worker, stopping);
+
+            frontEnd = HttpFrontEnd.Create(new FrontEndContext(functions, hostJson.RoutePrefix, keys, channel, httpUri, timers, queues, hostId), options.Port ?? local.LocalHttpPort ?? 7071);
+            await frontEnd.StartAsync(stopping);
+
+            PrintFunctions(frontEnd, timers, queues);
+            PrintKeys(keys, local);
+            PrintWelcome(app, frontEnd.BaseUri, hostJson, settings, keys);
+
+            triggerTasks.AddRange(timers.Start(triggersStopping.Token));
+            triggerTasks.AddRange(queues.Start(triggersStopping.Token));
+            HostConsole.Success($"Host started: listening on {frontEnd.BaseUri} (Ctrl+C to stop)");
+
+            await Task.WhenAny(workerExit, Task.Delay(Timeout.Infinite, stopping)).ContinueWith(_ => { }, TaskScheduler.Default);
+            if (!stopping.IsCancellationRequested)
+            {
+                HostConsole.Error($"The worker process exited unexpectedly (code {worker.ExitCode}); stopping the host.");
+                return 2;
+            }
+            HostConsole.Info("Stopping the host...");
+            return 0;
+        }
+        catch (HostStartupException ex)
+        {
+            HostConsole.Error(ex.Message);
+            return 1;
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            HostConsole.Info("Stopped before start-up completed.");
+            return 0;
+        }
+        finally
+        {
+            await triggersStopping.CancelAsync();
+            var drain = Task.WhenAll(triggerTasks.Append(frontEnd?.DrainAsync() ?? Task.CompletedTask));
+            if (await Task.WhenAny(drain, Task.Delay(DrainTimeout)) != drain) HostConsole.Warn("Invocations still running after the drain timeout; stopping anyway.");
+            if (frontEnd is not null) await frontEnd.DisposeAsync();
+            if (worker is not null && channel is not null) await worker.StopAsync(channel, WorkerGrace);
+            if (rpcServer is not null)
+            {
+                using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+                await rpcServer.StopAsync(stop.Token);
+                await rpcServer.DisposeAsync();
+            }
+            if (emulator is not null) await emulator.StopAsync();
+            HostConsole.Info("Host stopped.");
+        }
+    }
+
+    private static LocalSettings LoadLocalSettings(HostOptions options, FunctionApp app)
+    {
+        if (options.SettingsFile is { } explicitFile)
+        {
+            if (!File.Exists(explicitFile)) throw new HostStartupException($"--settings {explicitFile}: no such file.");
+            return LocalSettings.Load(explicitFile);
+        }
+        var folders = new[] { app.ProjectDirectory, app.ScriptRoot }.OfType<string>().ToArray();
+        foreach (var folder in folders)
+        {
+            var file = Path.Combine(folder, "local.settings.json");
+            if (File.Exists(file))
+            {
+                HostConsole.Info($"Settings: {file}");
+                return LocalSettings.Load(file);
+            }
+        }
+        foreach (var folder in folders)
+        {
+            var example = Path.Combine(folder, "local.settings.example.json");
+            if (File.Exists(example))
+            {
+                HostConsole.Warn($"No local.settings.json: using {example}. Copy it to local.settings.json to change settings.");
+                return LocalSettings.Load(example);
+            }
+        }
+        HostConsole.Warn("No local.settings.json: the app runs with the host's environment only.");
+        return LocalSettings.Empty;
+    }
+
+    private static async Task<WebApplication> StartRpcServerAsync(WorkerChannel channel, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, Args = [] });
+        builder.Logging.ClearProviders();
+        // The worker speaks HTTP/2 without TLS: the endpoint must be HTTP/2 only.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
+        builder.Services.AddGrpc(grpc =>
+        {
+            grpc.MaxReceiveMessageSize = null;
+            grpc.MaxSendMessageSize = null;
+        });
+        builder.Services.AddSingleton(channel);
+        var app = builder.Build();
+        app.MapGrpcService<FunctionRpcService>();
+        await app.StartAsync(cancellationToken);
+        return app;
+    }
+
+    private static async Task<(IReadOnlyList<FunctionDescriptor> Functions, Uri? HttpUri)> InitializeWorkerAsync(
+        WorkerChannel channel, WorkerProcess worker, FunctionApp app, HostOptions options, HostJson hostJson, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(StartupTimeout);
+        try
+        {
+            await channel.Connected.WaitAsync(timeout.Token);
+            var init = (await channel.RequestAsync("init", new StreamingMessage
+            {
+                WorkerInitRequest = new WorkerInitRequest
+                {
+                    HostVersion = "4.0.0-local",
+                    WorkerDirectory = app.ScriptRoot,
+                    FunctionAppDirectory = app.ScriptRoot,
+                },
+            }, timeout.Token)).WorkerInitResponse;
+            if (init.Result?.Status != StatusResult.Types.Status.Success)
+            {
+                throw new HostStartupException($"The worker failed to initialise: {init.Result?.Exception?.Message ?? init.Result?.Result}");
+            }
+            var runtime = init.WorkerMetadata is { } m ? $"{m.RuntimeName} {m.RuntimeVersion}, worker {m.WorkerVersion}" : "unknown runtime";
+            HostConsole.Info($"Worker initialised ({runtime}).");
+            Uri? httpUri = init.Capabilities.TryGetValue("HttpUri", out var uri) && Uri.TryCreate(uri, UriKind.Absolute, out var parsed) ? parsed : null;
+
+            var metadata = (await channel.RequestAsync("metadata", new StreamingMessage
+            {
+                FunctionsMetadataRequest = new FunctionsMetadataRequest { FunctionAppDirectory = app.ScriptRoot },
+            }, timeout.Token)).FunctionMetadataResponse;
+            IReadOnlyList<RpcFunctionMetadata> indexed;
+            if (metadata.UseDefaultMetadataIndexing || metadata.Result?.Status != StatusResult.Types.Status.Success || metadata.FunctionMetadataResults.Count == 0)
+            {
+                if (metadata.Result?.Status == StatusResult.Types.Status.Failure)
+                {
+                    HostConsole.Warn($"Worker indexing failed ({metadata.Result.Exception?.Message}); reading functions.metadata instead.");
+                }
+                else
+                {
+                    HostConsole.Info("The worker does not index its functions; reading functions.metadata.");
+                }
+                indexed = FunctionIndex.ReadMetadataFile(app.ScriptRoot);
+            }
+            else
+            {
+                indexed = metadata.FunctionMetadataResults;
+            }
+            var failed = indexed.Where(f => f.Status is { Status: StatusResult.Types.Status.Failure }).ToArray();
+            if (failed.Length > 0)
+            {
+                throw new HostStartupException(string.Join(Environment.NewLine, failed.Select(f => $"Function '{f.Name}' could not be indexed: {f.Status.Exception?.Message}")));
+            }
+            var functions = FunctionIndex.Select(indexed.Select(FunctionDescriptor.From).ToArray(), options.Functions ?? hostJson.Functions);
+            return (functions, httpUri);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new HostStartupException($"The worker did not {(channel.Connected.IsCompleted ? "answer" : "connect")} within {StartupTimeout.TotalSeconds:0} s.");
+        }
+        catch (WorkerUnavailableException ex)
+        {
+            throw new HostStartupException($"{ex.Message} The worker failed during start-up (its output is above).");
+        }
+        catch (HostStartupException) when (worker.Exited.IsCompleted && !channel.Connected.IsCompletedSuccessfully)
+        {
+            throw new HostStartupException($"The worker process exited (code {worker.ExitCode}) before connecting; its output is above.");
+        }
+    }
+
+    /// <summary>Loads every function (one request each, as the .NET worker expects) and waits for all of them.</summary>
+    private static async Task LoadFunctionsAsync(WorkerChannel channel, IReadOnlyList<FunctionDescriptor> functions, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(StartupTimeout);
+        var loads = functions.Select(async f =>
+        {
+            var answer = await channel.RequestAsync("load:" + f.FunctionId, new StreamingMessage
+            {
+                FunctionLoadRequest = new FunctionLoadRequest { FunctionId = f.FunctionId, Metadata = f.Metadata },
+            }, timeout.Token);
+            var result = answer.FunctionLoadResponse.Result;
+            return (f.Name, Ok: result?.Status == StatusResult.Types.Status.Success, Error: result?.Exception?.Message ?? result?.Result);
+        }).ToArray();
+        try
+        {
+            var results = await Task.WhenAll(loads);
+            var failed = results.Where(r => !r.Ok).ToArray();
+            if (failed.Length > 0)
+            {
+                throw new HostStartupException(string.Join(Environment.NewLine, failed.Select(r => $"Function '{r.Name}' failed to load: {r.Error}")));
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new HostStartupException($"The worker did not load every function within {StartupTimeout.TotalSeconds:0} s.");
+        }
+        catch (WorkerUnavailableException ex)
+        {
+            throw new HostStartupException($"{ex.Message} The worker failed while loading functions.");
+        }
+        HostConsole.Info($"{functions.Count} function(s) loaded.");
+    }
+
+    /// <summary>The worker's own HTTP server starts with it; wait until it accepts connections before forwarding.</summary>
+    private static async Task WaitForWorkerHttpAsync(Uri httpUri, WorkerProcess worker, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + StartupTimeout;
+        while (true)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(httpUri.Host, httpUri.Port, cancellationToken);
+                return;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline && !worker.Exited.IsCompleted)
+            {
+                await Task.Delay(50, cancellationToken);
+            }
+            catch (SocketException ex)
+            {
+                throw new HostStartupException($"The worker's HTTP endpoint {httpUri} does not accept connections: {ex.Message}");
+            }
+        }
+    }
+
+    private static void PrintFunctions(HttpFrontEnd frontEnd, TimerTriggers timers, QueueTriggers queues)
+    {
+        HostConsole.Line();
+        HostConsole.Line("Functions:", ConsoleColor.Cyan);
+        HostConsole.Line();
+        var lines = frontEnd.Routes.Select(r => (r.Function, Description: r.Description.Replace("{base}", frontEnd.BaseUri.ToString(), StringComparison.Ordinal)))
+            .Concat(timers.Describe())
+            .Concat(queues.Describe())
+            .OrderBy(l => l.Function, StringComparer.OrdinalIgnoreCase);
+        foreach (var (function, description) in lines)
+        {
+            HostConsole.Line($"        {function}: {description}", ConsoleColor.Green);
+            HostConsole.Line();
+        }
+    }
+
+    private static void PrintKeys(HostKeys keys, LocalSettings local)
+    {
+        if (keys.MasterKeyGenerated)
+        {
+            HostConsole.Line($"Master key (admin API, function and admin level functions), generated for this run: {keys.MasterKey}");
+            HostConsole.Line("  Fix it with \"Host\": { \"MasterKey\": \"...\" } in local.settings.json or --master-key.");
+        }
+        else
+        {
+            HostConsole.Line($"Master key: from {(local.MasterKey is null ? "--master-key" : local.Path)}.");
+        }
+        if (keys.FunctionKeys.Count > 0) HostConsole.Line($"Function keys: {string.Join(", ", keys.FunctionKeys.Keys)}.");
+        HostConsole.Line();
+    }
+
+    /// <summary>
+    /// Prints the app's own getting-started text, if it has one: FunctionsHost.welcome.txt next to the project or in a
+    /// folder above it (up to the repository root). Placeholders: {url}, {routePrefix}, {masterKey}, {setting:NAME}.
+    /// </summary>
+    private static void PrintWelcome(FunctionApp app, Uri baseUri, HostJson hostJson, AppSettings settings, HostKeys keys)
+    {
+        for (var dir = new DirectoryInfo(app.ProjectDirectory ?? app.ScriptRoot); dir is not null; dir = dir.Parent)
+        {
+            var file = Path.Combine(dir.FullName, "FunctionsHost.welcome.txt");
+            if (File.Exists(file))
+            {
+                var text = File.ReadAllText(file)
+                    .Replace("{url}", baseUri.ToString().TrimEnd('/'), StringComparison.Ordinal)
+                    .Replace("{routePrefix}", hostJson.RoutePrefix, StringComparison.Ordinal)
+                    .Replace("{masterKey}", keys.MasterKey, StringComparison.Ordinal);
+                text = SettingPlaceholder().Replace(text, m => settings.Get(m.Groups[1].Value) ?? $"<{m.Groups[1].Value} is not set>");
+                HostConsole.Line(text.TrimEnd(), ConsoleColor.Cyan);
+                HostConsole.Line();
+                return;
+            }
+            if (Directory.Exists(Path.Combine(dir.FullName, ".git")) || File.Exists(Path.Combine(dir.FullName, ".git"))) return;
+        }
+    }
+
+    [GeneratedRegex(@"\{setting:([^}]+)\}")]
+    private static partial Regex SettingPlaceholder();
+
+    /// <summary>A stable id per app folder, like the real host's host id (at most 32 lower-case characters).</summary>
+    private static string HostId(FunctionApp app)
+    {
+        var name = Path.GetFileNameWithoutExtension(app.WorkerPath).ToLowerInvariant();
+        var clean = new string(name.Where(char.IsLetterOrDigit).ToArray());
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(app.ScriptRoot)))[..8];
+        return (clean.Length > 23 ? clean[..23] : clean) + "-" + hash;
+    }
+}
