@@ -242,7 +242,7 @@ internal sealed class WorkerChannel(string workerId)
         string? name = null;
         var inInvocation = !string.IsNullOrEmpty(log.InvocationId) && invocationNames.TryGetValue(log.InvocationId, out name);
         var category = inInvocation && !system ? $"Function.{name}.User" : log.Category;
-        if ((system && log.Level < RpcLog.Types.Level.Warning) || !Logs.Shows(category, log.Level))
+        if ((system && log.Level < RpcLog.Types.Level.Warning) || !Logs.Shows(log.Category, log.Level) || !Logs.Shows(category, log.Level))
         {
             HostConsole.Debug($"[worker {log.Level}] {log.Category}: {log.Message}");
             return;
