@@ -47,7 +47,8 @@ internal static partial class LocalFunctionsHost
             }
 
             var keys = HostKeys.From(options.MasterKey ?? local.MasterKey, local.FunctionKeys);
-            var hostId = HostId(app);
+            // As the real host: AzureFunctionsWebHost__hostid overrides the id derived from the app.
+            var hostId = settings.Get("AzureFunctionsWebHost__hostid") ?? settings.Get("AzureFunctionsWebHost:hostid") ?? HostId(app);
             var workerId = Guid.NewGuid().ToString();
             channel = new WorkerChannel(workerId) { Logs = hostJson.Logs };
 

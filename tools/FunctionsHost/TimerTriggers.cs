@@ -210,9 +210,11 @@ internal sealed class TimerTriggers(WorkerChannel channel, ScheduleStatusStore s
 
     private async Task<ScheduleStatus?> SaveAsync(FunctionDescriptor function, TimerSchedule schedule, DateTime? last, bool useMonitor, CancellationToken cancellationToken)
     {
+        // Without the schedule monitor the real host passes no ScheduleStatus at all.
+        if (!useMonitor) return null;
         var now = clock.GetUtcNow().UtcDateTime;
         var status = new ScheduleStatus(last ?? default, schedule.Next(now), now);
-        if (useMonitor) await statusStore.SetAsync(function.Name, status, cancellationToken);
+        await statusStore.SetAsync(function.Name, status, cancellationToken);
         return status;
     }
 
