@@ -19,80 +19,17 @@ internal static partial class LocalFunctionsHost
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan WorkerGrace = TimeSpan.FromSeconds(5);
 
+    /// <summary>The command: start, run until stopped (or the worker dies), stop. Exit code 0, 1 (start-up error) or 2 (worker died).</summary>
     public static async Task<int> RunAsync(HostOptions options, CancellationToken stopping)
     {
-        HostConsole.Verbose = options.Verbose;
-        StorageEmulator? emulator = null;
-        WebApplication? rpcServer = null;
-        WorkerProcess? worker = null;
-        WorkerChannel? channel = null;
-        HttpFrontEnd? frontEnd = null;
-        using var triggersStopping = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        var triggerTasks = new List<Task>();
+        await using var host = new RunningHost();
         try
         {
-            HostConsole.Line("Azure Functions local host (development only; production runs on Azure Functions)", ConsoleColor.Cyan);
-            var app = await FunctionApp.ResolveAsync(options, stopping);
-            HostConsole.Info($"Function app: {app.ScriptRoot}");
-
-            var local = LoadLocalSettings(options, app);
-            var settings = new AppSettings(local.Values);
-            foreach (var (name, value) in options.Settings) settings.Set(name, value);
-            var hostJson = HostJson.Load(app.ScriptRoot);
-
-            if (!options.NoAzurite && StorageEmulator.IsLocalEmulator(settings.Get("AzureWebJobsStorage"), out var ports))
-            {
-                emulator = await StorageEmulator.EnsureAsync(ports, app.ProjectDirectory ?? app.ScriptRoot, options.AzuriteLocation, stopping);
-                settings.Set("AzureWebJobsStorage", emulator.ConnectionString);
-            }
-
-            var keys = HostKeys.From(options.MasterKey ?? local.MasterKey, local.FunctionKeys);
-            // As the real host: AzureFunctionsWebHost__hostid overrides the id derived from the app.
-            var hostId = settings.Get("AzureFunctionsWebHost__hostid") ?? settings.Get("AzureFunctionsWebHost:hostid") ?? HostId(app);
-            var workerId = Guid.NewGuid().ToString();
-            channel = new WorkerChannel(workerId) { Logs = hostJson.Logs };
-
-            rpcServer = await StartRpcServerAsync(channel, stopping);
-            var rpcUri = new Uri(rpcServer.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
-            HostConsole.Debug($"gRPC endpoint for the worker: {rpcUri}");
-
-            worker = WorkerProcess.Start(app, settings, rpcUri, workerId, Guid.NewGuid().ToString());
-            HostConsole.Info($"Worker process started (pid {worker.Id}).");
-            var workerExit = worker.Exited.ContinueWith(_ => channel.Fail($"The worker process exited (code {worker.ExitCode})."), TaskScheduler.Default);
-
-            var (functions, httpUri) = await InitializeWorkerAsync(channel, worker, app, options, hostJson, stopping);
-
-            var clock = TimeProvider.System;
-            var queueClients = new QueueClients(settings, hostJson.Queues);
-            var outputs = new QueueOutputBindings(queueClients, settings);
-            var timers = new TimerTriggers(channel, ScheduleStatusStore.Create(settings.Get("AzureWebJobsStorage"), hostId), clock);
-            var queues = new QueueTriggers(channel, queueClients, settings, hostJson.Queues, clock);
-            foreach (var function in functions)
-            {
-                if (function.Is(FunctionIndex.Timer)) timers.Add(function, settings);
-                else if (function.Is(FunctionIndex.Queue)) queues.Add(function);
-                outputs.Validate(function);
-            }
-            channel.ApplyOutputs = outputs.ApplyAsync;
-
-            await LoadFunctionsAsync(channel, functions, stopping);
-            if (httpUri is not null) await WaitForWorkerHttpAsync(httpUri, worker, stopping);
-
-            frontEnd = HttpFrontEnd.Create(new FrontEndContext(functions, hostJson.RoutePrefix, keys, channel, httpUri, timers, queues, hostId), options.Port ?? local.LocalHttpPort ?? 7071);
-            await frontEnd.StartAsync(stopping);
-
-            PrintFunctions(frontEnd, timers, queues);
-            PrintKeys(keys, local);
-            PrintWelcome(app, frontEnd.BaseUri, hostJson, settings, keys);
-
-            triggerTasks.AddRange(timers.Start(triggersStopping.Token));
-            triggerTasks.AddRange(queues.Start(triggersStopping.Token));
-            HostConsole.Success($"Host started: listening on {frontEnd.BaseUri} (Ctrl+C to stop)");
-
-            await Task.WhenAny(workerExit, Task.Delay(Timeout.Infinite, stopping)).ContinueWith(_ => { }, TaskScheduler.Default);
+            await StartAsync(host, options, stopping);
+            await Task.WhenAny(host.WorkerExited, Task.Delay(Timeout.Infinite, stopping)).ContinueWith(_ => { }, TaskScheduler.Default);
             if (!stopping.IsCancellationRequested)
             {
-                HostConsole.Error($"The worker process exited unexpectedly (code {worker.ExitCode}); stopping the host.");
+                HostConsole.Error($"The worker process exited unexpectedly (code {host.Worker.ExitCode}); stopping the host.");
                 return 2;
             }
             HostConsole.Info("Stopping the host...");
@@ -108,20 +45,133 @@ internal static partial class LocalFunctionsHost
             HostConsole.Info("Stopped before start-up completed.");
             return 0;
         }
-        finally
+    }
+
+    /// <summary>Starts everything and returns once the host listens and its triggers run; dispose the result to stop.</summary>
+    public static async Task<RunningHost> StartAsync(HostOptions options, CancellationToken cancellationToken)
+    {
+        var host = new RunningHost();
+        try
         {
-            await triggersStopping.CancelAsync();
-            var drain = Task.WhenAll(triggerTasks.Append(frontEnd?.DrainAsync() ?? Task.CompletedTask));
+            return await StartAsync(host, options, cancellationToken);
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task<RunningHost> StartAsync(RunningHost host, HostOptions options, CancellationToken cancellationToken)
+    {
+        HostConsole.Verbose = options.Verbose;
+        {
+            HostConsole.Line("Azure Functions local host (development only; production runs on Azure Functions)", ConsoleColor.Cyan);
+            var app = await FunctionApp.ResolveAsync(options, cancellationToken);
+            HostConsole.Info($"Function app: {app.ScriptRoot}");
+
+            var local = LoadLocalSettings(options, app);
+            var settings = new AppSettings(local.Values);
+            foreach (var (name, value) in options.Settings) settings.Set(name, value);
+            var hostJson = HostJson.Load(app.ScriptRoot);
+
+            if (!options.NoAzurite && StorageEmulator.IsLocalEmulator(settings.Get("AzureWebJobsStorage"), out var ports))
+            {
+                host.Emulator = await StorageEmulator.EnsureAsync(ports, app.ProjectDirectory ?? app.ScriptRoot, options.AzuriteLocation, cancellationToken);
+                settings.Set("AzureWebJobsStorage", host.Emulator.ConnectionString);
+            }
+            host.Settings = settings;
+
+            var keys = HostKeys.From(options.MasterKey ?? local.MasterKey, local.FunctionKeys);
+            // As the real host: AzureFunctionsWebHost__hostid overrides the id derived from the app.
+            var hostId = settings.Get("AzureFunctionsWebHost__hostid") ?? settings.Get("AzureFunctionsWebHost:hostid") ?? HostId(app);
+            var workerId = Guid.NewGuid().ToString();
+            var channel = host.Channel = new WorkerChannel(workerId) { Logs = hostJson.Logs };
+
+            host.RpcServer = await StartRpcServerAsync(channel, cancellationToken);
+            var rpcUri = new Uri(host.RpcServer.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
+            HostConsole.Debug($"gRPC endpoint for the worker: {rpcUri}");
+
+            var worker = host.Worker = WorkerProcess.Start(app, settings, rpcUri, workerId, Guid.NewGuid().ToString());
+            HostConsole.Info($"Worker process started (pid {worker.Id}).");
+            host.WorkerExited = worker.Exited.ContinueWith(_ => channel.Fail($"The worker process exited (code {worker.ExitCode})."), TaskScheduler.Default);
+
+            var (functions, httpUri) = await InitializeWorkerAsync(channel, worker, app, options, hostJson, cancellationToken);
+            host.Functions = functions;
+            host.WorkerHttpUri = httpUri;
+
+            var clock = TimeProvider.System;
+            var queueClients = new QueueClients(settings, hostJson.Queues);
+            var outputs = new QueueOutputBindings(queueClients, settings);
+            var timers = new TimerTriggers(channel, ScheduleStatusStore.Create(settings.Get("AzureWebJobsStorage"), hostId), clock);
+            var queues = new QueueTriggers(channel, queueClients, settings, hostJson.Queues, clock);
+            foreach (var function in functions)
+            {
+                if (function.Is(FunctionIndex.Timer)) timers.Add(function, settings);
+                else if (function.Is(FunctionIndex.Queue)) queues.Add(function);
+                outputs.Validate(function);
+            }
+            channel.ApplyOutputs = outputs.ApplyAsync;
+
+            await LoadFunctionsAsync(channel, functions, cancellationToken);
+            if (httpUri is not null) await WaitForWorkerHttpAsync(httpUri, worker, cancellationToken);
+
+            host.FrontEnd = HttpFrontEnd.Create(new FrontEndContext(functions, hostJson.RoutePrefix, keys, channel, httpUri, timers, queues, hostId), options.Port ?? local.LocalHttpPort ?? 7071);
+            await host.FrontEnd.StartAsync(cancellationToken);
+
+            PrintFunctions(host.FrontEnd, timers, queues);
+            PrintKeys(keys, local);
+            PrintWelcome(app, host.FrontEnd.BaseUri, hostJson, settings, keys);
+
+            host.TriggerTasks.AddRange(timers.Start(host.TriggersStopping.Token));
+            host.TriggerTasks.AddRange(queues.Start(host.TriggersStopping.Token));
+            HostConsole.Success($"Host started: listening on {host.FrontEnd.BaseUri} (Ctrl+C to stop)");
+            return host;
+        }
+    }
+
+    /// <summary>A started host and what it owns; disposing it stops everything in order.</summary>
+    internal sealed class RunningHost : IAsyncDisposable
+    {
+        public StorageEmulator? Emulator { get; set; }
+
+        public AppSettings Settings { get; set; } = null!;
+
+        public WebApplication? RpcServer { get; set; }
+
+        public WorkerProcess Worker { get; set; } = null!;
+
+        public Task WorkerExited { get; set; } = Task.CompletedTask;
+
+        public WorkerChannel Channel { get; set; } = null!;
+
+        public IReadOnlyList<FunctionDescriptor> Functions { get; set; } = [];
+
+        public Uri? WorkerHttpUri { get; set; }
+
+        public HttpFrontEnd? FrontEnd { get; set; }
+
+        public Uri BaseUri => FrontEnd!.BaseUri;
+
+        public CancellationTokenSource TriggersStopping { get; } = new();
+
+        public List<Task> TriggerTasks { get; } = [];
+
+        public async ValueTask DisposeAsync()
+        {
+            await TriggersStopping.CancelAsync();
+            var drain = Task.WhenAll(TriggerTasks.Append(FrontEnd?.DrainAsync() ?? Task.CompletedTask));
             if (await Task.WhenAny(drain, Task.Delay(DrainTimeout)) != drain) HostConsole.Warn("Invocations still running after the drain timeout; stopping anyway.");
-            if (frontEnd is not null) await frontEnd.DisposeAsync();
-            if (worker is not null && channel is not null) await worker.StopAsync(channel, WorkerGrace);
-            if (rpcServer is not null)
+            if (FrontEnd is not null) await FrontEnd.DisposeAsync();
+            if (Worker is not null && Channel is not null) await Worker.StopAsync(Channel, WorkerGrace);
+            if (RpcServer is not null)
             {
                 using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(3));
-                await rpcServer.StopAsync(stop.Token);
-                await rpcServer.DisposeAsync();
+                await RpcServer.StopAsync(stop.Token);
+                await RpcServer.DisposeAsync();
             }
-            if (emulator is not null) await emulator.StopAsync();
+            if (Emulator is not null) await Emulator.StopAsync();
+            TriggersStopping.Dispose();
             HostConsole.Info("Host stopped.");
         }
     }
