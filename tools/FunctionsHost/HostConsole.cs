@@ -8,8 +8,12 @@ internal static class HostConsole
 
     public static bool Verbose { get; set; }
 
+    /// <summary>Only warnings and errors (used by the benchmark once the host runs).</summary>
+    public static bool Quiet { get; set; }
+
     public static void Line(string text = "", ConsoleColor? colour = null)
     {
+        if (Quiet && colour is not (ConsoleColor.Yellow or ConsoleColor.Red)) return;
         lock (Gate)
         {
             if (Colour && colour is { } c) Console.ForegroundColor = c;
