@@ -27,6 +27,8 @@ internal static partial class LocalFunctionsHost
         {
             await StartAsync(host, options, stopping);
             await Task.WhenAny(host.WorkerExited, Task.Delay(Timeout.Infinite, stopping)).ContinueWith(_ => { }, TaskScheduler.Default);
+            // Ctrl+C in a terminal reaches the worker too (same process group): its exit may come first.
+            if (!stopping.IsCancellationRequested) await Task.Delay(TimeSpan.FromSeconds(1), stopping).ContinueWith(_ => { }, TaskScheduler.Default);
             if (!stopping.IsCancellationRequested)
             {
                 HostConsole.Error($"The worker process exited unexpectedly (code {host.Worker.ExitCode}); stopping the host.");

@@ -126,6 +126,8 @@ internal sealed class WorkerChannel(string workerId)
         if (!pending.TryAdd(key, waiter)) throw new InvalidOperationException($"A request '{key}' is already pending.");
         try
         {
+            // Fail() sets the reason before it fails the waiters: either it saw this one, or this sees the reason.
+            if (failure is { } failed) throw new WorkerUnavailableException(failed);
             Send(message);
             return await waiter.Task.WaitAsync(cancellationToken);
         }
