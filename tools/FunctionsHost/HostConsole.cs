@@ -16,9 +16,16 @@ internal static class HostConsole
         if (Quiet && colour is not (ConsoleColor.Yellow or ConsoleColor.Red)) return;
         lock (Gate)
         {
-            if (Colour && colour is { } c) Console.ForegroundColor = c;
-            Console.Out.WriteLine(text);
-            if (Colour && colour is not null) Console.ResetColor();
+            try
+            {
+                if (Colour && colour is { } c) Console.ForegroundColor = c;
+                Console.Out.WriteLine(text);
+                if (Colour && colour is not null) Console.ResetColor();
+            }
+            catch (IOException)
+            {
+                // The reader of our output went away (a closed pipe): keep running, and keep shutting down cleanly.
+            }
         }
     }
 
