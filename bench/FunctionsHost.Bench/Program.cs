@@ -83,6 +83,7 @@ try
         request.Headers.TryAddWithoutValidation("x-ms-invocation-id", invocation.InvocationId);
         using var response = await http.SendAsync(request);
         await Check(response);
+        // Like the host, which answers only once it has the invocation's result.
         if (!(await invoked).Succeeded) throw new InvalidOperationException("The invocation failed.");
     }
 

@@ -170,6 +170,8 @@ internal sealed class HttpFrontEnd : IAsyncDisposable
         var error = await forwarder.SendAsync(http, context.WorkerHttpUri!.ToString(), workerClient,
             new ForwarderRequestConfig { ActivityTimeout = TimeSpan.FromMinutes(30), Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower },
             new InvocationTransformer(request.InvocationId));
+        // The answer depends on the invocation's result too: a function that throws leaves the worker's response
+        // empty, and the host answers 500 for it (as the real host does). So wait for it before the response ends.
         var outcome = await invocation;
         if (error != ForwarderError.None && !http.Response.HasStarted)
         {

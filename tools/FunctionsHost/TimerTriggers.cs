@@ -96,7 +96,9 @@ internal sealed class ScheduleStatusStore(BlobContainerClient? container, string
         try
         {
             var content = await container.GetBlobClient(BlobName(function)).DownloadContentAsync(cancellationToken);
-            return JsonSerializer.Deserialize<ScheduleStatus>(content.Value.Content.ToString());
+            return JsonSerializer.Deserialize<ScheduleStatus>(content.Value.Content.ToString()) is { } s
+                ? new ScheduleStatus(Utc(s.Last), Utc(s.Next), Utc(s.LastUpdated))
+                : null;
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
@@ -108,6 +110,14 @@ internal sealed class ScheduleStatusStore(BlobContainerClient? container, string
             return null;
         }
     }
+
+    /// <summary>Dates written with an offset come back as local times: compare everything in UTC.</summary>
+    private static DateTime Utc(DateTime value) => value.Kind switch
+    {
+        DateTimeKind.Local => value.ToUniversalTime(),
+        DateTimeKind.Unspecified => DateTime.SpecifyKind(value, DateTimeKind.Utc),
+        _ => value,
+    };
 
     public async Task SetAsync(string function, ScheduleStatus status, CancellationToken cancellationToken)
     {
@@ -163,7 +173,22 @@ internal sealed class TimerTriggers(WorkerChannel channel, ScheduleStatusStore s
         timers.Add((function, schedule, trigger.Bool("runOnStartup"), useMonitor));
     }
 
-    public IEnumerable<Task> Start(CancellationToken stopping) => timers.Select(t => Task.Run(() => RunAsync(t.Function, t.Schedule, t.RunOnStartup, t.UseMonitor, stopping), CancellationToken.None));
+    /// <summary>
+    /// Reads (or first writes) each timer's schedule status before the host reports itself started, then runs the
+    /// timers in the background: a past-due or RunOnStartup run first, then the schedule.
+    /// </summary>
+    public async Task<IReadOnlyList<Task>> StartAsync(CancellationToken stopping)
+    {
+        var running = new List<Task>();
+        foreach (var (function, schedule, runOnStartup, useMonitor) in timers)
+        {
+            var status = useMonitor ? await statusStore.GetAsync(function.Name, stopping) : null;
+            var pastDue = status is not null && status.Next < clock.GetUtcNow().UtcDateTime;
+            if (status is null && useMonitor) status = await SaveAsync(function, schedule, null, useMonitor, stopping);
+            running.Add(Task.Run(() => RunAsync(function, schedule, runOnStartup, useMonitor, status, pastDue, stopping), CancellationToken.None));
+        }
+        return running;
+    }
 
     /// <summary>Runs a timer function now (admin API): not past due, with the current schedule status.</summary>
     public async Task<InvocationOutcome> InvokeNowAsync(FunctionDescriptor function, CancellationToken cancellationToken)
@@ -172,23 +197,21 @@ internal sealed class TimerTriggers(WorkerChannel channel, ScheduleStatusStore s
         return await InvokeAsync(function, status, isPastDue: false, "This function was programmatically called via the host APIs.", cancellationToken);
     }
 
-    private async Task RunAsync(FunctionDescriptor function, TimerSchedule schedule, bool runOnStartup, bool useMonitor, CancellationToken stopping)
+    private async Task RunAsync(FunctionDescriptor function, TimerSchedule schedule, bool runOnStartup, bool useMonitor, ScheduleStatus? status, bool pastDue, CancellationToken stopping)
     {
         try
         {
             var now = clock.GetUtcNow().UtcDateTime;
-            var status = useMonitor ? await statusStore.GetAsync(function.Name, stopping) : null;
-            if (status is not null && status.Next < now)
+            if (pastDue)
             {
                 // A run was missed while the host was down.
-                await InvokeAsync(function, status, isPastDue: true, $"Timer fired at {now:o} (past due: the schedule expected a run at {status.Next:o})", stopping);
+                await InvokeAsync(function, status, isPastDue: true, $"Timer fired at {now:o} (past due: the schedule expected a run at {status!.Next:o})", stopping);
                 status = await SaveAsync(function, schedule, now, useMonitor, stopping);
             }
             else if (runOnStartup)
             {
                 await InvokeAsync(function, status, isPastDue: false, "Timer fired on startup (RunOnStartup)", stopping);
             }
-            if (status is null && useMonitor) status = await SaveAsync(function, schedule, null, useMonitor, stopping);
 
             var next = schedule.Next(clock.GetUtcNow().UtcDateTime);
             while (!stopping.IsCancellationRequested)
