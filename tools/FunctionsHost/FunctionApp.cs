@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace FunctionsHost;
 
 /// <summary>The function app to run: its project folder (if any), its built output (the script root) and its worker.</summary>
-internal sealed record FunctionApp(string? ProjectDirectory, string ScriptRoot, string WorkerExecutable, string WorkerPath)
+internal sealed record FunctionApp(string? ProjectDirectory, string ScriptRoot, string WorkerExecutable, string WorkerPath, bool WorkerIndexing)
 {
     /// <summary>Finds the app from <c>--app</c>: a project is built first (unless told not to), a built folder is used as it is.</summary>
     public static async Task<FunctionApp> ResolveAsync(HostOptions options, CancellationToken cancellationToken)
@@ -47,6 +47,7 @@ internal sealed record FunctionApp(string? ProjectDirectory, string ScriptRoot, 
     {
         var config = Path.Combine(scriptRoot, "worker.config.json");
         string executable = "dotnet", workerPath;
+        var workerIndexing = false;
         if (File.Exists(config))
         {
             using var document = JsonDocument.Parse(File.ReadAllText(config));
@@ -60,6 +61,10 @@ internal sealed record FunctionApp(string? ProjectDirectory, string ScriptRoot, 
             workerPath = description is { } de && HostJson.Child(de, "defaultWorkerPath") is { ValueKind: JsonValueKind.String } wp
                 ? wp.GetString()!
                 : throw new HostStartupException($"{config} has no description.defaultWorkerPath.");
+            // As the real host: the worker indexes its functions only when its config says it can; otherwise the
+            // host reads functions.metadata itself.
+            workerIndexing = description is { } di && HostJson.Child(di, "workerIndexing") is { } wi
+                && (wi.ValueKind == JsonValueKind.True || (wi.ValueKind == JsonValueKind.String && bool.TryParse(wi.GetString(), out var b) && b));
         }
         else
         {
@@ -71,7 +76,7 @@ internal sealed record FunctionApp(string? ProjectDirectory, string ScriptRoot, 
         }
         workerPath = Path.GetFullPath(Path.Combine(scriptRoot, workerPath));
         if (!File.Exists(workerPath)) throw new HostStartupException($"The worker {workerPath} does not exist: build the app first.");
-        return new FunctionApp(projectDirectory, scriptRoot, executable, workerPath);
+        return new FunctionApp(projectDirectory, scriptRoot, executable, workerPath, workerIndexing);
     }
 
     private static async Task BuildAsync(string project, string configuration, CancellationToken cancellationToken)

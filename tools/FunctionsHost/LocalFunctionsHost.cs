@@ -251,26 +251,34 @@ internal static partial class LocalFunctionsHost
             HostConsole.Info($"Worker initialised ({runtime}).");
             Uri? httpUri = init.Capabilities.TryGetValue("HttpUri", out var uri) && Uri.TryCreate(uri, UriKind.Absolute, out var parsed) ? parsed : null;
 
-            var metadata = (await channel.RequestAsync("metadata", new StreamingMessage
-            {
-                FunctionsMetadataRequest = new FunctionsMetadataRequest { FunctionAppDirectory = app.ScriptRoot },
-            }, timeout.Token)).FunctionMetadataResponse;
             IReadOnlyList<RpcFunctionMetadata> indexed;
-            if (metadata.UseDefaultMetadataIndexing || metadata.Result?.Status != StatusResult.Types.Status.Success || metadata.FunctionMetadataResults.Count == 0)
+            if (!app.WorkerIndexing)
             {
-                if (metadata.Result?.Status == StatusResult.Types.Status.Failure)
-                {
-                    HostConsole.Warn($"Worker indexing failed ({metadata.Result.Exception?.Message}); reading functions.metadata instead.");
-                }
-                else
-                {
-                    HostConsole.Info("The worker does not index its functions; reading functions.metadata.");
-                }
+                HostConsole.Info("worker.config.json does not enable worker indexing: reading functions.metadata.");
                 indexed = FunctionIndex.ReadMetadataFile(app.ScriptRoot);
             }
             else
             {
-                indexed = metadata.FunctionMetadataResults;
+                var metadata = (await channel.RequestAsync("metadata", new StreamingMessage
+                {
+                    FunctionsMetadataRequest = new FunctionsMetadataRequest { FunctionAppDirectory = app.ScriptRoot },
+                }, timeout.Token)).FunctionMetadataResponse;
+                if (metadata.UseDefaultMetadataIndexing || metadata.Result?.Status != StatusResult.Types.Status.Success || metadata.FunctionMetadataResults.Count == 0)
+                {
+                    if (metadata.Result?.Status == StatusResult.Types.Status.Failure)
+                    {
+                        HostConsole.Warn($"Worker indexing failed ({metadata.Result.Exception?.Message}); reading functions.metadata instead.");
+                    }
+                    else
+                    {
+                        HostConsole.Info("The worker does not index its functions; reading functions.metadata.");
+                    }
+                    indexed = FunctionIndex.ReadMetadataFile(app.ScriptRoot);
+                }
+                else
+                {
+                    indexed = metadata.FunctionMetadataResults;
+                }
             }
             var failed = indexed.Where(f => f.Status is { Status: StatusResult.Types.Status.Failure }).ToArray();
             if (failed.Length > 0)
