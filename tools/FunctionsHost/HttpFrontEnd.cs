@@ -1,0 +1,250 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using FunctionsHost.Rpc;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing.Patterns;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace FunctionsHost;
+
+/// <summary>What the front end needs from the rest of the host.</summary>
+internal sealed record FrontEndContext(
+    IReadOnlyList<FunctionDescriptor> Functions,
+    string RoutePrefix,
+    HostKeys Keys,
+    WorkerChannel Channel,
+    Uri? WorkerHttpUri,
+    TimerTriggers Timers,
+    QueueTriggers Queues,
+    string HostId);
+
+/// <summary>
+/// The public HTTP endpoint (like <c>func start</c>'s port 7071): HTTP-triggered functions, forwarded to the worker's
+/// own ASP.NET Core server in the integration's proxy mode, and the admin API.
+/// </summary>
+internal sealed class HttpFrontEnd : IAsyncDisposable
+{
+    /// <summary>The real host's default request body limit (FUNCTIONS_REQUEST_BODY_SIZE_LIMIT).</summary>
+    private const long MaxRequestBodySize = 100L * 1024 * 1024;
+
+    private readonly WebApplication app;
+    private readonly FrontEndContext context;
+    private readonly HttpMessageInvoker workerClient;
+    private readonly ConcurrentDictionary<Task, bool> adminInvocations = new();
+    private readonly Stopwatch uptime = Stopwatch.StartNew();
+
+    private HttpFrontEnd(WebApplication app, FrontEndContext context, HttpMessageInvoker workerClient)
+    {
+        this.app = app;
+        this.context = context;
+        this.workerClient = workerClient;
+    }
+
+    public Uri BaseUri { get; private set; } = null!;
+
+    /// <summary>Routes of the HTTP functions (method list and URL), for the start-up listing.</summary>
+    public List<(string Function, string Description)> Routes { get; } = [];
+
+    public static HttpFrontEnd Create(FrontEndContext context, int port)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, Args = [] });
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = MaxRequestBodySize;
+            kestrel.AddServerHeader = false;
+            if (port == 0) kestrel.Listen(IPAddress.Loopback, 0);
+            else kestrel.ListenLocalhost(port);
+        });
+        builder.Services.AddHttpForwarder();
+        var app = builder.Build();
+        var workerClient = new HttpMessageInvoker(new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseCookies = false,
+            ActivityHeadersPropagator = null,
+            ConnectTimeout = TimeSpan.FromSeconds(15),
+            MaxConnectionsPerServer = int.MaxValue,
+        });
+        var frontEnd = new HttpFrontEnd(app, context, workerClient);
+        frontEnd.MapAdmin();
+        frontEnd.MapFunctions();
+        return frontEnd;
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (IOException ex)
+        {
+            throw new HostStartupException($"Cannot listen for HTTP: {ex.Message} (choose another port with --port).");
+        }
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var uri = new Uri(address);
+        // A fixed port listens on localhost (IPv4 and IPv6); port 0 on 127.0.0.1 only.
+        BaseUri = new Uri($"http://{(uri.Host == "127.0.0.1" ? "127.0.0.1" : "localhost")}:{uri.Port}/");
+    }
+
+    /// <summary>Waits for the admin invocations still running (bounded by the caller's token).</summary>
+    public Task DrainAsync() => Task.WhenAll(adminInvocations.Keys);
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await app.StopAsync(timeout.Token);
+        }
+        finally
+        {
+            await app.DisposeAsync();
+            workerClient.Dispose();
+        }
+    }
+
+    private void MapFunctions()
+    {
+        foreach (var function in context.Functions.Where(f => f.Is(FunctionIndex.Http)))
+        {
+            var trigger = function.Trigger;
+            var route = (trigger.String("route") ?? function.Name).Trim('/');
+            var path = "/" + string.Join('/', new[] { context.RoutePrefix, route }.Where(s => s.Length > 0));
+            var methods = trigger.Strings("methods").Select(m => m.ToUpperInvariant()).ToArray();
+            RoutePattern pattern;
+            try
+            {
+                pattern = RoutePatternFactory.Parse(path);
+            }
+            catch (RoutePatternException ex)
+            {
+                throw new HostStartupException($"Function '{function.Name}': route '{route}' is not a valid route template ({ex.Message}).");
+            }
+            if (context.WorkerHttpUri is null)
+            {
+                throw new HostStartupException(
+                    $"Function '{function.Name}' is HTTP-triggered but the worker offers no HTTP endpoint: this host supports HTTP triggers " +
+                    "with the ASP.NET Core integration only (ConfigureFunctionsWebApplication and Microsoft.Azure.Functions.Worker.Extensions.Http.AspNetCore).");
+            }
+            RequestDelegate handler = http => HandleAsync(http, function);
+            var endpoint = methods.Length == 0 ? app.Map(pattern, handler) : app.MapMethods(path, methods, handler);
+            endpoint.WithDisplayName(function.Name);
+            Routes.Add((function.Name, $"[{(methods.Length == 0 ? "ALL" : string.Join(",", methods))}] {{base}}{path.TrimStart('/')}"));
+        }
+    }
+
+    private async Task HandleAsync(HttpContext http, FunctionDescriptor function)
+    {
+        var trigger = function.Trigger;
+        var authLevel = trigger.String("authLevel");
+        if (!context.Keys.Authorizes(authLevel, function.Name, HostKeys.KeyOf(http.Request)))
+        {
+            http.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            return;
+        }
+
+        var request = new InvocationRequest { InvocationId = Guid.NewGuid().ToString() };
+        // In proxy mode the request itself travels over HTTP; the trigger input is an empty RpcHttp.
+        request.InputData.Add(new ParameterBinding { Name = trigger.Name, Data = new TypedData { Http = new RpcHttp() } });
+        // Route values bind plain parameters: the worker reads them from the trigger metadata, not from the URL.
+        foreach (var (name, value) in http.Request.RouteValues)
+        {
+            if (value is not null) request.TriggerMetadata[name] = new TypedData { String = Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "" };
+        }
+
+        var invocation = context.Channel.InvokeAsync(function, request, "This function was programmatically called via the host APIs.", http.RequestAborted);
+        var forwarder = http.RequestServices.GetRequiredService<IHttpForwarder>();
+        var error = await forwarder.SendAsync(http, context.WorkerHttpUri!.ToString(), workerClient,
+            new ForwarderRequestConfig { ActivityTimeout = TimeSpan.FromMinutes(30), Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower },
+            new InvocationTransformer(request.InvocationId));
+        // The answer depends on the invocation's result too: a function that throws leaves the worker's response
+        // empty, and the host answers 500 for it (as the real host does). So wait for it before the response ends.
+        var outcome = await invocation;
+        if (error != ForwarderError.None && !http.Response.HasStarted)
+        {
+            var feature = http.Features.Get<IForwarderErrorFeature>();
+            HostConsole.Error($"Forwarding {http.Request.Method} {http.Request.Path} to the worker failed: {error} {feature?.Exception?.Message}");
+            http.Response.StatusCode = error == ForwarderError.RequestCanceled ? 499 : StatusCodes.Status502BadGateway;
+        }
+        else if (!outcome.Succeeded && !http.Response.HasStarted)
+        {
+            http.Response.StatusCode = StatusCodes.Status500InternalServerError;
+        }
+    }
+
+    /// <summary>Adds the header the worker pairs the request with its invocation by.</summary>
+    private sealed class InvocationTransformer(string invocationId) : HttpTransformer
+    {
+        public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+        {
+            await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+            proxyRequest.Headers.TryAddWithoutValidation("x-ms-invocation-id", invocationId);
+        }
+    }
+
+    private void MapAdmin()
+    {
+        app.MapGet("/admin/host/ping", () => Results.Ok());
+        app.MapGet("/admin/host/status", (HttpRequest request) => Admin(request, () => Results.Json(new JsonObject
+        {
+            ["id"] = context.HostId,
+            ["state"] = "Running",
+            ["version"] = typeof(HttpFrontEnd).Assembly.GetName().Version?.ToString(),
+            ["processUptime"] = (long)uptime.Elapsed.TotalMilliseconds,
+            ["functions"] = new JsonArray(context.Functions.Select(f => (JsonNode?)JsonValue.Create(f.Name)).ToArray()),
+        })));
+        app.MapGet("/admin/functions", (HttpRequest request) => Admin(request, () => Results.Json(new JsonArray(context.Functions.Select(f => (JsonNode?)new JsonObject
+        {
+            ["name"] = f.Name,
+            ["trigger"] = f.TriggerType,
+            ["bindings"] = new JsonArray(f.Bindings.Select(b => JsonNode.Parse(b.Json.GetRawText())).ToArray()),
+        }).ToArray()))));
+        app.MapPost("/admin/functions/{name}", async (HttpRequest request, string name) =>
+        {
+            if (!context.Keys.IsMaster(HostKeys.KeyOf(request))) return Results.Unauthorized();
+            var function = context.Functions.FirstOrDefault(f => f.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+            if (function is null) return Results.NotFound();
+            if (function.Is(FunctionIndex.Http))
+            {
+                return Results.BadRequest(new { error = $"'{function.Name}' is HTTP-triggered: call its URL instead." });
+            }
+            string? input = null;
+            if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
+            {
+                try
+                {
+                    using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
+                    if (HostJson.Child(body.RootElement, "input") is { } value) input = value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText();
+                }
+                catch (JsonException ex)
+                {
+                    return Results.BadRequest(new { error = $"The body must be JSON like {{\"input\": \"...\"}}: {ex.Message}" });
+                }
+            }
+            // Like the real host: accepted at once, run in the background.
+            var run = function.Is(FunctionIndex.Timer)
+                ? context.Timers.InvokeNowAsync(function, CancellationToken.None)
+                : context.Queues.InvokeNowAsync(function, input ?? "", CancellationToken.None);
+            adminInvocations.TryAdd(run, true);
+            _ = run.ContinueWith(t => adminInvocations.TryRemove(t, out _), TaskScheduler.Default);
+            return Results.Accepted();
+        });
+        app.MapFallback((HttpContext http) => Results.NotFound());
+    }
+
+    private IResult Admin(HttpRequest request, Func<IResult> result) =>
+        context.Keys.IsMaster(HostKeys.KeyOf(request)) ? result() : Results.Unauthorized();
+}
