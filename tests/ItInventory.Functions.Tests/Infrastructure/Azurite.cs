@@ -27,7 +27,17 @@ public sealed class Azurite
 
     public string ConnectionString { get; }
 
-    public int ProcessId => process.Id;
+    /// <summary>The Azurite (node) process itself, the watchdog shell's child: what CPU measurements should watch.</summary>
+    public int ProcessId
+    {
+        get
+        {
+            var children = $"/proc/{process.Id}/task/{process.Id}/children";
+            return File.Exists(children) && File.ReadAllText(children).Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var child, ..]
+                ? int.Parse(child, System.Globalization.CultureInfo.InvariantCulture)
+                : process.Id;
+        }
+    }
 
     public static Task<Azurite> SharedAsync() => Instance.Value;
 
