@@ -42,6 +42,9 @@ public sealed record Problem(
     public static Problem PayloadTooLarge(string detail) =>
         new(StatusCodes.Status413PayloadTooLarge, "The payload is too large.", detail, TypeBase + "payload-too-large");
 
+    public static Problem NotConfigured(string detail) =>
+        new(StatusCodes.Status503ServiceUnavailable, "Not configured.", detail, TypeBase + "not-configured");
+
     public static Problem UnsupportedMediaType(string detail) =>
         new(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type.", detail, TypeBase + "unsupported-media-type");
 }

@@ -13,8 +13,13 @@ namespace ItInventory.Functions.Management.Security;
 /// audience, lifetime, roles/scopes) and turns the principal into a <see cref="Caller"/>. Device credentials are never
 /// accepted here.
 /// </summary>
-public sealed class CallerAuthenticator(IOptions<ManagementSecurityOptions> options, ILogger<CallerAuthenticator> logger)
+public sealed class CallerAuthenticator(
+    IOptions<ManagementSecurityOptions> options,
+    Microsoft.Extensions.Configuration.IConfiguration configuration,
+    ILogger<CallerAuthenticator> logger)
 {
+    private readonly bool configured = !string.IsNullOrWhiteSpace(configuration["AzureAd:ClientId"]) && !string.IsNullOrWhiteSpace(configuration["AzureAd:TenantId"]);
+
     public async Task<Outcome<Caller>> AuthenticateAsync(HttpRequest request)
     {
         var header = request.Headers.Authorization.ToString();
@@ -25,6 +30,12 @@ public sealed class CallerAuthenticator(IOptions<ManagementSecurityOptions> opti
         if (!header.StartsWith(JwtBearerDefaults.AuthenticationScheme + " ", StringComparison.OrdinalIgnoreCase))
         {
             return Problem.Unauthorized("Sign in: send 'Authorization: Bearer <access token>' issued by Entra ID for this API.");
+        }
+
+        if (!configured)
+        {
+            logger.LogWarning("Management API called but AzureAd:TenantId/ClientId are not set");
+            return Problem.NotConfigured("The management API is not configured: set AzureAd__TenantId and AzureAd__ClientId (the API's Entra ID app registration).");
         }
 
         var result = await request.HttpContext.AuthenticateAsync(JwtBearerDefaults.AuthenticationScheme);

@@ -103,3 +103,29 @@ public sealed class ManagementSecurityTests : IAsyncLifetime
         Assert.Equal(401, (await app.CheckinAsync(SamplePayloads.Heartbeat(device.DeviceId).Text(), device.Authorization)).Status);
     }
 }
+
+public sealed class UnconfiguredManagementApiTests : IAsyncLifetime
+{
+    private TestApp app = null!;
+
+    public async Task InitializeAsync() => app = await TestApp.StartAsync(settings =>
+    {
+        foreach (var key in settings.Keys.Where(k => k.StartsWith("AzureAd:", StringComparison.Ordinal)).ToList()) settings.Remove(key);
+    });
+
+    public async Task DisposeAsync() => await app.DisposeAsync();
+
+    [Fact]
+    public async Task Without_entra_settings_the_management_api_answers_503_and_devices_keep_working()
+    {
+        var device = await app.EnrollNewDeviceAsync();
+        var headers = new Dictionary<string, string> { ["Authorization"] = TestTokens.Bearer(TestTokens.Admin) };
+        var request = app.Request("GET", $"/api/assets/{device.DeviceId}", [], null, headers);
+
+        var answer = await TestApp.ExecuteAsync(request, await app.Create<AssetFunctions>().GetAsset(request, device.DeviceId, CancellationToken.None));
+
+        Assert.Equal(503, answer.Status);
+        Assert.Contains("AzureAd", answer.Json.GetProperty("detail").GetString());
+        Assert.Equal(200, (await app.CheckinAsync(SamplePayloads.Heartbeat(device.DeviceId).Text(), device.Authorization)).Status);
+    }
+}
