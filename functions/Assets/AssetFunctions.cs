@@ -7,7 +7,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace ItInventory.Functions.Assets;
 
 /// <summary>Management API: assets.</summary>
-public sealed class AssetFunctions(CallerAuthenticator authenticator, AccessPolicy policy, AssetReader assets)
+public sealed class AssetFunctions(CallerAuthenticator authenticator, AccessPolicy policy, AssetReader assets, AssetUpdateService updates)
 {
     [Function(nameof(GetAsset))]
     public async Task<IActionResult> GetAsset(
@@ -25,4 +25,25 @@ public sealed class AssetFunctions(CallerAuthenticator authenticator, AccessPoli
         request.HttpContext.Response.Headers.ETag = asset.Detail.ETag.ToString("H");
         return new JsonBodyResult<AssetView>(StatusCodes.Status200OK, AssetView.From(asset.Detail, asset.Summary), ApiJsonContext.Default.AssetView);
     }
+
+    [Function(nameof(UpdateAsset))]
+    public async Task<IActionResult> UpdateAsset(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "assets/{assetId}")] HttpRequest request,
+        string assetId,
+        CancellationToken cancellationToken)
+    {
+        var caller = await authenticator.AuthenticateAsync(request);
+        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        var payload = await JsonBody.ReadAsync(request, MaxPatchBytes, MaxPatchBytes, cancellationToken);
+        if (payload.Failed) return new ProblemResult(payload.Problem!);
+        var patch = JsonBody.Deserialize(payload.Value!.Json.Span, ApiJsonContext.Default.AssetPatch);
+        if (patch.Failed) return new ProblemResult(patch.Problem!);
+
+        var updated = await updates.UpdateAsync(caller.Value!, assetId, request.Headers.IfMatch.ToString(), patch.Value!, cancellationToken);
+        if (updated.Failed) return new ProblemResult(updated.Problem!);
+        request.HttpContext.Response.Headers.ETag = updated.Value.ETag.ToString("H");
+        return new JsonBodyResult<AssetView>(StatusCodes.Status200OK, updated.Value.Asset, ApiJsonContext.Default.AssetView);
+    }
+
+    private const int MaxPatchBytes = 16 * 1024;
 }

@@ -153,7 +153,9 @@ public static class CheckinValidator
         && (software.InstalledOn is null || DateOnly.TryParseExact(software.InstalledOn, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _));
 
     private static bool IsShortText(string? value) =>
-        value is null || (value.Length <= CheckinLimits.MaxShortString && !Errors.HasControlCharacter(value));
+        value is null || (value.Length <= CheckinLimits.MaxShortString && !HasControlCharacter(value));
+
+    public static bool HasControlCharacter(string value) => Errors.HasControlCharacter(value);
 
     public static bool IsHash(string value) => value.Length == 64 && value.All(c => c is (>= '0' and <= '9') or (>= 'a' and <= 'f'));
 

@@ -25,6 +25,7 @@ namespace ItInventory.Functions.Common;
 [JsonSerializable(typeof(EnrollmentResponse))]
 [JsonSerializable(typeof(RevokeDeviceRequest))]
 [JsonSerializable(typeof(AssetView))]
+[JsonSerializable(typeof(AssetPatch))]
 [JsonSerializable(typeof(IReadOnlyList<DiskData>))]
 [JsonSerializable(typeof(IReadOnlyList<NetworkInterfaceData>))]
 [JsonSerializable(typeof(IReadOnlyList<LocalUserData>))]

@@ -29,6 +29,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         // Authorised by the enrollment secret in the body, whoever sends it.
         ["EnrollDevice"] = [200, 200, 200, 200, 200, 200, 200, 200],
         ["GetAsset"] = [401, 401, 403, 200, 403, 200, 200, 200],
+        ["UpdateAsset"] = [401, 401, 403, 200, 403, 403, 403, 200],
         ["RevokeDevice"] = [401, 401, 403, 403, 403, 403, 403, 204],
         ["RequestFullInventory"] = [401, 401, 403, 403, 403, 403, 403, 202],
         ["ReplayPoisonCheckins"] = [401, 401, 403, 403, 403, 403, 403, 200],
@@ -83,6 +84,13 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
             case "GetAsset":
                 request = Request("GET", $"/api/assets/{financeAsset}");
                 result = await app.Create<Assets.AssetFunctions>().GetAsset(request, financeAsset, ct);
+                break;
+            case "UpdateAsset":
+                var read = app.Request("GET", $"/api/assets/{financeAsset}", [], null, new Dictionary<string, string> { ["Authorization"] = TestTokens.Bearer(TestTokens.Admin) });
+                var current = await TestApp.ExecuteAsync(read, await app.Create<Assets.AssetFunctions>().GetAsset(read, financeAsset, ct));
+                headers["If-Match"] = current.Headers.ETag.ToString();
+                request = Request("PATCH", $"/api/assets/{financeAsset}", "{\"location\":\"matrix\"}");
+                result = await app.Create<Assets.AssetFunctions>().UpdateAsset(request, financeAsset, ct);
                 break;
             case "RevokeDevice":
                 request = Request("POST", $"/api/devices/{financeAsset}/revoke", "{\"blockReenrollment\":false}");
