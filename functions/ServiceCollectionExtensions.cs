@@ -1,4 +1,5 @@
 using ItInventory.Functions.Assets;
+using ItInventory.Functions.Audit;
 using ItInventory.Functions.CheckIns;
 using ItInventory.Functions.Devices;
 using ItInventory.Functions.Management.Security;
@@ -15,6 +16,7 @@ public static class ServiceCollectionExtensions
         services
             .AddInventoryStorage(configuration)
             .AddAssets()
+            .AddAuditTrail()
             .AddDevices()
             .AddCheckIns()
             .AddManagementSecurity(configuration);

@@ -39,7 +39,7 @@ public sealed class AssetFunctions(CallerAuthenticator authenticator, AccessPoli
         var patch = JsonBody.Deserialize(payload.Value!.Json.Span, ApiJsonContext.Default.AssetPatch);
         if (patch.Failed) return new ProblemResult(patch.Problem!);
 
-        var updated = await updates.UpdateAsync(caller.Value!, assetId, request.Headers.IfMatch.ToString(), patch.Value!, cancellationToken);
+        var updated = await updates.UpdateAsync(caller.Value!, assetId, request.Headers.IfMatch.ToString(), patch.Value!, request.HttpContext.TraceIdentifier, cancellationToken);
         if (updated.Failed) return new ProblemResult(updated.Problem!);
         request.HttpContext.Response.Headers.ETag = updated.Value.ETag.ToString("H");
         return new JsonBodyResult<AssetView>(StatusCodes.Status200OK, updated.Value.Asset, ApiJsonContext.Default.AssetView);

@@ -26,9 +26,9 @@ public sealed record AssetPatch
 /// detail row's current one, so an edit never overwrites a check-in (or another edit) it has not seen. The detail
 /// row and its history row are written in one batch; the summary row mirrors the fields scans read.
 /// </summary>
-public sealed class AssetUpdateService(InventoryStore store, AccessPolicy policy, TimeProvider clock, ILogger<AssetUpdateService> logger)
+public sealed class AssetUpdateService(InventoryStore store, AccessPolicy policy, Audit.AuditTrail audit, TimeProvider clock, ILogger<AssetUpdateService> logger)
 {
-    public async Task<Outcome<(AssetView Asset, ETag ETag)>> UpdateAsync(Caller caller, string assetId, string? ifMatch, AssetPatch patch, CancellationToken cancellationToken)
+    public async Task<Outcome<(AssetView Asset, ETag ETag)>> UpdateAsync(Caller caller, string assetId, string? ifMatch, AssetPatch patch, string? correlationId, CancellationToken cancellationToken)
     {
         if (Validate(patch) is { } invalid) return invalid;
         if (string.IsNullOrWhiteSpace(ifMatch))
@@ -86,6 +86,7 @@ public sealed class AssetUpdateService(InventoryStore store, AccessPolicy policy
             if (merge.TryGetValue(field, out var value)) mirror[field] = value;
         }
         if (mirror.Count > 2) await store.Summaries.UpdateEntityAsync(mirror, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        await audit.AppendAsync(new Audit.AuditEvent(caller.AuditActor, "asset", assetId, "update", changes, correlationId), cancellationToken);
 
         logger.LogInformation("Asset {AssetId} changed by {Actor}: {Changes}", assetId, caller.Actor, recorded.Describe());
         var updated = (await store.Assets.GetEntityAsync<AssetDetailEntity>(assetId, TableKeys.AssetDetailRow, cancellationToken: cancellationToken)).Value;

@@ -71,7 +71,7 @@ public sealed class CheckinFunctions(
         {
             return new ProblemResult(Problem.BadRequest($"'max' must be a whole number from 1 to {PoisonReplayService.MaxPerCall}."));
         }
-        var replayed = await poison.ReplayAsync(max, cancellationToken);
+        var replayed = await poison.ReplayAsync(max, caller.Value!.AuditActor, request.HttpContext.TraceIdentifier, cancellationToken);
         return new JsonBodyResult<PoisonReplayResponse>(StatusCodes.Status200OK, replayed, ApiJsonContext.Default.PoisonReplayResponse);
     }
 }

@@ -34,6 +34,14 @@ public static partial class ContractFormats
 
     public static bool IsMacAddress(string value) => MacAddress().IsMatch(value);
 
+    /// <summary>Parses an RFC 3339 date-time with seconds and an offset (the contract's only date-time form).</summary>
+    public static bool TryParseDateTime(string? text, out DateTimeOffset value)
+    {
+        value = default;
+        return text is not null && DateTime().IsMatch(text)
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out value);
+    }
+
     public static bool IsIpAddress(string value) =>
         Ipv4().IsMatch(value) || (Ipv6Characters().IsMatch(value) && IPAddress.TryParse(value, out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6);
 
@@ -54,9 +62,7 @@ public sealed class Rfc3339DateTimeOffsetConverter : JsonConverter<DateTimeOffse
 {
     public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
-        var text = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-        if (text is null || !ContractFormats.DateTime().IsMatch(text)
-            || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var value))
+        if (!ContractFormats.TryParseDateTime(reader.TokenType == JsonTokenType.String ? reader.GetString() : null, out var value))
         {
             throw new JsonException("A date-time must be RFC 3339 with seconds and an offset, e.g. 2026-11-02T09:00:00Z.");
         }

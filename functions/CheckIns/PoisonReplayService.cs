@@ -10,11 +10,11 @@ public sealed record PoisonReplayResponse(int Replayed, int Remaining);
 /// Moves check-in messages from the poison queue back to the check-in queue, e.g. after a fix was deployed. Their
 /// blobs were kept, and processing is idempotent, so a replay is always safe.
 /// </summary>
-public sealed class PoisonReplayService(InventoryStore store, ILogger<PoisonReplayService> logger)
+public sealed class PoisonReplayService(InventoryStore store, Audit.AuditTrail audit, ILogger<PoisonReplayService> logger)
 {
     public const int MaxPerCall = 1_000;
 
-    public async Task<PoisonReplayResponse> ReplayAsync(int max, CancellationToken cancellationToken)
+    public async Task<PoisonReplayResponse> ReplayAsync(int max, Audit.AuditActor actor, string? correlationId, CancellationToken cancellationToken)
     {
         var replayed = 0;
         if (await store.CheckinPoisonQueue.ExistsAsync(cancellationToken))
@@ -35,6 +35,11 @@ public sealed class PoisonReplayService(InventoryStore store, ILogger<PoisonRepl
         var remaining = await store.CheckinPoisonQueue.ExistsAsync(cancellationToken)
             ? (await store.CheckinPoisonQueue.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount
             : 0;
+        if (replayed > 0)
+        {
+            await audit.AppendAsync(new Audit.AuditEvent(actor, "queue", store.CheckinPoisonQueue.Name, "replay-poison",
+                [new("Replayed", null, replayed.ToString(System.Globalization.CultureInfo.InvariantCulture))], correlationId), cancellationToken);
+        }
         logger.LogInformation("Replayed {Replayed} poisoned check-in message(s); {Remaining} left", replayed, remaining);
         return new PoisonReplayResponse(replayed, remaining);
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ItInventory.Functions.Assets;
+using ItInventory.Functions.Audit;
 using ItInventory.Functions.CheckIns;
 using ItInventory.Functions.Devices;
 
@@ -26,6 +27,9 @@ namespace ItInventory.Functions.Common;
 [JsonSerializable(typeof(RevokeDeviceRequest))]
 [JsonSerializable(typeof(AssetView))]
 [JsonSerializable(typeof(AssetPatch))]
+[JsonSerializable(typeof(IReadOnlyList<FieldChange>))]
+[JsonSerializable(typeof(AuditVerification))]
+[JsonSerializable(typeof(AuditPage))]
 [JsonSerializable(typeof(IReadOnlyList<DiskData>))]
 [JsonSerializable(typeof(IReadOnlyList<NetworkInterfaceData>))]
 [JsonSerializable(typeof(IReadOnlyList<LocalUserData>))]

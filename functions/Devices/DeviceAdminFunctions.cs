@@ -35,7 +35,7 @@ public sealed class DeviceAdminFunctions(CallerAuthenticator authenticator, Acce
             block = parsed.Value!.BlockReenrollment;
         }
 
-        return Storage.TableKeys.IsAssetId(deviceId) && await credentials.RevokeAsync(deviceId, block, caller.Value!.Actor, cancellationToken)
+        return Storage.TableKeys.IsAssetId(deviceId) && await credentials.RevokeAsync(deviceId, block, caller.Value!.AuditActor, request.HttpContext.TraceIdentifier, cancellationToken)
             ? new StatusCodeResult(StatusCodes.Status204NoContent)
             : new ProblemResult(Problem.NotFound($"There is no device '{deviceId}'."));
     }
@@ -50,7 +50,7 @@ public sealed class DeviceAdminFunctions(CallerAuthenticator authenticator, Acce
         if (caller.Failed) return new ProblemResult(caller.Problem!);
         if (policy.Administer(caller.Value!) is { } denied) return new ProblemResult(denied);
 
-        return Storage.TableKeys.IsAssetId(deviceId) && await credentials.RequestFullInventoryAsync(deviceId, cancellationToken)
+        return Storage.TableKeys.IsAssetId(deviceId) && await credentials.RequestFullInventoryAsync(deviceId, caller.Value!.AuditActor, request.HttpContext.TraceIdentifier, cancellationToken)
             ? new StatusCodeResult(StatusCodes.Status202Accepted)
             : new ProblemResult(Problem.NotFound($"There is no device '{deviceId}'."));
     }

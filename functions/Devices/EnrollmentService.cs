@@ -17,6 +17,7 @@ namespace ItInventory.Functions.Devices;
 public sealed class EnrollmentService(
     InventoryStore store,
     EnrollmentSecretStore secrets,
+    Audit.AuditTrail audit,
     IOptions<CheckinOptions> checkinOptions,
     TimeProvider clock,
     ILogger<EnrollmentService> logger)
@@ -130,6 +131,14 @@ public sealed class EnrollmentService(
             }
         }
 
+        await audit.AppendAsync(new Audit.AuditEvent(Audit.AuditActor.Device(assetId), "asset", assetId, "enroll",
+        [
+            new(nameof(AssetDetailEntity.State), null, detail.State),
+            new(nameof(AssetDetailEntity.SerialNumber), null, detail.SerialNumber),
+            new(nameof(AssetDetailEntity.SmbiosUuid), null, detail.SmbiosUuid),
+            new(nameof(AssetDetailEntity.MacAddresses), null, detail.MacAddresses),
+            new(nameof(AssetDetailEntity.Hostname), null, detail.Hostname),
+        ], null), cancellationToken);
         logger.LogInformation("Enrolled new device {DeviceId} ({Hostname}); flagged for review", assetId, identity.Hostname);
         return Response(assetId, secret, "created", detail.State, needsReview: true);
     }
@@ -170,6 +179,8 @@ public sealed class EnrollmentService(
         await store.Assets.AddEntityAsync(AssetChanges.HistoryRow(assetId, now, "enrollment", null,
             "Re-enrolled: hardware identity matched this asset; a new device credential was issued.", null), cancellationToken);
 
+        await audit.AppendAsync(new Audit.AuditEvent(Audit.AuditActor.Device(assetId), "device", assetId, "re-enroll",
+            [new(nameof(AssetSummaryEntity.CredentialIssuedAt), summary.CredentialIssuedAt?.ToString("O"), now.ToString("O"))], null), cancellationToken);
         logger.LogInformation("Re-enrolled device {DeviceId}", assetId);
         return Response(assetId, secret, "re-enrolled", summary.State, summary.NeedsReview);
     }

@@ -51,6 +51,26 @@ public static class TableKeys
 
     public const string SightingRow = "sighting";
 
+    // ---- audittrail table: 16 hash-chained lanes (PartitionKey = lane), RowKey = sequence number or "head" ----
+
+    /// <summary>Lanes spread the audit trail's appends (each lane is one chain with its own head row), so no single
+    /// row is a hot spot; all records of one entity share a lane, in order.</summary>
+    public const int AuditLanes = 16;
+
+    public const string AuditHeadRow = "head";
+
+    public static string AuditLane(string entity, string entityId)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(entity + "|" + entityId), hash);
+        return "lane|" + (hash[0] % AuditLanes).ToString("D2", CultureInfo.InvariantCulture);
+    }
+
+    public static IEnumerable<string> AllAuditLanes =>
+        Enumerable.Range(0, AuditLanes).Select(i => "lane|" + i.ToString("D2", CultureInfo.InvariantCulture));
+
+    public static string AuditRecordRow(long sequence) => sequence.ToString("D12", CultureInfo.InvariantCulture);
+
     /// <summary>Asset (and device) ids are 32 lower-case hex digits (a random GUID).</summary>
     public static bool IsAssetId(string? value) =>
         value is { Length: 32 } && value.All(c => c is (>= '0' and <= '9') or (>= 'a' and <= 'f'));

@@ -9,6 +9,9 @@ public sealed record Caller(string ObjectId, string? Upn, IReadOnlySet<string> R
 
     public bool IsDepartmentLead => Roles.Contains(ManagementRoles.DepartmentLead) && Departments.Count > 0;
 
-    /// <summary>How the audit trail names this caller.</summary>
+    /// <summary>How history rows name this caller.</summary>
     public string Actor => Upn is null ? ObjectId : $"{Upn} ({ObjectId})";
+
+    /// <summary>The caller as the audit trail records them.</summary>
+    public Audit.AuditActor AuditActor => Audit.AuditActor.Person(ObjectId, Upn);
 }

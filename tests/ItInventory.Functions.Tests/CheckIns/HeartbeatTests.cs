@@ -72,7 +72,7 @@ public sealed class HeartbeatTests : IAsyncLifetime
         var mismatched = await app.CheckinAsync(SamplePayloads.Heartbeat(device.DeviceId, new string('0', 64)).Text(), device.Authorization);
         Assert.True(mismatched.Json.GetProperty("fullInventoryRequested").GetBoolean());
 
-        await app.Services.GetRequiredService<DeviceCredentialService>().RequestFullInventoryAsync(device.DeviceId, CancellationToken.None);
+        await app.Services.GetRequiredService<DeviceCredentialService>().RequestFullInventoryAsync(device.DeviceId, ItInventory.Functions.Audit.AuditActor.System("test"), null, CancellationToken.None);
         var requested = await app.CheckinAsync(SamplePayloads.Heartbeat(device.DeviceId, hash).Text(), device.Authorization);
         Assert.True(requested.Json.GetProperty("fullInventoryRequested").GetBoolean());
     }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using ItInventory.Functions.Assets;
+using ItInventory.Functions.Audit;
 using ItInventory.Functions.Devices;
 using ItInventory.Functions.Storage;
 using ItInventory.Functions.Tests.Infrastructure;
@@ -139,7 +140,7 @@ public sealed class EnrollmentTests : IAsyncLifetime
     {
         var device = await app.EnrollNewDeviceAsync();
         var credentials = app.Services.GetRequiredService<DeviceCredentialService>();
-        Assert.True(await credentials.RevokeAsync(device.DeviceId, blockReenrollment: false, "admin@contoso.test", CancellationToken.None));
+        Assert.True(await credentials.RevokeAsync(device.DeviceId, blockReenrollment: false, AuditActor.Person(TestTokens.Admin.ObjectId, "admin@contoso.test"), null, CancellationToken.None));
         var before = await SummaryAsync(device.DeviceId);
         var snapshot = await app.SnapshotAsync();
 
@@ -160,10 +161,10 @@ public sealed class EnrollmentTests : IAsyncLifetime
         var device = await app.EnrollNewDeviceAsync();
         var credentials = app.Services.GetRequiredService<DeviceCredentialService>();
 
-        await credentials.RevokeAsync(device.DeviceId, blockReenrollment: false, "admin", CancellationToken.None);
+        await credentials.RevokeAsync(device.DeviceId, blockReenrollment: false, AuditActor.System("test"), null, CancellationToken.None);
         Assert.Equal(200, (await Enroll(device.Serial, macs: [device.Mac])).Status);
 
-        await credentials.RevokeAsync(device.DeviceId, blockReenrollment: true, "admin", CancellationToken.None);
+        await credentials.RevokeAsync(device.DeviceId, blockReenrollment: true, AuditActor.System("test"), null, CancellationToken.None);
         var blocked = await Enroll(device.Serial, macs: [device.Mac]);
         Assert.Equal(403, blocked.Status);
         Assert.StartsWith("application/problem+json", blocked.ContentType);

@@ -33,6 +33,8 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["RevokeDevice"] = [401, 401, 403, 403, 403, 403, 403, 204],
         ["RequestFullInventory"] = [401, 401, 403, 403, 403, 403, 403, 202],
         ["ReplayPoisonCheckins"] = [401, 401, 403, 403, 403, 403, 403, 200],
+        ["QueryAuditTrail"] = [401, 401, 403, 403, 403, 200, 200, 200],
+        ["VerifyAuditTrail"] = [401, 401, 403, 403, 403, 200, 200, 200],
     };
 
     public async Task InitializeAsync()
@@ -103,6 +105,14 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
             case "ReplayPoisonCheckins":
                 request = Request("POST", "/api/checkins/poison/replay");
                 result = await app.Checkins.ReplayPoisonCheckins(request, ct);
+                break;
+            case "QueryAuditTrail":
+                request = Request("GET", "/api/audit-trail");
+                result = await app.Create<ItInventory.Functions.Audit.AuditFunctions>().QueryAuditTrail(request, ct);
+                break;
+            case "VerifyAuditTrail":
+                request = Request("GET", "/api/audit-trail/verify");
+                result = await app.Create<ItInventory.Functions.Audit.AuditFunctions>().VerifyAuditTrail(request, ct);
                 break;
             default:
                 throw new InvalidOperationException($"No invoker for {function}");
