@@ -2,6 +2,7 @@ using ItInventory.Functions.Assets;
 using ItInventory.Functions.CheckIns;
 using ItInventory.Functions.Devices;
 using ItInventory.Functions.Management.Security;
+using ItInventory.Functions.People;
 using ItInventory.Functions.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,5 +18,6 @@ public static class ServiceCollectionExtensions
             .AddAssets()
             .AddDevices()
             .AddCheckIns()
+            .AddPeople()
             .AddManagementSecurity(configuration);
 }

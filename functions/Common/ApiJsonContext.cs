@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using ItInventory.Functions.Assets;
 using ItInventory.Functions.CheckIns;
 using ItInventory.Functions.Devices;
+using ItInventory.Functions.People;
 
 namespace ItInventory.Functions.Common;
 
@@ -26,6 +27,10 @@ namespace ItInventory.Functions.Common;
 [JsonSerializable(typeof(RevokeDeviceRequest))]
 [JsonSerializable(typeof(AssetView))]
 [JsonSerializable(typeof(AssetPatch))]
+[JsonSerializable(typeof(PersonView))]
+[JsonSerializable(typeof(PeoplePage))]
+[JsonSerializable(typeof(ImportReport))]
+[JsonSerializable(typeof(MyAssets))]
 [JsonSerializable(typeof(IReadOnlyList<DiskData>))]
 [JsonSerializable(typeof(IReadOnlyList<NetworkInterfaceData>))]
 [JsonSerializable(typeof(IReadOnlyList<LocalUserData>))]

@@ -51,6 +51,10 @@ public static class TableKeys
 
     public const string SightingRow = "sighting";
 
+    // ---- people table: PartitionKey = Entra object id (lower-case GUID, "D" format), one row ----
+
+    public const string PersonRow = "person";
+
     /// <summary>Asset (and device) ids are 32 lower-case hex digits (a random GUID).</summary>
     public static bool IsAssetId(string? value) =>
         value is { Length: 32 } && value.All(c => c is (>= '0' and <= '9') or (>= 'a' and <= 'f'));
