@@ -150,16 +150,17 @@ public sealed class PeopleTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("objectId,displayName,email,department,managerObjectId,status\n10000000-0000-4000-8000-000000000001,\"Unterminated,a@example.com,F,,Active\n")]
-    [InlineData("objectId,displayName,email,department,managerObjectId,status\n10000000-0000-4000-8000-000000000001,Stray\"Quote,a@example.com,F,,Active\n10000000-0000-4000-8000-000000000002,Ok,b@example.com,F,,Active\n")]
-    [InlineData("10000000-0000-4000-8000-000000000001,Ann,a@example.com,F,,Active\n")]
-    [InlineData("objectId,displayName,email\n10000000-0000-4000-8000-000000000001,Ann,a@example.com\n")]
-    public async Task A_malformed_csv_is_a_400_and_writes_nothing(string csv)
+    [InlineData("objectId,displayName,email,department,managerObjectId,status\n10000000-0000-4000-8000-000000000001,\"Unterminated,a@example.com,F,,Active\n", "Malformed")]
+    [InlineData("objectId,displayName,email,department,managerObjectId,status\n10000000-0000-4000-8000-000000000002,Ok,b@example.com,F,,Active\n10000000-0000-4000-8000-000000000001,Stray\"Quote,a@example.com,F,,Active\n", "Malformed")]
+    [InlineData("10000000-0000-4000-8000-000000000001,Ann,a@example.com,F,,Active\n", "header")]
+    [InlineData("objectId,displayName,email\n10000000-0000-4000-8000-000000000001,Ann,a@example.com\n", "header")]
+    public async Task A_malformed_csv_is_a_400_and_writes_nothing(string csv, string detail)
     {
         var answer = await ImportAsync(csv);
 
         Assert.True(answer.Status == 400, answer.Body);
         Assert.StartsWith("application/problem+json", answer.ContentType);
+        Assert.Contains(detail, answer.Json.GetProperty("detail").GetString());
         Assert.Equal(0, await app.CountAllRowsAsync());
     }
 
