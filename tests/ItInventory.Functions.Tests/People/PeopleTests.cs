@@ -231,6 +231,10 @@ public sealed class PeopleTests : IAsyncLifetime
         Assert.Equal(400, (await ListAsync("?pageSize=0")).Status);
         Assert.Equal(400, (await ListAsync("?pageSize=ten")).Status);
         Assert.Equal(400, (await ListAsync("?status=Retired")).Status);
+        // A forged continuation token is only a starting key: it cannot widen the filter.
+        var forged = await ListAsync("?department=HR&continuationToken=" + Uri.EscapeDataString("x' or 1 eq 1 y"));
+        Assert.True(forged.Status is 200 or 400, forged.Body);
+        if (forged.Status == 200) Assert.All(forged.Json.GetProperty("items").EnumerateArray(), i => Assert.Equal("HR", i.GetProperty("department").GetString()));
     }
 
     [Fact]
