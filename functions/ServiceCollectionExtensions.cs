@@ -3,6 +3,7 @@ using ItInventory.Functions.Audit;
 using ItInventory.Functions.CheckIns;
 using ItInventory.Functions.Devices;
 using ItInventory.Functions.Management.Security;
+using ItInventory.Functions.People;
 using ItInventory.Functions.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,5 +20,6 @@ public static class ServiceCollectionExtensions
             .AddAuditTrail()
             .AddDevices()
             .AddCheckIns()
+            .AddPeople()
             .AddManagementSecurity(configuration);
 }

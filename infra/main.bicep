@@ -126,6 +126,7 @@ var storageNames = {
   enrollmentSecretsTable: 'enrollmentsecrets'
   sightingsTable: 'sightings'
   auditTrailTable: 'audittrail'
+  peopleTable: 'people'
   checkinsContainer: 'checkins'
   checkinQueue: 'checkins'
 }
@@ -179,6 +180,7 @@ module storage 'app/storage.bicep' = {
       storageNames.enrollmentSecretsTable
       storageNames.sightingsTable
       storageNames.auditTrailTable
+      storageNames.peopleTable
     ]
     queueNames: [storageNames.checkinQueue]
     checkinsContainerName: storageNames.checkinsContainer
@@ -310,6 +312,7 @@ var appSettings = union(
     Storage__EnrollmentSecretsTable: storageNames.enrollmentSecretsTable
     Storage__SightingsTable: storageNames.sightingsTable
     Storage__AuditTrailTable: storageNames.auditTrailTable
+    Storage__PeopleTable: storageNames.peopleTable
     Storage__CheckinsContainer: storageNames.checkinsContainer
     Storage__CheckinQueue: storageNames.checkinQueue
     // Bicep provisions every table, queue and container; the app must not need create permissions at start.

@@ -58,6 +58,7 @@ public sealed class BenchApp : IAsyncDisposable
             ["Storage:IdentitiesTable"] = $"assetidentities{suffix}",
             ["Storage:EnrollmentSecretsTable"] = $"enrollmentsecrets{suffix}",
             ["Storage:SightingsTable"] = $"sightings{suffix}",
+            ["Storage:PeopleTable"] = $"people{suffix}",
             ["Storage:CheckinsContainer"] = $"checkins-{suffix}",
             ["Enrollment:Secret"] = EnrollmentSecret,
         };

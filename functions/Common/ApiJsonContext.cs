@@ -4,6 +4,7 @@ using ItInventory.Functions.Assets;
 using ItInventory.Functions.Audit;
 using ItInventory.Functions.CheckIns;
 using ItInventory.Functions.Devices;
+using ItInventory.Functions.People;
 
 namespace ItInventory.Functions.Common;
 
@@ -30,6 +31,10 @@ namespace ItInventory.Functions.Common;
 [JsonSerializable(typeof(IReadOnlyList<FieldChange>))]
 [JsonSerializable(typeof(AuditVerification))]
 [JsonSerializable(typeof(AuditPage))]
+[JsonSerializable(typeof(PersonView))]
+[JsonSerializable(typeof(PeoplePage))]
+[JsonSerializable(typeof(ImportReport))]
+[JsonSerializable(typeof(MyAssets))]
 [JsonSerializable(typeof(IReadOnlyList<DiskData>))]
 [JsonSerializable(typeof(IReadOnlyList<NetworkInterfaceData>))]
 [JsonSerializable(typeof(IReadOnlyList<LocalUserData>))]

@@ -98,7 +98,7 @@ public static class JsonBody
     }
 
     /// <summary>Reads at most <paramref name="limit"/> bytes; null when the stream holds more.</summary>
-    private static async Task<byte[]?> ReadBoundedAsync(Stream stream, int limit, CancellationToken cancellationToken)
+    internal static async Task<byte[]?> ReadBoundedAsync(Stream stream, int limit, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
         // Pooled: allocating the 80 KB chunk afresh was most of what a heartbeat allocated.

@@ -88,3 +88,18 @@ public static class DeviceCredentialScheme
 {
     public const string Name = "Device";
 }
+
+/// <summary>Writes a CSV document (<c>text/csv; charset=utf-8</c>) as an attachment.</summary>
+public sealed class CsvResult(byte[] csv, string fileName) : IActionResult
+{
+    public byte[] Csv { get; } = csv;
+
+    public async Task ExecuteResultAsync(ActionContext context)
+    {
+        var response = context.HttpContext.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "text/csv; charset=utf-8";
+        response.Headers.ContentDisposition = $"attachment; filename=\"{fileName}\"";
+        await response.Body.WriteAsync(Csv, context.HttpContext.RequestAborted);
+    }
+}

@@ -34,6 +34,10 @@ public sealed class InventoryStorageOptions
     [Required, RegularExpression(TableNamePattern)]
     public string AuditTrailTable { get; set; } = "audittrail";
 
+    /// <summary>The people directory (one partition per person, keyed by Entra object id).</summary>
+    [Required, RegularExpression(TableNamePattern)]
+    public string PeopleTable { get; set; } = "people";
+
     /// <summary>Raw, gzip-compressed full inventories (claim check).</summary>
     [Required, RegularExpression(ContainerNamePattern)]
     public string CheckinsContainer { get; set; } = "checkins";
@@ -46,7 +50,7 @@ public sealed class InventoryStorageOptions
     /// <summary>Create missing tables, queues and containers at start-up (local runs; in Azure, Bicep provisions them).</summary>
     public bool CreateIfNotExists { get; set; }
 
-    public IEnumerable<string> Tables => [AssetsTable, AssetSummaryTable, IdentitiesTable, EnrollmentSecretsTable, SightingsTable, AuditTrailTable];
+    public IEnumerable<string> Tables => [AssetsTable, AssetSummaryTable, IdentitiesTable, EnrollmentSecretsTable, SightingsTable, AuditTrailTable, PeopleTable];
 
     public string CheckinPoisonQueue => CheckinQueue + "-poison";
 

@@ -25,6 +25,7 @@ public sealed class InventoryStore(
     public TableClient Sightings { get; } = tables.GetTableClient(options.Value.SightingsTable);
 
     public TableClient AuditTrail { get; } = tables.GetTableClient(options.Value.AuditTrailTable);
+    public TableClient People { get; } = tables.GetTableClient(options.Value.PeopleTable);
 
     public BlobContainerClient Checkins { get; } = blobs.GetBlobContainerClient(options.Value.CheckinsContainer);
 

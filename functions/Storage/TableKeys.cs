@@ -70,6 +70,9 @@ public static class TableKeys
         Enumerable.Range(0, AuditLanes).Select(i => "lane|" + i.ToString("D2", CultureInfo.InvariantCulture));
 
     public static string AuditRecordRow(long sequence) => sequence.ToString("D12", CultureInfo.InvariantCulture);
+    // ---- people table: PartitionKey = Entra object id (lower-case GUID, "D" format), one row ----
+
+    public const string PersonRow = "person";
 
     /// <summary>Asset (and device) ids are 32 lower-case hex digits (a random GUID).</summary>
     public static bool IsAssetId(string? value) =>

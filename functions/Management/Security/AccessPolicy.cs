@@ -26,6 +26,13 @@ public sealed class AccessPolicy(Microsoft.Extensions.Options.IOptions<Managemen
     public Problem? Administer(Caller caller) =>
         caller.IsAdmin ? Mfa(caller) : Problem.Forbidden("Requires the Inventory.Admin role.");
 
+    /// <summary>Reading the people directory: admins and auditors; a department lead for the people of their departments
+    /// (a listing must name one of them).</summary>
+    public Problem? ReadPeople(Caller caller, string? department) =>
+        caller.IsAdmin || caller.IsAuditor || LeadsDepartment(caller, department)
+            ? null
+            : Problem.Forbidden("Requires the Inventory.Admin or Inventory.Auditor role, or Inventory.DepartmentLead for this department.");
+
     /// <summary>Running audits: admins and auditors (an audit changes no inventory data).</summary>
     public Problem? RunAudit(Caller caller) => ReadAll(caller);
 

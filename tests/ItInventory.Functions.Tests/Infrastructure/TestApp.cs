@@ -64,6 +64,7 @@ public sealed class TestApp : IAsyncDisposable
             ["Storage:EnrollmentSecretsTable"] = $"enrollmentsecrets{suffix}",
             ["Storage:SightingsTable"] = $"sightings{suffix}",
             ["Storage:AuditTrailTable"] = $"audittrail{suffix}",
+            ["Storage:PeopleTable"] = $"people{suffix}",
             ["Storage:CheckinsContainer"] = $"checkins-{suffix}",
             ["Enrollment:Secret"] = EnrollmentSecret,
         };

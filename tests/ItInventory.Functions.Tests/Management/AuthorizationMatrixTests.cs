@@ -17,6 +17,8 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
     private TestApp app = null!;
     private EnrolledDevice device = null!;
     private string financeAsset = null!;
+    private const string FinancePerson = "60000000-0000-4000-8000-000000000001";
+    private const string PeopleCsv = "objectId,displayName,email,department,managerObjectId,status\n" + FinancePerson + ",Fin Person,fin@example.com,Finance,,Active\n";
 
     private static readonly string[] Personas =
         ["anonymous", "device", "end-user", "lead-same-department", "lead-other-department", "auditor", "admin-without-mfa", "admin"];
@@ -35,6 +37,13 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["ReplayPoisonCheckins"] = [401, 401, 403, 403, 403, 403, 403, 200],
         ["QueryAuditTrail"] = [401, 401, 403, 403, 403, 200, 200, 200],
         ["VerifyAuditTrail"] = [401, 401, 403, 403, 403, 200, 200, 200],
+        ["ImportPeople"] = [401, 401, 403, 403, 403, 403, 403, 200],
+        ["ExportPeople"] = [401, 401, 403, 403, 403, 200, 200, 200],
+        // A Finance person; a department lead reads the people of their departments.
+        ["GetPerson"] = [401, 401, 403, 200, 403, 200, 200, 200],
+        ["ListPeople"] = [401, 401, 403, 200, 403, 200, 200, 200],
+        // Any signed-in person reads their own assets.
+        ["GetMyAssets"] = [401, 401, 200, 200, 200, 200, 200, 200],
     };
 
     public async Task InitializeAsync()
@@ -44,6 +53,8 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         var financeSecret = await app.Services.GetRequiredService<EnrollmentSecretStore>().CreateAsync("finance", null, "Finance", CancellationToken.None);
         var enrolled = await app.EnrollAsync(SamplePayloads.Enrollment("FINANCE0001", macs: ["3C:52:82:F1:F1:F1"], secret: financeSecret));
         financeAsset = enrolled.Json.GetProperty("deviceId").GetString()!;
+        var imported = await app.Services.GetRequiredService<Functions.People.PeopleService>().ImportAsync(System.Text.Encoding.UTF8.GetBytes(PeopleCsv), CancellationToken.None);
+        Assert.Equal(1, imported.Value!.Created);
     }
 
     public async Task DisposeAsync() => await app.DisposeAsync();
@@ -113,6 +124,27 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
             case "VerifyAuditTrail":
                 request = Request("GET", "/api/audit-trail/verify");
                 result = await app.Create<ItInventory.Functions.Audit.AuditFunctions>().VerifyAuditTrail(request, ct);
+                break;
+            case "ImportPeople":
+                request = app.Request("POST", "/api/people/import", System.Text.Encoding.UTF8.GetBytes(PeopleCsv), "text/csv", headers);
+                result = await app.Create<Functions.People.PeopleFunctions>().ImportPeople(request, ct);
+                break;
+            case "ExportPeople":
+                request = Request("GET", "/api/people/export");
+                result = await app.Create<Functions.People.PeopleFunctions>().ExportPeople(request, ct);
+                break;
+            case "GetPerson":
+                request = Request("GET", $"/api/people/{FinancePerson}");
+                result = await app.Create<Functions.People.PeopleFunctions>().GetPerson(request, FinancePerson, ct);
+                break;
+            case "ListPeople":
+                request = Request("GET", "/api/people");
+                request.QueryString = new QueryString("?department=Finance");
+                result = await app.Create<Functions.People.PeopleFunctions>().ListPeople(request, ct);
+                break;
+            case "GetMyAssets":
+                request = Request("GET", "/api/me/assets");
+                result = await app.Create<Functions.People.PeopleFunctions>().GetMyAssets(request, ct);
                 break;
             default:
                 throw new InvalidOperationException($"No invoker for {function}");
