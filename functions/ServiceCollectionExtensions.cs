@@ -3,6 +3,7 @@ using ItInventory.Functions.CheckIns;
 using ItInventory.Functions.Devices;
 using ItInventory.Functions.Management.Security;
 using ItInventory.Functions.Storage;
+using ItInventory.Functions.Tags;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -17,5 +18,6 @@ public static class ServiceCollectionExtensions
             .AddAssets()
             .AddDevices()
             .AddCheckIns()
+            .AddTags()
             .AddManagementSecurity(configuration);
 }

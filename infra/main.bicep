@@ -125,6 +125,7 @@ var storageNames = {
   identitiesTable: 'assetidentities'
   enrollmentSecretsTable: 'enrollmentsecrets'
   sightingsTable: 'sightings'
+  tagsTable: 'assettags'
   checkinsContainer: 'checkins'
   checkinQueue: 'checkins'
 }
@@ -177,6 +178,7 @@ module storage 'app/storage.bicep' = {
       storageNames.identitiesTable
       storageNames.enrollmentSecretsTable
       storageNames.sightingsTable
+      storageNames.tagsTable
     ]
     queueNames: [storageNames.checkinQueue]
     checkinsContainerName: storageNames.checkinsContainer
@@ -307,6 +309,7 @@ var appSettings = union(
     Storage__IdentitiesTable: storageNames.identitiesTable
     Storage__EnrollmentSecretsTable: storageNames.enrollmentSecretsTable
     Storage__SightingsTable: storageNames.sightingsTable
+    Storage__TagsTable: storageNames.tagsTable
     Storage__CheckinsContainer: storageNames.checkinsContainer
     Storage__CheckinQueue: storageNames.checkinQueue
     // Bicep provisions every table, queue and container; the app must not need create permissions at start.

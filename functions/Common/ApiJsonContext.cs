@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using ItInventory.Functions.Assets;
 using ItInventory.Functions.CheckIns;
 using ItInventory.Functions.Devices;
+using ItInventory.Functions.Tags;
 
 namespace ItInventory.Functions.Common;
 
@@ -26,6 +27,8 @@ namespace ItInventory.Functions.Common;
 [JsonSerializable(typeof(RevokeDeviceRequest))]
 [JsonSerializable(typeof(AssetView))]
 [JsonSerializable(typeof(AssetPatch))]
+[JsonSerializable(typeof(AssetTagResponse))]
+[JsonSerializable(typeof(LabelSheetRequest))]
 [JsonSerializable(typeof(IReadOnlyList<DiskData>))]
 [JsonSerializable(typeof(IReadOnlyList<NetworkInterfaceData>))]
 [JsonSerializable(typeof(IReadOnlyList<LocalUserData>))]

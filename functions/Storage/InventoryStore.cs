@@ -24,6 +24,8 @@ public sealed class InventoryStore(
 
     public TableClient Sightings { get; } = tables.GetTableClient(options.Value.SightingsTable);
 
+    public TableClient Tags { get; } = tables.GetTableClient(options.Value.TagsTable);
+
     public BlobContainerClient Checkins { get; } = blobs.GetBlobContainerClient(options.Value.CheckinsContainer);
 
     public QueueClient CheckinQueue { get; } = queues.GetQueueClient(options.Value.CheckinQueue);

@@ -43,6 +43,7 @@ public sealed class InventoryHostFixture : IAsyncLifetime
             ["Storage__IdentitiesTable"] = $"assetidentities{suffix}",
             ["Storage__EnrollmentSecretsTable"] = $"enrollmentsecrets{suffix}",
             ["Storage__SightingsTable"] = $"sightings{suffix}",
+            ["Storage__TagsTable"] = $"assettags{suffix}",
             ["Storage__CheckinsContainer"] = $"checkins-{suffix}",
             ["Storage__CreateIfNotExists"] = "true",
             ["Enrollment__Secret"] = EnrollmentSecret,

@@ -24,7 +24,7 @@ public sealed partial class InfraCodeConsistencyTests(InfraFixture infra)
     [Fact]
     public void Every_table_the_app_uses_is_provisioned()
     {
-        Assert.Equal(5, Defaults.Tables.Count());
+        Assert.Equal(6, Defaults.Tables.Count());
         foreach (var table in Defaults.Tables) Assert.Contains(table, Tables);
     }
 

@@ -63,6 +63,7 @@ public sealed class TestApp : IAsyncDisposable
             ["Storage:IdentitiesTable"] = $"assetidentities{suffix}",
             ["Storage:EnrollmentSecretsTable"] = $"enrollmentsecrets{suffix}",
             ["Storage:SightingsTable"] = $"sightings{suffix}",
+            ["Storage:TagsTable"] = $"assettags{suffix}",
             ["Storage:CheckinsContainer"] = $"checkins-{suffix}",
             ["Enrollment:Secret"] = EnrollmentSecret,
         };
