@@ -166,7 +166,7 @@ public sealed class AssetTagService(InventoryStore store, AssetReader assets, Ac
                 await store.Assets.SubmitTransactionAsync(
                 [
                     new(TableTransactionActionType.UpdateMerge, new TableEntity(assetId, TableKeys.AssetDetailRow) { [nameof(AssetDetailEntity.Tag)] = tag }, detail.ETag),
-                    new(TableTransactionActionType.Add, AssetChanges.HistoryRow(assetId, clock.GetUtcNow(), "api", null, $"Changed by {caller.Actor}: {recorded.Describe()}", recorded)),
+                    new(TableTransactionActionType.Add, AssetChanges.HistoryRow(assetId, clock.GetUtcNow(), "api", null, $"Tagged {tag} by {caller.Actor}", recorded)),
                 ], cancellationToken);
                 logger.LogInformation("Asset {AssetId} tagged {Tag} by {Actor}", assetId, tag, caller.Actor);
                 break;

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using ItInventory.Functions.Devices;
+using ItInventory.Functions.Management.Security;
+using ItInventory.Functions.Tags;
 using ItInventory.Functions.Tests.Infrastructure;
 using ItInventory.Functions.Tests.Shared;
 using Microsoft.AspNetCore.Http;
@@ -17,6 +19,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
     private TestApp app = null!;
     private EnrolledDevice device = null!;
     private string financeAsset = null!;
+    private string financeTag = null!;
 
     private static readonly string[] Personas =
         ["anonymous", "device", "end-user", "lead-same-department", "lead-other-department", "auditor", "admin-without-mfa", "admin"];
@@ -33,6 +36,11 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["RevokeDevice"] = [401, 401, 403, 403, 403, 403, 403, 204],
         ["RequestFullInventory"] = [401, 401, 403, 403, 403, 403, 403, 202],
         ["ReplayPoisonCheckins"] = [401, 401, 403, 403, 403, 403, 403, 200],
+        ["AllocateAssetTag"] = [401, 401, 403, 200, 403, 403, 403, 200],
+        ["GetAssetByTag"] = [401, 401, 403, 200, 403, 200, 200, 200],
+        ["GetAssetLabelSvg"] = [401, 401, 403, 200, 403, 200, 200, 200],
+        ["GetAssetLabelPng"] = [401, 401, 403, 200, 403, 200, 200, 200],
+        ["PrintLabelSheet"] = [401, 401, 403, 200, 403, 200, 200, 200],
     };
 
     public async Task InitializeAsync()
@@ -42,6 +50,8 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         var financeSecret = await app.Services.GetRequiredService<EnrollmentSecretStore>().CreateAsync("finance", null, "Finance", CancellationToken.None);
         var enrolled = await app.EnrollAsync(SamplePayloads.Enrollment("FINANCE0001", macs: ["3C:52:82:F1:F1:F1"], secret: financeSecret));
         financeAsset = enrolled.Json.GetProperty("deviceId").GetString()!;
+        var admin = new Caller("matrix", null, new HashSet<string> { ManagementRoles.Admin }, new HashSet<string>(), HasMfa: true);
+        financeTag = (await app.Services.GetRequiredService<AssetTagService>().AllocateAsync(admin, financeAsset, CancellationToken.None)).Value!.Tag;
     }
 
     public async Task DisposeAsync() => await app.DisposeAsync();
@@ -103,6 +113,26 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
             case "ReplayPoisonCheckins":
                 request = Request("POST", "/api/checkins/poison/replay");
                 result = await app.Checkins.ReplayPoisonCheckins(request, ct);
+                break;
+            case "AllocateAssetTag":
+                request = Request("POST", $"/api/assets/{financeAsset}/tag");
+                result = await app.Create<TagFunctions>().AllocateAssetTag(request, financeAsset, ct);
+                break;
+            case "GetAssetByTag":
+                request = Request("GET", $"/api/tags/{financeTag}");
+                result = await app.Create<TagFunctions>().GetAssetByTag(request, financeTag, ct);
+                break;
+            case "GetAssetLabelSvg":
+                request = Request("GET", $"/api/assets/{financeAsset}/label.svg");
+                result = await app.Create<TagFunctions>().GetAssetLabelSvg(request, financeAsset, ct);
+                break;
+            case "GetAssetLabelPng":
+                request = Request("GET", $"/api/assets/{financeAsset}/label.png");
+                result = await app.Create<TagFunctions>().GetAssetLabelPng(request, financeAsset, ct);
+                break;
+            case "PrintLabelSheet":
+                request = Request("POST", "/api/labels/sheet", $"{{\"assetIds\":[\"{financeAsset}\"]}}");
+                result = await app.Create<TagFunctions>().PrintLabelSheet(request, ct);
                 break;
             default:
                 throw new InvalidOperationException($"No invoker for {function}");
