@@ -26,6 +26,9 @@ param principalType string = 'User'
 @description('True: storage and Key Vault are reachable only through private endpoints; the app uses VNet integration.')
 param vnetEnabled bool = false
 
+@description('Base URL of the asset links on QR labels (e.g. a custom domain); default: the function app\'s default host name.')
+param labelBaseUrl string = ''
+
 // ---- Optional name overrides (default: generated from abbreviations.json and resourceToken) ----
 param resourceGroupName string = ''
 param functionAppName string = ''
@@ -326,6 +329,8 @@ var appSettings = union(
     AzureAd__TenantId: apiTenantId
     AzureAd__ClientId: apiClientId
     AzureAd__Audience: !empty(apiAudience) ? apiAudience : (!empty(apiClientId) ? 'api://${apiClientId}' : '')
+    // Asset labels: the QR code links to <base>/api/assets/<id>.
+    AssetTags__LabelBaseUrl: !empty(labelBaseUrl) ? labelBaseUrl : 'https://${names.functionApp}.azurewebsites.net'
   },
   smtpSettings
 )

@@ -12,7 +12,7 @@ public sealed class AssetTagOptions
     public string Prefix { get; set; } = "ITI";
 
     /// <summary>Base URL the label's asset link starts with (e.g. <c>https://inventory.contoso.com</c>); when empty,
-    /// the scheme and host of the request that asks for the label.</summary>
-    [Url]
+    /// the scheme and host of the request that asks for the label. Must be an absolute http(s) URL
+    /// (checked at start-up by <see cref="TagsServiceCollectionExtensions.AddTags"/>).</summary>
     public string? LabelBaseUrl { get; set; }
 }
