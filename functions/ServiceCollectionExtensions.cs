@@ -5,6 +5,7 @@ using ItInventory.Functions.Devices;
 using ItInventory.Functions.Management.Security;
 using ItInventory.Functions.People;
 using ItInventory.Functions.Storage;
+using ItInventory.Functions.Tags;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -21,5 +22,6 @@ public static class ServiceCollectionExtensions
             .AddDevices()
             .AddCheckIns()
             .AddPeople()
+            .AddTags()
             .AddManagementSecurity(configuration);
 }

@@ -26,6 +26,9 @@ param principalType string = 'User'
 @description('True: storage and Key Vault are reachable only through private endpoints; the app uses VNet integration.')
 param vnetEnabled bool = false
 
+@description('Base URL of the asset links on QR labels (e.g. a custom domain); default: the function app\'s default host name.')
+param labelBaseUrl string = ''
+
 // ---- Optional name overrides (default: generated from abbreviations.json and resourceToken) ----
 param resourceGroupName string = ''
 param functionAppName string = ''
@@ -127,6 +130,7 @@ var storageNames = {
   sightingsTable: 'sightings'
   auditTrailTable: 'audittrail'
   peopleTable: 'people'
+  tagsTable: 'assettags'
   checkinsContainer: 'checkins'
   checkinQueue: 'checkins'
 }
@@ -181,6 +185,7 @@ module storage 'app/storage.bicep' = {
       storageNames.sightingsTable
       storageNames.auditTrailTable
       storageNames.peopleTable
+      storageNames.tagsTable
     ]
     queueNames: [storageNames.checkinQueue]
     checkinsContainerName: storageNames.checkinsContainer
@@ -313,6 +318,7 @@ var appSettings = union(
     Storage__SightingsTable: storageNames.sightingsTable
     Storage__AuditTrailTable: storageNames.auditTrailTable
     Storage__PeopleTable: storageNames.peopleTable
+    Storage__TagsTable: storageNames.tagsTable
     Storage__CheckinsContainer: storageNames.checkinsContainer
     Storage__CheckinQueue: storageNames.checkinQueue
     // Bicep provisions every table, queue and container; the app must not need create permissions at start.
@@ -329,6 +335,8 @@ var appSettings = union(
     AzureAd__TenantId: apiTenantId
     AzureAd__ClientId: apiClientId
     AzureAd__Audience: !empty(apiAudience) ? apiAudience : (!empty(apiClientId) ? 'api://${apiClientId}' : '')
+    // Asset labels: the QR code links to <base>/api/assets/<id>.
+    AssetTags__LabelBaseUrl: !empty(labelBaseUrl) ? labelBaseUrl : 'https://${names.functionApp}.azurewebsites.net'
   },
   smtpSettings
 )

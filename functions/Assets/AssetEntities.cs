@@ -27,6 +27,8 @@ public sealed class AssetSummaryEntity : ITableEntity
     public string? Department { get; set; }
     public string? Location { get; set; }
     public string Criticality { get; set; } = nameof(Assets.Criticality.Unassigned);
+    /// <summary>The asset tag (e.g. <c>ITI-000123</c>), mirrored from the detail row for scans.</summary>
+    public string? Tag { get; set; }
     public bool NeedsReview { get; set; }
 
     // Device credential
@@ -85,6 +87,8 @@ public sealed class AssetDetailEntity : ITableEntity
     public string? Department { get; set; }
     public string? Location { get; set; }
     public string Criticality { get; set; } = nameof(Assets.Criticality.Unassigned);
+    /// <summary>The human-readable asset tag (e.g. <c>ITI-000123</c>), assigned once and never changed.</summary>
+    public string? Tag { get; set; }
 
     public string? Hostname { get; set; }
     public string? SerialNumber { get; set; }

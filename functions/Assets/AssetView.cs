@@ -4,6 +4,7 @@ namespace ItInventory.Functions.Assets;
 public sealed record AssetView
 {
     public required string Id { get; init; }
+    public string? Tag { get; init; }
     public required string Kind { get; init; }
     public required string Type { get; init; }
     public string? Category { get; init; }
@@ -33,6 +34,7 @@ public sealed record AssetView
     public static AssetView From(AssetDetailEntity detail, AssetSummaryEntity? summary) => new()
     {
         Id = detail.PartitionKey,
+        Tag = detail.Tag,
         Kind = detail.Kind,
         Type = detail.Type,
         Category = detail.Category,

@@ -5,6 +5,7 @@ using ItInventory.Functions.Audit;
 using ItInventory.Functions.CheckIns;
 using ItInventory.Functions.Devices;
 using ItInventory.Functions.People;
+using ItInventory.Functions.Tags;
 
 namespace ItInventory.Functions.Common;
 
@@ -35,6 +36,8 @@ namespace ItInventory.Functions.Common;
 [JsonSerializable(typeof(PeoplePage))]
 [JsonSerializable(typeof(ImportReport))]
 [JsonSerializable(typeof(MyAssets))]
+[JsonSerializable(typeof(AssetTagResponse))]
+[JsonSerializable(typeof(LabelSheetRequest))]
 [JsonSerializable(typeof(IReadOnlyList<DiskData>))]
 [JsonSerializable(typeof(IReadOnlyList<NetworkInterfaceData>))]
 [JsonSerializable(typeof(IReadOnlyList<LocalUserData>))]

@@ -38,6 +38,10 @@ public sealed class InventoryStorageOptions
     [Required, RegularExpression(TableNamePattern)]
     public string PeopleTable { get; set; } = "people";
 
+    /// <summary>Asset tags: the tag counter, one row per asset holding its tag and one per tag pointing at its asset.</summary>
+    [Required, RegularExpression(TableNamePattern)]
+    public string TagsTable { get; set; } = "assettags";
+
     /// <summary>Raw, gzip-compressed full inventories (claim check).</summary>
     [Required, RegularExpression(ContainerNamePattern)]
     public string CheckinsContainer { get; set; } = "checkins";
@@ -50,7 +54,7 @@ public sealed class InventoryStorageOptions
     /// <summary>Create missing tables, queues and containers at start-up (local runs; in Azure, Bicep provisions them).</summary>
     public bool CreateIfNotExists { get; set; }
 
-    public IEnumerable<string> Tables => [AssetsTable, AssetSummaryTable, IdentitiesTable, EnrollmentSecretsTable, SightingsTable, AuditTrailTable, PeopleTable];
+    public IEnumerable<string> Tables => [AssetsTable, AssetSummaryTable, IdentitiesTable, EnrollmentSecretsTable, SightingsTable, AuditTrailTable, PeopleTable, TagsTable];
 
     public string CheckinPoisonQueue => CheckinQueue + "-poison";
 

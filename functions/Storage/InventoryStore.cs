@@ -26,6 +26,7 @@ public sealed class InventoryStore(
 
     public TableClient AuditTrail { get; } = tables.GetTableClient(options.Value.AuditTrailTable);
     public TableClient People { get; } = tables.GetTableClient(options.Value.PeopleTable);
+    public TableClient Tags { get; } = tables.GetTableClient(options.Value.TagsTable);
 
     public BlobContainerClient Checkins { get; } = blobs.GetBlobContainerClient(options.Value.CheckinsContainer);
 

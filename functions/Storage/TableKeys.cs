@@ -74,6 +74,23 @@ public static class TableKeys
 
     public const string PersonRow = "person";
 
+    // ---- assettags table: the counter, the asset → tag claim and the tag → asset index ----
+
+    /// <summary>The one counter row (PartitionKey and RowKey) holding the last allocated tag number.</summary>
+    public const string TagCounterPartition = "counter";
+
+    public const string TagCounterRow = "counter";
+
+    /// <summary>The tag an asset holds (one row per asset, inserted once: an asset never gets a second tag).</summary>
+    public static string AssetTagPartition(string assetId) => "asset|" + assetId;
+
+    public const string AssetTagRow = "tag";
+
+    /// <summary>The asset a tag belongs to (one row per tag, inserted once: a tag never names two assets).</summary>
+    public static string TagIndexPartition(string tag) => "tag|" + tag;
+
+    public const string TagIndexRow = "asset";
+
     /// <summary>Asset (and device) ids are 32 lower-case hex digits (a random GUID).</summary>
     public static bool IsAssetId(string? value) =>
         value is { Length: 32 } && value.All(c => c is (>= '0' and <= '9') or (>= 'a' and <= 'f'));

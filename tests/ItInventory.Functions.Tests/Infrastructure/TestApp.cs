@@ -65,6 +65,7 @@ public sealed class TestApp : IAsyncDisposable
             ["Storage:SightingsTable"] = $"sightings{suffix}",
             ["Storage:AuditTrailTable"] = $"audittrail{suffix}",
             ["Storage:PeopleTable"] = $"people{suffix}",
+            ["Storage:TagsTable"] = $"assettags{suffix}",
             ["Storage:CheckinsContainer"] = $"checkins-{suffix}",
             ["Enrollment:Secret"] = EnrollmentSecret,
         };

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using ItInventory.Functions.Devices;
+using ItInventory.Functions.Management.Security;
+using ItInventory.Functions.Tags;
 using ItInventory.Functions.Tests.Infrastructure;
 using ItInventory.Functions.Tests.Shared;
 using Microsoft.AspNetCore.Http;
@@ -19,6 +21,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
     private string financeAsset = null!;
     private const string FinancePerson = "60000000-0000-4000-8000-000000000001";
     private const string PeopleCsv = "objectId,displayName,email,department,managerObjectId,status\n" + FinancePerson + ",Fin Person,fin@example.com,Finance,,Active\n";
+    private string financeTag = null!;
 
     private static readonly string[] Personas =
         ["anonymous", "device", "end-user", "lead-same-department", "lead-other-department", "auditor", "admin-without-mfa", "admin"];
@@ -44,6 +47,11 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["ListPeople"] = [401, 401, 403, 200, 403, 200, 200, 200],
         // Any signed-in person reads their own assets.
         ["GetMyAssets"] = [401, 401, 200, 200, 200, 200, 200, 200],
+        ["AllocateAssetTag"] = [401, 401, 403, 200, 403, 403, 403, 200],
+        ["GetAssetByTag"] = [401, 401, 403, 200, 403, 200, 200, 200],
+        ["GetAssetLabelSvg"] = [401, 401, 403, 200, 403, 200, 200, 200],
+        ["GetAssetLabelPng"] = [401, 401, 403, 200, 403, 200, 200, 200],
+        ["PrintLabelSheet"] = [401, 401, 403, 200, 403, 200, 200, 200],
     };
 
     public async Task InitializeAsync()
@@ -55,6 +63,8 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         financeAsset = enrolled.Json.GetProperty("deviceId").GetString()!;
         var imported = await app.Services.GetRequiredService<Functions.People.PeopleService>().ImportAsync(System.Text.Encoding.UTF8.GetBytes(PeopleCsv), CancellationToken.None);
         Assert.Equal(1, imported.Value!.Created);
+        var admin = new Caller("matrix", null, new HashSet<string> { ManagementRoles.Admin }, new HashSet<string>(), HasMfa: true);
+        financeTag = (await app.Services.GetRequiredService<AssetTagService>().AllocateAsync(admin, financeAsset, CancellationToken.None)).Value!.Tag;
     }
 
     public async Task DisposeAsync() => await app.DisposeAsync();
@@ -145,6 +155,26 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
             case "GetMyAssets":
                 request = Request("GET", "/api/me/assets");
                 result = await app.Create<Functions.People.PeopleFunctions>().GetMyAssets(request, ct);
+                break;
+            case "AllocateAssetTag":
+                request = Request("POST", $"/api/assets/{financeAsset}/tag");
+                result = await app.Create<TagFunctions>().AllocateAssetTag(request, financeAsset, ct);
+                break;
+            case "GetAssetByTag":
+                request = Request("GET", $"/api/tags/{financeTag}");
+                result = await app.Create<TagFunctions>().GetAssetByTag(request, financeTag, ct);
+                break;
+            case "GetAssetLabelSvg":
+                request = Request("GET", $"/api/assets/{financeAsset}/label.svg");
+                result = await app.Create<TagFunctions>().GetAssetLabelSvg(request, financeAsset, ct);
+                break;
+            case "GetAssetLabelPng":
+                request = Request("GET", $"/api/assets/{financeAsset}/label.png");
+                result = await app.Create<TagFunctions>().GetAssetLabelPng(request, financeAsset, ct);
+                break;
+            case "PrintLabelSheet":
+                request = Request("POST", "/api/labels/sheet", $"{{\"assetIds\":[\"{financeAsset}\"]}}");
+                result = await app.Create<TagFunctions>().PrintLabelSheet(request, ct);
                 break;
             default:
                 throw new InvalidOperationException($"No invoker for {function}");
