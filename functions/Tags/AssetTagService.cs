@@ -58,7 +58,7 @@ public sealed class TagLinkEntity : ITableEntity
 /// </list>
 /// Every step is idempotent: a call interrupted at any point is completed by the next one, which returns the same tag.
 /// </summary>
-public sealed class AssetTagService(InventoryStore store, AssetReader assets, AccessPolicy policy, IOptions<AssetTagOptions> options, TimeProvider clock, ILogger<AssetTagService> logger)
+public sealed class AssetTagService(InventoryStore store, AssetReader assets, AccessPolicy policy, Audit.AuditTrail audit, IOptions<AssetTagOptions> options, TimeProvider clock, ILogger<AssetTagService> logger)
 {
     private const int MaxAttempts = 64;
 
@@ -168,6 +168,7 @@ public sealed class AssetTagService(InventoryStore store, AssetReader assets, Ac
                     new(TableTransactionActionType.UpdateMerge, new TableEntity(assetId, TableKeys.AssetDetailRow) { [nameof(AssetDetailEntity.Tag)] = tag }, detail.ETag),
                     new(TableTransactionActionType.Add, AssetChanges.HistoryRow(assetId, clock.GetUtcNow(), "api", null, $"Tagged {tag} by {caller.Actor}", recorded)),
                 ], cancellationToken);
+                await audit.AppendAsync(new Audit.AuditEvent(caller.AuditActor, "asset", assetId, "tag", recorded.Fields, null), cancellationToken);
                 logger.LogInformation("Asset {AssetId} tagged {Tag} by {Actor}", assetId, tag, caller.Actor);
                 break;
             }
