@@ -55,7 +55,7 @@ public static class CheckinValidator
         errors.Require(heartbeat.UptimeSeconds is null or >= 0, "heartbeat.uptimeSeconds", "Must be ≥ 0.");
         errors.Require(heartbeat.InteractiveMinutes is null or (>= 0 and <= 7 * 24 * 60), "heartbeat.interactiveMinutes", "Must be between 0 and 10080.");
         errors.IpAddresses("heartbeat.ipAddresses", heartbeat.IpAddresses);
-        errors.Require(heartbeat.InventoryHash is null || IsHash(heartbeat.InventoryHash), "heartbeat.inventoryHash", "Must be 64 lower-case hex digits.");
+        errors.Require(heartbeat.InventoryHash is null || Sha256Hex.IsValid(heartbeat.InventoryHash), "heartbeat.inventoryHash", "Must be 64 lower-case hex digits.");
     }
 
     private static void ValidateInventory(InventoryData inventory, Errors errors)
@@ -156,8 +156,6 @@ public static class CheckinValidator
         value is null || (value.Length <= CheckinLimits.MaxShortString && !HasControlCharacter(value));
 
     public static bool HasControlCharacter(string value) => Errors.HasControlCharacter(value);
-
-    public static bool IsHash(string value) => value.Length == 64 && value.All(c => c is (>= '0' and <= '9') or (>= 'a' and <= 'f'));
 
     private static Dictionary<string, string[]> One(string field, string message) => new() { [field] = [message] };
 

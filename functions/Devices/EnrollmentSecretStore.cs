@@ -23,6 +23,21 @@ public sealed class EnrollmentSecretEntity : ITableEntity
     public string? DefaultDepartment { get; set; }
 }
 
+/// <summary>An enrollment secret as the API lists it: never the secret itself. <see cref="Id"/> is the secret's SHA-256.</summary>
+public sealed record EnrollmentSecretView(string Id, string? Label, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, bool Revoked, string? DefaultDepartment)
+{
+    public static EnrollmentSecretView From(EnrollmentSecretEntity e) => new(e.RowKey, e.Label, e.CreatedAt, e.ExpiresAt, e.Revoked, e.DefaultDepartment);
+}
+
+/// <summary>The answer to creating an enrollment secret: the only time <see cref="Secret"/> is shown.</summary>
+public sealed record CreatedEnrollmentSecret(string Secret, EnrollmentSecretView Details);
+
+/// <summary>The body of <c>POST /api/enrollment-secrets</c>.</summary>
+public sealed record CreateEnrollmentSecretRequest(string? Label, DateTimeOffset? ExpiresAt, string? DefaultDepartment);
+
+/// <summary>The answer of <c>GET /api/enrollment-secrets</c>.</summary>
+public sealed record EnrollmentSecretList(IReadOnlyList<EnrollmentSecretView> Items);
+
 /// <summary>What a valid enrollment secret grants.</summary>
 public sealed record EnrollmentGrant(string Source, string? DefaultDepartment);
 
@@ -51,17 +66,49 @@ public sealed class EnrollmentSecretStore(InventoryStore store, IOptions<Enrollm
     }
 
     /// <summary>Creates a secret and returns it in clear text: the only time it is ever seen.</summary>
-    public async Task<string> CreateAsync(string? label, DateTimeOffset? expiresAt, string? defaultDepartment, CancellationToken cancellationToken)
+    public async Task<string> CreateAsync(string? label, DateTimeOffset? expiresAt, string? defaultDepartment, CancellationToken cancellationToken) =>
+        (await CreateWithDetailsAsync(label, expiresAt, defaultDepartment, cancellationToken)).Secret;
+
+    public async Task<CreatedEnrollmentSecret> CreateWithDetailsAsync(string? label, DateTimeOffset? expiresAt, string? defaultDepartment, CancellationToken cancellationToken)
     {
         var secret = DeviceSecrets.NewSecret();
-        await store.EnrollmentSecrets.AddEntityAsync(new EnrollmentSecretEntity
+        var entity = new EnrollmentSecretEntity
         {
             RowKey = DeviceSecrets.Hash(secret),
             Label = label,
             CreatedAt = clock.GetUtcNow(),
             ExpiresAt = expiresAt,
             DefaultDepartment = defaultDepartment,
-        }, cancellationToken);
-        return secret;
+        };
+        await store.EnrollmentSecrets.AddEntityAsync(entity, cancellationToken);
+        return new CreatedEnrollmentSecret(secret, EnrollmentSecretView.From(entity));
+    }
+
+    /// <summary>Every secret created through the API (the configured bootstrap secret is not listed).</summary>
+    public async Task<IReadOnlyList<EnrollmentSecretView>> ListAsync(CancellationToken cancellationToken)
+    {
+        var items = new List<EnrollmentSecretView>();
+        await foreach (var e in store.EnrollmentSecrets.QueryAsync<EnrollmentSecretEntity>(
+                           TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.EnrollmentSecretPartition}"), cancellationToken: cancellationToken))
+        {
+            items.Add(EnrollmentSecretView.From(e));
+        }
+        return items.OrderBy(i => i.CreatedAt).ToList();
+    }
+
+    /// <summary>Revokes a secret by its id; false when there is no such secret.</summary>
+    public async Task<bool> RevokeAsync(string id, CancellationToken cancellationToken)
+    {
+        if (!Common.Sha256Hex.IsValid(id)) return false;
+        try
+        {
+            await store.EnrollmentSecrets.UpdateEntityAsync(new TableEntity(TableKeys.EnrollmentSecretPartition, id) { [nameof(EnrollmentSecretEntity.Revoked)] = true },
+                ETag.All, TableUpdateMode.Merge, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return false;
+        }
     }
 }

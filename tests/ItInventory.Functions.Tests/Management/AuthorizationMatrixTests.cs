@@ -38,6 +38,9 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["RevokeDevice"] = [401, 401, 403, 403, 403, 403, 403, 204],
         ["RequestFullInventory"] = [401, 401, 403, 403, 403, 403, 403, 202],
         ["ReplayPoisonCheckins"] = [401, 401, 403, 403, 403, 403, 403, 200],
+        ["CreateEnrollmentSecret"] = [401, 401, 403, 403, 403, 403, 403, 201],
+        ["ListEnrollmentSecrets"] = [401, 401, 403, 403, 403, 200, 200, 200],
+        ["RevokeEnrollmentSecret"] = [401, 401, 403, 403, 403, 403, 403, 204],
         ["QueryAuditTrail"] = [401, 401, 403, 403, 403, 200, 200, 200],
         ["VerifyAuditTrail"] = [401, 401, 403, 403, 403, 200, 200, 200],
         ["ImportPeople"] = [401, 401, 403, 403, 403, 403, 403, 200],
@@ -126,6 +129,19 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
             case "ReplayPoisonCheckins":
                 request = Request("POST", "/api/checkins/poison/replay");
                 result = await app.Checkins.ReplayPoisonCheckins(request, ct);
+                break;
+            case "CreateEnrollmentSecret":
+                request = Request("POST", "/api/enrollment-secrets", "{\"label\":\"matrix\"}");
+                result = await app.Create<EnrollmentSecretFunctions>().CreateEnrollmentSecret(request, ct);
+                break;
+            case "ListEnrollmentSecrets":
+                request = Request("GET", "/api/enrollment-secrets");
+                result = await app.Create<EnrollmentSecretFunctions>().ListEnrollmentSecrets(request, ct);
+                break;
+            case "RevokeEnrollmentSecret":
+                var secretId = ItInventory.Functions.Devices.DeviceSecrets.Hash(await app.Services.GetRequiredService<EnrollmentSecretStore>().CreateAsync("to revoke", null, null, ct));
+                request = Request("DELETE", $"/api/enrollment-secrets/{secretId}");
+                result = await app.Create<EnrollmentSecretFunctions>().RevokeEnrollmentSecret(request, secretId, ct);
                 break;
             case "QueryAuditTrail":
                 request = Request("GET", "/api/audit-trail");
