@@ -34,9 +34,7 @@ public sealed class AssetFunctions(CallerAuthenticator authenticator, AccessPoli
     {
         var caller = await authenticator.AuthenticateAsync(request);
         if (caller.Failed) return new ProblemResult(caller.Problem!);
-        var payload = await JsonBody.ReadAsync(request, MaxPatchBytes, MaxPatchBytes, cancellationToken);
-        if (payload.Failed) return new ProblemResult(payload.Problem!);
-        var patch = JsonBody.Deserialize(payload.Value!.Json.Span, ApiJsonContext.Default.AssetPatch);
+        var patch = await JsonBody.ReadObjectAsync(request, MaxPatchBytes, ApiJsonContext.Default.AssetPatch, cancellationToken);
         if (patch.Failed) return new ProblemResult(patch.Problem!);
 
         var updated = await updates.UpdateAsync(caller.Value!, assetId, request.Headers.IfMatch.ToString(), patch.Value!, request.HttpContext.TraceIdentifier, cancellationToken);

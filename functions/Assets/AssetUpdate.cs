@@ -112,7 +112,7 @@ public sealed class AssetUpdateService(InventoryStore store, AccessPolicy policy
                      ("department", patch.Department), ("location", patch.Location),
                  })
         {
-            if (value is { Length: > CheckinLimits.MaxShortString } || (value is not null && CheckinValidator.HasControlCharacter(value)))
+            if (!ContractFormats.IsShortText(value))
             {
                 errors[field] = [$"At most {CheckinLimits.MaxShortString} characters, no control characters."];
             }

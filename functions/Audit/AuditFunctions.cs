@@ -17,9 +17,8 @@ public sealed class AuditFunctions(CallerAuthenticator authenticator, AccessPoli
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "audit-trail")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthenticateAsync(request);
+        var caller = await authenticator.AuthorizeAsync(request, policy.ReadAll);
         if (caller.Failed) return new ProblemResult(caller.Problem!);
-        if (policy.ReadAll(caller.Value!) is { } denied) return new ProblemResult(denied);
 
         var query = request.Query;
         var errors = new Dictionary<string, string[]>();
@@ -54,9 +53,8 @@ public sealed class AuditFunctions(CallerAuthenticator authenticator, AccessPoli
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "audit-trail/verify")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthenticateAsync(request);
+        var caller = await authenticator.AuthorizeAsync(request, policy.RunAudit);
         if (caller.Failed) return new ProblemResult(caller.Problem!);
-        if (policy.RunAudit(caller.Value!) is { } denied) return new ProblemResult(denied);
 
         var verification = await trail.VerifyAsync(cancellationToken);
         return new JsonBodyResult<AuditVerification>(StatusCodes.Status200OK, verification, ApiJsonContext.Default.AuditVerification);

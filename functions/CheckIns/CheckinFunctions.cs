@@ -63,9 +63,8 @@ public sealed class CheckinFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "checkins/poison/replay")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var caller = await callers.AuthenticateAsync(request);
+        var caller = await callers.AuthorizeAsync(request, policy.Administer);
         if (caller.Failed) return new ProblemResult(caller.Problem!);
-        if (policy.Administer(caller.Value!) is { } denied) return new ProblemResult(denied);
         var max = PoisonReplayService.MaxPerCall;
         if (request.Query.TryGetValue("max", out var value) && (!int.TryParse(value, out max) || max is < 1 or > PoisonReplayService.MaxPerCall))
         {

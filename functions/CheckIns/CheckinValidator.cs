@@ -148,14 +148,9 @@ public static class CheckinValidator
     }
 
     private static bool IsValid(SoftwareData software) =>
-        !string.IsNullOrWhiteSpace(software.Name) && IsShortText(software.Name) && IsShortText(software.Version)
-        && IsShortText(software.Publisher) && IsShortText(software.Architecture)
+        !string.IsNullOrWhiteSpace(software.Name) && ContractFormats.IsShortText(software.Name) && ContractFormats.IsShortText(software.Version)
+        && ContractFormats.IsShortText(software.Publisher) && ContractFormats.IsShortText(software.Architecture)
         && (software.InstalledOn is null || DateOnly.TryParseExact(software.InstalledOn, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _));
-
-    private static bool IsShortText(string? value) =>
-        value is null || (value.Length <= CheckinLimits.MaxShortString && !HasControlCharacter(value));
-
-    public static bool HasControlCharacter(string value) => Errors.HasControlCharacter(value);
 
     private static Dictionary<string, string[]> One(string field, string message) => new() { [field] = [message] };
 
@@ -191,18 +186,7 @@ public static class CheckinValidator
         {
             if (value is null) return;
             if (value.Length > max && ContractFormats.Characters(value) is var length && length > max) Add(field, $"At most {max} characters (got {length}).");
-            else if (HasControlCharacter(value)) Add(field, "Must not contain control characters.");
-        }
-
-        /// <summary>As <c>value.Any(char.IsControl)</c>, without a boxed enumerator and a delegate call per character
-        /// (this runs for every string of every software entry, twice per full inventory).</summary>
-        public static bool HasControlCharacter(string value)
-        {
-            foreach (var c in value)
-            {
-                if (char.IsControl(c)) return true;
-            }
-            return false;
+            else if (ContractFormats.HasControlCharacter(value)) Add(field, "Must not contain control characters.");
         }
 
         public void Percent(string field, double? value) => Require(value is null or (>= 0 and <= 100), field, "Must be between 0 and 100.");

@@ -45,6 +45,22 @@ public static partial class ContractFormats
     public static bool IsIpAddress(string value) =>
         Ipv4().IsMatch(value) || (Ipv6Characters().IsMatch(value) && IPAddress.TryParse(value, out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6);
 
+    /// <summary>The contract's rule for short free text: at most 256 characters and no control characters.</summary>
+    public static bool IsShortText(string? value) =>
+        value is null
+        || ((value.Length <= CheckinLimits.MaxShortString || Characters(value) <= CheckinLimits.MaxShortString) && !HasControlCharacter(value));
+
+    /// <summary>As <c>value.Any(char.IsControl)</c>, without a boxed enumerator and a delegate call per character
+    /// (this runs for every string of every software entry, twice per full inventory).</summary>
+    public static bool HasControlCharacter(string value)
+    {
+        foreach (var c in value)
+        {
+            if (char.IsControl(c)) return true;
+        }
+        return false;
+    }
+
     /// <summary>Length in characters (Unicode code points), as JSON Schema's maxLength counts.</summary>
     public static int Characters(string value)
     {

@@ -77,6 +77,14 @@ public static class JsonBody
         }
     }
 
+    /// <summary>Reads a small JSON request body (same size cap on the wire and decompressed) and deserialises it.</summary>
+    public static async Task<Outcome<T>> ReadObjectAsync<T>(HttpRequest request, int maxBytes, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+        where T : class
+    {
+        var payload = await ReadAsync(request, maxBytes, maxBytes, cancellationToken);
+        return payload.Failed ? payload.Problem! : Deserialize(payload.Value!.Json.Span, typeInfo);
+    }
+
     /// <summary>Deserialises strictly; invalid UTF-8 and malformed JSON become a 400 problem (naming the position).</summary>
     public static Outcome<T> Deserialize<T>(ReadOnlySpan<byte> json, JsonTypeInfo<T> typeInfo)
         where T : class

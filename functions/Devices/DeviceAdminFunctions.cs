@@ -21,16 +21,13 @@ public sealed class DeviceAdminFunctions(CallerAuthenticator authenticator, Acce
         string deviceId,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthenticateAsync(request);
+        var caller = await authenticator.AuthorizeAsync(request, policy.Administer);
         if (caller.Failed) return new ProblemResult(caller.Problem!);
-        if (policy.Administer(caller.Value!) is { } denied) return new ProblemResult(denied);
 
         var block = false;
         if (request.ContentLength is > 0)
         {
-            var payload = await JsonBody.ReadAsync(request, MaxBodyBytes, MaxBodyBytes, cancellationToken);
-            if (payload.Failed) return new ProblemResult(payload.Problem!);
-            var parsed = JsonBody.Deserialize(payload.Value!.Json.Span, ApiJsonContext.Default.RevokeDeviceRequest);
+            var parsed = await JsonBody.ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.RevokeDeviceRequest, cancellationToken);
             if (parsed.Failed) return new ProblemResult(parsed.Problem!);
             block = parsed.Value!.BlockReenrollment;
         }
@@ -46,9 +43,8 @@ public sealed class DeviceAdminFunctions(CallerAuthenticator authenticator, Acce
         string deviceId,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthenticateAsync(request);
+        var caller = await authenticator.AuthorizeAsync(request, policy.Administer);
         if (caller.Failed) return new ProblemResult(caller.Problem!);
-        if (policy.Administer(caller.Value!) is { } denied) return new ProblemResult(denied);
 
         return Storage.TableKeys.IsAssetId(deviceId) && await credentials.RequestFullInventoryAsync(deviceId, caller.Value!.AuditActor, request.HttpContext.TraceIdentifier, cancellationToken)
             ? new StatusCodeResult(StatusCodes.Status202Accepted)

@@ -16,9 +16,7 @@ public sealed class DeviceFunctions(EnrollmentService enrollment)
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "devices/enroll")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var payload = await JsonBody.ReadAsync(request, MaxEnrollmentBytes, MaxEnrollmentBytes, cancellationToken);
-        if (payload.Failed) return new ProblemResult(payload.Problem!);
-        var parsed = JsonBody.Deserialize(payload.Value!.Json.Span, ApiJsonContext.Default.EnrollmentRequest);
+        var parsed = await JsonBody.ReadObjectAsync(request, MaxEnrollmentBytes, ApiJsonContext.Default.EnrollmentRequest, cancellationToken);
         if (parsed.Failed) return new ProblemResult(parsed.Problem!);
 
         var enrolled = await enrollment.EnrollAsync(parsed.Value!, cancellationToken);

@@ -42,7 +42,7 @@ public sealed record EnrollmentSecretList(IReadOnlyList<EnrollmentSecretView> It
 public sealed record EnrollmentGrant(string Source, string? DefaultDepartment);
 
 /// <summary>Checks enrollment secrets: the configured bootstrap secret, or one created through the API (stored hashed).</summary>
-public sealed class EnrollmentSecretStore(InventoryStore store, IOptions<EnrollmentOptions> options, TimeProvider clock)
+public sealed class EnrollmentSecretStore(InventoryStore store, Audit.AuditTrail audit, IOptions<EnrollmentOptions> options, TimeProvider clock)
 {
     private readonly byte[]? configuredHash = options.Value.Secret is { Length: > 0 } secret
         ? SHA256.HashData(Encoding.UTF8.GetBytes(secret))
@@ -69,7 +69,7 @@ public sealed class EnrollmentSecretStore(InventoryStore store, IOptions<Enrollm
     public async Task<string> CreateAsync(string? label, DateTimeOffset? expiresAt, string? defaultDepartment, CancellationToken cancellationToken) =>
         (await CreateWithDetailsAsync(label, expiresAt, defaultDepartment, cancellationToken)).Secret;
 
-    public async Task<CreatedEnrollmentSecret> CreateWithDetailsAsync(string? label, DateTimeOffset? expiresAt, string? defaultDepartment, CancellationToken cancellationToken)
+    private async Task<CreatedEnrollmentSecret> CreateWithDetailsAsync(string? label, DateTimeOffset? expiresAt, string? defaultDepartment, CancellationToken cancellationToken)
     {
         var secret = DeviceSecrets.NewSecret();
         var entity = new EnrollmentSecretEntity
@@ -84,6 +84,22 @@ public sealed class EnrollmentSecretStore(InventoryStore store, IOptions<Enrollm
         return new CreatedEnrollmentSecret(secret, EnrollmentSecretView.From(entity));
     }
 
+    /// <summary>Creates a secret for an administrator (validated, audited); the answer holds the secret, shown this once.</summary>
+    public async Task<Common.Outcome<CreatedEnrollmentSecret>> CreateAsync(CreateEnrollmentSecretRequest request, Audit.AuditActor actor, string? correlationId, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (!CheckIns.ContractFormats.IsShortText(request.Label)) errors["label"] = ["At most 256 characters, no control characters."];
+        if (!CheckIns.ContractFormats.IsShortText(request.DefaultDepartment)) errors["defaultDepartment"] = ["At most 256 characters, no control characters."];
+        if (request.ExpiresAt <= clock.GetUtcNow()) errors["expiresAt"] = ["Must be in the future."];
+        if (errors.Count > 0) return Common.Problem.BadRequest("The secret request is invalid; see 'errors'.", errors);
+
+        var created = await CreateWithDetailsAsync(request.Label, request.ExpiresAt, request.DefaultDepartment, cancellationToken);
+        await audit.AppendAsync(new Audit.AuditEvent(actor, "enrollment-secret", created.Details.Id, "create",
+            [new("Label", null, request.Label), new("ExpiresAt", null, request.ExpiresAt?.ToString("O")), new("DefaultDepartment", null, request.DefaultDepartment)],
+            correlationId), cancellationToken);
+        return created;
+    }
+
     /// <summary>Every secret created through the API (the configured bootstrap secret is not listed).</summary>
     public async Task<IReadOnlyList<EnrollmentSecretView>> ListAsync(CancellationToken cancellationToken)
     {
@@ -96,19 +112,20 @@ public sealed class EnrollmentSecretStore(InventoryStore store, IOptions<Enrollm
         return items.OrderBy(i => i.CreatedAt).ToList();
     }
 
-    /// <summary>Revokes a secret by its id; false when there is no such secret.</summary>
-    public async Task<bool> RevokeAsync(string id, CancellationToken cancellationToken)
+    /// <summary>Revokes a secret by its id (audited); false when there is no such secret.</summary>
+    public async Task<bool> RevokeAsync(string id, Audit.AuditActor actor, string? correlationId, CancellationToken cancellationToken)
     {
         if (!Common.Sha256Hex.IsValid(id)) return false;
         try
         {
             await store.EnrollmentSecrets.UpdateEntityAsync(new TableEntity(TableKeys.EnrollmentSecretPartition, id) { [nameof(EnrollmentSecretEntity.Revoked)] = true },
                 ETag.All, TableUpdateMode.Merge, cancellationToken);
-            return true;
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
             return false;
         }
+        await audit.AppendAsync(new Audit.AuditEvent(actor, "enrollment-secret", id, "revoke", [new("Revoked", "false", "true")], correlationId), cancellationToken);
+        return true;
     }
 }

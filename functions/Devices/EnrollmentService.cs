@@ -207,8 +207,7 @@ public sealed class EnrollmentService(
                      ("manufacturer", request.Manufacturer), ("model", request.Model), ("agent.name", request.Agent?.Name), ("agent.version", request.Agent?.Version),
                  })
         {
-            if (value is { Length: > CheckinLimits.MaxShortString } && ContractFormats.Characters(value) > CheckinLimits.MaxShortString) errors[field] = [$"At most {CheckinLimits.MaxShortString} characters."];
-            else if (value is not null && value.Any(char.IsControl)) errors[field] = ["Must not contain control characters."];
+            if (!ContractFormats.IsShortText(value)) errors[field] = [$"At most {CheckinLimits.MaxShortString} characters, no control characters."];
         }
         if (request.MacAddresses is { } macs)
         {

@@ -15,9 +15,8 @@ public sealed class PeopleFunctions(CallerAuthenticator authenticator, AccessPol
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "people/import")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthenticateAsync(request);
+        var caller = await authenticator.AuthorizeAsync(request, policy.Administer);
         if (caller.Failed) return new ProblemResult(caller.Problem!);
-        if (policy.Administer(caller.Value!) is { } denied) return new ProblemResult(denied);
         var body = await TextBody.ReadAsync(request, "text/csv", PeopleService.MaxImportBytes, cancellationToken);
         if (body.Failed) return new ProblemResult(body.Problem!);
 
@@ -31,9 +30,8 @@ public sealed class PeopleFunctions(CallerAuthenticator authenticator, AccessPol
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "people/export")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthenticateAsync(request);
+        var caller = await authenticator.AuthorizeAsync(request, policy.ReadAll);
         if (caller.Failed) return new ProblemResult(caller.Problem!);
-        if (policy.ReadAll(caller.Value!) is { } denied) return new ProblemResult(denied);
 
         return new CsvResult(await people.ExportAsync(cancellationToken), "people.csv");
     }

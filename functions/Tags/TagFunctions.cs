@@ -66,9 +66,7 @@ public sealed class TagFunctions(CallerAuthenticator authenticator, AccessPolicy
     {
         var caller = await authenticator.AuthenticateAsync(request);
         if (caller.Failed) return new ProblemResult(caller.Problem!);
-        var payload = await JsonBody.ReadAsync(request, MaxSheetRequestBytes, MaxSheetRequestBytes, cancellationToken);
-        if (payload.Failed) return new ProblemResult(payload.Problem!);
-        var body = JsonBody.Deserialize(payload.Value!.Json.Span, ApiJsonContext.Default.LabelSheetRequest);
+        var body = await JsonBody.ReadObjectAsync(request, MaxSheetRequestBytes, ApiJsonContext.Default.LabelSheetRequest, cancellationToken);
         if (body.Failed) return new ProblemResult(body.Problem!);
 
         var labels = await tags.SheetAsync(caller.Value!, body.Value!, BaseUrl(request), cancellationToken);

@@ -20,6 +20,13 @@ public sealed class CallerAuthenticator(
 {
     private readonly bool configured = !string.IsNullOrWhiteSpace(configuration["AzureAd:ClientId"]) && !string.IsNullOrWhiteSpace(configuration["AzureAd:TenantId"]);
 
+    /// <summary>Authenticates, then applies an <see cref="AccessPolicy"/> rule that needs only the caller.</summary>
+    public async Task<Outcome<Caller>> AuthorizeAsync(HttpRequest request, Func<Caller, Problem?> rule)
+    {
+        var caller = await AuthenticateAsync(request);
+        return caller.Failed ? caller : rule(caller.Value!) is { } denied ? denied : caller;
+    }
+
     public async Task<Outcome<Caller>> AuthenticateAsync(HttpRequest request)
     {
         var header = request.Headers.Authorization.ToString();
