@@ -28,11 +28,26 @@ public sealed partial class OpenApiTests
     /// optional/catch-all markers dropped (<c>{id:guid}</c>, <c>{id?}</c>, <c>{*rest}</c> → <c>{id}</c>, <c>{rest}</c>).</summary>
     internal static string DocumentedPath(string route) =>
         // "{{" and "}}" escape braces inside a constraint, e.g. {code:regex(^[0-9]{{3}}$)}.
-        "/api/" + RouteParameter().Replace(route.TrimStart('/').Replace("{{", "\u0001", StringComparison.Ordinal).Replace("}}", "\u0002", StringComparison.Ordinal),
+        "/" + RoutePrefix + "/" + RouteParameter().Replace(route.TrimStart('/').Replace("{{", "\u0001", StringComparison.Ordinal).Replace("}}", "\u0002", StringComparison.Ordinal),
             m => "{" + m.Groups["name"].Value + "}");
+
+    /// <summary>The Functions host's route prefix (host.json <c>extensions.http.routePrefix</c>; the host's default is <c>api</c>).</summary>
+    private static readonly string RoutePrefix = ReadRoutePrefix();
+
+    private static string ReadRoutePrefix()
+    {
+        using var host = JsonDocument.Parse(File.ReadAllText(RepositoryRoot.Combine("host.json")));
+        return host.RootElement.TryGetProperty("extensions", out var extensions) && extensions.TryGetProperty("http", out var http)
+            && http.TryGetProperty("routePrefix", out var prefix)
+            ? prefix.GetString()!.Trim('/')
+            : "api";
+    }
 
     [GeneratedRegex(@"\{\*{0,2}(?<name>[A-Za-z0-9_]+)[^}]*\}")]
     private static partial Regex RouteParameter();
+
+    [Fact]
+    public void The_route_prefix_is_api() => Assert.Equal("api", RoutePrefix);
 
     [Theory]
     [InlineData("assets/{assetId}", "/api/assets/{assetId}")]
