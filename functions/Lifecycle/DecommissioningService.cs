@@ -201,8 +201,16 @@ public sealed partial class DecommissioningService
         {
             return Problem.NotFound("No sanitisation certificate has been issued for this asset.");
         }
-        var blob = await store.Certificates.GetBlobClient(TableKeys.SanitisationCertificateBlob(assetId, certificateId)).DownloadContentAsync(cancellationToken);
-        return blob.Value.Content.ToArray();
+        try
+        {
+            var blob = await store.Certificates.GetBlobClient(TableKeys.SanitisationCertificateBlob(assetId, certificateId)).DownloadContentAsync(cancellationToken);
+            return blob.Value.Content.ToArray();
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            logger.LogError("Sanitisation certificate {CertificateId} of asset {AssetId} is on record but its blob is missing", certificateId, assetId);
+            return Problem.NotFound($"The certificate {certificateId} is on record but its document is missing from storage; ask an administrator to restore it (soft delete/versioning).");
+        }
     }
 
     private async Task RunPendingStepsAndCertifyAsync(Caller caller, AssetDetailEntity detail, string? correlationId, CancellationToken cancellationToken)

@@ -220,6 +220,22 @@ public sealed class LifecycleApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_terminal_state_on_the_summary_refuses_check_ins_even_before_the_credential_is_revoked()
+    {
+        // The state is mirrored before the revocation is written: a crash between the two must not let the device in.
+        var device = await client.EnrollAsync();
+        await app.Store.Summaries.UpdateEntityAsync(new TableEntity(TableKeys.SummaryPartition(device.DeviceId), device.DeviceId)
+        {
+            [nameof(AssetSummaryEntity.State)] = nameof(LifecycleState.Disposed),
+        }, Azure.ETag.All, TableUpdateMode.Merge);
+        var before = await SummaryAsync(device.DeviceId);
+
+        Assert.Equal(401, (await app.CheckinAsync(SamplePayloads.Heartbeat(device.DeviceId).Text(), device.Authorization)).Status);
+
+        Assert.Equal(before.ETag, (await SummaryAsync(device.DeviceId)).ETag);
+    }
+
+    [Fact]
     public async Task Reject_needs_a_reason()
     {
         var device = await client.EnrollAsync();
