@@ -158,6 +158,29 @@ public sealed class LifecycleApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Approval_racing_heartbeats_loses_neither_the_state_nor_the_heartbeat()
+    {
+        var device = await client.EnrollAsync();
+        var etag = await client.ETagAsync(device.DeviceId);
+
+        var heartbeats = Task.Run(async () =>
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                Assert.Equal(200, (await app.CheckinAsync(SamplePayloads.Heartbeat(device.DeviceId, cpu: 40 + i).Text(), device.Authorization)).Status);
+            }
+        });
+        var approval = client.ApproveAsync(device.DeviceId, """{"state":"Deployed"}""", etag);
+        await Task.WhenAll(heartbeats, approval);
+
+        Assert.Equal(200, (await approval).Status);
+        var summary = await SummaryAsync(device.DeviceId);
+        Assert.Equal(("Deployed", false), (summary.State, summary.NeedsReview));
+        Assert.Equal(44, summary.CpuAveragePercent);
+        Assert.Equal("Deployed", (await DetailAsync(device.DeviceId)).State);
+    }
+
+    [Fact]
     public async Task Department_leads_review_only_their_departments_devices_and_need_mfa()
     {
         var device = await client.EnrollAsync(await client.FinanceSecretAsync());
