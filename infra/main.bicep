@@ -132,6 +132,7 @@ var storageNames = {
   peopleTable: 'people'
   tagsTable: 'assettags'
   checkinsContainer: 'checkins'
+  certificatesContainer: 'certificates'
   checkinQueue: 'checkins'
 }
 var auditContainerName = 'audit-archive'
@@ -189,6 +190,7 @@ module storage 'app/storage.bicep' = {
     ]
     queueNames: [storageNames.checkinQueue]
     checkinsContainerName: storageNames.checkinsContainer
+    certificatesContainerName: storageNames.certificatesContainer
     deploymentContainerName: names.deploymentContainer
     auditContainerName: auditContainerName
     auditRetentionDays: auditRetentionDays
@@ -320,6 +322,7 @@ var appSettings = union(
     Storage__PeopleTable: storageNames.peopleTable
     Storage__TagsTable: storageNames.tagsTable
     Storage__CheckinsContainer: storageNames.checkinsContainer
+    Storage__CertificatesContainer: storageNames.certificatesContainer
     Storage__CheckinQueue: storageNames.checkinQueue
     // Bicep provisions every table, queue and container; the app must not need create permissions at start.
     Storage__CreateIfNotExists: 'false'

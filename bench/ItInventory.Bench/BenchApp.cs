@@ -60,6 +60,7 @@ public sealed class BenchApp : IAsyncDisposable
             ["Storage:SightingsTable"] = $"sightings{suffix}",
             ["Storage:PeopleTable"] = $"people{suffix}",
             ["Storage:CheckinsContainer"] = $"checkins-{suffix}",
+            ["Storage:CertificatesContainer"] = $"certificates-{suffix}",
             ["Enrollment:Secret"] = EnrollmentSecret,
         };
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
@@ -146,6 +147,7 @@ public sealed class BenchApp : IAsyncDisposable
             await tables.DeleteTableAsync(table);
         }
         await Store.Checkins.DeleteIfExistsAsync();
+        await Store.Certificates.DeleteIfExistsAsync();
         await Store.CheckinQueue.DeleteIfExistsAsync();
         await Store.CheckinPoisonQueue.DeleteIfExistsAsync();
         await Services.DisposeAsync();

@@ -4,6 +4,7 @@ using ItInventory.Functions.Assets;
 using ItInventory.Functions.Audit;
 using ItInventory.Functions.CheckIns;
 using ItInventory.Functions.Devices;
+using ItInventory.Functions.Lifecycle;
 using ItInventory.Functions.People;
 using ItInventory.Functions.Tags;
 
@@ -44,4 +45,12 @@ namespace ItInventory.Functions.Common;
 [JsonSerializable(typeof(IReadOnlyList<DiskData>))]
 [JsonSerializable(typeof(IReadOnlyList<NetworkInterfaceData>))]
 [JsonSerializable(typeof(IReadOnlyList<LocalUserData>))]
+[JsonSerializable(typeof(LifecycleTransitionRequest))]
+[JsonSerializable(typeof(ApproveAssetRequest))]
+[JsonSerializable(typeof(RejectAssetRequest))]
+[JsonSerializable(typeof(SanitisationRequest))]
+[JsonSerializable(typeof(DisposalRequest))]
+[JsonSerializable(typeof(DecommissioningView))]
+[JsonSerializable(typeof(CertificateRecord))]
+[JsonSerializable(typeof(IReadOnlyList<string>))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

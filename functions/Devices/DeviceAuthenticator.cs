@@ -24,7 +24,9 @@ public sealed class DeviceAuthenticator(InventoryStore store, ILogger<DeviceAuth
             logger.LogWarning("Rejected device credential for {DeviceId}", deviceId);
             return Problem.Unauthorized("The device credential is not valid.");
         }
-        if (summary.CredentialRevoked)
+        // A rejected or disposed asset is terminal: its check-ins change nothing, even if the revocation that follows
+        // the state change has not landed yet.
+        if (summary.CredentialRevoked || summary.State is nameof(LifecycleState.Rejected) or nameof(LifecycleState.Disposed))
         {
             logger.LogWarning("Rejected revoked device credential for {DeviceId}", deviceId);
             return Problem.Unauthorized("The device credential has been revoked; the device must enroll again.");

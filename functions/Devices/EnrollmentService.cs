@@ -150,7 +150,7 @@ public sealed class EnrollmentService(
         {
             return Problem.Conflict("The hardware identity points at an asset that no longer exists; ask an administrator.");
         }
-        if (summary.EnrollmentBlocked || summary.State is nameof(LifecycleState.Retired) or nameof(LifecycleState.Disposed))
+        if (summary.EnrollmentBlocked || summary.State is nameof(LifecycleState.Retired) or nameof(LifecycleState.Disposed) or nameof(LifecycleState.Rejected))
         {
             logger.LogWarning("Enrollment refused for {DeviceId}: asset is {State} or blocked", assetId, summary.State);
             return Problem.Forbidden($"This machine is registered as asset {assetId} in state {summary.State} and may not enroll.");

@@ -46,6 +46,10 @@ public sealed class InventoryStorageOptions
     [Required, RegularExpression(ContainerNamePattern)]
     public string CheckinsContainer { get; set; } = "checkins";
 
+    /// <summary>Sanitisation certificates of decommissioned assets (HTML, written once, never overwritten).</summary>
+    [Required, RegularExpression(ContainerNamePattern)]
+    public string CertificatesContainer { get; set; } = "certificates";
+
     /// <summary>Queue of full inventories waiting to be processed. The queue trigger reads the same name from the
     /// <c>CHECKIN_QUEUE</c> app setting; <see cref="StorageServiceCollectionExtensions"/> keeps the two equal.</summary>
     [Required, RegularExpression(ContainerNamePattern)]

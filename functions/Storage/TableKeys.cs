@@ -32,6 +32,21 @@ public static class TableKeys
 
     public static string CheckinMarkerRow(string checkinId) => CheckinMarkerPrefix + checkinId;
 
+    /// <summary>Decommissioning rows of an asset: the current sanitisation record, the disposal record and one row per
+    /// decommissioning step (its last result), all in the asset's partition.</summary>
+    public const string DecommissioningRowPrefix = "decom|";
+
+    public const string SanitisationRow = DecommissioningRowPrefix + "sanitisation";
+
+    public const string DisposalRow = DecommissioningRowPrefix + "disposal";
+
+    public const string DecommissioningStepRowPrefix = DecommissioningRowPrefix + "step|";
+
+    public static string DecommissioningStepRow(string step) => DecommissioningStepRowPrefix + step;
+
+    /// <summary>Blob name of a sanitisation certificate (container <c>certificates</c>).</summary>
+    public static string SanitisationCertificateBlob(string assetId, string certificateId) => $"{assetId}/sanitisation-{certificateId}.html";
+
     // ---- assetsummary table: 256 buckets by the first two hex digits of the (random) asset id ----
 
     public static string SummaryPartition(string assetId) => assetId[..2];

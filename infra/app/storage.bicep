@@ -1,5 +1,6 @@
 // The storage account: Functions host state, the app's tables, the check-in queue (and its poison queue), the raw
-// check-in container (claim check), the deployment package container and the immutable audit archive.
+// check-in container (claim check), the sanitisation certificates, the deployment package container and the
+// immutable audit archive.
 // Entra ID only: shared keys (and so SAS and connection strings with keys) are disabled.
 
 @description('Storage account name (3-24 lower-case letters and digits).')
@@ -25,6 +26,9 @@ param queueNames string[]
 
 @description('Container of raw, compressed full inventories (claim check); the lifecycle rule applies to it.')
 param checkinsContainerName string
+
+@description('Container of sanitisation certificates of decommissioned assets (HTML, each written once).')
+param certificatesContainerName string
 
 @description('Container the Flex Consumption plan deploys the app package from.')
 param deploymentContainerName string
@@ -97,6 +101,16 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2024-01-01'
 resource checkinsContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2024-01-01' = {
   parent: blobService
   name: checkinsContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+// Evidence for auditors: the app writes each certificate once (If-None-Match: *); versioning and soft delete keep
+// any later overwrite or deletion recoverable.
+resource certificatesContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2024-01-01' = {
+  parent: blobService
+  name: certificatesContainerName
   properties: {
     publicAccess: 'None'
   }

@@ -46,6 +46,7 @@ public sealed class InventoryHostFixture : IAsyncLifetime
             ["Storage__PeopleTable"] = $"people{suffix}",
             ["Storage__TagsTable"] = $"assettags{suffix}",
             ["Storage__CheckinsContainer"] = $"checkins-{suffix}",
+            ["Storage__CertificatesContainer"] = $"certificates-{suffix}",
             ["Storage__CreateIfNotExists"] = "true",
             ["Enrollment__Secret"] = EnrollmentSecret,
         }, masterKey: "inventory-master-key");

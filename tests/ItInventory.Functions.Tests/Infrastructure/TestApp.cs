@@ -50,7 +50,8 @@ public sealed class TestApp : IAsyncDisposable
 
     public InventoryStore Store => Services.GetRequiredService<InventoryStore>();
 
-    public static async Task<TestApp> StartAsync(Action<IDictionary<string, string?>>? configure = null)
+    /// <param name="services">Extra registrations after the app's own (e.g. a test-only decommissioning step).</param>
+    public static async Task<TestApp> StartAsync(Action<IDictionary<string, string?>>? configure = null, Action<IServiceCollection>? services = null)
     {
         var azurite = await Azurite.SharedAsync();
         var suffix = Guid.NewGuid().ToString("N")[..12];
@@ -67,6 +68,7 @@ public sealed class TestApp : IAsyncDisposable
             ["Storage:PeopleTable"] = $"people{suffix}",
             ["Storage:TagsTable"] = $"assettags{suffix}",
             ["Storage:CheckinsContainer"] = $"checkins-{suffix}",
+            ["Storage:CertificatesContainer"] = $"certificates-{suffix}",
             ["Enrollment:Secret"] = EnrollmentSecret,
         };
         TestTokens.AddSettings(settings);
@@ -74,15 +76,16 @@ public sealed class TestApp : IAsyncDisposable
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
 
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero));
-        var services = new ServiceCollection()
+        var collection = new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)
             .AddSingleton<TimeProvider>(clock)
             .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning))
             .AddItInventory(configuration)
-            .PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, TestTokens.Configure)
-            .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+            .PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, TestTokens.Configure);
+        services?.Invoke(collection);
+        var provider = collection.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
 
-        var app = new TestApp(services, clock, azurite.ConnectionString);
+        var app = new TestApp(provider, clock, azurite.ConnectionString);
         await app.Store.CreateIfNotExistsAsync(CancellationToken.None);
         return app;
     }
@@ -192,6 +195,7 @@ public sealed class TestApp : IAsyncDisposable
         var options = Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<InventoryStorageOptions>>().Value;
         foreach (var table in options.Tables) await tables.DeleteTableAsync(table);
         await Store.Checkins.DeleteIfExistsAsync();
+        await Store.Certificates.DeleteIfExistsAsync();
         await Store.CheckinQueue.DeleteIfExistsAsync();
         await Store.CheckinPoisonQueue.DeleteIfExistsAsync();
         foreach (var scope in scopes) await scope.DisposeAsync();

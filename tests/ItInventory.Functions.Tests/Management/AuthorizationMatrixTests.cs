@@ -55,11 +55,21 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["GetAssetLabelSvg"] = [401, 401, 403, 200, 403, 200, 200, 200],
         ["GetAssetLabelPng"] = [401, 401, 403, 200, 403, 200, 200, 200],
         ["PrintLabelSheet"] = [401, 401, 403, 200, 403, 200, 200, 200],
+        // Lifecycle: changes by admins and leads of the asset's department (MFA); each change call gets a fresh asset.
+        ["ChangeLifecycleState"] = [401, 401, 403, 200, 403, 403, 403, 200],
+        ["ApproveAsset"] = [401, 401, 403, 200, 403, 403, 403, 200],
+        ["RejectAsset"] = [401, 401, 403, 200, 403, 403, 403, 200],
+        ["RecordSanitisation"] = [401, 401, 403, 201, 403, 403, 403, 201],
+        ["RunDecommissioningSteps"] = [401, 401, 403, 200, 403, 403, 403, 200],
+        ["RecordDisposal"] = [401, 401, 403, 200, 403, 403, 403, 200],
+        ["GetDecommissioning"] = [401, 401, 403, 200, 403, 200, 200, 200],
+        ["GetSanitisationCertificate"] = [401, 401, 403, 200, 403, 200, 200, 200],
     };
 
     public async Task InitializeAsync()
     {
         app = await TestApp.StartAsync();
+        lifecycle = new Lifecycle.LifecycleClient(app);
         device = await app.EnrollNewDeviceAsync();
         var financeSecret = await app.Services.GetRequiredService<EnrollmentSecretStore>().CreateAsync("finance", null, "Finance", CancellationToken.None);
         var enrolled = await app.EnrollAsync(SamplePayloads.Enrollment("FINANCE0001", macs: ["3C:52:82:F1:F1:F1"], secret: financeSecret));
@@ -71,6 +81,25 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
     }
 
     public async Task DisposeAsync() => await app.DisposeAsync();
+
+    private Lifecycle.LifecycleClient lifecycle = null!;
+    private string? financeSecret;
+    private string? certifiedFinanceAsset;
+
+    /// <summary>A new Finance device (Discovered), or approved and moved to <paramref name="state"/> (and sanitised), by an admin:
+    /// state-changing lifecycle calls each get their own asset, so every persona meets the same starting point.</summary>
+    private async Task<string> FreshFinanceAssetAsync(Functions.Assets.LifecycleState? state, bool sanitised = false)
+    {
+        financeSecret ??= await lifecycle.FinanceSecretAsync();
+        var assetId = (await lifecycle.EnrollAsync(financeSecret)).DeviceId;
+        if (sanitised) await lifecycle.RetireAndSanitiseAsync(assetId);
+        else if (state == Functions.Assets.LifecycleState.InStock) await lifecycle.ApproveAndMoveAsync(assetId);
+        else if (state is { } target) await lifecycle.ApproveAndMoveAsync(assetId, target);
+        return assetId;
+    }
+
+    private async Task<string> CertifiedFinanceAssetAsync() =>
+        certifiedFinanceAsset ??= await FreshFinanceAssetAsync(Functions.Assets.LifecycleState.Retired, sanitised: true);
 
     private string? Authorization(string persona) => persona switch
     {
@@ -191,6 +220,52 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
             case "PrintLabelSheet":
                 request = Request("POST", "/api/labels/sheet", $"{{\"assetIds\":[\"{financeAsset}\"]}}");
                 result = await app.Create<TagFunctions>().PrintLabelSheet(request, ct);
+                break;
+            case "ChangeLifecycleState":
+                var inStock = await FreshFinanceAssetAsync(Functions.Assets.LifecycleState.InStock);
+                headers["If-Match"] = await lifecycle.ETagAsync(inStock);
+                request = Request("POST", $"/api/assets/{inStock}/state", "{\"to\":\"Deployed\"}");
+                result = await app.Create<Functions.Lifecycle.LifecycleFunctions>().ChangeLifecycleState(request, inStock, ct);
+                break;
+            case "ApproveAsset":
+                var toApprove = await FreshFinanceAssetAsync(null);
+                headers["If-Match"] = await lifecycle.ETagAsync(toApprove);
+                request = Request("POST", $"/api/assets/{toApprove}/approve", "{\"state\":\"InStock\"}");
+                result = await app.Create<Functions.Lifecycle.LifecycleFunctions>().ApproveAsset(request, toApprove, ct);
+                break;
+            case "RejectAsset":
+                var toReject = await FreshFinanceAssetAsync(null);
+                headers["If-Match"] = await lifecycle.ETagAsync(toReject);
+                request = Request("POST", $"/api/assets/{toReject}/reject", "{\"reason\":\"matrix\"}");
+                result = await app.Create<Functions.Lifecycle.LifecycleFunctions>().RejectAsset(request, toReject, ct);
+                break;
+            case "RecordSanitisation":
+                var retired = await FreshFinanceAssetAsync(Functions.Assets.LifecycleState.Retired);
+                headers["If-Match"] = await lifecycle.ETagAsync(retired);
+                request = Request("POST", $"/api/assets/{retired}/decommissioning/sanitisation",
+                    Lifecycle.LifecycleClient.PassedSanitisation.Replace("\"verification\"", "\"media\":[\"disk 0\"],\"verification\"", StringComparison.Ordinal));
+                result = await app.Create<Functions.Lifecycle.LifecycleFunctions>().RecordSanitisation(request, retired, ct);
+                break;
+            case "RunDecommissioningSteps":
+                var certified = await CertifiedFinanceAssetAsync();
+                request = Request("POST", $"/api/assets/{certified}/decommissioning/steps");
+                result = await app.Create<Functions.Lifecycle.LifecycleFunctions>().RunDecommissioningSteps(request, certified, ct);
+                break;
+            case "RecordDisposal":
+                var toDispose = await FreshFinanceAssetAsync(Functions.Assets.LifecycleState.Retired, sanitised: true);
+                headers["If-Match"] = await lifecycle.ETagAsync(toDispose);
+                request = Request("POST", $"/api/assets/{toDispose}/decommissioning/disposal", Lifecycle.LifecycleClient.Disposal);
+                result = await app.Create<Functions.Lifecycle.LifecycleFunctions>().RecordDisposal(request, toDispose, ct);
+                break;
+            case "GetDecommissioning":
+                var decommissioned = await CertifiedFinanceAssetAsync();
+                request = Request("GET", $"/api/assets/{decommissioned}/decommissioning");
+                result = await app.Create<Functions.Lifecycle.LifecycleFunctions>().GetDecommissioning(request, decommissioned, ct);
+                break;
+            case "GetSanitisationCertificate":
+                var withCertificate = await CertifiedFinanceAssetAsync();
+                request = Request("GET", $"/api/assets/{withCertificate}/decommissioning/certificate");
+                result = await app.Create<Functions.Lifecycle.LifecycleFunctions>().GetSanitisationCertificate(request, withCertificate, ct);
                 break;
             default:
                 throw new InvalidOperationException($"No invoker for {function}");

@@ -1,0 +1,136 @@
+using ItInventory.Functions.Assets;
+using ItInventory.Functions.Common;
+using ItInventory.Functions.Management.Security;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace ItInventory.Functions.Lifecycle;
+
+/// <summary>Management API: lifecycle transitions, review of discovered devices, decommissioning.</summary>
+public sealed class LifecycleFunctions(CallerAuthenticator authenticator, LifecycleService lifecycle, DecommissioningService decommissioning)
+{
+    private const int MaxBodyBytes = 32 * 1024;
+
+    [Function(nameof(ChangeLifecycleState))]
+    public async Task<IActionResult> ChangeLifecycleState(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "assets/{assetId}/state")] HttpRequest request,
+        string assetId,
+        CancellationToken cancellationToken)
+    {
+        var caller = await authenticator.AuthenticateAsync(request);
+        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        var body = await JsonBody.ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.LifecycleTransitionRequest, cancellationToken);
+        if (body.Failed) return new ProblemResult(body.Problem!);
+        return Asset(request, await lifecycle.TransitionAsync(caller.Value!, assetId, request.Headers.IfMatch.ToString(), body.Value!, request.HttpContext.TraceIdentifier, cancellationToken));
+    }
+
+    [Function(nameof(ApproveAsset))]
+    public async Task<IActionResult> ApproveAsset(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "assets/{assetId}/approve")] HttpRequest request,
+        string assetId,
+        CancellationToken cancellationToken)
+    {
+        var caller = await authenticator.AuthenticateAsync(request);
+        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        var body = new ApproveAssetRequest();
+        if (request.ContentLength is > 0)
+        {
+            var parsed = await JsonBody.ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.ApproveAssetRequest, cancellationToken);
+            if (parsed.Failed) return new ProblemResult(parsed.Problem!);
+            body = parsed.Value!;
+        }
+        return Asset(request, await lifecycle.ApproveAsync(caller.Value!, assetId, request.Headers.IfMatch.ToString(), body, request.HttpContext.TraceIdentifier, cancellationToken));
+    }
+
+    [Function(nameof(RejectAsset))]
+    public async Task<IActionResult> RejectAsset(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "assets/{assetId}/reject")] HttpRequest request,
+        string assetId,
+        CancellationToken cancellationToken)
+    {
+        var caller = await authenticator.AuthenticateAsync(request);
+        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        var body = await JsonBody.ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.RejectAssetRequest, cancellationToken);
+        if (body.Failed) return new ProblemResult(body.Problem!);
+        return Asset(request, await lifecycle.RejectAsync(caller.Value!, assetId, request.Headers.IfMatch.ToString(), body.Value!, request.HttpContext.TraceIdentifier, cancellationToken));
+    }
+
+    [Function(nameof(GetDecommissioning))]
+    public async Task<IActionResult> GetDecommissioning(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "assets/{assetId}/decommissioning")] HttpRequest request,
+        string assetId,
+        CancellationToken cancellationToken)
+    {
+        var caller = await authenticator.AuthenticateAsync(request);
+        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        var record = await decommissioning.GetAsync(caller.Value!, assetId, cancellationToken);
+        return record.Failed ? new ProblemResult(record.Problem!) : new JsonBodyResult<DecommissioningView>(StatusCodes.Status200OK, record.Value!, ApiJsonContext.Default.DecommissioningView);
+    }
+
+    [Function(nameof(RecordSanitisation))]
+    public async Task<IActionResult> RecordSanitisation(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "assets/{assetId}/decommissioning/sanitisation")] HttpRequest request,
+        string assetId,
+        CancellationToken cancellationToken)
+    {
+        var caller = await authenticator.AuthenticateAsync(request);
+        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        var body = await JsonBody.ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.SanitisationRequest, cancellationToken);
+        if (body.Failed) return new ProblemResult(body.Problem!);
+        var recorded = await decommissioning.RecordSanitisationAsync(caller.Value!, assetId, request.Headers.IfMatch.ToString(), body.Value!, request.HttpContext.TraceIdentifier, cancellationToken);
+        return Record(request, recorded, StatusCodes.Status201Created);
+    }
+
+    [Function(nameof(RunDecommissioningSteps))]
+    public async Task<IActionResult> RunDecommissioningSteps(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "assets/{assetId}/decommissioning/steps")] HttpRequest request,
+        string assetId,
+        CancellationToken cancellationToken)
+    {
+        var caller = await authenticator.AuthenticateAsync(request);
+        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        var record = await decommissioning.RunStepsAsync(caller.Value!, assetId, request.HttpContext.TraceIdentifier, cancellationToken);
+        return record.Failed ? new ProblemResult(record.Problem!) : new JsonBodyResult<DecommissioningView>(StatusCodes.Status200OK, record.Value!, ApiJsonContext.Default.DecommissioningView);
+    }
+
+    [Function(nameof(RecordDisposal))]
+    public async Task<IActionResult> RecordDisposal(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "assets/{assetId}/decommissioning/disposal")] HttpRequest request,
+        string assetId,
+        CancellationToken cancellationToken)
+    {
+        var caller = await authenticator.AuthenticateAsync(request);
+        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        var body = await JsonBody.ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.DisposalRequest, cancellationToken);
+        if (body.Failed) return new ProblemResult(body.Problem!);
+        var recorded = await decommissioning.RecordDisposalAsync(caller.Value!, assetId, request.Headers.IfMatch.ToString(), body.Value!, request.HttpContext.TraceIdentifier, cancellationToken);
+        return Record(request, recorded, StatusCodes.Status200OK);
+    }
+
+    [Function(nameof(GetSanitisationCertificate))]
+    public async Task<IActionResult> GetSanitisationCertificate(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "assets/{assetId}/decommissioning/certificate")] HttpRequest request,
+        string assetId,
+        CancellationToken cancellationToken)
+    {
+        var caller = await authenticator.AuthenticateAsync(request);
+        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        var certificate = await decommissioning.GetCertificateAsync(caller.Value!, assetId, cancellationToken);
+        return certificate.Failed ? new ProblemResult(certificate.Problem!) : new BytesResult(StatusCodes.Status200OK, "text/html; charset=utf-8", certificate.Value!);
+    }
+
+    private static IActionResult Asset(HttpRequest request, Outcome<(AssetView Asset, Azure.ETag ETag)> outcome)
+    {
+        if (outcome.Failed) return new ProblemResult(outcome.Problem!);
+        request.HttpContext.Response.Headers.ETag = outcome.Value.ETag.ToString("H");
+        return new JsonBodyResult<AssetView>(StatusCodes.Status200OK, outcome.Value.Asset, ApiJsonContext.Default.AssetView);
+    }
+
+    private static IActionResult Record(HttpRequest request, Outcome<(DecommissioningView Record, Azure.ETag ETag)> outcome, int status)
+    {
+        if (outcome.Failed) return new ProblemResult(outcome.Problem!);
+        request.HttpContext.Response.Headers.ETag = outcome.Value.ETag.ToString("H");
+        return new JsonBodyResult<DecommissioningView>(status, outcome.Value.Record, ApiJsonContext.Default.DecommissioningView);
+    }
+}
