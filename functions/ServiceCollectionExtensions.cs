@@ -2,6 +2,7 @@ using ItInventory.Functions.Assets;
 using ItInventory.Functions.Audit;
 using ItInventory.Functions.CheckIns;
 using ItInventory.Functions.Devices;
+using ItInventory.Functions.Licences;
 using ItInventory.Functions.Management.Security;
 using ItInventory.Functions.People;
 using ItInventory.Functions.Storage;
@@ -23,5 +24,6 @@ public static class ServiceCollectionExtensions
             .AddCheckIns()
             .AddPeople()
             .AddTags()
+            .AddLicences()
             .AddManagementSecurity(configuration);
 }

@@ -4,6 +4,7 @@ using ItInventory.Functions.Assets;
 using ItInventory.Functions.Audit;
 using ItInventory.Functions.CheckIns;
 using ItInventory.Functions.Devices;
+using ItInventory.Functions.Licences;
 using ItInventory.Functions.People;
 using ItInventory.Functions.Tags;
 
@@ -44,4 +45,20 @@ namespace ItInventory.Functions.Common;
 [JsonSerializable(typeof(IReadOnlyList<DiskData>))]
 [JsonSerializable(typeof(IReadOnlyList<NetworkInterfaceData>))]
 [JsonSerializable(typeof(IReadOnlyList<LocalUserData>))]
+[JsonSerializable(typeof(IReadOnlyList<LicenceRule>))]
+[JsonSerializable(typeof(CreateLicenceProductRequest))]
+[JsonSerializable(typeof(LicenceProductPatch))]
+[JsonSerializable(typeof(CreateEntitlementRequest))]
+[JsonSerializable(typeof(AssignSeatRequest))]
+[JsonSerializable(typeof(EntitlementView))]
+[JsonSerializable(typeof(LicenceProductView))]
+[JsonSerializable(typeof(LicenceProductPage))]
+[JsonSerializable(typeof(LicenceSeatView))]
+[JsonSerializable(typeof(LicenceSeatPage))]
+[JsonSerializable(typeof(LicenceComplianceView))]
+[JsonSerializable(typeof(LicenceCompliancePage))]
+[JsonSerializable(typeof(ComplianceRecomputeResult))]
+[JsonSerializable(typeof(LicenceReclaimResult))]
+[JsonSerializable(typeof(MyLicences))]
+[JsonSerializable(typeof(LicenceImportReport))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;
