@@ -1,3 +1,4 @@
+using Azure;
 using Azure.Data.Tables;
 using ItInventory.Functions.Audit;
 using ItInventory.Functions.Common;
@@ -92,13 +93,13 @@ public sealed class LicenceImportService(InventoryStore store, LicenceService li
                     continue;
                 }
                 entity.CreatedAt = current.CreatedAt;
-                await store.Licences.UpdateEntityAsync(entity, current.ETag, TableUpdateMode.Replace, cancellationToken);
+                if (!await WriteAsync(() => store.Licences.UpdateEntityAsync(entity, current.ETag, TableUpdateMode.Replace, cancellationToken))) return ChangedMeanwhile(created, updated);
                 await audit.AppendAsync(new AuditEvent(caller.AuditActor, LicenceService.AuditEntity, productId, "entitlement-import", LicenceService.EntitlementChanges(current, entity), correlationId), cancellationToken);
                 updated++;
             }
             else
             {
-                await store.Licences.AddEntityAsync(entity, cancellationToken);
+                if (!await WriteAsync(() => store.Licences.AddEntityAsync(entity, cancellationToken))) return ChangedMeanwhile(created, updated);
                 await audit.AppendAsync(new AuditEvent(caller.AuditActor, LicenceService.AuditEntity, productId, "entitlement-import", LicenceService.EntitlementChanges(null, entity), correlationId), cancellationToken);
                 created++;
             }
@@ -106,6 +107,23 @@ public sealed class LicenceImportService(InventoryStore store, LicenceService li
         logger.LogInformation("Licence import by {Actor}: {Created} created, {Updated} updated, {Unchanged} unchanged", caller.Actor, created, updated, unchanged);
         return new LicenceImportReport(created, updated, unchanged);
     }
+
+    /// <summary>A write that fails because the entitlement changed (or appeared) since it was read: false.</summary>
+    private static async Task<bool> WriteAsync(Func<Task> write)
+    {
+        try
+        {
+            await write();
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            return false;
+        }
+    }
+
+    private static Problem ChangedMeanwhile(int created, int updated) => Problem.Conflict(
+        $"An entitlement changed while the file was imported (a concurrent import or edit?); {created} created and {updated} updated before that. Import the file again: rows already applied are unchanged.");
 
     /// <summary>Every entitlement of every product in the import format, ordered by product name and reference.</summary>
     public async Task<byte[]> ExportAsync(CancellationToken cancellationToken)
