@@ -49,6 +49,7 @@ namespace ItInventory.Functions.Common;
 [JsonSerializable(typeof(CreateLicenceProductRequest))]
 [JsonSerializable(typeof(LicenceProductPatch))]
 [JsonSerializable(typeof(CreateEntitlementRequest))]
+[JsonSerializable(typeof(EntitlementPatch))]
 [JsonSerializable(typeof(AssignSeatRequest))]
 [JsonSerializable(typeof(EntitlementView))]
 [JsonSerializable(typeof(LicenceProductView))]

@@ -100,7 +100,40 @@ public sealed class LicenceFunctions(
 
         var added = await licences.AddEntitlementAsync(caller.Value!, productId, body.Value!, request.HttpContext.TraceIdentifier, cancellationToken);
         if (added.Failed) return new ProblemResult(added.Problem!);
+        request.HttpContext.Response.Headers.ETag = added.Value!.ETag;
         return new JsonBodyResult<EntitlementView>(StatusCodes.Status201Created, added.Value!, ApiJsonContext.Default.EntitlementView);
+    }
+
+    [Function(nameof(UpdateLicenceEntitlement))]
+    public async Task<IActionResult> UpdateLicenceEntitlement(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "licences/{productId}/entitlements/{entitlementId}")] HttpRequest request,
+        string productId,
+        string entitlementId,
+        CancellationToken cancellationToken)
+    {
+        var caller = await authenticator.AuthorizeAsync(request, policy.Administer);
+        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        var patch = await JsonBody.ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.EntitlementPatch, cancellationToken);
+        if (patch.Failed) return new ProblemResult(patch.Problem!);
+
+        var updated = await licences.UpdateEntitlementAsync(caller.Value!, productId, entitlementId, request.Headers.IfMatch.ToString(), patch.Value!, request.HttpContext.TraceIdentifier, cancellationToken);
+        if (updated.Failed) return new ProblemResult(updated.Problem!);
+        request.HttpContext.Response.Headers.ETag = updated.Value!.ETag;
+        return new JsonBodyResult<EntitlementView>(StatusCodes.Status200OK, updated.Value, ApiJsonContext.Default.EntitlementView);
+    }
+
+    [Function(nameof(DeleteLicenceEntitlement))]
+    public async Task<IActionResult> DeleteLicenceEntitlement(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "licences/{productId}/entitlements/{entitlementId}")] HttpRequest request,
+        string productId,
+        string entitlementId,
+        CancellationToken cancellationToken)
+    {
+        var caller = await authenticator.AuthorizeAsync(request, policy.Administer);
+        if (caller.Failed) return new ProblemResult(caller.Problem!);
+
+        var problem = await licences.DeleteEntitlementAsync(caller.Value!, productId, entitlementId, request.Headers.IfMatch.ToString(), request.HttpContext.TraceIdentifier, cancellationToken);
+        return problem is null ? new StatusCodeResult(StatusCodes.Status204NoContent) : new ProblemResult(problem);
     }
 
     [Function(nameof(AssignLicenceSeat))]

@@ -170,6 +170,18 @@ public sealed record CreateEntitlementRequest
     public DateOnly? RenewalDate { get; init; }
 }
 
+/// <summary>Body of <c>PATCH /api/licences/{productId}/entitlements/{entitlementId}</c>: absent fields stay (the
+/// reference is the entitlement's identity and does not change); changing <c>type</c> to Site drops the seat count.</summary>
+public sealed record EntitlementPatch
+{
+    public string? Type { get; init; }
+    public int? Seats { get; init; }
+    public decimal? UnitCost { get; init; }
+    public DateOnly? StartDate { get; init; }
+    public DateOnly? EndDate { get; init; }
+    public DateOnly? RenewalDate { get; init; }
+}
+
 /// <summary>Body of <c>POST /api/licences/{productId}/seats</c>: exactly one of <c>person</c> (Entra object id) and <c>assetId</c>.</summary>
 public sealed record AssignSeatRequest
 {
@@ -177,9 +189,11 @@ public sealed record AssignSeatRequest
     public string? AssetId { get; init; }
 }
 
+/// <summary>An entitlement; <c>etag</c> is what <c>If-Match</c> of its PATCH/DELETE needs.</summary>
 public sealed record EntitlementView(
     string EntitlementId, string Reference, string Type, int? Seats, decimal? UnitCost,
-    DateOnly? StartDate, DateOnly? EndDate, DateOnly? RenewalDate, bool Active);
+    DateOnly? StartDate, DateOnly? EndDate, DateOnly? RenewalDate, bool Active,
+    [property: System.Text.Json.Serialization.JsonPropertyName("etag")] string ETag);
 
 public sealed record LicenceProductView(
     string ProductId, string Name, string? Vendor, string Metric, string Currency, IReadOnlyList<LicenceRule> Rules,

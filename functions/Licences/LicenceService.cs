@@ -78,7 +78,7 @@ public sealed class LicenceService(InventoryStore store, PeopleService people, A
     private EntitlementView EntitlementViewOf(LicenceEntitlementEntity e) => new(
         e.EntitlementId, e.Reference, e.Type, e.Seats, LicenceValidation.ParseStoredMoney(e.UnitCost),
         LicenceValidation.ParseStoredDate(e.StartDate), LicenceValidation.ParseStoredDate(e.EndDate), LicenceValidation.ParseStoredDate(e.RenewalDate),
-        Terms(e).ActiveOn(Today));
+        Terms(e).ActiveOn(Today), e.ETag.ToString());
 
     /// <summary>Every product row (a filtered scan of one row per product).</summary>
     public async Task<List<LicenceProductEntity>> AllProductsAsync(CancellationToken cancellationToken)
@@ -298,7 +298,8 @@ public sealed class LicenceService(InventoryStore store, PeopleService people, A
         var entity = NewEntitlement(productId, request.Reference!.Trim(), terms, request.RenewalDate);
         try
         {
-            await store.Licences.AddEntityAsync(entity, cancellationToken);
+            var response = await store.Licences.AddEntityAsync(entity, cancellationToken);
+            entity.ETag = response.Headers.ETag ?? default;
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
@@ -306,6 +307,66 @@ public sealed class LicenceService(InventoryStore store, PeopleService people, A
         }
         await audit.AppendAsync(new AuditEvent(caller.AuditActor, AuditEntity, productId, "entitlement-add", EntitlementChanges(null, entity), correlationId), cancellationToken);
         return EntitlementViewOf(entity);
+    }
+
+    /// <summary>Changes an entitlement's terms under its ETag (<c>If-Match</c>); audited before/after.</summary>
+    public async Task<Outcome<EntitlementView>> UpdateEntitlementAsync(Caller caller, string productId, string entitlementId, string? ifMatch, EntitlementPatch patch,
+        string? correlationId, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(ifMatch)) return PreconditionRequired("the entitlement's etag from GET /api/licences/{productId}");
+        var current = await FindEntitlementAsync(productId, entitlementId, cancellationToken);
+        if (current is null) return Problem.NotFound($"Licence product '{productId}' has no entitlement '{entitlementId}'.");
+        var type = patch.Type ?? current.Type;
+        var seats = patch.Seats ?? (patch.Type == nameof(EntitlementType.Site) ? null : current.Seats);
+        var errors = new Dictionary<string, string[]>();
+        var renewal = patch.RenewalDate ?? LicenceValidation.ParseStoredDate(current.RenewalDate);
+        var terms = LicenceValidation.Entitlement(errors, "", current.Reference, type, seats, patch.UnitCost ?? LicenceValidation.ParseStoredMoney(current.UnitCost),
+            patch.StartDate ?? LicenceValidation.ParseStoredDate(current.StartDate), patch.EndDate ?? LicenceValidation.ParseStoredDate(current.EndDate), renewal);
+        if (terms is null) return Invalid(errors);
+        if (new ETag(ifMatch.Trim()) != current.ETag) return PreconditionFailed("entitlement");
+
+        var updated = NewEntitlement(productId, current.Reference, terms, renewal);
+        updated.CreatedAt = current.CreatedAt;
+        if (SameTerms(current, updated)) return EntitlementViewOf(current);
+        try
+        {
+            var response = await store.Licences.UpdateEntityAsync(updated, current.ETag, TableUpdateMode.Replace, cancellationToken);
+            updated.ETag = response.Headers.ETag ?? default;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            return PreconditionFailed("entitlement");
+        }
+        await audit.AppendAsync(new AuditEvent(caller.AuditActor, AuditEntity, productId, "entitlement-update", EntitlementChanges(current, updated), correlationId), cancellationToken);
+        return EntitlementViewOf(updated);
+    }
+
+    /// <summary>Removes an entitlement under its ETag; the seats it brought are gone from compliance at once
+    /// (assigned seats stay: reclamation or an administrator releases them).</summary>
+    public async Task<Problem?> DeleteEntitlementAsync(Caller caller, string productId, string entitlementId, string? ifMatch, string? correlationId, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(ifMatch)) return PreconditionRequired("the entitlement's etag from GET /api/licences/{productId}");
+        var current = await FindEntitlementAsync(productId, entitlementId, cancellationToken);
+        if (current is null) return Problem.NotFound($"Licence product '{productId}' has no entitlement '{entitlementId}'.");
+        if (new ETag(ifMatch.Trim()) != current.ETag) return PreconditionFailed("entitlement");
+        try
+        {
+            await store.Licences.DeleteEntityAsync(productId, current.RowKey, current.ETag, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            return PreconditionFailed("entitlement");
+        }
+        var changes = EntitlementChanges(null, current).Select(c => new FieldChange(c.Field, c.To, null)).ToList();
+        await audit.AppendAsync(new AuditEvent(caller.AuditActor, AuditEntity, productId, "entitlement-delete", changes, correlationId), cancellationToken);
+        return null;
+    }
+
+    private async Task<LicenceEntitlementEntity?> FindEntitlementAsync(string productId, string entitlementId, CancellationToken cancellationToken)
+    {
+        if (!TableKeys.IsAssetId(productId) || !TableKeys.IsAssetId(entitlementId)) return null;
+        var row = await store.Licences.GetEntityIfExistsAsync<LicenceEntitlementEntity>(productId, TableKeys.LicenceEntitlementRow(entitlementId), cancellationToken: cancellationToken);
+        return row.HasValue ? row.Value : null;
     }
 
     public LicenceEntitlementEntity NewEntitlement(string productId, string reference, EntitlementTerms terms, DateOnly? renewal)
@@ -522,11 +583,11 @@ public sealed class LicenceService(InventoryStore store, PeopleService people, A
     public static Problem UnknownReference(string detail) =>
         new(422, "Unknown reference.", detail, "https://itinventory.dev/problems/unknown-reference");
 
-    private static Problem PreconditionRequired() =>
-        new(428, "Precondition required.", "Send If-Match with the ETag from GET /api/licences/{productId}: changes are made only to the version you have seen.",
+    private static Problem PreconditionRequired(string what = "the ETag from GET /api/licences/{productId}") =>
+        new(428, "Precondition required.", $"Send If-Match with {what}: changes are made only to the version you have seen.",
             "https://itinventory.dev/problems/precondition-required");
 
-    private static Problem PreconditionFailed() =>
-        new(412, "Precondition failed.", "The licence product changed since you read it: read it again and retry.",
+    private static Problem PreconditionFailed(string what = "licence product") =>
+        new(412, "Precondition failed.", $"The {what} changed since you read it: read it again and retry.",
             "https://itinventory.dev/problems/precondition-failed");
 }

@@ -256,6 +256,49 @@ public sealed class LicenceApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Entitlements_change_and_go_only_with_their_current_etag()
+    {
+        var product = await kit.CreateProductAsync("Figma", "PerUser", "[{\"name\":\"Figma*\"}]");
+        var added = await kit.AddEntitlementAsync(product, "{\"reference\":\"F-1\",\"type\":\"Perpetual\",\"seats\":2,\"unitCost\":10}");
+        var id = added.Json.GetProperty("entitlementId").GetString()!;
+        var etag = added.Json.GetProperty("etag").GetString()!;
+        Assert.Equal(etag, added.Headers.ETag.ToString());
+
+        async Task<HttpAnswer> Patch(string json, string? ifMatch, string entitlement) => await kit.CallAsync("PATCH", $"/api/licences/{product}/entitlements/{entitlement}",
+            (f, r) => f.UpdateLicenceEntitlement(r, product, entitlement, CancellationToken.None), json, headers: ifMatch is null ? null : new Dictionary<string, string> { ["If-Match"] = ifMatch });
+        async Task<HttpAnswer> Delete(string? ifMatch) => await kit.CallAsync("DELETE", $"/api/licences/{product}/entitlements/{id}",
+            (f, r) => f.DeleteLicenceEntitlement(r, product, id, CancellationToken.None), headers: ifMatch is null ? null : new Dictionary<string, string> { ["If-Match"] = ifMatch });
+
+        var before = await app.CountAllRowsAsync();
+        Assert.Equal(428, (await Patch("{\"seats\":5}", null, id)).Status);
+        Assert.Equal(404, (await Patch("{\"seats\":5}", etag, new string('d', 32))).Status);
+        Assert.Equal(400, (await Patch("{\"seats\":0}", etag, id)).Status);
+        Assert.Equal(400, (await Patch("{\"type\":\"Subscription\"}", etag, id)).Status);
+        Assert.Equal(412, (await Patch("{\"seats\":5}", "W/\"datetime'2020-01-01T00%3A00%3A00.0000000Z'\"", id)).Status);
+        Assert.Equal(428, (await Delete(null)).Status);
+        Assert.Equal(before, await app.CountAllRowsAsync());
+
+        var changed = await Patch("{\"type\":\"Subscription\",\"seats\":5,\"endDate\":\"2027-03-31\"}", etag, id);
+        Assert.True(changed.Status == 200, changed.Body);
+        Assert.Equal(5, changed.Json.GetProperty("seats").GetInt32());
+        Assert.Equal(10m, changed.Json.GetProperty("unitCost").GetDecimal());
+        Assert.Equal(412, (await Patch("{\"seats\":6}", etag, id)).Status);
+        Assert.Equal(412, (await Delete(etag)).Status);
+        Assert.Equal(5, (await kit.ComplianceAsync(product)).Json.GetProperty("purchasedSeats").GetInt32());
+
+        var site = await Patch("{\"type\":\"Site\"}", changed.Json.GetProperty("etag").GetString(), id);
+        Assert.True(site.Status == 200, site.Body);
+        Assert.False(site.Json.TryGetProperty("seats", out _));
+        Assert.Equal(204, (await Delete(site.Json.GetProperty("etag").GetString())).Status);
+        Assert.Equal(0, (await kit.ComplianceAsync(product)).Json.GetProperty("purchasedSeats").GetInt32());
+
+        var audit = await kit.AuditAsync(product);
+        Assert.Equal(["create", "entitlement-add", "entitlement-update", "entitlement-update", "entitlement-delete"], audit.Select(a => a.Action));
+        Assert.Contains(audit[2].Changes, c => c.Field == "Seats" && c.From == "2" && c.To == "5");
+        Assert.Contains(audit[4].Changes, c => c.Field == "Reference" && c.From == "F-1" && c.To == null);
+    }
+
+    [Fact]
     public async Task Product_view_shows_entitlements_and_assigned_seats()
     {
         var product = await kit.CreateProductAsync("Jira", "PerUser", "[{\"name\":\"Jira*\"}]");

@@ -63,6 +63,8 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["GetLicenceProduct"] = [401, 401, 403, 200, 200, 200, 200, 200],
         ["UpdateLicenceProduct"] = [401, 401, 403, 403, 403, 403, 403, 200],
         ["AddLicenceEntitlement"] = [401, 401, 403, 403, 403, 403, 403, 201],
+        ["UpdateLicenceEntitlement"] = [401, 401, 403, 403, 403, 403, 403, 200],
+        ["DeleteLicenceEntitlement"] = [401, 401, 403, 403, 403, 403, 403, 204],
         ["AssignLicenceSeat"] = [401, 401, 403, 403, 403, 403, 403, 201],
         ["ListLicenceSeats"] = [401, 401, 403, 200, 200, 200, 200, 200],
         ["ReleaseLicenceSeat"] = [401, 401, 403, 403, 403, 403, 403, 204],
@@ -238,6 +240,26 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
             case "AddLicenceEntitlement":
                 request = Request("POST", $"/api/licences/{licenceProduct}/entitlements", $"{{\"reference\":\"PO-{Guid.NewGuid():N}\",\"type\":\"Perpetual\",\"seats\":1}}");
                 result = await app.Create<Functions.Licences.LicenceFunctions>().AddLicenceEntitlement(request, licenceProduct, ct);
+                break;
+            case "UpdateLicenceEntitlement":
+            case "DeleteLicenceEntitlement":
+                var licenceService = app.Services.GetRequiredService<Functions.Licences.LicenceService>();
+                var matrixAdmin2 = new Caller("matrix", null, new HashSet<string> { ManagementRoles.Admin }, new HashSet<string>(), HasMfa: true);
+                var entitlement = (await licenceService.AddEntitlementAsync(matrixAdmin2, licenceProduct,
+                    new Functions.Licences.CreateEntitlementRequest { Reference = $"E-{Guid.NewGuid():N}", Type = "Perpetual", Seats = 1 }, null, ct)).Value!;
+                headers["If-Match"] = entitlement.ETag;
+                var entitlementPath = $"/api/licences/{licenceProduct}/entitlements/{entitlement.EntitlementId}";
+                var functions = app.Create<Functions.Licences.LicenceFunctions>();
+                if (function == "UpdateLicenceEntitlement")
+                {
+                    request = Request("PATCH", entitlementPath, "{\"seats\":2}");
+                    result = await functions.UpdateLicenceEntitlement(request, licenceProduct, entitlement.EntitlementId, ct);
+                }
+                else
+                {
+                    request = Request("DELETE", entitlementPath);
+                    result = await functions.DeleteLicenceEntitlement(request, licenceProduct, entitlement.EntitlementId, ct);
+                }
                 break;
             case "AssignLicenceSeat":
                 await app.Services.GetRequiredService<Functions.Licences.LicenceService>().ReleaseSeatAsync(licenceProduct, $"person-{FinancePerson}", ItInventory.Functions.Audit.AuditActor.System("matrix"), "matrix", null, ct);
