@@ -118,6 +118,23 @@ public sealed class LicenceApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Concurrent_assignments_never_exceed_the_purchased_seats()
+    {
+        var people = Enumerable.Range(0, 10).Select(i => ($"40000000-0000-4000-8000-{i:D12}", "Active")).ToArray();
+        await kit.ImportPeopleAsync(people);
+        var product = await kit.CreateProductAsync("Miro", "PerUser", "[{\"name\":\"Miro*\"}]");
+        await kit.AddEntitlementAsync(product, "{\"reference\":\"M\",\"type\":\"Perpetual\",\"seats\":3}");
+
+        var answers = await Task.WhenAll(people.Select(p => kit.AssignAsync(product, $"{{\"person\":\"{p.Item1}\"}}")));
+        Assert.Equal(3, answers.Count(a => a.Status == 201));
+        Assert.Equal(7, answers.Count(a => a.Status == 409));
+        var seats = await kit.CallAsync("GET", $"/api/licences/{product}/seats", (f, r) => f.ListLicenceSeats(r, product, CancellationToken.None));
+        Assert.Equal(3, seats.Json.GetProperty("items").GetArrayLength());
+        var view = await kit.CallAsync("GET", $"/api/licences/{product}", (f, r) => f.GetLicenceProduct(r, product, CancellationToken.None));
+        Assert.Equal(3, view.Json.GetProperty("assignedSeats").GetInt32());
+    }
+
+    [Fact]
     public async Task Assignments_to_departed_unknown_or_wrong_kinds_of_holder_are_refused_and_write_nothing()
     {
         var perUser = await kit.CreateProductAsync("Project", "PerUser", "[{\"name\":\"Microsoft Project*\"}]");
