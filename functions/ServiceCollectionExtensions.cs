@@ -3,6 +3,7 @@ using ItInventory.Functions.Audit;
 using ItInventory.Functions.CheckIns;
 using ItInventory.Functions.Devices;
 using ItInventory.Functions.Lifecycle;
+using ItInventory.Functions.Licences;
 using ItInventory.Functions.Management.Security;
 using ItInventory.Functions.People;
 using ItInventory.Functions.Storage;
@@ -25,5 +26,6 @@ public static class ServiceCollectionExtensions
             .AddPeople()
             .AddTags()
             .AddLifecycle()
+            .AddLicences()
             .AddManagementSecurity(configuration);
 }

@@ -55,6 +55,18 @@ param maximumInstanceCount int = 100
 @minValue(60)
 param heartbeatIntervalSeconds int = 14400
 
+// ---- Licences ----
+@description('NCRONTAB schedule (6 fields, UTC) of the licence compliance scan (LICENCE_COMPLIANCE_SCHEDULE).')
+param licenceComplianceSchedule string = '0 30 2 * * *'
+
+@description('NCRONTAB schedule (6 fields, UTC) of licence seat reclamation (LICENCE_RECLAIM_SCHEDULE).')
+param licenceReclaimSchedule string = '0 0 3 * * *'
+
+@description('Days without a matching installation before a seat is reclaimed (Licences:ReclaimGraceDays).')
+@minValue(0)
+@maxValue(3650)
+param licenceReclaimGraceDays int = 30
+
 // ---- Storage ----
 @description('Redundancy of the storage account.')
 @allowed(['Standard_LRS', 'Standard_ZRS', 'Standard_GRS', 'Standard_GZRS'])
@@ -131,6 +143,8 @@ var storageNames = {
   auditTrailTable: 'audittrail'
   peopleTable: 'people'
   tagsTable: 'assettags'
+  licencesTable: 'licences'
+  licenceSeatsTable: 'licenceseats'
   checkinsContainer: 'checkins'
   certificatesContainer: 'certificates'
   checkinQueue: 'checkins'
@@ -187,6 +201,8 @@ module storage 'app/storage.bicep' = {
       storageNames.auditTrailTable
       storageNames.peopleTable
       storageNames.tagsTable
+      storageNames.licencesTable
+      storageNames.licenceSeatsTable
     ]
     queueNames: [storageNames.checkinQueue]
     checkinsContainerName: storageNames.checkinsContainer
@@ -321,12 +337,18 @@ var appSettings = union(
     Storage__AuditTrailTable: storageNames.auditTrailTable
     Storage__PeopleTable: storageNames.peopleTable
     Storage__TagsTable: storageNames.tagsTable
+    Storage__LicencesTable: storageNames.licencesTable
+    Storage__LicenceSeatsTable: storageNames.licenceSeatsTable
     Storage__CheckinsContainer: storageNames.checkinsContainer
     Storage__CertificatesContainer: storageNames.certificatesContainer
     Storage__CheckinQueue: storageNames.checkinQueue
     // Bicep provisions every table, queue and container; the app must not need create permissions at start.
     Storage__CreateIfNotExists: 'false'
     CheckIns__HeartbeatIntervalSeconds: string(heartbeatIntervalSeconds)
+    // Licence timers (NCRONTAB, UTC): the compliance scan and seat reclamation (%LICENCE_*_SCHEDULE% in the triggers).
+    LICENCE_COMPLIANCE_SCHEDULE: licenceComplianceSchedule
+    LICENCE_RECLAIM_SCHEDULE: licenceReclaimSchedule
+    Licences__ReclaimGraceDays: string(licenceReclaimGraceDays)
     Enrollment__Secret: '@Microsoft.KeyVault(SecretUri=${enrollmentSecretUri})'
     // Integration events: identity-based Service Bus connection "ServiceBus".
     ServiceBus__fullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace

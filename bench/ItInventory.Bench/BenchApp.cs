@@ -59,6 +59,8 @@ public sealed class BenchApp : IAsyncDisposable
             ["Storage:EnrollmentSecretsTable"] = $"enrollmentsecrets{suffix}",
             ["Storage:SightingsTable"] = $"sightings{suffix}",
             ["Storage:PeopleTable"] = $"people{suffix}",
+            ["Storage:LicencesTable"] = $"licences{suffix}",
+            ["Storage:LicenceSeatsTable"] = $"licenceseats{suffix}",
             ["Storage:CheckinsContainer"] = $"checkins-{suffix}",
             ["Storage:CertificatesContainer"] = $"certificates-{suffix}",
             ["Enrollment:Secret"] = EnrollmentSecret,

@@ -5,6 +5,7 @@ using ItInventory.Functions.Audit;
 using ItInventory.Functions.CheckIns;
 using ItInventory.Functions.Devices;
 using ItInventory.Functions.Lifecycle;
+using ItInventory.Functions.Licences;
 using ItInventory.Functions.People;
 using ItInventory.Functions.Tags;
 
@@ -53,4 +54,21 @@ namespace ItInventory.Functions.Common;
 [JsonSerializable(typeof(DecommissioningView))]
 [JsonSerializable(typeof(CertificateRecord))]
 [JsonSerializable(typeof(IReadOnlyList<string>))]
+[JsonSerializable(typeof(IReadOnlyList<LicenceRule>))]
+[JsonSerializable(typeof(CreateLicenceProductRequest))]
+[JsonSerializable(typeof(LicenceProductPatch))]
+[JsonSerializable(typeof(CreateEntitlementRequest))]
+[JsonSerializable(typeof(EntitlementPatch))]
+[JsonSerializable(typeof(AssignSeatRequest))]
+[JsonSerializable(typeof(EntitlementView))]
+[JsonSerializable(typeof(LicenceProductView))]
+[JsonSerializable(typeof(LicenceProductPage))]
+[JsonSerializable(typeof(LicenceSeatView))]
+[JsonSerializable(typeof(LicenceSeatPage))]
+[JsonSerializable(typeof(LicenceComplianceView))]
+[JsonSerializable(typeof(LicenceCompliancePage))]
+[JsonSerializable(typeof(ComplianceRecomputeResult))]
+[JsonSerializable(typeof(LicenceReclaimResult))]
+[JsonSerializable(typeof(MyLicences))]
+[JsonSerializable(typeof(LicenceImportReport))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -42,6 +42,14 @@ public sealed class InventoryStorageOptions
     [Required, RegularExpression(TableNamePattern)]
     public string TagsTable { get; set; } = "assettags";
 
+    /// <summary>Software licences: one partition per product (product, entitlements, seats, compliance snapshot).</summary>
+    [Required, RegularExpression(TableNamePattern)]
+    public string LicencesTable { get; set; } = "licences";
+
+    /// <summary>Licence seats by holder (person or asset): what /api/me/licences, reclamation and decommissioning read.</summary>
+    [Required, RegularExpression(TableNamePattern)]
+    public string LicenceSeatsTable { get; set; } = "licenceseats";
+
     /// <summary>Raw, gzip-compressed full inventories (claim check).</summary>
     [Required, RegularExpression(ContainerNamePattern)]
     public string CheckinsContainer { get; set; } = "checkins";
@@ -58,7 +66,7 @@ public sealed class InventoryStorageOptions
     /// <summary>Create missing tables, queues and containers at start-up (local runs; in Azure, Bicep provisions them).</summary>
     public bool CreateIfNotExists { get; set; }
 
-    public IEnumerable<string> Tables => [AssetsTable, AssetSummaryTable, IdentitiesTable, EnrollmentSecretsTable, SightingsTable, AuditTrailTable, PeopleTable, TagsTable];
+    public IEnumerable<string> Tables => [AssetsTable, AssetSummaryTable, IdentitiesTable, EnrollmentSecretsTable, SightingsTable, AuditTrailTable, PeopleTable, TagsTable, LicencesTable, LicenceSeatsTable];
 
     public string CheckinPoisonQueue => CheckinQueue + "-poison";
 

@@ -27,6 +27,8 @@ public sealed class InventoryStore(
     public TableClient AuditTrail { get; } = tables.GetTableClient(options.Value.AuditTrailTable);
     public TableClient People { get; } = tables.GetTableClient(options.Value.PeopleTable);
     public TableClient Tags { get; } = tables.GetTableClient(options.Value.TagsTable);
+    public TableClient Licences { get; } = tables.GetTableClient(options.Value.LicencesTable);
+    public TableClient LicenceSeats { get; } = tables.GetTableClient(options.Value.LicenceSeatsTable);
 
     public BlobContainerClient Checkins { get; } = blobs.GetBlobContainerClient(options.Value.CheckinsContainer);
 

@@ -106,6 +106,53 @@ public static class TableKeys
 
     public const string TagIndexRow = "asset";
 
+    // ---- assets table, software rows only: SoftwareRowPrefix ≤ RowKey < SoftwareRangeEnd (licence scans) ----
+
+    public const string SoftwareRangeEnd = "asset|sw}";
+
+    // ---- licences table: one partition per licence product (PartitionKey = product id, 32 lower-case hex) ----
+
+    /// <summary>The product row: name, vendor, metric, currency and its matching rules.</summary>
+    public const string LicenceProductRow = "product";
+
+    /// <summary>The latest compliance snapshot of the product (installations counted by the scan).</summary>
+    public const string LicenceComplianceRow = "compliance";
+
+    /// <summary>Number of assigned seats; moved with If-Match in the same batch as a seat row (seat limits hold under concurrency).</summary>
+    public const string LicenceSeatCounterRow = "seatcount";
+
+    public const string LicenceEntitlementPrefix = "ent|";
+
+    /// <summary>Seat rows: LicenceSeatPrefix ≤ RowKey &lt; LicenceSeatRangeEnd. Every other row of a product sorts
+    /// before <see cref="LicenceSeatPrefix"/> (compliance, ent|…, product, seatcount), so "the product without its seats"
+    /// is <c>RowKey lt 'seat|'</c>.</summary>
+    public const string LicenceSeatPrefix = "seat|";
+
+    public const string LicenceSeatRangeEnd = "seat}";
+
+    /// <summary>Entitlement ids are the first 32 hex digits of SHA-256 over the trimmed, lower-cased reference
+    /// (purchase order / contract number): one entitlement per reference, so imports are idempotent.</summary>
+    public static string LicenceEntitlementId(string reference)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(reference.Trim().ToLowerInvariant()), hash);
+        return Convert.ToHexStringLower(hash[..16]);
+    }
+
+    public static string LicenceEntitlementRow(string entitlementId) => LicenceEntitlementPrefix + entitlementId;
+
+    /// <summary>A seat id names its assignee: <c>person-&lt;object id&gt;</c> or <c>asset-&lt;asset id&gt;</c>
+    /// (one seat per assignee and product).</summary>
+    public static string LicenceSeatId(string assigneeKind, string assigneeId) => assigneeKind + "-" + assigneeId;
+
+    public static string LicenceSeatRow(string seatId) => LicenceSeatPrefix + seatId;
+
+    public static string NewLicenceProductId() => Guid.NewGuid().ToString("N");
+
+    // ---- licenceseats table: seats by holder (PartitionKey = "person|<object id>" or "asset|<asset id>", RowKey = product id) ----
+
+    public static string LicenceHolderPartition(string assigneeKind, string assigneeId) => assigneeKind + "|" + assigneeId;
+
     /// <summary>Asset (and device) ids are 32 lower-case hex digits (a random GUID).</summary>
     public static bool IsAssetId(string? value) =>
         value is { Length: 32 } && value.All(c => c is (>= '0' and <= '9') or (>= 'a' and <= 'f'));

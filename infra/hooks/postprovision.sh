@@ -46,6 +46,8 @@ fi
   echo "    \"AzureWebJobsStorage__tableServiceUri\": \"$AZURE_STORAGE_TABLE_ENDPOINT\","
   echo "    \"CHECKIN_QUEUE\": \"$CHECKIN_QUEUE\","
   echo '    "Storage__CreateIfNotExists": "false",'
+  echo '    "LICENCE_COMPLIANCE_SCHEDULE": "0 30 2 * * *",'
+  echo '    "LICENCE_RECLAIM_SCHEDULE": "0 0 3 * * *",'
   if [ -n "$enrollment_line" ]; then echo "$enrollment_line"; fi
   echo "    \"ServiceBus__fullyQualifiedNamespace\": \"$AZURE_SERVICEBUS_FULLY_QUALIFIED_NAMESPACE\","
   echo "    \"INVENTORY_EVENTS_TOPIC\": \"$INVENTORY_EVENTS_TOPIC\","

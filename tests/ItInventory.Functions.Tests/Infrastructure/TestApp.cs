@@ -67,6 +67,8 @@ public sealed class TestApp : IAsyncDisposable
             ["Storage:AuditTrailTable"] = $"audittrail{suffix}",
             ["Storage:PeopleTable"] = $"people{suffix}",
             ["Storage:TagsTable"] = $"assettags{suffix}",
+            ["Storage:LicencesTable"] = $"licences{suffix}",
+            ["Storage:LicenceSeatsTable"] = $"licenceseats{suffix}",
             ["Storage:CheckinsContainer"] = $"checkins-{suffix}",
             ["Storage:CertificatesContainer"] = $"certificates-{suffix}",
             ["Enrollment:Secret"] = EnrollmentSecret,

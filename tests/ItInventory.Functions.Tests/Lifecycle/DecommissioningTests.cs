@@ -9,11 +9,12 @@ using ItInventory.Functions.Storage;
 using ItInventory.Functions.Tests.Infrastructure;
 using ItInventory.Functions.Tests.Shared;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ItInventory.Functions.Tests.Lifecycle;
 
-/// <summary>A test-only decommissioning step (in the app, the licence engineer registers licence reclamation): counts
-/// its runs per asset and fails while <see cref="Failing"/> is set.</summary>
+/// <summary>A test-only decommissioning step standing in for the app's licence reclamation (which
+/// LicenceDecommissioningTests cover with real seats): counts its runs per asset and fails while <see cref="Failing"/> is set.</summary>
 public sealed class TestLicenceStep : IDecommissioningStep
 {
     public string Name => "licence-reclamation";
@@ -43,7 +44,7 @@ public sealed class DecommissioningTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        app = await TestApp.StartAsync(services: s => s.AddSingleton<IDecommissioningStep>(step));
+        app = await TestApp.StartAsync(services: s => s.RemoveAll<IDecommissioningStep>().AddSingleton<IDecommissioningStep>(step));
         client = new LifecycleClient(app);
     }
 

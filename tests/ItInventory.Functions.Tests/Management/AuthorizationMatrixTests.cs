@@ -22,6 +22,8 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
     private const string FinancePerson = "60000000-0000-4000-8000-000000000001";
     private const string PeopleCsv = "objectId,displayName,email,department,managerObjectId,status\n" + FinancePerson + ",Fin Person,fin@example.com,Finance,,Active\n";
     private string financeTag = null!;
+    private string licenceProduct = null!;
+    private const string LicenceCsv = "product,reference,type,seats,unitCost,startDate,endDate,renewalDate\nMatrix Office,MATRIX-CSV,Perpetual,3,,,,\n";
 
     private static readonly string[] Personas =
         ["anonymous", "device", "end-user", "lead-same-department", "lead-other-department", "auditor", "admin-without-mfa", "admin"];
@@ -64,6 +66,25 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["RecordDisposal"] = [401, 401, 403, 200, 403, 403, 403, 200],
         ["GetDecommissioning"] = [401, 401, 403, 200, 403, 200, 200, 200],
         ["GetSanitisationCertificate"] = [401, 401, 403, 200, 403, 200, 200, 200],
+        // Licences: admins change them (MFA); admins, auditors and department leads read them; anyone reads their own seats.
+        ["CreateLicenceProduct"] = [401, 401, 403, 403, 403, 403, 403, 201],
+        ["ListLicenceProducts"] = [401, 401, 403, 200, 200, 200, 200, 200],
+        ["GetLicenceProduct"] = [401, 401, 403, 200, 200, 200, 200, 200],
+        ["UpdateLicenceProduct"] = [401, 401, 403, 403, 403, 403, 403, 200],
+        ["AddLicenceEntitlement"] = [401, 401, 403, 403, 403, 403, 403, 201],
+        ["UpdateLicenceEntitlement"] = [401, 401, 403, 403, 403, 403, 403, 200],
+        ["DeleteLicenceEntitlement"] = [401, 401, 403, 403, 403, 403, 403, 204],
+        ["AssignLicenceSeat"] = [401, 401, 403, 403, 403, 403, 403, 201],
+        ["ListLicenceSeats"] = [401, 401, 403, 200, 200, 200, 200, 200],
+        ["ReleaseLicenceSeat"] = [401, 401, 403, 403, 403, 403, 403, 204],
+        ["GetLicenceCompliance"] = [401, 401, 403, 200, 200, 200, 200, 200],
+        ["ListLicenceCompliance"] = [401, 401, 403, 200, 200, 200, 200, 200],
+        ["RecomputeLicenceCompliance"] = [401, 401, 403, 403, 403, 403, 403, 200],
+        // A dry run (the default) changes nothing: admins and auditors.
+        ["ReclaimLicenceSeats"] = [401, 401, 403, 403, 403, 200, 200, 200],
+        ["GetMyLicences"] = [401, 401, 200, 200, 200, 200, 200, 200],
+        ["ImportLicences"] = [401, 401, 403, 403, 403, 403, 403, 200],
+        ["ExportLicences"] = [401, 401, 403, 403, 403, 200, 200, 200],
     };
 
     public async Task InitializeAsync()
@@ -78,6 +99,12 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         Assert.Equal(1, imported.Value!.Created);
         var admin = new Caller("matrix", null, new HashSet<string> { ManagementRoles.Admin }, new HashSet<string>(), HasMfa: true);
         financeTag = (await app.Services.GetRequiredService<AssetTagService>().AllocateAsync(admin, financeAsset, CancellationToken.None)).Value!.Tag;
+        var licences = app.Services.GetRequiredService<Functions.Licences.LicenceService>();
+        licenceProduct = (await licences.CreateProductAsync(admin, new Functions.Licences.CreateLicenceProductRequest
+        {
+            Name = "Matrix Office", Metric = "PerUser", Rules = [new Functions.Licences.LicenceRule("Microsoft Office*")],
+        }, null, CancellationToken.None)).Value!.Product.ProductId;
+        await licences.AddEntitlementAsync(admin, licenceProduct, new Functions.Licences.CreateEntitlementRequest { Reference = "MATRIX", Type = "Perpetual", Seats = 10 }, null, CancellationToken.None);
     }
 
     public async Task DisposeAsync() => await app.DisposeAsync();
@@ -266,6 +293,91 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
                 var withCertificate = await CertifiedFinanceAssetAsync();
                 request = Request("GET", $"/api/assets/{withCertificate}/decommissioning/certificate");
                 result = await app.Create<Functions.Lifecycle.LifecycleFunctions>().GetSanitisationCertificate(request, withCertificate, ct);
+                break;
+            case "CreateLicenceProduct":
+                request = Request("POST", "/api/licences", $"{{\"name\":\"Matrix {Guid.NewGuid():N}\",\"metric\":\"PerDevice\",\"rules\":[{{\"name\":\"Visio*\"}}]}}");
+                result = await app.Create<Functions.Licences.LicenceFunctions>().CreateLicenceProduct(request, ct);
+                break;
+            case "ListLicenceProducts":
+                request = Request("GET", "/api/licences");
+                result = await app.Create<Functions.Licences.LicenceFunctions>().ListLicenceProducts(request, ct);
+                break;
+            case "GetLicenceProduct":
+                request = Request("GET", $"/api/licences/{licenceProduct}");
+                result = await app.Create<Functions.Licences.LicenceFunctions>().GetLicenceProduct(request, licenceProduct, ct);
+                break;
+            case "UpdateLicenceProduct":
+                var product = await app.Services.GetRequiredService<Functions.Licences.LicenceService>().LoadAsync(licenceProduct, ct);
+                headers["If-Match"] = product!.Product.ETag.ToString();
+                request = Request("PATCH", $"/api/licences/{licenceProduct}", $"{{\"vendor\":\"matrix {Guid.NewGuid():N}\"}}");
+                result = await app.Create<Functions.Licences.LicenceFunctions>().UpdateLicenceProduct(request, licenceProduct, ct);
+                break;
+            case "AddLicenceEntitlement":
+                request = Request("POST", $"/api/licences/{licenceProduct}/entitlements", $"{{\"reference\":\"PO-{Guid.NewGuid():N}\",\"type\":\"Perpetual\",\"seats\":1}}");
+                result = await app.Create<Functions.Licences.LicenceFunctions>().AddLicenceEntitlement(request, licenceProduct, ct);
+                break;
+            case "UpdateLicenceEntitlement":
+            case "DeleteLicenceEntitlement":
+                var licenceService = app.Services.GetRequiredService<Functions.Licences.LicenceService>();
+                var matrixAdmin2 = new Caller("matrix", null, new HashSet<string> { ManagementRoles.Admin }, new HashSet<string>(), HasMfa: true);
+                var entitlement = (await licenceService.AddEntitlementAsync(matrixAdmin2, licenceProduct,
+                    new Functions.Licences.CreateEntitlementRequest { Reference = $"E-{Guid.NewGuid():N}", Type = "Perpetual", Seats = 1 }, null, ct)).Value!;
+                headers["If-Match"] = entitlement.ETag;
+                var entitlementPath = $"/api/licences/{licenceProduct}/entitlements/{entitlement.EntitlementId}";
+                var functions = app.Create<Functions.Licences.LicenceFunctions>();
+                if (function == "UpdateLicenceEntitlement")
+                {
+                    request = Request("PATCH", entitlementPath, "{\"seats\":2}");
+                    result = await functions.UpdateLicenceEntitlement(request, licenceProduct, entitlement.EntitlementId, ct);
+                }
+                else
+                {
+                    request = Request("DELETE", entitlementPath);
+                    result = await functions.DeleteLicenceEntitlement(request, licenceProduct, entitlement.EntitlementId, ct);
+                }
+                break;
+            case "AssignLicenceSeat":
+                await app.Services.GetRequiredService<Functions.Licences.LicenceService>().ReleaseSeatAsync(licenceProduct, $"person-{FinancePerson}", ItInventory.Functions.Audit.AuditActor.System("matrix"), "matrix", null, ct);
+                request = Request("POST", $"/api/licences/{licenceProduct}/seats", $"{{\"person\":\"{FinancePerson}\"}}");
+                result = await app.Create<Functions.Licences.LicenceFunctions>().AssignLicenceSeat(request, licenceProduct, ct);
+                break;
+            case "ListLicenceSeats":
+                request = Request("GET", $"/api/licences/{licenceProduct}/seats");
+                result = await app.Create<Functions.Licences.LicenceFunctions>().ListLicenceSeats(request, licenceProduct, ct);
+                break;
+            case "ReleaseLicenceSeat":
+                var matrixAdmin = new Caller("matrix", null, new HashSet<string> { ManagementRoles.Admin }, new HashSet<string>(), HasMfa: true);
+                await app.Services.GetRequiredService<Functions.Licences.LicenceService>().AssignSeatAsync(matrixAdmin, licenceProduct, new Functions.Licences.AssignSeatRequest { Person = FinancePerson }, null, ct);
+                request = Request("DELETE", $"/api/licences/{licenceProduct}/seats/person-{FinancePerson}");
+                result = await app.Create<Functions.Licences.LicenceFunctions>().ReleaseLicenceSeat(request, licenceProduct, $"person-{FinancePerson}", ct);
+                break;
+            case "GetLicenceCompliance":
+                request = Request("GET", $"/api/licences/{licenceProduct}/compliance");
+                result = await app.Create<Functions.Licences.LicenceFunctions>().GetLicenceCompliance(request, licenceProduct, ct);
+                break;
+            case "ListLicenceCompliance":
+                request = Request("GET", "/api/licences/compliance");
+                result = await app.Create<Functions.Licences.LicenceFunctions>().ListLicenceCompliance(request, ct);
+                break;
+            case "RecomputeLicenceCompliance":
+                request = Request("POST", "/api/licences/compliance/recompute");
+                result = await app.Create<Functions.Licences.LicenceFunctions>().RecomputeLicenceCompliance(request, ct);
+                break;
+            case "ReclaimLicenceSeats":
+                request = Request("POST", "/api/licences/reclaim");
+                result = await app.Create<Functions.Licences.LicenceFunctions>().ReclaimLicenceSeats(request, ct);
+                break;
+            case "GetMyLicences":
+                request = Request("GET", "/api/me/licences");
+                result = await app.Create<Functions.Licences.LicenceFunctions>().GetMyLicences(request, ct);
+                break;
+            case "ImportLicences":
+                request = app.Request("POST", "/api/licences/import", System.Text.Encoding.UTF8.GetBytes(LicenceCsv), "text/csv", headers);
+                result = await app.Create<Functions.Licences.LicenceFunctions>().ImportLicences(request, ct);
+                break;
+            case "ExportLicences":
+                request = Request("GET", "/api/licences/export");
+                result = await app.Create<Functions.Licences.LicenceFunctions>().ExportLicences(request, ct);
                 break;
             default:
                 throw new InvalidOperationException($"No invoker for {function}");

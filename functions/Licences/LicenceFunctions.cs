@@ -1,0 +1,289 @@
+using System.Globalization;
+using ItInventory.Functions.Common;
+using ItInventory.Functions.Management.Security;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace ItInventory.Functions.Licences;
+
+/// <summary>Management API: software licences (products, entitlements, seats, compliance, reclamation, CSV).</summary>
+public sealed class LicenceFunctions(
+    CallerAuthenticator authenticator,
+    AccessPolicy policy,
+    LicenceService licences,
+    LicenceComplianceService compliance,
+    LicenceReclamationService reclamation,
+    LicenceImportService imports)
+{
+    private const int MaxBodyBytes = 64 * 1024;
+
+    /// <summary>Reading licences: admins, auditors and department leads (licences are not per department).</summary>
+    private static Problem? ReadLicences(Caller caller) =>
+        caller.IsAdmin || caller.IsAuditor || caller.IsDepartmentLead
+            ? null
+            : Problem.Forbidden("Requires the Inventory.Admin, Inventory.Auditor or Inventory.DepartmentLead role; see GET /api/me/licences for your own seats.");
+
+    [Function(nameof(CreateLicenceProduct))]
+    public async Task<IActionResult> CreateLicenceProduct(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "licences")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        var caller = await authenticator.AuthorizeAsync(request, policy.Administer);
+        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        var body = await JsonBody.ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.CreateLicenceProductRequest, cancellationToken);
+        if (body.Failed) return new ProblemResult(body.Problem!);
+
+        var created = await licences.CreateProductAsync(caller.Value!, body.Value!, request.HttpContext.TraceIdentifier, cancellationToken);
+        if (created.Failed) return new ProblemResult(created.Problem!);
+        request.HttpContext.Response.Headers.ETag = created.Value!.Product.ETag.ToString("H");
+        request.HttpContext.Response.Headers.Location = $"/api/licences/{created.Value.Product.ProductId}";
+        return new JsonBodyResult<LicenceProductView>(StatusCodes.Status201Created, licences.View(created.Value), ApiJsonContext.Default.LicenceProductView);
+    }
+
+    [Function(nameof(ListLicenceProducts))]
+    public async Task<IActionResult> ListLicenceProducts(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "licences")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        var caller = await authenticator.AuthorizeAsync(request, ReadLicences);
+        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        if (PageSize(request) is not { } pageSize) return new ProblemResult(PageSizeProblem);
+
+        var page = await licences.ListProductsAsync(Query(request, "vendor"), Query(request, "metric"), Query(request, "continuationToken"), pageSize, cancellationToken);
+        if (page.Failed) return new ProblemResult(page.Problem!);
+        return new JsonBodyResult<LicenceProductPage>(StatusCodes.Status200OK, page.Value!, ApiJsonContext.Default.LicenceProductPage);
+    }
+
+    [Function(nameof(GetLicenceProduct))]
+    public async Task<IActionResult> GetLicenceProduct(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "licences/{productId}")] HttpRequest request,
+        string productId,
+        CancellationToken cancellationToken)
+    {
+        var caller = await authenticator.AuthorizeAsync(request, ReadLicences);
+        if (caller.Failed) return new ProblemResult(caller.Problem!);
+
+        var state = await licences.LoadAsync(productId, cancellationToken);
+        if (state is null) return new ProblemResult(Problem.NotFound($"There is no licence product '{productId}'."));
+        request.HttpContext.Response.Headers.ETag = state.Product.ETag.ToString("H");
+        return new JsonBodyResult<LicenceProductView>(StatusCodes.Status200OK, licences.View(state), ApiJsonContext.Default.LicenceProductView);
+    }
+
+    [Function(nameof(UpdateLicenceProduct))]
+    public async Task<IActionResult> UpdateLicenceProduct(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "licences/{productId}")] HttpRequest request,
+        string productId,
+        CancellationToken cancellationToken)
+    {
+        var caller = await authenticator.AuthorizeAsync(request, policy.Administer);
+        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        var patch = await JsonBody.ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.LicenceProductPatch, cancellationToken);
+        if (patch.Failed) return new ProblemResult(patch.Problem!);
+
+        var updated = await licences.UpdateProductAsync(caller.Value!, productId, request.Headers.IfMatch.ToString(), patch.Value!, request.HttpContext.TraceIdentifier, cancellationToken);
+        if (updated.Failed) return new ProblemResult(updated.Problem!);
+        request.HttpContext.Response.Headers.ETag = updated.Value!.Product.ETag.ToString("H");
+        return new JsonBodyResult<LicenceProductView>(StatusCodes.Status200OK, licences.View(updated.Value), ApiJsonContext.Default.LicenceProductView);
+    }
+
+    [Function(nameof(AddLicenceEntitlement))]
+    public async Task<IActionResult> AddLicenceEntitlement(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "licences/{productId}/entitlements")] HttpRequest request,
+        string productId,
+        CancellationToken cancellationToken)
+    {
+        var caller = await authenticator.AuthorizeAsync(request, policy.Administer);
+        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        var body = await JsonBody.ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.CreateEntitlementRequest, cancellationToken);
+        if (body.Failed) return new ProblemResult(body.Problem!);
+
+        var added = await licences.AddEntitlementAsync(caller.Value!, productId, body.Value!, request.HttpContext.TraceIdentifier, cancellationToken);
+        if (added.Failed) return new ProblemResult(added.Problem!);
+        request.HttpContext.Response.Headers.ETag = added.Value!.ETag;
+        return new JsonBodyResult<EntitlementView>(StatusCodes.Status201Created, added.Value!, ApiJsonContext.Default.EntitlementView);
+    }
+
+    [Function(nameof(UpdateLicenceEntitlement))]
+    public async Task<IActionResult> UpdateLicenceEntitlement(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "licences/{productId}/entitlements/{entitlementId}")] HttpRequest request,
+        string productId,
+        string entitlementId,
+        CancellationToken cancellationToken)
+    {
+        var caller = await authenticator.AuthorizeAsync(request, policy.Administer);
+        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        var patch = await JsonBody.ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.EntitlementPatch, cancellationToken);
+        if (patch.Failed) return new ProblemResult(patch.Problem!);
+
+        var updated = await licences.UpdateEntitlementAsync(caller.Value!, productId, entitlementId, request.Headers.IfMatch.ToString(), patch.Value!, request.HttpContext.TraceIdentifier, cancellationToken);
+        if (updated.Failed) return new ProblemResult(updated.Problem!);
+        request.HttpContext.Response.Headers.ETag = updated.Value!.ETag;
+        return new JsonBodyResult<EntitlementView>(StatusCodes.Status200OK, updated.Value, ApiJsonContext.Default.EntitlementView);
+    }
+
+    [Function(nameof(DeleteLicenceEntitlement))]
+    public async Task<IActionResult> DeleteLicenceEntitlement(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "licences/{productId}/entitlements/{entitlementId}")] HttpRequest request,
+        string productId,
+        string entitlementId,
+        CancellationToken cancellationToken)
+    {
+        var caller = await authenticator.AuthorizeAsync(request, policy.Administer);
+        if (caller.Failed) return new ProblemResult(caller.Problem!);
+
+        var problem = await licences.DeleteEntitlementAsync(caller.Value!, productId, entitlementId, request.Headers.IfMatch.ToString(), request.HttpContext.TraceIdentifier, cancellationToken);
+        return problem is null ? new StatusCodeResult(StatusCodes.Status204NoContent) : new ProblemResult(problem);
+    }
+
+    [Function(nameof(AssignLicenceSeat))]
+    public async Task<IActionResult> AssignLicenceSeat(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "licences/{productId}/seats")] HttpRequest request,
+        string productId,
+        CancellationToken cancellationToken)
+    {
+        var caller = await authenticator.AuthorizeAsync(request, policy.Administer);
+        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        var body = await JsonBody.ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.AssignSeatRequest, cancellationToken);
+        if (body.Failed) return new ProblemResult(body.Problem!);
+
+        var seat = await licences.AssignSeatAsync(caller.Value!, productId, body.Value!, request.HttpContext.TraceIdentifier, cancellationToken);
+        if (seat.Failed) return new ProblemResult(seat.Problem!);
+        return new JsonBodyResult<LicenceSeatView>(StatusCodes.Status201Created, seat.Value!, ApiJsonContext.Default.LicenceSeatView);
+    }
+
+    [Function(nameof(ListLicenceSeats))]
+    public async Task<IActionResult> ListLicenceSeats(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "licences/{productId}/seats")] HttpRequest request,
+        string productId,
+        CancellationToken cancellationToken)
+    {
+        var caller = await authenticator.AuthorizeAsync(request, ReadLicences);
+        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        if (PageSize(request) is not { } pageSize) return new ProblemResult(PageSizeProblem);
+
+        var page = await licences.ListSeatsAsync(productId, Query(request, "assigneeKind"), Query(request, "continuationToken"), pageSize, cancellationToken);
+        if (page.Failed) return new ProblemResult(page.Problem!);
+        return new JsonBodyResult<LicenceSeatPage>(StatusCodes.Status200OK, page.Value!, ApiJsonContext.Default.LicenceSeatPage);
+    }
+
+    [Function(nameof(ReleaseLicenceSeat))]
+    public async Task<IActionResult> ReleaseLicenceSeat(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "licences/{productId}/seats/{seatId}")] HttpRequest request,
+        string productId,
+        string seatId,
+        CancellationToken cancellationToken)
+    {
+        var caller = await authenticator.AuthorizeAsync(request, policy.Administer);
+        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        if (!LicenceService.TryParseSeatId(seatId, out _, out _)) return new ProblemResult(Problem.BadRequest("seatId must be person-<object id> or asset-<asset id>."));
+
+        var released = await licences.ReleaseSeatAsync(productId, seatId, caller.Value!.AuditActor, "released by an administrator", request.HttpContext.TraceIdentifier, cancellationToken);
+        return released ? new StatusCodeResult(StatusCodes.Status204NoContent) : new ProblemResult(Problem.NotFound($"Licence product '{productId}' has no seat '{seatId}'."));
+    }
+
+    [Function(nameof(GetLicenceCompliance))]
+    public async Task<IActionResult> GetLicenceCompliance(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "licences/{productId}/compliance")] HttpRequest request,
+        string productId,
+        CancellationToken cancellationToken)
+    {
+        var caller = await authenticator.AuthorizeAsync(request, ReadLicences);
+        if (caller.Failed) return new ProblemResult(caller.Problem!);
+
+        var view = await compliance.ForProductAsync(productId, cancellationToken);
+        if (view.Failed) return new ProblemResult(view.Problem!);
+        return new JsonBodyResult<LicenceComplianceView>(StatusCodes.Status200OK, view.Value!, ApiJsonContext.Default.LicenceComplianceView);
+    }
+
+    [Function(nameof(ListLicenceCompliance))]
+    public async Task<IActionResult> ListLicenceCompliance(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "licences/compliance")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        var caller = await authenticator.AuthorizeAsync(request, ReadLicences);
+        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        if (PageSize(request) is not { } pageSize) return new ProblemResult(PageSizeProblem);
+
+        var page = await compliance.ListAsync(Query(request, "status"), Query(request, "continuationToken"), pageSize, cancellationToken);
+        if (page.Failed) return new ProblemResult(page.Problem!);
+        return new JsonBodyResult<LicenceCompliancePage>(StatusCodes.Status200OK, page.Value!, ApiJsonContext.Default.LicenceCompliancePage);
+    }
+
+    [Function(nameof(RecomputeLicenceCompliance))]
+    public async Task<IActionResult> RecomputeLicenceCompliance(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "licences/compliance/recompute")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        var caller = await authenticator.AuthorizeAsync(request, policy.Administer);
+        if (caller.Failed) return new ProblemResult(caller.Problem!);
+
+        var result = await compliance.RecomputeAllAsync(cancellationToken);
+        return new JsonBodyResult<ComplianceRecomputeResult>(StatusCodes.Status200OK, result, ApiJsonContext.Default.ComplianceRecomputeResult);
+    }
+
+    [Function(nameof(ReclaimLicenceSeats))]
+    public async Task<IActionResult> ReclaimLicenceSeats(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "licences/reclaim")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        var dryRunText = Query(request, "dryRun") ?? "true";
+        if (dryRunText is not ("true" or "false")) return new ProblemResult(Problem.BadRequest("dryRun must be true or false."));
+        var dryRun = dryRunText == "true";
+        // A dry run changes nothing: admins and auditors; releasing seats: admins with MFA.
+        var caller = await authenticator.AuthorizeAsync(request, dryRun ? policy.ReadAll : policy.Administer);
+        if (caller.Failed) return new ProblemResult(caller.Problem!);
+
+        var result = await reclamation.ReclaimAsync(dryRun, caller.Value!.AuditActor, request.HttpContext.TraceIdentifier, cancellationToken);
+        return new JsonBodyResult<LicenceReclaimResult>(StatusCodes.Status200OK, result, ApiJsonContext.Default.LicenceReclaimResult);
+    }
+
+    [Function(nameof(GetMyLicences))]
+    public async Task<IActionResult> GetMyLicences(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me/licences")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        var caller = await authenticator.AuthenticateAsync(request);
+        if (caller.Failed) return new ProblemResult(caller.Problem!);
+
+        var mine = await licences.MyLicencesAsync(caller.Value!.ObjectId, cancellationToken);
+        return new JsonBodyResult<MyLicences>(StatusCodes.Status200OK, mine, ApiJsonContext.Default.MyLicences);
+    }
+
+    [Function(nameof(ImportLicences))]
+    public async Task<IActionResult> ImportLicences(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "licences/import")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        var caller = await authenticator.AuthorizeAsync(request, policy.Administer);
+        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        var body = await TextBody.ReadAsync(request, "text/csv", LicenceImportService.MaxImportBytes, cancellationToken);
+        if (body.Failed) return new ProblemResult(body.Problem!);
+
+        var report = await imports.ImportAsync(caller.Value!, body.Value, request.HttpContext.TraceIdentifier, cancellationToken);
+        if (report.Failed) return new ProblemResult(report.Problem!);
+        return new JsonBodyResult<LicenceImportReport>(StatusCodes.Status200OK, report.Value!, ApiJsonContext.Default.LicenceImportReport);
+    }
+
+    [Function(nameof(ExportLicences))]
+    public async Task<IActionResult> ExportLicences(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "licences/export")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        var caller = await authenticator.AuthorizeAsync(request, policy.ReadAll);
+        if (caller.Failed) return new ProblemResult(caller.Problem!);
+
+        return new CsvResult(await imports.ExportAsync(cancellationToken), "licences.csv");
+    }
+
+    private static string? Query(HttpRequest request, string name) => request.Query.TryGetValue(name, out var value) ? value.ToString() : null;
+
+    private static readonly Problem PageSizeProblem = Problem.BadRequest($"pageSize must be a whole number from 1 to {LicenceService.MaxPageSize}.");
+
+    /// <summary>The pageSize query parameter (default 100); null when it is not a whole number in range.</summary>
+    private static int? PageSize(HttpRequest request)
+    {
+        if (Query(request, "pageSize") is not { } text) return LicenceService.DefaultPageSize;
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var size) && size is >= 1 and <= LicenceService.MaxPageSize ? size : null;
+    }
+}

@@ -1,0 +1,227 @@
+using Azure;
+using Azure.Data.Tables;
+using ItInventory.Functions.Storage;
+
+namespace ItInventory.Functions.Licences;
+
+/// <summary>What a product's licences count: people (distinct owners of installing assets) or devices (installing assets).</summary>
+public enum LicenceMetric
+{
+    PerUser,
+    PerDevice,
+}
+
+/// <summary>The kind of an entitlement: perpetual seats, seats for a term (0 seats once ended), or a site licence (unlimited while active).</summary>
+public enum EntitlementType
+{
+    Perpetual,
+    Subscription,
+    Site,
+}
+
+/// <summary>Compliance of a product: installations against purchased seats.</summary>
+public enum ComplianceStatus
+{
+    Compliant,
+    UnderLicensed,
+    OverLicensed,
+}
+
+/// <summary>Who holds a seat.</summary>
+public static class SeatHolder
+{
+    public const string Person = "person";
+    public const string Asset = "asset";
+}
+
+/// <summary>A matching rule: case-insensitive wildcards (<c>*</c>, <c>?</c>) on the software name and publisher, optional version prefix.</summary>
+public sealed record LicenceRule(string Name, string? Publisher = null, string? VersionPrefix = null);
+
+/// <summary>The product row (table <c>licences</c>, PartitionKey = product id, RowKey = <see cref="TableKeys.LicenceProductRow"/>).</summary>
+public sealed class LicenceProductEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = TableKeys.LicenceProductRow;
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public string ProductId => PartitionKey;
+    public string Name { get; set; } = "";
+    public string? Vendor { get; set; }
+    public string Metric { get; set; } = nameof(LicenceMetric.PerUser);
+    public string Currency { get; set; } = "EUR";
+    /// <summary>The matching rules as JSON (at most <see cref="LicenceValidation.MaxRules"/>).</summary>
+    public string RulesJson { get; set; } = "[]";
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>An entitlement row (RowKey <c>ent|&lt;id&gt;</c>). Money is stored as invariant decimal text (tables have no decimal type).</summary>
+public sealed class LicenceEntitlementEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public string EntitlementId => RowKey[TableKeys.LicenceEntitlementPrefix.Length..];
+    public string Reference { get; set; } = "";
+    public string Type { get; set; } = nameof(EntitlementType.Perpetual);
+    public int? Seats { get; set; }
+    public string? UnitCost { get; set; }
+    /// <summary>Dates as <c>yyyy-MM-dd</c>.</summary>
+    public string? StartDate { get; set; }
+    public string? EndDate { get; set; }
+    public string? RenewalDate { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>A seat row (RowKey <c>seat|&lt;seat id&gt;</c>).</summary>
+public sealed class LicenceSeatEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public string SeatId => RowKey[TableKeys.LicenceSeatPrefix.Length..];
+    public string AssigneeKind { get; set; } = SeatHolder.Person;
+    public string AssigneeId { get; set; } = "";
+    public DateTimeOffset AssignedAt { get; set; }
+    public string? AssignedBy { get; set; }
+}
+
+/// <summary>The number of assigned seats of a product (RowKey <see cref="TableKeys.LicenceSeatCounterRow"/>).</summary>
+public sealed class LicenceSeatCounterEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = TableKeys.LicenceSeatCounterRow;
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public int Assigned { get; set; }
+}
+
+/// <summary>The installations the last compliance scan counted (RowKey <see cref="TableKeys.LicenceComplianceRow"/>).</summary>
+public sealed class LicenceComplianceEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = TableKeys.LicenceComplianceRow;
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public DateTimeOffset ComputedAt { get; set; }
+    /// <summary>Assets (not retired, disposed or rejected) with an installed matching product.</summary>
+    public int InstallingAssets { get; set; }
+    /// <summary>Distinct owners of those assets, plus each installing asset without an owner.</summary>
+    public int InstallingUsers { get; set; }
+    public int UnownedInstallingAssets { get; set; }
+}
+
+/// <summary>A seat by holder (table <c>licenceseats</c>, PartitionKey = <see cref="TableKeys.LicenceHolderPartition"/>, RowKey = product id).</summary>
+public sealed class LicenceHolderEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public string ProductId => RowKey;
+    public string SeatId { get; set; } = "";
+    public string ProductName { get; set; } = "";
+    public DateTimeOffset AssignedAt { get; set; }
+}
+
+// ---- API contract ----
+
+/// <summary>Body of <c>POST /api/licences</c>.</summary>
+public sealed record CreateLicenceProductRequest
+{
+    public string? Name { get; init; }
+    public string? Vendor { get; init; }
+    /// <summary>PerUser or PerDevice.</summary>
+    public string? Metric { get; init; }
+    /// <summary>ISO 4217 code of entitlement costs (default EUR).</summary>
+    public string? Currency { get; init; }
+    public IReadOnlyList<LicenceRule>? Rules { get; init; }
+}
+
+/// <summary>Body of <c>PATCH /api/licences/{productId}</c>: absent fields stay; <c>rules</c> replaces all rules; <c>vendor: ""</c> clears.</summary>
+public sealed record LicenceProductPatch
+{
+    public string? Name { get; init; }
+    public string? Vendor { get; init; }
+    public string? Currency { get; init; }
+    public IReadOnlyList<LicenceRule>? Rules { get; init; }
+}
+
+/// <summary>Body of <c>POST /api/licences/{productId}/entitlements</c>.</summary>
+public sealed record CreateEntitlementRequest
+{
+    /// <summary>Purchase order / contract number: unique within the product.</summary>
+    public string? Reference { get; init; }
+    /// <summary>Perpetual, Subscription or Site.</summary>
+    public string? Type { get; init; }
+    public int? Seats { get; init; }
+    public decimal? UnitCost { get; init; }
+    public DateOnly? StartDate { get; init; }
+    public DateOnly? EndDate { get; init; }
+    public DateOnly? RenewalDate { get; init; }
+}
+
+/// <summary>Body of <c>PATCH /api/licences/{productId}/entitlements/{entitlementId}</c>: absent fields stay (the
+/// reference is the entitlement's identity and does not change); changing <c>type</c> to Site drops the seat count.</summary>
+public sealed record EntitlementPatch
+{
+    public string? Type { get; init; }
+    public int? Seats { get; init; }
+    public decimal? UnitCost { get; init; }
+    public DateOnly? StartDate { get; init; }
+    public DateOnly? EndDate { get; init; }
+    public DateOnly? RenewalDate { get; init; }
+}
+
+/// <summary>Body of <c>POST /api/licences/{productId}/seats</c>: exactly one of <c>person</c> (Entra object id) and <c>assetId</c>.</summary>
+public sealed record AssignSeatRequest
+{
+    public string? Person { get; init; }
+    public string? AssetId { get; init; }
+}
+
+/// <summary>An entitlement; <c>etag</c> is what <c>If-Match</c> of its PATCH/DELETE needs.</summary>
+public sealed record EntitlementView(
+    string EntitlementId, string Reference, string Type, int? Seats, decimal? UnitCost,
+    DateOnly? StartDate, DateOnly? EndDate, DateOnly? RenewalDate, bool Active,
+    [property: System.Text.Json.Serialization.JsonPropertyName("etag")] string ETag);
+
+public sealed record LicenceProductView(
+    string ProductId, string Name, string? Vendor, string Metric, string Currency, IReadOnlyList<LicenceRule> Rules,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, int AssignedSeats, IReadOnlyList<EntitlementView> Entitlements);
+
+public sealed record LicenceProductPage(IReadOnlyList<LicenceProductView> Items, string? ContinuationToken);
+
+public sealed record LicenceSeatView(string SeatId, string AssigneeKind, string AssigneeId, DateTimeOffset AssignedAt, string? AssignedBy);
+
+public sealed record LicenceSeatPage(IReadOnlyList<LicenceSeatView> Items, string? ContinuationToken);
+
+/// <summary>Compliance of one product: installations (from the latest scan, <c>computedAt</c>) against the seats of
+/// entitlements active today. <c>purchasedSeats</c> is absent for an active site licence (unlimited).</summary>
+public sealed record LicenceComplianceView(
+    string ProductId, string ProductName, string Metric, string Status, int Installations, int InstallingAssets,
+    int? PurchasedSeats, int AssignedSeats, int Shortfall, int Surplus, decimal? SurplusCost, string Currency, DateTimeOffset? ComputedAt);
+
+public sealed record LicenceCompliancePage(IReadOnlyList<LicenceComplianceView> Items, string? ContinuationToken);
+
+public sealed record ComplianceRecomputeResult(int Products, long SoftwareRowsScanned, DateTimeOffset ComputedAt);
+
+public sealed record ReclaimedSeat(string ProductId, string ProductName, string SeatId, string AssigneeKind, string AssigneeId, string Reason);
+
+public sealed record LicenceReclaimResult(bool DryRun, int GraceDays, int SeatsEvaluated, IReadOnlyList<ReclaimedSeat> Released);
+
+public sealed record MyLicenceView(string ProductId, string ProductName, string SeatId, string AssigneeKind, string AssigneeId, DateTimeOffset AssignedAt);
+
+/// <summary>The answer of <c>GET /api/me/licences</c>: seats held by the caller and by the assets they own.</summary>
+public sealed record MyLicences(IReadOnlyList<MyLicenceView> Items);
+
+public sealed record LicenceImportReport(int Created, int Updated, int Unchanged);
