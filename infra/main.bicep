@@ -131,6 +131,7 @@ var storageNames = {
   auditTrailTable: 'audittrail'
   peopleTable: 'people'
   tagsTable: 'assettags'
+  taxonomyTable: 'taxonomy'
   checkinsContainer: 'checkins'
   checkinQueue: 'checkins'
 }
@@ -186,6 +187,7 @@ module storage 'app/storage.bicep' = {
       storageNames.auditTrailTable
       storageNames.peopleTable
       storageNames.tagsTable
+      storageNames.taxonomyTable
     ]
     queueNames: [storageNames.checkinQueue]
     checkinsContainerName: storageNames.checkinsContainer
@@ -319,6 +321,7 @@ var appSettings = union(
     Storage__AuditTrailTable: storageNames.auditTrailTable
     Storage__PeopleTable: storageNames.peopleTable
     Storage__TagsTable: storageNames.tagsTable
+    Storage__TaxonomyTable: storageNames.taxonomyTable
     Storage__CheckinsContainer: storageNames.checkinsContainer
     Storage__CheckinQueue: storageNames.checkinQueue
     // Bicep provisions every table, queue and container; the app must not need create permissions at start.

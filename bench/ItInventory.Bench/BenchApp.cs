@@ -59,6 +59,7 @@ public sealed class BenchApp : IAsyncDisposable
             ["Storage:EnrollmentSecretsTable"] = $"enrollmentsecrets{suffix}",
             ["Storage:SightingsTable"] = $"sightings{suffix}",
             ["Storage:PeopleTable"] = $"people{suffix}",
+            ["Storage:TaxonomyTable"] = $"taxonomy{suffix}",
             ["Storage:CheckinsContainer"] = $"checkins-{suffix}",
             ["Enrollment:Secret"] = EnrollmentSecret,
         };

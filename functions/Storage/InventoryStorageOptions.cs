@@ -42,6 +42,10 @@ public sealed class InventoryStorageOptions
     [Required, RegularExpression(TableNamePattern)]
     public string TagsTable { get; set; } = "assettags";
 
+    /// <summary>The classification taxonomy: categories and locations (PartitionKey = kind, RowKey = code).</summary>
+    [Required, RegularExpression(TableNamePattern)]
+    public string TaxonomyTable { get; set; } = "taxonomy";
+
     /// <summary>Raw, gzip-compressed full inventories (claim check).</summary>
     [Required, RegularExpression(ContainerNamePattern)]
     public string CheckinsContainer { get; set; } = "checkins";
@@ -54,7 +58,7 @@ public sealed class InventoryStorageOptions
     /// <summary>Create missing tables, queues and containers at start-up (local runs; in Azure, Bicep provisions them).</summary>
     public bool CreateIfNotExists { get; set; }
 
-    public IEnumerable<string> Tables => [AssetsTable, AssetSummaryTable, IdentitiesTable, EnrollmentSecretsTable, SightingsTable, AuditTrailTable, PeopleTable, TagsTable];
+    public IEnumerable<string> Tables => [AssetsTable, AssetSummaryTable, IdentitiesTable, EnrollmentSecretsTable, SightingsTable, AuditTrailTable, PeopleTable, TagsTable, TaxonomyTable];
 
     public string CheckinPoisonQueue => CheckinQueue + "-poison";
 

@@ -27,6 +27,7 @@ public sealed class InventoryStore(
     public TableClient AuditTrail { get; } = tables.GetTableClient(options.Value.AuditTrailTable);
     public TableClient People { get; } = tables.GetTableClient(options.Value.PeopleTable);
     public TableClient Tags { get; } = tables.GetTableClient(options.Value.TagsTable);
+    public TableClient Taxonomy { get; } = tables.GetTableClient(options.Value.TaxonomyTable);
 
     public BlobContainerClient Checkins { get; } = blobs.GetBlobContainerClient(options.Value.CheckinsContainer);
 

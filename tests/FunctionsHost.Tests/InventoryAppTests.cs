@@ -45,6 +45,7 @@ public sealed class InventoryHostFixture : IAsyncLifetime
             ["Storage__SightingsTable"] = $"sightings{suffix}",
             ["Storage__PeopleTable"] = $"people{suffix}",
             ["Storage__TagsTable"] = $"assettags{suffix}",
+            ["Storage__TaxonomyTable"] = $"taxonomy{suffix}",
             ["Storage__CheckinsContainer"] = $"checkins-{suffix}",
             ["Storage__CreateIfNotExists"] = "true",
             ["Enrollment__Secret"] = EnrollmentSecret,

@@ -66,6 +66,7 @@ public sealed class TestApp : IAsyncDisposable
             ["Storage:AuditTrailTable"] = $"audittrail{suffix}",
             ["Storage:PeopleTable"] = $"people{suffix}",
             ["Storage:TagsTable"] = $"assettags{suffix}",
+            ["Storage:TaxonomyTable"] = $"taxonomy{suffix}",
             ["Storage:CheckinsContainer"] = $"checkins-{suffix}",
             ["Enrollment:Secret"] = EnrollmentSecret,
         };
