@@ -1,5 +1,6 @@
 using ItInventory.Functions.Assets;
 using ItInventory.Functions.Audit;
+using ItInventory.Functions.Catalogue;
 using ItInventory.Functions.CheckIns;
 using ItInventory.Functions.Devices;
 using ItInventory.Functions.Management.Security;
@@ -23,5 +24,6 @@ public static class ServiceCollectionExtensions
             .AddCheckIns()
             .AddPeople()
             .AddTags()
+            .AddCatalogue()
             .AddManagementSecurity(configuration);
 }
