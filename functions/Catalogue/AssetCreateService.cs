@@ -28,7 +28,7 @@ public sealed class AssetCreateService(InventoryStore store, AccessPolicy policy
 
         var references = await taxonomy.CheckAsync(
             [("category", TaxonomyKind.Category, draft.Category), ("location", TaxonomyKind.Location, draft.Location)], cancellationToken);
-        foreach (var (field, messages) in await taxonomy.CheckPeopleAsync([("owner", draft.Owner), ("itStakeholder", draft.ItStakeholder)], [], cancellationToken))
+        foreach (var (field, messages) in await taxonomy.CheckPeopleAsync([("owner", draft.Owner), ("itStakeholder", draft.ItStakeholder)], cancellationToken))
         {
             references[field] = messages;
         }

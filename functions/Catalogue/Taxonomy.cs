@@ -135,7 +135,7 @@ public static partial class TaxonomyRules
         if (!IsCode(code)) errors["code"] = [$"1–{MaxCodeLength} letters, digits, '-', '_' or '.', starting with a letter or digit."];
         if (string.IsNullOrWhiteSpace(body.DisplayName)) errors["displayName"] = ["Required."];
         else if (!ContractFormats.IsShortText(body.DisplayName)) errors["displayName"] = [$"At most {CheckinLimits.MaxShortString} characters, no control characters."];
-        if (body.Description is { } description && (description.Length > MaxDescription || ContractFormats.HasControlCharacter(description.Replace("\n", "", StringComparison.Ordinal))))
+        if (body.Description is { } description && (description.Length > MaxDescription || ContractFormats.HasControlCharacter(description.Replace("\r\n", "", StringComparison.Ordinal).Replace("\n", "", StringComparison.Ordinal))))
         {
             errors["description"] = [$"At most {MaxDescription} characters, no control characters other than line breaks."];
         }

@@ -193,9 +193,8 @@ public sealed class TaxonomyService(InventoryStore store, PeopleService people, 
         return errors;
     }
 
-    /// <summary>Checks people references (owner, IT stakeholder): a GUID of an Active person in the directory.
-    /// Answers the normalised (lower-case) object ids.</summary>
-    public async Task<Dictionary<string, string[]>> CheckPeopleAsync(IEnumerable<(string Field, string? ObjectId)> references, Dictionary<string, string> normalised, CancellationToken cancellationToken)
+    /// <summary>Checks people references (owner, IT stakeholder): a GUID of an Active person in the directory.</summary>
+    public async Task<Dictionary<string, string[]>> CheckPeopleAsync(IEnumerable<(string Field, string? ObjectId)> references, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         foreach (var (field, objectId) in references)
@@ -208,7 +207,6 @@ public sealed class TaxonomyService(InventoryStore store, PeopleService people, 
             }
             var person = await people.FindAsync(id, cancellationToken);
             if (PersonError(id, person) is { } error) errors[field] = [error];
-            else normalised[field] = id;
         }
         return errors;
     }
