@@ -100,7 +100,8 @@ public sealed class AssetAssignmentService(InventoryStore store, AccessPolicy po
 
         var now = clock.GetUtcNow();
         // Keys sort newest first by time; a clock that has not moved on (or moved back) must not reorder the history.
-        var keyTime = latest is not null && latest.CheckedOutAt >= now ? latest.CheckedOutAt.AddTicks(1) : now;
+        var latestKeyTime = latest is null ? (DateTimeOffset?)null : TableKeys.AssignmentRowTime(latest.RowKey);
+        var keyTime = latestKeyTime >= now ? latestKeyTime.Value.AddTicks(1) : now;
         var assignment = new AssignmentEntity
         {
             PartitionKey = assetId,

@@ -102,6 +102,10 @@ public static class TableKeys
     public static string AssignmentRow(DateTimeOffset at, string discriminator) =>
         AssignmentRowPrefix + (DateTime.MaxValue.Ticks - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + "|" + discriminator;
 
+    /// <summary>The time an assignment row's key sorts by (the inverse of <see cref="AssignmentRow"/>).</summary>
+    public static DateTimeOffset AssignmentRowTime(string rowKey) =>
+        new(DateTime.MaxValue.Ticks - long.Parse(rowKey.AsSpan(AssignmentRowPrefix.Length, 19), NumberStyles.None, CultureInfo.InvariantCulture), TimeSpan.Zero);
+
     // ---- assetidentities table: cloud resource ids of assets created through the API ----
 
     /// <summary>Identity index key of a cloud resource id: <c>cloud|</c> + SHA-256 hex of the lower-cased id (resource ids

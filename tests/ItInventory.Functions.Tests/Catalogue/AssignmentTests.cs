@@ -84,6 +84,30 @@ public sealed class AssignmentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task History_stays_newest_first_when_the_clock_does_not_move()
+    {
+        var tag = etag;
+        foreach (var (person, last) in new[] { (Alice, false), (Bob, false), (Alice, true) })
+        {
+            var answer = await CheckOutAsync(app, asset, $$"""{"person":"{{person}}"}""", tag);
+            Assert.Equal(200, answer.Status);
+            tag = answer.Headers.ETag.ToString();
+            if (last) break;
+            answer = await CheckInAsync(app, asset, null, tag);
+            Assert.Equal(200, answer.Status);
+            tag = answer.Headers.ETag.ToString();
+        }
+
+        var items = (await AssignmentsAsync(app, asset)).Json.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal([Alice, Bob, Alice], items.Select(i => i.GetProperty("person").GetString()!).ToArray());
+        Assert.Equal([false, true, true], items.Select(i => i.TryGetProperty("checkedInAt", out _)).ToArray());
+        var keys = (await app.Store.Assets.QueryAsync<AssignmentEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {asset} and RowKey ge {"asg|"} and RowKey lt {"asg}"}")).ToListAsync())
+            .Select(a => TableKeys.AssignmentRowTime(a.RowKey)).ToList();
+        Assert.Equal(keys.OrderDescending(), keys);
+        Assert.Equal(3, keys.Distinct().Count());
+    }
+
+    [Fact]
     public async Task Refusals_change_nothing()
     {
         var out1 = await CheckOutAsync(app, asset, $$"""{"person":"{{Alice}}"}""", etag);
