@@ -1,5 +1,6 @@
 using ItInventory.Functions.Assets;
 using ItInventory.Functions.Audit;
+using ItInventory.Functions.Catalogue;
 using ItInventory.Functions.CheckIns;
 using ItInventory.Functions.Devices;
 using ItInventory.Functions.Lifecycle;
@@ -27,5 +28,6 @@ public static class ServiceCollectionExtensions
             .AddTags()
             .AddLifecycle()
             .AddLicences()
+            .AddCatalogue()
             .AddManagementSecurity(configuration);
 }

@@ -145,6 +145,7 @@ var storageNames = {
   tagsTable: 'assettags'
   licencesTable: 'licences'
   licenceSeatsTable: 'licenceseats'
+  taxonomyTable: 'taxonomy'
   checkinsContainer: 'checkins'
   certificatesContainer: 'certificates'
   checkinQueue: 'checkins'
@@ -203,6 +204,7 @@ module storage 'app/storage.bicep' = {
       storageNames.tagsTable
       storageNames.licencesTable
       storageNames.licenceSeatsTable
+      storageNames.taxonomyTable
     ]
     queueNames: [storageNames.checkinQueue]
     checkinsContainerName: storageNames.checkinsContainer
@@ -339,6 +341,7 @@ var appSettings = union(
     Storage__TagsTable: storageNames.tagsTable
     Storage__LicencesTable: storageNames.licencesTable
     Storage__LicenceSeatsTable: storageNames.licenceSeatsTable
+    Storage__TaxonomyTable: storageNames.taxonomyTable
     Storage__CheckinsContainer: storageNames.checkinsContainer
     Storage__CertificatesContainer: storageNames.certificatesContainer
     Storage__CheckinQueue: storageNames.checkinQueue

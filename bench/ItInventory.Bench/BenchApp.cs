@@ -61,6 +61,7 @@ public sealed class BenchApp : IAsyncDisposable
             ["Storage:PeopleTable"] = $"people{suffix}",
             ["Storage:LicencesTable"] = $"licences{suffix}",
             ["Storage:LicenceSeatsTable"] = $"licenceseats{suffix}",
+            ["Storage:TaxonomyTable"] = $"taxonomy{suffix}",
             ["Storage:CheckinsContainer"] = $"checkins-{suffix}",
             ["Storage:CertificatesContainer"] = $"certificates-{suffix}",
             ["Enrollment:Secret"] = EnrollmentSecret,

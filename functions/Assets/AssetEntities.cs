@@ -90,6 +90,10 @@ public sealed class AssetDetailEntity : ITableEntity
     /// <summary>The human-readable asset tag (e.g. <c>ITI-000123</c>), assigned once and never changed.</summary>
     public string? Tag { get; set; }
 
+    /// <summary>Display name of an asset created through the API (devices are named by their hostname).</summary>
+    public string? Name { get; set; }
+    /// <summary>Cloud resource id (e.g. an Azure resource id) of a cloud resource created through the API.</summary>
+    public string? CloudResourceId { get; set; }
     public string? Hostname { get; set; }
     public string? SerialNumber { get; set; }
     public string? SmbiosUuid { get; set; }

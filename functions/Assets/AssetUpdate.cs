@@ -26,7 +26,7 @@ public sealed record AssetPatch
 /// detail row's current one, so an edit never overwrites a check-in (or another edit) it has not seen. The detail
 /// row and its history row are written in one batch; the summary row mirrors the fields scans read.
 /// </summary>
-public sealed class AssetUpdateService(InventoryStore store, AccessPolicy policy, Audit.AuditTrail audit, TimeProvider clock, ILogger<AssetUpdateService> logger)
+public sealed class AssetUpdateService(InventoryStore store, AccessPolicy policy, Catalogue.TaxonomyService taxonomy, Audit.AuditTrail audit, TimeProvider clock, ILogger<AssetUpdateService> logger)
 {
     public async Task<Outcome<(AssetView Asset, ETag ETag)>> UpdateAsync(Caller caller, string assetId, string? ifMatch, AssetPatch patch, string? correlationId, CancellationToken cancellationToken)
     {
@@ -47,6 +47,13 @@ public sealed class AssetUpdateService(InventoryStore store, AccessPolicy policy
         }
         var etag = new ETag(ifMatch.Trim());
         if (etag != detail.ETag) return PreconditionFailed();
+        // Category and location must name active taxonomy entries (an empty string clears them).
+        var references = await taxonomy.CheckAsync(
+        [
+            ("category", Catalogue.TaxonomyKind.Category, patch.Category?.Trim() is { } category && category != detail.Category ? category : null),
+            ("location", Catalogue.TaxonomyKind.Location, patch.Location?.Trim() is { } location && location != detail.Location ? location : null),
+        ], cancellationToken);
+        if (references.Count > 0) return Catalogue.TaxonomyService.ReferenceProblem(references);
 
         var changes = new List<FieldChange>();
         var merge = new TableEntity(assetId, TableKeys.AssetDetailRow);

@@ -5,6 +5,7 @@ public sealed record AssetView
 {
     public required string Id { get; init; }
     public string? Tag { get; init; }
+    public string? Name { get; init; }
     public required string Kind { get; init; }
     public required string Type { get; init; }
     public string? Category { get; init; }
@@ -16,6 +17,7 @@ public sealed record AssetView
     public IReadOnlyList<string> MacAddresses { get; init; } = [];
     public string? Manufacturer { get; init; }
     public string? Model { get; init; }
+    public string? CloudResourceId { get; init; }
     public string? OperatingSystem { get; init; }
     public string? CpuModel { get; init; }
     public long? MemoryMb { get; init; }
@@ -35,6 +37,7 @@ public sealed record AssetView
     {
         Id = detail.PartitionKey,
         Tag = detail.Tag,
+        Name = detail.Name ?? summary?.Name ?? detail.Hostname,
         Kind = detail.Kind,
         Type = detail.Type,
         Category = detail.Category,
@@ -46,6 +49,7 @@ public sealed record AssetView
         MacAddresses = detail.MacAddresses?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [],
         Manufacturer = detail.Manufacturer,
         Model = detail.Model,
+        CloudResourceId = detail.CloudResourceId,
         OperatingSystem = detail.OsName is null ? null : $"{detail.OsName} {detail.OsVersion}".Trim(),
         CpuModel = detail.CpuModel,
         MemoryMb = detail.MemoryMb,

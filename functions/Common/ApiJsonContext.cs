@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using ItInventory.Functions.Assets;
 using ItInventory.Functions.Audit;
+using ItInventory.Functions.Catalogue;
 using ItInventory.Functions.CheckIns;
 using ItInventory.Functions.Devices;
 using ItInventory.Functions.Lifecycle;
@@ -43,6 +44,15 @@ namespace ItInventory.Functions.Common;
 [JsonSerializable(typeof(MyAssets))]
 [JsonSerializable(typeof(AssetTagResponse))]
 [JsonSerializable(typeof(LabelSheetRequest))]
+[JsonSerializable(typeof(TaxonomyList))]
+[JsonSerializable(typeof(TaxonomyEntryView))]
+[JsonSerializable(typeof(TaxonomyEntryRequest))]
+[JsonSerializable(typeof(CreateAssetRequest))]
+[JsonSerializable(typeof(AssetPage))]
+[JsonSerializable(typeof(AssetCheckOutRequest))]
+[JsonSerializable(typeof(AssetCheckInRequest))]
+[JsonSerializable(typeof(AssignmentView))]
+[JsonSerializable(typeof(AssignmentPage))]
 [JsonSerializable(typeof(IReadOnlyList<DiskData>))]
 [JsonSerializable(typeof(IReadOnlyList<NetworkInterfaceData>))]
 [JsonSerializable(typeof(IReadOnlyList<LocalUserData>))]

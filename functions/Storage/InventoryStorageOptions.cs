@@ -49,6 +49,9 @@ public sealed class InventoryStorageOptions
     /// <summary>Licence seats by holder (person or asset): what /api/me/licences, reclamation and decommissioning read.</summary>
     [Required, RegularExpression(TableNamePattern)]
     public string LicenceSeatsTable { get; set; } = "licenceseats";
+    /// <summary>The classification taxonomy: categories and locations (PartitionKey = kind, RowKey = code).</summary>
+    [Required, RegularExpression(TableNamePattern)]
+    public string TaxonomyTable { get; set; } = "taxonomy";
 
     /// <summary>Raw, gzip-compressed full inventories (claim check).</summary>
     [Required, RegularExpression(ContainerNamePattern)]
@@ -66,7 +69,7 @@ public sealed class InventoryStorageOptions
     /// <summary>Create missing tables, queues and containers at start-up (local runs; in Azure, Bicep provisions them).</summary>
     public bool CreateIfNotExists { get; set; }
 
-    public IEnumerable<string> Tables => [AssetsTable, AssetSummaryTable, IdentitiesTable, EnrollmentSecretsTable, SightingsTable, AuditTrailTable, PeopleTable, TagsTable, LicencesTable, LicenceSeatsTable];
+    public IEnumerable<string> Tables => [AssetsTable, AssetSummaryTable, IdentitiesTable, EnrollmentSecretsTable, SightingsTable, AuditTrailTable, PeopleTable, TagsTable, LicencesTable, LicenceSeatsTable, TaxonomyTable];
 
     public string CheckinPoisonQueue => CheckinQueue + "-poison";
 

@@ -29,6 +29,7 @@ public sealed class InventoryStore(
     public TableClient Tags { get; } = tables.GetTableClient(options.Value.TagsTable);
     public TableClient Licences { get; } = tables.GetTableClient(options.Value.LicencesTable);
     public TableClient LicenceSeats { get; } = tables.GetTableClient(options.Value.LicenceSeatsTable);
+    public TableClient Taxonomy { get; } = tables.GetTableClient(options.Value.TaxonomyTable);
 
     public BlobContainerClient Checkins { get; } = blobs.GetBlobContainerClient(options.Value.CheckinsContainer);
 

@@ -152,6 +152,33 @@ public static class TableKeys
     // ---- licenceseats table: seats by holder (PartitionKey = "person|<object id>" or "asset|<asset id>", RowKey = product id) ----
 
     public static string LicenceHolderPartition(string assigneeKind, string assigneeId) => assigneeKind + "|" + assigneeId;
+    // ---- assets table: check-out/check-in history in the asset's partition (newest first) ----
+
+    /// <summary>Assignment rows (<c>asg|&lt;19-digit inverted ticks&gt;|&lt;id&gt;</c>): one per check-out, completed by its check-in.
+    /// The prefix sorts outside the detail/software range, so the processor's range query never reads them.</summary>
+    public const string AssignmentRowPrefix = "asg|";
+
+    public const string AssignmentRangeEnd = "asg}";
+
+    public static string AssignmentRow(DateTimeOffset at, string discriminator) =>
+        AssignmentRowPrefix + (DateTime.MaxValue.Ticks - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + "|" + discriminator;
+
+    /// <summary>The time an assignment row's key sorts by (the inverse of <see cref="AssignmentRow"/>).</summary>
+    public static DateTimeOffset AssignmentRowTime(string rowKey) =>
+        new(DateTime.MaxValue.Ticks - long.Parse(rowKey.AsSpan(AssignmentRowPrefix.Length, 19), NumberStyles.None, CultureInfo.InvariantCulture), TimeSpan.Zero);
+
+    // ---- assetidentities table: cloud resource ids of assets created through the API ----
+
+    /// <summary>Identity index key of a cloud resource id: <c>cloud|</c> + SHA-256 hex of the lower-cased id (resource ids
+    /// are case-insensitive and hold '/', which keys may not).</summary>
+    public static string CloudResourceIdentity(string resourceId) =>
+        "cloud|" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(resourceId.Trim().ToLowerInvariant())));
+
+    // ---- taxonomy table: PartitionKey = kind (category, location), RowKey = code ----
+
+    public static string TaxonomyPartition(string kind) => kind;
+
+    public static string TaxonomyRow(string code) => code;
 
     /// <summary>Asset (and device) ids are 32 lower-case hex digits (a random GUID).</summary>
     public static bool IsAssetId(string? value) =>

@@ -49,6 +49,7 @@ public sealed class InventoryHostFixture : IAsyncLifetime
             ["Storage__LicenceSeatsTable"] = $"licenceseats{suffix}",
             ["LICENCE_COMPLIANCE_SCHEDULE"] = "0 30 2 * * *",
             ["LICENCE_RECLAIM_SCHEDULE"] = "0 0 3 * * *",
+            ["Storage__TaxonomyTable"] = $"taxonomy{suffix}",
             ["Storage__CheckinsContainer"] = $"checkins-{suffix}",
             ["Storage__CertificatesContainer"] = $"certificates-{suffix}",
             ["Storage__CreateIfNotExists"] = "true",

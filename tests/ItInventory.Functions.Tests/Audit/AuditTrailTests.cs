@@ -94,6 +94,7 @@ public sealed class AuditTrailTests : IAsyncLifetime
     public async Task Asset_edits_and_device_administration_through_the_api_are_recorded_with_their_actor()
     {
         var device = await app.EnrollNewDeviceAsync();
+        await Catalogue.CatalogueKit.SeedTaxonomyAsync(app, "location", "HQ-2F");
         var headers = new Dictionary<string, string> { ["Authorization"] = TestTokens.Bearer(TestTokens.Admin) };
         var read = app.Request("GET", $"/api/assets/{device.DeviceId}", [], null, headers);
         var etag = (await TestApp.ExecuteAsync(read, await app.Create<AssetFunctions>().GetAsset(read, device.DeviceId, CancellationToken.None))).Headers.ETag.ToString();

@@ -69,6 +69,7 @@ public sealed class TestApp : IAsyncDisposable
             ["Storage:TagsTable"] = $"assettags{suffix}",
             ["Storage:LicencesTable"] = $"licences{suffix}",
             ["Storage:LicenceSeatsTable"] = $"licenceseats{suffix}",
+            ["Storage:TaxonomyTable"] = $"taxonomy{suffix}",
             ["Storage:CheckinsContainer"] = $"checkins-{suffix}",
             ["Storage:CertificatesContainer"] = $"certificates-{suffix}",
             ["Enrollment:Secret"] = EnrollmentSecret,

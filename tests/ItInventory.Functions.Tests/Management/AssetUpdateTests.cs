@@ -18,6 +18,8 @@ public sealed class AssetUpdateTests : IAsyncLifetime
     {
         app = await TestApp.StartAsync();
         device = await app.EnrollNewDeviceAsync();
+        // Locations must name taxonomy entries (see Catalogue/TaxonomyTests).
+        await Catalogue.CatalogueKit.SeedTaxonomyAsync(app, "location", "HQ-1F", "HQ-2F", "HQ-3F", "x", "Finance-floor", "room-1", "room-2", "room-3", "room-4", "room-5");
     }
 
     public async Task DisposeAsync() => await app.DisposeAsync();
@@ -151,7 +153,7 @@ public sealed class AssetUpdateTests : IAsyncLifetime
 
         Assert.Equal(403, (await PatchAsync(TestTokens.HrLead, """{"location":"x"}""", await ETagAsync())).Status);
         Assert.Equal(403, (await PatchAsync(TestTokens.FinanceLead, """{"department":"HR"}""", await ETagAsync())).Status);
-        Assert.Equal(200, (await PatchAsync(TestTokens.FinanceLead, """{"location":"Finance floor"}""", await ETagAsync())).Status);
+        Assert.Equal(200, (await PatchAsync(TestTokens.FinanceLead, """{"location":"Finance-floor"}""", await ETagAsync())).Status);
     }
 
     [Theory]

@@ -24,6 +24,8 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
     private string financeTag = null!;
     private string licenceProduct = null!;
     private const string LicenceCsv = "product,reference,type,seats,unitCost,startDate,endDate,renewalDate\nMatrix Office,MATRIX-CSV,Perpetual,3,,,,\n";
+    private string financeStock = null!;
+    private int taxonomyEntries;
 
     private static readonly string[] Personas =
         ["anonymous", "device", "end-user", "lead-same-department", "lead-other-department", "auditor", "admin-without-mfa", "admin"];
@@ -85,6 +87,19 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["GetMyLicences"] = [401, 401, 200, 200, 200, 200, 200, 200],
         ["ImportLicences"] = [401, 401, 403, 403, 403, 403, 403, 200],
         ["ExportLicences"] = [401, 401, 403, 403, 403, 200, 200, 200],
+        // Catalogue: anyone signed in reads the taxonomy; only admins change it.
+        ["ListTaxonomy"] = [401, 401, 200, 200, 200, 200, 200, 200],
+        ["PutTaxonomyEntry"] = [401, 401, 403, 403, 403, 403, 403, 201],
+        ["DeleteTaxonomyEntry"] = [401, 401, 403, 403, 403, 403, 403, 204],
+        // A peripheral in Finance: admins and Finance's lead create it.
+        ["CreateAsset"] = [401, 401, 403, 201, 403, 403, 403, 201],
+        // Searches and exports naming department=Finance.
+        ["SearchAssets"] = [401, 401, 403, 200, 403, 200, 200, 200],
+        ["ExportAssets"] = [401, 401, 403, 200, 403, 200, 200, 200],
+        ["ImportAssets"] = [401, 401, 403, 403, 403, 403, 403, 200],
+        ["CheckOutAsset"] = [401, 401, 403, 200, 403, 403, 403, 200],
+        ["CheckInAsset"] = [401, 401, 403, 200, 403, 403, 403, 200],
+        ["ListAssetAssignments"] = [401, 401, 403, 200, 403, 200, 200, 200],
     };
 
     public async Task InitializeAsync()
@@ -105,6 +120,9 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
             Name = "Matrix Office", Metric = "PerUser", Rules = [new Functions.Licences.LicenceRule("Microsoft Office*")],
         }, null, CancellationToken.None)).Value!.Product.ProductId;
         await licences.AddEntitlementAsync(admin, licenceProduct, new Functions.Licences.CreateEntitlementRequest { Reference = "MATRIX", Type = "Perpetual", Seats = 10 }, null, CancellationToken.None);
+        await Catalogue.CatalogueKit.SeedTaxonomyAsync(app, "location", "matrix");
+        financeStock = (await app.Services.GetRequiredService<Functions.Catalogue.AssetCreateService>().CreateAsync(admin,
+            new Functions.Catalogue.CreateAssetRequest { Name = "Finance dock", Type = "peripheral", Department = "Finance" }, null, CancellationToken.None)).Value.Asset.Id;
     }
 
     public async Task DisposeAsync() => await app.DisposeAsync();
@@ -379,10 +397,71 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
                 request = Request("GET", "/api/licences/export");
                 result = await app.Create<Functions.Licences.LicenceFunctions>().ExportLicences(request, ct);
                 break;
+            case "ListTaxonomy":
+                request = Request("GET", "/api/taxonomy/location");
+                result = await app.Create<Functions.Catalogue.TaxonomyFunctions>().ListTaxonomy(request, "location", ct);
+                break;
+            case "PutTaxonomyEntry":
+                request = Request("PUT", "/api/taxonomy/category/matrix", "{\"displayName\":\"Matrix\"}");
+                result = await app.Create<Functions.Catalogue.TaxonomyFunctions>().PutTaxonomyEntry(request, "category", "matrix", ct);
+                break;
+            case "DeleteTaxonomyEntry":
+                var doomed = $"doomed-{++taxonomyEntries}";
+                await Catalogue.CatalogueKit.SeedTaxonomyAsync(app, "category", doomed);
+                request = Request("DELETE", $"/api/taxonomy/category/{doomed}");
+                result = await app.Create<Functions.Catalogue.TaxonomyFunctions>().DeleteTaxonomyEntry(request, "category", doomed, ct);
+                break;
+            case "CreateAsset":
+                request = Request("POST", "/api/assets", "{\"name\":\"Matrix dock\",\"type\":\"peripheral\",\"department\":\"Finance\"}");
+                result = await app.Create<Functions.Catalogue.CatalogueFunctions>().CreateAsset(request, ct);
+                break;
+            case "SearchAssets":
+                request = Request("GET", "/api/assets");
+                request.QueryString = new QueryString("?department=Finance");
+                result = await app.Create<Functions.Catalogue.CatalogueFunctions>().SearchAssets(request, ct);
+                break;
+            case "ExportAssets":
+                request = Request("GET", "/api/assets/export");
+                request.QueryString = new QueryString("?department=Finance");
+                result = await app.Create<Functions.Catalogue.CatalogueFunctions>().ExportAssets(request, ct);
+                break;
+            case "ImportAssets":
+                request = app.Request("POST", "/api/assets/import", System.Text.Encoding.UTF8.GetBytes("name,type,serialNumber,department\nMatrix sensor,iot-sensor,MATRIX0001,Finance\n"), "text/csv", headers);
+                result = await app.Create<Functions.Catalogue.CatalogueFunctions>().ImportAssets(request, ct);
+                break;
+            case "CheckOutAsset":
+                await EnsureCheckedOutAsync(false);
+                headers["If-Match"] = await Catalogue.CatalogueKit.ETagAsync(app, financeStock);
+                request = Request("POST", $"/api/assets/{financeStock}/checkout", $"{{\"person\":\"{FinancePerson}\"}}");
+                result = await app.Create<Functions.Catalogue.CatalogueFunctions>().CheckOutAsset(request, financeStock, ct);
+                break;
+            case "CheckInAsset":
+                await EnsureCheckedOutAsync(true);
+                headers["If-Match"] = await Catalogue.CatalogueKit.ETagAsync(app, financeStock);
+                request = Request("POST", $"/api/assets/{financeStock}/checkin", "{\"note\":\"matrix\"}");
+                result = await app.Create<Functions.Catalogue.CatalogueFunctions>().CheckInAsset(request, financeStock, ct);
+                break;
+            case "ListAssetAssignments":
+                request = Request("GET", $"/api/assets/{financeStock}/assignments");
+                result = await app.Create<Functions.Catalogue.CatalogueFunctions>().ListAssetAssignments(request, financeStock, ct);
+                break;
             default:
                 throw new InvalidOperationException($"No invoker for {function}");
         }
         return (await TestApp.ExecuteAsync(request, result)).Status;
+    }
+
+    /// <summary>Puts the Finance stock asset into the state the next check-out (false) or check-in (true) call needs.</summary>
+    private async Task EnsureCheckedOutAsync(bool checkedOut)
+    {
+        var admin = new Caller("matrix", null, new HashSet<string> { ManagementRoles.Admin }, new HashSet<string>(), HasMfa: true);
+        var assignments = app.Services.GetRequiredService<Functions.Catalogue.AssetAssignmentService>();
+        var page = await assignments.ListAsync(admin, financeStock, 1, null, CancellationToken.None);
+        var isOut = page.Value!.Items is [{ CheckedInAt: null }, ..];
+        if (isOut == checkedOut) return;
+        var etag = await Catalogue.CatalogueKit.ETagAsync(app, financeStock);
+        if (checkedOut) Assert.False((await assignments.CheckOutAsync(admin, financeStock, etag, new() { Person = FinancePerson }, null, CancellationToken.None)).Failed);
+        else Assert.False((await assignments.CheckInAsync(admin, financeStock, etag, new(), null, CancellationToken.None)).Failed);
     }
 
     [Fact]

@@ -1,0 +1,273 @@
+using Azure;
+using Azure.Data.Tables;
+using ItInventory.Functions.Assets;
+using ItInventory.Functions.CheckIns;
+using ItInventory.Functions.Common;
+using ItInventory.Functions.Lifecycle;
+using ItInventory.Functions.Management.Security;
+using ItInventory.Functions.People;
+using ItInventory.Functions.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace ItInventory.Functions.Catalogue;
+
+/// <summary>One check-out of an asset to a person, completed by its check-in (table <c>assets</c>, the asset's partition,
+/// RowKey = <see cref="TableKeys.AssignmentRow"/>: newest first).</summary>
+public sealed class AssignmentEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public string Person { get; set; } = "";
+    public DateTimeOffset CheckedOutAt { get; set; }
+    public string CheckedOutBy { get; set; } = "";
+    public DateTimeOffset? ExpectedReturn { get; set; }
+    public string? CheckOutNote { get; set; }
+    public DateTimeOffset? CheckedInAt { get; set; }
+    public string? CheckedInBy { get; set; }
+    public string? CheckInNote { get; set; }
+}
+
+/// <summary>Body of <c>POST /api/assets/{assetId}/checkout</c>.</summary>
+public sealed record AssetCheckOutRequest
+{
+    /// <summary>Entra object id of an Active person in the directory.</summary>
+    public string? Person { get; init; }
+    public DateTimeOffset? ExpectedReturn { get; init; }
+    public string? Note { get; init; }
+}
+
+/// <summary>Body of <c>POST /api/assets/{assetId}/checkin</c> (optional).</summary>
+public sealed record AssetCheckInRequest
+{
+    public string? Note { get; init; }
+    /// <summary>Where the asset is returned to (a location code).</summary>
+    public string? Location { get; init; }
+}
+
+/// <summary>One assignment as the API shows it; <c>checkedInAt</c> is absent while the asset is checked out.</summary>
+public sealed record AssignmentView(
+    string Id,
+    string Person,
+    DateTimeOffset CheckedOutAt,
+    string CheckedOutBy,
+    DateTimeOffset? ExpectedReturn,
+    string? CheckOutNote,
+    DateTimeOffset? CheckedInAt,
+    string? CheckedInBy,
+    string? CheckInNote)
+{
+    public static AssignmentView From(AssignmentEntity e) =>
+        new(e.RowKey[TableKeys.AssignmentRowPrefix.Length..], e.Person, e.CheckedOutAt, e.CheckedOutBy, e.ExpectedReturn, e.CheckOutNote, e.CheckedInAt, e.CheckedInBy, e.CheckInNote);
+}
+
+/// <summary>The assignment history of an asset, newest first.</summary>
+public sealed record AssignmentPage(IReadOnlyList<AssignmentView> Items, string? ContinuationToken);
+
+/// <summary>
+/// Check-out and check-in of assets to people. A check-out sets the owner and (from stock) the Deployed state through
+/// the lifecycle rules; a check-in clears the owner and returns a deployed asset to stock. The detail row (under the
+/// caller's If-Match), the assignment row and a history row are written in one batch; the summary row mirrors owner,
+/// state and location; every change is audited.
+/// </summary>
+public sealed class AssetAssignmentService(InventoryStore store, AccessPolicy policy, TaxonomyService taxonomy, PeopleService people, Audit.AuditTrail audit, TimeProvider clock, ILogger<AssetAssignmentService> logger)
+{
+    public const int MaxNote = 1024;
+
+    public async Task<Outcome<(AssignmentView Assignment, ETag ETag)>> CheckOutAsync(Caller caller, string assetId, string? ifMatch, AssetCheckOutRequest request, string? correlationId, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var personId = PeopleCsv.NormaliseObjectId(request.Person?.Trim());
+        if (personId is null) errors["person"] = ["Required: the person's Entra object id (GUID)."];
+        if (!IsNote(request.Note)) errors["note"] = [$"At most {MaxNote} characters, no control characters."];
+        if (errors.Count > 0) return Problem.BadRequest($"The check-out has {errors.Count} invalid field(s); see 'errors'.", errors);
+        var loaded = await LoadAsync(caller, assetId, ifMatch, cancellationToken);
+        if (loaded.Failed) return loaded.Problem!;
+        var (detail, etag, open, latest) = loaded.Value;
+
+        if (open is not null) return Problem.Conflict($"The asset is checked out to {open.Person} since {open.CheckedOutAt:O}: check it in first.");
+        var state = Enum.Parse<LifecycleState>(detail.State);
+        var target = state == LifecycleState.Deployed ? state : LifecycleState.Deployed;
+        if (state == LifecycleState.Discovered || (state != target && !LifecycleStateMachine.CanMove(state, target)))
+        {
+            return Problem.Conflict($"An asset in state {state} cannot be checked out (it must be able to move to Deployed: from {string.Join(", ", Enum.GetValues<LifecycleState>().Where(s => s != LifecycleState.Discovered && LifecycleStateMachine.CanMove(s, LifecycleState.Deployed)))} or Deployed).");
+        }
+        var person = await people.FindAsync(personId!, cancellationToken);
+        if (person is null) return TaxonomyService.ReferenceProblem(new Dictionary<string, string[]> { ["person"] = [TaxonomyService.PersonError(personId!, null)!] });
+        if (person.Status != nameof(PersonStatus.Active)) return Problem.Conflict($"The person '{personId}' has departed: assets are not checked out to departed people.");
+
+        var now = clock.GetUtcNow();
+        // Keys sort newest first by time; a clock that has not moved on (or moved back) must not reorder the history.
+        var latestKeyTime = latest is null ? (DateTimeOffset?)null : TableKeys.AssignmentRowTime(latest.RowKey);
+        var keyTime = latestKeyTime >= now ? latestKeyTime.Value.AddTicks(1) : now;
+        var assignment = new AssignmentEntity
+        {
+            PartitionKey = assetId,
+            RowKey = TableKeys.AssignmentRow(keyTime, Guid.NewGuid().ToString("N")[..8]),
+            Person = personId!,
+            CheckedOutAt = now,
+            CheckedOutBy = caller.Actor,
+            ExpectedReturn = request.ExpectedReturn,
+            CheckOutNote = string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim(),
+        };
+        var changes = new List<FieldChange>();
+        if (!string.Equals(detail.Owner ?? "", personId, StringComparison.OrdinalIgnoreCase)) changes.Add(new FieldChange(nameof(AssetDetailEntity.Owner), Empty(detail.Owner), personId));
+        if (state != target) changes.Add(new FieldChange(nameof(AssetDetailEntity.State), detail.State, target.ToString()));
+        var merge = new TableEntity(assetId, TableKeys.AssetDetailRow)
+        {
+            [nameof(AssetDetailEntity.Owner)] = personId,
+            [nameof(AssetDetailEntity.State)] = target.ToString(),
+        };
+        var written = await WriteAsync(caller, assetId, etag, merge, assignment, TableTransactionActionType.Add, default, changes, "checkout",
+            $"Checked out to {personId} by {caller.Actor}", correlationId, cancellationToken);
+        if (written.Failed) return written.Problem!;
+        logger.LogInformation("Asset {AssetId} checked out to {Person} by {Actor}", assetId, personId, caller.Actor);
+        return (AssignmentView.From(assignment), written.Value);
+    }
+
+    public async Task<Outcome<(AssignmentView Assignment, ETag ETag)>> CheckInAsync(Caller caller, string assetId, string? ifMatch, AssetCheckInRequest request, string? correlationId, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (!IsNote(request.Note)) errors["note"] = [$"At most {MaxNote} characters, no control characters."];
+        var location = string.IsNullOrWhiteSpace(request.Location) ? null : request.Location.Trim();
+        if (location is not null && !TaxonomyRules.IsCode(location)) errors["location"] = ["Not a location code."];
+        if (errors.Count > 0) return Problem.BadRequest($"The check-in has {errors.Count} invalid field(s); see 'errors'.", errors);
+        var loaded = await LoadAsync(caller, assetId, ifMatch, cancellationToken);
+        if (loaded.Failed) return loaded.Problem!;
+        var (detail, etag, open, _) = loaded.Value;
+        if (open is null) return Problem.Conflict("The asset is not checked out.");
+        if (location is not null && location != detail.Location)
+        {
+            var references = await taxonomy.CheckAsync([("location", TaxonomyKind.Location, location)], cancellationToken);
+            if (references.Count > 0) return TaxonomyService.ReferenceProblem(references);
+        }
+
+        var now = clock.GetUtcNow();
+        open.CheckedInAt = now;
+        open.CheckedInBy = caller.Actor;
+        open.CheckInNote = string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim();
+        var state = Enum.Parse<LifecycleState>(detail.State);
+        var changes = new List<FieldChange>();
+        var merge = new TableEntity(assetId, TableKeys.AssetDetailRow) { [nameof(AssetDetailEntity.Owner)] = "" };
+        if (!string.IsNullOrEmpty(detail.Owner)) changes.Add(new FieldChange(nameof(AssetDetailEntity.Owner), detail.Owner, null));
+        // Back to stock when it is in use; an asset that went to repair (or idle) meanwhile keeps that state.
+        if (state == LifecycleState.Deployed && LifecycleStateMachine.CanMove(state, LifecycleState.InStock))
+        {
+            merge[nameof(AssetDetailEntity.State)] = nameof(LifecycleState.InStock);
+            changes.Add(new FieldChange(nameof(AssetDetailEntity.State), detail.State, nameof(LifecycleState.InStock)));
+        }
+        if (location is not null && location != detail.Location)
+        {
+            merge[nameof(AssetDetailEntity.Location)] = location;
+            changes.Add(new FieldChange(nameof(AssetDetailEntity.Location), Empty(detail.Location), location));
+        }
+        var written = await WriteAsync(caller, assetId, etag, merge, open, TableTransactionActionType.UpdateReplace, open.ETag, changes, "checkin",
+            $"Checked in from {open.Person} by {caller.Actor}", correlationId, cancellationToken);
+        if (written.Failed) return written.Problem!;
+        logger.LogInformation("Asset {AssetId} checked in from {Person} by {Actor}", assetId, open.Person, caller.Actor);
+        return (AssignmentView.From(open), written.Value);
+    }
+
+    /// <summary>The assignment history, newest first, paged like the asset search.</summary>
+    public async Task<Outcome<AssignmentPage>> ListAsync(Caller caller, string assetId, int pageSize, string? continuationToken, CancellationToken cancellationToken)
+    {
+        if (pageSize is < 1 or > AssetSearch.MaxPageSize) return Problem.BadRequest($"pageSize must be an integer from 1 to {AssetSearch.MaxPageSize}.");
+        if (!TableKeys.IsAssetId(assetId)) return Problem.NotFound($"There is no asset '{assetId}'.");
+        var found = await store.Assets.GetEntityIfExistsAsync<AssetDetailEntity>(assetId, TableKeys.AssetDetailRow, [nameof(AssetDetailEntity.Department), nameof(AssetDetailEntity.Owner)], cancellationToken);
+        if (!found.HasValue) return Problem.NotFound($"There is no asset '{assetId}'.");
+        if (policy.ReadAsset(caller, found.Value!.Department, found.Value.Owner) is { } denied) return denied;
+
+        var filter = RangeFilter(assetId);
+        string? storageToken = null;
+        if (!string.IsNullOrEmpty(continuationToken) && (storageToken = AssetSearch.DecodeToken(continuationToken, filter)) is null)
+        {
+            return Problem.BadRequest("The continuation token is not valid: pass it back unchanged.");
+        }
+        try
+        {
+            await foreach (var page in store.Assets.QueryAsync<AssignmentEntity>(filter, pageSize, cancellationToken: cancellationToken).AsPages(storageToken, pageSize))
+            {
+                return new AssignmentPage(page.Values.Select(AssignmentView.From).ToList(),
+                    string.IsNullOrEmpty(page.ContinuationToken) ? null : AssetSearch.EncodeToken(page.ContinuationToken, filter));
+            }
+        }
+        catch (RequestFailedException ex) when (ex.Status == 400)
+        {
+            return Problem.BadRequest("The continuation token is not valid: pass it back unchanged.");
+        }
+        return new AssignmentPage([], null);
+    }
+
+    private static string RangeFilter(string assetId) =>
+        TableClient.CreateQueryFilter($"PartitionKey eq {assetId} and RowKey ge {TableKeys.AssignmentRowPrefix} and RowKey lt {TableKeys.AssignmentRangeEnd}");
+
+    /// <summary>The checks every change shares: If-Match present (428), asset exists (404), caller may change it (403),
+    /// version current (412), not in a terminal state (409); and the newest assignment (open when not checked in).</summary>
+    private async Task<Outcome<(AssetDetailEntity Detail, ETag ETag, AssignmentEntity? Open, AssignmentEntity? Latest)>> LoadAsync(Caller caller, string assetId, string? ifMatch, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(ifMatch))
+        {
+            return new Problem(428, "Precondition required.", "Send If-Match with the ETag from GET /api/assets/{assetId}: changes are made only to the version you have seen.",
+                "https://itinventory.dev/problems/precondition-required");
+        }
+        if (!TableKeys.IsAssetId(assetId)) return Problem.NotFound($"There is no asset '{assetId}'.");
+        var found = await store.Assets.GetEntityIfExistsAsync<AssetDetailEntity>(assetId, TableKeys.AssetDetailRow, cancellationToken: cancellationToken);
+        if (!found.HasValue) return Problem.NotFound($"There is no asset '{assetId}'.");
+        var detail = found.Value!;
+        if (policy.WriteAsset(caller, detail.Department) is { } denied) return denied;
+        var etag = new ETag(ifMatch.Trim());
+        if (etag != detail.ETag) return PreconditionFailed();
+        if (Enum.TryParse<LifecycleState>(detail.State, out var state) && LifecycleStateMachine.IsTerminal(state))
+        {
+            return Problem.Conflict($"The asset is {state}: nothing changes it any more.");
+        }
+        AssignmentEntity? latest = null;
+        await foreach (var row in store.Assets.QueryAsync<AssignmentEntity>(RangeFilter(assetId), 1, cancellationToken: cancellationToken))
+        {
+            latest = row;
+            break;
+        }
+        return (detail, etag, latest is { CheckedInAt: null } ? latest : null, latest);
+    }
+
+    private async Task<Outcome<ETag>> WriteAsync(Caller caller, string assetId, ETag etag, TableEntity merge, AssignmentEntity assignment, TableTransactionActionType assignmentAction, ETag assignmentETag,
+        List<FieldChange> changes, string action, string summary, string? correlationId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var recorded = new AssetChanges { Fields = changes };
+        try
+        {
+            var response = await store.Assets.SubmitTransactionAsync(
+            [
+                new(TableTransactionActionType.UpdateMerge, merge, etag),
+                new(assignmentAction, assignment, assignmentETag),
+                new(TableTransactionActionType.Add, AssetChanges.HistoryRow(assetId, now, "api", null, summary, recorded)),
+            ], cancellationToken);
+            etag = response.Value[0].Headers.ETag ?? etag;
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status is 412 or 409)
+        {
+            return PreconditionFailed();
+        }
+        var mirror = new TableEntity(TableKeys.SummaryPartition(assetId), assetId);
+        foreach (var field in new[] { nameof(AssetSummaryEntity.Owner), nameof(AssetSummaryEntity.State), nameof(AssetSummaryEntity.Location) })
+        {
+            if (merge.TryGetValue(field, out var value)) mirror[field] = value;
+        }
+        await store.Summaries.UpdateEntityAsync(mirror, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        var audited = changes.Append(new FieldChange("Assignment", null, assignment.RowKey[TableKeys.AssignmentRowPrefix.Length..])).ToList();
+        await audit.AppendAsync(new Audit.AuditEvent(caller.AuditActor, "asset", assetId, action, audited, correlationId), cancellationToken);
+        return etag;
+    }
+
+    private static bool IsNote(string? note) =>
+        note is null || (note.Length <= MaxNote && !ContractFormats.HasControlCharacter(note));
+
+    private static string? Empty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    private static Problem PreconditionFailed() =>
+        new(412, "Precondition failed.", "The asset changed since you read it (e.g. a device check-in or another edit): read it again and retry.",
+            "https://itinventory.dev/problems/precondition-failed");
+}

@@ -1,0 +1,130 @@
+using Azure;
+using Azure.Data.Tables;
+using ItInventory.Functions.Assets;
+using ItInventory.Functions.Common;
+using ItInventory.Functions.Management.Security;
+using ItInventory.Functions.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace ItInventory.Functions.Catalogue;
+
+/// <summary>
+/// Creates assets that have no agent (peripherals, IoT devices, cloud resources): detail and first history row in one
+/// batch, the summary row, then the serial and cloud resource id in the identity index (so a later enrollment of the
+/// same serial finds this asset). A duplicate serial or resource id is a 409 and leaves nothing behind.
+/// </summary>
+public sealed class AssetCreateService(InventoryStore store, AccessPolicy policy, TaxonomyService taxonomy, Audit.AuditTrail audit, TimeProvider clock, ILogger<AssetCreateService> logger)
+{
+    public async Task<Outcome<(AssetView Asset, ETag ETag)>> CreateAsync(Caller caller, CreateAssetRequest request, string? correlationId, CancellationToken cancellationToken)
+    {
+        var errors = AssetDrafts.Validate(request, out var draft);
+        if (errors.Count > 0) return Problem.BadRequest($"The asset has {errors.Count} invalid field(s); see 'errors'.", errors);
+        if (policy.WriteAsset(caller, draft!.Department) is { } denied)
+        {
+            return draft.Department is null && caller.IsDepartmentLead
+                ? denied with { Detail = "Name one of your departments in 'department': department leads create assets only there." }
+                : denied;
+        }
+
+        var references = await taxonomy.CheckAsync(
+            [("category", TaxonomyKind.Category, draft.Category), ("location", TaxonomyKind.Location, draft.Location)], cancellationToken);
+        foreach (var (field, messages) in await taxonomy.CheckPeopleAsync([("owner", draft.Owner), ("itStakeholder", draft.ItStakeholder)], cancellationToken))
+        {
+            references[field] = messages;
+        }
+        if (references.Count > 0) return TaxonomyService.ReferenceProblem(references);
+
+        var created = await WriteAsync(draft, "api", $"Created by {caller.Actor}", cancellationToken);
+        if (created.Failed) return created.Problem!;
+        var (assetId, detail) = created.Value;
+        await audit.AppendAsync(new Audit.AuditEvent(caller.AuditActor, "asset", assetId, "create", AssetDrafts.CreatedFields(draft), correlationId), cancellationToken);
+        logger.LogInformation("Asset {AssetId} ({Type}) created by {Actor}", assetId, draft.Type, caller.Actor);
+        return (AssetView.From(detail, null), detail.ETag);
+    }
+
+    /// <summary>Writes a new asset from a validated draft whose references were checked; 409 when its serial or cloud
+    /// resource id belongs to another asset (then nothing stays written).</summary>
+    internal async Task<Outcome<(string AssetId, AssetDetailEntity Detail)>> WriteAsync(AssetDraft draft, string source, string summary, CancellationToken cancellationToken)
+    {
+        var identities = IdentityKeys(draft).ToList();
+        foreach (var (key, field) in identities)
+        {
+            var existing = await store.Identities.GetEntityIfExistsAsync<AssetIdentityEntity>(key, TableKeys.IdentityRow, cancellationToken: cancellationToken);
+            if (existing.HasValue) return Duplicate(field, existing.Value!.AssetId);
+        }
+
+        var assetId = TableKeys.NewAssetId();
+        var now = clock.GetUtcNow();
+        var detail = new AssetDetailEntity
+        {
+            PartitionKey = assetId,
+            Kind = draft.Kind.ToString(),
+            Type = draft.Type.ToString(),
+            State = draft.State.ToString(),
+            Source = source,
+            CreatedAt = now,
+            Name = draft.Name,
+            CloudResourceId = draft.CloudResourceId,
+            Category = draft.Category,
+            Owner = draft.Owner,
+            ItStakeholder = draft.ItStakeholder,
+            Department = draft.Department,
+            Location = draft.Location,
+            Criticality = draft.Criticality.ToString(),
+            SerialNumber = draft.SerialNumber,
+            Manufacturer = draft.Manufacturer,
+            Model = draft.Model,
+        };
+        var history = AssetChanges.HistoryRow(assetId, now, source, null, $"{summary}: a new {detail.Type} asset ({detail.State}).",
+            new AssetChanges { Fields = AssetDrafts.CreatedFields(draft) });
+        var summaryRow = new AssetSummaryEntity
+        {
+            PartitionKey = TableKeys.SummaryPartition(assetId),
+            RowKey = assetId,
+            Kind = detail.Kind,
+            Type = detail.Type,
+            Category = detail.Category,
+            State = detail.State,
+            Name = detail.Name,
+            Owner = detail.Owner,
+            Department = detail.Department,
+            Location = detail.Location,
+            Criticality = detail.Criticality,
+        };
+        var batch = await store.Assets.SubmitTransactionAsync(
+            [new(TableTransactionActionType.Add, detail), new(TableTransactionActionType.Add, history)], cancellationToken);
+        detail.ETag = batch.Value[0].Headers.ETag ?? default;
+        await store.Summaries.AddEntityAsync(summaryRow, cancellationToken);
+
+        var claimed = new List<string>();
+        foreach (var (key, field) in identities)
+        {
+            try
+            {
+                await store.Identities.AddEntityAsync(new AssetIdentityEntity { PartitionKey = key, AssetId = assetId, CreatedAt = now }, cancellationToken);
+                claimed.Add(key);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 409)
+            {
+                // A concurrent create (or enrollment) took the identity between the check and the claim: undo.
+                foreach (var done in claimed) await store.Identities.DeleteEntityAsync(done, TableKeys.IdentityRow, ETag.All, cancellationToken);
+                await store.Summaries.DeleteEntityAsync(summaryRow.PartitionKey, assetId, ETag.All, cancellationToken);
+                await store.Assets.SubmitTransactionAsync(
+                    [new(TableTransactionActionType.Delete, detail, ETag.All), new(TableTransactionActionType.Delete, history, ETag.All)], cancellationToken);
+                var winner = await store.Identities.GetEntityIfExistsAsync<AssetIdentityEntity>(key, TableKeys.IdentityRow, cancellationToken: cancellationToken);
+                return Duplicate(field, winner.HasValue ? winner.Value!.AssetId : "another asset");
+            }
+        }
+        return (assetId, detail);
+    }
+
+    /// <summary>The identity index keys a draft claims, with the field each comes from.</summary>
+    public static IEnumerable<(string Key, string Field)> IdentityKeys(AssetDraft draft)
+    {
+        if (draft.SerialNumber is { } serial) yield return (new IdentityKey(IdentityKind.Serial, serial).Key, "serialNumber");
+        if (draft.CloudResourceId is { } cloud) yield return (TableKeys.CloudResourceIdentity(cloud), "cloudResourceId");
+    }
+
+    private static Problem Duplicate(string field, string assetId) =>
+        Problem.Conflict($"The {field} already belongs to asset {assetId}.") with { Errors = new Dictionary<string, string[]> { [field] = [$"Already used by asset {assetId}."] } };
+}

@@ -1,0 +1,147 @@
+using CsvHelper;
+using ItInventory.Functions.Assets;
+using ItInventory.Functions.People;
+
+namespace ItInventory.Functions.Catalogue;
+
+/// <summary>One data row of an asset CSV: its record number (header = 1), the identifiers it may match by, the values of
+/// the columns present (an absent column is null: the field is left as it is; an empty cell is "": the field is cleared).</summary>
+public sealed record AssetCsvRow(int Row, string? Id, string? Tag, CreateAssetRequest Values, IReadOnlySet<string> Columns);
+
+/// <summary>A parsed asset CSV: the rows that passed the syntax checks and the rows that did not.</summary>
+public sealed record ParsedAssets(IReadOnlyList<AssetCsvRow> Rows, IReadOnlyList<ImportRejection> Rejections);
+
+/// <summary>
+/// The asset CSV format (pure: no I/O). Header: any of <see cref="Columns"/> in any order, <c>name</c> and <c>type</c>
+/// required; RFC 4180 quoting. Malformed quoting or header makes the whole file invalid; a bad value rejects only its
+/// row. Exports write every column and escape cells a spreadsheet would run as a formula (a leading <c>'</c> before
+/// <c>= + - @</c>); the import removes that escape again, so an export imports back unchanged.
+/// </summary>
+public static class AssetCsv
+{
+    public static readonly string[] Columns =
+    [
+        "id", "tag", "serialNumber", "name", "kind", "type", "category", "manufacturer", "model", "owner", "itStakeholder",
+        "department", "location", "criticality", "state", "cloudResourceId",
+    ];
+
+    private static readonly string[] RequiredColumns = ["name", "type"];
+
+    /// <summary>The detail columns an export reads ($select).</summary>
+    public static readonly string[] DetailColumns =
+    [
+        "PartitionKey", "RowKey", nameof(AssetDetailEntity.Tag), nameof(AssetDetailEntity.SerialNumber), nameof(AssetDetailEntity.Name), nameof(AssetDetailEntity.Hostname),
+        nameof(AssetDetailEntity.Kind), nameof(AssetDetailEntity.Type), nameof(AssetDetailEntity.Category), nameof(AssetDetailEntity.Manufacturer),
+        nameof(AssetDetailEntity.Model), nameof(AssetDetailEntity.Owner), nameof(AssetDetailEntity.ItStakeholder), nameof(AssetDetailEntity.Department),
+        nameof(AssetDetailEntity.Location), nameof(AssetDetailEntity.Criticality), nameof(AssetDetailEntity.State), nameof(AssetDetailEntity.CloudResourceId),
+    ];
+
+    private const string InjectionCharacters = "=+-@\t\r";
+
+    public static (ParsedAssets? Assets, string? Error) Parse(ReadOnlyMemory<byte> utf8, int maxRows)
+    {
+        var options = CsvReaderOptions.Default with
+        {
+            Separator = ',',
+            HasHeader = true,
+            MalformedData = CsvMalformedDataHandling.Throw,
+            FieldCountMismatch = CsvFieldCountHandling.Allow,
+            SkipEmptyLines = true,
+            IncludeValuesInExceptions = false,
+            MaxRecordSize = 64 * 1024,
+        };
+        var rows = new List<AssetCsvRow>();
+        var rejections = new List<ImportRejection>();
+        try
+        {
+            using var csv = CsvReader.Create(utf8, options);
+            csv.ReadHeader();
+            var headers = csv.Headers.ToArray();
+            var index = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var i = 0; i < headers.Length; i++)
+            {
+                var name = headers[i].Trim();
+                if (!Columns.Contains(name, StringComparer.Ordinal)) return (null, $"Unknown column '{name}' in the header; expected any of {string.Join(",", Columns)}.");
+                if (!index.TryAdd(name, i)) return (null, $"Column '{name}' appears twice in the header.");
+            }
+            var missing = RequiredColumns.Where(c => !index.ContainsKey(c)).ToList();
+            if (missing.Count > 0) return (null, $"The header row lacks {string.Join(", ", missing)}.");
+            var present = index.Keys.ToHashSet(StringComparer.Ordinal);
+
+            var count = 0;
+            while (csv.Read())
+            {
+                if (++count > maxRows) return (null, $"The file has more than {maxRows} rows.");
+                var row = (int)csv.RowNumber + 1;
+                if (csv.FieldCount != headers.Length)
+                {
+                    rejections.Add(new(row, "", $"The row has {csv.FieldCount} fields; the header has {headers.Length}."));
+                    continue;
+                }
+                string? Field(string name) => index.TryGetValue(name, out var i) ? Unescape(csv.GetString(i)?.Trim() ?? "") : null;
+                var id = Field("id") is { Length: > 0 } idText ? idText : null;
+                if (id is not null && !Storage.TableKeys.IsAssetId(id))
+                {
+                    rejections.Add(new(row, "id", "Not an asset id (32 lower-case hex digits)."));
+                    continue;
+                }
+                var tag = Field("tag") is { Length: > 0 } tagText ? tagText : null;
+                if (tag is not null && !Tags.AssetTagFormat.IsTag(tag))
+                {
+                    rejections.Add(new(row, "tag", "Not an asset tag (PREFIX-000123)."));
+                    continue;
+                }
+                rows.Add(new AssetCsvRow(row, id, tag, new CreateAssetRequest
+                {
+                    Name = Field("name"),
+                    Kind = Field("kind") is { Length: > 0 } kind ? kind : null,
+                    Type = Field("type"),
+                    Category = Field("category"),
+                    SerialNumber = Field("serialNumber"),
+                    Manufacturer = Field("manufacturer"),
+                    Model = Field("model"),
+                    Owner = Field("owner"),
+                    ItStakeholder = Field("itStakeholder"),
+                    Department = Field("department"),
+                    Location = Field("location"),
+                    Criticality = Field("criticality"),
+                    State = Field("state"),
+                    CloudResourceId = Field("cloudResourceId"),
+                }, present));
+            }
+        }
+        catch (CsvFormatException ex)
+        {
+            return (null, ex.RecordNumber > 0 ? $"Malformed CSV at record {ex.RecordNumber}: {ex.Message}" : $"Malformed CSV: {ex.Message}");
+        }
+        catch (InvalidOperationException ex)
+        {
+            return (null, $"Malformed CSV: {ex.Message}");
+        }
+        return (new ParsedAssets(rows, rejections), null);
+    }
+
+    /// <summary>Removes the export's formula escape: a leading <c>'</c> in front of <c>= + - @</c>.</summary>
+    public static string Unescape(string value) =>
+        value.Length > 1 && value[0] == '\'' && InjectionCharacters.Contains(value[1], StringComparison.Ordinal) ? value[1..] : value;
+
+    /// <summary>Writes assets in the import format (every column), formula-like cells escaped.</summary>
+    public static byte[] Write(IEnumerable<(AssetDetailEntity Detail, AssetSummaryEntity Summary)> assets)
+    {
+        using var buffer = new MemoryStream();
+        using (var csv = CsvWriter.Create(buffer, CsvWriterOptions.Default with { Injection = CsvInjection.Escape }, leaveOpen: true))
+        {
+            csv.WriteRecord(Columns);
+            foreach (var (d, s) in assets)
+            {
+                csv.WriteRecord(
+                [
+                    d.PartitionKey, d.Tag ?? "", d.SerialNumber ?? "", d.Name ?? s.Name ?? d.Hostname ?? "", d.Kind, d.Type, d.Category ?? "",
+                    d.Manufacturer ?? "", d.Model ?? "", d.Owner ?? "", d.ItStakeholder ?? "", d.Department ?? "", d.Location ?? "",
+                    d.Criticality, d.State, d.CloudResourceId ?? "",
+                ]);
+            }
+        }
+        return buffer.ToArray();
+    }
+}
