@@ -36,6 +36,11 @@ public sealed class AssetSummaryEntity : ITableEntity
     public DateTimeOffset? CredentialIssuedAt { get; set; }
     public bool CredentialRevoked { get; set; }
     public bool EnrollmentBlocked { get; set; }
+    /// <summary>An administrator asked for a new credential: the next check-in's answer carries one.</summary>
+    public bool CredentialRotationRequested { get; set; }
+    /// <summary>Hash of the credential delivered in a check-in answer and not used yet; the first check-in with it makes it
+    /// the credential. Empty when there is none (a merge cannot remove a property).</summary>
+    public string? PendingCredentialHash { get; set; }
 
     // Check-in state
     public DateTimeOffset? EnrolledAt { get; set; }

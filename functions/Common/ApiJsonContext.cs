@@ -21,6 +21,7 @@ namespace ItInventory.Functions.Common;
 [JsonSerializable(typeof(Problem))]
 [JsonSerializable(typeof(CheckinRequest))]
 [JsonSerializable(typeof(CheckinResponse))]
+[JsonSerializable(typeof(RotatedCredential))]
 [JsonSerializable(typeof(CheckinMessage))]
 [JsonSerializable(typeof(PoisonReplayResponse))]
 [JsonSerializable(typeof(AssetChanges))]

@@ -37,6 +37,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["UpdateAsset"] = [401, 401, 403, 200, 403, 403, 403, 200],
         ["RevokeDevice"] = [401, 401, 403, 403, 403, 403, 403, 204],
         ["RequestFullInventory"] = [401, 401, 403, 403, 403, 403, 403, 202],
+        ["RotateDeviceCredential"] = [401, 401, 403, 403, 403, 403, 403, 202],
         ["ReplayPoisonCheckins"] = [401, 401, 403, 403, 403, 403, 403, 200],
         ["CreateEnrollmentSecret"] = [401, 401, 403, 403, 403, 403, 403, 201],
         ["ListEnrollmentSecrets"] = [401, 401, 403, 403, 403, 200, 200, 200],
@@ -125,6 +126,10 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
             case "RequestFullInventory":
                 request = Request("POST", $"/api/devices/{financeAsset}/inventory-request");
                 result = await app.Create<DeviceAdminFunctions>().RequestFullInventory(request, financeAsset, ct);
+                break;
+            case "RotateDeviceCredential":
+                request = Request("POST", $"/api/devices/{financeAsset}/credential/rotate");
+                result = await app.Create<DeviceAdminFunctions>().RotateDeviceCredential(request, financeAsset, ct);
                 break;
             case "ReplayPoisonCheckins":
                 request = Request("POST", "/api/checkins/poison/replay");
