@@ -65,7 +65,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         var financeSecret = await app.Services.GetRequiredService<EnrollmentSecretStore>().CreateAsync("finance", null, "Finance", CancellationToken.None);
         var enrolled = await app.EnrollAsync(SamplePayloads.Enrollment("FINANCE0001", macs: ["3C:52:82:F1:F1:F1"], secret: financeSecret));
         financeAsset = enrolled.Json.GetProperty("deviceId").GetString()!;
-        var imported = await app.Services.GetRequiredService<Functions.People.PeopleService>().ImportAsync(System.Text.Encoding.UTF8.GetBytes(PeopleCsv), CancellationToken.None);
+        var imported = await app.Services.GetRequiredService<Functions.People.PeopleService>().ImportAsync(System.Text.Encoding.UTF8.GetBytes(PeopleCsv), ItInventory.Functions.Audit.AuditActor.System("matrix"), null, CancellationToken.None);
         Assert.Equal(1, imported.Value!.Created);
         var admin = new Caller("matrix", null, new HashSet<string> { ManagementRoles.Admin }, new HashSet<string>(), HasMfa: true);
         financeTag = (await app.Services.GetRequiredService<AssetTagService>().AllocateAsync(admin, financeAsset, CancellationToken.None)).Value!.Tag;
