@@ -68,9 +68,12 @@ param checkinCoolAfterDays int = 7
 @minValue(2)
 param checkinRetentionDays int = 90
 
-@description('Days audit exports in the audit-archive container stay immutable.')
+@description('Days the daily sealed audit segments in the audit-archive container stay immutable (time-based retention).')
 @minValue(1)
 param auditRetentionDays int = 365
+
+@description('NCRONTAB schedule (UTC) of the ArchiveAuditTrail timer that seals each finished day of the audit trail.')
+param auditArchiveSchedule string = '0 15 0 * * *'
 
 @description('Days deleted blobs and containers can be restored.')
 @minValue(1)
@@ -132,9 +135,9 @@ var storageNames = {
   peopleTable: 'people'
   tagsTable: 'assettags'
   checkinsContainer: 'checkins'
+  auditArchiveContainer: 'audit-archive'
   checkinQueue: 'checkins'
 }
-var auditContainerName = 'audit-archive'
 var eventsTopicName = 'inventory-events'
 var enrollmentSecretName = 'enrollment-secret'
 var smtpPasswordSecretName = 'smtp-password'
@@ -190,7 +193,7 @@ module storage 'app/storage.bicep' = {
     queueNames: [storageNames.checkinQueue]
     checkinsContainerName: storageNames.checkinsContainer
     deploymentContainerName: names.deploymentContainer
-    auditContainerName: auditContainerName
+    auditContainerName: storageNames.auditArchiveContainer
     auditRetentionDays: auditRetentionDays
     checkinCoolAfterDays: checkinCoolAfterDays
     checkinRetentionDays: checkinRetentionDays
@@ -320,10 +323,13 @@ var appSettings = union(
     Storage__PeopleTable: storageNames.peopleTable
     Storage__TagsTable: storageNames.tagsTable
     Storage__CheckinsContainer: storageNames.checkinsContainer
+    Storage__AuditArchiveContainer: storageNames.auditArchiveContainer
     Storage__CheckinQueue: storageNames.checkinQueue
     // Bicep provisions every table, queue and container; the app must not need create permissions at start.
     Storage__CreateIfNotExists: 'false'
     CheckIns__HeartbeatIntervalSeconds: string(heartbeatIntervalSeconds)
+    // Timer %AuditArchiveSchedule% of ArchiveAuditTrail (daily sealed segments of the audit trail).
+    AuditArchiveSchedule: auditArchiveSchedule
     Enrollment__Secret: '@Microsoft.KeyVault(SecretUri=${enrollmentSecretUri})'
     // Integration events: identity-based Service Bus connection "ServiceBus".
     ServiceBus__fullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace

@@ -41,6 +41,7 @@ var options = HostOptions.Parse([
     "--setting", "Storage__CreateIfNotExists=true",
     "--setting", "Enrollment__Secret=" + EnrollmentSecret,
     "--setting", "CHECKIN_QUEUE=checkins",
+    "--setting", "AuditArchiveSchedule=0 15 0 * * *",
 ]);
 
 var host = await LocalFunctionsHost.StartAsync(options, CancellationToken.None);

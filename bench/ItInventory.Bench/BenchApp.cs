@@ -60,6 +60,7 @@ public sealed class BenchApp : IAsyncDisposable
             ["Storage:SightingsTable"] = $"sightings{suffix}",
             ["Storage:PeopleTable"] = $"people{suffix}",
             ["Storage:CheckinsContainer"] = $"checkins-{suffix}",
+            ["Storage:AuditArchiveContainer"] = $"audit-archive-{suffix}",
             ["Enrollment:Secret"] = EnrollmentSecret,
         };
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();

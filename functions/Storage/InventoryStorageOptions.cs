@@ -46,6 +46,10 @@ public sealed class InventoryStorageOptions
     [Required, RegularExpression(ContainerNamePattern)]
     public string CheckinsContainer { get; set; } = "checkins";
 
+    /// <summary>Daily sealed segments of the audit trail (write-once; immutable by a time-based retention policy in Azure).</summary>
+    [Required, RegularExpression(ContainerNamePattern)]
+    public string AuditArchiveContainer { get; set; } = "audit-archive";
+
     /// <summary>Queue of full inventories waiting to be processed. The queue trigger reads the same name from the
     /// <c>CHECKIN_QUEUE</c> app setting; <see cref="StorageServiceCollectionExtensions"/> keeps the two equal.</summary>
     [Required, RegularExpression(ContainerNamePattern)]

@@ -30,6 +30,8 @@ public sealed class InventoryStore(
 
     public BlobContainerClient Checkins { get; } = blobs.GetBlobContainerClient(options.Value.CheckinsContainer);
 
+    public BlobContainerClient AuditArchive { get; } = blobs.GetBlobContainerClient(options.Value.AuditArchiveContainer);
+
     public QueueClient CheckinQueue { get; } = queues.GetQueueClient(options.Value.CheckinQueue);
 
     public QueueClient CheckinPoisonQueue { get; } = queues.GetQueueClient(options.Value.CheckinPoisonQueue);
@@ -41,6 +43,7 @@ public sealed class InventoryStore(
             await tables.CreateTableIfNotExistsAsync(table, cancellationToken);
         }
         await Checkins.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        await AuditArchive.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         await CheckinQueue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         await CheckinPoisonQueue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
     }

@@ -76,6 +76,11 @@ public static class TableKeys
 
     public const string AuditRefPrefix = "ref|";
 
+    /// <summary>The archive's progress row (outside the lanes): the last archived day and its seal hash.</summary>
+    public const string AuditArchivePartition = "archive";
+
+    public const string AuditArchiveStateRow = "state";
+
     /// <summary>A reference row, written in the same batch as the record it points at: "the change with this
     /// idempotency key (e.g. <c>checkin|&lt;checkinId&gt;</c>) was appended", found with one point read and never written twice.</summary>
     public static string AuditRefRow(string idempotencyKey) => AuditRefPrefix + idempotencyKey;

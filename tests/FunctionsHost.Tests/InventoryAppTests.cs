@@ -46,6 +46,9 @@ public sealed class InventoryHostFixture : IAsyncLifetime
             ["Storage__PeopleTable"] = $"people{suffix}",
             ["Storage__TagsTable"] = $"assettags{suffix}",
             ["Storage__CheckinsContainer"] = $"checkins-{suffix}",
+            ["Storage__AuditArchiveContainer"] = $"audit-archive-{suffix}",
+            // The ArchiveAuditTrail timer's %AuditArchiveSchedule% must resolve for the host to start.
+            ["AuditArchiveSchedule"] = "0 15 0 * * *",
             ["Storage__CreateIfNotExists"] = "true",
             ["Enrollment__Secret"] = EnrollmentSecret,
         }, masterKey: "inventory-master-key");

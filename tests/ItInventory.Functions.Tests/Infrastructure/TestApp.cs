@@ -67,6 +67,7 @@ public sealed class TestApp : IAsyncDisposable
             ["Storage:PeopleTable"] = $"people{suffix}",
             ["Storage:TagsTable"] = $"assettags{suffix}",
             ["Storage:CheckinsContainer"] = $"checkins-{suffix}",
+            ["Storage:AuditArchiveContainer"] = $"audit-archive-{suffix}",
             ["Enrollment:Secret"] = EnrollmentSecret,
         };
         TestTokens.AddSettings(settings);
@@ -192,6 +193,7 @@ public sealed class TestApp : IAsyncDisposable
         var options = Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<InventoryStorageOptions>>().Value;
         foreach (var table in options.Tables) await tables.DeleteTableAsync(table);
         await Store.Checkins.DeleteIfExistsAsync();
+        await Store.AuditArchive.DeleteIfExistsAsync();
         await Store.CheckinQueue.DeleteIfExistsAsync();
         await Store.CheckinPoisonQueue.DeleteIfExistsAsync();
         foreach (var scope in scopes) await scope.DisposeAsync();

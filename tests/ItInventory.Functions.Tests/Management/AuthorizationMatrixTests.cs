@@ -44,6 +44,8 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["RevokeEnrollmentSecret"] = [401, 401, 403, 403, 403, 403, 403, 204],
         ["QueryAuditTrail"] = [401, 401, 403, 403, 403, 200, 200, 200],
         ["VerifyAuditTrail"] = [401, 401, 403, 403, 403, 200, 200, 200],
+        // An archived day (the matrix archives the setup's records once, with a clock a day ahead).
+        ["VerifyAuditArchive"] = [401, 401, 403, 403, 403, 200, 200, 200],
         ["ImportPeople"] = [401, 401, 403, 403, 403, 403, 403, 200],
         ["ExportPeople"] = [401, 401, 403, 403, 403, 200, 200, 200],
         // A Finance person; a department lead reads the people of their departments.
@@ -155,6 +157,15 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
             case "VerifyAuditTrail":
                 request = Request("GET", "/api/audit-trail/verify");
                 result = await app.Create<ItInventory.Functions.Audit.AuditFunctions>().VerifyAuditTrail(request, ct);
+                break;
+            case "VerifyAuditArchive":
+                var day = app.Clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+                var archiver = new ItInventory.Functions.Audit.AuditArchiver(app.Store, app.Services.GetRequiredService<ItInventory.Functions.Audit.AuditTrail>(),
+                    new Microsoft.Extensions.Time.Testing.FakeTimeProvider(app.Clock.GetUtcNow().AddDays(1)),
+                    app.Services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ItInventory.Functions.Audit.AuditArchiver>>());
+                await archiver.RunAsync(ct);
+                request = Request("GET", $"/api/audit-trail/archive/{day}/verify");
+                result = await app.Create<ItInventory.Functions.Audit.AuditArchiveFunctions>().VerifyAuditArchive(request, day, ct);
                 break;
             case "ImportPeople":
                 request = app.Request("POST", "/api/people/import", System.Text.Encoding.UTF8.GetBytes(PeopleCsv), "text/csv", headers);
