@@ -59,6 +59,8 @@ public sealed class CredentialRotationTests : IAsyncLifetime
 
         var delivered = await HeartbeatAsync(device.DeviceId, device.Secret);
         Assert.Equal(200, delivered.Status);
+        var (valid, errors) = Contract.ContractDocuments.Evaluate(Contract.ContractDocuments.CheckinResponseSchema, delivered.Body);
+        Assert.True(valid, errors);
         var newSecret = NewSecret(delivered)!;
         Assert.NotEqual(lostSecret, newSecret);
         Assert.Equal(401, (await HeartbeatAsync(device.DeviceId, lostSecret)).Status); // replaced by the later one
@@ -101,6 +103,7 @@ public sealed class CredentialRotationTests : IAsyncLifetime
         var queued = await app.CheckinAsync(SamplePayloads.Inventory(device.DeviceId, device.Serial, macs: [device.Mac]).Text(), device.Authorization);
 
         Assert.Equal(202, queued.Status);
+        Assert.True(Contract.ContractDocuments.Evaluate(Contract.ContractDocuments.CheckinResponseSchema, queued.Body).Valid, queued.Body);
         var secret = NewSecret(queued)!;
         Assert.True(await app.ProcessNextCheckinAsync());
         var unchanged = await app.CheckinAsync(SamplePayloads.Inventory(device.DeviceId, device.Serial, macs: [device.Mac]).Text(), Auth(device.DeviceId, secret));
