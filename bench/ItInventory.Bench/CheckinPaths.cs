@@ -178,7 +178,7 @@ public sealed class RawPath(BenchApp app) : ICheckinPath
         // The history row: same entity type and JSON column as the processor writes for "N software updated".
         var changes = new AssetChanges { SoftwareUpdatedCount = updates.Count, SoftwareUpdated = updates };
         var auditChanges = CheckinAudit.Changes(changes);
-        actions[0].Entity[CheckinAudit.MarkerColumn] = CheckinAudit.Serialize(auditChanges);
+        ((TableEntity)actions[0].Entity)[CheckinAudit.MarkerColumn] = CheckinAudit.Serialize(auditChanges);
         actions.Insert(2, new(TableTransactionActionType.Add,
             AssetChanges.HistoryRow(checkin.DeviceId, checkin.ReceivedAt, "checkin", checkin.CheckinId, changes.Describe(), changes)));
         await store.Assets.SubmitTransactionAsync(actions, cancellationToken);

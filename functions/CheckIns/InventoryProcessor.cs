@@ -182,6 +182,8 @@ public sealed class InventoryProcessor(InventoryStore store, Audit.AuditTrail au
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
+            // Applied by an earlier delivery before a newer inventory came in: its audit record may still be missing.
+            await CompleteAuditAsync(message, cancellationToken);
             return ProcessingOutcome.Duplicate;
         }
         logger.LogWarning("Check-in {CheckinId} of {DeviceId} is older than the inventory already applied; skipped", message.CheckinId, message.DeviceId);

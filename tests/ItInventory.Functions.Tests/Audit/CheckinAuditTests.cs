@@ -108,6 +108,25 @@ public sealed class CheckinAuditTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_record_missing_after_a_crash_is_appended_even_when_a_newer_inventory_was_applied_meanwhile()
+    {
+        var device = await app.EnrollNewDeviceAsync();
+        var first = await SendInventoryAsync(device);
+        await app.Store.AuditTrail.DeleteAsync();
+        await Assert.ThrowsAnyAsync<Azure.RequestFailedException>(() => Processor.ProcessAsync(first, CancellationToken.None));
+        await app.Store.AuditTrail.CreateIfNotExistsAsync();
+        app.Clock.Advance(TimeSpan.FromHours(1));
+        var newer = await SendInventoryAsync(device, variant: 3);
+        Assert.Equal(ProcessingOutcome.Applied, await Processor.ProcessAsync(newer, CancellationToken.None));
+
+        Assert.Equal(ProcessingOutcome.Duplicate, await Processor.ProcessAsync(first, CancellationToken.None));
+        Assert.Equal(ProcessingOutcome.Duplicate, await Processor.ProcessAsync(first, CancellationToken.None));
+
+        var records = await InventoryRecordsAsync(device.DeviceId);
+        Assert.Equal(new[] { first.CheckinId, newer.CheckinId }.Order(StringComparer.Ordinal), records.Select(r => r.CorrelationId!).Order(StringComparer.Ordinal).ToArray());
+    }
+
+    [Fact]
     public async Task Changed_inventory_with_its_audit_record_stays_within_ten_requests_and_heartbeats_are_not_audited()
     {
         var device = await app.EnrollNewDeviceAsync();
