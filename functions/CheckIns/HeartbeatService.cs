@@ -20,6 +20,8 @@ public sealed class HeartbeatService(InventoryStore store, IOptions<CheckinOptio
     public async Task<Outcome<CheckinResponse>> RecordAsync(AssetSummaryEntity summary, CheckinRequest request, CancellationToken cancellationToken)
     {
         var heartbeat = request.Heartbeat!;
+        // The authenticator appended the audit record of a credential switch: this write clears its flag.
+        bool? switchAudited = summary.CredentialRotationAuditPending ? false : null;
         Devices.PendingCredential? issued;
         for (var attempt = 1; ; attempt++)
         {
@@ -45,6 +47,7 @@ public sealed class HeartbeatService(InventoryStore store, IOptions<CheckinOptio
                 [nameof(AssetSummaryEntity.BelowThresholdSince)] = usage.BelowThresholdSince,
                 // A rotation: the new secret's hash rides on this conditional merge (no extra request).
                 [nameof(AssetSummaryEntity.PendingCredentialHash)] = issued?.Hash,
+                [nameof(AssetSummaryEntity.CredentialRotationAuditPending)] = switchAudited,
             };
             try
             {

@@ -57,6 +57,8 @@ public sealed class InventoryIntakeService(InventoryStore store, IOptions<Checki
     private async Task<RotatedCredential?> TouchAsync(AssetSummaryEntity summary, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var lastSeen = new TableEntity(summary.PartitionKey, summary.RowKey) { [nameof(AssetSummaryEntity.LastSeenAt)] = now };
+        // The authenticator appended the audit record of a credential switch: this write clears its flag.
+        if (summary.CredentialRotationAuditPending) lastSeen[nameof(AssetSummaryEntity.CredentialRotationAuditPending)] = false;
         if (Devices.CredentialRotation.IssueIfRequested(summary) is { } issued)
         {
             lastSeen[nameof(AssetSummaryEntity.PendingCredentialHash)] = issued.Hash;

@@ -25,7 +25,7 @@ public sealed record PendingCredential(string Secret, string Hash)
 /// set gets a freshly generated secret whose hash is stored as the pending credential in the check-in's own write (no
 /// extra request). The current secret keeps working until the device first authenticates with the pending one: then
 /// the pending hash becomes the credential, the old secret stops working, and the switch is audited with the device as
-/// actor. A lost answer therefore never locks a device out: the next check-in (still with the old secret) gets another
+/// actor (durably: a flag set with the switch is cleared by the check-in's own write only after the append). A lost answer therefore never locks a device out: the next check-in (still with the old secret) gets another
 /// new secret, replacing the undelivered one. Only hashes are stored, so the same secret can never be sent twice.
 /// </summary>
 public sealed class CredentialRotation(InventoryStore store, AuditTrail audit, TimeProvider clock, ILogger<CredentialRotation> logger)
@@ -62,6 +62,19 @@ public sealed class CredentialRotation(InventoryStore store, AuditTrail audit, T
     }
 
     /// <summary>
+    /// Appends the audit record of the device's last switch to a rotated credential, once (keyed by the switch time). The
+    /// check-in's own write then clears <see cref="AssetSummaryEntity.CredentialRotationAuditPending"/>; until it does,
+    /// every check-in repeats this, and the key makes the repeats write nothing.
+    /// </summary>
+    public async Task AuditSwitchAsync(AssetSummaryEntity summary, CancellationToken cancellationToken)
+    {
+        var switchedAt = summary.CredentialIssuedAt;
+        await audit.AppendOnceAsync(new AuditEvent(AuditActor.Device(summary.RowKey), "device", summary.RowKey, "rotate-credential",
+            [new(nameof(AssetSummaryEntity.CredentialIssuedAt), summary.PreviousCredentialIssuedAt?.ToString("O"), switchedAt?.ToString("O"))], null),
+            "rotation|" + summary.RowKey + "|" + (switchedAt?.UtcTicks ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
+    }
+
+    /// <summary>
     /// The device authenticated with its pending credential: make it the credential (conditional on the row read, so a
     /// concurrent revocation or re-enrollment wins) and audit the switch. Returns the updated summary (new ETag).
     /// </summary>
@@ -80,14 +93,16 @@ public sealed class CredentialRotation(InventoryStore store, AuditTrail audit, T
                     [nameof(AssetSummaryEntity.PendingCredentialHash)] = "",
                     [nameof(AssetSummaryEntity.CredentialRotationRequested)] = false,
                     [nameof(AssetSummaryEntity.CredentialIssuedAt)] = now,
+                    [nameof(AssetSummaryEntity.PreviousCredentialIssuedAt)] = previousIssuedAt,
+                    [nameof(AssetSummaryEntity.CredentialRotationAuditPending)] = true,
                 }, summary.ETag, TableUpdateMode.Merge, cancellationToken);
                 summary.CredentialHash = pendingHash;
                 summary.PendingCredentialHash = "";
                 summary.CredentialRotationRequested = false;
                 summary.CredentialIssuedAt = now;
+                summary.PreviousCredentialIssuedAt = previousIssuedAt;
+                summary.CredentialRotationAuditPending = true;
                 summary.ETag = response.Headers.ETag ?? summary.ETag;
-                await audit.AppendAsync(new AuditEvent(AuditActor.Device(summary.RowKey), "device", summary.RowKey, "rotate-credential",
-                    [new(nameof(AssetSummaryEntity.CredentialIssuedAt), previousIssuedAt?.ToString("O"), now.ToString("O"))], null), cancellationToken);
                 logger.LogInformation("Device {DeviceId} switched to its rotated credential", summary.RowKey);
                 return summary;
             }
@@ -100,7 +115,7 @@ public sealed class CredentialRotation(InventoryStore store, AuditTrail audit, T
                 }
                 if (summary.CredentialHash == pendingHash)
                 {
-                    return summary; // a concurrent check-in with the new secret completed the switch (and audited it)
+                    return summary; // a concurrent check-in with the new secret completed the switch
                 }
                 if (summary.PendingCredentialHash != pendingHash)
                 {

@@ -32,6 +32,17 @@ public sealed class DeviceAuthenticator(InventoryStore store, CredentialRotation
             logger.LogWarning("Rejected revoked device credential for {DeviceId}", deviceId);
             return Problem.Unauthorized("The device credential has been revoked; the device must enroll again.");
         }
-        return pending ? await rotation.CompleteAsync(summary, cancellationToken) : summary;
+        if (pending)
+        {
+            var switched = await rotation.CompleteAsync(summary, cancellationToken);
+            if (switched.Failed) return switched;
+            summary = switched.Value!;
+        }
+        if (summary.CredentialRotationAuditPending)
+        {
+            // Appended before the check-in's write, which clears the flag (HeartbeatService, InventoryIntakeService).
+            await rotation.AuditSwitchAsync(summary, cancellationToken);
+        }
+        return summary;
     }
 }

@@ -145,6 +145,31 @@ public sealed class CredentialRotationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_crash_between_the_switch_and_its_audit_record_is_made_good_by_the_next_check_in_once()
+    {
+        var device = await app.EnrollNewDeviceAsync();
+        Assert.Equal(202, await RequestRotationAsync(device.DeviceId));
+        var newSecret = NewSecret(await HeartbeatAsync(device.DeviceId, device.Secret))!;
+
+        // The append fails once: the audit table is gone while the switching check-in runs.
+        await app.Store.AuditTrail.DeleteAsync();
+        await Assert.ThrowsAnyAsync<Azure.RequestFailedException>(() => HeartbeatAsync(device.DeviceId, newSecret));
+        await app.Store.AuditTrail.CreateIfNotExistsAsync();
+        Assert.Equal(401, (await HeartbeatAsync(device.DeviceId, device.Secret)).Status); // the switch itself happened
+        Assert.True((await SummaryAsync(device.DeviceId)).CredentialRotationAuditPending);
+
+        Assert.Equal(200, (await HeartbeatAsync(device.DeviceId, newSecret)).Status);
+        Assert.Equal(200, (await HeartbeatAsync(device.DeviceId, newSecret)).Status);
+
+        Assert.Single(await AuditAsync(device.DeviceId, "rotate-credential"));
+        Assert.False((await SummaryAsync(device.DeviceId)).CredentialRotationAuditPending);
+        var request = app.JsonRequest("/api/checkins", SamplePayloads.Heartbeat(device.DeviceId).Text(), Auth(device.DeviceId, newSecret));
+        using var scope = StorageRequestCounter.BeginScope();
+        Assert.Equal(200, (await app.CheckinAsync(request)).Status);
+        Assert.Equal(2, scope.Count);
+    }
+
+    [Fact]
     public async Task Re_enrollment_and_revocation_void_a_pending_secret()
     {
         var device = await app.EnrollNewDeviceAsync();
