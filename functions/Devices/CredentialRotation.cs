@@ -21,12 +21,13 @@ public sealed record PendingCredential(string Secret, string Hash)
 
 /// <summary>
 /// Device credential rotation, delivered in check-in answers. An administrator marks the device
-/// (<see cref="CredentialRotationRequested"/>); each check-in authenticated with the current secret while the mark is
+/// (<see cref="AssetSummaryEntity.CredentialRotationRequested"/>); each check-in authenticated with the current secret while the mark is
 /// set gets a freshly generated secret whose hash is stored as the pending credential in the check-in's own write (no
 /// extra request). The current secret keeps working until the device first authenticates with the pending one: then
 /// the pending hash becomes the credential, the old secret stops working, and the switch is audited with the device as
-/// actor (durably: a flag set with the switch is cleared by the check-in's own write only after the append). A lost answer therefore never locks a device out: the next check-in (still with the old secret) gets another
-/// new secret, replacing the undelivered one. Only hashes are stored, so the same secret can never be sent twice.
+/// actor (durably: a flag set with the switch is cleared by the check-in's own write only after the append). A lost
+/// answer therefore never locks a device out: the next check-in (still with the old secret) gets another new secret,
+/// replacing the undelivered one. Only hashes are stored, so the same secret can never be sent twice.
 /// </summary>
 public sealed class CredentialRotation(InventoryStore store, AuditTrail audit, TimeProvider clock, ILogger<CredentialRotation> logger)
 {
