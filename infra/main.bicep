@@ -80,9 +80,12 @@ param checkinCoolAfterDays int = 7
 @minValue(2)
 param checkinRetentionDays int = 90
 
-@description('Days audit exports in the audit-archive container stay immutable.')
+@description('Days the daily sealed audit segments in the audit-archive container stay immutable (time-based retention).')
 @minValue(1)
 param auditRetentionDays int = 365
+
+@description('NCRONTAB schedule (UTC) of the ArchiveAuditTrail timer that seals each finished day of the audit trail.')
+param auditArchiveSchedule string = '0 15 0 * * *'
 
 @description('Days deleted blobs and containers can be restored.')
 @minValue(1)
@@ -148,9 +151,9 @@ var storageNames = {
   taxonomyTable: 'taxonomy'
   checkinsContainer: 'checkins'
   certificatesContainer: 'certificates'
+  auditArchiveContainer: 'audit-archive'
   checkinQueue: 'checkins'
 }
-var auditContainerName = 'audit-archive'
 var eventsTopicName = 'inventory-events'
 var enrollmentSecretName = 'enrollment-secret'
 var smtpPasswordSecretName = 'smtp-password'
@@ -210,7 +213,7 @@ module storage 'app/storage.bicep' = {
     checkinsContainerName: storageNames.checkinsContainer
     certificatesContainerName: storageNames.certificatesContainer
     deploymentContainerName: names.deploymentContainer
-    auditContainerName: auditContainerName
+    auditContainerName: storageNames.auditArchiveContainer
     auditRetentionDays: auditRetentionDays
     checkinCoolAfterDays: checkinCoolAfterDays
     checkinRetentionDays: checkinRetentionDays
@@ -344,6 +347,7 @@ var appSettings = union(
     Storage__TaxonomyTable: storageNames.taxonomyTable
     Storage__CheckinsContainer: storageNames.checkinsContainer
     Storage__CertificatesContainer: storageNames.certificatesContainer
+    Storage__AuditArchiveContainer: storageNames.auditArchiveContainer
     Storage__CheckinQueue: storageNames.checkinQueue
     // Bicep provisions every table, queue and container; the app must not need create permissions at start.
     Storage__CreateIfNotExists: 'false'
@@ -352,6 +356,8 @@ var appSettings = union(
     LICENCE_COMPLIANCE_SCHEDULE: licenceComplianceSchedule
     LICENCE_RECLAIM_SCHEDULE: licenceReclaimSchedule
     Licences__ReclaimGraceDays: string(licenceReclaimGraceDays)
+    // Timer %AUDIT_ARCHIVE_SCHEDULE% of ArchiveAuditTrail (daily sealed segments of the audit trail).
+    AUDIT_ARCHIVE_SCHEDULE: auditArchiveSchedule
     Enrollment__Secret: '@Microsoft.KeyVault(SecretUri=${enrollmentSecretUri})'
     // Integration events: identity-based Service Bus connection "ServiceBus".
     ServiceBus__fullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace

@@ -41,6 +41,9 @@ var options = HostOptions.Parse([
     "--setting", "Storage__CreateIfNotExists=true",
     "--setting", "Enrollment__Secret=" + EnrollmentSecret,
     "--setting", "CHECKIN_QUEUE=checkins",
+    "--setting", "AUDIT_ARCHIVE_SCHEDULE=0 15 0 * * *",
+    "--setting", "LICENCE_COMPLIANCE_SCHEDULE=0 30 2 * * *",
+    "--setting", "LICENCE_RECLAIM_SCHEDULE=0 0 3 * * *",
 ]);
 
 var host = await LocalFunctionsHost.StartAsync(options, CancellationToken.None);

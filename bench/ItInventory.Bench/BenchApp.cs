@@ -64,6 +64,7 @@ public sealed class BenchApp : IAsyncDisposable
             ["Storage:TaxonomyTable"] = $"taxonomy{suffix}",
             ["Storage:CheckinsContainer"] = $"checkins-{suffix}",
             ["Storage:CertificatesContainer"] = $"certificates-{suffix}",
+            ["Storage:AuditArchiveContainer"] = $"audit-archive-{suffix}",
             ["Enrollment:Secret"] = EnrollmentSecret,
         };
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();

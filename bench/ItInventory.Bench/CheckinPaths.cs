@@ -5,9 +5,11 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Queues.Models;
 using ItInventory.Functions.Assets;
+using ItInventory.Functions.Audit;
 using ItInventory.Functions.CheckIns;
 using ItInventory.Functions.Common;
 using ItInventory.Functions.Storage;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ItInventory.Bench;
 
@@ -70,6 +72,7 @@ public sealed class ServicePath(BenchApp app) : ICheckinPath
 public sealed class RawPath(BenchApp app) : ICheckinPath
 {
     private readonly InventoryStore store = app.Store;
+    private readonly AuditTrail audit = app.Services.GetRequiredService<AuditTrail>();
 
     public string Name => "raw";
 
@@ -124,7 +127,9 @@ public sealed class RawPath(BenchApp app) : ICheckinPath
 
     /// <summary>
     /// Blob download; the range query of the detail row and all software rows; one batch of marker insert, detail
-    /// merge (If-Match), history insert and <see cref="BenchDevice.ChangedPackages"/> software merges; summary merge.
+    /// merge (If-Match), history insert and <see cref="BenchDevice.ChangedPackages"/> software merges; summary merge;
+    /// the check-in's audit record (lane head read and one batch; through <see cref="AuditTrail"/>, whose only work
+    /// besides the two requests is one SHA-256 of a small record and the lane's ETag retry).
     /// </summary>
     public async Task ProcessAsync(QueueMessage message, CheckinMessage checkin, CancellationToken cancellationToken)
     {
@@ -172,6 +177,8 @@ public sealed class RawPath(BenchApp app) : ICheckinPath
         }
         // The history row: same entity type and JSON column as the processor writes for "N software updated".
         var changes = new AssetChanges { SoftwareUpdatedCount = updates.Count, SoftwareUpdated = updates };
+        var auditChanges = CheckinAudit.Changes(changes);
+        ((TableEntity)actions[0].Entity)[CheckinAudit.MarkerColumn] = CheckinAudit.Serialize(auditChanges);
         actions.Insert(2, new(TableTransactionActionType.Add,
             AssetChanges.HistoryRow(checkin.DeviceId, checkin.ReceivedAt, "checkin", checkin.CheckinId, changes.Describe(), changes)));
         await store.Assets.SubmitTransactionAsync(actions, cancellationToken);
@@ -183,5 +190,7 @@ public sealed class RawPath(BenchApp app) : ICheckinPath
             [nameof(AssetSummaryEntity.FullInventoryRequested)] = false,
             [nameof(AssetSummaryEntity.SoftwareCount)] = softwareCount,
         }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+
+        await audit.AppendOnceAsync(CheckinAudit.Event(checkin.DeviceId, checkin.CheckinId, auditChanges), CheckinAudit.Key(checkin.CheckinId), cancellationToken);
     }
 }

@@ -36,6 +36,16 @@ public sealed class AssetSummaryEntity : ITableEntity
     public DateTimeOffset? CredentialIssuedAt { get; set; }
     public bool CredentialRevoked { get; set; }
     public bool EnrollmentBlocked { get; set; }
+    /// <summary>An administrator asked for a new credential: the next check-in's answer carries one.</summary>
+    public bool CredentialRotationRequested { get; set; }
+    /// <summary>Hash of the credential delivered in a check-in answer and not used yet; the first check-in with it makes it
+    /// the credential. Empty when there is none (a merge cannot remove a property).</summary>
+    public string? PendingCredentialHash { get; set; }
+    /// <summary>Set with the switch to a rotated credential, cleared by the check-in's own write once the switch's audit
+    /// record is appended: a crash in between leaves it set, and the next check-in appends the record (once).</summary>
+    public bool CredentialRotationAuditPending { get; set; }
+    /// <summary>When the credential replaced by the last rotation was issued (for that rotation's audit record).</summary>
+    public DateTimeOffset? PreviousCredentialIssuedAt { get; set; }
 
     // Check-in state
     public DateTimeOffset? EnrolledAt { get; set; }

@@ -20,7 +20,7 @@ public static class AuditChain
             w.WriteStartArray();
             w.WriteStringValue(record.PartitionKey);
             w.WriteNumberValue(record.Sequence);
-            w.WriteStringValue(record.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
+            w.WriteStringValue(FormatAt(record.At));
             w.WriteStringValue(record.ActorKind);
             w.WriteStringValue(record.ActorId);
             w.WriteStringValue(record.ActorName);
@@ -34,6 +34,9 @@ public static class AuditChain
         }
         return Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan));
     }
+
+    /// <summary>A record's time as hashed (and as archived): UTC, seven fractional digits.</summary>
+    public static string FormatAt(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>Checks one lane: records in sequence order from 1, each linked to the previous, each hash right, the head on the last.</summary>
     public static IEnumerable<AuditBreak> Verify(string lane, IReadOnlyList<AuditRecordEntity> records, AuditHeadEntity? head)

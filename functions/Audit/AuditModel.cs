@@ -62,6 +62,18 @@ public sealed class AuditHeadEntity : ITableEntity
     public string Hash { get; set; } = "";
 }
 
+/// <summary>A reference row of a lane (RowKey <see cref="Storage.TableKeys.AuditRefRow"/>): the record that an
+/// idempotent append wrote for its key. Not part of the chain.</summary>
+public sealed class AuditRefEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public long Sequence { get; set; }
+}
+
 /// <summary>An audit record as the API shows it.</summary>
 public sealed record AuditRecordView(
     string Lane, long Sequence, DateTimeOffset At, AuditActor Actor, string Entity, string EntityId, string Action,

@@ -4,5 +4,6 @@ namespace ItInventory.Functions.Audit;
 
 public static class AuditServiceCollectionExtensions
 {
-    public static IServiceCollection AddAuditTrail(this IServiceCollection services) => services.AddSingleton<AuditTrail>();
+    public static IServiceCollection AddAuditTrail(this IServiceCollection services) =>
+        services.AddSingleton<AuditTrail>().AddSingleton<AuditArchiver>();
 }

@@ -17,7 +17,23 @@ public sealed class AuditTrail(InventoryStore store, TimeProvider clock, ILogger
 {
     private const int MaxAttempts = 20;
 
-    public async Task<AuditRecordEntity> AppendAsync(AuditEvent change, CancellationToken cancellationToken)
+    public async Task<AuditRecordEntity> AppendAsync(AuditEvent change, CancellationToken cancellationToken) =>
+        (await AppendAsync(change, null, cancellationToken))!;
+
+    /// <summary>
+    /// Appends the change unless a change with the same idempotency key was appended before (then returns null). The
+    /// batch also inserts the key's reference row, so the first append still costs two requests and a repeat fails
+    /// that insert and writes nothing.
+    /// </summary>
+    public Task<AuditRecordEntity?> AppendOnceAsync(AuditEvent change, string idempotencyKey, CancellationToken cancellationToken) =>
+        AppendAsync(change, idempotencyKey, cancellationToken);
+
+    /// <summary>Whether a change with this idempotency key was appended to the entity's lane (one point read).</summary>
+    public async Task<bool> IsAppendedAsync(string entity, string entityId, string idempotencyKey, CancellationToken cancellationToken) =>
+        (await store.AuditTrail.GetEntityIfExistsAsync<AuditRefEntity>(TableKeys.AuditLane(entity, entityId), TableKeys.AuditRefRow(idempotencyKey),
+            [nameof(AuditRefEntity.Sequence)], cancellationToken)).HasValue;
+
+    private async Task<AuditRecordEntity?> AppendAsync(AuditEvent change, string? idempotencyKey, CancellationToken cancellationToken)
     {
         var lane = TableKeys.AuditLane(change.Entity, change.EntityId);
         var changesJson = JsonSerializer.Serialize(change.Changes, ApiJsonContext.Default.IReadOnlyListFieldChange);
@@ -43,16 +59,25 @@ public sealed class AuditTrail(InventoryStore store, TimeProvider clock, ILogger
             record.RowKey = TableKeys.AuditRecordRow(record.Sequence);
             record.Hash = AuditChain.Hash(record);
             var newHead = new AuditHeadEntity { PartitionKey = lane, Sequence = record.Sequence, Hash = record.Hash };
+            var actions = new List<TableTransactionAction>(3);
+            if (idempotencyKey is not null)
+            {
+                // First, so that its conflict (index 0) tells "already appended" from a lane that moved on.
+                actions.Add(new(TableTransactionActionType.Add, new AuditRefEntity { PartitionKey = lane, RowKey = TableKeys.AuditRefRow(idempotencyKey), Sequence = record.Sequence }));
+            }
+            actions.Add(new(TableTransactionActionType.Add, record));
+            actions.Add(head is null
+                ? new(TableTransactionActionType.Add, newHead)
+                : new(TableTransactionActionType.UpdateReplace, newHead, head.ETag));
             try
             {
-                await store.AuditTrail.SubmitTransactionAsync(
-                [
-                    new(TableTransactionActionType.Add, record),
-                    head is null
-                        ? new(TableTransactionActionType.Add, newHead)
-                        : new(TableTransactionActionType.UpdateReplace, newHead, head.ETag),
-                ], cancellationToken);
+                await store.AuditTrail.SubmitTransactionAsync(actions, cancellationToken);
                 return record;
+            }
+            catch (TableTransactionFailedException ex) when (idempotencyKey is not null && ex.Status == 409 && ex.FailedTransactionActionIndex == 0)
+            {
+                logger.LogInformation("Audit record {IdempotencyKey} was already appended; nothing written", idempotencyKey);
+                return null;
             }
             catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxAttempts)
             {
@@ -74,7 +99,7 @@ public sealed class AuditTrail(InventoryStore store, TimeProvider clock, ILogger
             await foreach (var row in store.AuditTrail.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {lane}"), cancellationToken: cancellationToken))
             {
                 if (row.RowKey == TableKeys.AuditHeadRow) head = TableEntityMapper.To<AuditHeadEntity>(row);
-                else records.Add(TableEntityMapper.To<AuditRecordEntity>(row));
+                else if (string.CompareOrdinal(row.RowKey, TableKeys.AuditRecordRowsEnd) < 0) records.Add(TableEntityMapper.To<AuditRecordEntity>(row));
             }
             total += records.Count;
             breaks.AddRange(AuditChain.Verify(lane, records, head));
@@ -90,7 +115,7 @@ public sealed class AuditTrail(InventoryStore store, TimeProvider clock, ILogger
         var results = new List<AuditRecordView>();
         foreach (var lane in lanes)
         {
-            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {lane} and RowKey ne {TableKeys.AuditHeadRow}");
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {lane} and RowKey lt {TableKeys.AuditRecordRowsEnd}");
             if (entity is not null) filter += " and " + TableClient.CreateQueryFilter($"Entity eq {entity}");
             if (entityId is not null) filter += " and " + TableClient.CreateQueryFilter($"EntityId eq {entityId}");
             if (actorId is not null) filter += " and " + TableClient.CreateQueryFilter($"ActorId eq {actorId}");

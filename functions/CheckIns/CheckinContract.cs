@@ -143,6 +143,17 @@ public sealed record CheckinResponse
     public required bool FullInventoryRequested { get; init; }
     /// <summary>The hash of the server's last processed (or, for a full inventory, this) inventory.</summary>
     public string? InventoryHash { get; init; }
+    /// <summary>A new device credential (an administrator asked for rotation). The device keeps its current secret until
+    /// a check-in with this one succeeds; from then on only the new one works.</summary>
+    public RotatedCredential? Credential { get; init; }
+}
+
+/// <summary>A rotated device credential, delivered in a check-in answer: shown once, stored only as a hash.</summary>
+public sealed record RotatedCredential
+{
+    public required string DeviceSecret { get; init; }
+    /// <summary>The ready-made <c>Authorization</c> header value for check-ins with the new secret.</summary>
+    public required string Authorization { get; init; }
 }
 
 /// <summary>The message on the check-in queue: a claim check for the blob that holds the payload.</summary>

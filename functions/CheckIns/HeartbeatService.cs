@@ -10,7 +10,8 @@ namespace ItInventory.Functions.CheckIns;
 
 /// <summary>
 /// Records a heartbeat with one conditional merge of the summary row the authenticator already read: two storage
-/// requests in all. The answer tells the device when to come back and whether the server wants a full inventory.
+/// requests in all. The answer tells the device when to come back, whether the server wants a full inventory, and
+/// carries a rotated credential when an administrator asked for one.
 /// </summary>
 public sealed class HeartbeatService(InventoryStore store, IOptions<CheckinOptions> options, TimeProvider clock, ILogger<HeartbeatService> logger)
 {
@@ -19,9 +20,13 @@ public sealed class HeartbeatService(InventoryStore store, IOptions<CheckinOptio
     public async Task<Outcome<CheckinResponse>> RecordAsync(AssetSummaryEntity summary, CheckinRequest request, CancellationToken cancellationToken)
     {
         var heartbeat = request.Heartbeat!;
+        // The authenticator appended the audit record of a credential switch: this write clears its flag.
+        bool? switchAudited = summary.CredentialRotationAuditPending ? false : null;
+        Devices.PendingCredential? issued;
         for (var attempt = 1; ; attempt++)
         {
             var now = clock.GetUtcNow();
+            issued = Devices.CredentialRotation.IssueIfRequested(summary);
             var usage = UtilisationTracker.Apply(summary, heartbeat, now, options.Value.IdleCpuThresholdPercent);
             // Null values are left out of a merge: what the device did not report keeps its stored value.
             var merge = new TableEntity(summary.PartitionKey, summary.RowKey)
@@ -40,6 +45,9 @@ public sealed class HeartbeatService(InventoryStore store, IOptions<CheckinOptio
                 [nameof(AssetSummaryEntity.UtilisationDayCpuSum)] = usage.CpuSum,
                 [nameof(AssetSummaryEntity.UtilisationDayInteractiveMinutes)] = usage.InteractiveMinutes,
                 [nameof(AssetSummaryEntity.BelowThresholdSince)] = usage.BelowThresholdSince,
+                // A rotation: the new secret's hash rides on this conditional merge (no extra request).
+                [nameof(AssetSummaryEntity.PendingCredentialHash)] = issued?.Hash,
+                [nameof(AssetSummaryEntity.CredentialRotationAuditPending)] = switchAudited,
             };
             try
             {
@@ -67,6 +75,7 @@ public sealed class HeartbeatService(InventoryStore store, IOptions<CheckinOptio
             NextCheckinSeconds = summary.ExpectedIntervalSeconds ?? options.Value.HeartbeatIntervalSeconds,
             FullInventoryRequested = wantsInventory,
             InventoryHash = summary.InventoryHash,
+            Credential = issued?.ToResponse(summary.RowKey),
         };
     }
 }

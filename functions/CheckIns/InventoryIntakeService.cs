@@ -24,13 +24,12 @@ public sealed class InventoryIntakeService(InventoryStore store, IOptions<Checki
         var now = clock.GetUtcNow();
         var deviceId = summary.RowKey;
         var hash = InventoryHasher.Hash(inventory);
-        var lastSeen = new TableEntity(summary.PartitionKey, summary.RowKey) { [nameof(AssetSummaryEntity.LastSeenAt)] = now };
 
         if (hash == summary.InventoryHash && !summary.FullInventoryRequested)
         {
-            await store.Summaries.UpdateEntityAsync(lastSeen, ETag.All, TableUpdateMode.Merge, cancellationToken);
+            var credential = await TouchAsync(summary, now, cancellationToken);
             logger.LogInformation("Unchanged full inventory from {DeviceId}", deviceId);
-            return Response(summary, "unchanged", null, hash);
+            return Response(summary, "unchanged", null, hash, credential);
         }
 
         var checkinId = TableKeys.NewCheckinId(now);
@@ -47,17 +46,42 @@ public sealed class InventoryIntakeService(InventoryStore store, IOptions<Checki
 
         var message = new CheckinMessage { CheckinId = checkinId, DeviceId = deviceId, BlobName = blobName, ReceivedAt = now, InventoryHash = hash };
         await store.CheckinQueue.SendMessageAsync(JsonSerializer.Serialize(message, ApiJsonContext.Default.CheckinMessage), cancellationToken);
-        await store.Summaries.UpdateEntityAsync(lastSeen, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        var rotated = await TouchAsync(summary, now, cancellationToken);
 
         logger.LogInformation("Queued full inventory {CheckinId} from {DeviceId} ({Bytes} bytes)", checkinId, deviceId, payload.Json.Length);
-        return Response(summary, "queued", checkinId, hash);
+        return Response(summary, "queued", checkinId, hash, rotated);
+    }
+
+    /// <summary>Records last-seen with one merge; when a credential rotation is due, the new secret's hash rides on it,
+    /// conditional on the row read at authentication (if the row moved on meanwhile, the next check-in delivers one).</summary>
+    private async Task<RotatedCredential?> TouchAsync(AssetSummaryEntity summary, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var lastSeen = new TableEntity(summary.PartitionKey, summary.RowKey) { [nameof(AssetSummaryEntity.LastSeenAt)] = now };
+        // The authenticator appended the audit record of a credential switch: this write clears its flag.
+        if (summary.CredentialRotationAuditPending) lastSeen[nameof(AssetSummaryEntity.CredentialRotationAuditPending)] = false;
+        if (Devices.CredentialRotation.IssueIfRequested(summary) is { } issued)
+        {
+            lastSeen[nameof(AssetSummaryEntity.PendingCredentialHash)] = issued.Hash;
+            try
+            {
+                await store.Summaries.UpdateEntityAsync(lastSeen, summary.ETag, TableUpdateMode.Merge, cancellationToken);
+                return issued.ToResponse(summary.RowKey);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 412)
+            {
+                logger.LogDebug("Summary of {DeviceId} changed meanwhile; the rotated credential waits for the next check-in", summary.RowKey);
+                lastSeen.Remove(nameof(AssetSummaryEntity.PendingCredentialHash));
+            }
+        }
+        await store.Summaries.UpdateEntityAsync(lastSeen, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        return null;
     }
 
     /// <summary><c>{yyyy}/{MM}/{dd}/{deviceId}/{checkinId}.json.gz</c> in the check-ins container.</summary>
     public static string BlobName(DateTimeOffset receivedAt, string deviceId, string checkinId) =>
         string.Create(CultureInfo.InvariantCulture, $"{receivedAt.UtcDateTime:yyyy'/'MM'/'dd}/{deviceId}/{checkinId}.json.gz");
 
-    private CheckinResponse Response(AssetSummaryEntity summary, string status, string? checkinId, string hash) => new()
+    private CheckinResponse Response(AssetSummaryEntity summary, string status, string? checkinId, string hash, RotatedCredential? credential) => new()
     {
         DeviceId = summary.RowKey,
         Status = status,
@@ -65,6 +89,7 @@ public sealed class InventoryIntakeService(InventoryStore store, IOptions<Checki
         NextCheckinSeconds = summary.ExpectedIntervalSeconds ?? options.Value.HeartbeatIntervalSeconds,
         FullInventoryRequested = false,
         InventoryHash = hash,
+        Credential = credential,
     };
 
     private static byte[] Compress(ReadOnlySpan<byte> json)

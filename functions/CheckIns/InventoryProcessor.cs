@@ -27,8 +27,12 @@ public sealed class CheckinProcessingException(string message, Exception? inner 
 /// state and writes only what changed, in batch transactions within the asset's partition. The last batch inserts
 /// the check-in's marker row, so a redelivered message fails that batch and changes nothing. The blob is never
 /// deleted here: a message that ends in the poison queue can be replayed.
+/// A check-in that changed the asset is audited (<see cref="CheckinAudit"/>). The queue message is the outbox: the
+/// record's content rides on the marker row (same batch, atomic) and is appended after the batch, idempotently (its
+/// reference row is written in the append's own batch); a redelivery of an applied check-in appends it only if that
+/// reference row is missing, so a crash between the batch and the append neither loses nor duplicates the record.
 /// </summary>
-public sealed class InventoryProcessor(InventoryStore store, IOptions<CheckinOptions> options, TimeProvider clock, ILogger<InventoryProcessor> logger)
+public sealed class InventoryProcessor(InventoryStore store, Audit.AuditTrail audit, IOptions<CheckinOptions> options, TimeProvider clock, ILogger<InventoryProcessor> logger)
 {
     /// <summary>Operations per batch transaction (the service's limit).</summary>
     public const int MaxBatchOperations = 100;
@@ -52,6 +56,8 @@ public sealed class InventoryProcessor(InventoryStore store, IOptions<CheckinOpt
         }
 
         var diff = InventoryDiff.Compute(detail, software, inventory, message);
+        var auditChanges = diff.Changes.IsEmpty ? null : CheckinAudit.Changes(diff.Changes);
+        if (auditChanges is not null) marker[CheckinAudit.MarkerColumn] = CheckinAudit.Serialize(auditChanges);
         await IndexIdentitiesAsync(message.DeviceId, diff.NewIdentityKeys, cancellationToken);
         await RecordNeighboursAsync(message, detail, diff, cancellationToken);
 
@@ -89,10 +95,15 @@ public sealed class InventoryProcessor(InventoryStore store, IOptions<CheckinOpt
                 // The first delivery may have stopped before updating the summary row: finish that, idempotently.
                 await UpdateSummaryAsync(message, diff, cancellationToken);
             }
+            await CompleteAuditAsync(message, cancellationToken);
             return ProcessingOutcome.Duplicate;
         }
 
         await UpdateSummaryAsync(message, diff, cancellationToken);
+        if (auditChanges is not null)
+        {
+            await audit.AppendOnceAsync(CheckinAudit.Event(message.DeviceId, message.CheckinId, auditChanges), CheckinAudit.Key(message.CheckinId), cancellationToken);
+        }
         logger.LogInformation("Processed check-in {CheckinId} of {DeviceId}: {Changes}", message.CheckinId, message.DeviceId, diff.Changes.Describe());
         return ProcessingOutcome.Applied;
     }
@@ -149,6 +160,20 @@ public sealed class InventoryProcessor(InventoryStore store, IOptions<CheckinOpt
         return (detail ?? throw new CheckinProcessingException($"Asset {assetId} does not exist."), software);
     }
 
+    /// <summary>A redelivered, already applied check-in: append its audit record if the first delivery stopped before that.</summary>
+    private async Task CompleteAuditAsync(CheckinMessage message, CancellationToken cancellationToken)
+    {
+        var key = CheckinAudit.Key(message.CheckinId);
+        if (await audit.IsAppendedAsync(CheckinAudit.Entity, message.DeviceId, key, cancellationToken)) return;
+        var marker = await store.Assets.GetEntityIfExistsAsync<TableEntity>(message.DeviceId, TableKeys.CheckinMarkerRow(message.CheckinId),
+            [CheckinAudit.MarkerColumn], cancellationToken);
+        if (!marker.HasValue || marker.Value!.GetString(CheckinAudit.MarkerColumn) is not { Length: > 0 } json) return;
+        if (await audit.AppendOnceAsync(CheckinAudit.Event(message.DeviceId, message.CheckinId, CheckinAudit.Deserialize(json)), key, cancellationToken) is not null)
+        {
+            logger.LogWarning("Appended the missing audit record of check-in {CheckinId} of {DeviceId} on redelivery", message.CheckinId, message.DeviceId);
+        }
+    }
+
     private async Task<ProcessingOutcome> MarkStaleAsync(CheckinMessage message, TableEntity marker, CancellationToken cancellationToken)
     {
         try
@@ -157,6 +182,8 @@ public sealed class InventoryProcessor(InventoryStore store, IOptions<CheckinOpt
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
+            // Applied by an earlier delivery before a newer inventory came in: its audit record may still be missing.
+            await CompleteAuditAsync(message, cancellationToken);
             return ProcessingOutcome.Duplicate;
         }
         logger.LogWarning("Check-in {CheckinId} of {DeviceId} is older than the inventory already applied; skipped", message.CheckinId, message.DeviceId);

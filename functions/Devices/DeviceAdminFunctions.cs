@@ -11,7 +11,7 @@ namespace ItInventory.Functions.Devices;
 public sealed record RevokeDeviceRequest(bool BlockReenrollment);
 
 /// <summary>Management API: device credentials and server-to-device requests (admins, with MFA).</summary>
-public sealed class DeviceAdminFunctions(CallerAuthenticator authenticator, AccessPolicy policy, DeviceCredentialService credentials)
+public sealed class DeviceAdminFunctions(CallerAuthenticator authenticator, AccessPolicy policy, DeviceCredentialService credentials, CredentialRotation rotation)
 {
     private const int MaxBodyBytes = 4 * 1024;
 
@@ -47,6 +47,21 @@ public sealed class DeviceAdminFunctions(CallerAuthenticator authenticator, Acce
         if (caller.Failed) return new ProblemResult(caller.Problem!);
 
         return Storage.TableKeys.IsAssetId(deviceId) && await credentials.RequestFullInventoryAsync(deviceId, caller.Value!.AuditActor, request.HttpContext.TraceIdentifier, cancellationToken)
+            ? new StatusCodeResult(StatusCodes.Status202Accepted)
+            : new ProblemResult(Problem.NotFound($"There is no device '{deviceId}'."));
+    }
+
+    /// <summary>Marks the device for credential rotation: its next check-in's answer carries a new secret (202).</summary>
+    [Function(nameof(RotateDeviceCredential))]
+    public async Task<IActionResult> RotateDeviceCredential(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "devices/{deviceId}/credential/rotate")] HttpRequest request,
+        string deviceId,
+        CancellationToken cancellationToken)
+    {
+        var caller = await authenticator.AuthorizeAsync(request, policy.Administer);
+        if (caller.Failed) return new ProblemResult(caller.Problem!);
+
+        return Storage.TableKeys.IsAssetId(deviceId) && await rotation.RequestAsync(deviceId, caller.Value!.AuditActor, request.HttpContext.TraceIdentifier, cancellationToken)
             ? new StatusCodeResult(StatusCodes.Status202Accepted)
             : new ProblemResult(Problem.NotFound($"There is no device '{deviceId}'."));
     }

@@ -5,8 +5,9 @@ using Microsoft.Extensions.Logging;
 
 namespace ItInventory.Functions.Devices;
 
-/// <summary>Authenticates a device from its <c>Authorization</c> header with one point read of its summary row.</summary>
-public sealed class DeviceAuthenticator(InventoryStore store, ILogger<DeviceAuthenticator> logger)
+/// <summary>Authenticates a device from its <c>Authorization</c> header with one point read of its summary row. The
+/// device's pending (rotated) credential is accepted too: its first use makes it the credential (<see cref="CredentialRotation"/>).</summary>
+public sealed class DeviceAuthenticator(InventoryStore store, CredentialRotation rotation, ILogger<DeviceAuthenticator> logger)
 {
     /// <summary>The device's summary row (with its ETag) when the credential is valid and not revoked.</summary>
     public async Task<Outcome<AssetSummaryEntity>> AuthenticateAsync(string? authorization, CancellationToken cancellationToken)
@@ -19,7 +20,9 @@ public sealed class DeviceAuthenticator(InventoryStore store, ILogger<DeviceAuth
         var row = await store.Summaries.GetEntityIfExistsAsync<AssetSummaryEntity>(
             TableKeys.SummaryPartition(deviceId), deviceId, cancellationToken: cancellationToken);
         var summary = row.HasValue ? row.Value : null;
-        if (summary is null || !DeviceSecrets.Matches(secret, summary.CredentialHash))
+        var current = summary is not null && DeviceSecrets.Matches(secret, summary.CredentialHash);
+        var pending = summary is not null && !current && DeviceSecrets.Matches(secret, summary.PendingCredentialHash);
+        if (summary is null || !(current || pending))
         {
             logger.LogWarning("Rejected device credential for {DeviceId}", deviceId);
             return Problem.Unauthorized("The device credential is not valid.");
@@ -30,6 +33,17 @@ public sealed class DeviceAuthenticator(InventoryStore store, ILogger<DeviceAuth
         {
             logger.LogWarning("Rejected revoked device credential for {DeviceId}", deviceId);
             return Problem.Unauthorized("The device credential has been revoked; the device must enroll again.");
+        }
+        if (pending)
+        {
+            var switched = await rotation.CompleteAsync(summary, cancellationToken);
+            if (switched.Failed) return switched;
+            summary = switched.Value!;
+        }
+        if (summary.CredentialRotationAuditPending)
+        {
+            // Appended before the check-in's write, which clears the flag (HeartbeatService, InventoryIntakeService).
+            await rotation.AuditSwitchAsync(summary, cancellationToken);
         }
         return summary;
     }

@@ -10,6 +10,7 @@ public static class DevicesServiceCollectionExtensions
         services.AddSingleton<EnrollmentSecretStore>();
         services.AddSingleton<EnrollmentService>();
         services.AddSingleton<DeviceAuthenticator>();
+        services.AddSingleton<CredentialRotation>();
         services.AddSingleton<DeviceCredentialService>();
         return services;
     }

@@ -173,6 +173,9 @@ public sealed class EnrollmentService(
             [nameof(AssetSummaryEntity.CredentialHash)] = DeviceSecrets.Hash(secret),
             [nameof(AssetSummaryEntity.CredentialIssuedAt)] = now,
             [nameof(AssetSummaryEntity.CredentialRevoked)] = false,
+            // A new credential supersedes any rotation under way: its pending secret must not work.
+            [nameof(AssetSummaryEntity.PendingCredentialHash)] = "",
+            [nameof(AssetSummaryEntity.CredentialRotationRequested)] = false,
             [nameof(AssetSummaryEntity.EnrolledAt)] = now,
             [nameof(AssetSummaryEntity.LastSeenAt)] = now,
         }, ETag.All, TableUpdateMode.Merge, cancellationToken);

@@ -20,7 +20,7 @@ public sealed class PeopleFunctions(CallerAuthenticator authenticator, AccessPol
         var body = await TextBody.ReadAsync(request, "text/csv", PeopleService.MaxImportBytes, cancellationToken);
         if (body.Failed) return new ProblemResult(body.Problem!);
 
-        var report = await people.ImportAsync(body.Value, cancellationToken);
+        var report = await people.ImportAsync(body.Value, caller.Value!.AuditActor, request.HttpContext.TraceIdentifier, cancellationToken);
         if (report.Failed) return new ProblemResult(report.Problem!);
         return new JsonBodyResult<ImportReport>(StatusCodes.Status200OK, report.Value!, ApiJsonContext.Default.ImportReport);
     }

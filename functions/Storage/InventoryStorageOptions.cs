@@ -60,6 +60,9 @@ public sealed class InventoryStorageOptions
     /// <summary>Sanitisation certificates of decommissioned assets (HTML, written once, never overwritten).</summary>
     [Required, RegularExpression(ContainerNamePattern)]
     public string CertificatesContainer { get; set; } = "certificates";
+    /// <summary>Daily sealed segments of the audit trail (write-once; immutable by a time-based retention policy in Azure).</summary>
+    [Required, RegularExpression(ContainerNamePattern)]
+    public string AuditArchiveContainer { get; set; } = "audit-archive";
 
     /// <summary>Queue of full inventories waiting to be processed. The queue trigger reads the same name from the
     /// <c>CHECKIN_QUEUE</c> app setting; <see cref="StorageServiceCollectionExtensions"/> keeps the two equal.</summary>

@@ -34,6 +34,7 @@ public sealed class InventoryStore(
     public BlobContainerClient Checkins { get; } = blobs.GetBlobContainerClient(options.Value.CheckinsContainer);
 
     public BlobContainerClient Certificates { get; } = blobs.GetBlobContainerClient(options.Value.CertificatesContainer);
+    public BlobContainerClient AuditArchive { get; } = blobs.GetBlobContainerClient(options.Value.AuditArchiveContainer);
 
     public QueueClient CheckinQueue { get; } = queues.GetQueueClient(options.Value.CheckinQueue);
 
@@ -47,6 +48,7 @@ public sealed class InventoryStore(
         }
         await Checkins.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         await Certificates.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        await AuditArchive.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         await CheckinQueue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         await CheckinPoisonQueue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
     }

@@ -85,6 +85,21 @@ public static class TableKeys
         Enumerable.Range(0, AuditLanes).Select(i => "lane|" + i.ToString("D2", CultureInfo.InvariantCulture));
 
     public static string AuditRecordRow(long sequence) => sequence.ToString("D12", CultureInfo.InvariantCulture);
+
+    /// <summary>Record rows (twelve digits) sort below this; the head and the reference rows above it.</summary>
+    public const string AuditRecordRowsEnd = ":";
+
+    public const string AuditRefPrefix = "ref|";
+
+    /// <summary>The archive's progress row (outside the lanes): the last archived day and its seal hash.</summary>
+    public const string AuditArchivePartition = "archive";
+
+    public const string AuditArchiveStateRow = "state";
+
+    /// <summary>A reference row, written in the same batch as the record it points at: "the change with this
+    /// idempotency key (e.g. <c>checkin|&lt;checkinId&gt;</c>) was appended", found with one point read and never written twice.</summary>
+    public static string AuditRefRow(string idempotencyKey) => AuditRefPrefix + idempotencyKey;
+
     // ---- people table: PartitionKey = Entra object id (lower-case GUID, "D" format), one row ----
 
     public const string PersonRow = "person";

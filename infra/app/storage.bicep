@@ -33,10 +33,10 @@ param certificatesContainerName string
 @description('Container the Flex Consumption plan deploys the app package from.')
 param deploymentContainerName string
 
-@description('Container of audit exports kept immutable (time-based retention, WORM).')
+@description('Container of the daily sealed audit segments (ArchiveAuditTrail), kept immutable (time-based retention, WORM).')
 param auditContainerName string
 
-@description('Days audit exports stay immutable after creation.')
+@description('Days each audit segment and seal stays immutable after creation.')
 @minValue(1)
 @maxValue(146000)
 param auditRetentionDays int

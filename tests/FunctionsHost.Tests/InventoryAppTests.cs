@@ -52,6 +52,9 @@ public sealed class InventoryHostFixture : IAsyncLifetime
             ["Storage__TaxonomyTable"] = $"taxonomy{suffix}",
             ["Storage__CheckinsContainer"] = $"checkins-{suffix}",
             ["Storage__CertificatesContainer"] = $"certificates-{suffix}",
+            ["Storage__AuditArchiveContainer"] = $"audit-archive-{suffix}",
+            // The ArchiveAuditTrail timer's %AUDIT_ARCHIVE_SCHEDULE% must resolve for the host to start.
+            ["AUDIT_ARCHIVE_SCHEDULE"] = "0 15 0 * * *",
             ["Storage__CreateIfNotExists"] = "true",
             ["Enrollment__Secret"] = EnrollmentSecret,
         }, masterKey: "inventory-master-key");

@@ -64,6 +64,21 @@ public sealed class ArmSecurityTests(InfraFixture infra)
     }
 
     [Fact]
+    public void Audit_archive_is_the_container_the_app_writes_and_its_retention_allows_no_rewrites()
+    {
+        var policy = infra.Full.Single("Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies");
+        // Sealed segments are written once, whole: appends to protected blobs are not allowed either.
+        Assert.False(policy.BoolAt("properties.allowProtectedAppendWrites"));
+        var archive = new ItInventory.Functions.Storage.InventoryStorageOptions().AuditArchiveContainer;
+        Assert.EndsWith($"/default/{archive}/default", (string)policy["name"]!);
+        Assert.Equal(archive, infra.Full.AppSettings["Storage__AuditArchiveContainer"]);
+        // Not under the lifecycle rule: nothing deletes or tiers the archive.
+        var prefixes = infra.Full.Single("Microsoft.Storage/storageAccounts/managementPolicies").At("properties.policy.rules")!.AsArray()
+            .SelectMany(r => r!["definition"]!["filters"]!["prefixMatch"]!.AsArray().Select(p => (string)p!));
+        Assert.DoesNotContain(prefixes, p => p.StartsWith(archive + "/", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Lifecycle_rule_moves_raw_checkins_to_cool_then_deletes_them_and_their_versions()
     {
         var rules = infra.Full.Single("Microsoft.Storage/storageAccounts/managementPolicies").At("properties.policy.rules")!.AsArray();

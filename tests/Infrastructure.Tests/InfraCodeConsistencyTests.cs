@@ -70,6 +70,29 @@ public sealed partial class InfraCodeConsistencyTests(InfraFixture infra)
     }
 
     [Fact]
+    public void Timer_schedules_from_app_settings_are_set_in_azure_and_locally_as_six_field_ncrontab()
+    {
+        var functions = JsonNode.Parse(File.ReadAllText(Repo.FunctionsMetadata))!.AsArray();
+        var schedules = functions
+            .SelectMany(f => f!["bindings"]!.AsArray().Select(b => (Function: (string)f["name"]!, Binding: b!)))
+            .Where(b => (string)b.Binding["type"]! == "timerTrigger")
+            .Select(b => (b.Function, Schedule: (string)b.Binding["schedule"]!))
+            .ToList();
+        Assert.Contains(schedules, s => s.Function == "ArchiveAuditTrail");
+        var local = JsonNode.Parse(File.ReadAllText(Repo.Path("functions", "local.settings.example.json")))!["Values"]!.AsObject();
+        foreach (var (function, schedule) in schedules)
+        {
+            foreach (Match setting in AppSettingReference().Matches(schedule))
+            {
+                var name = setting.Groups[1].Value;
+                var value = Resolve(function, schedule);
+                Assert.Equal(6, value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length);
+                Assert.True(local.ContainsKey(name), $"{function}: %{name}% is not in functions/local.settings.example.json");
+            }
+        }
+    }
+
+    [Fact]
     public void Every_binding_connection_is_identity_based_and_names_its_service()
     {
         var settings = infra.Full.AppSettings;

@@ -35,7 +35,7 @@ public static class CatalogueKit
         await app.Store.Taxonomy.AddEntityAsync(new TaxonomyEntity { PartitionKey = "location", RowKey = "old-site", DisplayName = "Old site", Active = false });
         var csv = "objectId,displayName,email,department,managerObjectId,status\n"
                   + $"{Alice},Alice,alice@example.com,Finance,,Active\n{Bob},Bob,bob@example.com,HR,,Active\n{Gone},Gone,gone@example.com,Finance,,Departed\n";
-        var imported = await app.Services.GetRequiredService<PeopleService>().ImportAsync(Encoding.UTF8.GetBytes(csv), CancellationToken.None);
+        var imported = await app.Services.GetRequiredService<PeopleService>().ImportAsync(Encoding.UTF8.GetBytes(csv), ItInventory.Functions.Audit.AuditActor.System("test-setup"), null, CancellationToken.None);
         Assert.Equal(3, imported.Value!.Created);
     }
 

@@ -73,6 +73,7 @@ public sealed class ExampleTests(ITestOutputHelper output)
     [InlineData("enrollment.json")]
     [InlineData("checkin-response-heartbeat.json")]
     [InlineData("checkin-response-inventory.json")]
+    [InlineData("checkin-response-rotation.json")]
     [InlineData("enrollment-response.json")]
     public void Example_uses_only_properties_the_contract_records_know(string example)
     {

@@ -72,6 +72,7 @@ public sealed class TestApp : IAsyncDisposable
             ["Storage:TaxonomyTable"] = $"taxonomy{suffix}",
             ["Storage:CheckinsContainer"] = $"checkins-{suffix}",
             ["Storage:CertificatesContainer"] = $"certificates-{suffix}",
+            ["Storage:AuditArchiveContainer"] = $"audit-archive-{suffix}",
             ["Enrollment:Secret"] = EnrollmentSecret,
         };
         TestTokens.AddSettings(settings);
@@ -199,6 +200,7 @@ public sealed class TestApp : IAsyncDisposable
         foreach (var table in options.Tables) await tables.DeleteTableAsync(table);
         await Store.Checkins.DeleteIfExistsAsync();
         await Store.Certificates.DeleteIfExistsAsync();
+        await Store.AuditArchive.DeleteIfExistsAsync();
         await Store.CheckinQueue.DeleteIfExistsAsync();
         await Store.CheckinPoisonQueue.DeleteIfExistsAsync();
         foreach (var scope in scopes) await scope.DisposeAsync();

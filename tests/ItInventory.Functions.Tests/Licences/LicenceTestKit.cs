@@ -95,7 +95,7 @@ public sealed class LicenceTestKit(TestApp app)
     {
         var csv = "objectId,displayName,email,department,managerObjectId,status\n"
             + string.Concat(people.Select((p, i) => $"{p.ObjectId},Person {i},p{i}@example.com,Finance,,{p.Status}\n"));
-        var report = await app.Services.GetRequiredService<Functions.People.PeopleService>().ImportAsync(Encoding.UTF8.GetBytes(csv), CancellationToken.None);
+        var report = await app.Services.GetRequiredService<Functions.People.PeopleService>().ImportAsync(Encoding.UTF8.GetBytes(csv), ItInventory.Functions.Audit.AuditActor.System("test-setup"), null, CancellationToken.None);
         Assert.Equal(0, report.Value!.Rejected);
     }
 

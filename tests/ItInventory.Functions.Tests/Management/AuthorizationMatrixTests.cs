@@ -41,12 +41,15 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["UpdateAsset"] = [401, 401, 403, 200, 403, 403, 403, 200],
         ["RevokeDevice"] = [401, 401, 403, 403, 403, 403, 403, 204],
         ["RequestFullInventory"] = [401, 401, 403, 403, 403, 403, 403, 202],
+        ["RotateDeviceCredential"] = [401, 401, 403, 403, 403, 403, 403, 202],
         ["ReplayPoisonCheckins"] = [401, 401, 403, 403, 403, 403, 403, 200],
         ["CreateEnrollmentSecret"] = [401, 401, 403, 403, 403, 403, 403, 201],
         ["ListEnrollmentSecrets"] = [401, 401, 403, 403, 403, 200, 200, 200],
         ["RevokeEnrollmentSecret"] = [401, 401, 403, 403, 403, 403, 403, 204],
         ["QueryAuditTrail"] = [401, 401, 403, 403, 403, 200, 200, 200],
         ["VerifyAuditTrail"] = [401, 401, 403, 403, 403, 200, 200, 200],
+        // An archived day (the matrix archives the setup's records once, with a clock a day ahead).
+        ["VerifyAuditArchive"] = [401, 401, 403, 403, 403, 200, 200, 200],
         ["ImportPeople"] = [401, 401, 403, 403, 403, 403, 403, 200],
         ["ExportPeople"] = [401, 401, 403, 403, 403, 200, 200, 200],
         // A Finance person; a department lead reads the people of their departments.
@@ -110,7 +113,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         var financeSecret = await app.Services.GetRequiredService<EnrollmentSecretStore>().CreateAsync("finance", null, "Finance", CancellationToken.None);
         var enrolled = await app.EnrollAsync(SamplePayloads.Enrollment("FINANCE0001", macs: ["3C:52:82:F1:F1:F1"], secret: financeSecret));
         financeAsset = enrolled.Json.GetProperty("deviceId").GetString()!;
-        var imported = await app.Services.GetRequiredService<Functions.People.PeopleService>().ImportAsync(System.Text.Encoding.UTF8.GetBytes(PeopleCsv), CancellationToken.None);
+        var imported = await app.Services.GetRequiredService<Functions.People.PeopleService>().ImportAsync(System.Text.Encoding.UTF8.GetBytes(PeopleCsv), ItInventory.Functions.Audit.AuditActor.System("matrix"), null, CancellationToken.None);
         Assert.Equal(1, imported.Value!.Created);
         var admin = new Caller("matrix", null, new HashSet<string> { ManagementRoles.Admin }, new HashSet<string>(), HasMfa: true);
         financeTag = (await app.Services.GetRequiredService<AssetTagService>().AllocateAsync(admin, financeAsset, CancellationToken.None)).Value!.Tag;
@@ -200,6 +203,10 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
                 request = Request("POST", $"/api/devices/{financeAsset}/inventory-request");
                 result = await app.Create<DeviceAdminFunctions>().RequestFullInventory(request, financeAsset, ct);
                 break;
+            case "RotateDeviceCredential":
+                request = Request("POST", $"/api/devices/{financeAsset}/credential/rotate");
+                result = await app.Create<DeviceAdminFunctions>().RotateDeviceCredential(request, financeAsset, ct);
+                break;
             case "ReplayPoisonCheckins":
                 request = Request("POST", "/api/checkins/poison/replay");
                 result = await app.Checkins.ReplayPoisonCheckins(request, ct);
@@ -224,6 +231,15 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
             case "VerifyAuditTrail":
                 request = Request("GET", "/api/audit-trail/verify");
                 result = await app.Create<ItInventory.Functions.Audit.AuditFunctions>().VerifyAuditTrail(request, ct);
+                break;
+            case "VerifyAuditArchive":
+                var day = app.Clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+                var archiver = new ItInventory.Functions.Audit.AuditArchiver(app.Store, app.Services.GetRequiredService<ItInventory.Functions.Audit.AuditTrail>(),
+                    new Microsoft.Extensions.Time.Testing.FakeTimeProvider(app.Clock.GetUtcNow().AddDays(1)),
+                    app.Services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ItInventory.Functions.Audit.AuditArchiver>>());
+                await archiver.RunAsync(ct);
+                request = Request("GET", $"/api/audit-trail/archive/{day}/verify");
+                result = await app.Create<ItInventory.Functions.Audit.AuditArchiveFunctions>().VerifyAuditArchive(request, day, ct);
                 break;
             case "ImportPeople":
                 request = app.Request("POST", "/api/people/import", System.Text.Encoding.UTF8.GetBytes(PeopleCsv), "text/csv", headers);

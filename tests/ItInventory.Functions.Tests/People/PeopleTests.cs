@@ -121,6 +121,39 @@ public sealed class PeopleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Each_created_or_changed_person_is_audited_with_the_caller_and_the_import_correlation_id()
+    {
+        var trail = app.Services.GetRequiredService<ItInventory.Functions.Audit.AuditTrail>();
+        async Task<List<ItInventory.Functions.Audit.AuditRecordView>> PersonRecordsAsync() =>
+            (await trail.QueryAsync("person", null, null, null, null, 1000, CancellationToken.None)).ToList();
+
+        AssertReport(await ImportAsync(ValidFile), 3, 0, 0, 0);
+        var created = await PersonRecordsAsync();
+        Assert.Equal(new[] { Ann, Bob, Boss }.Order(), created.Select(r => r.EntityId).Order().ToArray());
+        Assert.All(created, r =>
+        {
+            Assert.Equal("import-create", r.Action);
+            Assert.Equal(ItInventory.Functions.Audit.AuditActor.Person(TestTokens.Admin.ObjectId, r.Actor.Name), r.Actor);
+            Assert.Contains(r.Changes, c => c.Field == "Email" && c.From is null && c.To is not null);
+        });
+        var correlation = Assert.Single(created.Select(r => r.CorrelationId).Distinct());
+        Assert.False(string.IsNullOrEmpty(correlation));
+
+        app.Clock.Advance(TimeSpan.FromDays(1));
+        AssertReport(await ImportAsync(ValidFile), 0, 0, 3, 0);
+        Assert.Equal(3, (await PersonRecordsAsync()).Count); // unchanged people are not audited
+
+        var changed = ValidFile.Replace($"{Ann},\"Doe, Ann\",ann@example.com,Finance,{Boss},Active,", $"{Ann},\"Doe, Ann\",ann@example.com,Finance,{Boss},Departed,");
+        AssertReport(await ImportAsync(changed), 0, 1, 2, 0);
+        var update = Assert.Single(await PersonRecordsAsync(), r => r.Action == "import-update");
+        Assert.Equal(Ann, update.EntityId);
+        Assert.Equal(["DepartedAt", "Status"], update.Changes.Select(c => c.Field).Order().ToArray());
+        Assert.Equal(new FieldChange("Status", "Active", "Departed"), update.Changes.Single(c => c.Field == "Status"));
+        Assert.NotEqual(correlation, update.CorrelationId);
+        Assert.True((await trail.VerifyAsync(CancellationToken.None)).Intact);
+    }
+
+    [Fact]
     public async Task Bad_rows_are_reported_with_row_number_and_reason_and_good_rows_are_applied()
     {
         var file = $"""
