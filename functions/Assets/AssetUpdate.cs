@@ -54,6 +54,19 @@ public sealed class AssetUpdateService(InventoryStore store, AccessPolicy policy
             ("location", Catalogue.TaxonomyKind.Location, patch.Location?.Trim() is { } location && location != detail.Location ? location : null),
         ], cancellationToken);
         if (references.Count > 0) return Catalogue.TaxonomyService.ReferenceProblem(references);
+        if (Lifecycle.LifecycleStateMachine.IsTerminal(Enum.Parse<LifecycleState>(detail.State)))
+        {
+            return Problem.Conflict($"The asset is {detail.State}: a terminal state, kept as it was for the record, so it cannot be changed.");
+        }
+        // Owner and IT stakeholder must be active people of the directory; ids are stored normalised (lower-case GUID).
+        var owner = PersonReference(patch.Owner);
+        var stakeholder = PersonReference(patch.ItStakeholder);
+        var people = await taxonomy.CheckPeopleAsync(
+        [
+            ("owner", owner is { Length: > 0 } && owner != detail.Owner ? owner : null),
+            ("itStakeholder", stakeholder is { Length: > 0 } && stakeholder != detail.ItStakeholder ? stakeholder : null),
+        ], cancellationToken);
+        if (people.Count > 0) return Catalogue.TaxonomyService.ReferenceProblem(people);
 
         var changes = new List<FieldChange>();
         var merge = new TableEntity(assetId, TableKeys.AssetDetailRow);
@@ -64,8 +77,8 @@ public sealed class AssetUpdateService(InventoryStore store, AccessPolicy policy
             merge[field] = incoming;
         }
         Set(nameof(AssetDetailEntity.Category), detail.Category, patch.Category?.Trim());
-        Set(nameof(AssetDetailEntity.Owner), detail.Owner, patch.Owner?.Trim());
-        Set(nameof(AssetDetailEntity.ItStakeholder), detail.ItStakeholder, patch.ItStakeholder?.Trim());
+        Set(nameof(AssetDetailEntity.Owner), detail.Owner, owner);
+        Set(nameof(AssetDetailEntity.ItStakeholder), detail.ItStakeholder, stakeholder);
         Set(nameof(AssetDetailEntity.Department), detail.Department, patch.Department?.Trim());
         Set(nameof(AssetDetailEntity.Location), detail.Location, patch.Location?.Trim());
         Set(nameof(AssetDetailEntity.Criticality), detail.Criticality, patch.Criticality is null ? null : Enum.Parse<Criticality>(patch.Criticality).ToString());
@@ -99,6 +112,11 @@ public sealed class AssetUpdateService(InventoryStore store, AccessPolicy policy
         var updated = (await store.Assets.GetEntityAsync<AssetDetailEntity>(assetId, TableKeys.AssetDetailRow, cancellationToken: cancellationToken)).Value;
         return (AssetView.From(updated, await SummaryAsync(assetId, cancellationToken)), updated.ETag);
     }
+
+    /// <summary>A person reference as stored: the normalised object id, the raw text when it is not a GUID (refused by
+    /// the directory check), empty to clear, null when absent.</summary>
+    private static string? PersonReference(string? value) =>
+        value?.Trim() is { Length: > 0 } text ? People.PeopleCsv.NormaliseObjectId(text) ?? text : value?.Trim();
 
     private async Task<AssetSummaryEntity?> SummaryAsync(string assetId, CancellationToken cancellationToken)
     {

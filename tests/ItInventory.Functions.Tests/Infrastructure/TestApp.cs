@@ -142,6 +142,15 @@ public sealed class TestApp : IAsyncDisposable
         return new HttpAnswer(context.Response.StatusCode, context.Response.ContentType, body, context.Response.Headers);
     }
 
+    /// <summary>Puts people in the directory (through the real import), e.g. so they can own assets.</summary>
+    public async Task ImportPeopleAsync(params (string ObjectId, string Status)[] people)
+    {
+        var csv = "objectId,displayName,email,department,managerObjectId,status\n"
+            + string.Concat(people.Select((p, i) => $"{p.ObjectId},Person {i},p{i}@example.com,Finance,,{p.Status}\n"));
+        var report = await Services.GetRequiredService<Functions.People.PeopleService>().ImportAsync(Encoding.UTF8.GetBytes(csv), Functions.Audit.AuditActor.System("test-setup"), null, CancellationToken.None);
+        if (report.Value is not { Rejected: 0 }) throw new InvalidOperationException("The test's people import was refused.");
+    }
+
     public async Task<HttpAnswer> EnrollAsync(string json)
     {
         var request = JsonRequest("/api/devices/enroll", json);

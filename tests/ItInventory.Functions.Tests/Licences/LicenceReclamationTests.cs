@@ -104,6 +104,27 @@ public sealed class LicenceReclamationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Decommissioning_through_the_api_releases_the_assets_seats_and_the_certificate_says_so()
+    {
+        var device = await kit.DeviceWithSoftwareAsync(Office);
+        var office = await kit.CreateProductAsync("Office devices", "PerDevice", "[{\"name\":\"Microsoft Office*\"}]");
+        await kit.AddEntitlementAsync(office, "{\"reference\":\"E\",\"type\":\"Perpetual\",\"seats\":5}");
+        Assert.Equal(201, (await kit.AssignAsync(office, $"{{\"assetId\":\"{device.DeviceId}\"}}")).Status);
+        var lifecycle = new Lifecycle.LifecycleClient(app);
+
+        await lifecycle.RetireAndSanitiseAsync(device.DeviceId);
+
+        Assert.Empty(await SeatIdsAsync(office));
+        Assert.Equal(0, await AssignedAsync(office));
+        var record = (await lifecycle.GetDecommissioningAsync(device.DeviceId)).Json;
+        var step = Assert.Single(record.GetProperty("steps").EnumerateArray());
+        Assert.Equal(("licence-reclamation", "Succeeded", 1), (step.GetProperty("step").GetString(), step.GetProperty("status").GetString(), step.GetProperty("released").GetInt32()));
+        var certificate = await lifecycle.GetCertificateAsync(device.DeviceId);
+        Assert.Equal(200, certificate.Status);
+        Assert.Contains("Office devices", certificate.Body);
+    }
+
+    [Fact]
     public async Task The_decommissioning_step_is_registered_and_releases_the_assets_seats_once()
     {
         await kit.ImportPeopleAsync((Ann, "Active"));

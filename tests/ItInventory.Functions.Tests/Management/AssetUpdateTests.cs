@@ -20,7 +20,11 @@ public sealed class AssetUpdateTests : IAsyncLifetime
         device = await app.EnrollNewDeviceAsync();
         // Locations must name taxonomy entries (see Catalogue/TaxonomyTests).
         await Catalogue.CatalogueKit.SeedTaxonomyAsync(app, "location", "HQ-1F", "HQ-2F", "HQ-3F", "x", "Finance-floor", "room-1", "room-2", "room-3", "room-4", "room-5");
+        await app.ImportPeopleAsync((NewOwner, "Active"), (DepartedPerson, "Departed"));
     }
+
+    private const string NewOwner = "a0000000-0000-4000-8000-000000000006";
+    private const string DepartedPerson = "a0000000-0000-4000-8000-000000000007";
 
     public async Task DisposeAsync() => await app.DisposeAsync();
 
@@ -166,6 +170,46 @@ public sealed class AssetUpdateTests : IAsyncLifetime
 
         Assert.Equal(400, answer.Status);
         Assert.True(answer.Json.GetProperty("errors").TryGetProperty(field, out _), answer.Body);
+    }
+
+    [Theory]
+    [InlineData("owner", "a0000000-0000-4000-8000-0000000000ff")] // not in the directory
+    [InlineData("owner", DepartedPerson)]
+    [InlineData("itStakeholder", "not-a-guid")]
+    public async Task Owner_and_stakeholder_must_be_active_people_of_the_directory(string field, string value)
+    {
+        var etag = await ETagAsync();
+
+        var answer = await PatchAsync(TestTokens.Admin, $$"""{"{{field}}":"{{value}}","location":"HQ-1F"}""", etag);
+
+        Assert.Equal(422, answer.Status);
+        Assert.True(answer.Json.GetProperty("errors").TryGetProperty(field, out _), answer.Body);
+        Assert.Equal(etag, await ETagAsync()); // nothing written, not even the valid location
+    }
+
+    [Fact]
+    public async Task Owner_is_stored_as_the_normalised_object_id()
+    {
+        var answer = await PatchAsync(TestTokens.Admin, $$"""{"owner":"{{NewOwner.ToUpperInvariant()}}"}""", await ETagAsync());
+
+        Assert.Equal(200, answer.Status);
+        Assert.Equal(NewOwner, answer.Json.GetProperty("owner").GetString());
+    }
+
+    [Theory]
+    [InlineData(nameof(LifecycleState.Disposed))]
+    [InlineData(nameof(LifecycleState.Rejected))]
+    public async Task An_asset_in_a_terminal_state_cannot_be_changed(string state)
+    {
+        var detail = new TableEntity(device.DeviceId, TableKeys.AssetDetailRow) { [nameof(AssetDetailEntity.State)] = state };
+        await app.Store.Assets.UpdateEntityAsync(detail, Azure.ETag.All, TableUpdateMode.Merge);
+        var etag = await ETagAsync();
+
+        var answer = await PatchAsync(TestTokens.Admin, """{"location":"HQ-2F"}""", etag);
+
+        Assert.Equal(409, answer.Status);
+        Assert.Contains(state, answer.Json.GetProperty("detail").GetString());
+        Assert.Equal(etag, await ETagAsync());
     }
 
     [Fact]

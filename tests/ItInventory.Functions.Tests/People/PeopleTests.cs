@@ -277,6 +277,7 @@ public sealed class PeopleTests : IAsyncLifetime
         var mine2 = await app.EnrollNewDeviceAsync();
         var theirs = await app.EnrollNewDeviceAsync();
         await app.EnrollNewDeviceAsync();
+        await app.ImportPeopleAsync((TestTokens.EndUser.ObjectId, "Active"), (TestTokens.Auditor.ObjectId, "Active"));
         await SetOwnerAsync(mine1.DeviceId, TestTokens.EndUser.ObjectId);
         await SetOwnerAsync(mine2.DeviceId, TestTokens.EndUser.ObjectId.ToUpperInvariant());
         await SetOwnerAsync(theirs.DeviceId, TestTokens.Auditor.ObjectId);
