@@ -40,16 +40,7 @@ public static class AssetCsv
 
     public static (ParsedAssets? Assets, string? Error) Parse(ReadOnlyMemory<byte> utf8, int maxRows)
     {
-        var options = CsvReaderOptions.Default with
-        {
-            Separator = ',',
-            HasHeader = true,
-            MalformedData = CsvMalformedDataHandling.Throw,
-            FieldCountMismatch = CsvFieldCountHandling.Allow,
-            SkipEmptyLines = true,
-            IncludeValuesInExceptions = false,
-            MaxRecordSize = 64 * 1024,
-        };
+        var options = Common.CsvImport.ReaderOptions;
         var rows = new List<AssetCsvRow>();
         var rejections = new List<ImportRejection>();
         try

@@ -27,16 +27,7 @@ public static class PeopleCsv
     /// <summary>Parses and checks every row; a <see cref="CsvFormatException"/>-level problem is returned as the error.</summary>
     public static (ParsedPeople? People, string? Error) Parse(ReadOnlyMemory<byte> utf8, int maxRows)
     {
-        var options = CsvReaderOptions.Default with
-        {
-            Separator = ',',
-            HasHeader = true,
-            MalformedData = CsvMalformedDataHandling.Throw,
-            FieldCountMismatch = CsvFieldCountHandling.Allow,
-            SkipEmptyLines = true,
-            IncludeValuesInExceptions = false,
-            MaxRecordSize = 64 * 1024,
-        };
+        var options = Common.CsvImport.ReaderOptions;
         var rows = new List<PersonRow>();
         var rejections = new List<ImportRejection>();
         var firstRow = new Dictionary<string, int>(StringComparer.Ordinal);
