@@ -7,7 +7,7 @@
 // check and the YARP forwarding hop. Latency is what the client sees: until it has read the whole response. Both
 // paths still wait for the InvocationResponse before their next request (the host does so after it has answered).
 //
-// Usage: dotnet run -c Release --project bench/FunctionsHost.Bench -- [--app functions] [--seconds 8] [--levels 1,16,64]
+// Usage: dotnet run -c Release --project bench/FunctionsHost.Bench -- [--app functions] [--seconds 8] [--levels 1,16,64] [--rounds 8]
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -19,6 +19,7 @@ using ItInventory.Functions.Tests.Shared;
 
 var app = "functions";
 var seconds = 8.0;
+var rounds = 8;
 int[] levels = [1, 16, 64];
 for (var i = 0; i < args.Length; i++)
 {
@@ -27,6 +28,7 @@ for (var i = 0; i < args.Length; i++)
         case "--app": app = args[++i]; break;
         case "--seconds": seconds = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
         case "--levels": levels = args[++i].Split(',').Select(int.Parse).ToArray(); break;
+        case "--rounds": rounds = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
         default: Console.Error.WriteLine($"Unknown option {args[i]}"); return 64;
     }
 }
@@ -92,7 +94,7 @@ try
     }
 
     Console.WriteLine();
-    Console.WriteLine($"Heartbeats (POST /api/checkins), {seconds:0.#} s per path and level, paths interleaved; {Environment.ProcessorCount} cores.");
+    Console.WriteLine($"Heartbeats (POST /api/checkins), {seconds:0.#} s per path and level, paths interleaved in {rounds} ABBA rounds; {Environment.ProcessorCount} cores.");
     Console.WriteLine();
     Console.WriteLine("| concurrency | path | requests | req/s | p50 ms | p99 ms |");
     Console.WriteLine("|---:|---|---:|---:|---:|---:|");
@@ -105,8 +107,8 @@ try
         await Measure(level, StraightToWorker, TimeSpan.FromSeconds(1));
         var viaHost = new Result();
         var direct = new Result();
-        var slice = TimeSpan.FromSeconds(seconds / 4);
-        for (var round = 0; round < 4; round++)
+        var slice = TimeSpan.FromSeconds(seconds / rounds);
+        for (var round = 0; round < rounds; round++)
         {
             if (round % 2 == 0) viaHost.Add(await Measure(level, ThroughHost, slice));
             direct.Add(await Measure(level, StraightToWorker, slice));
