@@ -116,7 +116,7 @@ try
         }
         Console.WriteLine($"| {level} | host | {viaHost.Count} | {viaHost.Throughput:0} | {viaHost.P(50):0.00} | {viaHost.P(99):0.00} |");
         Console.WriteLine($"| {level} | worker | {direct.Count} | {direct.Throughput:0} | {direct.P(50):0.00} | {direct.P(99):0.00} |");
-        summary.Add($"concurrency {level}: host/worker p50 {viaHost.P(50) / direct.P(50):0.00}x ({(viaHost.P(50) / direct.P(50) - 1) * 100:+0;-0}%), p99 {viaHost.P(99) / direct.P(99):0.00}x, throughput {viaHost.Throughput / direct.Throughput:0.00}x");
+        summary.Add($"concurrency {level}: host/worker p50 {viaHost.P(50) / direct.P(50):0.00}x ({(viaHost.P(50) / direct.P(50) - 1) * 100:+0;-0;0}%), p99 {viaHost.P(99) / direct.P(99):0.00}x, throughput {viaHost.Throughput / direct.Throughput:0.00}x");
     }
     Console.WriteLine();
     foreach (var line in summary) Console.WriteLine(line);
