@@ -177,8 +177,8 @@ internal sealed class HttpFrontEnd : IAsyncDisposable
         var error = await forwarder.SendAsync(http, workerPrefix, workerClient, ForwarderConfig, new InvocationTransformer(request.InvocationId));
         // The answer depends on the invocation's result too: a function that throws leaves the worker's response
         // empty, and the host answers 500 for it (as the real host does). So wait for it before the response ends.
-        // (Ending a started response before this wait measured no better at concurrency 1: the connection's next
-        // request waits for this handler anyway.)
+        // (Ending a started response before this wait measured no better at concurrency 1 on the shared 2-core
+        // development machine; a keep-alive connection's next request waits for this handler in any case.)
         var outcome = await invocation;
         if (error != ForwarderError.None && !http.Response.HasStarted)
         {
