@@ -4,9 +4,10 @@
 // "Straight to the worker" still needs an invocation over gRPC (the worker pairs every HTTP request with one), so
 // that path sends the InvocationRequest itself and the HTTP request directly to the worker's HttpUri with
 // x-ms-invocation-id. The difference between the two is what the host adds: its Kestrel front end, routing, key
-// check and the YARP forwarding hop.
+// check and the YARP forwarding hop. Both paths end a request once the response is read and the invocation's
+// InvocationResponse has arrived (the host ends its response only then).
 //
-// Usage: dotnet run -c Release --project bench/FunctionsHost.Bench -- [--app functions] [--seconds 8] [--levels 1,16,64]
+// Usage: dotnet run -c Release --project bench/FunctionsHost.Bench -- [--app functions] [--seconds 8] [--levels 1,16,64] [--rounds 8]
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -18,6 +19,7 @@ using ItInventory.Functions.Tests.Shared;
 
 var app = "functions";
 var seconds = 8.0;
+var rounds = 8;
 int[] levels = [1, 16, 64];
 for (var i = 0; i < args.Length; i++)
 {
@@ -26,6 +28,7 @@ for (var i = 0; i < args.Length; i++)
         case "--app": app = args[++i]; break;
         case "--seconds": seconds = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
         case "--levels": levels = args[++i].Split(',').Select(int.Parse).ToArray(); break;
+        case "--rounds": rounds = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
         default: Console.Error.WriteLine($"Unknown option {args[i]}"); return 64;
     }
 }
@@ -68,15 +71,16 @@ try
     }
     var heartbeats = devices.Select(d => Encoding.UTF8.GetBytes(SamplePayloads.Heartbeat(d.Id).Text())).ToArray();
 
-    async Task ThroughHost(int device)
+    async Task<long> ThroughHost(int device)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(host.BaseUri, "api/checkins")) { Content = Json(heartbeats[device]) };
         request.Headers.TryAddWithoutValidation("Authorization", devices[device].Authorization);
         using var response = await http.SendAsync(request);
         await Check(response);
+        return Stopwatch.GetTimestamp();
     }
 
-    async Task StraightToWorker(int device)
+    async Task<long> StraightToWorker(int device)
     {
         var invocation = new InvocationRequest { InvocationId = Guid.NewGuid().ToString() };
         invocation.InputData.Add(new ParameterBinding { Name = checkin.Trigger.Name, Data = new TypedData { Http = new RpcHttp() } });
@@ -88,29 +92,33 @@ try
         await Check(response);
         // Like the host, which answers only once it has the invocation's result.
         if (!(await invoked).Succeeded) throw new InvalidOperationException("The invocation failed.");
+        return Stopwatch.GetTimestamp();
     }
 
     Console.WriteLine();
-    Console.WriteLine($"Heartbeats (POST /api/checkins), {seconds:0.#} s per path and level, paths interleaved; {Environment.ProcessorCount} cores.");
+    Console.WriteLine($"Heartbeats (POST /api/checkins), {seconds:0.#} s per path and level, paths interleaved in {rounds} ABBA rounds; {Environment.ProcessorCount} cores.");
     Console.WriteLine();
     Console.WriteLine("| concurrency | path | requests | req/s | p50 ms | p99 ms |");
     Console.WriteLine("|---:|---|---:|---:|---:|---:|");
     var summary = new List<string>();
     foreach (var level in levels)
     {
-        // Warm both paths up, then alternate halves so that drift (JIT, Azurite growth) hits both alike.
+        // Warm both paths up, then alternate in ABBA order (host, worker, worker, host, ...) so that drift (JIT, Azurite
+        // growth, other load on the machine) hits both alike.
         await Measure(level, ThroughHost, TimeSpan.FromSeconds(1));
         await Measure(level, StraightToWorker, TimeSpan.FromSeconds(1));
         var viaHost = new Result();
         var direct = new Result();
-        for (var round = 0; round < 4; round++)
+        var slice = TimeSpan.FromSeconds(seconds / rounds);
+        for (var round = 0; round < rounds; round++)
         {
-            viaHost.Add(await Measure(level, ThroughHost, TimeSpan.FromSeconds(seconds / 4)));
-            direct.Add(await Measure(level, StraightToWorker, TimeSpan.FromSeconds(seconds / 4)));
+            if (round % 2 == 0) viaHost.Add(await Measure(level, ThroughHost, slice));
+            direct.Add(await Measure(level, StraightToWorker, slice));
+            if (round % 2 == 1) viaHost.Add(await Measure(level, ThroughHost, slice));
         }
         Console.WriteLine($"| {level} | host | {viaHost.Count} | {viaHost.Throughput:0} | {viaHost.P(50):0.00} | {viaHost.P(99):0.00} |");
         Console.WriteLine($"| {level} | worker | {direct.Count} | {direct.Throughput:0} | {direct.P(50):0.00} | {direct.P(99):0.00} |");
-        summary.Add($"concurrency {level}: host/worker p50 {viaHost.P(50) / direct.P(50):0.00}x ({(viaHost.P(50) / direct.P(50) - 1) * 100:+0;-0}%), p99 {viaHost.P(99) / direct.P(99):0.00}x, throughput {viaHost.Throughput / direct.Throughput:0.00}x");
+        summary.Add($"concurrency {level}: host/worker p50 {viaHost.P(50) / direct.P(50):0.00}x ({(viaHost.P(50) / direct.P(50) - 1) * 100:+0;-0;0}%), p99 {viaHost.P(99) / direct.P(99):0.00}x, throughput {viaHost.Throughput / direct.Throughput:0.00}x");
     }
     Console.WriteLine();
     foreach (var line in summary) Console.WriteLine(line);
@@ -142,7 +150,7 @@ static async Task Check(HttpResponseMessage response)
     if (response.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"Heartbeat answered {(int)response.StatusCode}: {text}");
 }
 
-static async Task<Result> Measure(int concurrency, Func<int, Task> send, TimeSpan duration)
+static async Task<Result> Measure(int concurrency, Func<int, Task<long>> send, TimeSpan duration)
 {
     var result = new Result();
     var total = Stopwatch.StartNew();
@@ -152,8 +160,8 @@ static async Task<Result> Measure(int concurrency, Func<int, Task> send, TimeSpa
         while (total.Elapsed < duration)
         {
             var one = Stopwatch.GetTimestamp();
-            await send(device);
-            latencies.Add(Stopwatch.GetElapsedTime(one).TotalMilliseconds);
+            var answered = await send(device);
+            latencies.Add(Stopwatch.GetElapsedTime(one, answered).TotalMilliseconds);
         }
         return latencies;
     }).ToArray();
