@@ -21,28 +21,38 @@ public sealed class EnrollmentSecretEntity : ITableEntity
     public DateTimeOffset? ExpiresAt { get; set; }
     public bool Revoked { get; set; }
     public string? DefaultDepartment { get; set; }
+    public string? DefaultCategory { get; set; }
+    public string? DefaultLocation { get; set; }
+    /// <summary>Whether an asset created by enrolling with this secret gets its asset tag at once.</summary>
+    public bool AllocateTag { get; set; }
 }
 
 /// <summary>An enrollment secret as the API lists it: never the secret itself. <see cref="Id"/> is the secret's SHA-256.</summary>
-public sealed record EnrollmentSecretView(string Id, string? Label, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, bool Revoked, string? DefaultDepartment)
+public sealed record EnrollmentSecretView(
+    string Id, string? Label, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, bool Revoked, string? DefaultDepartment,
+    string? DefaultCategory, string? DefaultLocation, bool AllocateTag)
 {
-    public static EnrollmentSecretView From(EnrollmentSecretEntity e) => new(e.RowKey, e.Label, e.CreatedAt, e.ExpiresAt, e.Revoked, e.DefaultDepartment);
+    public static EnrollmentSecretView From(EnrollmentSecretEntity e) =>
+        new(e.RowKey, e.Label, e.CreatedAt, e.ExpiresAt, e.Revoked, e.DefaultDepartment, e.DefaultCategory, e.DefaultLocation, e.AllocateTag);
 }
 
 /// <summary>The answer to creating an enrollment secret: the only time <see cref="Secret"/> is shown.</summary>
 public sealed record CreatedEnrollmentSecret(string Secret, EnrollmentSecretView Details);
 
-/// <summary>The body of <c>POST /api/enrollment-secrets</c>.</summary>
-public sealed record CreateEnrollmentSecretRequest(string? Label, DateTimeOffset? ExpiresAt, string? DefaultDepartment);
+/// <summary>The body of <c>POST /api/enrollment-secrets</c>: the defaults apply to assets created by enrolling with the
+/// secret (category and location must be active taxonomy entries; <see cref="AllocateTag"/> gives them an asset tag at once).</summary>
+public sealed record CreateEnrollmentSecretRequest(
+    string? Label, DateTimeOffset? ExpiresAt, string? DefaultDepartment,
+    string? DefaultCategory = null, string? DefaultLocation = null, bool AllocateTag = false);
 
 /// <summary>The answer of <c>GET /api/enrollment-secrets</c>.</summary>
 public sealed record EnrollmentSecretList(IReadOnlyList<EnrollmentSecretView> Items);
 
-/// <summary>What a valid enrollment secret grants.</summary>
-public sealed record EnrollmentGrant(string Source, string? DefaultDepartment);
+/// <summary>What a valid enrollment secret grants: where it came from and the defaults of the assets it creates.</summary>
+public sealed record EnrollmentGrant(string Source, string? DefaultDepartment, string? DefaultCategory = null, string? DefaultLocation = null, bool AllocateTag = false);
 
 /// <summary>Checks enrollment secrets: the configured bootstrap secret, or one created through the API (stored hashed).</summary>
-public sealed class EnrollmentSecretStore(InventoryStore store, Audit.AuditTrail audit, IOptions<EnrollmentOptions> options, TimeProvider clock)
+public sealed class EnrollmentSecretStore(InventoryStore store, Audit.AuditTrail audit, Catalogue.TaxonomyService taxonomy, IOptions<EnrollmentOptions> options, TimeProvider clock)
 {
     private readonly byte[]? configuredHash = options.Value.Secret is { Length: > 0 } secret
         ? SHA256.HashData(Encoding.UTF8.GetBytes(secret))
@@ -62,23 +72,26 @@ public sealed class EnrollmentSecretStore(InventoryStore store, Audit.AuditTrail
         {
             return null;
         }
-        return new EnrollmentGrant(entity.Label ?? "api", entity.DefaultDepartment);
+        return new EnrollmentGrant(entity.Label ?? "api", entity.DefaultDepartment, entity.DefaultCategory, entity.DefaultLocation, entity.AllocateTag);
     }
 
     /// <summary>Creates a secret and returns it in clear text: the only time it is ever seen.</summary>
     public async Task<string> CreateAsync(string? label, DateTimeOffset? expiresAt, string? defaultDepartment, CancellationToken cancellationToken) =>
-        (await CreateWithDetailsAsync(label, expiresAt, defaultDepartment, cancellationToken)).Secret;
+        (await CreateWithDetailsAsync(new CreateEnrollmentSecretRequest(label, expiresAt, defaultDepartment), cancellationToken)).Secret;
 
-    private async Task<CreatedEnrollmentSecret> CreateWithDetailsAsync(string? label, DateTimeOffset? expiresAt, string? defaultDepartment, CancellationToken cancellationToken)
+    private async Task<CreatedEnrollmentSecret> CreateWithDetailsAsync(CreateEnrollmentSecretRequest request, CancellationToken cancellationToken)
     {
         var secret = DeviceSecrets.NewSecret();
         var entity = new EnrollmentSecretEntity
         {
             RowKey = DeviceSecrets.Hash(secret),
-            Label = label,
+            Label = request.Label,
             CreatedAt = clock.GetUtcNow(),
-            ExpiresAt = expiresAt,
-            DefaultDepartment = defaultDepartment,
+            ExpiresAt = request.ExpiresAt,
+            DefaultDepartment = Blank(request.DefaultDepartment),
+            DefaultCategory = Blank(request.DefaultCategory),
+            DefaultLocation = Blank(request.DefaultLocation),
+            AllocateTag = request.AllocateTag,
         };
         await store.EnrollmentSecrets.AddEntityAsync(entity, cancellationToken);
         return new CreatedEnrollmentSecret(secret, EnrollmentSecretView.From(entity));
@@ -89,14 +102,26 @@ public sealed class EnrollmentSecretStore(InventoryStore store, Audit.AuditTrail
     {
         var errors = new Dictionary<string, string[]>();
         if (!CheckIns.ContractFormats.IsShortText(request.Label)) errors["label"] = ["At most 256 characters, no control characters."];
-        if (!CheckIns.ContractFormats.IsShortText(request.DefaultDepartment)) errors["defaultDepartment"] = ["At most 256 characters, no control characters."];
+        foreach (var (field, value) in new[] { ("defaultDepartment", request.DefaultDepartment), ("defaultCategory", request.DefaultCategory), ("defaultLocation", request.DefaultLocation) })
+        {
+            if (!CheckIns.ContractFormats.IsShortText(value)) errors[field] = ["At most 256 characters, no control characters."];
+        }
         if (request.ExpiresAt <= clock.GetUtcNow()) errors["expiresAt"] = ["Must be in the future."];
         if (errors.Count > 0) return Common.Problem.BadRequest("The secret request is invalid; see 'errors'.", errors);
+        var references = await taxonomy.CheckAsync(
+        [
+            ("defaultCategory", Catalogue.TaxonomyKind.Category, Blank(request.DefaultCategory)),
+            ("defaultLocation", Catalogue.TaxonomyKind.Location, Blank(request.DefaultLocation)),
+        ], cancellationToken);
+        if (references.Count > 0) return Catalogue.TaxonomyService.ReferenceProblem(references);
 
-        var created = await CreateWithDetailsAsync(request.Label, request.ExpiresAt, request.DefaultDepartment, cancellationToken);
-        await audit.AppendAsync(new Audit.AuditEvent(actor, "enrollment-secret", created.Details.Id, "create",
-            [new("Label", null, request.Label), new("ExpiresAt", null, request.ExpiresAt?.ToString("O")), new("DefaultDepartment", null, request.DefaultDepartment)],
-            correlationId), cancellationToken);
+        var created = await CreateWithDetailsAsync(request, cancellationToken);
+        var view = created.Details;
+        await audit.AppendAsync(new Audit.AuditEvent(actor, "enrollment-secret", view.Id, "create",
+        [
+            new("Label", null, view.Label), new("ExpiresAt", null, view.ExpiresAt?.ToString("O")), new("DefaultDepartment", null, view.DefaultDepartment),
+            new("DefaultCategory", null, view.DefaultCategory), new("DefaultLocation", null, view.DefaultLocation), new("AllocateTag", null, view.AllocateTag ? "true" : "false"),
+        ], correlationId), cancellationToken);
         return created;
     }
 
@@ -128,4 +153,6 @@ public sealed class EnrollmentSecretStore(InventoryStore store, Audit.AuditTrail
         await audit.AppendAsync(new Audit.AuditEvent(actor, "enrollment-secret", id, "revoke", [new("Revoked", "false", "true")], correlationId), cancellationToken);
         return true;
     }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -18,6 +18,7 @@ public sealed class EnrollmentService(
     InventoryStore store,
     EnrollmentSecretStore secrets,
     Audit.AuditTrail audit,
+    Tags.AssetTagService tags,
     IOptions<CheckinOptions> checkinOptions,
     TimeProvider clock,
     ILogger<EnrollmentService> logger)
@@ -49,7 +50,7 @@ public sealed class EnrollmentService(
             existingId = await FindAssetAsync(identity, cancellationToken);
             if (existingId is null) return Problem.Conflict("The device is being enrolled concurrently; retry.");
         }
-        return await ReEnrollAsync(existingId, identity, secret, now, cancellationToken);
+        return await ReEnrollAsync(existingId, identity, grant, secret, now, cancellationToken);
     }
 
     private async Task<string?> FindAssetAsync(HardwareIdentity identity, CancellationToken cancellationToken)
@@ -87,6 +88,8 @@ public sealed class EnrollmentService(
             Manufacturer = request.Manufacturer,
             Model = request.Model,
             Department = grant.DefaultDepartment,
+            Category = grant.DefaultCategory,
+            Location = grant.DefaultLocation,
         };
         var history = AssetChanges.HistoryRow(assetId, now, "enrollment", null,
             $"Enrolled as a new {detail.Type} asset (secret: {grant.Source}); awaiting review.", null);
@@ -99,6 +102,8 @@ public sealed class EnrollmentService(
             State = detail.State,
             Name = identity.Hostname,
             Department = grant.DefaultDepartment,
+            Category = grant.DefaultCategory,
+            Location = grant.DefaultLocation,
             NeedsReview = true,
             CredentialHash = DeviceSecrets.Hash(secret),
             CredentialIssuedAt = now,
@@ -138,12 +143,16 @@ public sealed class EnrollmentService(
             new(nameof(AssetDetailEntity.SmbiosUuid), null, detail.SmbiosUuid),
             new(nameof(AssetDetailEntity.MacAddresses), null, detail.MacAddresses),
             new(nameof(AssetDetailEntity.Hostname), null, detail.Hostname),
+            new(nameof(AssetDetailEntity.Department), null, detail.Department),
+            new(nameof(AssetDetailEntity.Category), null, detail.Category),
+            new(nameof(AssetDetailEntity.Location), null, detail.Location),
         ], null), cancellationToken);
+        if (grant.AllocateTag) await tags.AssignAsync(assetId, Audit.AuditActor.System("enrollment"), null, cancellationToken);
         logger.LogInformation("Enrolled new device {DeviceId} ({Hostname}); flagged for review", assetId, identity.Hostname);
         return Response(assetId, secret, "created", detail.State, needsReview: true);
     }
 
-    private async Task<Outcome<EnrollmentResponse>> ReEnrollAsync(string assetId, HardwareIdentity identity, string secret, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<Outcome<EnrollmentResponse>> ReEnrollAsync(string assetId, HardwareIdentity identity, EnrollmentGrant grant, string secret, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var row = await store.Summaries.GetEntityIfExistsAsync<AssetSummaryEntity>(TableKeys.SummaryPartition(assetId), assetId, cancellationToken: cancellationToken);
         if (!row.HasValue || row.Value is not { } summary)
@@ -184,6 +193,8 @@ public sealed class EnrollmentService(
 
         await audit.AppendAsync(new Audit.AuditEvent(Audit.AuditActor.Device(assetId), "device", assetId, "re-enroll",
             [new(nameof(AssetSummaryEntity.CredentialIssuedAt), summary.CredentialIssuedAt?.ToString("O"), now.ToString("O"))], null), cancellationToken);
+        // A first enrollment that failed after creating the asset is retried as a re-enrollment: the tag still comes.
+        if (grant.AllocateTag && string.IsNullOrEmpty(summary.Tag)) await tags.AssignAsync(assetId, Audit.AuditActor.System("enrollment"), null, cancellationToken);
         logger.LogInformation("Re-enrolled device {DeviceId}", assetId);
         return Response(assetId, secret, "re-enrolled", summary.State, summary.NeedsReview);
     }

@@ -68,7 +68,13 @@ public sealed class AssetTagService(InventoryStore store, AssetReader assets, Ac
         if (found is not { } asset) return Problem.NotFound($"There is no asset '{assetId}'.");
         if (policy.WriteAsset(caller, asset.Detail.Department) is { } denied) return denied;
         if (asset.Detail.Tag is { Length: > 0 } existing) return new AssetTagResponse(assetId, existing);
+        return new AssetTagResponse(assetId, await AssignAsync(assetId, caller.AuditActor, null, cancellationToken));
+    }
 
+    /// <summary>Gives an existing asset its tag (the one it already has, or a newly drawn one) on behalf of
+    /// <paramref name="actor"/>, without an access check: for the API above and for system jobs such as enrollment.</summary>
+    public async Task<string> AssignAsync(string assetId, Audit.AuditActor actor, string? correlationId, CancellationToken cancellationToken)
+    {
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var claim = await ClaimAsync(assetId, cancellationToken);
@@ -80,8 +86,8 @@ public sealed class AssetTagService(InventoryStore store, AssetReader assets, Ac
                 catch (RequestFailedException ex) when (ex.Status is 404 or 412) { }
                 continue;
             }
-            await RecordOnAssetAsync(caller, assetId, claim.Tag, cancellationToken);
-            return new AssetTagResponse(assetId, claim.Tag);
+            await RecordOnAssetAsync(actor, assetId, claim.Tag, correlationId, cancellationToken);
+            return claim.Tag;
         }
         throw new InvalidOperationException($"Could not allocate a tag for asset {assetId} in {MaxAttempts} attempts.");
     }
@@ -154,7 +160,7 @@ public sealed class AssetTagService(InventoryStore store, AssetReader assets, Ac
     }
 
     /// <summary>Writes the tag on the detail row (with a history row, under the row's ETag) and the summary row.</summary>
-    private async Task RecordOnAssetAsync(Caller caller, string assetId, string tag, CancellationToken cancellationToken)
+    private async Task RecordOnAssetAsync(Audit.AuditActor actor, string assetId, string tag, string? correlationId, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -166,10 +172,10 @@ public sealed class AssetTagService(InventoryStore store, AssetReader assets, Ac
                 await store.Assets.SubmitTransactionAsync(
                 [
                     new(TableTransactionActionType.UpdateMerge, new TableEntity(assetId, TableKeys.AssetDetailRow) { [nameof(AssetDetailEntity.Tag)] = tag }, detail.ETag),
-                    new(TableTransactionActionType.Add, AssetChanges.HistoryRow(assetId, clock.GetUtcNow(), "api", null, $"Tagged {tag} by {caller.Actor}", recorded)),
+                    new(TableTransactionActionType.Add, AssetChanges.HistoryRow(assetId, clock.GetUtcNow(), "api", null, $"Tagged {tag} by {(actor.Name is null ? $"{actor.Kind} {actor.Id}" : $"{actor.Name} ({actor.Id})")}", recorded)),
                 ], cancellationToken);
-                await audit.AppendAsync(new Audit.AuditEvent(caller.AuditActor, "asset", assetId, "tag", recorded.Fields, null), cancellationToken);
-                logger.LogInformation("Asset {AssetId} tagged {Tag} by {Actor}", assetId, tag, caller.Actor);
+                await audit.AppendAsync(new Audit.AuditEvent(actor, "asset", assetId, "tag", recorded.Fields, correlationId), cancellationToken);
+                logger.LogInformation("Asset {AssetId} tagged {Tag} by {ActorKind} {ActorId}", assetId, tag, actor.Kind, actor.Id);
                 break;
             }
             catch (TableTransactionFailedException ex) when (ex.Status == 412)

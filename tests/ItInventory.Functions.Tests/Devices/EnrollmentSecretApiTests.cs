@@ -2,6 +2,7 @@ using System.Text;
 using ItInventory.Functions.Devices;
 using ItInventory.Functions.Tests.Infrastructure;
 using ItInventory.Functions.Tests.Shared;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ItInventory.Functions.Tests.Devices;
 
@@ -59,6 +60,48 @@ public sealed class EnrollmentSecretApiTests : IAsyncLifetime
         Assert.Equal(204, (await RevokeAsync(TestTokens.Admin, id)).Status);
         Assert.True((await ListAsync(TestTokens.Admin)).Json.GetProperty("items")[0].GetProperty("revoked").GetBoolean());
         Assert.Equal(401, (await app.EnrollAsync(SamplePayloads.Enrollment("SECRETAPI2", macs: ["3C:52:82:5E:C0:02"], secret: secret))).Status);
+    }
+
+    [Fact]
+    public async Task A_secret_with_defaults_gives_enrolled_assets_category_location_and_an_asset_tag()
+    {
+        await Catalogue.CatalogueKit.SeedTaxonomyAsync(app, "category", "laptops");
+        await Catalogue.CatalogueKit.SeedTaxonomyAsync(app, "location", "HQ-2F");
+        var created = await CreateAsync(TestTokens.Admin,
+            """{"label":"HQ laptops","defaultDepartment":"Finance","defaultCategory":"laptops","defaultLocation":"HQ-2F","allocateTag":true}""");
+        Assert.Equal(201, created.Status);
+        var details = created.Json.GetProperty("details");
+        Assert.Equal(("laptops", "HQ-2F", true), (details.GetProperty("defaultCategory").GetString(), details.GetProperty("defaultLocation").GetString(), details.GetProperty("allocateTag").GetBoolean()));
+
+        var enrolled = await app.EnrollAsync(SamplePayloads.Enrollment("SECRETDEF1", macs: ["3C:52:82:5E:C0:11"], secret: created.Json.GetProperty("secret").GetString()!));
+
+        Assert.Equal(201, enrolled.Status);
+        var assetId = enrolled.Json.GetProperty("deviceId").GetString()!;
+        var asset = (await app.Services.GetRequiredService<ItInventory.Functions.Assets.AssetReader>().FindAsync(assetId, CancellationToken.None))!.Value;
+        Assert.Equal(("Finance", "laptops", "HQ-2F"), (asset.Detail.Department, asset.Detail.Category, asset.Detail.Location));
+        Assert.Matches("^ITI-[0-9]{6}$", asset.Detail.Tag);
+        Assert.Equal(asset.Detail.Tag, asset.Summary!.Tag);
+        Assert.Equal("laptops", asset.Summary.Category);
+        var tagRecord = (await app.Services.GetRequiredService<ItInventory.Functions.Audit.AuditTrail>().QueryAsync("asset", assetId, null, null, null, 100, CancellationToken.None)).Single(r => r.Action == "tag");
+        Assert.Equal(ItInventory.Functions.Audit.AuditActor.System("enrollment"), tagRecord.Actor);
+
+        // Without allocateTag, enrolled assets wait for a tag.
+        var plain = await CreateAsync(TestTokens.Admin, """{"label":"no tags"}""");
+        var untagged = await app.EnrollAsync(SamplePayloads.Enrollment("SECRETDEF2", macs: ["3C:52:82:5E:C0:12"], secret: plain.Json.GetProperty("secret").GetString()!));
+        var other = (await app.Services.GetRequiredService<ItInventory.Functions.Assets.AssetReader>().FindAsync(untagged.Json.GetProperty("deviceId").GetString()!, CancellationToken.None))!.Value;
+        Assert.Null(other.Detail.Tag);
+    }
+
+    [Theory]
+    [InlineData("""{"defaultCategory":"no-such-category"}""", "defaultCategory")]
+    [InlineData("""{"defaultLocation":"nowhere"}""", "defaultLocation")]
+    public async Task Defaults_must_name_active_taxonomy_entries(string body, string field)
+    {
+        var answer = await CreateAsync(TestTokens.Admin, body);
+
+        Assert.Equal(422, answer.Status);
+        Assert.True(answer.Json.GetProperty("errors").TryGetProperty(field, out _), answer.Body);
+        Assert.Empty((await ListAsync(TestTokens.Admin)).Json.GetProperty("items").EnumerateArray());
     }
 
     [Theory]
