@@ -85,5 +85,5 @@ public sealed record AuditVerification(bool Intact, int Lanes, long Records, IRe
 /// <summary>Where and why a lane's chain is broken.</summary>
 public sealed record AuditBreak(string Lane, long Sequence, string Reason);
 
-/// <summary>A page of audit records.</summary>
-public sealed record AuditPage(IReadOnlyList<AuditRecordView> Records);
+/// <summary>A page of audit records, oldest first; <c>continuationToken</c> is absent on the last page.</summary>
+public sealed record AuditPage(IReadOnlyList<AuditRecordView> Items, string? ContinuationToken);

@@ -108,27 +108,110 @@ public sealed class AuditTrail(InventoryStore store, TimeProvider clock, ILogger
         return new AuditVerification(breaks.Count == 0, TableKeys.AuditLanes, total, breaks);
     }
 
-    /// <summary>Records of one entity (one lane, in order), or filtered by actor and time range across lanes.</summary>
+    /// <summary>Storage pages read at most per lane and answer page when a lane's pages come back empty but unfinished
+    /// (the service's scan time limit); in practice one request per lane and page.</summary>
+    public const int MaxStoragePagesPerLane = 4;
+
+    /// <summary>
+    /// <c>GET /api/audit-trail</c>: parses and checks the query (400 on any invalid parameter or token) and answers one
+    /// page, oldest first (see <see cref="ReadPageAsync"/>).
+    /// </summary>
+    public async Task<Outcome<AuditPage>> QueryPageAsync(IEnumerable<KeyValuePair<string, string[]>> query, CancellationToken cancellationToken)
+    {
+        var errors = AuditQueries.Parse(query, out var filter, out var pageSize, out var cursor);
+        if (errors.Count > 0) return Problem.BadRequest($"The query has {errors.Count} invalid parameter(s); see 'errors'.", errors);
+        var (items, next) = await ReadPageAsync(filter, cursor, pageSize, cancellationToken);
+        return new AuditPage(items, next is null ? null : AuditQueries.EncodeToken(filter, next));
+    }
+
+    /// <summary>
+    /// One page of the records matching the filter, in time order across lanes: a k-way merge by (at, lane, sequence)
+    /// of each unfinished lane's next matching records after its cursor (one query per lane, <c>$top</c> = page size;
+    /// only the entity's lane when entity and entityId are given). Answers the records and the cursor of the next page
+    /// (null: nothing more). Records appended to a lane that an earlier page found exhausted are not returned.
+    /// </summary>
+    public async Task<(IReadOnlyList<AuditRecordView> Items, AuditCursor? Next)> ReadPageAsync(AuditQuery filter, AuditCursor? cursor, int pageSize, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, AuditQueries.MaxPageSize);
+        var lanes = filter.Lanes;
+        var after = cursor?.After ?? [.. Enumerable.Repeat<long?>(0, lanes.Count)];
+        if (after.Count != lanes.Count) throw new ArgumentException("The cursor is not of this query's lanes.", nameof(cursor));
+        var clauses = AuditQueries.Clauses(filter);
+        var batches = await Task.WhenAll(lanes.Select((lane, i) => after[i] is { } sequence
+            ? ReadLaneAsync(AuditQueries.LaneFilter(lane, sequence, clauses), pageSize, cancellationToken)
+            : Task.FromResult(LaneBatch.Exhausted)));
+
+        var taken = new int[lanes.Count];
+        var last = after.ToArray();
+        var items = new List<AuditRecordView>(pageSize);
+        while (items.Count < pageSize)
+        {
+            var best = -1;
+            var blocked = false;
+            for (var i = 0; i < lanes.Count && !blocked; i++)
+            {
+                var batch = batches[i];
+                if (taken[i] < batch.Records.Count)
+                {
+                    if (best < 0 || Earlier(batch.Records[taken[i]], batches[best].Records[taken[best]])) best = i;
+                }
+                else blocked = batch.More; // this lane's next record is unknown: nothing after here is certain
+            }
+            if (blocked || best < 0) break;
+            var record = batches[best].Records[taken[best]++];
+            last[best] = record.Sequence;
+            items.Add(View(record));
+        }
+        for (var i = 0; i < lanes.Count; i++)
+        {
+            if (taken[i] == batches[i].Records.Count && !batches[i].More) last[i] = null;
+        }
+        return (items, last.All(l => l is null) ? null : new AuditCursor(last));
+    }
+
+    /// <summary>
+    /// The first <paramref name="max"/> records matching the filters, oldest first (follows pages): for in-process
+    /// callers that want a whole, small result, e.g. tests.
+    /// </summary>
     public async Task<IReadOnlyList<AuditRecordView>> QueryAsync(string? entity, string? entityId, string? actorId, DateTimeOffset? from, DateTimeOffset? to, int max, CancellationToken cancellationToken)
     {
-        var lanes = entity is not null && entityId is not null ? [TableKeys.AuditLane(entity, entityId)] : TableKeys.AllAuditLanes;
+        var filter = new AuditQuery(entity, entityId, actorId, from, to);
         var results = new List<AuditRecordView>();
-        foreach (var lane in lanes)
+        AuditCursor? cursor = null;
+        while (results.Count < max)
         {
-            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {lane} and RowKey lt {TableKeys.AuditRecordRowsEnd}");
-            if (entity is not null) filter += " and " + TableClient.CreateQueryFilter($"Entity eq {entity}");
-            if (entityId is not null) filter += " and " + TableClient.CreateQueryFilter($"EntityId eq {entityId}");
-            if (actorId is not null) filter += " and " + TableClient.CreateQueryFilter($"ActorId eq {actorId}");
-            if (from is { } start) filter += " and " + TableClient.CreateQueryFilter($"At ge {start}");
-            if (to is { } end) filter += " and " + TableClient.CreateQueryFilter($"At lt {end}");
-            await foreach (var record in store.AuditTrail.QueryAsync<AuditRecordEntity>(filter, cancellationToken: cancellationToken))
-            {
-                results.Add(View(record));
-                if (results.Count >= max) break;
-            }
-            if (results.Count >= max) break;
+            var (items, next) = await ReadPageAsync(filter, cursor, Math.Min(max - results.Count, AuditQueries.MaxPageSize), cancellationToken);
+            results.AddRange(items);
+            if (next is null) break;
+            cursor = next;
         }
-        return results.OrderBy(r => r.At).ThenBy(r => r.Lane, StringComparer.Ordinal).ThenBy(r => r.Sequence).ToList();
+        return results;
+    }
+
+    private static bool Earlier(AuditRecordEntity a, AuditRecordEntity b)
+    {
+        var byTime = a.At.UtcTicks.CompareTo(b.At.UtcTicks);
+        if (byTime != 0) return byTime < 0;
+        var byLane = string.CompareOrdinal(a.PartitionKey, b.PartitionKey);
+        return byLane != 0 ? byLane < 0 : a.Sequence < b.Sequence;
+    }
+
+    /// <summary>A lane's next matching records (in sequence order) and whether it may have more after them.</summary>
+    private sealed record LaneBatch(IReadOnlyList<AuditRecordEntity> Records, bool More)
+    {
+        public static readonly LaneBatch Exhausted = new([], false);
+    }
+
+    private async Task<LaneBatch> ReadLaneAsync(string filter, int pageSize, CancellationToken cancellationToken)
+    {
+        var pages = 0;
+        await foreach (var page in store.AuditTrail.QueryAsync<AuditRecordEntity>(filter, pageSize, cancellationToken: cancellationToken).AsPages(null, pageSize))
+        {
+            var more = !string.IsNullOrEmpty(page.ContinuationToken);
+            if (page.Values.Count > 0 || !more || ++pages >= MaxStoragePagesPerLane) return new LaneBatch([.. page.Values.Take(pageSize)], more);
+        }
+        return LaneBatch.Exhausted;
     }
 
     private static AuditRecordView View(AuditRecordEntity r) => new(

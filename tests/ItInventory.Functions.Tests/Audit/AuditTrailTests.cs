@@ -107,7 +107,7 @@ public sealed class AuditTrailTests : IAsyncLifetime
 
         var forAsset = await GetAsync($"/api/audit-trail?entity=asset&entityId={device.DeviceId}", TestTokens.Auditor, (f, r) => f.QueryAuditTrail(r, CancellationToken.None));
         Assert.Equal(200, forAsset.Status);
-        var records = forAsset.Json.GetProperty("records").EnumerateArray().ToList();
+        var records = forAsset.Json.GetProperty("items").EnumerateArray().ToList();
         Assert.Equal(["enroll", "update"], records.Select(r => r.GetProperty("action").GetString()));
         var update = records[1];
         Assert.Equal(TestTokens.Admin.ObjectId, update.GetProperty("actor").GetProperty("id").GetString());
@@ -116,7 +116,7 @@ public sealed class AuditTrailTests : IAsyncLifetime
         Assert.Equal(("Location", "HQ-2F"), (field.GetProperty("field").GetString(), field.GetProperty("to").GetString()));
 
         var byAdmin = await GetAsync($"/api/audit-trail?actor={TestTokens.Admin.ObjectId}", TestTokens.Auditor, (f, r) => f.QueryAuditTrail(r, CancellationToken.None));
-        Assert.Equal(["update", "revoke-credential"], byAdmin.Json.GetProperty("records").EnumerateArray().Select(r => r.GetProperty("action").GetString()));
+        Assert.Equal(["update", "revoke-credential"], byAdmin.Json.GetProperty("items").EnumerateArray().Select(r => r.GetProperty("action").GetString()));
 
         var verify = await GetAsync("/api/audit-trail/verify", TestTokens.Auditor, (f, r) => f.VerifyAuditTrail(r, CancellationToken.None));
         Assert.True(verify.Json.GetProperty("intact").GetBoolean());
@@ -132,12 +132,13 @@ public sealed class AuditTrailTests : IAsyncLifetime
 
         var answer = await GetAsync($"/api/audit-trail?from={from}", TestTokens.Admin, (f, r) => f.QueryAuditTrail(r, CancellationToken.None));
 
-        Assert.Equal("asset-2", Assert.Single(answer.Json.GetProperty("records").EnumerateArray().ToList()).GetProperty("entityId").GetString());
+        Assert.Equal("asset-2", Assert.Single(answer.Json.GetProperty("items").EnumerateArray().ToList()).GetProperty("entityId").GetString());
     }
 
     [Theory]
     [InlineData("/api/audit-trail?from=yesterday", "from")]
-    [InlineData("/api/audit-trail?max=5000", "max")]
+    [InlineData("/api/audit-trail?max=50", "max")]
+    [InlineData("/api/audit-trail?pageSize=5000", "pageSize")]
     [InlineData("/api/audit-trail?entityId=abc", "entity")]
     public async Task Bad_query_is_400_naming_the_parameter(string path, string parameter)
     {
@@ -155,6 +156,6 @@ public sealed class AuditTrailTests : IAsyncLifetime
         var answer = await GetAsync("/api/audit-trail?actor=x' or ActorId ne 'y", TestTokens.Admin, (f, r) => f.QueryAuditTrail(r, CancellationToken.None));
 
         Assert.Equal(200, answer.Status);
-        Assert.Empty(answer.Json.GetProperty("records").EnumerateArray());
+        Assert.Empty(answer.Json.GetProperty("items").EnumerateArray());
     }
 }
