@@ -23,7 +23,7 @@ public sealed record AuditCursor(IReadOnlyList<long?> After);
 /// <summary>
 /// Query parsing, Table filter building and continuation tokens of the audit trail query — pure code. Filters are built
 /// only with <see cref="TableClient.CreateQueryFilter(FormattableString)"/>, which quotes every value. The token is
-/// the asset search's (<see cref="AssetSearch.EncodeToken"/>): base64url of the lane cursors and a check value over
+/// the API's one scheme (<see cref="Common.ContinuationTokens"/>): base64url of the lane cursors and a check value over
 /// them and the query's filter, so an altered token or one replayed with other filters is refused.
 /// </summary>
 public static class AuditQueries
@@ -114,12 +114,12 @@ public static class AuditQueries
 
     /// <summary>The cursor as an opaque token: <c>a1:</c> and per lane the last sequence consumed or <c>x</c> (exhausted).</summary>
     public static string EncodeToken(AuditQuery q, AuditCursor cursor) =>
-        AssetSearch.EncodeToken(TokenVersion + ":" + string.Join(",", cursor.After.Select(a => a is { } s ? s.ToString(CultureInfo.InvariantCulture) : "x")), TokenScope(q));
+        Common.ContinuationTokens.Encode(TokenVersion + ":" + string.Join(",", cursor.After.Select(a => a is { } s ? s.ToString(CultureInfo.InvariantCulture) : "x")), TokenScope(q));
 
     /// <summary>The cursor of a token issued for this query; null when it was altered, is for other filters or is malformed.</summary>
     public static AuditCursor? DecodeToken(string token, AuditQuery q)
     {
-        if (AssetSearch.DecodeToken(token, TokenScope(q)) is not { } inner || !inner.StartsWith(TokenVersion + ":", StringComparison.Ordinal)) return null;
+        if (Common.ContinuationTokens.Decode(token, TokenScope(q)) is not { } inner || !inner.StartsWith(TokenVersion + ":", StringComparison.Ordinal)) return null;
         var parts = inner[(TokenVersion.Length + 1)..].Split(',');
         if (parts.Length != q.Lanes.Count) return null;
         var after = new List<long?>(parts.Length);

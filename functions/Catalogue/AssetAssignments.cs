@@ -181,7 +181,7 @@ public sealed class AssetAssignmentService(InventoryStore store, AccessPolicy po
 
         var filter = RangeFilter(assetId);
         string? storageToken = null;
-        if (!string.IsNullOrEmpty(continuationToken) && (storageToken = AssetSearch.DecodeToken(continuationToken, filter)) is null)
+        if (!string.IsNullOrEmpty(continuationToken) && (storageToken = Common.ContinuationTokens.Decode(continuationToken, "assignments|" + filter)) is null)
         {
             return Problem.BadRequest("The continuation token is not valid: pass it back unchanged.");
         }
@@ -190,7 +190,7 @@ public sealed class AssetAssignmentService(InventoryStore store, AccessPolicy po
             await foreach (var page in store.Assets.QueryAsync<AssignmentEntity>(filter, pageSize, cancellationToken: cancellationToken).AsPages(storageToken, pageSize))
             {
                 return new AssignmentPage(page.Values.Select(AssignmentView.From).ToList(),
-                    string.IsNullOrEmpty(page.ContinuationToken) ? null : AssetSearch.EncodeToken(page.ContinuationToken, filter));
+                    string.IsNullOrEmpty(page.ContinuationToken) ? null : Common.ContinuationTokens.Encode(page.ContinuationToken, "assignments|" + filter));
             }
         }
         catch (RequestFailedException ex) when (ex.Status == 400)

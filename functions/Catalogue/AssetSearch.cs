@@ -200,40 +200,4 @@ public static class AssetSearch
         }
         return clauses.Count == 0 ? null : string.Join(" and ", clauses);
     }
-
-    /// <summary>
-    /// The opaque continuation token: the storage continuation, base64url, and a check value over it and the query's
-    /// filter. A token that was altered, or is replayed with other filters, is refused (400). The check value is not a
-    /// secret: a forged token can only move the position inside the same filtered (and access-scoped) query.
-    /// </summary>
-    public static string EncodeToken(string storageToken, string? filter) =>
-        Base64Url(Encoding.UTF8.GetBytes(storageToken)) + "." + Check(storageToken, filter);
-
-    public static string? DecodeToken(string token, string? filter)
-    {
-        var dot = token.IndexOf('.');
-        if (dot <= 0 || token.Length > 4096) return null;
-        try
-        {
-            var inner = Encoding.UTF8.GetString(FromBase64Url(token[..dot]));
-            return string.Equals(Check(inner, filter), token[(dot + 1)..], StringComparison.Ordinal) ? inner : null;
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-    }
-
-    private static string Check(string storageToken, string? filter) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("assets-search-v1\n" + filter + "\n" + storageToken)))[..16];
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    private static byte[] FromBase64Url(string text)
-    {
-        if (text.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))) throw new FormatException("Not base64url.");
-        var padded = text.Replace('-', '+').Replace('_', '/');
-        padded += (padded.Length % 4) switch { 2 => "==", 3 => "=", 0 => "", _ => throw new FormatException("Bad length.") };
-        return Convert.FromBase64String(padded);
-    }
 }

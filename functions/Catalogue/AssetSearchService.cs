@@ -32,7 +32,7 @@ public sealed class AssetSearchService(InventoryStore store)
         string? storageToken = null;
         if (parameters.FirstOrDefault(p => p.Key == "continuationToken").Value is [{ Length: > 0 } token])
         {
-            storageToken = AssetSearch.DecodeToken(token, odata);
+            storageToken = Common.ContinuationTokens.Decode(token, "assets|" + odata);
             if (storageToken is null) return InvalidToken();
         }
 
@@ -52,7 +52,7 @@ public sealed class AssetSearchService(InventoryStore store)
         {
             return InvalidToken();
         }
-        return new AssetPage(items, string.IsNullOrEmpty(next) ? null : AssetSearch.EncodeToken(next, odata));
+        return new AssetPage(items, string.IsNullOrEmpty(next) ? null : Common.ContinuationTokens.Encode(next, "assets|" + odata));
     }
 
     /// <summary>Every asset the filters and the caller's scope select, with its detail row, as CSV.</summary>

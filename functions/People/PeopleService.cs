@@ -175,12 +175,17 @@ public sealed class PeopleService(InventoryStore store, AuditTrail audit, TimePr
         if (department is not null) filter += " and " + TableClient.CreateQueryFilter($"Department eq {department}");
         if (statusValue is not null) filter += " and " + TableClient.CreateQueryFilter($"Status eq {statusValue}");
 
+        string? position = null;
+        if (!string.IsNullOrEmpty(continuationToken) && (position = ContinuationTokens.Decode(continuationToken, "people|" + filter)) is null)
+        {
+            return Problem.BadRequest("The continuation token is not valid for this listing (altered, or from other filters).");
+        }
         try
         {
-            await foreach (var page in store.People.QueryAsync<PersonEntity>(filter, pageSize, cancellationToken: cancellationToken)
-                               .AsPages(string.IsNullOrEmpty(continuationToken) ? null : continuationToken, pageSize))
+            await foreach (var page in store.People.QueryAsync<PersonEntity>(filter, pageSize, cancellationToken: cancellationToken).AsPages(position, pageSize))
             {
-                return new PeoplePage(page.Values.Select(PersonView.From).ToList(), page.ContinuationToken);
+                var next = string.IsNullOrEmpty(page.ContinuationToken) ? null : ContinuationTokens.Encode(page.ContinuationToken, "people|" + filter);
+                return new PeoplePage(page.Values.Select(PersonView.From).ToList(), next);
             }
         }
         catch (RequestFailedException ex) when (ex.Status == 400)
@@ -194,7 +199,7 @@ public sealed class PeopleService(InventoryStore store, AuditTrail audit, TimePr
         return new PeoplePage([], null);
     }
 
-    /// <summary>People marked Departed (for licence reclamation, a later feature): a filtered scan.</summary>
+    /// <summary>People marked Departed (licence reclamation reads them): a filtered scan.</summary>
     public IAsyncEnumerable<PersonEntity> FindDepartedAsync(CancellationToken cancellationToken) =>
         store.People.QueryAsync<PersonEntity>(
             TableClient.CreateQueryFilter($"RowKey eq {TableKeys.PersonRow} and Status eq {nameof(PersonStatus.Departed)}"),
