@@ -235,6 +235,25 @@ public sealed class LicenceCsvTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_repeated_rule_counts_once_and_more_than_20_rules_reject_every_row_of_the_product()
+    {
+        var file = new StringBuilder(FullHeader + "\n");
+        file.Append("Repeat,,PerDevice,,Repeat Tool*,,,,,,,,,\n");                         // row 2
+        file.Append("Repeat,,PerDevice,,Repeat Tool*,,,E-1,Perpetual,4,,,,\n");          // row 3: same rule, plus an entitlement
+        for (var i = 0; i <= LicenceValidation.MaxRules; i++) file.Append($"TooMany,,PerUser,,Tool {i}*,,,,,,,,,\n"); // rows 4–24
+        var answer = await ImportAsync(file.ToString());
+        Assert.True(answer.Status == 200, answer.Body);
+        Assert.Equal((1, 0, 0), Counts(answer.Json, "products"));
+        Assert.Equal((1, 0, 0), Counts(answer.Json, "entitlements"));
+        Assert.Equal(Enumerable.Range(4, LicenceValidation.MaxRules + 1).Select(r => (r, "matchName")).ToList(), Rejections(answer.Json));
+
+        var repeat = await ProductNamedAsync("Repeat");
+        Assert.NotNull(repeat);
+        Assert.Single(repeat.Value.GetProperty("rules").EnumerateArray());
+        Assert.Null(await ProductNamedAsync("TooMany"));
+    }
+
+    [Fact]
     public async Task Malformed_files_are_400_too_large_413_wrong_media_types_415_and_nothing_is_written()
     {
         var before = await app.CountAllRowsAsync();
