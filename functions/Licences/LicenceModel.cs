@@ -224,4 +224,14 @@ public sealed record MyLicenceView(string ProductId, string ProductName, string 
 /// <summary>The answer of <c>GET /api/me/licences</c>: seats held by the caller and by the assets they own.</summary>
 public sealed record MyLicences(IReadOnlyList<MyLicenceView> Items);
 
-public sealed record LicenceImportReport(int Created, int Updated, int Unchanged);
+/// <summary>Products or entitlements an import created, updated or found unchanged.</summary>
+public sealed record LicenceImportCounts(int Created, int Updated, int Unchanged);
+
+/// <summary>
+/// The answer of <c>POST /api/licences/import</c>: <c>created</c>/<c>updated</c>/<c>unchanged</c> count products and
+/// entitlements together (broken down in <c>products</c> and <c>entitlements</c>); <c>rejections</c> lists every row
+/// that was not applied, by record number (header = 1), ordered by row.
+/// </summary>
+public sealed record LicenceImportReport(
+    int Created, int Updated, int Unchanged, int Rejected, IReadOnlyList<People.ImportRejection> Rejections,
+    LicenceImportCounts Products, LicenceImportCounts Entitlements);

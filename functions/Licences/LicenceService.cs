@@ -203,21 +203,8 @@ public sealed class LicenceService(InventoryStore store, PeopleService people, A
         {
             return Problem.Conflict($"A licence product named '{name}' exists already.");
         }
-        var now = clock.GetUtcNow();
-        var rules = NormaliseRules(request.Rules!);
-        var product = new LicenceProductEntity
-        {
-            PartitionKey = TableKeys.NewLicenceProductId(),
-            Name = name,
-            Vendor = EmptyToNull(request.Vendor?.Trim()),
-            Metric = metric.ToString(),
-            Currency = request.Currency ?? "EUR",
-            RulesJson = JsonSerializer.Serialize(rules, ApiJsonContext.Default.IReadOnlyListLicenceRule),
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
-        var counter = new LicenceSeatCounterEntity { PartitionKey = product.PartitionKey, Assigned = 0 };
-        await store.Licences.SubmitTransactionAsync([new(TableTransactionActionType.Add, product), new(TableTransactionActionType.Add, counter)], cancellationToken);
+        var product = NewProduct(name, request.Vendor, metric, request.Currency ?? "EUR", request.Rules!);
+        await InsertProductAsync(product, cancellationToken);
         await audit.AppendAsync(new AuditEvent(caller.AuditActor, AuditEntity, product.PartitionKey, "create",
         [
             new FieldChange("Name", null, product.Name), new FieldChange("Vendor", null, product.Vendor), new FieldChange("Metric", null, product.Metric),
@@ -226,6 +213,34 @@ public sealed class LicenceService(InventoryStore store, PeopleService people, A
         logger.LogInformation("Licence product {ProductId} ({Name}) created by {Actor}", product.PartitionKey, product.Name, caller.Actor);
         return (await LoadAsync(product.PartitionKey, cancellationToken))!;
     }
+
+    /// <summary>A new product row (a new id), its vendor and rules normalised as the API stores them.</summary>
+    public LicenceProductEntity NewProduct(string name, string? vendor, LicenceMetric metric, string currency, IReadOnlyList<LicenceRule> rules)
+    {
+        var now = clock.GetUtcNow();
+        return new LicenceProductEntity
+        {
+            PartitionKey = TableKeys.NewLicenceProductId(),
+            Name = name,
+            Vendor = EmptyToNull(vendor?.Trim()),
+            Metric = metric.ToString(),
+            Currency = currency,
+            RulesJson = RulesJson(rules),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+    }
+
+    /// <summary>Writes a new product row and its seat counter in one transaction.</summary>
+    public async Task InsertProductAsync(LicenceProductEntity product, CancellationToken cancellationToken)
+    {
+        var counter = new LicenceSeatCounterEntity { PartitionKey = product.PartitionKey, Assigned = 0 };
+        await store.Licences.SubmitTransactionAsync([new(TableTransactionActionType.Add, product), new(TableTransactionActionType.Add, counter)], cancellationToken);
+    }
+
+    /// <summary>The stored form of a rule list (trimmed, empty publisher/version → absent), so equal rules compare equal.</summary>
+    public static string RulesJson(IReadOnlyList<LicenceRule> rules) =>
+        JsonSerializer.Serialize(NormaliseRules(rules), ApiJsonContext.Default.IReadOnlyListLicenceRule);
 
     public async Task<Outcome<LicenceProductState>> UpdateProductAsync(Caller caller, string productId, string? ifMatch, LicenceProductPatch patch, string? correlationId, CancellationToken cancellationToken)
     {
@@ -265,7 +280,7 @@ public sealed class LicenceService(InventoryStore store, PeopleService people, A
         }
         if (patch.Rules is { } rules)
         {
-            var json = JsonSerializer.Serialize(NormaliseRules(rules), ApiJsonContext.Default.IReadOnlyListLicenceRule);
+            var json = RulesJson(rules);
             if (json != product.RulesJson)
             {
                 changes.Add(new FieldChange("Rules", product.RulesJson, json));
