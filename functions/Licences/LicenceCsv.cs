@@ -36,16 +36,7 @@ public static class LicenceCsv
 
     public static (IReadOnlyList<LicenceCsvRow>? Rows, IReadOnlyList<ImportRejection> Rejections, string? Error) Parse(ReadOnlyMemory<byte> utf8, int maxRows)
     {
-        var options = CsvReaderOptions.Default with
-        {
-            Separator = ',',
-            HasHeader = true,
-            MalformedData = CsvMalformedDataHandling.Throw,
-            FieldCountMismatch = CsvFieldCountHandling.Allow,
-            SkipEmptyLines = true,
-            IncludeValuesInExceptions = false,
-            MaxRecordSize = 64 * 1024,
-        };
+        var options = Common.CsvImport.ReaderOptions;
         var rows = new List<LicenceCsvRow>();
         var rejections = new List<ImportRejection>();
         var expected = $"product, then {string.Join(",", ProductColumns)} and/or {string.Join(",", EntitlementColumns)}";

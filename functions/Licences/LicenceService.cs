@@ -144,12 +144,16 @@ public sealed class LicenceService(InventoryStore store, PeopleService people, A
     private async Task<Outcome<(IReadOnlyList<T> Items, string? ContinuationToken)>> PageAsync<T>(string filter, string? continuationToken, int pageSize, CancellationToken cancellationToken)
         where T : class, ITableEntity, new()
     {
+        string? position = null;
+        if (!string.IsNullOrEmpty(continuationToken) && (position = ContinuationTokens.Decode(continuationToken, "licences|" + filter)) is null)
+        {
+            return Problem.BadRequest("The continuation token is not valid for this listing (altered, or from other filters).");
+        }
         try
         {
-            await foreach (var page in store.Licences.QueryAsync<T>(filter, pageSize, cancellationToken: cancellationToken)
-                               .AsPages(string.IsNullOrEmpty(continuationToken) ? null : continuationToken, pageSize))
+            await foreach (var page in store.Licences.QueryAsync<T>(filter, pageSize, cancellationToken: cancellationToken).AsPages(position, pageSize))
             {
-                return (page.Values, page.ContinuationToken);
+                return (page.Values, string.IsNullOrEmpty(page.ContinuationToken) ? null : ContinuationTokens.Encode(page.ContinuationToken, "licences|" + filter));
             }
         }
         catch (RequestFailedException ex) when (ex.Status == 400)

@@ -220,6 +220,14 @@ public sealed class LicenceApiTests : IAsyncLifetime
 
         var acmePerUser = await kit.CallAsync("GET", "/api/licences", (f, r) => f.ListLicenceProducts(r, CancellationToken.None), query: "?vendor=Acme&metric=PerUser");
         Assert.Equal(["Tool 0", "Tool 2"], acmePerUser.Json.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("name").GetString()).Order());
+        // Tokens are bound to their listing's filters: replayed with another filter, altered or forged → 400.
+        var first = await kit.CallAsync("GET", "/api/licences", (f, r) => f.ListLicenceProducts(r, CancellationToken.None), query: "?pageSize=2");
+        var realToken = first.Json.GetProperty("continuationToken").GetString()!;
+        foreach (var query in new[] { "?pageSize=2&vendor=Acme&continuationToken=" + Uri.EscapeDataString(realToken), "?pageSize=2&continuationToken=forged" })
+        {
+            var refused = await kit.CallAsync("GET", "/api/licences", (f, r) => f.ListLicenceProducts(r, CancellationToken.None), query: query);
+            Assert.True(refused.Status == 400, refused.Body);
+        }
     }
 
     [Fact]
