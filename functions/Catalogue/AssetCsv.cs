@@ -36,8 +36,6 @@ public static class AssetCsv
         nameof(AssetDetailEntity.Location), nameof(AssetDetailEntity.Criticality), nameof(AssetDetailEntity.State), nameof(AssetDetailEntity.CloudResourceId),
     ];
 
-    private const string InjectionCharacters = "=+-@\t\r";
-
     public static (ParsedAssets? Assets, string? Error) Parse(ReadOnlyMemory<byte> utf8, int maxRows)
     {
         var options = Common.CsvImport.ReaderOptions;
@@ -48,13 +46,8 @@ public static class AssetCsv
             using var csv = CsvReader.Create(utf8, options);
             csv.ReadHeader();
             var headers = csv.Headers.ToArray();
-            var index = new Dictionary<string, int>(StringComparer.Ordinal);
-            for (var i = 0; i < headers.Length; i++)
-            {
-                var name = headers[i].Trim();
-                if (!Columns.Contains(name, StringComparer.Ordinal)) return (null, $"Unknown column '{name}' in the header; expected any of {string.Join(",", Columns)}.");
-                if (!index.TryAdd(name, i)) return (null, $"Column '{name}' appears twice in the header.");
-            }
+            var (index, headerError) = Common.CsvImport.IndexHeader(headers, Columns, "any of " + string.Join(",", Columns));
+            if (index is null) return (null, headerError);
             var missing = RequiredColumns.Where(c => !index.ContainsKey(c)).ToList();
             if (missing.Count > 0) return (null, $"The header row lacks {string.Join(", ", missing)}.");
             var present = index.Keys.ToHashSet(StringComparer.Ordinal);
@@ -69,7 +62,7 @@ public static class AssetCsv
                     rejections.Add(new(row, "", $"The row has {csv.FieldCount} fields; the header has {headers.Length}."));
                     continue;
                 }
-                string? Field(string name) => index.TryGetValue(name, out var i) ? Unescape(csv.GetString(i)?.Trim() ?? "") : null;
+                string? Field(string name) => index.TryGetValue(name, out var i) ? Common.CsvImport.Unescape(csv.GetString(i)?.Trim() ?? "") : null;
                 var id = Field("id") is { Length: > 0 } idText ? idText : null;
                 if (id is not null && !Storage.TableKeys.IsAssetId(id))
                 {
@@ -112,15 +105,12 @@ public static class AssetCsv
         return (new ParsedAssets(rows, rejections), null);
     }
 
-    /// <summary>Removes the export's formula escape: a leading <c>'</c> in front of <c>= + - @</c>.</summary>
-    public static string Unescape(string value) =>
-        value.Length > 1 && value[0] == '\'' && InjectionCharacters.Contains(value[1], StringComparison.Ordinal) ? value[1..] : value;
 
     /// <summary>Writes assets in the import format (every column), formula-like cells escaped.</summary>
     public static byte[] Write(IEnumerable<(AssetDetailEntity Detail, AssetSummaryEntity Summary)> assets)
     {
         using var buffer = new MemoryStream();
-        using (var csv = CsvWriter.Create(buffer, CsvWriterOptions.Default with { Injection = CsvInjection.Escape }, leaveOpen: true))
+        using (var csv = CsvWriter.Create(buffer, Common.CsvImport.WriterOptions, leaveOpen: true))
         {
             csv.WriteRecord(Columns);
             foreach (var (d, s) in assets)

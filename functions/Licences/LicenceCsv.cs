@@ -25,7 +25,7 @@ public sealed record LicenceCsvRow(
 /// exact name (case-insensitive). A row with product values defines its product and one matching rule (several rules:
 /// several rows); a row with entitlement values is one entitlement; a row may be both. Dates <c>yyyy-MM-dd</c>; empty
 /// cells are absent values. Exports escape cells a spreadsheet would run as a formula (a leading <c>'</c> before
-/// <c>= + - @</c>, tab, CR) and the import removes that escape (<see cref="AssetCsv.Unescape"/>), so an export imports
+/// <c>= + - @</c>, tab, CR) and the import removes that escape (<see cref="Common.CsvImport.Unescape"/>), so an export imports
 /// back unchanged.
 /// </summary>
 public static class LicenceCsv
@@ -45,13 +45,8 @@ public static class LicenceCsv
             using var csv = CsvReader.Create(utf8, options);
             csv.ReadHeader();
             var headers = csv.Headers.ToArray();
-            var index = new Dictionary<string, int>(StringComparer.Ordinal);
-            for (var i = 0; i < headers.Length; i++)
-            {
-                var name = headers[i].Trim();
-                if (!Columns.Contains(name, StringComparer.Ordinal)) return (null, [], $"Unknown column '{name}' in the header; expected {expected}.");
-                if (!index.TryAdd(name, i)) return (null, [], $"Column '{name}' appears twice in the header.");
-            }
+            var (index, headerError) = Common.CsvImport.IndexHeader(headers, Columns, expected);
+            if (index is null) return (null, [], headerError);
             if (!index.ContainsKey("product")) return (null, [], $"The header row lacks product; expected {expected}.");
             var hasProducts = ProductColumns.Any(index.ContainsKey);
             var hasEntitlements = EntitlementColumns.Any(index.ContainsKey);
@@ -72,7 +67,7 @@ public static class LicenceCsv
                     rejections.Add(new(row, "", $"The row has {csv.FieldCount} fields; the header has {headers.Length}."));
                     continue;
                 }
-                string Field(string name) => index.TryGetValue(name, out var i) ? AssetCsv.Unescape(csv.GetString(i)?.Trim() ?? "") : "";
+                string Field(string name) => index.TryGetValue(name, out var i) ? Common.CsvImport.Unescape(csv.GetString(i)?.Trim() ?? "") : "";
                 rows.Add(new LicenceCsvRow(row, Field("product"),
                     Field("vendor"), Field("metric"), Field("currency"), Field("matchName"), Field("matchPublisher"), Field("matchVersionPrefix"),
                     Field("reference"), Field("type"), Field("seats"), Field("unitCost"), Field("startDate"), Field("endDate"), Field("renewalDate")));
@@ -123,7 +118,7 @@ public static class LicenceCsv
     public static byte[] Write(IEnumerable<LicenceProductState> products)
     {
         using var buffer = new MemoryStream();
-        using (var csv = CsvWriter.Create(buffer, CsvWriterOptions.Default with { Injection = CsvInjection.Escape }, leaveOpen: true))
+        using (var csv = CsvWriter.Create(buffer, Common.CsvImport.WriterOptions, leaveOpen: true))
         {
             csv.WriteRecord(Columns);
             foreach (var state in products)

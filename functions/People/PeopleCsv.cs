@@ -36,13 +36,8 @@ public static class PeopleCsv
             using var csv = CsvReader.Create(utf8, options);
             csv.ReadHeader();
             var headers = csv.Headers.ToArray();
-            var index = new Dictionary<string, int>(StringComparer.Ordinal);
-            for (var i = 0; i < headers.Length; i++)
-            {
-                var name = headers[i].Trim();
-                if (!Columns.Contains(name, StringComparer.Ordinal)) return (null, $"Unknown column '{name}' in the header; expected {string.Join(",", Columns)}.");
-                if (!index.TryAdd(name, i)) return (null, $"Column '{name}' appears twice in the header.");
-            }
+            var (index, headerError) = Common.CsvImport.IndexHeader(headers, Columns, string.Join(",", Columns));
+            if (index is null) return (null, headerError);
             var missing = RequiredColumns.Where(c => !index.ContainsKey(c)).ToList();
             if (missing.Count > 0) return (null, $"The header row lacks {string.Join(", ", missing)}; expected {string.Join(",", Columns)}.");
 
@@ -56,7 +51,7 @@ public static class PeopleCsv
                     rejections.Add(new(row, "", $"The row has {csv.FieldCount} fields; the header has {headers.Length}."));
                     continue;
                 }
-                string? Field(string name) => index.TryGetValue(name, out var i) ? csv.GetString(i)?.Trim() : null;
+                string? Field(string name) => index.TryGetValue(name, out var i) ? Common.CsvImport.Unescape(csv.GetString(i)?.Trim() ?? "") : null;
                 var error = Check(row, Field, out var person);
                 if (error is not null)
                 {
@@ -138,7 +133,7 @@ public static class PeopleCsv
     public static byte[] Write(IEnumerable<PersonEntity> people)
     {
         using var buffer = new MemoryStream();
-        using (var csv = CsvWriter.Create(buffer, CsvWriterOptions.Default with { Injection = CsvInjection.None }, leaveOpen: true))
+        using (var csv = CsvWriter.Create(buffer, Common.CsvImport.WriterOptions, leaveOpen: true))
         {
             csv.WriteRecord(Columns);
             foreach (var p in people)

@@ -224,6 +224,23 @@ public sealed class PeopleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Export_escapes_cells_a_spreadsheet_would_run_as_formulas_and_imports_them_back_unchanged()
+    {
+        var file = Header + "\n10000000-0000-4000-8000-0000000000f1,\"=HYPERLINK(\"\"http://evil\"\")\",f@example.com,@Finance,,Active,\n";
+        AssertReport(await ImportAsync(file), 1, 0, 0, 0);
+        var before = await ETagsAsync();
+
+        var export = await ExportAsync(TestTokens.Auditor);
+
+        Assert.Contains("'=HYPERLINK", export.Body);
+        Assert.Contains("'@Finance", export.Body);
+        AssertReport(await ImportAsync(export.Body), 0, 0, 1, 0);
+        Assert.Equal(before, await ETagsAsync());
+        var person = await GetAsync("10000000-0000-4000-8000-0000000000f1", TestTokens.Admin);
+        Assert.Equal("=HYPERLINK(\"http://evil\")", person.Json.GetProperty("displayName").GetString());
+    }
+
+    [Fact]
     public async Task Listing_pages_with_continuation_tokens_and_filters_by_department_and_status()
     {
         var file = new StringBuilder(Header).Append('\n');
