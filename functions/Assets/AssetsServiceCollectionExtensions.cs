@@ -10,6 +10,7 @@ public static class AssetsServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<AssetReader>();
+        services.AddSingleton<AssetRegistry>();
         services.AddSingleton<AssetUpdateService>();
         return services;
     }

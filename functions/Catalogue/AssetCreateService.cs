@@ -1,5 +1,4 @@
 using Azure;
-using Azure.Data.Tables;
 using ItInventory.Functions.Assets;
 using ItInventory.Functions.Common;
 using ItInventory.Functions.Management.Security;
@@ -13,7 +12,7 @@ namespace ItInventory.Functions.Catalogue;
 /// batch, the summary row, then the serial and cloud resource id in the identity index (so a later enrollment of the
 /// same serial finds this asset). A duplicate serial or resource id is a 409 and leaves nothing behind.
 /// </summary>
-public sealed class AssetCreateService(InventoryStore store, AccessPolicy policy, TaxonomyService taxonomy, Audit.AuditTrail audit, TimeProvider clock, ILogger<AssetCreateService> logger)
+public sealed class AssetCreateService(InventoryStore store, AssetRegistry registry, AccessPolicy policy, TaxonomyService taxonomy, Audit.AuditTrail audit, TimeProvider clock, ILogger<AssetCreateService> logger)
 {
     public async Task<Outcome<(AssetView Asset, ETag ETag)>> CreateAsync(Caller caller, CreateAssetRequest request, string? correlationId, CancellationToken cancellationToken)
     {
@@ -91,30 +90,14 @@ public sealed class AssetCreateService(InventoryStore store, AccessPolicy policy
             Location = detail.Location,
             Criticality = detail.Criticality,
         };
-        var batch = await store.Assets.SubmitTransactionAsync(
-            [new(TableTransactionActionType.Add, detail), new(TableTransactionActionType.Add, history)], cancellationToken);
-        detail.ETag = batch.Value[0].Headers.ETag ?? default;
-        await store.Summaries.AddEntityAsync(summaryRow, cancellationToken);
-
-        var claimed = new List<string>();
-        foreach (var (key, field) in identities)
+        var (etag, lost) = await registry.CreateAsync(detail, history, summaryRow, identities.Select(i => i.Key), now, cancellationToken);
+        if (lost is not null)
         {
-            try
-            {
-                await store.Identities.AddEntityAsync(new AssetIdentityEntity { PartitionKey = key, AssetId = assetId, CreatedAt = now }, cancellationToken);
-                claimed.Add(key);
-            }
-            catch (RequestFailedException ex) when (ex.Status == 409)
-            {
-                // A concurrent create (or enrollment) took the identity between the check and the claim: undo.
-                foreach (var done in claimed) await store.Identities.DeleteEntityAsync(done, TableKeys.IdentityRow, ETag.All, cancellationToken);
-                await store.Summaries.DeleteEntityAsync(summaryRow.PartitionKey, assetId, ETag.All, cancellationToken);
-                await store.Assets.SubmitTransactionAsync(
-                    [new(TableTransactionActionType.Delete, detail, ETag.All), new(TableTransactionActionType.Delete, history, ETag.All)], cancellationToken);
-                var winner = await store.Identities.GetEntityIfExistsAsync<AssetIdentityEntity>(key, TableKeys.IdentityRow, cancellationToken: cancellationToken);
-                return Duplicate(field, winner.HasValue ? winner.Value!.AssetId : "another asset");
-            }
+            // A concurrent create (or enrollment) took the identity between the check and the claim: nothing stays written.
+            var winner = await store.Identities.GetEntityIfExistsAsync<AssetIdentityEntity>(lost, TableKeys.IdentityRow, cancellationToken: cancellationToken);
+            return Duplicate(identities.First(i => i.Key == lost).Field, winner.HasValue ? winner.Value!.AssetId : "another asset");
         }
+        detail.ETag = etag;
         return (assetId, detail);
     }
 

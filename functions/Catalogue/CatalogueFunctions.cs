@@ -1,4 +1,3 @@
-using System.Globalization;
 using ItInventory.Functions.Assets;
 using ItInventory.Functions.Common;
 using ItInventory.Functions.Management.Security;
@@ -176,14 +175,11 @@ public sealed class CatalogueFunctions(
     {
         var caller = await authenticator.AuthenticateAsync(request);
         if (caller.Failed) return new ProblemResult(caller.Problem!);
-        var pageSize = AssetSearch.DefaultPageSize;
-        if (request.Query.TryGetValue("pageSize", out var size) && !int.TryParse(size.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out pageSize))
-        {
-            return new ProblemResult(Problem.BadRequest($"pageSize must be an integer from 1 to {AssetSearch.MaxPageSize}."));
-        }
+        var pageSize = Paging.PageSize(request.Query, AssetSearch.DefaultPageSize, AssetSearch.MaxPageSize);
+        if (pageSize.Failed) return new ProblemResult(pageSize.Problem!);
         var token = request.Query.TryGetValue("continuationToken", out var t) ? t.ToString() : null;
 
-        var page = await assignments.ListAsync(caller.Value!, assetId, pageSize, token, cancellationToken);
+        var page = await assignments.ListAsync(caller.Value!, assetId, pageSize.Value, token, cancellationToken);
         if (page.Failed) return new ProblemResult(page.Problem!);
         return new JsonBodyResult<AssignmentPage>(StatusCodes.Status200OK, page.Value!, ApiJsonContext.Default.AssignmentPage);
     }

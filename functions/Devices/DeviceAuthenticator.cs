@@ -27,9 +27,9 @@ public sealed class DeviceAuthenticator(InventoryStore store, CredentialRotation
             logger.LogWarning("Rejected device credential for {DeviceId}", deviceId);
             return Problem.Unauthorized("The device credential is not valid.");
         }
-        // A rejected or disposed asset is terminal: its check-ins change nothing, even if the revocation that follows
+        // An asset in a terminal state (rejected, disposed) changes no more: its check-ins change nothing, even if the revocation that follows
         // the state change has not landed yet.
-        if (summary.CredentialRevoked || summary.State is nameof(LifecycleState.Rejected) or nameof(LifecycleState.Disposed))
+        if (summary.CredentialRevoked || (Enum.TryParse<LifecycleState>(summary.State, out var state) && Lifecycle.LifecycleStateMachine.IsTerminal(state)))
         {
             logger.LogWarning("Rejected revoked device credential for {DeviceId}", deviceId);
             return Problem.Unauthorized("The device credential has been revoked; the device must enroll again.");

@@ -16,6 +16,7 @@ namespace ItInventory.Functions.Devices;
 /// </summary>
 public sealed class EnrollmentService(
     InventoryStore store,
+    AssetRegistry registry,
     EnrollmentSecretStore secrets,
     Audit.AuditTrail audit,
     Tags.AssetTagService tags,
@@ -111,29 +112,11 @@ public sealed class EnrollmentService(
             LastSeenAt = now,
             AgentVersion = request.Agent?.Version,
         };
-        await store.Assets.SubmitTransactionAsync([new(TableTransactionActionType.Add, detail), new(TableTransactionActionType.Add, history)], cancellationToken);
-        await store.Summaries.AddEntityAsync(summary, cancellationToken);
-
-        var claimed = new List<IdentityKey>();
-        foreach (var key in identity.Keys)
+        var (_, lost) = await registry.CreateAsync(detail, history, summary, identity.Keys.Select(k => k.Key), now, cancellationToken);
+        if (lost is not null)
         {
-            try
-            {
-                await store.Identities.AddEntityAsync(new AssetIdentityEntity { PartitionKey = key.Key, AssetId = assetId, CreatedAt = now }, cancellationToken);
-                claimed.Add(key);
-            }
-            catch (RequestFailedException ex) when (ex.Status == 409)
-            {
-                logger.LogInformation("Enrollment of {Hostname} lost the race for {IdentityKey}; joining the existing asset", identity.Hostname, key.Key);
-                foreach (var mine in claimed)
-                {
-                    await store.Identities.DeleteEntityAsync(mine.Key, TableKeys.IdentityRow, ETag.All, cancellationToken);
-                }
-                await store.Summaries.DeleteEntityAsync(summary.PartitionKey, summary.RowKey, ETag.All, cancellationToken);
-                await store.Assets.SubmitTransactionAsync(
-                    [new(TableTransactionActionType.Delete, detail, ETag.All), new(TableTransactionActionType.Delete, history, ETag.All)], cancellationToken);
-                return null;
-            }
+            logger.LogInformation("Enrollment of {Hostname} lost the race for {IdentityKey}; joining the existing asset", identity.Hostname, lost);
+            return null;
         }
 
         await audit.AppendAsync(new Audit.AuditEvent(Audit.AuditActor.Device(assetId), "asset", assetId, "enroll",

@@ -1,4 +1,3 @@
-using System.Globalization;
 using ItInventory.Functions.Common;
 using ItInventory.Functions.Management.Security;
 using Microsoft.AspNetCore.Http;
@@ -48,9 +47,10 @@ public sealed class LicenceFunctions(
     {
         var caller = await authenticator.AuthorizeAsync(request, ReadLicences);
         if (caller.Failed) return new ProblemResult(caller.Problem!);
-        if (PageSize(request) is not { } pageSize) return new ProblemResult(PageSizeProblem);
+        var pageSize = Paging.PageSize(request.Query, LicenceService.DefaultPageSize, LicenceService.MaxPageSize);
+        if (pageSize.Failed) return new ProblemResult(pageSize.Problem!);
 
-        var page = await licences.ListProductsAsync(Query(request, "vendor"), Query(request, "metric"), Query(request, "continuationToken"), pageSize, cancellationToken);
+        var page = await licences.ListProductsAsync(Query(request, "vendor"), Query(request, "metric"), Query(request, "continuationToken"), pageSize.Value, cancellationToken);
         if (page.Failed) return new ProblemResult(page.Problem!);
         return new JsonBodyResult<LicenceProductPage>(StatusCodes.Status200OK, page.Value!, ApiJsonContext.Default.LicenceProductPage);
     }
@@ -160,9 +160,10 @@ public sealed class LicenceFunctions(
     {
         var caller = await authenticator.AuthorizeAsync(request, ReadLicences);
         if (caller.Failed) return new ProblemResult(caller.Problem!);
-        if (PageSize(request) is not { } pageSize) return new ProblemResult(PageSizeProblem);
+        var pageSize = Paging.PageSize(request.Query, LicenceService.DefaultPageSize, LicenceService.MaxPageSize);
+        if (pageSize.Failed) return new ProblemResult(pageSize.Problem!);
 
-        var page = await licences.ListSeatsAsync(productId, Query(request, "assigneeKind"), Query(request, "continuationToken"), pageSize, cancellationToken);
+        var page = await licences.ListSeatsAsync(productId, Query(request, "assigneeKind"), Query(request, "continuationToken"), pageSize.Value, cancellationToken);
         if (page.Failed) return new ProblemResult(page.Problem!);
         return new JsonBodyResult<LicenceSeatPage>(StatusCodes.Status200OK, page.Value!, ApiJsonContext.Default.LicenceSeatPage);
     }
@@ -203,9 +204,10 @@ public sealed class LicenceFunctions(
     {
         var caller = await authenticator.AuthorizeAsync(request, ReadLicences);
         if (caller.Failed) return new ProblemResult(caller.Problem!);
-        if (PageSize(request) is not { } pageSize) return new ProblemResult(PageSizeProblem);
+        var pageSize = Paging.PageSize(request.Query, LicenceService.DefaultPageSize, LicenceService.MaxPageSize);
+        if (pageSize.Failed) return new ProblemResult(pageSize.Problem!);
 
-        var page = await compliance.ListAsync(Query(request, "status"), Query(request, "continuationToken"), pageSize, cancellationToken);
+        var page = await compliance.ListAsync(Query(request, "status"), Query(request, "continuationToken"), pageSize.Value, cancellationToken);
         if (page.Failed) return new ProblemResult(page.Problem!);
         return new JsonBodyResult<LicenceCompliancePage>(StatusCodes.Status200OK, page.Value!, ApiJsonContext.Default.LicenceCompliancePage);
     }
@@ -277,13 +279,4 @@ public sealed class LicenceFunctions(
     }
 
     private static string? Query(HttpRequest request, string name) => request.Query.TryGetValue(name, out var value) ? value.ToString() : null;
-
-    private static readonly Problem PageSizeProblem = Problem.BadRequest($"pageSize must be a whole number from 1 to {LicenceService.MaxPageSize}.");
-
-    /// <summary>The pageSize query parameter (default 100); null when it is not a whole number in range.</summary>
-    private static int? PageSize(HttpRequest request)
-    {
-        if (Query(request, "pageSize") is not { } text) return LicenceService.DefaultPageSize;
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var size) && size is >= 1 and <= LicenceService.MaxPageSize ? size : null;
-    }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using ItInventory.Functions.Common;
 using ItInventory.Functions.Management.Security;
 using Microsoft.AspNetCore.Http;
@@ -62,15 +61,12 @@ public sealed class PeopleFunctions(CallerAuthenticator authenticator, AccessPol
         var department = query.TryGetValue("department", out var d) ? d.ToString() : null;
         if (policy.ReadPeople(caller.Value!, department) is { } denied) return new ProblemResult(denied);
 
-        var pageSize = PeopleService.DefaultPageSize;
-        if (query.TryGetValue("pageSize", out var size) && !int.TryParse(size.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out pageSize))
-        {
-            return new ProblemResult(Problem.BadRequest($"pageSize must be an integer between 1 and {PeopleService.MaxPageSize}."));
-        }
+        var pageSize = Paging.PageSize(query, PeopleService.DefaultPageSize, PeopleService.MaxPageSize);
+        if (pageSize.Failed) return new ProblemResult(pageSize.Problem!);
         var status = query.TryGetValue("status", out var s) ? s.ToString() : null;
         var token = query.TryGetValue("continuationToken", out var t) ? t.ToString() : null;
 
-        var page = await people.ListAsync(department, status, token, pageSize, cancellationToken);
+        var page = await people.ListAsync(department, status, token, pageSize.Value, cancellationToken);
         if (page.Failed) return new ProblemResult(page.Problem!);
         return new JsonBodyResult<PeoplePage>(StatusCodes.Status200OK, page.Value!, ApiJsonContext.Default.PeoplePage);
     }
