@@ -15,12 +15,11 @@ public sealed class AssetFunctions(CallerAuthenticator authenticator, AccessPoli
         string assetId,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthenticateAsync(request);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        var caller = await authenticator.AuthenticateAsync(request).OrThrow();
 
         var found = await assets.FindAsync(assetId, cancellationToken);
-        if (found is not { } asset) return new ProblemResult(Problem.NotFound($"There is no asset '{assetId}'."));
-        if (policy.ReadAsset(caller.Value!, asset.Detail.Department, asset.Detail.Owner) is { } denied) return new ProblemResult(denied);
+        if (found is not { } asset) throw new ProblemException(Problem.NotFound($"There is no asset '{assetId}'."));
+        policy.ReadAsset(caller, asset.Detail.Department, asset.Detail.Owner).ThrowIfAny();
 
         request.HttpContext.Response.Headers.ETag = asset.Detail.ETag.ToString("H");
         return new JsonBodyResult<AssetView>(StatusCodes.Status200OK, AssetView.From(asset.Detail, asset.Summary), ApiJsonContext.Default.AssetView);
@@ -32,15 +31,12 @@ public sealed class AssetFunctions(CallerAuthenticator authenticator, AccessPoli
         string assetId,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthenticateAsync(request);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
-        var patch = await JsonBody.ReadObjectAsync(request, MaxPatchBytes, ApiJsonContext.Default.AssetPatch, cancellationToken);
-        if (patch.Failed) return new ProblemResult(patch.Problem!);
+        var caller = await authenticator.AuthenticateAsync(request).OrThrow();
+        var patch = await JsonBody.ReadObjectAsync(request, MaxPatchBytes, ApiJsonContext.Default.AssetPatch, cancellationToken).OrThrow();
 
-        var updated = await updates.UpdateAsync(caller.Value!, assetId, request.Headers.IfMatch.ToString(), patch.Value!, request.HttpContext.TraceIdentifier, cancellationToken);
-        if (updated.Failed) return new ProblemResult(updated.Problem!);
-        request.HttpContext.Response.Headers.ETag = updated.Value.ETag.ToString("H");
-        return new JsonBodyResult<AssetView>(StatusCodes.Status200OK, updated.Value.Asset, ApiJsonContext.Default.AssetView);
+        var updated = await updates.UpdateAsync(caller, assetId, request.Headers.IfMatch.ToString(), patch, request.HttpContext.TraceIdentifier, cancellationToken).OrThrow();
+        request.HttpContext.Response.Headers.ETag = updated.ETag.ToString("H");
+        return new JsonBodyResult<AssetView>(StatusCodes.Status200OK, updated.Asset, ApiJsonContext.Default.AssetView);
     }
 
     private const int MaxPatchBytes = 16 * 1024;

@@ -33,8 +33,7 @@ public sealed class AssetUpdateService(InventoryStore store, AccessPolicy policy
         if (Validate(patch) is { } invalid) return invalid;
         if (string.IsNullOrWhiteSpace(ifMatch))
         {
-            return new Problem(428, "Precondition required.", "Send If-Match with the ETag from GET /api/assets/{assetId}: changes are made only to the version you have seen.",
-                "https://itinventory.dev/problems/precondition-required");
+            return Problem.PreconditionRequired("the ETag from GET /api/assets/{assetId}");
         }
 
         var current = await store.Assets.GetEntityIfExistsAsync<AssetDetailEntity>(assetId, TableKeys.AssetDetailRow, cancellationToken: cancellationToken);
@@ -124,9 +123,7 @@ public sealed class AssetUpdateService(InventoryStore store, AccessPolicy policy
         return row.HasValue ? row.Value : null;
     }
 
-    private static Problem PreconditionFailed() =>
-        new(412, "Precondition failed.", "The asset changed since you read it (e.g. a device check-in or another edit): read it again and retry.",
-            "https://itinventory.dev/problems/precondition-failed");
+    private static Problem PreconditionFailed() => Problem.PreconditionFailed("asset", "a device check-in or another change");
 
     private static Problem? Validate(AssetPatch patch)
     {

@@ -27,16 +27,15 @@ public sealed class AuditArchiveFunctions(AuditArchiver archiver, CallerAuthenti
         string date,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthorizeAsync(request, policy.RunAudit);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        var caller = await authenticator.AuthorizeAsync(request, policy.RunAudit).OrThrow();
         if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
         {
-            return new ProblemResult(Problem.BadRequest("The date must be a UTC day, yyyy-MM-dd (e.g. 2026-11-02)."));
+            throw new ProblemException(Problem.BadRequest("The date must be a UTC day, yyyy-MM-dd (e.g. 2026-11-02)."));
         }
 
         var verification = await archiver.VerifyAsync(day, cancellationToken);
         return verification is null
-            ? new ProblemResult(Problem.NotFound($"The audit trail of {date} is not archived (yet)."))
+            ? throw new ProblemException(Problem.NotFound($"The audit trail of {date} is not archived (yet)."))
             : new JsonBodyResult<AuditArchiveVerification>(StatusCodes.Status200OK, verification, ApiJsonContext.Default.AuditArchiveVerification);
     }
 }

@@ -14,12 +14,10 @@ public sealed class AuditFunctions(CallerAuthenticator authenticator, AccessPoli
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "audit-trail")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthorizeAsync(request, policy.ReadAll);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        var caller = await authenticator.AuthorizeAsync(request, policy.ReadAll).OrThrow();
 
-        var page = await trail.QueryPageAsync(request.Query.Select(q => new KeyValuePair<string, string[]>(q.Key, q.Value.Select(v => v ?? "").ToArray())), cancellationToken);
-        if (page.Failed) return new ProblemResult(page.Problem!);
-        return new JsonBodyResult<AuditPage>(StatusCodes.Status200OK, page.Value!, ApiJsonContext.Default.AuditPage);
+        var page = await trail.QueryPageAsync(request.Query.Select(q => new KeyValuePair<string, string[]>(q.Key, q.Value.Select(v => v ?? "").ToArray())), cancellationToken).OrThrow();
+        return new JsonBodyResult<AuditPage>(StatusCodes.Status200OK, page, ApiJsonContext.Default.AuditPage);
     }
 
     [Function(nameof(VerifyAuditTrail))]
@@ -27,8 +25,7 @@ public sealed class AuditFunctions(CallerAuthenticator authenticator, AccessPoli
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "audit-trail/verify")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthorizeAsync(request, policy.RunAudit);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        var caller = await authenticator.AuthorizeAsync(request, policy.RunAudit).OrThrow();
 
         var verification = await trail.VerifyAsync(cancellationToken);
         return new JsonBodyResult<AuditVerification>(StatusCodes.Status200OK, verification, ApiJsonContext.Default.AuditVerification);

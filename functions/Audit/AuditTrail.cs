@@ -40,7 +40,7 @@ public sealed class AuditTrail(InventoryStore store, TimeProvider clock, ILogger
         for (var attempt = 1; ; attempt++)
         {
             var headRow = await store.AuditTrail.GetEntityIfExistsAsync<AuditHeadEntity>(lane, TableKeys.AuditHeadRow, cancellationToken: cancellationToken);
-            var head = headRow.HasValue ? headRow.Value! : null;
+            var head = headRow.HasValue ? headRow.Value : null;
             var record = new AuditRecordEntity
             {
                 PartitionKey = lane,

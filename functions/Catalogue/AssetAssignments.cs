@@ -84,7 +84,7 @@ public sealed class AssetAssignmentService(InventoryStore store, AccessPolicy po
         if (!IsNote(request.Note)) errors["note"] = [$"At most {MaxNote} characters, no control characters."];
         if (errors.Count > 0) return Problem.BadRequest($"The check-out has {errors.Count} invalid field(s); see 'errors'.", errors);
         var loaded = await LoadAsync(caller, assetId, ifMatch, cancellationToken);
-        if (loaded.Failed) return loaded.Problem!;
+        if (loaded.Failed) return loaded.Problem;
         var (detail, etag, open, latest) = loaded.Value;
 
         if (open is not null) return Problem.Conflict($"The asset is checked out to {open.Person} since {open.CheckedOutAt:O}: check it in first.");
@@ -122,7 +122,7 @@ public sealed class AssetAssignmentService(InventoryStore store, AccessPolicy po
         };
         var written = await WriteAsync(caller, assetId, etag, merge, assignment, TableTransactionActionType.Add, default, changes, "checkout",
             $"Checked out to {personId} by {caller.Actor}", correlationId, cancellationToken);
-        if (written.Failed) return written.Problem!;
+        if (written.Failed) return written.Problem;
         logger.LogInformation("Asset {AssetId} checked out to {Person} by {Actor}", assetId, personId, caller.Actor);
         return (AssignmentView.From(assignment), written.Value);
     }
@@ -135,7 +135,7 @@ public sealed class AssetAssignmentService(InventoryStore store, AccessPolicy po
         if (location is not null && !TaxonomyRules.IsCode(location)) errors["location"] = ["Not a location code."];
         if (errors.Count > 0) return Problem.BadRequest($"The check-in has {errors.Count} invalid field(s); see 'errors'.", errors);
         var loaded = await LoadAsync(caller, assetId, ifMatch, cancellationToken);
-        if (loaded.Failed) return loaded.Problem!;
+        if (loaded.Failed) return loaded.Problem;
         var (detail, etag, open, _) = loaded.Value;
         if (open is null) return Problem.Conflict("The asset is not checked out.");
         if (location is not null && location != detail.Location)
@@ -165,7 +165,7 @@ public sealed class AssetAssignmentService(InventoryStore store, AccessPolicy po
         }
         var written = await WriteAsync(caller, assetId, etag, merge, open, TableTransactionActionType.UpdateReplace, open.ETag, changes, "checkin",
             $"Checked in from {open.Person} by {caller.Actor}", correlationId, cancellationToken);
-        if (written.Failed) return written.Problem!;
+        if (written.Failed) return written.Problem;
         logger.LogInformation("Asset {AssetId} checked in from {Person} by {Actor}", assetId, open.Person, caller.Actor);
         return (AssignmentView.From(open), written.Value);
     }
@@ -209,8 +209,7 @@ public sealed class AssetAssignmentService(InventoryStore store, AccessPolicy po
     {
         if (string.IsNullOrWhiteSpace(ifMatch))
         {
-            return new Problem(428, "Precondition required.", "Send If-Match with the ETag from GET /api/assets/{assetId}: changes are made only to the version you have seen.",
-                "https://itinventory.dev/problems/precondition-required");
+            return Problem.PreconditionRequired("the ETag from GET /api/assets/{assetId}");
         }
         if (!TableKeys.IsAssetId(assetId)) return Problem.NotFound($"There is no asset '{assetId}'.");
         var found = await store.Assets.GetEntityIfExistsAsync<AssetDetailEntity>(assetId, TableKeys.AssetDetailRow, cancellationToken: cancellationToken);
@@ -267,7 +266,5 @@ public sealed class AssetAssignmentService(InventoryStore store, AccessPolicy po
 
     private static string? Empty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
-    private static Problem PreconditionFailed() =>
-        new(412, "Precondition failed.", "The asset changed since you read it (e.g. a device check-in or another edit): read it again and retry.",
-            "https://itinventory.dev/problems/precondition-failed");
+    private static Problem PreconditionFailed() => Problem.PreconditionFailed("asset", "a device check-in or another change");
 }

@@ -34,7 +34,7 @@ public sealed class AssetCreateService(InventoryStore store, AssetRegistry regis
         if (references.Count > 0) return TaxonomyService.ReferenceProblem(references);
 
         var created = await WriteAsync(draft, "api", $"Created by {caller.Actor}", cancellationToken);
-        if (created.Failed) return created.Problem!;
+        if (created.Failed) return created.Problem;
         var (assetId, detail) = created.Value;
         await audit.AppendAsync(new Audit.AuditEvent(caller.AuditActor, "asset", assetId, "create", AssetDrafts.CreatedFields(draft), correlationId), cancellationToken);
         logger.LogInformation("Asset {AssetId} ({Type}) created by {Actor}", assetId, draft.Type, caller.Actor);

@@ -148,7 +148,7 @@ public sealed class AssetImportService(InventoryStore store, TaxonomyService tax
         var references = await CheckReferencesAsync(draft!.Category, draft.Location, draft.Owner, draft.ItStakeholder, snapshot, directory, cancellationToken);
         if (references is { } rejection) return new ImportRejection(row.Row, rejection.Field, rejection.Reason);
         var written = await creator.WriteAsync(draft, "import", $"Imported by {caller.Actor} (row {row.Row})", cancellationToken);
-        if (written.Failed) return new ImportRejection(row.Row, written.Problem!.Errors?.Keys.FirstOrDefault() ?? "", written.Problem.Detail);
+        if (written.Failed) return new ImportRejection(row.Row, written.Problem.Errors?.Keys.FirstOrDefault() ?? "", written.Problem.Detail);
         await audit.AppendAsync(new Audit.AuditEvent(caller.AuditActor, "asset", written.Value.AssetId, "create", AssetDrafts.CreatedFields(draft), correlationId), cancellationToken);
         return "created";
     }

@@ -157,9 +157,12 @@ public static class AssetSearch
     /// must be one of theirs (else 403), no department restricts the search to all of theirs; anyone else 403 (they
     /// have <c>GET /api/me/assets</c>). Answers the departments to restrict to (null: no restriction).
     /// </summary>
+    /// <summary>No restriction: a successful scope whose value is null.</summary>
+    private static readonly Outcome<IReadOnlyList<string>?> Unrestricted = Outcome<IReadOnlyList<string>?>.Of(null);
+
     public static Outcome<IReadOnlyList<string>?> Scope(Caller caller, AssetFilter filter)
     {
-        if (caller.IsAdmin || caller.IsAuditor) return new Outcome<IReadOnlyList<string>?>(null, null);
+        if (caller.IsAdmin || caller.IsAuditor) return Unrestricted;
         if (!caller.IsDepartmentLead)
         {
             return Problem.Forbidden("Searching assets requires the Inventory.Admin, Inventory.Auditor or Inventory.DepartmentLead role; GET /api/me/assets lists your own.");
@@ -167,10 +170,10 @@ public static class AssetSearch
         if (filter.Department is { } department)
         {
             return caller.Departments.Contains(department)
-                ? new Outcome<IReadOnlyList<string>?>(null, null)
+                ? Unrestricted
                 : Problem.Forbidden($"You lead {string.Join(", ", caller.Departments.Order(StringComparer.Ordinal))}, not '{department}'.");
         }
-        return new Outcome<IReadOnlyList<string>?>(caller.Departments.Order(StringComparer.Ordinal).ToList(), null);
+        return Outcome<IReadOnlyList<string>?>.Of(caller.Departments.Order(StringComparer.Ordinal).ToList());
     }
 
     /// <summary>The OData filter of the summary table for a search (null: every row).</summary>

@@ -26,7 +26,7 @@ public sealed class AssetSearchService(InventoryStore store)
         }
         if (errors.Count > 0) return Problem.BadRequest($"The search has {errors.Count} invalid parameter(s); see 'errors'.", errors);
         var scope = AssetSearch.Scope(caller, filter);
-        if (scope.Failed) return scope.Problem!;
+        if (scope.Failed) return scope.Problem;
         var odata = AssetSearch.BuildFilter(filter, scope.Value);
 
         string? storageToken = null;
@@ -61,7 +61,7 @@ public sealed class AssetSearchService(InventoryStore store)
         var errors = AssetSearch.Parse(query, [], out var filter);
         if (errors.Count > 0) return Problem.BadRequest($"The export has {errors.Count} invalid parameter(s); see 'errors'.", errors);
         var scope = AssetSearch.Scope(caller, filter);
-        if (scope.Failed) return scope.Problem!;
+        if (scope.Failed) return scope.Problem;
         var odata = AssetSearch.BuildFilter(filter, scope.Value);
 
         var summaries = new List<AssetSummaryEntity>();

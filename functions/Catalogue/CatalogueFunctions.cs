@@ -17,12 +17,10 @@ public sealed class TaxonomyFunctions(CallerAuthenticator authenticator, AccessP
         string kind,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthenticateAsync(request);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        var caller = await authenticator.AuthenticateAsync(request).OrThrow();
 
-        var list = await taxonomy.ListAsync(kind, cancellationToken);
-        if (list.Failed) return new ProblemResult(list.Problem!);
-        return new JsonBodyResult<TaxonomyList>(StatusCodes.Status200OK, list.Value!, ApiJsonContext.Default.TaxonomyList);
+        var list = await taxonomy.ListAsync(kind, cancellationToken).OrThrow();
+        return new JsonBodyResult<TaxonomyList>(StatusCodes.Status200OK, list, ApiJsonContext.Default.TaxonomyList);
     }
 
     [Function(nameof(PutTaxonomyEntry))]
@@ -32,15 +30,12 @@ public sealed class TaxonomyFunctions(CallerAuthenticator authenticator, AccessP
         string code,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthorizeAsync(request, policy.Administer);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
-        var body = await JsonBody.ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.TaxonomyEntryRequest, cancellationToken);
-        if (body.Failed) return new ProblemResult(body.Problem!);
+        var caller = await authenticator.AuthorizeAsync(request, policy.Administer).OrThrow();
+        var body = await JsonBody.ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.TaxonomyEntryRequest, cancellationToken).OrThrow();
 
-        var put = await taxonomy.PutAsync(caller.Value!, kind, code, body.Value!, request.HttpContext.TraceIdentifier, cancellationToken);
-        if (put.Failed) return new ProblemResult(put.Problem!);
-        if (put.Value.Created) request.HttpContext.Response.Headers.Location = $"/api/taxonomy/{kind}/{code}";
-        return new JsonBodyResult<TaxonomyEntryView>(put.Value.Created ? StatusCodes.Status201Created : StatusCodes.Status200OK, put.Value.Entry, ApiJsonContext.Default.TaxonomyEntryView);
+        var put = await taxonomy.PutAsync(caller, kind, code, body, request.HttpContext.TraceIdentifier, cancellationToken).OrThrow();
+        if (put.Created) request.HttpContext.Response.Headers.Location = $"/api/taxonomy/{kind}/{code}";
+        return new JsonBodyResult<TaxonomyEntryView>(put.Created ? StatusCodes.Status201Created : StatusCodes.Status200OK, put.Entry, ApiJsonContext.Default.TaxonomyEntryView);
     }
 
     [Function(nameof(DeleteTaxonomyEntry))]
@@ -50,11 +45,11 @@ public sealed class TaxonomyFunctions(CallerAuthenticator authenticator, AccessP
         string code,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthorizeAsync(request, policy.Administer);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        var caller = await authenticator.AuthorizeAsync(request, policy.Administer).OrThrow();
 
-        var problem = await taxonomy.DeleteAsync(caller.Value!, kind, code, request.HttpContext.TraceIdentifier, cancellationToken);
-        return problem is null ? new NoContentResult() : new ProblemResult(problem);
+        var problem = await taxonomy.DeleteAsync(caller, kind, code, request.HttpContext.TraceIdentifier, cancellationToken);
+        problem.ThrowIfAny();
+        return new NoContentResult();
     }
 
     private const int MaxBodyBytes = 16 * 1024;
@@ -74,16 +69,13 @@ public sealed class CatalogueFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "assets")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthenticateAsync(request);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
-        var body = await JsonBody.ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.CreateAssetRequest, cancellationToken);
-        if (body.Failed) return new ProblemResult(body.Problem!);
+        var caller = await authenticator.AuthenticateAsync(request).OrThrow();
+        var body = await JsonBody.ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.CreateAssetRequest, cancellationToken).OrThrow();
 
-        var created = await creator.CreateAsync(caller.Value!, body.Value!, request.HttpContext.TraceIdentifier, cancellationToken);
-        if (created.Failed) return new ProblemResult(created.Problem!);
-        request.HttpContext.Response.Headers.ETag = created.Value.ETag.ToString("H");
-        request.HttpContext.Response.Headers.Location = $"/api/assets/{created.Value.Asset.Id}";
-        return new JsonBodyResult<AssetView>(StatusCodes.Status201Created, created.Value.Asset, ApiJsonContext.Default.AssetView);
+        var created = await creator.CreateAsync(caller, body, request.HttpContext.TraceIdentifier, cancellationToken).OrThrow();
+        request.HttpContext.Response.Headers.ETag = created.ETag.ToString("H");
+        request.HttpContext.Response.Headers.Location = $"/api/assets/{created.Asset.Id}";
+        return new JsonBodyResult<AssetView>(StatusCodes.Status201Created, created.Asset, ApiJsonContext.Default.AssetView);
     }
 
     [Function(nameof(SearchAssets))]
@@ -91,12 +83,10 @@ public sealed class CatalogueFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "assets")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthenticateAsync(request);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        var caller = await authenticator.AuthenticateAsync(request).OrThrow();
 
-        var page = await search.SearchAsync(caller.Value!, Query(request), cancellationToken);
-        if (page.Failed) return new ProblemResult(page.Problem!);
-        return new JsonBodyResult<AssetPage>(StatusCodes.Status200OK, page.Value!, ApiJsonContext.Default.AssetPage);
+        var page = await search.SearchAsync(caller, Query(request), cancellationToken).OrThrow();
+        return new JsonBodyResult<AssetPage>(StatusCodes.Status200OK, page, ApiJsonContext.Default.AssetPage);
     }
 
     [Function(nameof(ExportAssets))]
@@ -104,12 +94,10 @@ public sealed class CatalogueFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "assets/export")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthenticateAsync(request);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        var caller = await authenticator.AuthenticateAsync(request).OrThrow();
 
-        var csv = await search.ExportAsync(caller.Value!, Query(request), cancellationToken);
-        if (csv.Failed) return new ProblemResult(csv.Problem!);
-        return new CsvResult(csv.Value!, "assets.csv");
+        var csv = await search.ExportAsync(caller, Query(request), cancellationToken).OrThrow();
+        return new CsvResult(csv, "assets.csv");
     }
 
     [Function(nameof(ImportAssets))]
@@ -117,14 +105,11 @@ public sealed class CatalogueFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "assets/import")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthorizeAsync(request, policy.Administer);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
-        var body = await TextBody.ReadAsync(request, "text/csv", AssetImportService.MaxImportBytes, cancellationToken);
-        if (body.Failed) return new ProblemResult(body.Problem!);
+        var caller = await authenticator.AuthorizeAsync(request, policy.Administer).OrThrow();
+        var body = await TextBody.ReadAsync(request, "text/csv", AssetImportService.MaxImportBytes, cancellationToken).OrThrow();
 
-        var report = await importer.ImportAsync(caller.Value!, body.Value, request.HttpContext.TraceIdentifier, cancellationToken);
-        if (report.Failed) return new ProblemResult(report.Problem!);
-        return new JsonBodyResult<ImportReport>(StatusCodes.Status200OK, report.Value!, ApiJsonContext.Default.ImportReport);
+        var report = await importer.ImportAsync(caller, body, request.HttpContext.TraceIdentifier, cancellationToken).OrThrow();
+        return new JsonBodyResult<ImportReport>(StatusCodes.Status200OK, report, ApiJsonContext.Default.ImportReport);
     }
 
     [Function(nameof(CheckOutAsset))]
@@ -133,15 +118,12 @@ public sealed class CatalogueFunctions(
         string assetId,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthenticateAsync(request);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
-        var body = await JsonBody.ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.AssetCheckOutRequest, cancellationToken);
-        if (body.Failed) return new ProblemResult(body.Problem!);
+        var caller = await authenticator.AuthenticateAsync(request).OrThrow();
+        var body = await JsonBody.ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.AssetCheckOutRequest, cancellationToken).OrThrow();
 
-        var done = await assignments.CheckOutAsync(caller.Value!, assetId, request.Headers.IfMatch.ToString(), body.Value!, request.HttpContext.TraceIdentifier, cancellationToken);
-        if (done.Failed) return new ProblemResult(done.Problem!);
-        request.HttpContext.Response.Headers.ETag = done.Value.ETag.ToString("H");
-        return new JsonBodyResult<AssignmentView>(StatusCodes.Status200OK, done.Value.Assignment, ApiJsonContext.Default.AssignmentView);
+        var done = await assignments.CheckOutAsync(caller, assetId, request.Headers.IfMatch.ToString(), body, request.HttpContext.TraceIdentifier, cancellationToken).OrThrow();
+        request.HttpContext.Response.Headers.ETag = done.ETag.ToString("H");
+        return new JsonBodyResult<AssignmentView>(StatusCodes.Status200OK, done.Assignment, ApiJsonContext.Default.AssignmentView);
     }
 
     [Function(nameof(CheckInAsset))]
@@ -150,21 +132,18 @@ public sealed class CatalogueFunctions(
         string assetId,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthenticateAsync(request);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        var caller = await authenticator.AuthenticateAsync(request).OrThrow();
         // The body is optional: no body (or an empty one) is a plain check-in.
         var body = new AssetCheckInRequest();
         if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
         {
-            var read = await JsonBody.ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.AssetCheckInRequest, cancellationToken);
-            if (read.Failed) return new ProblemResult(read.Problem!);
-            body = read.Value!;
+            var read = await JsonBody.ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.AssetCheckInRequest, cancellationToken).OrThrow();
+            body = read;
         }
 
-        var done = await assignments.CheckInAsync(caller.Value!, assetId, request.Headers.IfMatch.ToString(), body, request.HttpContext.TraceIdentifier, cancellationToken);
-        if (done.Failed) return new ProblemResult(done.Problem!);
-        request.HttpContext.Response.Headers.ETag = done.Value.ETag.ToString("H");
-        return new JsonBodyResult<AssignmentView>(StatusCodes.Status200OK, done.Value.Assignment, ApiJsonContext.Default.AssignmentView);
+        var done = await assignments.CheckInAsync(caller, assetId, request.Headers.IfMatch.ToString(), body, request.HttpContext.TraceIdentifier, cancellationToken).OrThrow();
+        request.HttpContext.Response.Headers.ETag = done.ETag.ToString("H");
+        return new JsonBodyResult<AssignmentView>(StatusCodes.Status200OK, done.Assignment, ApiJsonContext.Default.AssignmentView);
     }
 
     [Function(nameof(ListAssetAssignments))]
@@ -173,15 +152,12 @@ public sealed class CatalogueFunctions(
         string assetId,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthenticateAsync(request);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
-        var pageSize = Paging.PageSize(request.Query, AssetSearch.DefaultPageSize, AssetSearch.MaxPageSize);
-        if (pageSize.Failed) return new ProblemResult(pageSize.Problem!);
+        var caller = await authenticator.AuthenticateAsync(request).OrThrow();
+        var pageSize = Paging.PageSize(request.Query, AssetSearch.DefaultPageSize, AssetSearch.MaxPageSize).OrThrow();
         var token = request.Query.TryGetValue("continuationToken", out var t) ? t.ToString() : null;
 
-        var page = await assignments.ListAsync(caller.Value!, assetId, pageSize.Value, token, cancellationToken);
-        if (page.Failed) return new ProblemResult(page.Problem!);
-        return new JsonBodyResult<AssignmentPage>(StatusCodes.Status200OK, page.Value!, ApiJsonContext.Default.AssignmentPage);
+        var page = await assignments.ListAsync(caller, assetId, pageSize, token, cancellationToken).OrThrow();
+        return new JsonBodyResult<AssignmentPage>(StatusCodes.Status200OK, page, ApiJsonContext.Default.AssignmentPage);
     }
 
     private static IEnumerable<KeyValuePair<string, string[]>> Query(HttpRequest request) =>

@@ -22,11 +22,11 @@ public sealed class TaxonomySnapshot(IReadOnlyDictionary<TaxonomyKind, IReadOnly
 /// </summary>
 public sealed class TaxonomyService(InventoryStore store, PeopleService people, Audit.AuditTrail audit, TimeProvider clock, ILogger<TaxonomyService> logger)
 {
-    public const string ReferenceProblemType = "https://itinventory.dev/problems/unknown-reference";
 
     /// <summary>422 naming each field whose reference is unknown or inactive.</summary>
     public static Problem ReferenceProblem(IReadOnlyDictionary<string, string[]> errors) =>
-        new(422, "Unknown or inactive reference.", $"{errors.Count} field(s) name something that does not exist or may not be used; see 'errors'.", ReferenceProblemType) { Errors = errors };
+        Problem.UnknownReference(
+            $"{errors.Count} field(s) name something that does not exist or may not be used; see 'errors'.", errors);
 
     public async Task<Outcome<TaxonomyList>> ListAsync(string kindText, CancellationToken cancellationToken)
     {

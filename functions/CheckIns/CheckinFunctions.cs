@@ -25,16 +25,12 @@ public sealed class CheckinFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "checkins")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var device = await authenticator.AuthenticateAsync(request.Headers.Authorization, cancellationToken);
-        if (device.Failed) return new ProblemResult(device.Problem!);
+        var device = await authenticator.AuthenticateAsync(request.Headers.Authorization, cancellationToken).OrThrow();
 
-        var checkin = await checkins.ReadAsync(request, cancellationToken);
-        if (checkin.Failed) return new ProblemResult(checkin.Problem!);
+        var checkin = await checkins.ReadAsync(request, cancellationToken).OrThrow();
 
-        var handled = await checkins.HandleAsync(device.Value!, checkin.Value!, cancellationToken);
-        return handled.Failed
-            ? new ProblemResult(handled.Problem!)
-            : new JsonBodyResult<CheckinResponse>(handled.Value.Status, handled.Value.Response, ApiJsonContext.Default.CheckinResponse);
+        var handled = await checkins.HandleAsync(device, checkin, cancellationToken).OrThrow();
+        return new JsonBodyResult<CheckinResponse>(handled.Status, handled.Response, ApiJsonContext.Default.CheckinResponse);
     }
 
     [Function(nameof(ProcessCheckin))]
@@ -63,14 +59,13 @@ public sealed class CheckinFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "checkins/poison/replay")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var caller = await callers.AuthorizeAsync(request, policy.Administer);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        var caller = await callers.AuthorizeAsync(request, policy.Administer).OrThrow();
         var max = PoisonReplayService.MaxPerCall;
         if (request.Query.TryGetValue("max", out var value) && (!int.TryParse(value, out max) || max is < 1 or > PoisonReplayService.MaxPerCall))
         {
-            return new ProblemResult(Problem.BadRequest($"'max' must be a whole number from 1 to {PoisonReplayService.MaxPerCall}."));
+            throw new ProblemException(Problem.BadRequest($"'max' must be a whole number from 1 to {PoisonReplayService.MaxPerCall}."));
         }
-        var replayed = await poison.ReplayAsync(max, caller.Value!.AuditActor, request.HttpContext.TraceIdentifier, cancellationToken);
+        var replayed = await poison.ReplayAsync(max, caller.AuditActor, request.HttpContext.TraceIdentifier, cancellationToken);
         return new JsonBodyResult<PoisonReplayResponse>(StatusCodes.Status200OK, replayed, ApiJsonContext.Default.PoisonReplayResponse);
     }
 }

@@ -15,11 +15,11 @@ public sealed class CheckinService(HeartbeatService heartbeats, InventoryIntakeS
     public async Task<Outcome<ReceivedCheckin>> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var payload = await JsonBody.ReadAsync(request, options.Value.MaxRequestBytes, options.Value.MaxDecompressedBytes, cancellationToken);
-        if (payload.Failed) return payload.Problem!;
-        var parsed = JsonBody.Deserialize(payload.Value!.Json.Span, ApiJsonContext.Default.CheckinRequest);
-        if (parsed.Failed) return parsed.Problem!;
-        if (CheckinValidator.Validate(parsed.Value!) is { } invalid) return invalid;
-        return new ReceivedCheckin(parsed.Value!, payload.Value);
+        if (payload.Failed) return payload.Problem;
+        var parsed = JsonBody.Deserialize(payload.Value.Json.Span, ApiJsonContext.Default.CheckinRequest);
+        if (parsed.Failed) return parsed.Problem;
+        if (CheckinValidator.Validate(parsed.Value) is { } invalid) return invalid;
+        return new ReceivedCheckin(parsed.Value, payload.Value);
     }
 
     /// <summary>Handles a check-in of an authenticated device; the status is 200, or 202 for a queued inventory.</summary>
@@ -32,7 +32,7 @@ public sealed class CheckinService(HeartbeatService heartbeats, InventoryIntakeS
         if (checkin.Request.Kind == CheckinKinds.Heartbeat)
         {
             var recorded = await heartbeats.RecordAsync(device, checkin.Request, cancellationToken);
-            return recorded.Failed ? recorded.Problem! : (StatusCodes.Status200OK, recorded.Value!);
+            return recorded.Failed ? recorded.Problem : (StatusCodes.Status200OK, recorded.Value);
         }
         var accepted = await intake.AcceptAsync(device, checkin.Request.Inventory!, checkin.Payload, cancellationToken);
         return (accepted.CheckinId is null ? StatusCodes.Status200OK : StatusCodes.Status202Accepted, accepted);

@@ -62,7 +62,7 @@ public sealed class HeartbeatService(InventoryStore store, IOptions<CheckinOptio
                 summary = (await store.Summaries.GetEntityAsync<AssetSummaryEntity>(summary.PartitionKey, summary.RowKey, cancellationToken: cancellationToken)).Value;
                 if (summary.CredentialRevoked || summary.CredentialHash != authenticatedWith)
                 {
-                    return Problem.Unauthorized("The device credential was revoked or replaced meanwhile; the device must enroll again.");
+                    return Problem.DeviceUnauthorized("The device credential was revoked or replaced meanwhile; the device must enroll again.");
                 }
             }
         }

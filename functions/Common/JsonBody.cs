@@ -10,16 +10,6 @@ namespace ItInventory.Functions.Common;
 /// <summary>A JSON request body as read off the wire: the JSON bytes, and the gzip bytes when the client compressed it.</summary>
 public sealed record JsonPayload(ReadOnlyMemory<byte> Json, ReadOnlyMemory<byte>? Gzip);
 
-/// <summary>Either a value or the problem that stopped it.</summary>
-public readonly record struct Outcome<T>(T? Value, Problem? Problem)
-{
-    public static implicit operator Outcome<T>(T value) => new(value, null);
-
-    public static implicit operator Outcome<T>(Problem problem) => new(default, problem);
-
-    public bool Failed => Problem is not null;
-}
-
 /// <summary>
 /// Reads JSON request bodies defensively: <c>application/json</c> only, optional <c>Content-Encoding: gzip</c>,
 /// bounded wire size and bounded decompressed size (decompression bombs stop at the cap), strict UTF-8 JSON.
@@ -82,7 +72,7 @@ public static class JsonBody
         where T : class
     {
         var payload = await ReadAsync(request, maxBytes, maxBytes, cancellationToken);
-        return payload.Failed ? payload.Problem! : Deserialize(payload.Value!.Json.Span, typeInfo);
+        return payload.Failed ? payload.Problem : Deserialize(payload.Value.Json.Span, typeInfo);
     }
 
     /// <summary>Deserialises strictly; invalid UTF-8 and malformed JSON become a 400 problem (naming the position).</summary>
@@ -101,9 +91,49 @@ public static class JsonBody
         }
         catch (JsonException ex)
         {
-            return Problem.MalformedJson(ex.Message);
+            return Problem.MalformedJson(Describe(ex));
         }
     }
+
+    /// <summary>A JSON error in the reader's words: what is wrong and where (path, line, byte), never the .NET type
+    /// the value was meant for.</summary>
+    internal static string Describe(JsonException exception)
+    {
+        var message = exception.Message;
+        var pathInfo = message.IndexOf(" Path: ", StringComparison.Ordinal);
+        if (pathInfo >= 0) message = message[..pathInfo];
+        var converted = ConvertedTo.Match(message);
+        message = converted.Success
+            ? $"The JSON value has the wrong type: {Expected(converted.Groups[1].Value)} is expected"
+            : DotNetTypeName.Replace(message, "the value").TrimEnd('.', ' ');
+        var where = exception.Path is { Length: > 0 } path ? $" at '{path}'" : "";
+        var position = exception.LineNumber is { } line
+            ? $" (line {line + 1}, byte {exception.BytePositionInLine + 1})"
+            : "";
+        return $"{message}{where}{position}.";
+    }
+
+    private static string Expected(string typeName) =>
+        typeName.Split('[', '`')[0].Split('.')[^1] switch
+        {
+            _ when typeName.Contains("List", StringComparison.Ordinal) || typeName.EndsWith("[]", StringComparison.Ordinal)
+                || typeName.Contains("IEnumerable", StringComparison.Ordinal) => "an array",
+            "String" => "a string",
+            "Int16" or "Int32" or "Int64" or "UInt32" or "UInt64" or "Double" or "Single" or "Decimal" => "a number",
+            "Boolean" => "true or false",
+            "DateTimeOffset" or "DateTime" => "an RFC 3339 date-time",
+            "DateOnly" => "a date (yyyy-MM-dd)",
+            "Guid" => "a GUID",
+            "Nullable" => typeName.Contains("Int", StringComparison.Ordinal) ? "a number" : "a value of another type",
+            _ => "an object",
+        };
+
+    private static readonly System.Text.RegularExpressions.Regex ConvertedTo =
+        new(@"could not be converted to (\S+?)\.?$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    private static readonly System.Text.RegularExpressions.Regex DotNetTypeName =
+        new(@"'?\b(?:System|Microsoft|ItInventory)(?:\.[\w`+]+)+(?:\[\[.*?\]\])?'?",
+            System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
     /// <summary>Reads at most <paramref name="limit"/> bytes; null when the stream holds more.</summary>
     internal static async Task<byte[]?> ReadBoundedAsync(Stream stream, int limit, CancellationToken cancellationToken)

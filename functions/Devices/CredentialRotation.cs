@@ -112,7 +112,7 @@ public sealed class CredentialRotation(InventoryStore store, AuditTrail audit, T
                 summary = (await store.Summaries.GetEntityAsync<AssetSummaryEntity>(summary.PartitionKey, summary.RowKey, cancellationToken: cancellationToken)).Value;
                 if (summary.CredentialRevoked)
                 {
-                    return Problem.Unauthorized("The device credential has been revoked; the device must enroll again.");
+                    return Problem.DeviceUnauthorized("The device credential has been revoked; the device must enroll again.");
                 }
                 if (summary.CredentialHash == pendingHash)
                 {
@@ -120,7 +120,7 @@ public sealed class CredentialRotation(InventoryStore store, AuditTrail audit, T
                 }
                 if (summary.PendingCredentialHash != pendingHash)
                 {
-                    return Problem.Unauthorized("The device credential is not valid.");
+                    return Problem.DeviceUnauthorized("The device credential is not valid.");
                 }
             }
         }

@@ -21,20 +21,18 @@ public sealed class DeviceAdminFunctions(CallerAuthenticator authenticator, Acce
         string deviceId,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthorizeAsync(request, policy.Administer);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        var caller = await authenticator.AuthorizeAsync(request, policy.Administer).OrThrow();
 
         var block = false;
         if (request.ContentLength is > 0)
         {
-            var parsed = await JsonBody.ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.RevokeDeviceRequest, cancellationToken);
-            if (parsed.Failed) return new ProblemResult(parsed.Problem!);
-            block = parsed.Value!.BlockReenrollment;
+            var parsed = await JsonBody.ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.RevokeDeviceRequest, cancellationToken).OrThrow();
+            block = parsed.BlockReenrollment;
         }
 
-        return Storage.TableKeys.IsAssetId(deviceId) && await credentials.RevokeAsync(deviceId, block, caller.Value!.AuditActor, request.HttpContext.TraceIdentifier, cancellationToken)
+        return Storage.TableKeys.IsAssetId(deviceId) && await credentials.RevokeAsync(deviceId, block, caller.AuditActor, request.HttpContext.TraceIdentifier, cancellationToken)
             ? new StatusCodeResult(StatusCodes.Status204NoContent)
-            : new ProblemResult(Problem.NotFound($"There is no device '{deviceId}'."));
+            : throw new ProblemException(Problem.NotFound($"There is no device '{deviceId}'."));
     }
 
     [Function(nameof(RequestFullInventory))]
@@ -43,12 +41,11 @@ public sealed class DeviceAdminFunctions(CallerAuthenticator authenticator, Acce
         string deviceId,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthorizeAsync(request, policy.Administer);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        var caller = await authenticator.AuthorizeAsync(request, policy.Administer).OrThrow();
 
-        return Storage.TableKeys.IsAssetId(deviceId) && await credentials.RequestFullInventoryAsync(deviceId, caller.Value!.AuditActor, request.HttpContext.TraceIdentifier, cancellationToken)
+        return Storage.TableKeys.IsAssetId(deviceId) && await credentials.RequestFullInventoryAsync(deviceId, caller.AuditActor, request.HttpContext.TraceIdentifier, cancellationToken)
             ? new StatusCodeResult(StatusCodes.Status202Accepted)
-            : new ProblemResult(Problem.NotFound($"There is no device '{deviceId}'."));
+            : throw new ProblemException(Problem.NotFound($"There is no device '{deviceId}'."));
     }
 
     /// <summary>Marks the device for credential rotation: its next check-in's answer carries a new secret (202).</summary>
@@ -58,11 +55,10 @@ public sealed class DeviceAdminFunctions(CallerAuthenticator authenticator, Acce
         string deviceId,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthorizeAsync(request, policy.Administer);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        var caller = await authenticator.AuthorizeAsync(request, policy.Administer).OrThrow();
 
-        return Storage.TableKeys.IsAssetId(deviceId) && await rotation.RequestAsync(deviceId, caller.Value!.AuditActor, request.HttpContext.TraceIdentifier, cancellationToken)
+        return Storage.TableKeys.IsAssetId(deviceId) && await rotation.RequestAsync(deviceId, caller.AuditActor, request.HttpContext.TraceIdentifier, cancellationToken)
             ? new StatusCodeResult(StatusCodes.Status202Accepted)
-            : new ProblemResult(Problem.NotFound($"There is no device '{deviceId}'."));
+            : throw new ProblemException(Problem.NotFound($"There is no device '{deviceId}'."));
     }
 }

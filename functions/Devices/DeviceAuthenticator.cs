@@ -14,7 +14,7 @@ public sealed class DeviceAuthenticator(InventoryStore store, CredentialRotation
     {
         if (!DeviceSecrets.TryParseAuthorization(authorization, out var deviceId, out var secret))
         {
-            return Problem.Unauthorized($"Send 'Authorization: {DeviceCredentialScheme.Name} <deviceId>.<deviceSecret>' with the credential returned by enrollment.");
+            return Problem.DeviceUnauthorized($"Send 'Authorization: {DeviceCredentialScheme.Name} <deviceId>.<deviceSecret>' with the credential returned by enrollment.");
         }
 
         var row = await store.Summaries.GetEntityIfExistsAsync<AssetSummaryEntity>(
@@ -25,20 +25,20 @@ public sealed class DeviceAuthenticator(InventoryStore store, CredentialRotation
         if (summary is null || !(current || pending))
         {
             logger.LogWarning("Rejected device credential for {DeviceId}", deviceId);
-            return Problem.Unauthorized("The device credential is not valid.");
+            return Problem.DeviceUnauthorized("The device credential is not valid.");
         }
         // An asset in a terminal state (rejected, disposed) changes no more: its check-ins change nothing, even if the revocation that follows
         // the state change has not landed yet.
         if (summary.CredentialRevoked || (Enum.TryParse<LifecycleState>(summary.State, out var state) && Lifecycle.LifecycleStateMachine.IsTerminal(state)))
         {
             logger.LogWarning("Rejected revoked device credential for {DeviceId}", deviceId);
-            return Problem.Unauthorized("The device credential has been revoked; the device must enroll again.");
+            return Problem.DeviceUnauthorized("The device credential has been revoked; the device must enroll again.");
         }
         if (pending)
         {
             var switched = await rotation.CompleteAsync(summary, cancellationToken);
             if (switched.Failed) return switched;
-            summary = switched.Value!;
+            summary = switched.Value;
         }
         if (summary.CredentialRotationAuditPending)
         {

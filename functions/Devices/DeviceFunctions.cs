@@ -16,14 +16,11 @@ public sealed class DeviceFunctions(EnrollmentService enrollment)
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "devices/enroll")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var parsed = await JsonBody.ReadObjectAsync(request, MaxEnrollmentBytes, ApiJsonContext.Default.EnrollmentRequest, cancellationToken);
-        if (parsed.Failed) return new ProblemResult(parsed.Problem!);
+        var parsed = await JsonBody.ReadObjectAsync(request, MaxEnrollmentBytes, ApiJsonContext.Default.EnrollmentRequest, cancellationToken).OrThrow();
 
-        var enrolled = await enrollment.EnrollAsync(parsed.Value!, cancellationToken);
-        return enrolled.Failed
-            ? new ProblemResult(enrolled.Problem!)
-            : new JsonBodyResult<EnrollmentResponse>(
-                enrolled.Value!.Status == "created" ? StatusCodes.Status201Created : StatusCodes.Status200OK,
-                enrolled.Value, ApiJsonContext.Default.EnrollmentResponse);
+        var enrolled = await enrollment.EnrollAsync(parsed, cancellationToken).OrThrow();
+        return new JsonBodyResult<EnrollmentResponse>(
+            enrolled.Status == "created" ? StatusCodes.Status201Created : StatusCodes.Status200OK,
+            enrolled, ApiJsonContext.Default.EnrollmentResponse);
     }
 }

@@ -16,13 +16,10 @@ public sealed class EnrollmentSecretFunctions(CallerAuthenticator authenticator,
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "enrollment-secrets")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthorizeAsync(request, policy.Administer);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
-        var parsed = await JsonBody.ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.CreateEnrollmentSecretRequest, cancellationToken);
-        if (parsed.Failed) return new ProblemResult(parsed.Problem!);
-        var created = await secrets.CreateAsync(parsed.Value!, caller.Value!.AuditActor, request.HttpContext.TraceIdentifier, cancellationToken);
-        if (created.Failed) return new ProblemResult(created.Problem!);
-        return new JsonBodyResult<CreatedEnrollmentSecret>(StatusCodes.Status201Created, created.Value!, ApiJsonContext.Default.CreatedEnrollmentSecret);
+        var caller = await authenticator.AuthorizeAsync(request, policy.Administer).OrThrow();
+        var parsed = await JsonBody.ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.CreateEnrollmentSecretRequest, cancellationToken).OrThrow();
+        var created = await secrets.CreateAsync(parsed, caller.AuditActor, request.HttpContext.TraceIdentifier, cancellationToken).OrThrow();
+        return new JsonBodyResult<CreatedEnrollmentSecret>(StatusCodes.Status201Created, created, ApiJsonContext.Default.CreatedEnrollmentSecret);
     }
 
     [Function(nameof(ListEnrollmentSecrets))]
@@ -30,8 +27,7 @@ public sealed class EnrollmentSecretFunctions(CallerAuthenticator authenticator,
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "enrollment-secrets")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthorizeAsync(request, policy.ReadAll);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        var caller = await authenticator.AuthorizeAsync(request, policy.ReadAll).OrThrow();
 
         var items = await secrets.ListAsync(cancellationToken);
         return new JsonBodyResult<EnrollmentSecretList>(StatusCodes.Status200OK, new EnrollmentSecretList(items), ApiJsonContext.Default.EnrollmentSecretList);
@@ -43,11 +39,10 @@ public sealed class EnrollmentSecretFunctions(CallerAuthenticator authenticator,
         string id,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthorizeAsync(request, policy.Administer);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        var caller = await authenticator.AuthorizeAsync(request, policy.Administer).OrThrow();
 
-        return await secrets.RevokeAsync(id, caller.Value!.AuditActor, request.HttpContext.TraceIdentifier, cancellationToken)
+        return await secrets.RevokeAsync(id, caller.AuditActor, request.HttpContext.TraceIdentifier, cancellationToken)
             ? new StatusCodeResult(StatusCodes.Status204NoContent)
-            : new ProblemResult(Problem.NotFound($"There is no enrollment secret '{id}'."));
+            : throw new ProblemException(Problem.NotFound($"There is no enrollment secret '{id}'."));
     }
 }

@@ -31,7 +31,7 @@ public sealed class EnrollmentService(
         if (grant is null)
         {
             logger.LogWarning("Enrollment refused: unknown, expired or revoked enrollment secret");
-            return Problem.Unauthorized("The enrollment secret is not valid (unknown, expired or revoked).");
+            return Problem.DeviceUnauthorized("The enrollment secret is not valid (unknown, expired or revoked).");
         }
 
         var identity = HardwareIdentity.Normalise(request.SerialNumber, request.SmbiosUuid, request.MacAddresses, request.Hostname);

@@ -136,7 +136,7 @@ public sealed class LicenceComplianceService(InventoryStore store, LicenceServic
             wanted = Enum.Parse<ComplianceStatus>(status);
         }
         var page = await licences.ProductPageAsync(null, null, continuationToken, pageSize, cancellationToken);
-        if (page.Failed) return page.Problem!;
+        if (page.Failed) return page.Problem;
         var states = await licences.LoadManyAsync(page.Value.Items, cancellationToken);
         var items = states.Select(View).Where(v => wanted is null || v.Status == wanted.ToString()).ToList();
         return new LicenceCompliancePage(items, page.Value.ContinuationToken);

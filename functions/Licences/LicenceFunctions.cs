@@ -28,16 +28,13 @@ public sealed class LicenceFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "licences")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthorizeAsync(request, policy.Administer);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
-        var body = await JsonBody.ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.CreateLicenceProductRequest, cancellationToken);
-        if (body.Failed) return new ProblemResult(body.Problem!);
+        var caller = await authenticator.AuthorizeAsync(request, policy.Administer).OrThrow();
+        var body = await JsonBody.ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.CreateLicenceProductRequest, cancellationToken).OrThrow();
 
-        var created = await licences.CreateProductAsync(caller.Value!, body.Value!, request.HttpContext.TraceIdentifier, cancellationToken);
-        if (created.Failed) return new ProblemResult(created.Problem!);
-        request.HttpContext.Response.Headers.ETag = created.Value!.Product.ETag.ToString("H");
-        request.HttpContext.Response.Headers.Location = $"/api/licences/{created.Value.Product.ProductId}";
-        return new JsonBodyResult<LicenceProductView>(StatusCodes.Status201Created, licences.View(created.Value), ApiJsonContext.Default.LicenceProductView);
+        var created = await licences.CreateProductAsync(caller, body, request.HttpContext.TraceIdentifier, cancellationToken).OrThrow();
+        request.HttpContext.Response.Headers.ETag = created.Product.ETag.ToString("H");
+        request.HttpContext.Response.Headers.Location = $"/api/licences/{created.Product.ProductId}";
+        return new JsonBodyResult<LicenceProductView>(StatusCodes.Status201Created, licences.View(created), ApiJsonContext.Default.LicenceProductView);
     }
 
     [Function(nameof(ListLicenceProducts))]
@@ -45,14 +42,11 @@ public sealed class LicenceFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "licences")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthorizeAsync(request, ReadLicences);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
-        var pageSize = Paging.PageSize(request.Query, LicenceService.DefaultPageSize, LicenceService.MaxPageSize);
-        if (pageSize.Failed) return new ProblemResult(pageSize.Problem!);
+        var caller = await authenticator.AuthorizeAsync(request, ReadLicences).OrThrow();
+        var pageSize = Paging.PageSize(request.Query, LicenceService.DefaultPageSize, LicenceService.MaxPageSize).OrThrow();
 
-        var page = await licences.ListProductsAsync(Query(request, "vendor"), Query(request, "metric"), Query(request, "continuationToken"), pageSize.Value, cancellationToken);
-        if (page.Failed) return new ProblemResult(page.Problem!);
-        return new JsonBodyResult<LicenceProductPage>(StatusCodes.Status200OK, page.Value!, ApiJsonContext.Default.LicenceProductPage);
+        var page = await licences.ListProductsAsync(Query(request, "vendor"), Query(request, "metric"), Query(request, "continuationToken"), pageSize, cancellationToken).OrThrow();
+        return new JsonBodyResult<LicenceProductPage>(StatusCodes.Status200OK, page, ApiJsonContext.Default.LicenceProductPage);
     }
 
     [Function(nameof(GetLicenceProduct))]
@@ -61,11 +55,10 @@ public sealed class LicenceFunctions(
         string productId,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthorizeAsync(request, ReadLicences);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        var caller = await authenticator.AuthorizeAsync(request, ReadLicences).OrThrow();
 
         var state = await licences.LoadAsync(productId, cancellationToken);
-        if (state is null) return new ProblemResult(Problem.NotFound($"There is no licence product '{productId}'."));
+        if (state is null) throw new ProblemException(Problem.NotFound($"There is no licence product '{productId}'."));
         request.HttpContext.Response.Headers.ETag = state.Product.ETag.ToString("H");
         return new JsonBodyResult<LicenceProductView>(StatusCodes.Status200OK, licences.View(state), ApiJsonContext.Default.LicenceProductView);
     }
@@ -76,15 +69,12 @@ public sealed class LicenceFunctions(
         string productId,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthorizeAsync(request, policy.Administer);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
-        var patch = await JsonBody.ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.LicenceProductPatch, cancellationToken);
-        if (patch.Failed) return new ProblemResult(patch.Problem!);
+        var caller = await authenticator.AuthorizeAsync(request, policy.Administer).OrThrow();
+        var patch = await JsonBody.ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.LicenceProductPatch, cancellationToken).OrThrow();
 
-        var updated = await licences.UpdateProductAsync(caller.Value!, productId, request.Headers.IfMatch.ToString(), patch.Value!, request.HttpContext.TraceIdentifier, cancellationToken);
-        if (updated.Failed) return new ProblemResult(updated.Problem!);
-        request.HttpContext.Response.Headers.ETag = updated.Value!.Product.ETag.ToString("H");
-        return new JsonBodyResult<LicenceProductView>(StatusCodes.Status200OK, licences.View(updated.Value), ApiJsonContext.Default.LicenceProductView);
+        var updated = await licences.UpdateProductAsync(caller, productId, request.Headers.IfMatch.ToString(), patch, request.HttpContext.TraceIdentifier, cancellationToken).OrThrow();
+        request.HttpContext.Response.Headers.ETag = updated.Product.ETag.ToString("H");
+        return new JsonBodyResult<LicenceProductView>(StatusCodes.Status200OK, licences.View(updated), ApiJsonContext.Default.LicenceProductView);
     }
 
     [Function(nameof(AddLicenceEntitlement))]
@@ -93,15 +83,12 @@ public sealed class LicenceFunctions(
         string productId,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthorizeAsync(request, policy.Administer);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
-        var body = await JsonBody.ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.CreateEntitlementRequest, cancellationToken);
-        if (body.Failed) return new ProblemResult(body.Problem!);
+        var caller = await authenticator.AuthorizeAsync(request, policy.Administer).OrThrow();
+        var body = await JsonBody.ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.CreateEntitlementRequest, cancellationToken).OrThrow();
 
-        var added = await licences.AddEntitlementAsync(caller.Value!, productId, body.Value!, request.HttpContext.TraceIdentifier, cancellationToken);
-        if (added.Failed) return new ProblemResult(added.Problem!);
-        request.HttpContext.Response.Headers.ETag = added.Value!.ETag;
-        return new JsonBodyResult<EntitlementView>(StatusCodes.Status201Created, added.Value!, ApiJsonContext.Default.EntitlementView);
+        var added = await licences.AddEntitlementAsync(caller, productId, body, request.HttpContext.TraceIdentifier, cancellationToken).OrThrow();
+        request.HttpContext.Response.Headers.ETag = added.ETag;
+        return new JsonBodyResult<EntitlementView>(StatusCodes.Status201Created, added, ApiJsonContext.Default.EntitlementView);
     }
 
     [Function(nameof(UpdateLicenceEntitlement))]
@@ -111,15 +98,12 @@ public sealed class LicenceFunctions(
         string entitlementId,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthorizeAsync(request, policy.Administer);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
-        var patch = await JsonBody.ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.EntitlementPatch, cancellationToken);
-        if (patch.Failed) return new ProblemResult(patch.Problem!);
+        var caller = await authenticator.AuthorizeAsync(request, policy.Administer).OrThrow();
+        var patch = await JsonBody.ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.EntitlementPatch, cancellationToken).OrThrow();
 
-        var updated = await licences.UpdateEntitlementAsync(caller.Value!, productId, entitlementId, request.Headers.IfMatch.ToString(), patch.Value!, request.HttpContext.TraceIdentifier, cancellationToken);
-        if (updated.Failed) return new ProblemResult(updated.Problem!);
-        request.HttpContext.Response.Headers.ETag = updated.Value!.ETag;
-        return new JsonBodyResult<EntitlementView>(StatusCodes.Status200OK, updated.Value, ApiJsonContext.Default.EntitlementView);
+        var updated = await licences.UpdateEntitlementAsync(caller, productId, entitlementId, request.Headers.IfMatch.ToString(), patch, request.HttpContext.TraceIdentifier, cancellationToken).OrThrow();
+        request.HttpContext.Response.Headers.ETag = updated.ETag;
+        return new JsonBodyResult<EntitlementView>(StatusCodes.Status200OK, updated, ApiJsonContext.Default.EntitlementView);
     }
 
     [Function(nameof(DeleteLicenceEntitlement))]
@@ -129,11 +113,11 @@ public sealed class LicenceFunctions(
         string entitlementId,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthorizeAsync(request, policy.Administer);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        var caller = await authenticator.AuthorizeAsync(request, policy.Administer).OrThrow();
 
-        var problem = await licences.DeleteEntitlementAsync(caller.Value!, productId, entitlementId, request.Headers.IfMatch.ToString(), request.HttpContext.TraceIdentifier, cancellationToken);
-        return problem is null ? new StatusCodeResult(StatusCodes.Status204NoContent) : new ProblemResult(problem);
+        var problem = await licences.DeleteEntitlementAsync(caller, productId, entitlementId, request.Headers.IfMatch.ToString(), request.HttpContext.TraceIdentifier, cancellationToken);
+        problem.ThrowIfAny();
+        return new StatusCodeResult(StatusCodes.Status204NoContent);
     }
 
     [Function(nameof(AssignLicenceSeat))]
@@ -142,14 +126,11 @@ public sealed class LicenceFunctions(
         string productId,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthorizeAsync(request, policy.Administer);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
-        var body = await JsonBody.ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.AssignSeatRequest, cancellationToken);
-        if (body.Failed) return new ProblemResult(body.Problem!);
+        var caller = await authenticator.AuthorizeAsync(request, policy.Administer).OrThrow();
+        var body = await JsonBody.ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.AssignSeatRequest, cancellationToken).OrThrow();
 
-        var seat = await licences.AssignSeatAsync(caller.Value!, productId, body.Value!, request.HttpContext.TraceIdentifier, cancellationToken);
-        if (seat.Failed) return new ProblemResult(seat.Problem!);
-        return new JsonBodyResult<LicenceSeatView>(StatusCodes.Status201Created, seat.Value!, ApiJsonContext.Default.LicenceSeatView);
+        var seat = await licences.AssignSeatAsync(caller, productId, body, request.HttpContext.TraceIdentifier, cancellationToken).OrThrow();
+        return new JsonBodyResult<LicenceSeatView>(StatusCodes.Status201Created, seat, ApiJsonContext.Default.LicenceSeatView);
     }
 
     [Function(nameof(ListLicenceSeats))]
@@ -158,14 +139,11 @@ public sealed class LicenceFunctions(
         string productId,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthorizeAsync(request, ReadLicences);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
-        var pageSize = Paging.PageSize(request.Query, LicenceService.DefaultPageSize, LicenceService.MaxPageSize);
-        if (pageSize.Failed) return new ProblemResult(pageSize.Problem!);
+        var caller = await authenticator.AuthorizeAsync(request, ReadLicences).OrThrow();
+        var pageSize = Paging.PageSize(request.Query, LicenceService.DefaultPageSize, LicenceService.MaxPageSize).OrThrow();
 
-        var page = await licences.ListSeatsAsync(productId, Query(request, "assigneeKind"), Query(request, "continuationToken"), pageSize.Value, cancellationToken);
-        if (page.Failed) return new ProblemResult(page.Problem!);
-        return new JsonBodyResult<LicenceSeatPage>(StatusCodes.Status200OK, page.Value!, ApiJsonContext.Default.LicenceSeatPage);
+        var page = await licences.ListSeatsAsync(productId, Query(request, "assigneeKind"), Query(request, "continuationToken"), pageSize, cancellationToken).OrThrow();
+        return new JsonBodyResult<LicenceSeatPage>(StatusCodes.Status200OK, page, ApiJsonContext.Default.LicenceSeatPage);
     }
 
     [Function(nameof(ReleaseLicenceSeat))]
@@ -175,12 +153,13 @@ public sealed class LicenceFunctions(
         string seatId,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthorizeAsync(request, policy.Administer);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
-        if (!LicenceService.TryParseSeatId(seatId, out _, out _)) return new ProblemResult(Problem.BadRequest("seatId must be person-<object id> or asset-<asset id>."));
+        var caller = await authenticator.AuthorizeAsync(request, policy.Administer).OrThrow();
+        if (!LicenceService.TryParseSeatId(seatId, out _, out _)) throw new ProblemException(Problem.BadRequest("seatId must be person-<object id> or asset-<asset id>."));
 
-        var released = await licences.ReleaseSeatAsync(productId, seatId, caller.Value!.AuditActor, "released by an administrator", request.HttpContext.TraceIdentifier, cancellationToken);
-        return released ? new StatusCodeResult(StatusCodes.Status204NoContent) : new ProblemResult(Problem.NotFound($"Licence product '{productId}' has no seat '{seatId}'."));
+        var released = await licences.ReleaseSeatAsync(productId, seatId, caller.AuditActor, "released by an administrator", request.HttpContext.TraceIdentifier, cancellationToken);
+        return released
+            ? new StatusCodeResult(StatusCodes.Status204NoContent)
+            : throw new ProblemException(Problem.NotFound($"Licence product '{productId}' has no seat '{seatId}'."));
     }
 
     [Function(nameof(GetLicenceCompliance))]
@@ -189,12 +168,10 @@ public sealed class LicenceFunctions(
         string productId,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthorizeAsync(request, ReadLicences);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        var caller = await authenticator.AuthorizeAsync(request, ReadLicences).OrThrow();
 
-        var view = await compliance.ForProductAsync(productId, cancellationToken);
-        if (view.Failed) return new ProblemResult(view.Problem!);
-        return new JsonBodyResult<LicenceComplianceView>(StatusCodes.Status200OK, view.Value!, ApiJsonContext.Default.LicenceComplianceView);
+        var view = await compliance.ForProductAsync(productId, cancellationToken).OrThrow();
+        return new JsonBodyResult<LicenceComplianceView>(StatusCodes.Status200OK, view, ApiJsonContext.Default.LicenceComplianceView);
     }
 
     [Function(nameof(ListLicenceCompliance))]
@@ -202,14 +179,11 @@ public sealed class LicenceFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "licences/compliance")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthorizeAsync(request, ReadLicences);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
-        var pageSize = Paging.PageSize(request.Query, LicenceService.DefaultPageSize, LicenceService.MaxPageSize);
-        if (pageSize.Failed) return new ProblemResult(pageSize.Problem!);
+        var caller = await authenticator.AuthorizeAsync(request, ReadLicences).OrThrow();
+        var pageSize = Paging.PageSize(request.Query, LicenceService.DefaultPageSize, LicenceService.MaxPageSize).OrThrow();
 
-        var page = await compliance.ListAsync(Query(request, "status"), Query(request, "continuationToken"), pageSize.Value, cancellationToken);
-        if (page.Failed) return new ProblemResult(page.Problem!);
-        return new JsonBodyResult<LicenceCompliancePage>(StatusCodes.Status200OK, page.Value!, ApiJsonContext.Default.LicenceCompliancePage);
+        var page = await compliance.ListAsync(Query(request, "status"), Query(request, "continuationToken"), pageSize, cancellationToken).OrThrow();
+        return new JsonBodyResult<LicenceCompliancePage>(StatusCodes.Status200OK, page, ApiJsonContext.Default.LicenceCompliancePage);
     }
 
     [Function(nameof(RecomputeLicenceCompliance))]
@@ -217,8 +191,7 @@ public sealed class LicenceFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "licences/compliance/recompute")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthorizeAsync(request, policy.Administer);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        var caller = await authenticator.AuthorizeAsync(request, policy.Administer).OrThrow();
 
         var result = await compliance.RecomputeAllAsync(cancellationToken);
         return new JsonBodyResult<ComplianceRecomputeResult>(StatusCodes.Status200OK, result, ApiJsonContext.Default.ComplianceRecomputeResult);
@@ -230,13 +203,12 @@ public sealed class LicenceFunctions(
         CancellationToken cancellationToken)
     {
         var dryRunText = Query(request, "dryRun") ?? "true";
-        if (dryRunText is not ("true" or "false")) return new ProblemResult(Problem.BadRequest("dryRun must be true or false."));
+        if (dryRunText is not ("true" or "false")) throw new ProblemException(Problem.BadRequest("dryRun must be true or false."));
         var dryRun = dryRunText == "true";
         // A dry run changes nothing: admins and auditors; releasing seats: admins with MFA.
-        var caller = await authenticator.AuthorizeAsync(request, dryRun ? policy.ReadAll : policy.Administer);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        var caller = await authenticator.AuthorizeAsync(request, dryRun ? policy.ReadAll : policy.Administer).OrThrow();
 
-        var result = await reclamation.ReclaimAsync(dryRun, caller.Value!.AuditActor, request.HttpContext.TraceIdentifier, cancellationToken);
+        var result = await reclamation.ReclaimAsync(dryRun, caller.AuditActor, request.HttpContext.TraceIdentifier, cancellationToken);
         return new JsonBodyResult<LicenceReclaimResult>(StatusCodes.Status200OK, result, ApiJsonContext.Default.LicenceReclaimResult);
     }
 
@@ -245,10 +217,9 @@ public sealed class LicenceFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me/licences")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthenticateAsync(request);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        var caller = await authenticator.AuthenticateAsync(request).OrThrow();
 
-        var mine = await licences.MyLicencesAsync(caller.Value!.ObjectId, cancellationToken);
+        var mine = await licences.MyLicencesAsync(caller.ObjectId, cancellationToken);
         return new JsonBodyResult<MyLicences>(StatusCodes.Status200OK, mine, ApiJsonContext.Default.MyLicences);
     }
 
@@ -257,14 +228,11 @@ public sealed class LicenceFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "licences/import")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthorizeAsync(request, policy.Administer);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
-        var body = await TextBody.ReadAsync(request, "text/csv", LicenceImportService.MaxImportBytes, cancellationToken);
-        if (body.Failed) return new ProblemResult(body.Problem!);
+        var caller = await authenticator.AuthorizeAsync(request, policy.Administer).OrThrow();
+        var body = await TextBody.ReadAsync(request, "text/csv", LicenceImportService.MaxImportBytes, cancellationToken).OrThrow();
 
-        var report = await imports.ImportAsync(caller.Value!, body.Value, request.HttpContext.TraceIdentifier, cancellationToken);
-        if (report.Failed) return new ProblemResult(report.Problem!);
-        return new JsonBodyResult<LicenceImportReport>(StatusCodes.Status200OK, report.Value!, ApiJsonContext.Default.LicenceImportReport);
+        var report = await imports.ImportAsync(caller, body, request.HttpContext.TraceIdentifier, cancellationToken).OrThrow();
+        return new JsonBodyResult<LicenceImportReport>(StatusCodes.Status200OK, report, ApiJsonContext.Default.LicenceImportReport);
     }
 
     [Function(nameof(ExportLicences))]
@@ -272,8 +240,7 @@ public sealed class LicenceFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "licences/export")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthorizeAsync(request, policy.ReadAll);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        var caller = await authenticator.AuthorizeAsync(request, policy.ReadAll).OrThrow();
 
         return new CsvResult(await imports.ExportAsync(cancellationToken), "licences.csv");
     }

@@ -113,7 +113,7 @@ public sealed class LicenceService(InventoryStore store, PeopleService people, A
     public async Task<Outcome<LicenceProductPage>> ListProductsAsync(string? vendor, string? metric, string? continuationToken, int pageSize, CancellationToken cancellationToken)
     {
         var page = await ProductPageAsync(vendor, metric, continuationToken, pageSize, cancellationToken);
-        if (page.Failed) return page.Problem!;
+        if (page.Failed) return page.Problem;
         var states = await LoadManyAsync(page.Value.Items, cancellationToken);
         return new LicenceProductPage(states.Select(View).ToList(), page.Value.ContinuationToken);
     }
@@ -135,7 +135,7 @@ public sealed class LicenceService(InventoryStore store, PeopleService people, A
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {productId} and RowKey ge {TableKeys.LicenceSeatPrefix} and RowKey lt {TableKeys.LicenceSeatRangeEnd}");
         if (assigneeKind is not null) filter += " and " + TableClient.CreateQueryFilter($"AssigneeKind eq {assigneeKind}");
         var page = await PageAsync<LicenceSeatEntity>(filter, continuationToken, pageSize, cancellationToken);
-        if (page.Failed) return page.Problem!;
+        if (page.Failed) return page.Problem;
         return new LicenceSeatPage(page.Value.Items.Select(SeatView).ToList(), page.Value.ContinuationToken);
     }
 
@@ -599,14 +599,10 @@ public sealed class LicenceService(InventoryStore store, PeopleService people, A
     public static Problem Invalid(Dictionary<string, string[]> errors) =>
         Problem.BadRequest($"The request has {errors.Count} invalid field(s); see 'errors'.", errors);
 
-    public static Problem UnknownReference(string detail) =>
-        new(422, "Unknown reference.", detail, "https://itinventory.dev/problems/unknown-reference");
+    private static Problem UnknownReference(string detail) => Problem.UnknownReference(detail);
 
     private static Problem PreconditionRequired(string what = "the ETag from GET /api/licences/{productId}") =>
-        new(428, "Precondition required.", $"Send If-Match with {what}: changes are made only to the version you have seen.",
-            "https://itinventory.dev/problems/precondition-required");
+        Problem.PreconditionRequired(what);
 
-    private static Problem PreconditionFailed(string what = "licence product") =>
-        new(412, "Precondition failed.", $"The {what} changed since you read it: read it again and retry.",
-            "https://itinventory.dev/problems/precondition-failed");
+    private static Problem PreconditionFailed(string what = "licence product") => Problem.PreconditionFailed(what);
 }

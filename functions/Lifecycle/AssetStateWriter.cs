@@ -26,8 +26,7 @@ public sealed class AssetStateWriter(InventoryStore store, AccessPolicy policy)
         if (!TableKeys.IsAssetId(assetId)) return Problem.NotFound($"There is no asset '{assetId}'.");
         if (string.IsNullOrWhiteSpace(ifMatch))
         {
-            return new Problem(428, "Precondition required.", "Send If-Match with the ETag from GET /api/assets/{assetId}: changes are made only to the version you have seen.",
-                "https://itinventory.dev/problems/precondition-required");
+            return Problem.PreconditionRequired("the ETag from GET /api/assets/{assetId}");
         }
         var row = await store.Assets.GetEntityIfExistsAsync<AssetDetailEntity>(assetId, TableKeys.AssetDetailRow, cancellationToken: cancellationToken);
         if (!row.HasValue || row.Value is not { } detail) return Problem.NotFound($"There is no asset '{assetId}'.");
@@ -86,7 +85,5 @@ public sealed class AssetStateWriter(InventoryStore store, AccessPolicy policy)
         return AssetView.From(detail, summary.HasValue ? summary.Value : null);
     }
 
-    public static Problem PreconditionFailed() =>
-        new(412, "Precondition failed.", "The asset changed since you read it (e.g. a device check-in or another change): read it again and retry.",
-            "https://itinventory.dev/problems/precondition-failed");
+    public static Problem PreconditionFailed() => Problem.PreconditionFailed("asset", "a device check-in or another change");
 }

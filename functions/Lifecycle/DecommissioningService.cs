@@ -57,8 +57,8 @@ public sealed partial class DecommissioningService
         var now = clock.GetUtcNow();
         if (LifecycleRules.Validate(request, now) is { } invalid) return invalid;
         var loaded = await writer.LoadAsync(caller, assetId, ifMatch, cancellationToken);
-        if (loaded.Failed) return loaded.Problem!;
-        var asset = loaded.Value!;
+        if (loaded.Failed) return loaded.Problem;
+        var asset = loaded.Value;
         var previous = await SanitisationAsync(assetId, cancellationToken);
         if (LifecycleRules.CheckSanitisation(asset.State, previous?.VerificationResult) is { } refused) return refused;
 
@@ -107,7 +107,7 @@ public sealed partial class DecommissioningService
             : new(TableTransactionActionType.UpdateReplace, record, previous.ETag);
         var committed = await writer.CommitAsync(asset, touch,
             $"Data sanitisation recorded by {caller.Actor}: {record.Method}, verification {record.VerificationResult} (attempt {record.Attempt}).", changes, [write], now, cancellationToken);
-        if (committed.Failed) return committed.Problem!;
+        if (committed.Failed) return committed.Problem;
         await audit.AppendAsync(new AuditEvent(caller.AuditActor, "asset", assetId, "record-sanitisation", changes, correlationId), cancellationToken);
         logger.LogInformation("Sanitisation of asset {AssetId} recorded by {Actor}: {Method}, {Result}", assetId, caller.Actor, record.Method, record.VerificationResult);
 
@@ -141,8 +141,8 @@ public sealed partial class DecommissioningService
         var now = clock.GetUtcNow();
         if (LifecycleRules.Validate(request, now) is { } invalid) return invalid;
         var loaded = await writer.LoadAsync(caller, assetId, ifMatch, cancellationToken);
-        if (loaded.Failed) return loaded.Problem!;
-        var asset = loaded.Value!;
+        if (loaded.Failed) return loaded.Problem;
+        var asset = loaded.Value;
         var rows = await RowsAsync(assetId, cancellationToken);
         if (LifecycleRules.CheckDisposal(asset.State, rows.Sanitisation?.VerificationResult, Pending(rows.Steps), rows.Sanitisation?.CertificateId is not null) is { } refused)
         {
@@ -174,7 +174,7 @@ public sealed partial class DecommissioningService
         var merge = new TableEntity(assetId, TableKeys.AssetDetailRow) { [nameof(AssetDetailEntity.State)] = nameof(LifecycleState.Disposed) };
         var committed = await writer.CommitAsync(asset, merge, $"Disposed by {caller.Actor}: collected by {disposal.Recycler}, WEEE reference {disposal.WeeeReference}.",
             changes, [new(TableTransactionActionType.Add, disposal)], now, cancellationToken);
-        if (committed.Failed) return committed.Problem!;
+        if (committed.Failed) return committed.Problem;
 
         await writer.MirrorAsync(assetId, LifecycleState.Disposed, clearReview: true, cancellationToken);
         await audit.AppendAsync(new AuditEvent(caller.AuditActor, "asset", assetId, "dispose", changes, correlationId), cancellationToken);

@@ -18,11 +18,9 @@ public sealed class LifecycleFunctions(CallerAuthenticator authenticator, Lifecy
         string assetId,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthenticateAsync(request);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
-        var body = await JsonBody.ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.LifecycleTransitionRequest, cancellationToken);
-        if (body.Failed) return new ProblemResult(body.Problem!);
-        return Asset(request, await lifecycle.TransitionAsync(caller.Value!, assetId, request.Headers.IfMatch.ToString(), body.Value!, request.HttpContext.TraceIdentifier, cancellationToken));
+        var caller = await authenticator.AuthenticateAsync(request).OrThrow();
+        var body = await JsonBody.ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.LifecycleTransitionRequest, cancellationToken).OrThrow();
+        return Asset(request, await lifecycle.TransitionAsync(caller, assetId, request.Headers.IfMatch.ToString(), body, request.HttpContext.TraceIdentifier, cancellationToken));
     }
 
     [Function(nameof(ApproveAsset))]
@@ -31,16 +29,14 @@ public sealed class LifecycleFunctions(CallerAuthenticator authenticator, Lifecy
         string assetId,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthenticateAsync(request);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        var caller = await authenticator.AuthenticateAsync(request).OrThrow();
         var body = new ApproveAssetRequest();
         if (request.ContentLength is > 0)
         {
-            var parsed = await JsonBody.ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.ApproveAssetRequest, cancellationToken);
-            if (parsed.Failed) return new ProblemResult(parsed.Problem!);
-            body = parsed.Value!;
+            var parsed = await JsonBody.ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.ApproveAssetRequest, cancellationToken).OrThrow();
+            body = parsed;
         }
-        return Asset(request, await lifecycle.ApproveAsync(caller.Value!, assetId, request.Headers.IfMatch.ToString(), body, request.HttpContext.TraceIdentifier, cancellationToken));
+        return Asset(request, await lifecycle.ApproveAsync(caller, assetId, request.Headers.IfMatch.ToString(), body, request.HttpContext.TraceIdentifier, cancellationToken));
     }
 
     [Function(nameof(RejectAsset))]
@@ -49,11 +45,9 @@ public sealed class LifecycleFunctions(CallerAuthenticator authenticator, Lifecy
         string assetId,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthenticateAsync(request);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
-        var body = await JsonBody.ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.RejectAssetRequest, cancellationToken);
-        if (body.Failed) return new ProblemResult(body.Problem!);
-        return Asset(request, await lifecycle.RejectAsync(caller.Value!, assetId, request.Headers.IfMatch.ToString(), body.Value!, request.HttpContext.TraceIdentifier, cancellationToken));
+        var caller = await authenticator.AuthenticateAsync(request).OrThrow();
+        var body = await JsonBody.ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.RejectAssetRequest, cancellationToken).OrThrow();
+        return Asset(request, await lifecycle.RejectAsync(caller, assetId, request.Headers.IfMatch.ToString(), body, request.HttpContext.TraceIdentifier, cancellationToken));
     }
 
     [Function(nameof(GetDecommissioning))]
@@ -62,10 +56,9 @@ public sealed class LifecycleFunctions(CallerAuthenticator authenticator, Lifecy
         string assetId,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthenticateAsync(request);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
-        var record = await decommissioning.GetAsync(caller.Value!, assetId, cancellationToken);
-        return record.Failed ? new ProblemResult(record.Problem!) : new JsonBodyResult<DecommissioningView>(StatusCodes.Status200OK, record.Value!, ApiJsonContext.Default.DecommissioningView);
+        var caller = await authenticator.AuthenticateAsync(request).OrThrow();
+        var record = await decommissioning.GetAsync(caller, assetId, cancellationToken).OrThrow();
+        return new JsonBodyResult<DecommissioningView>(StatusCodes.Status200OK, record, ApiJsonContext.Default.DecommissioningView);
     }
 
     [Function(nameof(RecordSanitisation))]
@@ -74,11 +67,9 @@ public sealed class LifecycleFunctions(CallerAuthenticator authenticator, Lifecy
         string assetId,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthenticateAsync(request);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
-        var body = await JsonBody.ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.SanitisationRequest, cancellationToken);
-        if (body.Failed) return new ProblemResult(body.Problem!);
-        var recorded = await decommissioning.RecordSanitisationAsync(caller.Value!, assetId, request.Headers.IfMatch.ToString(), body.Value!, request.HttpContext.TraceIdentifier, cancellationToken);
+        var caller = await authenticator.AuthenticateAsync(request).OrThrow();
+        var body = await JsonBody.ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.SanitisationRequest, cancellationToken).OrThrow();
+        var recorded = await decommissioning.RecordSanitisationAsync(caller, assetId, request.Headers.IfMatch.ToString(), body, request.HttpContext.TraceIdentifier, cancellationToken);
         return Record(request, recorded, StatusCodes.Status201Created);
     }
 
@@ -88,10 +79,9 @@ public sealed class LifecycleFunctions(CallerAuthenticator authenticator, Lifecy
         string assetId,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthenticateAsync(request);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
-        var record = await decommissioning.RunStepsAsync(caller.Value!, assetId, request.HttpContext.TraceIdentifier, cancellationToken);
-        return record.Failed ? new ProblemResult(record.Problem!) : new JsonBodyResult<DecommissioningView>(StatusCodes.Status200OK, record.Value!, ApiJsonContext.Default.DecommissioningView);
+        var caller = await authenticator.AuthenticateAsync(request).OrThrow();
+        var record = await decommissioning.RunStepsAsync(caller, assetId, request.HttpContext.TraceIdentifier, cancellationToken).OrThrow();
+        return new JsonBodyResult<DecommissioningView>(StatusCodes.Status200OK, record, ApiJsonContext.Default.DecommissioningView);
     }
 
     [Function(nameof(RecordDisposal))]
@@ -100,11 +90,9 @@ public sealed class LifecycleFunctions(CallerAuthenticator authenticator, Lifecy
         string assetId,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthenticateAsync(request);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
-        var body = await JsonBody.ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.DisposalRequest, cancellationToken);
-        if (body.Failed) return new ProblemResult(body.Problem!);
-        var recorded = await decommissioning.RecordDisposalAsync(caller.Value!, assetId, request.Headers.IfMatch.ToString(), body.Value!, request.HttpContext.TraceIdentifier, cancellationToken);
+        var caller = await authenticator.AuthenticateAsync(request).OrThrow();
+        var body = await JsonBody.ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.DisposalRequest, cancellationToken).OrThrow();
+        var recorded = await decommissioning.RecordDisposalAsync(caller, assetId, request.Headers.IfMatch.ToString(), body, request.HttpContext.TraceIdentifier, cancellationToken);
         return Record(request, recorded, StatusCodes.Status200OK);
     }
 
@@ -114,23 +102,22 @@ public sealed class LifecycleFunctions(CallerAuthenticator authenticator, Lifecy
         string assetId,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthenticateAsync(request);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
-        var certificate = await decommissioning.GetCertificateAsync(caller.Value!, assetId, cancellationToken);
-        return certificate.Failed ? new ProblemResult(certificate.Problem!) : new BytesResult(StatusCodes.Status200OK, "text/html; charset=utf-8", certificate.Value!);
+        var caller = await authenticator.AuthenticateAsync(request).OrThrow();
+        var certificate = await decommissioning.GetCertificateAsync(caller, assetId, cancellationToken).OrThrow();
+        return new BytesResult(StatusCodes.Status200OK, "text/html; charset=utf-8", certificate);
     }
 
     private static IActionResult Asset(HttpRequest request, Outcome<(AssetView Asset, Azure.ETag ETag)> outcome)
     {
-        if (outcome.Failed) return new ProblemResult(outcome.Problem!);
-        request.HttpContext.Response.Headers.ETag = outcome.Value.ETag.ToString("H");
-        return new JsonBodyResult<AssetView>(StatusCodes.Status200OK, outcome.Value.Asset, ApiJsonContext.Default.AssetView);
+        var (asset, etag) = outcome.OrThrow();
+        request.HttpContext.Response.Headers.ETag = etag.ToString("H");
+        return new JsonBodyResult<AssetView>(StatusCodes.Status200OK, asset, ApiJsonContext.Default.AssetView);
     }
 
     private static IActionResult Record(HttpRequest request, Outcome<(DecommissioningView Record, Azure.ETag ETag)> outcome, int status)
     {
-        if (outcome.Failed) return new ProblemResult(outcome.Problem!);
-        request.HttpContext.Response.Headers.ETag = outcome.Value.ETag.ToString("H");
-        return new JsonBodyResult<DecommissioningView>(status, outcome.Value.Record, ApiJsonContext.Default.DecommissioningView);
+        var (record, etag) = outcome.OrThrow();
+        request.HttpContext.Response.Headers.ETag = etag.ToString("H");
+        return new JsonBodyResult<DecommissioningView>(status, record, ApiJsonContext.Default.DecommissioningView);
     }
 }

@@ -27,8 +27,8 @@ public sealed class LifecycleService(
     {
         if (LifecycleRules.Validate(request, out var to) is { } invalid) return invalid;
         var loaded = await writer.LoadAsync(caller, assetId, ifMatch, cancellationToken);
-        if (loaded.Failed) return loaded.Problem!;
-        var asset = loaded.Value!;
+        if (loaded.Failed) return loaded.Problem;
+        var asset = loaded.Value;
 
         // Un-retiring is refused once a sanitisation is on record: one point read, only for that case.
         var sanitised = asset.State == LifecycleState.Retired && to == LifecycleState.InStock
@@ -44,8 +44,8 @@ public sealed class LifecycleService(
     {
         if (LifecycleRules.Validate(request, out var to) is { } invalid) return invalid;
         var loaded = await writer.LoadAsync(caller, assetId, ifMatch, cancellationToken);
-        if (loaded.Failed) return loaded.Problem!;
-        var asset = loaded.Value!;
+        if (loaded.Failed) return loaded.Problem;
+        var asset = loaded.Value;
         if (LifecycleRules.CheckReview(asset.State, "approved") is { } refused) return refused;
 
         List<FieldChange> changes =
@@ -64,8 +64,8 @@ public sealed class LifecycleService(
     {
         if (LifecycleRules.Validate(request) is { } invalid) return invalid;
         var loaded = await writer.LoadAsync(caller, assetId, ifMatch, cancellationToken);
-        if (loaded.Failed) return loaded.Problem!;
-        var asset = loaded.Value!;
+        if (loaded.Failed) return loaded.Problem;
+        var asset = loaded.Value;
         if (LifecycleRules.CheckReview(asset.State, "rejected") is { } refused) return refused;
 
         var block = request.BlockReenrollment ?? true;
@@ -91,7 +91,7 @@ public sealed class LifecycleService(
         var merge = new TableEntity(asset.AssetId, TableKeys.AssetDetailRow) { [nameof(AssetDetailEntity.State)] = to.ToString() };
         var summary = $"{action}: {asset.State} → {to} by {caller.Actor}" + (changes.FirstOrDefault(c => c.Field is "Reason" or "Note") is { } why ? $" ({why.To})" : "");
         var committed = await writer.CommitAsync(asset, merge, summary, changes, [], now, cancellationToken);
-        if (committed.Failed) return committed.Problem!;
+        if (committed.Failed) return committed.Problem;
 
         await writer.MirrorAsync(asset.AssetId, to, clearReview, cancellationToken);
         await audit.AppendAsync(new AuditEvent(caller.AuditActor, "asset", asset.AssetId, action, changes, correlationId), cancellationToken);

@@ -14,14 +14,11 @@ public sealed class PeopleFunctions(CallerAuthenticator authenticator, AccessPol
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "people/import")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthorizeAsync(request, policy.Administer);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
-        var body = await TextBody.ReadAsync(request, "text/csv", PeopleService.MaxImportBytes, cancellationToken);
-        if (body.Failed) return new ProblemResult(body.Problem!);
+        var caller = await authenticator.AuthorizeAsync(request, policy.Administer).OrThrow();
+        var body = await TextBody.ReadAsync(request, "text/csv", PeopleService.MaxImportBytes, cancellationToken).OrThrow();
 
-        var report = await people.ImportAsync(body.Value, caller.Value!.AuditActor, request.HttpContext.TraceIdentifier, cancellationToken);
-        if (report.Failed) return new ProblemResult(report.Problem!);
-        return new JsonBodyResult<ImportReport>(StatusCodes.Status200OK, report.Value!, ApiJsonContext.Default.ImportReport);
+        var report = await people.ImportAsync(body, caller.AuditActor, request.HttpContext.TraceIdentifier, cancellationToken).OrThrow();
+        return new JsonBodyResult<ImportReport>(StatusCodes.Status200OK, report, ApiJsonContext.Default.ImportReport);
     }
 
     [Function(nameof(ExportPeople))]
@@ -29,8 +26,7 @@ public sealed class PeopleFunctions(CallerAuthenticator authenticator, AccessPol
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "people/export")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthorizeAsync(request, policy.ReadAll);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        var caller = await authenticator.AuthorizeAsync(request, policy.ReadAll).OrThrow();
 
         return new CsvResult(await people.ExportAsync(cancellationToken), "people.csv");
     }
@@ -41,12 +37,11 @@ public sealed class PeopleFunctions(CallerAuthenticator authenticator, AccessPol
         string objectId,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthenticateAsync(request);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        var caller = await authenticator.AuthenticateAsync(request).OrThrow();
 
         var person = await people.FindAsync(objectId, cancellationToken);
-        if (person is null) return new ProblemResult(Problem.NotFound($"There is no person '{objectId}'."));
-        if (policy.ReadPeople(caller.Value!, person.Department) is { } denied) return new ProblemResult(denied);
+        if (person is null) throw new ProblemException(Problem.NotFound($"There is no person '{objectId}'."));
+        policy.ReadPeople(caller, person.Department).ThrowIfAny();
         return new JsonBodyResult<PersonView>(StatusCodes.Status200OK, PersonView.From(person), ApiJsonContext.Default.PersonView);
     }
 
@@ -55,20 +50,17 @@ public sealed class PeopleFunctions(CallerAuthenticator authenticator, AccessPol
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "people")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthenticateAsync(request);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        var caller = await authenticator.AuthenticateAsync(request).OrThrow();
         var query = request.Query;
         var department = query.TryGetValue("department", out var d) ? d.ToString() : null;
-        if (policy.ReadPeople(caller.Value!, department) is { } denied) return new ProblemResult(denied);
+        policy.ReadPeople(caller, department).ThrowIfAny();
 
-        var pageSize = Paging.PageSize(query, PeopleService.DefaultPageSize, PeopleService.MaxPageSize);
-        if (pageSize.Failed) return new ProblemResult(pageSize.Problem!);
+        var pageSize = Paging.PageSize(query, PeopleService.DefaultPageSize, PeopleService.MaxPageSize).OrThrow();
         var status = query.TryGetValue("status", out var s) ? s.ToString() : null;
         var token = query.TryGetValue("continuationToken", out var t) ? t.ToString() : null;
 
-        var page = await people.ListAsync(department, status, token, pageSize.Value, cancellationToken);
-        if (page.Failed) return new ProblemResult(page.Problem!);
-        return new JsonBodyResult<PeoplePage>(StatusCodes.Status200OK, page.Value!, ApiJsonContext.Default.PeoplePage);
+        var page = await people.ListAsync(department, status, token, pageSize, cancellationToken).OrThrow();
+        return new JsonBodyResult<PeoplePage>(StatusCodes.Status200OK, page, ApiJsonContext.Default.PeoplePage);
     }
 
     [Function(nameof(GetMyAssets))]
@@ -76,10 +68,9 @@ public sealed class PeopleFunctions(CallerAuthenticator authenticator, AccessPol
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me/assets")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthenticateAsync(request);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        var caller = await authenticator.AuthenticateAsync(request).OrThrow();
 
-        var assets = await people.AssetsOwnedByAsync(caller.Value!.ObjectId, cancellationToken);
+        var assets = await people.AssetsOwnedByAsync(caller.ObjectId, cancellationToken);
         return new JsonBodyResult<MyAssets>(StatusCodes.Status200OK, assets, ApiJsonContext.Default.MyAssets);
     }
 }

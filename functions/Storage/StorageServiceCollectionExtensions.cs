@@ -62,12 +62,31 @@ public static class StorageServiceCollectionExtensions
                     : new DefaultAzureCredential());
             }
 
-            clients.ConfigureDefaults(options => options.AddPolicy(StorageRequestCounter.Instance, HttpPipelinePosition.PerRetry));
+            clients.ConfigureDefaults(options =>
+            {
+                options.AddPolicy(StorageRequestCounter.Instance, HttpPipelinePosition.PerRetry);
+                BoundRetries(options.Retry);
+            });
         });
 
         services.AddSingleton<InventoryStore>();
         services.AddHostedService<StorageInitializer>();
         return services;
+    }
+
+    /// <summary>
+    /// Retries short enough for a request path: a storage outage must become a 503 in seconds, not after the SDK's
+    /// default minute of back-off while devices pile up. Worst case with storage unreachable: a refused connection
+    /// fails in well under a second per try; a silent one after <see cref="RetryOptions.NetworkTimeout"/> per try
+    /// (3 tries). Queue-triggered work is redelivered by the queue, timers run again, so they lose nothing by it.
+    /// </summary>
+    internal static void BoundRetries(RetryOptions retry)
+    {
+        retry.Mode = RetryMode.Exponential;
+        retry.MaxRetries = 2;
+        retry.Delay = TimeSpan.FromMilliseconds(200);
+        retry.MaxDelay = TimeSpan.FromSeconds(2);
+        retry.NetworkTimeout = TimeSpan.FromSeconds(10);
     }
 
     private static Uri RequiredUri(IConfigurationSection connection, string key) =>

@@ -17,12 +17,10 @@ public sealed class TagFunctions(CallerAuthenticator authenticator, AccessPolicy
         string assetId,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthenticateAsync(request);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        var caller = await authenticator.AuthenticateAsync(request).OrThrow();
 
-        var allocated = await tags.AllocateAsync(caller.Value!, assetId, cancellationToken);
-        if (allocated.Failed) return new ProblemResult(allocated.Problem!);
-        return new JsonBodyResult<AssetTagResponse>(StatusCodes.Status200OK, allocated.Value!, ApiJsonContext.Default.AssetTagResponse);
+        var allocated = await tags.AllocateAsync(caller, assetId, cancellationToken).OrThrow();
+        return new JsonBodyResult<AssetTagResponse>(StatusCodes.Status200OK, allocated, ApiJsonContext.Default.AssetTagResponse);
     }
 
     [Function(nameof(GetAssetByTag))]
@@ -31,15 +29,14 @@ public sealed class TagFunctions(CallerAuthenticator authenticator, AccessPolicy
         string tag,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthenticateAsync(request);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        var caller = await authenticator.AuthenticateAsync(request).OrThrow();
         if (!AssetTagFormat.IsTag(tag))
         {
-            return new ProblemResult(Problem.BadRequest("A tag is a prefix of 1–10 upper-case letters or digits, a hyphen and at least 6 digits (e.g. ITI-000123)."));
+            throw new ProblemException(Problem.BadRequest("A tag is a prefix of 1–10 upper-case letters or digits, a hyphen and at least 6 digits (e.g. ITI-000123)."));
         }
 
-        if (await tags.ResolveAsync(tag, cancellationToken) is not { } asset) return new ProblemResult(Problem.NotFound($"There is no asset tagged '{tag}'."));
-        if (policy.ReadAsset(caller.Value!, asset.Detail.Department, asset.Detail.Owner) is { } denied) return new ProblemResult(denied);
+        if (await tags.ResolveAsync(tag, cancellationToken) is not { } asset) throw new ProblemException(Problem.NotFound($"There is no asset tagged '{tag}'."));
+        policy.ReadAsset(caller, asset.Detail.Department, asset.Detail.Owner).ThrowIfAny();
 
         request.HttpContext.Response.Headers.ETag = asset.Detail.ETag.ToString("H");
         return new JsonBodyResult<AssetView>(StatusCodes.Status200OK, AssetView.From(asset.Detail, asset.Summary), ApiJsonContext.Default.AssetView);
@@ -64,23 +61,18 @@ public sealed class TagFunctions(CallerAuthenticator authenticator, AccessPolicy
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "labels/sheet")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthenticateAsync(request);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
-        var body = await JsonBody.ReadObjectAsync(request, MaxSheetRequestBytes, ApiJsonContext.Default.LabelSheetRequest, cancellationToken);
-        if (body.Failed) return new ProblemResult(body.Problem!);
+        var caller = await authenticator.AuthenticateAsync(request).OrThrow();
+        var body = await JsonBody.ReadObjectAsync(request, MaxSheetRequestBytes, ApiJsonContext.Default.LabelSheetRequest, cancellationToken).OrThrow();
 
-        var labels = await tags.SheetAsync(caller.Value!, body.Value!, BaseUrl(request), cancellationToken);
-        if (labels.Failed) return new ProblemResult(labels.Problem!);
-        return new BytesResult(StatusCodes.Status200OK, SvgContentType, Encoding.UTF8.GetBytes(QrLabels.Sheet(labels.Value!)));
+        var labels = await tags.SheetAsync(caller, body, BaseUrl(request), cancellationToken).OrThrow();
+        return new BytesResult(StatusCodes.Status200OK, SvgContentType, Encoding.UTF8.GetBytes(QrLabels.Sheet(labels)));
     }
 
     private async Task<IActionResult> LabelAsync(HttpRequest request, string assetId, Func<LabelContent, IActionResult> render, CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthenticateAsync(request);
-        if (caller.Failed) return new ProblemResult(caller.Problem!);
+        var caller = await authenticator.AuthenticateAsync(request).OrThrow();
 
-        var label = await tags.LabelAsync(caller.Value!, assetId, BaseUrl(request), cancellationToken);
-        return label.Failed ? new ProblemResult(label.Problem!) : render(label.Value!);
+        return render(await tags.LabelAsync(caller, assetId, BaseUrl(request), cancellationToken).OrThrow());
     }
 
     private string BaseUrl(HttpRequest request) => tags.BaseUrl(request.Scheme, request.Host.Value ?? "localhost");

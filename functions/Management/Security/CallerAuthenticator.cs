@@ -24,7 +24,7 @@ public sealed class CallerAuthenticator(
     public async Task<Outcome<Caller>> AuthorizeAsync(HttpRequest request, Func<Caller, Problem?> rule)
     {
         var caller = await AuthenticateAsync(request);
-        return caller.Failed ? caller : rule(caller.Value!) is { } denied ? denied : caller;
+        return caller.Failed ? caller : rule(caller.Value) is { } denied ? denied : caller;
     }
 
     public async Task<Outcome<Caller>> AuthenticateAsync(HttpRequest request)
@@ -32,11 +32,11 @@ public sealed class CallerAuthenticator(
         var header = request.Headers.Authorization.ToString();
         if (header.StartsWith(DeviceCredentialScheme.Name + " ", StringComparison.OrdinalIgnoreCase))
         {
-            return Problem.Unauthorized("Device credentials are only accepted by the device endpoints.");
+            return Problem.BearerUnauthorized("Device credentials are only accepted by the device endpoints.");
         }
         if (!header.StartsWith(JwtBearerDefaults.AuthenticationScheme + " ", StringComparison.OrdinalIgnoreCase))
         {
-            return Problem.Unauthorized("Sign in: send 'Authorization: Bearer <access token>' issued by Entra ID for this API.");
+            return Problem.BearerUnauthorized("Sign in: send 'Authorization: Bearer <access token>' issued by Entra ID for this API.");
         }
 
         if (!configured)
@@ -49,13 +49,13 @@ public sealed class CallerAuthenticator(
         if (!result.Succeeded || result.Principal is not { } principal)
         {
             logger.LogWarning("Rejected bearer token: {Reason}", result.Failure?.Message);
-            return Problem.Unauthorized("The access token is not valid (signature, issuer, audience or lifetime).");
+            return Problem.BearerUnauthorized("The access token is not valid (signature, issuer, audience or lifetime).");
         }
 
         var objectId = First(principal, "oid", "http://schemas.microsoft.com/identity/claims/objectidentifier");
         if (objectId is null)
         {
-            return Problem.Unauthorized("The access token has no object id ('oid') claim.");
+            return Problem.BearerUnauthorized("The access token has no object id ('oid') claim.");
         }
         var roles = All(principal, "roles", ClaimTypes.Role).ToHashSet(StringComparer.Ordinal);
         var departments = All(principal, "groups")

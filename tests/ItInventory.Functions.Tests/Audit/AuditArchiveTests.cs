@@ -166,7 +166,7 @@ public sealed class AuditArchiveTests : IAsyncLifetime
         {
             var request = app.Request("GET", $"/api/audit-trail/archive/{date}/verify", [], null,
                 new Dictionary<string, string> { ["Authorization"] = TestTokens.Bearer(persona) });
-            return await TestApp.ExecuteAsync(request, await app.Create<AuditArchiveFunctions>().VerifyAuditArchive(request, date, CancellationToken.None));
+            return await TestApp.ExecuteAsync(request, app.Create<AuditArchiveFunctions>().VerifyAuditArchive(request, date, CancellationToken.None));
         }
 
         var ok = await GetAsync("2026-11-02", TestTokens.Auditor);

@@ -42,7 +42,7 @@ public sealed class AuditPagingTests : IAsyncLifetime
     {
         var request = app.Request("GET", "/api/audit-trail" + query, [], null, new Dictionary<string, string> { ["Authorization"] = TestTokens.Bearer(TestTokens.Auditor) });
         request.QueryString = new Microsoft.AspNetCore.Http.QueryString(query);
-        return await TestApp.ExecuteAsync(request, await app.Create<AuditFunctions>().QueryAuditTrail(request, CancellationToken.None));
+        return await TestApp.ExecuteAsync(request, app.Create<AuditFunctions>().QueryAuditTrail(request, CancellationToken.None));
     }
 
     /// <summary>Follows the tokens to the end; answers every page's records as (lane, sequence) and each page's size.</summary>

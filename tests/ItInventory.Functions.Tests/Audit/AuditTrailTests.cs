@@ -26,7 +26,7 @@ public sealed class AuditTrailTests : IAsyncLifetime
         var request = app.Request("GET", path, [], null, new Dictionary<string, string> { ["Authorization"] = TestTokens.Bearer(persona) });
         var query = path.Contains('?') ? path[path.IndexOf('?')..] : "";
         request.QueryString = new Microsoft.AspNetCore.Http.QueryString(query);
-        return await TestApp.ExecuteAsync(request, await call(app.Create<AuditFunctions>(), request));
+        return await TestApp.ExecuteAsync(request, call(app.Create<AuditFunctions>(), request));
     }
 
     [Fact]
@@ -97,13 +97,13 @@ public sealed class AuditTrailTests : IAsyncLifetime
         await Catalogue.CatalogueKit.SeedTaxonomyAsync(app, "location", "HQ-2F");
         var headers = new Dictionary<string, string> { ["Authorization"] = TestTokens.Bearer(TestTokens.Admin) };
         var read = app.Request("GET", $"/api/assets/{device.DeviceId}", [], null, headers);
-        var etag = (await TestApp.ExecuteAsync(read, await app.Create<AssetFunctions>().GetAsset(read, device.DeviceId, CancellationToken.None))).Headers.ETag.ToString();
+        var etag = (await TestApp.ExecuteAsync(read, app.Create<AssetFunctions>().GetAsset(read, device.DeviceId, CancellationToken.None))).Headers.ETag.ToString();
         headers["If-Match"] = etag;
         var patch = app.Request("PATCH", $"/api/assets/{device.DeviceId}", """{"location":"HQ-2F"}"""u8.ToArray(), "application/json", headers);
-        Assert.Equal(200, (await TestApp.ExecuteAsync(patch, await app.Create<AssetFunctions>().UpdateAsset(patch, device.DeviceId, CancellationToken.None))).Status);
+        Assert.Equal(200, (await TestApp.ExecuteAsync(patch, app.Create<AssetFunctions>().UpdateAsset(patch, device.DeviceId, CancellationToken.None))).Status);
         app.Clock.Advance(TimeSpan.FromSeconds(1)); // records of different lanes are ordered by time
         var revoke = app.Request("POST", $"/api/devices/{device.DeviceId}/revoke", [], null, headers);
-        Assert.Equal(204, (await TestApp.ExecuteAsync(revoke, await app.Create<ItInventory.Functions.Devices.DeviceAdminFunctions>().RevokeDevice(revoke, device.DeviceId, CancellationToken.None))).Status);
+        Assert.Equal(204, (await TestApp.ExecuteAsync(revoke, app.Create<ItInventory.Functions.Devices.DeviceAdminFunctions>().RevokeDevice(revoke, device.DeviceId, CancellationToken.None))).Status);
 
         var forAsset = await GetAsync($"/api/audit-trail?entity=asset&entityId={device.DeviceId}", TestTokens.Auditor, (f, r) => f.QueryAuditTrail(r, CancellationToken.None));
         Assert.Equal(200, forAsset.Status);

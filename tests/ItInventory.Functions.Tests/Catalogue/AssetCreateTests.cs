@@ -136,6 +136,6 @@ public sealed class AssetCreateTests : IAsyncLifetime
         Assert.Equal(400, (await CreateAsync(app, """{"name":"x","type":""")).Status);
         Assert.Equal(400, (await CreateAsync(app, """{"name":5,"type":"peripheral"}""")).Status);
         var request = app.Request("POST", "/api/assets", "name=x"u8.ToArray(), "application/x-www-form-urlencoded", Auth(TestTokens.Admin));
-        Assert.Equal(415, (await TestApp.ExecuteAsync(request, await app.Create<Functions.Catalogue.CatalogueFunctions>().CreateAsset(request, CancellationToken.None))).Status);
+        Assert.Equal(415, (await TestApp.ExecuteAsync(request, app.Create<Functions.Catalogue.CatalogueFunctions>().CreateAsset(request, CancellationToken.None))).Status);
     }
 }

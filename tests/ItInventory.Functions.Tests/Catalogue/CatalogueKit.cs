@@ -50,7 +50,7 @@ public static class CatalogueKit
     public static async Task<HttpAnswer> CreateAsync(TestApp app, string json, Persona? persona = null)
     {
         var request = app.Request("POST", "/api/assets", Encoding.UTF8.GetBytes(json), "application/json", Auth(persona ?? TestTokens.Admin));
-        return await TestApp.ExecuteAsync(request, await app.Create<CatalogueFunctions>().CreateAsset(request, CancellationToken.None));
+        return await TestApp.ExecuteAsync(request, app.Create<CatalogueFunctions>().CreateAsset(request, CancellationToken.None));
     }
 
     /// <summary>Creates a peripheral in stock in Finance and answers its id and ETag.</summary>
@@ -66,59 +66,59 @@ public static class CatalogueKit
     {
         var request = app.Request("GET", "/api/assets", [], null, Auth(persona ?? TestTokens.Admin));
         request.QueryString = new QueryString(query);
-        return await TestApp.ExecuteAsync(request, await app.Create<CatalogueFunctions>().SearchAssets(request, CancellationToken.None));
+        return await TestApp.ExecuteAsync(request, app.Create<CatalogueFunctions>().SearchAssets(request, CancellationToken.None));
     }
 
     public static async Task<HttpAnswer> ExportAsync(TestApp app, string query = "", Persona? persona = null)
     {
         var request = app.Request("GET", "/api/assets/export", [], null, Auth(persona ?? TestTokens.Admin));
         request.QueryString = new QueryString(query);
-        return await TestApp.ExecuteAsync(request, await app.Create<CatalogueFunctions>().ExportAssets(request, CancellationToken.None));
+        return await TestApp.ExecuteAsync(request, app.Create<CatalogueFunctions>().ExportAssets(request, CancellationToken.None));
     }
 
     public static async Task<HttpAnswer> ImportAsync(TestApp app, string csv, Persona? persona = null, string contentType = "text/csv")
     {
         var request = app.Request("POST", "/api/assets/import", Encoding.UTF8.GetBytes(csv), contentType, Auth(persona ?? TestTokens.Admin));
-        return await TestApp.ExecuteAsync(request, await app.Create<CatalogueFunctions>().ImportAssets(request, CancellationToken.None));
+        return await TestApp.ExecuteAsync(request, app.Create<CatalogueFunctions>().ImportAssets(request, CancellationToken.None));
     }
 
     public static async Task<HttpAnswer> CheckOutAsync(TestApp app, string assetId, string json, string? ifMatch, Persona? persona = null)
     {
         var headers = Auth(persona ?? TestTokens.Admin, ifMatch);
         var request = app.Request("POST", $"/api/assets/{assetId}/checkout", Encoding.UTF8.GetBytes(json), "application/json", headers);
-        return await TestApp.ExecuteAsync(request, await app.Create<CatalogueFunctions>().CheckOutAsset(request, assetId, CancellationToken.None));
+        return await TestApp.ExecuteAsync(request, app.Create<CatalogueFunctions>().CheckOutAsset(request, assetId, CancellationToken.None));
     }
 
     public static async Task<HttpAnswer> CheckInAsync(TestApp app, string assetId, string? json, string? ifMatch, Persona? persona = null)
     {
         var headers = Auth(persona ?? TestTokens.Admin, ifMatch);
         var request = app.Request("POST", $"/api/assets/{assetId}/checkin", json is null ? [] : Encoding.UTF8.GetBytes(json), json is null ? null : "application/json", headers);
-        return await TestApp.ExecuteAsync(request, await app.Create<CatalogueFunctions>().CheckInAsset(request, assetId, CancellationToken.None));
+        return await TestApp.ExecuteAsync(request, app.Create<CatalogueFunctions>().CheckInAsset(request, assetId, CancellationToken.None));
     }
 
     public static async Task<HttpAnswer> AssignmentsAsync(TestApp app, string assetId, string query = "", Persona? persona = null)
     {
         var request = app.Request("GET", $"/api/assets/{assetId}/assignments", [], null, Auth(persona ?? TestTokens.Admin));
         request.QueryString = new QueryString(query);
-        return await TestApp.ExecuteAsync(request, await app.Create<CatalogueFunctions>().ListAssetAssignments(request, assetId, CancellationToken.None));
+        return await TestApp.ExecuteAsync(request, app.Create<CatalogueFunctions>().ListAssetAssignments(request, assetId, CancellationToken.None));
     }
 
     public static async Task<HttpAnswer> PutTaxonomyAsync(TestApp app, string kind, string code, string json, Persona? persona = null)
     {
         var request = app.Request("PUT", $"/api/taxonomy/{kind}/{code}", Encoding.UTF8.GetBytes(json), "application/json", Auth(persona ?? TestTokens.Admin));
-        return await TestApp.ExecuteAsync(request, await app.Create<TaxonomyFunctions>().PutTaxonomyEntry(request, kind, code, CancellationToken.None));
+        return await TestApp.ExecuteAsync(request, app.Create<TaxonomyFunctions>().PutTaxonomyEntry(request, kind, code, CancellationToken.None));
     }
 
     public static async Task<HttpAnswer> DeleteTaxonomyAsync(TestApp app, string kind, string code, Persona? persona = null)
     {
         var request = app.Request("DELETE", $"/api/taxonomy/{kind}/{code}", [], null, Auth(persona ?? TestTokens.Admin));
-        return await TestApp.ExecuteAsync(request, await app.Create<TaxonomyFunctions>().DeleteTaxonomyEntry(request, kind, code, CancellationToken.None));
+        return await TestApp.ExecuteAsync(request, app.Create<TaxonomyFunctions>().DeleteTaxonomyEntry(request, kind, code, CancellationToken.None));
     }
 
     public static async Task<HttpAnswer> ListTaxonomyAsync(TestApp app, string kind, Persona? persona = null)
     {
         var request = app.Request("GET", $"/api/taxonomy/{kind}", [], null, Auth(persona ?? TestTokens.Admin));
-        return await TestApp.ExecuteAsync(request, await app.Create<TaxonomyFunctions>().ListTaxonomy(request, kind, CancellationToken.None));
+        return await TestApp.ExecuteAsync(request, app.Create<TaxonomyFunctions>().ListTaxonomy(request, kind, CancellationToken.None));
     }
 
     /// <summary>The audit records of one entity, in order.</summary>

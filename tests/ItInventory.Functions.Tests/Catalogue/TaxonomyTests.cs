@@ -162,7 +162,7 @@ public sealed class TaxonomyTests : IAsyncLifetime
         async Task<HttpAnswer> Patch(string body, string tag)
         {
             var request = app.Request("PATCH", $"/api/assets/{id}", Encoding.UTF8.GetBytes(body), "application/json", Auth(TestTokens.Admin, tag));
-            return await TestApp.ExecuteAsync(request, await app.Create<AssetFunctions>().UpdateAsset(request, id, CancellationToken.None));
+            return await TestApp.ExecuteAsync(request, app.Create<AssetFunctions>().UpdateAsset(request, id, CancellationToken.None));
         }
 
         var unknown = await Patch("""{"category":"phones","location":"old-site"}""", etag);

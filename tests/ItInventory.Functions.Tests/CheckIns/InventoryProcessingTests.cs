@@ -281,7 +281,7 @@ public sealed class PoisonReplayTests : IAsyncLifetime
         await app.Store.CheckinQueue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
 
         var request = app.Request("POST", "/api/checkins/poison/replay", [], null, new Dictionary<string, string> { ["Authorization"] = TestTokens.Bearer(TestTokens.Admin) });
-        var replay = await TestApp.ExecuteAsync(request, await app.Checkins.ReplayPoisonCheckins(request, CancellationToken.None));
+        var replay = await TestApp.ExecuteAsync(request, app.Checkins.ReplayPoisonCheckins(request, CancellationToken.None));
 
         Assert.Equal(200, replay.Status);
         Assert.Equal(1, replay.Json.GetProperty("replayed").GetInt32());
@@ -297,7 +297,7 @@ public sealed class PoisonReplayTests : IAsyncLifetime
         var request = app.Request("POST", "/api/checkins/poison/replay", [], null, new Dictionary<string, string> { ["Authorization"] = TestTokens.Bearer(TestTokens.Admin) });
         request.QueryString = new Microsoft.AspNetCore.Http.QueryString("?max=0");
 
-        var answer = await TestApp.ExecuteAsync(request, await app.Checkins.ReplayPoisonCheckins(request, CancellationToken.None));
+        var answer = await TestApp.ExecuteAsync(request, app.Checkins.ReplayPoisonCheckins(request, CancellationToken.None));
 
         Assert.Equal(400, answer.Status);
     }

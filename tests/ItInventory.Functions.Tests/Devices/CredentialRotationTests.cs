@@ -24,7 +24,7 @@ public sealed class CredentialRotationTests : IAsyncLifetime
     {
         var request = app.Request("POST", $"/api/devices/{deviceId}/credential/rotate", [], null,
             new Dictionary<string, string> { ["Authorization"] = TestTokens.Bearer(TestTokens.Admin) });
-        return (await TestApp.ExecuteAsync(request, await app.Create<DeviceAdminFunctions>().RotateDeviceCredential(request, deviceId, CancellationToken.None))).Status;
+        return (await TestApp.ExecuteAsync(request, app.Create<DeviceAdminFunctions>().RotateDeviceCredential(request, deviceId, CancellationToken.None))).Status;
     }
 
     private Task<HttpAnswer> HeartbeatAsync(string deviceId, string secret) =>

@@ -23,19 +23,19 @@ public sealed class EnrollmentSecretApiTests : IAsyncLifetime
     private async Task<HttpAnswer> CreateAsync(Persona persona, string body)
     {
         var request = Request("POST", "/api/enrollment-secrets", persona, body);
-        return await TestApp.ExecuteAsync(request, await Functions.CreateEnrollmentSecret(request, CancellationToken.None));
+        return await TestApp.ExecuteAsync(request, Functions.CreateEnrollmentSecret(request, CancellationToken.None));
     }
 
     private async Task<HttpAnswer> ListAsync(Persona persona)
     {
         var request = Request("GET", "/api/enrollment-secrets", persona);
-        return await TestApp.ExecuteAsync(request, await Functions.ListEnrollmentSecrets(request, CancellationToken.None));
+        return await TestApp.ExecuteAsync(request, Functions.ListEnrollmentSecrets(request, CancellationToken.None));
     }
 
     private async Task<HttpAnswer> RevokeAsync(Persona persona, string id)
     {
         var request = Request("DELETE", $"/api/enrollment-secrets/{id}", persona);
-        return await TestApp.ExecuteAsync(request, await Functions.RevokeEnrollmentSecret(request, id, CancellationToken.None));
+        return await TestApp.ExecuteAsync(request, Functions.RevokeEnrollmentSecret(request, id, CancellationToken.None));
     }
 
     [Fact]

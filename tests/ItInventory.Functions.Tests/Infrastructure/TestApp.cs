@@ -3,6 +3,7 @@ using System.Text;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using ItInventory.Functions.CheckIns;
+using ItInventory.Functions.Common;
 using ItInventory.Functions.Devices;
 using ItInventory.Functions.Storage;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -132,6 +133,26 @@ public sealed class TestApp : IAsyncDisposable
         return Request("POST", path, body, "application/json", headers);
     }
 
+    /// <summary>
+    /// Awaits a function's invocation and runs its result against the request's response, as the worker does: a
+    /// <see cref="ProblemException"/> the function throws becomes its problem answer, as the HTTP error middleware
+    /// writes it (<see cref="HttpErrors"/>). Any other exception propagates, so a test sees the fault itself; the
+    /// middleware's 500/503 answers are tested through the real worker (FunctionsHost.Tests) and on the mapping.
+    /// </summary>
+    public static async Task<HttpAnswer> ExecuteAsync(HttpRequest request, Task<IActionResult> invocation)
+    {
+        IActionResult result;
+        try
+        {
+            result = await invocation;
+        }
+        catch (ProblemException ex)
+        {
+            result = new ProblemResult(ex.Problem);
+        }
+        return await ExecuteAsync(request, result);
+    }
+
     /// <summary>Runs an <see cref="IActionResult"/> against the request's response, as the worker's ASP.NET Core integration does.</summary>
     public static async Task<HttpAnswer> ExecuteAsync(HttpRequest request, IActionResult result)
     {
@@ -154,11 +175,11 @@ public sealed class TestApp : IAsyncDisposable
     public async Task<HttpAnswer> EnrollAsync(string json)
     {
         var request = JsonRequest("/api/devices/enroll", json);
-        return await ExecuteAsync(request, await Devices.EnrollDevice(request, CancellationToken.None));
+        return await ExecuteAsync(request, Devices.EnrollDevice(request, CancellationToken.None));
     }
 
     public async Task<HttpAnswer> CheckinAsync(HttpRequest request) =>
-        await ExecuteAsync(request, await Checkins.PostCheckin(request, CancellationToken.None));
+        await ExecuteAsync(request, Checkins.PostCheckin(request, CancellationToken.None));
 
     public Task<HttpAnswer> CheckinAsync(string json, string? authorization, bool gzip = false) =>
         CheckinAsync(JsonRequest("/api/checkins", json, authorization, gzip));

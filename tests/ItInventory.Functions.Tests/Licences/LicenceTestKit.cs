@@ -29,7 +29,7 @@ public sealed class LicenceTestKit(TestApp app)
         foreach (var (k, v) in headers ?? new Dictionary<string, string>()) all[k] = v;
         var request = app.Request(method, path, Encoding.UTF8.GetBytes(body ?? ""), body is null ? null : contentType, all);
         if (query is not null) request.QueryString = new QueryString(query);
-        return await TestApp.ExecuteAsync(request, await invoke(Functions, request));
+        return await TestApp.ExecuteAsync(request, invoke(Functions, request));
     }
 
     public async Task<string> CreateProductAsync(string name, string metric, string rulesJson, string? extra = null)

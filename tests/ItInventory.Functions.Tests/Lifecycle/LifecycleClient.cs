@@ -40,7 +40,7 @@ public sealed class LifecycleClient(TestApp app)
     public async Task<HttpAnswer> GetAssetAsync(string assetId, Persona? persona = null)
     {
         var request = app.Request("GET", $"/api/assets/{assetId}", [], null, Headers(persona ?? TestTokens.Admin));
-        return await TestApp.ExecuteAsync(request, await app.Create<AssetFunctions>().GetAsset(request, assetId, CancellationToken.None));
+        return await TestApp.ExecuteAsync(request, app.Create<AssetFunctions>().GetAsset(request, assetId, CancellationToken.None));
     }
 
     public async Task<string> ETagAsync(string assetId) => (await GetAssetAsync(assetId)).Headers.ETag.ToString();
@@ -66,20 +66,20 @@ public sealed class LifecycleClient(TestApp app)
     public async Task<HttpAnswer> GetDecommissioningAsync(string assetId, Persona? persona = null)
     {
         var request = app.Request("GET", $"/api/assets/{assetId}/decommissioning", [], null, Headers(persona ?? TestTokens.Admin));
-        return await TestApp.ExecuteAsync(request, await Functions.GetDecommissioning(request, assetId, CancellationToken.None));
+        return await TestApp.ExecuteAsync(request, Functions.GetDecommissioning(request, assetId, CancellationToken.None));
     }
 
     public async Task<HttpAnswer> GetCertificateAsync(string assetId, Persona? persona = null)
     {
         var request = app.Request("GET", $"/api/assets/{assetId}/decommissioning/certificate", [], null, Headers(persona ?? TestTokens.Admin));
-        return await TestApp.ExecuteAsync(request, await Functions.GetSanitisationCertificate(request, assetId, CancellationToken.None));
+        return await TestApp.ExecuteAsync(request, Functions.GetSanitisationCertificate(request, assetId, CancellationToken.None));
     }
 
     private async Task<HttpAnswer> PostAsync(string path, string body, string? ifMatch, Persona? persona,
         Func<LifecycleFunctions, Microsoft.AspNetCore.Http.HttpRequest, Task<Microsoft.AspNetCore.Mvc.IActionResult>> invoke)
     {
         var request = app.Request("POST", path, Encoding.UTF8.GetBytes(body), body.Length > 0 ? "application/json" : null, Headers(persona ?? TestTokens.Admin, ifMatch));
-        return await TestApp.ExecuteAsync(request, await invoke(Functions, request));
+        return await TestApp.ExecuteAsync(request, invoke(Functions, request));
     }
 
     /// <summary>Enrolls a new machine (Discovered, awaiting review), optionally with an enrollment secret that gives it a department.</summary>

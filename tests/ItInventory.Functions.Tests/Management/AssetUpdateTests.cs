@@ -33,7 +33,7 @@ public sealed class AssetUpdateTests : IAsyncLifetime
     private async Task<HttpAnswer> GetAsync(Persona persona)
     {
         var request = app.Request("GET", $"/api/assets/{device.DeviceId}", [], null, new Dictionary<string, string> { ["Authorization"] = TestTokens.Bearer(persona) });
-        return await TestApp.ExecuteAsync(request, await Functions.GetAsset(request, device.DeviceId, CancellationToken.None));
+        return await TestApp.ExecuteAsync(request, Functions.GetAsset(request, device.DeviceId, CancellationToken.None));
     }
 
     private async Task<HttpAnswer> PatchAsync(Persona persona, string body, string? ifMatch)
@@ -41,7 +41,7 @@ public sealed class AssetUpdateTests : IAsyncLifetime
         var headers = new Dictionary<string, string> { ["Authorization"] = TestTokens.Bearer(persona) };
         if (ifMatch is not null) headers["If-Match"] = ifMatch;
         var request = app.Request("PATCH", $"/api/assets/{device.DeviceId}", Encoding.UTF8.GetBytes(body), "application/json", headers);
-        return await TestApp.ExecuteAsync(request, await Functions.UpdateAsset(request, device.DeviceId, CancellationToken.None));
+        return await TestApp.ExecuteAsync(request, Functions.UpdateAsset(request, device.DeviceId, CancellationToken.None));
     }
 
     private async Task<string> ETagAsync() => (await GetAsync(TestTokens.Admin)).Headers.ETag.ToString();
@@ -218,7 +218,7 @@ public sealed class AssetUpdateTests : IAsyncLifetime
         var headers = new Dictionary<string, string> { ["Authorization"] = TestTokens.Bearer(TestTokens.Admin), ["If-Match"] = "W/\"x\"" };
         var request = app.Request("PATCH", "/api/assets/ffffffffffffffffffffffffffffffff", "{}"u8.ToArray(), "application/json", headers);
 
-        var answer = await TestApp.ExecuteAsync(request, await Functions.UpdateAsset(request, "ffffffffffffffffffffffffffffffff", CancellationToken.None));
+        var answer = await TestApp.ExecuteAsync(request, Functions.UpdateAsset(request, "ffffffffffffffffffffffffffffffff", CancellationToken.None));
 
         Assert.Equal(404, answer.Status);
     }

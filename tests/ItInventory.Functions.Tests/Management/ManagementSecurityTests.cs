@@ -24,7 +24,7 @@ public sealed class ManagementSecurityTests : IAsyncLifetime
         var headers = new Dictionary<string, string>();
         if (authorization is not null) headers["Authorization"] = authorization;
         var request = app.Request("GET", $"/api/assets/{device.DeviceId}", [], null, headers);
-        return await TestApp.ExecuteAsync(request, await app.Create<AssetFunctions>().GetAsset(request, device.DeviceId, CancellationToken.None));
+        return await TestApp.ExecuteAsync(request, app.Create<AssetFunctions>().GetAsset(request, device.DeviceId, CancellationToken.None));
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public sealed class ManagementSecurityTests : IAsyncLifetime
         var headers = new Dictionary<string, string> { ["Authorization"] = TestTokens.Bearer(TestTokens.AdminWithoutMfa) };
         var request = app.Request("POST", $"/api/devices/{device.DeviceId}/revoke", [], null, headers);
 
-        var answer = await TestApp.ExecuteAsync(request, await app.Create<DeviceAdminFunctions>().RevokeDevice(request, device.DeviceId, CancellationToken.None));
+        var answer = await TestApp.ExecuteAsync(request, app.Create<DeviceAdminFunctions>().RevokeDevice(request, device.DeviceId, CancellationToken.None));
 
         Assert.Equal(403, answer.Status);
         Assert.Contains("multi-factor", answer.Json.GetProperty("detail").GetString());
@@ -97,7 +97,7 @@ public sealed class ManagementSecurityTests : IAsyncLifetime
         var headers = new Dictionary<string, string> { ["Authorization"] = TestTokens.Bearer(TestTokens.Admin) };
         var request = app.Request("POST", $"/api/devices/{device.DeviceId}/revoke", [], null, headers);
 
-        var answer = await TestApp.ExecuteAsync(request, await app.Create<DeviceAdminFunctions>().RevokeDevice(request, device.DeviceId, CancellationToken.None));
+        var answer = await TestApp.ExecuteAsync(request, app.Create<DeviceAdminFunctions>().RevokeDevice(request, device.DeviceId, CancellationToken.None));
 
         Assert.Equal(204, answer.Status);
         Assert.Equal(401, (await app.CheckinAsync(SamplePayloads.Heartbeat(device.DeviceId).Text(), device.Authorization)).Status);
@@ -122,7 +122,7 @@ public sealed class UnconfiguredManagementApiTests : IAsyncLifetime
         var headers = new Dictionary<string, string> { ["Authorization"] = TestTokens.Bearer(TestTokens.Admin) };
         var request = app.Request("GET", $"/api/assets/{device.DeviceId}", [], null, headers);
 
-        var answer = await TestApp.ExecuteAsync(request, await app.Create<AssetFunctions>().GetAsset(request, device.DeviceId, CancellationToken.None));
+        var answer = await TestApp.ExecuteAsync(request, app.Create<AssetFunctions>().GetAsset(request, device.DeviceId, CancellationToken.None));
 
         Assert.Equal(503, answer.Status);
         Assert.Contains("AzureAd", answer.Json.GetProperty("detail").GetString());

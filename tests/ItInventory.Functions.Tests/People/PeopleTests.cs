@@ -31,26 +31,26 @@ public sealed class PeopleTests : IAsyncLifetime
     private async Task<HttpAnswer> ImportAsync(byte[] csv, Persona? persona = null, string contentType = "text/csv")
     {
         var request = app.Request("POST", "/api/people/import", csv, contentType, Auth(persona ?? TestTokens.Admin));
-        return await TestApp.ExecuteAsync(request, await Functions.ImportPeople(request, CancellationToken.None));
+        return await TestApp.ExecuteAsync(request, Functions.ImportPeople(request, CancellationToken.None));
     }
 
     private async Task<HttpAnswer> ExportAsync(Persona? persona = null)
     {
         var request = app.Request("GET", "/api/people/export", [], null, Auth(persona ?? TestTokens.Admin));
-        return await TestApp.ExecuteAsync(request, await Functions.ExportPeople(request, CancellationToken.None));
+        return await TestApp.ExecuteAsync(request, Functions.ExportPeople(request, CancellationToken.None));
     }
 
     private async Task<HttpAnswer> GetAsync(string objectId, Persona persona)
     {
         var request = app.Request("GET", $"/api/people/{objectId}", [], null, Auth(persona));
-        return await TestApp.ExecuteAsync(request, await Functions.GetPerson(request, objectId, CancellationToken.None));
+        return await TestApp.ExecuteAsync(request, Functions.GetPerson(request, objectId, CancellationToken.None));
     }
 
     private async Task<HttpAnswer> ListAsync(string query, Persona? persona = null)
     {
         var request = app.Request("GET", "/api/people", [], null, Auth(persona ?? TestTokens.Admin));
         request.QueryString = new Microsoft.AspNetCore.Http.QueryString(query);
-        return await TestApp.ExecuteAsync(request, await Functions.ListPeople(request, CancellationToken.None));
+        return await TestApp.ExecuteAsync(request, Functions.ListPeople(request, CancellationToken.None));
     }
 
     private async Task<Dictionary<string, string>> ETagsAsync()
@@ -306,7 +306,7 @@ public sealed class PeopleTests : IAsyncLifetime
         await SetOwnerAsync(theirs.DeviceId, TestTokens.Auditor.ObjectId);
 
         var request = app.Request("GET", "/api/me/assets", [], null, Auth(TestTokens.EndUser));
-        var answer = await TestApp.ExecuteAsync(request, await Functions.GetMyAssets(request, CancellationToken.None));
+        var answer = await TestApp.ExecuteAsync(request, Functions.GetMyAssets(request, CancellationToken.None));
 
         Assert.Equal(200, answer.Status);
         var ids = answer.Json.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("assetId").GetString()).ToList();
@@ -315,7 +315,7 @@ public sealed class PeopleTests : IAsyncLifetime
         // Ownership moves with PATCH: the summary row follows, so does the answer.
         await SetOwnerAsync(mine1.DeviceId, TestTokens.Auditor.ObjectId);
         request = app.Request("GET", "/api/me/assets", [], null, Auth(TestTokens.EndUser));
-        answer = await TestApp.ExecuteAsync(request, await Functions.GetMyAssets(request, CancellationToken.None));
+        answer = await TestApp.ExecuteAsync(request, Functions.GetMyAssets(request, CancellationToken.None));
         Assert.Equal([mine2.DeviceId], answer.Json.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("assetId").GetString()));
     }
 
@@ -323,11 +323,11 @@ public sealed class PeopleTests : IAsyncLifetime
     {
         var assets = app.Create<AssetFunctions>();
         var read = app.Request("GET", $"/api/assets/{assetId}", [], null, Auth(TestTokens.Admin));
-        var current = await TestApp.ExecuteAsync(read, await assets.GetAsset(read, assetId, CancellationToken.None));
+        var current = await TestApp.ExecuteAsync(read, assets.GetAsset(read, assetId, CancellationToken.None));
         var headers = Auth(TestTokens.Admin);
         headers["If-Match"] = current.Headers.ETag.ToString();
         var patch = app.Request("PATCH", $"/api/assets/{assetId}", Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new { owner })), "application/json", headers);
-        var answer = await TestApp.ExecuteAsync(patch, await assets.UpdateAsset(patch, assetId, CancellationToken.None));
+        var answer = await TestApp.ExecuteAsync(patch, assets.UpdateAsset(patch, assetId, CancellationToken.None));
         Assert.True(answer.Status == 200, answer.Body);
     }
 

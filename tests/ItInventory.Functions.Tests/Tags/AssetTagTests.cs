@@ -34,7 +34,7 @@ public sealed class AssetTagTests : IAsyncLifetime
     private async Task<HttpAnswer> AllocateAsync(string assetId, Persona? persona = null)
     {
         var request = app.Request("POST", $"/api/assets/{assetId}/tag", [], null, Auth(persona ?? TestTokens.Admin));
-        return await TestApp.ExecuteAsync(request, await Functions.AllocateAssetTag(request, assetId, CancellationToken.None));
+        return await TestApp.ExecuteAsync(request, Functions.AllocateAssetTag(request, assetId, CancellationToken.None));
     }
 
     private async Task<string> TagOfAsync(string assetId)
@@ -47,19 +47,19 @@ public sealed class AssetTagTests : IAsyncLifetime
     private async Task<HttpAnswer> LookupAsync(string tag, Persona? persona = null)
     {
         var request = app.Request("GET", $"/api/tags/{Uri.EscapeDataString(tag)}", [], null, Auth(persona ?? TestTokens.Admin));
-        return await TestApp.ExecuteAsync(request, await Functions.GetAssetByTag(request, tag, CancellationToken.None));
+        return await TestApp.ExecuteAsync(request, Functions.GetAssetByTag(request, tag, CancellationToken.None));
     }
 
     private async Task<HttpAnswer> SvgAsync(string assetId, Persona? persona = null)
     {
         var request = app.Request("GET", $"/api/assets/{assetId}/label.svg", [], null, Auth(persona ?? TestTokens.Admin));
-        return await TestApp.ExecuteAsync(request, await Functions.GetAssetLabelSvg(request, assetId, CancellationToken.None));
+        return await TestApp.ExecuteAsync(request, Functions.GetAssetLabelSvg(request, assetId, CancellationToken.None));
     }
 
     private async Task<HttpAnswer> SheetAsync(string body, Persona? persona = null)
     {
         var request = app.Request("POST", "/api/labels/sheet", Encoding.UTF8.GetBytes(body), "application/json", Auth(persona ?? TestTokens.Admin));
-        return await TestApp.ExecuteAsync(request, await Functions.PrintLabelSheet(request, CancellationToken.None));
+        return await TestApp.ExecuteAsync(request, Functions.PrintLabelSheet(request, CancellationToken.None));
     }
 
     private async Task<string> FinanceAssetAsync()
