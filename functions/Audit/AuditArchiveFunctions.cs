@@ -11,11 +11,8 @@ namespace ItInventory.Functions.Audit;
 /// <summary>The daily sealed archive of the audit trail: the timer that writes it and the check of an archived day.</summary>
 public sealed class AuditArchiveFunctions(AuditArchiver archiver, CallerAuthenticator authenticator, AccessPolicy policy, ILogger<AuditArchiveFunctions> logger)
 {
-    /// <summary>The app setting holding the archive timer's NCRONTAB schedule (default <c>0 15 0 * * *</c>: 00:15 UTC daily).</summary>
-    public const string ScheduleSetting = "AUDIT_ARCHIVE_SCHEDULE";
-
     [Function(nameof(ArchiveAuditTrail))]
-    public async Task ArchiveAuditTrail([TimerTrigger("%" + ScheduleSetting + "%")] TimerInfo timer, CancellationToken cancellationToken)
+    public async Task ArchiveAuditTrail([TimerTrigger("%" + AppSettingNames.AuditArchiveSchedule + "%")] TimerInfo timer, CancellationToken cancellationToken)
     {
         var run = await archiver.RunAsync(cancellationToken);
         logger.LogInformation("Audit archive run (past due: {PastDue}) archived {Days} day(s)", timer.IsPastDue, run.Archived.Count);

@@ -2,6 +2,7 @@ using System.Globalization;
 using Azure.Data.Tables;
 using ItInventory.Functions.Catalogue;
 using ItInventory.Functions.CheckIns;
+using ItInventory.Functions.Common;
 using ItInventory.Functions.Storage;
 
 namespace ItInventory.Functions.Audit;

@@ -1,5 +1,6 @@
 using CsvHelper;
 using ItInventory.Functions.Assets;
+using ItInventory.Functions.Common;
 using ItInventory.Functions.People;
 
 namespace ItInventory.Functions.Catalogue;

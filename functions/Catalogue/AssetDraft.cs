@@ -1,5 +1,6 @@
 using ItInventory.Functions.Assets;
 using ItInventory.Functions.CheckIns;
+using ItInventory.Functions.Common;
 using ItInventory.Functions.Lifecycle;
 using ItInventory.Functions.People;
 

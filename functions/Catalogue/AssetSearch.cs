@@ -119,7 +119,7 @@ public static class AssetSearch
         }
         if (Get("department") is { } department)
         {
-            if (CheckIns.ContractFormats.IsShortText(department)) filter = filter with { Department = department };
+            if (ContractFormats.IsShortText(department)) filter = filter with { Department = department };
             else Error("department", "At most 256 characters, no control characters.");
         }
         if (Get("owner") is { } owner)

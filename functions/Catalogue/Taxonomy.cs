@@ -3,6 +3,7 @@ using Azure;
 using Azure.Data.Tables;
 using ItInventory.Functions.Assets;
 using ItInventory.Functions.CheckIns;
+using ItInventory.Functions.Common;
 using ItInventory.Functions.Storage;
 
 namespace ItInventory.Functions.Catalogue;

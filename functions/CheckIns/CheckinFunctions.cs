@@ -35,7 +35,8 @@ public sealed class CheckinFunctions(
 
     [Function(nameof(ProcessCheckin))]
     public async Task ProcessCheckin(
-        [QueueTrigger("%" + Storage.StorageServiceCollectionExtensions.CheckinQueueSetting + "%", Connection = Storage.StorageServiceCollectionExtensions.ConnectionName)] QueueMessage message,
+        [QueueTrigger("%" + AppSettingNames.CheckinQueue + "%", Connection = AppSettingNames.StorageConnection)]
+        QueueMessage message,
         CancellationToken cancellationToken)
     {
         CheckinMessage? checkin;

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Azure;
 using Azure.Data.Tables;
+using ItInventory.Functions.Common;
 using ItInventory.Functions.Storage;
 using Microsoft.Extensions.Options;
 
@@ -101,10 +102,10 @@ public sealed class EnrollmentSecretStore(InventoryStore store, Audit.AuditTrail
     public async Task<Common.Outcome<CreatedEnrollmentSecret>> CreateAsync(CreateEnrollmentSecretRequest request, Audit.AuditActor actor, string? correlationId, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        if (!CheckIns.ContractFormats.IsShortText(request.Label)) errors["label"] = ["At most 256 characters, no control characters."];
+        if (!ContractFormats.IsShortText(request.Label)) errors["label"] = ["At most 256 characters, no control characters."];
         foreach (var (field, value) in new[] { ("defaultDepartment", request.DefaultDepartment), ("defaultCategory", request.DefaultCategory), ("defaultLocation", request.DefaultLocation) })
         {
-            if (!CheckIns.ContractFormats.IsShortText(value)) errors[field] = ["At most 256 characters, no control characters."];
+            if (!ContractFormats.IsShortText(value)) errors[field] = ["At most 256 characters, no control characters."];
         }
         if (request.ExpiresAt <= clock.GetUtcNow()) errors["expiresAt"] = ["Must be in the future."];
         if (errors.Count > 0) return Common.Problem.BadRequest("The secret request is invalid; see 'errors'.", errors);

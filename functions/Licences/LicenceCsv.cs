@@ -1,6 +1,7 @@
 using System.Globalization;
 using CsvHelper;
 using ItInventory.Functions.Catalogue;
+using ItInventory.Functions.Common;
 using ItInventory.Functions.People;
 
 namespace ItInventory.Functions.Licences;

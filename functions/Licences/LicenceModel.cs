@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using ItInventory.Functions.Common;
 using ItInventory.Functions.Storage;
 
 namespace ItInventory.Functions.Licences;
@@ -233,5 +234,5 @@ public sealed record LicenceImportCounts(int Created, int Updated, int Unchanged
 /// that was not applied, by record number (header = 1), ordered by row.
 /// </summary>
 public sealed record LicenceImportReport(
-    int Created, int Updated, int Unchanged, int Rejected, IReadOnlyList<People.ImportRejection> Rejections,
+    int Created, int Updated, int Unchanged, int Rejected, IReadOnlyList<ImportRejection> Rejections,
     LicenceImportCounts Products, LicenceImportCounts Entitlements);

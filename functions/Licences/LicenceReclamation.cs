@@ -9,22 +9,6 @@ using Microsoft.Extensions.Options;
 
 namespace ItInventory.Functions.Licences;
 
-/// <summary>Licence settings (section <c>Licences</c>).</summary>
-public sealed class LicenceOptions
-{
-    public const string SectionName = "Licences";
-
-    /// <summary>The app setting holding the NCRONTAB schedule of the compliance scan (<c>%LICENCE_COMPLIANCE_SCHEDULE%</c>).</summary>
-    public const string ComplianceScheduleSetting = "LICENCE_COMPLIANCE_SCHEDULE";
-
-    /// <summary>The app setting holding the NCRONTAB schedule of seat reclamation (<c>%LICENCE_RECLAIM_SCHEDULE%</c>).</summary>
-    public const string ReclaimScheduleSetting = "LICENCE_RECLAIM_SCHEDULE";
-
-    /// <summary>A seat whose holder has had no matching installation for this many days is reclaimed.</summary>
-    [Range(0, 3650)]
-    public int ReclaimGraceDays { get; set; } = 30;
-}
-
 /// <summary>Why a seat is released.</summary>
 public static class ReclaimReason
 {

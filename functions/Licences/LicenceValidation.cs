@@ -1,5 +1,6 @@
 using System.Globalization;
 using ItInventory.Functions.CheckIns;
+using ItInventory.Functions.Common;
 
 namespace ItInventory.Functions.Licences;
 

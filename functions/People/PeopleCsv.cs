@@ -1,3 +1,4 @@
+using ItInventory.Functions.Common;
 using System.Net.Mail;
 using CsvHelper;
 

@@ -52,12 +52,6 @@ public sealed record PersonView(
 /// <summary>A page of people: <c>continuationToken</c> is absent on the last page.</summary>
 public sealed record PeoplePage(IReadOnlyList<PersonView> Items, string? ContinuationToken);
 
-/// <summary>One rejected row of an import: its record number (header = 1, first data row = 2), field and reason.</summary>
-public sealed record ImportRejection(int Row, string Field, string Reason);
-
-/// <summary>The validation report of <c>POST /api/people/import</c>.</summary>
-public sealed record ImportReport(int Created, int Updated, int Unchanged, int Rejected, IReadOnlyList<ImportRejection> Rejections);
-
 /// <summary>An asset of the caller (<c>GET /api/me/assets</c>).</summary>
 public sealed record MyAssetView(string AssetId, string? Name, string Kind, string Type, string? Category, string State, string? Department, string? Location, DateTimeOffset? LastSeenAt);
 

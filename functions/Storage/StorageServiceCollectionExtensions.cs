@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
+using ItInventory.Functions.Common;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,12 +13,6 @@ namespace ItInventory.Functions.Storage;
 
 public static class StorageServiceCollectionExtensions
 {
-    /// <summary>The storage connection the app and the Functions host share (identity-based in Azure).</summary>
-    public const string ConnectionName = "AzureWebJobsStorage";
-
-    /// <summary>The app setting naming the check-in queue; the queue trigger reads it as <c>%CHECKIN_QUEUE%</c>.</summary>
-    public const string CheckinQueueSetting = "CHECKIN_QUEUE";
-
     /// <summary>
     /// Queue message text encoding. host.json sets <c>extensions.queues.messageEncoding</c> to <c>none</c>, so the
     /// senders write plain JSON; a test keeps the two in step.
@@ -35,7 +30,7 @@ public static class StorageServiceCollectionExtensions
             .BindConfiguration(InventoryStorageOptions.SectionName)
             .PostConfigure(options =>
             {
-                if (configuration[CheckinQueueSetting] is { Length: > 0 } queue)
+                if (configuration[AppSettingNames.CheckinQueue] is { Length: > 0 } queue)
                 {
                     options.CheckinQueue = queue;
                 }
@@ -43,7 +38,7 @@ public static class StorageServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        var connection = configuration.GetSection(ConnectionName);
+        var connection = configuration.GetSection(AppSettingNames.StorageConnection);
         services.AddAzureClients(clients =>
         {
             if (connection.Value is { Length: > 0 } connectionString)
@@ -93,7 +88,8 @@ public static class StorageServiceCollectionExtensions
         Uri.TryCreate(connection[key], UriKind.Absolute, out var uri)
             ? uri
             : throw new InvalidOperationException(
-                $"Storage is not configured: set '{ConnectionName}' to a connection string (local) or '{ConnectionName}__{key}' with a managed identity (Azure).");
+                $"Storage is not configured: set '{AppSettingNames.StorageConnection}' to a connection string (local) or "
+                + $"'{AppSettingNames.StorageConnection}__{key}' with a managed identity (Azure).");
 }
 
 /// <summary>Creates the app's tables, queues and containers when <see cref="InventoryStorageOptions.CreateIfNotExists"/> is on.</summary>

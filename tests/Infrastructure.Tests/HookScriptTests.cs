@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using ItInventory.Functions.Common;
 using ItInventory.Functions.Storage;
 using ItInventory.Infrastructure.Tests.Infrastructure;
 
@@ -46,11 +47,11 @@ public sealed class HookScriptTests : IDisposable
         var file = Path.Combine(root, "functions", "local.settings.json");
         var values = JsonNode.Parse(File.ReadAllText(file))!["Values"]!.AsObject();
         Assert.Equal("dotnet-isolated", (string)values["FUNCTIONS_WORKER_RUNTIME"]!);
-        var connection = StorageServiceCollectionExtensions.ConnectionName;
+        var connection = AppSettingNames.StorageConnection;
         Assert.Equal("https://stexample.table.core.windows.net/", (string)values[$"{connection}__tableServiceUri"]!);
         Assert.Equal("https://stexample.queue.core.windows.net/", (string)values[$"{connection}__queueServiceUri"]!);
         Assert.Equal("https://stexample.blob.core.windows.net/", (string)values[$"{connection}__blobServiceUri"]!);
-        Assert.Equal("checkins", (string)values[StorageServiceCollectionExtensions.CheckinQueueSetting]!);
+        Assert.Equal("checkins", (string)values[AppSettingNames.CheckinQueue]!);
         Assert.Equal("sb-example.servicebus.windows.net", (string)values["ServiceBus__fullyQualifiedNamespace"]!);
         Assert.Equal("22222222-2222-2222-2222-222222222222", (string)values["AzureAd__ClientId"]!);
         // Locally the developer's own credential signs in: no managed identity client id, no connection string, no secret.

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Reflection;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using ItInventory.Functions.Common;
 using ItInventory.Functions.Storage;
 using ItInventory.Infrastructure.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
@@ -44,7 +45,7 @@ public sealed partial class InfraCodeConsistencyTests(InfraFixture infra)
     {
         Assert.Contains(Defaults.CheckinQueue, Queues);
         Assert.Contains(Defaults.CheckinPoisonQueue, Queues);
-        Assert.Equal(Defaults.CheckinQueue, infra.Full.AppSettings[StorageServiceCollectionExtensions.CheckinQueueSetting]);
+        Assert.Equal(Defaults.CheckinQueue, infra.Full.AppSettings[AppSettingNames.CheckinQueue]);
     }
 
     [Fact]
@@ -93,12 +94,33 @@ public sealed partial class InfraCodeConsistencyTests(InfraFixture infra)
     }
 
     [Fact]
+    public void Every_setting_a_trigger_resolves_is_named_in_one_class_and_set_in_azure_and_locally()
+    {
+        var named = typeof(AppSettingNames).GetFields()
+            .Where(f => f.IsLiteral)
+            .Select(f => (string)f.GetRawConstantValue()!)
+            .ToHashSet(StringComparer.Ordinal);
+        var metadata = File.ReadAllText(Repo.FunctionsMetadata);
+        var resolved = AppSettingReference().Matches(metadata).Select(m => m.Groups[1].Value).ToHashSet();
+        Assert.NotEmpty(resolved);
+        Assert.All(resolved, name => Assert.Contains(name, named));
+
+        var local = JsonNode.Parse(File.ReadAllText(Repo.Path("functions", "local.settings.example.json")))!["Values"]!
+            .AsObject();
+        foreach (var name in named.Where(n => n != AppSettingNames.StorageConnection))
+        {
+            Assert.True(infra.Full.AppSettings.ContainsKey(name), $"{name} is not an app setting in infra");
+            Assert.True(local.ContainsKey(name), $"{name} is not in functions/local.settings.example.json");
+        }
+    }
+
+    [Fact]
     public void Every_binding_connection_is_identity_based_and_names_its_service()
     {
         var settings = infra.Full.AppSettings;
         foreach (var binding in StorageBindings())
         {
-            var connection = (string?)binding.Json["connection"] is { Length: > 0 } c ? c : StorageServiceCollectionExtensions.ConnectionName;
+            var connection = (string?)binding.Json["connection"] is { Length: > 0 } c ? c : AppSettingNames.StorageConnection;
             Assert.False(settings.ContainsKey(connection), $"{binding.Function}: {connection} must not be a connection string");
             Assert.Equal("managedidentity", settings[$"{connection}__credential"]);
             Assert.True(settings.ContainsKey($"{connection}__clientId"), $"{connection}__clientId missing");
@@ -192,15 +214,15 @@ public sealed partial class InfraCodeConsistencyTests(InfraFixture infra)
     public void Settings_the_app_reads_directly_are_set()
     {
         var settings = infra.Full.AppSettings;
-        var connection = StorageServiceCollectionExtensions.ConnectionName;
+        var connection = AppSettingNames.StorageConnection;
         // StorageServiceCollectionExtensions: identity-based clients from these (clientId picks the managed identity).
         foreach (var key in new[] { "tableServiceUri", "blobServiceUri", "queueServiceUri", "clientId" })
         {
             Assert.True(settings.ContainsKey($"{connection}__{key}"), $"{connection}__{key} is not set");
         }
-        Assert.True(settings.ContainsKey(StorageServiceCollectionExtensions.CheckinQueueSetting));
+        Assert.True(settings.ContainsKey(AppSettingNames.CheckinQueue));
         // The queue client's name and the trigger's name must be the same queue.
-        Assert.Equal(settings[StorageServiceCollectionExtensions.CheckinQueueSetting], settings["Storage__CheckinQueue"]);
+        Assert.Equal(settings[AppSettingNames.CheckinQueue], settings["Storage__CheckinQueue"]);
     }
 
     // ---- helpers ----

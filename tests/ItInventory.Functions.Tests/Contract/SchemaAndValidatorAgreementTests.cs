@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using ItInventory.Functions.CheckIns;
+using ItInventory.Functions.Common;
 using Xunit.Abstractions;
 
 namespace ItInventory.Functions.Tests.Contract;

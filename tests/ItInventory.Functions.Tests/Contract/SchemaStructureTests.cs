@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using ItInventory.Functions.Assets;
 using ItInventory.Functions.CheckIns;
+using ItInventory.Functions.Common;
 using ItInventory.Functions.Devices;
 
 namespace ItInventory.Functions.Tests.Contract;

@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 
-namespace ItInventory.Functions.CheckIns;
+namespace ItInventory.Functions.Common;
 
 /// <summary>
 /// The string formats of the contract, exactly as docs/schemas states them (the schema and these patterns are kept

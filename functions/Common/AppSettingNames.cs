@@ -1,0 +1,24 @@
+namespace ItInventory.Functions.Common;
+
+/// <summary>
+/// The app settings that trigger attributes resolve as <c>%NAME%</c> (queue names, NCRONTAB schedules) and the storage
+/// connection name: one list, so infra, the local host and the tests check the same names (see
+/// InfraCodeConsistencyTests). Settings read through options classes live with those classes instead.
+/// </summary>
+public static class AppSettingNames
+{
+    /// <summary>The storage connection the app and the Functions host share (identity-based in Azure).</summary>
+    public const string StorageConnection = "AzureWebJobsStorage";
+
+    /// <summary>The queue of accepted full inventories (claim checks) that <c>ProcessCheckin</c> drains.</summary>
+    public const string CheckinQueue = "CHECKIN_QUEUE";
+
+    /// <summary>NCRONTAB schedule of the daily sealed audit-trail archive.</summary>
+    public const string AuditArchiveSchedule = "AUDIT_ARCHIVE_SCHEDULE";
+
+    /// <summary>NCRONTAB schedule of the licence compliance scan.</summary>
+    public const string LicenceComplianceSchedule = "LICENCE_COMPLIANCE_SCHEDULE";
+
+    /// <summary>NCRONTAB schedule of licence seat reclamation.</summary>
+    public const string LicenceReclaimSchedule = "LICENCE_RECLAIM_SCHEDULE";
+}
