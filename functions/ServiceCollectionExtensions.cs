@@ -11,14 +11,18 @@ using ItInventory.Functions.Storage;
 using ItInventory.Functions.Tags;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ItInventory.Functions;
 
 public static class ServiceCollectionExtensions
 {
-    /// <summary>Everything the app registers, one call per area; Program.cs and the tests share it.</summary>
-    public static IServiceCollection AddItInventory(this IServiceCollection services, IConfiguration configuration) =>
-        services
+    /// <summary>Everything the app registers, one call per area; Program.cs and the tests share it. The one clock of
+    /// the app is <see cref="TimeProvider"/> (tests register a FakeTimeProvider first).</summary>
+    public static IServiceCollection AddItInventory(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        return services
             .AddInventoryStorage(configuration)
             .AddAssets()
             .AddAuditTrail()
@@ -30,4 +34,5 @@ public static class ServiceCollectionExtensions
             .AddLicences()
             .AddCatalogue()
             .AddManagementSecurity(configuration);
+    }
 }

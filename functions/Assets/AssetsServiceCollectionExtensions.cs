@@ -1,14 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ItInventory.Functions.Assets;
 
 public static class AssetsServiceCollectionExtensions
 {
-    /// <summary>Asset reads, and the one clock of the app (tests replace it with a FakeTimeProvider).</summary>
+    /// <summary>Asset reads and writes.</summary>
     public static IServiceCollection AddAssets(this IServiceCollection services)
     {
-        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<AssetReader>();
         services.AddSingleton<AssetRegistry>();
         services.AddSingleton<AssetUpdateService>();

@@ -102,9 +102,9 @@ public static class JsonBody
         var message = exception.Message;
         var pathInfo = message.IndexOf(" Path: ", StringComparison.Ordinal);
         if (pathInfo >= 0) message = message[..pathInfo];
-        var converted = ConvertedTo.Match(message);
-        message = converted.Success
-            ? $"The JSON value has the wrong type: {Expected(converted.Groups[1].Value)} is expected"
+        // The type named there is often the enclosing object's, not the field's: say what is wrong, not which type.
+        message = ConvertedTo.IsMatch(message)
+            ? "The JSON value has the wrong type for this field"
             : DotNetTypeName.Replace(message, "the value").TrimEnd('.', ' ');
         var where = exception.Path is { Length: > 0 } path ? $" at '{path}'" : "";
         var position = exception.LineNumber is { } line
@@ -113,23 +113,8 @@ public static class JsonBody
         return $"{message}{where}{position}.";
     }
 
-    private static string Expected(string typeName) =>
-        typeName.Split('[', '`')[0].Split('.')[^1] switch
-        {
-            _ when typeName.Contains("List", StringComparison.Ordinal) || typeName.EndsWith("[]", StringComparison.Ordinal)
-                || typeName.Contains("IEnumerable", StringComparison.Ordinal) => "an array",
-            "String" => "a string",
-            "Int16" or "Int32" or "Int64" or "UInt32" or "UInt64" or "Double" or "Single" or "Decimal" => "a number",
-            "Boolean" => "true or false",
-            "DateTimeOffset" or "DateTime" => "an RFC 3339 date-time",
-            "DateOnly" => "a date (yyyy-MM-dd)",
-            "Guid" => "a GUID",
-            "Nullable" => typeName.Contains("Int", StringComparison.Ordinal) ? "a number" : "a value of another type",
-            _ => "an object",
-        };
-
     private static readonly System.Text.RegularExpressions.Regex ConvertedTo =
-        new(@"could not be converted to (\S+?)\.?$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        new(@"could not be converted to \S+$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
     private static readonly System.Text.RegularExpressions.Regex DotNetTypeName =
         new(@"'?\b(?:System|Microsoft|ItInventory)(?:\.[\w`+]+)+(?:\[\[.*?\]\])?'?",

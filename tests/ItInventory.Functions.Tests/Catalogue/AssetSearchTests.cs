@@ -57,14 +57,14 @@ public sealed class AssetSearchRulesTests
     [Fact]
     public void Continuation_tokens_round_trip_and_refuse_tampering_or_other_filters()
     {
-        var token = Common.ContinuationTokens.Encode("1!8!MDA-1!44!YWJj", "Kind eq 'Hardware'");
+        var token = Functions.Common.ContinuationTokens.Encode("1!8!MDA-1!44!YWJj", "Kind eq 'Hardware'");
 
-        Assert.Equal("1!8!MDA-1!44!YWJj", Common.ContinuationTokens.Decode(token, "Kind eq 'Hardware'"));
-        Assert.Null(Common.ContinuationTokens.Decode(token, "Kind eq 'IotDevice'"));
-        Assert.Null(Common.ContinuationTokens.Decode("x" + token, "Kind eq 'Hardware'"));
-        Assert.Null(Common.ContinuationTokens.Decode(token[..^1] + (token[^1] == '0' ? '1' : '0'), "Kind eq 'Hardware'"));
-        Assert.Null(Common.ContinuationTokens.Decode("not a token", ""));
-        Assert.Null(Common.ContinuationTokens.Decode("%%%.abc", ""));
+        Assert.Equal("1!8!MDA-1!44!YWJj", Functions.Common.ContinuationTokens.Decode(token, "Kind eq 'Hardware'"));
+        Assert.Null(Functions.Common.ContinuationTokens.Decode(token, "Kind eq 'IotDevice'"));
+        Assert.Null(Functions.Common.ContinuationTokens.Decode("x" + token, "Kind eq 'Hardware'"));
+        Assert.Null(Functions.Common.ContinuationTokens.Decode(token[..^1] + (token[^1] == '0' ? '1' : '0'), "Kind eq 'Hardware'"));
+        Assert.Null(Functions.Common.ContinuationTokens.Decode("not a token", ""));
+        Assert.Null(Functions.Common.ContinuationTokens.Decode("%%%.abc", ""));
     }
 }
 

@@ -52,7 +52,7 @@ public sealed class AssetUpdateTests : IAsyncLifetime
         Assert.Equal(202, (await app.CheckinAsync(body.Text(), device.Authorization)).Status);
         var message = (await app.Store.CheckinQueue.ReceiveMessageAsync()).Value;
         await app.Store.CheckinQueue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
-        return System.Text.Json.JsonSerializer.Deserialize(message.Body, Common.ApiJsonContext.Default.CheckinMessage)!;
+        return System.Text.Json.JsonSerializer.Deserialize(message.Body, ItInventory.Functions.Common.ApiJsonContext.Default.CheckinMessage)!;
     }
 
     /// <summary>Processes as the host would: a failed attempt (e.g. 412 from a concurrent edit) is retried.</summary>

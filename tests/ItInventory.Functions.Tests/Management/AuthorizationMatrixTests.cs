@@ -183,7 +183,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
                 result = app.Devices.EnrollDevice(request, ct);
                 // Re-enrollment replaced the device's credential: keep the matrix's device persona valid.
                 var answered = await result.ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : null, ct);
-                if (answered is Common.JsonBodyResult<EnrollmentResponse> enrolled) device = device with { Authorization = enrolled.Value.Authorization };
+                if (answered is Functions.Common.JsonBodyResult<EnrollmentResponse> enrolled) device = device with { Authorization = enrolled.Value.Authorization };
                 break;
             case "GetAsset":
                 request = Request("GET", $"/api/assets/{financeAsset}");
