@@ -76,20 +76,7 @@ public sealed class AssetCreateService(InventoryStore store, AssetRegistry regis
         };
         var history = AssetChanges.HistoryRow(assetId, now, source, null, $"{summary}: a new {detail.Type} asset ({detail.State}).",
             new AssetChanges { Fields = AssetDrafts.CreatedFields(draft) });
-        var summaryRow = new AssetSummaryEntity
-        {
-            PartitionKey = TableKeys.SummaryPartition(assetId),
-            RowKey = assetId,
-            Kind = detail.Kind,
-            Type = detail.Type,
-            Category = detail.Category,
-            State = detail.State,
-            Name = detail.Name,
-            Owner = detail.Owner,
-            Department = detail.Department,
-            Location = detail.Location,
-            Criticality = detail.Criticality,
-        };
+        var summaryRow = AssetSummaries.FromDetail(detail);
         var (etag, lost) = await registry.CreateAsync(detail, history, summaryRow, identities.Select(i => i.Key), now, cancellationToken);
         if (lost is not null)
         {

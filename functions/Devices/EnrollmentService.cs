@@ -94,24 +94,7 @@ public sealed class EnrollmentService(
         };
         var history = AssetChanges.HistoryRow(assetId, now, "enrollment", null,
             $"Enrolled as a new {detail.Type} asset (secret: {grant.Source}); awaiting review.", null);
-        var summary = new AssetSummaryEntity
-        {
-            PartitionKey = TableKeys.SummaryPartition(assetId),
-            RowKey = assetId,
-            Kind = detail.Kind,
-            Type = detail.Type,
-            State = detail.State,
-            Name = identity.Hostname,
-            Department = grant.DefaultDepartment,
-            Category = grant.DefaultCategory,
-            Location = grant.DefaultLocation,
-            NeedsReview = true,
-            CredentialHash = DeviceSecrets.Hash(secret),
-            CredentialIssuedAt = now,
-            EnrolledAt = now,
-            LastSeenAt = now,
-            AgentVersion = request.Agent?.Version,
-        };
+        var summary = AssetSummaries.FromDetail(detail, new EnrollmentFacts(DeviceSecrets.Hash(secret), now, request.Agent?.Version));
         var (_, lost) = await registry.CreateAsync(detail, history, summary, identity.Keys.Select(k => k.Key), now, cancellationToken);
         if (lost is not null)
         {

@@ -27,7 +27,7 @@ public sealed partial class DecommissioningService
     public const string Issuer = "ItInventory";
 
     private readonly InventoryStore store;
-    private readonly AssetStateWriter writer;
+    private readonly AssetWriter writer;
     private readonly AccessPolicy policy;
     private readonly AuditTrail audit;
     private readonly DeviceCredentialService credentials;
@@ -35,10 +35,12 @@ public sealed partial class DecommissioningService
     private readonly ILogger<DecommissioningService> logger;
     private readonly IReadOnlyList<IDecommissioningStep> steps;
 
-    public DecommissioningService(InventoryStore store, AssetStateWriter writer, AccessPolicy policy, AuditTrail audit, DeviceCredentialService credentials,
-        IEnumerable<IDecommissioningStep> steps, TimeProvider clock, ILogger<DecommissioningService> logger)
+    public DecommissioningService(InventoryStore store, AssetWriter writer, AccessPolicy policy, AuditTrail audit,
+        DeviceCredentialService credentials, IEnumerable<IDecommissioningStep> steps, TimeProvider clock,
+        ILogger<DecommissioningService> logger)
     {
-        (this.store, this.writer, this.policy, this.audit, this.credentials, this.clock, this.logger) = (store, writer, policy, audit, credentials, clock, logger);
+        (this.store, this.writer, this.policy, this.audit, this.credentials, this.clock, this.logger) =
+            (store, writer, policy, audit, credentials, clock, logger);
         this.steps = steps.OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
         foreach (var step in this.steps)
         {
@@ -99,16 +101,20 @@ public sealed partial class DecommissioningService
                 $"{record.VerificationResult} ({record.VerificationMethod}, {record.VerifiedBy})"),
             new("Sanitisation.Attempt", previous?.Attempt.ToString(System.Globalization.CultureInfo.InvariantCulture), record.Attempt.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         ];
-        // The detail row is merged (state unchanged) under If-Match: the record is ordered with every other change of
-        // the asset, and a concurrent un-retire or second record loses with 412.
-        var touch = new TableEntity(assetId, TableKeys.AssetDetailRow) { [nameof(AssetDetailEntity.State)] = asset.State.ToString() };
+        // No field of the detail row changes, but the writer touches it under If-Match: the record is ordered with
+        // every other change of the asset, and a concurrent un-retire or second record loses with 412.
         TableTransactionAction write = previous is null
             ? new(TableTransactionActionType.Add, record)
             : new(TableTransactionActionType.UpdateReplace, record, previous.ETag);
-        var committed = await writer.CommitAsync(asset, touch,
-            $"Data sanitisation recorded by {caller.Actor}: {record.Method}, verification {record.VerificationResult} (attempt {record.Attempt}).", changes, [write], now, cancellationToken);
+        var committed = await writer.SaveAsync(caller, asset, new AssetWrite
+        {
+            Action = "record-sanitisation",
+            Summary = $"Data sanitisation recorded by {caller.Actor}: {record.Method}, "
+                + $"verification {record.VerificationResult} (attempt {record.Attempt}).",
+            Changes = changes,
+            Rows = [write],
+        }, correlationId, cancellationToken);
         if (committed.Failed) return committed.Problem;
-        await audit.AppendAsync(new AuditEvent(caller.AuditActor, "asset", assetId, "record-sanitisation", changes, correlationId), cancellationToken);
         logger.LogInformation("Sanitisation of asset {AssetId} recorded by {Actor}: {Method}, {Result}", assetId, caller.Actor, record.Method, record.VerificationResult);
 
         if (record.VerificationResult == LifecycleRules.SanitisationPassed)
@@ -122,9 +128,9 @@ public sealed partial class DecommissioningService
     /// failed step). Changes no asset field, so it needs no If-Match; running it again does nothing twice.</summary>
     public async Task<Outcome<DecommissioningView>> RunStepsAsync(Caller caller, string assetId, string? correlationId, CancellationToken cancellationToken)
     {
-        var found = await DetailAsync(assetId, cancellationToken);
-        if (found is not { } detail) return Problem.NotFound($"There is no asset '{assetId}'.");
-        if (policy.WriteAsset(caller, detail.Department) is { } denied) return denied;
+        var found = await writer.AuthoriseAsync(caller, assetId, cancellationToken);
+        if (found.Failed) return found.Problem;
+        var detail = found.Value;
         var sanitisation = await SanitisationAsync(assetId, cancellationToken);
         if (detail.State != nameof(LifecycleState.Retired) || sanitisation?.VerificationResult != LifecycleRules.SanitisationPassed)
         {
@@ -171,13 +177,17 @@ public sealed partial class DecommissioningService
             new("Disposal.WeeeReference", null, disposal.WeeeReference),
             new("Disposal.CollectedAt", null, disposal.CollectedAt.ToString("O")),
         ];
-        var merge = new TableEntity(assetId, TableKeys.AssetDetailRow) { [nameof(AssetDetailEntity.State)] = nameof(LifecycleState.Disposed) };
-        var committed = await writer.CommitAsync(asset, merge, $"Disposed by {caller.Actor}: collected by {disposal.Recycler}, WEEE reference {disposal.WeeeReference}.",
-            changes, [new(TableTransactionActionType.Add, disposal)], now, cancellationToken);
+        var committed = await writer.SaveAsync(caller, asset, new AssetWrite
+        {
+            Action = "dispose",
+            Summary = $"Disposed by {caller.Actor}: collected by {disposal.Recycler}, "
+                + $"WEEE reference {disposal.WeeeReference}.",
+            Changes = changes,
+            Fields = new Dictionary<string, object?> { [nameof(AssetDetailEntity.State)] = nameof(LifecycleState.Disposed) },
+            Rows = [new(TableTransactionActionType.Add, disposal)],
+        }, correlationId, cancellationToken);
         if (committed.Failed) return committed.Problem;
 
-        await writer.MirrorAsync(assetId, LifecycleState.Disposed, clearReview: true, cancellationToken);
-        await audit.AppendAsync(new AuditEvent(caller.AuditActor, "asset", assetId, "dispose", changes, correlationId), cancellationToken);
         // A disposed machine never checks in or enrolls again.
         await credentials.RevokeAsync(assetId, blockReenrollment: true, caller.AuditActor, correlationId, cancellationToken);
         logger.LogInformation("Asset {AssetId} disposed by {Actor} through {Recycler}", assetId, caller.Actor, disposal.Recycler);
