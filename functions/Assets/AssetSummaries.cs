@@ -15,7 +15,8 @@ public sealed record EnrollmentFacts(string CredentialHash, DateTimeOffset At, s
 public static class AssetSummaries
 {
     /// <summary>The summary row of a new asset: the detail row's classification, ownership and state, its display
-    /// name (name, else hostname), a review flag on what enrolled itself; and for a device the enrollment's facts.</summary>
+    /// name (name, else hostname), a review flag on what enrolled itself; and for a device the enrollment's
+    /// facts.</summary>
     public static AssetSummaryEntity FromDetail(AssetDetailEntity detail, EnrollmentFacts? enrollment = null)
     {
         var summary = new AssetSummaryEntity
@@ -49,7 +50,8 @@ public static class AssetSummaries
     public static string? DisplayName(AssetDetailEntity detail) =>
         string.IsNullOrEmpty(detail.Name) ? detail.Hostname : detail.Name;
 
-    /// <summary>Only what enrolled itself (state Discovered) waits for review; approve and reject end the wait.</summary>
+    /// <summary>Only what enrolled itself (state Discovered) waits for review; approve and reject end the
+    /// wait.</summary>
     public static bool NeedsReview(string state) => state == nameof(LifecycleState.Discovered);
 
     // Declared before MirroredFields: static fields initialise in order.
@@ -81,7 +83,8 @@ public static class AssetSummaries
     /// <param name="changed">The detail properties the change writes, by name.</param>
     public static TableEntity? MirrorOf(AssetDetailEntity before, IReadOnlyDictionary<string, object?> changed)
     {
-        string? After(string field, string? stored) => changed.TryGetValue(field, out var value) ? value as string : stored;
+        string? After(string field, string? stored) =>
+            changed.TryGetValue(field, out var value) ? value as string : stored;
         var after = new AssetDetailEntity
         {
             PartitionKey = before.PartitionKey,

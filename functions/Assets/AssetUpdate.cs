@@ -6,8 +6,8 @@ using Microsoft.Extensions.Logging;
 
 namespace ItInventory.Functions.Assets;
 
-/// <summary>The body of <c>PATCH /api/assets/{assetId}</c>: classification and ownership; absent fields stay as they are,
-/// an empty string clears a field.</summary>
+/// <summary>The body of <c>PATCH /api/assets/{assetId}</c>: classification and ownership; absent fields stay as they
+/// are, an empty string clears a field.</summary>
 public sealed record AssetPatch
 {
     public string? Category { get; init; }
@@ -56,7 +56,8 @@ public sealed class AssetUpdateService(
         var people = await taxonomy.CheckPeopleAsync(
         [
             ("owner", owner is { Length: > 0 } && owner != detail.Owner ? owner : null),
-            ("itStakeholder", stakeholder is { Length: > 0 } && stakeholder != detail.ItStakeholder ? stakeholder : null),
+            ("itStakeholder",
+                stakeholder is { Length: > 0 } && stakeholder != detail.ItStakeholder ? stakeholder : null),
         ], cancellationToken);
         if (people.Count > 0) return Catalogue.TaxonomyService.ReferenceProblem(people);
 
@@ -86,7 +87,8 @@ public sealed class AssetUpdateService(
             Fields = fields,
         }, correlationId, cancellationToken);
         if (saved.Failed) return saved.Problem;
-        logger.LogInformation("Asset {AssetId} changed by {Actor}: {Changes}", assetId, caller.Actor, recorded.Describe());
+        logger.LogInformation("Asset {AssetId} changed by {Actor}: {Changes}",
+            assetId, caller.Actor, recorded.Describe());
         return await writer.ViewAsync(assetId, cancellationToken);
     }
 
@@ -109,10 +111,14 @@ public sealed class AssetUpdateService(
                 errors[field] = [$"At most {CheckinLimits.MaxShortString} characters, no control characters."];
             }
         }
-        if (patch.Criticality is not null && (!Enum.TryParse<Criticality>(patch.Criticality, ignoreCase: false, out _) || int.TryParse(patch.Criticality, out _)))
+        if (patch.Criticality is not null
+            && (!Enum.TryParse<Criticality>(patch.Criticality, ignoreCase: false, out _)
+                || int.TryParse(patch.Criticality, out _)))
         {
             errors["criticality"] = [$"Must be one of: {string.Join(", ", Enum.GetNames<Criticality>())}."];
         }
-        return errors.Count == 0 ? null : Problem.BadRequest($"The change has {errors.Count} invalid field(s); see 'errors'.", errors);
+        return errors.Count == 0
+            ? null
+            : Problem.BadRequest($"The change has {errors.Count} invalid field(s); see 'errors'.", errors);
     }
 }

@@ -46,7 +46,8 @@ public sealed record AssetWrite
 /// body first (400, no I/O), then <see cref="LoadAsync(Caller, string, string?, CancellationToken)"/> checks the
 /// preconditions in this one order — the first that fails answers, on every endpoint alike:
 /// <list type="number">
-/// <item>428 — no <c>If-Match</c>: a change must name the version it is based on (asked before anything is read);</item>
+/// <item>428 — no <c>If-Match</c>: a change must name the version it is based on (asked before anything is
+/// read);</item>
 /// <item>404 — no such asset (a malformed id included);</item>
 /// <item>403 — the caller may not change it: <see cref="AccessPolicy.WriteAsset"/> for its department, then the
 /// operation's own check (PATCH: the department it moves the asset to);</item>
@@ -63,14 +64,18 @@ public sealed record AssetWrite
 /// </summary>
 public sealed class AssetWriter(InventoryStore store, AccessPolicy policy, AuditTrail audit, TimeProvider clock)
 {
-    public Task<Outcome<AssetForWrite>> LoadAsync(Caller caller, string assetId, string? ifMatch, CancellationToken cancellationToken) =>
+    public Task<Outcome<AssetForWrite>> LoadAsync(
+        Caller caller, string assetId, string? ifMatch, CancellationToken cancellationToken) =>
         LoadAsync(caller, assetId, ifMatch, null, cancellationToken);
 
     /// <param name="authorise">The operation's own authorisation, asked after the department's (null: allowed).</param>
     public async Task<Outcome<AssetForWrite>> LoadAsync(Caller caller, string assetId, string? ifMatch,
         Func<AssetDetailEntity, Problem?>? authorise, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(ifMatch)) return Problem.PreconditionRequired("the ETag from GET /api/assets/{assetId}");
+        if (string.IsNullOrWhiteSpace(ifMatch))
+        {
+            return Problem.PreconditionRequired("the ETag from GET /api/assets/{assetId}");
+        }
         var found = await AuthoriseAsync(caller, assetId, cancellationToken);
         if (found.Failed) return found.Problem;
         var detail = found.Value;
@@ -83,15 +88,16 @@ public sealed class AssetWriter(InventoryStore store, AccessPolicy policy, Audit
         }
         if (LifecycleStateMachine.IsTerminal(state))
         {
-            return Problem.Conflict(
-                $"The asset is {state}: a terminal state, kept as it was for the record, so nothing changes it any more.");
+            return Problem.Conflict($"The asset is {state}: a terminal state, kept as it was for the record, "
+                + "so nothing changes it any more.");
         }
         return new AssetForWrite(detail, state, etag);
     }
 
     /// <summary>Steps 2 and 3 alone (404, then 403), for a change that writes no field of the detail row and so needs
     /// no <c>If-Match</c> (e.g. retrying decommissioning steps).</summary>
-    public async Task<Outcome<AssetDetailEntity>> AuthoriseAsync(Caller caller, string assetId, CancellationToken cancellationToken)
+    public async Task<Outcome<AssetDetailEntity>> AuthoriseAsync(
+        Caller caller, string assetId, CancellationToken cancellationToken)
     {
         if (!TableKeys.IsAssetId(assetId)) return NotFound(assetId);
         var row = await store.Assets.GetEntityIfExistsAsync<AssetDetailEntity>(
@@ -101,11 +107,11 @@ public sealed class AssetWriter(InventoryStore store, AccessPolicy policy, Audit
         return detail;
     }
 
-    /// <summary>Commits a change of an asset loaded with <see cref="LoadAsync(Caller, string, string?, CancellationToken)"/>;
-    /// answers the detail row's new ETag, 412 when the asset changed since it was loaded, 409 when a row the change
-    /// inserts exists already.</summary>
-    public async Task<Outcome<ETag>> SaveAsync(Caller caller, AssetForWrite asset, AssetWrite write, string? correlationId,
-        CancellationToken cancellationToken)
+    /// <summary>Commits a change of an asset loaded with <see cref="LoadAsync(Caller, string, string?,
+    /// CancellationToken)"/>; answers the detail row's new ETag, 412 when the asset changed since it was loaded, 409
+    /// when a row the change inserts exists already.</summary>
+    public async Task<Outcome<ETag>> SaveAsync(Caller caller, AssetForWrite asset, AssetWrite write,
+        string? correlationId, CancellationToken cancellationToken)
     {
         var merge = new TableEntity(asset.AssetId, TableKeys.AssetDetailRow);
         foreach (var (field, value) in write.Fields) merge[field] = value;
@@ -116,8 +122,11 @@ public sealed class AssetWriter(InventoryStore store, AccessPolicy policy, Audit
         try
         {
             var response = await store.Assets.SubmitTransactionAsync(
-                [new(TableTransactionActionType.UpdateMerge, merge, asset.ETag), new(TableTransactionActionType.Add, history), .. write.Rows],
-                cancellationToken);
+            [
+                new(TableTransactionActionType.UpdateMerge, merge, asset.ETag),
+                new(TableTransactionActionType.Add, history),
+                .. write.Rows,
+            ], cancellationToken);
             etag = response.Value[0].Headers.ETag ?? asset.ETag;
         }
         catch (TableTransactionFailedException ex) when (ex.Status == 412)
@@ -155,7 +164,8 @@ public sealed class AssetWriter(InventoryStore store, AccessPolicy policy, Audit
         return (AssetView.From(detail, summary.HasValue ? summary.Value : null), detail.ETag);
     }
 
-    /// <summary>The asset as loaded, for a change that turned out to change nothing (one read: the summary row).</summary>
+    /// <summary>The asset as loaded, for a change that turned out to change nothing (one read: the summary
+    /// row).</summary>
     public async Task<(AssetView Asset, ETag ETag)> ViewAsync(AssetForWrite asset, CancellationToken cancellationToken)
     {
         var summary = await store.Summaries.GetEntityIfExistsAsync<AssetSummaryEntity>(

@@ -5,7 +5,8 @@ namespace ItInventory.Functions.Assets;
 
 public static class AssetsServiceCollectionExtensions
 {
-    /// <summary>Asset reads, the one asset write path, and the one clock of the app (tests replace it with a FakeTimeProvider).</summary>
+    /// <summary>Asset reads, the one asset write path, and the one clock of the app (tests replace it with a
+    /// FakeTimeProvider).</summary>
     public static IServiceCollection AddAssets(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);

@@ -11,8 +11,8 @@ using Microsoft.Extensions.Logging;
 
 namespace ItInventory.Functions.Catalogue;
 
-/// <summary>One check-out of an asset to a person, completed by its check-in (table <c>assets</c>, the asset's partition,
-/// RowKey = <see cref="TableKeys.AssignmentRow"/>: newest first).</summary>
+/// <summary>One check-out of an asset to a person, completed by its check-in (table <c>assets</c>, the asset's
+/// partition, RowKey = <see cref="TableKeys.AssignmentRow"/>: newest first).</summary>
 public sealed class AssignmentEntity : ITableEntity
 {
     public string PartitionKey { get; set; } = "";
@@ -60,7 +60,8 @@ public sealed record AssignmentView(
     string? CheckInNote)
 {
     public static AssignmentView From(AssignmentEntity e) =>
-        new(e.RowKey[TableKeys.AssignmentRowPrefix.Length..], e.Person, e.CheckedOutAt, e.CheckedOutBy, e.ExpectedReturn, e.CheckOutNote, e.CheckedInAt, e.CheckedInBy, e.CheckInNote);
+        new(e.RowKey[TableKeys.AssignmentRowPrefix.Length..], e.Person, e.CheckedOutAt, e.CheckedOutBy,
+            e.ExpectedReturn, e.CheckOutNote, e.CheckedInAt, e.CheckedInBy, e.CheckInNote);
 }
 
 /// <summary>The assignment history of an asset, newest first.</summary>
@@ -110,7 +111,8 @@ public sealed class AssetAssignmentService(
         if (state == LifecycleState.Discovered || (state != target && !LifecycleStateMachine.CanMove(state, target)))
         {
             var from = Enum.GetValues<LifecycleState>()
-                .Where(s => s != LifecycleState.Discovered && LifecycleStateMachine.CanMove(s, LifecycleState.Deployed));
+                .Where(s => s != LifecycleState.Discovered
+                    && LifecycleStateMachine.CanMove(s, LifecycleState.Deployed));
             return Problem.Conflict($"An asset in state {state} cannot be checked out (it must be able to move to "
                 + $"Deployed: from {string.Join(", ", from)} or Deployed).");
         }
@@ -145,7 +147,10 @@ public sealed class AssetAssignmentService(
         {
             changes.Add(new FieldChange(nameof(AssetDetailEntity.Owner), Empty(detail.Owner), personId));
         }
-        if (state != target) changes.Add(new FieldChange(nameof(AssetDetailEntity.State), detail.State, target.ToString()));
+        if (state != target)
+        {
+            changes.Add(new FieldChange(nameof(AssetDetailEntity.State), detail.State, target.ToString()));
+        }
         var fields = new Dictionary<string, object?>
         {
             [nameof(AssetDetailEntity.Owner)] = personId,
@@ -176,7 +181,8 @@ public sealed class AssetAssignmentService(
         if (open is null) return Problem.Conflict("The asset is not checked out.");
         if (location is not null && location != detail.Location)
         {
-            var references = await taxonomy.CheckAsync([("location", TaxonomyKind.Location, location)], cancellationToken);
+            var references = await taxonomy.CheckAsync(
+                [("location", TaxonomyKind.Location, location)], cancellationToken);
             if (references.Count > 0) return TaxonomyService.ReferenceProblem(references);
         }
 
@@ -186,9 +192,13 @@ public sealed class AssetAssignmentService(
         open.CheckInNote = string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim();
         var changes = new List<FieldChange>();
         var fields = new Dictionary<string, object?> { [nameof(AssetDetailEntity.Owner)] = "" };
-        if (!string.IsNullOrEmpty(detail.Owner)) changes.Add(new FieldChange(nameof(AssetDetailEntity.Owner), detail.Owner, null));
+        if (!string.IsNullOrEmpty(detail.Owner))
+        {
+            changes.Add(new FieldChange(nameof(AssetDetailEntity.Owner), detail.Owner, null));
+        }
         // Back to stock when it is in use; an asset that went to repair (or idle) meanwhile keeps that state.
-        if (asset.State == LifecycleState.Deployed && LifecycleStateMachine.CanMove(asset.State, LifecycleState.InStock))
+        if (asset.State == LifecycleState.Deployed
+            && LifecycleStateMachine.CanMove(asset.State, LifecycleState.InStock))
         {
             fields[nameof(AssetDetailEntity.State)] = nameof(LifecycleState.InStock);
             changes.Add(new FieldChange(nameof(AssetDetailEntity.State), detail.State, nameof(LifecycleState.InStock)));
@@ -198,34 +208,47 @@ public sealed class AssetAssignmentService(
             fields[nameof(AssetDetailEntity.Location)] = location;
             changes.Add(new FieldChange(nameof(AssetDetailEntity.Location), Empty(detail.Location), location));
         }
-        var written = await SaveAsync(caller, asset, fields, new(TableTransactionActionType.UpdateReplace, open, open.ETag),
-            changes, "checkin", $"Checked in from {open.Person} by {caller.Actor}", correlationId, cancellationToken);
+        var written = await SaveAsync(caller, asset, fields,
+            new(TableTransactionActionType.UpdateReplace, open, open.ETag), changes, "checkin",
+            $"Checked in from {open.Person} by {caller.Actor}", correlationId, cancellationToken);
         if (written.Failed) return written.Problem;
-        logger.LogInformation("Asset {AssetId} checked in from {Person} by {Actor}", assetId, open.Person, caller.Actor);
+        logger.LogInformation("Asset {AssetId} checked in from {Person} by {Actor}",
+            assetId, open.Person, caller.Actor);
         return (AssignmentView.From(open), written.Value);
     }
 
     /// <summary>The assignment history, newest first, paged like the asset search.</summary>
-    public async Task<Outcome<AssignmentPage>> ListAsync(Caller caller, string assetId, int pageSize, string? continuationToken, CancellationToken cancellationToken)
+    public async Task<Outcome<AssignmentPage>> ListAsync(Caller caller, string assetId, int pageSize,
+        string? continuationToken, CancellationToken cancellationToken)
     {
-        if (pageSize is < 1 or > AssetSearch.MaxPageSize) return Problem.BadRequest($"pageSize must be an integer from 1 to {AssetSearch.MaxPageSize}.");
+        if (pageSize is < 1 or > AssetSearch.MaxPageSize)
+        {
+            return Problem.BadRequest($"pageSize must be an integer from 1 to {AssetSearch.MaxPageSize}.");
+        }
         if (!TableKeys.IsAssetId(assetId)) return Problem.NotFound($"There is no asset '{assetId}'.");
-        var found = await store.Assets.GetEntityIfExistsAsync<AssetDetailEntity>(assetId, TableKeys.AssetDetailRow, [nameof(AssetDetailEntity.Department), nameof(AssetDetailEntity.Owner)], cancellationToken);
+        var found = await store.Assets.GetEntityIfExistsAsync<AssetDetailEntity>(assetId, TableKeys.AssetDetailRow,
+            [nameof(AssetDetailEntity.Department), nameof(AssetDetailEntity.Owner)], cancellationToken);
         if (!found.HasValue) return Problem.NotFound($"There is no asset '{assetId}'.");
         if (policy.ReadAsset(caller, found.Value!.Department, found.Value.Owner) is { } denied) return denied;
 
         var filter = RangeFilter(assetId);
         string? storageToken = null;
-        if (!string.IsNullOrEmpty(continuationToken) && (storageToken = Common.ContinuationTokens.Decode(continuationToken, "assignments|" + filter)) is null)
+        if (!string.IsNullOrEmpty(continuationToken)
+            && (storageToken = Common.ContinuationTokens.Decode(continuationToken, "assignments|" + filter)) is null)
         {
             return Problem.BadRequest("The continuation token is not valid: pass it back unchanged.");
         }
         try
         {
-            await foreach (var page in store.Assets.QueryAsync<AssignmentEntity>(filter, pageSize, cancellationToken: cancellationToken).AsPages(storageToken, pageSize))
+            var pages = store.Assets
+                .QueryAsync<AssignmentEntity>(filter, pageSize, cancellationToken: cancellationToken)
+                .AsPages(storageToken, pageSize);
+            await foreach (var page in pages)
             {
                 return new AssignmentPage(page.Values.Select(AssignmentView.From).ToList(),
-                    string.IsNullOrEmpty(page.ContinuationToken) ? null : Common.ContinuationTokens.Encode(page.ContinuationToken, "assignments|" + filter));
+                    string.IsNullOrEmpty(page.ContinuationToken)
+                        ? null
+                        : Common.ContinuationTokens.Encode(page.ContinuationToken, "assignments|" + filter));
             }
         }
         catch (RequestFailedException ex) when (ex.Status == 400)
@@ -236,7 +259,8 @@ public sealed class AssetAssignmentService(
     }
 
     private static string RangeFilter(string assetId) =>
-        TableClient.CreateQueryFilter($"PartitionKey eq {assetId} and RowKey ge {TableKeys.AssignmentRowPrefix} and RowKey lt {TableKeys.AssignmentRangeEnd}");
+        TableClient.CreateQueryFilter($"PartitionKey eq {assetId} and RowKey ge {TableKeys.AssignmentRowPrefix}")
+        + " and " + TableClient.CreateQueryFilter($"RowKey lt {TableKeys.AssignmentRangeEnd}");
 
     /// <summary>The asset through <see cref="AssetWriter.LoadAsync(Caller, string, string?, CancellationToken)"/>
     /// (its preconditions in their one order), and its newest assignment (open when not checked in).</summary>
@@ -246,7 +270,9 @@ public sealed class AssetAssignmentService(
         var loaded = await writer.LoadAsync(caller, assetId, ifMatch, cancellationToken);
         if (loaded.Failed) return loaded.Problem;
         AssignmentEntity? latest = null;
-        await foreach (var row in store.Assets.QueryAsync<AssignmentEntity>(RangeFilter(assetId), 1, cancellationToken: cancellationToken))
+        var rows = store.Assets.QueryAsync<AssignmentEntity>(
+            RangeFilter(assetId), 1, cancellationToken: cancellationToken);
+        await foreach (var row in rows)
         {
             latest = row;
             break;
@@ -256,8 +282,8 @@ public sealed class AssetAssignmentService(
 
     /// <summary>The change and its assignment row in one batch; the audit record also names the assignment.</summary>
     private Task<Outcome<ETag>> SaveAsync(Caller caller, AssetForWrite asset, Dictionary<string, object?> fields,
-        TableTransactionAction assignment, List<FieldChange> changes, string action, string summary, string? correlationId,
-        CancellationToken cancellationToken)
+        TableTransactionAction assignment, List<FieldChange> changes, string action, string summary,
+        string? correlationId, CancellationToken cancellationToken)
     {
         var assignmentId = assignment.Entity.RowKey[TableKeys.AssignmentRowPrefix.Length..];
         return writer.SaveAsync(caller, asset, new AssetWrite

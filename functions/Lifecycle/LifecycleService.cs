@@ -106,18 +106,22 @@ public sealed class LifecycleService(
         return await writer.ViewAsync(asset.AssetId, cancellationToken);
     }
 
-    /// <summary>Deletes the identity index rows that point at this asset (only those: an identity another asset holds stays).</summary>
+    /// <summary>Deletes the identity index rows that point at this asset (only those: an identity another asset holds
+    /// stays).</summary>
     private async Task ReleaseIdentitiesAsync(AssetDetailEntity detail, CancellationToken cancellationToken)
     {
-        var identity = HardwareIdentity.Normalise(detail.SerialNumber, detail.SmbiosUuid, detail.MacAddresses?.Split(',', StringSplitOptions.RemoveEmptyEntries), detail.Hostname);
+        var identity = HardwareIdentity.Normalise(detail.SerialNumber, detail.SmbiosUuid,
+            detail.MacAddresses?.Split(',', StringSplitOptions.RemoveEmptyEntries), detail.Hostname);
         foreach (var key in identity.Keys)
         {
-            var row = await store.Identities.GetEntityIfExistsAsync<AssetIdentityEntity>(key.Key, TableKeys.IdentityRow, cancellationToken: cancellationToken);
+            var row = await store.Identities.GetEntityIfExistsAsync<AssetIdentityEntity>(
+                key.Key, TableKeys.IdentityRow, cancellationToken: cancellationToken);
             if (row.HasValue && row.Value is { } hit && hit.AssetId == detail.PartitionKey)
             {
                 try
                 {
-                    await store.Identities.DeleteEntityAsync(key.Key, TableKeys.IdentityRow, hit.ETag, cancellationToken);
+                    await store.Identities.DeleteEntityAsync(
+                        key.Key, TableKeys.IdentityRow, hit.ETag, cancellationToken);
                 }
                 catch (RequestFailedException ex) when (ex.Status is 404 or 412)
                 {

@@ -19,6 +19,10 @@ public sealed class AssetWriterTests : IAsyncLifetime
 {
     private const string UnknownAsset = "ffffffffffffffffffffffffffffffff";
     private const string Person = CatalogueKit.Alice;
+    private const string CheckOutBody = $$"""{"person":"{{Person}}"}""";
+
+    private static readonly string Sanitisation = LifecycleClient.PassedSanitisation
+        .Replace("\"verification\"", "\"media\":[\"disk 0\"],\"verification\"", StringComparison.Ordinal);
 
     private TestApp app = null!;
     private LifecycleClient lifecycle = null!;
@@ -81,9 +85,11 @@ public sealed class AssetWriterTests : IAsyncLifetime
     [InlineData(Case.StaleETag, 412)]
     [InlineData(Case.TerminalAssetWithStaleETag, 412)]
     [InlineData(Case.TerminalAssetWithCurrentETag, 409)]
-    public async Task The_same_precondition_case_gets_the_same_status_from_every_change_and_writes_nothing(Case @case, int expected)
+    public async Task The_same_precondition_case_gets_the_same_status_from_every_change_and_writes_nothing(
+        Case @case, int expected)
     {
-        var terminal = @case is Case.MissingIfMatchOnTerminalAsset or Case.TerminalAssetWithStaleETag or Case.TerminalAssetWithCurrentETag;
+        var terminal = @case is Case.MissingIfMatchOnTerminalAsset or Case.TerminalAssetWithStaleETag
+            or Case.TerminalAssetWithCurrentETag;
         if (terminal) await MakeTerminalAsync(asset);
         var current = await CatalogueKit.ETagAsync(app, asset);
         var (assetId, ifMatch, persona) = @case switch
@@ -122,8 +128,8 @@ public sealed class AssetWriterTests : IAsyncLifetime
         var failed = new HashSet<string>();
         foreach (var change in Enum.GetValues<Change>())
         {
-            required.Add((await ChangeAsync(change, asset, null, TestTokens.Admin)).Json.GetProperty("detail").GetString()!);
-            failed.Add((await ChangeAsync(change, asset, stale, TestTokens.Admin)).Json.GetProperty("detail").GetString()!);
+            required.Add(Detail(await ChangeAsync(change, asset, null, TestTokens.Admin)));
+            failed.Add(Detail(await ChangeAsync(change, asset, stale, TestTokens.Admin)));
         }
 
         Assert.Contains("GET /api/assets/{assetId}", Assert.Single(required));
@@ -139,7 +145,7 @@ public sealed class AssetWriterTests : IAsyncLifetime
         var details = new HashSet<string>();
         foreach (var change in Enum.GetValues<Change>())
         {
-            details.Add((await ChangeAsync(change, asset, current, TestTokens.Admin)).Json.GetProperty("detail").GetString()!);
+            details.Add(Detail(await ChangeAsync(change, asset, current, TestTokens.Admin)));
         }
 
         var detail = Assert.Single(details);
@@ -154,11 +160,12 @@ public sealed class AssetWriterTests : IAsyncLifetime
         var current = await CatalogueKit.ETagAsync(app, asset);
         var historyBefore = await HistoryCountAsync(asset);
 
-        var answer = await CatalogueKit.CheckOutAsync(app, asset, $$"""{"person":"{{Person}}"}""", current);
+        var answer = await CatalogueKit.CheckOutAsync(app, asset, CheckOutBody, current);
 
         Assert.Equal(200, answer.Status);
         var detail = (await app.Store.Assets.GetEntityAsync<AssetDetailEntity>(asset, TableKeys.AssetDetailRow)).Value;
-        var summary = (await app.Store.Summaries.GetEntityAsync<AssetSummaryEntity>(TableKeys.SummaryPartition(asset), asset)).Value;
+        var summary = (await app.Store.Summaries.GetEntityAsync<AssetSummaryEntity>(
+            TableKeys.SummaryPartition(asset), asset)).Value;
         Assert.Equal(detail.ETag.ToString(), answer.Headers.ETag.ToString());
         Assert.Equal((Person, "Deployed"), (detail.Owner, detail.State));
         Assert.Equal((Person, "Deployed"), (summary.Owner, summary.State));
@@ -167,30 +174,37 @@ public sealed class AssetWriterTests : IAsyncLifetime
         Assert.Equal(("checkout", TestTokens.Admin.ObjectId), (record.Action, record.ActorId));
     }
 
-    private async Task<HttpAnswer> ChangeAsync(Change change, string assetId, string? ifMatch, Persona persona) => change switch
-    {
-        Change.Patch => await PatchAsync(assetId, """{"criticality":"High"}""", ifMatch, persona),
-        Change.CheckOut => await CatalogueKit.CheckOutAsync(app, assetId, $$"""{"person":"{{Person}}"}""", ifMatch, persona),
-        Change.CheckIn => await CatalogueKit.CheckInAsync(app, assetId, """{"note":"back"}""", ifMatch, persona),
-        Change.Transition => await lifecycle.TransitionAsync(assetId, """{"to":"Retired"}""", ifMatch, persona),
-        Change.Approve => await lifecycle.ApproveAsync(assetId, "{}", ifMatch, persona),
-        Change.Sanitisation => await lifecycle.SanitisationAsync(assetId, LifecycleClient.PassedSanitisation
-            .Replace("\"verification\"", "\"media\":[\"disk 0\"],\"verification\"", StringComparison.Ordinal), ifMatch, persona),
-        Change.Disposal => await lifecycle.DisposalAsync(assetId, LifecycleClient.Disposal, ifMatch, persona),
-        _ => throw new ArgumentOutOfRangeException(nameof(change)),
-    };
+    private static string Detail(HttpAnswer answer) => answer.Json.GetProperty("detail").GetString()!;
+
+    private Task<HttpAnswer> ChangeAsync(Change change, string assetId, string? ifMatch, Persona persona) =>
+        change switch
+        {
+            Change.Patch => PatchAsync(assetId, """{"criticality":"High"}""", ifMatch, persona),
+            Change.CheckOut => CatalogueKit.CheckOutAsync(app, assetId, CheckOutBody, ifMatch, persona),
+            Change.CheckIn => CatalogueKit.CheckInAsync(app, assetId, """{"note":"back"}""", ifMatch, persona),
+            Change.Transition => lifecycle.TransitionAsync(assetId, """{"to":"Retired"}""", ifMatch, persona),
+            Change.Approve => lifecycle.ApproveAsync(assetId, "{}", ifMatch, persona),
+            Change.Sanitisation => lifecycle.SanitisationAsync(assetId, Sanitisation, ifMatch, persona),
+            Change.Disposal => lifecycle.DisposalAsync(assetId, LifecycleClient.Disposal, ifMatch, persona),
+            _ => throw new ArgumentOutOfRangeException(nameof(change)),
+        };
 
     private async Task<HttpAnswer> PatchAsync(string assetId, string json, string? ifMatch, Persona persona)
     {
         var request = app.Request("PATCH", $"/api/assets/{assetId}", Encoding.UTF8.GetBytes(json), "application/json",
             LifecycleClient.Headers(persona, ifMatch));
-        return await TestApp.ExecuteAsync(request, app.Create<AssetFunctions>().UpdateAsset(request, assetId, CancellationToken.None));
+        return await TestApp.ExecuteAsync(
+            request, app.Create<AssetFunctions>().UpdateAsset(request, assetId, CancellationToken.None));
     }
 
-    /// <summary>Disposed, as decommissioning leaves an asset (set directly: the path there is tested elsewhere).</summary>
+    /// <summary>Disposed, as decommissioning leaves an asset (set directly: the path there is tested
+    /// elsewhere).</summary>
     private async Task MakeTerminalAsync(string assetId)
     {
-        var state = new TableEntity(assetId, TableKeys.AssetDetailRow) { [nameof(AssetDetailEntity.State)] = "Disposed" };
+        var state = new TableEntity(assetId, TableKeys.AssetDetailRow)
+        {
+            [nameof(AssetDetailEntity.State)] = "Disposed",
+        };
         await app.Store.Assets.UpdateEntityAsync(state, Azure.ETag.All, TableUpdateMode.Merge);
     }
 
@@ -200,7 +214,8 @@ public sealed class AssetWriterTests : IAsyncLifetime
     {
         var rows = await app.Store.Assets.QueryAsync<TableEntity>(
             TableClient.CreateQueryFilter($"PartitionKey eq {assetId}"), select: ["RowKey"]).ToListAsync();
-        var summary = await app.Store.Summaries.GetEntityAsync<TableEntity>(TableKeys.SummaryPartition(assetId), assetId);
+        var summary = await app.Store.Summaries.GetEntityAsync<TableEntity>(
+            TableKeys.SummaryPartition(assetId), assetId);
         var audit = await CatalogueKit.AuditAsync(app, "asset", assetId);
         return string.Join("\n", rows.Select(r => $"{r.RowKey} {r.ETag}").Append($"summary {summary.Value.ETag}")
             .Append($"audit records {audit.Count}"));
