@@ -60,7 +60,8 @@ public sealed record AssetWrite
 /// <see cref="SaveAsync"/>: the detail row's properties under the caller's ETag, the history row and the operation's
 /// further rows in one batch transaction of the asset's partition — atomic, so a change never overwrites a check-in it
 /// has not seen (412) and a failed batch writes nothing; then the summary row's mirrored fields
-/// (<see cref="AssetSummaries.MirrorOf"/>) and the audit record.
+/// (<see cref="AssetSummaries.MirrorOf"/>) and the audit record. (Licence seats are rows of the licence tables:
+/// assigning one to an asset reads its summary row and changes nothing of the asset, so it does not come here.)
 /// </summary>
 public sealed class AssetWriter(InventoryStore store, AccessPolicy policy, AuditTrail audit, TimeProvider clock)
 {
