@@ -38,13 +38,15 @@ public sealed class AssetSummaryEntity : ITableEntity
     public bool EnrollmentBlocked { get; set; }
     /// <summary>An administrator asked for a new credential: the next check-in's answer carries one.</summary>
     public bool CredentialRotationRequested { get; set; }
-    /// <summary>Hash of the credential delivered in a check-in answer and not used yet; the first check-in with it makes it
-    /// the credential. Empty when there is none (a merge cannot remove a property).</summary>
+    /// <summary>Hash of the credential delivered in a check-in answer and not used yet; the first check-in with it
+    /// makes it the credential. Empty when there is none (a merge cannot remove a property).</summary>
     public string? PendingCredentialHash { get; set; }
-    /// <summary>Set with the switch to a rotated credential, cleared by the check-in's own write once the switch's audit
-    /// record is appended: a crash in between leaves it set, and the next check-in appends the record (once).</summary>
+    /// <summary>Set with the switch to a rotated credential, cleared by the check-in's own write once the switch's
+    /// audit record is appended: a crash in between leaves it set, and the next check-in appends the record
+    /// (once).</summary>
     public bool CredentialRotationAuditPending { get; set; }
-    /// <summary>When the credential replaced by the last rotation was issued (for that rotation's audit record).</summary>
+    /// <summary>When the credential replaced by the last rotation was issued (for that rotation's audit
+    /// record).</summary>
     public DateTimeOffset? PreviousCredentialIssuedAt { get; set; }
 
     // Check-in state
@@ -128,12 +130,14 @@ public sealed class AssetDetailEntity : ITableEntity
     public DateTimeOffset? LastInventoryAt { get; set; }
     public string? LastInventoryCheckinId { get; set; }
     public int SoftwareCount { get; set; }
-    /// <summary>LAN neighbour MACs of the last inventory, sorted, comma-separated; and when sightings were last refreshed.</summary>
+    /// <summary>LAN neighbour MACs of the last inventory, sorted, comma-separated; and when sightings were last
+    /// refreshed.</summary>
     public string? NeighbourMacs { get; set; }
     public DateTimeOffset? NeighboursRefreshedAt { get; set; }
 }
 
-/// <summary>One installed (or formerly installed) product on an asset (RowKey = <c>asset|sw|&lt;hash of name/publisher/arch&gt;</c>).</summary>
+/// <summary>One installed (or formerly installed) product on an asset (RowKey = <c>asset|sw|&lt;hash of
+/// name/publisher/arch&gt;</c>).</summary>
 public sealed class SoftwareEntity : ITableEntity
 {
     public string PartitionKey { get; set; } = "";
@@ -152,7 +156,8 @@ public sealed class SoftwareEntity : ITableEntity
     public string? LastChangeCheckinId { get; set; }
 }
 
-/// <summary>One change-history row: what changed, when and from which check-in (RowKey = <c>h|&lt;inverted ticks&gt;|…</c>).</summary>
+/// <summary>One change-history row: what changed, when and from which check-in (RowKey = <c>h|&lt;inverted
+/// ticks&gt;|…</c>).</summary>
 public sealed class AssetHistoryEntity : ITableEntity
 {
     public string PartitionKey { get; set; } = "";

@@ -13,13 +13,16 @@ namespace ItInventory.Functions.Assets;
 /// </summary>
 public sealed class AssetRegistry(InventoryStore store)
 {
-    /// <returns>The detail row's ETag, and the identity key that another asset holds (then nothing stays written).</returns>
+    /// <returns>The detail row's ETag, and the identity key that another asset holds (then nothing stays
+    /// written).</returns>
     public async Task<(ETag DetailETag, string? LostKey)> CreateAsync(
-        AssetDetailEntity detail, AssetHistoryEntity history, AssetSummaryEntity summary, IEnumerable<string> identityKeys, DateTimeOffset now,
+        AssetDetailEntity detail, AssetHistoryEntity history, AssetSummaryEntity summary,
+        IEnumerable<string> identityKeys, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
         var batch = await store.Assets.SubmitTransactionAsync(
-            [new(TableTransactionActionType.Add, detail), new(TableTransactionActionType.Add, history)], cancellationToken);
+            [new(TableTransactionActionType.Add, detail), new(TableTransactionActionType.Add, history)],
+            cancellationToken);
         var etag = batch.Value[0].Headers.ETag ?? default;
         await store.Summaries.AddEntityAsync(summary, cancellationToken);
 
@@ -28,15 +31,24 @@ public sealed class AssetRegistry(InventoryStore store)
         {
             try
             {
-                await store.Identities.AddEntityAsync(new AssetIdentityEntity { PartitionKey = key, AssetId = detail.PartitionKey, CreatedAt = now }, cancellationToken);
+                await store.Identities.AddEntityAsync(
+                    new AssetIdentityEntity { PartitionKey = key, AssetId = detail.PartitionKey, CreatedAt = now },
+                    cancellationToken);
                 claimed.Add(key);
             }
             catch (RequestFailedException ex) when (ex.Status == 409)
             {
-                foreach (var mine in claimed) await store.Identities.DeleteEntityAsync(mine, TableKeys.IdentityRow, ETag.All, cancellationToken);
-                await store.Summaries.DeleteEntityAsync(summary.PartitionKey, summary.RowKey, ETag.All, cancellationToken);
+                foreach (var mine in claimed)
+                {
+                    await store.Identities.DeleteEntityAsync(mine, TableKeys.IdentityRow, ETag.All, cancellationToken);
+                }
+                await store.Summaries.DeleteEntityAsync(
+                    summary.PartitionKey, summary.RowKey, ETag.All, cancellationToken);
                 await store.Assets.SubmitTransactionAsync(
-                    [new(TableTransactionActionType.Delete, detail, ETag.All), new(TableTransactionActionType.Delete, history, ETag.All)], cancellationToken);
+                [
+                    new(TableTransactionActionType.Delete, detail, ETag.All),
+                    new(TableTransactionActionType.Delete, history, ETag.All),
+                ], cancellationToken);
                 return (default, key);
             }
         }

@@ -4,11 +4,12 @@ namespace ItInventory.Functions.Assets;
 
 public static class AssetsServiceCollectionExtensions
 {
-    /// <summary>Asset reads and writes.</summary>
+    /// <summary>Asset reads and the one asset write path.</summary>
     public static IServiceCollection AddAssets(this IServiceCollection services)
     {
         services.AddSingleton<AssetReader>();
         services.AddSingleton<AssetRegistry>();
+        services.AddSingleton<AssetWriter>();
         services.AddSingleton<AssetUpdateService>();
         return services;
     }

@@ -10,7 +10,8 @@ public enum IdentityKind
     Mac,
 }
 
-/// <summary>One normalised identity value, e.g. <c>serial|PF3ABC12</c>; its <see cref="Key"/> is the index PartitionKey.</summary>
+/// <summary>One normalised identity value, e.g. <c>serial|PF3ABC12</c>; its <see cref="Key"/> is the index
+/// PartitionKey.</summary>
 public readonly record struct IdentityKey(IdentityKind Kind, string Value)
 {
     public string Key => Kind switch
@@ -28,13 +29,16 @@ public readonly record struct IdentityKey(IdentityKind Kind, string Value)
 /// without placeholders, SMBIOS UUIDs as lower-case GUIDs (nil, all-F and well-known dummy values dropped), MACs as
 /// 12 upper-case hex digits (broadcast, multicast, all-zero and locally administered — random or virtual — dropped).
 /// </summary>
-public sealed record HardwareIdentity(string? SerialNumber, string? SmbiosUuid, IReadOnlyList<string> MacAddresses, string? Hostname)
+public sealed record HardwareIdentity(
+    string? SerialNumber, string? SmbiosUuid, IReadOnlyList<string> MacAddresses, string? Hostname)
 {
-    public static HardwareIdentity Normalise(string? serialNumber, string? smbiosUuid, IEnumerable<string?>? macAddresses, string? hostname) =>
+    public static HardwareIdentity Normalise(
+        string? serialNumber, string? smbiosUuid, IEnumerable<string?>? macAddresses, string? hostname) =>
         new(
             NormaliseSerial(serialNumber),
             NormaliseUuid(smbiosUuid),
-            (macAddresses ?? []).Select(NormaliseMac).OfType<string>().Where(IsStableMac).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray(),
+            (macAddresses ?? []).Select(NormaliseMac).OfType<string>().Where(IsStableMac)
+                .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray(),
             string.IsNullOrWhiteSpace(hostname) ? null : hostname.Trim().ToLowerInvariant());
 
     /// <summary>The keys to look up, most trusted first.</summary>

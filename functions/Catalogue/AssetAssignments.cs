@@ -11,8 +11,8 @@ using Microsoft.Extensions.Logging;
 
 namespace ItInventory.Functions.Catalogue;
 
-/// <summary>One check-out of an asset to a person, completed by its check-in (table <c>assets</c>, the asset's partition,
-/// RowKey = <see cref="TableKeys.AssignmentRow"/>: newest first).</summary>
+/// <summary>One check-out of an asset to a person, completed by its check-in (table <c>assets</c>, the asset's
+/// partition, RowKey = <see cref="TableKeys.AssignmentRow"/>: newest first).</summary>
 public sealed class AssignmentEntity : ITableEntity
 {
     public string PartitionKey { get; set; } = "";
@@ -60,7 +60,8 @@ public sealed record AssignmentView(
     string? CheckInNote)
 {
     public static AssignmentView From(AssignmentEntity e) =>
-        new(e.RowKey[TableKeys.AssignmentRowPrefix.Length..], e.Person, e.CheckedOutAt, e.CheckedOutBy, e.ExpectedReturn, e.CheckOutNote, e.CheckedInAt, e.CheckedInBy, e.CheckInNote);
+        new(e.RowKey[TableKeys.AssignmentRowPrefix.Length..], e.Person, e.CheckedOutAt, e.CheckedOutBy,
+            e.ExpectedReturn, e.CheckOutNote, e.CheckedInAt, e.CheckedInBy, e.CheckInNote);
 }
 
 /// <summary>The assignment history of an asset, newest first.</summary>
@@ -68,35 +69,64 @@ public sealed record AssignmentPage(IReadOnlyList<AssignmentView> Items, string?
 
 /// <summary>
 /// Check-out and check-in of assets to people. A check-out sets the owner and (from stock) the Deployed state through
-/// the lifecycle rules; a check-in clears the owner and returns a deployed asset to stock. The detail row (under the
-/// caller's If-Match), the assignment row and a history row are written in one batch; the summary row mirrors owner,
-/// state and location; every change is audited.
+/// the lifecycle rules; a check-in clears the owner and returns a deployed asset to stock. Both go through
+/// <see cref="AssetWriter"/>: its preconditions (428, 404, 403, 412, 409 terminal) come first; the detail row (under
+/// the caller's If-Match), the assignment row and a history row are written in one batch; the summary row mirrors
+/// owner, state and location; every change is audited.
 /// </summary>
-public sealed class AssetAssignmentService(InventoryStore store, AccessPolicy policy, TaxonomyService taxonomy, PeopleService people, Audit.AuditTrail audit, TimeProvider clock, ILogger<AssetAssignmentService> logger)
+public sealed class AssetAssignmentService(
+    InventoryStore store,
+    AssetWriter writer,
+    AccessPolicy policy,
+    TaxonomyService taxonomy,
+    PeopleService people,
+    TimeProvider clock,
+    ILogger<AssetAssignmentService> logger)
 {
     public const int MaxNote = 1024;
 
-    public async Task<Outcome<(AssignmentView Assignment, ETag ETag)>> CheckOutAsync(Caller caller, string assetId, string? ifMatch, AssetCheckOutRequest request, string? correlationId, CancellationToken cancellationToken)
+    public async Task<Outcome<(AssignmentView Assignment, ETag ETag)>> CheckOutAsync(Caller caller, string assetId,
+        string? ifMatch, AssetCheckOutRequest request, string? correlationId, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         var personId = PeopleCsv.NormaliseObjectId(request.Person?.Trim());
         if (personId is null) errors["person"] = ["Required: the person's Entra object id (GUID)."];
         if (!IsNote(request.Note)) errors["note"] = [$"At most {MaxNote} characters, no control characters."];
-        if (errors.Count > 0) return Problem.BadRequest($"The check-out has {errors.Count} invalid field(s); see 'errors'.", errors);
+        if (errors.Count > 0)
+        {
+            return Problem.BadRequest($"The check-out has {errors.Count} invalid field(s); see 'errors'.", errors);
+        }
         var loaded = await LoadAsync(caller, assetId, ifMatch, cancellationToken);
         if (loaded.Failed) return loaded.Problem;
-        var (detail, etag, open, latest) = loaded.Value;
+        var (asset, open, latest) = loaded.Value;
+        var detail = asset.Detail;
 
-        if (open is not null) return Problem.Conflict($"The asset is checked out to {open.Person} since {open.CheckedOutAt:O}: check it in first.");
-        var state = Enum.Parse<LifecycleState>(detail.State);
-        var target = state == LifecycleState.Deployed ? state : LifecycleState.Deployed;
+        if (open is not null)
+        {
+            return Problem.Conflict(
+                $"The asset is checked out to {open.Person} since {open.CheckedOutAt:O}: check it in first.");
+        }
+        var state = asset.State;
+        var target = LifecycleState.Deployed;
         if (state == LifecycleState.Discovered || (state != target && !LifecycleStateMachine.CanMove(state, target)))
         {
-            return Problem.Conflict($"An asset in state {state} cannot be checked out (it must be able to move to Deployed: from {string.Join(", ", Enum.GetValues<LifecycleState>().Where(s => s != LifecycleState.Discovered && LifecycleStateMachine.CanMove(s, LifecycleState.Deployed)))} or Deployed).");
+            var from = Enum.GetValues<LifecycleState>()
+                .Where(s => s != LifecycleState.Discovered
+                    && LifecycleStateMachine.CanMove(s, LifecycleState.Deployed));
+            return Problem.Conflict($"An asset in state {state} cannot be checked out (it must be able to move to "
+                + $"Deployed: from {string.Join(", ", from)} or Deployed).");
         }
         var person = await people.FindAsync(personId!, cancellationToken);
-        if (person is null) return TaxonomyService.ReferenceProblem(new Dictionary<string, string[]> { ["person"] = [TaxonomyService.PersonError(personId!, null)!] });
-        if (person.Status != nameof(PersonStatus.Active)) return Problem.Conflict($"The person '{personId}' has departed: assets are not checked out to departed people.");
+        if (person is null)
+        {
+            return TaxonomyService.ReferenceProblem(
+                new Dictionary<string, string[]> { ["person"] = [TaxonomyService.PersonError(personId!, null)!] });
+        }
+        if (person.Status != nameof(PersonStatus.Active))
+        {
+            return Problem.Conflict(
+                $"The person '{personId}' has departed: assets are not checked out to departed people.");
+        }
 
         var now = clock.GetUtcNow();
         // Keys sort newest first by time; a clock that has not moved on (or moved back) must not reorder the history.
@@ -113,34 +143,46 @@ public sealed class AssetAssignmentService(InventoryStore store, AccessPolicy po
             CheckOutNote = string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim(),
         };
         var changes = new List<FieldChange>();
-        if (!string.Equals(detail.Owner ?? "", personId, StringComparison.OrdinalIgnoreCase)) changes.Add(new FieldChange(nameof(AssetDetailEntity.Owner), Empty(detail.Owner), personId));
-        if (state != target) changes.Add(new FieldChange(nameof(AssetDetailEntity.State), detail.State, target.ToString()));
-        var merge = new TableEntity(assetId, TableKeys.AssetDetailRow)
+        if (!string.Equals(detail.Owner ?? "", personId, StringComparison.OrdinalIgnoreCase))
+        {
+            changes.Add(new FieldChange(nameof(AssetDetailEntity.Owner), Empty(detail.Owner), personId));
+        }
+        if (state != target)
+        {
+            changes.Add(new FieldChange(nameof(AssetDetailEntity.State), detail.State, target.ToString()));
+        }
+        var fields = new Dictionary<string, object?>
         {
             [nameof(AssetDetailEntity.Owner)] = personId,
             [nameof(AssetDetailEntity.State)] = target.ToString(),
         };
-        var written = await WriteAsync(caller, assetId, etag, merge, assignment, TableTransactionActionType.Add, default, changes, "checkout",
-            $"Checked out to {personId} by {caller.Actor}", correlationId, cancellationToken);
+        var written = await SaveAsync(caller, asset, fields, new(TableTransactionActionType.Add, assignment), changes,
+            "checkout", $"Checked out to {personId} by {caller.Actor}", correlationId, cancellationToken);
         if (written.Failed) return written.Problem;
         logger.LogInformation("Asset {AssetId} checked out to {Person} by {Actor}", assetId, personId, caller.Actor);
         return (AssignmentView.From(assignment), written.Value);
     }
 
-    public async Task<Outcome<(AssignmentView Assignment, ETag ETag)>> CheckInAsync(Caller caller, string assetId, string? ifMatch, AssetCheckInRequest request, string? correlationId, CancellationToken cancellationToken)
+    public async Task<Outcome<(AssignmentView Assignment, ETag ETag)>> CheckInAsync(Caller caller, string assetId,
+        string? ifMatch, AssetCheckInRequest request, string? correlationId, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (!IsNote(request.Note)) errors["note"] = [$"At most {MaxNote} characters, no control characters."];
         var location = string.IsNullOrWhiteSpace(request.Location) ? null : request.Location.Trim();
         if (location is not null && !TaxonomyRules.IsCode(location)) errors["location"] = ["Not a location code."];
-        if (errors.Count > 0) return Problem.BadRequest($"The check-in has {errors.Count} invalid field(s); see 'errors'.", errors);
+        if (errors.Count > 0)
+        {
+            return Problem.BadRequest($"The check-in has {errors.Count} invalid field(s); see 'errors'.", errors);
+        }
         var loaded = await LoadAsync(caller, assetId, ifMatch, cancellationToken);
         if (loaded.Failed) return loaded.Problem;
-        var (detail, etag, open, _) = loaded.Value;
+        var (asset, open, _) = loaded.Value;
+        var detail = asset.Detail;
         if (open is null) return Problem.Conflict("The asset is not checked out.");
         if (location is not null && location != detail.Location)
         {
-            var references = await taxonomy.CheckAsync([("location", TaxonomyKind.Location, location)], cancellationToken);
+            var references = await taxonomy.CheckAsync(
+                [("location", TaxonomyKind.Location, location)], cancellationToken);
             if (references.Count > 0) return TaxonomyService.ReferenceProblem(references);
         }
 
@@ -148,49 +190,65 @@ public sealed class AssetAssignmentService(InventoryStore store, AccessPolicy po
         open.CheckedInAt = now;
         open.CheckedInBy = caller.Actor;
         open.CheckInNote = string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim();
-        var state = Enum.Parse<LifecycleState>(detail.State);
         var changes = new List<FieldChange>();
-        var merge = new TableEntity(assetId, TableKeys.AssetDetailRow) { [nameof(AssetDetailEntity.Owner)] = "" };
-        if (!string.IsNullOrEmpty(detail.Owner)) changes.Add(new FieldChange(nameof(AssetDetailEntity.Owner), detail.Owner, null));
-        // Back to stock when it is in use; an asset that went to repair (or idle) meanwhile keeps that state.
-        if (state == LifecycleState.Deployed && LifecycleStateMachine.CanMove(state, LifecycleState.InStock))
+        var fields = new Dictionary<string, object?> { [nameof(AssetDetailEntity.Owner)] = "" };
+        if (!string.IsNullOrEmpty(detail.Owner))
         {
-            merge[nameof(AssetDetailEntity.State)] = nameof(LifecycleState.InStock);
+            changes.Add(new FieldChange(nameof(AssetDetailEntity.Owner), detail.Owner, null));
+        }
+        // Back to stock when it is in use; an asset that went to repair (or idle) meanwhile keeps that state.
+        if (asset.State == LifecycleState.Deployed
+            && LifecycleStateMachine.CanMove(asset.State, LifecycleState.InStock))
+        {
+            fields[nameof(AssetDetailEntity.State)] = nameof(LifecycleState.InStock);
             changes.Add(new FieldChange(nameof(AssetDetailEntity.State), detail.State, nameof(LifecycleState.InStock)));
         }
         if (location is not null && location != detail.Location)
         {
-            merge[nameof(AssetDetailEntity.Location)] = location;
+            fields[nameof(AssetDetailEntity.Location)] = location;
             changes.Add(new FieldChange(nameof(AssetDetailEntity.Location), Empty(detail.Location), location));
         }
-        var written = await WriteAsync(caller, assetId, etag, merge, open, TableTransactionActionType.UpdateReplace, open.ETag, changes, "checkin",
+        var written = await SaveAsync(caller, asset, fields,
+            new(TableTransactionActionType.UpdateReplace, open, open.ETag), changes, "checkin",
             $"Checked in from {open.Person} by {caller.Actor}", correlationId, cancellationToken);
         if (written.Failed) return written.Problem;
-        logger.LogInformation("Asset {AssetId} checked in from {Person} by {Actor}", assetId, open.Person, caller.Actor);
+        logger.LogInformation("Asset {AssetId} checked in from {Person} by {Actor}",
+            assetId, open.Person, caller.Actor);
         return (AssignmentView.From(open), written.Value);
     }
 
     /// <summary>The assignment history, newest first, paged like the asset search.</summary>
-    public async Task<Outcome<AssignmentPage>> ListAsync(Caller caller, string assetId, int pageSize, string? continuationToken, CancellationToken cancellationToken)
+    public async Task<Outcome<AssignmentPage>> ListAsync(Caller caller, string assetId, int pageSize,
+        string? continuationToken, CancellationToken cancellationToken)
     {
-        if (pageSize is < 1 or > AssetSearch.MaxPageSize) return Problem.BadRequest($"pageSize must be an integer from 1 to {AssetSearch.MaxPageSize}.");
+        if (pageSize is < 1 or > AssetSearch.MaxPageSize)
+        {
+            return Problem.BadRequest($"pageSize must be an integer from 1 to {AssetSearch.MaxPageSize}.");
+        }
         if (!TableKeys.IsAssetId(assetId)) return Problem.NotFound($"There is no asset '{assetId}'.");
-        var found = await store.Assets.GetEntityIfExistsAsync<AssetDetailEntity>(assetId, TableKeys.AssetDetailRow, [nameof(AssetDetailEntity.Department), nameof(AssetDetailEntity.Owner)], cancellationToken);
+        var found = await store.Assets.GetEntityIfExistsAsync<AssetDetailEntity>(assetId, TableKeys.AssetDetailRow,
+            [nameof(AssetDetailEntity.Department), nameof(AssetDetailEntity.Owner)], cancellationToken);
         if (!found.HasValue) return Problem.NotFound($"There is no asset '{assetId}'.");
         if (policy.ReadAsset(caller, found.Value!.Department, found.Value.Owner) is { } denied) return denied;
 
         var filter = RangeFilter(assetId);
         string? storageToken = null;
-        if (!string.IsNullOrEmpty(continuationToken) && (storageToken = Common.ContinuationTokens.Decode(continuationToken, "assignments|" + filter)) is null)
+        if (!string.IsNullOrEmpty(continuationToken)
+            && (storageToken = Common.ContinuationTokens.Decode(continuationToken, "assignments|" + filter)) is null)
         {
             return Problem.BadRequest("The continuation token is not valid: pass it back unchanged.");
         }
         try
         {
-            await foreach (var page in store.Assets.QueryAsync<AssignmentEntity>(filter, pageSize, cancellationToken: cancellationToken).AsPages(storageToken, pageSize))
+            var pages = store.Assets
+                .QueryAsync<AssignmentEntity>(filter, pageSize, cancellationToken: cancellationToken)
+                .AsPages(storageToken, pageSize);
+            await foreach (var page in pages)
             {
                 return new AssignmentPage(page.Values.Select(AssignmentView.From).ToList(),
-                    string.IsNullOrEmpty(page.ContinuationToken) ? null : Common.ContinuationTokens.Encode(page.ContinuationToken, "assignments|" + filter));
+                    string.IsNullOrEmpty(page.ContinuationToken)
+                        ? null
+                        : Common.ContinuationTokens.Encode(page.ContinuationToken, "assignments|" + filter));
             }
         }
         catch (RequestFailedException ex) when (ex.Status == 400)
@@ -201,70 +259,46 @@ public sealed class AssetAssignmentService(InventoryStore store, AccessPolicy po
     }
 
     private static string RangeFilter(string assetId) =>
-        TableClient.CreateQueryFilter($"PartitionKey eq {assetId} and RowKey ge {TableKeys.AssignmentRowPrefix} and RowKey lt {TableKeys.AssignmentRangeEnd}");
+        TableClient.CreateQueryFilter($"PartitionKey eq {assetId} and RowKey ge {TableKeys.AssignmentRowPrefix}")
+        + " and " + TableClient.CreateQueryFilter($"RowKey lt {TableKeys.AssignmentRangeEnd}");
 
-    /// <summary>The checks every change shares: If-Match present (428), asset exists (404), caller may change it (403),
-    /// version current (412), not in a terminal state (409); and the newest assignment (open when not checked in).</summary>
-    private async Task<Outcome<(AssetDetailEntity Detail, ETag ETag, AssignmentEntity? Open, AssignmentEntity? Latest)>> LoadAsync(Caller caller, string assetId, string? ifMatch, CancellationToken cancellationToken)
+    /// <summary>The asset through <see cref="AssetWriter.LoadAsync(Caller, string, string?, CancellationToken)"/>
+    /// (its preconditions in their one order), and its newest assignment (open when not checked in).</summary>
+    private async Task<Outcome<(AssetForWrite Asset, AssignmentEntity? Open, AssignmentEntity? Latest)>> LoadAsync(
+        Caller caller, string assetId, string? ifMatch, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(ifMatch))
-        {
-            return Problem.PreconditionRequired("the ETag from GET /api/assets/{assetId}");
-        }
-        if (!TableKeys.IsAssetId(assetId)) return Problem.NotFound($"There is no asset '{assetId}'.");
-        var found = await store.Assets.GetEntityIfExistsAsync<AssetDetailEntity>(assetId, TableKeys.AssetDetailRow, cancellationToken: cancellationToken);
-        if (!found.HasValue) return Problem.NotFound($"There is no asset '{assetId}'.");
-        var detail = found.Value!;
-        if (policy.WriteAsset(caller, detail.Department) is { } denied) return denied;
-        var etag = new ETag(ifMatch.Trim());
-        if (etag != detail.ETag) return PreconditionFailed();
-        if (Enum.TryParse<LifecycleState>(detail.State, out var state) && LifecycleStateMachine.IsTerminal(state))
-        {
-            return Problem.Conflict($"The asset is {state}: nothing changes it any more.");
-        }
+        var loaded = await writer.LoadAsync(caller, assetId, ifMatch, cancellationToken);
+        if (loaded.Failed) return loaded.Problem;
         AssignmentEntity? latest = null;
-        await foreach (var row in store.Assets.QueryAsync<AssignmentEntity>(RangeFilter(assetId), 1, cancellationToken: cancellationToken))
+        var rows = store.Assets.QueryAsync<AssignmentEntity>(
+            RangeFilter(assetId), 1, cancellationToken: cancellationToken);
+        await foreach (var row in rows)
         {
             latest = row;
             break;
         }
-        return (detail, etag, latest is { CheckedInAt: null } ? latest : null, latest);
+        return (loaded.Value, latest is { CheckedInAt: null } ? latest : null, latest);
     }
 
-    private async Task<Outcome<ETag>> WriteAsync(Caller caller, string assetId, ETag etag, TableEntity merge, AssignmentEntity assignment, TableTransactionActionType assignmentAction, ETag assignmentETag,
-        List<FieldChange> changes, string action, string summary, string? correlationId, CancellationToken cancellationToken)
+    /// <summary>The change and its assignment row in one batch; the audit record also names the assignment.</summary>
+    private Task<Outcome<ETag>> SaveAsync(Caller caller, AssetForWrite asset, Dictionary<string, object?> fields,
+        TableTransactionAction assignment, List<FieldChange> changes, string action, string summary,
+        string? correlationId, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
-        var recorded = new AssetChanges { Fields = changes };
-        try
+        var assignmentId = assignment.Entity.RowKey[TableKeys.AssignmentRowPrefix.Length..];
+        return writer.SaveAsync(caller, asset, new AssetWrite
         {
-            var response = await store.Assets.SubmitTransactionAsync(
-            [
-                new(TableTransactionActionType.UpdateMerge, merge, etag),
-                new(assignmentAction, assignment, assignmentETag),
-                new(TableTransactionActionType.Add, AssetChanges.HistoryRow(assetId, now, "api", null, summary, recorded)),
-            ], cancellationToken);
-            etag = response.Value[0].Headers.ETag ?? etag;
-        }
-        catch (TableTransactionFailedException ex) when (ex.Status is 412 or 409)
-        {
-            return PreconditionFailed();
-        }
-        var mirror = new TableEntity(TableKeys.SummaryPartition(assetId), assetId);
-        foreach (var field in new[] { nameof(AssetSummaryEntity.Owner), nameof(AssetSummaryEntity.State), nameof(AssetSummaryEntity.Location) })
-        {
-            if (merge.TryGetValue(field, out var value)) mirror[field] = value;
-        }
-        await store.Summaries.UpdateEntityAsync(mirror, ETag.All, TableUpdateMode.Merge, cancellationToken);
-        var audited = changes.Append(new FieldChange("Assignment", null, assignment.RowKey[TableKeys.AssignmentRowPrefix.Length..])).ToList();
-        await audit.AppendAsync(new Audit.AuditEvent(caller.AuditActor, "asset", assetId, action, audited, correlationId), cancellationToken);
-        return etag;
+            Action = action,
+            Summary = summary,
+            Changes = changes,
+            Fields = fields,
+            Rows = [assignment],
+            AuditChanges = [.. changes, new FieldChange("Assignment", null, assignmentId)],
+        }, correlationId, cancellationToken);
     }
 
     private static bool IsNote(string? note) =>
         note is null || (note.Length <= MaxNote && !ContractFormats.HasControlCharacter(note));
 
     private static string? Empty(string? value) => string.IsNullOrEmpty(value) ? null : value;
-
-    private static Problem PreconditionFailed() => Problem.PreconditionFailed("asset", "a device check-in or another change");
 }

@@ -12,22 +12,39 @@ namespace ItInventory.Functions.Catalogue;
 /// batch, the summary row, then the serial and cloud resource id in the identity index (so a later enrollment of the
 /// same serial finds this asset). A duplicate serial or resource id is a 409 and leaves nothing behind.
 /// </summary>
-public sealed class AssetCreateService(InventoryStore store, AssetRegistry registry, AccessPolicy policy, TaxonomyService taxonomy, Audit.AuditTrail audit, TimeProvider clock, ILogger<AssetCreateService> logger)
+public sealed class AssetCreateService(
+    InventoryStore store,
+    AssetRegistry registry,
+    AccessPolicy policy,
+    TaxonomyService taxonomy,
+    Audit.AuditTrail audit,
+    TimeProvider clock,
+    ILogger<AssetCreateService> logger)
 {
-    public async Task<Outcome<(AssetView Asset, ETag ETag)>> CreateAsync(Caller caller, CreateAssetRequest request, string? correlationId, CancellationToken cancellationToken)
+    public async Task<Outcome<(AssetView Asset, ETag ETag)>> CreateAsync(Caller caller, CreateAssetRequest request,
+        string? correlationId, CancellationToken cancellationToken)
     {
         var errors = AssetDrafts.Validate(request, out var draft);
-        if (errors.Count > 0) return Problem.BadRequest($"The asset has {errors.Count} invalid field(s); see 'errors'.", errors);
+        if (errors.Count > 0)
+        {
+            return Problem.BadRequest($"The asset has {errors.Count} invalid field(s); see 'errors'.", errors);
+        }
         if (policy.WriteAsset(caller, draft!.Department) is { } denied)
         {
             return draft.Department is null && caller.IsDepartmentLead
-                ? denied with { Detail = "Name one of your departments in 'department': department leads create assets only there." }
+                ? denied with
+                {
+                    Detail = "Name one of your departments in 'department': department leads create assets only there.",
+                }
                 : denied;
         }
 
         var references = await taxonomy.CheckAsync(
-            [("category", TaxonomyKind.Category, draft.Category), ("location", TaxonomyKind.Location, draft.Location)], cancellationToken);
-        foreach (var (field, messages) in await taxonomy.CheckPeopleAsync([("owner", draft.Owner), ("itStakeholder", draft.ItStakeholder)], cancellationToken))
+            [("category", TaxonomyKind.Category, draft.Category), ("location", TaxonomyKind.Location, draft.Location)],
+            cancellationToken);
+        var people = await taxonomy.CheckPeopleAsync(
+            [("owner", draft.Owner), ("itStakeholder", draft.ItStakeholder)], cancellationToken);
+        foreach (var (field, messages) in people)
         {
             references[field] = messages;
         }
@@ -36,19 +53,22 @@ public sealed class AssetCreateService(InventoryStore store, AssetRegistry regis
         var created = await WriteAsync(draft, "api", $"Created by {caller.Actor}", cancellationToken);
         if (created.Failed) return created.Problem;
         var (assetId, detail) = created.Value;
-        await audit.AppendAsync(new Audit.AuditEvent(caller.AuditActor, "asset", assetId, "create", AssetDrafts.CreatedFields(draft), correlationId), cancellationToken);
+        await audit.AppendAsync(new Audit.AuditEvent(caller.AuditActor, "asset", assetId, "create",
+            AssetDrafts.CreatedFields(draft), correlationId), cancellationToken);
         logger.LogInformation("Asset {AssetId} ({Type}) created by {Actor}", assetId, draft.Type, caller.Actor);
         return (AssetView.From(detail, null), detail.ETag);
     }
 
     /// <summary>Writes a new asset from a validated draft whose references were checked; 409 when its serial or cloud
     /// resource id belongs to another asset (then nothing stays written).</summary>
-    internal async Task<Outcome<(string AssetId, AssetDetailEntity Detail)>> WriteAsync(AssetDraft draft, string source, string summary, CancellationToken cancellationToken)
+    internal async Task<Outcome<(string AssetId, AssetDetailEntity Detail)>> WriteAsync(
+        AssetDraft draft, string source, string summary, CancellationToken cancellationToken)
     {
         var identities = IdentityKeys(draft).ToList();
         foreach (var (key, field) in identities)
         {
-            var existing = await store.Identities.GetEntityIfExistsAsync<AssetIdentityEntity>(key, TableKeys.IdentityRow, cancellationToken: cancellationToken);
+            var existing = await store.Identities.GetEntityIfExistsAsync<AssetIdentityEntity>(
+                key, TableKeys.IdentityRow, cancellationToken: cancellationToken);
             if (existing.HasValue) return Duplicate(field, existing.Value!.AssetId);
         }
 
@@ -74,28 +94,20 @@ public sealed class AssetCreateService(InventoryStore store, AssetRegistry regis
             Manufacturer = draft.Manufacturer,
             Model = draft.Model,
         };
-        var history = AssetChanges.HistoryRow(assetId, now, source, null, $"{summary}: a new {detail.Type} asset ({detail.State}).",
+        var history = AssetChanges.HistoryRow(assetId, now, source, null,
+            $"{summary}: a new {detail.Type} asset ({detail.State}).",
             new AssetChanges { Fields = AssetDrafts.CreatedFields(draft) });
-        var summaryRow = new AssetSummaryEntity
-        {
-            PartitionKey = TableKeys.SummaryPartition(assetId),
-            RowKey = assetId,
-            Kind = detail.Kind,
-            Type = detail.Type,
-            Category = detail.Category,
-            State = detail.State,
-            Name = detail.Name,
-            Owner = detail.Owner,
-            Department = detail.Department,
-            Location = detail.Location,
-            Criticality = detail.Criticality,
-        };
-        var (etag, lost) = await registry.CreateAsync(detail, history, summaryRow, identities.Select(i => i.Key), now, cancellationToken);
+        var summaryRow = AssetSummaries.FromDetail(detail);
+        var (etag, lost) = await registry.CreateAsync(
+            detail, history, summaryRow, identities.Select(i => i.Key), now, cancellationToken);
         if (lost is not null)
         {
-            // A concurrent create (or enrollment) took the identity between the check and the claim: nothing stays written.
-            var winner = await store.Identities.GetEntityIfExistsAsync<AssetIdentityEntity>(lost, TableKeys.IdentityRow, cancellationToken: cancellationToken);
-            return Duplicate(identities.First(i => i.Key == lost).Field, winner.HasValue ? winner.Value!.AssetId : "another asset");
+            // A concurrent create (or enrollment) took the identity between the check and the claim: nothing stays
+            // written.
+            var winner = await store.Identities.GetEntityIfExistsAsync<AssetIdentityEntity>(
+                lost, TableKeys.IdentityRow, cancellationToken: cancellationToken);
+            return Duplicate(identities.First(i => i.Key == lost).Field,
+                winner.HasValue ? winner.Value!.AssetId : "another asset");
         }
         detail.ETag = etag;
         return (assetId, detail);
@@ -104,10 +116,19 @@ public sealed class AssetCreateService(InventoryStore store, AssetRegistry regis
     /// <summary>The identity index keys a draft claims, with the field each comes from.</summary>
     public static IEnumerable<(string Key, string Field)> IdentityKeys(AssetDraft draft)
     {
-        if (draft.SerialNumber is { } serial) yield return (new IdentityKey(IdentityKind.Serial, serial).Key, "serialNumber");
-        if (draft.CloudResourceId is { } cloud) yield return (TableKeys.CloudResourceIdentity(cloud), "cloudResourceId");
+        if (draft.SerialNumber is { } serial)
+        {
+            yield return (new IdentityKey(IdentityKind.Serial, serial).Key, "serialNumber");
+        }
+        if (draft.CloudResourceId is { } cloud)
+        {
+            yield return (TableKeys.CloudResourceIdentity(cloud), "cloudResourceId");
+        }
     }
 
     private static Problem Duplicate(string field, string assetId) =>
-        Problem.Conflict($"The {field} already belongs to asset {assetId}.") with { Errors = new Dictionary<string, string[]> { [field] = [$"Already used by asset {assetId}."] } };
+        Problem.Conflict($"The {field} already belongs to asset {assetId}.") with
+        {
+            Errors = new Dictionary<string, string[]> { [field] = [$"Already used by asset {assetId}."] },
+        };
 }

@@ -24,7 +24,8 @@ public sealed class EnrollmentService(
     TimeProvider clock,
     ILogger<EnrollmentService> logger)
 {
-    public async Task<Outcome<EnrollmentResponse>> EnrollAsync(EnrollmentRequest request, CancellationToken cancellationToken)
+    public async Task<Outcome<EnrollmentResponse>> EnrollAsync(
+        EnrollmentRequest request, CancellationToken cancellationToken)
     {
         if (Validate(request) is { } invalid) return invalid;
         var grant = await secrets.VerifyAsync(request.EnrollmentSecret!, cancellationToken);
@@ -34,10 +35,12 @@ public sealed class EnrollmentService(
             return Problem.DeviceUnauthorized("The enrollment secret is not valid (unknown, expired or revoked).");
         }
 
-        var identity = HardwareIdentity.Normalise(request.SerialNumber, request.SmbiosUuid, request.MacAddresses, request.Hostname);
+        var identity = HardwareIdentity.Normalise(
+            request.SerialNumber, request.SmbiosUuid, request.MacAddresses, request.Hostname);
         if (identity.IsEmpty)
         {
-            return Problem.BadRequest("No usable hardware identity: send a real serial number, SMBIOS UUID or a globally unique MAC address.");
+            return Problem.BadRequest("No usable hardware identity: send a real serial number, SMBIOS UUID or a "
+                + "globally unique MAC address.");
         }
 
         var now = clock.GetUtcNow();
@@ -58,7 +61,8 @@ public sealed class EnrollmentService(
     {
         foreach (var key in identity.Keys)
         {
-            var row = await store.Identities.GetEntityIfExistsAsync<AssetIdentityEntity>(key.Key, TableKeys.IdentityRow, cancellationToken: cancellationToken);
+            var row = await store.Identities.GetEntityIfExistsAsync<AssetIdentityEntity>(
+                key.Key, TableKeys.IdentityRow, cancellationToken: cancellationToken);
             if (row.HasValue && row.Value is { } hit) return hit.AssetId;
         }
         return null;
@@ -70,10 +74,13 @@ public sealed class EnrollmentService(
     /// that loses the race for an identity removes what it wrote and returns null: the caller joins the winner.
     /// </summary>
     private async Task<Outcome<EnrollmentResponse>?> TryCreateAsync(
-        EnrollmentRequest request, HardwareIdentity identity, EnrollmentGrant grant, string secret, DateTimeOffset now, CancellationToken cancellationToken)
+        EnrollmentRequest request, HardwareIdentity identity, EnrollmentGrant grant, string secret, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
         var assetId = TableKeys.NewAssetId();
-        var type = request.Type is not null && AssetTypes.TryParse(request.Type, out var parsed) ? parsed : AssetType.Unknown;
+        var type = request.Type is not null && AssetTypes.TryParse(request.Type, out var parsed)
+            ? parsed
+            : AssetType.Unknown;
         var detail = new AssetDetailEntity
         {
             PartitionKey = assetId,
@@ -94,28 +101,15 @@ public sealed class EnrollmentService(
         };
         var history = AssetChanges.HistoryRow(assetId, now, "enrollment", null,
             $"Enrolled as a new {detail.Type} asset (secret: {grant.Source}); awaiting review.", null);
-        var summary = new AssetSummaryEntity
-        {
-            PartitionKey = TableKeys.SummaryPartition(assetId),
-            RowKey = assetId,
-            Kind = detail.Kind,
-            Type = detail.Type,
-            State = detail.State,
-            Name = identity.Hostname,
-            Department = grant.DefaultDepartment,
-            Category = grant.DefaultCategory,
-            Location = grant.DefaultLocation,
-            NeedsReview = true,
-            CredentialHash = DeviceSecrets.Hash(secret),
-            CredentialIssuedAt = now,
-            EnrolledAt = now,
-            LastSeenAt = now,
-            AgentVersion = request.Agent?.Version,
-        };
-        var (_, lost) = await registry.CreateAsync(detail, history, summary, identity.Keys.Select(k => k.Key), now, cancellationToken);
+        var summary = AssetSummaries.FromDetail(
+            detail, new EnrollmentFacts(DeviceSecrets.Hash(secret), now, request.Agent?.Version));
+        var (_, lost) = await registry.CreateAsync(
+            detail, history, summary, identity.Keys.Select(k => k.Key), now, cancellationToken);
         if (lost is not null)
         {
-            logger.LogInformation("Enrollment of {Hostname} lost the race for {IdentityKey}; joining the existing asset", identity.Hostname, lost);
+            logger.LogInformation(
+                "Enrollment of {Hostname} lost the race for {IdentityKey}; joining the existing asset",
+                identity.Hostname, lost);
             return null;
         }
 
@@ -130,22 +124,32 @@ public sealed class EnrollmentService(
             new(nameof(AssetDetailEntity.Category), null, detail.Category),
             new(nameof(AssetDetailEntity.Location), null, detail.Location),
         ], null), cancellationToken);
-        if (grant.AllocateTag) await tags.AssignAsync(assetId, Audit.AuditActor.System("enrollment"), null, cancellationToken);
-        logger.LogInformation("Enrolled new device {DeviceId} ({Hostname}); flagged for review", assetId, identity.Hostname);
+        if (grant.AllocateTag)
+        {
+            await tags.AssignAsync(assetId, Audit.AuditActor.System("enrollment"), null, cancellationToken);
+        }
+        logger.LogInformation("Enrolled new device {DeviceId} ({Hostname}); flagged for review",
+            assetId, identity.Hostname);
         return Response(assetId, secret, "created", detail.State, needsReview: true);
     }
 
-    private async Task<Outcome<EnrollmentResponse>> ReEnrollAsync(string assetId, HardwareIdentity identity, EnrollmentGrant grant, string secret, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<Outcome<EnrollmentResponse>> ReEnrollAsync(string assetId, HardwareIdentity identity,
+        EnrollmentGrant grant, string secret, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var row = await store.Summaries.GetEntityIfExistsAsync<AssetSummaryEntity>(TableKeys.SummaryPartition(assetId), assetId, cancellationToken: cancellationToken);
+        var row = await store.Summaries.GetEntityIfExistsAsync<AssetSummaryEntity>(
+            TableKeys.SummaryPartition(assetId), assetId, cancellationToken: cancellationToken);
         if (!row.HasValue || row.Value is not { } summary)
         {
-            return Problem.Conflict("The hardware identity points at an asset that no longer exists; ask an administrator.");
+            return Problem.Conflict(
+                "The hardware identity points at an asset that no longer exists; ask an administrator.");
         }
-        if (summary.EnrollmentBlocked || summary.State is nameof(LifecycleState.Retired) or nameof(LifecycleState.Disposed) or nameof(LifecycleState.Rejected))
+        if (summary.EnrollmentBlocked
+            || summary.State is nameof(LifecycleState.Retired) or nameof(LifecycleState.Disposed)
+                or nameof(LifecycleState.Rejected))
         {
             logger.LogWarning("Enrollment refused for {DeviceId}: asset is {State} or blocked", assetId, summary.State);
-            return Problem.Forbidden($"This machine is registered as asset {assetId} in state {summary.State} and may not enroll.");
+            return Problem.Forbidden(
+                $"This machine is registered as asset {assetId} in state {summary.State} and may not enroll.");
         }
 
         foreach (var key in identity.Keys)
@@ -153,7 +157,9 @@ public sealed class EnrollmentService(
             // New identities of a known machine (e.g. a replaced NIC) join the index; existing rows stay as they are.
             try
             {
-                await store.Identities.AddEntityAsync(new AssetIdentityEntity { PartitionKey = key.Key, AssetId = assetId, CreatedAt = now }, cancellationToken);
+                await store.Identities.AddEntityAsync(
+                    new AssetIdentityEntity { PartitionKey = key.Key, AssetId = assetId, CreatedAt = now },
+                    cancellationToken);
             }
             catch (RequestFailedException ex) when (ex.Status == 409)
             {
@@ -172,17 +178,25 @@ public sealed class EnrollmentService(
             [nameof(AssetSummaryEntity.LastSeenAt)] = now,
         }, ETag.All, TableUpdateMode.Merge, cancellationToken);
         await store.Assets.AddEntityAsync(AssetChanges.HistoryRow(assetId, now, "enrollment", null,
-            "Re-enrolled: hardware identity matched this asset; a new device credential was issued.", null), cancellationToken);
+            "Re-enrolled: hardware identity matched this asset; a new device credential was issued.", null),
+            cancellationToken);
 
         await audit.AppendAsync(new Audit.AuditEvent(Audit.AuditActor.Device(assetId), "device", assetId, "re-enroll",
-            [new(nameof(AssetSummaryEntity.CredentialIssuedAt), summary.CredentialIssuedAt?.ToString("O"), now.ToString("O"))], null), cancellationToken);
+            [
+                new(nameof(AssetSummaryEntity.CredentialIssuedAt),
+                    summary.CredentialIssuedAt?.ToString("O"), now.ToString("O")),
+            ], null), cancellationToken);
         // A first enrollment that failed after creating the asset is retried as a re-enrollment: the tag still comes.
-        if (grant.AllocateTag && string.IsNullOrEmpty(summary.Tag)) await tags.AssignAsync(assetId, Audit.AuditActor.System("enrollment"), null, cancellationToken);
+        if (grant.AllocateTag && string.IsNullOrEmpty(summary.Tag))
+        {
+            await tags.AssignAsync(assetId, Audit.AuditActor.System("enrollment"), null, cancellationToken);
+        }
         logger.LogInformation("Re-enrolled device {DeviceId}", assetId);
         return Response(assetId, secret, "re-enrolled", summary.State, summary.NeedsReview);
     }
 
-    private EnrollmentResponse Response(string assetId, string secret, string status, string state, bool needsReview) => new()
+    private EnrollmentResponse Response(
+        string assetId, string secret, string status, string state, bool needsReview) => new()
     {
         DeviceId = assetId,
         DeviceSecret = secret,
@@ -196,23 +210,38 @@ public sealed class EnrollmentService(
     private static Problem? Validate(EnrollmentRequest request)
     {
         var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrEmpty(request.EnrollmentSecret) || request.EnrollmentSecret.Length > CheckinLimits.MaxShortString)
+        if (string.IsNullOrEmpty(request.EnrollmentSecret)
+            || request.EnrollmentSecret.Length > CheckinLimits.MaxShortString)
             errors["enrollmentSecret"] = ["Required (at most 256 characters)."];
         foreach (var (field, value) in new[]
                  {
-                     ("hostname", request.Hostname), ("serialNumber", request.SerialNumber), ("smbiosUuid", request.SmbiosUuid),
-                     ("manufacturer", request.Manufacturer), ("model", request.Model), ("agent.name", request.Agent?.Name), ("agent.version", request.Agent?.Version),
+                     ("hostname", request.Hostname), ("serialNumber", request.SerialNumber),
+                     ("smbiosUuid", request.SmbiosUuid), ("manufacturer", request.Manufacturer),
+                     ("model", request.Model),
+                     ("agent.name", request.Agent?.Name), ("agent.version", request.Agent?.Version),
                  })
         {
-            if (!ContractFormats.IsShortText(value)) errors[field] = [$"At most {CheckinLimits.MaxShortString} characters, no control characters."];
+            if (!ContractFormats.IsShortText(value))
+            {
+                errors[field] = [$"At most {CheckinLimits.MaxShortString} characters, no control characters."];
+            }
         }
         if (request.MacAddresses is { } macs)
         {
-            if (macs.Count > CheckinLimits.MaxNetworkInterfaces) errors["macAddresses"] = [$"At most {CheckinLimits.MaxNetworkInterfaces} items."];
-            else if (macs.Any(m => m is null || !ContractFormats.IsMacAddress(m))) errors["macAddresses"] = ["Each item must be a MAC address: aa:bb:cc:dd:ee:ff, aa-bb-cc-dd-ee-ff, aabb.ccdd.eeff or aabbccddeeff."];
+            if (macs.Count > CheckinLimits.MaxNetworkInterfaces)
+            {
+                errors["macAddresses"] = [$"At most {CheckinLimits.MaxNetworkInterfaces} items."];
+            }
+            else if (macs.Any(m => m is null || !ContractFormats.IsMacAddress(m)))
+            {
+                errors["macAddresses"] = ["Each item must be a MAC address: aa:bb:cc:dd:ee:ff, aa-bb-cc-dd-ee-ff, "
+                    + "aabb.ccdd.eeff or aabbccddeeff."];
+            }
         }
         if (request.Type is not null && !AssetTypes.TryParse(request.Type, out _))
             errors["type"] = [$"Must be one of: {string.Join(", ", AssetTypes.WireNames)}."];
-        return errors.Count == 0 ? null : Problem.BadRequest($"The enrollment request has {errors.Count} invalid field(s); see 'errors'.", errors);
+        return errors.Count == 0
+            ? null
+            : Problem.BadRequest($"The enrollment request has {errors.Count} invalid field(s); see 'errors'.", errors);
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Azure;
@@ -27,7 +28,7 @@ public sealed partial class DecommissioningService
     public const string Issuer = "ItInventory";
 
     private readonly InventoryStore store;
-    private readonly AssetStateWriter writer;
+    private readonly AssetWriter writer;
     private readonly AccessPolicy policy;
     private readonly AuditTrail audit;
     private readonly DeviceCredentialService credentials;
@@ -35,15 +36,21 @@ public sealed partial class DecommissioningService
     private readonly ILogger<DecommissioningService> logger;
     private readonly IReadOnlyList<IDecommissioningStep> steps;
 
-    public DecommissioningService(InventoryStore store, AssetStateWriter writer, AccessPolicy policy, AuditTrail audit, DeviceCredentialService credentials,
-        IEnumerable<IDecommissioningStep> steps, TimeProvider clock, ILogger<DecommissioningService> logger)
+    public DecommissioningService(InventoryStore store, AssetWriter writer, AccessPolicy policy, AuditTrail audit,
+        DeviceCredentialService credentials, IEnumerable<IDecommissioningStep> steps, TimeProvider clock,
+        ILogger<DecommissioningService> logger)
     {
-        (this.store, this.writer, this.policy, this.audit, this.credentials, this.clock, this.logger) = (store, writer, policy, audit, credentials, clock, logger);
+        (this.store, this.writer, this.policy, this.audit, this.credentials, this.clock, this.logger) =
+            (store, writer, policy, audit, credentials, clock, logger);
         this.steps = steps.OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
         foreach (var step in this.steps)
         {
             // The name is part of a RowKey and shown on certificates.
-            if (!StepName().IsMatch(step.Name)) throw new InvalidOperationException($"Decommissioning step name '{step.Name}' must match {StepName()}.");
+            if (!StepName().IsMatch(step.Name))
+            {
+                throw new InvalidOperationException(
+                    $"Decommissioning step name '{step.Name}' must match {StepName()}.");
+            }
         }
         if (this.steps.Select(s => s.Name).Distinct(StringComparer.Ordinal).Count() != this.steps.Count)
         {
@@ -51,8 +58,9 @@ public sealed partial class DecommissioningService
         }
     }
 
-    public async Task<Outcome<(DecommissioningView Record, ETag ETag)>> RecordSanitisationAsync(Caller caller, string assetId, string? ifMatch, SanitisationRequest request,
-        string? correlationId, CancellationToken cancellationToken)
+    public async Task<Outcome<(DecommissioningView Record, ETag ETag)>> RecordSanitisationAsync(Caller caller,
+        string assetId, string? ifMatch, SanitisationRequest request, string? correlationId,
+        CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         if (LifecycleRules.Validate(request, now) is { } invalid) return invalid;
@@ -62,10 +70,12 @@ public sealed partial class DecommissioningService
         var previous = await SanitisationAsync(assetId, cancellationToken);
         if (LifecycleRules.CheckSanitisation(asset.State, previous?.VerificationResult) is { } refused) return refused;
 
-        var media = request.Media?.Select(m => m.Trim()).ToList() ?? LifecycleRules.MediaFromDisks(Disks(asset.Detail)).ToList();
+        var media = request.Media?.Select(m => m.Trim()).ToList()
+            ?? LifecycleRules.MediaFromDisks(Disks(asset.Detail)).ToList();
         if (media.Count == 0)
         {
-            return Problem.BadRequest("No media on record for this asset (no disks in its last inventory): list what was sanitised in 'media'.",
+            return Problem.BadRequest("No media on record for this asset (no disks in its last inventory): "
+                + "list what was sanitised in 'media'.",
                 new Dictionary<string, string[]> { ["media"] = ["Required: the asset has no disks on record."] });
         }
         var verification = request.Verification!;
@@ -79,7 +89,8 @@ public sealed partial class DecommissioningService
             ToolVersion = request.ToolVersion?.Trim(),
             Operator = request.Operator!.Trim(),
             PerformedAt = request.PerformedAt!.Value,
-            MediaJson = JsonSerializer.Serialize<IReadOnlyList<string>>(media, ApiJsonContext.Default.IReadOnlyListString),
+            MediaJson = JsonSerializer.Serialize<IReadOnlyList<string>>(
+                media, ApiJsonContext.Default.IReadOnlyListString),
             VerificationMethod = verification.Method!.Trim(),
             VerificationResult = verification.Result!,
             VerifiedBy = verification.VerifiedBy!.Trim(),
@@ -91,25 +102,35 @@ public sealed partial class DecommissioningService
         List<FieldChange> changes =
         [
             new("Sanitisation.Method", previous?.Method, record.Method),
-            new("Sanitisation.Tool", previous?.Tool, record.ToolVersion is null ? record.Tool : $"{record.Tool} {record.ToolVersion}"),
+            new("Sanitisation.Tool", previous?.Tool,
+                record.ToolVersion is null ? record.Tool : $"{record.Tool} {record.ToolVersion}"),
             new("Sanitisation.Operator", previous?.Operator, record.Operator),
             new("Sanitisation.PerformedAt", previous?.PerformedAt.ToString("O"), record.PerformedAt.ToString("O")),
             new("Sanitisation.Media", previous?.MediaJson, record.MediaJson),
-            new("Sanitisation.Verification", previous is null ? null : $"{previous.VerificationResult} ({previous.VerificationMethod}, {previous.VerifiedBy})",
+            new("Sanitisation.Verification",
+                previous is null
+                    ? null
+                    : $"{previous.VerificationResult} ({previous.VerificationMethod}, {previous.VerifiedBy})",
                 $"{record.VerificationResult} ({record.VerificationMethod}, {record.VerifiedBy})"),
-            new("Sanitisation.Attempt", previous?.Attempt.ToString(System.Globalization.CultureInfo.InvariantCulture), record.Attempt.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new("Sanitisation.Attempt", previous?.Attempt.ToString(CultureInfo.InvariantCulture),
+                record.Attempt.ToString(CultureInfo.InvariantCulture)),
         ];
-        // The detail row is merged (state unchanged) under If-Match: the record is ordered with every other change of
-        // the asset, and a concurrent un-retire or second record loses with 412.
-        var touch = new TableEntity(assetId, TableKeys.AssetDetailRow) { [nameof(AssetDetailEntity.State)] = asset.State.ToString() };
+        // No field of the detail row changes, but the writer touches it under If-Match: the record is ordered with
+        // every other change of the asset, and a concurrent un-retire or second record loses with 412.
         TableTransactionAction write = previous is null
             ? new(TableTransactionActionType.Add, record)
             : new(TableTransactionActionType.UpdateReplace, record, previous.ETag);
-        var committed = await writer.CommitAsync(asset, touch,
-            $"Data sanitisation recorded by {caller.Actor}: {record.Method}, verification {record.VerificationResult} (attempt {record.Attempt}).", changes, [write], now, cancellationToken);
+        var committed = await writer.SaveAsync(caller, asset, new AssetWrite
+        {
+            Action = "record-sanitisation",
+            Summary = $"Data sanitisation recorded by {caller.Actor}: {record.Method}, "
+                + $"verification {record.VerificationResult} (attempt {record.Attempt}).",
+            Changes = changes,
+            Rows = [write],
+        }, correlationId, cancellationToken);
         if (committed.Failed) return committed.Problem;
-        await audit.AppendAsync(new AuditEvent(caller.AuditActor, "asset", assetId, "record-sanitisation", changes, correlationId), cancellationToken);
-        logger.LogInformation("Sanitisation of asset {AssetId} recorded by {Actor}: {Method}, {Result}", assetId, caller.Actor, record.Method, record.VerificationResult);
+        logger.LogInformation("Sanitisation of asset {AssetId} recorded by {Actor}: {Method}, {Result}",
+            assetId, caller.Actor, record.Method, record.VerificationResult);
 
         if (record.VerificationResult == LifecycleRules.SanitisationPassed)
         {
@@ -120,23 +141,29 @@ public sealed partial class DecommissioningService
 
     /// <summary>Runs the steps that have not succeeded yet and issues the certificate once all have (a retry after a
     /// failed step). Changes no asset field, so it needs no If-Match; running it again does nothing twice.</summary>
-    public async Task<Outcome<DecommissioningView>> RunStepsAsync(Caller caller, string assetId, string? correlationId, CancellationToken cancellationToken)
+    public async Task<Outcome<DecommissioningView>> RunStepsAsync(
+        Caller caller, string assetId, string? correlationId, CancellationToken cancellationToken)
     {
-        var found = await DetailAsync(assetId, cancellationToken);
-        if (found is not { } detail) return Problem.NotFound($"There is no asset '{assetId}'.");
-        if (policy.WriteAsset(caller, detail.Department) is { } denied) return denied;
+        var found = await writer.AuthoriseAsync(caller, assetId, cancellationToken);
+        if (found.Failed) return found.Problem;
+        var detail = found.Value;
         var sanitisation = await SanitisationAsync(assetId, cancellationToken);
-        if (detail.State != nameof(LifecycleState.Retired) || sanitisation?.VerificationResult != LifecycleRules.SanitisationPassed)
+        if (detail.State != nameof(LifecycleState.Retired)
+            || sanitisation?.VerificationResult != LifecycleRules.SanitisationPassed)
         {
-            return Problem.Conflict($"Decommissioning steps run for a Retired asset with a passed sanitisation record; this one is {detail.State}"
-                + (sanitisation is null ? " without a sanitisation record." : $" with sanitisation {sanitisation.VerificationResult}."));
+            return Problem.Conflict("Decommissioning steps run for a Retired asset with a passed sanitisation record; "
+                + $"this one is {detail.State}"
+                + (sanitisation is null
+                    ? " without a sanitisation record."
+                    : $" with sanitisation {sanitisation.VerificationResult}."));
         }
         await RunPendingStepsAndCertifyAsync(caller, detail, correlationId, cancellationToken);
         return await ViewAsync(assetId, LifecycleState.Retired, cancellationToken);
     }
 
-    public async Task<Outcome<(DecommissioningView Record, ETag ETag)>> RecordDisposalAsync(Caller caller, string assetId, string? ifMatch, DisposalRequest request,
-        string? correlationId, CancellationToken cancellationToken)
+    public async Task<Outcome<(DecommissioningView Record, ETag ETag)>> RecordDisposalAsync(Caller caller,
+        string assetId, string? ifMatch, DisposalRequest request, string? correlationId,
+        CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         if (LifecycleRules.Validate(request, now) is { } invalid) return invalid;
@@ -144,13 +171,18 @@ public sealed partial class DecommissioningService
         if (loaded.Failed) return loaded.Problem;
         var asset = loaded.Value;
         var rows = await RowsAsync(assetId, cancellationToken);
-        if (LifecycleRules.CheckDisposal(asset.State, rows.Sanitisation?.VerificationResult, Pending(rows.Steps), rows.Sanitisation?.CertificateId is not null) is { } refused)
+        if (LifecycleRules.CheckDisposal(asset.State, rows.Sanitisation?.VerificationResult, Pending(rows.Steps),
+                rows.Sanitisation?.CertificateId is not null) is { } refused)
         {
             return refused;
         }
         if (request.CollectedAt < rows.Sanitisation!.PerformedAt)
         {
-            return Problem.BadRequest("The media were collected before they were sanitised.", new Dictionary<string, string[]> { ["collectedAt"] = ["Cannot be before the sanitisation's performedAt."] });
+            return Problem.BadRequest("The media were collected before they were sanitised.",
+                new Dictionary<string, string[]>
+                {
+                    ["collectedAt"] = ["Cannot be before the sanitisation's performedAt."],
+                });
         }
 
         var disposal = new DisposalEntity
@@ -171,28 +203,40 @@ public sealed partial class DecommissioningService
             new("Disposal.WeeeReference", null, disposal.WeeeReference),
             new("Disposal.CollectedAt", null, disposal.CollectedAt.ToString("O")),
         ];
-        var merge = new TableEntity(assetId, TableKeys.AssetDetailRow) { [nameof(AssetDetailEntity.State)] = nameof(LifecycleState.Disposed) };
-        var committed = await writer.CommitAsync(asset, merge, $"Disposed by {caller.Actor}: collected by {disposal.Recycler}, WEEE reference {disposal.WeeeReference}.",
-            changes, [new(TableTransactionActionType.Add, disposal)], now, cancellationToken);
+        var committed = await writer.SaveAsync(caller, asset, new AssetWrite
+        {
+            Action = "dispose",
+            Summary = $"Disposed by {caller.Actor}: collected by {disposal.Recycler}, "
+                + $"WEEE reference {disposal.WeeeReference}.",
+            Changes = changes,
+            Fields = new Dictionary<string, object?>
+            {
+                [nameof(AssetDetailEntity.State)] = nameof(LifecycleState.Disposed),
+            },
+            Rows = [new(TableTransactionActionType.Add, disposal)],
+        }, correlationId, cancellationToken);
         if (committed.Failed) return committed.Problem;
 
-        await writer.MirrorAsync(assetId, LifecycleState.Disposed, clearReview: true, cancellationToken);
-        await audit.AppendAsync(new AuditEvent(caller.AuditActor, "asset", assetId, "dispose", changes, correlationId), cancellationToken);
         // A disposed machine never checks in or enrolls again.
-        await credentials.RevokeAsync(assetId, blockReenrollment: true, caller.AuditActor, correlationId, cancellationToken);
-        logger.LogInformation("Asset {AssetId} disposed by {Actor} through {Recycler}", assetId, caller.Actor, disposal.Recycler);
+        await credentials.RevokeAsync(
+            assetId, blockReenrollment: true, caller.AuditActor, correlationId, cancellationToken);
+        logger.LogInformation("Asset {AssetId} disposed by {Actor} through {Recycler}",
+            assetId, caller.Actor, disposal.Recycler);
         return (await ViewAsync(assetId, LifecycleState.Disposed, cancellationToken), committed.Value);
     }
 
-    public async Task<Outcome<DecommissioningView>> GetAsync(Caller caller, string assetId, CancellationToken cancellationToken)
+    public async Task<Outcome<DecommissioningView>> GetAsync(
+        Caller caller, string assetId, CancellationToken cancellationToken)
     {
         var found = await DetailAsync(assetId, cancellationToken);
         if (found is not { } detail) return Problem.NotFound($"There is no asset '{assetId}'.");
         if (policy.ReadAsset(caller, detail.Department, detail.Owner) is { } denied) return denied;
-        return await ViewAsync(assetId, LifecycleRules.TryParseState(detail.State, out var state) ? state : LifecycleState.Discovered, cancellationToken);
+        var state = LifecycleRules.TryParseState(detail.State, out var parsed) ? parsed : LifecycleState.Discovered;
+        return await ViewAsync(assetId, state, cancellationToken);
     }
 
-    public async Task<Outcome<byte[]>> GetCertificateAsync(Caller caller, string assetId, CancellationToken cancellationToken)
+    public async Task<Outcome<byte[]>> GetCertificateAsync(
+        Caller caller, string assetId, CancellationToken cancellationToken)
     {
         var found = await DetailAsync(assetId, cancellationToken);
         if (found is not { } detail) return Problem.NotFound($"There is no asset '{assetId}'.");
@@ -203,17 +247,23 @@ public sealed partial class DecommissioningService
         }
         try
         {
-            var blob = await store.Certificates.GetBlobClient(TableKeys.SanitisationCertificateBlob(assetId, certificateId)).DownloadContentAsync(cancellationToken);
+            var blob = await store.Certificates
+                .GetBlobClient(TableKeys.SanitisationCertificateBlob(assetId, certificateId))
+                .DownloadContentAsync(cancellationToken);
             return blob.Value.Content.ToArray();
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
-            logger.LogError("Sanitisation certificate {CertificateId} of asset {AssetId} is on record but its blob is missing", certificateId, assetId);
-            return Problem.NotFound($"The certificate {certificateId} is on record but its document is missing from storage; ask an administrator to restore it (soft delete/versioning).");
+            logger.LogError(
+                "Sanitisation certificate {CertificateId} of asset {AssetId} is on record but its blob is missing",
+                certificateId, assetId);
+            return Problem.NotFound($"The certificate {certificateId} is on record but its document is missing from "
+                + "storage; ask an administrator to restore it (soft delete/versioning).");
         }
     }
 
-    private async Task RunPendingStepsAndCertifyAsync(Caller caller, AssetDetailEntity detail, string? correlationId, CancellationToken cancellationToken)
+    private async Task RunPendingStepsAndCertifyAsync(
+        Caller caller, AssetDetailEntity detail, string? correlationId, CancellationToken cancellationToken)
     {
         var assetId = detail.PartitionKey;
         var rows = await RowsAsync(assetId, cancellationToken);
@@ -233,20 +283,24 @@ public sealed partial class DecommissioningService
             try
             {
                 var result = await step.RunAsync(assetId, caller.AuditActor, correlationId, cancellationToken);
-                (row.Status, row.Summary, row.Released) = (StepSucceeded, Truncate(result.Summary, 1000), result.Released);
+                (row.Status, row.Summary, row.Released) =
+                    (StepSucceeded, Truncate(result.Summary, 1000), result.Released);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                logger.LogError(ex, "Decommissioning step {Step} failed for asset {AssetId} (attempt {Attempt})", step.Name, assetId, row.Attempts);
+                logger.LogError(ex, "Decommissioning step {Step} failed for asset {AssetId} (attempt {Attempt})",
+                    step.Name, assetId, row.Attempts);
                 (row.Status, row.Error) = (StepFailed, Truncate($"{ex.GetType().Name}: {ex.Message}", 1000));
             }
             await store.Assets.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
             rows.Steps[step.Name] = row;
-            changes.Add(new($"Step.{step.Name}", last?.Status, row.Status == StepSucceeded ? $"{StepSucceeded}: {row.Summary}" : $"{StepFailed}: {row.Error}"));
+            changes.Add(new($"Step.{step.Name}", last?.Status,
+                row.Status == StepSucceeded ? $"{StepSucceeded}: {row.Summary}" : $"{StepFailed}: {row.Error}"));
         }
         if (changes.Count > 0)
         {
-            await audit.AppendAsync(new AuditEvent(caller.AuditActor, "asset", assetId, "decommissioning-steps", changes, correlationId), cancellationToken);
+            await audit.AppendAsync(new AuditEvent(caller.AuditActor, "asset", assetId, "decommissioning-steps",
+                changes, correlationId), cancellationToken);
         }
         if (Pending(rows.Steps).Count == 0 && rows.Sanitisation is { CertificateId: null } sanitisation)
         {
@@ -254,10 +308,11 @@ public sealed partial class DecommissioningService
         }
     }
 
-    /// <summary>Writes the certificate blob once (If-None-Match *; its id is the sanitisation record's, so a retry after a
-    /// crash finds the blob already there and keeps it), then notes it on the sanitisation record.</summary>
+    /// <summary>Writes the certificate blob once (If-None-Match *; its id is the sanitisation record's, so a retry
+    /// after a crash finds the blob already there and keeps it), then notes it on the sanitisation record.</summary>
     private async Task IssueCertificateAsync(Caller caller, AssetDetailEntity detail, SanitisationEntity sanitisation,
-        IReadOnlyDictionary<string, DecommissioningStepEntity> stepRows, string? correlationId, CancellationToken cancellationToken)
+        IReadOnlyDictionary<string, DecommissioningStepEntity> stepRows, string? correlationId,
+        CancellationToken cancellationToken)
     {
         var assetId = detail.PartitionKey;
         var certificate = new CertificateRecord
@@ -267,20 +322,28 @@ public sealed partial class DecommissioningService
             IssuedAt = clock.GetUtcNow(),
             Issuer = Issuer,
             IssuedBy = caller.Actor,
-            Asset = new CertificateAsset(assetId, detail.Tag, detail.Manufacturer, detail.Model, detail.SerialNumber, detail.Type, detail.Hostname),
+            Asset = new CertificateAsset(assetId, detail.Tag, detail.Manufacturer, detail.Model, detail.SerialNumber,
+                detail.Type, detail.Hostname),
             Sanitisation = View(sanitisation),
-            Steps = steps.Select(s => stepRows[s.Name]).Select(r => new DecommissioningStepResult(r.Step, r.Summary ?? "", r.Released)).ToList(),
+            Steps = steps.Select(s => stepRows[s.Name])
+                .Select(r => new DecommissioningStepResult(r.Step, r.Summary ?? "", r.Released)).ToList(),
         };
         var sha256 = SanitisationCertificate.Sha256(certificate);
-        var blob = store.Certificates.GetBlobClient(TableKeys.SanitisationCertificateBlob(assetId, certificate.CertificateId));
+        var blob = store.Certificates.GetBlobClient(
+            TableKeys.SanitisationCertificateBlob(assetId, certificate.CertificateId));
         var issuedAt = certificate.IssuedAt;
         try
         {
-            await blob.UploadAsync(BinaryData.FromBytes(SanitisationCertificate.Render(certificate)), new BlobUploadOptions
+            var document = BinaryData.FromBytes(SanitisationCertificate.Render(certificate));
+            await blob.UploadAsync(document, new BlobUploadOptions
             {
                 Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
                 HttpHeaders = new BlobHttpHeaders { ContentType = "text/html; charset=utf-8" },
-                Metadata = new Dictionary<string, string> { ["sha256"] = sha256, ["issuedat"] = issuedAt.ToString("O") },
+                Metadata = new Dictionary<string, string>
+                {
+                    ["sha256"] = sha256,
+                    ["issuedat"] = issuedAt.ToString("O"),
+                },
             }, cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412)
@@ -297,16 +360,21 @@ public sealed partial class DecommissioningService
             [nameof(SanitisationEntity.CertificateIssuedAt)] = issuedAt,
         }, ETag.All, TableUpdateMode.Merge, cancellationToken);
         await store.Assets.AddEntityAsync(AssetChanges.HistoryRow(assetId, issuedAt, "api", null,
-            $"Sanitisation certificate {certificate.CertificateId} issued (SHA-256 {sha256}).", null), cancellationToken);
+            $"Sanitisation certificate {certificate.CertificateId} issued (SHA-256 {sha256}).", null),
+            cancellationToken);
         await audit.AppendAsync(new AuditEvent(caller.AuditActor, "asset", assetId, "issue-certificate",
         [
             new("Certificate", null, blob.Name),
             new("CertificateSha256", null, sha256),
         ], correlationId), cancellationToken);
-        logger.LogInformation("Issued sanitisation certificate {CertificateId} for asset {AssetId}", certificate.CertificateId, assetId);
+        logger.LogInformation("Issued sanitisation certificate {CertificateId} for asset {AssetId}",
+            certificate.CertificateId, assetId);
     }
 
-    private sealed record Rows(SanitisationEntity? Sanitisation, Dictionary<string, DecommissioningStepEntity> Steps, DisposalEntity? Disposal);
+    private sealed record Rows(
+        SanitisationEntity? Sanitisation,
+        Dictionary<string, DecommissioningStepEntity> Steps,
+        DisposalEntity? Disposal);
 
     /// <summary>All decommissioning rows of the asset: one range query of its partition.</summary>
     private async Task<Rows> RowsAsync(string assetId, CancellationToken cancellationToken)
@@ -314,7 +382,9 @@ public sealed partial class DecommissioningService
         SanitisationEntity? sanitisation = null;
         DisposalEntity? disposal = null;
         var stepRows = new Dictionary<string, DecommissioningStepEntity>(StringComparer.Ordinal);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {assetId} and RowKey ge {TableKeys.DecommissioningRowPrefix} and RowKey lt {DecommissioningRangeEnd}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {assetId}")
+            + " and " + TableClient.CreateQueryFilter($"RowKey ge {TableKeys.DecommissioningRowPrefix}")
+            + " and " + TableClient.CreateQueryFilter($"RowKey lt {DecommissioningRangeEnd}");
         await foreach (var row in store.Assets.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
             if (row.RowKey == TableKeys.SanitisationRow) sanitisation = TableEntityMapper.To<SanitisationEntity>(row);
@@ -328,12 +398,15 @@ public sealed partial class DecommissioningService
         return new Rows(sanitisation, stepRows, disposal);
     }
 
-    private static readonly string DecommissioningRangeEnd = TableKeys.DecommissioningRowPrefix[..^1] + (char)(TableKeys.DecommissioningRowPrefix[^1] + 1);
+    private static readonly string DecommissioningRangeEnd =
+        TableKeys.DecommissioningRowPrefix[..^1] + (char)(TableKeys.DecommissioningRowPrefix[^1] + 1);
 
     private List<string> Pending(IReadOnlyDictionary<string, DecommissioningStepEntity> stepRows) =>
-        steps.Where(s => !stepRows.TryGetValue(s.Name, out var row) || row.Status != StepSucceeded).Select(s => s.Name).ToList();
+        steps.Where(s => !stepRows.TryGetValue(s.Name, out var row) || row.Status != StepSucceeded)
+            .Select(s => s.Name).ToList();
 
-    private async Task<DecommissioningView> ViewAsync(string assetId, LifecycleState state, CancellationToken cancellationToken)
+    private async Task<DecommissioningView> ViewAsync(
+        string assetId, LifecycleState state, CancellationToken cancellationToken)
     {
         var rows = await RowsAsync(assetId, cancellationToken);
         var s = rows.Sanitisation;
@@ -343,7 +416,9 @@ public sealed partial class DecommissioningService
             State = state.ToString(),
             Sanitisation = s is null ? null : View(s),
             Steps = rows.Steps.Values.OrderBy(r => r.Step, StringComparer.Ordinal)
-                .Select(r => new DecommissioningStepView(r.Step, r.Status, r.Summary, r.Released, r.Attempts, r.LastAttemptAt, r.Error)).ToList(),
+                .Select(r => new DecommissioningStepView(
+                    r.Step, r.Status, r.Summary, r.Released, r.Attempts, r.LastAttemptAt, r.Error))
+                .ToList(),
             StepsPending = s?.VerificationResult == LifecycleRules.SanitisationPassed && Pending(rows.Steps).Count > 0,
             Certificate = s is { CertificateId: { } id, CertificateSha256: { } sha, CertificateIssuedAt: { } at }
                 ? new CertificateView(id, at, sha, $"/api/assets/{assetId}/decommissioning/certificate")
@@ -371,7 +446,13 @@ public sealed partial class DecommissioningService
         Operator = s.Operator,
         PerformedAt = s.PerformedAt,
         Media = JsonSerializer.Deserialize(s.MediaJson, ApiJsonContext.Default.IReadOnlyListString) ?? [],
-        Verification = new SanitisationVerification { Method = s.VerificationMethod, Result = s.VerificationResult, VerifiedBy = s.VerifiedBy, VerifiedAt = s.VerifiedAt },
+        Verification = new SanitisationVerification
+        {
+            Method = s.VerificationMethod,
+            Result = s.VerificationResult,
+            VerifiedBy = s.VerifiedBy,
+            VerifiedAt = s.VerifiedAt,
+        },
         Notes = s.Notes,
         RecordedAt = s.RecordedAt,
         RecordedBy = s.RecordedBy,
@@ -380,13 +461,15 @@ public sealed partial class DecommissioningService
     private async Task<AssetDetailEntity?> DetailAsync(string assetId, CancellationToken cancellationToken)
     {
         if (!TableKeys.IsAssetId(assetId)) return null;
-        var row = await store.Assets.GetEntityIfExistsAsync<AssetDetailEntity>(assetId, TableKeys.AssetDetailRow, cancellationToken: cancellationToken);
+        var row = await store.Assets.GetEntityIfExistsAsync<AssetDetailEntity>(
+            assetId, TableKeys.AssetDetailRow, cancellationToken: cancellationToken);
         return row.HasValue ? row.Value : null;
     }
 
     private async Task<SanitisationEntity?> SanitisationAsync(string assetId, CancellationToken cancellationToken)
     {
-        var row = await store.Assets.GetEntityIfExistsAsync<SanitisationEntity>(assetId, TableKeys.SanitisationRow, cancellationToken: cancellationToken);
+        var row = await store.Assets.GetEntityIfExistsAsync<SanitisationEntity>(
+            assetId, TableKeys.SanitisationRow, cancellationToken: cancellationToken);
         return row.HasValue ? row.Value : null;
     }
 

@@ -8,7 +8,6 @@ public static class LifecycleServiceCollectionExtensions
     /// <see cref="IDecommissioningStep"/>s with <c>services.AddSingleton&lt;IDecommissioningStep, …&gt;()</c>.</summary>
     public static IServiceCollection AddLifecycle(this IServiceCollection services)
     {
-        services.AddSingleton<AssetStateWriter>();
         services.AddSingleton<LifecycleService>();
         services.AddSingleton<DecommissioningService>();
         return services;
