@@ -2,17 +2,22 @@ using ItInventory.Functions.Common;
 
 namespace ItInventory.Functions.Management.Security;
 
-/// <summary>What a caller may do, decided without I/O. Each method answers null (allowed) or the 403 to return.</summary>
+/// <summary>What a caller may do, decided without I/O. Each method answers null (allowed) or the 403 to return.
+/// </summary>
 public sealed class AccessPolicy(Microsoft.Extensions.Options.IOptions<ManagementSecurityOptions> options)
 {
     /// <summary>Reading every asset, the audit trail, reports: admins and auditors.</summary>
     public Problem? ReadAll(Caller caller) =>
-        caller.IsAdmin || caller.IsAuditor ? null : Problem.Forbidden("Requires the Inventory.Admin or Inventory.Auditor role.");
+        caller.IsAdmin || caller.IsAuditor
+            ? null
+            : Problem.Forbidden("Requires the Inventory.Admin or Inventory.Auditor role.");
 
-    /// <summary>Reading one asset: admins and auditors; a department lead within their departments; the asset's owner.</summary>
+    /// <summary>Reading one asset: admins and auditors; a department lead within their departments; the asset's
+    /// owner.</summary>
     public Problem? ReadAsset(Caller caller, string? department, string? ownerObjectId) =>
         caller.IsAdmin || caller.IsAuditor || LeadsDepartment(caller, department)
-        || (ownerObjectId is not null && string.Equals(ownerObjectId, caller.ObjectId, StringComparison.OrdinalIgnoreCase))
+        || (ownerObjectId is not null
+            && string.Equals(ownerObjectId, caller.ObjectId, StringComparison.OrdinalIgnoreCase))
             ? null
             : Problem.Forbidden("This asset is outside what your roles let you read.");
 
@@ -20,18 +25,20 @@ public sealed class AccessPolicy(Microsoft.Extensions.Options.IOptions<Managemen
     public Problem? WriteAsset(Caller caller, string? department) =>
         caller.IsAdmin || LeadsDepartment(caller, department)
             ? Mfa(caller)
-            : Problem.Forbidden("Requires the Inventory.Admin role, or Inventory.DepartmentLead for this asset's department.");
+            : Problem.Forbidden(
+                "Requires the Inventory.Admin role, or Inventory.DepartmentLead for this asset's department.");
 
     /// <summary>Device credentials, enrollment secrets, taxonomy: admins only. Needs MFA.</summary>
     public Problem? Administer(Caller caller) =>
         caller.IsAdmin ? Mfa(caller) : Problem.Forbidden("Requires the Inventory.Admin role.");
 
-    /// <summary>Reading the people directory: admins and auditors; a department lead for the people of their departments
-    /// (a listing must name one of them).</summary>
+    /// <summary>Reading the people directory: admins and auditors; a department lead for the people of their
+    /// departments (a listing must name one of them).</summary>
     public Problem? ReadPeople(Caller caller, string? department) =>
         caller.IsAdmin || caller.IsAuditor || LeadsDepartment(caller, department)
             ? null
-            : Problem.Forbidden("Requires the Inventory.Admin or Inventory.Auditor role, or Inventory.DepartmentLead for this department.");
+            : Problem.Forbidden("Requires the Inventory.Admin or Inventory.Auditor role, or "
+                + "Inventory.DepartmentLead for this department.");
 
     /// <summary>Running audits: admins and auditors (an audit changes no inventory data).</summary>
     public Problem? RunAudit(Caller caller) => ReadAll(caller);
@@ -42,5 +49,6 @@ public sealed class AccessPolicy(Microsoft.Extensions.Options.IOptions<Managemen
     private Problem? Mfa(Caller caller) =>
         !options.Value.RequireMfaForWrites || caller.HasMfa
             ? null
-            : Problem.Forbidden("Changes require multi-factor authentication: sign in again with MFA (the token's 'amr' claim must contain 'mfa').");
+            : Problem.Forbidden("Changes require multi-factor authentication: sign in again with MFA "
+                + "(the token's 'amr' claim must contain 'mfa').");
 }

@@ -1,7 +1,8 @@
 namespace ItInventory.Functions.Management.Security;
 
 /// <summary>A signed-in person calling the management API, as their validated token describes them.</summary>
-public sealed record Caller(string ObjectId, string? Upn, IReadOnlySet<string> Roles, IReadOnlySet<string> Departments, bool HasMfa)
+public sealed record Caller(
+    string ObjectId, string? Upn, IReadOnlySet<string> Roles, IReadOnlySet<string> Departments, bool HasMfa)
 {
     public bool IsAdmin => Roles.Contains(ManagementRoles.Admin);
 

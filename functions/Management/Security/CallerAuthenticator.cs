@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace ItInventory.Functions.Management.Security;
 
@@ -15,10 +16,14 @@ namespace ItInventory.Functions.Management.Security;
 /// </summary>
 public sealed class CallerAuthenticator(
     IOptions<ManagementSecurityOptions> options,
+    IOptionsMonitor<JwtBearerOptions> bearerOptions,
     Microsoft.Extensions.Configuration.IConfiguration configuration,
     ILogger<CallerAuthenticator> logger)
 {
-    private readonly bool configured = !string.IsNullOrWhiteSpace(configuration["AzureAd:ClientId"]) && !string.IsNullOrWhiteSpace(configuration["AzureAd:TenantId"]);
+    private static readonly JsonWebTokenHandler TokenShape = new();
+
+    private readonly bool configured = !string.IsNullOrWhiteSpace(configuration["AzureAd:ClientId"])
+        && !string.IsNullOrWhiteSpace(configuration["AzureAd:TenantId"]);
 
     /// <summary>Authenticates, then applies an <see cref="AccessPolicy"/> rule that needs only the caller.</summary>
     public async Task<Outcome<Caller>> AuthorizeAsync(HttpRequest request, Func<Caller, Problem?> rule)
@@ -36,20 +41,33 @@ public sealed class CallerAuthenticator(
         }
         if (!header.StartsWith(JwtBearerDefaults.AuthenticationScheme + " ", StringComparison.OrdinalIgnoreCase))
         {
-            return Problem.BearerUnauthorized("Sign in: send 'Authorization: Bearer <access token>' issued by Entra ID for this API.");
+            return Problem.BearerUnauthorized(
+                "Sign in: send 'Authorization: Bearer <access token>' issued by Entra ID for this API.");
         }
 
         if (!configured)
         {
             logger.LogWarning("Management API called but AzureAd:TenantId/ClientId are not set");
-            return Problem.NotConfigured("The management API is not configured: set AzureAd__TenantId and AzureAd__ClientId (the API's Entra ID app registration).");
+            return Problem.NotConfigured("The management API is not configured: set AzureAd__TenantId and "
+                + "AzureAd__ClientId (the API's Entra ID app registration).");
+        }
+
+        // Something that is not a JWT at all is refused without looking at the identity provider's keys.
+        if (!TokenShape.CanReadToken(header[(JwtBearerDefaults.AuthenticationScheme.Length + 1)..].Trim()))
+        {
+            logger.LogWarning("Rejected bearer token: not a JWT");
+            return Problem.BearerUnauthorized(InvalidToken);
+        }
+        if (await SigningKeysUnavailableAsync(request.HttpContext) is { } unavailable)
+        {
+            return unavailable;
         }
 
         var result = await request.HttpContext.AuthenticateAsync(JwtBearerDefaults.AuthenticationScheme);
         if (!result.Succeeded || result.Principal is not { } principal)
         {
             logger.LogWarning("Rejected bearer token: {Reason}", result.Failure?.Message);
-            return Problem.BearerUnauthorized("The access token is not valid (signature, issuer, audience or lifetime).");
+            return Problem.BearerUnauthorized(InvalidToken);
         }
 
         var objectId = First(principal, "oid", "http://schemas.microsoft.com/identity/claims/objectidentifier");
@@ -68,7 +86,39 @@ public sealed class CallerAuthenticator(
         return new Caller(objectId, upn, roles, departments, mfa);
     }
 
-    private static string? First(ClaimsPrincipal principal, params string[] types) => All(principal, types).FirstOrDefault();
+    private const string InvalidToken = "The access token is not valid (signature, issuer, audience or lifetime).";
+
+    /// <summary>
+    /// Makes sure the JWT bearer handler has Entra ID's signing keys before it validates: with keys cached this costs
+    /// nothing; without, it waits for the one bounded fetch in flight, or fails at once while the metadata endpoint is
+    /// known to be failing (see <see cref="EntraMetadataManager"/>). Either way a 503, never a request held for the
+    /// identity provider's timeout and never a 401 for a token nobody could check.
+    /// </summary>
+    private async Task<Problem?> SigningKeysUnavailableAsync(HttpContext context)
+    {
+        if (bearerOptions.Get(JwtBearerDefaults.AuthenticationScheme).ConfigurationManager is not { } metadata)
+        {
+            return null;
+        }
+        try
+        {
+            await metadata.GetConfigurationAsync(context.RequestAborted);
+            return null;
+        }
+        catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            // The metadata manager logs each failed fetch once; this is per request.
+            logger.LogDebug(ex, "Entra ID signing keys unavailable; answering 503");
+            return Problem.Unavailable(
+                "Sign-in cannot be checked right now: Entra ID's signing keys cannot be fetched. Nothing was changed; "
+                + "try again later.",
+                (ex as EntraMetadataUnavailableException)?.RetryAfter ?? HttpErrors.RetryAfter,
+                HttpErrors.TraceId(context));
+        }
+    }
+
+    private static string? First(ClaimsPrincipal principal, params string[] types) =>
+        All(principal, types).FirstOrDefault();
 
     private static IEnumerable<string> All(ClaimsPrincipal principal, params string[] types) =>
         principal.Claims.Where(c => types.Contains(c.Type, StringComparer.Ordinal)).Select(c => c.Value);

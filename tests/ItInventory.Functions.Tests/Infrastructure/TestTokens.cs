@@ -45,13 +45,16 @@ public static class TestTokens
 
     public static void Configure(JwtBearerOptions options)
     {
+        // Tests that point AzureAd:Instance at a local metadata endpoint exercise the real metadata path.
+        if (options.Authority?.StartsWith("http://127.0.0.1:", StringComparison.Ordinal) == true) return;
         options.ConfigurationManager = new StaticConfigurationManager<OpenIdConnectConfiguration>(
             new OpenIdConnectConfiguration { Issuer = Issuer, SigningKeys = { Key } });
         options.TokenValidationParameters.IssuerValidator = null;
         options.TokenValidationParameters.ValidIssuer = Issuer;
     }
 
-    public static string Mint(Persona persona, DateTime? expires = null, string? audience = null, SecurityKey? key = null)
+    public static string Mint(
+        Persona persona, DateTime? expires = null, string? audience = null, SecurityKey? key = null, string? issuer = null)
     {
         var claims = new Dictionary<string, object>
         {
@@ -67,7 +70,7 @@ public static class TestTokens
         var now = DateTime.UtcNow;
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
-            Issuer = Issuer,
+            Issuer = issuer ?? Issuer,
             Audience = audience ?? ClientId,
             IssuedAt = now.AddMinutes(-1),
             NotBefore = now.AddMinutes(-1),

@@ -1,4 +1,5 @@
 using ItInventory.Functions.Assets;
+using ItInventory.Functions.Common;
 using ItInventory.Functions.Devices;
 using ItInventory.Functions.Tests.Shared;
 using ItInventory.Functions.Tests.Infrastructure;
@@ -24,7 +25,8 @@ public sealed class ManagementSecurityTests : IAsyncLifetime
         var headers = new Dictionary<string, string>();
         if (authorization is not null) headers["Authorization"] = authorization;
         var request = app.Request("GET", $"/api/assets/{device.DeviceId}", [], null, headers);
-        return await TestApp.ExecuteAsync(request, app.Create<AssetFunctions>().GetAsset(request, device.DeviceId, CancellationToken.None));
+        return await TestApp.ExecuteAsync(
+            request, app.Create<AssetFunctions>().GetAsset(request, device.DeviceId, CancellationToken.None));
     }
 
     [Fact]
@@ -36,6 +38,37 @@ public sealed class ManagementSecurityTests : IAsyncLifetime
         Assert.Equal(device.DeviceId, answer.Json.GetProperty("id").GetString());
         Assert.Equal(device.Serial, answer.Json.GetProperty("serialNumber").GetString());
         Assert.StartsWith("W/\"", answer.Headers.ETag.ToString());
+    }
+
+    [Fact]
+    public async Task Management_401_challenges_with_bearer()
+    {
+        var answer = await GetAssetAsync(null);
+
+        Assert.Equal(401, answer.Status);
+        Assert.StartsWith("Bearer ", answer.Headers.WWWAuthenticate.ToString());
+        Assert.StartsWith("application/problem+json", answer.ContentType);
+    }
+
+    [Fact]
+    public async Task Management_401_for_a_bad_token_challenges_with_bearer()
+    {
+        var token = TestTokens.Mint(TestTokens.Admin, expires: DateTime.UtcNow.AddMinutes(-10));
+
+        var answer = await GetAssetAsync("Bearer " + token);
+
+        Assert.Equal(401, answer.Status);
+        Assert.StartsWith("Bearer ", answer.Headers.WWWAuthenticate.ToString());
+    }
+
+    [Fact]
+    public async Task Device_401_challenges_with_the_device_scheme()
+    {
+        var answer = await app.CheckinAsync(
+            SamplePayloads.Heartbeat(device.DeviceId).Text(), device.Authorization + "x");
+
+        Assert.Equal(401, answer.Status);
+        Assert.StartsWith(DeviceCredentialScheme.Name + " ", answer.Headers.WWWAuthenticate.ToString());
     }
 
     [Fact]
@@ -57,7 +90,8 @@ public sealed class ManagementSecurityTests : IAsyncLifetime
     [Fact]
     public async Task Token_signed_by_another_key_is_401()
     {
-        var forged = TestTokens.Mint(TestTokens.Admin, key: new RsaSecurityKey(System.Security.Cryptography.RSA.Create(2048)) { KeyId = "test-key" });
+        var forged = TestTokens.Mint(TestTokens.Admin,
+            key: new RsaSecurityKey(System.Security.Cryptography.RSA.Create(2048)) { KeyId = "test-key" });
 
         Assert.Equal(401, (await GetAssetAsync("Bearer " + forged)).Status);
     }
@@ -82,10 +116,14 @@ public sealed class ManagementSecurityTests : IAsyncLifetime
     [Fact]
     public async Task Write_without_mfa_is_403_naming_mfa()
     {
-        var headers = new Dictionary<string, string> { ["Authorization"] = TestTokens.Bearer(TestTokens.AdminWithoutMfa) };
+        var headers = new Dictionary<string, string>
+        {
+            ["Authorization"] = TestTokens.Bearer(TestTokens.AdminWithoutMfa),
+        };
         var request = app.Request("POST", $"/api/devices/{device.DeviceId}/revoke", [], null, headers);
 
-        var answer = await TestApp.ExecuteAsync(request, app.Create<DeviceAdminFunctions>().RevokeDevice(request, device.DeviceId, CancellationToken.None));
+        var answer = await TestApp.ExecuteAsync(request,
+            app.Create<DeviceAdminFunctions>().RevokeDevice(request, device.DeviceId, CancellationToken.None));
 
         Assert.Equal(403, answer.Status);
         Assert.Contains("multi-factor", answer.Json.GetProperty("detail").GetString());
@@ -97,10 +135,12 @@ public sealed class ManagementSecurityTests : IAsyncLifetime
         var headers = new Dictionary<string, string> { ["Authorization"] = TestTokens.Bearer(TestTokens.Admin) };
         var request = app.Request("POST", $"/api/devices/{device.DeviceId}/revoke", [], null, headers);
 
-        var answer = await TestApp.ExecuteAsync(request, app.Create<DeviceAdminFunctions>().RevokeDevice(request, device.DeviceId, CancellationToken.None));
+        var answer = await TestApp.ExecuteAsync(request,
+            app.Create<DeviceAdminFunctions>().RevokeDevice(request, device.DeviceId, CancellationToken.None));
 
         Assert.Equal(204, answer.Status);
-        Assert.Equal(401, (await app.CheckinAsync(SamplePayloads.Heartbeat(device.DeviceId).Text(), device.Authorization)).Status);
+        Assert.Equal(401,
+            (await app.CheckinAsync(SamplePayloads.Heartbeat(device.DeviceId).Text(), device.Authorization)).Status);
     }
 }
 
@@ -110,7 +150,10 @@ public sealed class UnconfiguredManagementApiTests : IAsyncLifetime
 
     public async Task InitializeAsync() => app = await TestApp.StartAsync(settings =>
     {
-        foreach (var key in settings.Keys.Where(k => k.StartsWith("AzureAd:", StringComparison.Ordinal)).ToList()) settings.Remove(key);
+        foreach (var key in settings.Keys.Where(k => k.StartsWith("AzureAd:", StringComparison.Ordinal)).ToList())
+        {
+            settings.Remove(key);
+        }
     });
 
     public async Task DisposeAsync() => await app.DisposeAsync();
@@ -122,10 +165,12 @@ public sealed class UnconfiguredManagementApiTests : IAsyncLifetime
         var headers = new Dictionary<string, string> { ["Authorization"] = TestTokens.Bearer(TestTokens.Admin) };
         var request = app.Request("GET", $"/api/assets/{device.DeviceId}", [], null, headers);
 
-        var answer = await TestApp.ExecuteAsync(request, app.Create<AssetFunctions>().GetAsset(request, device.DeviceId, CancellationToken.None));
+        var answer = await TestApp.ExecuteAsync(
+            request, app.Create<AssetFunctions>().GetAsset(request, device.DeviceId, CancellationToken.None));
 
         Assert.Equal(503, answer.Status);
         Assert.Contains("AzureAd", answer.Json.GetProperty("detail").GetString());
-        Assert.Equal(200, (await app.CheckinAsync(SamplePayloads.Heartbeat(device.DeviceId).Text(), device.Authorization)).Status);
+        Assert.Equal(200,
+            (await app.CheckinAsync(SamplePayloads.Heartbeat(device.DeviceId).Text(), device.Authorization)).Status);
     }
 }
