@@ -6,7 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ItInventory.Functions.Tests.Devices;
 
-/// <summary><c>POST /api/devices/{deviceId}/inventory-request</c> beyond its authorisation: what the device sees.</summary>
+/// <summary><c>POST /api/devices/{deviceId}/inventory-request</c> beyond its authorisation: what the device
+/// sees.</summary>
 public sealed class FullInventoryRequestTests : IAsyncLifetime
 {
     private TestApp app = null!;
