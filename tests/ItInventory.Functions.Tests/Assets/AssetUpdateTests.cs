@@ -7,7 +7,7 @@ using ItInventory.Functions.Tests.Infrastructure;
 using ItInventory.Functions.Tests.Shared;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace ItInventory.Functions.Tests.Management;
+namespace ItInventory.Functions.Tests.Assets;
 
 public sealed class AssetUpdateTests : IAsyncLifetime
 {
