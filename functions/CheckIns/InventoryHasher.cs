@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using ItInventory.Functions.Assets;
@@ -12,6 +13,8 @@ namespace ItInventory.Functions.CheckIns;
 /// </summary>
 public static class InventoryHasher
 {
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
     public static string Hash(InventoryData inventory)
     {
         var buffer = new ArrayBufferWriter<byte>(16 * 1024);
@@ -20,9 +23,13 @@ public static class InventoryHasher
             w.WriteStartArray();
             w.WriteStringValue(inventory.Hostname?.Trim().ToLowerInvariant());
             var hw = inventory.Hardware;
-            Strings(w, hw?.Manufacturer, hw?.Model, HardwareIdentity.NormaliseSerial(hw?.SerialNumber), HardwareIdentity.NormaliseUuid(hw?.SmbiosUuid), hw?.Type,
-                hw?.Cpu?.Model, hw?.Cpu?.Cores?.ToString(), hw?.Cpu?.Threads?.ToString(), hw?.MemoryMb?.ToString());
-            Sorted(w, hw?.Disks, d => $"{d.Name}\u001f{d.Model}\u001f{d.SerialNumber}\u001f{d.SizeGb:R}");
+            // Numbers are written in the invariant culture: the worker's culture must not change the hash.
+            Strings(w, hw?.Manufacturer, hw?.Model, HardwareIdentity.NormaliseSerial(hw?.SerialNumber),
+                HardwareIdentity.NormaliseUuid(hw?.SmbiosUuid), hw?.Type, hw?.Cpu?.Model,
+                hw?.Cpu?.Cores?.ToString(Invariant), hw?.Cpu?.Threads?.ToString(Invariant),
+                hw?.MemoryMb?.ToString(Invariant));
+            Sorted(w, hw?.Disks, d =>
+                string.Create(Invariant, $"{d.Name}\u001f{d.Model}\u001f{d.SerialNumber}\u001f{d.SizeGb:R}"));
             Sorted(w, hw?.NetworkInterfaces, n => $"{n.Name}\u001f{HardwareIdentity.NormaliseMac(n.MacAddress)}\u001f{string.Join(',', (n.IpAddresses ?? []).Order(StringComparer.Ordinal))}");
             var os = inventory.OperatingSystem;
             Strings(w, os?.Name, os?.Version, os?.Build, os?.Architecture);

@@ -107,6 +107,31 @@ public sealed class AuditArchiveTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_timer_invoked_as_the_worker_does_archives_the_finished_days_and_a_rerun_changes_nothing()
+    {
+        await SeedThreeDaysAsync();
+        var timer = TimerInvocation.Info(app.Clock.GetUtcNow(), TimeSpan.FromDays(1), isPastDue: true);
+        Assert.True(timer.IsPastDue);
+        Assert.Equal(app.Clock.GetUtcNow().UtcDateTime.AddDays(1), timer.ScheduleStatus!.Next.ToUniversalTime());
+        var functions = app.Create<AuditArchiveFunctions>();
+
+        await functions.ArchiveAuditTrail(timer, CancellationToken.None);
+
+        foreach (var day in new[] { Day(2), Day(3), Day(4) })
+        {
+            Assert.True((await Archiver.VerifyAsync(day, CancellationToken.None))!.Intact);
+        }
+        Assert.Equal((6, 4, 0), ((await SealAsync(Day(2))).RecordCount, (await SealAsync(Day(3))).RecordCount,
+            (await SealAsync(Day(4))).RecordCount));
+        Assert.Null(await Archiver.VerifyAsync(Day(5), CancellationToken.None));
+
+        var snapshot = await app.SnapshotAsync();
+        await functions.ArchiveAuditTrail(TimerInvocation.Info(app.Clock.GetUtcNow(), TimeSpan.FromDays(1)),
+            CancellationToken.None);
+        await app.AssertUnchangedSinceAsync(snapshot);
+    }
+
+    [Fact]
     public async Task A_rerun_writes_nothing_and_succeeds_even_when_the_progress_row_was_lost()
     {
         await SeedThreeDaysAsync();

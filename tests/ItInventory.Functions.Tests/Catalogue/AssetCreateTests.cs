@@ -63,7 +63,7 @@ public sealed class AssetCreateTests : IAsyncLifetime
         await CreatePeripheralAsync(app, serial: "SER-0001");
         const string resource = "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1";
         Assert.Equal(201, (await CreateAsync(app, $$"""{"name":"vm1","type":"virtual-machine","cloudResourceId":"{{resource}}","department":"Finance"}""")).Status);
-        var rows = await app.CountAllRowsAsync();
+        var snapshot = await app.SnapshotAsync();
 
         var serial = await CreateAsync(app, """{"name":"Other","type":"peripheral","serialNumber":"ser0001"}""");
         var cloud = await CreateAsync(app, $$"""{"name":"vm1 again","type":"VirtualMachine","cloudResourceId":"{{resource.ToUpperInvariant()}}"}""");
@@ -71,7 +71,7 @@ public sealed class AssetCreateTests : IAsyncLifetime
         Assert.Equal(409, serial.Status);
         Assert.True(serial.Json.GetProperty("errors").TryGetProperty("serialNumber", out _));
         Assert.Equal(409, cloud.Status);
-        Assert.Equal(rows, await app.CountAllRowsAsync());
+        await app.AssertUnchangedSinceAsync(snapshot);
     }
 
     [Theory]
@@ -91,13 +91,13 @@ public sealed class AssetCreateTests : IAsyncLifetime
     [InlineData("""{"name":"a\u0007b","type":"peripheral"}""", "name")]
     public async Task Invalid_fields_are_400_naming_the_field_and_write_nothing(string body, string field)
     {
-        var rows = await app.CountAllRowsAsync();
+        var snapshot = await app.SnapshotAsync();
 
         var answer = await CreateAsync(app, body);
 
         Assert.Equal(400, answer.Status);
         Assert.True(answer.Json.GetProperty("errors").TryGetProperty(field, out _), answer.Body);
-        Assert.Equal(rows, await app.CountAllRowsAsync());
+        await app.AssertUnchangedSinceAsync(snapshot);
     }
 
     [Theory]
@@ -108,26 +108,26 @@ public sealed class AssetCreateTests : IAsyncLifetime
     [InlineData("""{"name":"x","type":"peripheral","itStakeholder":"20000000-0000-4000-8000-000000000003"}""", "itStakeholder")]
     public async Task Unknown_or_inactive_references_are_422_naming_the_field_and_write_nothing(string body, string field)
     {
-        var rows = await app.CountAllRowsAsync();
+        var snapshot = await app.SnapshotAsync();
 
         var answer = await CreateAsync(app, body);
 
         Assert.Equal(422, answer.Status);
         Assert.True(answer.Json.GetProperty("errors").TryGetProperty(field, out _), answer.Body);
-        Assert.Equal(rows, await app.CountAllRowsAsync());
+        await app.AssertUnchangedSinceAsync(snapshot);
     }
 
     [Fact]
     public async Task Department_leads_create_only_in_their_departments_with_mfa()
     {
         Assert.Equal(201, (await CreateAsync(app, """{"name":"Sensor","type":"iot-sensor","department":"Finance","state":"Ordered"}""", TestTokens.FinanceLead)).Status);
-        var rows = await app.CountAllRowsAsync();
+        var snapshot = await app.SnapshotAsync();
         Assert.Equal(403, (await CreateAsync(app, """{"name":"Sensor","type":"iot-sensor"}""", TestTokens.FinanceLead)).Status);
         Assert.Equal(403, (await CreateAsync(app, """{"name":"Sensor","type":"iot-sensor","department":"HR"}""", TestTokens.FinanceLead)).Status);
         Assert.Equal(403, (await CreateAsync(app, """{"name":"Sensor","type":"iot-sensor","department":"Finance"}""", TestTokens.Auditor)).Status);
         Assert.Equal(403, (await CreateAsync(app, """{"name":"Sensor","type":"iot-sensor"}""", TestTokens.AdminWithoutMfa)).Status);
         Assert.Equal(403, (await CreateAsync(app, """{"name":"Sensor","type":"iot-sensor"}""", TestTokens.EndUser)).Status);
-        Assert.Equal(rows, await app.CountAllRowsAsync());
+        await app.AssertUnchangedSinceAsync(snapshot);
     }
 
     [Fact]

@@ -84,11 +84,11 @@ public sealed class AssetImportTests : IAsyncLifetime
     public async Task Import_creates_then_re_import_changes_nothing()
     {
         AssertReport(await ImportAsync(app, ValidFile), created: 2, updated: 0, unchanged: 0, rejected: 0);
-        var rows = await app.CountAllRowsAsync();
+        var snapshot = await app.SnapshotAsync();
 
         AssertReport(await ImportAsync(app, ValidFile), created: 0, updated: 0, unchanged: 2, rejected: 0);
 
-        Assert.Equal(rows, await app.CountAllRowsAsync());
+        await app.AssertUnchangedSinceAsync(snapshot);
         var dock = (await app.Store.Identities.GetEntityAsync<AssetIdentityEntity>("serial|DOCKA001", TableKeys.IdentityRow)).Value.AssetId;
         var detail = (await app.Store.Assets.GetEntityAsync<AssetDetailEntity>(dock, TableKeys.AssetDetailRow)).Value;
         Assert.Equal(("Dock A", "monitors", Alice, "import"), (detail.Name, detail.Category, detail.Owner, detail.Source));
@@ -131,10 +131,10 @@ public sealed class AssetImportTests : IAsyncLifetime
         Assert.Equal(("Dock A2", "warehouse", ""), (summary.Name, summary.Location, summary.Owner));
         Assert.Equal(["create", "tag", "update"], (await AuditAsync(app, "asset", dock)).Select(a => a.Action).ToArray());
 
-        var rows = await app.CountAllRowsAsync();
+        var snapshot = await app.SnapshotAsync();
         var refused = await ImportAsync(app, $"tag,name,type,state\n{tag},Dock,peripheral,Deployed\nITI-999999,Nothing,peripheral,\n{tag},Dock,iot-sensor,\n");
         AssertReport(refused, 0, 0, 0, 3);
-        Assert.Equal(rows, await app.CountAllRowsAsync());
+        await app.AssertUnchangedSinceAsync(snapshot);
     }
 
     [Fact]
@@ -147,9 +147,9 @@ public sealed class AssetImportTests : IAsyncLifetime
         Assert.Equal(200, export.Status);
         Assert.StartsWith("text/csv", export.ContentType);
         Assert.Equal(4, export.Body.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
-        var rows = await app.CountAllRowsAsync();
+        var snapshot = await app.SnapshotAsync();
         AssertReport(await ImportAsync(app, export.Body), 0, 0, 3, 0);
-        Assert.Equal(rows, await app.CountAllRowsAsync());
+        await app.AssertUnchangedSinceAsync(snapshot);
 
         Assert.Equal(2, (await ExportAsync(app, "?department=Finance", TestTokens.FinanceLead)).Body.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         Assert.Equal(403, (await ExportAsync(app, "?department=Finance", TestTokens.HrLead)).Status);
@@ -160,7 +160,7 @@ public sealed class AssetImportTests : IAsyncLifetime
     [Fact]
     public async Task Malformed_files_and_wrong_callers_write_nothing()
     {
-        var rows = await app.CountAllRowsAsync();
+        var snapshot = await app.SnapshotAsync();
 
         Assert.Equal(400, (await ImportAsync(app, "name,type,colour\nx,peripheral,red\n")).Status);
         Assert.Equal(400, (await ImportAsync(app, "name,type\n\"unterminated,peripheral\n")).Status);
@@ -169,6 +169,6 @@ public sealed class AssetImportTests : IAsyncLifetime
         Assert.Equal(403, (await ImportAsync(app, ValidFile, TestTokens.AdminWithoutMfa)).Status);
         Assert.Equal(413, (await ImportAsync(app, Header + "\n" + new string('x', AssetImportService.MaxImportBytes))).Status);
 
-        Assert.Equal(rows, await app.CountAllRowsAsync());
+        await app.AssertUnchangedSinceAsync(snapshot);
     }
 }

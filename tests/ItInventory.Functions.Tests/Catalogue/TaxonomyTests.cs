@@ -118,13 +118,13 @@ public sealed class TaxonomyTests : IAsyncLifetime
     [InlineData("location", "ok", """{"displayName":"x","extra":1,""", 400)]
     public async Task Bad_entries_are_refused_and_change_nothing(string kind, string code, string body, int status)
     {
-        var rows = await app.CountAllRowsAsync();
+        var snapshot = await app.SnapshotAsync();
 
         var answer = await PutTaxonomyAsync(app, kind, code, body);
 
         Assert.Equal(status, answer.Status);
         Assert.Equal("application/problem+json; charset=utf-8", answer.ContentType);
-        Assert.Equal(rows, await app.CountAllRowsAsync());
+        await app.AssertUnchangedSinceAsync(snapshot);
     }
 
     [Fact]

@@ -38,7 +38,7 @@ public sealed class BadInputTests : IAsyncLifetime
         Assert.StartsWith("https://", problem.GetProperty("type").GetString());
         var detail = problem.GetProperty("detail").GetString() + " " + (problem.TryGetProperty("errors", out var errors) ? errors.ToString() : "");
         Assert.Contains(expectedInDetail, detail, StringComparison.OrdinalIgnoreCase);
-        Assert.Equal(before, await app.SnapshotAsync());
+        await app.AssertUnchangedSinceAsync(before);
     }
 
     private HttpRequest Raw(byte[] body, string? contentType = "application/json", string? encoding = null, string? authorization = "")

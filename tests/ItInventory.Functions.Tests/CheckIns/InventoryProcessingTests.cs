@@ -130,12 +130,16 @@ public sealed class InventoryProcessingTests : IAsyncLifetime
         var message = await SendInventoryAsync(device, softwareCount: 250);
         await Processor.ProcessAsync(message, CancellationToken.None);
         var before = await PartitionAsync(device.DeviceId);
+        var snapshot = await app.SnapshotAsync();
 
         Assert.Equal(ProcessingOutcome.Duplicate, await Processor.ProcessAsync(message, CancellationToken.None));
 
         var after = await PartitionAsync(device.DeviceId);
         Assert.Equal(before.Keys.Order(), after.Keys.Order());
         Assert.All(after.Values, row => Assert.Equal(before[row.RowKey].ETag, row.ETag));
+        // Beyond the asset's partition: only the summary row is merged again, with the same values.
+        await app.AssertUnchangedSinceAsync(snapshot,
+            StorageSnapshot.Row(app.Store.Summaries, TableKeys.SummaryPartition(device.DeviceId), device.DeviceId));
     }
 
     [Fact]
@@ -177,7 +181,9 @@ public sealed class InventoryProcessingTests : IAsyncLifetime
         Assert.Equal(200, answer.Status);
         Assert.Equal("unchanged", answer.Json.GetProperty("status").GetString());
         Assert.True(scope.Count <= 2, string.Join("\n", scope.Requests));
-        Assert.Equal(snapshot, await app.SnapshotAsync());
+        // Only last-seen is merged into the summary row: no blob, no message, no other row.
+        await app.AssertUnchangedSinceAsync(snapshot,
+            StorageSnapshot.Row(app.Store.Summaries, TableKeys.SummaryPartition(device.DeviceId), device.DeviceId));
     }
 
     [Fact]
@@ -216,11 +222,13 @@ public sealed class InventoryProcessingTests : IAsyncLifetime
         var message = await SendInventoryAsync(device, softwareCount: 10);
         await app.Store.Checkins.GetBlobClient(message.BlobName).UploadAsync(BinaryData.FromString("not gzip"), overwrite: true);
         var before = await PartitionAsync(device.DeviceId);
+        var snapshot = await app.SnapshotAsync();
 
         await Assert.ThrowsAsync<CheckinProcessingException>(() => Processor.ProcessAsync(message, CancellationToken.None));
 
         Assert.True((await app.Store.Checkins.GetBlobClient(message.BlobName).ExistsAsync()).Value, "the blob is kept for replay");
         Assert.Equal(before.Keys.Order(), (await PartitionAsync(device.DeviceId)).Keys.Order());
+        await app.AssertUnchangedSinceAsync(snapshot);
     }
 
     [Fact]

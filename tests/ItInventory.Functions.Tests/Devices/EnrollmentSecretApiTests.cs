@@ -97,11 +97,13 @@ public sealed class EnrollmentSecretApiTests : IAsyncLifetime
     [InlineData("""{"defaultLocation":"nowhere"}""", "defaultLocation")]
     public async Task Defaults_must_name_active_taxonomy_entries(string body, string field)
     {
+        var snapshot = await app.SnapshotAsync();
         var answer = await CreateAsync(TestTokens.Admin, body);
 
         Assert.Equal(422, answer.Status);
         Assert.True(answer.Json.GetProperty("errors").TryGetProperty(field, out _), answer.Body);
         Assert.Empty((await ListAsync(TestTokens.Admin)).Json.GetProperty("items").EnumerateArray());
+        await app.AssertUnchangedSinceAsync(snapshot);
     }
 
     [Theory]
@@ -109,11 +111,13 @@ public sealed class EnrollmentSecretApiTests : IAsyncLifetime
     [InlineData("""{"label":"a\u0001"}""", "label")]
     public async Task Invalid_secret_request_is_400_and_creates_nothing(string body, string field)
     {
+        var snapshot = await app.SnapshotAsync();
         var answer = await CreateAsync(TestTokens.Admin, body);
 
         Assert.Equal(400, answer.Status);
         Assert.True(answer.Json.GetProperty("errors").TryGetProperty(field, out _), answer.Body);
         Assert.Empty((await ListAsync(TestTokens.Admin)).Json.GetProperty("items").EnumerateArray());
+        await app.AssertUnchangedSinceAsync(snapshot);
     }
 
     [Fact]

@@ -97,22 +97,24 @@ public sealed class EnrollmentTests : IAsyncLifetime
     [Fact]
     public async Task Wrong_enrollment_secret_is_rejected_and_writes_nothing()
     {
+        var snapshot = await app.SnapshotAsync();
         var answer = await Enroll("PF3ABC12", secret: "not-the-secret-at-all-000000");
 
         Assert.Equal(401, answer.Status);
         Assert.StartsWith("application/problem+json", answer.ContentType);
-        Assert.Equal(0, await app.CountAllRowsAsync());
+        await app.AssertUnchangedSinceAsync(snapshot);
     }
 
     [Fact]
     public async Task Placeholder_identity_is_refused_because_it_would_merge_unrelated_machines()
     {
+        var snapshot = await app.SnapshotAsync();
         var answer = await app.EnrollAsync(SamplePayloads.Enrollment("To Be Filled By O.E.M.", "03000200-0400-0500-0006-000700080009",
             ["FF:FF:FF:FF:FF:FF", "02:42:AC:11:00:02"], secret: TestApp.EnrollmentSecret));
 
         Assert.Equal(400, answer.Status);
         Assert.Contains("hardware identity", answer.Json.GetProperty("detail").GetString());
-        Assert.Equal(0, await app.CountAllRowsAsync());
+        await app.AssertUnchangedSinceAsync(snapshot);
     }
 
     [Fact]
@@ -152,7 +154,7 @@ public sealed class EnrollmentTests : IAsyncLifetime
         Assert.Equal(401, inventory.Status);
         Assert.Contains("revoked", heartbeat.Json.GetProperty("detail").GetString());
         Assert.Equal(before.ETag, (await SummaryAsync(device.DeviceId)).ETag);
-        Assert.Equal(snapshot, await app.SnapshotAsync());
+        await app.AssertUnchangedSinceAsync(snapshot);
     }
 
     [Fact]
@@ -176,10 +178,11 @@ public sealed class EnrollmentTests : IAsyncLifetime
     [InlineData("{\"enrollmentSecret\":\"x\",\"serialNumber\":\"ABC12345\",\"macAddresses\":[\"not-a-mac\"]}", "macAddresses")]
     public async Task Invalid_enrollment_request_names_the_bad_field_and_writes_nothing(string body, string field)
     {
+        var snapshot = await app.SnapshotAsync();
         var answer = await app.EnrollAsync(body);
 
         Assert.Equal(400, answer.Status);
         Assert.True(answer.Json.GetProperty("errors").TryGetProperty(field, out _), answer.Body);
-        Assert.Equal(0, await app.CountAllRowsAsync());
+        await app.AssertUnchangedSinceAsync(snapshot);
     }
 }

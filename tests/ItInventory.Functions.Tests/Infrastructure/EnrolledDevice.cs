@@ -21,8 +21,4 @@ public static class TestAppDeviceExtensions
         return new EnrolledDevice(json.GetProperty("deviceId").GetString()!, json.GetProperty("deviceSecret").GetString()!,
             json.GetProperty("authorization").GetString()!, serial, mac);
     }
-
-    /// <summary>Counts of everything the app can write: rows in all tables, blobs, queued messages.</summary>
-    public static async Task<(int Rows, int Blobs, int Queued)> SnapshotAsync(this TestApp app) =>
-        (await app.CountAllRowsAsync(), await app.CountBlobsAsync(), await app.CountQueuedAsync(app.Store.CheckinQueue));
 }

@@ -201,28 +201,6 @@ public sealed class TestApp : IAsyncDisposable
         return output.ToArray();
     }
 
-    /// <summary>Every row of every table of this app, for "nothing was written" assertions.</summary>
-    public async Task<int> CountAllRowsAsync()
-    {
-        var tables = Services.GetRequiredService<TableServiceClient>();
-        var options = Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<InventoryStorageOptions>>().Value;
-        var count = 0;
-        foreach (var table in options.Tables)
-        {
-            await foreach (var _ in tables.GetTableClient(table).QueryAsync<TableEntity>(select: ["PartitionKey"])) count++;
-        }
-        return count;
-    }
-
-    public async Task<int> CountBlobsAsync()
-    {
-        var count = 0;
-        await foreach (var _ in Store.Checkins.GetBlobsAsync()) count++;
-        return count;
-    }
-
-    public async Task<int> CountQueuedAsync(QueueClient queue) => (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount;
-
     public async ValueTask DisposeAsync()
     {
         var tables = Services.GetRequiredService<TableServiceClient>();

@@ -144,7 +144,7 @@ public sealed class LicenceApiTests : IAsyncLifetime
         var device = await app.EnrollNewDeviceAsync();
         var retired = await app.EnrollNewDeviceAsync();
         await kit.SetAssetStateAsync(retired.DeviceId, "Retired");
-        var before = await app.CountAllRowsAsync();
+        var before = await app.SnapshotAsync();
 
         Assert.Equal(409, (await kit.AssignAsync(perUser, $"{{\"person\":\"{Gone}\"}}")).Status);
         Assert.Equal(422, (await kit.AssignAsync(perUser, $"{{\"person\":\"{Nobody}\"}}")).Status);
@@ -157,7 +157,7 @@ public sealed class LicenceApiTests : IAsyncLifetime
         Assert.Equal(404, (await kit.AssignAsync(new string('b', 32), $"{{\"person\":\"{Ann}\"}}")).Status);
         Assert.Equal(404, (await kit.AssignAsync("../../x", $"{{\"person\":\"{Ann}\"}}")).Status);
         Assert.Equal(400, (await kit.AssignAsync(perUser, "{\"person\":")).Status);
-        Assert.Equal(before, await app.CountAllRowsAsync());
+        await app.AssertUnchangedSinceAsync(before);
 
         // A site licence has no seat limit.
         Assert.Equal(201, (await kit.AssignAsync(perUser, $"{{\"person\":\"{Ann}\"}}")).Status);
@@ -168,7 +168,7 @@ public sealed class LicenceApiTests : IAsyncLifetime
     public async Task Bad_products_entitlements_filters_and_pages_are_rejected_and_write_nothing()
     {
         var product = await kit.CreateProductAsync("Photoshop", "PerUser", "[{\"name\":\"Adobe Photoshop*\"}]");
-        var before = await app.CountAllRowsAsync();
+        var before = await app.SnapshotAsync();
 
         async Task<HttpAnswer> Create(string json) => await kit.CallAsync("POST", "/api/licences", (f, r) => f.CreateLicenceProduct(r, CancellationToken.None), json);
         var wildcardOnly = await Create("{\"name\":\"X\",\"metric\":\"PerUser\",\"rules\":[{\"name\":\"**\"}]}");
@@ -195,7 +195,7 @@ public sealed class LicenceApiTests : IAsyncLifetime
         Assert.Equal(404, (await kit.CallAsync("GET", "/api/licences/nope", (f, r) => f.GetLicenceProduct(r, "nope", CancellationToken.None))).Status);
         Assert.Equal(400, (await kit.CallAsync("DELETE", $"/api/licences/{product}/seats/x", (f, r) => f.ReleaseLicenceSeat(r, product, "x", CancellationToken.None))).Status);
         Assert.Equal(400, (await kit.CallAsync("POST", "/api/licences/reclaim", (f, r) => f.ReclaimLicenceSeats(r, CancellationToken.None), query: "?dryRun=maybe")).Status);
-        Assert.Equal(before, await app.CountAllRowsAsync());
+        await app.AssertUnchangedSinceAsync(before);
     }
 
     [Fact]
@@ -294,14 +294,14 @@ public sealed class LicenceApiTests : IAsyncLifetime
         async Task<HttpAnswer> Delete(string? ifMatch) => await kit.CallAsync("DELETE", $"/api/licences/{product}/entitlements/{id}",
             (f, r) => f.DeleteLicenceEntitlement(r, product, id, CancellationToken.None), headers: ifMatch is null ? null : new Dictionary<string, string> { ["If-Match"] = ifMatch });
 
-        var before = await app.CountAllRowsAsync();
+        var before = await app.SnapshotAsync();
         Assert.Equal(428, (await Patch("{\"seats\":5}", null, id)).Status);
         Assert.Equal(404, (await Patch("{\"seats\":5}", etag, new string('d', 32))).Status);
         Assert.Equal(400, (await Patch("{\"seats\":0}", etag, id)).Status);
         Assert.Equal(400, (await Patch("{\"type\":\"Subscription\"}", etag, id)).Status);
         Assert.Equal(412, (await Patch("{\"seats\":5}", "W/\"datetime'2020-01-01T00%3A00%3A00.0000000Z'\"", id)).Status);
         Assert.Equal(428, (await Delete(null)).Status);
-        Assert.Equal(before, await app.CountAllRowsAsync());
+        await app.AssertUnchangedSinceAsync(before);
 
         var changed = await Patch("{\"type\":\"Subscription\",\"seats\":5,\"endDate\":\"2027-03-31\"}", etag, id);
         Assert.True(changed.Status == 200, changed.Body);

@@ -77,11 +77,11 @@ public sealed class LicenceCsvTests : IAsyncLifetime
         Assert.Equal((3, 0, 0), Counts(first.Json, "entitlements"));
         Assert.Equal((0, 0, 0), Counts(first.Json, "products"));
         Assert.Equal((3, 0, 0, 0), (first.Json.GetProperty("created").GetInt32(), first.Json.GetProperty("updated").GetInt32(), first.Json.GetProperty("unchanged").GetInt32(), first.Json.GetProperty("rejected").GetInt32()));
-        var rows = await app.CountAllRowsAsync();
+        var snapshot = await app.SnapshotAsync();
 
         var again = await ImportAsync(ValidFile);
         Assert.Equal((0, 0, 3), Counts(again.Json, "entitlements"));
-        Assert.Equal(rows, await app.CountAllRowsAsync());
+        await app.AssertUnchangedSinceAsync(snapshot);
 
         var changed = await ImportAsync(Header + "\nMicrosoft 365 E3,PO-77,Perpetual,12,,,,\n");
         Assert.Equal((0, 1, 0), Counts(changed.Json, "entitlements"));
@@ -123,12 +123,12 @@ public sealed class LicenceCsvTests : IAsyncLifetime
         var autocadRecord = (await kit.AuditAsync(autocad)).Last();
         Assert.Equal(("entitlement-import", correlation), (autocadRecord.Action, autocadRecord.CorrelationId));
 
-        var rows = await app.CountAllRowsAsync();
+        var snapshot = await app.SnapshotAsync();
         var again = await ImportAsync(ProductsFile);
         Assert.True(again.Status == 200, again.Body);
         Assert.Equal((0, 0, 1), Counts(again.Json, "products"));
         Assert.Equal((0, 0, 3), Counts(again.Json, "entitlements"));
-        Assert.Equal(rows, await app.CountAllRowsAsync());
+        await app.AssertUnchangedSinceAsync(snapshot);
         Assert.Equal(3, (await kit.AuditAsync(acrobatId)).Count);
     }
 
@@ -167,14 +167,14 @@ public sealed class LicenceCsvTests : IAsyncLifetime
         Assert.StartsWith(FullHeader, export.Body);
         Assert.Contains("\"SITE, Berlin\"", export.Body);
         foreach (var escaped in new[] { "'=HYPERLINK(x)", "'-Vendor", "'@Tool*", "'+Pub*", "'-PO-1" }) Assert.Contains(escaped, export.Body);
-        var rows = await app.CountAllRowsAsync();
+        var snapshot = await app.SnapshotAsync();
 
         var reimport = await ImportAsync(export.Body);
         Assert.True(reimport.Status == 200, reimport.Body);
         Assert.Equal(0, reimport.Json.GetProperty("rejected").GetInt32());
         Assert.Equal((0, 0, 4), Counts(reimport.Json, "products"));
         Assert.Equal((0, 0, 7), Counts(reimport.Json, "entitlements"));
-        Assert.Equal(rows, await app.CountAllRowsAsync());
+        await app.AssertUnchangedSinceAsync(snapshot);
         Assert.Equal(export.Body, (await ExportAsync()).Body);
 
         var formula = await ProductNamedAsync("=HYPERLINK(x)");
@@ -256,7 +256,7 @@ public sealed class LicenceCsvTests : IAsyncLifetime
     [Fact]
     public async Task Malformed_files_are_400_too_large_413_wrong_media_types_415_and_nothing_is_written()
     {
-        var before = await app.CountAllRowsAsync();
+        var before = await app.SnapshotAsync();
         Assert.Equal(400, (await ImportAsync("product,reference\nX,Y\n")).Status);                       // incomplete entitlement columns
         Assert.Equal(400, (await ImportAsync("product,metric,matchName\nX,PerUser,X*\n")).Status);        // incomplete product columns
         Assert.Equal(400, (await ImportAsync("reference,type,seats,unitCost,startDate,endDate,renewalDate\nX,Site,,,,,\n")).Status); // no product column
@@ -271,7 +271,7 @@ public sealed class LicenceCsvTests : IAsyncLifetime
         Assert.Equal(415, (await ImportAsync(ValidFile, contentType: "application/json")).Status);
         Assert.Equal(403, (await ImportAsync(ValidFile, TestTokens.Auditor)).Status);
         Assert.Equal(403, (await ImportAsync(ValidFile, TestTokens.AdminWithoutMfa)).Status);
-        Assert.Equal(before, await app.CountAllRowsAsync());
+        await app.AssertUnchangedSinceAsync(before);
         Assert.Null(await ProductNamedAsync("Many"));
     }
 }

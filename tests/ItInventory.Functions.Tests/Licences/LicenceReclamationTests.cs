@@ -73,7 +73,8 @@ public sealed class LicenceReclamationTests : IAsyncLifetime
         await kit.SendSoftwareAsync(workstation);
         app.Clock.Advance(TimeSpan.FromDays(31));
         var timers = app.Create<LicenceTimers>();
-        await timers.LicenceReclamation(null!, CancellationToken.None);
+        await timers.LicenceReclamation(TimerInvocation.Info(app.Clock.GetUtcNow(), TimeSpan.FromDays(1)),
+            CancellationToken.None);
         Assert.Equal(["person-" + Ann], await SeatIdsAsync(users));
         Assert.Empty(await SeatIdsAsync(devices));
         Assert.Equal(0, await AssignedAsync(devices));

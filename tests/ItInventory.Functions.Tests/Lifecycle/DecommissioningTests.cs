@@ -143,13 +143,13 @@ public sealed class DecommissioningTests : IAsyncLifetime
     {
         var device = await client.EnrollAsync();
         await client.ApproveAndMoveAsync(device.DeviceId, LifecycleState.Deployed);
-        var rows = await app.CountAllRowsAsync();
+        var snapshot = await app.SnapshotAsync();
 
         var answer = await client.SanitisationAsync(device.DeviceId, LifecycleClient.PassedSanitisation, await client.ETagAsync(device.DeviceId));
 
         Assert.Equal(409, answer.Status);
         Assert.Contains("Retired", answer.Json.GetProperty("detail").GetString());
-        Assert.Equal(rows, await app.CountAllRowsAsync());
+        await app.AssertUnchangedSinceAsync(snapshot);
         Assert.Equal(0, await CountCertificatesAsync());
         Assert.False(step.Runs.ContainsKey(device.DeviceId));
     }
@@ -158,7 +158,7 @@ public sealed class DecommissioningTests : IAsyncLifetime
     public async Task Invalid_sanitisation_and_missing_if_match_write_nothing()
     {
         var device = await RetiredDeviceWithInventoryAsync();
-        var rows = await app.CountAllRowsAsync();
+        var snapshot = await app.SnapshotAsync();
 
         var invalid = await client.SanitisationAsync(device.DeviceId, """{"method":"Shred","tool":"x","operator":"y","performedAt":"2026-11-01T10:00:00Z"}""", await client.ETagAsync(device.DeviceId));
         Assert.Equal(400, invalid.Status);
@@ -167,7 +167,7 @@ public sealed class DecommissioningTests : IAsyncLifetime
         Assert.Equal(400, (await client.SanitisationAsync(device.DeviceId, """{"method":"Purge","performedAt":"yesterday"}""", await client.ETagAsync(device.DeviceId))).Status);
         Assert.Equal(428, (await client.SanitisationAsync(device.DeviceId, LifecycleClient.PassedSanitisation, null)).Status);
 
-        Assert.Equal(rows, await app.CountAllRowsAsync());
+        await app.AssertUnchangedSinceAsync(snapshot);
         Assert.Equal(0, await CountCertificatesAsync());
     }
 
@@ -196,11 +196,11 @@ public sealed class DecommissioningTests : IAsyncLifetime
         Assert.Equal(201, failed.Status);
         Assert.False(failed.Json.TryGetProperty("certificate", out _));
         Assert.False(step.Runs.ContainsKey(id));
-        var rows = await app.CountAllRowsAsync();
+        var snapshot = await app.SnapshotAsync();
         var refused = await client.DisposalAsync(id, LifecycleClient.Disposal, await client.ETagAsync(id));
         Assert.Equal(409, refused.Status);
         Assert.Contains("failed verification", refused.Json.GetProperty("detail").GetString());
-        Assert.Equal(rows, await app.CountAllRowsAsync());
+        await app.AssertUnchangedSinceAsync(snapshot);
         Assert.Equal(404, (await client.GetCertificateAsync(id)).Status);
 
         var passed = await client.SanitisationAsync(id, LifecycleClient.PassedSanitisation.Replace("\"verification\"", "\"media\":[\"disk 1\"],\"verification\"", StringComparison.Ordinal), await client.ETagAsync(id));
@@ -268,7 +268,7 @@ public sealed class DecommissioningTests : IAsyncLifetime
     {
         var device = await client.EnrollAsync();
         await client.RetireAndSanitiseAsync(device.DeviceId);
-        var rows = await app.CountAllRowsAsync();
+        var snapshot = await app.SnapshotAsync();
 
         var invalid = await client.DisposalAsync(device.DeviceId, """{"recycler":"GreenCycle","collectedAt":"2026-11-02T08:00:00Z"}""", await client.ETagAsync(device.DeviceId));
         Assert.Equal(400, invalid.Status);
@@ -277,7 +277,7 @@ public sealed class DecommissioningTests : IAsyncLifetime
         var early = LifecycleClient.Disposal.Replace("2026-11-02T08:00:00Z", "2026-10-01T08:00:00Z", StringComparison.Ordinal);
         Assert.Equal(400, (await client.DisposalAsync(device.DeviceId, early, await client.ETagAsync(device.DeviceId))).Status);
 
-        Assert.Equal(rows, await app.CountAllRowsAsync());
+        await app.AssertUnchangedSinceAsync(snapshot);
         Assert.Equal("Retired", (await client.GetAssetAsync(device.DeviceId)).Json.GetProperty("state").GetString());
     }
 }

@@ -62,7 +62,7 @@ public sealed class LifecycleApiTests : IAsyncLifetime
     {
         var device = await client.EnrollAsync();
         await client.ApproveAndMoveAsync(device.DeviceId, LifecycleState.Deployed, LifecycleState.InRepair);
-        var rows = await app.CountAllRowsAsync();
+        var snapshot = await app.SnapshotAsync();
         var etag = await client.ETagAsync(device.DeviceId);
 
         var refused = await client.TransitionAsync(device.DeviceId, """{"to":"Disposed"}""", etag);
@@ -72,7 +72,7 @@ public sealed class LifecycleApiTests : IAsyncLifetime
         Assert.Contains("Allowed from InRepair: InStock, Deployed, Retired.", refused.Json.GetProperty("detail").GetString());
         Assert.Equal(["InStock", "Deployed", "Retired"], refused.Json.GetProperty("errors").GetProperty("to").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(409, (await client.TransitionAsync(device.DeviceId, """{"to":"Rejected"}""", etag)).Status);
-        Assert.Equal(rows, await app.CountAllRowsAsync());
+        await app.AssertUnchangedSinceAsync(snapshot);
         Assert.Equal(etag, await client.ETagAsync(device.DeviceId));
 
         var moved = await client.TransitionAsync(device.DeviceId, """{"to":"Retired","reason":"Screen broken beyond repair"}""", etag);
@@ -105,13 +105,13 @@ public sealed class LifecycleApiTests : IAsyncLifetime
     public async Task Invalid_transition_input_is_400_naming_the_field_and_writes_nothing(string body, string field)
     {
         var device = await client.EnrollAsync();
-        var rows = await app.CountAllRowsAsync();
+        var snapshot = await app.SnapshotAsync();
 
         var answer = await client.TransitionAsync(device.DeviceId, body, await client.ETagAsync(device.DeviceId));
 
         Assert.Equal(400, answer.Status);
         Assert.True(answer.Json.GetProperty("errors").TryGetProperty(field, out _), answer.Body);
-        Assert.Equal(rows, await app.CountAllRowsAsync());
+        await app.AssertUnchangedSinceAsync(snapshot);
     }
 
     [Fact]
@@ -130,14 +130,14 @@ public sealed class LifecycleApiTests : IAsyncLifetime
         var device = await client.EnrollAsync();
         var stale = await client.ETagAsync(device.DeviceId);
         Assert.Equal(200, (await client.ApproveAsync(device.DeviceId, "{}", stale)).Status);
-        var rows = await app.CountAllRowsAsync();
+        var snapshot = await app.SnapshotAsync();
 
         Assert.Equal(428, (await client.TransitionAsync(device.DeviceId, """{"to":"Deployed"}""", null)).Status);
         Assert.Equal(412, (await client.TransitionAsync(device.DeviceId, """{"to":"Deployed"}""", stale)).Status);
         Assert.Equal(428, (await client.RejectAsync(device.DeviceId, """{"reason":"x"}""", null)).Status);
 
         Assert.Equal("InStock", (await SummaryAsync(device.DeviceId)).State);
-        Assert.Equal(rows, await app.CountAllRowsAsync());
+        await app.AssertUnchangedSinceAsync(snapshot);
     }
 
     [Fact]
@@ -214,7 +214,7 @@ public sealed class LifecycleApiTests : IAsyncLifetime
         Assert.Equal(401, (await app.CheckinAsync(SamplePayloads.Heartbeat(device.DeviceId, cpu: 99).Text(), device.Authorization)).Status);
         var inventory = SamplePayloads.Inventory(device.DeviceId, device.Serial, macs: [device.Mac], softwareCount: 5);
         Assert.Equal(401, (await app.CheckinAsync(inventory.Text(), device.Authorization)).Status);
-        Assert.Equal(snapshot, await app.SnapshotAsync());
+        await app.AssertUnchangedSinceAsync(snapshot);
         var after = await SummaryAsync(device.DeviceId);
         Assert.Equal(summary.ETag, after.ETag);
         Assert.Equal(summary.LastSeenAt, after.LastSeenAt);
@@ -262,13 +262,13 @@ public sealed class LifecycleApiTests : IAsyncLifetime
     public async Task Reject_needs_a_reason()
     {
         var device = await client.EnrollAsync();
-        var rows = await app.CountAllRowsAsync();
+        var snapshot = await app.SnapshotAsync();
 
         var answer = await client.RejectAsync(device.DeviceId, """{"blockReenrollment":true}""", await client.ETagAsync(device.DeviceId));
 
         Assert.Equal(400, answer.Status);
         Assert.True(answer.Json.GetProperty("errors").TryGetProperty("reason", out _));
-        Assert.Equal(rows, await app.CountAllRowsAsync());
+        await app.AssertUnchangedSinceAsync(snapshot);
         Assert.False((await SummaryAsync(device.DeviceId)).CredentialRevoked);
     }
 }

@@ -187,14 +187,14 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
                 break;
             case "GetAsset":
                 request = Request("GET", $"/api/assets/{financeAsset}");
-                result = app.Create<Assets.AssetFunctions>().GetAsset(request, financeAsset, ct);
+                result = app.Create<Functions.Assets.AssetFunctions>().GetAsset(request, financeAsset, ct);
                 break;
             case "UpdateAsset":
                 var read = app.Request("GET", $"/api/assets/{financeAsset}", [], null, new Dictionary<string, string> { ["Authorization"] = TestTokens.Bearer(TestTokens.Admin) });
-                var current = await TestApp.ExecuteAsync(read, app.Create<Assets.AssetFunctions>().GetAsset(read, financeAsset, ct));
+                var current = await TestApp.ExecuteAsync(read, app.Create<Functions.Assets.AssetFunctions>().GetAsset(read, financeAsset, ct));
                 headers["If-Match"] = current.Headers.ETag.ToString();
                 request = Request("PATCH", $"/api/assets/{financeAsset}", "{\"location\":\"matrix\"}");
-                result = app.Create<Assets.AssetFunctions>().UpdateAsset(request, financeAsset, ct);
+                result = app.Create<Functions.Assets.AssetFunctions>().UpdateAsset(request, financeAsset, ct);
                 break;
             case "RevokeDevice":
                 request = Request("POST", $"/api/devices/{financeAsset}/revoke", "{\"blockReenrollment\":false}");

@@ -189,23 +189,25 @@ public sealed class PeopleTests : IAsyncLifetime
     [InlineData("objectId,displayName,email\n10000000-0000-4000-8000-000000000001,Ann,a@example.com\n", "header")]
     public async Task A_malformed_csv_is_a_400_and_writes_nothing(string csv, string detail)
     {
+        var snapshot = await app.SnapshotAsync();
         var answer = await ImportAsync(csv);
 
         Assert.True(answer.Status == 400, answer.Body);
         Assert.StartsWith("application/problem+json", answer.ContentType);
         Assert.Contains(detail, answer.Json.GetProperty("detail").GetString());
-        Assert.Equal(0, await app.CountAllRowsAsync());
+        await app.AssertUnchangedSinceAsync(snapshot);
     }
 
     [Fact]
     public async Task An_oversized_body_is_a_413_and_the_wrong_media_type_a_415()
     {
+        var snapshot = await app.SnapshotAsync();
         var big = new StringBuilder(Header).Append('\n');
         while (big.Length <= PeopleService.MaxImportBytes) big.Append($"{Guid.NewGuid()},{new string('n', 200)},a@example.com,F,,Active,\n");
 
         Assert.Equal(413, (await ImportAsync(big.ToString())).Status);
         Assert.Equal(415, (await ImportAsync(ValidFile, contentType: "application/json")).Status);
-        Assert.Equal(0, await app.CountAllRowsAsync());
+        await app.AssertUnchangedSinceAsync(snapshot);
     }
 
     [Fact]
@@ -334,12 +336,13 @@ public sealed class PeopleTests : IAsyncLifetime
     [Fact]
     public async Task Only_admins_with_mfa_import_and_leads_read_only_their_departments()
     {
+        var snapshot = await app.SnapshotAsync();
         Assert.Equal(403, (await ImportAsync(ValidFile, TestTokens.Auditor)).Status);
         var noMfa = await ImportAsync(ValidFile, TestTokens.AdminWithoutMfa);
         Assert.Equal(403, noMfa.Status);
         Assert.Contains("multi-factor", noMfa.Body);
         Assert.Equal(403, (await ImportAsync(ValidFile, TestTokens.FinanceLead)).Status);
-        Assert.Equal(0, await app.CountAllRowsAsync());
+        await app.AssertUnchangedSinceAsync(snapshot);
         AssertReport(await ImportAsync(ValidFile), 3, 0, 0, 0);
 
         Assert.Equal(200, (await GetAsync(Ann, TestTokens.FinanceLead)).Status);

@@ -101,10 +101,10 @@ public sealed class AssetTagTests : IAsyncLifetime
     public async Task Asking_again_returns_the_same_tag_and_writes_nothing()
     {
         var tag = await TagOfAsync(device.DeviceId);
-        var rows = await app.CountAllRowsAsync();
+        var snapshot = await app.SnapshotAsync();
 
         Assert.Equal(tag, await TagOfAsync(device.DeviceId));
-        Assert.Equal(rows, await app.CountAllRowsAsync());
+        await app.AssertUnchangedSinceAsync(snapshot);
     }
 
     [Fact]
@@ -190,11 +190,11 @@ public sealed class AssetTagTests : IAsyncLifetime
     [InlineData("0123456789abcdef0123456789abcdef")]
     public async Task Unknown_or_invalid_asset_ids_are_404_and_write_nothing(string assetId)
     {
-        var rows = await app.CountAllRowsAsync();
+        var snapshot = await app.SnapshotAsync();
 
         Assert.Equal(404, (await AllocateAsync(assetId)).Status);
         Assert.Equal(404, (await SvgAsync(assetId)).Status);
-        Assert.Equal(rows, await app.CountAllRowsAsync());
+        await app.AssertUnchangedSinceAsync(snapshot);
     }
 
     [Fact]
@@ -329,12 +329,12 @@ public sealed class AssetTagTests : IAsyncLifetime
     public async Task Leads_of_other_departments_and_callers_without_mfa_may_not_allocate()
     {
         var finance = await FinanceAssetAsync();
-        var rows = await app.CountAllRowsAsync();
+        var snapshot = await app.SnapshotAsync();
 
         Assert.Equal(403, (await AllocateAsync(finance, TestTokens.HrLead)).Status);
         Assert.Equal(403, (await AllocateAsync(finance, TestTokens.AdminWithoutMfa)).Status);
         Assert.Equal(403, (await AllocateAsync(finance, TestTokens.Auditor)).Status);
-        Assert.Equal(rows, await app.CountAllRowsAsync());
+        await app.AssertUnchangedSinceAsync(snapshot);
 
         var tag = (await AllocateAsync(finance, TestTokens.FinanceLead)).Json.GetProperty("tag").GetString()!;
         Assert.Equal(403, (await LookupAsync(tag, TestTokens.HrLead)).Status);

@@ -7,7 +7,7 @@ using ItInventory.Functions.Tests.Infrastructure;
 using ItInventory.Functions.Tests.Shared;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace ItInventory.Functions.Tests.Management;
+namespace ItInventory.Functions.Tests.Assets;
 
 public sealed class AssetUpdateTests : IAsyncLifetime
 {
@@ -98,13 +98,13 @@ public sealed class AssetUpdateTests : IAsyncLifetime
     {
         var etag = await ETagAsync();
         Assert.Equal(200, (await PatchAsync(TestTokens.Admin, """{"location":"HQ-1F"}""", etag)).Status);
-        var rows = await app.CountAllRowsAsync();
+        var snapshot = await app.SnapshotAsync();
 
         Assert.Equal(428, (await PatchAsync(TestTokens.Admin, """{"location":"HQ-2F"}""", null)).Status);
         Assert.Equal(412, (await PatchAsync(TestTokens.Admin, """{"location":"HQ-2F"}""", etag)).Status);
 
         Assert.Equal("HQ-1F", (await GetAsync(TestTokens.Admin)).Json.GetProperty("location").GetString());
-        Assert.Equal(rows, await app.CountAllRowsAsync());
+        await app.AssertUnchangedSinceAsync(snapshot);
     }
 
     [Fact]

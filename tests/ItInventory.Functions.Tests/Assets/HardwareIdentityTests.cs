@@ -1,6 +1,6 @@
 using ItInventory.Functions.Assets;
 
-namespace ItInventory.Functions.Tests.Devices;
+namespace ItInventory.Functions.Tests.Assets;
 
 public sealed class HardwareIdentityTests
 {
