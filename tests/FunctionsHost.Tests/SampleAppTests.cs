@@ -18,7 +18,8 @@ public sealed class SampleHostFixture : IAsyncLifetime
     public const string DefaultFunctionKey = "sample-default-function-key";
     public const string HelloKey = "sample-hello-key";
 
-    public static readonly string[] SupportedFunctions = ["Hello", "Echo", "AdminOnly", "Fail", "Tick", "StartupTick", "Work", "WorkMessage"];
+    public static readonly string[] SupportedFunctions =
+        ["Hello", "Echo", "EchoHeader", "AdminOnly", "Fail", "Tick", "StartupTick", "Work", "WorkMessage"];
 
     private readonly string suffix = Guid.NewGuid().ToString("N")[..10];
 
@@ -132,6 +133,24 @@ public sealed class SampleAppTests(SampleHostFixture fixture) : IClassFixture<Sa
         Assert.Equal(HttpStatusCode.InternalServerError, (await Http.GetAsync("v1/fail")).StatusCode);
         Assert.Contains((await Http.GetAsync("v1/echo")).StatusCode, new[] { HttpStatusCode.NotFound, HttpStatusCode.MethodNotAllowed });
         Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync("api/echo")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Non_ascii_header_values_reach_the_function_as_sent()
+    {
+        const string value = "Grüße aus Köln ✓ 東京";
+        using var request = new HttpRequestMessage(HttpMethod.Get, "v1/echo-header");
+        request.Headers.TryAddWithoutValidation("x-echo", value);
+        // A client that sends the value as UTF-8 (HttpClient's default refuses non-ASCII values).
+        using var client = new HttpClient(new SocketsHttpHandler { RequestHeaderEncodingSelector = (_, _) => Encoding.UTF8 })
+        {
+            BaseAddress = fixture.Host.BaseUri,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        using var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(value, json.GetProperty("value").GetString());
     }
 
     [Fact]

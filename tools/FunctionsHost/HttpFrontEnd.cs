@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FunctionsHost.Rpc;
@@ -69,6 +70,8 @@ internal sealed class HttpFrontEnd : IAsyncDisposable
         {
             kestrel.Limits.MaxRequestBodySize = MaxRequestBodySize;
             kestrel.AddServerHeader = false;
+            // Whatever header values the worker's answer carries (decoded as UTF-8 above) go back out as UTF-8.
+            kestrel.ResponseHeaderEncodingSelector = _ => Encoding.UTF8;
             if (port == 0) kestrel.Listen(IPAddress.Loopback, 0);
             else kestrel.ListenLocalhost(port);
         });
@@ -83,6 +86,10 @@ internal sealed class HttpFrontEnd : IAsyncDisposable
             ActivityHeadersPropagator = null,
             ConnectTimeout = TimeSpan.FromSeconds(15),
             MaxConnectionsPerServer = int.MaxValue,
+            // Kestrel reads non-ASCII header values as UTF-8; pass them on as UTF-8 (the default refuses them, and the
+            // worker would wait 15 s for a request that never comes). The worker's Kestrel reads them back the same.
+            RequestHeaderEncodingSelector = (_, _) => Encoding.UTF8,
+            ResponseHeaderEncodingSelector = (_, _) => Encoding.UTF8,
         });
         var frontEnd = new HttpFrontEnd(app, context, workerClient);
         frontEnd.MapAdmin();
@@ -173,23 +180,51 @@ internal sealed class HttpFrontEnd : IAsyncDisposable
             if (value is not null) request.TriggerMetadata[name] = new TypedData { String = Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "" };
         }
 
-        var invocation = context.Channel.InvokeAsync(function, request, "This function was programmatically called via the host APIs.", http.RequestAborted);
-        var error = await forwarder.SendAsync(http, workerPrefix, workerClient, ForwarderConfig, new InvocationTransformer(request.InvocationId));
+        var cancel = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        var invocation = context.Channel.InvokeAsync(function, request,
+            "This function was programmatically called via the host APIs.", cancel.Token);
+        _ = invocation.ContinueWith(_ => cancel.Dispose(), TaskScheduler.Default);
+        var error = await forwarder.SendAsync(http, workerPrefix, workerClient, ForwarderConfig,
+            new InvocationTransformer(request.InvocationId));
+        if (error != ForwarderError.None && !http.Response.HasStarted)
+        {
+            // The worker has not answered this request and will not: without the request it would hold the
+            // invocation for 15 s. Cancel it and answer now; it ends in the background.
+            await cancel.CancelAsync();
+            await AnswerForwardingErrorAsync(http, error);
+            return;
+        }
         // The answer depends on the invocation's result too: a function that throws leaves the worker's response
         // empty, and the host answers 500 for it (as the real host does). So wait for it before the response ends.
         // (Ending a started response before this wait measured no better at concurrency 1 on the shared 2-core
         // development machine; a keep-alive connection's next request waits for this handler in any case.)
         var outcome = await invocation;
-        if (error != ForwarderError.None && !http.Response.HasStarted)
-        {
-            var feature = http.Features.Get<IForwarderErrorFeature>();
-            HostConsole.Error($"Forwarding {http.Request.Method} {http.Request.Path} to the worker failed: {error} {feature?.Exception?.Message}");
-            http.Response.StatusCode = error == ForwarderError.RequestCanceled ? 499 : StatusCodes.Status502BadGateway;
-        }
-        else if (!outcome.Succeeded && !http.Response.HasStarted)
+        if (!outcome.Succeeded && !http.Response.HasStarted)
         {
             http.Response.StatusCode = StatusCodes.Status500InternalServerError;
         }
+    }
+
+    private static async Task AnswerForwardingErrorAsync(HttpContext http, ForwarderError error)
+    {
+        var cause = http.Features.Get<IForwarderErrorFeature>()?.Exception;
+        var reason = cause is null ? error.ToString() : $"{error}: {cause.Message.Split('\n', 2)[0].Trim()}";
+        if (error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled
+            || http.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away: nobody reads an answer.
+            HostConsole.Debug($"{http.Request.Method} {http.Request.Path}: the client went away ({reason}).");
+            http.Response.StatusCode = 499;
+            return;
+        }
+        HostConsole.Error($"Forwarding {http.Request.Method} {http.Request.Path} to the worker failed ({reason}).");
+        // The forwarder's status (400 for a client body it could not read, 504 for a timeout, else 502), with a body
+        // that says which side failed: the local host, not the app.
+        var status = http.Response.StatusCode >= 400 ? http.Response.StatusCode : StatusCodes.Status502BadGateway;
+        await Results.Problem(
+            title: "The local Functions host could not pass the request to the function app",
+            detail: $"Forwarding to the worker failed ({reason}). See the host's console.",
+            statusCode: status).ExecuteAsync(http);
     }
 
     /// <summary>Adds the header the worker pairs the request with its invocation by.</summary>

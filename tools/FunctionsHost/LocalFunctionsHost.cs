@@ -125,7 +125,7 @@ internal static partial class LocalFunctionsHost
             PrintKeys(keys, local);
             PrintWelcome(app, host.FrontEnd.BaseUri, hostJson, settings, keys);
 
-            host.TriggerTasks.AddRange(await timers.StartAsync(host.TriggersStopping.Token));
+            host.TriggerTasks.AddRange(timers.Start(host.TriggersStopping.Token));
             host.TriggerTasks.AddRange(queues.Start(host.TriggersStopping.Token));
             HostConsole.Success($"Host started: listening on {host.FrontEnd.BaseUri} (Ctrl+C to stop)");
             return host;

@@ -27,10 +27,10 @@ internal sealed class QueueClients(AppSettings settings, QueueSettings options)
         {
             try
             {
-                return new QueueClient(key.Connection, key.Queue, new QueueClientOptions
+                return new QueueClient(key.Connection, key.Queue, StorageProblems.Bounded(new QueueClientOptions
                 {
                     MessageEncoding = options.Base64 ? QueueMessageEncoding.Base64 : QueueMessageEncoding.None,
-                });
+                }));
             }
             catch (Exception ex) when (ex is FormatException or ArgumentException)
             {
@@ -135,7 +135,7 @@ internal sealed class QueueTriggers(WorkerChannel channel, QueueClients clients,
     {
         var inFlight = new List<Task>();
         var delay = MinimumPollingInterval;
-        var problemReported = false;
+        var outage = new OutageNotice($"Queue '{queue.Name}' of '{function.Name}'", "polling it again with back-off");
         while (!stopping.IsCancellationRequested)
         {
             inFlight.RemoveAll(t => t.IsCompleted);
@@ -148,7 +148,7 @@ internal sealed class QueueTriggers(WorkerChannel channel, QueueClients clients,
             try
             {
                 messages = (await queue.ReceiveMessagesAsync(options.BatchSize, Lease, stopping)).Value;
-                problemReported = false;
+                outage.Succeeded();
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -156,12 +156,12 @@ internal sealed class QueueTriggers(WorkerChannel channel, QueueClients clients,
             }
             catch (RequestFailedException ex) when (ex.Status == 404)
             {
+                outage.Succeeded();
                 messages = []; // The queue does not exist (yet): poll it as an empty one.
             }
-            catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or AggregateException)
+            catch (Exception ex) when (StorageProblems.IsStorageFailure(ex, stopping))
             {
-                if (!problemReported) HostConsole.Warn($"Cannot read queue '{queue.Name}' for '{function.Name}': {ex.Message.Split('\n')[0]} (retrying)");
-                problemReported = true;
+                outage.Failed(ex);
                 messages = [];
             }
 
@@ -215,7 +215,8 @@ internal sealed class QueueTriggers(WorkerChannel channel, QueueClients clients,
         }
         catch (Exception ex) when (ex is RequestFailedException or HttpRequestException)
         {
-            HostConsole.Error($"Could not settle message {message.MessageId} of '{queue.Name}': {ex.Message.Split('\n')[0]}");
+            HostConsole.Error(
+                $"Could not settle message {message.MessageId} of '{queue.Name}': {StorageProblems.Describe(ex)}");
         }
     }
 

@@ -171,7 +171,11 @@ internal sealed class WorkerChannel(string workerId)
                     answer.InvocationResponse.Result = new StatusResult
                     {
                         Status = StatusResult.Types.Status.Failure,
-                        Exception = new RpcException { Type = "OutputBindingException", Message = $"Writing the output bindings failed: {ex.Message.Split('\n')[0]}" },
+                        Exception = new RpcException
+                        {
+                            Type = "OutputBindingException",
+                            Message = $"Writing the output bindings failed: {StorageProblems.Describe(ex)}",
+                        },
                     };
                 }
             }
@@ -184,7 +188,7 @@ internal sealed class WorkerChannel(string workerId)
             {
                 var status = answer.InvocationResponse.Result?.Status == StatusResult.Types.Status.Cancelled ? "Cancelled" : "Failed";
                 HostConsole.Error($"Executed 'Functions.{function.Name}' ({status}, Id={id}, Duration={watch.ElapsedMilliseconds}ms)");
-                HostConsole.Error($"  {outcome.Error}");
+                HostConsole.Error($"  {(HostConsole.Verbose ? outcome.Error : StorageProblems.FirstLine(outcome.Error))}");
             }
             return outcome;
         }
@@ -250,13 +254,29 @@ internal sealed class WorkerChannel(string workerId)
             return;
         }
         var text = inInvocation ? $"{name}: {log.Message}" : log.Message;
-        if (log.Exception is { } ex) text += $"{Environment.NewLine}{ex.Type}: {ex.Message}{(HostConsole.Verbose ? Environment.NewLine + ex.StackTrace : "")}";
+        if (log.Exception is { } ex) text += Environment.NewLine + "  " + ExceptionText(ex);
         switch (log.Level)
         {
             case RpcLog.Types.Level.Warning: HostConsole.Warn(text); break;
             case RpcLog.Types.Level.Error or RpcLog.Types.Level.Critical: HostConsole.Error(text); break;
             default: HostConsole.Info(text); break;
         }
+    }
+
+    /// <summary>
+    /// An exception in a worker log: one line unless --verbose. The worker sends the exception's whole ToString() as
+    /// its message (inner exceptions and stacks included); printed in full, one storage outage fills the screen.
+    /// </summary>
+    private static string ExceptionText(RpcException exception)
+    {
+        var type = string.IsNullOrEmpty(exception.Type) ? "" : exception.Type + ": ";
+        if (HostConsole.Verbose)
+        {
+            var stack = string.IsNullOrEmpty(exception.StackTrace) ? "" : Environment.NewLine + exception.StackTrace;
+            return type + exception.Message + stack;
+        }
+        var line = StorageProblems.FirstLine(exception.Message);
+        return (line.StartsWith(type, StringComparison.Ordinal) ? "" : type) + line + " (--verbose shows the details)";
     }
 }
 

@@ -67,31 +67,62 @@ internal sealed class WorkerProcess
         {
             if (!string.IsNullOrWhiteSpace(e.Data)) HostConsole.Info($"[worker] {e.Data}");
         };
+        var framesHidden = 0;
         process.ErrorDataReceived += (_, e) =>
         {
-            if (!string.IsNullOrWhiteSpace(e.Data)) HostConsole.Error($"[worker] {e.Data}");
+            if (string.IsNullOrWhiteSpace(e.Data)) return;
+            // A crash trace keeps its exception lines; its stack frames (dozens per inner exception of a storage
+            // retry) only with --verbose.
+            if (!HostConsole.Verbose && IsStackFrame(e.Data))
+            {
+                if (Interlocked.Increment(ref framesHidden) == 1)
+                {
+                    HostConsole.Error("[worker] (stack frames hidden: --verbose shows them)");
+                }
+                return;
+            }
+            HostConsole.Error($"[worker] {e.Data}");
         };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return new WorkerProcess(process);
     }
 
+    private static bool IsStackFrame(string line)
+    {
+        var trimmed = line.TrimStart();
+        return (trimmed.Length < line.Length && trimmed.StartsWith("at ", StringComparison.Ordinal))
+            || trimmed.StartsWith("--- End of inner exception stack trace ---", StringComparison.Ordinal)
+            || trimmed.StartsWith("--- End of stack trace from previous location ---", StringComparison.Ordinal);
+    }
+
     /// <summary>Asks the worker to terminate (gracefully, through the channel), then kills whatever is left.</summary>
     public async Task StopAsync(WorkerChannel channel, TimeSpan grace)
     {
         if (process.HasExited) return;
+        var asked = false;
         if (channel.Connected.IsCompletedSuccessfully && !channel.Disconnected.IsCompleted)
         {
             try
             {
                 channel.Send(new Rpc.StreamingMessage
                 {
-                    WorkerTerminate = new Rpc.WorkerTerminate { GracePeriod = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(grace) },
+                    WorkerTerminate = new Rpc.WorkerTerminate
+                    {
+                        GracePeriod = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(grace),
+                    },
                 });
+                asked = true;
             }
             catch (WorkerUnavailableException)
             {
             }
+        }
+        if (!asked)
+        {
+            // Not connected (stopped during start-up): nothing to finish, and no way to ask it to stop.
+            Kill();
+            return;
         }
         try
         {
