@@ -154,6 +154,20 @@ public sealed class SampleAppTests(SampleHostFixture fixture) : IClassFixture<Sa
     }
 
     [Fact]
+    public async Task Request_the_worker_refuses_itself_is_answered_at_once()
+    {
+        // Headers just under the front end's 32 KB limit, over the worker's once the forwarding headers are added:
+        // the worker answers 431 without running the function (and would hold the invocation 15 s).
+        using var request = new HttpRequestMessage(HttpMethod.Get, "v1/echo-header");
+        request.Headers.Add("x-echo", new string('x', 32_700));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        using var response = await Http.SendAsync(request);
+        Assert.True(response.StatusCode == HttpStatusCode.RequestHeaderFieldsTooLarge,
+            $"{(int)response.StatusCode}{Environment.NewLine}{fixture.Host.Output}");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"Answered after {watch.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    [Fact]
     public async Task Admin_endpoint_runs_a_timer_function_on_demand()
     {
         Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(HttpMethod.Post, "admin/functions/Tick")).StatusCode);

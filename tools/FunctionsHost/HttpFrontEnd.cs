@@ -37,6 +37,9 @@ internal sealed class HttpFrontEnd : IAsyncDisposable
     /// <summary>The real host's default request body limit (FUNCTIONS_REQUEST_BODY_SIZE_LIMIT).</summary>
     private const long MaxRequestBodySize = 100L * 1024 * 1024;
 
+    /// <summary>How long an error answer of the worker waits for its invocation to end (normally milliseconds).</summary>
+    private static readonly TimeSpan RefusalGrace = TimeSpan.FromSeconds(2);
+
     private static readonly ForwarderRequestConfig ForwarderConfig = new()
     {
         ActivityTimeout = TimeSpan.FromMinutes(30),
@@ -192,6 +195,16 @@ internal sealed class HttpFrontEnd : IAsyncDisposable
             // invocation for 15 s. Cancel it and answer now; it ends in the background.
             await cancel.CancelAsync();
             await AnswerForwardingErrorAsync(http, error);
+            return;
+        }
+        if (http.Response.StatusCode >= 400 && !invocation.IsCompleted
+            && await Task.WhenAny(invocation, Task.Delay(RefusalGrace, CancellationToken.None)) != invocation)
+        {
+            // An error answer stands whatever the invocation does. The worker's own server may have refused the
+            // request (431: headers too large, 400: malformed) before pairing it with the invocation, which it
+            // would then hold for 15 s: let that end in the background instead of holding the client.
+            HostConsole.Debug($"{http.Request.Method} {http.Request.Path}: the worker answered " +
+                $"{http.Response.StatusCode} without finishing invocation {request.InvocationId}; not waiting for it.");
             return;
         }
         // The answer depends on the invocation's result too: a function that throws leaves the worker's response

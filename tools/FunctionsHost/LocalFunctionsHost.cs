@@ -352,9 +352,15 @@ internal static partial class LocalFunctionsHost
             {
                 await Task.Delay(50, cancellationToken);
             }
+            catch (SocketException) when (worker.Exited.IsCompleted)
+            {
+                throw new HostStartupException(
+                    $"The worker process exited (code {worker.ExitCode}) during start-up; its output is above.");
+            }
             catch (SocketException ex)
             {
-                throw new HostStartupException($"The worker's HTTP endpoint {httpUri} does not accept connections: {ex.Message}");
+                throw new HostStartupException(
+                    $"The worker's HTTP endpoint {httpUri} does not accept connections: {ex.Message}");
             }
         }
     }
