@@ -27,7 +27,8 @@ public sealed class StorageOutageFixture : IAsyncLifetime
     public LocalEntra Entra { get; private set; } = null!;
 
     /// <summary>Sends header values as UTF-8 (HttpClient's default refuses non-ASCII values).</summary>
-    public HttpClient Http { get; } = new(new SocketsHttpHandler { RequestHeaderEncodingSelector = (_, _) => Encoding.UTF8 })
+    public HttpClient Http { get; } =
+        new(new SocketsHttpHandler { RequestHeaderEncodingSelector = (_, _) => Encoding.UTF8 })
     {
         Timeout = TimeSpan.FromSeconds(60),
     };
@@ -35,7 +36,8 @@ public sealed class StorageOutageFixture : IAsyncLifetime
     /// <summary>From launching the host process to its "Host started" line.</summary>
     public TimeSpan StartDuration { get; private set; }
 
-    /// <summary>A connection string whose blob, queue and table endpoints are a loopback port nothing listens on.</summary>
+    /// <summary>A connection string whose blob, queue and table endpoints are a loopback port nothing listens
+    /// on.</summary>
     public static string UnreachableStorage()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -93,7 +95,10 @@ public sealed class StorageOutageTests(StorageOutageFixture fixture, ITestOutput
 
     private static HttpRequestMessage Post(string path, string json, string? authorization = null)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8) };
+        var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = new StringContent(json, Encoding.UTF8),
+        };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         if (authorization is not null) request.Headers.TryAddWithoutValidation("Authorization", authorization);
         return request;
@@ -110,7 +115,8 @@ public sealed class StorageOutageTests(StorageOutageFixture fixture, ITestOutput
         SamplePayloads.Enrollment("OUT" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant(),
             macs: ["3C:52:82:AA:BB:02"], secret: StorageOutageFixture.EnrollmentSecret);
 
-    /// <summary>Sends the request and checks it gets the outage answer: 503 problem+json with Retry-After, in time.</summary>
+    /// <summary>Sends the request and checks it gets the outage answer: 503 problem+json with Retry-After, in
+    /// time.</summary>
     private async Task AssertUnavailableAsync(HttpRequestMessage request)
     {
         using (request)
@@ -126,7 +132,8 @@ public sealed class StorageOutageTests(StorageOutageFixture fixture, ITestOutput
             Assert.True(response.Headers.RetryAfter is { Delta: not null } or { Date: not null }, what);
             Assert.Equal(503, JsonDocument.Parse(body).RootElement.GetProperty("status").GetInt32());
             Assert.True(elapsed < AnswerBound, what);
-            output.WriteLine($"{request.Method} {request.RequestUri!.AbsolutePath}: 503 in {elapsed.TotalSeconds:0.00} s");
+            output.WriteLine(
+                $"{request.Method} {request.RequestUri!.AbsolutePath}: 503 in {elapsed.TotalSeconds:0.00} s");
         }
     }
 
@@ -212,7 +219,8 @@ public sealed class StorageOutageTests(StorageOutageFixture fixture, ITestOutput
         // number of failed tries, and no stack traces.
         await Eventually.ReturnsAsync(() => Task.FromResult(
                 fixture.Host.Output.Contains("Timer schedule status: storage is unavailable", StringComparison.Ordinal)
-                && fixture.Host.Output.Contains("Queue 'checkins' of 'ProcessCheckin': storage", StringComparison.Ordinal)),
+                && fixture.Host.Output.Contains(
+                    "Queue 'checkins' of 'ProcessCheckin': storage", StringComparison.Ordinal)),
             "the storage warnings", TimeSpan.FromSeconds(30), () => fixture.Host.Output);
         var output = fixture.Host.Output;
         Assert.Equal(1, Count(output, "Timer schedule status: storage is unavailable"));
@@ -223,7 +231,8 @@ public sealed class StorageOutageTests(StorageOutageFixture fixture, ITestOutput
     private static int Count(string text, string what)
     {
         var count = 0;
-        for (var i = text.IndexOf(what, StringComparison.Ordinal); i >= 0; i = text.IndexOf(what, i + 1, StringComparison.Ordinal))
+        for (var i = text.IndexOf(what, StringComparison.Ordinal); i >= 0;
+             i = text.IndexOf(what, i + 1, StringComparison.Ordinal))
         {
             count++;
         }

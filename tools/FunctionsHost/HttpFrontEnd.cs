@@ -37,7 +37,8 @@ internal sealed class HttpFrontEnd : IAsyncDisposable
     /// <summary>The real host's default request body limit (FUNCTIONS_REQUEST_BODY_SIZE_LIMIT).</summary>
     private const long MaxRequestBodySize = 100L * 1024 * 1024;
 
-    /// <summary>How long an error answer of the worker waits for its invocation to end (normally milliseconds).</summary>
+    /// <summary>How long an error answer of the worker waits for its invocation to end (normally
+    /// milliseconds).</summary>
     private static readonly TimeSpan RefusalGrace = TimeSpan.FromSeconds(2);
 
     private static readonly ForwarderRequestConfig ForwarderConfig = new()
@@ -67,7 +68,8 @@ internal sealed class HttpFrontEnd : IAsyncDisposable
 
     public static HttpFrontEnd Create(FrontEndContext context, int port)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, Args = [] });
+        var builder = WebApplication.CreateSlimBuilder(
+            new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, Args = [] });
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -110,7 +112,8 @@ internal sealed class HttpFrontEnd : IAsyncDisposable
         {
             throw new HostStartupException($"Cannot listen for HTTP: {ex.Message} (choose another port with --port).");
         }
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
+            .Addresses.First();
         var uri = new Uri(address);
         // A fixed port listens on localhost (IPv4 and IPv6); port 0 on 127.0.0.1 only.
         BaseUri = new Uri($"http://{(uri.Host == "127.0.0.1" ? "127.0.0.1" : "localhost")}:{uri.Port}/");
@@ -148,13 +151,15 @@ internal sealed class HttpFrontEnd : IAsyncDisposable
             }
             catch (RoutePatternException ex)
             {
-                throw new HostStartupException($"Function '{function.Name}': route '{route}' is not a valid route template ({ex.Message}).");
+                throw new HostStartupException(
+                    $"Function '{function.Name}': route '{route}' is not a valid route template ({ex.Message}).");
             }
             if (context.WorkerHttpUri is null)
             {
                 throw new HostStartupException(
-                    $"Function '{function.Name}' is HTTP-triggered but the worker offers no HTTP endpoint: this host supports HTTP triggers " +
-                    "with the ASP.NET Core integration only (ConfigureFunctionsWebApplication and Microsoft.Azure.Functions.Worker.Extensions.Http.AspNetCore).");
+                    $"Function '{function.Name}' is HTTP-triggered but the worker offers no HTTP endpoint: this host " +
+                    "supports HTTP triggers with the ASP.NET Core integration only (ConfigureFunctionsWebApplication " +
+                    "and Microsoft.Azure.Functions.Worker.Extensions.Http.AspNetCore).");
             }
             var forwarder = app.Services.GetRequiredService<IHttpForwarder>();
             var workerPrefix = context.WorkerHttpUri.ToString();
@@ -162,11 +167,13 @@ internal sealed class HttpFrontEnd : IAsyncDisposable
             RequestDelegate handler = http => HandleAsync(http, function, authLevel, forwarder, workerPrefix);
             var endpoint = methods.Length == 0 ? app.Map(pattern, handler) : app.MapMethods(path, methods, handler);
             endpoint.WithDisplayName(function.Name);
-            Routes.Add((function.Name, $"[{(methods.Length == 0 ? "ALL" : string.Join(",", methods))}] {{base}}{path.TrimStart('/')}"));
+            var methodList = methods.Length == 0 ? "ALL" : string.Join(",", methods);
+            Routes.Add((function.Name, $"[{methodList}] {{base}}{path.TrimStart('/')}"));
         }
     }
 
-    private async Task HandleAsync(HttpContext http, FunctionDescriptor function, string? authLevel, IHttpForwarder forwarder, string workerPrefix)
+    private async Task HandleAsync(
+        HttpContext http, FunctionDescriptor function, string? authLevel, IHttpForwarder forwarder, string workerPrefix)
     {
         if (!context.Keys.Authorizes(authLevel, function.Name, HostKeys.KeyOf(http.Request)))
         {
@@ -176,11 +183,16 @@ internal sealed class HttpFrontEnd : IAsyncDisposable
 
         var request = new InvocationRequest { InvocationId = Guid.NewGuid().ToString() };
         // In proxy mode the request itself travels over HTTP; the trigger input is an empty RpcHttp.
-        request.InputData.Add(new ParameterBinding { Name = function.Trigger.Name, Data = new TypedData { Http = new RpcHttp() } });
+        request.InputData.Add(
+            new ParameterBinding { Name = function.Trigger.Name, Data = new TypedData { Http = new RpcHttp() } });
         // Route values bind plain parameters: the worker reads them from the trigger metadata, not from the URL.
         foreach (var (name, value) in http.Request.RouteValues)
         {
-            if (value is not null) request.TriggerMetadata[name] = new TypedData { String = Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "" };
+            if (value is null) continue;
+            request.TriggerMetadata[name] = new TypedData
+            {
+                String = Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "",
+            };
         }
 
         var cancel = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
@@ -243,7 +255,11 @@ internal sealed class HttpFrontEnd : IAsyncDisposable
     /// <summary>Adds the header the worker pairs the request with its invocation by.</summary>
     private sealed class InvocationTransformer(string invocationId) : HttpTransformer
     {
-        public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+        public override async ValueTask TransformRequestAsync(
+            HttpContext httpContext,
+            HttpRequestMessage proxyRequest,
+            string destinationPrefix,
+            CancellationToken cancellationToken)
         {
             await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
             proxyRequest.Headers.TryAddWithoutValidation("x-ms-invocation-id", invocationId);
@@ -261,32 +277,40 @@ internal sealed class HttpFrontEnd : IAsyncDisposable
             ["processUptime"] = (long)uptime.Elapsed.TotalMilliseconds,
             ["functions"] = new JsonArray(context.Functions.Select(f => (JsonNode?)JsonValue.Create(f.Name)).ToArray()),
         })));
-        app.MapGet("/admin/functions", (HttpRequest request) => Admin(request, () => Results.Json(new JsonArray(context.Functions.Select(f => (JsonNode?)new JsonObject
-        {
-            ["name"] = f.Name,
-            ["trigger"] = f.TriggerType,
-            ["bindings"] = new JsonArray(f.Bindings.Select(b => JsonNode.Parse(b.Json.GetRawText())).ToArray()),
-        }).ToArray()))));
+        app.MapGet("/admin/functions", (HttpRequest request) => Admin(request, () => Results.Json(new JsonArray(
+            context.Functions.Select(f => (JsonNode?)new JsonObject
+            {
+                ["name"] = f.Name,
+                ["trigger"] = f.TriggerType,
+                ["bindings"] = new JsonArray(f.Bindings.Select(b => JsonNode.Parse(b.Json.GetRawText())).ToArray()),
+            }).ToArray()))));
         app.MapPost("/admin/functions/{name}", async (HttpRequest request, string name) =>
         {
             if (!context.Keys.IsMaster(HostKeys.KeyOf(request))) return Results.Unauthorized();
-            var function = context.Functions.FirstOrDefault(f => f.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+            var function = context.Functions.FirstOrDefault(
+                f => f.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
             if (function is null) return Results.NotFound();
             if (function.Is(FunctionIndex.Http))
             {
-                return Results.BadRequest(new { error = $"'{function.Name}' is HTTP-triggered: call its URL instead." });
+                return Results.BadRequest(
+                    new { error = $"'{function.Name}' is HTTP-triggered: call its URL instead." });
             }
             string? input = null;
             if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
             {
                 try
                 {
-                    using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
-                    if (HostJson.Child(body.RootElement, "input") is { } value) input = value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText();
+                    using var body = await JsonDocument.ParseAsync(
+                        request.Body, cancellationToken: request.HttpContext.RequestAborted);
+                    if (HostJson.Child(body.RootElement, "input") is { } value)
+                    {
+                        input = value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText();
+                    }
                 }
                 catch (JsonException ex)
                 {
-                    return Results.BadRequest(new { error = $"The body must be JSON like {{\"input\": \"...\"}}: {ex.Message}" });
+                    return Results.BadRequest(
+                        new { error = $"The body must be JSON like {{\"input\": \"...\"}}: {ex.Message}" });
                 }
             }
             // Like the real host: accepted at once, run in the background.

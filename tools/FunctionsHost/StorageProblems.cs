@@ -41,7 +41,10 @@ internal static partial class StorageProblems
     public static string Describe(Exception exception)
     {
         var cause = exception;
-        while (cause is AggregateException { InnerExceptions.Count: > 0 } aggregate) cause = aggregate.InnerExceptions[^1];
+        while (cause is AggregateException { InnerExceptions.Count: > 0 } aggregate)
+        {
+            cause = aggregate.InnerExceptions[^1];
+        }
         return FirstLine(cause.Message);
     }
 

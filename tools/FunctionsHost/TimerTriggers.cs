@@ -30,10 +30,13 @@ internal sealed class TimerSchedule
         var fields = expression.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (fields.Length == 6)
         {
-            var parsed = CrontabSchedule.TryParse(expression, new CrontabSchedule.ParseOptions { IncludingSeconds = true });
+            var parsed = CrontabSchedule.TryParse(
+                expression, new CrontabSchedule.ParseOptions { IncludingSeconds = true });
             if (parsed is not null) return new TimerSchedule(expression, parsed, null, zone);
         }
-        else if (fields.Length == 1 && TimeSpan.TryParse(expression, CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero)
+        else if (fields.Length == 1
+                 && TimeSpan.TryParse(expression, CultureInfo.InvariantCulture, out var span)
+                 && span > TimeSpan.Zero)
         {
             return new TimerSchedule(expression, null, span, zone);
         }
@@ -52,7 +55,8 @@ internal sealed class TimerSchedule
         return TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(next, DateTimeKind.Unspecified), zone);
     }
 
-    /// <summary>Shortest gap between two occurrences (sampled), to decide the monitor default as the real host does.</summary>
+    /// <summary>Shortest gap between two occurrences (sampled), to decide the monitor default as the real host
+    /// does.</summary>
     public TimeSpan MinimumInterval(DateTime from)
     {
         var min = TimeSpan.MaxValue;
@@ -71,7 +75,8 @@ internal sealed class TimerSchedule
 /// when storage allows.</summary>
 internal sealed record ScheduleStatus(DateTime Last, DateTime Next, DateTime LastUpdated);
 
-/// <summary>A read of a schedule status: the status (null when there is none yet), or storage was unavailable.</summary>
+/// <summary>A read of a schedule status: the status (null when there is none yet), or storage was
+/// unavailable.</summary>
 internal readonly record struct StatusRead(ScheduleStatus? Status, bool Available);
 
 internal sealed class ScheduleStatusStore(BlobContainerClient? container, string hostId)
@@ -87,7 +92,8 @@ internal sealed class ScheduleStatusStore(BlobContainerClient? container, string
         try
         {
             var options = StorageProblems.Bounded(new BlobClientOptions());
-            return new ScheduleStatusStore(new BlobContainerClient(connectionString, "azure-webjobs-hosts", options), hostId);
+            return new ScheduleStatusStore(
+                new BlobContainerClient(connectionString, "azure-webjobs-hosts", options), hostId);
         }
         catch (Exception ex) when (ex is FormatException or ArgumentException)
         {
@@ -177,13 +183,18 @@ internal sealed class TimerTriggers(WorkerChannel channel, ScheduleStatusStore s
     public IEnumerable<(string Function, string Description)> Describe()
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        return timers.Select(t => (t.Function.Name, $"timerTrigger (schedule '{t.Schedule.Text}', next {t.Schedule.Next(now):yyyy-MM-dd HH:mm:ss}Z{(t.RunOnStartup ? ", runs on startup" : "")})"));
+        return timers.Select(t => (t.Function.Name,
+            $"timerTrigger (schedule '{t.Schedule.Text}', next {t.Schedule.Next(now):yyyy-MM-dd HH:mm:ss}Z" +
+            $"{(t.RunOnStartup ? ", runs on startup" : "")})"));
     }
 
     public void Add(FunctionDescriptor function, AppSettings settings)
     {
         var trigger = function.Trigger;
-        var expression = settings.Resolve(trigger.String("schedule") ?? throw new HostStartupException($"Function '{function.Name}': the timer trigger has no schedule."), $"Function '{function.Name}'");
+        var expression = settings.Resolve(
+            trigger.String("schedule") ?? throw new HostStartupException(
+                $"Function '{function.Name}': the timer trigger has no schedule."),
+            $"Function '{function.Name}'");
         var zone = TimeZoneInfo.Local;
         if (settings.Get("WEBSITE_TIME_ZONE") is { Length: > 0 } tz)
         {
@@ -223,7 +234,8 @@ internal sealed class TimerTriggers(WorkerChannel channel, ScheduleStatusStore s
     }
 
     /// <summary>Runs a timer function now (admin API): not past due, with the current schedule status.</summary>
-    public async Task<InvocationOutcome> InvokeNowAsync(FunctionDescriptor function, CancellationToken cancellationToken)
+    public async Task<InvocationOutcome> InvokeNowAsync(
+        FunctionDescriptor function, CancellationToken cancellationToken)
     {
         // The status the timer's start wrote, not a race with it.
         if (statusReady.TryGetValue(function.Name, out var ready)) await ready.WaitAsync(cancellationToken);
@@ -245,7 +257,10 @@ internal sealed class TimerTriggers(WorkerChannel channel, ScheduleStatusStore s
                 status = read.Status;
                 pastDue = status is not null && status.Next < clock.GetUtcNow().UtcDateTime;
                 // Unavailable: write nothing now, so a status that is there is not overwritten when storage returns.
-                if (status is null && read.Available) status = await SaveAsync(function, schedule, null, useMonitor, stopping);
+                if (status is null && read.Available)
+                {
+                    status = await SaveAsync(function, schedule, null, useMonitor, stopping);
+                }
             }
             ready.TrySetResult();
 
@@ -259,7 +274,8 @@ internal sealed class TimerTriggers(WorkerChannel channel, ScheduleStatusStore s
             }
             else if (runOnStartup)
             {
-                await InvokeAsync(function, status, isPastDue: false, "Timer fired on startup (RunOnStartup)", stopping);
+                await InvokeAsync(
+                    function, status, isPastDue: false, "Timer fired on startup (RunOnStartup)", stopping);
             }
 
             var next = schedule.Next(clock.GetUtcNow().UtcDateTime);
@@ -286,7 +302,12 @@ internal sealed class TimerTriggers(WorkerChannel channel, ScheduleStatusStore s
         }
     }
 
-    private async Task<ScheduleStatus?> SaveAsync(FunctionDescriptor function, TimerSchedule schedule, DateTime? last, bool useMonitor, CancellationToken cancellationToken)
+    private async Task<ScheduleStatus?> SaveAsync(
+        FunctionDescriptor function,
+        TimerSchedule schedule,
+        DateTime? last,
+        bool useMonitor,
+        CancellationToken cancellationToken)
     {
         // Without the schedule monitor the real host passes no ScheduleStatus at all.
         if (!useMonitor) return null;
@@ -296,7 +317,12 @@ internal sealed class TimerTriggers(WorkerChannel channel, ScheduleStatusStore s
         return status;
     }
 
-    private Task<InvocationOutcome> InvokeAsync(FunctionDescriptor function, ScheduleStatus? status, bool isPastDue, string reason, CancellationToken cancellationToken)
+    private Task<InvocationOutcome> InvokeAsync(
+        FunctionDescriptor function,
+        ScheduleStatus? status,
+        bool isPastDue,
+        string reason,
+        CancellationToken cancellationToken)
     {
         // The WebJobs TimerInfo as the real host serialises it; the worker reads it case-insensitively.
         var timerInfo = new JsonObject
@@ -311,10 +337,17 @@ internal sealed class TimerTriggers(WorkerChannel channel, ScheduleStatusStore s
             ["IsPastDue"] = isPastDue,
         };
         var request = new InvocationRequest { InvocationId = Guid.NewGuid().ToString() };
-        request.InputData.Add(new ParameterBinding { Name = function.Trigger.Name, Data = new TypedData { Json = timerInfo.ToJsonString() } });
-        request.TriggerMetadata["TimerTrigger"] = new TypedData { String = clock.GetUtcNow().ToString("o", CultureInfo.InvariantCulture) };
+        request.InputData.Add(new ParameterBinding
+        {
+            Name = function.Trigger.Name,
+            Data = new TypedData { Json = timerInfo.ToJsonString() },
+        });
+        request.TriggerMetadata["TimerTrigger"] =
+            new TypedData { String = clock.GetUtcNow().ToString("o", CultureInfo.InvariantCulture) };
         return channel.InvokeAsync(function, request, reason, cancellationToken);
     }
 
-    private static string Iso(DateTime value) => DateTime.SpecifyKind(value, DateTimeKind.Utc).ToString("yyyy-MM-ddTHH:mm:ss.fffffffK", CultureInfo.InvariantCulture);
+    private static string Iso(DateTime value) =>
+        DateTime.SpecifyKind(value, DateTimeKind.Utc)
+            .ToString("yyyy-MM-ddTHH:mm:ss.fffffffK", CultureInfo.InvariantCulture);
 }

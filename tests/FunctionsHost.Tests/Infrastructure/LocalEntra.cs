@@ -68,12 +68,13 @@ public sealed class LocalEntra : IAsyncDisposable
         JsonNode answer;
         if (path.EndsWith("/.well-known/openid-configuration", StringComparison.Ordinal))
         {
+            string Endpoint(string relative) => new Uri(BaseUri, $"{TestTokens.TenantId}/{relative}").ToString();
             answer = new JsonObject
             {
                 ["issuer"] = TestTokens.Issuer,
-                ["jwks_uri"] = new Uri(BaseUri, $"{TestTokens.TenantId}/discovery/v2.0/keys").ToString(),
-                ["authorization_endpoint"] = new Uri(BaseUri, $"{TestTokens.TenantId}/oauth2/v2.0/authorize").ToString(),
-                ["token_endpoint"] = new Uri(BaseUri, $"{TestTokens.TenantId}/oauth2/v2.0/token").ToString(),
+                ["jwks_uri"] = Endpoint("discovery/v2.0/keys"),
+                ["authorization_endpoint"] = Endpoint("oauth2/v2.0/authorize"),
+                ["token_endpoint"] = Endpoint("oauth2/v2.0/token"),
                 ["id_token_signing_alg_values_supported"] = new JsonArray("RS256"),
             };
         }
