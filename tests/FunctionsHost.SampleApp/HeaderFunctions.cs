@@ -4,7 +4,8 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace FunctionsHost.SampleApp;
 
-/// <summary>Header pass-through: the host must forward header values as they came, non-ASCII (UTF-8) ones too.</summary>
+/// <summary>Header pass-through: the host must forward header values as they came, non-ASCII (UTF-8) ones
+/// too.</summary>
 public sealed class HeaderFunctions
 {
     [Function(nameof(EchoHeader))]
