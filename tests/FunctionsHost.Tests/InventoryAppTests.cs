@@ -11,7 +11,8 @@ using ItInventory.Functions.Tests.Shared;
 
 namespace FunctionsHost.Tests;
 
-/// <summary>The real ItInventory function app under the local host, with tables and queues of its own in the shared Azurite.</summary>
+/// <summary>The real ItInventory function app under the local host, with tables and queues of its own in the shared
+/// Azurite.</summary>
 public sealed class InventoryHostFixture : IAsyncLifetime
 {
     public const string EnrollmentSecret = "e2e-bootstrap-enrollment-secret-0123456789";
@@ -72,13 +73,18 @@ public sealed class InventoryAppTests(InventoryHostFixture fixture) : IClassFixt
 {
     private HttpClient Http => fixture.Http;
 
-    private async Task<(HttpStatusCode Status, JsonElement Json)> PostJsonAsync(string path, string json, string? authorization = null, bool gzip = false)
+    private async Task<(HttpStatusCode Status, JsonElement Json)> PostJsonAsync(
+        string path, string json, string? authorization = null, bool gzip = false)
     {
         var body = Encoding.UTF8.GetBytes(json);
         if (gzip)
         {
             using var buffer = new MemoryStream();
-            using (var zip = new System.IO.Compression.GZipStream(buffer, System.IO.Compression.CompressionLevel.Fastest)) zip.Write(body);
+            using (var zip = new System.IO.Compression.GZipStream(
+                       buffer, System.IO.Compression.CompressionLevel.Fastest))
+            {
+                zip.Write(body);
+            }
             body = buffer.ToArray();
         }
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
@@ -95,12 +101,14 @@ public sealed class InventoryAppTests(InventoryHostFixture fixture) : IClassFixt
     {
         var serial = "E2E" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
         var (enrollStatus, enrolled) = await PostJsonAsync("api/devices/enroll",
-            SamplePayloads.Enrollment(serial, macs: ["3C:52:82:AA:BB:01"], secret: InventoryHostFixture.EnrollmentSecret));
+            SamplePayloads.Enrollment(
+                serial, macs: ["3C:52:82:AA:BB:01"], secret: InventoryHostFixture.EnrollmentSecret));
         Assert.Equal(HttpStatusCode.Created, enrollStatus);
         var deviceId = enrolled.GetProperty("deviceId").GetString()!;
         var authorization = enrolled.GetProperty("authorization").GetString()!;
 
-        var (heartbeatStatus, heartbeat) = await PostJsonAsync("api/checkins", SamplePayloads.Heartbeat(deviceId).Text(), authorization);
+        var (heartbeatStatus, heartbeat) =
+            await PostJsonAsync("api/checkins", SamplePayloads.Heartbeat(deviceId).Text(), authorization);
         Assert.Equal(HttpStatusCode.OK, heartbeatStatus);
         Assert.True(heartbeat.GetProperty("fullInventoryRequested").GetBoolean());
 
@@ -113,15 +121,17 @@ public sealed class InventoryAppTests(InventoryHostFixture fixture) : IClassFixt
         var summaries = new TableClient(fixture.ConnectionString, fixture.SummaryTable);
         var summary = await Eventually.ReturnsAsync(async () =>
         {
-            var row = await summaries.GetEntityIfExistsAsync<TableEntity>(TableKeys.SummaryPartition(deviceId), deviceId);
+            var row = await summaries.GetEntityIfExistsAsync<TableEntity>(
+                TableKeys.SummaryPartition(deviceId), deviceId);
             return row.HasValue && row.Value!.GetString("InventoryHash") == hash ? row.Value : null;
         }, "the processed inventory on the summary row", diagnostics: () => fixture.Host.Output);
         Assert.Equal(800, summary.GetInt32("SoftwareCount"));
 
         var assets = new TableClient(fixture.ConnectionString, fixture.AssetsTable);
         var software = 0;
+        var (from, to) = (TableKeys.SoftwareRowPrefix, TableKeys.AssetRangeEnd);
         await foreach (var _ in assets.QueryAsync<TableEntity>(
-            TableClient.CreateQueryFilter($"PartitionKey eq {deviceId} and RowKey ge {TableKeys.SoftwareRowPrefix} and RowKey lt {TableKeys.AssetRangeEnd}"),
+            TableClient.CreateQueryFilter($"PartitionKey eq {deviceId} and RowKey ge {from} and RowKey lt {to}"),
             select: ["RowKey"]))
         {
             software++;
@@ -130,11 +140,13 @@ public sealed class InventoryAppTests(InventoryHostFixture fixture) : IClassFixt
 
         // Settled: nothing left in the queue, nothing poisoned.
         var queue = new QueueClient(fixture.ConnectionString, fixture.CheckinQueue);
-        await Eventually.ReturnsAsync(async () => (await queue.PeekMessagesAsync(1)).Value.Length == 0, "the check-in queue to be empty");
+        await Eventually.ReturnsAsync(
+            async () => (await queue.PeekMessagesAsync(1)).Value.Length == 0, "the check-in queue to be empty");
         var poison = new QueueClient(fixture.ConnectionString, fixture.CheckinQueue + "-poison");
         Assert.True(!await poison.ExistsAsync() || (await poison.PeekMessagesAsync(1)).Value.Length == 0);
 
-        var (againStatus, again) = await PostJsonAsync("api/checkins", SamplePayloads.Heartbeat(deviceId, hash).Text(), authorization);
+        var (againStatus, again) =
+            await PostJsonAsync("api/checkins", SamplePayloads.Heartbeat(deviceId, hash).Text(), authorization);
         Assert.Equal(HttpStatusCode.OK, againStatus);
         Assert.False(again.GetProperty("fullInventoryRequested").GetBoolean());
         Assert.Contains("Executed 'Functions.ProcessCheckin' (Succeeded", fixture.Host.Output);
@@ -143,7 +155,8 @@ public sealed class InventoryAppTests(InventoryHostFixture fixture) : IClassFixt
     [Fact]
     public async Task Enrollment_with_a_wrong_secret_is_refused_by_the_app_through_the_host()
     {
-        var (status, problem) = await PostJsonAsync("api/devices/enroll", SamplePayloads.Enrollment("E2EWRONG1", secret: "not-the-enrollment-secret-0000"));
+        var (status, problem) = await PostJsonAsync("api/devices/enroll",
+            SamplePayloads.Enrollment("E2EWRONG1", secret: "not-the-enrollment-secret-0000"));
         Assert.True(status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden, $"status {status}");
         Assert.Equal(JsonValueKind.Object, problem.ValueKind);
     }

@@ -11,7 +11,8 @@ public sealed class LifecycleTests
     {
         var azurite = await Azurite.SharedAsync();
         await using var host = await HostProcess.StartAsync(BuiltPaths.SampleApp,
-            SampleHostFixture.SampleSettings(azurite.ConnectionString, Guid.NewGuid().ToString("N")[..10]), waitForStart: false);
+            SampleHostFixture.SampleSettings(azurite.ConnectionString, Guid.NewGuid().ToString("N")[..10]),
+            waitForStart: false);
         var exit = await host.WaitForExitAsync(TimeSpan.FromSeconds(120));
         Assert.Equal(1, exit);
         Assert.Contains("Function 'BlobWatcher' has trigger type 'blobTrigger'", host.Output);

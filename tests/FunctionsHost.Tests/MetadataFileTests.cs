@@ -6,10 +6,12 @@ using ItInventory.Functions.Tests.Infrastructure;
 
 namespace FunctionsHost.Tests;
 
-/// <summary>An app whose worker.config.json does not enable worker indexing: the host reads functions.metadata itself.</summary>
+/// <summary>An app whose worker.config.json does not enable worker indexing: the host reads functions.metadata
+/// itself.</summary>
 public sealed class MetadataFileTests : IDisposable
 {
-    private readonly string app = Path.Combine(Path.GetTempPath(), "functionshost-noindexing-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly string app =
+        Path.Combine(Path.GetTempPath(), "functionshost-noindexing-" + Guid.NewGuid().ToString("N")[..8]);
 
     public MetadataFileTests()
     {
@@ -24,9 +26,15 @@ public sealed class MetadataFileTests : IDisposable
 
     private static void CopyDirectory(string from, string to)
     {
-        foreach (var dir in Directory.GetDirectories(from, "*", SearchOption.AllDirectories)) Directory.CreateDirectory(dir.Replace(from, to, StringComparison.Ordinal));
+        foreach (var dir in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
+        {
+            Directory.CreateDirectory(dir.Replace(from, to, StringComparison.Ordinal));
+        }
         Directory.CreateDirectory(to);
-        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories)) File.Copy(file, file.Replace(from, to, StringComparison.Ordinal));
+        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+        {
+            File.Copy(file, file.Replace(from, to, StringComparison.Ordinal));
+        }
     }
 
     [Fact]
@@ -34,7 +42,8 @@ public sealed class MetadataFileTests : IDisposable
     {
         var azurite = await Azurite.SharedAsync();
         var settings = SampleHostFixture.SampleSettings(azurite.ConnectionString, Guid.NewGuid().ToString("N")[..10]);
-        await using var host = await HostProcess.StartAsync(app, settings, masterKey: "metadata-master-key", extraArgs: ["--functions", "Hello,WorkMessage"]);
+        await using var host = await HostProcess.StartAsync(
+            app, settings, masterKey: "metadata-master-key", extraArgs: ["--functions", "Hello,WorkMessage"]);
         Assert.Contains("reading functions.metadata", host.Output);
 
         using var http = new HttpClient { BaseAddress = host.BaseUri };
@@ -48,7 +57,8 @@ public sealed class MetadataFileTests : IDisposable
         await messages.SendMessageAsync("from-metadata-file");
         var done = new QueueClient(azurite.ConnectionString, settings["DONE_QUEUE"], options);
         await Eventually.ReturnsAsync(async () =>
-                await done.ExistsAsync() && (await done.PeekMessagesAsync(32)).Value.Any(m => m.Body.ToString() == "message|from-metadata-file|1|True|True"),
+                await done.ExistsAsync() && (await done.PeekMessagesAsync(32)).Value
+                    .Any(m => m.Body.ToString() == "message|from-metadata-file|1|True|True"),
             "the WorkMessage output", diagnostics: () => host.Output);
     }
 }

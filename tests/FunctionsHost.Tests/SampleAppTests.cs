@@ -18,7 +18,8 @@ public sealed class SampleHostFixture : IAsyncLifetime
     public const string DefaultFunctionKey = "sample-default-function-key";
     public const string HelloKey = "sample-hello-key";
 
-    public static readonly string[] SupportedFunctions = ["Hello", "Echo", "AdminOnly", "Fail", "Tick", "StartupTick", "Work", "WorkMessage"];
+    public static readonly string[] SupportedFunctions =
+        ["Hello", "Echo", "EchoHeader", "AdminOnly", "Fail", "Tick", "StartupTick", "Work", "WorkMessage"];
 
     private readonly string suffix = Guid.NewGuid().ToString("N")[..10];
 
@@ -29,7 +30,10 @@ public sealed class SampleHostFixture : IAsyncLifetime
     public string ConnectionString { get; private set; } = null!;
 
     public QueueClient Queue(string name, bool base64 = true) =>
-        new(ConnectionString, name, new QueueClientOptions { MessageEncoding = base64 ? QueueMessageEncoding.Base64 : QueueMessageEncoding.None });
+        new(ConnectionString, name, new QueueClientOptions
+        {
+            MessageEncoding = base64 ? QueueMessageEncoding.Base64 : QueueMessageEncoding.None,
+        });
 
     public Dictionary<string, string> Settings { get; private set; } = null!;
 
@@ -81,7 +85,8 @@ public sealed class SampleAppTests(SampleHostFixture fixture) : IClassFixture<Sa
 {
     private HttpClient Http => fixture.Http;
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? key = null, string? body = null)
+    private async Task<HttpResponseMessage> SendAsync(
+        HttpMethod method, string path, string? key = null, string? body = null)
     {
         var request = new HttpRequestMessage(method, path);
         if (key is not null) request.Headers.Add("x-functions-key", key);
@@ -116,8 +121,10 @@ public sealed class SampleAppTests(SampleHostFixture fixture) : IClassFixture<Sa
     [Fact]
     public async Task Admin_level_routes_need_the_master_key()
     {
-        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(HttpMethod.Get, "v1/secret", SampleHostFixture.DefaultFunctionKey)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Get, "v1/secret", SampleHostFixture.MasterKey)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized,
+            (await SendAsync(HttpMethod.Get, "v1/secret", SampleHostFixture.DefaultFunctionKey)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK,
+            (await SendAsync(HttpMethod.Get, "v1/secret", SampleHostFixture.MasterKey)).StatusCode);
     }
 
     [Fact]
@@ -130,21 +137,63 @@ public sealed class SampleAppTests(SampleHostFixture fixture) : IClassFixture<Sa
         Assert.Equal("application/json", echo.Content.Headers.ContentType?.MediaType);
 
         Assert.Equal(HttpStatusCode.InternalServerError, (await Http.GetAsync("v1/fail")).StatusCode);
-        Assert.Contains((await Http.GetAsync("v1/echo")).StatusCode, new[] { HttpStatusCode.NotFound, HttpStatusCode.MethodNotAllowed });
+        Assert.Contains((await Http.GetAsync("v1/echo")).StatusCode,
+            new[] { HttpStatusCode.NotFound, HttpStatusCode.MethodNotAllowed });
         Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync("api/echo")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Non_ascii_header_values_reach_the_function_as_sent()
+    {
+        const string value = "Grüße aus Köln ✓ 東京";
+        using var request = new HttpRequestMessage(HttpMethod.Get, "v1/echo-header");
+        request.Headers.TryAddWithoutValidation("x-echo", value);
+        // A client that sends the value as UTF-8 (HttpClient's default refuses non-ASCII values).
+        var handler = new SocketsHttpHandler { RequestHeaderEncodingSelector = (_, _) => Encoding.UTF8 };
+        using var client = new HttpClient(handler)
+        {
+            BaseAddress = fixture.Host.BaseUri,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        using var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(value, json.GetProperty("value").GetString());
+    }
+
+    [Fact]
+    public async Task Request_the_worker_refuses_itself_is_answered_at_once()
+    {
+        // Headers just under the front end's 32 KB limit, over the worker's once the forwarding headers are added:
+        // the worker answers 431 without running the function (and would hold the invocation 15 s).
+        using var request = new HttpRequestMessage(HttpMethod.Get, "v1/echo-header");
+        request.Headers.Add("x-echo", new string('x', 32_700));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        using var response = await Http.SendAsync(request);
+        Assert.True(response.StatusCode == HttpStatusCode.RequestHeaderFieldsTooLarge,
+            $"{(int)response.StatusCode}{Environment.NewLine}{fixture.Host.Output}");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"Answered after {watch.Elapsed.TotalSeconds:0.0} s");
     }
 
     [Fact]
     public async Task Admin_endpoint_runs_a_timer_function_on_demand()
     {
-        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(HttpMethod.Post, "admin/functions/Tick")).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(HttpMethod.Post, "admin/functions/Tick", SampleHostFixture.DefaultFunctionKey)).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(HttpMethod.Post, "admin/functions/NoSuchFunction", SampleHostFixture.MasterKey)).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await SendAsync(HttpMethod.Post, "admin/functions/Hello", SampleHostFixture.MasterKey)).StatusCode);
+        const string master = SampleHostFixture.MasterKey;
+        Assert.Equal(HttpStatusCode.Unauthorized,
+            (await SendAsync(HttpMethod.Post, "admin/functions/Tick")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized,
+            (await SendAsync(HttpMethod.Post, "admin/functions/Tick", SampleHostFixture.DefaultFunctionKey))
+            .StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound,
+            (await SendAsync(HttpMethod.Post, "admin/functions/NoSuchFunction", master)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest,
+            (await SendAsync(HttpMethod.Post, "admin/functions/Hello", SampleHostFixture.MasterKey)).StatusCode);
 
-        Assert.Equal(HttpStatusCode.Accepted, (await SendAsync(HttpMethod.Post, "admin/functions/Tick", SampleHostFixture.MasterKey, "{}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted,
+            (await SendAsync(HttpMethod.Post, "admin/functions/Tick", SampleHostFixture.MasterKey, "{}")).StatusCode);
         var message = await Eventually.ReturnsAsync(async () =>
-            (await fixture.PeekAsync(fixture.TimerLogQueue)).FirstOrDefault(m => m.Contains("\"function\":\"Tick\"", StringComparison.Ordinal)),
+            (await fixture.PeekAsync(fixture.TimerLogQueue))
+                .FirstOrDefault(m => m.Contains("\"function\":\"Tick\"", StringComparison.Ordinal)),
             "the Tick function's output message", diagnostics: () => fixture.Host.Output);
         var tick = JsonDocument.Parse(message).RootElement;
         Assert.False(tick.GetProperty("isPastDue").GetBoolean());
@@ -157,7 +206,8 @@ public sealed class SampleAppTests(SampleHostFixture fixture) : IClassFixture<Sa
     public async Task RunOnStartup_timer_ran_when_the_host_started()
     {
         var startup = await Eventually.ReturnsAsync(async () =>
-            (await fixture.PeekAsync(fixture.TimerLogQueue)).FirstOrDefault(m => m.Contains("\"StartupTick\"", StringComparison.Ordinal)),
+            (await fixture.PeekAsync(fixture.TimerLogQueue))
+                .FirstOrDefault(m => m.Contains("\"StartupTick\"", StringComparison.Ordinal)),
             "the StartupTick output message", diagnostics: () => fixture.Host.Output);
         Assert.Contains("\"isPastDue\":false", startup);
     }
@@ -167,7 +217,8 @@ public sealed class SampleAppTests(SampleHostFixture fixture) : IClassFixture<Sa
     {
         var text = "job-" + Guid.NewGuid().ToString("N")[..8];
         await fixture.Queue(fixture.WorkQueue).SendMessageAsync(text);
-        await Eventually.ReturnsAsync(async () => (await fixture.PeekAsync(fixture.DoneQueue)).Contains($"work|{text}|1|True"),
+        await Eventually.ReturnsAsync(
+            async () => (await fixture.PeekAsync(fixture.DoneQueue)).Contains($"work|{text}|1|True"),
             "the Work function's output message", diagnostics: () => fixture.Host.Output);
     }
 
@@ -176,7 +227,8 @@ public sealed class SampleAppTests(SampleHostFixture fixture) : IClassFixture<Sa
     {
         var text = "payload-" + Guid.NewGuid().ToString("N")[..8];
         await fixture.Queue(fixture.MessageQueue).SendMessageAsync(text);
-        await Eventually.ReturnsAsync(async () => (await fixture.PeekAsync(fixture.DoneQueue)).Contains($"message|{text}|1|True|True"),
+        await Eventually.ReturnsAsync(
+            async () => (await fixture.PeekAsync(fixture.DoneQueue)).Contains($"message|{text}|1|True|True"),
             "the WorkMessage function's output message", diagnostics: () => fixture.Host.Output);
     }
 
@@ -184,7 +236,8 @@ public sealed class SampleAppTests(SampleHostFixture fixture) : IClassFixture<Sa
     public async Task Message_that_keeps_failing_lands_in_the_poison_queue_after_maxDequeueCount()
     {
         await fixture.Queue(fixture.WorkQueue).SendMessageAsync("poison");
-        await Eventually.ReturnsAsync(async () => (await fixture.PeekAsync(fixture.WorkQueue + "-poison")).Contains("poison"),
+        await Eventually.ReturnsAsync(
+            async () => (await fixture.PeekAsync(fixture.WorkQueue + "-poison")).Contains("poison"),
             "the message in the poison queue", diagnostics: () => fixture.Host.Output);
         // Tried exactly maxDequeueCount (2) times, then moved.
         Assert.Contains("Cannot process 'poison' (delivery 1)", fixture.Host.Output);

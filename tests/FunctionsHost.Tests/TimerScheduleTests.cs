@@ -8,7 +8,8 @@ namespace FunctionsHost.Tests;
 /// <summary>Timers on their schedules: frequent runs, and a run missed while the host was down (past due).</summary>
 public sealed class TimerScheduleTests
 {
-    private static async Task<(HostProcess Host, SampleQueues Queues)> StartTickAsync(string schedule, Func<string, string, Task>? before = null)
+    private static async Task<(HostProcess Host, SampleQueues Queues)> StartTickAsync(
+        string schedule, Func<string, string, Task>? before = null)
     {
         var azurite = await Azurite.SharedAsync();
         var suffix = Guid.NewGuid().ToString("N")[..10];
@@ -24,9 +25,15 @@ public sealed class TimerScheduleTests
     {
         public async Task<JsonElement[]> TicksAsync()
         {
-            var queue = new Azure.Storage.Queues.QueueClient(ConnectionString, TimerLog, new Azure.Storage.Queues.QueueClientOptions { MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.Base64 });
+            var queue = new Azure.Storage.Queues.QueueClient(ConnectionString, TimerLog,
+                new Azure.Storage.Queues.QueueClientOptions
+                {
+                    MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.Base64,
+                });
             if (!await queue.ExistsAsync()) return [];
-            return (await queue.PeekMessagesAsync(32)).Value.Select(m => JsonDocument.Parse(m.Body.ToString()).RootElement.Clone()).ToArray();
+            return (await queue.PeekMessagesAsync(32)).Value
+                .Select(m => JsonDocument.Parse(m.Body.ToString()).RootElement.Clone())
+                .ToArray();
         }
     }
 
@@ -36,7 +43,8 @@ public sealed class TimerScheduleTests
         var (host, queues) = await StartTickAsync("*/1 * * * * *");
         await using (host)
         {
-            var ticks = await Eventually.ReturnsAsync(async () => await queues.TicksAsync() is { Length: >= 2 } t ? t : null,
+            var ticks = await Eventually.ReturnsAsync(
+                async () => await queues.TicksAsync() is { Length: >= 2 } t ? t : null,
                 "two scheduled runs", TimeSpan.FromSeconds(30), () => host.Output);
             Assert.All(ticks, t => Assert.False(t.GetProperty("isPastDue").GetBoolean()));
             // Schedules more frequent than a minute run without the schedule monitor, as in the real host.
@@ -53,11 +61,13 @@ public sealed class TimerScheduleTests
             var container = new BlobContainerClient(connection, "azure-webjobs-hosts");
             await container.CreateIfNotExistsAsync();
             await container.GetBlobClient($"timers/{hostId}/Tick/status").UploadAsync(BinaryData.FromString(
-                "{\"Last\":\"2020-01-01T00:00:00Z\",\"Next\":\"2021-01-01T00:00:00Z\",\"LastUpdated\":\"2020-01-01T00:00:00Z\"}"), overwrite: true);
+                "{\"Last\":\"2020-01-01T00:00:00Z\",\"Next\":\"2021-01-01T00:00:00Z\"," +
+                "\"LastUpdated\":\"2020-01-01T00:00:00Z\"}"), overwrite: true);
         });
         await using (host)
         {
-            var ticks = await Eventually.ReturnsAsync(async () => await queues.TicksAsync() is { Length: >= 1 } t ? t : null,
+            var ticks = await Eventually.ReturnsAsync(
+                async () => await queues.TicksAsync() is { Length: >= 1 } t ? t : null,
                 "the past-due run", TimeSpan.FromSeconds(30), () => host.Output);
             var tick = Assert.Single(ticks);
             Assert.True(tick.GetProperty("isPastDue").GetBoolean());

@@ -3,36 +3,47 @@ using System.Text.RegularExpressions;
 
 namespace FunctionsHost;
 
-/// <summary>The app settings the worker gets as environment variables and that <c>%NAME%</c> expressions resolve against.</summary>
+/// <summary>The app settings the worker gets as environment variables and that <c>%NAME%</c> expressions resolve
+/// against.</summary>
 internal sealed partial class AppSettings
 {
     private readonly Dictionary<string, string> values;
 
-    public AppSettings(IDictionary<string, string> values) => this.values = new(values, StringComparer.OrdinalIgnoreCase);
+    public AppSettings(IDictionary<string, string> values) =>
+        this.values = new(values, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The settings the host passes to the worker (local.settings.json Values plus overrides).</summary>
     public IReadOnlyDictionary<string, string> Values => values;
 
     public void Set(string name, string value) => values[name] = value;
 
-    /// <summary>A setting from local configuration, else from the host's environment (as the real host reads both).</summary>
+    /// <summary>A setting from local configuration, else from the host's environment (as the real host reads
+    /// both).</summary>
     public string? Get(string name) =>
         values.TryGetValue(name, out var value) ? value
-        : Environment.GetEnvironmentVariable(name) ?? Environment.GetEnvironmentVariable(name.Replace(":", "__", StringComparison.Ordinal));
+        : Environment.GetEnvironmentVariable(name)
+            ?? Environment.GetEnvironmentVariable(name.Replace(":", "__", StringComparison.Ordinal));
 
-    /// <summary>Resolves every <c>%NAME%</c> in a binding expression; a missing setting is an error naming it.</summary>
+    /// <summary>Resolves every <c>%NAME%</c> in a binding expression; a missing setting is an error naming
+    /// it.</summary>
     public string Resolve(string expression, string context) =>
         SettingReference().Replace(expression, match =>
             Get(match.Groups[1].Value) is { } value
                 ? value
-                : throw new HostStartupException($"{context}: app setting '{match.Groups[1].Value}' (from '{expression}') is not set."));
+                : throw new HostStartupException(
+                    $"{context}: app setting '{match.Groups[1].Value}' (from '{expression}') is not set."));
 
     [GeneratedRegex("%([^%]+)%")]
     private static partial Regex SettingReference();
 }
 
 /// <summary>What local.settings.json says: app settings (Values) and the host's own section.</summary>
-internal sealed record LocalSettings(string? Path, Dictionary<string, string> Values, int? LocalHttpPort, string? MasterKey, Dictionary<string, string> FunctionKeys)
+internal sealed record LocalSettings(
+    string? Path,
+    Dictionary<string, string> Values,
+    int? LocalHttpPort,
+    string? MasterKey,
+    Dictionary<string, string> FunctionKeys)
 {
     public static LocalSettings Empty { get; } = new(null, [], null, null, []);
 
@@ -41,7 +52,7 @@ internal sealed record LocalSettings(string? Path, Dictionary<string, string> Va
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            document = JsonDocument.Parse(File.ReadAllText(path), HostJson.Lenient);
         }
         catch (JsonException ex)
         {
@@ -83,20 +94,29 @@ internal sealed record LocalSettings(string? Path, Dictionary<string, string> Va
 }
 
 /// <summary>The parts of host.json the local host honours.</summary>
-internal sealed record HostJson(string RoutePrefix, QueueSettings Queues, IReadOnlyList<string>? Functions, LogFilter Logs)
+internal sealed record HostJson(
+    string RoutePrefix, QueueSettings Queues, IReadOnlyList<string>? Functions, LogFilter Logs)
 {
+    /// <summary>As the real host reads its JSON files: comments and trailing commas allowed.</summary>
+    public static readonly JsonDocumentOptions Lenient =
+        new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
     public static HostJson Load(string scriptRoot)
     {
         var path = System.IO.Path.Combine(scriptRoot, "host.json");
-        if (!File.Exists(path)) throw new HostStartupException($"No host.json in {scriptRoot}: is this a built function app?");
-        using var document = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        if (!File.Exists(path))
+        {
+            throw new HostStartupException($"No host.json in {scriptRoot}: is this a built function app?");
+        }
+        using var document = JsonDocument.Parse(File.ReadAllText(path), Lenient);
         var root = document.RootElement;
         var routePrefix = "api";
         var queues = new QueueSettings();
         IReadOnlyList<string>? functions = null;
         if (Child(root, "extensions") is { } extensions)
         {
-            if (Child(extensions, "http") is { } http && Child(http, "routePrefix") is { ValueKind: JsonValueKind.String } prefix)
+            if (Child(extensions, "http") is { } http
+                && Child(http, "routePrefix") is { ValueKind: JsonValueKind.String } prefix)
             {
                 routePrefix = prefix.GetString()!.Trim('/');
             }
@@ -141,18 +161,26 @@ internal sealed record QueueSettings
     {
         var settings = new QueueSettings();
         int? batch = Int("batchSize");
-        if (batch is { } b) settings = settings with { BatchSize = Math.Clamp(b, 1, 32), NewBatchThreshold = Math.Clamp(b, 1, 32) / 2 };
+        if (batch is { } b)
+        {
+            settings = settings with { BatchSize = Math.Clamp(b, 1, 32), NewBatchThreshold = Math.Clamp(b, 1, 32) / 2 };
+        }
         if (Int("newBatchThreshold") is { } t) settings = settings with { NewBatchThreshold = Math.Max(0, t) };
         if (Int("maxDequeueCount") is { } m) settings = settings with { MaxDequeueCount = Math.Max(1, m) };
         if (Span("visibilityTimeout") is { } v) settings = settings with { VisibilityTimeout = v };
-        if (Span("maxPollingInterval") is { } p) settings = settings with { MaxPollingInterval = p < TimeSpan.FromMilliseconds(100) ? TimeSpan.FromMilliseconds(100) : p };
+        if (Span("maxPollingInterval") is { } p)
+        {
+            var minimum = TimeSpan.FromMilliseconds(100);
+            settings = settings with { MaxPollingInterval = p < minimum ? minimum : p };
+        }
         if (HostJson.Child(queues, "messageEncoding") is { ValueKind: JsonValueKind.String } e)
         {
             settings = e.GetString()!.ToLowerInvariant() switch
             {
                 "base64" => settings with { Base64 = true },
                 "none" => settings with { Base64 = false },
-                var other => throw new HostStartupException($"host.json extensions.queues.messageEncoding '{other}' is not supported (base64 or none)."),
+                var other => throw new HostStartupException(
+                    $"host.json extensions.queues.messageEncoding '{other}' is not supported (base64 or none)."),
             };
         }
         return settings;
@@ -166,7 +194,9 @@ internal sealed record QueueSettings
 
         TimeSpan? Span(string name) => HostJson.Child(queues, name) switch
         {
-            { ValueKind: JsonValueKind.String } s when TimeSpan.TryParse(s.GetString(), System.Globalization.CultureInfo.InvariantCulture, out var span) => span,
+            { ValueKind: JsonValueKind.String } s
+                when TimeSpan.TryParse(s.GetString(), System.Globalization.CultureInfo.InvariantCulture, out var span)
+                => span,
             { ValueKind: JsonValueKind.Number } n => TimeSpan.FromMilliseconds(n.GetDouble()),
             _ => null,
         };

@@ -3,10 +3,13 @@ using System.Text.Json;
 
 namespace FunctionsHost;
 
-/// <summary>The function app to run: its project folder (if any), its built output (the script root) and its worker.</summary>
-internal sealed record FunctionApp(string? ProjectDirectory, string ScriptRoot, string WorkerExecutable, string WorkerPath, bool WorkerIndexing)
+/// <summary>The function app to run: its project folder (if any), its built output (the script root) and its
+/// worker.</summary>
+internal sealed record FunctionApp(
+    string? ProjectDirectory, string ScriptRoot, string WorkerExecutable, string WorkerPath, bool WorkerIndexing)
 {
-    /// <summary>Finds the app from <c>--app</c>: a project is built first (unless told not to), a built folder is used as it is.</summary>
+    /// <summary>Finds the app from <c>--app</c>: a project is built first (unless told not to), a built folder is used
+    /// as it is.</summary>
     public static async Task<FunctionApp> ResolveAsync(HostOptions options, CancellationToken cancellationToken)
     {
         var path = Path.GetFullPath(options.App);
@@ -17,7 +20,8 @@ internal sealed record FunctionApp(string? ProjectDirectory, string ScriptRoot, 
         }
         else if (Directory.Exists(path))
         {
-            if (File.Exists(Path.Combine(path, "worker.config.json")) || File.Exists(Path.Combine(path, "functions.metadata")))
+            if (File.Exists(Path.Combine(path, "worker.config.json"))
+                || File.Exists(Path.Combine(path, "functions.metadata")))
             {
                 return FromScriptRoot(null, path);
             }
@@ -25,8 +29,10 @@ internal sealed record FunctionApp(string? ProjectDirectory, string ScriptRoot, 
             project = projects.Length switch
             {
                 1 => projects[0],
-                0 => throw new HostStartupException($"{path} holds neither a project (*.csproj) nor a built function app (functions.metadata)."),
-                _ => throw new HostStartupException($"{path} holds several projects; pass one with --app <file>.csproj."),
+                0 => throw new HostStartupException(
+                    $"{path} holds neither a project (*.csproj) nor a built function app (functions.metadata)."),
+                _ => throw new HostStartupException(
+                    $"{path} holds several projects; pass one with --app <file>.csproj."),
             };
         }
         else
@@ -38,7 +44,8 @@ internal sealed record FunctionApp(string? ProjectDirectory, string ScriptRoot, 
         var targetDir = await MsBuildPropertyAsync(project, "TargetDir", options.Configuration, cancellationToken);
         if (string.IsNullOrWhiteSpace(targetDir) || !Directory.Exists(targetDir))
         {
-            throw new HostStartupException($"The output folder of {project} ({targetDir}) does not exist: build it, or drop --no-build.");
+            throw new HostStartupException(
+                $"The output folder of {project} ({targetDir}) does not exist: build it, or drop --no-build.");
         }
         return FromScriptRoot(Path.GetDirectoryName(project), Path.GetFullPath(targetDir));
     }
@@ -52,30 +59,45 @@ internal sealed record FunctionApp(string? ProjectDirectory, string ScriptRoot, 
         {
             using var document = JsonDocument.Parse(File.ReadAllText(config));
             var description = HostJson.Child(document.RootElement, "description");
-            var language = description is { } d && HostJson.Child(d, "language") is { ValueKind: JsonValueKind.String } l ? l.GetString() : null;
+            var language = description is { } d
+                && HostJson.Child(d, "language") is { ValueKind: JsonValueKind.String } l
+                ? l.GetString()
+                : null;
             if (language is not null && language != "dotnet-isolated")
             {
-                throw new HostStartupException($"worker.config.json declares language '{language}'; this host runs only dotnet-isolated apps.");
+                throw new HostStartupException(
+                    $"worker.config.json declares language '{language}'; this host runs only dotnet-isolated apps.");
             }
-            if (description is { } desc && HostJson.Child(desc, "defaultExecutablePath") is { ValueKind: JsonValueKind.String } exe) executable = exe.GetString()!;
-            workerPath = description is { } de && HostJson.Child(de, "defaultWorkerPath") is { ValueKind: JsonValueKind.String } wp
+            if (description is { } desc
+                && HostJson.Child(desc, "defaultExecutablePath") is { ValueKind: JsonValueKind.String } exe)
+            {
+                executable = exe.GetString()!;
+            }
+            workerPath = description is { } de
+                && HostJson.Child(de, "defaultWorkerPath") is { ValueKind: JsonValueKind.String } wp
                 ? wp.GetString()!
                 : throw new HostStartupException($"{config} has no description.defaultWorkerPath.");
             // As the real host: the worker indexes its functions only when its config says it can; otherwise the
             // host reads functions.metadata itself.
             workerIndexing = description is { } di && HostJson.Child(di, "workerIndexing") is { } wi
-                && (wi.ValueKind == JsonValueKind.True || (wi.ValueKind == JsonValueKind.String && bool.TryParse(wi.GetString(), out var b) && b));
+                && (wi.ValueKind == JsonValueKind.True
+                    || (wi.ValueKind == JsonValueKind.String && bool.TryParse(wi.GetString(), out var b) && b));
         }
         else
         {
             // No worker.config.json: take the script file the metadata names.
             var metadata = Path.Combine(scriptRoot, "functions.metadata");
             using var document = JsonDocument.Parse(File.ReadAllText(metadata));
-            workerPath = document.RootElement.EnumerateArray().Select(f => HostJson.Child(f, "scriptFile")?.GetString()).FirstOrDefault(s => s is not null)
+            workerPath = document.RootElement.EnumerateArray()
+                    .Select(f => HostJson.Child(f, "scriptFile")?.GetString())
+                    .FirstOrDefault(s => s is not null)
                 ?? throw new HostStartupException($"{metadata} names no scriptFile.");
         }
         workerPath = Path.GetFullPath(Path.Combine(scriptRoot, workerPath));
-        if (!File.Exists(workerPath)) throw new HostStartupException($"The worker {workerPath} does not exist: build the app first.");
+        if (!File.Exists(workerPath))
+        {
+            throw new HostStartupException($"The worker {workerPath} does not exist: build the app first.");
+        }
         return new FunctionApp(projectDirectory, scriptRoot, executable, workerPath, workerIndexing);
     }
 
@@ -83,7 +105,9 @@ internal sealed record FunctionApp(string? ProjectDirectory, string ScriptRoot, 
     {
         HostConsole.Info($"Building {Path.GetFileName(project)} ({configuration})...");
         var watch = Stopwatch.StartNew();
-        var (exit, output) = await RunDotnetAsync(["build", project, "-c", configuration, "-nologo", "-v", "q", "-clp:NoSummary;ErrorsOnly"], cancellationToken);
+        var (exit, output) = await RunDotnetAsync(
+            ["build", project, "-c", configuration, "-nologo", "-v", "q", "-clp:NoSummary;ErrorsOnly"],
+            cancellationToken);
         if (exit != 0)
         {
             HostConsole.Line(output.TrimEnd());
@@ -92,16 +116,25 @@ internal sealed record FunctionApp(string? ProjectDirectory, string ScriptRoot, 
         HostConsole.Info($"Build succeeded in {watch.Elapsed.TotalSeconds:0.0} s.");
     }
 
-    private static async Task<string> MsBuildPropertyAsync(string project, string property, string configuration, CancellationToken cancellationToken)
+    private static async Task<string> MsBuildPropertyAsync(
+        string project, string property, string configuration, CancellationToken cancellationToken)
     {
-        var (exit, output) = await RunDotnetAsync(["msbuild", project, $"-getProperty:{property}", $"-p:Configuration={configuration}", "-nologo"], cancellationToken);
+        var (exit, output) = await RunDotnetAsync(
+            ["msbuild", project, $"-getProperty:{property}", $"-p:Configuration={configuration}", "-nologo"],
+            cancellationToken);
         if (exit != 0) throw new HostStartupException($"Could not read {property} of {project}:\n{output}");
         return output.Trim();
     }
 
-    private static async Task<(int Exit, string Output)> RunDotnetAsync(IEnumerable<string> args, CancellationToken cancellationToken)
+    private static async Task<(int Exit, string Output)> RunDotnetAsync(
+        IEnumerable<string> args, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
         foreach (var a in args) start.ArgumentList.Add(a);
         // A build started from 'dotnet run' must not inherit its MSBuild node settings.
         start.Environment.Remove("MSBuildExtensionsPath");

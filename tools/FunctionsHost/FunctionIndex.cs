@@ -3,14 +3,18 @@ using FunctionsHost.Rpc;
 
 namespace FunctionsHost;
 
-/// <summary>One binding of a function, read from its raw JSON (the same shape in worker indexing and functions.metadata).</summary>
+/// <summary>One binding of a function, read from its raw JSON (the same shape in worker indexing and
+/// functions.metadata).</summary>
 internal sealed record BindingDescriptor(string Name, string Type, string Direction, string? DataType, JsonElement Json)
 {
     public bool IsTrigger => Type.EndsWith("Trigger", StringComparison.OrdinalIgnoreCase);
 
-    public bool IsOutput => Direction.Equals("out", StringComparison.OrdinalIgnoreCase) || Direction.Equals("inout", StringComparison.OrdinalIgnoreCase);
+    public bool IsOutput =>
+        Direction.Equals("out", StringComparison.OrdinalIgnoreCase)
+        || Direction.Equals("inout", StringComparison.OrdinalIgnoreCase);
 
-    public string? String(string name) => HostJson.Child(Json, name) is { ValueKind: JsonValueKind.String } v ? v.GetString() : null;
+    public string? String(string name) =>
+        HostJson.Child(Json, name) is { ValueKind: JsonValueKind.String } v ? v.GetString() : null;
 
     public bool Bool(string name) => HostJson.Child(Json, name) switch
     {
@@ -19,13 +23,15 @@ internal sealed record BindingDescriptor(string Name, string Type, string Direct
         _ => false,
     };
 
-    public IReadOnlyList<string> Strings(string name) => HostJson.Child(Json, name) is { ValueKind: JsonValueKind.Array } a
+    public IReadOnlyList<string> Strings(string name) =>
+        HostJson.Child(Json, name) is { ValueKind: JsonValueKind.Array } a
         ? a.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).ToArray()
         : [];
 
     /// <summary>A flag under the binding's <c>properties</c> (e.g. <c>supportsDeferredBinding</c>).</summary>
     public bool Property(string name) =>
-        HostJson.Child(Json, "properties") is { } p && new BindingDescriptor(Name, Type, Direction, DataType, p).Bool(name);
+        HostJson.Child(Json, "properties") is { } p
+        && new BindingDescriptor(Name, Type, Direction, DataType, p).Bool(name);
 
     public static BindingDescriptor Parse(string json, string function)
     {
@@ -36,20 +42,25 @@ internal sealed record BindingDescriptor(string Name, string Type, string Direct
         }
         catch (JsonException ex)
         {
-            throw new HostStartupException($"Function '{function}' has a binding that is not valid JSON ({ex.Message}): {json}");
+            throw new HostStartupException(
+                $"Function '{function}' has a binding that is not valid JSON ({ex.Message}): {json}");
         }
         var b = new BindingDescriptor("", "", "in", null, element);
         return new BindingDescriptor(
-            b.String("name") ?? throw new HostStartupException($"Function '{function}' has a binding without a name: {json}"),
-            b.String("type") ?? throw new HostStartupException($"Function '{function}' has a binding without a type: {json}"),
+            b.String("name")
+                ?? throw new HostStartupException($"Function '{function}' has a binding without a name: {json}"),
+            b.String("type")
+                ?? throw new HostStartupException($"Function '{function}' has a binding without a type: {json}"),
             b.String("direction") ?? "in",
             b.String("dataType"),
             element);
     }
 }
 
-/// <summary>A function as the host runs it: the metadata echoed back in its load request, and its parsed bindings.</summary>
-internal sealed record FunctionDescriptor(string Name, string FunctionId, RpcFunctionMetadata Metadata, IReadOnlyList<BindingDescriptor> Bindings)
+/// <summary>A function as the host runs it: the metadata echoed back in its load request, and its parsed
+/// bindings.</summary>
+internal sealed record FunctionDescriptor(
+    string Name, string FunctionId, RpcFunctionMetadata Metadata, IReadOnlyList<BindingDescriptor> Bindings)
 {
     public BindingDescriptor Trigger => Bindings.Single(b => b.IsTrigger);
 
@@ -62,7 +73,10 @@ internal sealed record FunctionDescriptor(string Name, string FunctionId, RpcFun
         var name = metadata.Name;
         var bindings = metadata.RawBindings.Select(raw => BindingDescriptor.Parse(raw, name)).ToList();
         var triggers = bindings.Count(b => b.IsTrigger);
-        if (triggers != 1) throw new HostStartupException($"Function '{name}' has {triggers} triggers; a function has exactly one.");
+        if (triggers != 1)
+        {
+            throw new HostStartupException($"Function '{name}' has {triggers} triggers; a function has exactly one.");
+        }
         return new FunctionDescriptor(name, metadata.FunctionId, metadata, bindings);
     }
 }
@@ -75,22 +89,28 @@ internal static class FunctionIndex
 
     private static readonly string[] SupportedTriggers = [Http, Timer, Queue];
 
-    /// <summary>Output bindings the host performs: the HTTP response (written by the worker) and queue messages.</summary>
+    /// <summary>Output bindings the host performs: the HTTP response (written by the worker) and queue
+    /// messages.</summary>
     private static readonly string[] SupportedOutputs = ["http", "queue"];
 
     /// <summary>
     /// Picks the functions to run (all, or those named by --functions / host.json "functions") and checks that the host
     /// supports each one's trigger and bindings: anything else stops the host with an error naming it.
     /// </summary>
-    public static IReadOnlyList<FunctionDescriptor> Select(IReadOnlyList<FunctionDescriptor> all, IReadOnlyList<string>? only)
+    public static IReadOnlyList<FunctionDescriptor> Select(
+        IReadOnlyList<FunctionDescriptor> all, IReadOnlyList<string>? only)
     {
         var selected = all;
         if (only is not null)
         {
-            var unknown = only.Where(n => !all.Any(f => f.Name.Equals(n, StringComparison.OrdinalIgnoreCase))).ToArray();
+            var unknown = only
+                .Where(n => !all.Any(f => f.Name.Equals(n, StringComparison.OrdinalIgnoreCase)))
+                .ToArray();
             if (unknown.Length > 0)
             {
-                throw new HostStartupException($"No function named {string.Join(", ", unknown.Select(n => $"'{n}'"))}. The app has: {string.Join(", ", all.Select(f => f.Name))}.");
+                throw new HostStartupException(
+                    $"No function named {string.Join(", ", unknown.Select(n => $"'{n}'"))}. " +
+                    $"The app has: {string.Join(", ", all.Select(f => f.Name))}.");
             }
             selected = all.Where(f => only.Contains(f.Name, StringComparer.OrdinalIgnoreCase)).ToArray();
         }
@@ -100,14 +120,19 @@ internal static class FunctionIndex
         {
             if (!SupportedTriggers.Contains(function.TriggerType, StringComparer.OrdinalIgnoreCase))
             {
-                problems.Add($"Function '{function.Name}' has trigger type '{function.TriggerType}', which this local host does not support (supported: {string.Join(", ", SupportedTriggers)}).");
+                problems.Add(
+                    $"Function '{function.Name}' has trigger type '{function.TriggerType}', which this local host " +
+                    $"does not support (supported: {string.Join(", ", SupportedTriggers)}).");
                 continue;
             }
             foreach (var binding in function.Bindings.Where(b => !b.IsTrigger))
             {
                 if (!binding.IsOutput || !SupportedOutputs.Contains(binding.Type, StringComparer.OrdinalIgnoreCase))
                 {
-                    problems.Add($"Function '{function.Name}' has a '{binding.Type}' {binding.Direction} binding '{binding.Name}', which this local host does not support (outputs supported: {string.Join(", ", SupportedOutputs)}).");
+                    problems.Add(
+                        $"Function '{function.Name}' has a '{binding.Type}' {binding.Direction} binding " +
+                        $"'{binding.Name}', which this local host does not support " +
+                        $"(outputs supported: {string.Join(", ", SupportedOutputs)}).");
                 }
             }
         }
@@ -120,16 +145,21 @@ internal static class FunctionIndex
         return selected;
     }
 
-    /// <summary>Reads functions.metadata (what the SDK build writes) when the worker does not index its functions itself.</summary>
+    /// <summary>Reads functions.metadata (what the SDK build writes) when the worker does not index its functions
+    /// itself.</summary>
     public static IReadOnlyList<RpcFunctionMetadata> ReadMetadataFile(string scriptRoot)
     {
         var path = Path.Combine(scriptRoot, "functions.metadata");
-        if (!File.Exists(path)) throw new HostStartupException($"The worker did not index its functions and {path} does not exist.");
+        if (!File.Exists(path))
+        {
+            throw new HostStartupException($"The worker did not index its functions and {path} does not exist.");
+        }
         using var document = JsonDocument.Parse(File.ReadAllText(path));
         var result = new List<RpcFunctionMetadata>();
         foreach (var function in document.RootElement.EnumerateArray())
         {
-            string? Str(string name) => HostJson.Child(function, name) is { ValueKind: JsonValueKind.String } v ? v.GetString() : null;
+            string? Str(string name) =>
+                HostJson.Child(function, name) is { ValueKind: JsonValueKind.String } v ? v.GetString() : null;
             var name = Str("name") ?? throw new HostStartupException($"{path}: a function has no name.");
             var metadata = new RpcFunctionMetadata
             {
@@ -142,7 +172,11 @@ internal static class FunctionIndex
             };
             if (HostJson.Child(function, "properties") is { ValueKind: JsonValueKind.Object } properties)
             {
-                foreach (var p in properties.EnumerateObject()) metadata.Properties[p.Name] = p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText();
+                foreach (var p in properties.EnumerateObject())
+                {
+                    metadata.Properties[p.Name] =
+                        p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText();
+                }
             }
             if (HostJson.Child(function, "bindings") is { ValueKind: JsonValueKind.Array } bindings)
             {

@@ -1,10 +1,12 @@
 namespace FunctionsHost;
 
-/// <summary>Console output in the style of <c>func start</c>: timestamped lines, coloured when a terminal shows them.</summary>
+/// <summary>Console output in the style of <c>func start</c>: timestamped lines, coloured when a terminal shows
+/// them.</summary>
 internal static class HostConsole
 {
     private static readonly Lock Gate = new();
-    private static readonly bool Colour = !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null;
+    private static readonly bool Colour =
+        !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null;
 
     public static bool Verbose { get; set; }
 
@@ -42,7 +44,8 @@ internal static class HostConsole
         if (Verbose) Stamped(text, ConsoleColor.DarkGray);
     }
 
-    private static bool Hidden(ConsoleColor? colour) => Quiet && colour is not (ConsoleColor.Yellow or ConsoleColor.Red);
+    private static bool Hidden(ConsoleColor? colour) =>
+        Quiet && colour is not (ConsoleColor.Yellow or ConsoleColor.Red);
 
     private static void Stamped(string text, ConsoleColor? colour)
     {

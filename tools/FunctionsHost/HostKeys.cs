@@ -9,7 +9,8 @@ namespace FunctionsHost;
 /// <c>code</c> query parameter. The master key opens everything; a function key opens function-level endpoints —
 /// a key named after the function opens that function only, the key named <c>default</c> opens every function.
 /// </summary>
-internal sealed class HostKeys(string masterKey, IReadOnlyDictionary<string, string> functionKeys, bool masterKeyGenerated)
+internal sealed class HostKeys(
+    string masterKey, IReadOnlyDictionary<string, string> functionKeys, bool masterKeyGenerated)
 {
     public string MasterKey { get; } = masterKey;
 
@@ -20,17 +21,22 @@ internal sealed class HostKeys(string masterKey, IReadOnlyDictionary<string, str
     public static HostKeys From(string? masterKey, IReadOnlyDictionary<string, string> functionKeys)
     {
         var generated = string.IsNullOrEmpty(masterKey);
-        return new HostKeys(generated ? NewKey() : masterKey!, new Dictionary<string, string>(functionKeys, StringComparer.OrdinalIgnoreCase), generated);
+        return new HostKeys(
+            generated ? NewKey() : masterKey!,
+            new Dictionary<string, string>(functionKeys, StringComparer.OrdinalIgnoreCase),
+            generated);
     }
 
     public static string? KeyOf(HttpRequest request) =>
-        request.Headers.TryGetValue("x-functions-key", out var header) && !string.IsNullOrEmpty(header) ? header.ToString()
+        request.Headers.TryGetValue("x-functions-key", out var header) && !string.IsNullOrEmpty(header)
+            ? header.ToString()
         : request.Query.TryGetValue("code", out var code) && !string.IsNullOrEmpty(code) ? code.ToString()
         : null;
 
     public bool IsMaster(string? key) => key is not null && Same(key, MasterKey);
 
-    /// <summary>Whether <paramref name="key"/> opens a function with <paramref name="authLevel"/> (anonymous, function, admin).</summary>
+    /// <summary>Whether <paramref name="key"/> opens a function with <paramref name="authLevel"/> (anonymous, function,
+    /// admin).</summary>
     public bool Authorizes(string? authLevel, string function, string? key)
     {
         switch (authLevel?.ToLowerInvariant())
@@ -51,5 +57,6 @@ internal sealed class HostKeys(string masterKey, IReadOnlyDictionary<string, str
     private static bool Same(string a, string b) =>
         CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b));
 
-    private static string NewKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string NewKey() =>
+        Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

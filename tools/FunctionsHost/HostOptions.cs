@@ -8,13 +8,16 @@ internal sealed class HostOptions
 
         Usage: FunctionsHost [--app <project dir|.csproj|built output dir>] [options]
 
-          --app <path>            Function app: a project (built first) or a folder holding functions.metadata. Default: .
+          --app <path>            Function app: a project (built first) or a folder holding functions.metadata.
+                                  Default: .
           --port <n>              HTTP port for triggers and admin API (0 = any free port). Default: local.settings.json
                                   Host.LocalHttpPort, else 7071.
           --functions <a,b,...>   Load only these functions (like func start --functions).
-          --settings <file>       local.settings.json to use. Default: the project's, else its local.settings.example.json.
+          --settings <file>       local.settings.json to use. Default: the project's, else its
+                                  local.settings.example.json.
           --setting <KEY=VALUE>   Add or override one app setting (repeatable).
-          --master-key <key>      Master (admin) key. Default: local.settings.json Host.MasterKey, else generated per run.
+          --master-key <key>      Master (admin) key. Default: local.settings.json Host.MasterKey, else generated
+                                  per run.
           --configuration <c>     Build configuration when --app is a project. Default: Debug.
           --no-build              Do not build the project; use its existing output.
           --no-azurite            Never start Azurite, even when no storage is configured.
@@ -53,7 +56,8 @@ internal sealed class HostOptions
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
-            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"Option '{arg}' needs a value.");
+            string Value() =>
+                i + 1 < args.Count ? args[++i] : throw new ArgumentException($"Option '{arg}' needs a value.");
             switch (arg)
             {
                 case "--app": options.App = Value(); break;
@@ -66,9 +70,13 @@ internal sealed class HostOptions
                     var names = new List<string>();
                     while (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
                     {
-                        names.AddRange(args[++i].Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+                        names.AddRange(args[++i].Split(
+                            [',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
                     }
-                    if (names.Count == 0) throw new ArgumentException("--functions expects at least one function name.");
+                    if (names.Count == 0)
+                    {
+                        throw new ArgumentException("--functions expects at least one function name.");
+                    }
                     options.Functions = names;
                     break;
                 case "--settings": options.SettingsFile = Value(); break;

@@ -19,19 +19,25 @@ internal static partial class LocalFunctionsHost
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan WorkerGrace = TimeSpan.FromSeconds(5);
 
-    /// <summary>The command: start, run until stopped (or the worker dies), stop. Exit code 0, 1 (start-up error) or 2 (worker died).</summary>
+    /// <summary>The command: start, run until stopped (or the worker dies), stop. Exit code 0, 1 (start-up error) or 2
+    /// (worker died).</summary>
     public static async Task<int> RunAsync(HostOptions options, CancellationToken stopping)
     {
         await using var host = new RunningHost();
         try
         {
             await StartAsync(host, options, stopping);
-            await Task.WhenAny(host.WorkerExited, Task.Delay(Timeout.Infinite, stopping)).ContinueWith(_ => { }, TaskScheduler.Default);
+            await Task.WhenAny(host.WorkerExited, Task.Delay(Timeout.Infinite, stopping))
+                .ContinueWith(_ => { }, TaskScheduler.Default);
             // Ctrl+C in a terminal reaches the worker too (same process group): its exit may come first.
-            if (!stopping.IsCancellationRequested) await Task.Delay(TimeSpan.FromSeconds(1), stopping).ContinueWith(_ => { }, TaskScheduler.Default);
             if (!stopping.IsCancellationRequested)
             {
-                HostConsole.Error($"The worker process exited unexpectedly (code {host.Worker.ExitCode}); stopping the host.");
+                await Task.Delay(TimeSpan.FromSeconds(1), stopping).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+            if (!stopping.IsCancellationRequested)
+            {
+                HostConsole.Error(
+                    $"The worker process exited unexpectedly (code {host.Worker.ExitCode}); stopping the host.");
                 return 2;
             }
             HostConsole.Info("Stopping the host...");
@@ -49,7 +55,8 @@ internal static partial class LocalFunctionsHost
         }
     }
 
-    /// <summary>Starts everything and returns once the host listens and its triggers run; dispose the result to stop.</summary>
+    /// <summary>Starts everything and returns once the host listens and its triggers run; dispose the result to
+    /// stop.</summary>
     public static async Task<RunningHost> StartAsync(HostOptions options, CancellationToken cancellationToken)
     {
         var host = new RunningHost();
@@ -64,11 +71,14 @@ internal static partial class LocalFunctionsHost
         }
     }
 
-    private static async Task<RunningHost> StartAsync(RunningHost host, HostOptions options, CancellationToken cancellationToken)
+    private static async Task<RunningHost> StartAsync(
+        RunningHost host, HostOptions options, CancellationToken cancellationToken)
     {
         HostConsole.Verbose = options.Verbose;
         {
-            HostConsole.Line("Azure Functions local host (development only; production runs on Azure Functions)", ConsoleColor.Cyan);
+            HostConsole.Line(
+                "Azure Functions local host (development only; production runs on Azure Functions)",
+                ConsoleColor.Cyan);
             var app = await FunctionApp.ResolveAsync(options, cancellationToken);
             HostConsole.Info($"Function app: {app.ScriptRoot}");
 
@@ -77,35 +87,44 @@ internal static partial class LocalFunctionsHost
             foreach (var (name, value) in options.Settings) settings.Set(name, value);
             var hostJson = HostJson.Load(app.ScriptRoot);
 
-            if (!options.NoAzurite && StorageEmulator.IsLocalEmulator(settings.Get("AzureWebJobsStorage"), out var ports))
+            if (!options.NoAzurite
+                && StorageEmulator.IsLocalEmulator(settings.Get("AzureWebJobsStorage"), out var ports))
             {
-                host.Emulator = await StorageEmulator.EnsureAsync(ports, app.ProjectDirectory ?? app.ScriptRoot, options.AzuriteLocation, cancellationToken);
+                host.Emulator = await StorageEmulator.EnsureAsync(
+                    ports, app.ProjectDirectory ?? app.ScriptRoot, options.AzuriteLocation, cancellationToken);
                 settings.Set("AzureWebJobsStorage", host.Emulator.ConnectionString);
             }
             host.Settings = settings;
 
             var keys = HostKeys.From(options.MasterKey ?? local.MasterKey, local.FunctionKeys);
             // As the real host: AzureFunctionsWebHost__hostid overrides the id derived from the app.
-            var hostId = settings.Get("AzureFunctionsWebHost__hostid") ?? settings.Get("AzureFunctionsWebHost:hostid") ?? HostId(app);
+            var hostId = settings.Get("AzureFunctionsWebHost__hostid")
+                ?? settings.Get("AzureFunctionsWebHost:hostid")
+                ?? HostId(app);
             var workerId = Guid.NewGuid().ToString();
             var channel = host.Channel = new WorkerChannel(workerId) { Logs = hostJson.Logs };
 
             host.RpcServer = await StartRpcServerAsync(channel, cancellationToken);
-            var rpcUri = new Uri(host.RpcServer.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
+            var rpcAddresses = host.RpcServer.Services.GetRequiredService<IServer>().Features
+                .Get<IServerAddressesFeature>()!.Addresses;
+            var rpcUri = new Uri(rpcAddresses.First() + "/");
             HostConsole.Debug($"gRPC endpoint for the worker: {rpcUri}");
 
             var worker = host.Worker = WorkerProcess.Start(app, settings, rpcUri, workerId, Guid.NewGuid().ToString());
             HostConsole.Info($"Worker process started (pid {worker.Id}).");
-            host.WorkerExited = worker.Exited.ContinueWith(_ => channel.Fail($"The worker process exited (code {worker.ExitCode})."), TaskScheduler.Default);
+            host.WorkerExited = worker.Exited.ContinueWith(
+                _ => channel.Fail($"The worker process exited (code {worker.ExitCode})."), TaskScheduler.Default);
 
-            var (functions, httpUri) = await InitializeWorkerAsync(channel, worker, app, options, hostJson, cancellationToken);
+            var (functions, httpUri) =
+                await InitializeWorkerAsync(channel, worker, app, options, hostJson, cancellationToken);
             host.Functions = functions;
             host.WorkerHttpUri = httpUri;
 
             var clock = TimeProvider.System;
             var queueClients = new QueueClients(settings, hostJson.Queues);
             var outputs = new QueueOutputBindings(queueClients, settings);
-            var timers = new TimerTriggers(channel, ScheduleStatusStore.Create(settings.Get("AzureWebJobsStorage"), hostId), clock);
+            var statusStore = ScheduleStatusStore.Create(settings.Get("AzureWebJobsStorage"), hostId);
+            var timers = new TimerTriggers(channel, statusStore, clock);
             var queues = new QueueTriggers(channel, queueClients, settings, hostJson.Queues, clock);
             foreach (var function in functions)
             {
@@ -118,14 +137,16 @@ internal static partial class LocalFunctionsHost
             await LoadFunctionsAsync(channel, functions, cancellationToken);
             if (httpUri is not null) await WaitForWorkerHttpAsync(httpUri, worker, cancellationToken);
 
-            host.FrontEnd = HttpFrontEnd.Create(new FrontEndContext(functions, hostJson.RoutePrefix, keys, channel, httpUri, timers, queues, hostId), options.Port ?? local.LocalHttpPort ?? 7071);
+            host.FrontEnd = HttpFrontEnd.Create(
+                new FrontEndContext(functions, hostJson.RoutePrefix, keys, channel, httpUri, timers, queues, hostId),
+                options.Port ?? local.LocalHttpPort ?? 7071);
             await host.FrontEnd.StartAsync(cancellationToken);
 
             PrintFunctions(host.FrontEnd, timers, queues);
             PrintKeys(keys, local);
             PrintWelcome(app, host.FrontEnd.BaseUri, hostJson, settings, keys);
 
-            host.TriggerTasks.AddRange(await timers.StartAsync(host.TriggersStopping.Token));
+            host.TriggerTasks.AddRange(timers.Start(host.TriggersStopping.Token));
             host.TriggerTasks.AddRange(queues.Start(host.TriggersStopping.Token));
             HostConsole.Success($"Host started: listening on {host.FrontEnd.BaseUri} (Ctrl+C to stop)");
             return host;
@@ -163,7 +184,10 @@ internal static partial class LocalFunctionsHost
         {
             await TriggersStopping.CancelAsync();
             var drain = Task.WhenAll(TriggerTasks.Append(FrontEnd?.DrainAsync() ?? Task.CompletedTask));
-            if (await Task.WhenAny(drain, Task.Delay(DrainTimeout)) != drain) HostConsole.Warn("Invocations still running after the drain timeout; stopping anyway.");
+            if (await Task.WhenAny(drain, Task.Delay(DrainTimeout)) != drain)
+            {
+                HostConsole.Warn("Invocations still running after the drain timeout; stopping anyway.");
+            }
             if (FrontEnd is not null) await FrontEnd.DisposeAsync();
             if (Worker is not null && Channel is not null) await Worker.StopAsync(Channel, WorkerGrace);
             if (RpcServer is not null)
@@ -200,7 +224,8 @@ internal static partial class LocalFunctionsHost
             var example = Path.Combine(folder, "local.settings.example.json");
             if (File.Exists(example))
             {
-                HostConsole.Warn($"No local.settings.json: using {example}. Copy it to local.settings.json to change settings.");
+                HostConsole.Warn(
+                    $"No local.settings.json: using {example}. Copy it to local.settings.json to change settings.");
                 return LocalSettings.Load(example);
             }
         }
@@ -208,12 +233,15 @@ internal static partial class LocalFunctionsHost
         return LocalSettings.Empty;
     }
 
-    private static async Task<WebApplication> StartRpcServerAsync(WorkerChannel channel, CancellationToken cancellationToken)
+    private static async Task<WebApplication> StartRpcServerAsync(
+        WorkerChannel channel, CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, Args = [] });
+        var builder = WebApplication.CreateSlimBuilder(
+            new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, Args = [] });
         builder.Logging.ClearProviders();
         // The worker speaks HTTP/2 without TLS: the endpoint must be HTTP/2 only.
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
+        builder.WebHost.ConfigureKestrel(
+            kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc(grpc =>
         {
             grpc.MaxReceiveMessageSize = null;
@@ -227,7 +255,12 @@ internal static partial class LocalFunctionsHost
     }
 
     private static async Task<(IReadOnlyList<FunctionDescriptor> Functions, Uri? HttpUri)> InitializeWorkerAsync(
-        WorkerChannel channel, WorkerProcess worker, FunctionApp app, HostOptions options, HostJson hostJson, CancellationToken cancellationToken)
+        WorkerChannel channel,
+        WorkerProcess worker,
+        FunctionApp app,
+        HostOptions options,
+        HostJson hostJson,
+        CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(StartupTimeout);
@@ -245,11 +278,17 @@ internal static partial class LocalFunctionsHost
             }, timeout.Token)).WorkerInitResponse;
             if (init.Result?.Status != StatusResult.Types.Status.Success)
             {
-                throw new HostStartupException($"The worker failed to initialise: {init.Result?.Exception?.Message ?? init.Result?.Result}");
+                throw new HostStartupException(
+                    $"The worker failed to initialise: {init.Result?.Exception?.Message ?? init.Result?.Result}");
             }
-            var runtime = init.WorkerMetadata is { } m ? $"{m.RuntimeName} {m.RuntimeVersion}, worker {m.WorkerVersion}" : "unknown runtime";
+            var runtime = init.WorkerMetadata is { } m
+                ? $"{m.RuntimeName} {m.RuntimeVersion}, worker {m.WorkerVersion}"
+                : "unknown runtime";
             HostConsole.Info($"Worker initialised ({runtime}).");
-            Uri? httpUri = init.Capabilities.TryGetValue("HttpUri", out var uri) && Uri.TryCreate(uri, UriKind.Absolute, out var parsed) ? parsed : null;
+            Uri? httpUri = init.Capabilities.TryGetValue("HttpUri", out var uri)
+                && Uri.TryCreate(uri, UriKind.Absolute, out var parsed)
+                    ? parsed
+                    : null;
 
             IReadOnlyList<RpcFunctionMetadata> indexed;
             if (!app.WorkerIndexing)
@@ -263,11 +302,14 @@ internal static partial class LocalFunctionsHost
                 {
                     FunctionsMetadataRequest = new FunctionsMetadataRequest { FunctionAppDirectory = app.ScriptRoot },
                 }, timeout.Token)).FunctionMetadataResponse;
-                if (metadata.UseDefaultMetadataIndexing || metadata.Result?.Status != StatusResult.Types.Status.Success || metadata.FunctionMetadataResults.Count == 0)
+                if (metadata.UseDefaultMetadataIndexing
+                    || metadata.Result?.Status != StatusResult.Types.Status.Success
+                    || metadata.FunctionMetadataResults.Count == 0)
                 {
                     if (metadata.Result?.Status == StatusResult.Types.Status.Failure)
                     {
-                        HostConsole.Warn($"Worker indexing failed ({metadata.Result.Exception?.Message}); reading functions.metadata instead.");
+                        HostConsole.Warn($"Worker indexing failed ({metadata.Result.Exception?.Message}); " +
+                            "reading functions.metadata instead.");
                     }
                     else
                     {
@@ -283,14 +325,17 @@ internal static partial class LocalFunctionsHost
             var failed = indexed.Where(f => f.Status is { Status: StatusResult.Types.Status.Failure }).ToArray();
             if (failed.Length > 0)
             {
-                throw new HostStartupException(string.Join(Environment.NewLine, failed.Select(f => $"Function '{f.Name}' could not be indexed: {f.Status.Exception?.Message}")));
+                throw new HostStartupException(string.Join(Environment.NewLine, failed.Select(
+                    f => $"Function '{f.Name}' could not be indexed: {f.Status.Exception?.Message}")));
             }
-            var functions = FunctionIndex.Select(indexed.Select(FunctionDescriptor.From).ToArray(), options.Functions ?? hostJson.Functions);
+            var functions = FunctionIndex.Select(
+                indexed.Select(FunctionDescriptor.From).ToArray(), options.Functions ?? hostJson.Functions);
             return (functions, httpUri);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new HostStartupException($"The worker did not {(channel.Connected.IsCompleted ? "answer" : "connect")} within {StartupTimeout.TotalSeconds:0} s.");
+            var what = channel.Connected.IsCompleted ? "answer" : "connect";
+            throw new HostStartupException($"The worker did not {what} within {StartupTimeout.TotalSeconds:0} s.");
         }
         catch (WorkerUnavailableException ex)
         {
@@ -298,12 +343,15 @@ internal static partial class LocalFunctionsHost
         }
         catch (HostStartupException) when (worker.Exited.IsCompleted && !channel.Connected.IsCompletedSuccessfully)
         {
-            throw new HostStartupException($"The worker process exited (code {worker.ExitCode}) before connecting; its output is above.");
+            throw new HostStartupException(
+                $"The worker process exited (code {worker.ExitCode}) before connecting; its output is above.");
         }
     }
 
-    /// <summary>Loads every function (one request each, as the .NET worker expects) and waits for all of them.</summary>
-    private static async Task LoadFunctionsAsync(WorkerChannel channel, IReadOnlyList<FunctionDescriptor> functions, CancellationToken cancellationToken)
+    /// <summary>Loads every function (one request each, as the .NET worker expects) and waits for all of
+    /// them.</summary>
+    private static async Task LoadFunctionsAsync(
+        WorkerChannel channel, IReadOnlyList<FunctionDescriptor> functions, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(StartupTimeout);
@@ -314,7 +362,9 @@ internal static partial class LocalFunctionsHost
                 FunctionLoadRequest = new FunctionLoadRequest { FunctionId = f.FunctionId, Metadata = f.Metadata },
             }, timeout.Token);
             var result = answer.FunctionLoadResponse.Result;
-            return (f.Name, Ok: result?.Status == StatusResult.Types.Status.Success, Error: result?.Exception?.Message ?? result?.Result);
+            return (f.Name,
+                Ok: result?.Status == StatusResult.Types.Status.Success,
+                Error: result?.Exception?.Message ?? result?.Result);
         }).ToArray();
         try
         {
@@ -322,12 +372,14 @@ internal static partial class LocalFunctionsHost
             var failed = results.Where(r => !r.Ok).ToArray();
             if (failed.Length > 0)
             {
-                throw new HostStartupException(string.Join(Environment.NewLine, failed.Select(r => $"Function '{r.Name}' failed to load: {r.Error}")));
+                throw new HostStartupException(string.Join(
+                    Environment.NewLine, failed.Select(r => $"Function '{r.Name}' failed to load: {r.Error}")));
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new HostStartupException($"The worker did not load every function within {StartupTimeout.TotalSeconds:0} s.");
+            throw new HostStartupException(
+                $"The worker did not load every function within {StartupTimeout.TotalSeconds:0} s.");
         }
         catch (WorkerUnavailableException ex)
         {
@@ -336,8 +388,10 @@ internal static partial class LocalFunctionsHost
         HostConsole.Info($"{functions.Count} function(s) loaded.");
     }
 
-    /// <summary>The worker's own HTTP server starts with it; wait until it accepts connections before forwarding.</summary>
-    private static async Task WaitForWorkerHttpAsync(Uri httpUri, WorkerProcess worker, CancellationToken cancellationToken)
+    /// <summary>The worker's own HTTP server starts with it; wait until it accepts connections before
+    /// forwarding.</summary>
+    private static async Task WaitForWorkerHttpAsync(
+        Uri httpUri, WorkerProcess worker, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + StartupTimeout;
         while (true)
@@ -352,9 +406,15 @@ internal static partial class LocalFunctionsHost
             {
                 await Task.Delay(50, cancellationToken);
             }
+            catch (SocketException) when (worker.Exited.IsCompleted)
+            {
+                throw new HostStartupException(
+                    $"The worker process exited (code {worker.ExitCode}) during start-up; its output is above.");
+            }
             catch (SocketException ex)
             {
-                throw new HostStartupException($"The worker's HTTP endpoint {httpUri} does not accept connections: {ex.Message}");
+                throw new HostStartupException(
+                    $"The worker's HTTP endpoint {httpUri} does not accept connections: {ex.Message}");
             }
         }
     }
@@ -364,7 +424,9 @@ internal static partial class LocalFunctionsHost
         HostConsole.Line();
         HostConsole.Line("Functions:", ConsoleColor.Cyan);
         HostConsole.Line();
-        var lines = frontEnd.Routes.Select(r => (r.Function, Description: r.Description.Replace("{base}", frontEnd.BaseUri.ToString(), StringComparison.Ordinal)))
+        var baseUri = frontEnd.BaseUri.ToString();
+        var lines = frontEnd.Routes
+            .Select(r => (r.Function, Description: r.Description.Replace("{base}", baseUri, StringComparison.Ordinal)))
             .Concat(timers.Describe())
             .Concat(queues.Describe())
             .OrderBy(l => l.Function, StringComparer.OrdinalIgnoreCase);
@@ -379,14 +441,20 @@ internal static partial class LocalFunctionsHost
     {
         if (keys.MasterKeyGenerated)
         {
-            HostConsole.Line($"Master key (admin API, function and admin level functions), generated for this run: {keys.MasterKey}");
-            HostConsole.Line("  Fix it with \"Host\": { \"MasterKey\": \"...\" } in local.settings.json or --master-key.");
+            HostConsole.Line(
+                "Master key (admin API, function and admin level functions), generated for this run: " +
+                keys.MasterKey);
+            HostConsole.Line(
+                "  Fix it with \"Host\": { \"MasterKey\": \"...\" } in local.settings.json or --master-key.");
         }
         else
         {
             HostConsole.Line($"Master key: from {(local.MasterKey is null ? "--master-key" : local.Path)}.");
         }
-        if (keys.FunctionKeys.Count > 0) HostConsole.Line($"Function keys: {string.Join(", ", keys.FunctionKeys.Keys)}.");
+        if (keys.FunctionKeys.Count > 0)
+        {
+            HostConsole.Line($"Function keys: {string.Join(", ", keys.FunctionKeys.Keys)}.");
+        }
         HostConsole.Line();
     }
 
@@ -394,7 +462,8 @@ internal static partial class LocalFunctionsHost
     /// Prints the app's own getting-started text, if it has one: FunctionsHost.welcome.txt next to the project or in a
     /// folder above it (up to the repository root). Placeholders: {url}, {routePrefix}, {masterKey}, {setting:NAME}.
     /// </summary>
-    private static void PrintWelcome(FunctionApp app, Uri baseUri, HostJson hostJson, AppSettings settings, HostKeys keys)
+    private static void PrintWelcome(
+        FunctionApp app, Uri baseUri, HostJson hostJson, AppSettings settings, HostKeys keys)
     {
         for (var dir = new DirectoryInfo(app.ProjectDirectory ?? app.ScriptRoot); dir is not null; dir = dir.Parent)
         {
@@ -405,12 +474,16 @@ internal static partial class LocalFunctionsHost
                     .Replace("{url}", baseUri.ToString().TrimEnd('/'), StringComparison.Ordinal)
                     .Replace("{routePrefix}", hostJson.RoutePrefix, StringComparison.Ordinal)
                     .Replace("{masterKey}", keys.MasterKey, StringComparison.Ordinal);
-                text = SettingPlaceholder().Replace(text, m => settings.Get(m.Groups[1].Value) ?? $"<{m.Groups[1].Value} is not set>");
+                text = SettingPlaceholder().Replace(
+                    text, m => settings.Get(m.Groups[1].Value) ?? $"<{m.Groups[1].Value} is not set>");
                 HostConsole.Line(text.TrimEnd(), ConsoleColor.Cyan);
                 HostConsole.Line();
                 return;
             }
-            if (Directory.Exists(Path.Combine(dir.FullName, ".git")) || File.Exists(Path.Combine(dir.FullName, ".git"))) return;
+            if (Directory.Exists(Path.Combine(dir.FullName, ".git")) || File.Exists(Path.Combine(dir.FullName, ".git")))
+            {
+                return;
+            }
         }
     }
 
@@ -422,7 +495,8 @@ internal static partial class LocalFunctionsHost
     {
         var name = Path.GetFileNameWithoutExtension(app.WorkerPath).ToLowerInvariant();
         var clean = new string(name.Where(char.IsLetterOrDigit).ToArray());
-        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(app.ScriptRoot)))[..8];
+        var hash = Convert.ToHexStringLower(
+            System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(app.ScriptRoot)))[..8];
         return (clean.Length > 23 ? clean[..23] : clean) + "-" + hash;
     }
 }

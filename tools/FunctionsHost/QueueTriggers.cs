@@ -20,31 +20,38 @@ internal sealed class QueueClients(AppSettings settings, QueueSettings options)
         if (string.IsNullOrEmpty(connectionString))
         {
             throw new HostStartupException(
-                $"{context}: storage connection '{connectionSetting}' is not set. The local host needs a connection string " +
-                "(identity-based connections are not supported locally).");
+                $"{context}: storage connection '{connectionSetting}' is not set. The local host needs a " +
+                "connection string (identity-based connections are not supported locally).");
         }
         return clients.GetOrAdd((connectionString, queueName), key =>
         {
             try
             {
-                return new QueueClient(key.Connection, key.Queue, new QueueClientOptions
+                return new QueueClient(key.Connection, key.Queue, StorageProblems.Bounded(new QueueClientOptions
                 {
                     MessageEncoding = options.Base64 ? QueueMessageEncoding.Base64 : QueueMessageEncoding.None,
-                });
+                }));
             }
             catch (Exception ex) when (ex is FormatException or ArgumentException)
             {
-                throw new HostStartupException($"{context}: connection '{connectionSetting}' is not a valid storage connection string ({ex.Message}).");
+                throw new HostStartupException(
+                    $"{context}: connection '{connectionSetting}' is not a valid storage connection string " +
+                    $"({ex.Message}).");
             }
         });
     }
 
-    /// <summary>Queue names are lower-case in Azure Storage; the Functions extension normalises them the same way.</summary>
+    /// <summary>Queue names are lower-case in Azure Storage; the Functions extension normalises them the same
+    /// way.</summary>
     public static string QueueName(BindingDescriptor binding, AppSettings settings, string function) =>
-        settings.Resolve(binding.String("queueName") ?? throw new HostStartupException($"Function '{function}': binding '{binding.Name}' has no queueName."), $"Function '{function}'")
+        settings.Resolve(
+                binding.String("queueName") ?? throw new HostStartupException(
+                    $"Function '{function}': binding '{binding.Name}' has no queueName."),
+                $"Function '{function}'")
             .ToLowerInvariant();
 
-    public static string Connection(BindingDescriptor binding) => binding.String("connection") is { Length: > 0 } c ? c : "AzureWebJobsStorage";
+    public static string Connection(BindingDescriptor binding) =>
+        binding.String("connection") is { Length: > 0 } c ? c : "AzureWebJobsStorage";
 }
 
 /// <summary>Writes the values of queue output bindings after a successful invocation, as the real host does.</summary>
@@ -54,19 +61,34 @@ internal sealed class QueueOutputBindings(QueueClients clients, AppSettings sett
 
     public void Validate(FunctionDescriptor function)
     {
-        foreach (var binding in Outputs(function)) clients.Get(QueueClients.Connection(binding), QueueClients.QueueName(binding, settings, function.Name), $"Function '{function.Name}'");
+        foreach (var binding in Outputs(function)) Queue(function, binding);
     }
 
-    public async Task ApplyAsync(FunctionDescriptor function, InvocationResponse response, CancellationToken cancellationToken)
+    private QueueClient Queue(FunctionDescriptor function, BindingDescriptor binding) =>
+        clients.Get(
+            QueueClients.Connection(binding),
+            QueueClients.QueueName(binding, settings, function.Name),
+            $"Function '{function.Name}'");
+
+    public async Task ApplyAsync(
+        FunctionDescriptor function, InvocationResponse response, CancellationToken cancellationToken)
     {
         foreach (var binding in Outputs(function))
         {
-            var data = binding.Name == "$return" ? response.ReturnValue : response.OutputData.FirstOrDefault(o => o.Name == binding.Name)?.Data;
+            var data = binding.Name == "$return"
+                ? response.ReturnValue
+                : response.OutputData.FirstOrDefault(o => o.Name == binding.Name)?.Data;
             var messages = Messages(data).ToList();
             if (messages.Count == 0) continue;
-            var queue = clients.Get(QueueClients.Connection(binding), QueueClients.QueueName(binding, settings, function.Name), $"Function '{function.Name}'");
-            if (created.TryAdd(queue.Uri.ToString(), true)) await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-            foreach (var message in messages) await queue.SendMessageAsync(message, cancellationToken: cancellationToken);
+            var queue = Queue(function, binding);
+            if (created.TryAdd(queue.Uri.ToString(), true))
+            {
+                await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            }
+            foreach (var message in messages)
+            {
+                await queue.SendMessageAsync(message, cancellationToken: cancellationToken);
+            }
         }
     }
 
@@ -79,11 +101,13 @@ internal sealed class QueueOutputBindings(QueueClients clients, AppSettings sett
         TypedData.DataOneofCase.Json => JsonMessages(data.Json),
         TypedData.DataOneofCase.Bytes => [BinaryData.FromBytes(data.Bytes.ToByteArray())],
         TypedData.DataOneofCase.CollectionString => data.CollectionString.String.Select(BinaryData.FromString),
-        TypedData.DataOneofCase.CollectionBytes => data.CollectionBytes.Bytes.Select(b => BinaryData.FromBytes(b.ToByteArray())),
+        TypedData.DataOneofCase.CollectionBytes =>
+            data.CollectionBytes.Bytes.Select(b => BinaryData.FromBytes(b.ToByteArray())),
         _ => [],
     };
 
-    /// <summary>A JSON array becomes one message per element (a collection output); anything else is one message.</summary>
+    /// <summary>A JSON array becomes one message per element (a collection output); anything else is one
+    /// message.</summary>
     private static IEnumerable<BinaryData> JsonMessages(string json)
     {
         using var document = JsonDocument.Parse(json);
@@ -97,9 +121,11 @@ internal sealed class QueueOutputBindings(QueueClients clients, AppSettings sett
 
 /// <summary>
 /// Polls the queues of queue-triggered functions like the Storage Queues extension: batches, back-off up to
-/// maxPollingInterval, retries after visibilityTimeout, and poison messages moved to &lt;queue&gt;-poison after maxDequeueCount.
+/// maxPollingInterval, retries after visibilityTimeout, and poison messages moved to &lt;queue&gt;-poison after
+/// maxDequeueCount.
 /// </summary>
-internal sealed class QueueTriggers(WorkerChannel channel, QueueClients clients, AppSettings settings, QueueSettings options, TimeProvider clock)
+internal sealed class QueueTriggers(
+    WorkerChannel channel, QueueClients clients, AppSettings settings, QueueSettings options, TimeProvider clock)
 {
     /// <summary>How long a received message stays invisible while the function runs.</summary>
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(10);
@@ -109,7 +135,9 @@ internal sealed class QueueTriggers(WorkerChannel channel, QueueClients clients,
     private readonly List<(FunctionDescriptor Function, QueueClient Queue, QueueClient Poison)> listeners = [];
 
     public IEnumerable<(string Function, string Description)> Describe() =>
-        listeners.Select(l => (l.Function.Name, $"queueTrigger (queue '{l.Queue.Name}', poison '{l.Poison.Name}', {(options.Base64 ? "base64" : "plain")} messages)"));
+        listeners.Select(l => (l.Function.Name,
+            $"queueTrigger (queue '{l.Queue.Name}', poison '{l.Poison.Name}', " +
+            $"{(options.Base64 ? "base64" : "plain")} messages)"));
 
     public void Add(FunctionDescriptor function)
     {
@@ -117,25 +145,33 @@ internal sealed class QueueTriggers(WorkerChannel channel, QueueClients clients,
         var queueName = QueueClients.QueueName(trigger, settings, function.Name);
         var connection = QueueClients.Connection(trigger);
         var context = $"Function '{function.Name}'";
-        listeners.Add((function, clients.Get(connection, queueName, context), clients.Get(connection, queueName + "-poison", context)));
+        listeners.Add((function,
+            clients.Get(connection, queueName, context),
+            clients.Get(connection, queueName + "-poison", context)));
     }
 
     public IEnumerable<Task> Start(CancellationToken stopping) =>
-        listeners.Select(l => Task.Run(() => PollAsync(l.Function, l.Queue, l.Poison, stopping), CancellationToken.None));
+        listeners.Select(l => Task.Run(
+            () => PollAsync(l.Function, l.Queue, l.Poison, stopping), CancellationToken.None));
 
-    /// <summary>Runs a queue function now on a message made from <paramref name="text"/> (admin API); nothing is dequeued.</summary>
-    public Task<InvocationOutcome> InvokeNowAsync(FunctionDescriptor function, string text, CancellationToken cancellationToken)
+    /// <summary>Runs a queue function now on a message made from <paramref name="text"/> (admin API); nothing is
+    /// dequeued.</summary>
+    public Task<InvocationOutcome> InvokeNowAsync(
+        FunctionDescriptor function, string text, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var message = QueuesModelFactory.QueueMessage(Guid.NewGuid().ToString(), "", BinaryData.FromString(text), 1, now, now, now.AddDays(7));
-        return InvokeAsync(function, message, "This function was programmatically called via the host APIs.", cancellationToken);
+        var message = QueuesModelFactory.QueueMessage(
+            Guid.NewGuid().ToString(), "", BinaryData.FromString(text), 1, now, now, now.AddDays(7));
+        return InvokeAsync(
+            function, message, "This function was programmatically called via the host APIs.", cancellationToken);
     }
 
-    private async Task PollAsync(FunctionDescriptor function, QueueClient queue, QueueClient poison, CancellationToken stopping)
+    private async Task PollAsync(
+        FunctionDescriptor function, QueueClient queue, QueueClient poison, CancellationToken stopping)
     {
         var inFlight = new List<Task>();
         var delay = MinimumPollingInterval;
-        var problemReported = false;
+        var outage = new OutageNotice($"Queue '{queue.Name}' of '{function.Name}'", "polling it again with back-off");
         while (!stopping.IsCancellationRequested)
         {
             inFlight.RemoveAll(t => t.IsCompleted);
@@ -148,7 +184,7 @@ internal sealed class QueueTriggers(WorkerChannel channel, QueueClients clients,
             try
             {
                 messages = (await queue.ReceiveMessagesAsync(options.BatchSize, Lease, stopping)).Value;
-                problemReported = false;
+                outage.Succeeded();
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -156,12 +192,12 @@ internal sealed class QueueTriggers(WorkerChannel channel, QueueClients clients,
             }
             catch (RequestFailedException ex) when (ex.Status == 404)
             {
+                outage.Succeeded();
                 messages = []; // The queue does not exist (yet): poll it as an empty one.
             }
-            catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or AggregateException)
+            catch (Exception ex) when (StorageProblems.IsStorageFailure(ex, stopping))
             {
-                if (!problemReported) HostConsole.Warn($"Cannot read queue '{queue.Name}' for '{function.Name}': {ex.Message.Split('\n')[0]} (retrying)");
-                problemReported = true;
+                outage.Failed(ex);
                 messages = [];
             }
 
@@ -185,7 +221,8 @@ internal sealed class QueueTriggers(WorkerChannel channel, QueueClients clients,
         await Task.WhenAll(inFlight);
     }
 
-    private async Task ProcessAsync(FunctionDescriptor function, QueueClient queue, QueueClient poison, QueueMessage message)
+    private async Task ProcessAsync(
+        FunctionDescriptor function, QueueClient queue, QueueClient poison, QueueMessage message)
     {
         try
         {
@@ -194,7 +231,8 @@ internal sealed class QueueTriggers(WorkerChannel channel, QueueClients clients,
                 await MoveToPoisonAsync(queue, poison, message);
                 return;
             }
-            var outcome = await InvokeAsync(function, message, $"New queue message detected on '{queue.Name}'.", CancellationToken.None);
+            var outcome = await InvokeAsync(
+                function, message, $"New queue message detected on '{queue.Name}'.", CancellationToken.None);
             if (outcome.Succeeded)
             {
                 await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
@@ -206,28 +244,34 @@ internal sealed class QueueTriggers(WorkerChannel channel, QueueClients clients,
             else
             {
                 // Visible again after visibilityTimeout, for the next try.
-                await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: options.VisibilityTimeout);
+                await queue.UpdateMessageAsync(
+                    message.MessageId, message.PopReceipt, visibilityTimeout: options.VisibilityTimeout);
             }
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
-            HostConsole.Warn($"Message {message.MessageId} of '{queue.Name}' was gone when the host tried to settle it (lease lost).");
+            HostConsole.Warn(
+                $"Message {message.MessageId} of '{queue.Name}' was gone when the host tried to settle it " +
+                "(lease lost).");
         }
         catch (Exception ex) when (ex is RequestFailedException or HttpRequestException)
         {
-            HostConsole.Error($"Could not settle message {message.MessageId} of '{queue.Name}': {ex.Message.Split('\n')[0]}");
+            HostConsole.Error(
+                $"Could not settle message {message.MessageId} of '{queue.Name}': {StorageProblems.Describe(ex)}");
         }
     }
 
     private async Task MoveToPoisonAsync(QueueClient queue, QueueClient poison, QueueMessage message)
     {
-        HostConsole.Warn($"Message {message.MessageId} has reached MaxDequeueCount of {options.MaxDequeueCount}. Moving message to queue '{poison.Name}'.");
+        HostConsole.Warn($"Message {message.MessageId} has reached MaxDequeueCount of {options.MaxDequeueCount}. " +
+            $"Moving message to queue '{poison.Name}'.");
         await poison.CreateIfNotExistsAsync();
         await poison.SendMessageAsync(message.Body);
         await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
     }
 
-    private Task<InvocationOutcome> InvokeAsync(FunctionDescriptor function, QueueMessage message, string reason, CancellationToken cancellationToken)
+    private Task<InvocationOutcome> InvokeAsync(
+        FunctionDescriptor function, QueueMessage message, string reason, CancellationToken cancellationToken)
     {
         var trigger = function.Trigger;
         var text = message.Body.ToString();
@@ -263,9 +307,18 @@ internal sealed class QueueTriggers(WorkerChannel channel, QueueClients clients,
         metadata["Id"] = new TypedData { String = message.MessageId };
         metadata["PopReceipt"] = new TypedData { String = message.PopReceipt ?? "" };
         metadata["DequeueCount"] = new TypedData { Json = message.DequeueCount.ToString(CultureInfo.InvariantCulture) };
-        if (message.ExpiresOn is { } expires) metadata["ExpirationTime"] = new TypedData { Json = JsonSerializer.Serialize(expires) };
-        if (message.InsertedOn is { } inserted) metadata["InsertionTime"] = new TypedData { Json = JsonSerializer.Serialize(inserted) };
-        if (message.NextVisibleOn is { } visible) metadata["NextVisibleTime"] = new TypedData { Json = JsonSerializer.Serialize(visible) };
+        if (message.ExpiresOn is { } expires)
+        {
+            metadata["ExpirationTime"] = new TypedData { Json = JsonSerializer.Serialize(expires) };
+        }
+        if (message.InsertedOn is { } inserted)
+        {
+            metadata["InsertionTime"] = new TypedData { Json = JsonSerializer.Serialize(inserted) };
+        }
+        if (message.NextVisibleOn is { } visible)
+        {
+            metadata["NextVisibleTime"] = new TypedData { Json = JsonSerializer.Serialize(visible) };
+        }
         return channel.InvokeAsync(function, request, reason, cancellationToken);
     }
 

@@ -12,7 +12,8 @@ namespace FunctionsHost;
 /// </summary>
 internal sealed class StorageEmulator
 {
-    public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    public const string AccountKey =
+        "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     private static readonly (int Blob, int Queue, int Table) DefaultPorts = (10000, 10001, 10002);
 
     private readonly Process? process;
@@ -32,11 +33,13 @@ internal sealed class StorageEmulator
 
     public string ConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};" +
-        $"BlobEndpoint=http://127.0.0.1:{Ports.Blob}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{Ports.Queue}/devstoreaccount1;" +
+        $"BlobEndpoint=http://127.0.0.1:{Ports.Blob}/devstoreaccount1;" +
+        $"QueueEndpoint=http://127.0.0.1:{Ports.Queue}/devstoreaccount1;" +
         $"TableEndpoint=http://127.0.0.1:{Ports.Table}/devstoreaccount1;";
 
     /// <summary>
-    /// Whether <paramref name="connectionString"/> means "the local emulator": empty, <c>UseDevelopmentStorage=true</c>,
+    /// Whether <paramref name="connectionString"/> means "the local emulator": empty,
+    /// <c>UseDevelopmentStorage=true</c>,
     /// or the emulator account on loopback endpoints. Returns the ports it names.
     /// </summary>
     public static bool IsLocalEmulator(string? connectionString, out (int Blob, int Queue, int Table) ports)
@@ -47,23 +50,36 @@ internal sealed class StorageEmulator
             .Select(p => p.Split('=', 2))
             .Where(p => p.Length == 2)
             .ToDictionary(p => p[0].Trim(), p => p[1].Trim(), StringComparer.OrdinalIgnoreCase);
-        if (parts.TryGetValue("UseDevelopmentStorage", out var dev)) return dev.Equals("true", StringComparison.OrdinalIgnoreCase);
+        if (parts.TryGetValue("UseDevelopmentStorage", out var dev))
+        {
+            return dev.Equals("true", StringComparison.OrdinalIgnoreCase);
+        }
         if (!parts.TryGetValue("AccountName", out var account) || account != "devstoreaccount1") return false;
+        static bool Local(string? value, out Uri uri) =>
+            Uri.TryCreate(value, UriKind.Absolute, out uri!) && (uri.IsLoopback || uri.Host == "localhost");
         int Port(string key, int fallback) =>
-            parts.TryGetValue(key, out var value) && Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.IsLoopback || uri.Host == "localhost") ? uri.Port : fallback;
+            parts.TryGetValue(key, out var value) && Local(value, out var uri) ? uri.Port : fallback;
         var loopback = new[] { "BlobEndpoint", "QueueEndpoint", "TableEndpoint" }
-            .All(k => !parts.TryGetValue(k, out var v) || (Uri.TryCreate(v, UriKind.Absolute, out var u) && (u.IsLoopback || u.Host == "localhost")));
+            .All(k => !parts.TryGetValue(k, out var v) || Local(v, out _));
         if (!loopback) return false;
-        ports = (Port("BlobEndpoint", DefaultPorts.Blob), Port("QueueEndpoint", DefaultPorts.Queue), Port("TableEndpoint", DefaultPorts.Table));
+        ports = (
+            Port("BlobEndpoint", DefaultPorts.Blob),
+            Port("QueueEndpoint", DefaultPorts.Queue),
+            Port("TableEndpoint", DefaultPorts.Table));
         return true;
     }
 
     /// <summary>Uses an emulator already listening on <paramref name="ports"/>, or starts Azurite there.</summary>
-    public static async Task<StorageEmulator> EnsureAsync((int Blob, int Queue, int Table) ports, string searchFrom, string? location, CancellationToken cancellationToken)
+    public static async Task<StorageEmulator> EnsureAsync(
+        (int Blob, int Queue, int Table) ports,
+        string searchFrom,
+        string? location,
+        CancellationToken cancellationToken)
     {
         if (await AnswersAsync(ports.Blob) && await AnswersAsync(ports.Queue) && await AnswersAsync(ports.Table))
         {
-            HostConsole.Info($"Using the storage emulator already listening on ports {ports.Blob}/{ports.Queue}/{ports.Table}.");
+            HostConsole.Info(
+                $"Using the storage emulator already listening on ports {ports.Blob}/{ports.Queue}/{ports.Table}.");
             return new StorageEmulator(null, ports, null);
         }
         var (executable, packageDirectory) = await InstallAsync(searchFrom, cancellationToken);
@@ -105,16 +121,22 @@ internal sealed class StorageEmulator
                     await emulator.StopAsync();
                     string text;
                     lock (output) text = output.ToString();
-                    throw new HostStartupException($"Azurite did not listen on ports {ports.Blob}/{ports.Queue}/{ports.Table} (a port in use?):\n{text}");
+                    throw new HostStartupException(
+                        $"Azurite did not listen on ports {ports.Blob}/{ports.Queue}/{ports.Table} " +
+                        "(a port in use?):\n" +
+                        text);
                 }
                 await Task.Delay(100, cancellationToken);
             }
         }
-        HostConsole.Info($"Azurite started (pid {process.Id}) on ports {ports.Blob}/{ports.Queue}/{ports.Table}, data in {location}.");
+        HostConsole.Info(
+            $"Azurite started (pid {process.Id}) on ports {ports.Blob}/{ports.Queue}/{ports.Table}, " +
+            $"data in {location}.");
         return emulator;
     }
 
-    /// <summary>Stops Azurite if this host started it: politely first (it flushes its data files), then by force.</summary>
+    /// <summary>Stops Azurite if this host started it: politely first (it flushes its data files), then by
+    /// force.</summary>
     public async Task StopAsync()
     {
         if (process is null || process.HasExited) return;
@@ -138,7 +160,8 @@ internal sealed class StorageEmulator
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int SendSignal(int pid, int signal);
 
-    private static async Task<(string Executable, string PackageDirectory)> InstallAsync(string searchFrom, CancellationToken cancellationToken)
+    private static async Task<(string Executable, string PackageDirectory)> InstallAsync(
+        string searchFrom, CancellationToken cancellationToken)
     {
         var executableName = OperatingSystem.IsWindows() ? "azurite.cmd" : "azurite";
         string? packageDirectory = null;
@@ -146,13 +169,16 @@ internal sealed class StorageEmulator
         {
             var candidate = Path.Combine(dir.FullName, "node_modules", ".bin", executableName);
             if (File.Exists(candidate)) return (candidate, dir.FullName);
-            if (packageDirectory is null && PinsAzurite(Path.Combine(dir.FullName, "package.json"))) packageDirectory = dir.FullName;
+            if (packageDirectory is null && PinsAzurite(Path.Combine(dir.FullName, "package.json")))
+            {
+                packageDirectory = dir.FullName;
+            }
         }
         if (packageDirectory is null)
         {
             throw new HostStartupException(
-                "No storage is configured (AzureWebJobsStorage) and no package.json pins azurite. Set AzureWebJobsStorage, " +
-                "or add azurite to a package.json above the app.");
+                "No storage is configured (AzureWebJobsStorage) and no package.json pins azurite. " +
+                "Set AzureWebJobsStorage, or add azurite to a package.json above the app.");
         }
 
         HostConsole.Info($"Installing Azurite (npm ci in {packageDirectory})...");
@@ -163,7 +189,8 @@ internal sealed class StorageEmulator
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var arg in new[] { File.Exists(Path.Combine(packageDirectory, "package-lock.json")) ? "ci" : "install", "--no-audit", "--no-fund" })
+        var command = File.Exists(Path.Combine(packageDirectory, "package-lock.json")) ? "ci" : "install";
+        foreach (var arg in new[] { command, "--no-audit", "--no-fund" })
         {
             npm.ArgumentList.Add(arg);
         }
@@ -174,7 +201,9 @@ internal sealed class StorageEmulator
         }
         catch (System.ComponentModel.Win32Exception)
         {
-            throw new HostStartupException("No storage is configured and Azurite is not installed, and npm was not found: install Node.js (with npm), or set AzureWebJobsStorage.");
+            throw new HostStartupException(
+                "No storage is configured and Azurite is not installed, and npm was not found: install Node.js " +
+                "(with npm), or set AzureWebJobsStorage.");
         }
         using (process)
         {
@@ -184,7 +213,8 @@ internal sealed class StorageEmulator
             var executable = Path.Combine(packageDirectory, "node_modules", ".bin", executableName);
             if (process.ExitCode != 0 || !File.Exists(executable))
             {
-                throw new HostStartupException($"Installing Azurite failed (npm exit {process.ExitCode}):\n{await stdout}\n{await stderr}");
+                throw new HostStartupException(
+                    $"Installing Azurite failed (npm exit {process.ExitCode}):\n{await stdout}\n{await stderr}");
             }
             return (executable, packageDirectory);
         }
@@ -197,7 +227,8 @@ internal sealed class StorageEmulator
         {
             using var document = JsonDocument.Parse(File.ReadAllText(packageJson));
             return new[] { "devDependencies", "dependencies" }.Any(section =>
-                HostJson.Child(document.RootElement, section) is { ValueKind: JsonValueKind.Object } deps && HostJson.Child(deps, "azurite") is not null);
+                HostJson.Child(document.RootElement, section) is { ValueKind: JsonValueKind.Object } deps
+                && HostJson.Child(deps, "azurite") is not null);
         }
         catch (JsonException)
         {

@@ -11,7 +11,10 @@ namespace FunctionsHost;
 /// <summary>The gRPC service the worker connects to. One bidirectional stream carries the whole conversation.</summary>
 internal sealed class FunctionRpcService(WorkerChannel channel) : FunctionRpc.FunctionRpcBase
 {
-    public override Task EventStream(IAsyncStreamReader<StreamingMessage> requestStream, IServerStreamWriter<StreamingMessage> responseStream, ServerCallContext context) =>
+    public override Task EventStream(
+        IAsyncStreamReader<StreamingMessage> requestStream,
+        IServerStreamWriter<StreamingMessage> responseStream,
+        ServerCallContext context) =>
         channel.RunStreamAsync(requestStream, responseStream, context.CancellationToken);
 }
 
@@ -34,7 +37,8 @@ internal sealed class WorkerChannel(string workerId)
     /// <summary>Which worker logs to show (host.json logging.logLevel).</summary>
     public LogFilter Logs { get; set; } = LogFilter.Default;
 
-    private readonly Channel<StreamingMessage> outgoing = Channel.CreateUnbounded<StreamingMessage>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<StreamingMessage> outgoing =
+        Channel.CreateUnbounded<StreamingMessage>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<string, TaskCompletionSource<StreamingMessage>> pending = new();
     private readonly ConcurrentDictionary<string, string> invocationNames = new();
     private readonly TaskCompletionSource connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -52,16 +56,22 @@ internal sealed class WorkerChannel(string workerId)
 
     public int InFlight => invocationNames.Count;
 
-    /// <summary>Performs the output bindings of a successful invocation (queue messages); a failure fails the invocation.</summary>
+    /// <summary>Performs the output bindings of a successful invocation (queue messages); a failure fails the
+    /// invocation.</summary>
     public Func<FunctionDescriptor, InvocationResponse, CancellationToken, Task>? ApplyOutputs { get; set; }
 
-    public async Task RunStreamAsync(IAsyncStreamReader<StreamingMessage> requests, IServerStreamWriter<StreamingMessage> responses, CancellationToken cancellationToken)
+    public async Task RunStreamAsync(
+        IAsyncStreamReader<StreamingMessage> requests,
+        IServerStreamWriter<StreamingMessage> responses,
+        CancellationToken cancellationToken)
     {
         if (!await requests.MoveNext(cancellationToken)) return;
         var first = requests.Current;
-        if (first.ContentCase != StreamingMessage.ContentOneofCase.StartStream || first.StartStream.WorkerId != WorkerId)
+        if (first.ContentCase != StreamingMessage.ContentOneofCase.StartStream
+            || first.StartStream.WorkerId != WorkerId)
         {
-            HostConsole.Warn($"Ignoring a worker stream that did not start with StartStream for worker {WorkerId} ({first.ContentCase}).");
+            HostConsole.Warn("Ignoring a worker stream that did not start with StartStream for worker " +
+                $"{WorkerId} ({first.ContentCase}).");
             return;
         }
         if (Interlocked.Exchange(ref streamTaken, 1) == 1)
@@ -95,7 +105,8 @@ internal sealed class WorkerChannel(string workerId)
             {
                 await writer;
             }
-            catch (Exception ex) when (ex is IOException or OperationCanceledException or InvalidOperationException or GrpcException)
+            catch (Exception ex)
+                when (ex is IOException or OperationCanceledException or InvalidOperationException or GrpcException)
             {
             }
             disconnected.TrySetResult();
@@ -115,11 +126,15 @@ internal sealed class WorkerChannel(string workerId)
 
     public void Send(StreamingMessage message)
     {
-        if (!outgoing.Writer.TryWrite(message)) throw new WorkerUnavailableException(failure ?? "The worker is not connected.");
+        if (!outgoing.Writer.TryWrite(message))
+        {
+            throw new WorkerUnavailableException(failure ?? "The worker is not connected.");
+        }
     }
 
     /// <summary>Sends a request and waits for the response registered under <paramref name="key"/>.</summary>
-    public async Task<StreamingMessage> RequestAsync(string key, StreamingMessage message, CancellationToken cancellationToken)
+    public async Task<StreamingMessage> RequestAsync(
+        string key, StreamingMessage message, CancellationToken cancellationToken)
     {
         var waiter = new TaskCompletionSource<StreamingMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
         if (failure is { } reason) throw new WorkerUnavailableException(reason);
@@ -138,7 +153,8 @@ internal sealed class WorkerChannel(string workerId)
     }
 
     /// <summary>Runs one invocation and prints its start and its result with the duration.</summary>
-    public async Task<InvocationOutcome> InvokeAsync(FunctionDescriptor function, InvocationRequest request, string reason, CancellationToken cancellationToken)
+    public async Task<InvocationOutcome> InvokeAsync(
+        FunctionDescriptor function, InvocationRequest request, string reason, CancellationToken cancellationToken)
     {
         request.FunctionId = function.FunctionId;
         request.TraceContext ??= NewTraceContext();
@@ -159,42 +175,59 @@ internal sealed class WorkerChannel(string workerId)
         });
         try
         {
-            var answer = await RequestAsync("invocation:" + id, new StreamingMessage { InvocationRequest = request }, CancellationToken.None);
-            if (answer.InvocationResponse.Result?.Status == StatusResult.Types.Status.Success && ApplyOutputs is { } apply)
+            var answer = await RequestAsync(
+                "invocation:" + id, new StreamingMessage { InvocationRequest = request }, CancellationToken.None);
+            if (answer.InvocationResponse.Result?.Status == StatusResult.Types.Status.Success
+                && ApplyOutputs is { } apply)
             {
                 try
                 {
                     await apply(function, answer.InvocationResponse, CancellationToken.None);
                 }
-                catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or System.Text.Json.JsonException or HostStartupException)
+                catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException
+                                               or System.Text.Json.JsonException or HostStartupException)
                 {
                     answer.InvocationResponse.Result = new StatusResult
                     {
                         Status = StatusResult.Types.Status.Failure,
-                        Exception = new RpcException { Type = "OutputBindingException", Message = $"Writing the output bindings failed: {ex.Message.Split('\n')[0]}" },
+                        Exception = new RpcException
+                        {
+                            Type = "OutputBindingException",
+                            Message = $"Writing the output bindings failed: {StorageProblems.Describe(ex)}",
+                        },
                     };
                 }
             }
             var outcome = new InvocationOutcome(answer.InvocationResponse, watch.Elapsed);
             if (outcome.Succeeded)
             {
-                HostConsole.Info($"Executed 'Functions.{function.Name}' (Succeeded, Id={id}, Duration={watch.ElapsedMilliseconds}ms)");
+                HostConsole.Info($"Executed 'Functions.{function.Name}' (Succeeded, Id={id}, " +
+                    $"Duration={watch.ElapsedMilliseconds}ms)");
             }
             else
             {
-                var status = answer.InvocationResponse.Result?.Status == StatusResult.Types.Status.Cancelled ? "Cancelled" : "Failed";
-                HostConsole.Error($"Executed 'Functions.{function.Name}' ({status}, Id={id}, Duration={watch.ElapsedMilliseconds}ms)");
-                HostConsole.Error($"  {outcome.Error}");
+                var status = answer.InvocationResponse.Result?.Status == StatusResult.Types.Status.Cancelled
+                    ? "Cancelled"
+                    : "Failed";
+                HostConsole.Error($"Executed 'Functions.{function.Name}' ({status}, Id={id}, " +
+                    $"Duration={watch.ElapsedMilliseconds}ms)");
+                var error = HostConsole.Verbose ? outcome.Error : StorageProblems.FirstLine(outcome.Error);
+                HostConsole.Error($"  {error}");
             }
             return outcome;
         }
         catch (WorkerUnavailableException ex)
         {
-            HostConsole.Error($"Executed 'Functions.{function.Name}' (Failed, Id={id}, Duration={watch.ElapsedMilliseconds}ms): {ex.Message}");
+            HostConsole.Error($"Executed 'Functions.{function.Name}' (Failed, Id={id}, " +
+                $"Duration={watch.ElapsedMilliseconds}ms): {ex.Message}");
             return new InvocationOutcome(new InvocationResponse
             {
                 InvocationId = id,
-                Result = new StatusResult { Status = StatusResult.Types.Status.Failure, Exception = new RpcException { Message = ex.Message } },
+                Result = new StatusResult
+                {
+                    Status = StatusResult.Types.Status.Failure,
+                    Exception = new RpcException { Message = ex.Message },
+                },
             }, watch.Elapsed);
         }
         finally
@@ -209,7 +242,11 @@ internal sealed class WorkerChannel(string workerId)
         var activity = Activity.Current;
         var traceId = activity?.TraceId ?? ActivityTraceId.CreateRandom();
         var spanId = ActivitySpanId.CreateRandom();
-        return new RpcTraceContext { TraceParent = $"00-{traceId}-{spanId}-00", TraceState = activity?.TraceStateString ?? "" };
+        return new RpcTraceContext
+        {
+            TraceParent = $"00-{traceId}-{spanId}-00",
+            TraceState = activity?.TraceStateString ?? "",
+        };
     }
 
     private void Dispatch(StreamingMessage message)
@@ -219,7 +256,8 @@ internal sealed class WorkerChannel(string workerId)
             StreamingMessage.ContentOneofCase.WorkerInitResponse => "init",
             StreamingMessage.ContentOneofCase.FunctionMetadataResponse => "metadata",
             StreamingMessage.ContentOneofCase.FunctionLoadResponse => "load:" + message.FunctionLoadResponse.FunctionId,
-            StreamingMessage.ContentOneofCase.InvocationResponse => "invocation:" + message.InvocationResponse.InvocationId,
+            StreamingMessage.ContentOneofCase.InvocationResponse =>
+                "invocation:" + message.InvocationResponse.InvocationId,
             StreamingMessage.ContentOneofCase.WorkerStatusResponse => "status",
             _ => null,
         };
@@ -242,21 +280,40 @@ internal sealed class WorkerChannel(string workerId)
     {
         var system = log.LogCategory == RpcLog.Types.RpcLogCategory.System;
         string? name = null;
-        var inInvocation = !string.IsNullOrEmpty(log.InvocationId) && invocationNames.TryGetValue(log.InvocationId, out name);
+        var inInvocation = !string.IsNullOrEmpty(log.InvocationId)
+            && invocationNames.TryGetValue(log.InvocationId, out name);
         var category = inInvocation && !system ? $"Function.{name}.User" : log.Category;
-        if ((system && log.Level < RpcLog.Types.Level.Warning) || !Logs.Shows(log.Category, log.Level) || !Logs.Shows(category, log.Level))
+        if ((system && log.Level < RpcLog.Types.Level.Warning)
+            || !Logs.Shows(log.Category, log.Level)
+            || !Logs.Shows(category, log.Level))
         {
             HostConsole.Debug($"[worker {log.Level}] {log.Category}: {log.Message}");
             return;
         }
         var text = inInvocation ? $"{name}: {log.Message}" : log.Message;
-        if (log.Exception is { } ex) text += $"{Environment.NewLine}{ex.Type}: {ex.Message}{(HostConsole.Verbose ? Environment.NewLine + ex.StackTrace : "")}";
+        if (log.Exception is { } ex) text += Environment.NewLine + "  " + ExceptionText(ex);
         switch (log.Level)
         {
             case RpcLog.Types.Level.Warning: HostConsole.Warn(text); break;
             case RpcLog.Types.Level.Error or RpcLog.Types.Level.Critical: HostConsole.Error(text); break;
             default: HostConsole.Info(text); break;
         }
+    }
+
+    /// <summary>
+    /// An exception in a worker log: one line unless --verbose. The worker sends the exception's whole ToString() as
+    /// its message (inner exceptions and stacks included); printed in full, one storage outage fills the screen.
+    /// </summary>
+    private static string ExceptionText(RpcException exception)
+    {
+        var type = string.IsNullOrEmpty(exception.Type) ? "" : exception.Type + ": ";
+        if (HostConsole.Verbose)
+        {
+            var stack = string.IsNullOrEmpty(exception.StackTrace) ? "" : Environment.NewLine + exception.StackTrace;
+            return type + exception.Message + stack;
+        }
+        var line = StorageProblems.FirstLine(exception.Message);
+        return (line.StartsWith(type, StringComparison.Ordinal) ? "" : type) + line + " (--verbose shows the details)";
     }
 }
 

@@ -18,7 +18,8 @@ public static class BuiltPaths
     public static string SampleApp => Metadata("SampleAppPath");
 
     private static string Metadata(string key) =>
-        Path.GetFullPath(typeof(BuiltPaths).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!);
+        Path.GetFullPath(typeof(BuiltPaths).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(a => a.Key == key).Value!);
 }
 
 /// <summary>
@@ -51,13 +52,22 @@ public sealed partial class HostProcess : IAsyncDisposable
     public string Output => string.Join(Environment.NewLine, lines);
 
     /// <summary>Starts the host and, unless <paramref name="waitForStart"/> is false, waits until it listens.</summary>
-    public static async Task<HostProcess> StartAsync(string app, IDictionary<string, string> settings, string? masterKey = null,
-        IDictionary<string, string>? functionKeys = null, IEnumerable<string>? extraArgs = null, bool waitForStart = true)
+    public static async Task<HostProcess> StartAsync(
+        string app,
+        IDictionary<string, string> settings,
+        string? masterKey = null,
+        IDictionary<string, string>? functionKeys = null,
+        IEnumerable<string>? extraArgs = null,
+        bool waitForStart = true)
     {
         // A local.settings.json of the test's own: no developer settings leak in.
         var hostSection = new JsonObject();
         if (masterKey is not null) hostSection["MasterKey"] = masterKey;
-        if (functionKeys is not null) hostSection["FunctionKeys"] = new JsonObject(functionKeys.Select(k => KeyValuePair.Create(k.Key, (JsonNode?)k.Value)));
+        if (functionKeys is not null)
+        {
+            hostSection["FunctionKeys"] =
+                new JsonObject(functionKeys.Select(k => KeyValuePair.Create(k.Key, (JsonNode?)k.Value)));
+        }
         var settingsFile = Path.Combine(Path.GetTempPath(), $"functionshost-tests-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(settingsFile, new JsonObject
         {
@@ -73,7 +83,9 @@ public sealed partial class HostProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = Path.GetTempPath(),
         };
-        foreach (var arg in new[] { BuiltPaths.FunctionsHost, "--app", app, "--port", "0", "--no-azurite", "--settings", settingsFile }.Concat(extraArgs ?? []))
+        string[] hostArgs =
+            [BuiltPaths.FunctionsHost, "--app", app, "--port", "0", "--no-azurite", "--settings", settingsFile];
+        foreach (var arg in hostArgs.Concat(extraArgs ?? []))
         {
             start.ArgumentList.Add(arg);
         }
@@ -85,7 +97,8 @@ public sealed partial class HostProcess : IAsyncDisposable
         process.OutputDataReceived += (_, e) => host.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => host.OnLine(e.Data);
         process.EnableRaisingEvents = true;
-        process.Exited += (_, _) => host.started.TrySetException(new InvalidOperationException($"The host exited with code {SafeExitCode(process)} before it started."));
+        process.Exited += (_, _) => host.started.TrySetException(
+            new InvalidOperationException($"The host exited with code {SafeExitCode(process)} before it started."));
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         if (waitForStart)
@@ -97,7 +110,8 @@ public sealed partial class HostProcess : IAsyncDisposable
             catch (Exception ex) when (ex is TimeoutException or InvalidOperationException)
             {
                 await host.DisposeAsync();
-                throw new InvalidOperationException($"{ex.Message}{Environment.NewLine}Host output:{Environment.NewLine}{host.Output}", ex);
+                throw new InvalidOperationException(
+                    $"{ex.Message}{Environment.NewLine}Host output:{Environment.NewLine}{host.Output}", ex);
             }
         }
         return host;
@@ -184,7 +198,11 @@ public sealed partial class HostProcess : IAsyncDisposable
     /// <summary>Signals the host as Ctrl+C (SIGINT) or a service manager (SIGTERM) would.</summary>
     public void Signal(int signal)
     {
-        if (kill(process.Id, signal) != 0) throw new InvalidOperationException($"kill({process.Id}, {signal}) failed: errno {Marshal.GetLastWin32Error()}");
+        if (kill(process.Id, signal) != 0)
+        {
+            throw new InvalidOperationException(
+                $"kill({process.Id}, {signal}) failed: errno {Marshal.GetLastWin32Error()}");
+        }
     }
 
     public const int SIGINT = 2;
@@ -193,7 +211,8 @@ public sealed partial class HostProcess : IAsyncDisposable
     /// <summary>Whether this process ignores SIGINT (then its children inherit that, as background jobs do).</summary>
     public static bool SigIntIgnored()
     {
-        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        var line = File.ReadLines("/proc/self/status")
+            .FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
         return line is not null && (Convert.ToUInt64(line[7..].Trim(), 16) & (1UL << (SIGINT - 1))) != 0;
     }
 
