@@ -174,8 +174,8 @@ public sealed class LicenceFunctions(
         return new JsonBodyResult<LicenceComplianceView>(StatusCodes.Status200OK, view, ApiJsonContext.Default.LicenceComplianceView);
     }
 
-    [Function(nameof(ListLicenceCompliance))]
-    public async Task<IActionResult> ListLicenceCompliance(
+    [Function(nameof(GetLicenceComplianceOverview))]
+    public async Task<IActionResult> GetLicenceComplianceOverview(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "licences/compliance")] HttpRequest request,
         CancellationToken cancellationToken)
     {

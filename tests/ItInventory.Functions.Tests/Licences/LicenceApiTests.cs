@@ -70,7 +70,7 @@ public sealed class LicenceApiTests : IAsyncLifetime
         await kit.RecomputeAsync();
         Assert.Equal(3, (await kit.ComplianceAsync(perDevice)).Json.GetProperty("installations").GetInt32());
 
-        var all = await kit.CallAsync("GET", "/api/licences/compliance", (f, r) => f.ListLicenceCompliance(r, CancellationToken.None), query: "?status=UnderLicensed");
+        var all = await kit.CallAsync("GET", "/api/licences/compliance", (f, r) => f.GetLicenceComplianceOverview(r, CancellationToken.None), query: "?status=UnderLicensed");
         Assert.True(all.Status == 200, all.Body);
         Assert.Equal([perDevice], all.Json.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("productId").GetString()));
     }
@@ -191,7 +191,7 @@ public sealed class LicenceApiTests : IAsyncLifetime
         Assert.Equal(400, await List("?pageSize=abc"));
         Assert.Equal(400, await List("?metric=PerSeat' or true"));
         Assert.Equal(200, await List("?vendor=x' or RowKey ne '"));
-        Assert.Equal(400, (await kit.CallAsync("GET", "/api/licences/compliance", (f, r) => f.ListLicenceCompliance(r, CancellationToken.None), query: "?status=Bad")).Status);
+        Assert.Equal(400, (await kit.CallAsync("GET", "/api/licences/compliance", (f, r) => f.GetLicenceComplianceOverview(r, CancellationToken.None), query: "?status=Bad")).Status);
         Assert.Equal(404, (await kit.CallAsync("GET", "/api/licences/nope", (f, r) => f.GetLicenceProduct(r, "nope", CancellationToken.None))).Status);
         Assert.Equal(400, (await kit.CallAsync("DELETE", $"/api/licences/{product}/seats/x", (f, r) => f.ReleaseLicenceSeat(r, product, "x", CancellationToken.None))).Status);
         Assert.Equal(400, (await kit.CallAsync("POST", "/api/licences/reclaim", (f, r) => f.ReclaimLicenceSeats(r, CancellationToken.None), query: "?dryRun=maybe")).Status);

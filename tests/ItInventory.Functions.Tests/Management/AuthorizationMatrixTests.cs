@@ -83,7 +83,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["ListLicenceSeats"] = [401, 401, 403, 200, 200, 200, 200, 200],
         ["ReleaseLicenceSeat"] = [401, 401, 403, 403, 403, 403, 403, 204],
         ["GetLicenceCompliance"] = [401, 401, 403, 200, 200, 200, 200, 200],
-        ["ListLicenceCompliance"] = [401, 401, 403, 200, 200, 200, 200, 200],
+        ["GetLicenceComplianceOverview"] = [401, 401, 403, 200, 200, 200, 200, 200],
         ["RecomputeLicenceCompliance"] = [401, 401, 403, 403, 403, 403, 403, 200],
         // A dry run (the default) changes nothing: admins and auditors.
         ["ReclaimLicenceSeats"] = [401, 401, 403, 403, 403, 200, 200, 200],
@@ -390,9 +390,9 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
                 request = Request("GET", $"/api/licences/{licenceProduct}/compliance");
                 result = app.Create<Functions.Licences.LicenceFunctions>().GetLicenceCompliance(request, licenceProduct, ct);
                 break;
-            case "ListLicenceCompliance":
+            case "GetLicenceComplianceOverview":
                 request = Request("GET", "/api/licences/compliance");
-                result = app.Create<Functions.Licences.LicenceFunctions>().ListLicenceCompliance(request, ct);
+                result = app.Create<Functions.Licences.LicenceFunctions>().GetLicenceComplianceOverview(request, ct);
                 break;
             case "RecomputeLicenceCompliance":
                 request = Request("POST", "/api/licences/compliance/recompute");
