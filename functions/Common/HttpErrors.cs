@@ -37,10 +37,13 @@ public static class HttpErrors
         }
     }
 
-    /// <summary>The W3C trace id of the current request (the one Application Insights correlates on), else the
-    /// request's own identifier.</summary>
-    public static string? TraceId(HttpContext? context) =>
-        Activity.Current?.TraceId.ToHexString() ?? context?.TraceIdentifier;
+    /// <summary>The W3C trace id of the current request (the one Application Insights correlates on): the current
+    /// activity's, else the one the Functions host passed in <paramref name="traceParent"/>, else the request's own
+    /// identifier.</summary>
+    public static string? TraceId(HttpContext? context, string? traceParent = null) =>
+        Activity.Current?.TraceId.ToHexString()
+        ?? (ActivityContext.TryParse(traceParent, null, out var parsed) ? parsed.TraceId.ToHexString() : null)
+        ?? context?.TraceIdentifier;
 
     /// <summary>True for failures of a dependency rather than of the request or our code.</summary>
     public static bool IsOutage(Exception exception) => exception switch
@@ -82,7 +85,8 @@ public sealed class HttpErrorMiddleware(ILogger<HttpErrorMiddleware> logger) : I
         }
         catch (Exception ex) when (context.GetHttpContext() is { } http && !http.RequestAborted.IsCancellationRequested)
         {
-            var problem = HttpErrors.ToProblem(ex, HttpErrors.TraceId(http), logger);
+            var traceId = HttpErrors.TraceId(http, context.TraceContext?.TraceParent);
+            var problem = HttpErrors.ToProblem(ex, traceId, logger);
             if (http.Response.HasStarted)
             {
                 logger.LogWarning("Could not answer {Status}: the response had already started", problem.Status);

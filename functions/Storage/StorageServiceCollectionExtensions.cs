@@ -8,6 +8,7 @@ using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace ItInventory.Functions.Storage;
 
@@ -92,11 +93,62 @@ public static class StorageServiceCollectionExtensions
                 + $"'{AppSettingNames.StorageConnection}__{key}' with a managed identity (Azure).");
 }
 
-/// <summary>Creates the app's tables, queues and containers when <see cref="InventoryStorageOptions.CreateIfNotExists"/> is on.</summary>
-internal sealed class StorageInitializer(InventoryStore store, Microsoft.Extensions.Options.IOptions<InventoryStorageOptions> options) : IHostedService
+/// <summary>
+/// Creates the app's tables, queues and containers when <see cref="InventoryStorageOptions.CreateIfNotExists"/> is on.
+/// Storage that cannot be reached at start-up does not stop the app (its endpoints answer 503 meanwhile): one warning,
+/// then the creation is retried in the background until it succeeds or the app stops.
+/// </summary>
+internal sealed class StorageInitializer(
+    InventoryStore store,
+    Microsoft.Extensions.Options.IOptions<InventoryStorageOptions> options,
+    ILogger<StorageInitializer> logger) : IHostedService, IDisposable
 {
-    public Task StartAsync(CancellationToken cancellationToken) =>
-        options.Value.CreateIfNotExists ? store.CreateIfNotExistsAsync(cancellationToken) : Task.CompletedTask;
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(10);
+    private readonly CancellationTokenSource stopping = new();
+    private Task retrying = Task.CompletedTask;
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!options.Value.CreateIfNotExists) return;
+        try
+        {
+            await store.CreateIfNotExistsAsync(cancellationToken);
+        }
+        catch (Exception ex) when (Common.HttpErrors.IsOutage(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning("Storage is unreachable at start-up ({Reason}); creating tables, queues and containers "
+                + "again every {Delay} in the background", ex.Message, RetryDelay);
+            retrying = RetryAsync(stopping.Token);
+        }
+    }
+
+    private async Task RetryAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(RetryDelay, cancellationToken);
+                await store.CreateIfNotExistsAsync(cancellationToken);
+                logger.LogInformation("Storage is reachable again: tables, queues and containers exist");
+                return;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (Common.HttpErrors.IsOutage(ex))
+            {
+                logger.LogDebug(ex, "Storage still unreachable");
+            }
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await stopping.CancelAsync();
+        await retrying.WaitAsync(cancellationToken);
+    }
+
+    public void Dispose() => stopping.Dispose();
 }
