@@ -9,6 +9,7 @@ using ItInventory.Functions.Management.Security;
 using ItInventory.Functions.People;
 using ItInventory.Functions.Storage;
 using ItInventory.Functions.Tags;
+using ItInventory.Functions.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -29,5 +30,6 @@ public static class ServiceCollectionExtensions
             .AddLifecycle()
             .AddLicences()
             .AddCatalogue()
-            .AddManagementSecurity(configuration);
+            .AddManagementSecurity(configuration)
+            .AddWorkerTelemetry(configuration);
 }
