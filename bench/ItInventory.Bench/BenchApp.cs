@@ -1,18 +1,16 @@
 using System.IO.Compression;
 using System.Text;
-using Azure.Data.Tables;
 using ItInventory.Functions;
 using ItInventory.Functions.CheckIns;
 using ItInventory.Functions.Devices;
 using ItInventory.Functions.Storage;
+using ItInventory.Functions.Tests.Shared;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace ItInventory.Bench;
 
@@ -20,10 +18,10 @@ namespace ItInventory.Bench;
 public sealed record HttpAnswer(int Status, string Body);
 
 /// <summary>
-/// The app wired as the tests wire it (tests/…/Infrastructure/TestApp.cs): the real registrations
-/// (<see cref="ServiceCollectionExtensions.AddItInventory"/>) with an in-memory configuration naming tables, queues
-/// and a container of its own. Unlike the tests it runs on the real clock. Function classes are activated per
-/// invocation in a service scope, as the Functions worker does.
+/// The app wired by the wiring the tests use (<see cref="AppWiring"/>, tests/Shared): the real registrations
+/// (<see cref="ServiceCollectionExtensions.AddItInventory"/>) with every table, queue and container of its own.
+/// Unlike the tests it runs on the real clock. Function classes are activated per invocation in a service scope, as
+/// the Functions worker does.
 /// </summary>
 public sealed class BenchApp : IAsyncDisposable
 {
@@ -48,32 +46,11 @@ public sealed class BenchApp : IAsyncDisposable
 
     public static async Task<BenchApp> StartAsync(string connectionString)
     {
-        var suffix = Guid.NewGuid().ToString("N")[..12];
-        var settings = new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage"] = connectionString,
-            ["CHECKIN_QUEUE"] = $"checkins-{suffix}",
-            ["Storage:AssetsTable"] = $"assets{suffix}",
-            ["Storage:AssetSummaryTable"] = $"assetsummary{suffix}",
-            ["Storage:IdentitiesTable"] = $"assetidentities{suffix}",
-            ["Storage:EnrollmentSecretsTable"] = $"enrollmentsecrets{suffix}",
-            ["Storage:SightingsTable"] = $"sightings{suffix}",
-            ["Storage:PeopleTable"] = $"people{suffix}",
-            ["Storage:LicencesTable"] = $"licences{suffix}",
-            ["Storage:LicenceSeatsTable"] = $"licenceseats{suffix}",
-            ["Storage:TaxonomyTable"] = $"taxonomy{suffix}",
-            ["Storage:CheckinsContainer"] = $"checkins-{suffix}",
-            ["Storage:CertificatesContainer"] = $"certificates-{suffix}",
-            ["Storage:AuditArchiveContainer"] = $"audit-archive-{suffix}",
-            ["Enrollment:Secret"] = EnrollmentSecret,
-        };
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        var services = new ServiceCollection()
-            .AddSingleton<IConfiguration>(configuration)
-            .AddSingleton(TimeProvider.System)
-            .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning))
-            .AddItInventory(configuration)
-            .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        var suffix = AppWiring.NewSuffix();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(AppWiring.Settings(connectionString, suffix, EnrollmentSecret))
+            .Build();
+        var services = AppWiring.Build(AppWiring.Services(configuration, TimeProvider.System));
 
         var app = new BenchApp(services, suffix);
         await app.Store.CreateIfNotExistsAsync(CancellationToken.None);
@@ -142,18 +119,10 @@ public sealed class BenchApp : IAsyncDisposable
         return output.ToArray();
     }
 
-    /// <summary>Deletes this app's tables, queues and container, so that Azurite does not carry them into later runs.</summary>
+    /// <summary>Deletes this app's tables, queues and containers, so that Azurite does not carry them into later runs.</summary>
     public async ValueTask DisposeAsync()
     {
-        var tables = Services.GetRequiredService<TableServiceClient>();
-        foreach (var table in Services.GetRequiredService<IOptions<InventoryStorageOptions>>().Value.Tables)
-        {
-            await tables.DeleteTableAsync(table);
-        }
-        await Store.Checkins.DeleteIfExistsAsync();
-        await Store.Certificates.DeleteIfExistsAsync();
-        await Store.CheckinQueue.DeleteIfExistsAsync();
-        await Store.CheckinPoisonQueue.DeleteIfExistsAsync();
+        await AppWiring.DeleteStorageAsync(Services);
         await Services.DisposeAsync();
     }
 }

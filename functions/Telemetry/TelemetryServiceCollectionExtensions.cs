@@ -42,6 +42,9 @@ public static class TelemetryServiceCollectionExtensions
     /// <summary>Lets the host drop the worker's logs it relays, as the worker exports them itself (no duplicates).</summary>
     private const string WorkerLoggingCapability = "WorkerApplicationInsightsLoggingEnabled";
 
+    /// <summary>Prefix of the categories the Azure SDK's event sources are forwarded under (Azure.Core, Azure.Identity, …).</summary>
+    internal const string AzureSdkLogCategory = "Azure";
+
     private const string ExportLogLevelKey = "Logging:OpenTelemetry:LogLevel:Default";
 
     public static IServiceCollection AddWorkerTelemetry(this IServiceCollection services, IConfiguration configuration)
@@ -50,6 +53,9 @@ public static class TelemetryServiceCollectionExtensions
             .BindConfiguration(TelemetryOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        // The Azure SDK logs every request and response at Information (two lines per heartbeat, relayed to the
+        // host as the function's own logs): warnings only, telemetry or not. "Logging:LogLevel:Azure.Core" overrides.
+        services.AddLogging(logging => logging.AddFilter(AzureSdkLogCategory, LogLevel.Warning));
         if (configuration[ConnectionStringSetting] is not { } connectionString || string.IsNullOrWhiteSpace(connectionString))
         {
             return services;
