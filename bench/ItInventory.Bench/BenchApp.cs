@@ -27,8 +27,11 @@ public sealed class BenchApp : IAsyncDisposable
 {
     public const string EnrollmentSecret = "bench-bootstrap-enrollment-secret-0123456789";
 
-    private static readonly ObjectFactory<CheckinFunctions> CheckinFactory = ActivatorUtilities.CreateFactory<CheckinFunctions>([]);
-    private static readonly ObjectFactory<DeviceFunctions> DeviceFactory = ActivatorUtilities.CreateFactory<DeviceFunctions>([]);
+    private static readonly ObjectFactory<CheckinFunctions> CheckinFactory =
+        ActivatorUtilities.CreateFactory<CheckinFunctions>([]);
+
+    private static readonly ObjectFactory<DeviceFunctions> DeviceFactory =
+        ActivatorUtilities.CreateFactory<DeviceFunctions>([]);
 
     private BenchApp(ServiceProvider services, string suffix)
     {
@@ -57,7 +60,10 @@ public sealed class BenchApp : IAsyncDisposable
         return app;
     }
 
-    /// <summary>Runs <paramref name="invoke"/> on a <see cref="CheckinFunctions"/> activated in a fresh scope, as one function invocation.</summary>
+    /// <summary>
+    /// Runs <paramref name="invoke"/> on a <see cref="CheckinFunctions"/> activated in a fresh scope, as one function
+    /// invocation.
+    /// </summary>
     public async Task<T> InvokeCheckinsAsync<T>(Func<CheckinFunctions, Task<T>> invoke)
     {
         await using var scope = Services.CreateAsyncScope();
@@ -78,15 +84,22 @@ public sealed class BenchApp : IAsyncDisposable
         return await ExecuteAsync(request, await function.EnrollDevice(request, CancellationToken.None));
     }
 
-    /// <summary><c>POST /api/checkins</c> through <see cref="CheckinFunctions.PostCheckin"/>, the result executed as the worker's ASP.NET Core integration does.</summary>
-    public Task<HttpAnswer> PostCheckinAsync(byte[] body, string authorization, bool gzip, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// <c>POST /api/checkins</c> through <see cref="CheckinFunctions.PostCheckin"/>, the result executed as the
+    /// worker's ASP.NET Core integration does.
+    /// </summary>
+    public Task<HttpAnswer> PostCheckinAsync(
+        byte[] body, string authorization, bool gzip, CancellationToken cancellationToken) =>
         InvokeCheckinsAsync(async functions =>
         {
             var request = JsonRequest("/api/checkins", body, authorization, gzip);
             return await ExecuteAsync(request, await functions.PostCheckin(request, cancellationToken));
         });
 
-    /// <summary>Builds a request as the Functions host hands it to the worker (<paramref name="body"/> is already gzip-compressed when <paramref name="gzip"/>).</summary>
+    /// <summary>
+    /// Builds a request as the Functions host hands it to the worker (<paramref name="body"/> is already
+    /// gzip-compressed when <paramref name="gzip"/>).
+    /// </summary>
     public static HttpRequest JsonRequest(string path, byte[] body, string? authorization, bool gzip)
     {
         var context = new DefaultHttpContext();
@@ -109,7 +122,8 @@ public sealed class BenchApp : IAsyncDisposable
         var context = request.HttpContext;
         await result.ExecuteResultAsync(new ActionContext(context, new RouteData(), new ActionDescriptor()));
         var body = (MemoryStream)context.Response.Body;
-        return new HttpAnswer(context.Response.StatusCode, Encoding.UTF8.GetString(body.GetBuffer(), 0, (int)body.Length));
+        var text = Encoding.UTF8.GetString(body.GetBuffer(), 0, (int)body.Length);
+        return new HttpAnswer(context.Response.StatusCode, text);
     }
 
     public static byte[] Gzip(byte[] data)
@@ -119,7 +133,7 @@ public sealed class BenchApp : IAsyncDisposable
         return output.ToArray();
     }
 
-    /// <summary>Deletes this app's tables, queues and containers, so that Azurite does not carry them into later runs.</summary>
+    /// <summary>Deletes this app's tables, queues, containers: Azurite must not carry them into later runs.</summary>
     public async ValueTask DisposeAsync()
     {
         await AppWiring.DeleteStorageAsync(Services);

@@ -26,10 +26,12 @@ public static class TelemetryServiceCollectionExtensions
 {
     public const string ConnectionStringSetting = "APPLICATIONINSIGHTS_CONNECTION_STRING";
 
-    /// <summary><c>Authorization=AAD;ClientId=…</c>: send with a managed identity (Entra ID), as the host does.</summary>
+    /// <summary>
+    /// <c>Authorization=AAD;ClientId=…</c>: send as a managed identity (Entra ID), as the host does.
+    /// </summary>
     public const string AuthenticationStringSetting = "APPLICATIONINSIGHTS_AUTHENTICATION_STRING";
 
-    /// <summary>Azure.Core creates its activities through an ActivitySource only with this switch (experimental).</summary>
+    /// <summary>Azure.Core creates activities through an ActivitySource only with this (experimental) switch.</summary>
     internal const string AzureSdkActivitySourceSwitch = "Azure.Experimental.EnableActivitySource";
 
     /// <summary>
@@ -39,10 +41,10 @@ public static class TelemetryServiceCollectionExtensions
     /// </summary>
     internal const string AzureSdkHttpSource = "Azure.Core.Http";
 
-    /// <summary>Lets the host drop the worker's logs it relays, as the worker exports them itself (no duplicates).</summary>
+    /// <summary>The host then drops the logs it relays from the worker, which exports them itself.</summary>
     private const string WorkerLoggingCapability = "WorkerApplicationInsightsLoggingEnabled";
 
-    /// <summary>Prefix of the categories the Azure SDK's event sources are forwarded under (Azure.Core, Azure.Identity, …).</summary>
+    /// <summary>Prefix of the categories of the Azure SDK's forwarded logs (Azure.Core, Azure.Identity, …).</summary>
     internal const string AzureSdkLogCategory = "Azure";
 
     private const string ExportLogLevelKey = "Logging:OpenTelemetry:LogLevel:Default";
@@ -56,7 +58,8 @@ public static class TelemetryServiceCollectionExtensions
         // The Azure SDK logs every request and response at Information (two lines per heartbeat, relayed to the
         // host as the function's own logs): warnings only, telemetry or not. "Logging:LogLevel:Azure.Core" overrides.
         services.AddLogging(logging => logging.AddFilter(AzureSdkLogCategory, LogLevel.Warning));
-        if (configuration[ConnectionStringSetting] is not { } connectionString || string.IsNullOrWhiteSpace(connectionString))
+        var connectionString = configuration[ConnectionStringSetting];
+        if (string.IsNullOrWhiteSpace(connectionString))
         {
             return services;
         }
@@ -97,8 +100,8 @@ public static class TelemetryServiceCollectionExtensions
 
     /// <summary>
     /// The credential <c>APPLICATIONINSIGHTS_AUTHENTICATION_STRING</c> asks for (the host reads the same setting):
-    /// <c>Authorization=AAD;ClientId=…</c> a user-assigned identity, <c>Authorization=AAD</c> the system-assigned one;
-    /// none for anything else (instrumentation-key ingestion, refused where local authentication is off).
+    /// <c>Authorization=AAD;ClientId=…</c> a user-assigned identity, <c>Authorization=AAD</c> the system-assigned
+    /// one; none for anything else (instrumentation-key ingestion, refused where local authentication is off).
     /// </summary>
     internal static TokenCredential? Credential(string? authenticationString)
     {

@@ -24,7 +24,10 @@ public static class AppWiring
     /// <summary>A unique, storage-safe part for the names of one app's tables, queues and containers.</summary>
     public static string NewSuffix() => Guid.NewGuid().ToString("N")[..12];
 
-    /// <summary>The settings of an app on <paramref name="connectionString"/> with storage names ending in <paramref name="suffix"/>.</summary>
+    /// <summary>
+    /// The settings of an app on <paramref name="connectionString"/>, its storage names ending in
+    /// <paramref name="suffix"/>.
+    /// </summary>
     public static Dictionary<string, string?> Settings(string connectionString, string suffix, string enrollmentSecret)
     {
         var settings = new Dictionary<string, string?>
@@ -45,7 +48,7 @@ public static class AppWiring
         return settings;
     }
 
-    /// <summary>The app's registrations on <paramref name="configuration"/>, with <paramref name="clock"/> and warnings-only logs.</summary>
+    /// <summary>The app's registrations on <paramref name="configuration"/> and <paramref name="clock"/>.</summary>
     public static IServiceCollection Services(IConfiguration configuration, TimeProvider clock) =>
         new ServiceCollection()
             .AddSingleton(configuration)
@@ -93,7 +96,7 @@ public enum StorageKind
     Queue,
 }
 
-/// <summary>One storage name of <see cref="InventoryStorageOptions"/>: its property, kind and production default.</summary>
+/// <summary>A storage name of <see cref="InventoryStorageOptions"/>: property, kind and production default.</summary>
 public sealed record StorageName(PropertyInfo Property, StorageKind Kind, string Default)
 {
     /// <summary>The default name made unique, checked against the property's own validation pattern.</summary>
@@ -112,7 +115,7 @@ public sealed record StorageName(PropertyInfo Property, StorageKind Kind, string
     public string ValueIn(InventoryStorageOptions options) => (string)Property.GetValue(options)!;
 }
 
-/// <summary>Every storage name the app has, read from <see cref="InventoryStorageOptions"/> by its properties' names.</summary>
+/// <summary>Every storage name of the app, read from <see cref="InventoryStorageOptions"/> by property name.</summary>
 public static class StorageNames
 {
     public static IReadOnlyList<StorageName> All { get; } = Read();
@@ -132,7 +135,7 @@ public static class StorageNames
         : property.Name.EndsWith("Container", StringComparison.Ordinal) ? StorageKind.Container
         : property.Name.EndsWith("Queue", StringComparison.Ordinal) ? StorageKind.Queue
         : throw new InvalidOperationException(
-            $"{nameof(InventoryStorageOptions)}.{property.Name}: name storage options …Table, …Container or …Queue.");
+            $"{nameof(InventoryStorageOptions)}.{property.Name}: end storage names in Table, Container or Queue.");
 }
 
 internal static class AzureSdkActivities
@@ -145,5 +148,6 @@ internal static class AzureSdkActivities
 #pragma warning disable CA2255 // A test and bench assembly, not a library.
     [ModuleInitializer]
 #pragma warning restore CA2255
-    internal static void Enable() => AppContext.SetSwitch(TelemetryServiceCollectionExtensions.AzureSdkActivitySourceSwitch, true);
+    internal static void Enable() =>
+        AppContext.SetSwitch(TelemetryServiceCollectionExtensions.AzureSdkActivitySourceSwitch, true);
 }

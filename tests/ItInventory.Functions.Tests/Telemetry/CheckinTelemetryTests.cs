@@ -61,7 +61,7 @@ public sealed class CheckinTelemetryTests : IAsyncLifetime
     public async Task DisposeAsync() => await app.DisposeAsync();
 
     [Fact]
-    public async Task A_heartbeat_is_two_storage_dependencies_and_a_measurement_of_two_requests_without_an_information_log()
+    public async Task A_heartbeat_is_two_storage_dependencies_and_measures_two_requests_without_an_information_log()
     {
         var device = await app.EnrollNewDeviceAsync();
         var heartbeat = SamplePayloads.Heartbeat(device.DeviceId).Text();
@@ -90,7 +90,8 @@ public sealed class CheckinTelemetryTests : IAsyncLifetime
         {
             Assert.Equal(ActivityKind.Client, dependency.Kind);
             Assert.Equal("Microsoft.Tables", dependency.GetTagItem("az.namespace"));
-            Assert.Equal(dependency.DisplayName == "PATCH" ? 204 : 200, dependency.GetTagItem("http.response.status_code"));
+            var expected = dependency.DisplayName == "PATCH" ? 204 : 200;
+            Assert.Equal(expected, dependency.GetTagItem("http.response.status_code"));
         });
         Assert.Equal(new[] { "GET", "PATCH" }, dependencies.OrderBy(d => d.StartTimeUtc).Select(d => d.DisplayName));
 
@@ -190,7 +191,8 @@ public sealed class CheckinTelemetryTests : IAsyncLifetime
             public bool IsEnabled(LogLevel logLevel) => true;
 
             public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception,
-                Func<TState, Exception?, string> formatter) => records.Enqueue((category, logLevel, formatter(state, exception)));
+                Func<TState, Exception?, string> formatter) =>
+                records.Enqueue((category, logLevel, formatter(state, exception)));
         }
     }
 }
