@@ -32,7 +32,7 @@ public static class TelemetryServiceCollectionExtensions
     public const string AuthenticationStringSetting = "APPLICATIONINSIGHTS_AUTHENTICATION_STRING";
 
     /// <summary>Azure.Core creates activities through an ActivitySource only with this (experimental) switch.</summary>
-    internal const string AzureSdkActivitySourceSwitch = "Azure.Experimental.EnableActivitySource";
+    public const string AzureSdkActivitySourceSwitch = "Azure.Experimental.EnableActivitySource";
 
     /// <summary>
     /// Azure.Core's span per HTTP request (per try, kind Client, tagged <c>az.namespace</c>): one dependency per
