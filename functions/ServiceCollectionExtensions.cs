@@ -9,6 +9,7 @@ using ItInventory.Functions.Management.Security;
 using ItInventory.Functions.People;
 using ItInventory.Functions.Storage;
 using ItInventory.Functions.Tags;
+using ItInventory.Functions.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -33,6 +34,7 @@ public static class ServiceCollectionExtensions
             .AddLifecycle()
             .AddLicences()
             .AddCatalogue()
-            .AddManagementSecurity(configuration);
+            .AddManagementSecurity(configuration)
+            .AddWorkerTelemetry(configuration);
     }
 }

@@ -100,6 +100,11 @@ param logRetentionInDays int = 30
 @description('Daily ingestion cap of the workspace in GB (-1: no cap).')
 param logDailyQuotaGb int = -1
 
+@description('Percent of operations (a request and its dependencies) sent to Application Insights (host and worker).')
+@minValue(1)
+@maxValue(100)
+param telemetrySamplingPercentage int = 10
+
 // ---- Secrets (stored in Key Vault; the app gets Key Vault references) ----
 @secure()
 @minLength(16)
@@ -330,6 +335,9 @@ var smtpSettings = empty(smtpHost)
       Smtp__Password: '@Microsoft.KeyVault(SecretUri=${smtpPasswordSecretUri})'
     }
 
+// host.json logging.applicationInsights.samplingSettings, as an app setting overrides it.
+var hostSamplingSettings = 'AzureFunctionsJobHost__logging__applicationInsights__samplingSettings'
+
 var appSettings = union(
   {
     // Queue trigger %CHECKIN_QUEUE% and the app's own queue client (InventoryStorageOptions.CheckinQueue).
@@ -359,6 +367,12 @@ var appSettings = union(
     // Timer %AUDIT_ARCHIVE_SCHEDULE% of ArchiveAuditTrail (daily sealed segments of the audit trail).
     AUDIT_ARCHIVE_SCHEDULE: auditArchiveSchedule
     Enrollment__Secret: '@Microsoft.KeyVault(SecretUri=${enrollmentSecretUri})'
+    // Telemetry: one fixed sampling share for the worker's traces (TelemetryOptions) and the host's requests
+    // (host.json samplingSettings, overridden here so both follow the one parameter; min = max pins the share).
+    Telemetry__SamplingPercentage: string(telemetrySamplingPercentage)
+    '${hostSamplingSettings}__initialSamplingPercentage': string(telemetrySamplingPercentage)
+    '${hostSamplingSettings}__minSamplingPercentage': string(telemetrySamplingPercentage)
+    '${hostSamplingSettings}__maxSamplingPercentage': string(telemetrySamplingPercentage)
     // Integration events: identity-based Service Bus connection "ServiceBus".
     ServiceBus__fullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
     ServiceBus__credential: 'managedidentity'

@@ -7,7 +7,10 @@
 // check and the YARP forwarding hop. Both paths end a request once the response is read and the invocation's
 // InvocationResponse has arrived (the host ends its response only then).
 //
-// Usage: dotnet run -c Release --project bench/FunctionsHost.Bench -- [--app functions] [--seconds 8] [--levels 1,16,64] [--rounds 8]
+// Usage: dotnet run -c Release --project bench/FunctionsHost.Bench -- [--app functions] [--seconds 8] [--levels 1,16,64]
+//        [--rounds 8] [--setting NAME=VALUE]...
+// At the end it prints the worker process's peak resident set (VmHWM), for the instance-size question in
+// docs/deploy.md.
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -21,6 +24,7 @@ var app = "functions";
 var seconds = 8.0;
 var rounds = 8;
 int[] levels = [1, 16, 64];
+var extraSettings = new List<string>();
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -29,6 +33,7 @@ for (var i = 0; i < args.Length; i++)
         case "--seconds": seconds = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
         case "--levels": levels = args[++i].Split(',').Select(int.Parse).ToArray(); break;
         case "--rounds": rounds = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
+        case "--setting": extraSettings.AddRange(["--setting", args[++i]]); break;
         default: Console.Error.WriteLine($"Unknown option {args[i]}"); return 64;
     }
 }
@@ -47,6 +52,7 @@ var options = HostOptions.Parse([
     "--setting", "AUDIT_ARCHIVE_SCHEDULE=0 15 0 * * *",
     "--setting", "LICENCE_COMPLIANCE_SCHEDULE=0 30 2 * * *",
     "--setting", "LICENCE_RECLAIM_SCHEDULE=0 0 3 * * *",
+    .. extraSettings,
 ]);
 
 var host = await LocalFunctionsHost.StartAsync(options, CancellationToken.None);
@@ -122,6 +128,7 @@ try
     }
     Console.WriteLine();
     foreach (var line in summary) Console.WriteLine(line);
+    Console.WriteLine(WorkerMemory(host.Worker.Id));
     return 0;
 }
 finally
@@ -135,6 +142,19 @@ finally
     catch (IOException)
     {
     }
+}
+
+// The worker's resident set: its high-water mark since start and now (Linux /proc; elsewhere not measured).
+static string WorkerMemory(int pid)
+{
+    var status = $"/proc/{pid}/status";
+    if (!File.Exists(status)) return "Worker memory: not measured on this platform.";
+    var values = File.ReadLines(status)
+        .Select(line => line.Split(':', 2))
+        .Where(parts => parts.Length == 2 && parts[0] is "VmHWM" or "VmRSS")
+        .ToDictionary(parts => parts[0], parts => long.Parse(parts[1].Trim().Split(' ')[0]) / 1024);
+    return $"Worker process (pid {pid}): peak resident set (VmHWM) {values.GetValueOrDefault("VmHWM")} MB, "
+        + $"now {values.GetValueOrDefault("VmRSS")} MB";
 }
 
 static ByteArrayContent Json(byte[] body)

@@ -1,18 +1,16 @@
 using System.IO.Compression;
 using System.Text;
-using Azure.Data.Tables;
 using ItInventory.Functions;
 using ItInventory.Functions.CheckIns;
 using ItInventory.Functions.Devices;
 using ItInventory.Functions.Storage;
+using ItInventory.Functions.Tests.Shared;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace ItInventory.Bench;
 
@@ -20,17 +18,20 @@ namespace ItInventory.Bench;
 public sealed record HttpAnswer(int Status, string Body);
 
 /// <summary>
-/// The app wired as the tests wire it (tests/…/Infrastructure/TestApp.cs): the real registrations
-/// (<see cref="ServiceCollectionExtensions.AddItInventory"/>) with an in-memory configuration naming tables, queues
-/// and a container of its own. Unlike the tests it runs on the real clock. Function classes are activated per
-/// invocation in a service scope, as the Functions worker does.
+/// The app wired by the wiring the tests use (<see cref="AppWiring"/>, tests/Shared): the real registrations
+/// (<see cref="ServiceCollectionExtensions.AddItInventory"/>) with every table, queue and container of its own.
+/// Unlike the tests it runs on the real clock. Function classes are activated per invocation in a service scope, as
+/// the Functions worker does.
 /// </summary>
 public sealed class BenchApp : IAsyncDisposable
 {
     public const string EnrollmentSecret = "bench-bootstrap-enrollment-secret-0123456789";
 
-    private static readonly ObjectFactory<CheckinFunctions> CheckinFactory = ActivatorUtilities.CreateFactory<CheckinFunctions>([]);
-    private static readonly ObjectFactory<DeviceFunctions> DeviceFactory = ActivatorUtilities.CreateFactory<DeviceFunctions>([]);
+    private static readonly ObjectFactory<CheckinFunctions> CheckinFactory =
+        ActivatorUtilities.CreateFactory<CheckinFunctions>([]);
+
+    private static readonly ObjectFactory<DeviceFunctions> DeviceFactory =
+        ActivatorUtilities.CreateFactory<DeviceFunctions>([]);
 
     private BenchApp(ServiceProvider services, string suffix)
     {
@@ -48,39 +49,21 @@ public sealed class BenchApp : IAsyncDisposable
 
     public static async Task<BenchApp> StartAsync(string connectionString)
     {
-        var suffix = Guid.NewGuid().ToString("N")[..12];
-        var settings = new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage"] = connectionString,
-            ["CHECKIN_QUEUE"] = $"checkins-{suffix}",
-            ["Storage:AssetsTable"] = $"assets{suffix}",
-            ["Storage:AssetSummaryTable"] = $"assetsummary{suffix}",
-            ["Storage:IdentitiesTable"] = $"assetidentities{suffix}",
-            ["Storage:EnrollmentSecretsTable"] = $"enrollmentsecrets{suffix}",
-            ["Storage:SightingsTable"] = $"sightings{suffix}",
-            ["Storage:PeopleTable"] = $"people{suffix}",
-            ["Storage:LicencesTable"] = $"licences{suffix}",
-            ["Storage:LicenceSeatsTable"] = $"licenceseats{suffix}",
-            ["Storage:TaxonomyTable"] = $"taxonomy{suffix}",
-            ["Storage:CheckinsContainer"] = $"checkins-{suffix}",
-            ["Storage:CertificatesContainer"] = $"certificates-{suffix}",
-            ["Storage:AuditArchiveContainer"] = $"audit-archive-{suffix}",
-            ["Enrollment:Secret"] = EnrollmentSecret,
-        };
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        var services = new ServiceCollection()
-            .AddSingleton<IConfiguration>(configuration)
-            .AddSingleton(TimeProvider.System)
-            .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning))
-            .AddItInventory(configuration)
-            .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        var suffix = AppWiring.NewSuffix();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(AppWiring.Settings(connectionString, suffix, EnrollmentSecret))
+            .Build();
+        var services = AppWiring.Build(AppWiring.Services(configuration, TimeProvider.System));
 
         var app = new BenchApp(services, suffix);
         await app.Store.CreateIfNotExistsAsync(CancellationToken.None);
         return app;
     }
 
-    /// <summary>Runs <paramref name="invoke"/> on a <see cref="CheckinFunctions"/> activated in a fresh scope, as one function invocation.</summary>
+    /// <summary>
+    /// Runs <paramref name="invoke"/> on a <see cref="CheckinFunctions"/> activated in a fresh scope, as one function
+    /// invocation.
+    /// </summary>
     public async Task<T> InvokeCheckinsAsync<T>(Func<CheckinFunctions, Task<T>> invoke)
     {
         await using var scope = Services.CreateAsyncScope();
@@ -101,15 +84,22 @@ public sealed class BenchApp : IAsyncDisposable
         return await ExecuteAsync(request, await function.EnrollDevice(request, CancellationToken.None));
     }
 
-    /// <summary><c>POST /api/checkins</c> through <see cref="CheckinFunctions.PostCheckin"/>, the result executed as the worker's ASP.NET Core integration does.</summary>
-    public Task<HttpAnswer> PostCheckinAsync(byte[] body, string authorization, bool gzip, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// <c>POST /api/checkins</c> through <see cref="CheckinFunctions.PostCheckin"/>, the result executed as the
+    /// worker's ASP.NET Core integration does.
+    /// </summary>
+    public Task<HttpAnswer> PostCheckinAsync(
+        byte[] body, string authorization, bool gzip, CancellationToken cancellationToken) =>
         InvokeCheckinsAsync(async functions =>
         {
             var request = JsonRequest("/api/checkins", body, authorization, gzip);
             return await ExecuteAsync(request, await functions.PostCheckin(request, cancellationToken));
         });
 
-    /// <summary>Builds a request as the Functions host hands it to the worker (<paramref name="body"/> is already gzip-compressed when <paramref name="gzip"/>).</summary>
+    /// <summary>
+    /// Builds a request as the Functions host hands it to the worker (<paramref name="body"/> is already
+    /// gzip-compressed when <paramref name="gzip"/>).
+    /// </summary>
     public static HttpRequest JsonRequest(string path, byte[] body, string? authorization, bool gzip)
     {
         var context = new DefaultHttpContext();
@@ -132,7 +122,8 @@ public sealed class BenchApp : IAsyncDisposable
         var context = request.HttpContext;
         await result.ExecuteResultAsync(new ActionContext(context, new RouteData(), new ActionDescriptor()));
         var body = (MemoryStream)context.Response.Body;
-        return new HttpAnswer(context.Response.StatusCode, Encoding.UTF8.GetString(body.GetBuffer(), 0, (int)body.Length));
+        var text = Encoding.UTF8.GetString(body.GetBuffer(), 0, (int)body.Length);
+        return new HttpAnswer(context.Response.StatusCode, text);
     }
 
     public static byte[] Gzip(byte[] data)
@@ -142,18 +133,10 @@ public sealed class BenchApp : IAsyncDisposable
         return output.ToArray();
     }
 
-    /// <summary>Deletes this app's tables, queues and container, so that Azurite does not carry them into later runs.</summary>
+    /// <summary>Deletes this app's tables, queues, containers: Azurite must not carry them into later runs.</summary>
     public async ValueTask DisposeAsync()
     {
-        var tables = Services.GetRequiredService<TableServiceClient>();
-        foreach (var table in Services.GetRequiredService<IOptions<InventoryStorageOptions>>().Value.Tables)
-        {
-            await tables.DeleteTableAsync(table);
-        }
-        await Store.Checkins.DeleteIfExistsAsync();
-        await Store.Certificates.DeleteIfExistsAsync();
-        await Store.CheckinQueue.DeleteIfExistsAsync();
-        await Store.CheckinPoisonQueue.DeleteIfExistsAsync();
+        await AppWiring.DeleteStorageAsync(Services);
         await Services.DisposeAsync();
     }
 }

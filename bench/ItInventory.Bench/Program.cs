@@ -51,7 +51,9 @@ try
     }
 
     var exitCode = !costs.Passed ? 1 : comparisons.All(c => c.Passed) ? 0 : 2;
-    report.Metrics(costs, comparisons, exitCode, clock.Elapsed);
+    var memory = ProcessMemory.Measure();
+    report.Line($"  {memory}");
+    report.Metrics(costs, comparisons, exitCode, clock.Elapsed, memory);
     report.Markdown(costs, comparisons, environment);
     report.Line(exitCode switch
     {

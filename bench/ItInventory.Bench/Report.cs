@@ -112,7 +112,8 @@ public sealed class Report(TextWriter output)
         Line();
     }
 
-    public void Metrics(RequestCosts costs, IReadOnlyList<Comparison> comparisons, int exitCode, TimeSpan elapsed)
+    public void Metrics(
+        RequestCosts costs, IReadOnlyList<Comparison> comparisons, int exitCode, TimeSpan elapsed, ProcessMemory memory)
     {
         Line("3. Machine-readable results");
         Line("BEGIN_BENCH_METRICS");
@@ -156,6 +157,8 @@ public sealed class Report(TextWriter output)
         }
         if (comparisons.Count > 0) Line($"throughput.result={(comparisons.All(c => c.Passed) ? "PASS" : "FAIL")}");
         Line($"elapsed_s={Fixed(elapsed.TotalSeconds, 1)}");
+        Line($"process.peak_working_set_mb={Fixed(memory.PeakWorkingSetMb, 0)}");
+        Line($"process.managed_heap_mb={Fixed(memory.ManagedHeapMb, 0)}");
         Line($"exit_code={exitCode}");
         Line("END_BENCH_METRICS");
         Line();

@@ -3,6 +3,7 @@ using Azure.Storage.Queues.Models;
 using ItInventory.Functions.Common;
 using ItInventory.Functions.Devices;
 using ItInventory.Functions.Management.Security;
+using ItInventory.Functions.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -25,11 +26,13 @@ public sealed class CheckinFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "checkins")] HttpRequest request,
         CancellationToken cancellationToken)
     {
+        using var storage = StorageRequestMetrics.Measure(CheckinOperations.Refused);
         var device = await authenticator.AuthenticateAsync(request.Headers.Authorization, cancellationToken).OrThrow();
 
         var checkin = await checkins.ReadAsync(request, cancellationToken).OrThrow();
 
         var handled = await checkins.HandleAsync(device, checkin, cancellationToken).OrThrow();
+        storage.Name = CheckinOperations.Of(checkin.Request.Kind, handled.Status);
         return new JsonBodyResult<CheckinResponse>(handled.Status, handled.Response, ApiJsonContext.Default.CheckinResponse);
     }
 
@@ -50,7 +53,9 @@ public sealed class CheckinFunctions(
         }
         if (checkin is null) throw new CheckinProcessingException($"Queue message {message.MessageId} is empty.");
 
+        using var storage = StorageRequestMetrics.Measure(CheckinOperations.ProcessingFailed);
         var outcome = await processor.ProcessAsync(checkin, cancellationToken);
+        storage.Name = CheckinOperations.Processed;
         logger.LogInformation("Check-in {CheckinId} of {DeviceId}: {Outcome} (delivery {DequeueCount})", checkin.CheckinId, checkin.DeviceId, outcome, message.DequeueCount);
     }
 

@@ -6,6 +6,7 @@ using ItInventory.Functions.CheckIns;
 using ItInventory.Functions.Common;
 using ItInventory.Functions.Devices;
 using ItInventory.Functions.Storage;
+using ItInventory.Functions.Tests.Shared;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -55,40 +56,16 @@ public sealed class TestApp : IAsyncDisposable
     public static async Task<TestApp> StartAsync(Action<IDictionary<string, string?>>? configure = null, Action<IServiceCollection>? services = null)
     {
         var azurite = await Azurite.SharedAsync();
-        var suffix = Guid.NewGuid().ToString("N")[..12];
-        var settings = new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage"] = azurite.ConnectionString,
-            ["CHECKIN_QUEUE"] = $"checkins-{suffix}",
-            ["Storage:AssetsTable"] = $"assets{suffix}",
-            ["Storage:AssetSummaryTable"] = $"assetsummary{suffix}",
-            ["Storage:IdentitiesTable"] = $"assetidentities{suffix}",
-            ["Storage:EnrollmentSecretsTable"] = $"enrollmentsecrets{suffix}",
-            ["Storage:SightingsTable"] = $"sightings{suffix}",
-            ["Storage:AuditTrailTable"] = $"audittrail{suffix}",
-            ["Storage:PeopleTable"] = $"people{suffix}",
-            ["Storage:TagsTable"] = $"assettags{suffix}",
-            ["Storage:LicencesTable"] = $"licences{suffix}",
-            ["Storage:LicenceSeatsTable"] = $"licenceseats{suffix}",
-            ["Storage:TaxonomyTable"] = $"taxonomy{suffix}",
-            ["Storage:CheckinsContainer"] = $"checkins-{suffix}",
-            ["Storage:CertificatesContainer"] = $"certificates-{suffix}",
-            ["Storage:AuditArchiveContainer"] = $"audit-archive-{suffix}",
-            ["Enrollment:Secret"] = EnrollmentSecret,
-        };
+        var settings = AppWiring.Settings(azurite.ConnectionString, AppWiring.NewSuffix(), EnrollmentSecret);
         TestTokens.AddSettings(settings);
         configure?.Invoke(settings);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
 
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero));
-        var collection = new ServiceCollection()
-            .AddSingleton<IConfiguration>(configuration)
-            .AddSingleton<TimeProvider>(clock)
-            .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning))
-            .AddItInventory(configuration)
+        var collection = AppWiring.Services(configuration, clock)
             .PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, TestTokens.Configure);
         services?.Invoke(collection);
-        var provider = collection.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        var provider = AppWiring.Build(collection);
 
         var app = new TestApp(provider, clock, azurite.ConnectionString);
         await app.Store.CreateIfNotExistsAsync(CancellationToken.None);
@@ -203,14 +180,7 @@ public sealed class TestApp : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        var tables = Services.GetRequiredService<TableServiceClient>();
-        var options = Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<InventoryStorageOptions>>().Value;
-        foreach (var table in options.Tables) await tables.DeleteTableAsync(table);
-        await Store.Checkins.DeleteIfExistsAsync();
-        await Store.Certificates.DeleteIfExistsAsync();
-        await Store.AuditArchive.DeleteIfExistsAsync();
-        await Store.CheckinQueue.DeleteIfExistsAsync();
-        await Store.CheckinPoisonQueue.DeleteIfExistsAsync();
+        await AppWiring.DeleteStorageAsync(Services);
         foreach (var scope in scopes) await scope.DisposeAsync();
         await Services.DisposeAsync();
     }
