@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
+using ItInventory.Functions.Common;
 using ItInventory.Functions.Storage;
 using ItInventory.Functions.Telemetry;
 using Microsoft.Extensions.Configuration;
@@ -32,7 +33,7 @@ public static class AppWiring
     {
         var settings = new Dictionary<string, string?>
         {
-            [StorageServiceCollectionExtensions.ConnectionName] = connectionString,
+            [AppSettingNames.StorageConnection] = connectionString,
             ["Enrollment:Secret"] = enrollmentSecret,
         };
         foreach (var name in StorageNames.All)
@@ -42,7 +43,7 @@ public static class AppWiring
             if (name.Property.Name == nameof(InventoryStorageOptions.CheckinQueue))
             {
                 // The queue trigger reads this setting; the app takes the same name from it.
-                settings[StorageServiceCollectionExtensions.CheckinQueueSetting] = unique;
+                settings[AppSettingNames.CheckinQueue] = unique;
             }
         }
         return settings;

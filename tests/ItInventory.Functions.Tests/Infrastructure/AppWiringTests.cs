@@ -1,3 +1,4 @@
+using ItInventory.Functions.Common;
 using ItInventory.Functions.Storage;
 using ItInventory.Functions.Tests.Shared;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,7 +25,7 @@ public sealed class AppWiringTests
             Assert.NotEqual(name.ValueIn(theirs), name.ValueIn(mine));
         }
         var configuration = app.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>();
-        Assert.Equal(mine.CheckinQueue, configuration[StorageServiceCollectionExtensions.CheckinQueueSetting]);
+        Assert.Equal(mine.CheckinQueue, configuration[AppSettingNames.CheckinQueue]);
     }
 
     [Fact]
