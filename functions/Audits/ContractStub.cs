@@ -25,3 +25,21 @@ public static class FindingKinds
     public const string NoHeartbeatData = "no-heartbeat-data";
     public const string UnusedSeat = "unused-seat";
 }
+
+public sealed class FindingService
+{
+    public Task<FindingReconciliation> ReconcileAsync(IReadOnlyCollection<string> kinds,
+        IReadOnlyCollection<FindingCondition> current, string runId, CancellationToken cancellationToken,
+        IReadOnlyCollection<string>? subjectScope = null) => throw new NotImplementedException();
+}
+
+public sealed record ScanRun(string RunId);
+
+public sealed class ScanRunStore
+{
+    public Task<ScanRun> StartAsync(string scanName, CancellationToken cancellationToken) =>
+        throw new NotImplementedException();
+
+    public Task CompleteAsync(ScanRun run, long rowsRead, FindingReconciliation findings, string? error,
+        CancellationToken cancellationToken) => throw new NotImplementedException();
+}
