@@ -9,7 +9,7 @@ namespace ItInventory.Functions.Audits;
 /// condition it shows out.</summary>
 public static class IdleRules
 {
-    public static IReadOnlyList<string> AssetKinds { get; } = [FindingKinds.Idle, FindingKinds.NoHeartbeatData];
+    public static IReadOnlyList<string> AssetKinds { get; } = [FindingKinds.IdleAsset, FindingKinds.NoUtilisationData];
 
     /// <summary>Days in a row below the utilisation threshold, or null while the asset is in use (or was never
     /// measured).</summary>
@@ -29,7 +29,7 @@ public static class IdleRules
         var owner = string.IsNullOrEmpty(a.Owner) ? "no owner" : "owner " + a.Owner;
         var department = string.IsNullOrEmpty(a.Department) ? "no department" : a.Department;
         var threshold = cpuThresholdPercent.ToString("0.#", CultureInfo.InvariantCulture);
-        return ReconciliationRules.Asset(FindingKinds.Idle, a, FindingSeverity.Low,
+        return ReconciliationRules.Asset(FindingKinds.IdleAsset, a, FindingSeverity.Low,
             $"Idle for {days} days (below {threshold} % CPU, no interactive use since {a.BelowThresholdSince}); "
             + $"{owner}, {department}",
             ("daysIdle", ReconciliationRules.Number(days)), ("belowThresholdSince", a.BelowThresholdSince!));
@@ -41,7 +41,7 @@ public static class IdleRules
         if (a.State != nameof(LifecycleState.Deployed) || a.Kind == nameof(AssetKind.CloudResource)) return null;
         if (a.LastHeartbeatAt is not null || !string.IsNullOrEmpty(a.UtilisationDay)) return null;
         var why = a.EnrolledAt is null ? "no agent has enrolled it" : "its agent has sent no heartbeat";
-        return ReconciliationRules.Asset(FindingKinds.NoHeartbeatData, a, FindingSeverity.Info,
+        return ReconciliationRules.Asset(FindingKinds.NoUtilisationData, a, FindingSeverity.Info,
             $"Deployed with no utilisation data ({why})", ("enrolled", a.EnrolledAt is null ? "false" : "true"));
     }
 

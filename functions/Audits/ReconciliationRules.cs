@@ -23,7 +23,7 @@ public static class ReconciliationRules
     public static IReadOnlyList<string> AssetKinds { get; } =
     [
         FindingKinds.Missing, FindingKinds.OwnershipGap, FindingKinds.IncompleteClassification,
-        FindingKinds.DiscoveredUnreviewed, FindingKinds.RetiredCheckingIn,
+        FindingKinds.DiscoveredNotReviewed, FindingKinds.RetiredCheckingIn, FindingKinds.DepartedOwner,
     ];
 
     /// <summary>States of an asset that is gone (no longer expected to check in or to be owned).</summary>
@@ -100,7 +100,7 @@ public static class ReconciliationRules
         if (since is null) return null;
         var days = (int)Math.Floor((context.Now - since.Value).TotalDays);
         if (days < context.Options.DiscoveredReviewDays) return null;
-        return Asset(FindingKinds.DiscoveredUnreviewed, a, FindingSeverity.Low,
+        return Asset(FindingKinds.DiscoveredNotReviewed, a, FindingSeverity.Low,
             $"Enrolled itself {days} days ago ({Day(since.Value)}) and not reviewed", ("daysWaiting", Number(days)));
     }
 
@@ -127,7 +127,7 @@ public static class ReconciliationRules
         {
             return null;
         }
-        return Asset(FindingKinds.DepartedHolder, a, FindingSeverity.High,
+        return Asset(FindingKinds.DepartedOwner, a, FindingSeverity.High,
             $"{a.State}, assigned to {name}, who has left", ("holder", a.Owner));
     }
 
@@ -136,7 +136,7 @@ public static class ReconciliationRules
         string personId, ReconciliationContext context)
     {
         if (!context.Departed.TryGetValue(personId.ToLowerInvariant(), out var name)) return null;
-        return new FindingCondition(FindingKinds.DepartedHolder, "licence", SeatSubject(productId, seatId),
+        return new FindingCondition(FindingKinds.DepartedSeatHolder, "licence", SeatSubject(productId, seatId),
             FindingSeverity.Medium, null, $"A {productName} seat is assigned to {name}, who has left",
             Facts(("productId", productId), ("seatId", seatId), ("holder", personId)));
     }

@@ -33,7 +33,7 @@ public sealed class ReconciliationScanner(
     /// <summary>Every kind this scan decides (and so may auto-resolve).</summary>
     public static IReadOnlyList<string> Kinds { get; } =
     [
-        .. ReconciliationRules.AssetKinds, FindingKinds.DepartedHolder, FindingKinds.DuplicateIdentity,
+        .. ReconciliationRules.AssetKinds, FindingKinds.DepartedSeatHolder, FindingKinds.DuplicateIdentity,
         FindingKinds.UnregisteredDevice, FindingKinds.UnderLicensed, FindingKinds.UnlicensedInstallation,
     ];
 
