@@ -36,7 +36,7 @@ public static class IdleRules
     }
 
     /// <summary>A Deployed device (hardware or IoT) with no heartbeat data at all: no evidence either way.</summary>
-    public static FindingCondition? NoHeartbeatData(AssetSummaryEntity a)
+    public static FindingCondition? NoUtilisationData(AssetSummaryEntity a)
     {
         if (a.State != nameof(LifecycleState.Deployed) || a.Kind == nameof(AssetKind.CloudResource)) return null;
         if (a.LastHeartbeatAt is not null || !string.IsNullOrEmpty(a.UtilisationDay)) return null;

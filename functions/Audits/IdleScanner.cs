@@ -62,7 +62,7 @@ public sealed class IdleScanner(
                     conditions.Add(idle);
                     if (asset.State == nameof(LifecycleState.Deployed)) toMove.Add(asset.RowKey);
                 }
-                if (IdleRules.NoHeartbeatData(asset) is { } none) conditions.Add(none);
+                if (IdleRules.NoUtilisationData(asset) is { } none) conditions.Add(none);
             }
 
             var seats = await reclamation.ReclaimAsync(dryRun: true, AuditActor.System(Job), run.RunId,
