@@ -45,7 +45,8 @@ public static class IdleRules
             $"Deployed with no utilisation data ({why})", ("enrolled", a.EnrolledAt is null ? "false" : "true"));
     }
 
-    /// <summary>Reasons of reclamation that make a seat unused (a departed holder is the departed-holder kind).</summary>
+    /// <summary>Reasons of reclamation that make a seat unused (a departed holder is its own kind,
+    /// departed-seat-holder).</summary>
     public static bool IsUnused(string reason) =>
         reason is ReclaimReason.NoInstallation or ReclaimReason.AssetInactive or ReclaimReason.AssetUnknown;
 

@@ -99,11 +99,10 @@ public sealed class IdleScanner(
         var moved = 0;
         foreach (var assetId in assetIds)
         {
-            var etag = (await store.Assets.GetEntityIfExistsAsync<AssetDetailEntity>(assetId,
-                TableKeys.AssetDetailRow, ["State"], cancellationToken)) is { HasValue: true } row
-                ? row.Value!.ETag.ToString()
-                : null;
-            if (etag is null) continue;
+            var row = await store.Assets.GetEntityIfExistsAsync<AssetDetailEntity>(assetId,
+                TableKeys.AssetDetailRow, ["State"], cancellationToken);
+            if (!row.HasValue || row.Value is not { } detail) continue;
+            var etag = detail.ETag.ToString();
             var result = await lifecycle.TransitionAsync(caller, assetId, etag, new LifecycleTransitionRequest
             {
                 To = nameof(LifecycleState.Idle),

@@ -19,7 +19,8 @@ public sealed record ReconciliationContext(
 /// </summary>
 public static class ReconciliationRules
 {
-    /// <summary>The kinds <see cref="ForAsset"/> decides for every asset (a full pass reconciles all of them).</summary>
+    /// <summary>The kinds <see cref="ForAsset"/> decides for every asset (a full pass reconciles all of
+    /// them).</summary>
     public static IReadOnlyList<string> AssetKinds { get; } =
     [
         FindingKinds.Missing, FindingKinds.OwnershipGap, FindingKinds.IncompleteClassification,
