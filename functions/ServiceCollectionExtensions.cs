@@ -1,5 +1,6 @@
 using ItInventory.Functions.Assets;
 using ItInventory.Functions.Audit;
+using ItInventory.Functions.Audits;
 using ItInventory.Functions.Catalogue;
 using ItInventory.Functions.CheckIns;
 using ItInventory.Functions.Devices;
@@ -36,6 +37,7 @@ public static class ServiceCollectionExtensions
             .AddLicences()
             .AddCatalogue()
             .AddFindings()
+            .AddReconciliation()
             .AddManagementSecurity(configuration)
             .AddWorkerTelemetry(configuration);
     }

@@ -67,6 +67,13 @@ param licenceReclaimSchedule string = '0 0 3 * * *'
 @maxValue(3650)
 param licenceReclaimGraceDays int = 30
 
+// ---- Audits ----
+@description('NCRONTAB schedule (6 fields, UTC) of the daily reconciliation scan (RECONCILIATION_SCHEDULE).')
+param reconciliationSchedule string = '0 0 4 * * *'
+
+@description('NCRONTAB schedule (6 fields, UTC) of the daily idle-asset scan (IDLE_SCAN_SCHEDULE).')
+param idleScanSchedule string = '0 30 4 * * *'
+
 // ---- Storage ----
 @description('Redundancy of the storage account.')
 @allowed(['Standard_LRS', 'Standard_ZRS', 'Standard_GRS', 'Standard_GZRS'])
@@ -370,6 +377,9 @@ var appSettings = union(
     LICENCE_COMPLIANCE_SCHEDULE: licenceComplianceSchedule
     LICENCE_RECLAIM_SCHEDULE: licenceReclaimSchedule
     Licences__ReclaimGraceDays: string(licenceReclaimGraceDays)
+    // Audit timers (NCRONTAB, UTC): reconciliation and idle scans (docs/audits.md); thresholds keep their defaults.
+    RECONCILIATION_SCHEDULE: reconciliationSchedule
+    IDLE_SCAN_SCHEDULE: idleScanSchedule
     // Timer %AUDIT_ARCHIVE_SCHEDULE% of ArchiveAuditTrail (daily sealed segments of the audit trail).
     AUDIT_ARCHIVE_SCHEDULE: auditArchiveSchedule
     Enrollment__Secret: '@Microsoft.KeyVault(SecretUri=${enrollmentSecretUri})'

@@ -89,6 +89,9 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["ReclaimLicenceSeats"] = [401, 401, 403, 403, 403, 200, 200, 200],
         ["GetMyLicences"] = [401, 401, 200, 200, 200, 200, 200, 200],
         ["ImportLicences"] = [401, 401, 403, 403, 403, 403, 403, 200],
+        // Running a scan now: admins with MFA (200 with the run's summary).
+        ["RunReconciliation"] = [401, 401, 403, 403, 403, 403, 403, 200],
+        ["RunIdleScan"] = [401, 401, 403, 403, 403, 403, 403, 200],
         ["ExportLicences"] = [401, 401, 403, 403, 403, 200, 200, 200],
         // Catalogue: anyone signed in reads the taxonomy; only admins change it.
         ["ListTaxonomy"] = [401, 401, 200, 200, 200, 200, 200, 200],
@@ -406,6 +409,14 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
             case "RecomputeLicenceCompliance":
                 request = Request("POST", "/api/licences/compliance/recompute");
                 result = app.Create<Functions.Licences.LicenceFunctions>().RecomputeLicenceCompliance(request, ct);
+                break;
+            case "RunReconciliation":
+                request = Request("POST", "/api/audits/reconciliation/run");
+                result = app.Create<Functions.Audits.ReconciliationFunctions>().RunReconciliation(request, ct);
+                break;
+            case "RunIdleScan":
+                request = Request("POST", "/api/audits/idle/run");
+                result = app.Create<Functions.Audits.ReconciliationFunctions>().RunIdleScan(request, ct);
                 break;
             case "ReclaimLicenceSeats":
                 request = Request("POST", "/api/licences/reclaim");
