@@ -31,8 +31,8 @@ public sealed class FindingFunctions(
         return new JsonBodyResult<FindingPage>(StatusCodes.Status200OK, page, FindingsJsonContext.Default.FindingPage);
     }
 
-    [Function(nameof(GetFindingsSummary))]
-    public async Task<IActionResult> GetFindingsSummary(
+    [Function(nameof(CountFindings))]
+    public async Task<IActionResult> CountFindings(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "findings/summary")] HttpRequest request,
         CancellationToken cancellationToken)
     {

@@ -153,8 +153,8 @@ public sealed class EnrollmentTests : IAsyncLifetime
         Assert.Equal(401, heartbeat.Status);
         Assert.Equal(401, inventory.Status);
         Assert.Contains("revoked", heartbeat.Json.GetProperty("detail").GetString());
-        Assert.Equal(before.ETag, (await SummaryAsync(device.DeviceId)).ETag);
-        await app.AssertUnchangedSinceAsync(snapshot);
+        RefusedCheckins.AssertOnlyStamped(before, await SummaryAsync(device.DeviceId), app.Clock.GetUtcNow());
+        await app.AssertUnchangedSinceAsync(snapshot, RefusedCheckins.SummaryRow(app, device.DeviceId));
     }
 
     [Fact]

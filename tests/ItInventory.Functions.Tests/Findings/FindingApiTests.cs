@@ -279,10 +279,10 @@ public sealed class FindingApiTests : IAsyncLifetime
         await ActAsync("acknowledge", Id("missing", HrAsset));
         var request = Get("/api/findings/summary");
 
-        var answer = await TestApp.ExecuteAsync(request, Functions.GetFindingsSummary(request, CancellationToken.None));
+        var answer = await TestApp.ExecuteAsync(request, Functions.CountFindings(request, CancellationToken.None));
         var leadRequest = Get("/api/findings/summary", "", TestTokens.HrLead);
         var lead = await TestApp.ExecuteAsync(leadRequest,
-            Functions.GetFindingsSummary(leadRequest, CancellationToken.None));
+            Functions.CountFindings(leadRequest, CancellationToken.None));
 
         Assert.Equal(4, answer.Json.GetProperty("total").GetInt32());
         var cells = answer.Json.GetProperty("items").EnumerateArray()

@@ -108,7 +108,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["ListAssetAssignments"] = [401, 401, 403, 200, 403, 200, 200, 200],
         // Findings: a Finance finding (a fresh one per change call); auditors read only; changes need MFA.
         ["ListFindings"] = [401, 401, 403, 200, 403, 200, 200, 200],
-        ["GetFindingsSummary"] = [401, 401, 403, 200, 403, 200, 200, 200],
+        ["CountFindings"] = [401, 401, 403, 200, 403, 200, 200, 200],
         ["GetFinding"] = [401, 401, 403, 200, 403, 200, 200, 200],
         ["AcknowledgeFinding"] = [401, 401, 403, 200, 403, 403, 403, 200],
         ["AssignFinding"] = [401, 401, 403, 200, 403, 403, 403, 200],
@@ -483,7 +483,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
                 result = app.Create<Functions.Catalogue.CatalogueFunctions>().ListAssetAssignments(request, financeStock, ct);
                 break;
             case "ListFindings":
-            case "GetFindingsSummary":
+            case "CountFindings":
             case "GetFinding":
                 var (readId, _) = await FreshFinanceFindingAsync();
                 var findingFunctions = app.Create<Functions.Findings.FindingFunctions>();
@@ -492,7 +492,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
                 result = function switch
                 {
                     "ListFindings" => findingFunctions.ListFindings(request, ct),
-                    "GetFindingsSummary" => findingFunctions.GetFindingsSummary(request, ct),
+                    "CountFindings" => findingFunctions.CountFindings(request, ct),
                     _ => findingFunctions.GetFinding(request, readId, ct),
                 };
                 break;
