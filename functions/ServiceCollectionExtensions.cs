@@ -1,5 +1,6 @@
 using ItInventory.Functions.Assets;
 using ItInventory.Functions.Audit;
+using ItInventory.Functions.Campaigns;
 using ItInventory.Functions.Catalogue;
 using ItInventory.Functions.CheckIns;
 using ItInventory.Functions.Devices;
@@ -33,6 +34,7 @@ public static class ServiceCollectionExtensions
             .AddLifecycle()
             .AddLicences()
             .AddCatalogue()
+            .AddCampaigns()
             .AddManagementSecurity(configuration);
     }
 }

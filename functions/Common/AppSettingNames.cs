@@ -21,4 +21,7 @@ public static class AppSettingNames
 
     /// <summary>NCRONTAB schedule of licence seat reclamation.</summary>
     public const string LicenceReclaimSchedule = "LICENCE_RECLAIM_SCHEDULE";
+
+    /// <summary>NCRONTAB schedule of the daily check that opens scheduled audit campaigns.</summary>
+    public const string CampaignSchedule = "CAMPAIGN_SCHEDULE";
 }

@@ -53,6 +53,11 @@ public sealed class InventoryStorageOptions
     [Required, RegularExpression(TableNamePattern)]
     public string TaxonomyTable { get; set; } = "taxonomy";
 
+    /// <summary>Audit campaigns: headers in one partition, each campaign's expected assets and scans in its own.
+    /// </summary>
+    [Required, RegularExpression(TableNamePattern)]
+    public string CampaignsTable { get; set; } = "campaigns";
+
     /// <summary>Raw, gzip-compressed full inventories (claim check).</summary>
     [Required, RegularExpression(ContainerNamePattern)]
     public string CheckinsContainer { get; set; } = "checkins";
@@ -72,7 +77,8 @@ public sealed class InventoryStorageOptions
     /// <summary>Create missing tables, queues and containers at start-up (local runs; in Azure, Bicep provisions them).</summary>
     public bool CreateIfNotExists { get; set; }
 
-    public IEnumerable<string> Tables => [AssetsTable, AssetSummaryTable, IdentitiesTable, EnrollmentSecretsTable, SightingsTable, AuditTrailTable, PeopleTable, TagsTable, LicencesTable, LicenceSeatsTable, TaxonomyTable];
+    public IEnumerable<string> Tables => [AssetsTable, AssetSummaryTable, IdentitiesTable, EnrollmentSecretsTable, SightingsTable, AuditTrailTable, PeopleTable, TagsTable, LicencesTable, LicenceSeatsTable, TaxonomyTable,
+        CampaignsTable];
 
     public string CheckinPoisonQueue => CheckinQueue + "-poison";
 

@@ -71,6 +71,7 @@ public sealed class TestApp : IAsyncDisposable
             ["Storage:LicencesTable"] = $"licences{suffix}",
             ["Storage:LicenceSeatsTable"] = $"licenceseats{suffix}",
             ["Storage:TaxonomyTable"] = $"taxonomy{suffix}",
+            ["Storage:CampaignsTable"] = $"campaigns{suffix}",
             ["Storage:CheckinsContainer"] = $"checkins-{suffix}",
             ["Storage:CertificatesContainer"] = $"certificates-{suffix}",
             ["Storage:AuditArchiveContainer"] = $"audit-archive-{suffix}",
