@@ -4,6 +4,7 @@ using ItInventory.Functions.Campaigns;
 using ItInventory.Functions.Catalogue;
 using ItInventory.Functions.CheckIns;
 using ItInventory.Functions.Devices;
+using ItInventory.Functions.Findings;
 using ItInventory.Functions.Lifecycle;
 using ItInventory.Functions.Licences;
 using ItInventory.Functions.Management.Security;
@@ -34,6 +35,7 @@ public static class ServiceCollectionExtensions
             .AddLifecycle()
             .AddLicences()
             .AddCatalogue()
+            .AddFindings()
             .AddCampaigns()
             .AddManagementSecurity(configuration);
     }

@@ -53,6 +53,14 @@ public sealed class InventoryStorageOptions
     [Required, RegularExpression(TableNamePattern)]
     public string TaxonomyTable { get; set; } = "taxonomy";
 
+    /// <summary>Findings of the scans (one partition per kind) and their department/subject index rows.</summary>
+    [Required, RegularExpression(TableNamePattern)]
+    public string FindingsTable { get; set; } = "findings";
+
+    /// <summary>Scan-run history (when, how long, rows read, findings opened/resolved, errors).</summary>
+    [Required, RegularExpression(TableNamePattern)]
+    public string ScanRunsTable { get; set; } = "scanruns";
+
     /// <summary>Audit campaigns: headers in one partition, each campaign's expected assets and scans in its own.
     /// </summary>
     [Required, RegularExpression(TableNamePattern)]
@@ -78,7 +86,7 @@ public sealed class InventoryStorageOptions
     public bool CreateIfNotExists { get; set; }
 
     public IEnumerable<string> Tables => [AssetsTable, AssetSummaryTable, IdentitiesTable, EnrollmentSecretsTable, SightingsTable, AuditTrailTable, PeopleTable, TagsTable, LicencesTable, LicenceSeatsTable, TaxonomyTable,
-        CampaignsTable];
+        FindingsTable, ScanRunsTable, CampaignsTable];
 
     public string CheckinPoisonQueue => CheckinQueue + "-poison";
 

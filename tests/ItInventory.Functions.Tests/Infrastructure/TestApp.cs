@@ -71,6 +71,8 @@ public sealed class TestApp : IAsyncDisposable
             ["Storage:LicencesTable"] = $"licences{suffix}",
             ["Storage:LicenceSeatsTable"] = $"licenceseats{suffix}",
             ["Storage:TaxonomyTable"] = $"taxonomy{suffix}",
+            ["Storage:FindingsTable"] = $"findings{suffix}",
+            ["Storage:ScanRunsTable"] = $"scanruns{suffix}",
             ["Storage:CampaignsTable"] = $"campaigns{suffix}",
             ["Storage:CheckinsContainer"] = $"checkins-{suffix}",
             ["Storage:CertificatesContainer"] = $"certificates-{suffix}",
