@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using ItInventory.Functions.Assets;
 using ItInventory.Functions.Common;
+using ItInventory.Functions.Findings;
 using ItInventory.Functions.Tags;
 
 namespace ItInventory.Functions.Campaigns;
@@ -20,22 +21,32 @@ public sealed record CampaignDiscrepancy(
     string Kind, string SubjectType, string SubjectId, string? AssetId, string? Tag, string? Department, string Text,
     IReadOnlyDictionary<string, string> Facts);
 
-/// <summary>The kinds of finding a campaign raises (kebab-case, as the findings store names kinds).</summary>
+/// <summary>The kinds of finding a campaign raises (the findings store's <see cref="FindingKinds"/>).</summary>
 public static class CampaignFindingKinds
 {
-    /// <summary>An expected asset recorded missing, or never recorded before the close.</summary>
-    public const string Missing = "campaign-missing";
+    /// <summary>An expected asset recorded missing.</summary>
+    public const string Missing = FindingKinds.CampaignMissing;
+
+    /// <summary>An expected asset never recorded before the close (counted as missing in the accuracy rate).</summary>
+    public const string NotAudited = FindingKinds.CampaignNotAudited;
 
     /// <summary>Found somewhere else than its recorded location (or it has no recorded location).</summary>
-    public const string LocationMismatch = "campaign-location-mismatch";
+    public const string LocationMismatch = FindingKinds.CampaignLocationMismatch;
 
     /// <summary>Found damaged or unusable.</summary>
-    public const string Damaged = "campaign-damaged";
+    public const string Damaged = FindingKinds.CampaignConditionIssue;
 
     /// <summary>A scanned tag that is unknown, or an asset that is not in the campaign.</summary>
-    public const string Unexpected = "campaign-unexpected";
+    public const string Unexpected = FindingKinds.CampaignUnexpectedTag;
 
-    public static readonly IReadOnlyList<string> All = [Missing, LocationMismatch, Damaged, Unexpected];
+    public static FindingSeverity Severity(string kind) => kind switch
+    {
+        Missing => FindingSeverity.High,
+        NotAudited => FindingSeverity.Medium,
+        Damaged => FindingSeverity.Medium,
+        Unexpected => FindingSeverity.Medium,
+        _ => FindingSeverity.Low,
+    };
 }
 
 /// <summary>The rules of audit campaigns, decided without I/O.</summary>
@@ -187,8 +198,8 @@ public static partial class CampaignRules
     public static double? AccuracyRate(CampaignProgress progress) =>
         progress.Expected == 0 ? null : Math.Round((double)progress.FoundAsRecorded / progress.Expected, 4);
 
-    /// <summary>Every discrepancy of a campaign at close, in a stable order: missing (recorded or never recorded),
-    /// location different, damaged (an asset may be both), unexpected.</summary>
+    /// <summary>Every discrepancy of a campaign at close, per expected asset in id order — missing or never recorded
+    /// (not audited), else location different and/or damaged — then the unexpected scans.</summary>
     public static IReadOnlyList<CampaignDiscrepancy> Discrepancies(
         string campaignId, IEnumerable<CampaignAssetEntity> assets, IEnumerable<CampaignUnexpectedEntity> unexpected)
     {
@@ -203,7 +214,8 @@ public static partial class CampaignRules
             {
                 var never = a.Result != nameof(ScanResult.Missing);
                 facts["recorded"] = never ? "never" : "missing";
-                list.Add(new CampaignDiscrepancy(CampaignFindingKinds.Missing, "asset", a.AssetId, a.AssetId, a.Tag,
+                list.Add(new CampaignDiscrepancy(never ? CampaignFindingKinds.NotAudited : CampaignFindingKinds.Missing,
+                    "asset", a.AssetId, a.AssetId, a.Tag,
                     a.Department, never
                         ? $"{label} was not found in campaign {campaignId}: never recorded before the close"
                         : $"{label} was recorded missing in campaign {campaignId} by {a.RecordedBy}",
@@ -241,7 +253,7 @@ public static partial class CampaignRules
             list.Add(u.AssetId is not null
                 ? new CampaignDiscrepancy(CampaignFindingKinds.Unexpected, "asset", u.AssetId, u.AssetId, u.Tag,
                     u.Department, text, facts)
-                : new CampaignDiscrepancy(CampaignFindingKinds.Unexpected, "campaign", $"{campaignId}|{u.Tag}", null,
+                : new CampaignDiscrepancy(CampaignFindingKinds.Unexpected, "campaign", $"{campaignId}:{u.Tag}", null,
                     u.Tag, null, text, facts));
         }
         return list;

@@ -19,7 +19,8 @@ public sealed class CampaignRulesTests
     [InlineData("""{"name":"Q4","mode":"full","scope":"building","scopeValue":"A"}""", "scope")]
     public void An_invalid_campaign_is_a_400_naming_the_field(string json, string field)
     {
-        var body = System.Text.Json.JsonSerializer.Deserialize(json, CampaignJsonContext.Default.CreateCampaignRequest)!;
+        var body = System.Text.Json.JsonSerializer.Deserialize(json,
+            CampaignJsonContext.Default.CreateCampaignRequest)!;
 
         var outcome = CampaignRules.Validate(body);
 
@@ -125,9 +126,9 @@ public sealed class CampaignRulesTests
             (CampaignFindingKinds.LocationMismatch, "asset", "a2"),
             (CampaignFindingKinds.Damaged, "asset", "a2"),
             (CampaignFindingKinds.Missing, "asset", "a3"),
-            (CampaignFindingKinds.Missing, "asset", "a4"),
+            (CampaignFindingKinds.NotAudited, "asset", "a4"),
             (CampaignFindingKinds.Unexpected, "asset", "hr1"),
-            (CampaignFindingKinds.Unexpected, "campaign", "c-1|ITI-999999"),
+            (CampaignFindingKinds.Unexpected, "campaign", "c-1:ITI-999999"),
         ], list.Select(d => (d.Kind, d.SubjectType, d.SubjectId)));
         Assert.Contains("never recorded", list[3].Text);
         Assert.Equal("never", list[3].Facts["recorded"]);
