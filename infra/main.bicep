@@ -67,6 +67,21 @@ param licenceReclaimSchedule string = '0 0 3 * * *'
 @maxValue(3650)
 param licenceReclaimGraceDays int = 30
 
+// ---- Audit campaigns ----
+@description('NCRONTAB schedule (6 fields, UTC) of the daily check that opens scheduled campaigns (CAMPAIGN_SCHEDULE).')
+param campaignSchedule string = '0 0 6 * * *'
+
+@description('Months (1-12, comma-separated) in which the spot audit opens (Campaigns:SpotMonths); empty: never.')
+param campaignSpotMonths string = '1,4,7,10'
+
+@description('Assets in the spot audit\'s stratified sample (Campaigns:SpotSampleSize).')
+@minValue(1)
+@maxValue(10000)
+param campaignSpotSampleSize int = 50
+
+@description('Months (1-12, comma-separated) in which the full audit opens (Campaigns:FullMonths); empty: never.')
+param campaignFullMonths string = '12'
+
 // ---- Storage ----
 @description('Redundancy of the storage account.')
 @allowed(['Standard_LRS', 'Standard_ZRS', 'Standard_GRS', 'Standard_GZRS'])
@@ -151,6 +166,7 @@ var storageNames = {
   taxonomyTable: 'taxonomy'
   findingsTable: 'findings'
   scanRunsTable: 'scanruns'
+  campaignsTable: 'campaigns'
   checkinsContainer: 'checkins'
   certificatesContainer: 'certificates'
   auditArchiveContainer: 'audit-archive'
@@ -212,6 +228,7 @@ module storage 'app/storage.bicep' = {
       storageNames.taxonomyTable
       storageNames.findingsTable
       storageNames.scanRunsTable
+      storageNames.campaignsTable
     ]
     queueNames: [storageNames.checkinQueue]
     checkinsContainerName: storageNames.checkinsContainer
@@ -351,6 +368,7 @@ var appSettings = union(
     Storage__TaxonomyTable: storageNames.taxonomyTable
     Storage__FindingsTable: storageNames.findingsTable
     Storage__ScanRunsTable: storageNames.scanRunsTable
+    Storage__CampaignsTable: storageNames.campaignsTable
     Storage__CheckinsContainer: storageNames.checkinsContainer
     Storage__CertificatesContainer: storageNames.certificatesContainer
     Storage__AuditArchiveContainer: storageNames.auditArchiveContainer
@@ -364,6 +382,11 @@ var appSettings = union(
     Licences__ReclaimGraceDays: string(licenceReclaimGraceDays)
     // Timer %AUDIT_ARCHIVE_SCHEDULE% of ArchiveAuditTrail (daily sealed segments of the audit trail).
     AUDIT_ARCHIVE_SCHEDULE: auditArchiveSchedule
+    // Timer %CAMPAIGN_SCHEDULE% of CampaignSchedule (opens the scheduled spot and full audits when due).
+    CAMPAIGN_SCHEDULE: campaignSchedule
+    Campaigns__SpotMonths: campaignSpotMonths
+    Campaigns__SpotSampleSize: string(campaignSpotSampleSize)
+    Campaigns__FullMonths: campaignFullMonths
     Enrollment__Secret: '@Microsoft.KeyVault(SecretUri=${enrollmentSecretUri})'
     // Integration events: identity-based Service Bus connection "ServiceBus".
     ServiceBus__fullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
