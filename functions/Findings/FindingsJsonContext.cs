@@ -17,4 +17,11 @@ namespace ItInventory.Functions.Findings;
         typeof(JsonSchemaInt64Converter)])]
 [JsonSerializable(typeof(List<FindingHistoryEntry>))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
+[JsonSerializable(typeof(FindingView))]
+[JsonSerializable(typeof(FindingPage))]
+[JsonSerializable(typeof(AssignFindingRequest))]
+[JsonSerializable(typeof(SnoozeFindingRequest))]
+[JsonSerializable(typeof(ResolveFindingRequest))]
+[JsonSerializable(typeof(FindingSummary))]
+[JsonSerializable(typeof(ScanRunPage))]
 public sealed partial class FindingsJsonContext : JsonSerializerContext;

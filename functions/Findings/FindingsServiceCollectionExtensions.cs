@@ -10,6 +10,8 @@ public static class FindingsServiceCollectionExtensions
         services.AddSingleton<FindingsTables>();
         services.AddSingleton<FindingService>();
         services.AddSingleton<ScanRunStore>();
+        services.AddSingleton<FindingQueries>();
+        services.AddSingleton<FindingActions>();
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
+using ItInventory.Functions.Common;
 using Microsoft.Extensions.Logging;
 
 namespace ItInventory.Functions.Findings;
@@ -12,6 +13,8 @@ public sealed record ScanRun(string Scan, string RunId, string RowKey, DateTimeO
     IReadOnlyList<string> Recovered);
 
 /// <summary>How a run ended.</summary>
+[System.Text.Json.Serialization.JsonConverter(
+    typeof(System.Text.Json.Serialization.JsonStringEnumConverter<ScanRunStatus>))]
 public enum ScanRunStatus
 {
     Running,
@@ -143,6 +146,32 @@ public sealed class ScanRunStore(FindingsTables tables, TimeProvider clock, ILog
         };
         // Unconditional: a run that was marked abandoned but did finish after all reports how it finished.
         await tables.ScanRuns.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
+    }
+
+    /// <summary><c>GET /api/scans/runs</c>: a page of recent runs, newest first (400 on a bad filter or token).
+    /// </summary>
+    public async Task<Outcome<ScanRunPage>> ListPageAsync(string? scan, string? continuationToken, int pageSize,
+        CancellationToken cancellationToken)
+    {
+        if (scan is { Length: 0 or > 100 }) return Problem.BadRequest("scan must be 1 to 100 characters.");
+        var scope = "scanruns|" + scan;
+        string? position = null;
+        if (!string.IsNullOrEmpty(continuationToken)
+            && (position = ContinuationTokens.Decode(continuationToken, scope)) is null)
+        {
+            return Problem.BadRequest(
+                "The continuation token is not valid for this listing (altered, or from other filters).");
+        }
+        try
+        {
+            var (items, next) = await ListAsync(scan, position, pageSize, cancellationToken);
+            return new ScanRunPage(items.Select(ScanRunView.From).ToList(),
+                next is null ? null : ContinuationTokens.Encode(next, scope));
+        }
+        catch (RequestFailedException ex) when (ex.Status == 400)
+        {
+            return Problem.BadRequest("The continuation token is not valid.");
+        }
     }
 
     /// <summary>Recent runs, newest first, optionally of one scan.</summary>
