@@ -531,6 +531,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
             case "ListScanRuns":
                 request = Request("GET", "/api/scans/runs");
                 result = app.Create<Functions.Findings.FindingFunctions>().ListScanRuns(request, ct);
+                break;
             case "CreateCampaign":
                 request = Request("POST", "/api/campaigns", FinanceCampaignBody);
                 result = app.Create<Functions.Campaigns.CampaignFunctions>().CreateCampaign(request, ct);
