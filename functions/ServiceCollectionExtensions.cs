@@ -1,12 +1,13 @@
 using ItInventory.Functions.Assets;
 using ItInventory.Functions.Audit;
 using ItInventory.Functions.Audits;
+using ItInventory.Functions.Campaigns;
 using ItInventory.Functions.Catalogue;
 using ItInventory.Functions.CheckIns;
 using ItInventory.Functions.Devices;
 using ItInventory.Functions.Findings;
-using ItInventory.Functions.Lifecycle;
 using ItInventory.Functions.Licences;
+using ItInventory.Functions.Lifecycle;
 using ItInventory.Functions.Management.Security;
 using ItInventory.Functions.People;
 using ItInventory.Functions.Storage;
@@ -38,6 +39,7 @@ public static class ServiceCollectionExtensions
             .AddCatalogue()
             .AddFindings()
             .AddReconciliation()
+            .AddCampaigns()
             .AddManagementSecurity(configuration)
             .AddWorkerTelemetry(configuration);
     }

@@ -73,6 +73,20 @@ param reconciliationSchedule string = '0 0 4 * * *'
 
 @description('NCRONTAB schedule (6 fields, UTC) of the daily idle-asset scan (IDLE_SCAN_SCHEDULE).')
 param idleScanSchedule string = '0 30 4 * * *'
+// ---- Audit campaigns ----
+@description('NCRONTAB schedule (6 fields, UTC) of the daily check that opens scheduled campaigns (CAMPAIGN_SCHEDULE).')
+param campaignSchedule string = '0 0 6 * * *'
+
+@description('Months (1-12, comma-separated) in which the spot audit opens (Campaigns:SpotMonths); empty: never.')
+param campaignSpotMonths string = '1,4,7,10'
+
+@description('Assets in the spot audit\'s stratified sample (Campaigns:SpotSampleSize).')
+@minValue(1)
+@maxValue(10000)
+param campaignSpotSampleSize int = 50
+
+@description('Months (1-12, comma-separated) in which the full audit opens (Campaigns:FullMonths); empty: never.')
+param campaignFullMonths string = '12'
 
 // ---- Storage ----
 @description('Redundancy of the storage account.')
@@ -163,6 +177,7 @@ var storageNames = {
   taxonomyTable: 'taxonomy'
   findingsTable: 'findings'
   scanRunsTable: 'scanruns'
+  campaignsTable: 'campaigns'
   checkinsContainer: 'checkins'
   certificatesContainer: 'certificates'
   auditArchiveContainer: 'audit-archive'
@@ -224,6 +239,7 @@ module storage 'app/storage.bicep' = {
       storageNames.taxonomyTable
       storageNames.findingsTable
       storageNames.scanRunsTable
+      storageNames.campaignsTable
     ]
     queueNames: [storageNames.checkinQueue]
     checkinsContainerName: storageNames.checkinsContainer
@@ -366,6 +382,7 @@ var appSettings = union(
     Storage__TaxonomyTable: storageNames.taxonomyTable
     Storage__FindingsTable: storageNames.findingsTable
     Storage__ScanRunsTable: storageNames.scanRunsTable
+    Storage__CampaignsTable: storageNames.campaignsTable
     Storage__CheckinsContainer: storageNames.checkinsContainer
     Storage__CertificatesContainer: storageNames.certificatesContainer
     Storage__AuditArchiveContainer: storageNames.auditArchiveContainer
@@ -382,6 +399,11 @@ var appSettings = union(
     IDLE_SCAN_SCHEDULE: idleScanSchedule
     // Timer %AUDIT_ARCHIVE_SCHEDULE% of ArchiveAuditTrail (daily sealed segments of the audit trail).
     AUDIT_ARCHIVE_SCHEDULE: auditArchiveSchedule
+    // Timer %CAMPAIGN_SCHEDULE% of CampaignSchedule (opens the scheduled spot and full audits when due).
+    CAMPAIGN_SCHEDULE: campaignSchedule
+    Campaigns__SpotMonths: campaignSpotMonths
+    Campaigns__SpotSampleSize: string(campaignSpotSampleSize)
+    Campaigns__FullMonths: campaignFullMonths
     Enrollment__Secret: '@Microsoft.KeyVault(SecretUri=${enrollmentSecretUri})'
     // Telemetry: one fixed sampling share for the worker's traces (TelemetryOptions) and the host's requests
     // (host.json samplingSettings, overridden here so both follow the one parameter; min = max pins the share).

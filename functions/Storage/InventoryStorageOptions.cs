@@ -61,6 +61,11 @@ public sealed class InventoryStorageOptions
     [Required, RegularExpression(TableNamePattern)]
     public string ScanRunsTable { get; set; } = "scanruns";
 
+    /// <summary>Audit campaigns: headers in one partition, each campaign's expected assets and scans in its own.
+    /// </summary>
+    [Required, RegularExpression(TableNamePattern)]
+    public string CampaignsTable { get; set; } = "campaigns";
+
     /// <summary>Raw, gzip-compressed full inventories (claim check).</summary>
     [Required, RegularExpression(ContainerNamePattern)]
     public string CheckinsContainer { get; set; } = "checkins";
@@ -81,7 +86,7 @@ public sealed class InventoryStorageOptions
     public bool CreateIfNotExists { get; set; }
 
     public IEnumerable<string> Tables => [AssetsTable, AssetSummaryTable, IdentitiesTable, EnrollmentSecretsTable, SightingsTable, AuditTrailTable, PeopleTable, TagsTable, LicencesTable, LicenceSeatsTable, TaxonomyTable,
-        FindingsTable, ScanRunsTable];
+        FindingsTable, ScanRunsTable, CampaignsTable];
 
     public string CheckinPoisonQueue => CheckinQueue + "-poison";
 

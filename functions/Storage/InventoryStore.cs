@@ -30,6 +30,7 @@ public sealed class InventoryStore(
     public TableClient Licences { get; } = tables.GetTableClient(options.Value.LicencesTable);
     public TableClient LicenceSeats { get; } = tables.GetTableClient(options.Value.LicenceSeatsTable);
     public TableClient Taxonomy { get; } = tables.GetTableClient(options.Value.TaxonomyTable);
+    public TableClient Campaigns { get; } = tables.GetTableClient(options.Value.CampaignsTable);
 
     public BlobContainerClient Checkins { get; } = blobs.GetBlobContainerClient(options.Value.CheckinsContainer);
 

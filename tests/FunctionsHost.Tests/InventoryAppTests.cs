@@ -51,6 +51,8 @@ public sealed class InventoryHostFixture : IAsyncLifetime
             ["LICENCE_COMPLIANCE_SCHEDULE"] = "0 30 2 * * *",
             ["LICENCE_RECLAIM_SCHEDULE"] = "0 0 3 * * *",
             ["Storage__TaxonomyTable"] = $"taxonomy{suffix}",
+            ["Storage__CampaignsTable"] = $"campaigns{suffix}",
+            ["CAMPAIGN_SCHEDULE"] = "0 0 6 * * *",
             ["Storage__CheckinsContainer"] = $"checkins-{suffix}",
             ["Storage__CertificatesContainer"] = $"certificates-{suffix}",
             ["Storage__AuditArchiveContainer"] = $"audit-archive-{suffix}",

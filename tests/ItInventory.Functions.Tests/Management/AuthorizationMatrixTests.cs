@@ -115,7 +115,30 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["SnoozeFinding"] = [401, 401, 403, 200, 403, 403, 403, 200],
         ["ResolveFinding"] = [401, 401, 403, 200, 403, 403, 403, 200],
         ["ListScanRuns"] = [401, 401, 403, 403, 403, 200, 200, 200],
+        // Campaigns over Finance: admins create and close them (MFA); admins, auditors and Finance's lead read and
+        // record; any lead lists (seeing the campaigns of their departments). Each close gets a fresh campaign.
+        ["CreateCampaign"] = [401, 401, 403, 403, 403, 403, 403, 201],
+        ["ListCampaigns"] = [401, 401, 403, 200, 200, 200, 200, 200],
+        ["GetCampaign"] = [401, 401, 403, 200, 403, 200, 200, 200],
+        ["ListCampaignAssets"] = [401, 401, 403, 200, 403, 200, 200, 200],
+        ["RecordCampaignScan"] = [401, 401, 403, 200, 403, 200, 200, 200],
+        ["CloseCampaign"] = [401, 401, 403, 403, 403, 403, 403, 200],
     };
+
+    private const string FinanceCampaignBody =
+        "{\"name\":\"Matrix\",\"scope\":\"department\",\"scopeValue\":\"Finance\",\"mode\":\"full\"}";
+    private string? financeCampaign;
+
+    /// <summary>A new open campaign over Finance, created by an admin (the Finance stock asset is its asset).</summary>
+    private async Task<string> NewFinanceCampaignAsync()
+    {
+        var admin = new Caller("matrix", null, new HashSet<string> { ManagementRoles.Admin }, new HashSet<string>(),
+            HasMfa: true);
+        var body = System.Text.Json.JsonSerializer.Deserialize(FinanceCampaignBody,
+            Functions.Campaigns.CampaignJsonContext.Default.CreateCampaignRequest)!;
+        return (await app.Services.GetRequiredService<Functions.Campaigns.CampaignService>()
+            .CreateAsync(admin, body, null, CancellationToken.None)).Value!.Id;
+    }
 
     public async Task InitializeAsync()
     {
@@ -521,6 +544,37 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
             case "ListScanRuns":
                 request = Request("GET", "/api/scans/runs");
                 result = app.Create<Functions.Findings.FindingFunctions>().ListScanRuns(request, ct);
+                break;
+            case "CreateCampaign":
+                request = Request("POST", "/api/campaigns", FinanceCampaignBody);
+                result = app.Create<Functions.Campaigns.CampaignFunctions>().CreateCampaign(request, ct);
+                break;
+            case "ListCampaigns":
+                request = Request("GET", "/api/campaigns");
+                result = app.Create<Functions.Campaigns.CampaignFunctions>().ListCampaigns(request, ct);
+                break;
+            case "GetCampaign":
+                financeCampaign ??= await NewFinanceCampaignAsync();
+                request = Request("GET", $"/api/campaigns/{financeCampaign}");
+                result = app.Create<Functions.Campaigns.CampaignFunctions>().GetCampaign(request, financeCampaign, ct);
+                break;
+            case "ListCampaignAssets":
+                financeCampaign ??= await NewFinanceCampaignAsync();
+                request = Request("GET", $"/api/campaigns/{financeCampaign}/assets");
+                result = app.Create<Functions.Campaigns.CampaignFunctions>()
+                    .ListCampaignAssets(request, financeCampaign, ct);
+                break;
+            case "RecordCampaignScan":
+                financeCampaign ??= await NewFinanceCampaignAsync();
+                request = Request("POST", $"/api/campaigns/{financeCampaign}/records",
+                    $"{{\"assetId\":\"{financeStock}\",\"result\":\"found\"}}");
+                result = app.Create<Functions.Campaigns.CampaignFunctions>()
+                    .RecordCampaignScan(request, financeCampaign, ct);
+                break;
+            case "CloseCampaign":
+                var toClose = await NewFinanceCampaignAsync();
+                request = Request("POST", $"/api/campaigns/{toClose}/close");
+                result = app.Create<Functions.Campaigns.CampaignFunctions>().CloseCampaign(request, toClose, ct);
                 break;
             default:
                 throw new InvalidOperationException($"No invoker for {function}");
