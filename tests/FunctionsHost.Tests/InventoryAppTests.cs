@@ -34,7 +34,8 @@ public sealed class InventoryHostFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         ConnectionString = (await Azurite.SharedAsync()).ConnectionString;
-        Host = await HostProcess.StartAsync(BuiltPaths.InventoryApp, new Dictionary<string, string>
+        Host = await HostProcess.StartAsync(BuiltPaths.InventoryApp, new Dictionary<string, string>(
+            TimerSchedules.FromLocalSettingsExample())
         {
             ["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated",
             ["AzureWebJobsStorage"] = ConnectionString,
@@ -48,18 +49,11 @@ public sealed class InventoryHostFixture : IAsyncLifetime
             ["Storage__TagsTable"] = $"assettags{suffix}",
             ["Storage__LicencesTable"] = $"licences{suffix}",
             ["Storage__LicenceSeatsTable"] = $"licenceseats{suffix}",
-            ["LICENCE_COMPLIANCE_SCHEDULE"] = "0 30 2 * * *",
-            ["LICENCE_RECLAIM_SCHEDULE"] = "0 0 3 * * *",
             ["Storage__TaxonomyTable"] = $"taxonomy{suffix}",
             ["Storage__CampaignsTable"] = $"campaigns{suffix}",
-            ["CAMPAIGN_SCHEDULE"] = "0 0 6 * * *",
             ["Storage__CheckinsContainer"] = $"checkins-{suffix}",
             ["Storage__CertificatesContainer"] = $"certificates-{suffix}",
             ["Storage__AuditArchiveContainer"] = $"audit-archive-{suffix}",
-            // The ArchiveAuditTrail timer's %AUDIT_ARCHIVE_SCHEDULE% must resolve for the host to start.
-            ["AUDIT_ARCHIVE_SCHEDULE"] = "0 15 0 * * *",
-            ["RECONCILIATION_SCHEDULE"] = "0 0 4 * * *",
-            ["IDLE_SCAN_SCHEDULE"] = "0 30 4 * * *",
             ["Storage__CreateIfNotExists"] = "true",
             ["Enrollment__Secret"] = EnrollmentSecret,
         }, masterKey: "inventory-master-key");

@@ -51,14 +51,11 @@ public sealed class StorageOutageFixture : IAsyncLifetime
             $"TableEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
     }
 
-    public static Dictionary<string, string> Settings(string storage) => new()
+    public static Dictionary<string, string> Settings(string storage) => new(TimerSchedules.FromLocalSettingsExample())
     {
         ["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated",
         ["AzureWebJobsStorage"] = storage,
         ["CHECKIN_QUEUE"] = "checkins",
-        ["LICENCE_COMPLIANCE_SCHEDULE"] = "0 30 2 * * *",
-        ["LICENCE_RECLAIM_SCHEDULE"] = "0 0 3 * * *",
-        ["AUDIT_ARCHIVE_SCHEDULE"] = "0 15 0 * * *",
         // As deployed (the infrastructure creates the tables): creating them at start-up needs storage, and the
         // worker stops when that fails.
         ["Storage__CreateIfNotExists"] = "false",
