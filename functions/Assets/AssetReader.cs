@@ -1,3 +1,4 @@
+using ItInventory.Functions.Common;
 using ItInventory.Functions.Storage;
 
 namespace ItInventory.Functions.Assets;
@@ -14,6 +15,6 @@ public sealed class AssetReader(InventoryStore store)
         var summaryTask = store.Summaries.GetEntityIfExistsAsync<AssetSummaryEntity>(
             TableKeys.SummaryPartition(assetId), assetId, cancellationToken: cancellationToken);
         var (detail, summary) = (await detailTask, await summaryTask);
-        return detail.HasValue ? (detail.Value!, summary.HasValue ? summary.Value : null) : null;
+        return detail.OrNull() is { } found ? (found, summary.OrNull()) : null;
     }
 }

@@ -261,8 +261,9 @@ public sealed class AuditArchiver(InventoryStore store, AuditTrail audit, TimePr
         DateTimeOffset? first = null;
         foreach (var lane in TableKeys.AllAuditLanes)
         {
-            var row = await store.AuditTrail.GetEntityIfExistsAsync<AuditRecordEntity>(lane, TableKeys.AuditRecordRow(1), [nameof(AuditRecordEntity.At)], cancellationToken);
-            if (row.HasValue && (first is null || row.Value!.At < first)) first = row.Value!.At;
+            var row = await store.AuditTrail.GetEntityIfExistsAsync<AuditRecordEntity>(
+                lane, TableKeys.AuditRecordRow(1), [nameof(AuditRecordEntity.At)], cancellationToken).OrNull();
+            if (row is not null && (first is null || row.At < first)) first = row.At;
         }
         return first is { } at ? DateOnly.FromDateTime(at.UtcDateTime) : null;
     }

@@ -227,9 +227,9 @@ public sealed class AssetAssignmentService(
         }
         if (!TableKeys.IsAssetId(assetId)) return Problem.NotFound($"There is no asset '{assetId}'.");
         var found = await store.Assets.GetEntityIfExistsAsync<AssetDetailEntity>(assetId, TableKeys.AssetDetailRow,
-            [nameof(AssetDetailEntity.Department), nameof(AssetDetailEntity.Owner)], cancellationToken);
-        if (!found.HasValue) return Problem.NotFound($"There is no asset '{assetId}'.");
-        if (policy.ReadAsset(caller, found.Value!.Department, found.Value.Owner) is { } denied) return denied;
+            [nameof(AssetDetailEntity.Department), nameof(AssetDetailEntity.Owner)], cancellationToken).OrNull();
+        if (found is null) return Problem.NotFound($"There is no asset '{assetId}'.");
+        if (policy.ReadAsset(caller, found.Department, found.Owner) is { } denied) return denied;
 
         var filter = RangeFilter(assetId);
         string? storageToken = null;

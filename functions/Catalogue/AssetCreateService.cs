@@ -68,8 +68,8 @@ public sealed class AssetCreateService(
         foreach (var (key, field) in identities)
         {
             var existing = await store.Identities.GetEntityIfExistsAsync<AssetIdentityEntity>(
-                key, TableKeys.IdentityRow, cancellationToken: cancellationToken);
-            if (existing.HasValue) return Duplicate(field, existing.Value!.AssetId);
+                key, TableKeys.IdentityRow, cancellationToken: cancellationToken).OrNull();
+            if (existing is not null) return Duplicate(field, existing.AssetId);
         }
 
         var assetId = TableKeys.NewAssetId();
@@ -105,9 +105,8 @@ public sealed class AssetCreateService(
             // A concurrent create (or enrollment) took the identity between the check and the claim: nothing stays
             // written.
             var winner = await store.Identities.GetEntityIfExistsAsync<AssetIdentityEntity>(
-                lost, TableKeys.IdentityRow, cancellationToken: cancellationToken);
-            return Duplicate(identities.First(i => i.Key == lost).Field,
-                winner.HasValue ? winner.Value!.AssetId : "another asset");
+                lost, TableKeys.IdentityRow, cancellationToken: cancellationToken).OrNull();
+            return Duplicate(identities.First(i => i.Key == lost).Field, winner?.AssetId ?? "another asset");
         }
         detail.ETag = etag;
         return (assetId, detail);

@@ -107,9 +107,10 @@ public sealed class AssetImportService(InventoryStore store, TaxonomyService tax
         }
         else if (row.Tag is { } tag)
         {
-            var link = await store.Tags.GetEntityIfExistsAsync<Tags.TagLinkEntity>(TableKeys.TagIndexPartition(tag), TableKeys.TagIndexRow, cancellationToken: cancellationToken);
-            if (!link.HasValue) return new(row, null, null, new(row.Row, "tag", "Unknown tag: tags are allocated by the app (POST /api/assets/{assetId}/tag), not imported."));
-            assetId = link.Value!.AssetId;
+            var link = await store.Tags.GetEntityIfExistsAsync<Tags.TagLinkEntity>(
+                TableKeys.TagIndexPartition(tag), TableKeys.TagIndexRow, cancellationToken: cancellationToken).OrNull();
+            if (link is null) return new(row, null, null, new(row.Row, "tag", "Unknown tag: tags are allocated by the app (POST /api/assets/{assetId}/tag), not imported."));
+            assetId = link.AssetId;
             field = "tag";
         }
         else
@@ -120,10 +121,11 @@ public sealed class AssetImportService(InventoryStore store, TaxonomyService tax
             if (!string.IsNullOrWhiteSpace(row.Values.CloudResourceId)) keys.Add((TableKeys.CloudResourceIdentity(row.Values.CloudResourceId), "cloudResourceId"));
             foreach (var (key, keyField) in keys)
             {
-                var hit = await store.Identities.GetEntityIfExistsAsync<AssetIdentityEntity>(key, TableKeys.IdentityRow, cancellationToken: cancellationToken);
-                if (hit.HasValue)
+                var hit = await store.Identities.GetEntityIfExistsAsync<AssetIdentityEntity>(
+                    key, TableKeys.IdentityRow, cancellationToken: cancellationToken).OrNull();
+                if (hit is not null)
                 {
-                    assetId = hit.Value!.AssetId;
+                    assetId = hit.AssetId;
                     field = keyField;
                     break;
                 }

@@ -112,9 +112,10 @@ public sealed class TaxonomyService(InventoryStore store, PeopleService people, 
         if (!TaxonomyRules.TryParseKind(kindText, out var kind)) return UnknownKind(kindText);
         if (!TaxonomyRules.IsManaged(kind)) return BuiltInKind(kind);
         if (!TaxonomyRules.IsCode(code)) return Problem.NotFound($"There is no {kindText} '{code}'.");
-        var existing = await store.Taxonomy.GetEntityIfExistsAsync<TaxonomyEntity>(TableKeys.TaxonomyPartition(kindText), TableKeys.TaxonomyRow(code), cancellationToken: cancellationToken);
-        if (!existing.HasValue) return Problem.NotFound($"There is no {kindText} '{code}'.");
-        var current = existing.Value!;
+        var current = await store.Taxonomy.GetEntityIfExistsAsync<TaxonomyEntity>(
+            TableKeys.TaxonomyPartition(kindText), TableKeys.TaxonomyRow(code), cancellationToken: cancellationToken)
+            .OrNull();
+        if (current is null) return Problem.NotFound($"There is no {kindText} '{code}'.");
 
         var field = kind == TaxonomyKind.Category ? nameof(AssetSummaryEntity.Category) : nameof(AssetSummaryEntity.Location);
         var filter = kind == TaxonomyKind.Category

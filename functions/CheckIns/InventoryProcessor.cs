@@ -138,8 +138,8 @@ public sealed class InventoryProcessor(InventoryStore store, Audit.AuditTrail au
         }
 
         var parsed = JsonBody.Deserialize(json, ApiJsonContext.Default.CheckinRequest);
-        var problem = parsed.Problem ?? (parsed.Value is { } request ? CheckinValidator.Validate(request) : null);
-        if (problem is not null || parsed.Value!.Inventory is not { } inventory || parsed.Value.DeviceId != message.DeviceId)
+        var problem = parsed.Failed ? parsed.Problem : CheckinValidator.Validate(parsed.Value);
+        if (problem is not null || parsed.Value?.Inventory is not { } inventory || parsed.Value.DeviceId != message.DeviceId)
         {
             throw new CheckinProcessingException($"The payload of check-in {message.CheckinId} is not a valid inventory of device {message.DeviceId}: {problem?.Detail}");
         }
@@ -167,7 +167,7 @@ public sealed class InventoryProcessor(InventoryStore store, Audit.AuditTrail au
         if (await audit.IsAppendedAsync(CheckinAudit.Entity, message.DeviceId, key, cancellationToken)) return;
         var marker = await store.Assets.GetEntityIfExistsAsync<TableEntity>(message.DeviceId, TableKeys.CheckinMarkerRow(message.CheckinId),
             [CheckinAudit.MarkerColumn], cancellationToken);
-        if (!marker.HasValue || marker.Value!.GetString(CheckinAudit.MarkerColumn) is not { Length: > 0 } json) return;
+        if (marker.OrNull()?.GetString(CheckinAudit.MarkerColumn) is not { Length: > 0 } json) return;
         if (await audit.AppendOnceAsync(CheckinAudit.Event(message.DeviceId, message.CheckinId, CheckinAudit.Deserialize(json)), key, cancellationToken) is not null)
         {
             logger.LogWarning("Appended the missing audit record of check-in {CheckinId} of {DeviceId} on redelivery", message.CheckinId, message.DeviceId);
@@ -203,9 +203,9 @@ public sealed class InventoryProcessor(InventoryStore store, Audit.AuditTrail au
             catch (RequestFailedException ex) when (ex.Status == 409)
             {
                 var holder = await store.Identities.GetEntityIfExistsAsync<AssetIdentityEntity>(key.Key, TableKeys.IdentityRow, [nameof(AssetIdentityEntity.AssetId)], cancellationToken);
-                if (holder.HasValue && holder.Value!.AssetId != assetId)
+                if (holder.OrNull() is { } other && other.AssetId != assetId)
                 {
-                    logger.LogWarning("Identity {IdentityKey} reported by {AssetId} belongs to asset {OtherAssetId}; left unchanged", key.Key, assetId, holder.Value.AssetId);
+                    logger.LogWarning("Identity {IdentityKey} reported by {AssetId} belongs to asset {OtherAssetId}; left unchanged", key.Key, assetId, other.AssetId);
                 }
             }
         }

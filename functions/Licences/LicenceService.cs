@@ -578,12 +578,12 @@ public sealed class LicenceService(
         else
         {
             var asset = await store.Summaries.GetEntityIfExistsAsync<AssetSummaryEntity>(
-                TableKeys.SummaryPartition(assigneeId), assigneeId, cancellationToken: cancellationToken);
-            if (!asset.HasValue) return UnknownReference($"There is no asset '{assigneeId}'.");
-            if (IsInactiveAssetState(asset.Value!.State))
+                TableKeys.SummaryPartition(assigneeId), assigneeId, cancellationToken: cancellationToken).OrNull();
+            if (asset is null) return UnknownReference($"There is no asset '{assigneeId}'.");
+            if (IsInactiveAssetState(asset.State))
             {
                 return Problem.Conflict(
-                    $"Asset '{assigneeId}' is {asset.Value.State}: a seat cannot be assigned to it.");
+                    $"Asset '{assigneeId}' is {asset.State}: a seat cannot be assigned to it.");
             }
         }
 
@@ -659,20 +659,18 @@ public sealed class LicenceService(
         if (!TryParseSeatId(seatId, out var kind, out var assigneeId)) return false;
         for (var attempt = 1; ; attempt++)
         {
-            var seatRow = await store.Licences.GetEntityIfExistsAsync<LicenceSeatEntity>(
-                productId, TableKeys.LicenceSeatRow(seatId), cancellationToken: cancellationToken);
-            if (!seatRow.HasValue)
+            var seat = await store.Licences.GetEntityIfExistsAsync<LicenceSeatEntity>(
+                productId, TableKeys.LicenceSeatRow(seatId), cancellationToken: cancellationToken).OrNull();
+            if (seat is null)
             {
                 await DeleteHolderRowAsync(kind, assigneeId, productId, cancellationToken);
                 return false;
             }
-            var counterRow = await store.Licences.GetEntityIfExistsAsync<LicenceSeatCounterEntity>(
-                productId, TableKeys.LicenceSeatCounterRow, cancellationToken: cancellationToken);
-            List<TableTransactionAction> batch =
-                [new(TableTransactionActionType.Delete, seatRow.Value!, seatRow.Value!.ETag)];
-            if (counterRow.HasValue)
+            var counter = await store.Licences.GetEntityIfExistsAsync<LicenceSeatCounterEntity>(
+                productId, TableKeys.LicenceSeatCounterRow, cancellationToken: cancellationToken).OrNull();
+            List<TableTransactionAction> batch = [new(TableTransactionActionType.Delete, seat, seat.ETag)];
+            if (counter is not null)
             {
-                var counter = counterRow.Value!;
                 batch.Add(new(TableTransactionActionType.UpdateReplace,
                     new LicenceSeatCounterEntity
                     {

@@ -96,8 +96,9 @@ public sealed class AssetTagService(InventoryStore store, AssetReader assets, Ac
     private async Task<TagLinkEntity> ClaimAsync(string assetId, CancellationToken cancellationToken)
     {
         var partition = TableKeys.AssetTagPartition(assetId);
-        var existing = await store.Tags.GetEntityIfExistsAsync<TagLinkEntity>(partition, TableKeys.AssetTagRow, cancellationToken: cancellationToken);
-        if (existing.HasValue) return existing.Value!;
+        var existing = await store.Tags.GetEntityIfExistsAsync<TagLinkEntity>(
+            partition, TableKeys.AssetTagRow, cancellationToken: cancellationToken).OrNull();
+        if (existing is not null) return existing;
 
         var tag = AssetTagFormat.Format(options.Value.Prefix, await NextNumberAsync(cancellationToken));
         var claim = new TagLinkEntity { PartitionKey = partition, RowKey = TableKeys.AssetTagRow, AssetId = assetId, Tag = tag, AssignedAt = clock.GetUtcNow() };
@@ -119,15 +120,15 @@ public sealed class AssetTagService(InventoryStore store, AssetReader assets, Ac
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var current = await store.Tags.GetEntityIfExistsAsync<TagCounterEntity>(TableKeys.TagCounterPartition, TableKeys.TagCounterRow, cancellationToken: cancellationToken);
+            var counter = await store.Tags.GetEntityIfExistsAsync<TagCounterEntity>(
+                TableKeys.TagCounterPartition, TableKeys.TagCounterRow, cancellationToken: cancellationToken).OrNull();
             try
             {
-                if (!current.HasValue)
+                if (counter is null)
                 {
                     await store.Tags.AddEntityAsync(new TagCounterEntity { Last = 1 }, cancellationToken);
                     return 1;
                 }
-                var counter = current.Value!;
                 counter.Last++;
                 await store.Tags.UpdateEntityAsync(counter, counter.ETag, TableUpdateMode.Replace, cancellationToken);
                 return counter.Last;
@@ -190,9 +191,10 @@ public sealed class AssetTagService(InventoryStore store, AssetReader assets, Ac
     /// <summary>The asset a tag names (null when the tag is unknown).</summary>
     public async Task<(AssetDetailEntity Detail, AssetSummaryEntity? Summary)?> ResolveAsync(string tag, CancellationToken cancellationToken)
     {
-        var index = await store.Tags.GetEntityIfExistsAsync<TagLinkEntity>(TableKeys.TagIndexPartition(tag), TableKeys.TagIndexRow, cancellationToken: cancellationToken);
-        if (!index.HasValue) return null;
-        if (await assets.FindAsync(index.Value!.AssetId, cancellationToken) is not { } asset) return null;
+        var index = await store.Tags.GetEntityIfExistsAsync<TagLinkEntity>(
+            TableKeys.TagIndexPartition(tag), TableKeys.TagIndexRow, cancellationToken: cancellationToken).OrNull();
+        if (index is null) return null;
+        if (await assets.FindAsync(index.AssetId, cancellationToken) is not { } asset) return null;
         // An allocation interrupted before it wrote the tag on the asset: show the tag the index proves.
         if (asset.Detail.Tag is null) asset.Detail.Tag = tag;
         return asset;
