@@ -3,6 +3,7 @@ using ItInventory.Functions.Audit;
 using ItInventory.Functions.Catalogue;
 using ItInventory.Functions.CheckIns;
 using ItInventory.Functions.Devices;
+using ItInventory.Functions.Findings;
 using ItInventory.Functions.Lifecycle;
 using ItInventory.Functions.Licences;
 using ItInventory.Functions.Management.Security;
@@ -34,6 +35,7 @@ public static class ServiceCollectionExtensions
             .AddLifecycle()
             .AddLicences()
             .AddCatalogue()
+            .AddFindings()
             .AddManagementSecurity(configuration)
             .AddWorkerTelemetry(configuration);
     }

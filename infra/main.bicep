@@ -154,6 +154,8 @@ var storageNames = {
   licencesTable: 'licences'
   licenceSeatsTable: 'licenceseats'
   taxonomyTable: 'taxonomy'
+  findingsTable: 'findings'
+  scanRunsTable: 'scanruns'
   checkinsContainer: 'checkins'
   certificatesContainer: 'certificates'
   auditArchiveContainer: 'audit-archive'
@@ -213,6 +215,8 @@ module storage 'app/storage.bicep' = {
       storageNames.licencesTable
       storageNames.licenceSeatsTable
       storageNames.taxonomyTable
+      storageNames.findingsTable
+      storageNames.scanRunsTable
     ]
     queueNames: [storageNames.checkinQueue]
     checkinsContainerName: storageNames.checkinsContainer
@@ -353,6 +357,8 @@ var appSettings = union(
     Storage__LicencesTable: storageNames.licencesTable
     Storage__LicenceSeatsTable: storageNames.licenceSeatsTable
     Storage__TaxonomyTable: storageNames.taxonomyTable
+    Storage__FindingsTable: storageNames.findingsTable
+    Storage__ScanRunsTable: storageNames.scanRunsTable
     Storage__CheckinsContainer: storageNames.checkinsContainer
     Storage__CertificatesContainer: storageNames.certificatesContainer
     Storage__AuditArchiveContainer: storageNames.auditArchiveContainer
