@@ -7,6 +7,7 @@ using ItInventory.Functions.Findings;
 using ItInventory.Functions.Lifecycle;
 using ItInventory.Functions.Licences;
 using ItInventory.Functions.Management.Security;
+using ItInventory.Functions.Monitoring;
 using ItInventory.Functions.People;
 using ItInventory.Functions.Storage;
 using ItInventory.Functions.Tags;
@@ -36,6 +37,7 @@ public static class ServiceCollectionExtensions
             .AddLicences()
             .AddCatalogue()
             .AddFindings()
+            .AddMonitoring()
             .AddManagementSecurity(configuration)
             .AddWorkerTelemetry(configuration);
     }

@@ -21,4 +21,7 @@ public static class AppSettingNames
 
     /// <summary>NCRONTAB schedule of licence seat reclamation.</summary>
     public const string LicenceReclaimSchedule = "LICENCE_RECLAIM_SCHEDULE";
+
+    /// <summary>NCRONTAB schedule of the offline scan (every few minutes; it reads only what is due).</summary>
+    public const string OfflineScanSchedule = "OFFLINE_SCAN_SCHEDULE";
 }
