@@ -50,6 +50,7 @@ var options = HostOptions.Parse([
     "--setting", "Enrollment__Secret=" + EnrollmentSecret,
     "--setting", "CHECKIN_QUEUE=checkins",
     "--setting", "AUDIT_ARCHIVE_SCHEDULE=0 15 0 * * *",
+    "--setting", "OFFLINE_SCAN_SCHEDULE=0 */5 * * * *",
     "--setting", "LICENCE_COMPLIANCE_SCHEDULE=0 30 2 * * *",
     "--setting", "LICENCE_RECLAIM_SCHEDULE=0 0 3 * * *",
     .. extraSettings,

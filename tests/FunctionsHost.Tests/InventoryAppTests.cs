@@ -56,6 +56,7 @@ public sealed class InventoryHostFixture : IAsyncLifetime
             ["Storage__AuditArchiveContainer"] = $"audit-archive-{suffix}",
             // The ArchiveAuditTrail timer's %AUDIT_ARCHIVE_SCHEDULE% must resolve for the host to start.
             ["AUDIT_ARCHIVE_SCHEDULE"] = "0 15 0 * * *",
+            ["OFFLINE_SCAN_SCHEDULE"] = "0 */5 * * * *",
             ["Storage__CreateIfNotExists"] = "true",
             ["Enrollment__Secret"] = EnrollmentSecret,
         }, masterKey: "inventory-master-key");

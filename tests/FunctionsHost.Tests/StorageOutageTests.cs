@@ -59,6 +59,7 @@ public sealed class StorageOutageFixture : IAsyncLifetime
         ["LICENCE_COMPLIANCE_SCHEDULE"] = "0 30 2 * * *",
         ["LICENCE_RECLAIM_SCHEDULE"] = "0 0 3 * * *",
         ["AUDIT_ARCHIVE_SCHEDULE"] = "0 15 0 * * *",
+        ["OFFLINE_SCAN_SCHEDULE"] = "0 */5 * * * *",
         // As deployed (the infrastructure creates the tables): creating them at start-up needs storage, and the
         // worker stops when that fails.
         ["Storage__CreateIfNotExists"] = "false",
