@@ -9,6 +9,7 @@ using ItInventory.Functions.Findings;
 using ItInventory.Functions.Licences;
 using ItInventory.Functions.Lifecycle;
 using ItInventory.Functions.Management.Security;
+using ItInventory.Functions.Monitoring;
 using ItInventory.Functions.People;
 using ItInventory.Functions.Storage;
 using ItInventory.Functions.Tags;
@@ -40,6 +41,7 @@ public static class ServiceCollectionExtensions
             .AddFindings()
             .AddReconciliation()
             .AddCampaigns()
+            .AddMonitoring()
             .AddManagementSecurity(configuration)
             .AddWorkerTelemetry(configuration);
     }

@@ -55,6 +55,27 @@ param maximumInstanceCount int = 100
 @minValue(60)
 param heartbeatIntervalSeconds int = 14400
 
+// ---- Monitoring ----
+@description('NCRONTAB schedule (6 fields, UTC) of the offline scan (OFFLINE_SCAN_SCHEDULE); it reads only due assets.')
+param offlineScanSchedule string = '0 */5 * * * *'
+
+@description('Offline after the heartbeat interval times this factor (Monitoring:OfflineTolerance).')
+param offlineTolerance int = 3
+
+@description('Disk use (percent) above which a disk-space-high finding opens (Monitoring:DiskThresholdPercent).')
+@minValue(1)
+@maxValue(100)
+param diskThresholdPercent int = 90
+
+@description('Memory use (percent) counting towards memory-sustained-high (Monitoring:MemoryThresholdPercent).')
+@minValue(1)
+@maxValue(100)
+param memoryThresholdPercent int = 95
+
+@description('Consecutive high-memory heartbeats before the finding opens (Monitoring:MemorySustainedHeartbeats).')
+@minValue(1)
+param memorySustainedHeartbeats int = 3
+
 // ---- Licences ----
 @description('NCRONTAB schedule (6 fields, UTC) of the licence compliance scan (LICENCE_COMPLIANCE_SCHEDULE).')
 param licenceComplianceSchedule string = '0 30 2 * * *'
@@ -178,6 +199,7 @@ var storageNames = {
   findingsTable: 'findings'
   scanRunsTable: 'scanruns'
   campaignsTable: 'campaigns'
+  offlineDueTable: 'offlinedue'
   checkinsContainer: 'checkins'
   certificatesContainer: 'certificates'
   auditArchiveContainer: 'audit-archive'
@@ -240,6 +262,7 @@ module storage 'app/storage.bicep' = {
       storageNames.findingsTable
       storageNames.scanRunsTable
       storageNames.campaignsTable
+      storageNames.offlineDueTable
     ]
     queueNames: [storageNames.checkinQueue]
     checkinsContainerName: storageNames.checkinsContainer
@@ -383,6 +406,7 @@ var appSettings = union(
     Storage__FindingsTable: storageNames.findingsTable
     Storage__ScanRunsTable: storageNames.scanRunsTable
     Storage__CampaignsTable: storageNames.campaignsTable
+    Storage__OfflineDueTable: storageNames.offlineDueTable
     Storage__CheckinsContainer: storageNames.checkinsContainer
     Storage__CertificatesContainer: storageNames.certificatesContainer
     Storage__AuditArchiveContainer: storageNames.auditArchiveContainer
@@ -390,6 +414,12 @@ var appSettings = union(
     // Bicep provisions every table, queue and container; the app must not need create permissions at start.
     Storage__CreateIfNotExists: 'false'
     CheckIns__HeartbeatIntervalSeconds: string(heartbeatIntervalSeconds)
+    // Timer %OFFLINE_SCAN_SCHEDULE% of OfflineScan and the heartbeat's threshold alerts (MonitoringOptions).
+    OFFLINE_SCAN_SCHEDULE: offlineScanSchedule
+    Monitoring__OfflineTolerance: string(offlineTolerance)
+    Monitoring__DiskThresholdPercent: string(diskThresholdPercent)
+    Monitoring__MemoryThresholdPercent: string(memoryThresholdPercent)
+    Monitoring__MemorySustainedHeartbeats: string(memorySustainedHeartbeats)
     // Licence timers (NCRONTAB, UTC): the compliance scan and seat reclamation (%LICENCE_*_SCHEDULE% in the triggers).
     LICENCE_COMPLIANCE_SCHEDULE: licenceComplianceSchedule
     LICENCE_RECLAIM_SCHEDULE: licenceReclaimSchedule

@@ -50,8 +50,12 @@ var options = HostOptions.Parse([
     "--setting", "Enrollment__Secret=" + EnrollmentSecret,
     "--setting", "CHECKIN_QUEUE=checkins",
     "--setting", "AUDIT_ARCHIVE_SCHEDULE=0 15 0 * * *",
+    "--setting", "OFFLINE_SCAN_SCHEDULE=0 */5 * * * *",
     "--setting", "LICENCE_COMPLIANCE_SCHEDULE=0 30 2 * * *",
     "--setting", "LICENCE_RECLAIM_SCHEDULE=0 0 3 * * *",
+    "--setting", "RECONCILIATION_SCHEDULE=0 0 4 * * *",
+    "--setting", "IDLE_SCAN_SCHEDULE=0 30 4 * * *",
+    "--setting", "CAMPAIGN_SCHEDULE=0 0 6 * * *",
     .. extraSettings,
 ]);
 

@@ -29,4 +29,6 @@ public static class AppSettingNames
     public const string IdleScanSchedule = "IDLE_SCAN_SCHEDULE";
     /// <summary>NCRONTAB schedule of the daily check that opens scheduled audit campaigns.</summary>
     public const string CampaignSchedule = "CAMPAIGN_SCHEDULE";
+    /// <summary>NCRONTAB schedule of the offline scan (every few minutes; it reads only what is due).</summary>
+    public const string OfflineScanSchedule = "OFFLINE_SCAN_SCHEDULE";
 }

@@ -65,6 +65,10 @@ public sealed class InventoryStorageOptions
     /// </summary>
     [Required, RegularExpression(TableNamePattern)]
     public string CampaignsTable { get; set; } = "campaigns";
+    /// <summary>Offline monitoring's due index: which asset's heartbeat falls due when (Monitoring/OfflineIndex).
+    /// </summary>
+    [Required, RegularExpression(TableNamePattern)]
+    public string OfflineDueTable { get; set; } = "offlinedue";
 
     /// <summary>Raw, gzip-compressed full inventories (claim check).</summary>
     [Required, RegularExpression(ContainerNamePattern)]
@@ -86,7 +90,7 @@ public sealed class InventoryStorageOptions
     public bool CreateIfNotExists { get; set; }
 
     public IEnumerable<string> Tables => [AssetsTable, AssetSummaryTable, IdentitiesTable, EnrollmentSecretsTable, SightingsTable, AuditTrailTable, PeopleTable, TagsTable, LicencesTable, LicenceSeatsTable, TaxonomyTable,
-        FindingsTable, ScanRunsTable, CampaignsTable];
+        FindingsTable, ScanRunsTable, CampaignsTable, OfflineDueTable];
 
     public string CheckinPoisonQueue => CheckinQueue + "-poison";
 

@@ -105,4 +105,16 @@ public sealed class AppSettingsTests(InfraFixture infra)
         Assert.Equal("", infra.Vnet.AppSettings["AzureAd__ClientId"]);
         Assert.Equal("", infra.Vnet.AppSettings["AzureAd__Audience"]);
     }
+
+    [Fact]
+    public void Monitoring_settings_come_from_parameters_with_the_documented_defaults()
+    {
+        var full = infra.Full.AppSettings;
+        Assert.Equal("0 */5 * * * *", full["OFFLINE_SCAN_SCHEDULE"]);
+        Assert.Equal("3", full["Monitoring__OfflineTolerance"]);
+        Assert.Equal("90", full["Monitoring__DiskThresholdPercent"]);
+        Assert.Equal("95", full["Monitoring__MemoryThresholdPercent"]);
+        Assert.Equal("3", full["Monitoring__MemorySustainedHeartbeats"]);
+        Assert.Equal("offlinedue", full["Storage__OfflineDueTable"]);
+    }
 }
