@@ -1,8 +1,10 @@
 using ItInventory.Functions.Assets;
 using ItInventory.Functions.Audit;
+using ItInventory.Functions.Audits;
 using ItInventory.Functions.Catalogue;
 using ItInventory.Functions.CheckIns;
 using ItInventory.Functions.Devices;
+using ItInventory.Functions.Findings;
 using ItInventory.Functions.Lifecycle;
 using ItInventory.Functions.Licences;
 using ItInventory.Functions.Management.Security;
@@ -34,6 +36,8 @@ public static class ServiceCollectionExtensions
             .AddLifecycle()
             .AddLicences()
             .AddCatalogue()
+            .AddFindings()
+            .AddReconciliation()
             .AddManagementSecurity(configuration)
             .AddWorkerTelemetry(configuration);
     }

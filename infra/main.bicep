@@ -67,6 +67,13 @@ param licenceReclaimSchedule string = '0 0 3 * * *'
 @maxValue(3650)
 param licenceReclaimGraceDays int = 30
 
+// ---- Audits ----
+@description('NCRONTAB schedule (6 fields, UTC) of the daily reconciliation scan (RECONCILIATION_SCHEDULE).')
+param reconciliationSchedule string = '0 0 4 * * *'
+
+@description('NCRONTAB schedule (6 fields, UTC) of the daily idle-asset scan (IDLE_SCAN_SCHEDULE).')
+param idleScanSchedule string = '0 30 4 * * *'
+
 // ---- Storage ----
 @description('Redundancy of the storage account.')
 @allowed(['Standard_LRS', 'Standard_ZRS', 'Standard_GRS', 'Standard_GZRS'])
@@ -154,6 +161,8 @@ var storageNames = {
   licencesTable: 'licences'
   licenceSeatsTable: 'licenceseats'
   taxonomyTable: 'taxonomy'
+  findingsTable: 'findings'
+  scanRunsTable: 'scanruns'
   checkinsContainer: 'checkins'
   certificatesContainer: 'certificates'
   auditArchiveContainer: 'audit-archive'
@@ -213,6 +222,8 @@ module storage 'app/storage.bicep' = {
       storageNames.licencesTable
       storageNames.licenceSeatsTable
       storageNames.taxonomyTable
+      storageNames.findingsTable
+      storageNames.scanRunsTable
     ]
     queueNames: [storageNames.checkinQueue]
     checkinsContainerName: storageNames.checkinsContainer
@@ -353,6 +364,8 @@ var appSettings = union(
     Storage__LicencesTable: storageNames.licencesTable
     Storage__LicenceSeatsTable: storageNames.licenceSeatsTable
     Storage__TaxonomyTable: storageNames.taxonomyTable
+    Storage__FindingsTable: storageNames.findingsTable
+    Storage__ScanRunsTable: storageNames.scanRunsTable
     Storage__CheckinsContainer: storageNames.checkinsContainer
     Storage__CertificatesContainer: storageNames.certificatesContainer
     Storage__AuditArchiveContainer: storageNames.auditArchiveContainer
@@ -364,6 +377,9 @@ var appSettings = union(
     LICENCE_COMPLIANCE_SCHEDULE: licenceComplianceSchedule
     LICENCE_RECLAIM_SCHEDULE: licenceReclaimSchedule
     Licences__ReclaimGraceDays: string(licenceReclaimGraceDays)
+    // Audit timers (NCRONTAB, UTC): reconciliation and idle scans (docs/audits.md); thresholds keep their defaults.
+    RECONCILIATION_SCHEDULE: reconciliationSchedule
+    IDLE_SCAN_SCHEDULE: idleScanSchedule
     // Timer %AUDIT_ARCHIVE_SCHEDULE% of ArchiveAuditTrail (daily sealed segments of the audit trail).
     AUDIT_ARCHIVE_SCHEDULE: auditArchiveSchedule
     Enrollment__Secret: '@Microsoft.KeyVault(SecretUri=${enrollmentSecretUri})'

@@ -24,9 +24,14 @@ public sealed class AssetSummaryEntity : ITableEntity
     public string State { get; set; } = nameof(LifecycleState.Discovered);
     public string? Name { get; set; }
     public string? Owner { get; set; }
+    /// <summary>Mirrored for the ownership-gap audit; absent on rows written before it was mirrored.</summary>
+    public string? ItStakeholder { get; set; }
     public string? Department { get; set; }
     public string? Location { get; set; }
     public string Criticality { get; set; } = nameof(Assets.Criticality.Unassigned);
+    /// <summary>Normalised serial and SMBIOS UUID, mirrored for the duplicate-identity audit.</summary>
+    public string? SerialNumber { get; set; }
+    public string? SmbiosUuid { get; set; }
     /// <summary>The asset tag (e.g. <c>ITI-000123</c>), mirrored from the detail row for scans.</summary>
     public string? Tag { get; set; }
     public bool NeedsReview { get; set; }
@@ -41,6 +46,9 @@ public sealed class AssetSummaryEntity : ITableEntity
     /// <summary>Hash of the credential delivered in a check-in answer and not used yet; the first check-in with it
     /// makes it the credential. Empty when there is none (a merge cannot remove a property).</summary>
     public string? PendingCredentialHash { get; set; }
+    /// <summary>Day (yyyy-MM-dd) of the last check-in refused with a valid but revoked credential or from a
+    /// terminal asset: written at most once a day (the retired-checking-in audit reads it).</summary>
+    public string? RefusedCheckinOn { get; set; }
     /// <summary>Set with the switch to a rotated credential, cleared by the check-in's own write once the switch's
     /// audit record is appended: a crash in between leaves it set, and the next check-in appends the record
     /// (once).</summary>

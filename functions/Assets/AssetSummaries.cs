@@ -29,6 +29,9 @@ public static class AssetSummaries
             State = detail.State,
             Name = DisplayName(detail),
             Owner = detail.Owner,
+            ItStakeholder = detail.ItStakeholder,
+            SerialNumber = detail.SerialNumber,
+            SmbiosUuid = detail.SmbiosUuid,
             Department = detail.Department,
             Location = detail.Location,
             Criticality = detail.Criticality,
@@ -108,6 +111,25 @@ public static class AssetSummaries
             if (!Same(read(was), value)) mirror[field] = value ?? "";
         }
         return mirror.Count > 2 ? mirror : null;
+    }
+
+    /// <summary>Detail fields only the audits read (docs/audits.md), copied to the summary row as they are written;
+    /// they are no part of the mirror's identity (<see cref="MirroredFields"/>).</summary>
+    public static IReadOnlyList<string> ScanFacts { get; } =
+        [nameof(AssetDetailEntity.ItStakeholder), nameof(AssetDetailEntity.SerialNumber),
+         nameof(AssetDetailEntity.SmbiosUuid)];
+
+    /// <summary>The mirror merge (or none) plus the scan facts the change writes (a cleared one as "").</summary>
+    public static TableEntity? WithScanFacts(TableEntity? mirror, string assetId,
+        IReadOnlyDictionary<string, object?> changed)
+    {
+        foreach (var field in ScanFacts)
+        {
+            if (!changed.TryGetValue(field, out var value)) continue;
+            mirror ??= new TableEntity(TableKeys.SummaryPartition(assetId), assetId);
+            mirror[field] = value as string ?? "";
+        }
+        return mirror;
     }
 
     private static bool Same(object? a, object? b) =>

@@ -139,7 +139,8 @@ public sealed class AssetWriter(InventoryStore store, AccessPolicy policy, Audit
             return Problem.Conflict("The record was written concurrently by another request; read the asset again.");
         }
 
-        if (AssetSummaries.MirrorOf(asset.Detail, write.Fields) is { } mirror)
+        if (AssetSummaries.WithScanFacts(AssetSummaries.MirrorOf(asset.Detail, write.Fields), asset.AssetId,
+                write.Fields) is { } mirror)
         {
             try
             {

@@ -263,6 +263,11 @@ public sealed class InventoryProcessor(InventoryStore store, Audit.AuditTrail au
             if (diff.DetailMerge.TryGetValue(field, out var value)) merge[field] = value;
         }
         if (diff.DetailMerge.TryGetValue(nameof(AssetDetailEntity.Hostname), out var hostname)) merge[nameof(AssetSummaryEntity.Name)] = hostname;
+        // The audits' duplicate-identity rule reads the identities from the summary row (AssetSummaries.ScanFacts).
+        foreach (var field in AssetSummaries.ScanFacts)
+        {
+            if (diff.DetailMerge.TryGetValue(field, out var value)) merge[field] = value ?? "";
+        }
         return store.Summaries.UpdateEntityAsync(merge, ETag.All, TableUpdateMode.Merge, cancellationToken);
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using ItInventory.Functions.Assets;
 using ItInventory.Functions.Audit;
+using ItInventory.Functions.Audits;
 using ItInventory.Functions.Catalogue;
 using ItInventory.Functions.CheckIns;
 using ItInventory.Functions.Devices;
@@ -84,6 +85,7 @@ namespace ItInventory.Functions.Common;
 [JsonSerializable(typeof(LicenceCompliancePage))]
 [JsonSerializable(typeof(ComplianceRecomputeResult))]
 [JsonSerializable(typeof(LicenceReclaimResult))]
+[JsonSerializable(typeof(AuditRunSummary))]
 [JsonSerializable(typeof(MyLicences))]
 [JsonSerializable(typeof(LicenceImportReport))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

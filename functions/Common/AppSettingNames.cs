@@ -21,4 +21,10 @@ public static class AppSettingNames
 
     /// <summary>NCRONTAB schedule of licence seat reclamation.</summary>
     public const string LicenceReclaimSchedule = "LICENCE_RECLAIM_SCHEDULE";
+
+    /// <summary>NCRONTAB schedule of the reconciliation scan (daily).</summary>
+    public const string ReconciliationSchedule = "RECONCILIATION_SCHEDULE";
+
+    /// <summary>NCRONTAB schedule of the idle-asset scan (daily).</summary>
+    public const string IdleScanSchedule = "IDLE_SCAN_SCHEDULE";
 }

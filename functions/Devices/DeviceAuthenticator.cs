@@ -1,3 +1,6 @@
+using System.Globalization;
+using Azure;
+using Azure.Data.Tables;
 using ItInventory.Functions.Assets;
 using ItInventory.Functions.Common;
 using ItInventory.Functions.Storage;
@@ -7,7 +10,8 @@ namespace ItInventory.Functions.Devices;
 
 /// <summary>Authenticates a device from its <c>Authorization</c> header with one point read of its summary row. The
 /// device's pending (rotated) credential is accepted too: its first use makes it the credential (<see cref="CredentialRotation"/>).</summary>
-public sealed class DeviceAuthenticator(InventoryStore store, CredentialRotation rotation, ILogger<DeviceAuthenticator> logger)
+public sealed class DeviceAuthenticator(
+    InventoryStore store, CredentialRotation rotation, TimeProvider clock, ILogger<DeviceAuthenticator> logger)
 {
     /// <summary>The device's summary row (with its ETag) when the credential is valid and not revoked.</summary>
     public async Task<Outcome<AssetSummaryEntity>> AuthenticateAsync(string? authorization, CancellationToken cancellationToken)
@@ -32,6 +36,7 @@ public sealed class DeviceAuthenticator(InventoryStore store, CredentialRotation
         if (summary.CredentialRevoked || (Enum.TryParse<LifecycleState>(summary.State, out var state) && Lifecycle.LifecycleStateMachine.IsTerminal(state)))
         {
             logger.LogWarning("Rejected revoked device credential for {DeviceId}", deviceId);
+            await RecordRefusalAsync(summary, cancellationToken);
             return Problem.DeviceUnauthorized("The device credential has been revoked; the device must enroll again.");
         }
         if (pending)
@@ -46,5 +51,30 @@ public sealed class DeviceAuthenticator(InventoryStore store, CredentialRotation
             await rotation.AuditSwitchAsync(summary, cancellationToken);
         }
         return summary;
+    }
+
+    /// <summary>
+    /// Leaves a trace of a refused check-in for the retired-checking-in audit: the day on the summary row, written
+    /// only when it changes, so at most one write per device per day however often it calls. Only a caller holding
+    /// the device's (revoked) secret gets here: a guessed id or secret writes nothing. Best effort: the answer stays
+    /// 401 whatever happens to this write.
+    /// </summary>
+    private async Task RecordRefusalAsync(AssetSummaryEntity summary, CancellationToken cancellationToken)
+    {
+        var today = clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        if (summary.RefusedCheckinOn == today) return;
+        try
+        {
+            await store.Summaries.UpdateEntityAsync(
+                new TableEntity(summary.PartitionKey, summary.RowKey)
+                {
+                    [nameof(AssetSummaryEntity.RefusedCheckinOn)] = today,
+                },
+                ETag.All, TableUpdateMode.Merge, cancellationToken);
+        }
+        catch (RequestFailedException ex)
+        {
+            logger.LogWarning(ex, "Could not record the refused check-in of {DeviceId}", summary.RowKey);
+        }
     }
 }

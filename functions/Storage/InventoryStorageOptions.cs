@@ -53,6 +53,14 @@ public sealed class InventoryStorageOptions
     [Required, RegularExpression(TableNamePattern)]
     public string TaxonomyTable { get; set; } = "taxonomy";
 
+    /// <summary>Findings of the scans (one partition per kind) and their department/subject index rows.</summary>
+    [Required, RegularExpression(TableNamePattern)]
+    public string FindingsTable { get; set; } = "findings";
+
+    /// <summary>Scan-run history (when, how long, rows read, findings opened/resolved, errors).</summary>
+    [Required, RegularExpression(TableNamePattern)]
+    public string ScanRunsTable { get; set; } = "scanruns";
+
     /// <summary>Raw, gzip-compressed full inventories (claim check).</summary>
     [Required, RegularExpression(ContainerNamePattern)]
     public string CheckinsContainer { get; set; } = "checkins";
@@ -72,7 +80,8 @@ public sealed class InventoryStorageOptions
     /// <summary>Create missing tables, queues and containers at start-up (local runs; in Azure, Bicep provisions them).</summary>
     public bool CreateIfNotExists { get; set; }
 
-    public IEnumerable<string> Tables => [AssetsTable, AssetSummaryTable, IdentitiesTable, EnrollmentSecretsTable, SightingsTable, AuditTrailTable, PeopleTable, TagsTable, LicencesTable, LicenceSeatsTable, TaxonomyTable];
+    public IEnumerable<string> Tables => [AssetsTable, AssetSummaryTable, IdentitiesTable, EnrollmentSecretsTable, SightingsTable, AuditTrailTable, PeopleTable, TagsTable, LicencesTable, LicenceSeatsTable, TaxonomyTable,
+        FindingsTable, ScanRunsTable];
 
     public string CheckinPoisonQueue => CheckinQueue + "-poison";
 

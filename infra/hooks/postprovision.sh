@@ -49,6 +49,8 @@ fi
   echo '    "LICENCE_COMPLIANCE_SCHEDULE": "0 30 2 * * *",'
   echo '    "LICENCE_RECLAIM_SCHEDULE": "0 0 3 * * *",'
   echo '    "AUDIT_ARCHIVE_SCHEDULE": "0 15 0 * * *",'
+  echo '    "RECONCILIATION_SCHEDULE": "0 0 4 * * *",'
+  echo '    "IDLE_SCAN_SCHEDULE": "0 30 4 * * *",'
   if [ -n "$enrollment_line" ]; then echo "$enrollment_line"; fi
   echo "    \"ServiceBus__fullyQualifiedNamespace\": \"$AZURE_SERVICEBUS_FULLY_QUALIFIED_NAMESPACE\","
   echo "    \"INVENTORY_EVENTS_TOPIC\": \"$INVENTORY_EVENTS_TOPIC\","

@@ -56,6 +56,8 @@ public sealed class InventoryHostFixture : IAsyncLifetime
             ["Storage__AuditArchiveContainer"] = $"audit-archive-{suffix}",
             // The ArchiveAuditTrail timer's %AUDIT_ARCHIVE_SCHEDULE% must resolve for the host to start.
             ["AUDIT_ARCHIVE_SCHEDULE"] = "0 15 0 * * *",
+            ["RECONCILIATION_SCHEDULE"] = "0 0 4 * * *",
+            ["IDLE_SCAN_SCHEDULE"] = "0 30 4 * * *",
             ["Storage__CreateIfNotExists"] = "true",
             ["Enrollment__Secret"] = EnrollmentSecret,
         }, masterKey: "inventory-master-key");

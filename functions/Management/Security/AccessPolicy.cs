@@ -43,6 +43,22 @@ public sealed class AccessPolicy(Microsoft.Extensions.Options.IOptions<Managemen
     /// <summary>Running audits: admins and auditors (an audit changes no inventory data).</summary>
     public Problem? RunAudit(Caller caller) => ReadAll(caller);
 
+    /// <summary>Reading findings: admins and auditors; a department lead for the findings of their departments.
+    /// </summary>
+    public Problem? ReadFindings(Caller caller, string? department) =>
+        caller.IsAdmin || caller.IsAuditor || LeadsDepartment(caller, department)
+            ? null
+            : Problem.Forbidden("Requires the Inventory.Admin or Inventory.Auditor role, or "
+                + "Inventory.DepartmentLead for this finding's department.");
+
+    /// <summary>Acting on findings (acknowledge, assign, snooze, resolve): admins; a department lead within their
+    /// departments (null: any of them, before the finding is read). Auditors read only. Needs MFA.</summary>
+    public Problem? ActOnFindings(Caller caller, string? department) =>
+        caller.IsAdmin || (caller.IsDepartmentLead && (department is null || LeadsDepartment(caller, department)))
+            ? Mfa(caller)
+            : Problem.Forbidden(
+                "Requires the Inventory.Admin role, or Inventory.DepartmentLead for this finding's department.");
+
     private static bool LeadsDepartment(Caller caller, string? department) =>
         caller.IsDepartmentLead && department is not null && caller.Departments.Contains(department);
 

@@ -89,6 +89,9 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["ReclaimLicenceSeats"] = [401, 401, 403, 403, 403, 200, 200, 200],
         ["GetMyLicences"] = [401, 401, 200, 200, 200, 200, 200, 200],
         ["ImportLicences"] = [401, 401, 403, 403, 403, 403, 403, 200],
+        // Running a scan now: admins with MFA (200 with the run's summary).
+        ["RunReconciliation"] = [401, 401, 403, 403, 403, 403, 403, 200],
+        ["RunIdleScan"] = [401, 401, 403, 403, 403, 403, 403, 200],
         ["ExportLicences"] = [401, 401, 403, 403, 403, 200, 200, 200],
         // Catalogue: anyone signed in reads the taxonomy; only admins change it.
         ["ListTaxonomy"] = [401, 401, 200, 200, 200, 200, 200, 200],
@@ -103,6 +106,15 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["CheckOutAsset"] = [401, 401, 403, 200, 403, 403, 403, 200],
         ["CheckInAsset"] = [401, 401, 403, 200, 403, 403, 403, 200],
         ["ListAssetAssignments"] = [401, 401, 403, 200, 403, 200, 200, 200],
+        // Findings: a Finance finding (a fresh one per change call); auditors read only; changes need MFA.
+        ["ListFindings"] = [401, 401, 403, 200, 403, 200, 200, 200],
+        ["GetFindingsSummary"] = [401, 401, 403, 200, 403, 200, 200, 200],
+        ["GetFinding"] = [401, 401, 403, 200, 403, 200, 200, 200],
+        ["AcknowledgeFinding"] = [401, 401, 403, 200, 403, 403, 403, 200],
+        ["AssignFinding"] = [401, 401, 403, 200, 403, 403, 403, 200],
+        ["SnoozeFinding"] = [401, 401, 403, 200, 403, 403, 403, 200],
+        ["ResolveFinding"] = [401, 401, 403, 200, 403, 403, 403, 200],
+        ["ListScanRuns"] = [401, 401, 403, 403, 403, 200, 200, 200],
     };
 
     public async Task InitializeAsync()
@@ -398,6 +410,14 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
                 request = Request("POST", "/api/licences/compliance/recompute");
                 result = app.Create<Functions.Licences.LicenceFunctions>().RecomputeLicenceCompliance(request, ct);
                 break;
+            case "RunReconciliation":
+                request = Request("POST", "/api/audits/reconciliation/run");
+                result = app.Create<Functions.Audits.ReconciliationFunctions>().RunReconciliation(request, ct);
+                break;
+            case "RunIdleScan":
+                request = Request("POST", "/api/audits/idle/run");
+                result = app.Create<Functions.Audits.ReconciliationFunctions>().RunIdleScan(request, ct);
+                break;
             case "ReclaimLicenceSeats":
                 request = Request("POST", "/api/licences/reclaim");
                 result = app.Create<Functions.Licences.LicenceFunctions>().ReclaimLicenceSeats(request, ct);
@@ -462,10 +482,63 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
                 request = Request("GET", $"/api/assets/{financeStock}/assignments");
                 result = app.Create<Functions.Catalogue.CatalogueFunctions>().ListAssetAssignments(request, financeStock, ct);
                 break;
+            case "ListFindings":
+            case "GetFindingsSummary":
+            case "GetFinding":
+                var (readId, _) = await FreshFinanceFindingAsync();
+                var findingFunctions = app.Create<Functions.Findings.FindingFunctions>();
+                request = Request("GET", function == "GetFinding" ? $"/api/findings/{readId}" : "/api/findings");
+                if (function != "GetFinding") request.QueryString = new QueryString("?department=Finance");
+                result = function switch
+                {
+                    "ListFindings" => findingFunctions.ListFindings(request, ct),
+                    "GetFindingsSummary" => findingFunctions.GetFindingsSummary(request, ct),
+                    _ => findingFunctions.GetFinding(request, readId, ct),
+                };
+                break;
+            case "AcknowledgeFinding":
+            case "AssignFinding":
+            case "SnoozeFinding":
+            case "ResolveFinding":
+                var (findingId, findingETag) = await FreshFinanceFindingAsync();
+                headers["If-Match"] = findingETag;
+                var acting = app.Create<Functions.Findings.FindingFunctions>();
+                var until = app.Clock.GetUtcNow().AddDays(7).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+                (request, result) = function switch
+                {
+                    "AcknowledgeFinding" => Invoke(Request("POST", $"/api/findings/{findingId}/acknowledge"),
+                        r => acting.AcknowledgeFinding(r, findingId, ct)),
+                    "AssignFinding" => Invoke(Request("POST", $"/api/findings/{findingId}/assign", $"{{\"assignee\":\"{FinancePerson}\"}}"),
+                        r => acting.AssignFinding(r, findingId, ct)),
+                    "SnoozeFinding" => Invoke(Request("POST", $"/api/findings/{findingId}/snooze", $"{{\"until\":\"{until}\"}}"),
+                        r => acting.SnoozeFinding(r, findingId, ct)),
+                    _ => Invoke(Request("POST", $"/api/findings/{findingId}/resolve", "{\"reason\":\"matrix\"}"),
+                        r => acting.ResolveFinding(r, findingId, ct)),
+                };
+                break;
+            case "ListScanRuns":
+                request = Request("GET", "/api/scans/runs");
+                result = app.Create<Functions.Findings.FindingFunctions>().ListScanRuns(request, ct);
+                break;
             default:
                 throw new InvalidOperationException($"No invoker for {function}");
         }
         return (await TestApp.ExecuteAsync(request, result)).Status;
+    }
+
+    private static (HttpRequest, Task<IActionResult>) Invoke(HttpRequest request, Func<HttpRequest, Task<IActionResult>> call) =>
+        (request, call(request));
+
+    /// <summary>A new open Finance finding (its id and ETag): each change call gets its own.</summary>
+    private async Task<(string Id, string ETag)> FreshFinanceFindingAsync()
+    {
+        var findings = app.Services.GetRequiredService<Functions.Findings.FindingService>();
+        var condition = new Functions.Findings.FindingCondition(Functions.Findings.FindingKinds.OwnershipGap,
+            Functions.Findings.FindingSubjects.Asset, Guid.NewGuid().ToString("N"), Functions.Findings.FindingSeverity.Medium,
+            "Finance", "No owner");
+        await findings.RaiseAsync(condition, "matrix", CancellationToken.None);
+        var finding = await findings.FindAsync(Functions.Findings.FindingKeys.Id(condition), CancellationToken.None);
+        return (finding!.Id, finding.ETag.ToString("H"));
     }
 
     /// <summary>Puts the Finance stock asset into the state the next check-out (false) or check-in (true) call needs.</summary>

@@ -1,0 +1,148 @@
+using System.Text.Json.Serialization;
+using Azure;
+using Azure.Data.Tables;
+
+namespace ItInventory.Functions.Findings;
+
+/// <summary>How urgent a finding is.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<FindingSeverity>))]
+public enum FindingSeverity
+{
+    Info,
+    Low,
+    Medium,
+    High,
+}
+
+/// <summary>Where a finding stands (docs/audits.md, "Findings": what moves it where).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<FindingStatus>))]
+public enum FindingStatus
+{
+    /// <summary>Raised (or raised again) and nobody has acted on it.</summary>
+    Open,
+
+    /// <summary>Someone has seen it and owns the follow-up; the scans keep confirming it.</summary>
+    Acknowledged,
+
+    /// <summary>Silenced until <c>SnoozedUntil</c>; if the condition still holds then, it opens again.</summary>
+    Snoozed,
+
+    /// <summary>Closed by a person with a reason; reopens only if its condition clears and later comes back.</summary>
+    Resolved,
+
+    /// <summary>Closed by a scan because its condition no longer holds; reopens when the condition comes back.</summary>
+    AutoResolved,
+}
+
+/// <summary>
+/// A condition a scan found (the contract the scans code against): one finding per (Kind, SubjectType, SubjectId).
+/// <see cref="SubjectId"/> is a key-safe token (<see cref="FindingKeys.SubjectIdPattern"/>: letters, digits and
+/// <c>_ . : @ -</c>, at most 200 characters): hash anything else (e.g. a serial number) before raising.
+/// </summary>
+public sealed record FindingCondition(
+    string Kind,
+    string SubjectType,
+    string SubjectId,
+    FindingSeverity Severity,
+    string? Department,
+    string Text,
+    IReadOnlyDictionary<string, string>? Facts = null);
+
+/// <summary>What a reconciliation (or a raise) did: findings opened, reopened (incl. snoozes that ended while the
+/// condition held), confirmed (condition still present), auto-resolved (condition absent).</summary>
+public sealed record FindingReconciliation(int Opened, int Reopened, int Confirmed, int AutoResolved)
+{
+    public static FindingReconciliation None { get; } = new(0, 0, 0, 0);
+
+    public FindingReconciliation Add(FindingReconciliation other) => new(
+        Opened + other.Opened, Reopened + other.Reopened, Confirmed + other.Confirmed,
+        AutoResolved + other.AutoResolved);
+}
+
+/// <summary>One entry of a finding's history: a status change (or an assignment), who or which run made it, why.
+/// </summary>
+public sealed record FindingHistoryEntry(
+    DateTimeOffset At,
+    string Action,
+    FindingStatus Status,
+    string Actor,
+    string? Detail = null,
+    string? RunId = null);
+
+/// <summary>
+/// A finding (table <c>findings</c>): PartitionKey = kind, RowKey = <c>&lt;subjectId&gt;.&lt;subjectType&gt;</c>
+/// (<see cref="FindingKeys"/>), so a scan reads the findings of its kinds with one partition query each and one
+/// subject's finding of a kind with a range query. Listing by department and by subject goes through index rows
+/// (<see cref="FindingIndexEntity"/>). Findings are never deleted; the last <see cref="FindingService.MaxHistory"/>
+/// history entries live in the row itself, so a status change and its history are one atomic write.
+/// </summary>
+public sealed class FindingEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public string Id => FindingKeys.Id(PartitionKey, RowKey);
+
+    public string Kind { get; set; } = "";
+    public string SubjectType { get; set; } = "";
+    public string SubjectId { get; set; } = "";
+    public string Severity { get; set; } = nameof(FindingSeverity.Info);
+    public string? Department { get; set; }
+    public string Text { get; set; } = "";
+    public string? FactsJson { get; set; }
+
+    public string Status { get; set; } = nameof(FindingStatus.Open);
+    public DateTimeOffset? SnoozedUntil { get; set; }
+    public string? ResolvedBy { get; set; }
+    public string? ResolvedByName { get; set; }
+    public DateTimeOffset? ResolvedAt { get; set; }
+    public string? Resolution { get; set; }
+    public string? Assignee { get; set; }
+    public string? AssigneeName { get; set; }
+
+    public DateTimeOffset FirstRaisedAt { get; set; }
+    public DateTimeOffset LastConfirmedAt { get; set; }
+    public DateTimeOffset LastChangedAt { get; set; }
+
+    /// <summary>Whether the last scan (or raise) saw the condition: a manually resolved finding reopens only after
+    /// a scan has seen its condition absent (false) and a later one sees it again.</summary>
+    public bool ConditionPresent { get; set; } = true;
+
+    /// <summary>How many times the condition was raised: 1 on opening, +1 per reopening.</summary>
+    public int Occurrences { get; set; } = 1;
+
+    public string? LastRunId { get; set; }
+    public string HistoryJson { get; set; } = "[]";
+
+    /// <summary>History entries dropped from the row (the oldest first); the audit trail keeps the people's actions.
+    /// </summary>
+    public int HistoryDropped { get; set; }
+
+    public FindingStatus StatusValue => Enum.Parse<FindingStatus>(Status);
+
+    public bool IsClosed => StatusValue is FindingStatus.Resolved or FindingStatus.AutoResolved;
+}
+
+/// <summary>
+/// An index row of a finding (same table): PartitionKey <see cref="FindingKeys.DepartmentPartition"/> or
+/// <see cref="FindingKeys.SubjectPartition"/>, RowKey = the finding's id. It carries the fields listings filter on;
+/// the finding row stays the truth: a listing through an index re-reads each finding and repairs an index row that
+/// fell behind (e.g. a crash between the two writes).
+/// </summary>
+public sealed class FindingIndexEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public string Kind { get; set; } = "";
+    public string SubjectType { get; set; } = "";
+    public string SubjectId { get; set; } = "";
+    public string Severity { get; set; } = "";
+    public string Status { get; set; } = "";
+    public string? Department { get; set; }
+    public DateTimeOffset FirstRaisedAt { get; set; }
+}

@@ -1,0 +1,389 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
+
+namespace ItInventory.Functions.Findings;
+
+/// <summary>
+/// The one store of findings. Scans hand over what they found (<see cref="ReconcileAsync"/>); the API's people act on
+/// findings (<see cref="FindingActions"/>). Every transition is decided by <see cref="FindingTransitions"/> from the
+/// finding as read and the condition, and written with the row's ETag (a finding that moved meanwhile is read again
+/// and decided again), so a rerun or a concurrent run converges on the same state and never duplicates a finding.
+/// </summary>
+public sealed class FindingService(FindingsTables tables, TimeProvider clock, ILogger<FindingService> logger)
+{
+    /// <summary>History entries kept in a finding's row (older ones are dropped and counted).</summary>
+    public const int MaxHistory = 50;
+
+    private const int MaxAttempts = 8;
+    private const int Parallelism = 16;
+
+    /// <summary>Above this many scoped subjects, a kind's whole partition is read instead of one range per subject.
+    /// </summary>
+    private const int ScopeRangeLimit = 32;
+
+    /// <summary>
+    /// Reconciles the current set of conditions of the given kinds: a new condition opens a finding (or reopens a
+    /// closed one, with history), a present one is confirmed (LastConfirmedAt, and its text, facts, severity and
+    /// department follow the scan), an open, acknowledged or snoozed finding of these kinds whose condition is absent
+    /// becomes AutoResolved. Acknowledged and snoozed findings stay as they are while their condition holds; a snooze
+    /// that has ended while the condition holds opens the finding again (counted as reopened). Idempotent: rerunning
+    /// with the same input changes nothing but LastConfirmedAt (and LastRunId). <paramref name="subjectScope"/> limits
+    /// the reconciliation to findings of those subject ids (any subject type); null means all subjects of the kinds.
+    /// Malformed conditions (unknown kind or subject type, a subject id that is not key-safe, a condition of a kind
+    /// not listed or outside the scope) are a programming error of the scan: <see cref="ArgumentException"/>.
+    /// </summary>
+    public async Task<FindingReconciliation> ReconcileAsync(IReadOnlyCollection<string> kinds,
+        IReadOnlyCollection<FindingCondition> current, string runId, CancellationToken cancellationToken,
+        IReadOnlyCollection<string>? subjectScope = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(runId);
+        var kindSet = new HashSet<string>(kinds, StringComparer.Ordinal);
+        foreach (var kind in kindSet)
+        {
+            if (!FindingKinds.IsKnown(kind)) throw new ArgumentException($"Unknown finding kind '{kind}'.", nameof(kinds));
+        }
+        var scope = subjectScope is null ? null : new HashSet<string>(subjectScope, StringComparer.Ordinal);
+        var wanted = new Dictionary<string, FindingCondition>(StringComparer.Ordinal);
+        foreach (var condition in current)
+        {
+            FindingKeys.Validate(condition);
+            if (!kindSet.Contains(condition.Kind))
+                throw new ArgumentException($"Condition of kind '{condition.Kind}' is not among the reconciled kinds.",
+                    nameof(current));
+            if (scope is not null && !scope.Contains(condition.SubjectId))
+                throw new ArgumentException($"Condition on '{condition.SubjectId}' is outside the subject scope.",
+                    nameof(current));
+            wanted[FindingKeys.Id(condition)] = condition; // the same condition twice is one finding
+        }
+
+        var existing = await LoadAsync(kindSet, scope, cancellationToken);
+        var ids = new HashSet<string>(existing.Keys, StringComparer.Ordinal);
+        ids.UnionWith(wanted.Keys);
+        var total = new Counter();
+        await Parallel.ForEachAsync(ids,
+            new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
+            async (id, ct) =>
+            {
+                existing.TryGetValue(id, out var finding);
+                wanted.TryGetValue(id, out var condition);
+                total.Add(await ApplyAsync(id, finding, condition, runId, ct));
+            });
+        var result = total.Result;
+        logger.LogInformation(
+            "Run {RunId} reconciled {Kinds}: {Opened} opened, {Reopened} reopened, {Confirmed} confirmed, "
+            + "{AutoResolved} auto-resolved", runId, string.Join(",", kindSet), result.Opened, result.Reopened,
+            result.Confirmed, result.AutoResolved);
+        return result;
+    }
+
+    /// <summary>Raises (opens, confirms or reopens) one finding outside a full scan, e.g. a campaign discrepancy; never
+    /// resolves anything.</summary>
+    public async Task<FindingReconciliation> RaiseAsync(FindingCondition condition, string runId,
+        CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(runId);
+        FindingKeys.Validate(condition);
+        var id = FindingKeys.Id(condition);
+        var existing = await FindAsync(id, cancellationToken);
+        return await ApplyAsync(id, existing, condition, runId, cancellationToken);
+    }
+
+    /// <summary>One finding by id (one point read); null when unknown or the id is not a finding id.</summary>
+    public async Task<FindingEntity?> FindAsync(string id, CancellationToken cancellationToken)
+    {
+        if (FindingKeys.Parse(id) is not var (kind, rowKey)) return null;
+        var found = await tables.Findings.GetEntityIfExistsAsync<FindingEntity>(kind, rowKey,
+            cancellationToken: cancellationToken);
+        return found.HasValue ? found.Value : null;
+    }
+
+    private async Task<Dictionary<string, FindingEntity>> LoadAsync(HashSet<string> kinds, HashSet<string>? scope,
+        CancellationToken cancellationToken)
+    {
+        var filters = new List<string>();
+        foreach (var kind in kinds)
+        {
+            if (scope is null || scope.Count > ScopeRangeLimit)
+            {
+                filters.Add(TableClient.CreateQueryFilter($"PartitionKey eq {kind}"));
+                continue;
+            }
+            foreach (var subject in scope)
+            {
+                var (from, to) = FindingKeys.SubjectRange(subject);
+                filters.Add(TableClient.CreateQueryFilter(
+                    $"PartitionKey eq {kind} and RowKey ge {from} and RowKey lt {to}"));
+            }
+        }
+        var batches = await Task.WhenAll(filters.Select(async filter =>
+        {
+            var rows = new List<FindingEntity>();
+            await foreach (var row in tables.Findings.QueryAsync<FindingEntity>(filter,
+                cancellationToken: cancellationToken))
+            {
+                if (scope is null || scope.Contains(row.SubjectId)) rows.Add(row);
+            }
+            return rows;
+        }));
+        return batches.SelectMany(b => b).ToDictionary(f => f.Id, StringComparer.Ordinal);
+    }
+
+    /// <summary>Decides and writes one finding's transition; on a lost race (409/412) reads it again and decides again.
+    /// </summary>
+    private async Task<FindingReconciliation> ApplyAsync(string id, FindingEntity? finding, FindingCondition? condition,
+        string runId, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var change = FindingTransitions.Scan(finding, condition, clock.GetUtcNow(), runId);
+            if (change is null) return FindingReconciliation.None;
+            try
+            {
+                await WriteAsync(change.Value.Next, finding, cancellationToken);
+                return change.Value.Counted;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxAttempts)
+            {
+                logger.LogDebug("Finding {FindingId} changed while run {RunId} wrote it; deciding again", id, runId);
+                finding = await FindAsync(id, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes a finding (insert when new, else replace with the ETag it was read with), then its index rows when a
+    /// listed field changed. A crash between the two leaves an index row behind: listings through an index read each
+    /// finding row and repair the index row (<see cref="RepairIndexAsync"/>), so they never show a stale state.
+    /// </summary>
+    internal async Task<FindingEntity> WriteAsync(FindingEntity next, FindingEntity? before,
+        CancellationToken cancellationToken)
+    {
+        Response response = before is null
+            ? await tables.Findings.AddEntityAsync(next, cancellationToken)
+            : await tables.Findings.UpdateEntityAsync(next, before.ETag, TableUpdateMode.Replace, cancellationToken);
+        next.ETag = response.Headers.ETag ?? default;
+        if (before is null || IndexedFieldsDiffer(before, next))
+        {
+            await RepairIndexAsync(next, before?.Department, cancellationToken);
+        }
+        return next;
+    }
+
+    /// <summary>Upserts the finding's two index rows from the finding row (and removes the department index row of
+    /// its previous department).</summary>
+    internal async Task RepairIndexAsync(FindingEntity finding, string? previousDepartment,
+        CancellationToken cancellationToken)
+    {
+        var department = FindingKeys.DepartmentPartition(finding.Department);
+        await Task.WhenAll(
+            tables.Findings.UpsertEntityAsync(IndexRow(finding, department), TableUpdateMode.Replace,
+                cancellationToken),
+            tables.Findings.UpsertEntityAsync(
+                IndexRow(finding, FindingKeys.SubjectPartition(finding.SubjectType, finding.SubjectId)),
+                TableUpdateMode.Replace, cancellationToken));
+        var previous = FindingKeys.DepartmentPartition(previousDepartment);
+        if (previous != department)
+        {
+            await tables.Findings.DeleteEntityAsync(previous, finding.Id, ETag.All, cancellationToken);
+        }
+    }
+
+    private static FindingIndexEntity IndexRow(FindingEntity f, string partition) => new()
+    {
+        PartitionKey = partition,
+        RowKey = f.Id,
+        Kind = f.Kind,
+        SubjectType = f.SubjectType,
+        SubjectId = f.SubjectId,
+        Severity = f.Severity,
+        Status = f.Status,
+        Department = f.Department,
+        FirstRaisedAt = f.FirstRaisedAt,
+    };
+
+    internal static bool IndexedFieldsDiffer(FindingEntity a, FindingEntity b) =>
+        a.Status != b.Status || a.Severity != b.Severity || a.Department != b.Department
+        || a.FirstRaisedAt != b.FirstRaisedAt;
+
+    private sealed class Counter
+    {
+        private int opened, reopened, confirmed, autoResolved;
+
+        public void Add(FindingReconciliation r)
+        {
+            Interlocked.Add(ref opened, r.Opened);
+            Interlocked.Add(ref reopened, r.Reopened);
+            Interlocked.Add(ref confirmed, r.Confirmed);
+            Interlocked.Add(ref autoResolved, r.AutoResolved);
+        }
+
+        public FindingReconciliation Result => new(opened, reopened, confirmed, autoResolved);
+    }
+}
+
+/// <summary>The rules of a finding's life, as pure code (tested without I/O through the service).</summary>
+public static class FindingTransitions
+{
+    public const string ScanActorPrefix = "scan:";
+
+    /// <summary>
+    /// What a scan does to one finding: <paramref name="finding"/> as read (null: none yet), <paramref name="condition"/>
+    /// the condition the scan found (null: absent). Answers the row to write and what to count, or null when nothing
+    /// is to be written (absent condition of a closed finding).
+    /// </summary>
+    public static (FindingEntity Next, FindingReconciliation Counted)? Scan(FindingEntity? finding,
+        FindingCondition? condition, DateTimeOffset now, string runId)
+    {
+        var actor = ScanActorPrefix + runId;
+        if (condition is not null)
+        {
+            if (finding is null)
+            {
+                var opened = New(condition, now, runId);
+                AppendHistory(opened, new(now, "opened", FindingStatus.Open, actor, condition.Text, runId));
+                return (opened, new(1, 0, 0, 0));
+            }
+            var next = Copy(finding);
+            Confirm(next, condition, now, runId);
+            switch (finding.StatusValue)
+            {
+                case FindingStatus.Snoozed when finding.SnoozedUntil is not { } until || until <= now:
+                    next.Status = nameof(FindingStatus.Open);
+                    next.SnoozedUntil = null;
+                    next.LastChangedAt = now;
+                    AppendHistory(next, new(now, "snooze-ended", FindingStatus.Open, actor,
+                        "The snooze ended and the condition still holds: " + condition.Text, runId));
+                    return (next, new(0, 1, 0, 0));
+                case FindingStatus.AutoResolved:
+                case FindingStatus.Resolved when !finding.ConditionPresent:
+                    next.Status = nameof(FindingStatus.Open);
+                    next.SnoozedUntil = null;
+                    next.ResolvedAt = null;
+                    next.ResolvedBy = null;
+                    next.ResolvedByName = null;
+                    next.Resolution = null;
+                    next.Occurrences = finding.Occurrences + 1;
+                    next.LastChangedAt = now;
+                    AppendHistory(next, new(now, "reopened", FindingStatus.Open, actor, condition.Text, runId));
+                    return (next, new(0, 1, 0, 0));
+                default:
+                    return (next, new(0, 0, 1, 0));
+            }
+        }
+        if (finding is null) return null;
+        switch (finding.StatusValue)
+        {
+            case FindingStatus.Open or FindingStatus.Acknowledged or FindingStatus.Snoozed:
+            {
+                var next = Copy(finding);
+                next.Status = nameof(FindingStatus.AutoResolved);
+                next.SnoozedUntil = null;
+                next.ConditionPresent = false;
+                next.ResolvedAt = now;
+                next.LastChangedAt = now;
+                next.LastRunId = runId;
+                AppendHistory(next, new(now, "auto-resolved", FindingStatus.AutoResolved, actor,
+                    "The condition no longer holds.", runId));
+                return (next, new(0, 0, 0, 1));
+            }
+            case FindingStatus.Resolved when finding.ConditionPresent:
+            {
+                // Remember that the condition cleared: if it comes back, the finding reopens.
+                var next = Copy(finding);
+                next.ConditionPresent = false;
+                next.LastRunId = runId;
+                AppendHistory(next, new(now, "condition-cleared", FindingStatus.Resolved, actor,
+                    "The condition no longer holds.", runId));
+                return (next, FindingReconciliation.None);
+            }
+            default:
+                return null;
+        }
+    }
+
+    private static FindingEntity New(FindingCondition c, DateTimeOffset now, string runId) => new()
+    {
+        PartitionKey = c.Kind,
+        RowKey = FindingKeys.RowKey(c.SubjectType, c.SubjectId),
+        Kind = c.Kind,
+        SubjectType = c.SubjectType,
+        SubjectId = c.SubjectId,
+        Severity = c.Severity.ToString(),
+        Department = c.Department,
+        Text = c.Text,
+        FactsJson = Facts(c),
+        Status = nameof(FindingStatus.Open),
+        FirstRaisedAt = now,
+        LastConfirmedAt = now,
+        LastChangedAt = now,
+        ConditionPresent = true,
+        Occurrences = 1,
+        LastRunId = runId,
+    };
+
+    private static void Confirm(FindingEntity next, FindingCondition c, DateTimeOffset now, string runId)
+    {
+        next.Severity = c.Severity.ToString();
+        next.Department = c.Department;
+        next.Text = c.Text;
+        next.FactsJson = Facts(c);
+        next.LastConfirmedAt = now;
+        next.ConditionPresent = true;
+        next.LastRunId = runId;
+    }
+
+    private static string? Facts(FindingCondition c) => c.Facts is null or { Count: 0 }
+        ? null
+        : JsonSerializer.Serialize(
+            new Dictionary<string, string>(c.Facts.OrderBy(f => f.Key, StringComparer.Ordinal)),
+            FindingsJsonContext.Default.DictionaryStringString);
+
+    /// <summary>A copy to change (the read row stays as read: its ETag guards the write).</summary>
+    public static FindingEntity Copy(FindingEntity f) => new()
+    {
+        PartitionKey = f.PartitionKey,
+        RowKey = f.RowKey,
+        ETag = f.ETag,
+        Kind = f.Kind,
+        SubjectType = f.SubjectType,
+        SubjectId = f.SubjectId,
+        Severity = f.Severity,
+        Department = f.Department,
+        Text = f.Text,
+        FactsJson = f.FactsJson,
+        Status = f.Status,
+        SnoozedUntil = f.SnoozedUntil,
+        ResolvedBy = f.ResolvedBy,
+        ResolvedByName = f.ResolvedByName,
+        ResolvedAt = f.ResolvedAt,
+        Resolution = f.Resolution,
+        Assignee = f.Assignee,
+        AssigneeName = f.AssigneeName,
+        FirstRaisedAt = f.FirstRaisedAt,
+        LastConfirmedAt = f.LastConfirmedAt,
+        LastChangedAt = f.LastChangedAt,
+        ConditionPresent = f.ConditionPresent,
+        Occurrences = f.Occurrences,
+        LastRunId = f.LastRunId,
+        HistoryJson = f.HistoryJson,
+        HistoryDropped = f.HistoryDropped,
+    };
+
+    public static List<FindingHistoryEntry> History(FindingEntity f) =>
+        JsonSerializer.Deserialize(f.HistoryJson, FindingsJsonContext.Default.ListFindingHistoryEntry) ?? [];
+
+    public static void AppendHistory(FindingEntity f, FindingHistoryEntry entry)
+    {
+        var history = History(f);
+        history.Add(entry);
+        if (history.Count > FindingService.MaxHistory)
+        {
+            var drop = history.Count - FindingService.MaxHistory;
+            history.RemoveRange(0, drop);
+            f.HistoryDropped += drop;
+        }
+        f.HistoryJson = JsonSerializer.Serialize(history, FindingsJsonContext.Default.ListFindingHistoryEntry);
+    }
+}
