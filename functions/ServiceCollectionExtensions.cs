@@ -8,6 +8,7 @@ using ItInventory.Functions.Findings;
 using ItInventory.Functions.Lifecycle;
 using ItInventory.Functions.Licences;
 using ItInventory.Functions.Management.Security;
+using ItInventory.Functions.Monitoring;
 using ItInventory.Functions.People;
 using ItInventory.Functions.Storage;
 using ItInventory.Functions.Tags;
@@ -38,6 +39,7 @@ public static class ServiceCollectionExtensions
             .AddCatalogue()
             .AddFindings()
             .AddReconciliation()
+            .AddMonitoring()
             .AddManagementSecurity(configuration)
             .AddWorkerTelemetry(configuration);
     }

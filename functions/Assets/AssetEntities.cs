@@ -84,6 +84,19 @@ public sealed class AssetSummaryEntity : ITableEntity
     /// <summary>First day (yyyy-MM-dd) of the current run of unused days; empty while the asset is in use
     /// (Table Storage cannot clear a property with a merge, so "none" is the empty string).</summary>
     public string? BelowThresholdSince { get; set; }
+
+    // Monitoring (functions/Monitoring): flags the offline scan and the heartbeat keep, so a finding is raised or
+    // resolved only on a transition (Table Storage cannot remove a property with a merge, so these are flags).
+    /// <summary>The offline scan found the heartbeat overdue; the next heartbeat clears it.</summary>
+    public bool Offline { get; set; }
+    /// <summary>When the offline scan last marked the asset offline.</summary>
+    public DateTimeOffset? OfflineSince { get; set; }
+    /// <summary>The last reported disk use was above the disk threshold (a disk-space-high finding is open).</summary>
+    public bool DiskThresholdExceeded { get; set; }
+    /// <summary>Consecutive heartbeats with memory use at or above the memory threshold (capped).</summary>
+    public int MemoryHighStreak { get; set; }
+    /// <summary>Memory stayed high for the sustained count (a memory-sustained-high finding is open).</summary>
+    public bool MemoryThresholdExceeded { get; set; }
 }
 
 /// <summary>The asset's detail row (table <c>assets</c>, PartitionKey = asset id, RowKey = <c>asset</c>).</summary>

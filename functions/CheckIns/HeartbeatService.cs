@@ -2,6 +2,7 @@ using Azure;
 using Azure.Data.Tables;
 using ItInventory.Functions.Assets;
 using ItInventory.Functions.Common;
+using ItInventory.Functions.Monitoring;
 using ItInventory.Functions.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,7 +14,8 @@ namespace ItInventory.Functions.CheckIns;
 /// requests in all. The answer tells the device when to come back, whether the server wants a full inventory, and
 /// carries a rotated credential when an administrator asked for one.
 /// </summary>
-public sealed class HeartbeatService(InventoryStore store, IOptions<CheckinOptions> options, TimeProvider clock, ILogger<HeartbeatService> logger)
+public sealed class HeartbeatService(InventoryStore store, HeartbeatAlerts alerts, IOptions<CheckinOptions> options,
+    TimeProvider clock, ILogger<HeartbeatService> logger)
 {
     private const int MaxAttempts = 3;
 
@@ -49,6 +51,12 @@ public sealed class HeartbeatService(InventoryStore store, IOptions<CheckinOptio
                 [nameof(AssetSummaryEntity.PendingCredentialHash)] = issued?.Hash,
                 [nameof(AssetSummaryEntity.CredentialRotationAuditPending)] = switchAudited,
             };
+            // Monitoring (functions/Monitoring): its flags ride on this merge. Only when one flips (back online,
+            // disk or memory threshold crossed) are findings raised or resolved first: extra requests on that
+            // heartbeat only, never on a normal one.
+            var assessment = alerts.Assess(summary, heartbeat);
+            HeartbeatAlerts.AddTo(merge, assessment);
+            await alerts.ApplyAsync(summary, assessment, now, cancellationToken);
             try
             {
                 // Conditional on the ETag read at authentication: a concurrent revocation or heartbeat is never overwritten.

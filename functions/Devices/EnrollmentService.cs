@@ -20,6 +20,7 @@ public sealed class EnrollmentService(
     EnrollmentSecretStore secrets,
     Audit.AuditTrail audit,
     Tags.AssetTagService tags,
+    Monitoring.OfflineIndex offlineIndex,
     IOptions<CheckinOptions> checkinOptions,
     TimeProvider clock,
     ILogger<EnrollmentService> logger)
@@ -128,6 +129,8 @@ public sealed class EnrollmentService(
         {
             await tags.AssignAsync(assetId, Audit.AuditActor.System("enrollment"), null, cancellationToken);
         }
+        // Offline monitoring starts here: the first due time; the offline scan maintains the row from then on.
+        await offlineIndex.ScheduleAsync(assetId, now + offlineIndex.Window(summary), cancellationToken);
         logger.LogInformation("Enrolled new device {DeviceId} ({Hostname}); flagged for review",
             assetId, identity.Hostname);
         return Response(assetId, secret, "created", detail.State, needsReview: true);

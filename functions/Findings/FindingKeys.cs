@@ -3,7 +3,8 @@ using System.Text.RegularExpressions;
 namespace ItInventory.Functions.Findings;
 
 /// <summary>
-/// Keys of the <c>findings</c> table (docs/storage.md). A finding's id is <c>&lt;kind&gt;.&lt;subjectId&gt;.&lt;subjectType&gt;</c>:
+/// Keys of the <c>findings</c> table (docs/storage.md). A finding's id is
+/// <c>&lt;kind&gt;.&lt;subjectId&gt;.&lt;subjectType&gt;</c>:
 /// derived from the condition, so one condition can never have two findings, and readable (it names what it is
 /// about). Its PartitionKey is the kind and its RowKey the rest, so the id alone finds the row with one point read.
 /// Index rows live in partitions starting with <c>~</c>, which sorts after every kind (kinds are lower-case kebab).
@@ -48,7 +49,8 @@ public static partial class FindingKeys
         "~d|" + Uri.EscapeDataString(department ?? "");
 
     /// <summary>Index partition of one subject's findings (every kind).</summary>
-    public static string SubjectPartition(string subjectType, string subjectId) => "~s|" + subjectType + "|" + subjectId;
+    public static string SubjectPartition(string subjectType, string subjectId) =>
+        "~s|" + subjectType + "|" + subjectId;
 
     /// <summary>Throws when a scan hands over a malformed condition: a programming error of the scan, not user input.
     /// </summary>

@@ -9,7 +9,8 @@ public static class FindingKinds
 {
     // ---- reconciliation (issue 10 item 2) ----
 
-    /// <summary>A retired, disposed or rejected asset still tried to check in (refused attempts were recorded).</summary>
+    /// <summary>A retired, disposed or rejected asset still tried to check in (refused attempts were recorded).
+    /// </summary>
     public const string RetiredCheckingIn = "retired-checking-in";
 
     /// <summary>A LAN sighting (MAC seen by agents) that matches no asset.</summary>

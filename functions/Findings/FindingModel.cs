@@ -30,7 +30,8 @@ public enum FindingStatus
     /// <summary>Closed by a person with a reason; reopens only if its condition clears and later comes back.</summary>
     Resolved,
 
-    /// <summary>Closed by a scan because its condition no longer holds; reopens when the condition comes back.</summary>
+    /// <summary>Closed by a scan because its condition no longer holds; reopens when the condition comes back.
+    /// </summary>
     AutoResolved,
 }
 

@@ -182,7 +182,8 @@ public sealed class FindingQueries(FindingsTables tables, FindingService finding
         {
             if (Enum.TryParse<FindingStatus>(q.Status, true, out var s) && Enum.IsDefined(s)
                 && !int.TryParse(q.Status, out _)) status = s;
-            else errors["status"] = [$"Unknown status: use one of {string.Join(", ", Enum.GetNames<FindingStatus>())}."];
+            else errors["status"] =
+                [$"Unknown status: use one of {string.Join(", ", Enum.GetNames<FindingStatus>())}."];
         }
         FindingSeverity? severity = null;
         if (q.Severity is not null)

@@ -42,7 +42,8 @@ public sealed class FindingService(FindingsTables tables, TimeProvider clock, IL
         var kindSet = new HashSet<string>(kinds, StringComparer.Ordinal);
         foreach (var kind in kindSet)
         {
-            if (!FindingKinds.IsKnown(kind)) throw new ArgumentException($"Unknown finding kind '{kind}'.", nameof(kinds));
+            if (!FindingKinds.IsKnown(kind))
+                throw new ArgumentException($"Unknown finding kind '{kind}'.", nameof(kinds));
         }
         var scope = subjectScope is null ? null : new HashSet<string>(subjectScope, StringComparer.Ordinal);
         var wanted = new Dictionary<string, FindingCondition>(StringComparer.Ordinal);
@@ -229,9 +230,9 @@ public static class FindingTransitions
     public const string ScanActorPrefix = "scan:";
 
     /// <summary>
-    /// What a scan does to one finding: <paramref name="finding"/> as read (null: none yet), <paramref name="condition"/>
-    /// the condition the scan found (null: absent). Answers the row to write and what to count, or null when nothing
-    /// is to be written (absent condition of a closed finding).
+    /// What a scan does to one finding: <paramref name="finding"/> as read (null: none yet),
+    /// <paramref name="condition"/> the condition the scan found (null: absent). Answers the row to write and what to
+    /// count, or null when nothing is to be written (absent condition of a closed finding).
     /// </summary>
     public static (FindingEntity Next, FindingReconciliation Counted)? Scan(FindingEntity? finding,
         FindingCondition? condition, DateTimeOffset now, string runId)

@@ -91,7 +91,8 @@ public sealed class ScanRunStore(FindingsTables tables, TimeProvider clock, ILog
         var runId = Guid.CreateVersion7(now).ToString("N");
         var recovered = new List<string>();
         var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {Partition} and RowKey lt {RowPrefix(now - LookBack)} and Scan eq {scanName} and Status eq {nameof(ScanRunStatus.Running)}");
+                $"PartitionKey eq {Partition} and RowKey lt {RowPrefix(now - LookBack)} and Scan eq {scanName}")
+            + " and " + TableClient.CreateQueryFilter($"Status eq {nameof(ScanRunStatus.Running)}");
         await foreach (var stale in tables.ScanRuns.QueryAsync<ScanRunEntity>(filter,
             cancellationToken: cancellationToken))
         {

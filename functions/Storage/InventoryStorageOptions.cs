@@ -61,6 +61,11 @@ public sealed class InventoryStorageOptions
     [Required, RegularExpression(TableNamePattern)]
     public string ScanRunsTable { get; set; } = "scanruns";
 
+    /// <summary>Offline monitoring's due index: which asset's heartbeat falls due when (Monitoring/OfflineIndex).
+    /// </summary>
+    [Required, RegularExpression(TableNamePattern)]
+    public string OfflineDueTable { get; set; } = "offlinedue";
+
     /// <summary>Raw, gzip-compressed full inventories (claim check).</summary>
     [Required, RegularExpression(ContainerNamePattern)]
     public string CheckinsContainer { get; set; } = "checkins";
@@ -81,7 +86,7 @@ public sealed class InventoryStorageOptions
     public bool CreateIfNotExists { get; set; }
 
     public IEnumerable<string> Tables => [AssetsTable, AssetSummaryTable, IdentitiesTable, EnrollmentSecretsTable, SightingsTable, AuditTrailTable, PeopleTable, TagsTable, LicencesTable, LicenceSeatsTable, TaxonomyTable,
-        FindingsTable, ScanRunsTable];
+        FindingsTable, ScanRunsTable, OfflineDueTable];
 
     public string CheckinPoisonQueue => CheckinQueue + "-poison";
 

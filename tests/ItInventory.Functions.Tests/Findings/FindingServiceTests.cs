@@ -154,7 +154,7 @@ public sealed class FindingServiceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_manually_resolved_finding_stays_resolved_while_its_condition_holds_and_reopens_once_it_came_back()
+    public async Task A_resolved_finding_stays_resolved_while_its_condition_holds_and_reopens_once_it_came_back()
     {
         await ReconcileMissingAsync(Missing(AssetA));
         var finding = await GetAsync(AssetA);

@@ -508,9 +508,11 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
                 {
                     "AcknowledgeFinding" => Invoke(Request("POST", $"/api/findings/{findingId}/acknowledge"),
                         r => acting.AcknowledgeFinding(r, findingId, ct)),
-                    "AssignFinding" => Invoke(Request("POST", $"/api/findings/{findingId}/assign", $"{{\"assignee\":\"{FinancePerson}\"}}"),
+                    "AssignFinding" => Invoke(Request("POST", $"/api/findings/{findingId}/assign",
+                            $"{{\"assignee\":\"{FinancePerson}\"}}"),
                         r => acting.AssignFinding(r, findingId, ct)),
-                    "SnoozeFinding" => Invoke(Request("POST", $"/api/findings/{findingId}/snooze", $"{{\"until\":\"{until}\"}}"),
+                    "SnoozeFinding" => Invoke(Request("POST", $"/api/findings/{findingId}/snooze",
+                            $"{{\"until\":\"{until}\"}}"),
                         r => acting.SnoozeFinding(r, findingId, ct)),
                     _ => Invoke(Request("POST", $"/api/findings/{findingId}/resolve", "{\"reason\":\"matrix\"}"),
                         r => acting.ResolveFinding(r, findingId, ct)),
@@ -534,8 +536,8 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
     {
         var findings = app.Services.GetRequiredService<Functions.Findings.FindingService>();
         var condition = new Functions.Findings.FindingCondition(Functions.Findings.FindingKinds.OwnershipGap,
-            Functions.Findings.FindingSubjects.Asset, Guid.NewGuid().ToString("N"), Functions.Findings.FindingSeverity.Medium,
-            "Finance", "No owner");
+            Functions.Findings.FindingSubjects.Asset, Guid.NewGuid().ToString("N"),
+            Functions.Findings.FindingSeverity.Medium, "Finance", "No owner");
         await findings.RaiseAsync(condition, "matrix", CancellationToken.None);
         var finding = await findings.FindAsync(Functions.Findings.FindingKeys.Id(condition), CancellationToken.None);
         return (finding!.Id, finding.ETag.ToString("H"));
