@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Azure.Data.Tables;
 using ItInventory.Functions.Assets;
+using ItInventory.Functions.Monitoring;
 using ItInventory.Functions.People;
 using ItInventory.Functions.Storage;
 
@@ -9,7 +10,7 @@ namespace ItInventory.Bench;
 
 /// <summary>What the seeder wrote, and how many rows of each shape the scans should flag (for the report).</summary>
 public sealed record FleetCounts(
-    int Assets, int People, int Departed, int Sightings, TimeSpan Elapsed,
+    int Assets, int People, int Departed, int Sightings, int Monitored, int Due, TimeSpan Elapsed,
     IReadOnlyDictionary<string, int> Spread)
 {
     public string Describe() =>
@@ -21,13 +22,20 @@ public sealed record FleetCounts(
 /// Writes a fleet straight into the tables the scans read, with batch transactions per summary partition (256
 /// buckets by the first two hex digits of the asset id): summary rows with a realistic spread of states, owners,
 /// departments, utilisation aggregates, last-seen times, classification gaps and a few shared serials; people (some
-/// departed); recent LAN sightings (half of them claimed by an asset's MAC identity). Deterministic for a seed.
-/// Licence products are not seeded: the licence kinds (and their software pass) are not part of this bench.
+/// departed); recent LAN sightings (half of them claimed by an asset's MAC identity); the offline scan's due index in
+/// its steady state (<see cref="DueFraction"/> of the monitored assets due now, the rest due at
+/// <c>LastSeenAt + interval × tolerance</c>; assets silent for longer already marked offline, out of the index).
+/// Deterministic for a seed. Licence products are not seeded: the licence kinds (and their software pass) are not
+/// part of this bench.
 /// </summary>
 public static class FleetSeeder
 {
     private const int BatchSize = 100;
     private const int Parallelism = 16;
+
+    /// <summary>Heartbeats do not touch the due index (only the scan moves a row), so every monitored asset comes due
+    /// once per offline window (5 min × 3): a scan every 5 minutes finds about a third of them due.</summary>
+    public const double DueFraction = 1.0 / 3;
 
     private static readonly string[] Departments =
     [
@@ -44,16 +52,17 @@ public static class FleetSeeder
         nameof(Criticality.Low), nameof(Criticality.Medium), nameof(Criticality.High),
     ];
 
-    public static async Task<FleetCounts> SeedAsync(InventoryStore store, int assets, DateTimeOffset now,
-        Action<string> progress, CancellationToken cancellationToken)
+    public static async Task<FleetCounts> SeedAsync(InventoryStore store, OfflineIndex index, int assets,
+        DateTimeOffset now, Action<string> progress, CancellationToken cancellationToken)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var random = new Random(20261207);
         var spread = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         void Count(string what) => spread.AddOrUpdate(what, 1, (_, n) => n + 1);
 
-        // People: about one per four assets (laptop, phone, monitor, desk phone…); 3 % have left.
-        var peopleCount = Math.Max(50, assets / 4);
+        // People: one per ten assets (single writes are slow to seed; only the departed are read, by a filtered
+        // query); 3 % have left.
+        var peopleCount = Math.Max(50, assets / 10);
         var people = new List<PersonEntity>(peopleCount);
         for (var i = 0; i < peopleCount; i++)
         {
@@ -73,6 +82,14 @@ public static class FleetSeeder
         }
         var departedCount = people.Count(p => p.Status == nameof(PersonStatus.Departed));
 
+        // One partition per person: single upserts, in parallel. Written first, so that the assets' last-seen times
+        // are fresh when the scans start.
+        await Parallel.ForEachAsync(people,
+            new ParallelOptions { MaxDegreeOfParallelism = Parallelism * 2, CancellationToken = cancellationToken },
+            async (person, ct) => await store.People.UpsertEntityAsync(person, TableUpdateMode.Replace, ct));
+        progress($"    {people.Count} people in {clock.Elapsed.TotalSeconds:F0} s");
+        now = DateTimeOffset.UtcNow;
+
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var rows = new List<AssetSummaryEntity>(assets);
         var macs = new List<(string Mac, string AssetId)>();
@@ -89,25 +106,46 @@ public static class FleetSeeder
             if (macs.Count < Math.Max(10, assets / 1000)) macs.Add((MacOf(random), row.RowKey));
         }
 
+        // The due index as the offline scan keeps it.
+        var dueRows = new List<OfflineDueEntity>();
+        var dueNow = 0;
+        foreach (var row in rows.Where(OfflineScan.IsMonitored))
+        {
+            var due = (row.LastSeenAt ?? row.EnrolledAt!.Value) + index.Window(row);
+            if (due <= now)
+            {
+                row.Offline = true;
+                row.OfflineSince = due;
+                continue;
+            }
+            if (random.NextDouble() < DueFraction)
+            {
+                due = now.AddSeconds(-random.Next(1, 300));
+                dueNow++;
+            }
+            dueRows.Add(OfflineIndex.Row(row.RowKey, due));
+        }
+
         var batches = rows.GroupBy(r => r.PartitionKey)
             .SelectMany(g => g.Chunk(BatchSize))
+            .Select(b => (store.Summaries, b.Cast<ITableEntity>().ToArray()))
+            .Concat(dueRows.GroupBy(r => r.PartitionKey).SelectMany(g => g.Chunk(BatchSize))
+                .Select(b => (index.Table, b.Cast<ITableEntity>().ToArray())))
             .ToList();
         var written = 0;
         await Parallel.ForEachAsync(batches,
             new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
             async (batch, ct) =>
             {
-                await store.Summaries.SubmitTransactionAsync(
-                    batch.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), ct);
-                var done = Interlocked.Add(ref written, batch.Length);
-                if (done / 20000 != (done - batch.Length) / 20000) progress($"    {done} summary rows");
+                var (table, entities) = batch;
+                await table.SubmitTransactionAsync(
+                    entities.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), ct);
+                var done = Interlocked.Add(ref written, entities.Length);
+                if (done / 20000 != (done - entities.Length) / 20000) progress($"    {done} rows");
             });
-        progress($"    {rows.Count} summary rows in {clock.Elapsed.TotalSeconds:F0} s; people…");
+        progress($"    {rows.Count} summary rows and {dueRows.Count} due-index rows by "
+            + $"{clock.Elapsed.TotalSeconds:F0} s");
 
-        // One partition per person: single upserts, in parallel.
-        await Parallel.ForEachAsync(people,
-            new ParallelOptions { MaxDegreeOfParallelism = Parallelism * 2, CancellationToken = cancellationToken },
-            async (person, ct) => await store.People.UpsertEntityAsync(person, TableUpdateMode.Replace, ct));
 
         // Sightings of the last ten days: the first half are MACs an asset claims, the rest unregistered.
         var sightings = new List<(SightingEntity Sighting, AssetIdentityEntity? Identity)>();
@@ -149,7 +187,8 @@ public static class FleetSeeder
         spread["departed owner (assets)"] = rows.Count(r => r.Owner is { } owner && left.Contains(owner)
             && r.State is not (nameof(LifecycleState.Retired) or nameof(LifecycleState.Disposed)));
 
-        return new FleetCounts(rows.Count, people.Count, departedCount, sightings.Count, clock.Elapsed, spread);
+        return new FleetCounts(rows.Count, people.Count, departedCount, sightings.Count, dueRows.Count, dueNow,
+            clock.Elapsed, spread);
     }
 
     private static AssetSummaryEntity Asset(int i, Random random, DateTimeOffset now, DateOnly today,
@@ -235,7 +274,7 @@ public static class FleetSeeder
         var silence = random.NextDouble();
         row.LastSeenAt = silence switch
         {
-            < 0.95 => now.AddSeconds(-random.Next(1, 600)),
+            < 0.95 => now.AddSeconds(-random.Next(1, 300)),
             < 0.98 => now.AddDays(-random.Next(1, 30)),
             _ => now.AddDays(-random.Next(31, 200)),
         };

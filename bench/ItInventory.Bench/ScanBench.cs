@@ -6,7 +6,9 @@ using ItInventory.Functions.Assets;
 using ItInventory.Functions.Audits;
 using ItInventory.Functions.CheckIns;
 using ItInventory.Functions.Findings;
+using ItInventory.Functions.Monitoring;
 using ItInventory.Functions.People;
+using ItInventory.Functions.Storage;
 using ItInventory.Functions.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -90,13 +92,18 @@ public static class ScanBench
             await using var app = await BenchApp.StartAsync(azurite.ConnectionString);
             var now = DateTimeOffset.UtcNow;
             Console.WriteLine($"  Seeding {options.Assets} assets…");
-            var fleet = await FleetSeeder.SeedAsync(app.Store, options.Assets, now, Console.WriteLine,
-                CancellationToken.None);
+            var fleet = await FleetSeeder.SeedAsync(app.Store, app.Services.GetRequiredService<OfflineIndex>(),
+                options.Assets, now, Console.WriteLine, CancellationToken.None);
             Console.WriteLine($"  Seeded {fleet.Assets} summary rows, {fleet.People} people ({fleet.Departed} "
                 + $"departed), {fleet.Sightings} sightings in {fleet.Elapsed.TotalSeconds:F0} s "
                 + $"({fleet.Assets / fleet.Elapsed.TotalSeconds:F0} summary rows/s incl. the rest)");
             Console.WriteLine($"  Spread: {fleet.Describe()}");
+            Console.WriteLine($"  Due index: {fleet.Monitored} monitored assets, {fleet.Due} due now "
+                + $"({FleetSeeder.DueFraction:P0}: a 5-minute scan period over a 15-minute offline window)");
             Console.WriteLine();
+
+            // Offline first: the due times are relative to the seeding, and nothing heartbeats here.
+            var offline = await OfflineAsync(app);
 
             var results = new List<(ScanSubject Subject, ScanMeasurement RawA, ScanMeasurement Rules,
                 ScanMeasurement First, ScanMeasurement Second, ScanMeasurement RawB)>();
@@ -166,6 +173,31 @@ public static class ScanBench
                     + Invariant($"{rows / rawRate:F1} s | {rawRate:F0} | | | {rows} | {rawA.Requests} | ")
                     + Invariant($"{rawPeak:F0} MB |"));
             }
+            var (rawDue, steady, idleRun) = offline;
+            var offlineRatio = rawDue.Elapsed.TotalSeconds / Math.Max(steady.Elapsed.TotalSeconds, 1e-6);
+            // Nothing due: the shards' range queries, the run row's start and end, and nothing per asset.
+            var nothingDueOk = idleRun.Requests <= OfflineIndex.Shards + 4;
+            passed &= offlineRatio >= ScanBenchOptions.RatioTarget && nothingDueOk
+                && steady.PeakWorkingSetMb < ScanBenchOptions.MemoryTargetMb;
+            Console.WriteLine(Invariant($"scans.offline.due.rows={rawDue.Result.RowsRead}"));
+            Console.WriteLine(Invariant($"scans.offline.due.seconds={steady.Elapsed.TotalSeconds:F2}"));
+            Console.WriteLine(Invariant($"scans.offline.due.ratio={offlineRatio:F2}"));
+            Console.WriteLine(Invariant($"scans.offline.due.requests={steady.Requests}"));
+            Console.WriteLine(Invariant($"scans.offline.due.peak_working_set_mb={steady.PeakWorkingSetMb:F0}"));
+            Console.WriteLine(Invariant($"scans.offline.nothing_due.requests={idleRun.Requests}"));
+            Console.WriteLine(Invariant($"scans.offline.nothing_due.rows={idleRun.Result.RowsRead}"));
+            Console.WriteLine(Invariant($"scans.offline.nothing_due.seconds={idleRun.Elapsed.TotalSeconds:F3}"));
+            var dueRows = rawDue.Result.RowsRead / 2;
+            table.Add(Invariant($"| offline | {dueRows} due | {steady.Elapsed.TotalSeconds:F1} s | ")
+                + Invariant($"{dueRows / steady.Elapsed.TotalSeconds:F0} | ")
+                + Invariant($"{dueRows / rawDue.Elapsed.TotalSeconds:F0} | {offlineRatio:F2} | ")
+                + Invariant($"{steady.Result.RowsRead} | {steady.Requests} | {steady.PeakWorkingSetMb:F0} MB |"));
+            table.Add(Invariant($"| offline | nothing due | {idleRun.Elapsed.TotalSeconds:F2} s | | | | ")
+                + Invariant($"{idleRun.Result.RowsRead} | {idleRun.Requests} ({idleRun.Methods}) | ")
+                + Invariant($"{idleRun.PeakWorkingSetMb:F0} MB |"));
+            table.Add(Invariant($"| raw: due range + point reads | {dueRows} due | {rawDue.Elapsed.TotalSeconds:F1} s | ")
+                + Invariant($"{dueRows / rawDue.Elapsed.TotalSeconds:F0} | | | {rawDue.Result.RowsRead} | ")
+                + Invariant($"{rawDue.Requests} | {rawDue.PeakWorkingSetMb:F0} MB |"));
             Console.WriteLine($"scans.exit_code={(passed ? 0 : 2)}");
             Console.WriteLine("END_BENCH_METRICS");
             Console.WriteLine();
@@ -242,6 +274,49 @@ public static class ScanBench
             if (IdleRules.NoUtilisationData(asset) is { } none) conditions.Add(none);
         }
         return new ScanResult(rows, conditions.Count, $"{conditions.Count} conditions (not written)");
+    }
+
+    /// <summary>The offline scan in its steady state (a third of the monitored assets due), beside a raw pass over the
+    /// same rows (the shards' due ranges and a point read of each due asset's summary row, 16 at a time, as the scan
+    /// does), then again at once: nothing due.</summary>
+    private static async Task<(ScanMeasurement Raw, ScanMeasurement Due, ScanMeasurement NothingDue)> OfflineAsync(
+        BenchApp app)
+    {
+        var scan = app.Services.GetRequiredService<OfflineScan>();
+        var index = app.Services.GetRequiredService<OfflineIndex>();
+        Func<CancellationToken, Task<ScanResult>> run = async ct =>
+        {
+            var r = await scan.RunAsync(ct);
+            return new ScanResult(r.RowsRead, r.WentOffline,
+                $"{r.Due} due: {r.Rescheduled} rescheduled, {r.WentOffline} went offline, {r.Dropped} dropped");
+        };
+        Func<CancellationToken, Task<ScanResult>> raw = async ct =>
+        {
+            var due = new List<OfflineDueEntity>();
+            var bound = OfflineIndex.DueBound(DateTimeOffset.UtcNow);
+            foreach (var shard in OfflineIndex.AllShards)
+            {
+                var filter = TableClient.CreateQueryFilter($"PartitionKey eq {shard} and RowKey lt {bound}");
+                await foreach (var row in index.Table.QueryAsync<OfflineDueEntity>(filter, cancellationToken: ct))
+                {
+                    due.Add(row);
+                }
+            }
+            await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct },
+                async (row, c) => await app.Store.Summaries.GetEntityIfExistsAsync<TableEntity>(
+                    TableKeys.SummaryPartition(row.AssetId), row.AssetId, cancellationToken: c));
+            return new ScanResult(due.Count * 2, 0, $"{due.Count} due");
+        };
+        Console.WriteLine("  offline: raw (due rows), scan (due), scan again (nothing due)…");
+        var rawDue = await ScanMeasurement.RunAsync("raw", raw, CancellationToken.None);
+        var due = await ScanMeasurement.RunAsync("offline", run, CancellationToken.None);
+        var nothing = await ScanMeasurement.RunAsync("offline", run, CancellationToken.None);
+        foreach (var (label, m) in new[] { ("raw", rawDue), ("due", due), ("none", nothing) })
+        {
+            Console.WriteLine($"    {label,-6} {m.Elapsed.TotalSeconds,6:F2} s  {m.Result.RowsRead,8} rows  "
+                + $"{m.Requests,6} requests ({m.Methods})  peak {m.PeakWorkingSetMb:F0} MB  {m.Result.Detail}");
+        }
+        return (rawDue, due, nothing);
     }
 
     private static ScanResult Result(AuditRunSummary run) =>
