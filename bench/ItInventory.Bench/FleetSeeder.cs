@@ -244,7 +244,8 @@ public static class FleetSeeder
         }
 
         // Never heartbeated: 1 % of Deployed assets have no agent at all (bought, handed out, never enrolled).
-        var agent = state != LifecycleState.InStock && !(state == LifecycleState.Deployed && random.NextDouble() < 0.01);
+        var agent = state != LifecycleState.InStock
+            && !(state == LifecycleState.Deployed && random.NextDouble() < 0.01);
         if (!agent)
         {
             if (state == LifecycleState.Deployed) count("never heartbeated");

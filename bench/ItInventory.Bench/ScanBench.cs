@@ -195,7 +195,8 @@ public static class ScanBench
             table.Add(Invariant($"| offline | nothing due | {idleRun.Elapsed.TotalSeconds:F2} s | | | | ")
                 + Invariant($"{idleRun.Result.RowsRead} | {idleRun.Requests} ({idleRun.Methods}) | ")
                 + Invariant($"{idleRun.PeakWorkingSetMb:F0} MB |"));
-            table.Add(Invariant($"| raw: due range + point reads | {dueRows} due | {rawDue.Elapsed.TotalSeconds:F1} s | ")
+            table.Add(Invariant($"| raw: due range + point reads | {dueRows} due | ")
+                + Invariant($"{rawDue.Elapsed.TotalSeconds:F1} s | ")
                 + Invariant($"{dueRows / rawDue.Elapsed.TotalSeconds:F0} | | | {rawDue.Result.RowsRead} | ")
                 + Invariant($"{rawDue.Requests} | {rawDue.PeakWorkingSetMb:F0} MB |"));
             Console.WriteLine($"scans.exit_code={(passed ? 0 : 2)}");
@@ -302,7 +303,8 @@ public static class ScanBench
                     due.Add(row);
                 }
             }
-            await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct },
+            await Parallel.ForEachAsync(due,
+                new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct },
                 async (row, c) => await app.Store.Summaries.GetEntityIfExistsAsync<TableEntity>(
                     TableKeys.SummaryPartition(row.AssetId), row.AssetId, cancellationToken: c));
             return new ScanResult(due.Count * 2, 0, $"{due.Count} due");

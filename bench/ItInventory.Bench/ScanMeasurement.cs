@@ -65,7 +65,8 @@ public static class PeakMemory
     private static double? Read(string field)
     {
         if (!File.Exists("/proc/self/status")) return null;
-        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
+        var line = File.ReadLines("/proc/self/status")
+            .FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
         return line is not null && long.TryParse(line[field.Length..].Trim().Split(' ')[0], out var kb)
             ? kb / 1024.0
             : null;
