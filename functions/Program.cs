@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 var builder = FunctionsApplication.CreateBuilder(args);
 
 builder.ConfigureFunctionsWebApplication();
+
 // After the ASP.NET Core integration, so the problem it sets is executed like a returned result.
 builder.UseWhen<HttpErrorMiddleware>(HttpErrorMiddleware.Applies);
 

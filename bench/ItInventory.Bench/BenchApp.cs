@@ -89,7 +89,11 @@ public sealed class BenchApp : IAsyncDisposable
     /// worker's ASP.NET Core integration does.
     /// </summary>
     public Task<HttpAnswer> PostCheckinAsync(
-        byte[] body, string authorization, bool gzip, CancellationToken cancellationToken) =>
+        byte[] body,
+        string authorization,
+        bool gzip,
+        CancellationToken cancellationToken
+    ) =>
         InvokeCheckinsAsync(async functions =>
         {
             var request = JsonRequest("/api/checkins", body, authorization, gzip);
@@ -111,8 +115,10 @@ public sealed class BenchApp : IAsyncDisposable
         request.Body = new MemoryStream(body, writable: false);
         request.ContentLength = body.Length;
         request.ContentType = "application/json";
-        if (authorization is not null) request.Headers.Authorization = authorization;
-        if (gzip) request.Headers.ContentEncoding = "gzip";
+        if (authorization is not null)
+            request.Headers.Authorization = authorization;
+        if (gzip)
+            request.Headers.ContentEncoding = "gzip";
         context.Response.Body = new MemoryStream();
         return request;
     }
@@ -129,7 +135,8 @@ public sealed class BenchApp : IAsyncDisposable
     public static byte[] Gzip(byte[] data)
     {
         using var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, CompressionLevel.Fastest)) gzip.Write(data);
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest))
+            gzip.Write(data);
         return output.ToArray();
     }
 

@@ -27,7 +27,10 @@ public sealed class BenchDevice
         Number = number;
         // Unique per device within the process: a serial and a globally administered (stable) MAC.
         Serial = string.Create(CultureInfo.InvariantCulture, $"BN{number:D6}X{Random.Shared.Next(0x1000, 0xFFFF):X4}");
-        Mac = string.Create(CultureInfo.InvariantCulture, $"3C:52:82:{(number >> 16) & 0xFF:X2}:{(number >> 8) & 0xFF:X2}:{number & 0xFF:X2}");
+        Mac = string.Create(
+            CultureInfo.InvariantCulture,
+            $"3C:52:82:{(number >> 16) & 0xFF:X2}:{(number >> 8) & 0xFF:X2}:{number & 0xFF:X2}"
+        );
         Hostname = string.Create(CultureInfo.InvariantCulture, $"ws-{number:D5}");
     }
 
@@ -48,7 +51,9 @@ public sealed class BenchDevice
     public static BenchDevice Create() => new(Interlocked.Increment(ref sequence));
 
     public byte[] EnrollmentJson() =>
-        Encoding.UTF8.GetBytes(SamplePayloads.Enrollment(Serial, macs: [Mac], hostname: Hostname, secret: BenchApp.EnrollmentSecret));
+        Encoding.UTF8.GetBytes(
+            SamplePayloads.Enrollment(Serial, macs: [Mac], hostname: Hostname, secret: BenchApp.EnrollmentSecret)
+        );
 
     /// <summary>Records the credential from an enrollment answer and builds the device's request bodies.</summary>
     public void Enrolled(string enrollmentAnswer)
@@ -58,15 +63,23 @@ public sealed class BenchDevice
         Authorization = json.GetProperty("authorization").GetString()!;
         for (var variant = 0; variant < 2; variant++)
         {
-            var inventory = SamplePayloads.Inventory(DeviceId, Serial, macs: [Mac], softwareCount: SoftwareCount,
-                variant: variant * ChangedPackages, hostname: Hostname);
+            var inventory = SamplePayloads.Inventory(
+                DeviceId,
+                Serial,
+                macs: [Mac],
+                softwareCount: SoftwareCount,
+                variant: variant * ChangedPackages,
+                hostname: Hostname
+            );
             inventories[variant] = BenchApp.Gzip(Encoding.UTF8.GetBytes(inventory.Text()));
         }
         RefreshHeartbeat();
     }
 
-    /// <summary>The heartbeat carries the inventory hash, as a real agent's does (the server then asks for no inventory).</summary>
-    public void RefreshHeartbeat() => HeartbeatJson = Encoding.UTF8.GetBytes(SamplePayloads.Heartbeat(DeviceId, InventoryHash).Text());
+    /// <summary>The heartbeat carries the inventory hash, as a real agent's does (the server then asks for no
+    /// inventory).</summary>
+    public void RefreshHeartbeat() =>
+        HeartbeatJson = Encoding.UTF8.GetBytes(SamplePayloads.Heartbeat(DeviceId, InventoryHash).Text());
 
     /// <summary>The gzip body of the next full inventory: the other variant than last time.</summary>
     public byte[] NextInventoryGzip()
@@ -81,10 +94,12 @@ public sealed class BenchDevice
 
     public int InventoryGzipBytes => inventories[0].Length;
 
-    /// <summary>Waits until the device's previous inventory has been processed; a device never has two in flight.</summary>
+    /// <summary>Waits until the device's previous inventory has been processed; a device never has two in
+    /// flight.</summary>
     public async Task BeginInventoryAsync(CancellationToken cancellationToken)
     {
-        if (pending is { } previous) await previous.Task.WaitAsync(cancellationToken);
+        if (pending is { } previous)
+            await previous.Task.WaitAsync(cancellationToken);
         pending = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 

@@ -10,12 +10,23 @@ namespace ItInventory.Bench;
 
 /// <summary>What the seeder wrote, and how many rows of each shape the scans should flag (for the report).</summary>
 public sealed record FleetCounts(
-    int Assets, int People, int Departed, int Sightings, int Monitored, int Due, TimeSpan Elapsed,
-    IReadOnlyDictionary<string, int> Spread)
+    int Assets,
+    int People,
+    int Departed,
+    int Sightings,
+    int Monitored,
+    int Due,
+    TimeSpan Elapsed,
+    IReadOnlyDictionary<string, int> Spread
+)
 {
     public string Describe() =>
-        string.Join(", ", Spread.OrderBy(p => p.Key, StringComparer.Ordinal)
-            .Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value}")));
+        string.Join(
+            ", ",
+            Spread
+                .OrderBy(p => p.Key, StringComparer.Ordinal)
+                .Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value}"))
+        );
 }
 
 /// <summary>
@@ -39,8 +50,22 @@ public static class FleetSeeder
 
     private static readonly string[] Departments =
     [
-        "Finance", "HR", "Sales", "Marketing", "Engineering", "Support", "Legal", "Operations", "Research",
-        "Facilities", "IT", "Procurement", "Logistics", "Design", "Training", "Security",
+        "Finance",
+        "HR",
+        "Sales",
+        "Marketing",
+        "Engineering",
+        "Support",
+        "Legal",
+        "Operations",
+        "Research",
+        "Facilities",
+        "IT",
+        "Procurement",
+        "Logistics",
+        "Design",
+        "Training",
+        "Security",
     ];
 
     private static readonly string[] Locations = ["HQ-1", "HQ-2", "HQ-3", "Branch-North", "Branch-South", "Remote"];
@@ -49,11 +74,19 @@ public static class FleetSeeder
 
     private static readonly string[] Criticalities =
     [
-        nameof(Criticality.Low), nameof(Criticality.Medium), nameof(Criticality.High),
+        nameof(Criticality.Low),
+        nameof(Criticality.Medium),
+        nameof(Criticality.High),
     ];
 
-    public static async Task<FleetCounts> SeedAsync(InventoryStore store, OfflineIndex index, int assets,
-        DateTimeOffset now, Action<string> progress, CancellationToken cancellationToken)
+    public static async Task<FleetCounts> SeedAsync(
+        InventoryStore store,
+        OfflineIndex index,
+        int assets,
+        DateTimeOffset now,
+        Action<string> progress,
+        CancellationToken cancellationToken
+    )
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var random = new Random(20261207);
@@ -67,26 +100,30 @@ public static class FleetSeeder
         for (var i = 0; i < peopleCount; i++)
         {
             var departed = random.NextDouble() < 0.03;
-            people.Add(new PersonEntity
-            {
-                PartitionKey = Hex(random),
-                RowKey = TableKeys.PersonRow,
-                DisplayName = $"Person {i:D6}",
-                Email = $"person{i:D6}@example.test",
-                Department = Departments[random.Next(Departments.Length)],
-                Status = departed ? nameof(PersonStatus.Departed) : nameof(PersonStatus.Active),
-                DepartedAt = departed ? now.AddDays(-random.Next(1, 400)) : null,
-                EmployeeId = $"E{i:D6}",
-                ImportedAt = now.AddDays(-1),
-            });
+            people.Add(
+                new PersonEntity
+                {
+                    PartitionKey = Hex(random),
+                    RowKey = TableKeys.PersonRow,
+                    DisplayName = $"Person {i:D6}",
+                    Email = $"person{i:D6}@example.test",
+                    Department = Departments[random.Next(Departments.Length)],
+                    Status = departed ? nameof(PersonStatus.Departed) : nameof(PersonStatus.Active),
+                    DepartedAt = departed ? now.AddDays(-random.Next(1, 400)) : null,
+                    EmployeeId = $"E{i:D6}",
+                    ImportedAt = now.AddDays(-1),
+                }
+            );
         }
         var departedCount = people.Count(p => p.Status == nameof(PersonStatus.Departed));
 
         // One partition per person: single upserts, in parallel. Written first, so that the assets' last-seen times
         // are fresh when the scans start.
-        await Parallel.ForEachAsync(people,
+        await Parallel.ForEachAsync(
+            people,
             new ParallelOptions { MaxDegreeOfParallelism = Parallelism * 2, CancellationToken = cancellationToken },
-            async (person, ct) => await store.People.UpsertEntityAsync(person, TableUpdateMode.Replace, ct));
+            async (person, ct) => await store.People.UpsertEntityAsync(person, TableUpdateMode.Replace, ct)
+        );
         progress($"    {people.Count} people in {clock.Elapsed.TotalSeconds:F0} s");
         now = DateTimeOffset.UtcNow;
 
@@ -103,7 +140,8 @@ public static class FleetSeeder
                 row.SerialNumber = rows[i - 1].SerialNumber;
                 Count("shared serial (pairs)");
             }
-            if (macs.Count < Math.Max(10, assets / 1000)) macs.Add((MacOf(random), row.RowKey));
+            if (macs.Count < Math.Max(10, assets / 1000))
+                macs.Add((MacOf(random), row.RowKey));
         }
 
         // The due index as the offline scan keeps it.
@@ -129,23 +167,33 @@ public static class FleetSeeder
         var batches = rows.GroupBy(r => r.PartitionKey)
             .SelectMany(g => g.Chunk(BatchSize))
             .Select(b => (store.Summaries, b.Cast<ITableEntity>().ToArray()))
-            .Concat(dueRows.GroupBy(r => r.PartitionKey).SelectMany(g => g.Chunk(BatchSize))
-                .Select(b => (index.Table, b.Cast<ITableEntity>().ToArray())))
+            .Concat(
+                dueRows
+                    .GroupBy(r => r.PartitionKey)
+                    .SelectMany(g => g.Chunk(BatchSize))
+                    .Select(b => (index.Table, b.Cast<ITableEntity>().ToArray()))
+            )
             .ToList();
         var written = 0;
-        await Parallel.ForEachAsync(batches,
+        await Parallel.ForEachAsync(
+            batches,
             new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
             async (batch, ct) =>
             {
                 var (table, entities) = batch;
                 await table.SubmitTransactionAsync(
-                    entities.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), ct);
+                    entities.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)),
+                    ct
+                );
                 var done = Interlocked.Add(ref written, entities.Length);
-                if (done / 20000 != (done - entities.Length) / 20000) progress($"    {done} rows");
-            });
-        progress($"    {rows.Count} summary rows and {dueRows.Count} due-index rows by "
-            + $"{clock.Elapsed.TotalSeconds:F0} s");
-
+                if (done / 20000 != (done - entities.Length) / 20000)
+                    progress($"    {done} rows");
+            }
+        );
+        progress(
+            $"    {rows.Count} summary rows and {dueRows.Count} due-index rows by "
+                + $"{clock.Elapsed.TotalSeconds:F0} s"
+        );
 
         // Sightings of the last ten days: the first half are MACs an asset claims, the rest unregistered.
         var sightings = new List<(SightingEntity Sighting, AssetIdentityEntity? Identity)>();
@@ -154,24 +202,30 @@ public static class FleetSeeder
             var registered = i < macs.Count;
             var mac = registered ? macs[i].Mac : MacOf(random);
             var seen = now.AddHours(-random.Next(1, 240));
-            sightings.Add((new SightingEntity
-            {
-                PartitionKey = mac,
-                LastIpAddress = $"10.{random.Next(256)}.{random.Next(256)}.{random.Next(1, 255)}",
-                FirstSeenAt = seen.AddDays(-random.Next(0, 90)),
-                LastSeenAt = seen,
-                FirstSeenBy = rows[random.Next(rows.Count)].RowKey,
-                LastSeenBy = rows[random.Next(rows.Count)].RowKey,
-            }, registered
-                ? new AssetIdentityEntity
-                {
-                    PartitionKey = new IdentityKey(IdentityKind.Mac, mac).Key,
-                    AssetId = macs[i].AssetId,
-                    CreatedAt = seen.AddDays(-100),
-                }
-                : null));
+            sightings.Add(
+                (
+                    new SightingEntity
+                    {
+                        PartitionKey = mac,
+                        LastIpAddress = $"10.{random.Next(256)}.{random.Next(256)}.{random.Next(1, 255)}",
+                        FirstSeenAt = seen.AddDays(-random.Next(0, 90)),
+                        LastSeenAt = seen,
+                        FirstSeenBy = rows[random.Next(rows.Count)].RowKey,
+                        LastSeenBy = rows[random.Next(rows.Count)].RowKey,
+                    },
+                    registered
+                        ? new AssetIdentityEntity
+                        {
+                            PartitionKey = new IdentityKey(IdentityKind.Mac, mac).Key,
+                            AssetId = macs[i].AssetId,
+                            CreatedAt = seen.AddDays(-100),
+                        }
+                        : null
+                )
+            );
         }
-        await Parallel.ForEachAsync(sightings,
+        await Parallel.ForEachAsync(
+            sightings,
             new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
             async (s, ct) =>
             {
@@ -180,19 +234,39 @@ public static class FleetSeeder
                 {
                     await store.Identities.UpsertEntityAsync(s.Identity, TableUpdateMode.Replace, ct);
                 }
-            });
+            }
+        );
         spread["unregistered sighting"] = sightings.Count - macs.Count;
-        var left = people.Where(p => p.Status == nameof(PersonStatus.Departed)).Select(p => p.PartitionKey)
+        var left = people
+            .Where(p => p.Status == nameof(PersonStatus.Departed))
+            .Select(p => p.PartitionKey)
             .ToHashSet(StringComparer.Ordinal);
-        spread["departed owner (assets)"] = rows.Count(r => r.Owner is { } owner && left.Contains(owner)
-            && r.State is not (nameof(LifecycleState.Retired) or nameof(LifecycleState.Disposed)));
+        spread["departed owner (assets)"] = rows.Count(r =>
+            r.Owner is { } owner
+            && left.Contains(owner)
+            && r.State is not (nameof(LifecycleState.Retired) or nameof(LifecycleState.Disposed))
+        );
 
-        return new FleetCounts(rows.Count, people.Count, departedCount, sightings.Count, dueRows.Count, dueNow,
-            clock.Elapsed, spread);
+        return new FleetCounts(
+            rows.Count,
+            people.Count,
+            departedCount,
+            sightings.Count,
+            dueRows.Count,
+            dueNow,
+            clock.Elapsed,
+            spread
+        );
     }
 
-    private static AssetSummaryEntity Asset(int i, Random random, DateTimeOffset now, DateOnly today,
-        List<PersonEntity> people, Action<string> count)
+    private static AssetSummaryEntity Asset(
+        int i,
+        Random random,
+        DateTimeOffset now,
+        DateOnly today,
+        List<PersonEntity> people,
+        Action<string> count
+    )
     {
         var id = Hex(random);
         var pick = random.NextDouble();
@@ -218,9 +292,10 @@ public static class FleetSeeder
             SmbiosUuid = Uuid(random),
             Category = random.NextDouble() < 0.99 ? Categories[random.Next(Categories.Length)] : null,
             Location = random.NextDouble() < 0.995 ? Locations[random.Next(Locations.Length)] : null,
-            Criticality = random.NextDouble() < 0.99
-                ? Criticalities[random.Next(Criticalities.Length)]
-                : nameof(Criticality.Unassigned),
+            Criticality =
+                random.NextDouble() < 0.99
+                    ? Criticalities[random.Next(Criticalities.Length)]
+                    : nameof(Criticality.Unassigned),
             AgentVersion = "1.4.2",
             SoftwareCount = random.Next(300, 900),
             InventoryHash = Hex(random),
@@ -233,10 +308,14 @@ public static class FleetSeeder
 
         if (state is LifecycleState.Deployed)
         {
-            if (random.NextDouble() < 0.99) row.Owner = people[random.Next(people.Count)].PartitionKey;
-            if (random.NextDouble() < 0.99) row.ItStakeholder = people[random.Next(people.Count)].PartitionKey;
-            if (random.NextDouble() < 0.995) row.Department = Departments[random.Next(Departments.Length)];
-            if (row.Owner is null || row.ItStakeholder is null || row.Department is null) count("ownership gap");
+            if (random.NextDouble() < 0.99)
+                row.Owner = people[random.Next(people.Count)].PartitionKey;
+            if (random.NextDouble() < 0.99)
+                row.ItStakeholder = people[random.Next(people.Count)].PartitionKey;
+            if (random.NextDouble() < 0.995)
+                row.Department = Departments[random.Next(Departments.Length)];
+            if (row.Owner is null || row.ItStakeholder is null || row.Department is null)
+                count("ownership gap");
         }
         else if (state is LifecycleState.InStock or LifecycleState.Retired or LifecycleState.Disposed)
         {
@@ -244,17 +323,19 @@ public static class FleetSeeder
         }
 
         // Never heartbeated: 1 % of Deployed assets have no agent at all (bought, handed out, never enrolled).
-        var agent = state != LifecycleState.InStock
-            && !(state == LifecycleState.Deployed && random.NextDouble() < 0.01);
+        var agent =
+            state != LifecycleState.InStock && !(state == LifecycleState.Deployed && random.NextDouble() < 0.01);
         if (!agent)
         {
-            if (state == LifecycleState.Deployed) count("never heartbeated");
+            if (state == LifecycleState.Deployed)
+                count("never heartbeated");
             return row;
         }
 
-        row.EnrolledAt = state == LifecycleState.Discovered
-            ? now.AddDays(-random.Next(0, 30)).AddMinutes(-random.Next(1440))
-            : now.AddDays(-random.Next(30, 1200));
+        row.EnrolledAt =
+            state == LifecycleState.Discovered
+                ? now.AddDays(-random.Next(0, 30)).AddMinutes(-random.Next(1440))
+                : now.AddDays(-random.Next(30, 1200));
         row.CredentialHash = "bench-" + id[..16];
         row.CredentialIssuedAt = row.EnrolledAt;
         row.ExpectedIntervalSeconds = 300;
@@ -264,8 +345,9 @@ public static class FleetSeeder
             row.LastSeenAt = row.LastHeartbeatAt = now.AddDays(-random.Next(60, 700));
             if (random.NextDouble() < 0.03)
             {
-                row.RefusedCheckinOn = today.AddDays(-random.Next(0, 5)).ToString("yyyy-MM-dd",
-                    CultureInfo.InvariantCulture);
+                row.RefusedCheckinOn = today
+                    .AddDays(-random.Next(0, 5))
+                    .ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
                 count("gone, still checking in");
             }
             return row;
@@ -279,14 +361,16 @@ public static class FleetSeeder
             < 0.98 => now.AddDays(-random.Next(1, 30)),
             _ => now.AddDays(-random.Next(31, 200)),
         };
-        if (silence >= 0.98) count("silent > 30 days");
+        if (silence >= 0.98)
+            count("silent > 30 days");
         row.LastHeartbeatAt = row.LastSeenAt;
         row.LastInventoryAt = row.LastSeenAt.Value.AddHours(-random.Next(0, 24));
         row.CpuAveragePercent = Math.Round(random.NextDouble() * 60, 1);
         row.MemoryUsedPercent = Math.Round(20 + random.NextDouble() * 70, 1);
         row.DiskUsedPercent = Math.Round(10 + random.NextDouble() * 85, 1);
         row.UptimeSeconds = random.Next(60, 3_000_000);
-        row.UtilisationDay = DateOnly.FromDateTime(row.LastSeenAt.Value.UtcDateTime)
+        row.UtilisationDay = DateOnly
+            .FromDateTime(row.LastSeenAt.Value.UtcDateTime)
             .ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         row.UtilisationDaySamples = random.Next(1, 288);
         row.UtilisationDayCpuSum = row.UtilisationDaySamples * row.CpuAveragePercent.Value;
@@ -300,7 +384,8 @@ public static class FleetSeeder
             < 0.95 => today.AddDays(-random.Next(1, 60)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             _ => today.AddDays(-random.Next(60, 240)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         };
-        if (idle >= 0.95 && state == LifecycleState.Deployed) count("idle >= 60 days (Deployed)");
+        if (idle >= 0.95 && state == LifecycleState.Deployed)
+            count("idle >= 60 days (Deployed)");
         return row;
     }
 

@@ -15,7 +15,8 @@ public sealed record ProcessMemory(double PeakWorkingSetMb, double ManagedHeapMb
         {
             var line = File.ReadLines("/proc/self/status")
                 .FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-            if (line is not null && long.TryParse(line[6..].Trim().Split(' ')[0], out var kb)) peak = kb / 1024.0;
+            if (line is not null && long.TryParse(line[6..].Trim().Split(' ')[0], out var kb))
+                peak = kb / 1024.0;
         }
         var heap = GC.GetGCMemoryInfo(GCKind.Any).HeapSizeBytes / 1048576.0;
         var mode = System.Runtime.GCSettings.IsServerGC ? "server GC" : "workstation GC";

@@ -10,7 +10,8 @@ using ItInventory.Functions.Tests.Shared;
 // SDK ceiling, on a real Azurite started here. See BenchOptions.Usage for arguments and exit codes.
 
 // The scans bench (issue 10) is its own subcommand; without it, the check-in bench runs as before.
-if (args.Length > 0 && args[0] == "scans") return await ScanBench.RunAsync(args[1..]);
+if (args.Length > 0 && args[0] == "scans")
+    return await ScanBench.RunAsync(args[1..]);
 
 BenchOptions options;
 try
@@ -19,7 +20,8 @@ try
 }
 catch (ArgumentException ex)
 {
-    if (ex.Message.Length > 0) Console.Error.WriteLine(ex.Message);
+    if (ex.Message.Length > 0)
+        Console.Error.WriteLine(ex.Message);
     Console.Error.WriteLine(BenchOptions.Usage);
     return ex.Message.Length == 0 ? 0 : 64;
 }
@@ -34,7 +36,10 @@ try
     report.Line("ItInventory check-in bench");
     report.Line($"  {environment}");
     report.Line($"  {PayloadSummary()}");
-    report.Line($"  Load average at start: {LoadAverage()} (other processes on this machine skew wall-clock figures; CPU ms/op less so)");
+    report.Line(
+        $"  Load average at start: {LoadAverage()} (other processes on this machine skew wall-clock figures; CPU "
+            + "ms/op less so)"
+    );
 #if DEBUG
     report.Line("  WARNING: Debug build; run with -c Release for representative figures.");
 #endif
@@ -53,17 +58,22 @@ try
         report.Line();
     }
 
-    var exitCode = !costs.Passed ? 1 : comparisons.All(c => c.Passed) ? 0 : 2;
+    var exitCode =
+        !costs.Passed ? 1
+        : comparisons.All(c => c.Passed) ? 0
+        : 2;
     var memory = ProcessMemory.Measure();
     report.Line($"  {memory}");
     report.Metrics(costs, comparisons, exitCode, clock.Elapsed, memory);
     report.Markdown(costs, comparisons, environment);
-    report.Line(exitCode switch
-    {
-        0 => "All targets met.",
-        1 => "FAILED: a storage-request target is not met.",
-        _ => $"FAILED: a throughput ratio is below {BenchOptions.RatioTarget:F1}.",
-    } + $" ({clock.Elapsed.TotalSeconds:F0} s)");
+    report.Line(
+        exitCode switch
+        {
+            0 => "All targets met.",
+            1 => "FAILED: a storage-request target is not met.",
+            _ => $"FAILED: a throughput ratio is below {BenchOptions.RatioTarget:F1}.",
+        } + $" ({clock.Elapsed.TotalSeconds:F0} s)"
+    );
     return exitCode;
 }
 catch (Exception ex)
@@ -82,15 +92,19 @@ static string Describe(Azurite azurite, BenchOptions options)
         version = JsonDocument.Parse(File.ReadAllText(package)).RootElement.GetProperty("version").GetString() ?? "?";
     }
     var gc = GCSettings.IsServerGC ? "server GC" : "workstation GC";
-    return $"Azurite {version} in memory (pid {azurite.ProcessId}), .NET {Environment.Version}, {Environment.ProcessorCount} cores, {gc}, "
+    return $"Azurite {version} in memory (pid {azurite.ProcessId}), .NET {Environment.Version}, "
+        + $"{Environment.ProcessorCount} cores, {gc}, "
         + $"{System.Runtime.InteropServices.RuntimeInformation.OSDescription.Trim()}, mode {options.Mode}";
 }
 
 static string PayloadSummary()
 {
-    var json = Encoding.UTF8.GetBytes(SamplePayloads.Inventory(new string('0', 32), "BN000000X0000", softwareCount: BenchDevice.SoftwareCount).Text());
+    var json = Encoding.UTF8.GetBytes(
+        SamplePayloads.Inventory(new string('0', 32), "BN000000X0000", softwareCount: BenchDevice.SoftwareCount).Text()
+    );
     var gzip = BenchApp.Gzip(json);
-    return $"Full inventory: {BenchDevice.SoftwareCount} software entries (Debian package list), {json.Length / 1024.0:F0} KB JSON, {gzip.Length / 1024.0:F1} KB gzip (sent gzip-compressed)";
+    return $"Full inventory: {BenchDevice.SoftwareCount} software entries (Debian package list), "
+        + $"{json.Length / 1024.0:F0} KB JSON, {gzip.Length / 1024.0:F1} KB gzip (sent gzip-compressed)";
 }
 
 static string LoadAverage() =>

@@ -54,7 +54,8 @@ public sealed partial class RequestCosts
         var enrollment = await CountAsync(async () =>
         {
             var answer = await app.EnrollAsync(device.EnrollmentJson());
-            if (answer.Status != 201) throw new BenchException($"Enrollment: HTTP {answer.Status}: {answer.Body}");
+            if (answer.Status != 201)
+                throw new BenchException($"Enrollment: HTTP {answer.Status}: {answer.Body}");
             device.Enrolled(answer.Body);
         });
         var firstIntake = await CountAsync(() => ours.InventoryIntakeAsync(device, CancellationToken.None));
@@ -62,7 +63,8 @@ public sealed partial class RequestCosts
 
         RequestCost Deterministic(string what, IReadOnlyList<RequestCost> runs)
         {
-            if (runs.Select(r => r.Count).Distinct().Count() > 1) nonDeterministic.Add($"{what}: {string.Join(", ", runs.Select(r => r.Count))}");
+            if (runs.Select(r => r.Count).Distinct().Count() > 1)
+                nonDeterministic.Add($"{what}: {string.Join(", ", runs.Select(r => r.Count))}");
             return runs.MaxBy(r => r.Count)!;
         }
 
@@ -71,15 +73,24 @@ public sealed partial class RequestCosts
         for (var i = 0; i < Repeats; i++)
         {
             heartbeats.Add(await CountAsync(() => ours.HeartbeatAsync(device, CancellationToken.None)));
-            unchanged.Add(await CountAsync(async () =>
-            {
-                var answer = await app.PostCheckinAsync(device.LastInventoryGzip(), device.Authorization, gzip: true, CancellationToken.None);
-                ServicePath.Expect(answer, 200, "unchanged full inventory", device);
-                if (JsonDocument.Parse(answer.Body).RootElement.GetProperty("status").GetString() != "unchanged")
+            unchanged.Add(
+                await CountAsync(async () =>
                 {
-                    throw new BenchException($"The repeated full inventory was not recognised as unchanged: {answer.Body}");
-                }
-            }));
+                    var answer = await app.PostCheckinAsync(
+                        device.LastInventoryGzip(),
+                        device.Authorization,
+                        gzip: true,
+                        CancellationToken.None
+                    );
+                    ServicePath.Expect(answer, 200, "unchanged full inventory", device);
+                    if (JsonDocument.Parse(answer.Body).RootElement.GetProperty("status").GetString() != "unchanged")
+                    {
+                        throw new BenchException(
+                            $"The repeated full inventory was not recognised as unchanged: {answer.Body}"
+                        );
+                    }
+                })
+            );
         }
 
         var changedIntake = new List<RequestCost>();
@@ -103,7 +114,9 @@ public sealed partial class RequestCosts
         var rawCounts = new Dictionary<string, int>
         {
             ["heartbeat"] = (await CountAsync(() => raw.HeartbeatAsync(rawDevice, CancellationToken.None))).Count,
-            ["changed_inventory.intake"] = (await CountAsync(() => raw.InventoryIntakeAsync(rawDevice, CancellationToken.None))).Count,
+            ["changed_inventory.intake"] = (
+                await CountAsync(() => raw.InventoryIntakeAsync(rawDevice, CancellationToken.None))
+            ).Count,
             ["changed_inventory.processing"] = (await ProcessNextAsync(app, raw, rawDevice)).Count,
         };
 
@@ -115,10 +128,30 @@ public sealed partial class RequestCosts
                 new("first_inventory.intake", "first full inventory: HTTP intake", firstIntake, null),
                 new("first_inventory.processing", "first full inventory: queue processing", firstProcessing, null),
                 new("heartbeat", "heartbeat", Deterministic("heartbeat", heartbeats), HeartbeatTarget),
-                new("unchanged_inventory", "unchanged full inventory (HTTP intake)", Deterministic("unchanged inventory", unchanged), UnchangedInventoryTarget),
-                new("changed_inventory.intake", $"{BenchDevice.ChangedPackages} changed packages: HTTP intake", intake, null),
-                new("changed_inventory.processing", $"{BenchDevice.ChangedPackages} changed packages: queue processing", processing, null),
-                new("changed_inventory.total", $"{BenchDevice.ChangedPackages} changed packages: intake + processing", total, ChangedInventoryTarget),
+                new(
+                    "unchanged_inventory",
+                    "unchanged full inventory (HTTP intake)",
+                    Deterministic("unchanged inventory", unchanged),
+                    UnchangedInventoryTarget
+                ),
+                new(
+                    "changed_inventory.intake",
+                    $"{BenchDevice.ChangedPackages} changed packages: HTTP intake",
+                    intake,
+                    null
+                ),
+                new(
+                    "changed_inventory.processing",
+                    $"{BenchDevice.ChangedPackages} changed packages: queue processing",
+                    processing,
+                    null
+                ),
+                new(
+                    "changed_inventory.total",
+                    $"{BenchDevice.ChangedPackages} changed packages: intake + processing",
+                    total,
+                    ChangedInventoryTarget
+                ),
             ],
             NonDeterministic = nonDeterministic,
             Raw = rawCounts,
@@ -126,7 +159,8 @@ public sealed partial class RequestCosts
         };
     }
 
-    /// <summary>Receives the next check-in message (uncounted: the host does that), counts the processing, deletes the message (uncounted).</summary>
+    /// <summary>Receives the next check-in message (uncounted: the host does that), counts the processing, deletes the
+    /// message (uncounted).</summary>
     private static async Task<RequestCost> ProcessNextAsync(BenchApp app, ICheckinPath path, BenchDevice device)
     {
         QueueMessage message = (await app.Store.CheckinQueue.ReceiveMessageAsync()).Value
@@ -145,7 +179,8 @@ public sealed partial class RequestCosts
         return new RequestCost(scope.Count, scope.Requests);
     }
 
-    /// <summary>A request as <c>METHOD /resource</c>: host, account and this run's unique name suffix left out, ids and dates abbreviated.</summary>
+    /// <summary>A request as <c>METHOD /resource</c>: host, account and this run's unique name suffix left out, ids and
+    /// dates abbreviated.</summary>
     public static string Describe(string request, string suffix)
     {
         var space = request.IndexOf(' ');

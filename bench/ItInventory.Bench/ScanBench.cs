@@ -34,9 +34,10 @@ public sealed record ScanBenchOptions(int Assets)
         {
             switch (args[i])
             {
-                case "--assets" when i + 1 < args.Count
-                    && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var n)
-                    && n >= 1000:
+                case "--assets"
+                    when i + 1 < args.Count
+                        && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+                        && n >= 1000:
                     assets = n;
                     i++;
                     break;
@@ -52,8 +53,12 @@ public sealed record ScanBenchOptions(int Assets)
 
 /// <summary>One scan under test, the raw <c>$select</c> pass over the same summary rows it reads, and its read and
 /// rules alone (no findings store): what the scan costs before it writes anything.</summary>
-public sealed record ScanSubject(string Name, Func<CancellationToken, Task<ScanResult>> Scan, string[] Columns,
-    Func<CancellationToken, Task<ScanResult>> RulesOnly);
+public sealed record ScanSubject(
+    string Name,
+    Func<CancellationToken, Task<ScanResult>> Scan,
+    string[] Columns,
+    Func<CancellationToken, Task<ScanResult>> RulesOnly
+);
 
 /// <summary>
 /// The scans bench (issue 10, "Scale and cost"): seeds a fleet on Azurite (<see cref="FleetSeeder"/>), then for each
@@ -72,7 +77,8 @@ public static class ScanBench
         }
         catch (ArgumentException ex)
         {
-            if (ex.Message.Length > 0) Console.Error.WriteLine(ex.Message);
+            if (ex.Message.Length > 0)
+                Console.Error.WriteLine(ex.Message);
             Console.Error.WriteLine(ScanBenchOptions.Usage);
             return ex.Message.Length == 0 ? 0 : 64;
         }
@@ -82,9 +88,11 @@ public static class ScanBench
         {
             var azurite = await Azurite.SharedAsync();
             Console.WriteLine("ItInventory scans bench");
-            Console.WriteLine($"  Azurite in memory (pid {azurite.ProcessId}), .NET {Environment.Version}, "
-                + $"{Environment.ProcessorCount} cores, "
-                + (System.Runtime.GCSettings.IsServerGC ? "server GC" : "workstation GC"));
+            Console.WriteLine(
+                $"  Azurite in memory (pid {azurite.ProcessId}), .NET {Environment.Version}, "
+                    + $"{Environment.ProcessorCount} cores, "
+                    + (System.Runtime.GCSettings.IsServerGC ? "server GC" : "workstation GC")
+            );
             Console.WriteLine($"  Load average at start: {LoadAverage()}");
 #if DEBUG
             Console.WriteLine("  WARNING: Debug build; run with -c Release for representative figures.");
@@ -92,21 +100,38 @@ public static class ScanBench
             await using var app = await BenchApp.StartAsync(azurite.ConnectionString);
             var now = DateTimeOffset.UtcNow;
             Console.WriteLine($"  Seeding {options.Assets} assets…");
-            var fleet = await FleetSeeder.SeedAsync(app.Store, app.Services.GetRequiredService<OfflineIndex>(),
-                options.Assets, now, Console.WriteLine, CancellationToken.None);
-            Console.WriteLine($"  Seeded {fleet.Assets} summary rows, {fleet.People} people ({fleet.Departed} "
-                + $"departed), {fleet.Sightings} sightings in {fleet.Elapsed.TotalSeconds:F0} s "
-                + $"({fleet.Assets / fleet.Elapsed.TotalSeconds:F0} summary rows/s incl. the rest)");
+            var fleet = await FleetSeeder.SeedAsync(
+                app.Store,
+                app.Services.GetRequiredService<OfflineIndex>(),
+                options.Assets,
+                now,
+                Console.WriteLine,
+                CancellationToken.None
+            );
+            Console.WriteLine(
+                $"  Seeded {fleet.Assets} summary rows, {fleet.People} people ({fleet.Departed} "
+                    + $"departed), {fleet.Sightings} sightings in {fleet.Elapsed.TotalSeconds:F0} s "
+                    + $"({fleet.Assets / fleet.Elapsed.TotalSeconds:F0} summary rows/s incl. the rest)"
+            );
             Console.WriteLine($"  Spread: {fleet.Describe()}");
-            Console.WriteLine($"  Due index: {fleet.Monitored} monitored assets, {fleet.Due} due now "
-                + $"({FleetSeeder.DueFraction:P0}: a 5-minute scan period over a 15-minute offline window)");
+            Console.WriteLine(
+                $"  Due index: {fleet.Monitored} monitored assets, {fleet.Due} due now "
+                    + $"({FleetSeeder.DueFraction:P0}: a 5-minute scan period over a 15-minute offline window)"
+            );
             Console.WriteLine();
 
             // Offline first: the due times are relative to the seeding, and nothing heartbeats here.
             var offline = await OfflineAsync(app);
 
-            var results = new List<(ScanSubject Subject, ScanMeasurement RawA, ScanMeasurement Rules,
-                ScanMeasurement First, ScanMeasurement Second, ScanMeasurement RawB)>();
+            var results =
+                new List<(
+                    ScanSubject Subject,
+                    ScanMeasurement RawA,
+                    ScanMeasurement Rules,
+                    ScanMeasurement First,
+                    ScanMeasurement Second,
+                    ScanMeasurement RawB
+                )>();
             foreach (var subject in Subjects(app))
             {
                 Console.WriteLine($"  {subject.Name}: raw, read + rules, scan (opens), scan (confirms), raw…");
@@ -119,14 +144,22 @@ public static class ScanBench
                 var second = await ScanMeasurement.RunAsync(subject.Name, subject.Scan, CancellationToken.None);
                 var rawB = await ScanMeasurement.RunAsync("raw", raw, CancellationToken.None);
                 results.Add((subject, rawA, rules, first, second, rawB));
-                foreach (var (label, m) in new[]
-                         {
-                             ("raw", rawA), ("rules", rules), ("run 1", first), ("run 2", second), ("raw", rawB),
-                         })
+                foreach (
+                    var (label, m) in new[]
+                    {
+                        ("raw", rawA),
+                        ("rules", rules),
+                        ("run 1", first),
+                        ("run 2", second),
+                        ("raw", rawB),
+                    }
+                )
                 {
-                    Console.WriteLine($"    {label,-6} {m.Elapsed.TotalSeconds,6:F2} s  {m.Result.RowsRead,8} rows  "
-                        + $"{m.Requests,6} requests ({m.Methods})  peak {m.PeakWorkingSetMb:F0} MB  "
-                        + m.Result.Detail);
+                    Console.WriteLine(
+                        $"    {label, -6} {m.Elapsed.TotalSeconds, 6:F2} s  {m.Result.RowsRead, 8} rows  "
+                            + $"{m.Requests, 6} requests ({m.Methods})  peak {m.PeakWorkingSetMb:F0} MB  "
+                            + m.Result.Detail
+                    );
                 }
             }
             Console.WriteLine($"  Load average at end: {LoadAverage()}");
@@ -144,17 +177,22 @@ public static class ScanBench
             {
                 var rows = rawA.Result.RowsRead;
                 var rawRate = rows / ((rawA.Elapsed.TotalSeconds + rawB.Elapsed.TotalSeconds) / 2);
-                foreach (var (run, m) in new[]
-                         {
-                             ("1 (opens)", first), ("2 (confirms)", second), ("read + rules only", rules),
-                         })
+                foreach (
+                    var (run, m) in new[]
+                    {
+                        ("1 (opens)", first),
+                        ("2 (confirms)", second),
+                        ("read + rules only", rules),
+                    }
+                )
                 {
                     var rate = m.RowsPerSecond(rows);
                     var ratio = rate / rawRate;
                     // The targets apply to the scans; the rules-only pass is a diagnostic.
                     if (!ReferenceEquals(m, rules))
                     {
-                        passed &= ratio >= ScanBenchOptions.RatioTarget
+                        passed &=
+                            ratio >= ScanBenchOptions.RatioTarget
                             && m.PeakWorkingSetMb < ScanBenchOptions.MemoryTargetMb;
                     }
                     var key = $"scans.{Key(subject.Name)}." + (ReferenceEquals(m, rules) ? "rules" : $"run{run[0]}");
@@ -163,21 +201,27 @@ public static class ScanBench
                     Console.WriteLine(Invariant($"{key}.ratio={ratio:F2}"));
                     Console.WriteLine(Invariant($"{key}.requests={m.Requests}"));
                     Console.WriteLine(Invariant($"{key}.peak_working_set_mb={m.PeakWorkingSetMb:F0}"));
-                    table.Add(Invariant($"| {subject.Name} | {run} | {m.Elapsed.TotalSeconds:F1} s | {rate:F0} | ")
-                        + Invariant($"{rawRate:F0} | {ratio:F2} | {m.Result.RowsRead} | {m.Requests} | ")
-                        + Invariant($"{m.PeakWorkingSetMb:F0} MB |"));
+                    table.Add(
+                        Invariant($"| {subject.Name} | {run} | {m.Elapsed.TotalSeconds:F1} s | {rate:F0} | ")
+                            + Invariant($"{rawRate:F0} | {ratio:F2} | {m.Result.RowsRead} | {m.Requests} | ")
+                            + Invariant($"{m.PeakWorkingSetMb:F0} MB |")
+                    );
                 }
                 var rawPeak = Math.Max(rawA.PeakWorkingSetMb, rawB.PeakWorkingSetMb);
                 Console.WriteLine(Invariant($"scans.{Key(subject.Name)}.raw.rows_per_s={rawRate:F0}"));
-                table.Add(Invariant($"| raw `$select` ({subject.Columns.Length} columns) | mean of 2 | ")
-                    + Invariant($"{rows / rawRate:F1} s | {rawRate:F0} | | | {rows} | {rawA.Requests} | ")
-                    + Invariant($"{rawPeak:F0} MB |"));
+                table.Add(
+                    Invariant($"| raw `$select` ({subject.Columns.Length} columns) | mean of 2 | ")
+                        + Invariant($"{rows / rawRate:F1} s | {rawRate:F0} | | | {rows} | {rawA.Requests} | ")
+                        + Invariant($"{rawPeak:F0} MB |")
+                );
             }
             var (rawDue, steady, idleRun) = offline;
             var offlineRatio = rawDue.Elapsed.TotalSeconds / Math.Max(steady.Elapsed.TotalSeconds, 1e-6);
             // Nothing due: the shards' range queries, the run row's start and end, and nothing per asset.
             var nothingDueOk = idleRun.Requests <= OfflineIndex.Shards + 4;
-            passed &= offlineRatio >= ScanBenchOptions.RatioTarget && nothingDueOk
+            passed &=
+                offlineRatio >= ScanBenchOptions.RatioTarget
+                && nothingDueOk
                 && steady.PeakWorkingSetMb < ScanBenchOptions.MemoryTargetMb;
             Console.WriteLine(Invariant($"scans.offline.due.rows={rawDue.Result.RowsRead}"));
             Console.WriteLine(Invariant($"scans.offline.due.seconds={steady.Elapsed.TotalSeconds:F2}"));
@@ -188,26 +232,37 @@ public static class ScanBench
             Console.WriteLine(Invariant($"scans.offline.nothing_due.rows={idleRun.Result.RowsRead}"));
             Console.WriteLine(Invariant($"scans.offline.nothing_due.seconds={idleRun.Elapsed.TotalSeconds:F3}"));
             var dueRows = rawDue.Result.RowsRead / 2;
-            table.Add(Invariant($"| offline | {dueRows} due | {steady.Elapsed.TotalSeconds:F1} s | ")
-                + Invariant($"{dueRows / steady.Elapsed.TotalSeconds:F0} | ")
-                + Invariant($"{dueRows / rawDue.Elapsed.TotalSeconds:F0} | {offlineRatio:F2} | ")
-                + Invariant($"{steady.Result.RowsRead} | {steady.Requests} | {steady.PeakWorkingSetMb:F0} MB |"));
-            table.Add(Invariant($"| offline | nothing due | {idleRun.Elapsed.TotalSeconds:F2} s | | | | ")
-                + Invariant($"{idleRun.Result.RowsRead} | {idleRun.Requests} ({idleRun.Methods}) | ")
-                + Invariant($"{idleRun.PeakWorkingSetMb:F0} MB |"));
-            table.Add(Invariant($"| raw: due range + point reads | {dueRows} due | ")
-                + Invariant($"{rawDue.Elapsed.TotalSeconds:F1} s | ")
-                + Invariant($"{dueRows / rawDue.Elapsed.TotalSeconds:F0} | | | {rawDue.Result.RowsRead} | ")
-                + Invariant($"{rawDue.Requests} | {rawDue.PeakWorkingSetMb:F0} MB |"));
+            table.Add(
+                Invariant($"| offline | {dueRows} due | {steady.Elapsed.TotalSeconds:F1} s | ")
+                    + Invariant($"{dueRows / steady.Elapsed.TotalSeconds:F0} | ")
+                    + Invariant($"{dueRows / rawDue.Elapsed.TotalSeconds:F0} | {offlineRatio:F2} | ")
+                    + Invariant($"{steady.Result.RowsRead} | {steady.Requests} | {steady.PeakWorkingSetMb:F0} MB |")
+            );
+            table.Add(
+                Invariant($"| offline | nothing due | {idleRun.Elapsed.TotalSeconds:F2} s | | | | ")
+                    + Invariant($"{idleRun.Result.RowsRead} | {idleRun.Requests} ({idleRun.Methods}) | ")
+                    + Invariant($"{idleRun.PeakWorkingSetMb:F0} MB |")
+            );
+            table.Add(
+                Invariant($"| raw: due range + point reads | {dueRows} due | ")
+                    + Invariant($"{rawDue.Elapsed.TotalSeconds:F1} s | ")
+                    + Invariant($"{dueRows / rawDue.Elapsed.TotalSeconds:F0} | | | {rawDue.Result.RowsRead} | ")
+                    + Invariant($"{rawDue.Requests} | {rawDue.PeakWorkingSetMb:F0} MB |")
+            );
             Console.WriteLine($"scans.exit_code={(passed ? 0 : 2)}");
             Console.WriteLine("END_BENCH_METRICS");
             Console.WriteLine();
-            foreach (var line in table) Console.WriteLine(line);
+            foreach (var line in table)
+                Console.WriteLine(line);
             Console.WriteLine();
-            Console.WriteLine((passed
-                ? "All targets met"
-                : $"FAILED: a scan is below {ScanBenchOptions.RatioTarget:F1} × raw or above "
-                    + $"{ScanBenchOptions.MemoryTargetMb:F0} MB") + $" ({clock.Elapsed.TotalSeconds:F0} s)");
+            Console.WriteLine(
+                (
+                    passed
+                        ? "All targets met"
+                        : $"FAILED: a scan is below {ScanBenchOptions.RatioTarget:F1} × raw or above "
+                            + $"{ScanBenchOptions.MemoryTargetMb:F0} MB"
+                ) + $" ({clock.Elapsed.TotalSeconds:F0} s)"
+            );
             return passed ? 0 : 2;
         }
         catch (Exception ex)
@@ -224,31 +279,46 @@ public static class ScanBench
     {
         var reconciliation = app.Services.GetRequiredService<ReconciliationScanner>();
         var reconciliationColumns = ColumnsOf<ReconciliationScanner>();
-        yield return new ScanSubject("reconciliation", async ct => Result(await reconciliation.RunAsync(ct)),
-            reconciliationColumns, ct => ReconciliationRulesOnlyAsync(app, reconciliationColumns, ct));
+        yield return new ScanSubject(
+            "reconciliation",
+            async ct => Result(await reconciliation.RunAsync(ct)),
+            reconciliationColumns,
+            ct => ReconciliationRulesOnlyAsync(app, reconciliationColumns, ct)
+        );
         var idle = app.Services.GetRequiredService<IdleScanner>();
         var idleColumns = ColumnsOf<IdleScanner>();
-        yield return new ScanSubject("idle", async ct => Result(await idle.RunAsync(ct)), idleColumns,
-            ct => IdleRulesOnlyAsync(app, idleColumns, ct));
+        yield return new ScanSubject(
+            "idle",
+            async ct => Result(await idle.RunAsync(ct)),
+            idleColumns,
+            ct => IdleRulesOnlyAsync(app, idleColumns, ct)
+        );
     }
 
     /// <summary>The reconciliation's asset pass alone: departed people, the summary rows through its rules and the
     /// duplicate-identity detector, conditions kept in memory (no sightings, no findings store).</summary>
-    private static async Task<ScanResult> ReconciliationRulesOnlyAsync(BenchApp app, string[] columns,
-        CancellationToken ct)
+    private static async Task<ScanResult> ReconciliationRulesOnlyAsync(
+        BenchApp app,
+        string[] columns,
+        CancellationToken ct
+    )
     {
         var departed = new Dictionary<string, string>(StringComparer.Ordinal);
         await foreach (var person in app.Services.GetRequiredService<PeopleService>().FindDepartedAsync(ct))
         {
             departed[person.ObjectId.ToLowerInvariant()] = person.DisplayName;
         }
-        var context = new ReconciliationContext(DateTimeOffset.UtcNow,
-            app.Services.GetRequiredService<IOptions<ReconciliationOptions>>().Value, departed);
+        var context = new ReconciliationContext(
+            DateTimeOffset.UtcNow,
+            app.Services.GetRequiredService<IOptions<ReconciliationOptions>>().Value,
+            departed
+        );
         var conditions = new List<FindingCondition>();
         var duplicates = new DuplicateIdentities();
         long rows = 0;
-        await foreach (var asset in app.Store.Summaries.QueryAsync<AssetSummaryEntity>(select: columns,
-                           cancellationToken: ct))
+        await foreach (
+            var asset in app.Store.Summaries.QueryAsync<AssetSummaryEntity>(select: columns, cancellationToken: ct)
+        )
         {
             rows++;
             conditions.AddRange(ReconciliationRules.ForAsset(asset, context));
@@ -267,12 +337,15 @@ public static class ScanBench
         var now = DateTimeOffset.UtcNow;
         var conditions = new List<FindingCondition>();
         long rows = 0;
-        await foreach (var asset in app.Store.Summaries.QueryAsync<AssetSummaryEntity>(select: columns,
-                           cancellationToken: ct))
+        await foreach (
+            var asset in app.Store.Summaries.QueryAsync<AssetSummaryEntity>(select: columns, cancellationToken: ct)
+        )
         {
             rows++;
-            if (IdleRules.Idle(asset, now, options, threshold) is { } idle) conditions.Add(idle);
-            if (IdleRules.NoUtilisationData(asset) is { } none) conditions.Add(none);
+            if (IdleRules.Idle(asset, now, options, threshold) is { } idle)
+                conditions.Add(idle);
+            if (IdleRules.NoUtilisationData(asset) is { } none)
+                conditions.Add(none);
         }
         return new ScanResult(rows, conditions.Count, $"{conditions.Count} conditions (not written)");
     }
@@ -281,15 +354,19 @@ public static class ScanBench
     /// same rows (the shards' due ranges and a point read of each due asset's summary row, 16 at a time, as the scan
     /// does), then again at once: nothing due.</summary>
     private static async Task<(ScanMeasurement Raw, ScanMeasurement Due, ScanMeasurement NothingDue)> OfflineAsync(
-        BenchApp app)
+        BenchApp app
+    )
     {
         var scan = app.Services.GetRequiredService<OfflineScan>();
         var index = app.Services.GetRequiredService<OfflineIndex>();
         Func<CancellationToken, Task<ScanResult>> run = async ct =>
         {
             var r = await scan.RunAsync(ct);
-            return new ScanResult(r.RowsRead, r.WentOffline,
-                $"{r.Due} due: {r.Rescheduled} rescheduled, {r.WentOffline} went offline, {r.Dropped} dropped");
+            return new ScanResult(
+                r.RowsRead,
+                r.WentOffline,
+                $"{r.Due} due: {r.Rescheduled} rescheduled, {r.WentOffline} went offline, {r.Dropped} dropped"
+            );
         };
         Func<CancellationToken, Task<ScanResult>> raw = async ct =>
         {
@@ -303,10 +380,16 @@ public static class ScanBench
                     due.Add(row);
                 }
             }
-            await Parallel.ForEachAsync(due,
+            await Parallel.ForEachAsync(
+                due,
                 new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct },
-                async (row, c) => await app.Store.Summaries.GetEntityIfExistsAsync<TableEntity>(
-                    TableKeys.SummaryPartition(row.AssetId), row.AssetId, cancellationToken: c));
+                async (row, c) =>
+                    await app.Store.Summaries.GetEntityIfExistsAsync<TableEntity>(
+                        TableKeys.SummaryPartition(row.AssetId),
+                        row.AssetId,
+                        cancellationToken: c
+                    )
+            );
             return new ScanResult(due.Count * 2, 0, $"{due.Count} due");
         };
         Console.WriteLine("  offline: raw (due rows), scan (due), scan again (nothing due)…");
@@ -315,31 +398,37 @@ public static class ScanBench
         var nothing = await ScanMeasurement.RunAsync("offline", run, CancellationToken.None);
         foreach (var (label, m) in new[] { ("raw", rawDue), ("due", due), ("none", nothing) })
         {
-            Console.WriteLine($"    {label,-6} {m.Elapsed.TotalSeconds,6:F2} s  {m.Result.RowsRead,8} rows  "
-                + $"{m.Requests,6} requests ({m.Methods})  peak {m.PeakWorkingSetMb:F0} MB  {m.Result.Detail}");
+            Console.WriteLine(
+                $"    {label, -6} {m.Elapsed.TotalSeconds, 6:F2} s  {m.Result.RowsRead, 8} rows  "
+                    + $"{m.Requests, 6} requests ({m.Methods})  peak {m.PeakWorkingSetMb:F0} MB  {m.Result.Detail}"
+            );
         }
         return (rawDue, due, nothing);
     }
 
     private static ScanResult Result(AuditRunSummary run) =>
-        new(run.RowsRead, run.Conditions, $"{run.Conditions} conditions: {run.Opened} opened, {run.Reopened} "
-            + $"reopened, {run.Confirmed} confirmed, {run.AutoResolved} auto-resolved");
+        new(
+            run.RowsRead,
+            run.Conditions,
+            $"{run.Conditions} conditions: {run.Opened} opened, {run.Reopened} "
+                + $"reopened, {run.Confirmed} confirmed, {run.AutoResolved} auto-resolved"
+        );
 
     /// <summary>The raw ceiling: the same summary rows with the same <c>$select</c>, through the same SDK client,
     /// counted and dropped.</summary>
-    private static Func<CancellationToken, Task<ScanResult>> Raw(BenchApp app, string[] columns) => async ct =>
-    {
-        long rows = 0;
-        await foreach (var _ in app.Store.Summaries.QueryAsync<TableEntity>(select: columns, cancellationToken: ct))
+    private static Func<CancellationToken, Task<ScanResult>> Raw(BenchApp app, string[] columns) =>
+        async ct =>
         {
-            rows++;
-        }
-        return new ScanResult(rows, 0, "");
-    };
+            long rows = 0;
+            await foreach (var _ in app.Store.Summaries.QueryAsync<TableEntity>(select: columns, cancellationToken: ct))
+            {
+                rows++;
+            }
+            return new ScanResult(rows, 0, "");
+        };
 
     private static string[] ColumnsOf<TScanner>() =>
-        typeof(TScanner).GetField("Columns", BindingFlags.NonPublic | BindingFlags.Static)?.GetValue(null)
-            as string[]
+        typeof(TScanner).GetField("Columns", BindingFlags.NonPublic | BindingFlags.Static)?.GetValue(null) as string[]
         ?? throw new InvalidOperationException($"{typeof(TScanner).Name} has no static Columns to compare with.");
 
     private static string Key(string name) => name.Replace(' ', '_');

@@ -10,20 +10,32 @@ public sealed record ScanResult(long RowsRead, int Conditions, string Detail);
 /// <summary>One measured run: wall time, the storage requests it sent (by method) and the process's peak working
 /// set while it ran.</summary>
 public sealed record ScanMeasurement(
-    string Name, ScanResult Result, TimeSpan Elapsed, int Requests, IReadOnlyDictionary<string, int> ByMethod,
-    double PeakWorkingSetMb)
+    string Name,
+    ScanResult Result,
+    TimeSpan Elapsed,
+    int Requests,
+    IReadOnlyDictionary<string, int> ByMethod,
+    double PeakWorkingSetMb
+)
 {
     public double RowsPerSecond(long rows) => rows / Math.Max(Elapsed.TotalSeconds, 1e-6);
 
     public string Methods =>
-        string.Join(" ", ByMethod.OrderByDescending(m => m.Value)
-            .Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key}×{m.Value}")));
+        string.Join(
+            " ",
+            ByMethod
+                .OrderByDescending(m => m.Value)
+                .Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key}×{m.Value}"))
+        );
 
     /// <summary>Runs <paramref name="scan"/> once: a full GC first (so that earlier phases' garbage is not counted),
     /// the peak resident set reset (Linux <c>clear_refs</c>) and sampled while it runs, every storage request
     /// counted in a <see cref="StorageRequestCounter"/> scope.</summary>
-    public static async Task<ScanMeasurement> RunAsync(string name, Func<CancellationToken, Task<ScanResult>> scan,
-        CancellationToken cancellationToken)
+    public static async Task<ScanMeasurement> RunAsync(
+        string name,
+        Func<CancellationToken, Task<ScanResult>> scan,
+        CancellationToken cancellationToken
+    )
     {
         GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
@@ -33,8 +45,8 @@ public sealed record ScanMeasurement(
         var clock = Stopwatch.StartNew();
         var result = await scan(cancellationToken);
         clock.Stop();
-        var byMethod = counter.Requests
-            .GroupBy(r => r[..r.IndexOf(' ', StringComparison.Ordinal)], StringComparer.Ordinal)
+        var byMethod = counter
+            .Requests.GroupBy(r => r[..r.IndexOf(' ', StringComparison.Ordinal)], StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var peak = Math.Max(sampler.Stop(), PeakMemory.HighWaterMb());
         return new ScanMeasurement(name, result, clock.Elapsed, counter.Count, byMethod, peak);
@@ -64,7 +76,8 @@ public static class PeakMemory
 
     private static double? Read(string field)
     {
-        if (!File.Exists("/proc/self/status")) return null;
+        if (!File.Exists("/proc/self/status"))
+            return null;
         var line = File.ReadLines("/proc/self/status")
             .FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
         return line is not null && long.TryParse(line[field.Length..].Trim().Split(' ')[0], out var kb)
@@ -77,23 +90,24 @@ public static class PeakMemory
         private readonly CancellationTokenSource stop = new();
         private readonly Task<double> loop;
 
-        public Sampler() => loop = Task.Run(async () =>
-        {
-            var peak = CurrentMb();
-            try
+        public Sampler() =>
+            loop = Task.Run(async () =>
             {
-                while (!stop.IsCancellationRequested)
+                var peak = CurrentMb();
+                try
                 {
-                    peak = Math.Max(peak, CurrentMb());
-                    await Task.Delay(20, stop.Token);
+                    while (!stop.IsCancellationRequested)
+                    {
+                        peak = Math.Max(peak, CurrentMb());
+                        await Task.Delay(20, stop.Token);
+                    }
                 }
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopped.
-            }
-            return Math.Max(peak, CurrentMb());
-        });
+                catch (OperationCanceledException)
+                {
+                    // Stopped.
+                }
+                return Math.Max(peak, CurrentMb());
+            });
 
         public double Stop()
         {
@@ -103,7 +117,8 @@ public static class PeakMemory
 
         public void Dispose()
         {
-            if (!stop.IsCancellationRequested) stop.Cancel();
+            if (!stop.IsCancellationRequested)
+                stop.Cancel();
             stop.Dispose();
         }
     }

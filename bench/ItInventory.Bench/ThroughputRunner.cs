@@ -14,7 +14,8 @@ public sealed record Latencies(double P50Ms, double P99Ms, double MaxMs)
     public static Latencies From(IEnumerable<long> stopwatchTicks)
     {
         var sorted = stopwatchTicks.Order().Select(t => t * 1000.0 / Stopwatch.Frequency).ToArray();
-        if (sorted.Length == 0) return new Latencies(0, 0, 0);
+        if (sorted.Length == 0)
+            return new Latencies(0, 0, 0);
         double At(double q) => sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)];
         return new Latencies(At(0.50), At(0.99), sorted[^1]);
     }
@@ -23,12 +24,15 @@ public sealed record Latencies(double P50Ms, double P99Ms, double MaxMs)
 public enum Workload
 {
     Heartbeat,
-    /// <summary>A full inventory with <see cref="BenchDevice.ChangedPackages"/> changed packages: HTTP intake, then queue processing.</summary>
+
+    /// <summary>A full inventory with <see cref="BenchDevice.ChangedPackages"/> changed packages: HTTP intake, then
+    /// queue processing.</summary>
     Inventory,
 }
 
 /// <summary>One timed run (or several rounds combined) of a workload on one path at one concurrency.</summary>
-/// <param name="LatencyTicks">Heartbeat: the request. Inventory: the HTTP intake. In <see cref="Stopwatch"/> ticks.</param>
+/// <param name="LatencyTicks">Heartbeat: the request. Inventory: the HTTP intake. In <see cref="Stopwatch"/>
+/// ticks.</param>
 /// <param name="ProcessingTicks">Inventory only: the queue processing of one message.</param>
 /// <param name="StorageRequests">All storage requests of the run, the host's queue receive/delete included.</param>
 /// <param name="BenchCpu">CPU time of this process (the app code, the SDK, the harness) during the run.</param>
@@ -47,7 +51,8 @@ public sealed record RunResult(
     TimeSpan AzuriteCpu,
     long AllocatedBytes,
     GcCounts Collections,
-    TimeSpan GcPause)
+    TimeSpan GcPause
+)
 {
     public double PerSecond => Operations / Seconds;
 
@@ -65,22 +70,26 @@ public sealed record RunResult(
 
     public double GcPauseMsPerOperation => GcPause.TotalMilliseconds / Operations;
 
-    public static RunResult Combine(IReadOnlyList<RunResult> rounds) => rounds[0] with
-    {
-        Operations = rounds.Sum(r => r.Operations),
-        Seconds = rounds.Sum(r => r.Seconds),
-        LatencyTicks = [.. rounds.SelectMany(r => r.LatencyTicks)],
-        ProcessingTicks = rounds[0].ProcessingTicks is null ? null : [.. rounds.SelectMany(r => r.ProcessingTicks!)],
-        StorageRequests = rounds.Sum(r => r.StorageRequests),
-        BenchCpu = rounds.Aggregate(TimeSpan.Zero, (sum, r) => sum + r.BenchCpu),
-        AzuriteCpu = rounds.Aggregate(TimeSpan.Zero, (sum, r) => sum + r.AzuriteCpu),
-        AllocatedBytes = rounds.Sum(r => r.AllocatedBytes),
-        Collections = rounds.Aggregate(new GcCounts(0, 0, 0), (sum, r) => sum + r.Collections),
-        GcPause = rounds.Aggregate(TimeSpan.Zero, (sum, r) => sum + r.GcPause),
-    };
+    public static RunResult Combine(IReadOnlyList<RunResult> rounds) =>
+        rounds[0] with
+        {
+            Operations = rounds.Sum(r => r.Operations),
+            Seconds = rounds.Sum(r => r.Seconds),
+            LatencyTicks = [.. rounds.SelectMany(r => r.LatencyTicks)],
+            ProcessingTicks = rounds[0].ProcessingTicks is null
+                ? null
+                : [.. rounds.SelectMany(r => r.ProcessingTicks!)],
+            StorageRequests = rounds.Sum(r => r.StorageRequests),
+            BenchCpu = rounds.Aggregate(TimeSpan.Zero, (sum, r) => sum + r.BenchCpu),
+            AzuriteCpu = rounds.Aggregate(TimeSpan.Zero, (sum, r) => sum + r.AzuriteCpu),
+            AllocatedBytes = rounds.Sum(r => r.AllocatedBytes),
+            Collections = rounds.Aggregate(new GcCounts(0, 0, 0), (sum, r) => sum + r.Collections),
+            GcPause = rounds.Aggregate(TimeSpan.Zero, (sum, r) => sum + r.GcPause),
+        };
 }
 
-/// <summary>Garbage collections by generation (a gen2 collection also counts as gen1 and gen0, as the runtime counts them).</summary>
+/// <summary>Garbage collections by generation (a gen2 collection also counts as gen1 and gen0, as the runtime counts
+/// them).</summary>
 public readonly record struct GcCounts(int Gen0, int Gen1, int Gen2)
 {
     public static GcCounts Now() => new(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
@@ -116,20 +125,44 @@ public static class ThroughputRunner
 {
     private static readonly TimeSpan ReceiveTimeout = TimeSpan.FromSeconds(30);
 
-    public static Task<RunResult> HeartbeatsAsync(ICheckinPath path, IReadOnlyList<BenchDevice> devices, int concurrency, int operations) =>
-        RunAsync(path.Name, Workload.Heartbeat, devices, concurrency, operations, withProcessing: false,
+    public static Task<RunResult> HeartbeatsAsync(
+        ICheckinPath path,
+        IReadOnlyList<BenchDevice> devices,
+        int concurrency,
+        int operations
+    ) =>
+        RunAsync(
+            path.Name,
+            Workload.Heartbeat,
+            devices,
+            concurrency,
+            operations,
+            withProcessing: false,
             async (device, latency, _, cancellationToken) =>
             {
                 var start = Stopwatch.GetTimestamp();
                 await path.HeartbeatAsync(device, cancellationToken);
                 latency.Add(Stopwatch.GetTimestamp() - start);
-            });
+            }
+        );
 
-    public static Task<RunResult> InventoriesAsync(ICheckinPath path, BenchApp app, IReadOnlyList<BenchDevice> devices, int concurrency, int operations)
+    public static Task<RunResult> InventoriesAsync(
+        ICheckinPath path,
+        BenchApp app,
+        IReadOnlyList<BenchDevice> devices,
+        int concurrency,
+        int operations
+    )
     {
         var byId = devices.ToDictionary(d => d.DeviceId, StringComparer.Ordinal);
         var queue = app.Store.CheckinQueue;
-        return RunAsync(path.Name, Workload.Inventory, devices, concurrency, operations, withProcessing: true,
+        return RunAsync(
+            path.Name,
+            Workload.Inventory,
+            devices,
+            concurrency,
+            operations,
+            withProcessing: true,
             async (device, intakeLatency, processingLatency, cancellationToken) =>
             {
                 await device.BeginInventoryAsync(cancellationToken);
@@ -146,7 +179,8 @@ public static class ThroughputRunner
                 processingLatency!.Add(Stopwatch.GetTimestamp() - start);
                 await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
                 byId[checkin.DeviceId].InventoryProcessed();
-            });
+            }
+        );
     }
 
     private static async Task<QueueMessage> ReceiveAsync(QueueClient queue, CancellationToken cancellationToken)
@@ -154,20 +188,40 @@ public static class ThroughputRunner
         var deadline = Stopwatch.GetTimestamp() + (long)(ReceiveTimeout.TotalSeconds * Stopwatch.Frequency);
         while (true)
         {
-            if ((await queue.ReceiveMessageAsync(cancellationToken: cancellationToken)).Value is { } message) return message;
-            if (Stopwatch.GetTimestamp() > deadline) throw new BenchException($"No message arrived on queue {queue.Name} within {ReceiveTimeout.TotalSeconds} s.");
+            if ((await queue.ReceiveMessageAsync(cancellationToken: cancellationToken)).Value is { } message)
+                return message;
+            if (Stopwatch.GetTimestamp() > deadline)
+                throw new BenchException(
+                    $"No message arrived on queue {queue.Name} within {ReceiveTimeout.TotalSeconds} s."
+                );
             await Task.Delay(2, cancellationToken);
         }
     }
 
     private static async Task<RunResult> RunAsync(
-        string pathName, Workload workload, IReadOnlyList<BenchDevice> devices, int concurrency, int operations, bool withProcessing,
-        Func<BenchDevice, List<long>, List<long>?, CancellationToken, Task> operation)
+        string pathName,
+        Workload workload,
+        IReadOnlyList<BenchDevice> devices,
+        int concurrency,
+        int operations,
+        bool withProcessing,
+        Func<BenchDevice, List<long>, List<long>?, CancellationToken, Task> operation
+    )
     {
-        if (devices.Count < concurrency) throw new ArgumentException($"{devices.Count} devices cannot serve {concurrency} workers.", nameof(devices));
+        if (devices.Count < concurrency)
+            throw new ArgumentException(
+                $"{devices.Count} devices cannot serve {concurrency} workers.",
+                nameof(devices)
+            );
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var latencies = Enumerable.Range(0, concurrency).Select(_ => new List<long>(operations / concurrency + 1)).ToArray();
-        var processing = Enumerable.Range(0, concurrency).Select(_ => withProcessing ? new List<long>(operations / concurrency + 1) : null).ToArray();
+        var latencies = Enumerable
+            .Range(0, concurrency)
+            .Select(_ => new List<long>(operations / concurrency + 1))
+            .ToArray();
+        var processing = Enumerable
+            .Range(0, concurrency)
+            .Select(_ => withProcessing ? new List<long>(operations / concurrency + 1) : null)
+            .ToArray();
 
         // The first failure stops every worker (one may be waiting for a device whose message will never be processed).
         using var abort = new CancellationTokenSource();
@@ -190,9 +244,7 @@ public static class ThroughputRunner
                 Interlocked.CompareExchange(ref failure, ex, null);
                 await abort.CancelAsync();
             }
-            catch (OperationCanceledException)
-            {
-            }
+            catch (OperationCanceledException) { }
         }
 
         var workers = Enumerable.Range(0, concurrency).Select(w => Task.Run(() => Worker(w))).ToArray();
@@ -211,11 +263,19 @@ public static class ThroughputRunner
         var pause = GC.GetTotalPauseDuration() - pauseBefore;
         if (failure is not null)
         {
-            throw new BenchException($"{workload} run ({pathName}, concurrency {concurrency}) failed: {failure.Message}", failure);
+            throw new BenchException(
+                $"{workload} run ({pathName}, concurrency {concurrency}) failed: {failure.Message}",
+                failure
+            );
         }
         var requests = StorageRequestCounter.Total - requestsBefore;
 
-        return new RunResult(pathName, workload, concurrency, operations, clock.Elapsed.TotalSeconds,
+        return new RunResult(
+            pathName,
+            workload,
+            concurrency,
+            operations,
+            clock.Elapsed.TotalSeconds,
             [.. latencies.SelectMany(l => l)],
             withProcessing ? [.. processing.SelectMany(l => l!)] : null,
             requests,
@@ -223,6 +283,7 @@ public static class ThroughputRunner
             cpuAfter.Azurite - cpuBefore.Azurite,
             allocated,
             collections,
-            pause);
+            pause
+        );
     }
 }

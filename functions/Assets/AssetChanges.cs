@@ -14,6 +14,7 @@ public sealed record AssetChanges
     public int SoftwareAddedCount { get; init; }
     public int SoftwareRemovedCount { get; init; }
     public int SoftwareUpdatedCount { get; init; }
+
     /// <summary>Names of added, removed and updated products, each list capped at <see
     /// cref="MaxListedNames"/>.</summary>
     public IReadOnlyList<string> SoftwareAdded { get; init; } = [];
@@ -32,21 +33,33 @@ public sealed record AssetChanges
         {
             parts.Add($"{Fields.Count} field(s) changed: {string.Join(", ", Fields.Select(f => f.Field))}");
         }
-        if (SoftwareAddedCount > 0) parts.Add($"{SoftwareAddedCount} software added");
-        if (SoftwareRemovedCount > 0) parts.Add($"{SoftwareRemovedCount} software removed");
-        if (SoftwareUpdatedCount > 0) parts.Add($"{SoftwareUpdatedCount} software updated");
+        if (SoftwareAddedCount > 0)
+            parts.Add($"{SoftwareAddedCount} software added");
+        if (SoftwareRemovedCount > 0)
+            parts.Add($"{SoftwareRemovedCount} software removed");
+        if (SoftwareUpdatedCount > 0)
+            parts.Add($"{SoftwareUpdatedCount} software updated");
         return parts.Count == 0 ? "no change" : string.Join("; ", parts);
     }
 
-    public static AssetHistoryEntity HistoryRow(string assetId, DateTimeOffset at, string source, string? checkinId,
-        string summary, AssetChanges? changes) => new()
-    {
-        PartitionKey = assetId,
-        RowKey = TableKeys.HistoryRow(at, checkinId ?? Guid.NewGuid().ToString("N")),
-        At = at,
-        Source = source,
-        CheckinId = checkinId,
-        Summary = summary,
-        ChangesJson = changes is null ? null : JsonSerializer.Serialize(changes, ApiJsonContext.Default.AssetChanges),
-    };
+    public static AssetHistoryEntity HistoryRow(
+        string assetId,
+        DateTimeOffset at,
+        string source,
+        string? checkinId,
+        string summary,
+        AssetChanges? changes
+    ) =>
+        new()
+        {
+            PartitionKey = assetId,
+            RowKey = TableKeys.HistoryRow(at, checkinId ?? Guid.NewGuid().ToString("N")),
+            At = at,
+            Source = source,
+            CheckinId = checkinId,
+            Summary = summary,
+            ChangesJson = changes is null
+                ? null
+                : JsonSerializer.Serialize(changes, ApiJsonContext.Default.AssetChanges),
+        };
 }

@@ -24,14 +24,17 @@ public sealed class AssetSummaryEntity : ITableEntity
     public string State { get; set; } = nameof(LifecycleState.Discovered);
     public string? Name { get; set; }
     public string? Owner { get; set; }
+
     /// <summary>Mirrored for the ownership-gap audit; absent on rows written before it was mirrored.</summary>
     public string? ItStakeholder { get; set; }
     public string? Department { get; set; }
     public string? Location { get; set; }
     public string Criticality { get; set; } = nameof(Assets.Criticality.Unassigned);
+
     /// <summary>Normalised serial and SMBIOS UUID, mirrored for the duplicate-identity audit.</summary>
     public string? SerialNumber { get; set; }
     public string? SmbiosUuid { get; set; }
+
     /// <summary>The asset tag (e.g. <c>ITI-000123</c>), mirrored from the detail row for scans.</summary>
     public string? Tag { get; set; }
     public bool NeedsReview { get; set; }
@@ -41,18 +44,23 @@ public sealed class AssetSummaryEntity : ITableEntity
     public DateTimeOffset? CredentialIssuedAt { get; set; }
     public bool CredentialRevoked { get; set; }
     public bool EnrollmentBlocked { get; set; }
+
     /// <summary>An administrator asked for a new credential: the next check-in's answer carries one.</summary>
     public bool CredentialRotationRequested { get; set; }
+
     /// <summary>Hash of the credential delivered in a check-in answer and not used yet; the first check-in with it
     /// makes it the credential. Empty when there is none (a merge cannot remove a property).</summary>
     public string? PendingCredentialHash { get; set; }
+
     /// <summary>Day (yyyy-MM-dd) of the last check-in refused with a valid but revoked credential or from a
     /// terminal asset: written at most once a day (the retired-checking-in audit reads it).</summary>
     public string? RefusedCheckinOn { get; set; }
+
     /// <summary>Set with the switch to a rotated credential, cleared by the check-in's own write once the switch's
     /// audit record is appended: a crash in between leaves it set, and the next check-in appends the record
     /// (once).</summary>
     public bool CredentialRotationAuditPending { get; set; }
+
     /// <summary>When the credential replaced by the last rotation was issued (for that rotation's audit
     /// record).</summary>
     public DateTimeOffset? PreviousCredentialIssuedAt { get; set; }
@@ -81,6 +89,7 @@ public sealed class AssetSummaryEntity : ITableEntity
     public int UtilisationDaySamples { get; set; }
     public double UtilisationDayCpuSum { get; set; }
     public int UtilisationDayInteractiveMinutes { get; set; }
+
     /// <summary>First day (yyyy-MM-dd) of the current run of unused days; empty while the asset is in use
     /// (Table Storage cannot clear a property with a merge, so "none" is the empty string).</summary>
     public string? BelowThresholdSince { get; set; }
@@ -89,12 +98,16 @@ public sealed class AssetSummaryEntity : ITableEntity
     // resolved only on a transition (Table Storage cannot remove a property with a merge, so these are flags).
     /// <summary>The offline scan found the heartbeat overdue; the next heartbeat clears it.</summary>
     public bool Offline { get; set; }
+
     /// <summary>When the offline scan last marked the asset offline.</summary>
     public DateTimeOffset? OfflineSince { get; set; }
+
     /// <summary>The last reported disk use was above the disk threshold (a disk-space-high finding is open).</summary>
     public bool DiskThresholdExceeded { get; set; }
+
     /// <summary>Consecutive heartbeats with memory use at or above the memory threshold (capped).</summary>
     public int MemoryHighStreak { get; set; }
+
     /// <summary>Memory stayed high for the sustained count (a memory-sustained-high finding is open).</summary>
     public bool MemoryThresholdExceeded { get; set; }
 }
@@ -120,16 +133,19 @@ public sealed class AssetDetailEntity : ITableEntity
     public string? Department { get; set; }
     public string? Location { get; set; }
     public string Criticality { get; set; } = nameof(Assets.Criticality.Unassigned);
+
     /// <summary>The human-readable asset tag (e.g. <c>ITI-000123</c>), assigned once and never changed.</summary>
     public string? Tag { get; set; }
 
     /// <summary>Display name of an asset created through the API (devices are named by their hostname).</summary>
     public string? Name { get; set; }
+
     /// <summary>Cloud resource id (e.g. an Azure resource id) of a cloud resource created through the API.</summary>
     public string? CloudResourceId { get; set; }
     public string? Hostname { get; set; }
     public string? SerialNumber { get; set; }
     public string? SmbiosUuid { get; set; }
+
     /// <summary>Normalised stable MACs, comma-separated, sorted.</summary>
     public string? MacAddresses { get; set; }
     public string? Manufacturer { get; set; }
@@ -142,6 +158,7 @@ public sealed class AssetDetailEntity : ITableEntity
     public int? CpuCores { get; set; }
     public int? CpuThreads { get; set; }
     public long? MemoryMb { get; set; }
+
     /// <summary>Disks, NICs and local users as JSON (bounded by the check-in limits).</summary>
     public string? DisksJson { get; set; }
     public string? NetworkInterfacesJson { get; set; }
@@ -151,6 +168,7 @@ public sealed class AssetDetailEntity : ITableEntity
     public DateTimeOffset? LastInventoryAt { get; set; }
     public string? LastInventoryCheckinId { get; set; }
     public int SoftwareCount { get; set; }
+
     /// <summary>LAN neighbour MACs of the last inventory, sorted, comma-separated; and when sightings were last
     /// refreshed.</summary>
     public string? NeighbourMacs { get; set; }
@@ -187,10 +205,12 @@ public sealed class AssetHistoryEntity : ITableEntity
     public ETag ETag { get; set; }
 
     public DateTimeOffset At { get; set; }
+
     /// <summary>What caused the change: <c>checkin</c>, <c>enrollment</c>, <c>api</c>, <c>system</c>.</summary>
     public string Source { get; set; } = "";
     public string? CheckinId { get; set; }
     public string Summary { get; set; } = "";
+
     /// <summary>The changes as JSON (<see cref="AssetChanges"/>), bounded in size.</summary>
     public string? ChangesJson { get; set; }
 }

@@ -7,34 +7,57 @@ using Microsoft.Azure.Functions.Worker;
 namespace ItInventory.Functions.Assets;
 
 /// <summary>Management API: assets.</summary>
-public sealed class AssetFunctions(CallerAuthenticator authenticator, AccessPolicy policy, AssetReader assets, AssetUpdateService updates)
+public sealed class AssetFunctions(
+    CallerAuthenticator authenticator,
+    AccessPolicy policy,
+    AssetReader assets,
+    AssetUpdateService updates
+)
 {
     [Function(nameof(GetAsset))]
     public async Task<IActionResult> GetAsset(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "assets/{assetId}")] HttpRequest request,
         string assetId,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         var caller = await authenticator.AuthenticateAsync(request).OrThrow();
 
         var found = await assets.FindAsync(assetId, cancellationToken);
-        if (found is not { } asset) throw new ProblemException(Problem.NotFound($"There is no asset '{assetId}'."));
+        if (found is not { } asset)
+            throw new ProblemException(Problem.NotFound($"There is no asset '{assetId}'."));
         policy.ReadAsset(caller, asset.Detail.Department, asset.Detail.Owner).ThrowIfAny();
 
         request.HttpContext.Response.Headers.ETag = asset.Detail.ETag.ToString("H");
-        return new JsonBodyResult<AssetView>(StatusCodes.Status200OK, AssetView.From(asset.Detail, asset.Summary), ApiJsonContext.Default.AssetView);
+        return new JsonBodyResult<AssetView>(
+            StatusCodes.Status200OK,
+            AssetView.From(asset.Detail, asset.Summary),
+            ApiJsonContext.Default.AssetView
+        );
     }
 
     [Function(nameof(UpdateAsset))]
     public async Task<IActionResult> UpdateAsset(
         [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "assets/{assetId}")] HttpRequest request,
         string assetId,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         var caller = await authenticator.AuthenticateAsync(request).OrThrow();
-        var patch = await JsonBody.ReadObjectAsync(request, MaxPatchBytes, ApiJsonContext.Default.AssetPatch, cancellationToken).OrThrow();
+        var patch = await JsonBody
+            .ReadObjectAsync(request, MaxPatchBytes, ApiJsonContext.Default.AssetPatch, cancellationToken)
+            .OrThrow();
 
-        var updated = await updates.UpdateAsync(caller, assetId, request.Headers.IfMatch.ToString(), patch, request.HttpContext.TraceIdentifier, cancellationToken).OrThrow();
+        var updated = await updates
+            .UpdateAsync(
+                caller,
+                assetId,
+                request.Headers.IfMatch.ToString(),
+                patch,
+                request.HttpContext.TraceIdentifier,
+                cancellationToken
+            )
+            .OrThrow();
         request.HttpContext.Response.Headers.ETag = updated.ETag.ToString("H");
         return new JsonBodyResult<AssetView>(StatusCodes.Status200OK, updated.Asset, ApiJsonContext.Default.AssetView);
     }

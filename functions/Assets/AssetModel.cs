@@ -36,6 +36,7 @@ public enum LifecycleState
     Idle,
     Retired,
     Disposed,
+
     /// <summary>A discovered device that review turned down (not ours, personal, duplicate): kept for the record, its
     /// credential revoked; terminal.</summary>
     Rejected,

@@ -7,13 +7,22 @@ namespace ItInventory.Functions.Assets;
 public sealed class AssetReader(InventoryStore store)
 {
     public async Task<(AssetDetailEntity Detail, AssetSummaryEntity? Summary)?> FindAsync(
-        string assetId, CancellationToken cancellationToken)
+        string assetId,
+        CancellationToken cancellationToken
+    )
     {
-        if (!TableKeys.IsAssetId(assetId)) return null;
+        if (!TableKeys.IsAssetId(assetId))
+            return null;
         var detailTask = store.Assets.GetEntityIfExistsAsync<AssetDetailEntity>(
-            assetId, TableKeys.AssetDetailRow, cancellationToken: cancellationToken);
+            assetId,
+            TableKeys.AssetDetailRow,
+            cancellationToken: cancellationToken
+        );
         var summaryTask = store.Summaries.GetEntityIfExistsAsync<AssetSummaryEntity>(
-            TableKeys.SummaryPartition(assetId), assetId, cancellationToken: cancellationToken);
+            TableKeys.SummaryPartition(assetId),
+            assetId,
+            cancellationToken: cancellationToken
+        );
         var (detail, summary) = (await detailTask, await summaryTask);
         return detail.OrNull() is { } found ? (found, summary.OrNull()) : null;
     }

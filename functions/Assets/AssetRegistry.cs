@@ -16,13 +16,18 @@ public sealed class AssetRegistry(InventoryStore store)
     /// <returns>The detail row's ETag, and the identity key that another asset holds (then nothing stays
     /// written).</returns>
     public async Task<(ETag DetailETag, string? LostKey)> CreateAsync(
-        AssetDetailEntity detail, AssetHistoryEntity history, AssetSummaryEntity summary,
-        IEnumerable<string> identityKeys, DateTimeOffset now,
-        CancellationToken cancellationToken)
+        AssetDetailEntity detail,
+        AssetHistoryEntity history,
+        AssetSummaryEntity summary,
+        IEnumerable<string> identityKeys,
+        DateTimeOffset now,
+        CancellationToken cancellationToken
+    )
     {
         var batch = await store.Assets.SubmitTransactionAsync(
             [new(TableTransactionActionType.Add, detail), new(TableTransactionActionType.Add, history)],
-            cancellationToken);
+            cancellationToken
+        );
         var etag = batch.Value[0].Headers.ETag ?? default;
         await store.Summaries.AddEntityAsync(summary, cancellationToken);
 
@@ -32,8 +37,14 @@ public sealed class AssetRegistry(InventoryStore store)
             try
             {
                 await store.Identities.AddEntityAsync(
-                    new AssetIdentityEntity { PartitionKey = key, AssetId = detail.PartitionKey, CreatedAt = now },
-                    cancellationToken);
+                    new AssetIdentityEntity
+                    {
+                        PartitionKey = key,
+                        AssetId = detail.PartitionKey,
+                        CreatedAt = now,
+                    },
+                    cancellationToken
+                );
                 claimed.Add(key);
             }
             catch (RequestFailedException ex) when (ex.Status == 409)
@@ -43,12 +54,18 @@ public sealed class AssetRegistry(InventoryStore store)
                     await store.Identities.DeleteEntityAsync(mine, TableKeys.IdentityRow, ETag.All, cancellationToken);
                 }
                 await store.Summaries.DeleteEntityAsync(
-                    summary.PartitionKey, summary.RowKey, ETag.All, cancellationToken);
+                    summary.PartitionKey,
+                    summary.RowKey,
+                    ETag.All,
+                    cancellationToken
+                );
                 await store.Assets.SubmitTransactionAsync(
-                [
-                    new(TableTransactionActionType.Delete, detail, ETag.All),
-                    new(TableTransactionActionType.Delete, history, ETag.All),
-                ], cancellationToken);
+                    [
+                        new(TableTransactionActionType.Delete, detail, ETag.All),
+                        new(TableTransactionActionType.Delete, history, ETag.All),
+                    ],
+                    cancellationToken
+                );
                 return (default, key);
             }
         }

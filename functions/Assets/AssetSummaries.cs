@@ -108,7 +108,8 @@ public static class AssetSummaries
         foreach (var (field, read) in Mirrored)
         {
             var value = read(now);
-            if (!Same(read(was), value)) mirror[field] = value ?? "";
+            if (!Same(read(was), value))
+                mirror[field] = value ?? "";
         }
         return mirror.Count > 2 ? mirror : null;
     }
@@ -116,16 +117,23 @@ public static class AssetSummaries
     /// <summary>Detail fields only the audits read (docs/audits.md), copied to the summary row as they are written;
     /// they are no part of the mirror's identity (<see cref="MirroredFields"/>).</summary>
     public static IReadOnlyList<string> ScanFacts { get; } =
-        [nameof(AssetDetailEntity.ItStakeholder), nameof(AssetDetailEntity.SerialNumber),
-         nameof(AssetDetailEntity.SmbiosUuid)];
+    [
+        nameof(AssetDetailEntity.ItStakeholder),
+        nameof(AssetDetailEntity.SerialNumber),
+        nameof(AssetDetailEntity.SmbiosUuid),
+    ];
 
     /// <summary>The mirror merge (or none) plus the scan facts the change writes (a cleared one as "").</summary>
-    public static TableEntity? WithScanFacts(TableEntity? mirror, string assetId,
-        IReadOnlyDictionary<string, object?> changed)
+    public static TableEntity? WithScanFacts(
+        TableEntity? mirror,
+        string assetId,
+        IReadOnlyDictionary<string, object?> changed
+    )
     {
         foreach (var field in ScanFacts)
         {
-            if (!changed.TryGetValue(field, out var value)) continue;
+            if (!changed.TryGetValue(field, out var value))
+                continue;
             mirror ??= new TableEntity(TableKeys.SummaryPartition(assetId), assetId);
             mirror[field] = value as string ?? "";
         }

@@ -11,13 +11,19 @@ public static class AssetTypes
     public static bool TryParse(string value, out AssetType type) => ByWireName.TryGetValue(value, out type);
 
     public static string ToWireName(AssetType type) =>
-        string.Concat(type.ToString().Select((c, i) =>
-            char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+        string.Concat(
+            type.ToString()
+                .Select(
+                    (c, i) =>
+                        char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()
+                )
+        );
 
-    public static AssetKind KindOf(AssetType type) => type switch
-    {
-        AssetType.VirtualMachine or AssetType.CloudService => AssetKind.CloudResource,
-        AssetType.IotSensor or AssetType.RemoteDevice => AssetKind.IotDevice,
-        _ => AssetKind.Hardware,
-    };
+    public static AssetKind KindOf(AssetType type) =>
+        type switch
+        {
+            AssetType.VirtualMachine or AssetType.CloudService => AssetKind.CloudResource,
+            AssetType.IotSensor or AssetType.RemoteDevice => AssetKind.IotDevice,
+            _ => AssetKind.Hardware,
+        };
 }

@@ -66,31 +66,44 @@ public sealed record AssetWrite
 public sealed class AssetWriter(InventoryStore store, AccessPolicy policy, AuditTrail audit, TimeProvider clock)
 {
     public Task<Outcome<AssetForWrite>> LoadAsync(
-        Caller caller, string assetId, string? ifMatch, CancellationToken cancellationToken) =>
-        LoadAsync(caller, assetId, ifMatch, null, cancellationToken);
+        Caller caller,
+        string assetId,
+        string? ifMatch,
+        CancellationToken cancellationToken
+    ) => LoadAsync(caller, assetId, ifMatch, null, cancellationToken);
 
     /// <param name="authorise">The operation's own authorisation, asked after the department's (null: allowed).</param>
-    public async Task<Outcome<AssetForWrite>> LoadAsync(Caller caller, string assetId, string? ifMatch,
-        Func<AssetDetailEntity, Problem?>? authorise, CancellationToken cancellationToken)
+    public async Task<Outcome<AssetForWrite>> LoadAsync(
+        Caller caller,
+        string assetId,
+        string? ifMatch,
+        Func<AssetDetailEntity, Problem?>? authorise,
+        CancellationToken cancellationToken
+    )
     {
         if (string.IsNullOrWhiteSpace(ifMatch))
         {
             return Problem.PreconditionRequired("the ETag from GET /api/assets/{assetId}");
         }
         var found = await AuthoriseAsync(caller, assetId, cancellationToken);
-        if (found.Failed) return found.Problem;
+        if (found.Failed)
+            return found.Problem;
         var detail = found.Value;
-        if (authorise?.Invoke(detail) is { } denied) return denied;
+        if (authorise?.Invoke(detail) is { } denied)
+            return denied;
         var etag = new ETag(ifMatch.Trim());
-        if (etag != detail.ETag) return Stale();
+        if (etag != detail.ETag)
+            return Stale();
         if (!LifecycleRules.TryParseState(detail.State, out var state))
         {
             return Problem.Conflict($"The asset's stored state '{detail.State}' is unknown; ask an administrator.");
         }
         if (LifecycleStateMachine.IsTerminal(state))
         {
-            return Problem.Conflict($"The asset is {state}: a terminal state, kept as it was for the record, "
-                + "so nothing changes it any more.");
+            return Problem.Conflict(
+                $"The asset is {state}: a terminal state, kept as it was for the record, "
+                    + "so nothing changes it any more."
+            );
         }
         return new AssetForWrite(detail, state, etag);
     }
@@ -98,36 +111,60 @@ public sealed class AssetWriter(InventoryStore store, AccessPolicy policy, Audit
     /// <summary>Steps 2 and 3 alone (404, then 403), for a change that writes no field of the detail row and so needs
     /// no <c>If-Match</c> (e.g. retrying decommissioning steps).</summary>
     public async Task<Outcome<AssetDetailEntity>> AuthoriseAsync(
-        Caller caller, string assetId, CancellationToken cancellationToken)
+        Caller caller,
+        string assetId,
+        CancellationToken cancellationToken
+    )
     {
-        if (!TableKeys.IsAssetId(assetId)) return NotFound(assetId);
+        if (!TableKeys.IsAssetId(assetId))
+            return NotFound(assetId);
         var row = await store.Assets.GetEntityIfExistsAsync<AssetDetailEntity>(
-            assetId, TableKeys.AssetDetailRow, cancellationToken: cancellationToken);
-        if (!row.HasValue || row.Value is not { } detail) return NotFound(assetId);
-        if (policy.WriteAsset(caller, detail.Department) is { } denied) return denied;
+            assetId,
+            TableKeys.AssetDetailRow,
+            cancellationToken: cancellationToken
+        );
+        if (!row.HasValue || row.Value is not { } detail)
+            return NotFound(assetId);
+        if (policy.WriteAsset(caller, detail.Department) is { } denied)
+            return denied;
         return detail;
     }
 
     /// <summary>Commits a change of an asset loaded with <see cref="LoadAsync(Caller, string, string?,
     /// CancellationToken)"/>; answers the detail row's new ETag, 412 when the asset changed since it was loaded, 409
     /// when a row the change inserts exists already.</summary>
-    public async Task<Outcome<ETag>> SaveAsync(Caller caller, AssetForWrite asset, AssetWrite write,
-        string? correlationId, CancellationToken cancellationToken)
+    public async Task<Outcome<ETag>> SaveAsync(
+        Caller caller,
+        AssetForWrite asset,
+        AssetWrite write,
+        string? correlationId,
+        CancellationToken cancellationToken
+    )
     {
         var merge = new TableEntity(asset.AssetId, TableKeys.AssetDetailRow);
-        foreach (var (field, value) in write.Fields) merge[field] = value;
-        if (write.Fields.Count == 0) merge[nameof(AssetDetailEntity.State)] = asset.Detail.State;
-        var history = AssetChanges.HistoryRow(asset.AssetId, clock.GetUtcNow(), "api", null, write.Summary,
-            new AssetChanges { Fields = write.Changes });
+        foreach (var (field, value) in write.Fields)
+            merge[field] = value;
+        if (write.Fields.Count == 0)
+            merge[nameof(AssetDetailEntity.State)] = asset.Detail.State;
+        var history = AssetChanges.HistoryRow(
+            asset.AssetId,
+            clock.GetUtcNow(),
+            "api",
+            null,
+            write.Summary,
+            new AssetChanges { Fields = write.Changes }
+        );
         ETag etag;
         try
         {
             var response = await store.Assets.SubmitTransactionAsync(
-            [
-                new(TableTransactionActionType.UpdateMerge, merge, asset.ETag),
-                new(TableTransactionActionType.Add, history),
-                .. write.Rows,
-            ], cancellationToken);
+                [
+                    new(TableTransactionActionType.UpdateMerge, merge, asset.ETag),
+                    new(TableTransactionActionType.Add, history),
+                    .. write.Rows,
+                ],
+                cancellationToken
+            );
             etag = response.Value[0].Headers.ETag ?? asset.ETag;
         }
         catch (TableTransactionFailedException ex) when (ex.Status == 412)
@@ -139,8 +176,14 @@ public sealed class AssetWriter(InventoryStore store, AccessPolicy policy, Audit
             return Problem.Conflict("The record was written concurrently by another request; read the asset again.");
         }
 
-        if (AssetSummaries.WithScanFacts(AssetSummaries.MirrorOf(asset.Detail, write.Fields), asset.AssetId,
-                write.Fields) is { } mirror)
+        if (
+            AssetSummaries.WithScanFacts(
+                AssetSummaries.MirrorOf(asset.Detail, write.Fields),
+                asset.AssetId,
+                write.Fields
+            ) is
+            { } mirror
+        )
         {
             try
             {
@@ -151,18 +194,35 @@ public sealed class AssetWriter(InventoryStore store, AccessPolicy policy, Audit
                 // No summary row (an asset written before summary rows existed for every asset): nothing to mirror to.
             }
         }
-        await audit.AppendAsync(new AuditEvent(caller.AuditActor, "asset", asset.AssetId, write.Action,
-            write.AuditChanges ?? write.Changes, correlationId), cancellationToken);
+        await audit.AppendAsync(
+            new AuditEvent(
+                caller.AuditActor,
+                "asset",
+                asset.AssetId,
+                write.Action,
+                write.AuditChanges ?? write.Changes,
+                correlationId
+            ),
+            cancellationToken
+        );
         return etag;
     }
 
     /// <summary>The asset as the API shows it after a change, with the ETag of the detail row read for it.</summary>
     public async Task<(AssetView Asset, ETag ETag)> ViewAsync(string assetId, CancellationToken cancellationToken)
     {
-        var detail = (await store.Assets.GetEntityAsync<AssetDetailEntity>(
-            assetId, TableKeys.AssetDetailRow, cancellationToken: cancellationToken)).Value;
+        var detail = (
+            await store.Assets.GetEntityAsync<AssetDetailEntity>(
+                assetId,
+                TableKeys.AssetDetailRow,
+                cancellationToken: cancellationToken
+            )
+        ).Value;
         var summary = await store.Summaries.GetEntityIfExistsAsync<AssetSummaryEntity>(
-            TableKeys.SummaryPartition(assetId), assetId, cancellationToken: cancellationToken);
+            TableKeys.SummaryPartition(assetId),
+            assetId,
+            cancellationToken: cancellationToken
+        );
         return (AssetView.From(detail, summary.HasValue ? summary.Value : null), detail.ETag);
     }
 
@@ -171,7 +231,10 @@ public sealed class AssetWriter(InventoryStore store, AccessPolicy policy, Audit
     public async Task<(AssetView Asset, ETag ETag)> ViewAsync(AssetForWrite asset, CancellationToken cancellationToken)
     {
         var summary = await store.Summaries.GetEntityIfExistsAsync<AssetSummaryEntity>(
-            TableKeys.SummaryPartition(asset.AssetId), asset.AssetId, cancellationToken: cancellationToken);
+            TableKeys.SummaryPartition(asset.AssetId),
+            asset.AssetId,
+            cancellationToken: cancellationToken
+        );
         return (AssetView.From(asset.Detail, summary.HasValue ? summary.Value : null), asset.ETag);
     }
 

@@ -14,12 +14,13 @@ public enum IdentityKind
 /// PartitionKey.</summary>
 public readonly record struct IdentityKey(IdentityKind Kind, string Value)
 {
-    public string Key => Kind switch
-    {
-        IdentityKind.Uuid => "uuid|" + Value,
-        IdentityKind.Serial => "serial|" + Value,
-        _ => "mac|" + Value,
-    };
+    public string Key =>
+        Kind switch
+        {
+            IdentityKind.Uuid => "uuid|" + Value,
+            IdentityKind.Serial => "serial|" + Value,
+            _ => "mac|" + Value,
+        };
 
     public override string ToString() => Key;
 }
@@ -30,25 +31,42 @@ public readonly record struct IdentityKey(IdentityKind Kind, string Value)
 /// 12 upper-case hex digits (broadcast, multicast, all-zero and locally administered — random or virtual — dropped).
 /// </summary>
 public sealed record HardwareIdentity(
-    string? SerialNumber, string? SmbiosUuid, IReadOnlyList<string> MacAddresses, string? Hostname)
+    string? SerialNumber,
+    string? SmbiosUuid,
+    IReadOnlyList<string> MacAddresses,
+    string? Hostname
+)
 {
     public static HardwareIdentity Normalise(
-        string? serialNumber, string? smbiosUuid, IEnumerable<string?>? macAddresses, string? hostname) =>
+        string? serialNumber,
+        string? smbiosUuid,
+        IEnumerable<string?>? macAddresses,
+        string? hostname
+    ) =>
         new(
             NormaliseSerial(serialNumber),
             NormaliseUuid(smbiosUuid),
-            (macAddresses ?? []).Select(NormaliseMac).OfType<string>().Where(IsStableMac)
-                .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray(),
-            string.IsNullOrWhiteSpace(hostname) ? null : hostname.Trim().ToLowerInvariant());
+            (macAddresses ?? [])
+                .Select(NormaliseMac)
+                .OfType<string>()
+                .Where(IsStableMac)
+                .Distinct(StringComparer.Ordinal)
+                .Order(StringComparer.Ordinal)
+                .ToArray(),
+            string.IsNullOrWhiteSpace(hostname) ? null : hostname.Trim().ToLowerInvariant()
+        );
 
     /// <summary>The keys to look up, most trusted first.</summary>
     public IEnumerable<IdentityKey> Keys
     {
         get
         {
-            if (SmbiosUuid is not null) yield return new(IdentityKind.Uuid, SmbiosUuid);
-            if (SerialNumber is not null) yield return new(IdentityKind.Serial, SerialNumber);
-            foreach (var mac in MacAddresses) yield return new(IdentityKind.Mac, mac);
+            if (SmbiosUuid is not null)
+                yield return new(IdentityKind.Uuid, SmbiosUuid);
+            if (SerialNumber is not null)
+                yield return new(IdentityKind.Serial, SerialNumber);
+            foreach (var mac in MacAddresses)
+                yield return new(IdentityKind.Mac, mac);
         }
     }
 
@@ -56,9 +74,26 @@ public sealed record HardwareIdentity(
 
     private static readonly HashSet<string> PlaceholderSerials = new(StringComparer.Ordinal)
     {
-        "TOBEFILLEDBYOEM", "SYSTEMSERIALNUMBER", "DEFAULTSTRING", "NONE", "NA", "NOTAPPLICABLE", "NOTSPECIFIED",
-        "0123456789", "123456789", "1234567890", "SERIAL", "CHASSISSERIALNUMBER", "OEM", "INVALID", "UNKNOWN",
-        "EMPTY", "NULL", "XXXXXXXXXX", "VMWARE", "PARALLELS",
+        "TOBEFILLEDBYOEM",
+        "SYSTEMSERIALNUMBER",
+        "DEFAULTSTRING",
+        "NONE",
+        "NA",
+        "NOTAPPLICABLE",
+        "NOTSPECIFIED",
+        "0123456789",
+        "123456789",
+        "1234567890",
+        "SERIAL",
+        "CHASSISSERIALNUMBER",
+        "OEM",
+        "INVALID",
+        "UNKNOWN",
+        "EMPTY",
+        "NULL",
+        "XXXXXXXXXX",
+        "VMWARE",
+        "PARALLELS",
     };
 
     private static readonly HashSet<string> PlaceholderUuids = new(StringComparer.Ordinal)
@@ -71,15 +106,18 @@ public sealed record HardwareIdentity(
 
     public static string? NormaliseSerial(string? value)
     {
-        if (string.IsNullOrWhiteSpace(value)) return null;
+        if (string.IsNullOrWhiteSpace(value))
+            return null;
         var cleaned = new string(value.Where(char.IsAsciiLetterOrDigit).Select(char.ToUpperInvariant).ToArray());
-        if (cleaned.Length < 3 || PlaceholderSerials.Contains(cleaned) || cleaned.Distinct().Count() == 1) return null;
+        if (cleaned.Length < 3 || PlaceholderSerials.Contains(cleaned) || cleaned.Distinct().Count() == 1)
+            return null;
         return cleaned;
     }
 
     public static string? NormaliseUuid(string? value)
     {
-        if (string.IsNullOrWhiteSpace(value) || !Guid.TryParse(value.Trim(), out var guid)) return null;
+        if (string.IsNullOrWhiteSpace(value) || !Guid.TryParse(value.Trim(), out var guid))
+            return null;
         var text = guid.ToString("D");
         return PlaceholderUuids.Contains(text) ? null : text;
     }
@@ -87,13 +125,16 @@ public sealed record HardwareIdentity(
     /// <summary>Normalises a MAC written with ':', '-', '.' or no separators; null if it is not 6 octets.</summary>
     public static string? NormaliseMac(string? value)
     {
-        if (string.IsNullOrWhiteSpace(value)) return null;
+        if (string.IsNullOrWhiteSpace(value))
+            return null;
         Span<char> hex = stackalloc char[12];
         var n = 0;
         foreach (var c in value.Trim())
         {
-            if (c is ':' or '-' or '.') continue;
-            if (!char.IsAsciiHexDigit(c) || n == 12) return null;
+            if (c is ':' or '-' or '.')
+                continue;
+            if (!char.IsAsciiHexDigit(c) || n == 12)
+                return null;
             hex[n++] = char.ToUpperInvariant(c);
         }
         return n == 12 ? new string(hex) : null;

@@ -20,16 +20,23 @@ namespace ItInventory.Functions.Audit;
 /// without gap or overlap. Every step can be repeated: blobs are written with If-None-Match * (an existing blob with
 /// the same content counts as written), the archive's own audit record is appended once per day, the progress row last.
 /// </summary>
-public sealed class AuditArchiver(InventoryStore store, AuditTrail audit, TimeProvider clock, ILogger<AuditArchiver> logger)
+public sealed class AuditArchiver(
+    InventoryStore store,
+    AuditTrail audit,
+    TimeProvider clock,
+    ILogger<AuditArchiver> logger
+)
 {
     public const string JobName = "audit-archive";
 
     /// <summary>Days one run archives at most (a long outage is caught up over several runs).</summary>
     public const int MaxDaysPerRun = 366;
 
-    public static string SegmentName(DateOnly day) => string.Create(CultureInfo.InvariantCulture, $"{day:yyyy'/'MM'/'dd}.jsonl");
+    public static string SegmentName(DateOnly day) =>
+        string.Create(CultureInfo.InvariantCulture, $"{day:yyyy'/'MM'/'dd}.jsonl");
 
-    public static string SealName(DateOnly day) => string.Create(CultureInfo.InvariantCulture, $"{day:yyyy'/'MM'/'dd}.seal.json");
+    public static string SealName(DateOnly day) =>
+        string.Create(CultureInfo.InvariantCulture, $"{day:yyyy'/'MM'/'dd}.seal.json");
 
     public static string Text(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
@@ -37,7 +44,11 @@ public sealed class AuditArchiver(InventoryStore store, AuditTrail audit, TimePr
     public async Task<AuditArchiveRun> RunAsync(CancellationToken cancellationToken)
     {
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var stateRow = await store.AuditTrail.GetEntityIfExistsAsync<AuditArchiveStateEntity>(TableKeys.AuditArchivePartition, TableKeys.AuditArchiveStateRow, cancellationToken: cancellationToken);
+        var stateRow = await store.AuditTrail.GetEntityIfExistsAsync<AuditArchiveStateEntity>(
+            TableKeys.AuditArchivePartition,
+            TableKeys.AuditArchiveStateRow,
+            cancellationToken: cancellationToken
+        );
         var state = stateRow.HasValue ? stateRow.Value : null;
 
         DateOnly next;
@@ -49,7 +60,10 @@ public sealed class AuditArchiver(InventoryStore store, AuditTrail audit, TimePr
             (previous, var bytes) = await ReadSealAsync(lastDay, cancellationToken)
                 ?? throw new InvalidOperationException($"The audit archive's seal of {state.LastDate} is missing.");
             previousSeal = Sha256(bytes);
-            if (previousSeal != state.LastSealHash) throw new InvalidOperationException($"The audit archive's seal of {state.LastDate} does not match its recorded hash.");
+            if (previousSeal != state.LastSealHash)
+                throw new InvalidOperationException(
+                    $"The audit archive's seal of {state.LastDate} does not match its recorded hash."
+                );
             next = lastDay.AddDays(1);
         }
         else if (await FirstRecordDayAsync(cancellationToken) is { } first)
@@ -66,15 +80,31 @@ public sealed class AuditArchiver(InventoryStore store, AuditTrail audit, TimePr
         {
             cancellationToken.ThrowIfCancellationRequested();
             (previous, previousSeal) = await ArchiveDayAsync(next, previous, previousSeal, state, cancellationToken);
-            state = (await store.AuditTrail.GetEntityAsync<AuditArchiveStateEntity>(TableKeys.AuditArchivePartition, TableKeys.AuditArchiveStateRow, cancellationToken: cancellationToken)).Value;
+            state = (
+                await store.AuditTrail.GetEntityAsync<AuditArchiveStateEntity>(
+                    TableKeys.AuditArchivePartition,
+                    TableKeys.AuditArchiveStateRow,
+                    cancellationToken: cancellationToken
+                )
+            ).Value;
             archived.Add(Text(next));
         }
-        if (archived.Count > 0) logger.LogInformation("Archived the audit trail of {Days} day(s) up to {LastDay}", archived.Count, archived[^1]);
+        if (archived.Count > 0)
+            logger.LogInformation(
+                "Archived the audit trail of {Days} day(s) up to {LastDay}",
+                archived.Count,
+                archived[^1]
+            );
         return new AuditArchiveRun(archived);
     }
 
     private async Task<(AuditSegmentManifest Manifest, string SealHash)> ArchiveDayAsync(
-        DateOnly day, AuditSegmentManifest? previous, string? previousSeal, AuditArchiveStateEntity? state, CancellationToken cancellationToken)
+        DateOnly day,
+        AuditSegmentManifest? previous,
+        string? previousSeal,
+        AuditArchiveStateEntity? state,
+        CancellationToken cancellationToken
+    )
     {
         var dayEnd = new DateTimeOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         var lanes = new List<AuditSegmentLane>(TableKeys.AuditLanes);
@@ -84,14 +114,25 @@ public sealed class AuditArchiver(InventoryStore store, AuditTrail audit, TimePr
             var before = previous?.Lanes.FirstOrDefault(l => l.Lane == lane);
             var fromSequence = before?.LastSequence ?? 0;
             var fromHash = before?.LastHash ?? AuditChain.Genesis;
-            var filter = TableClient.CreateQueryFilter(
-                $"PartitionKey eq {lane} and RowKey gt {TableKeys.AuditRecordRow(fromSequence)} and RowKey lt {TableKeys.AuditRecordRowsEnd} and At lt {dayEnd}");
-            long expected = fromSequence + 1, count = 0;
+            var filter =
+                TableClient.CreateQueryFilter(
+                    $"PartitionKey eq {lane} and RowKey gt {TableKeys.AuditRecordRow(fromSequence)}"
+                )
+                + " and "
+                + TableClient.CreateQueryFilter($"RowKey lt {TableKeys.AuditRecordRowsEnd} and At lt {dayEnd}");
+            long expected = fromSequence + 1,
+                count = 0;
             long? first = null;
             var lastHash = fromHash;
-            await foreach (var record in store.AuditTrail.QueryAsync<AuditRecordEntity>(filter, cancellationToken: cancellationToken))
+            await foreach (
+                var record in store.AuditTrail.QueryAsync<AuditRecordEntity>(
+                    filter,
+                    cancellationToken: cancellationToken
+                )
+            )
             {
-                if (record.Sequence != expected) break; // a later record with an earlier clock: it goes with the day after
+                if (record.Sequence != expected)
+                    break; // a later record with an earlier clock: it goes with the day after
                 first ??= record.Sequence;
                 lastHash = record.Hash;
                 count++;
@@ -103,34 +144,55 @@ public sealed class AuditArchiver(InventoryStore store, AuditTrail audit, TimePr
         }
 
         var segment = content.ToArray();
-        var manifest = new AuditSegmentManifest(Text(day), SegmentName(day), Sha256(segment), lanes.Sum(l => l.Records), lanes,
-            previous?.Date, previousSeal);
+        var manifest = new AuditSegmentManifest(
+            Text(day),
+            SegmentName(day),
+            Sha256(segment),
+            lanes.Sum(l => l.Records),
+            lanes,
+            previous?.Date,
+            previousSeal
+        );
         var seal = JsonSerializer.SerializeToUtf8Bytes(manifest, ApiJsonContext.Default.AuditSegmentManifest);
         var sealHash = Sha256(seal);
 
         await WriteOnceAsync(SegmentName(day), segment, "application/x-ndjson", cancellationToken);
         await WriteOnceAsync(SealName(day), seal, "application/json", cancellationToken);
 
-        await audit.AppendOnceAsync(new AuditEvent(AuditActor.System(JobName), "audit-archive", Text(day), "archive",
-        [
-            new FieldChange("Records", null, manifest.RecordCount.ToString(CultureInfo.InvariantCulture)),
-            new FieldChange("ContentSha256", null, manifest.ContentSha256),
-            new FieldChange("SealHash", null, sealHash),
-        ], null), "archive|" + Text(day), cancellationToken);
+        await audit.AppendOnceAsync(
+            new AuditEvent(
+                AuditActor.System(JobName),
+                "audit-archive",
+                Text(day),
+                "archive",
+                [
+                    new FieldChange("Records", null, manifest.RecordCount.ToString(CultureInfo.InvariantCulture)),
+                    new FieldChange("ContentSha256", null, manifest.ContentSha256),
+                    new FieldChange("SealHash", null, sealHash),
+                ],
+                null
+            ),
+            "archive|" + Text(day),
+            cancellationToken
+        );
 
         var next = new AuditArchiveStateEntity { LastDate = Text(day), LastSealHash = sealHash };
-        if (state is null) await store.AuditTrail.AddEntityAsync(next, cancellationToken);
-        else await store.AuditTrail.UpdateEntityAsync(next, state.ETag, TableUpdateMode.Replace, cancellationToken);
+        if (state is null)
+            await store.AuditTrail.AddEntityAsync(next, cancellationToken);
+        else
+            await store.AuditTrail.UpdateEntityAsync(next, state.ETag, TableUpdateMode.Replace, cancellationToken);
         logger.LogInformation("Archived {Records} audit record(s) of {Day}", manifest.RecordCount, manifest.Date);
         return (manifest, sealHash);
     }
 
-    /// <summary>Re-reads an archived day: the segment against its seal, each record's hash and links, the seal against the
+    /// <summary>Re-reads an archived day: the segment against its seal, each record's hash and links, the seal against
+    /// the
     /// previous day's seal, and every archived record against the live table (an alteration after archiving is caught).
     /// Null when the day is not archived.</summary>
     public async Task<AuditArchiveVerification?> VerifyAsync(DateOnly day, CancellationToken cancellationToken)
     {
-        if (await ReadSealAsync(day, cancellationToken) is not { } seal) return null;
+        if (await ReadSealAsync(day, cancellationToken) is not { } seal)
+            return null;
         var (manifest, sealBytes) = seal;
         var breaks = new List<AuditBreak>();
         void Break(string lane, long sequence, string reason) => breaks.Add(new AuditBreak(lane, sequence, reason));
@@ -138,14 +200,17 @@ public sealed class AuditArchiver(InventoryStore store, AuditTrail audit, TimePr
         byte[] segment;
         try
         {
-            segment = (await store.AuditArchive.GetBlobClient(manifest.Segment).DownloadContentAsync(cancellationToken)).Value.Content.ToArray();
+            segment = (
+                await store.AuditArchive.GetBlobClient(manifest.Segment).DownloadContentAsync(cancellationToken)
+            ).Value.Content.ToArray();
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
             segment = [];
             Break("", 0, $"the segment {manifest.Segment} is missing");
         }
-        if (Sha256(segment) != manifest.ContentSha256) Break("", 0, "the segment's SHA-256 does not match its seal");
+        if (Sha256(segment) != manifest.ContentSha256)
+            Break("", 0, "the segment's SHA-256 does not match its seal");
 
         var records = new List<ArchivedAuditRecord>();
         foreach (var line in Encoding.UTF8.GetString(segment).Split('\n', StringSplitOptions.RemoveEmptyEntries))
@@ -159,7 +224,8 @@ public sealed class AuditArchiver(InventoryStore store, AuditTrail audit, TimePr
                 Break("", 0, "the segment holds a line that is not an archived record");
             }
         }
-        if (records.Count != manifest.RecordCount) Break("", 0, $"the seal counts {manifest.RecordCount} records, the segment holds {records.Count}");
+        if (records.Count != manifest.RecordCount)
+            Break("", 0, $"the seal counts {manifest.RecordCount} records, the segment holds {records.Count}");
 
         foreach (var lane in manifest.Lanes)
         {
@@ -168,9 +234,21 @@ public sealed class AuditArchiver(InventoryStore store, AuditTrail audit, TimePr
             var expected = lane.PreviousLastSequence + 1;
             foreach (var record in inLane)
             {
-                if (record.Sequence != expected) { Break(lane.Lane, record.Sequence, $"expected record {expected} next in the segment"); break; }
-                if (record.PreviousHash != previousHash) { Break(lane.Lane, record.Sequence, "does not link to the previous record's hash"); break; }
-                if (AuditChain.Hash(ToEntity(record)) != record.Hash) { Break(lane.Lane, record.Sequence, "its archived content does not match its hash"); break; }
+                if (record.Sequence != expected)
+                {
+                    Break(lane.Lane, record.Sequence, $"expected record {expected} next in the segment");
+                    break;
+                }
+                if (record.PreviousHash != previousHash)
+                {
+                    Break(lane.Lane, record.Sequence, "does not link to the previous record's hash");
+                    break;
+                }
+                if (AuditChain.Hash(ToEntity(record)) != record.Hash)
+                {
+                    Break(lane.Lane, record.Sequence, "its archived content does not match its hash");
+                    break;
+                }
                 previousHash = record.Hash;
                 expected++;
             }
@@ -182,47 +260,97 @@ public sealed class AuditArchiver(InventoryStore store, AuditTrail audit, TimePr
 
         if (manifest.PreviousDate is { } previousDate)
         {
-            var before = await ReadSealAsync(DateOnly.ParseExact(previousDate, "yyyy-MM-dd", CultureInfo.InvariantCulture), cancellationToken);
-            if (before is not { } previousSeal) Break("", 0, $"the previous seal ({previousDate}) is missing");
+            var before = await ReadSealAsync(
+                DateOnly.ParseExact(previousDate, "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                cancellationToken
+            );
+            if (before is not { } previousSeal)
+                Break("", 0, $"the previous seal ({previousDate}) is missing");
             else
             {
                 var (previous, previousBytes) = previousSeal;
-                if (Sha256(previousBytes) != manifest.PreviousSealHash) Break("", 0, $"the previous seal ({previousDate}) does not match the hash this seal chains to");
+                if (Sha256(previousBytes) != manifest.PreviousSealHash)
+                    Break("", 0, $"the previous seal ({previousDate}) does not match the hash this seal chains to");
                 foreach (var lane in manifest.Lanes)
                 {
                     var end = previous.Lanes.FirstOrDefault(l => l.Lane == lane.Lane);
-                    if (end is null || end.LastSequence != lane.PreviousLastSequence || end.LastHash != lane.PreviousLastHash)
-                        Break(lane.Lane, lane.PreviousLastSequence, $"does not continue where the previous segment ({previousDate}) ended");
+                    if (
+                        end is null
+                        || end.LastSequence != lane.PreviousLastSequence
+                        || end.LastHash != lane.PreviousLastHash
+                    )
+                        Break(
+                            lane.Lane,
+                            lane.PreviousLastSequence,
+                            $"does not continue where the previous segment ({previousDate}) ended"
+                        );
                 }
             }
         }
 
         await CompareWithLiveAsync(manifest, records, Break, cancellationToken);
-        if (breaks.Count > 0) logger.LogError("Audit archive of {Day} failed verification: {Breaks} problem(s)", manifest.Date, breaks.Count);
-        return new AuditArchiveVerification(manifest.Date, breaks.Count == 0, records.Count, manifest.ContentSha256, Sha256(sealBytes), breaks);
+        if (breaks.Count > 0)
+            logger.LogError(
+                "Audit archive of {Day} failed verification: {Breaks} problem(s)",
+                manifest.Date,
+                breaks.Count
+            );
+        return new AuditArchiveVerification(
+            manifest.Date,
+            breaks.Count == 0,
+            records.Count,
+            manifest.ContentSha256,
+            Sha256(sealBytes),
+            breaks
+        );
     }
 
-    private async Task CompareWithLiveAsync(AuditSegmentManifest manifest, List<ArchivedAuditRecord> records, Action<string, long, string> @break, CancellationToken cancellationToken)
+    private async Task CompareWithLiveAsync(
+        AuditSegmentManifest manifest,
+        List<ArchivedAuditRecord> records,
+        Action<string, long, string> @break,
+        CancellationToken cancellationToken
+    )
     {
         foreach (var lane in manifest.Lanes.Where(l => l.FirstSequence is not null))
         {
-            var filter = TableClient.CreateQueryFilter(
-                $"PartitionKey eq {lane.Lane} and RowKey ge {TableKeys.AuditRecordRow(lane.FirstSequence!.Value)} and RowKey le {TableKeys.AuditRecordRow(lane.LastSequence)}");
+            var first = TableKeys.AuditRecordRow(lane.FirstSequence!.Value);
+            var filter =
+                TableClient.CreateQueryFilter($"PartitionKey eq {lane.Lane} and RowKey ge {first}")
+                + " and "
+                + TableClient.CreateQueryFilter($"RowKey le {TableKeys.AuditRecordRow(lane.LastSequence)}");
             var live = new Dictionary<long, AuditRecordEntity>();
-            await foreach (var record in store.AuditTrail.QueryAsync<AuditRecordEntity>(filter, cancellationToken: cancellationToken)) live[record.Sequence] = record;
+            await foreach (
+                var record in store.AuditTrail.QueryAsync<AuditRecordEntity>(
+                    filter,
+                    cancellationToken: cancellationToken
+                )
+            )
+                live[record.Sequence] = record;
             foreach (var archived in records.Where(r => r.Lane == lane.Lane))
             {
-                if (!live.TryGetValue(archived.Sequence, out var current)) @break(lane.Lane, archived.Sequence, "archived, but no longer in the table");
-                else if (current.Hash != archived.Hash || AuditChain.Hash(current) != archived.Hash) @break(lane.Lane, archived.Sequence, "the table's record differs from the archived one (altered after archiving)");
+                if (!live.TryGetValue(archived.Sequence, out var current))
+                    @break(lane.Lane, archived.Sequence, "archived, but no longer in the table");
+                else if (current.Hash != archived.Hash || AuditChain.Hash(current) != archived.Hash)
+                    @break(
+                        lane.Lane,
+                        archived.Sequence,
+                        "the table's record differs from the archived one (altered after archiving)"
+                    );
             }
         }
     }
 
-    private async Task<(AuditSegmentManifest Manifest, byte[] Bytes)?> ReadSealAsync(DateOnly day, CancellationToken cancellationToken)
+    private async Task<(AuditSegmentManifest Manifest, byte[] Bytes)?> ReadSealAsync(
+        DateOnly day,
+        CancellationToken cancellationToken
+    )
     {
         try
         {
-            var bytes = (await store.AuditArchive.GetBlobClient(SealName(day)).DownloadContentAsync(cancellationToken)).Value.Content.ToArray();
+            var bytes = (
+                await store.AuditArchive.GetBlobClient(SealName(day)).DownloadContentAsync(cancellationToken)
+            ).Value.Content.ToArray();
             return (JsonSerializer.Deserialize(bytes, ApiJsonContext.Default.AuditSegmentManifest)!, bytes);
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
@@ -231,25 +359,38 @@ public sealed class AuditArchiver(InventoryStore store, AuditTrail audit, TimePr
         }
     }
 
-    /// <summary>If-None-Match *: an existing blob is never replaced. One with the same content (an interrupted earlier run)
+    /// <summary>If-None-Match *: an existing blob is never replaced. One with the same content (an interrupted earlier
+    /// run)
     /// counts as written; different content is an error, not something to overwrite.</summary>
-    private async Task WriteOnceAsync(string name, byte[] content, string contentType, CancellationToken cancellationToken)
+    private async Task WriteOnceAsync(
+        string name,
+        byte[] content,
+        string contentType,
+        CancellationToken cancellationToken
+    )
     {
         var blob = store.AuditArchive.GetBlobClient(name);
         try
         {
-            await blob.UploadAsync(BinaryData.FromBytes(content), new BlobUploadOptions
-            {
-                HttpHeaders = new BlobHttpHeaders { ContentType = contentType },
-                Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
-            }, cancellationToken);
+            await blob.UploadAsync(
+                BinaryData.FromBytes(content),
+                new BlobUploadOptions
+                {
+                    HttpHeaders = new BlobHttpHeaders { ContentType = contentType },
+                    Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+                },
+                cancellationToken
+            );
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412)
         {
             var existing = (await blob.DownloadContentAsync(cancellationToken)).Value.Content.ToArray();
             if (!existing.AsSpan().SequenceEqual(content))
             {
-                throw new InvalidOperationException($"The archived blob {name} exists with other content; it is never overwritten.", ex);
+                throw new InvalidOperationException(
+                    $"The archived blob {name} exists with other content; it is never overwritten.",
+                    ex
+                );
             }
             logger.LogInformation("Archived blob {BlobName} was already written", name);
         }
@@ -261,34 +402,60 @@ public sealed class AuditArchiver(InventoryStore store, AuditTrail audit, TimePr
         DateTimeOffset? first = null;
         foreach (var lane in TableKeys.AllAuditLanes)
         {
-            var row = await store.AuditTrail.GetEntityIfExistsAsync<AuditRecordEntity>(
-                lane, TableKeys.AuditRecordRow(1), [nameof(AuditRecordEntity.At)], cancellationToken).OrNull();
-            if (row is not null && (first is null || row.At < first)) first = row.At;
+            var row = await store
+                .AuditTrail.GetEntityIfExistsAsync<AuditRecordEntity>(
+                    lane,
+                    TableKeys.AuditRecordRow(1),
+                    [nameof(AuditRecordEntity.At)],
+                    cancellationToken
+                )
+                .OrNull();
+            if (row is not null && (first is null || row.At < first))
+                first = row.At;
         }
         return first is { } at ? DateOnly.FromDateTime(at.UtcDateTime) : null;
     }
 
     private static string Sha256(byte[] content) => Convert.ToHexStringLower(SHA256.HashData(content));
 
-    private static ArchivedAuditRecord ToArchived(AuditRecordEntity r) => new(
-        r.PartitionKey, r.Sequence, AuditChain.FormatAt(r.At), r.ActorKind, r.ActorId, r.ActorName, r.Entity, r.EntityId, r.Action,
-        r.ChangesJson, r.CorrelationId, r.PreviousHash, r.Hash);
+    private static ArchivedAuditRecord ToArchived(AuditRecordEntity r) =>
+        new(
+            r.PartitionKey,
+            r.Sequence,
+            AuditChain.FormatAt(r.At),
+            r.ActorKind,
+            r.ActorId,
+            r.ActorName,
+            r.Entity,
+            r.EntityId,
+            r.Action,
+            r.ChangesJson,
+            r.CorrelationId,
+            r.PreviousHash,
+            r.Hash
+        );
 
-    private static AuditRecordEntity ToEntity(ArchivedAuditRecord r) => new()
-    {
-        PartitionKey = r.Lane,
-        RowKey = TableKeys.AuditRecordRow(r.Sequence),
-        Sequence = r.Sequence,
-        At = DateTimeOffset.ParseExact(r.At, "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal),
-        ActorKind = r.ActorKind,
-        ActorId = r.ActorId,
-        ActorName = r.ActorName,
-        Entity = r.Entity,
-        EntityId = r.EntityId,
-        Action = r.Action,
-        ChangesJson = r.ChangesJson,
-        CorrelationId = r.CorrelationId,
-        PreviousHash = r.PreviousHash,
-        Hash = r.Hash,
-    };
+    private static AuditRecordEntity ToEntity(ArchivedAuditRecord r) =>
+        new()
+        {
+            PartitionKey = r.Lane,
+            RowKey = TableKeys.AuditRecordRow(r.Sequence),
+            Sequence = r.Sequence,
+            At = DateTimeOffset.ParseExact(
+                r.At,
+                "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'",
+                CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal
+            ),
+            ActorKind = r.ActorKind,
+            ActorId = r.ActorId,
+            ActorName = r.ActorName,
+            Entity = r.Entity,
+            EntityId = r.EntityId,
+            Action = r.Action,
+            ChangesJson = r.ChangesJson,
+            CorrelationId = r.CorrelationId,
+            PreviousHash = r.PreviousHash,
+            Hash = r.Hash,
+        };
 }

@@ -21,11 +21,14 @@ public sealed record AuditEvent(
     string EntityId,
     string Action,
     IReadOnlyList<FieldChange> Changes,
-    string? CorrelationId);
+    string? CorrelationId
+);
 
 /// <summary>
-/// A record of the audit trail (table <c>audittrail</c>): PartitionKey = its lane (<see cref="Storage.TableKeys.AuditLane"/>),
-/// RowKey = its sequence number in the lane. Each record carries the hash of the previous record of its lane and its own
+/// A record of the audit trail (table <c>audittrail</c>): PartitionKey = its lane (<see
+/// cref="Storage.TableKeys.AuditLane"/>),
+/// RowKey = its sequence number in the lane. Each record carries the hash of the previous record of its lane and its
+/// own
 /// hash over its content and that previous hash: changing, removing or reordering a record breaks the chain.
 /// </summary>
 public sealed class AuditRecordEntity : ITableEntity
@@ -43,6 +46,7 @@ public sealed class AuditRecordEntity : ITableEntity
     public string Entity { get; set; } = "";
     public string EntityId { get; set; } = "";
     public string Action { get; set; } = "";
+
     /// <summary>The changed fields, before and after, as JSON.</summary>
     public string ChangesJson { get; set; } = "[]";
     public string? CorrelationId { get; set; }
@@ -50,7 +54,8 @@ public sealed class AuditRecordEntity : ITableEntity
     public string Hash { get; set; } = "";
 }
 
-/// <summary>The head of a lane: its last sequence number and hash (RowKey <see cref="Storage.TableKeys.AuditHeadRow"/>).</summary>
+/// <summary>The head of a lane: its last sequence number and hash (RowKey <see
+/// cref="Storage.TableKeys.AuditHeadRow"/>).</summary>
 public sealed class AuditHeadEntity : ITableEntity
 {
     public string PartitionKey { get; set; } = "";
@@ -76,8 +81,18 @@ public sealed class AuditRefEntity : ITableEntity
 
 /// <summary>An audit record as the API shows it.</summary>
 public sealed record AuditRecordView(
-    string Lane, long Sequence, DateTimeOffset At, AuditActor Actor, string Entity, string EntityId, string Action,
-    IReadOnlyList<FieldChange> Changes, string? CorrelationId, string PreviousHash, string Hash);
+    string Lane,
+    long Sequence,
+    DateTimeOffset At,
+    AuditActor Actor,
+    string Entity,
+    string EntityId,
+    string Action,
+    IReadOnlyList<FieldChange> Changes,
+    string? CorrelationId,
+    string PreviousHash,
+    string Hash
+);
 
 /// <summary>The answer of <c>GET /api/audit-trail/verify</c>.</summary>
 public sealed record AuditVerification(bool Intact, int Lanes, long Records, IReadOnlyList<AuditBreak> Breaks);

@@ -25,21 +25,44 @@ public sealed class AuditTrail(InventoryStore store, TimeProvider clock, ILogger
     /// batch also inserts the key's reference row, so the first append still costs two requests and a repeat fails
     /// that insert and writes nothing.
     /// </summary>
-    public Task<AuditRecordEntity?> AppendOnceAsync(AuditEvent change, string idempotencyKey, CancellationToken cancellationToken) =>
-        AppendAsync(change, idempotencyKey, cancellationToken);
+    public Task<AuditRecordEntity?> AppendOnceAsync(
+        AuditEvent change,
+        string idempotencyKey,
+        CancellationToken cancellationToken
+    ) => AppendAsync(change, idempotencyKey, cancellationToken);
 
-    /// <summary>Whether a change with this idempotency key was appended to the entity's lane (one point read).</summary>
-    public async Task<bool> IsAppendedAsync(string entity, string entityId, string idempotencyKey, CancellationToken cancellationToken) =>
-        (await store.AuditTrail.GetEntityIfExistsAsync<AuditRefEntity>(TableKeys.AuditLane(entity, entityId), TableKeys.AuditRefRow(idempotencyKey),
-            [nameof(AuditRefEntity.Sequence)], cancellationToken)).HasValue;
+    /// <summary>Whether a change with this idempotency key was appended to the entity's lane (one point
+    /// read).</summary>
+    public async Task<bool> IsAppendedAsync(
+        string entity,
+        string entityId,
+        string idempotencyKey,
+        CancellationToken cancellationToken
+    ) =>
+        (
+            await store.AuditTrail.GetEntityIfExistsAsync<AuditRefEntity>(
+                TableKeys.AuditLane(entity, entityId),
+                TableKeys.AuditRefRow(idempotencyKey),
+                [nameof(AuditRefEntity.Sequence)],
+                cancellationToken
+            )
+        ).HasValue;
 
-    private async Task<AuditRecordEntity?> AppendAsync(AuditEvent change, string? idempotencyKey, CancellationToken cancellationToken)
+    private async Task<AuditRecordEntity?> AppendAsync(
+        AuditEvent change,
+        string? idempotencyKey,
+        CancellationToken cancellationToken
+    )
     {
         var lane = TableKeys.AuditLane(change.Entity, change.EntityId);
         var changesJson = JsonSerializer.Serialize(change.Changes, ApiJsonContext.Default.IReadOnlyListFieldChange);
         for (var attempt = 1; ; attempt++)
         {
-            var headRow = await store.AuditTrail.GetEntityIfExistsAsync<AuditHeadEntity>(lane, TableKeys.AuditHeadRow, cancellationToken: cancellationToken);
+            var headRow = await store.AuditTrail.GetEntityIfExistsAsync<AuditHeadEntity>(
+                lane,
+                TableKeys.AuditHeadRow,
+                cancellationToken: cancellationToken
+            );
             var head = headRow.HasValue ? headRow.Value : null;
             var record = new AuditRecordEntity
             {
@@ -58,25 +81,46 @@ public sealed class AuditTrail(InventoryStore store, TimeProvider clock, ILogger
             };
             record.RowKey = TableKeys.AuditRecordRow(record.Sequence);
             record.Hash = AuditChain.Hash(record);
-            var newHead = new AuditHeadEntity { PartitionKey = lane, Sequence = record.Sequence, Hash = record.Hash };
+            var newHead = new AuditHeadEntity
+            {
+                PartitionKey = lane,
+                Sequence = record.Sequence,
+                Hash = record.Hash,
+            };
             var actions = new List<TableTransactionAction>(3);
             if (idempotencyKey is not null)
             {
                 // First, so that its conflict (index 0) tells "already appended" from a lane that moved on.
-                actions.Add(new(TableTransactionActionType.Add, new AuditRefEntity { PartitionKey = lane, RowKey = TableKeys.AuditRefRow(idempotencyKey), Sequence = record.Sequence }));
+                actions.Add(
+                    new(
+                        TableTransactionActionType.Add,
+                        new AuditRefEntity
+                        {
+                            PartitionKey = lane,
+                            RowKey = TableKeys.AuditRefRow(idempotencyKey),
+                            Sequence = record.Sequence,
+                        }
+                    )
+                );
             }
             actions.Add(new(TableTransactionActionType.Add, record));
-            actions.Add(head is null
-                ? new(TableTransactionActionType.Add, newHead)
-                : new(TableTransactionActionType.UpdateReplace, newHead, head.ETag));
+            actions.Add(
+                head is null
+                    ? new(TableTransactionActionType.Add, newHead)
+                    : new(TableTransactionActionType.UpdateReplace, newHead, head.ETag)
+            );
             try
             {
                 await store.AuditTrail.SubmitTransactionAsync(actions, cancellationToken);
                 return record;
             }
-            catch (TableTransactionFailedException ex) when (idempotencyKey is not null && ex.Status == 409 && ex.FailedTransactionActionIndex == 0)
+            catch (TableTransactionFailedException ex)
+                when (idempotencyKey is not null && ex.Status == 409 && ex.FailedTransactionActionIndex == 0)
             {
-                logger.LogInformation("Audit record {IdempotencyKey} was already appended; nothing written", idempotencyKey);
+                logger.LogInformation(
+                    "Audit record {IdempotencyKey} was already appended; nothing written",
+                    idempotencyKey
+                );
                 return null;
             }
             catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxAttempts)
@@ -96,15 +140,23 @@ public sealed class AuditTrail(InventoryStore store, TimeProvider clock, ILogger
         {
             AuditHeadEntity? head = null;
             var records = new List<AuditRecordEntity>();
-            await foreach (var row in store.AuditTrail.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {lane}"), cancellationToken: cancellationToken))
+            await foreach (
+                var row in store.AuditTrail.QueryAsync<TableEntity>(
+                    TableClient.CreateQueryFilter($"PartitionKey eq {lane}"),
+                    cancellationToken: cancellationToken
+                )
+            )
             {
-                if (row.RowKey == TableKeys.AuditHeadRow) head = TableEntityMapper.To<AuditHeadEntity>(row);
-                else if (string.CompareOrdinal(row.RowKey, TableKeys.AuditRecordRowsEnd) < 0) records.Add(TableEntityMapper.To<AuditRecordEntity>(row));
+                if (row.RowKey == TableKeys.AuditHeadRow)
+                    head = TableEntityMapper.To<AuditHeadEntity>(row);
+                else if (string.CompareOrdinal(row.RowKey, TableKeys.AuditRecordRowsEnd) < 0)
+                    records.Add(TableEntityMapper.To<AuditRecordEntity>(row));
             }
             total += records.Count;
             breaks.AddRange(AuditChain.Verify(lane, records, head));
         }
-        if (breaks.Count > 0) logger.LogError("Audit trail verification found {Breaks} broken lane(s)", breaks.Count);
+        if (breaks.Count > 0)
+            logger.LogError("Audit trail verification found {Breaks} broken lane(s)", breaks.Count);
         return new AuditVerification(breaks.Count == 0, TableKeys.AuditLanes, total, breaks);
     }
 
@@ -116,10 +168,14 @@ public sealed class AuditTrail(InventoryStore store, TimeProvider clock, ILogger
     /// <c>GET /api/audit-trail</c>: parses and checks the query (400 on any invalid parameter or token) and answers one
     /// page, oldest first (see <see cref="ReadPageAsync"/>).
     /// </summary>
-    public async Task<Outcome<AuditPage>> QueryPageAsync(IEnumerable<KeyValuePair<string, string[]>> query, CancellationToken cancellationToken)
+    public async Task<Outcome<AuditPage>> QueryPageAsync(
+        IEnumerable<KeyValuePair<string, string[]>> query,
+        CancellationToken cancellationToken
+    )
     {
         var errors = AuditQueries.Parse(query, out var filter, out var pageSize, out var cursor);
-        if (errors.Count > 0) return Problem.BadRequest($"The query has {errors.Count} invalid parameter(s); see 'errors'.", errors);
+        if (errors.Count > 0)
+            return Problem.BadRequest($"The query has {errors.Count} invalid parameter(s); see 'errors'.", errors);
         var (items, next) = await ReadPageAsync(filter, cursor, pageSize, cancellationToken);
         return new AuditPage(items, next is null ? null : AuditQueries.EncodeToken(filter, next));
     }
@@ -130,17 +186,28 @@ public sealed class AuditTrail(InventoryStore store, TimeProvider clock, ILogger
     /// only the entity's lane when entity and entityId are given). Answers the records and the cursor of the next page
     /// (null: nothing more). Records appended to a lane that an earlier page found exhausted are not returned.
     /// </summary>
-    public async Task<(IReadOnlyList<AuditRecordView> Items, AuditCursor? Next)> ReadPageAsync(AuditQuery filter, AuditCursor? cursor, int pageSize, CancellationToken cancellationToken)
+    public async Task<(IReadOnlyList<AuditRecordView> Items, AuditCursor? Next)> ReadPageAsync(
+        AuditQuery filter,
+        AuditCursor? cursor,
+        int pageSize,
+        CancellationToken cancellationToken
+    )
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, AuditQueries.MaxPageSize);
         var lanes = filter.Lanes;
         var after = cursor?.After ?? [.. Enumerable.Repeat<long?>(0, lanes.Count)];
-        if (after.Count != lanes.Count) throw new ArgumentException("The cursor is not of this query's lanes.", nameof(cursor));
+        if (after.Count != lanes.Count)
+            throw new ArgumentException("The cursor is not of this query's lanes.", nameof(cursor));
         var clauses = AuditQueries.Clauses(filter);
-        var batches = await Task.WhenAll(lanes.Select((lane, i) => after[i] is { } sequence
-            ? ReadLaneAsync(AuditQueries.LaneFilter(lane, sequence, clauses), pageSize, cancellationToken)
-            : Task.FromResult(LaneBatch.Exhausted)));
+        var batches = await Task.WhenAll(
+            lanes.Select(
+                (lane, i) =>
+                    after[i] is { } sequence
+                        ? ReadLaneAsync(AuditQueries.LaneFilter(lane, sequence, clauses), pageSize, cancellationToken)
+                        : Task.FromResult(LaneBatch.Exhausted)
+            )
+        );
 
         var taken = new int[lanes.Count];
         var last = after.ToArray();
@@ -154,18 +221,22 @@ public sealed class AuditTrail(InventoryStore store, TimeProvider clock, ILogger
                 var batch = batches[i];
                 if (taken[i] < batch.Records.Count)
                 {
-                    if (best < 0 || Earlier(batch.Records[taken[i]], batches[best].Records[taken[best]])) best = i;
+                    if (best < 0 || Earlier(batch.Records[taken[i]], batches[best].Records[taken[best]]))
+                        best = i;
                 }
-                else blocked = batch.More; // this lane's next record is unknown: nothing after here is certain
+                else
+                    blocked = batch.More; // this lane's next record is unknown: nothing after here is certain
             }
-            if (blocked || best < 0) break;
+            if (blocked || best < 0)
+                break;
             var record = batches[best].Records[taken[best]++];
             last[best] = record.Sequence;
             items.Add(View(record));
         }
         for (var i = 0; i < lanes.Count; i++)
         {
-            if (taken[i] == batches[i].Records.Count && !batches[i].More) last[i] = null;
+            if (taken[i] == batches[i].Records.Count && !batches[i].More)
+                last[i] = null;
         }
         return (items, last.All(l => l is null) ? null : new AuditCursor(last));
     }
@@ -174,16 +245,30 @@ public sealed class AuditTrail(InventoryStore store, TimeProvider clock, ILogger
     /// The first <paramref name="max"/> records matching the filters, oldest first (follows pages): for in-process
     /// callers that want a whole, small result, e.g. tests.
     /// </summary>
-    public async Task<IReadOnlyList<AuditRecordView>> QueryAsync(string? entity, string? entityId, string? actorId, DateTimeOffset? from, DateTimeOffset? to, int max, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<AuditRecordView>> QueryAsync(
+        string? entity,
+        string? entityId,
+        string? actorId,
+        DateTimeOffset? from,
+        DateTimeOffset? to,
+        int max,
+        CancellationToken cancellationToken
+    )
     {
         var filter = new AuditQuery(entity, entityId, actorId, from, to);
         var results = new List<AuditRecordView>();
         AuditCursor? cursor = null;
         while (results.Count < max)
         {
-            var (items, next) = await ReadPageAsync(filter, cursor, Math.Min(max - results.Count, AuditQueries.MaxPageSize), cancellationToken);
+            var (items, next) = await ReadPageAsync(
+                filter,
+                cursor,
+                Math.Min(max - results.Count, AuditQueries.MaxPageSize),
+                cancellationToken
+            );
             results.AddRange(items);
-            if (next is null) break;
+            if (next is null)
+                break;
             cursor = next;
         }
         return results;
@@ -192,7 +277,8 @@ public sealed class AuditTrail(InventoryStore store, TimeProvider clock, ILogger
     private static bool Earlier(AuditRecordEntity a, AuditRecordEntity b)
     {
         var byTime = a.At.UtcTicks.CompareTo(b.At.UtcTicks);
-        if (byTime != 0) return byTime < 0;
+        if (byTime != 0)
+            return byTime < 0;
         var byLane = string.CompareOrdinal(a.PartitionKey, b.PartitionKey);
         return byLane != 0 ? byLane < 0 : a.Sequence < b.Sequence;
     }
@@ -206,15 +292,31 @@ public sealed class AuditTrail(InventoryStore store, TimeProvider clock, ILogger
     private async Task<LaneBatch> ReadLaneAsync(string filter, int pageSize, CancellationToken cancellationToken)
     {
         var pages = 0;
-        await foreach (var page in store.AuditTrail.QueryAsync<AuditRecordEntity>(filter, pageSize, cancellationToken: cancellationToken).AsPages(null, pageSize))
+        await foreach (
+            var page in store
+                .AuditTrail.QueryAsync<AuditRecordEntity>(filter, pageSize, cancellationToken: cancellationToken)
+                .AsPages(null, pageSize)
+        )
         {
             var more = !string.IsNullOrEmpty(page.ContinuationToken);
-            if (page.Values.Count > 0 || !more || ++pages >= MaxStoragePagesPerLane) return new LaneBatch([.. page.Values.Take(pageSize)], more);
+            if (page.Values.Count > 0 || !more || ++pages >= MaxStoragePagesPerLane)
+                return new LaneBatch([.. page.Values.Take(pageSize)], more);
         }
         return LaneBatch.Exhausted;
     }
 
-    private static AuditRecordView View(AuditRecordEntity r) => new(
-        r.PartitionKey, r.Sequence, r.At, new AuditActor(r.ActorKind, r.ActorId, r.ActorName), r.Entity, r.EntityId, r.Action,
-        JsonSerializer.Deserialize(r.ChangesJson, ApiJsonContext.Default.IReadOnlyListFieldChange) ?? [], r.CorrelationId, r.PreviousHash, r.Hash);
+    private static AuditRecordView View(AuditRecordEntity r) =>
+        new(
+            r.PartitionKey,
+            r.Sequence,
+            r.At,
+            new AuditActor(r.ActorKind, r.ActorId, r.ActorName),
+            r.Entity,
+            r.EntityId,
+            r.Action,
+            JsonSerializer.Deserialize(r.ChangesJson, ApiJsonContext.Default.IReadOnlyListFieldChange) ?? [],
+            r.CorrelationId,
+            r.PreviousHash,
+            r.Hash
+        );
 }

@@ -17,18 +17,27 @@ public sealed class DuplicateIdentities
 
     public void Add(AssetSummaryEntity a)
     {
-        if (ReconciliationRules.IsGone(a.State)) return;
-        var holder = new Holder(a.RowKey, a.Tag is { Length: > 0 } tag ? tag : a.Name ?? a.RowKey,
-            string.IsNullOrEmpty(a.Department) ? null : a.Department);
-        if (HardwareIdentity.NormaliseSerial(a.SerialNumber) is { } serial) Add("serial " + serial, holder);
-        if (HardwareIdentity.NormaliseUuid(a.SmbiosUuid) is { } uuid) Add("UUID " + uuid, holder);
+        if (ReconciliationRules.IsGone(a.State))
+            return;
+        var holder = new Holder(
+            a.RowKey,
+            a.Tag is { Length: > 0 } tag ? tag : a.Name ?? a.RowKey,
+            string.IsNullOrEmpty(a.Department) ? null : a.Department
+        );
+        if (HardwareIdentity.NormaliseSerial(a.SerialNumber) is { } serial)
+            Add("serial " + serial, holder);
+        if (HardwareIdentity.NormaliseUuid(a.SmbiosUuid) is { } uuid)
+            Add("UUID " + uuid, holder);
     }
 
     private void Add(string identity, Holder holder)
     {
-        if (first.TryAdd(identity, holder)) return;
-        if (!shared.TryGetValue(identity, out var holders)) shared[identity] = holders = [first[identity]];
-        if (!holders.Contains(holder)) holders.Add(holder);
+        if (first.TryAdd(identity, holder))
+            return;
+        if (!shared.TryGetValue(identity, out var holders))
+            shared[identity] = holders = [first[identity]];
+        if (!holders.Contains(holder))
+            holders.Add(holder);
     }
 
     /// <summary>One condition per asset that shares an identity, naming the identities and the other assets.</summary>
@@ -49,9 +58,15 @@ public sealed class DuplicateIdentities
         }
         foreach (var (assetId, (self, notes)) in byAsset)
         {
-            yield return new FindingCondition(FindingKinds.DuplicateIdentity, "asset", assetId, FindingSeverity.High,
-                self.Department, $"{self.Label}: {string.Join("; ", notes)}",
-                ReconciliationRules.Facts(("asset", self.Label), ("shared", string.Join("; ", notes))));
+            yield return new FindingCondition(
+                FindingKinds.DuplicateIdentity,
+                "asset",
+                assetId,
+                FindingSeverity.High,
+                self.Department,
+                $"{self.Label}: {string.Join("; ", notes)}",
+                ReconciliationRules.Facts(("asset", self.Label), ("shared", string.Join("; ", notes)))
+            );
         }
     }
 }

@@ -28,7 +28,8 @@ public sealed class IdleScanner(
     IOptions<CheckinOptions> checkins,
     IOptions<LicenceOptions> licenceOptions,
     TimeProvider clock,
-    ILogger<IdleScanner> logger)
+    ILogger<IdleScanner> logger
+)
 {
     public const string ScanName = "idle";
     public const string Job = "idle-scan";
@@ -37,10 +38,17 @@ public sealed class IdleScanner(
 
     private static readonly string[] Columns =
     [
-        "RowKey", nameof(AssetSummaryEntity.State), nameof(AssetSummaryEntity.Kind), nameof(AssetSummaryEntity.Name),
-        nameof(AssetSummaryEntity.Tag), nameof(AssetSummaryEntity.Owner), nameof(AssetSummaryEntity.Department),
-        nameof(AssetSummaryEntity.EnrolledAt), nameof(AssetSummaryEntity.LastHeartbeatAt),
-        nameof(AssetSummaryEntity.UtilisationDay), nameof(AssetSummaryEntity.BelowThresholdSince),
+        "RowKey",
+        nameof(AssetSummaryEntity.State),
+        nameof(AssetSummaryEntity.Kind),
+        nameof(AssetSummaryEntity.Name),
+        nameof(AssetSummaryEntity.Tag),
+        nameof(AssetSummaryEntity.Owner),
+        nameof(AssetSummaryEntity.Department),
+        nameof(AssetSummaryEntity.EnrolledAt),
+        nameof(AssetSummaryEntity.LastHeartbeatAt),
+        nameof(AssetSummaryEntity.UtilisationDay),
+        nameof(AssetSummaryEntity.BelowThresholdSince),
     ];
 
     public async Task<AuditRunSummary> RunAsync(CancellationToken cancellationToken)
@@ -53,65 +61,112 @@ public sealed class IdleScanner(
             var conditions = new List<FindingCondition>();
             var toMove = new List<string>();
             var threshold = checkins.Value.IdleCpuThresholdPercent;
-            await foreach (var asset in store.Summaries.QueryAsync<AssetSummaryEntity>(
-                               select: Columns, cancellationToken: cancellationToken))
+            await foreach (
+                var asset in store.Summaries.QueryAsync<AssetSummaryEntity>(
+                    select: Columns,
+                    cancellationToken: cancellationToken
+                )
+            )
             {
                 rows++;
                 if (IdleRules.Idle(asset, startedAt, options.Value, threshold) is { } idle)
                 {
                     conditions.Add(idle);
-                    if (asset.State == nameof(LifecycleState.Deployed)) toMove.Add(asset.RowKey);
+                    if (asset.State == nameof(LifecycleState.Deployed))
+                        toMove.Add(asset.RowKey);
                 }
-                if (IdleRules.NoUtilisationData(asset) is { } none) conditions.Add(none);
+                if (IdleRules.NoUtilisationData(asset) is { } none)
+                    conditions.Add(none);
             }
 
-            var seats = await reclamation.ReclaimAsync(dryRun: true, AuditActor.System(Job), run.RunId,
-                cancellationToken);
+            var seats = await reclamation.ReclaimAsync(
+                dryRun: true,
+                AuditActor.System(Job),
+                run.RunId,
+                cancellationToken
+            );
             rows += seats.SeatsEvaluated;
-            conditions.AddRange(seats.Released
-                .Select(seat => IdleRules.UnusedSeat(seat, licenceOptions.Value.ReclaimGraceDays))
-                .OfType<FindingCondition>());
+            conditions.AddRange(
+                seats
+                    .Released.Select(seat => IdleRules.UnusedSeat(seat, licenceOptions.Value.ReclaimGraceDays))
+                    .OfType<FindingCondition>()
+            );
 
             var result = await AuditScan.ReconcileAsync(findings, Kinds, conditions, run.RunId, cancellationToken);
             var moved = options.Value.MoveToIdleState ? await MoveAsync(toMove, run.RunId, cancellationToken) : 0;
             await runs.CompleteAsync(run, rows, result, null, cancellationToken);
             logger.LogInformation(
                 "Idle scan {RunId} read {Rows} row(s): {Conditions} condition(s), {Moved} moved to Idle",
-                run.RunId, rows, conditions.Count, moved);
-            return new AuditRunSummary(run.RunId, ScanName, startedAt, clock.GetUtcNow(), rows, conditions.Count,
-                result.Opened, result.Reopened, result.Confirmed, result.AutoResolved, moved);
+                run.RunId,
+                rows,
+                conditions.Count,
+                moved
+            );
+            return new AuditRunSummary(
+                run.RunId,
+                ScanName,
+                startedAt,
+                clock.GetUtcNow(),
+                rows,
+                conditions.Count,
+                result.Opened,
+                result.Reopened,
+                result.Confirmed,
+                result.AutoResolved,
+                moved
+            );
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogError(ex, "Idle scan {RunId} failed after {Rows} row(s)", run.RunId, rows);
-            await runs.CompleteAsync(run, rows, new FindingReconciliation(0, 0, 0, 0), ex.Message,
-                CancellationToken.None);
+            await runs.CompleteAsync(
+                run,
+                rows,
+                new FindingReconciliation(0, 0, 0, 0),
+                ex.Message,
+                CancellationToken.None
+            );
             throw;
         }
     }
 
     /// <summary>Deployed → Idle for each idle asset, under the ETag just read (a concurrent change wins: the asset
     /// is moved on a later run if still idle). A refusal is logged, not fatal.</summary>
-    private async Task<int> MoveAsync(IReadOnlyList<string> assetIds, string runId,
-        CancellationToken cancellationToken)
+    private async Task<int> MoveAsync(IReadOnlyList<string> assetIds, string runId, CancellationToken cancellationToken)
     {
         var caller = Caller.System(Job);
         var moved = 0;
         foreach (var assetId in assetIds)
         {
-            var row = await store.Assets.GetEntityIfExistsAsync<AssetDetailEntity>(assetId,
-                TableKeys.AssetDetailRow, ["State"], cancellationToken);
-            if (!row.HasValue || row.Value is not { } detail) continue;
+            var row = await store.Assets.GetEntityIfExistsAsync<AssetDetailEntity>(
+                assetId,
+                TableKeys.AssetDetailRow,
+                ["State"],
+                cancellationToken
+            );
+            if (!row.HasValue || row.Value is not { } detail)
+                continue;
             var etag = detail.ETag.ToString();
-            var result = await lifecycle.TransitionAsync(caller, assetId, etag, new LifecycleTransitionRequest
-            {
-                To = nameof(LifecycleState.Idle),
-                Reason = $"idle scan {runId}: below the utilisation threshold for {options.Value.Days} days or more",
-            }, runId, cancellationToken);
+            var result = await lifecycle.TransitionAsync(
+                caller,
+                assetId,
+                etag,
+                new LifecycleTransitionRequest
+                {
+                    To = nameof(LifecycleState.Idle),
+                    Reason =
+                        $"idle scan {runId}: below the utilisation threshold for {options.Value.Days} days or more",
+                },
+                runId,
+                cancellationToken
+            );
             if (result.Failed)
             {
-                logger.LogWarning("Idle scan could not move {AssetId} to Idle: {Problem}", assetId,
-                    result.Problem.Detail);
+                logger.LogWarning(
+                    "Idle scan could not move {AssetId} to Idle: {Problem}",
+                    assetId,
+                    result.Problem.Detail
+                );
             }
             else
             {

@@ -15,22 +15,24 @@ public sealed class ReconciliationFunctions(
     AccessPolicy policy,
     ReconciliationScanner reconciliation,
     IdleScanner idle,
-    ILogger<ReconciliationFunctions> logger)
+    ILogger<ReconciliationFunctions> logger
+)
 {
     [Function(nameof(ReconciliationScan))]
     public async Task ReconciliationScan(
         [TimerTrigger("%" + AppSettingNames.ReconciliationSchedule + "%")] TimerInfo timer,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         var run = await reconciliation.RunAsync(cancellationToken);
-        logger.LogInformation("Scheduled reconciliation {RunId}: {Conditions} condition(s)", run.RunId,
-            run.Conditions);
+        logger.LogInformation("Scheduled reconciliation {RunId}: {Conditions} condition(s)", run.RunId, run.Conditions);
     }
 
     [Function(nameof(IdleScan))]
     public async Task IdleScan(
         [TimerTrigger("%" + AppSettingNames.IdleScanSchedule + "%")] TimerInfo timer,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         var run = await idle.RunAsync(cancellationToken);
         logger.LogInformation("Scheduled idle scan {RunId}: {Conditions} condition(s)", run.RunId, run.Conditions);
@@ -39,22 +41,30 @@ public sealed class ReconciliationFunctions(
     [Function(nameof(RunReconciliation))]
     public async Task<IActionResult> RunReconciliation(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "audits/reconciliation/run")] HttpRequest request,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         await authenticator.AuthorizeAsync(request, policy.Administer).OrThrow();
         var run = await reconciliation.RunAsync(cancellationToken);
-        return new JsonBodyResult<AuditRunSummary>(StatusCodes.Status200OK, run,
-            ApiJsonContext.Default.AuditRunSummary);
+        return new JsonBodyResult<AuditRunSummary>(
+            StatusCodes.Status200OK,
+            run,
+            ApiJsonContext.Default.AuditRunSummary
+        );
     }
 
     [Function(nameof(RunIdleScan))]
     public async Task<IActionResult> RunIdleScan(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "audits/idle/run")] HttpRequest request,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         await authenticator.AuthorizeAsync(request, policy.Administer).OrThrow();
         var run = await idle.RunAsync(cancellationToken);
-        return new JsonBodyResult<AuditRunSummary>(StatusCodes.Status200OK, run,
-            ApiJsonContext.Default.AuditRunSummary);
+        return new JsonBodyResult<AuditRunSummary>(
+            StatusCodes.Status200OK,
+            run,
+            ApiJsonContext.Default.AuditRunSummary
+        );
     }
 }

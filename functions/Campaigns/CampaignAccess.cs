@@ -16,23 +16,32 @@ public static class CampaignAccess
     /// (scope all, location or category, or one of their departments).</summary>
     public static Problem? Read(Caller caller, CampaignEntity campaign)
     {
-        if (caller.IsAdmin || caller.IsAuditor) return null;
-        if (caller.IsDepartmentLead
-            && (campaign.Scope != nameof(ScopeKind.Department)
-                || (campaign.ScopeValue is { } department && caller.Departments.Contains(department))))
+        if (caller.IsAdmin || caller.IsAuditor)
+            return null;
+        if (
+            caller.IsDepartmentLead
+            && (
+                campaign.Scope != nameof(ScopeKind.Department)
+                || (campaign.ScopeValue is { } department && caller.Departments.Contains(department))
+            )
+        )
         {
             return null;
         }
-        return Problem.Forbidden("Requires the Inventory.Admin or Inventory.Auditor role, or Inventory.DepartmentLead "
-            + "for a department this campaign covers.");
+        return Problem.Forbidden(
+            "Requires the Inventory.Admin or Inventory.Auditor role, or Inventory.DepartmentLead "
+                + "for a department this campaign covers."
+        );
     }
 
     /// <summary>Recording an asset: admins and auditors; a lead for the assets of their departments (and unknown
     /// tags, which belong to no department) in a campaign they may read.</summary>
     public static Problem? Record(Caller caller, CampaignEntity campaign, bool knownAsset, string? department)
     {
-        if (Read(caller, campaign) is { } denied) return denied;
-        if (caller.IsAdmin || caller.IsAuditor || !knownAsset) return null;
+        if (Read(caller, campaign) is { } denied)
+            return denied;
+        if (caller.IsAdmin || caller.IsAuditor || !knownAsset)
+            return null;
         return department is not null && caller.Departments.Contains(department)
             ? null
             : Problem.Forbidden("A department lead records only the assets of their departments.");

@@ -13,107 +13,144 @@ public sealed class CampaignFunctions(
     AccessPolicy policy,
     CampaignService campaigns,
     CampaignScheduler scheduler,
-    ILogger<CampaignFunctions> logger)
+    ILogger<CampaignFunctions> logger
+)
 {
     private const int MaxBodyBytes = 16 * 1024;
 
     [Function(nameof(CreateCampaign))]
     public async Task<IActionResult> CreateCampaign(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns")] HttpRequest request,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         var caller = await authenticator.AuthorizeAsync(request, policy.Administer).OrThrow();
-        var body = await JsonBody.ReadObjectAsync(request, MaxBodyBytes,
-            CampaignJsonContext.Default.CreateCampaignRequest, cancellationToken).OrThrow();
+        var body = await JsonBody
+            .ReadObjectAsync(
+                request,
+                MaxBodyBytes,
+                CampaignJsonContext.Default.CreateCampaignRequest,
+                cancellationToken
+            )
+            .OrThrow();
 
-        var created = await campaigns.CreateAsync(caller, body, request.HttpContext.TraceIdentifier,
-            cancellationToken).OrThrow();
+        var created = await campaigns
+            .CreateAsync(caller, body, request.HttpContext.TraceIdentifier, cancellationToken)
+            .OrThrow();
         request.HttpContext.Response.Headers.Location = $"/api/campaigns/{created.Id}";
-        return new JsonBodyResult<CampaignView>(StatusCodes.Status201Created, created,
-            CampaignJsonContext.Default.CampaignView);
+        return new JsonBodyResult<CampaignView>(
+            StatusCodes.Status201Created,
+            created,
+            CampaignJsonContext.Default.CampaignView
+        );
     }
 
     [Function(nameof(ListCampaigns))]
     public async Task<IActionResult> ListCampaigns(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "campaigns")] HttpRequest request,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         var caller = await authenticator.AuthenticateAsync(request).OrThrow();
 
         var status = request.Query.TryGetValue("status", out var s) ? s.ToString() : null;
         var list = await campaigns.ListAsync(caller, status, cancellationToken).OrThrow();
-        return new JsonBodyResult<CampaignList>(StatusCodes.Status200OK, list,
-            CampaignJsonContext.Default.CampaignList);
+        return new JsonBodyResult<CampaignList>(
+            StatusCodes.Status200OK,
+            list,
+            CampaignJsonContext.Default.CampaignList
+        );
     }
 
     [Function(nameof(GetCampaign))]
     public async Task<IActionResult> GetCampaign(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "campaigns/{campaignId}")] HttpRequest request,
         string campaignId,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         var caller = await authenticator.AuthenticateAsync(request).OrThrow();
 
         var view = await campaigns.GetAsync(caller, campaignId, cancellationToken).OrThrow();
-        return new JsonBodyResult<CampaignView>(StatusCodes.Status200OK, view,
-            CampaignJsonContext.Default.CampaignView);
+        return new JsonBodyResult<CampaignView>(
+            StatusCodes.Status200OK,
+            view,
+            CampaignJsonContext.Default.CampaignView
+        );
     }
 
     [Function(nameof(ListCampaignAssets))]
     public async Task<IActionResult> ListCampaignAssets(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "campaigns/{campaignId}/assets")]
-        HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "campaigns/{campaignId}/assets")] HttpRequest request,
         string campaignId,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         var caller = await authenticator.AuthenticateAsync(request).OrThrow();
 
         var result = request.Query.TryGetValue("result", out var r) ? r.ToString() : null;
         var page = await campaigns.ListAssetsAsync(caller, campaignId, result, cancellationToken).OrThrow();
-        return new JsonBodyResult<CampaignAssetPage>(StatusCodes.Status200OK, page,
-            CampaignJsonContext.Default.CampaignAssetPage);
+        return new JsonBodyResult<CampaignAssetPage>(
+            StatusCodes.Status200OK,
+            page,
+            CampaignJsonContext.Default.CampaignAssetPage
+        );
     }
 
     [Function(nameof(RecordCampaignScan))]
     public async Task<IActionResult> RecordCampaignScan(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{campaignId}/records")]
-        HttpRequest request,
+            HttpRequest request,
         string campaignId,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         var caller = await authenticator.AuthenticateAsync(request).OrThrow();
-        var body = await JsonBody.ReadObjectAsync(request, MaxBodyBytes,
-            CampaignJsonContext.Default.CampaignScanRequest, cancellationToken).OrThrow();
+        var body = await JsonBody
+            .ReadObjectAsync(request, MaxBodyBytes, CampaignJsonContext.Default.CampaignScanRequest, cancellationToken)
+            .OrThrow();
 
-        var recorded = await campaigns.RecordAsync(caller, campaignId, body, request.HttpContext.TraceIdentifier,
-            cancellationToken).OrThrow();
-        return new JsonBodyResult<CampaignRecordView>(StatusCodes.Status200OK, recorded,
-            CampaignJsonContext.Default.CampaignRecordView);
+        var recorded = await campaigns
+            .RecordAsync(caller, campaignId, body, request.HttpContext.TraceIdentifier, cancellationToken)
+            .OrThrow();
+        return new JsonBodyResult<CampaignRecordView>(
+            StatusCodes.Status200OK,
+            recorded,
+            CampaignJsonContext.Default.CampaignRecordView
+        );
     }
 
     [Function(nameof(CloseCampaign))]
     public async Task<IActionResult> CloseCampaign(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{campaignId}/close")]
-        HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{campaignId}/close")] HttpRequest request,
         string campaignId,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         var caller = await authenticator.AuthorizeAsync(request, policy.Administer).OrThrow();
 
-        var closed = await campaigns.CloseAsync(caller, campaignId, request.HttpContext.TraceIdentifier,
-            cancellationToken).OrThrow();
-        return new JsonBodyResult<CampaignView>(StatusCodes.Status200OK, closed,
-            CampaignJsonContext.Default.CampaignView);
+        var closed = await campaigns
+            .CloseAsync(caller, campaignId, request.HttpContext.TraceIdentifier, cancellationToken)
+            .OrThrow();
+        return new JsonBodyResult<CampaignView>(
+            StatusCodes.Status200OK,
+            closed,
+            CampaignJsonContext.Default.CampaignView
+        );
     }
 
     /// <summary>Daily: opens the spot and full audits that are due (schedule <c>CAMPAIGN_SCHEDULE</c>).</summary>
     [Function(nameof(CampaignSchedule))]
     public async Task CampaignSchedule(
         [TimerTrigger("%" + AppSettingNames.CampaignSchedule + "%")] TimerInfo timer,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         var opened = await scheduler.RunAsync(cancellationToken);
-        logger.LogInformation("Campaign schedule opened {Count} campaign(s): {CampaignIds}", opened.Count,
-            string.Join(", ", opened));
+        logger.LogInformation(
+            "Campaign schedule opened {Count} campaign(s): {CampaignIds}",
+            opened.Count,
+            string.Join(", ", opened)
+        );
     }
 }

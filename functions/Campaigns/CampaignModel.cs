@@ -4,22 +4,51 @@ using Azure.Data.Tables;
 namespace ItInventory.Functions.Campaigns;
 
 /// <summary>What a campaign covers.</summary>
-public enum ScopeKind { All, Department, Location, Category }
+public enum ScopeKind
+{
+    All,
+    Department,
+    Location,
+    Category,
+}
 
 /// <summary>A full count (every asset in scope) or a stratified random sample.</summary>
-public enum CampaignMode { Full, Sample }
+public enum CampaignMode
+{
+    Full,
+    Sample,
+}
 
-public enum StratifyBy { Department, Category }
+public enum StratifyBy
+{
+    Department,
+    Category,
+}
 
 /// <summary><c>Creating</c> while its expected assets are written; <c>Open</c> for recording; <c>Closed</c> with its
 /// results frozen.</summary>
-public enum CampaignStatus { Creating, Open, Closed }
+public enum CampaignStatus
+{
+    Creating,
+    Open,
+    Closed,
+}
 
 /// <summary>What an auditor saw.</summary>
-public enum ScanResult { Found, Missing }
+public enum ScanResult
+{
+    Found,
+    Missing,
+}
 
 /// <summary>The physical condition of a found asset.</summary>
-public enum AssetCondition { Good, Fair, Damaged, Unusable }
+public enum AssetCondition
+{
+    Good,
+    Fair,
+    Damaged,
+    Unusable,
+}
 
 // ---- requests ----
 
@@ -27,15 +56,20 @@ public enum AssetCondition { Good, Fair, Damaged, Unusable }
 public sealed record CreateCampaignRequest
 {
     public string? Name { get; init; }
+
     /// <summary><c>all</c>, <c>department</c>, <c>location</c> or <c>category</c>.</summary>
     public string? Scope { get; init; }
+
     /// <summary>The department, location code or category code (not with <c>all</c>).</summary>
     public string? ScopeValue { get; init; }
+
     /// <summary><c>full</c> or <c>sample</c>.</summary>
     public string? Mode { get; init; }
     public int? SampleSize { get; init; }
+
     /// <summary><c>department</c> (default) or <c>category</c>; sample mode only.</summary>
     public string? StratifyBy { get; init; }
+
     /// <summary>The sample's seed (0 to 2^53−1); drawn at random when absent. Stored, so the sample can be replayed.
     /// </summary>
     public long? Seed { get; init; }
@@ -46,12 +80,16 @@ public sealed record CampaignScanRequest
 {
     /// <summary>The scanned tag (e.g. <c>ITI-000123</c>).</summary>
     public string? Tag { get; init; }
+
     /// <summary>The asset id, for an asset without a readable tag (exactly one of tag and assetId).</summary>
     public string? AssetId { get; init; }
+
     /// <summary><c>found</c> or <c>missing</c>.</summary>
     public string? Result { get; init; }
+
     /// <summary>Where it was found (a location code); absent = at its recorded location (confirmed).</summary>
     public string? Location { get; init; }
+
     /// <summary><c>good</c> (default), <c>fair</c>, <c>damaged</c> or <c>unusable</c>; found only.</summary>
     public string? Condition { get; init; }
     public string? Note { get; init; }
@@ -60,8 +98,16 @@ public sealed record CampaignScanRequest
 // ---- answers ----
 
 public sealed record CampaignProgress(
-    int Expected, int Recorded, int Found, int FoundAsRecorded, int Missing, int LocationDifferent, int Damaged,
-    int Unexpected, int Remaining);
+    int Expected,
+    int Recorded,
+    int Found,
+    int FoundAsRecorded,
+    int Missing,
+    int LocationDifferent,
+    int Damaged,
+    int Unexpected,
+    int Remaining
+);
 
 public sealed record CampaignView(
     string Id,
@@ -86,14 +132,27 @@ public sealed record CampaignView(
     CampaignProgress? Progress,
     // True when the progress counts only the caller's departments (a department lead).
     bool? ProgressLimitedToDepartments,
-    IReadOnlyList<CampaignDiscrepancyView>? Discrepancies);
+    IReadOnlyList<CampaignDiscrepancyView>? Discrepancies
+);
 
 public sealed record CampaignList(IReadOnlyList<CampaignView> Items);
 
 public sealed record CampaignAssetView(
-    string AssetId, string? Tag, string? Name, string? Department, string? Category, string? ExpectedLocation,
-    string Result, string? Location, bool? LocationMatches, string? Condition, string? Note,
-    DateTimeOffset? RecordedAt, string? RecordedBy, int Records);
+    string AssetId,
+    string? Tag,
+    string? Name,
+    string? Department,
+    string? Category,
+    string? ExpectedLocation,
+    string Result,
+    string? Location,
+    bool? LocationMatches,
+    string? Condition,
+    string? Note,
+    DateTimeOffset? RecordedAt,
+    string? RecordedBy,
+    int Records
+);
 
 public sealed record CampaignAssetPage(IReadOnlyList<CampaignAssetView> Items);
 
@@ -112,10 +171,18 @@ public sealed record CampaignRecordView(
     string? Condition,
     DateTimeOffset RecordedAt,
     string RecordedBy,
-    int Records);
+    int Records
+);
 
 public sealed record CampaignDiscrepancyView(
-    string Kind, string SubjectType, string SubjectId, string? AssetId, string? Tag, string? Department, string Text);
+    string Kind,
+    string SubjectType,
+    string SubjectId,
+    string? AssetId,
+    string? Tag,
+    string? Department,
+    string Text
+);
 
 // ---- storage (table campaigns) ----
 
@@ -136,8 +203,10 @@ public sealed class CampaignEntity : ITableEntity
     public int? SampleSize { get; set; }
     public string? StratifyBy { get; set; }
     public long? Seed { get; set; }
+
     /// <summary><c>manual</c> or <c>schedule</c>.</summary>
     public string Origin { get; set; } = "manual";
+
     /// <summary>The scheduled period (e.g. <c>2026-10</c>) of a scheduled campaign.</summary>
     public string? Period { get; set; }
     public int Population { get; set; }
@@ -172,6 +241,7 @@ public sealed class CampaignAssetEntity : ITableEntity
     public string? Name { get; set; }
     public string? Department { get; set; }
     public string? Category { get; set; }
+
     /// <summary>The location the records gave when the campaign was created.</summary>
     public string? ExpectedLocation { get; set; }
     public string State { get; set; } = "";
@@ -198,6 +268,7 @@ public sealed class CampaignUnexpectedEntity : ITableEntity
 
     public string? Tag { get; set; }
     public string? AssetId { get; set; }
+
     /// <summary><c>unknown-tag</c> or <c>not-in-campaign</c>.</summary>
     public string Reason { get; set; } = "";
     public string? Department { get; set; }
@@ -224,7 +295,8 @@ public static class CampaignKeys
     /// <summary>The rows whose RowKey starts with <paramref name="prefix"/>: an OData range filter.</summary>
     public static string PrefixFilter(string campaignId, string prefix) =>
         TableClient.CreateQueryFilter(
-            $"PartitionKey eq {campaignId} and RowKey ge {prefix} and RowKey lt {PrefixEnd(prefix)}");
+            $"PartitionKey eq {campaignId} and RowKey ge {prefix} and RowKey lt {PrefixEnd(prefix)}"
+        );
 
     private static string PrefixEnd(string prefix) => prefix[..^1] + (char)(prefix[^1] + 1);
 }

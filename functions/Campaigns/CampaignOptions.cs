@@ -43,21 +43,54 @@ public static class CampaignSchedulePlan
 {
     public static IReadOnlyList<ScheduledCampaign> Due(CampaignOptions options, DateOnly today)
     {
-        if (!options.ScheduleEnabled) return [];
+        if (!options.ScheduleEnabled)
+            return [];
         var period = today.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
         var due = new List<ScheduledCampaign>();
-        if (CampaignRules.TryParseMonths(options.SpotMonths, out var spot) && spot.Contains(today.Month)
-            && CampaignRules.TryParseScope(options.SpotScope, out var spotScope, out var spotValue))
+        if (
+            CampaignRules.TryParseMonths(options.SpotMonths, out var spot)
+            && spot.Contains(today.Month)
+            && CampaignRules.TryParseScope(options.SpotScope, out var spotScope, out var spotValue)
+        )
         {
             var id = $"spot-{period}";
-            due.Add(new ScheduledCampaign(id, period, new CampaignDefinition($"Spot audit {period}", spotScope,
-                spotValue, CampaignMode.Sample, options.SpotSampleSize, options.SpotStratifyBy, SeedOf(id))));
+            due.Add(
+                new ScheduledCampaign(
+                    id,
+                    period,
+                    new CampaignDefinition(
+                        $"Spot audit {period}",
+                        spotScope,
+                        spotValue,
+                        CampaignMode.Sample,
+                        options.SpotSampleSize,
+                        options.SpotStratifyBy,
+                        SeedOf(id)
+                    )
+                )
+            );
         }
-        if (CampaignRules.TryParseMonths(options.FullMonths, out var full) && full.Contains(today.Month)
-            && CampaignRules.TryParseScope(options.FullScope, out var fullScope, out var fullValue))
+        if (
+            CampaignRules.TryParseMonths(options.FullMonths, out var full)
+            && full.Contains(today.Month)
+            && CampaignRules.TryParseScope(options.FullScope, out var fullScope, out var fullValue)
+        )
         {
-            due.Add(new ScheduledCampaign($"full-{period}", period, new CampaignDefinition($"Full audit {period}",
-                fullScope, fullValue, CampaignMode.Full, null, null, null)));
+            due.Add(
+                new ScheduledCampaign(
+                    $"full-{period}",
+                    period,
+                    new CampaignDefinition(
+                        $"Full audit {period}",
+                        fullScope,
+                        fullValue,
+                        CampaignMode.Full,
+                        null,
+                        null,
+                        null
+                    )
+                )
+            );
         }
         return due;
     }
@@ -74,10 +107,14 @@ public static class CampaignSchedulePlan
     public static string? Invalid(CampaignOptions options)
     {
         const string scopes = "all, or department:…, location:…, category:…";
-        if (!CampaignRules.TryParseMonths(options.SpotMonths, out _)) return "Campaigns:SpotMonths: months 1-12.";
-        if (!CampaignRules.TryParseMonths(options.FullMonths, out _)) return "Campaigns:FullMonths: months 1-12.";
-        if (!CampaignRules.TryParseScope(options.SpotScope, out _, out _)) return "Campaigns:SpotScope: " + scopes;
-        if (!CampaignRules.TryParseScope(options.FullScope, out _, out _)) return "Campaigns:FullScope: " + scopes;
+        if (!CampaignRules.TryParseMonths(options.SpotMonths, out _))
+            return "Campaigns:SpotMonths: months 1-12.";
+        if (!CampaignRules.TryParseMonths(options.FullMonths, out _))
+            return "Campaigns:FullMonths: months 1-12.";
+        if (!CampaignRules.TryParseScope(options.SpotScope, out _, out _))
+            return "Campaigns:SpotScope: " + scopes;
+        if (!CampaignRules.TryParseScope(options.FullScope, out _, out _))
+            return "Campaigns:FullScope: " + scopes;
         return null;
     }
 }

@@ -2,7 +2,14 @@ namespace ItInventory.Functions.Campaigns;
 
 /// <summary>An asset a campaign may expect, as the summary rows describe it.</summary>
 public sealed record CampaignCandidate(
-    string AssetId, string? Tag, string? Name, string? Department, string? Category, string? Location, string State);
+    string AssetId,
+    string? Tag,
+    string? Name,
+    string? Department,
+    string? Category,
+    string? Location,
+    string State
+);
 
 /// <summary>
 /// Stratified random sampling, reproducible from its seed. Pure: the same population (in any order), size, stratum
@@ -26,7 +33,11 @@ public static class CampaignSampling
     /// <summary>The sample: <paramref name="size"/> candidates (all of them when there are fewer), ordered by id.
     /// </summary>
     public static IReadOnlyList<CampaignCandidate> Sample(
-        IEnumerable<CampaignCandidate> population, int size, StratifyBy by, long seed)
+        IEnumerable<CampaignCandidate> population,
+        int size,
+        StratifyBy by,
+        long seed
+    )
     {
         ArgumentOutOfRangeException.ThrowIfNegative(size);
         var strata = population
@@ -62,7 +73,8 @@ public static class CampaignSampling
     public static IReadOnlyList<int> Allocate(IReadOnlyList<int> sizes, int size)
     {
         var total = sizes.Sum();
-        if (size >= total) return sizes.ToList();
+        if (size >= total)
+            return sizes.ToList();
         var quotas = new int[sizes.Count];
         var rest = size;
         var weights = sizes.ToArray();
@@ -71,14 +83,16 @@ public static class CampaignSampling
             // One each first, so that no stratum goes unaudited.
             for (var i = 0; i < sizes.Count; i++)
             {
-                if (sizes[i] == 0) continue;
+                if (sizes[i] == 0)
+                    continue;
                 quotas[i] = 1;
                 weights[i] = sizes[i] - 1;
                 rest--;
             }
         }
         var weightTotal = weights.Sum();
-        if (rest == 0 || weightTotal == 0) return quotas;
+        if (rest == 0 || weightTotal == 0)
+            return quotas;
         var remainders = new (long Remainder, int Index)[sizes.Count];
         var given = 0;
         for (var i = 0; i < sizes.Count; i++)
@@ -118,7 +132,8 @@ public static class CampaignSampling
             ArgumentOutOfRangeException.ThrowIfZero(bound);
             var limit = ulong.MaxValue - ulong.MaxValue % bound;
             ulong value;
-            do value = Next(); while (value >= limit);
+            do value = Next();
+            while (value >= limit);
             return value % bound;
         }
     }

@@ -8,7 +8,11 @@ namespace ItInventory.Functions.Campaigns;
 /// <summary>The daily check that opens the scheduled spot and full audits (see <see cref="CampaignOptions"/>).
 /// </summary>
 public sealed class CampaignScheduler(
-    CampaignService campaigns, IOptions<CampaignOptions> options, TimeProvider clock, ILogger<CampaignScheduler> logger)
+    CampaignService campaigns,
+    IOptions<CampaignOptions> options,
+    TimeProvider clock,
+    ILogger<CampaignScheduler> logger
+)
 {
     public const string Actor = "campaign-schedule";
 
@@ -21,13 +25,24 @@ public sealed class CampaignScheduler(
         foreach (var due in CampaignSchedulePlan.Due(options.Value, today))
         {
             var existing = await campaigns.HeaderAsync(due.Id, cancellationToken);
-            if (existing is not null && existing.Status != nameof(CampaignStatus.Creating)) continue;
-            var result = await campaigns.OpenAsync(due.Id, due.Definition, "schedule", due.Period,
-                AuditActor.System(Actor), "schedule-" + due.Id, cancellationToken);
+            if (existing is not null && existing.Status != nameof(CampaignStatus.Creating))
+                continue;
+            var result = await campaigns.OpenAsync(
+                due.Id,
+                due.Definition,
+                "schedule",
+                due.Period,
+                AuditActor.System(Actor),
+                "schedule-" + due.Id,
+                cancellationToken
+            );
             if (result.Failed)
             {
-                logger.LogWarning("Scheduled campaign {CampaignId} not opened: {Detail}", due.Id,
-                    result.Problem.Detail);
+                logger.LogWarning(
+                    "Scheduled campaign {CampaignId} not opened: {Detail}",
+                    due.Id,
+                    result.Problem.Detail
+                );
                 continue;
             }
             opened.Add(due.Id);

@@ -25,35 +25,57 @@ public sealed class CampaignService(
     CampaignFindings findings,
     AuditTrail audit,
     TimeProvider clock,
-    ILogger<CampaignService> logger)
+    ILogger<CampaignService> logger
+)
 {
     private const string AuditEntity = "campaign";
     private const int MaxAttempts = 20;
 
     private static readonly string[] SummaryColumns =
     [
-        "RowKey", nameof(AssetSummaryEntity.Kind), nameof(AssetSummaryEntity.State), nameof(AssetSummaryEntity.Tag),
-        nameof(AssetSummaryEntity.Name), nameof(AssetSummaryEntity.Department), nameof(AssetSummaryEntity.Category),
+        "RowKey",
+        nameof(AssetSummaryEntity.Kind),
+        nameof(AssetSummaryEntity.State),
+        nameof(AssetSummaryEntity.Tag),
+        nameof(AssetSummaryEntity.Name),
+        nameof(AssetSummaryEntity.Department),
+        nameof(AssetSummaryEntity.Category),
         nameof(AssetSummaryEntity.Location),
     ];
 
     // ---- create ----
 
     public async Task<Outcome<CampaignView>> CreateAsync(
-        Caller caller, CreateCampaignRequest body, string? correlationId, CancellationToken cancellationToken)
+        Caller caller,
+        CreateCampaignRequest body,
+        string? correlationId,
+        CancellationToken cancellationToken
+    )
     {
         var validated = CampaignRules.Validate(body);
-        if (validated.Failed) return validated.Problem;
+        if (validated.Failed)
+            return validated.Problem;
         var definition = validated.Value;
         if (definition.Mode == CampaignMode.Sample && definition.Seed is null)
         {
             definition = definition with { Seed = Random.Shared.NextInt64(CampaignRules.MaxSeed + 1) };
         }
-        var id = "c-" + clock.GetUtcNow().ToString("yyyyMMdd", CultureInfo.InvariantCulture) + "-"
+        var id =
+            "c-"
+            + clock.GetUtcNow().ToString("yyyyMMdd", CultureInfo.InvariantCulture)
+            + "-"
             + Guid.NewGuid().ToString("N")[..8];
-        var opened = await OpenAsync(id, definition, "manual", null, caller.AuditActor, correlationId,
-            cancellationToken);
-        if (opened.Failed) return opened.Problem;
+        var opened = await OpenAsync(
+            id,
+            definition,
+            "manual",
+            null,
+            caller.AuditActor,
+            correlationId,
+            cancellationToken
+        );
+        if (opened.Failed)
+            return opened.Problem;
         return View(opened.Value, null, null, null);
     }
 
@@ -63,23 +85,40 @@ public sealed class CampaignService(
     /// are derived from the period, and its seed from the id, so the same sample is drawn again; rows of the first
     /// attempt that are no longer in the sample are deleted). An existing Open or Closed campaign → 409.
     /// </summary>
-    public async Task<Outcome<CampaignEntity>> OpenAsync(string id, CampaignDefinition definition, string origin,
-        string? period, AuditActor actor, string? correlationId, CancellationToken cancellationToken)
+    public async Task<Outcome<CampaignEntity>> OpenAsync(
+        string id,
+        CampaignDefinition definition,
+        string origin,
+        string? period,
+        AuditActor actor,
+        string? correlationId,
+        CancellationToken cancellationToken
+    )
     {
         var population = await PopulationAsync(definition, cancellationToken);
         if (population.Count == 0)
         {
-            return Problem.UnknownReference("There are no assets to audit in this scope.",
+            return Problem.UnknownReference(
+                "There are no assets to audit in this scope.",
                 new Dictionary<string, string[]>
                 {
-                    ["scopeValue"] = [$"No audited asset (states {string.Join(", ", CampaignRules.AuditedStates)}) "
-                        + "in this scope."],
-                });
+                    ["scopeValue"] =
+                    [
+                        $"No audited asset (states {string.Join(", ", CampaignRules.AuditedStates)}) "
+                            + "in this scope.",
+                    ],
+                }
+            );
         }
-        var expected = definition.Mode == CampaignMode.Sample
-            ? CampaignSampling.Sample(population, definition.SampleSize!.Value, definition.StratifyBy!.Value,
-                definition.Seed!.Value)
-            : population.OrderBy(c => c.AssetId, StringComparer.Ordinal).ToList();
+        var expected =
+            definition.Mode == CampaignMode.Sample
+                ? CampaignSampling.Sample(
+                    population,
+                    definition.SampleSize!.Value,
+                    definition.StratifyBy!.Value,
+                    definition.Seed!.Value
+                )
+                : population.OrderBy(c => c.AssetId, StringComparer.Ordinal).ToList();
 
         var header = new CampaignEntity
         {
@@ -113,63 +152,123 @@ public sealed class CampaignService(
             // Redo an interrupted creation with today's population.
             header.ETag = existing.ETag;
             await store.Campaigns.UpdateEntityAsync(header, header.ETag, TableUpdateMode.Replace, cancellationToken);
-            await DeleteStaleRowsAsync(id, expected.Select(c => c.AssetId).ToHashSet(StringComparer.Ordinal),
-                cancellationToken);
+            await DeleteStaleRowsAsync(
+                id,
+                expected.Select(c => c.AssetId).ToHashSet(StringComparer.Ordinal),
+                cancellationToken
+            );
         }
 
         foreach (var chunk in expected.Chunk(100))
         {
-            await store.Campaigns.SubmitTransactionAsync(chunk.Select(c => new TableTransactionAction(
-                TableTransactionActionType.UpsertReplace, new CampaignAssetEntity
-                {
-                    PartitionKey = id, RowKey = CampaignKeys.AssetRow(c.AssetId), AssetId = c.AssetId, Tag = c.Tag,
-                    Name = c.Name, Department = c.Department, Category = c.Category, ExpectedLocation = c.Location,
-                    State = c.State,
-                })), cancellationToken);
+            await store.Campaigns.SubmitTransactionAsync(
+                chunk.Select(c => new TableTransactionAction(
+                    TableTransactionActionType.UpsertReplace,
+                    new CampaignAssetEntity
+                    {
+                        PartitionKey = id,
+                        RowKey = CampaignKeys.AssetRow(c.AssetId),
+                        AssetId = c.AssetId,
+                        Tag = c.Tag,
+                        Name = c.Name,
+                        Department = c.Department,
+                        Category = c.Category,
+                        ExpectedLocation = c.Location,
+                        State = c.State,
+                    }
+                )),
+                cancellationToken
+            );
         }
-        header = (await store.Campaigns.GetEntityAsync<CampaignEntity>(CampaignKeys.ListPartition, id,
-            cancellationToken: cancellationToken)).Value;
+        header = (
+            await store.Campaigns.GetEntityAsync<CampaignEntity>(
+                CampaignKeys.ListPartition,
+                id,
+                cancellationToken: cancellationToken
+            )
+        ).Value;
         header.Status = nameof(CampaignStatus.Open);
-        var updated = await store.Campaigns.UpdateEntityAsync(header, header.ETag, TableUpdateMode.Replace,
-            cancellationToken);
+        var updated = await store.Campaigns.UpdateEntityAsync(
+            header,
+            header.ETag,
+            TableUpdateMode.Replace,
+            cancellationToken
+        );
         header.ETag = updated.Headers.ETag ?? default;
 
-        await audit.AppendAsync(new AuditEvent(actor, AuditEntity, id, "create",
-        [
-            new FieldChange("status", null, "open"),
-            new FieldChange("scope", null, CampaignRules.Wire(header.Scope) + (header.ScopeValue is null
-                ? "" : ":" + header.ScopeValue)),
-            new FieldChange("mode", null, CampaignRules.Wire(header.Mode)),
-            new FieldChange("expected", null, expected.Count.ToString(CultureInfo.InvariantCulture)),
-            new FieldChange("seed", null, header.Seed?.ToString(CultureInfo.InvariantCulture)),
-        ], correlationId), cancellationToken);
-        logger.LogInformation("Campaign {CampaignId} opened by {ActorId}: {Expected} of {Population} asset(s)", id,
-            actor.Id, expected.Count, population.Count);
+        await audit.AppendAsync(
+            new AuditEvent(
+                actor,
+                AuditEntity,
+                id,
+                "create",
+                [
+                    new FieldChange("status", null, "open"),
+                    new FieldChange(
+                        "scope",
+                        null,
+                        CampaignRules.Wire(header.Scope) + (header.ScopeValue is null ? "" : ":" + header.ScopeValue)
+                    ),
+                    new FieldChange("mode", null, CampaignRules.Wire(header.Mode)),
+                    new FieldChange("expected", null, expected.Count.ToString(CultureInfo.InvariantCulture)),
+                    new FieldChange("seed", null, header.Seed?.ToString(CultureInfo.InvariantCulture)),
+                ],
+                correlationId
+            ),
+            cancellationToken
+        );
+        logger.LogInformation(
+            "Campaign {CampaignId} opened by {ActorId}: {Expected} of {Population} asset(s)",
+            id,
+            actor.Id,
+            expected.Count,
+            population.Count
+        );
         return header;
     }
 
     /// <summary>The audited hardware in scope, from the summary rows ($select: only what a campaign keeps).</summary>
     private async Task<List<CampaignCandidate>> PopulationAsync(
-        CampaignDefinition definition, CancellationToken cancellationToken)
+        CampaignDefinition definition,
+        CancellationToken cancellationToken
+    )
     {
         var hardware = nameof(AssetKind.Hardware);
         var filter = definition.Scope switch
         {
             ScopeKind.Department => TableClient.CreateQueryFilter(
-                $"Kind eq {hardware} and Department eq {definition.ScopeValue}"),
+                $"Kind eq {hardware} and Department eq {definition.ScopeValue}"
+            ),
             ScopeKind.Location => TableClient.CreateQueryFilter(
-                $"Kind eq {hardware} and Location eq {definition.ScopeValue}"),
+                $"Kind eq {hardware} and Location eq {definition.ScopeValue}"
+            ),
             ScopeKind.Category => TableClient.CreateQueryFilter(
-                $"Kind eq {hardware} and Category eq {definition.ScopeValue}"),
+                $"Kind eq {hardware} and Category eq {definition.ScopeValue}"
+            ),
             _ => TableClient.CreateQueryFilter($"Kind eq {hardware}"),
         };
         var population = new List<CampaignCandidate>();
-        await foreach (var row in store.Summaries.QueryAsync<AssetSummaryEntity>(filter, select: SummaryColumns,
-                           cancellationToken: cancellationToken))
+        await foreach (
+            var row in store.Summaries.QueryAsync<AssetSummaryEntity>(
+                filter,
+                select: SummaryColumns,
+                cancellationToken: cancellationToken
+            )
+        )
         {
-            if (!CampaignRules.AuditedStates.Contains(row.State)) continue;
-            population.Add(new CampaignCandidate(row.RowKey, Blank(row.Tag), Blank(row.Name), Blank(row.Department),
-                Blank(row.Category), Blank(row.Location), row.State));
+            if (!CampaignRules.AuditedStates.Contains(row.State))
+                continue;
+            population.Add(
+                new CampaignCandidate(
+                    row.RowKey,
+                    Blank(row.Tag),
+                    Blank(row.Name),
+                    Blank(row.Department),
+                    Blank(row.Category),
+                    Blank(row.Location),
+                    row.State
+                )
+            );
         }
         return population;
     }
@@ -177,16 +276,21 @@ public sealed class CampaignService(
     private async Task DeleteStaleRowsAsync(string id, IReadOnlySet<string> keep, CancellationToken cancellationToken)
     {
         var stale = new List<TableTransactionAction>();
-        await foreach (var row in store.Campaigns.QueryAsync<TableEntity>(
-                           CampaignKeys.PrefixFilter(id, CampaignKeys.AssetPrefix), select: ["RowKey"],
-                           cancellationToken: cancellationToken))
+        await foreach (
+            var row in store.Campaigns.QueryAsync<TableEntity>(
+                CampaignKeys.PrefixFilter(id, CampaignKeys.AssetPrefix),
+                select: ["RowKey"],
+                cancellationToken: cancellationToken
+            )
+        )
         {
             if (!keep.Contains(row.RowKey[CampaignKeys.AssetPrefix.Length..]))
             {
                 stale.Add(new TableTransactionAction(TableTransactionActionType.Delete, row, ETag.All));
             }
         }
-        foreach (var chunk in stale.Chunk(100)) await store.Campaigns.SubmitTransactionAsync(chunk, cancellationToken);
+        foreach (var chunk in stale.Chunk(100))
+            await store.Campaigns.SubmitTransactionAsync(chunk, cancellationToken);
     }
 
     // ---- record ----
@@ -197,25 +301,38 @@ public sealed class CampaignService(
     /// unexpected. Nothing is written when the campaign is not open (409), the scan is invalid (400), the location is
     /// not in the taxonomy (422) or the caller may not record this asset (403).
     /// </summary>
-    public async Task<Outcome<CampaignRecordView>> RecordAsync(Caller caller, string campaignId,
-        CampaignScanRequest body, string? correlationId, CancellationToken cancellationToken)
+    public async Task<Outcome<CampaignRecordView>> RecordAsync(
+        Caller caller,
+        string campaignId,
+        CampaignScanRequest body,
+        string? correlationId,
+        CancellationToken cancellationToken
+    )
     {
         var campaign = await HeaderAsync(campaignId, cancellationToken);
-        if (campaign is null) return NoCampaign(campaignId);
-        if (CampaignAccess.Read(caller, campaign) is { } denied) return denied;
+        if (campaign is null)
+            return NoCampaign(campaignId);
+        if (CampaignAccess.Read(caller, campaign) is { } denied)
+            return denied;
         var validated = CampaignRules.Validate(body);
-        if (validated.Failed) return validated.Problem;
+        if (validated.Failed)
+            return validated.Problem;
         var scan = validated.Value;
         if (campaign.Status != nameof(CampaignStatus.Open))
         {
-            return Problem.Conflict($"Campaign '{campaignId}' is {CampaignRules.Wire(campaign.Status)}: "
-                + "only an open campaign takes records.");
+            return Problem.Conflict(
+                $"Campaign '{campaignId}' is {CampaignRules.Wire(campaign.Status)}: "
+                    + "only an open campaign takes records."
+            );
         }
         if (scan.Location is not null)
         {
-            var errors = await taxonomy.CheckAsync([("location", TaxonomyKind.Location, scan.Location)],
-                cancellationToken);
-            if (errors.Count > 0) return TaxonomyService.ReferenceProblem(errors);
+            var errors = await taxonomy.CheckAsync(
+                [("location", TaxonomyKind.Location, scan.Location)],
+                cancellationToken
+            );
+            if (errors.Count > 0)
+                return TaxonomyService.ReferenceProblem(errors);
         }
 
         // Which asset: by tag (an unknown tag is unexpected) or by id (an unknown id is a 404: nothing was scanned).
@@ -236,8 +353,11 @@ public sealed class CampaignService(
         CampaignAssetEntity? row = null;
         if (assetId is not null)
         {
-            var found = await store.Campaigns.GetEntityIfExistsAsync<CampaignAssetEntity>(campaignId,
-                CampaignKeys.AssetRow(assetId), cancellationToken: cancellationToken);
+            var found = await store.Campaigns.GetEntityIfExistsAsync<CampaignAssetEntity>(
+                campaignId,
+                CampaignKeys.AssetRow(assetId),
+                cancellationToken: cancellationToken
+            );
             row = found.HasValue ? found.Value : null;
         }
         if (row is null && scan.AssetId is not null)
@@ -260,19 +380,35 @@ public sealed class CampaignService(
         }
         if (scan.Result == ScanResult.Missing)
         {
-            return Problem.UnknownReference($"Asset '{tag ?? assetId}' is not in campaign '{campaignId}': only the "
-                + "campaign's assets can be recorded missing.");
+            return Problem.UnknownReference(
+                $"Asset '{tag ?? assetId}' is not in campaign '{campaignId}': only the "
+                    + "campaign's assets can be recorded missing."
+            );
         }
         if (CampaignAccess.Record(caller, campaign, knownAsset: assetId is not null, department) is { } forbidden)
         {
             return forbidden;
         }
-        return await RecordUnexpectedAsync(caller, campaignId, tag, assetId, department, scan, correlationId,
-            cancellationToken);
+        return await RecordUnexpectedAsync(
+            caller,
+            campaignId,
+            tag,
+            assetId,
+            department,
+            scan,
+            correlationId,
+            cancellationToken
+        );
     }
 
-    private async Task<Outcome<CampaignRecordView>> RecordExpectedAsync(Caller caller, string campaignId,
-        CampaignAssetEntity row, ScanInput scan, string? correlationId, CancellationToken cancellationToken)
+    private async Task<Outcome<CampaignRecordView>> RecordExpectedAsync(
+        Caller caller,
+        string campaignId,
+        CampaignAssetEntity row,
+        ScanInput scan,
+        string? correlationId,
+        CancellationToken cancellationToken
+    )
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -293,137 +429,266 @@ public sealed class CampaignService(
             catch (RequestFailedException ex) when (ex.Status == 412 && attempt < MaxAttempts)
             {
                 // Another auditor recorded the same asset meanwhile: read it again; this record still wins.
-                row = (await store.Campaigns.GetEntityAsync<CampaignAssetEntity>(campaignId, row.RowKey,
-                    cancellationToken: cancellationToken)).Value;
+                row = (
+                    await store.Campaigns.GetEntityAsync<CampaignAssetEntity>(
+                        campaignId,
+                        row.RowKey,
+                        cancellationToken: cancellationToken
+                    )
+                ).Value;
                 continue;
             }
             var prefix = "asset " + row.AssetId + ".";
-            await audit.AppendAsync(new AuditEvent(caller.AuditActor, AuditEntity, campaignId, "record",
-            [
-                new FieldChange(prefix + "result", CampaignRules.Wire(before.Result), CampaignRules.Wire(row.Result)),
-                new FieldChange(prefix + "location", before.Location, row.Location),
-                new FieldChange(prefix + "condition", CampaignRules.Wire(before.Condition),
-                    CampaignRules.Wire(row.Condition)),
-                new FieldChange(prefix + "note", before.Note, row.Note),
-            ], correlationId), cancellationToken);
-            return new CampaignRecordView(campaignId, CampaignRules.Wire(row.Result)!, row.AssetId, row.Tag, null,
-                row.ExpectedLocation, row.Location, row.LocationMatches, CampaignRules.Wire(row.Condition),
-                row.RecordedAt.Value, row.RecordedBy, row.Records);
+            await audit.AppendAsync(
+                new AuditEvent(
+                    caller.AuditActor,
+                    AuditEntity,
+                    campaignId,
+                    "record",
+                    [
+                        new FieldChange(
+                            prefix + "result",
+                            CampaignRules.Wire(before.Result),
+                            CampaignRules.Wire(row.Result)
+                        ),
+                        new FieldChange(prefix + "location", before.Location, row.Location),
+                        new FieldChange(
+                            prefix + "condition",
+                            CampaignRules.Wire(before.Condition),
+                            CampaignRules.Wire(row.Condition)
+                        ),
+                        new FieldChange(prefix + "note", before.Note, row.Note),
+                    ],
+                    correlationId
+                ),
+                cancellationToken
+            );
+            return new CampaignRecordView(
+                campaignId,
+                CampaignRules.Wire(row.Result)!,
+                row.AssetId,
+                row.Tag,
+                null,
+                row.ExpectedLocation,
+                row.Location,
+                row.LocationMatches,
+                CampaignRules.Wire(row.Condition),
+                row.RecordedAt.Value,
+                row.RecordedBy,
+                row.Records
+            );
         }
     }
 
-    private async Task<Outcome<CampaignRecordView>> RecordUnexpectedAsync(Caller caller, string campaignId,
-        string? tag, string? assetId, string? department, ScanInput scan, string? correlationId,
-        CancellationToken cancellationToken)
+    private async Task<Outcome<CampaignRecordView>> RecordUnexpectedAsync(
+        Caller caller,
+        string campaignId,
+        string? tag,
+        string? assetId,
+        string? department,
+        ScanInput scan,
+        string? correlationId,
+        CancellationToken cancellationToken
+    )
     {
         var reason = assetId is null ? UnexpectedReason.UnknownTag : UnexpectedReason.NotInCampaign;
         var rowKey = CampaignKeys.UnexpectedRow(tag, assetId);
         for (var attempt = 1; ; attempt++)
         {
-            var existing = await store.Campaigns.GetEntityIfExistsAsync<CampaignUnexpectedEntity>(campaignId, rowKey,
-                cancellationToken: cancellationToken);
+            var existing = await store.Campaigns.GetEntityIfExistsAsync<CampaignUnexpectedEntity>(
+                campaignId,
+                rowKey,
+                cancellationToken: cancellationToken
+            );
             var previous = existing.HasValue ? existing.Value : null;
             var row = new CampaignUnexpectedEntity
             {
-                PartitionKey = campaignId, RowKey = rowKey, Tag = tag, AssetId = assetId, Reason = reason,
-                Department = department, Location = scan.Location, Condition = scan.Condition?.ToString(),
-                Note = scan.Note, RecordedAt = clock.GetUtcNow(), RecordedBy = caller.Actor,
+                PartitionKey = campaignId,
+                RowKey = rowKey,
+                Tag = tag,
+                AssetId = assetId,
+                Reason = reason,
+                Department = department,
+                Location = scan.Location,
+                Condition = scan.Condition?.ToString(),
+                Note = scan.Note,
+                RecordedAt = clock.GetUtcNow(),
+                RecordedBy = caller.Actor,
                 Records = (previous?.Records ?? 0) + 1,
             };
             try
             {
-                if (previous is null) await store.Campaigns.AddEntityAsync(row, cancellationToken);
-                else await store.Campaigns.UpdateEntityAsync(row, previous.ETag, TableUpdateMode.Replace,
-                    cancellationToken);
+                if (previous is null)
+                    await store.Campaigns.AddEntityAsync(row, cancellationToken);
+                else
+                    await store.Campaigns.UpdateEntityAsync(
+                        row,
+                        previous.ETag,
+                        TableUpdateMode.Replace,
+                        cancellationToken
+                    );
             }
             catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxAttempts)
             {
                 continue;
             }
             var prefix = "unexpected " + (tag ?? assetId) + ".";
-            await audit.AppendAsync(new AuditEvent(caller.AuditActor, AuditEntity, campaignId, "record",
-            [
-                new FieldChange(prefix + "reason", previous?.Reason, reason),
-                new FieldChange(prefix + "location", previous?.Location, row.Location),
-                new FieldChange(prefix + "condition", CampaignRules.Wire(previous?.Condition),
-                    CampaignRules.Wire(row.Condition)),
-            ], correlationId), cancellationToken);
-            return new CampaignRecordView(campaignId, "unexpected", assetId, tag, reason, null, row.Location, null,
-                CampaignRules.Wire(row.Condition), row.RecordedAt, row.RecordedBy, row.Records);
+            await audit.AppendAsync(
+                new AuditEvent(
+                    caller.AuditActor,
+                    AuditEntity,
+                    campaignId,
+                    "record",
+                    [
+                        new FieldChange(prefix + "reason", previous?.Reason, reason),
+                        new FieldChange(prefix + "location", previous?.Location, row.Location),
+                        new FieldChange(
+                            prefix + "condition",
+                            CampaignRules.Wire(previous?.Condition),
+                            CampaignRules.Wire(row.Condition)
+                        ),
+                    ],
+                    correlationId
+                ),
+                cancellationToken
+            );
+            return new CampaignRecordView(
+                campaignId,
+                "unexpected",
+                assetId,
+                tag,
+                reason,
+                null,
+                row.Location,
+                null,
+                CampaignRules.Wire(row.Condition),
+                row.RecordedAt,
+                row.RecordedBy,
+                row.Records
+            );
         }
     }
 
     // ---- read ----
 
-    public async Task<Outcome<CampaignList>> ListAsync(Caller caller, string? status,
-        CancellationToken cancellationToken)
+    public async Task<Outcome<CampaignList>> ListAsync(
+        Caller caller,
+        string? status,
+        CancellationToken cancellationToken
+    )
     {
         if (!caller.IsAdmin && !caller.IsAuditor && !caller.IsDepartmentLead)
         {
-            return Problem.Forbidden("Requires the Inventory.Admin or Inventory.Auditor role, or "
-                + "Inventory.DepartmentLead.");
+            return Problem.Forbidden(
+                "Requires the Inventory.Admin or Inventory.Auditor role, or " + "Inventory.DepartmentLead."
+            );
         }
         CampaignStatus? wanted = null;
         if (status is not null)
         {
-            if (!Enum.TryParse(status, ignoreCase: true, out CampaignStatus parsed) || !Enum.IsDefined(parsed)
-                || char.IsDigit(status[0]))
+            if (
+                !Enum.TryParse(status, ignoreCase: true, out CampaignStatus parsed)
+                || !Enum.IsDefined(parsed)
+                || char.IsDigit(status[0])
+            )
             {
                 return Problem.BadRequest("status is one of creating, open, closed.");
             }
             wanted = parsed;
         }
         var items = new List<CampaignView>();
-        await foreach (var header in store.Campaigns.QueryAsync<CampaignEntity>(
-                           TableClient.CreateQueryFilter($"PartitionKey eq {CampaignKeys.ListPartition}"),
-                           cancellationToken: cancellationToken))
+        await foreach (
+            var header in store.Campaigns.QueryAsync<CampaignEntity>(
+                TableClient.CreateQueryFilter($"PartitionKey eq {CampaignKeys.ListPartition}"),
+                cancellationToken: cancellationToken
+            )
+        )
         {
-            if (wanted is { } w && header.Status != w.ToString()) continue;
-            if (CampaignAccess.Read(caller, header) is not null) continue;
+            if (wanted is { } w && header.Status != w.ToString())
+                continue;
+            if (CampaignAccess.Read(caller, header) is not null)
+                continue;
             items.Add(View(header, null, null, null));
         }
-        return new CampaignList(items.OrderByDescending(i => i.CreatedAt).ThenBy(i => i.Id, StringComparer.Ordinal)
-            .ToList());
+        return new CampaignList(
+            items.OrderByDescending(i => i.CreatedAt).ThenBy(i => i.Id, StringComparer.Ordinal).ToList()
+        );
     }
 
     /// <summary>The campaign with its progress (a lead's counts cover their departments only) and, once closed, its
     /// discrepancies.</summary>
-    public async Task<Outcome<CampaignView>> GetAsync(Caller caller, string campaignId,
-        CancellationToken cancellationToken)
+    public async Task<Outcome<CampaignView>> GetAsync(
+        Caller caller,
+        string campaignId,
+        CancellationToken cancellationToken
+    )
     {
         var campaign = await HeaderAsync(campaignId, cancellationToken);
-        if (campaign is null) return NoCampaign(campaignId);
-        if (CampaignAccess.Read(caller, campaign) is { } denied) return denied;
+        if (campaign is null)
+            return NoCampaign(campaignId);
+        if (CampaignAccess.Read(caller, campaign) is { } denied)
+            return denied;
         var (rows, unexpected) = await RowsAsync(campaignId, cancellationToken);
         rows = rows.Where(r => CampaignAccess.Sees(caller, r.Department)).ToList();
         unexpected = unexpected.Where(u => CampaignAccess.Sees(caller, u.Department)).ToList();
-        var discrepancies = campaign.Status == nameof(CampaignStatus.Closed)
-            ? CampaignRules.Discrepancies(campaignId, rows, unexpected)
-            : null;
-        return View(campaign, CampaignRules.Progress(rows, unexpected), CampaignAccess.LimitedToDepartments(caller),
-            discrepancies);
+        var discrepancies =
+            campaign.Status == nameof(CampaignStatus.Closed)
+                ? CampaignRules.Discrepancies(campaignId, rows, unexpected)
+                : null;
+        return View(
+            campaign,
+            CampaignRules.Progress(rows, unexpected),
+            CampaignAccess.LimitedToDepartments(caller),
+            discrepancies
+        );
     }
 
     /// <summary>The campaign's expected assets with their latest record; <paramref name="result"/> filters
     /// (<c>pending</c>, <c>found</c>, <c>missing</c>).</summary>
-    public async Task<Outcome<CampaignAssetPage>> ListAssetsAsync(Caller caller, string campaignId, string? result,
-        CancellationToken cancellationToken)
+    public async Task<Outcome<CampaignAssetPage>> ListAssetsAsync(
+        Caller caller,
+        string campaignId,
+        string? result,
+        CancellationToken cancellationToken
+    )
     {
         var campaign = await HeaderAsync(campaignId, cancellationToken);
-        if (campaign is null) return NoCampaign(campaignId);
-        if (CampaignAccess.Read(caller, campaign) is { } denied) return denied;
+        if (campaign is null)
+            return NoCampaign(campaignId);
+        if (CampaignAccess.Read(caller, campaign) is { } denied)
+            return denied;
         if (result is not (null or "pending" or "found" or "missing"))
         {
             return Problem.BadRequest("result is one of pending, found, missing.");
         }
         var (rows, _) = await RowsAsync(campaignId, cancellationToken);
-        var wanted = result switch { "pending" => "", "found" => "Found", "missing" => "Missing", _ => null };
-        return new CampaignAssetPage(rows
-            .Where(r => CampaignAccess.Sees(caller, r.Department) && (wanted is null || r.Result == wanted))
-            .Select(r => new CampaignAssetView(r.AssetId, r.Tag, r.Name, r.Department, r.Category, r.ExpectedLocation,
-                r.Result.Length == 0 ? "pending" : CampaignRules.Wire(r.Result)!, r.Location, r.LocationMatches,
-                CampaignRules.Wire(r.Condition), r.Note, r.RecordedAt, r.RecordedBy, r.Records))
-            .ToList());
+        var wanted = result switch
+        {
+            "pending" => "",
+            "found" => "Found",
+            "missing" => "Missing",
+            _ => null,
+        };
+        return new CampaignAssetPage(
+            rows.Where(r => CampaignAccess.Sees(caller, r.Department) && (wanted is null || r.Result == wanted))
+                .Select(r => new CampaignAssetView(
+                    r.AssetId,
+                    r.Tag,
+                    r.Name,
+                    r.Department,
+                    r.Category,
+                    r.ExpectedLocation,
+                    r.Result.Length == 0 ? "pending" : CampaignRules.Wire(r.Result)!,
+                    r.Location,
+                    r.LocationMatches,
+                    CampaignRules.Wire(r.Condition),
+                    r.Note,
+                    r.RecordedAt,
+                    r.RecordedBy,
+                    r.Records
+                ))
+                .ToList()
+        );
     }
 
     // ---- close ----
@@ -433,15 +698,22 @@ public sealed class CampaignService(
     /// (idempotent: a close redone after a crash confirms the same findings), and the counts and accuracy rate are
     /// frozen on the header, which becomes Closed under its ETag (a concurrent close gets 409).
     /// </summary>
-    public async Task<Outcome<CampaignView>> CloseAsync(Caller caller, string campaignId, string? correlationId,
-        CancellationToken cancellationToken)
+    public async Task<Outcome<CampaignView>> CloseAsync(
+        Caller caller,
+        string campaignId,
+        string? correlationId,
+        CancellationToken cancellationToken
+    )
     {
         var campaign = await HeaderAsync(campaignId, cancellationToken);
-        if (campaign is null) return NoCampaign(campaignId);
+        if (campaign is null)
+            return NoCampaign(campaignId);
         if (campaign.Status != nameof(CampaignStatus.Open))
         {
-            return Problem.Conflict($"Campaign '{campaignId}' is {CampaignRules.Wire(campaign.Status)}: "
-                + "only an open campaign can be closed.");
+            return Problem.Conflict(
+                $"Campaign '{campaignId}' is {CampaignRules.Wire(campaign.Status)}: "
+                    + "only an open campaign can be closed."
+            );
         }
         var (rows, unexpected) = await RowsAsync(campaignId, cancellationToken);
         var progress = CampaignRules.Progress(rows, unexpected);
@@ -461,25 +733,45 @@ public sealed class CampaignService(
         campaign.AccuracyRate = CampaignRules.AccuracyRate(progress);
         try
         {
-            await store.Campaigns.UpdateEntityAsync(campaign, campaign.ETag, TableUpdateMode.Replace,
-                cancellationToken);
+            await store.Campaigns.UpdateEntityAsync(
+                campaign,
+                campaign.ETag,
+                TableUpdateMode.Replace,
+                cancellationToken
+            );
         }
         catch (RequestFailedException ex) when (ex.Status == 412)
         {
             return Problem.Conflict($"Campaign '{campaignId}' was closed or changed meanwhile: read it again.");
         }
-        await audit.AppendAsync(new AuditEvent(caller.AuditActor, AuditEntity, campaignId, "close",
-        [
-            new FieldChange("status", "open", "closed"),
-            new FieldChange("accuracyRate", null,
-                campaign.AccuracyRate?.ToString("0.####", CultureInfo.InvariantCulture)),
-            new FieldChange("missing", null, campaign.Missing?.ToString(CultureInfo.InvariantCulture)),
-            new FieldChange("neverRecorded", null, progress.Remaining.ToString(CultureInfo.InvariantCulture)),
-            new FieldChange("discrepancies", null, discrepancies.Count.ToString(CultureInfo.InvariantCulture)),
-        ], correlationId), cancellationToken);
+        await audit.AppendAsync(
+            new AuditEvent(
+                caller.AuditActor,
+                AuditEntity,
+                campaignId,
+                "close",
+                [
+                    new FieldChange("status", "open", "closed"),
+                    new FieldChange(
+                        "accuracyRate",
+                        null,
+                        campaign.AccuracyRate?.ToString("0.####", CultureInfo.InvariantCulture)
+                    ),
+                    new FieldChange("missing", null, campaign.Missing?.ToString(CultureInfo.InvariantCulture)),
+                    new FieldChange("neverRecorded", null, progress.Remaining.ToString(CultureInfo.InvariantCulture)),
+                    new FieldChange("discrepancies", null, discrepancies.Count.ToString(CultureInfo.InvariantCulture)),
+                ],
+                correlationId
+            ),
+            cancellationToken
+        );
         logger.LogInformation(
             "Campaign {CampaignId} closed by {ActorId}: accuracy {AccuracyRate}, {Discrepancies} discrepancy(ies)",
-            campaignId, caller.ObjectId, campaign.AccuracyRate, discrepancies.Count);
+            campaignId,
+            caller.ObjectId,
+            campaign.AccuracyRate,
+            discrepancies.Count
+        );
         return View(campaign, progress, false, discrepancies);
     }
 
@@ -487,27 +779,39 @@ public sealed class CampaignService(
 
     public async Task<CampaignEntity?> HeaderAsync(string campaignId, CancellationToken cancellationToken)
     {
-        if (!CampaignRules.IsCampaignId(campaignId)) return null;
-        var found = await store.Campaigns.GetEntityIfExistsAsync<CampaignEntity>(CampaignKeys.ListPartition,
-            campaignId, cancellationToken: cancellationToken);
+        if (!CampaignRules.IsCampaignId(campaignId))
+            return null;
+        var found = await store.Campaigns.GetEntityIfExistsAsync<CampaignEntity>(
+            CampaignKeys.ListPartition,
+            campaignId,
+            cancellationToken: cancellationToken
+        );
         return found.HasValue ? found.Value : null;
     }
 
     /// <summary>The campaign's partition: one query (its expected assets and unexpected scans).</summary>
     private async Task<(List<CampaignAssetEntity> Assets, List<CampaignUnexpectedEntity> Unexpected)> RowsAsync(
-        string campaignId, CancellationToken cancellationToken)
+        string campaignId,
+        CancellationToken cancellationToken
+    )
     {
         var rows = new List<CampaignAssetEntity>();
-        await foreach (var row in store.Campaigns.QueryAsync<CampaignAssetEntity>(
-                           CampaignKeys.PrefixFilter(campaignId, CampaignKeys.AssetPrefix),
-                           cancellationToken: cancellationToken))
+        await foreach (
+            var row in store.Campaigns.QueryAsync<CampaignAssetEntity>(
+                CampaignKeys.PrefixFilter(campaignId, CampaignKeys.AssetPrefix),
+                cancellationToken: cancellationToken
+            )
+        )
         {
             rows.Add(row);
         }
         var unexpected = new List<CampaignUnexpectedEntity>();
-        await foreach (var row in store.Campaigns.QueryAsync<CampaignUnexpectedEntity>(
-                           CampaignKeys.PrefixFilter(campaignId, CampaignKeys.UnexpectedPrefix),
-                           cancellationToken: cancellationToken))
+        await foreach (
+            var row in store.Campaigns.QueryAsync<CampaignUnexpectedEntity>(
+                CampaignKeys.PrefixFilter(campaignId, CampaignKeys.UnexpectedPrefix),
+                cancellationToken: cancellationToken
+            )
+        )
         {
             unexpected.Add(row);
         }
@@ -521,11 +825,43 @@ public sealed class CampaignService(
     private static string ActorName(AuditActor actor) =>
         actor.Name is null ? $"{actor.Kind} {actor.Id}" : $"{actor.Name} ({actor.Id})";
 
-    private static CampaignView View(CampaignEntity c, CampaignProgress? progress, bool? limited,
-        IReadOnlyList<CampaignDiscrepancy>? discrepancies) =>
-        new(c.RowKey, c.Name, CampaignRules.Wire(c.Status)!, CampaignRules.Wire(c.Scope)!, c.ScopeValue,
-            CampaignRules.Wire(c.Mode)!, c.SampleSize, CampaignRules.Wire(c.StratifyBy), c.Seed, c.Origin, c.Period,
-            c.Population, c.Expected, c.CreatedAt, c.CreatedBy, c.ClosedAt, c.ClosedBy, c.AccuracyRate, progress,
-            limited, discrepancies?.Select(d => new CampaignDiscrepancyView(d.Kind, d.SubjectType, d.SubjectId,
-                d.AssetId, d.Tag, d.Department, d.Text)).ToList());
+    private static CampaignView View(
+        CampaignEntity c,
+        CampaignProgress? progress,
+        bool? limited,
+        IReadOnlyList<CampaignDiscrepancy>? discrepancies
+    ) =>
+        new(
+            c.RowKey,
+            c.Name,
+            CampaignRules.Wire(c.Status)!,
+            CampaignRules.Wire(c.Scope)!,
+            c.ScopeValue,
+            CampaignRules.Wire(c.Mode)!,
+            c.SampleSize,
+            CampaignRules.Wire(c.StratifyBy),
+            c.Seed,
+            c.Origin,
+            c.Period,
+            c.Population,
+            c.Expected,
+            c.CreatedAt,
+            c.CreatedBy,
+            c.ClosedAt,
+            c.ClosedBy,
+            c.AccuracyRate,
+            progress,
+            limited,
+            discrepancies
+                ?.Select(d => new CampaignDiscrepancyView(
+                    d.Kind,
+                    d.SubjectType,
+                    d.SubjectId,
+                    d.AssetId,
+                    d.Tag,
+                    d.Department,
+                    d.Text
+                ))
+                .ToList()
+        );
 }

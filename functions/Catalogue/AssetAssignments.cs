@@ -43,6 +43,7 @@ public sealed record AssetCheckOutRequest
 public sealed record AssetCheckInRequest
 {
     public string? Note { get; init; }
+
     /// <summary>Where the asset is returned to (a location code).</summary>
     public string? Location { get; init; }
 }
@@ -57,11 +58,21 @@ public sealed record AssignmentView(
     string? CheckOutNote,
     DateTimeOffset? CheckedInAt,
     string? CheckedInBy,
-    string? CheckInNote)
+    string? CheckInNote
+)
 {
     public static AssignmentView From(AssignmentEntity e) =>
-        new(e.RowKey[TableKeys.AssignmentRowPrefix.Length..], e.Person, e.CheckedOutAt, e.CheckedOutBy,
-            e.ExpectedReturn, e.CheckOutNote, e.CheckedInAt, e.CheckedInBy, e.CheckInNote);
+        new(
+            e.RowKey[TableKeys.AssignmentRowPrefix.Length..],
+            e.Person,
+            e.CheckedOutAt,
+            e.CheckedOutBy,
+            e.ExpectedReturn,
+            e.CheckOutNote,
+            e.CheckedInAt,
+            e.CheckedInBy,
+            e.CheckInNote
+        );
 }
 
 /// <summary>The assignment history of an asset, newest first.</summary>
@@ -81,51 +92,67 @@ public sealed class AssetAssignmentService(
     TaxonomyService taxonomy,
     PeopleService people,
     TimeProvider clock,
-    ILogger<AssetAssignmentService> logger)
+    ILogger<AssetAssignmentService> logger
+)
 {
     public const int MaxNote = 1024;
 
-    public async Task<Outcome<(AssignmentView Assignment, ETag ETag)>> CheckOutAsync(Caller caller, string assetId,
-        string? ifMatch, AssetCheckOutRequest request, string? correlationId, CancellationToken cancellationToken)
+    public async Task<Outcome<(AssignmentView Assignment, ETag ETag)>> CheckOutAsync(
+        Caller caller,
+        string assetId,
+        string? ifMatch,
+        AssetCheckOutRequest request,
+        string? correlationId,
+        CancellationToken cancellationToken
+    )
     {
         var errors = new Dictionary<string, string[]>();
         var personId = PeopleCsv.NormaliseObjectId(request.Person?.Trim());
-        if (personId is null) errors["person"] = ["Required: the person's Entra object id (GUID)."];
-        if (!IsNote(request.Note)) errors["note"] = [$"At most {MaxNote} characters, no control characters."];
+        if (personId is null)
+            errors["person"] = ["Required: the person's Entra object id (GUID)."];
+        if (!IsNote(request.Note))
+            errors["note"] = [$"At most {MaxNote} characters, no control characters."];
         if (errors.Count > 0)
         {
             return Problem.BadRequest($"The check-out has {errors.Count} invalid field(s); see 'errors'.", errors);
         }
         var loaded = await LoadAsync(caller, assetId, ifMatch, cancellationToken);
-        if (loaded.Failed) return loaded.Problem;
+        if (loaded.Failed)
+            return loaded.Problem;
         var (asset, open, latest) = loaded.Value;
         var detail = asset.Detail;
 
         if (open is not null)
         {
             return Problem.Conflict(
-                $"The asset is checked out to {open.Person} since {open.CheckedOutAt:O}: check it in first.");
+                $"The asset is checked out to {open.Person} since {open.CheckedOutAt:O}: check it in first."
+            );
         }
         var state = asset.State;
         var target = LifecycleState.Deployed;
         if (state == LifecycleState.Discovered || (state != target && !LifecycleStateMachine.CanMove(state, target)))
         {
             var from = Enum.GetValues<LifecycleState>()
-                .Where(s => s != LifecycleState.Discovered
-                    && LifecycleStateMachine.CanMove(s, LifecycleState.Deployed));
-            return Problem.Conflict($"An asset in state {state} cannot be checked out (it must be able to move to "
-                + $"Deployed: from {string.Join(", ", from)} or Deployed).");
+                .Where(s =>
+                    s != LifecycleState.Discovered && LifecycleStateMachine.CanMove(s, LifecycleState.Deployed)
+                );
+            return Problem.Conflict(
+                $"An asset in state {state} cannot be checked out (it must be able to move to "
+                    + $"Deployed: from {string.Join(", ", from)} or Deployed)."
+            );
         }
         var person = await people.FindAsync(personId!, cancellationToken);
         if (person is null)
         {
             return TaxonomyService.ReferenceProblem(
-                new Dictionary<string, string[]> { ["person"] = [TaxonomyService.PersonError(personId!, null)!] });
+                new Dictionary<string, string[]> { ["person"] = [TaxonomyService.PersonError(personId!, null)!] }
+            );
         }
         if (person.Status != nameof(PersonStatus.Active))
         {
             return Problem.Conflict(
-                $"The person '{personId}' has departed: assets are not checked out to departed people.");
+                $"The person '{personId}' has departed: assets are not checked out to departed people."
+            );
         }
 
         var now = clock.GetUtcNow();
@@ -156,34 +183,57 @@ public sealed class AssetAssignmentService(
             [nameof(AssetDetailEntity.Owner)] = personId,
             [nameof(AssetDetailEntity.State)] = target.ToString(),
         };
-        var written = await SaveAsync(caller, asset, fields, new(TableTransactionActionType.Add, assignment), changes,
-            "checkout", $"Checked out to {personId} by {caller.Actor}", correlationId, cancellationToken);
-        if (written.Failed) return written.Problem;
+        var written = await SaveAsync(
+            caller,
+            asset,
+            fields,
+            new(TableTransactionActionType.Add, assignment),
+            changes,
+            "checkout",
+            $"Checked out to {personId} by {caller.Actor}",
+            correlationId,
+            cancellationToken
+        );
+        if (written.Failed)
+            return written.Problem;
         logger.LogInformation("Asset {AssetId} checked out to {Person} by {Actor}", assetId, personId, caller.Actor);
         return (AssignmentView.From(assignment), written.Value);
     }
 
-    public async Task<Outcome<(AssignmentView Assignment, ETag ETag)>> CheckInAsync(Caller caller, string assetId,
-        string? ifMatch, AssetCheckInRequest request, string? correlationId, CancellationToken cancellationToken)
+    public async Task<Outcome<(AssignmentView Assignment, ETag ETag)>> CheckInAsync(
+        Caller caller,
+        string assetId,
+        string? ifMatch,
+        AssetCheckInRequest request,
+        string? correlationId,
+        CancellationToken cancellationToken
+    )
     {
         var errors = new Dictionary<string, string[]>();
-        if (!IsNote(request.Note)) errors["note"] = [$"At most {MaxNote} characters, no control characters."];
+        if (!IsNote(request.Note))
+            errors["note"] = [$"At most {MaxNote} characters, no control characters."];
         var location = string.IsNullOrWhiteSpace(request.Location) ? null : request.Location.Trim();
-        if (location is not null && !TaxonomyRules.IsCode(location)) errors["location"] = ["Not a location code."];
+        if (location is not null && !TaxonomyRules.IsCode(location))
+            errors["location"] = ["Not a location code."];
         if (errors.Count > 0)
         {
             return Problem.BadRequest($"The check-in has {errors.Count} invalid field(s); see 'errors'.", errors);
         }
         var loaded = await LoadAsync(caller, assetId, ifMatch, cancellationToken);
-        if (loaded.Failed) return loaded.Problem;
+        if (loaded.Failed)
+            return loaded.Problem;
         var (asset, open, _) = loaded.Value;
         var detail = asset.Detail;
-        if (open is null) return Problem.Conflict("The asset is not checked out.");
+        if (open is null)
+            return Problem.Conflict("The asset is not checked out.");
         if (location is not null && location != detail.Location)
         {
             var references = await taxonomy.CheckAsync(
-                [("location", TaxonomyKind.Location, location)], cancellationToken);
-            if (references.Count > 0) return TaxonomyService.ReferenceProblem(references);
+                [("location", TaxonomyKind.Location, location)],
+                cancellationToken
+            );
+            if (references.Count > 0)
+                return TaxonomyService.ReferenceProblem(references);
         }
 
         var now = clock.GetUtcNow();
@@ -197,8 +247,10 @@ public sealed class AssetAssignmentService(
             changes.Add(new FieldChange(nameof(AssetDetailEntity.Owner), detail.Owner, null));
         }
         // Back to stock when it is in use; an asset that went to repair (or idle) meanwhile keeps that state.
-        if (asset.State == LifecycleState.Deployed
-            && LifecycleStateMachine.CanMove(asset.State, LifecycleState.InStock))
+        if (
+            asset.State == LifecycleState.Deployed
+            && LifecycleStateMachine.CanMove(asset.State, LifecycleState.InStock)
+        )
         {
             fields[nameof(AssetDetailEntity.State)] = nameof(LifecycleState.InStock);
             changes.Add(new FieldChange(nameof(AssetDetailEntity.State), detail.State, nameof(LifecycleState.InStock)));
@@ -208,47 +260,78 @@ public sealed class AssetAssignmentService(
             fields[nameof(AssetDetailEntity.Location)] = location;
             changes.Add(new FieldChange(nameof(AssetDetailEntity.Location), Empty(detail.Location), location));
         }
-        var written = await SaveAsync(caller, asset, fields,
-            new(TableTransactionActionType.UpdateReplace, open, open.ETag), changes, "checkin",
-            $"Checked in from {open.Person} by {caller.Actor}", correlationId, cancellationToken);
-        if (written.Failed) return written.Problem;
-        logger.LogInformation("Asset {AssetId} checked in from {Person} by {Actor}",
-            assetId, open.Person, caller.Actor);
+        var written = await SaveAsync(
+            caller,
+            asset,
+            fields,
+            new(TableTransactionActionType.UpdateReplace, open, open.ETag),
+            changes,
+            "checkin",
+            $"Checked in from {open.Person} by {caller.Actor}",
+            correlationId,
+            cancellationToken
+        );
+        if (written.Failed)
+            return written.Problem;
+        logger.LogInformation(
+            "Asset {AssetId} checked in from {Person} by {Actor}",
+            assetId,
+            open.Person,
+            caller.Actor
+        );
         return (AssignmentView.From(open), written.Value);
     }
 
     /// <summary>The assignment history, newest first, paged like the asset search.</summary>
-    public async Task<Outcome<AssignmentPage>> ListAsync(Caller caller, string assetId, int pageSize,
-        string? continuationToken, CancellationToken cancellationToken)
+    public async Task<Outcome<AssignmentPage>> ListAsync(
+        Caller caller,
+        string assetId,
+        int pageSize,
+        string? continuationToken,
+        CancellationToken cancellationToken
+    )
     {
         if (pageSize is < 1 or > AssetSearch.MaxPageSize)
         {
             return Problem.BadRequest($"pageSize must be an integer from 1 to {AssetSearch.MaxPageSize}.");
         }
-        if (!TableKeys.IsAssetId(assetId)) return Problem.NotFound($"There is no asset '{assetId}'.");
-        var found = await store.Assets.GetEntityIfExistsAsync<AssetDetailEntity>(assetId, TableKeys.AssetDetailRow,
-            [nameof(AssetDetailEntity.Department), nameof(AssetDetailEntity.Owner)], cancellationToken).OrNull();
-        if (found is null) return Problem.NotFound($"There is no asset '{assetId}'.");
-        if (policy.ReadAsset(caller, found.Department, found.Owner) is { } denied) return denied;
+        if (!TableKeys.IsAssetId(assetId))
+            return Problem.NotFound($"There is no asset '{assetId}'.");
+        var found = await store
+            .Assets.GetEntityIfExistsAsync<AssetDetailEntity>(
+                assetId,
+                TableKeys.AssetDetailRow,
+                [nameof(AssetDetailEntity.Department), nameof(AssetDetailEntity.Owner)],
+                cancellationToken
+            )
+            .OrNull();
+        if (found is null)
+            return Problem.NotFound($"There is no asset '{assetId}'.");
+        if (policy.ReadAsset(caller, found.Department, found.Owner) is { } denied)
+            return denied;
 
         var filter = RangeFilter(assetId);
         string? storageToken = null;
-        if (!string.IsNullOrEmpty(continuationToken)
-            && (storageToken = Common.ContinuationTokens.Decode(continuationToken, "assignments|" + filter)) is null)
+        if (
+            !string.IsNullOrEmpty(continuationToken)
+            && (storageToken = Common.ContinuationTokens.Decode(continuationToken, "assignments|" + filter)) is null
+        )
         {
             return Problem.BadRequest("The continuation token is not valid: pass it back unchanged.");
         }
         try
         {
-            var pages = store.Assets
-                .QueryAsync<AssignmentEntity>(filter, pageSize, cancellationToken: cancellationToken)
+            var pages = store
+                .Assets.QueryAsync<AssignmentEntity>(filter, pageSize, cancellationToken: cancellationToken)
                 .AsPages(storageToken, pageSize);
             await foreach (var page in pages)
             {
-                return new AssignmentPage(page.Values.Select(AssignmentView.From).ToList(),
+                return new AssignmentPage(
+                    page.Values.Select(AssignmentView.From).ToList(),
                     string.IsNullOrEmpty(page.ContinuationToken)
                         ? null
-                        : Common.ContinuationTokens.Encode(page.ContinuationToken, "assignments|" + filter));
+                        : Common.ContinuationTokens.Encode(page.ContinuationToken, "assignments|" + filter)
+                );
             }
         }
         catch (RequestFailedException ex) when (ex.Status == 400)
@@ -260,18 +343,27 @@ public sealed class AssetAssignmentService(
 
     private static string RangeFilter(string assetId) =>
         TableClient.CreateQueryFilter($"PartitionKey eq {assetId} and RowKey ge {TableKeys.AssignmentRowPrefix}")
-        + " and " + TableClient.CreateQueryFilter($"RowKey lt {TableKeys.AssignmentRangeEnd}");
+        + " and "
+        + TableClient.CreateQueryFilter($"RowKey lt {TableKeys.AssignmentRangeEnd}");
 
     /// <summary>The asset through <see cref="AssetWriter.LoadAsync(Caller, string, string?, CancellationToken)"/>
     /// (its preconditions in their one order), and its newest assignment (open when not checked in).</summary>
     private async Task<Outcome<(AssetForWrite Asset, AssignmentEntity? Open, AssignmentEntity? Latest)>> LoadAsync(
-        Caller caller, string assetId, string? ifMatch, CancellationToken cancellationToken)
+        Caller caller,
+        string assetId,
+        string? ifMatch,
+        CancellationToken cancellationToken
+    )
     {
         var loaded = await writer.LoadAsync(caller, assetId, ifMatch, cancellationToken);
-        if (loaded.Failed) return loaded.Problem;
+        if (loaded.Failed)
+            return loaded.Problem;
         AssignmentEntity? latest = null;
         var rows = store.Assets.QueryAsync<AssignmentEntity>(
-            RangeFilter(assetId), 1, cancellationToken: cancellationToken);
+            RangeFilter(assetId),
+            1,
+            cancellationToken: cancellationToken
+        );
         await foreach (var row in rows)
         {
             latest = row;
@@ -281,20 +373,34 @@ public sealed class AssetAssignmentService(
     }
 
     /// <summary>The change and its assignment row in one batch; the audit record also names the assignment.</summary>
-    private Task<Outcome<ETag>> SaveAsync(Caller caller, AssetForWrite asset, Dictionary<string, object?> fields,
-        TableTransactionAction assignment, List<FieldChange> changes, string action, string summary,
-        string? correlationId, CancellationToken cancellationToken)
+    private Task<Outcome<ETag>> SaveAsync(
+        Caller caller,
+        AssetForWrite asset,
+        Dictionary<string, object?> fields,
+        TableTransactionAction assignment,
+        List<FieldChange> changes,
+        string action,
+        string summary,
+        string? correlationId,
+        CancellationToken cancellationToken
+    )
     {
         var assignmentId = assignment.Entity.RowKey[TableKeys.AssignmentRowPrefix.Length..];
-        return writer.SaveAsync(caller, asset, new AssetWrite
-        {
-            Action = action,
-            Summary = summary,
-            Changes = changes,
-            Fields = fields,
-            Rows = [assignment],
-            AuditChanges = [.. changes, new FieldChange("Assignment", null, assignmentId)],
-        }, correlationId, cancellationToken);
+        return writer.SaveAsync(
+            caller,
+            asset,
+            new AssetWrite
+            {
+                Action = action,
+                Summary = summary,
+                Changes = changes,
+                Fields = fields,
+                Rows = [assignment],
+                AuditChanges = [.. changes, new FieldChange("Assignment", null, assignmentId)],
+            },
+            correlationId,
+            cancellationToken
+        );
     }
 
     private static bool IsNote(string? note) =>

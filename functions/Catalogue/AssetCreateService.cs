@@ -19,10 +19,15 @@ public sealed class AssetCreateService(
     TaxonomyService taxonomy,
     Audit.AuditTrail audit,
     TimeProvider clock,
-    ILogger<AssetCreateService> logger)
+    ILogger<AssetCreateService> logger
+)
 {
-    public async Task<Outcome<(AssetView Asset, ETag ETag)>> CreateAsync(Caller caller, CreateAssetRequest request,
-        string? correlationId, CancellationToken cancellationToken)
+    public async Task<Outcome<(AssetView Asset, ETag ETag)>> CreateAsync(
+        Caller caller,
+        CreateAssetRequest request,
+        string? correlationId,
+        CancellationToken cancellationToken
+    )
     {
         var errors = AssetDrafts.Validate(request, out var draft);
         if (errors.Count > 0)
@@ -41,20 +46,34 @@ public sealed class AssetCreateService(
 
         var references = await taxonomy.CheckAsync(
             [("category", TaxonomyKind.Category, draft.Category), ("location", TaxonomyKind.Location, draft.Location)],
-            cancellationToken);
+            cancellationToken
+        );
         var people = await taxonomy.CheckPeopleAsync(
-            [("owner", draft.Owner), ("itStakeholder", draft.ItStakeholder)], cancellationToken);
+            [("owner", draft.Owner), ("itStakeholder", draft.ItStakeholder)],
+            cancellationToken
+        );
         foreach (var (field, messages) in people)
         {
             references[field] = messages;
         }
-        if (references.Count > 0) return TaxonomyService.ReferenceProblem(references);
+        if (references.Count > 0)
+            return TaxonomyService.ReferenceProblem(references);
 
         var created = await WriteAsync(draft, "api", $"Created by {caller.Actor}", cancellationToken);
-        if (created.Failed) return created.Problem;
+        if (created.Failed)
+            return created.Problem;
         var (assetId, detail) = created.Value;
-        await audit.AppendAsync(new Audit.AuditEvent(caller.AuditActor, "asset", assetId, "create",
-            AssetDrafts.CreatedFields(draft), correlationId), cancellationToken);
+        await audit.AppendAsync(
+            new Audit.AuditEvent(
+                caller.AuditActor,
+                "asset",
+                assetId,
+                "create",
+                AssetDrafts.CreatedFields(draft),
+                correlationId
+            ),
+            cancellationToken
+        );
         logger.LogInformation("Asset {AssetId} ({Type}) created by {Actor}", assetId, draft.Type, caller.Actor);
         return (AssetView.From(detail, null), detail.ETag);
     }
@@ -62,14 +81,24 @@ public sealed class AssetCreateService(
     /// <summary>Writes a new asset from a validated draft whose references were checked; 409 when its serial or cloud
     /// resource id belongs to another asset (then nothing stays written).</summary>
     internal async Task<Outcome<(string AssetId, AssetDetailEntity Detail)>> WriteAsync(
-        AssetDraft draft, string source, string summary, CancellationToken cancellationToken)
+        AssetDraft draft,
+        string source,
+        string summary,
+        CancellationToken cancellationToken
+    )
     {
         var identities = IdentityKeys(draft).ToList();
         foreach (var (key, field) in identities)
         {
-            var existing = await store.Identities.GetEntityIfExistsAsync<AssetIdentityEntity>(
-                key, TableKeys.IdentityRow, cancellationToken: cancellationToken).OrNull();
-            if (existing is not null) return Duplicate(field, existing.AssetId);
+            var existing = await store
+                .Identities.GetEntityIfExistsAsync<AssetIdentityEntity>(
+                    key,
+                    TableKeys.IdentityRow,
+                    cancellationToken: cancellationToken
+                )
+                .OrNull();
+            if (existing is not null)
+                return Duplicate(field, existing.AssetId);
         }
 
         var assetId = TableKeys.NewAssetId();
@@ -94,18 +123,34 @@ public sealed class AssetCreateService(
             Manufacturer = draft.Manufacturer,
             Model = draft.Model,
         };
-        var history = AssetChanges.HistoryRow(assetId, now, source, null,
+        var history = AssetChanges.HistoryRow(
+            assetId,
+            now,
+            source,
+            null,
             $"{summary}: a new {detail.Type} asset ({detail.State}).",
-            new AssetChanges { Fields = AssetDrafts.CreatedFields(draft) });
+            new AssetChanges { Fields = AssetDrafts.CreatedFields(draft) }
+        );
         var summaryRow = AssetSummaries.FromDetail(detail);
         var (etag, lost) = await registry.CreateAsync(
-            detail, history, summaryRow, identities.Select(i => i.Key), now, cancellationToken);
+            detail,
+            history,
+            summaryRow,
+            identities.Select(i => i.Key),
+            now,
+            cancellationToken
+        );
         if (lost is not null)
         {
             // A concurrent create (or enrollment) took the identity between the check and the claim: nothing stays
             // written.
-            var winner = await store.Identities.GetEntityIfExistsAsync<AssetIdentityEntity>(
-                lost, TableKeys.IdentityRow, cancellationToken: cancellationToken).OrNull();
+            var winner = await store
+                .Identities.GetEntityIfExistsAsync<AssetIdentityEntity>(
+                    lost,
+                    TableKeys.IdentityRow,
+                    cancellationToken: cancellationToken
+                )
+                .OrNull();
             return Duplicate(identities.First(i => i.Key == lost).Field, winner?.AssetId ?? "another asset");
         }
         detail.ETag = etag;

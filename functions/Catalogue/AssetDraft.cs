@@ -6,13 +6,17 @@ using ItInventory.Functions.People;
 
 namespace ItInventory.Functions.Catalogue;
 
-/// <summary>Body of <c>POST /api/assets</c>: something without an agent (peripheral, IoT device, cloud resource).</summary>
+/// <summary>Body of <c>POST /api/assets</c>: something without an agent (peripheral, IoT device, cloud
+/// resource).</summary>
 public sealed record CreateAssetRequest
 {
     public string? Name { get; init; }
+
     /// <summary>Optional: Hardware, IotDevice or CloudResource; must agree with the type's kind.</summary>
     public string? Kind { get; init; }
-    /// <summary>An <see cref="AssetType"/> name (<c>Peripheral</c>) or wire name (<c>peripheral</c>); not Unknown.</summary>
+
+    /// <summary>An <see cref="AssetType"/> name (<c>Peripheral</c>) or wire name (<c>peripheral</c>); not
+    /// Unknown.</summary>
     public string? Type { get; init; }
     public string? Category { get; init; }
     public string? SerialNumber { get; init; }
@@ -23,12 +27,14 @@ public sealed record CreateAssetRequest
     public string? Department { get; init; }
     public string? Location { get; init; }
     public string? Criticality { get; init; }
+
     /// <summary>Ordered, InStock (default) or Deployed: <see cref="LifecycleStateMachine.InitialStates"/>.</summary>
     public string? State { get; init; }
     public string? CloudResourceId { get; init; }
 }
 
-/// <summary>A validated, normalised new asset (object ids lower-case, serial normalised as the identity index does).</summary>
+/// <summary>A validated, normalised new asset (object ids lower-case, serial normalised as the identity index
+/// does).</summary>
 public sealed record AssetDraft(
     string Name,
     AssetKind Kind,
@@ -43,7 +49,8 @@ public sealed record AssetDraft(
     string? Location,
     Criticality Criticality,
     LifecycleState State,
-    string? CloudResourceId);
+    string? CloudResourceId
+);
 
 /// <summary>Field rules of a new asset (pure: the references are checked against storage afterwards).</summary>
 public static class AssetDrafts
@@ -51,7 +58,12 @@ public static class AssetDrafts
     public const int MaxCloudResourceId = 1024;
 
     /// <summary>The kinds that may be created through the API (software is inventoried, not created).</summary>
-    public static readonly AssetKind[] CreatableKinds = [AssetKind.Hardware, AssetKind.IotDevice, AssetKind.CloudResource];
+    public static readonly AssetKind[] CreatableKinds =
+    [
+        AssetKind.Hardware,
+        AssetKind.IotDevice,
+        AssetKind.CloudResource,
+    ];
 
     /// <summary>Validates the fields; errors keyed by JSON property name (also the CSV column names).</summary>
     public static Dictionary<string, string[]> Validate(CreateAssetRequest r, out AssetDraft? draft)
@@ -62,22 +74,34 @@ public static class AssetDrafts
         string? Text(string field, string? value, bool required = false)
         {
             var trimmed = string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-            if (trimmed is null && required) Error(field, "Required.");
-            else if (!ContractFormats.IsShortText(trimmed)) Error(field, $"At most {CheckinLimits.MaxShortString} characters, no control characters.");
+            if (trimmed is null && required)
+                Error(field, "Required.");
+            else if (!ContractFormats.IsShortText(trimmed))
+                Error(field, $"At most {CheckinLimits.MaxShortString} characters, no control characters.");
             return trimmed;
         }
 
         var name = Text("name", r.Name, required: true);
         var type = AssetType.Unknown;
-        if (string.IsNullOrEmpty(r.Type)) Error("type", "Required.");
+        if (string.IsNullOrEmpty(r.Type))
+            Error("type", "Required.");
         else if (!TaxonomyRules.TryParseType(r.Type, out type) || type == AssetType.Unknown)
         {
-            Error("type", $"Must be one of: {string.Join(", ", Enum.GetNames<AssetType>().Where(t => t != nameof(AssetType.Unknown)))} (see GET /api/taxonomy/type).");
+            Error(
+                "type",
+                "Must be one of: "
+                    + $"{string.Join(", ", Enum.GetNames<AssetType>().Where(t => t != nameof(AssetType.Unknown)))} "
+                    + "(see GET /api/taxonomy/type)."
+            );
         }
         var kind = AssetTypes.KindOf(type);
         if (r.Kind is not null)
         {
-            if (!Enum.TryParse<AssetKind>(r.Kind, ignoreCase: false, out var requested) || !CreatableKinds.Contains(requested) || char.IsAsciiDigit(r.Kind.FirstOrDefault()))
+            if (
+                !Enum.TryParse<AssetKind>(r.Kind, ignoreCase: false, out var requested)
+                || !CreatableKinds.Contains(requested)
+                || char.IsAsciiDigit(r.Kind.FirstOrDefault())
+            )
             {
                 Error("kind", $"Must be one of: {string.Join(", ", CreatableKinds)}.");
             }
@@ -88,15 +112,18 @@ public static class AssetDrafts
         }
 
         var category = Text("category", r.Category);
-        if (category is not null && !TaxonomyRules.IsCode(category)) Error("category", "Not a category code.");
+        if (category is not null && !TaxonomyRules.IsCode(category))
+            Error("category", "Not a category code.");
         var location = Text("location", r.Location);
-        if (location is not null && !TaxonomyRules.IsCode(location)) Error("location", "Not a location code.");
+        if (location is not null && !TaxonomyRules.IsCode(location))
+            Error("location", "Not a location code.");
 
         string? serial = null;
         if (Text("serialNumber", r.SerialNumber) is { } serialText)
         {
             serial = HardwareIdentity.NormaliseSerial(serialText);
-            if (serial is null) Error("serialNumber", "Not a usable serial number (placeholder, or fewer than 3 letters/digits).");
+            if (serial is null)
+                Error("serialNumber", "Not a usable serial number (placeholder, or fewer than 3 letters/digits).");
         }
         var manufacturer = Text("manufacturer", r.Manufacturer);
         var model = Text("model", r.Model);
@@ -104,9 +131,11 @@ public static class AssetDrafts
 
         string? Person(string field, string? value)
         {
-            if (string.IsNullOrWhiteSpace(value)) return null;
+            if (string.IsNullOrWhiteSpace(value))
+                return null;
             var id = PeopleCsv.NormaliseObjectId(value.Trim());
-            if (id is null) Error(field, "Must be a person's Entra object id (GUID).");
+            if (id is null)
+                Error(field, "Must be a person's Entra object id (GUID).");
             return id;
         }
         var owner = Person("owner", r.Owner);
@@ -119,8 +148,14 @@ public static class AssetDrafts
         }
 
         var state = LifecycleState.InStock;
-        if (!string.IsNullOrEmpty(r.State)
-            && (char.IsAsciiDigit(r.State[0]) || !Enum.TryParse(r.State, ignoreCase: false, out state) || !LifecycleStateMachine.InitialStates.Contains(state)))
+        if (
+            !string.IsNullOrEmpty(r.State)
+            && (
+                char.IsAsciiDigit(r.State[0])
+                || !Enum.TryParse(r.State, ignoreCase: false, out state)
+                || !LifecycleStateMachine.InitialStates.Contains(state)
+            )
+        )
         {
             Error("state", $"A new asset starts in one of: {string.Join(", ", LifecycleStateMachine.InitialStates)}.");
         }
@@ -129,18 +164,41 @@ public static class AssetDrafts
         if (!string.IsNullOrWhiteSpace(r.CloudResourceId))
         {
             cloudId = r.CloudResourceId.Trim();
-            if (cloudId.Length > MaxCloudResourceId || ContractFormats.HasControlCharacter(cloudId) || cloudId.Any(char.IsWhiteSpace))
+            if (
+                cloudId.Length > MaxCloudResourceId
+                || ContractFormats.HasControlCharacter(cloudId)
+                || cloudId.Any(char.IsWhiteSpace)
+            )
             {
                 Error("cloudResourceId", $"At most {MaxCloudResourceId} characters, no spaces or control characters.");
             }
             else if (!errors.ContainsKey("type") && kind != AssetKind.CloudResource)
             {
-                Error("cloudResourceId", "Only cloud resources (types VirtualMachine, CloudService) have a cloud resource id.");
+                Error(
+                    "cloudResourceId",
+                    "Only cloud resources (types VirtualMachine, CloudService) have a cloud resource id."
+                );
             }
         }
 
-        if (errors.Count > 0) return errors;
-        draft = new AssetDraft(name!, kind, type, category, serial, manufacturer, model, owner, stakeholder, department, location, criticality, state, cloudId);
+        if (errors.Count > 0)
+            return errors;
+        draft = new AssetDraft(
+            name!,
+            kind,
+            type,
+            category,
+            serial,
+            manufacturer,
+            model,
+            owner,
+            stakeholder,
+            department,
+            location,
+            criticality,
+            state,
+            cloudId
+        );
         return errors;
     }
 
@@ -150,7 +208,8 @@ public static class AssetDrafts
         var fields = new List<FieldChange>();
         void Add(string field, string? value)
         {
-            if (value is not null) fields.Add(new FieldChange(field, null, value));
+            if (value is not null)
+                fields.Add(new FieldChange(field, null, value));
         }
         Add(nameof(AssetDetailEntity.Name), d.Name);
         Add(nameof(AssetDetailEntity.Kind), d.Kind.ToString());

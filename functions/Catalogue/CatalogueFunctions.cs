@@ -15,7 +15,8 @@ public sealed class TaxonomyFunctions(CallerAuthenticator authenticator, AccessP
     public async Task<IActionResult> ListTaxonomy(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "taxonomy/{kind}")] HttpRequest request,
         string kind,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         var caller = await authenticator.AuthenticateAsync(request).OrThrow();
 
@@ -28,14 +29,24 @@ public sealed class TaxonomyFunctions(CallerAuthenticator authenticator, AccessP
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "taxonomy/{kind}/{code}")] HttpRequest request,
         string kind,
         string code,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         var caller = await authenticator.AuthorizeAsync(request, policy.Administer).OrThrow();
-        var body = await JsonBody.ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.TaxonomyEntryRequest, cancellationToken).OrThrow();
+        var body = await JsonBody
+            .ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.TaxonomyEntryRequest, cancellationToken)
+            .OrThrow();
 
-        var put = await taxonomy.PutAsync(caller, kind, code, body, request.HttpContext.TraceIdentifier, cancellationToken).OrThrow();
-        if (put.Created) request.HttpContext.Response.Headers.Location = $"/api/taxonomy/{kind}/{code}";
-        return new JsonBodyResult<TaxonomyEntryView>(put.Created ? StatusCodes.Status201Created : StatusCodes.Status200OK, put.Entry, ApiJsonContext.Default.TaxonomyEntryView);
+        var put = await taxonomy
+            .PutAsync(caller, kind, code, body, request.HttpContext.TraceIdentifier, cancellationToken)
+            .OrThrow();
+        if (put.Created)
+            request.HttpContext.Response.Headers.Location = $"/api/taxonomy/{kind}/{code}";
+        return new JsonBodyResult<TaxonomyEntryView>(
+            put.Created ? StatusCodes.Status201Created : StatusCodes.Status200OK,
+            put.Entry,
+            ApiJsonContext.Default.TaxonomyEntryView
+        );
     }
 
     [Function(nameof(DeleteTaxonomyEntry))]
@@ -43,11 +54,18 @@ public sealed class TaxonomyFunctions(CallerAuthenticator authenticator, AccessP
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "taxonomy/{kind}/{code}")] HttpRequest request,
         string kind,
         string code,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         var caller = await authenticator.AuthorizeAsync(request, policy.Administer).OrThrow();
 
-        var problem = await taxonomy.DeleteAsync(caller, kind, code, request.HttpContext.TraceIdentifier, cancellationToken);
+        var problem = await taxonomy.DeleteAsync(
+            caller,
+            kind,
+            code,
+            request.HttpContext.TraceIdentifier,
+            cancellationToken
+        );
         problem.ThrowIfAny();
         return new NoContentResult();
     }
@@ -62,26 +80,37 @@ public sealed class CatalogueFunctions(
     AssetCreateService creator,
     AssetSearchService search,
     AssetAssignmentService assignments,
-    AssetImportService importer)
+    AssetImportService importer
+)
 {
     [Function(nameof(CreateAsset))]
     public async Task<IActionResult> CreateAsset(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "assets")] HttpRequest request,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         var caller = await authenticator.AuthenticateAsync(request).OrThrow();
-        var body = await JsonBody.ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.CreateAssetRequest, cancellationToken).OrThrow();
+        var body = await JsonBody
+            .ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.CreateAssetRequest, cancellationToken)
+            .OrThrow();
 
-        var created = await creator.CreateAsync(caller, body, request.HttpContext.TraceIdentifier, cancellationToken).OrThrow();
+        var created = await creator
+            .CreateAsync(caller, body, request.HttpContext.TraceIdentifier, cancellationToken)
+            .OrThrow();
         request.HttpContext.Response.Headers.ETag = created.ETag.ToString("H");
         request.HttpContext.Response.Headers.Location = $"/api/assets/{created.Asset.Id}";
-        return new JsonBodyResult<AssetView>(StatusCodes.Status201Created, created.Asset, ApiJsonContext.Default.AssetView);
+        return new JsonBodyResult<AssetView>(
+            StatusCodes.Status201Created,
+            created.Asset,
+            ApiJsonContext.Default.AssetView
+        );
     }
 
     [Function(nameof(SearchAssets))]
     public async Task<IActionResult> SearchAssets(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "assets")] HttpRequest request,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         var caller = await authenticator.AuthenticateAsync(request).OrThrow();
 
@@ -92,7 +121,8 @@ public sealed class CatalogueFunctions(
     [Function(nameof(ExportAssets))]
     public async Task<IActionResult> ExportAssets(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "assets/export")] HttpRequest request,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         var caller = await authenticator.AuthenticateAsync(request).OrThrow();
 
@@ -103,12 +133,17 @@ public sealed class CatalogueFunctions(
     [Function(nameof(ImportAssets))]
     public async Task<IActionResult> ImportAssets(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "assets/import")] HttpRequest request,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         var caller = await authenticator.AuthorizeAsync(request, policy.Administer).OrThrow();
-        var body = await TextBody.ReadAsync(request, "text/csv", AssetImportService.MaxImportBytes, cancellationToken).OrThrow();
+        var body = await TextBody
+            .ReadAsync(request, "text/csv", AssetImportService.MaxImportBytes, cancellationToken)
+            .OrThrow();
 
-        var report = await importer.ImportAsync(caller, body, request.HttpContext.TraceIdentifier, cancellationToken).OrThrow();
+        var report = await importer
+            .ImportAsync(caller, body, request.HttpContext.TraceIdentifier, cancellationToken)
+            .OrThrow();
         return new JsonBodyResult<ImportReport>(StatusCodes.Status200OK, report, ApiJsonContext.Default.ImportReport);
     }
 
@@ -116,41 +151,74 @@ public sealed class CatalogueFunctions(
     public async Task<IActionResult> CheckOutAsset(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "assets/{assetId}/checkout")] HttpRequest request,
         string assetId,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         var caller = await authenticator.AuthenticateAsync(request).OrThrow();
-        var body = await JsonBody.ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.AssetCheckOutRequest, cancellationToken).OrThrow();
+        var body = await JsonBody
+            .ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.AssetCheckOutRequest, cancellationToken)
+            .OrThrow();
 
-        var done = await assignments.CheckOutAsync(caller, assetId, request.Headers.IfMatch.ToString(), body, request.HttpContext.TraceIdentifier, cancellationToken).OrThrow();
+        var done = await assignments
+            .CheckOutAsync(
+                caller,
+                assetId,
+                request.Headers.IfMatch.ToString(),
+                body,
+                request.HttpContext.TraceIdentifier,
+                cancellationToken
+            )
+            .OrThrow();
         request.HttpContext.Response.Headers.ETag = done.ETag.ToString("H");
-        return new JsonBodyResult<AssignmentView>(StatusCodes.Status200OK, done.Assignment, ApiJsonContext.Default.AssignmentView);
+        return new JsonBodyResult<AssignmentView>(
+            StatusCodes.Status200OK,
+            done.Assignment,
+            ApiJsonContext.Default.AssignmentView
+        );
     }
 
     [Function(nameof(CheckInAsset))]
     public async Task<IActionResult> CheckInAsset(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "assets/{assetId}/checkin")] HttpRequest request,
         string assetId,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         var caller = await authenticator.AuthenticateAsync(request).OrThrow();
         // The body is optional: no body (or an empty one) is a plain check-in.
         var body = new AssetCheckInRequest();
         if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
         {
-            var read = await JsonBody.ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.AssetCheckInRequest, cancellationToken).OrThrow();
+            var read = await JsonBody
+                .ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.AssetCheckInRequest, cancellationToken)
+                .OrThrow();
             body = read;
         }
 
-        var done = await assignments.CheckInAsync(caller, assetId, request.Headers.IfMatch.ToString(), body, request.HttpContext.TraceIdentifier, cancellationToken).OrThrow();
+        var done = await assignments
+            .CheckInAsync(
+                caller,
+                assetId,
+                request.Headers.IfMatch.ToString(),
+                body,
+                request.HttpContext.TraceIdentifier,
+                cancellationToken
+            )
+            .OrThrow();
         request.HttpContext.Response.Headers.ETag = done.ETag.ToString("H");
-        return new JsonBodyResult<AssignmentView>(StatusCodes.Status200OK, done.Assignment, ApiJsonContext.Default.AssignmentView);
+        return new JsonBodyResult<AssignmentView>(
+            StatusCodes.Status200OK,
+            done.Assignment,
+            ApiJsonContext.Default.AssignmentView
+        );
     }
 
     [Function(nameof(ListAssetAssignments))]
     public async Task<IActionResult> ListAssetAssignments(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "assets/{assetId}/assignments")] HttpRequest request,
         string assetId,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         var caller = await authenticator.AuthenticateAsync(request).OrThrow();
         var pageSize = Paging.PageSize(request.Query, AssetSearch.DefaultPageSize, AssetSearch.MaxPageSize).OrThrow();

@@ -10,31 +10,47 @@ using Microsoft.Extensions.Logging;
 namespace ItInventory.Functions.Catalogue;
 
 /// <summary>The managed taxonomy entries of a kind, loaded once (an import checks every row against it).</summary>
-public sealed class TaxonomySnapshot(IReadOnlyDictionary<TaxonomyKind, IReadOnlyDictionary<string, TaxonomyEntity>> entries)
+public sealed class TaxonomySnapshot(
+    IReadOnlyDictionary<TaxonomyKind, IReadOnlyDictionary<string, TaxonomyEntity>> entries
+)
 {
     public TaxonomyEntity? Find(TaxonomyKind kind, string code) =>
         entries.TryGetValue(kind, out var codes) && codes.TryGetValue(code, out var entity) ? entity : null;
 }
 
 /// <summary>
-/// The classification taxonomy: lists (managed entries from table <c>taxonomy</c>, built-in types and criticality levels),
+/// The classification taxonomy: lists (managed entries from table <c>taxonomy</c>, built-in types and criticality
+/// levels),
 /// admin upserts and deletes (audited), and reference checks used by asset create, PATCH, check-in and import.
 /// </summary>
-public sealed class TaxonomyService(InventoryStore store, PeopleService people, Audit.AuditTrail audit, TimeProvider clock, ILogger<TaxonomyService> logger)
+public sealed class TaxonomyService(
+    InventoryStore store,
+    PeopleService people,
+    Audit.AuditTrail audit,
+    TimeProvider clock,
+    ILogger<TaxonomyService> logger
+)
 {
-
     /// <summary>422 naming each field whose reference is unknown or inactive.</summary>
     public static Problem ReferenceProblem(IReadOnlyDictionary<string, string[]> errors) =>
         Problem.UnknownReference(
-            $"{errors.Count} field(s) name something that does not exist or may not be used; see 'errors'.", errors);
+            $"{errors.Count} field(s) name something that does not exist or may not be used; see 'errors'.",
+            errors
+        );
 
     public async Task<Outcome<TaxonomyList>> ListAsync(string kindText, CancellationToken cancellationToken)
     {
-        if (!TaxonomyRules.TryParseKind(kindText, out var kind)) return UnknownKind(kindText);
-        if (!TaxonomyRules.IsManaged(kind)) return new TaxonomyList(kindText, TaxonomyRules.BuiltIn(kind));
+        if (!TaxonomyRules.TryParseKind(kindText, out var kind))
+            return UnknownKind(kindText);
+        if (!TaxonomyRules.IsManaged(kind))
+            return new TaxonomyList(kindText, TaxonomyRules.BuiltIn(kind));
         var items = new List<TaxonomyEntryView>();
-        await foreach (var e in store.Taxonomy.QueryAsync<TaxonomyEntity>(
-                           TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.TaxonomyPartition(kindText)}"), cancellationToken: cancellationToken))
+        await foreach (
+            var e in store.Taxonomy.QueryAsync<TaxonomyEntity>(
+                TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.TaxonomyPartition(kindText)}"),
+                cancellationToken: cancellationToken
+            )
+        )
         {
             items.Add(View(kind, e));
         }
@@ -42,33 +58,58 @@ public sealed class TaxonomyService(InventoryStore store, PeopleService people, 
     }
 
     /// <summary>Creates or replaces a category or location. Answers the entry and whether it was created.</summary>
-    public async Task<Outcome<(TaxonomyEntryView Entry, bool Created)>> PutAsync(Caller caller, string kindText, string code, TaxonomyEntryRequest body, string? correlationId, CancellationToken cancellationToken)
+    public async Task<Outcome<(TaxonomyEntryView Entry, bool Created)>> PutAsync(
+        Caller caller,
+        string kindText,
+        string code,
+        TaxonomyEntryRequest body,
+        string? correlationId,
+        CancellationToken cancellationToken
+    )
     {
-        if (!TaxonomyRules.TryParseKind(kindText, out var kind)) return UnknownKind(kindText);
-        if (!TaxonomyRules.IsManaged(kind)) return BuiltInKind(kind);
+        if (!TaxonomyRules.TryParseKind(kindText, out var kind))
+            return UnknownKind(kindText);
+        if (!TaxonomyRules.IsManaged(kind))
+            return BuiltInKind(kind);
         var errors = TaxonomyRules.Validate(kind, code, body);
-        if (errors.Count > 0) return Problem.BadRequest($"The entry has {errors.Count} invalid field(s); see 'errors'.", errors);
+        if (errors.Count > 0)
+            return Problem.BadRequest($"The entry has {errors.Count} invalid field(s); see 'errors'.", errors);
 
         var parent = string.IsNullOrEmpty(body.Parent) ? null : body.Parent;
         if (parent is not null)
         {
             var locations = new Dictionary<string, string?>(StringComparer.Ordinal);
-            await foreach (var e in store.Taxonomy.QueryAsync<TaxonomyEntity>(
-                               TableClient.CreateQueryFilter($"PartitionKey eq {kindText}"), select: ["RowKey", nameof(TaxonomyEntity.Parent)], cancellationToken: cancellationToken))
+            await foreach (
+                var e in store.Taxonomy.QueryAsync<TaxonomyEntity>(
+                    TableClient.CreateQueryFilter($"PartitionKey eq {kindText}"),
+                    select: ["RowKey", nameof(TaxonomyEntity.Parent)],
+                    cancellationToken: cancellationToken
+                )
+            )
             {
                 locations[e.RowKey] = e.Parent;
             }
-            if (!locations.ContainsKey(parent)) return ReferenceProblem(new Dictionary<string, string[]> { ["parent"] = [$"There is no location '{parent}'."] });
+            if (!locations.ContainsKey(parent))
+                return ReferenceProblem(
+                    new Dictionary<string, string[]> { ["parent"] = [$"There is no location '{parent}'."] }
+                );
             if (TaxonomyRules.CreatesCycle(code, parent, c => locations.GetValueOrDefault(c)))
             {
-                return Problem.BadRequest($"Making '{parent}' the parent of '{code}' would nest locations in a loop or deeper than {TaxonomyRules.MaxLocationDepth} levels.",
-                    new Dictionary<string, string[]> { ["parent"] = ["Loop or too deep."] });
+                return Problem.BadRequest(
+                    $"Making '{parent}' the parent of '{code}' would nest locations in a loop or deeper than "
+                        + $"{TaxonomyRules.MaxLocationDepth} levels.",
+                    new Dictionary<string, string[]> { ["parent"] = ["Loop or too deep."] }
+                );
             }
         }
 
         var partition = TableKeys.TaxonomyPartition(kindText);
         var row = TableKeys.TaxonomyRow(code);
-        var existing = await store.Taxonomy.GetEntityIfExistsAsync<TaxonomyEntity>(partition, row, cancellationToken: cancellationToken);
+        var existing = await store.Taxonomy.GetEntityIfExistsAsync<TaxonomyEntity>(
+            partition,
+            row,
+            cancellationToken: cancellationToken
+        );
         var current = existing.HasValue ? existing.Value : null;
         var entity = new TaxonomyEntity
         {
@@ -83,55 +124,113 @@ public sealed class TaxonomyService(InventoryStore store, PeopleService people, 
         var changes = new List<FieldChange>();
         void Compare(string field, string? before, string? after)
         {
-            if (before != after) changes.Add(new FieldChange(field, before, after));
+            if (before != after)
+                changes.Add(new FieldChange(field, before, after));
         }
         Compare("displayName", current?.DisplayName, entity.DisplayName);
         Compare("description", current?.Description, entity.Description);
         Compare("parent", current?.Parent, entity.Parent);
-        Compare("active", current is null ? null : current.Active ? "true" : "false", entity.Active ? "true" : "false");
-        if (current is not null && changes.Count == 0) return (View(kind, current), false);
+        Compare(
+            "active",
+            current is null ? null
+                : current.Active ? "true"
+                : "false",
+            entity.Active ? "true" : "false"
+        );
+        if (current is not null && changes.Count == 0)
+            return (View(kind, current), false);
 
         try
         {
-            if (current is null) await store.Taxonomy.AddEntityAsync(entity, cancellationToken);
-            else await store.Taxonomy.UpdateEntityAsync(entity, current.ETag, TableUpdateMode.Replace, cancellationToken);
+            if (current is null)
+                await store.Taxonomy.AddEntityAsync(entity, cancellationToken);
+            else
+                await store.Taxonomy.UpdateEntityAsync(
+                    entity,
+                    current.ETag,
+                    TableUpdateMode.Replace,
+                    cancellationToken
+                );
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412)
         {
             return Problem.Conflict($"The {kindText} '{code}' was changed concurrently; retry.");
         }
-        await audit.AppendAsync(new Audit.AuditEvent(caller.AuditActor, "taxonomy", $"{kindText}/{code}", current is null ? "create" : "update", changes, correlationId), cancellationToken);
-        logger.LogInformation("Taxonomy {Kind} {Code} {Action} by {Actor}", kindText, code, current is null ? "created" : "updated", caller.Actor);
+        await audit.AppendAsync(
+            new Audit.AuditEvent(
+                caller.AuditActor,
+                "taxonomy",
+                $"{kindText}/{code}",
+                current is null ? "create" : "update",
+                changes,
+                correlationId
+            ),
+            cancellationToken
+        );
+        logger.LogInformation(
+            "Taxonomy {Kind} {Code} {Action} by {Actor}",
+            kindText,
+            code,
+            current is null ? "created" : "updated",
+            caller.Actor
+        );
         return (View(kind, entity), current is null);
     }
 
     /// <summary>Deletes a category or location no asset (and no child location) refers to; otherwise 409 — deactivate
     /// it instead (<c>active: false</c>), which keeps existing references but refuses new ones.</summary>
-    public async Task<Problem?> DeleteAsync(Caller caller, string kindText, string code, string? correlationId, CancellationToken cancellationToken)
+    public async Task<Problem?> DeleteAsync(
+        Caller caller,
+        string kindText,
+        string code,
+        string? correlationId,
+        CancellationToken cancellationToken
+    )
     {
-        if (!TaxonomyRules.TryParseKind(kindText, out var kind)) return UnknownKind(kindText);
-        if (!TaxonomyRules.IsManaged(kind)) return BuiltInKind(kind);
-        if (!TaxonomyRules.IsCode(code)) return Problem.NotFound($"There is no {kindText} '{code}'.");
-        var current = await store.Taxonomy.GetEntityIfExistsAsync<TaxonomyEntity>(
-            TableKeys.TaxonomyPartition(kindText), TableKeys.TaxonomyRow(code), cancellationToken: cancellationToken)
+        if (!TaxonomyRules.TryParseKind(kindText, out var kind))
+            return UnknownKind(kindText);
+        if (!TaxonomyRules.IsManaged(kind))
+            return BuiltInKind(kind);
+        if (!TaxonomyRules.IsCode(code))
+            return Problem.NotFound($"There is no {kindText} '{code}'.");
+        var current = await store
+            .Taxonomy.GetEntityIfExistsAsync<TaxonomyEntity>(
+                TableKeys.TaxonomyPartition(kindText),
+                TableKeys.TaxonomyRow(code),
+                cancellationToken: cancellationToken
+            )
             .OrNull();
-        if (current is null) return Problem.NotFound($"There is no {kindText} '{code}'.");
+        if (current is null)
+            return Problem.NotFound($"There is no {kindText} '{code}'.");
 
-        var field = kind == TaxonomyKind.Category ? nameof(AssetSummaryEntity.Category) : nameof(AssetSummaryEntity.Location);
-        var filter = kind == TaxonomyKind.Category
-            ? TableClient.CreateQueryFilter($"Category eq {code}")
-            : TableClient.CreateQueryFilter($"Location eq {code}");
-        await foreach (var page in store.Summaries.QueryAsync<TableEntity>(filter, 1, ["RowKey"], cancellationToken).AsPages())
+        var field =
+            kind == TaxonomyKind.Category ? nameof(AssetSummaryEntity.Category) : nameof(AssetSummaryEntity.Location);
+        var filter =
+            kind == TaxonomyKind.Category
+                ? TableClient.CreateQueryFilter($"Category eq {code}")
+                : TableClient.CreateQueryFilter($"Location eq {code}");
+        await foreach (
+            var page in store.Summaries.QueryAsync<TableEntity>(filter, 1, ["RowKey"], cancellationToken).AsPages()
+        )
         {
             if (page.Values.Count > 0)
             {
-                return Problem.Conflict($"Asset {page.Values[0].RowKey} (and maybe others) has {field} '{code}': reassign them first, or deactivate the entry (PUT with \"active\": false).");
+                return Problem.Conflict(
+                    $"Asset {page.Values[0].RowKey} (and maybe others) has {field} '{code}': reassign them first, or "
+                        + "deactivate the entry (PUT with \"active\": false)."
+                );
             }
         }
         if (kind == TaxonomyKind.Location)
         {
-            await foreach (var child in store.Taxonomy.QueryAsync<TaxonomyEntity>(
-                               TableClient.CreateQueryFilter($"PartitionKey eq {kindText} and Parent eq {code}"), 1, ["RowKey"], cancellationToken))
+            await foreach (
+                var child in store.Taxonomy.QueryAsync<TaxonomyEntity>(
+                    TableClient.CreateQueryFilter($"PartitionKey eq {kindText} and Parent eq {code}"),
+                    1,
+                    ["RowKey"],
+                    cancellationToken
+                )
+            )
             {
                 return Problem.Conflict($"Location '{child.RowKey}' is inside '{code}': move or delete it first.");
             }
@@ -139,14 +238,31 @@ public sealed class TaxonomyService(InventoryStore store, PeopleService people, 
 
         try
         {
-            await store.Taxonomy.DeleteEntityAsync(current.PartitionKey, current.RowKey, current.ETag, cancellationToken);
+            await store.Taxonomy.DeleteEntityAsync(
+                current.PartitionKey,
+                current.RowKey,
+                current.ETag,
+                cancellationToken
+            );
         }
         catch (RequestFailedException ex) when (ex.Status is 404 or 412)
         {
             return Problem.Conflict($"The {kindText} '{code}' was changed concurrently; retry.");
         }
-        await audit.AppendAsync(new Audit.AuditEvent(caller.AuditActor, "taxonomy", $"{kindText}/{code}", "delete",
-            [new FieldChange("displayName", current.DisplayName, null), new FieldChange("active", current.Active ? "true" : "false", null)], correlationId), cancellationToken);
+        await audit.AppendAsync(
+            new Audit.AuditEvent(
+                caller.AuditActor,
+                "taxonomy",
+                $"{kindText}/{code}",
+                "delete",
+                [
+                    new FieldChange("displayName", current.DisplayName, null),
+                    new FieldChange("active", current.Active ? "true" : "false", null),
+                ],
+                correlationId
+            ),
+            cancellationToken
+        );
         logger.LogInformation("Taxonomy {Kind} {Code} deleted by {Actor}", kindText, code, caller.Actor);
         return null;
     }
@@ -158,8 +274,12 @@ public sealed class TaxonomyService(InventoryStore store, PeopleService people, 
         foreach (var kind in new[] { TaxonomyKind.Category, TaxonomyKind.Location })
         {
             var codes = new Dictionary<string, TaxonomyEntity>(StringComparer.Ordinal);
-            await foreach (var e in store.Taxonomy.QueryAsync<TaxonomyEntity>(
-                               TableClient.CreateQueryFilter($"PartitionKey eq {TaxonomyRules.WireName(kind)}"), cancellationToken: cancellationToken))
+            await foreach (
+                var e in store.Taxonomy.QueryAsync<TaxonomyEntity>(
+                    TableClient.CreateQueryFilter($"PartitionKey eq {TaxonomyRules.WireName(kind)}"),
+                    cancellationToken: cancellationToken
+                )
+            )
             {
                 codes[e.RowKey] = e;
             }
@@ -172,42 +292,58 @@ public sealed class TaxonomyService(InventoryStore store, PeopleService people, 
     public static string? ReferenceError(TaxonomyKind kind, string code, TaxonomyEntity? entry)
     {
         var name = TaxonomyRules.WireName(kind);
-        if (!TaxonomyRules.IsCode(code) || entry is null) return $"Unknown {name} '{code}': see GET /api/taxonomy/{name}.";
+        if (!TaxonomyRules.IsCode(code) || entry is null)
+            return $"Unknown {name} '{code}': see GET /api/taxonomy/{name}.";
         return entry.Active ? null : $"The {name} '{code}' is inactive: it may no longer be assigned.";
     }
 
     /// <summary>Checks category/location references with point reads; empty or null values are not checked.</summary>
-    public async Task<Dictionary<string, string[]>> CheckAsync(IEnumerable<(string Field, TaxonomyKind Kind, string? Code)> references, CancellationToken cancellationToken)
+    public async Task<Dictionary<string, string[]>> CheckAsync(
+        IEnumerable<(string Field, TaxonomyKind Kind, string? Code)> references,
+        CancellationToken cancellationToken
+    )
     {
         var errors = new Dictionary<string, string[]>();
         foreach (var (field, kind, code) in references)
         {
-            if (string.IsNullOrEmpty(code)) continue;
+            if (string.IsNullOrEmpty(code))
+                continue;
             TaxonomyEntity? entry = null;
             if (TaxonomyRules.IsCode(code))
             {
-                var found = await store.Taxonomy.GetEntityIfExistsAsync<TaxonomyEntity>(TableKeys.TaxonomyPartition(TaxonomyRules.WireName(kind)), TableKeys.TaxonomyRow(code), cancellationToken: cancellationToken);
+                var found = await store.Taxonomy.GetEntityIfExistsAsync<TaxonomyEntity>(
+                    TableKeys.TaxonomyPartition(TaxonomyRules.WireName(kind)),
+                    TableKeys.TaxonomyRow(code),
+                    cancellationToken: cancellationToken
+                );
                 entry = found.HasValue ? found.Value : null;
             }
-            if (ReferenceError(kind, code, entry) is { } error) errors[field] = [error];
+            if (ReferenceError(kind, code, entry) is { } error)
+                errors[field] = [error];
         }
         return errors;
     }
 
-    /// <summary>Checks people references (owner, IT stakeholder): a GUID of an Active person in the directory.</summary>
-    public async Task<Dictionary<string, string[]>> CheckPeopleAsync(IEnumerable<(string Field, string? ObjectId)> references, CancellationToken cancellationToken)
+    /// <summary>Checks people references (owner, IT stakeholder): a GUID of an Active person in the
+    /// directory.</summary>
+    public async Task<Dictionary<string, string[]>> CheckPeopleAsync(
+        IEnumerable<(string Field, string? ObjectId)> references,
+        CancellationToken cancellationToken
+    )
     {
         var errors = new Dictionary<string, string[]>();
         foreach (var (field, objectId) in references)
         {
-            if (string.IsNullOrEmpty(objectId)) continue;
+            if (string.IsNullOrEmpty(objectId))
+                continue;
             if (PeopleCsv.NormaliseObjectId(objectId) is not { } id)
             {
                 errors[field] = ["Must be a person's Entra object id (GUID)."];
                 continue;
             }
             var person = await people.FindAsync(id, cancellationToken);
-            if (PersonError(id, person) is { } error) errors[field] = [error];
+            if (PersonError(id, person) is { } error)
+                errors[field] = [error];
         }
         return errors;
     }
@@ -225,5 +361,8 @@ public sealed class TaxonomyService(InventoryStore store, PeopleService people, 
         Problem.NotFound($"There is no taxonomy kind '{kind}': use category, type, location or criticality.");
 
     private static Problem BuiltInKind(TaxonomyKind kind) =>
-        Problem.BadRequest($"The {TaxonomyRules.WireName(kind)} entries are built in (the app's code relies on them) and cannot be changed; categories and locations are managed.");
+        Problem.BadRequest(
+            $"The {TaxonomyRules.WireName(kind)} entries are built in (the app's code relies on them) and cannot be "
+                + "changed; categories and locations are managed."
+        );
 }

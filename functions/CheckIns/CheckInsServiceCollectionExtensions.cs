@@ -6,7 +6,11 @@ public static class CheckInsServiceCollectionExtensions
 {
     public static IServiceCollection AddCheckIns(this IServiceCollection services)
     {
-        services.AddOptions<CheckinOptions>().BindConfiguration(CheckinOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services
+            .AddOptions<CheckinOptions>()
+            .BindConfiguration(CheckinOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddSingleton<HeartbeatService>();
         services.AddSingleton<InventoryIntakeService>();
         services.AddSingleton<InventoryProcessor>();

@@ -16,7 +16,8 @@ public static class CheckinAudit
     public const string Entity = "asset";
     public const string Action = "inventory";
 
-    /// <summary>The column of the check-in's marker row that carries the record's changes until it is appended.</summary>
+    /// <summary>The column of the check-in's marker row that carries the record's changes until it is
+    /// appended.</summary>
     public const string MarkerColumn = "AuditChangesJson";
 
     private const int MaxSoftwareText = 1_000;
@@ -27,15 +28,20 @@ public static class CheckinAudit
     public static IReadOnlyList<FieldChange> Changes(AssetChanges changes)
     {
         var list = new List<FieldChange>(changes.Fields);
-        if (changes.SoftwareAddedCount > 0) list.Add(new("Software.Installed", null, Summary(changes.SoftwareAddedCount, changes.SoftwareAdded)));
-        if (changes.SoftwareRemovedCount > 0) list.Add(new("Software.Uninstalled", Summary(changes.SoftwareRemovedCount, changes.SoftwareRemoved), null));
-        if (changes.SoftwareUpdatedCount > 0) list.Add(new("Software.Updated", null, Summary(changes.SoftwareUpdatedCount, changes.SoftwareUpdated)));
+        if (changes.SoftwareAddedCount > 0)
+            list.Add(new("Software.Installed", null, Summary(changes.SoftwareAddedCount, changes.SoftwareAdded)));
+        if (changes.SoftwareRemovedCount > 0)
+            list.Add(new("Software.Uninstalled", Summary(changes.SoftwareRemovedCount, changes.SoftwareRemoved), null));
+        if (changes.SoftwareUpdatedCount > 0)
+            list.Add(new("Software.Updated", null, Summary(changes.SoftwareUpdatedCount, changes.SoftwareUpdated)));
         return list;
     }
 
-    public static string Serialize(IReadOnlyList<FieldChange> changes) => JsonSerializer.Serialize(changes, ApiJsonContext.Default.IReadOnlyListFieldChange);
+    public static string Serialize(IReadOnlyList<FieldChange> changes) =>
+        JsonSerializer.Serialize(changes, ApiJsonContext.Default.IReadOnlyListFieldChange);
 
-    public static IReadOnlyList<FieldChange> Deserialize(string json) => JsonSerializer.Deserialize(json, ApiJsonContext.Default.IReadOnlyListFieldChange) ?? [];
+    public static IReadOnlyList<FieldChange> Deserialize(string json) =>
+        JsonSerializer.Deserialize(json, ApiJsonContext.Default.IReadOnlyListFieldChange) ?? [];
 
     public static AuditEvent Event(string deviceId, string checkinId, IReadOnlyList<FieldChange> changes) =>
         new(AuditActor.Device(deviceId), Entity, deviceId, Action, changes, checkinId);

@@ -43,10 +43,12 @@ public sealed record HeartbeatData
     public double? MemoryUsedPercent { get; init; }
     public double? DiskUsedPercent { get; init; }
     public long? UptimeSeconds { get; init; }
+
     /// <summary>Minutes of interactive use since the previous heartbeat.</summary>
     public int? InteractiveMinutes { get; init; }
     public DateTimeOffset? LastInteractiveLogonAt { get; init; }
     public IReadOnlyList<string>? IpAddresses { get; init; }
+
     /// <summary>The inventory hash the server returned for the device's last full inventory.</summary>
     public string? InventoryHash { get; init; }
 }
@@ -69,7 +71,9 @@ public sealed record HardwareData
     public string? Model { get; init; }
     public string? SerialNumber { get; init; }
     public string? SmbiosUuid { get; init; }
-    /// <summary>laptop, desktop, server, network-gear, peripheral, mobile, virtual-machine, iot-sensor, remote-device.</summary>
+
+    /// <summary>laptop, desktop, server, network-gear, peripheral, mobile, virtual-machine, iot-sensor,
+    /// remote-device.</summary>
     public string? Type { get; init; }
     public CpuData? Cpu { get; init; }
     public long? MemoryMb { get; init; }
@@ -113,6 +117,7 @@ public sealed record SoftwareData
     public string? Version { get; init; }
     public string? Publisher { get; init; }
     public string? Architecture { get; init; }
+
     /// <summary>Install date, <c>yyyy-MM-dd</c>.</summary>
     public string? InstalledOn { get; init; }
 }
@@ -134,16 +139,23 @@ public sealed record NeighbourData
 public sealed record CheckinResponse
 {
     public required string DeviceId { get; init; }
+
     /// <summary><c>accepted</c> (heartbeat), <c>unchanged</c> or <c>queued</c> (full inventory).</summary>
     public required string Status { get; init; }
     public string? CheckinId { get; init; }
+
     /// <summary>Seconds until the device should check in again.</summary>
     public required int NextCheckinSeconds { get; init; }
-    /// <summary>True when the server wants a full inventory now (hash unknown or mismatched, or requested by an admin).</summary>
+
+    /// <summary>True when the server wants a full inventory now (hash unknown or mismatched, or requested by an
+    /// admin).</summary>
     public required bool FullInventoryRequested { get; init; }
+
     /// <summary>The hash of the server's last processed (or, for a full inventory, this) inventory.</summary>
     public string? InventoryHash { get; init; }
-    /// <summary>A new device credential (an administrator asked for rotation). The device keeps its current secret until
+
+    /// <summary>A new device credential (an administrator asked for rotation). The device keeps its current secret
+    /// until
     /// a check-in with this one succeeds; from then on only the new one works.</summary>
     public RotatedCredential? Credential { get; init; }
 }
@@ -152,6 +164,7 @@ public sealed record CheckinResponse
 public sealed record RotatedCredential
 {
     public required string DeviceSecret { get; init; }
+
     /// <summary>The ready-made <c>Authorization</c> header value for check-ins with the new secret.</summary>
     public required string Authorization { get; init; }
 }

@@ -19,12 +19,14 @@ public sealed class CheckinFunctions(
     PoisonReplayService poison,
     CallerAuthenticator callers,
     AccessPolicy policy,
-    ILogger<CheckinFunctions> logger)
+    ILogger<CheckinFunctions> logger
+)
 {
     [Function(nameof(PostCheckin))]
     public async Task<IActionResult> PostCheckin(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "checkins")] HttpRequest request,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         using var storage = StorageRequestMetrics.Measure(CheckinOperations.Refused);
         var device = await authenticator.AuthenticateAsync(request.Headers.Authorization, cancellationToken).OrThrow();
@@ -33,14 +35,19 @@ public sealed class CheckinFunctions(
 
         var handled = await checkins.HandleAsync(device, checkin, cancellationToken).OrThrow();
         storage.Name = CheckinOperations.Of(checkin.Request.Kind, handled.Status);
-        return new JsonBodyResult<CheckinResponse>(handled.Status, handled.Response, ApiJsonContext.Default.CheckinResponse);
+        return new JsonBodyResult<CheckinResponse>(
+            handled.Status,
+            handled.Response,
+            ApiJsonContext.Default.CheckinResponse
+        );
     }
 
     [Function(nameof(ProcessCheckin))]
     public async Task ProcessCheckin(
         [QueueTrigger("%" + AppSettingNames.CheckinQueue + "%", Connection = AppSettingNames.StorageConnection)]
-        QueueMessage message,
-        CancellationToken cancellationToken)
+            QueueMessage message,
+        CancellationToken cancellationToken
+    )
     {
         CheckinMessage? checkin;
         try
@@ -51,27 +58,49 @@ public sealed class CheckinFunctions(
         {
             throw new CheckinProcessingException($"Queue message {message.MessageId} is not a check-in message.", ex);
         }
-        if (checkin is null) throw new CheckinProcessingException($"Queue message {message.MessageId} is empty.");
+        if (checkin is null)
+            throw new CheckinProcessingException($"Queue message {message.MessageId} is empty.");
 
         using var storage = StorageRequestMetrics.Measure(CheckinOperations.ProcessingFailed);
         var outcome = await processor.ProcessAsync(checkin, cancellationToken);
         storage.Name = CheckinOperations.Processed;
-        logger.LogInformation("Check-in {CheckinId} of {DeviceId}: {Outcome} (delivery {DequeueCount})", checkin.CheckinId, checkin.DeviceId, outcome, message.DequeueCount);
+        logger.LogInformation(
+            "Check-in {CheckinId} of {DeviceId}: {Outcome} (delivery {DequeueCount})",
+            checkin.CheckinId,
+            checkin.DeviceId,
+            outcome,
+            message.DequeueCount
+        );
     }
 
     /// <summary>Puts poisoned check-ins back on the queue (management API: Inventory.Admin with MFA).</summary>
     [Function(nameof(ReplayPoisonCheckins))]
     public async Task<IActionResult> ReplayPoisonCheckins(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "checkins/poison/replay")] HttpRequest request,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         var caller = await callers.AuthorizeAsync(request, policy.Administer).OrThrow();
         var max = PoisonReplayService.MaxPerCall;
-        if (request.Query.TryGetValue("max", out var value) && (!int.TryParse(value, out max) || max is < 1 or > PoisonReplayService.MaxPerCall))
+        if (
+            request.Query.TryGetValue("max", out var value)
+            && (!int.TryParse(value, out max) || max is < 1 or > PoisonReplayService.MaxPerCall)
+        )
         {
-            throw new ProblemException(Problem.BadRequest($"'max' must be a whole number from 1 to {PoisonReplayService.MaxPerCall}."));
+            throw new ProblemException(
+                Problem.BadRequest($"'max' must be a whole number from 1 to {PoisonReplayService.MaxPerCall}.")
+            );
         }
-        var replayed = await poison.ReplayAsync(max, caller.AuditActor, request.HttpContext.TraceIdentifier, cancellationToken);
-        return new JsonBodyResult<PoisonReplayResponse>(StatusCodes.Status200OK, replayed, ApiJsonContext.Default.PoisonReplayResponse);
+        var replayed = await poison.ReplayAsync(
+            max,
+            caller.AuditActor,
+            request.HttpContext.TraceIdentifier,
+            cancellationToken
+        );
+        return new JsonBodyResult<PoisonReplayResponse>(
+            StatusCodes.Status200OK,
+            replayed,
+            ApiJsonContext.Default.PoisonReplayResponse
+        );
     }
 }

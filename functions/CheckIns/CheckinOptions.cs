@@ -7,7 +7,8 @@ public sealed class CheckinOptions
 {
     public const string SectionName = "CheckIns";
 
-    /// <summary>How often devices should send a heartbeat unless the asset has its own interval (default 4 hours).</summary>
+    /// <summary>How often devices should send a heartbeat unless the asset has its own interval (default 4
+    /// hours).</summary>
     [Range(60, 7 * 24 * 3600)]
     public int HeartbeatIntervalSeconds { get; set; } = 4 * 3600;
 

@@ -17,11 +17,17 @@ public static class CheckinValidator
         if (!IsSupportedVersion(request.SchemaVersion))
         {
             return Problem.UnsupportedSchemaVersion(
-                $"schemaVersion '{Truncate(request.SchemaVersion)}' is not supported; this server accepts {CheckinLimits.SupportedMajorVersion}.x.");
+                $"schemaVersion '{Truncate(request.SchemaVersion)}' is not supported; this server accepts "
+                    + $"{CheckinLimits.SupportedMajorVersion}.x."
+            );
         }
 
         var errors = new Errors();
-        errors.Require(TableKeys.IsAssetId(request.DeviceId), "deviceId", "Required: the device id returned by enrollment (32 hex digits).");
+        errors.Require(
+            TableKeys.IsAssetId(request.DeviceId),
+            "deviceId",
+            "Required: the device id returned by enrollment (32 hex digits)."
+        );
         errors.Text("agent.name", request.Agent?.Name);
         errors.Text("agent.version", request.Agent?.Version);
 
@@ -30,19 +36,26 @@ public static class CheckinValidator
             case CheckinKinds.Heartbeat:
                 errors.Require(request.Heartbeat is not null, "heartbeat", "Required when kind is 'heartbeat'.");
                 errors.Require(request.Inventory is null, "inventory", "Not allowed when kind is 'heartbeat'.");
-                if (request.Heartbeat is { } heartbeat) ValidateHeartbeat(heartbeat, errors);
+                if (request.Heartbeat is { } heartbeat)
+                    ValidateHeartbeat(heartbeat, errors);
                 break;
             case CheckinKinds.Inventory:
                 errors.Require(request.Inventory is not null, "inventory", "Required when kind is 'inventory'.");
                 errors.Require(request.Heartbeat is null, "heartbeat", "Not allowed when kind is 'inventory'.");
-                if (request.Inventory is { } inventory) ValidateInventory(inventory, errors);
+                if (request.Inventory is { } inventory)
+                    ValidateInventory(inventory, errors);
                 break;
             default:
                 errors.Add("kind", "Required: 'heartbeat' or 'inventory'.");
                 break;
         }
 
-        return errors.Count == 0 ? null : Problem.BadRequest($"The check-in has {errors.Count} invalid field(s); see 'errors'.", errors.ToDictionary());
+        return errors.Count == 0
+            ? null
+            : Problem.BadRequest(
+                $"The check-in has {errors.Count} invalid field(s); see 'errors'.",
+                errors.ToDictionary()
+            );
     }
 
     public static bool IsSupportedVersion(string version) => ContractFormats.SchemaVersion().IsMatch(version);
@@ -53,9 +66,17 @@ public static class CheckinValidator
         errors.Percent("heartbeat.memoryUsedPercent", heartbeat.MemoryUsedPercent);
         errors.Percent("heartbeat.diskUsedPercent", heartbeat.DiskUsedPercent);
         errors.Require(heartbeat.UptimeSeconds is null or >= 0, "heartbeat.uptimeSeconds", "Must be ≥ 0.");
-        errors.Require(heartbeat.InteractiveMinutes is null or (>= 0 and <= 7 * 24 * 60), "heartbeat.interactiveMinutes", "Must be between 0 and 10080.");
+        errors.Require(
+            heartbeat.InteractiveMinutes is null or (>= 0 and <= 7 * 24 * 60),
+            "heartbeat.interactiveMinutes",
+            "Must be between 0 and 10080."
+        );
         errors.IpAddresses("heartbeat.ipAddresses", heartbeat.IpAddresses);
-        errors.Require(heartbeat.InventoryHash is null || Sha256Hex.IsValid(heartbeat.InventoryHash), "heartbeat.inventoryHash", "Must be 64 lower-case hex digits.");
+        errors.Require(
+            heartbeat.InventoryHash is null || Sha256Hex.IsValid(heartbeat.InventoryHash),
+            "heartbeat.inventoryHash",
+            "Must be 64 lower-case hex digits."
+        );
     }
 
     private static void ValidateInventory(InventoryData inventory, Errors errors)
@@ -67,31 +88,59 @@ public static class CheckinValidator
             errors.Text("inventory.hardware.model", hw.Model);
             errors.Text("inventory.hardware.serialNumber", hw.SerialNumber);
             errors.Text("inventory.hardware.smbiosUuid", hw.SmbiosUuid);
-            errors.Require(hw.Type is null || AssetTypes.TryParse(hw.Type, out _), "inventory.hardware.type", $"Must be one of: {string.Join(", ", AssetTypes.WireNames)}.");
+            errors.Require(
+                hw.Type is null || AssetTypes.TryParse(hw.Type, out _),
+                "inventory.hardware.type",
+                $"Must be one of: {string.Join(", ", AssetTypes.WireNames)}."
+            );
             errors.Text("inventory.hardware.cpu.model", hw.Cpu?.Model);
-            errors.Require(hw.Cpu?.Cores is null or (> 0 and <= 4096), "inventory.hardware.cpu.cores", "Must be between 1 and 4096.");
-            errors.Require(hw.Cpu?.Threads is null or (> 0 and <= 8192), "inventory.hardware.cpu.threads", "Must be between 1 and 8192.");
-            errors.Require(hw.MemoryMb is null or (> 0 and <= 1L << 32), "inventory.hardware.memoryMb", "Must be positive.");
+            errors.Require(
+                hw.Cpu?.Cores is null or (> 0 and <= 4096),
+                "inventory.hardware.cpu.cores",
+                "Must be between 1 and 4096."
+            );
+            errors.Require(
+                hw.Cpu?.Threads is null or (> 0 and <= 8192),
+                "inventory.hardware.cpu.threads",
+                "Must be between 1 and 8192."
+            );
+            errors.Require(
+                hw.MemoryMb is null or (> 0 and <= 1L << 32),
+                "inventory.hardware.memoryMb",
+                "Must be positive."
+            );
             if (errors.Items("inventory.hardware.disks", hw.Disks, CheckinLimits.MaxDisks))
             {
                 for (var i = 0; i < hw.Disks!.Count; i++)
                 {
                     var path = $"inventory.hardware.disks[{i}]";
                     var disk = hw.Disks[i];
-                    if (!errors.NotNull(path, disk)) continue;
+                    if (!errors.NotNull(path, disk))
+                        continue;
                     errors.Text(path + ".name", disk.Name);
                     errors.Text(path + ".model", disk.Model);
                     errors.Text(path + ".serialNumber", disk.SerialNumber);
-                    errors.Require(disk.SizeGb is null or (>= 0 and <= 1e7), path + ".sizeGb", "Must be between 0 and 10,000,000.");
+                    errors.Require(
+                        disk.SizeGb is null or (>= 0 and <= 1e7),
+                        path + ".sizeGb",
+                        "Must be between 0 and 10,000,000."
+                    );
                 }
             }
-            if (errors.Items("inventory.hardware.networkInterfaces", hw.NetworkInterfaces, CheckinLimits.MaxNetworkInterfaces))
+            if (
+                errors.Items(
+                    "inventory.hardware.networkInterfaces",
+                    hw.NetworkInterfaces,
+                    CheckinLimits.MaxNetworkInterfaces
+                )
+            )
             {
                 for (var i = 0; i < hw.NetworkInterfaces!.Count; i++)
                 {
                     var path = $"inventory.hardware.networkInterfaces[{i}]";
                     var nic = hw.NetworkInterfaces[i];
-                    if (!errors.NotNull(path, nic)) continue;
+                    if (!errors.NotNull(path, nic))
+                        continue;
                     errors.Text(path + ".name", nic.Name);
                     errors.Mac(path + ".macAddress", nic.MacAddress, required: false);
                     errors.IpAddresses(path + ".ipAddresses", nic.IpAddresses);
@@ -111,16 +160,28 @@ public static class CheckinValidator
             {
                 var software = inventory.Software[i];
                 // The common case, checked without building field paths: this runs for every one of thousands of rows.
-                if (software is not null && IsValid(software)) continue;
+                if (software is not null && IsValid(software))
+                    continue;
                 var path = $"inventory.software[{i}]";
-                if (!errors.NotNull(path, software)) continue;
+                if (!errors.NotNull(path, software))
+                    continue;
                 errors.Require(!string.IsNullOrWhiteSpace(software.Name), path + ".name", "Required.");
                 errors.Text(path + ".name", software.Name);
                 errors.Text(path + ".version", software.Version);
                 errors.Text(path + ".publisher", software.Publisher);
                 errors.Text(path + ".architecture", software.Architecture);
-                errors.Require(software.InstalledOn is null || DateOnly.TryParseExact(software.InstalledOn, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _),
-                    path + ".installedOn", "Must be a date, yyyy-MM-dd.");
+                errors.Require(
+                    software.InstalledOn is null
+                        || DateOnly.TryParseExact(
+                            software.InstalledOn,
+                            "yyyy-MM-dd",
+                            CultureInfo.InvariantCulture,
+                            DateTimeStyles.None,
+                            out _
+                        ),
+                    path + ".installedOn",
+                    "Must be a date, yyyy-MM-dd."
+                );
             }
         }
         if (errors.Items("inventory.localUsers", inventory.LocalUsers, CheckinLimits.MaxLocalUsers))
@@ -129,7 +190,8 @@ public static class CheckinValidator
             {
                 var path = $"inventory.localUsers[{i}]";
                 var user = inventory.LocalUsers[i];
-                if (!errors.NotNull(path, user)) continue;
+                if (!errors.NotNull(path, user))
+                    continue;
                 errors.Require(!string.IsNullOrWhiteSpace(user.Name), path + ".name", "Required.");
                 errors.Text(path + ".name", user.Name);
             }
@@ -140,17 +202,34 @@ public static class CheckinValidator
             {
                 var path = $"inventory.neighbours[{i}]";
                 var neighbour = inventory.Neighbours[i];
-                if (!errors.NotNull(path, neighbour)) continue;
+                if (!errors.NotNull(path, neighbour))
+                    continue;
                 errors.Mac(path + ".macAddress", neighbour.MacAddress, required: true);
-                errors.Require(neighbour.IpAddress is null || ContractFormats.IsIpAddress(neighbour.IpAddress), path + ".ipAddress", "Must be an IPv4 (dotted quad) or IPv6 address.");
+                errors.Require(
+                    neighbour.IpAddress is null || ContractFormats.IsIpAddress(neighbour.IpAddress),
+                    path + ".ipAddress",
+                    "Must be an IPv4 (dotted quad) or IPv6 address."
+                );
             }
         }
     }
 
     private static bool IsValid(SoftwareData software) =>
-        !string.IsNullOrWhiteSpace(software.Name) && ContractFormats.IsShortText(software.Name) && ContractFormats.IsShortText(software.Version)
-        && ContractFormats.IsShortText(software.Publisher) && ContractFormats.IsShortText(software.Architecture)
-        && (software.InstalledOn is null || DateOnly.TryParseExact(software.InstalledOn, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _));
+        !string.IsNullOrWhiteSpace(software.Name)
+        && ContractFormats.IsShortText(software.Name)
+        && ContractFormats.IsShortText(software.Version)
+        && ContractFormats.IsShortText(software.Publisher)
+        && ContractFormats.IsShortText(software.Architecture)
+        && (
+            software.InstalledOn is null
+            || DateOnly.TryParseExact(
+                software.InstalledOn,
+                "yyyy-MM-dd",
+                CultureInfo.InvariantCulture,
+                DateTimeStyles.None,
+                out _
+            )
+        );
 
     private static Dictionary<string, string[]> One(string field, string message) => new() { [field] = [message] };
 
@@ -165,14 +244,17 @@ public static class CheckinValidator
 
         public void Add(string field, string message)
         {
-            if (items.Count >= 100 && !items.ContainsKey(field)) return;
-            if (!items.TryGetValue(field, out var list)) items[field] = list = [];
+            if (items.Count >= 100 && !items.ContainsKey(field))
+                return;
+            if (!items.TryGetValue(field, out var list))
+                items[field] = list = [];
             list.Add(message);
         }
 
         public void Require(bool condition, string field, string message)
         {
-            if (!condition) Add(field, message);
+            if (!condition)
+                Add(field, message);
         }
 
         public bool NotNull<T>(string field, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] T? value)
@@ -184,37 +266,57 @@ public static class CheckinValidator
 
         public void Text(string field, string? value, int max = CheckinLimits.MaxShortString)
         {
-            if (value is null) return;
-            if (value.Length > max && ContractFormats.Characters(value) is var length && length > max) Add(field, $"At most {max} characters (got {length}).");
-            else if (ContractFormats.HasControlCharacter(value)) Add(field, "Must not contain control characters.");
+            if (value is null)
+                return;
+            if (value.Length > max && ContractFormats.Characters(value) is var length && length > max)
+                Add(field, $"At most {max} characters (got {length}).");
+            else if (ContractFormats.HasControlCharacter(value))
+                Add(field, "Must not contain control characters.");
         }
 
-        public void Percent(string field, double? value) => Require(value is null or (>= 0 and <= 100), field, "Must be between 0 and 100.");
+        public void Percent(string field, double? value) =>
+            Require(value is null or (>= 0 and <= 100), field, "Must be between 0 and 100.");
 
         public void Mac(string field, string? value, bool required)
         {
-            if (value is null) { Require(!required, field, "Required."); return; }
-            Require(ContractFormats.IsMacAddress(value), field, "Must be a MAC address: aa:bb:cc:dd:ee:ff, aa-bb-cc-dd-ee-ff, aabb.ccdd.eeff or aabbccddeeff.");
+            if (value is null)
+            {
+                Require(!required, field, "Required.");
+                return;
+            }
+            Require(
+                ContractFormats.IsMacAddress(value),
+                field,
+                "Must be a MAC address: aa:bb:cc:dd:ee:ff, aa-bb-cc-dd-ee-ff, aabb.ccdd.eeff or aabbccddeeff."
+            );
         }
 
         public void IpAddresses(string field, IReadOnlyList<string>? values)
         {
-            if (!Items(field, values, CheckinLimits.MaxIpAddresses)) return;
+            if (!Items(field, values, CheckinLimits.MaxIpAddresses))
+                return;
             for (var i = 0; i < values!.Count; i++)
             {
-                Require(values[i] is { } ip && ContractFormats.IsIpAddress(ip), $"{field}[{i}]", "Must be an IPv4 (dotted quad) or IPv6 address.");
+                Require(
+                    values[i] is { } ip && ContractFormats.IsIpAddress(ip),
+                    $"{field}[{i}]",
+                    "Must be an IPv4 (dotted quad) or IPv6 address."
+                );
             }
         }
 
         /// <summary>Checks a list's length; true when its items should be checked too.</summary>
         public bool Items<T>(string field, IReadOnlyList<T>? values, int max)
         {
-            if (values is null) return false;
-            if (values.Count <= max) return true;
+            if (values is null)
+                return false;
+            if (values.Count <= max)
+                return true;
             Add(field, $"At most {max} items (got {values.Count}).");
             return false;
         }
 
-        public Dictionary<string, string[]> ToDictionary() => items.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray());
+        public Dictionary<string, string[]> ToDictionary() =>
+            items.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray());
     }
 }

@@ -14,12 +14,21 @@ namespace ItInventory.Functions.CheckIns;
 /// requests in all. The answer tells the device when to come back, whether the server wants a full inventory, and
 /// carries a rotated credential when an administrator asked for one.
 /// </summary>
-public sealed class HeartbeatService(InventoryStore store, HeartbeatAlerts alerts, IOptions<CheckinOptions> options,
-    TimeProvider clock, ILogger<HeartbeatService> logger)
+public sealed class HeartbeatService(
+    InventoryStore store,
+    HeartbeatAlerts alerts,
+    IOptions<CheckinOptions> options,
+    TimeProvider clock,
+    ILogger<HeartbeatService> logger
+)
 {
     private const int MaxAttempts = 3;
 
-    public async Task<Outcome<CheckinResponse>> RecordAsync(AssetSummaryEntity summary, CheckinRequest request, CancellationToken cancellationToken)
+    public async Task<Outcome<CheckinResponse>> RecordAsync(
+        AssetSummaryEntity summary,
+        CheckinRequest request,
+        CancellationToken cancellationToken
+    )
     {
         var heartbeat = request.Heartbeat!;
         // The authenticator appended the audit record of a credential switch: this write clears its flag.
@@ -40,7 +49,9 @@ public sealed class HeartbeatService(InventoryStore store, HeartbeatAlerts alert
                 [nameof(AssetSummaryEntity.DiskUsedPercent)] = heartbeat.DiskUsedPercent,
                 [nameof(AssetSummaryEntity.UptimeSeconds)] = heartbeat.UptimeSeconds,
                 [nameof(AssetSummaryEntity.LastInteractiveLogonAt)] = heartbeat.LastInteractiveLogonAt,
-                [nameof(AssetSummaryEntity.IpAddresses)] = heartbeat.IpAddresses is { } ips ? string.Join(',', ips) : null,
+                [nameof(AssetSummaryEntity.IpAddresses)] = heartbeat.IpAddresses is { } ips
+                    ? string.Join(',', ips)
+                    : null,
                 [nameof(AssetSummaryEntity.AgentVersion)] = request.Agent?.Version,
                 [nameof(AssetSummaryEntity.UtilisationDay)] = usage.Day,
                 [nameof(AssetSummaryEntity.UtilisationDaySamples)] = usage.Samples,
@@ -59,7 +70,8 @@ public sealed class HeartbeatService(InventoryStore store, HeartbeatAlerts alert
             await alerts.ApplyAsync(summary, assessment, now, cancellationToken);
             try
             {
-                // Conditional on the ETag read at authentication: a concurrent revocation or heartbeat is never overwritten.
+                // Conditional on the ETag read at authentication: a concurrent revocation or heartbeat is never
+                // overwritten.
                 await store.Summaries.UpdateEntityAsync(merge, summary.ETag, TableUpdateMode.Merge, cancellationToken);
                 break;
             }
@@ -67,15 +79,26 @@ public sealed class HeartbeatService(InventoryStore store, HeartbeatAlerts alert
             {
                 logger.LogDebug("Heartbeat of {DeviceId} raced another write; re-reading", summary.RowKey);
                 var authenticatedWith = summary.CredentialHash;
-                summary = (await store.Summaries.GetEntityAsync<AssetSummaryEntity>(summary.PartitionKey, summary.RowKey, cancellationToken: cancellationToken)).Value;
+                summary = (
+                    await store.Summaries.GetEntityAsync<AssetSummaryEntity>(
+                        summary.PartitionKey,
+                        summary.RowKey,
+                        cancellationToken: cancellationToken
+                    )
+                ).Value;
                 if (summary.CredentialRevoked || summary.CredentialHash != authenticatedWith)
                 {
-                    return Problem.DeviceUnauthorized("The device credential was revoked or replaced meanwhile; the device must enroll again.");
+                    return Problem.DeviceUnauthorized(
+                        "The device credential was revoked or replaced meanwhile; the device must enroll again."
+                    );
                 }
             }
         }
 
-        var wantsInventory = summary.FullInventoryRequested || summary.InventoryHash is null || heartbeat.InventoryHash != summary.InventoryHash;
+        var wantsInventory =
+            summary.FullInventoryRequested
+            || summary.InventoryHash is null
+            || heartbeat.InventoryHash != summary.InventoryHash;
         return new CheckinResponse
         {
             DeviceId = summary.RowKey,

@@ -23,7 +23,8 @@ public sealed record InventoryDiffResult(
     /// <summary>Hardware identities reported now that the asset's stored identity did not have.</summary>
     IReadOnlyList<IdentityKey> NewIdentityKeys,
     IReadOnlyList<Neighbour> Neighbours,
-    bool NeighboursChanged);
+    bool NeighboursChanged
+);
 
 /// <summary>
 /// Diffs a full inventory against an asset's stored detail row and software rows. Only what changed becomes a
@@ -32,14 +33,16 @@ public sealed record InventoryDiffResult(
 /// </summary>
 public static class InventoryDiff
 {
-    /// <summary>Azure Table string properties hold at most 32K UTF-16 characters; JSON columns stay below this.</summary>
+    /// <summary>Azure Table string properties hold at most 32K UTF-16 characters; JSON columns stay below
+    /// this.</summary>
     public const int MaxJsonColumnChars = 30_000;
 
     public static InventoryDiffResult Compute(
         AssetDetailEntity detail,
         IReadOnlyCollection<SoftwareEntity> storedSoftware,
         InventoryData inventory,
-        CheckinMessage message)
+        CheckinMessage message
+    )
     {
         var assetId = detail.PartitionKey;
         var at = message.ReceivedAt;
@@ -48,17 +51,27 @@ public static class InventoryDiff
 
         void Set(string field, string? stored, string? incoming, object? value = null)
         {
-            if (incoming is null || incoming == stored) return;
+            if (incoming is null || incoming == stored)
+                return;
             fields.Add(new FieldChange(field, Clip(stored), Clip(incoming)));
             merge[field] = value ?? incoming;
         }
 
         var hw = inventory.Hardware;
-        var identity = HardwareIdentity.Normalise(hw?.SerialNumber, hw?.SmbiosUuid, hw?.NetworkInterfaces?.Select(n => n.MacAddress), inventory.Hostname);
+        var identity = HardwareIdentity.Normalise(
+            hw?.SerialNumber,
+            hw?.SmbiosUuid,
+            hw?.NetworkInterfaces?.Select(n => n.MacAddress),
+            inventory.Hostname
+        );
         Set(nameof(AssetDetailEntity.Hostname), detail.Hostname, identity.Hostname);
         Set(nameof(AssetDetailEntity.SerialNumber), detail.SerialNumber, identity.SerialNumber);
         Set(nameof(AssetDetailEntity.SmbiosUuid), detail.SmbiosUuid, identity.SmbiosUuid);
-        Set(nameof(AssetDetailEntity.MacAddresses), detail.MacAddresses, hw?.NetworkInterfaces is null ? null : string.Join(',', identity.MacAddresses));
+        Set(
+            nameof(AssetDetailEntity.MacAddresses),
+            detail.MacAddresses,
+            hw?.NetworkInterfaces is null ? null : string.Join(',', identity.MacAddresses)
+        );
         Set(nameof(AssetDetailEntity.Manufacturer), detail.Manufacturer, hw?.Manufacturer?.Trim());
         Set(nameof(AssetDetailEntity.Model), detail.Model, hw?.Model?.Trim());
         if (hw?.Type is { } typeName && AssetTypes.TryParse(typeName, out var type))
@@ -70,28 +83,46 @@ public static class InventoryDiff
         Set(nameof(AssetDetailEntity.CpuCores), Text(detail.CpuCores), Text(hw?.Cpu?.Cores), hw?.Cpu?.Cores);
         Set(nameof(AssetDetailEntity.CpuThreads), Text(detail.CpuThreads), Text(hw?.Cpu?.Threads), hw?.Cpu?.Threads);
         Set(nameof(AssetDetailEntity.MemoryMb), Text(detail.MemoryMb), Text(hw?.MemoryMb), hw?.MemoryMb);
-        Set(nameof(AssetDetailEntity.DisksJson), detail.DisksJson, BoundedJson(hw?.Disks, ApiJsonContext.Default.IReadOnlyListDiskData));
-        Set(nameof(AssetDetailEntity.NetworkInterfacesJson), detail.NetworkInterfacesJson, BoundedJson(hw?.NetworkInterfaces, ApiJsonContext.Default.IReadOnlyListNetworkInterfaceData));
+        Set(
+            nameof(AssetDetailEntity.DisksJson),
+            detail.DisksJson,
+            BoundedJson(hw?.Disks, ApiJsonContext.Default.IReadOnlyListDiskData)
+        );
+        Set(
+            nameof(AssetDetailEntity.NetworkInterfacesJson),
+            detail.NetworkInterfacesJson,
+            BoundedJson(hw?.NetworkInterfaces, ApiJsonContext.Default.IReadOnlyListNetworkInterfaceData)
+        );
         var os = inventory.OperatingSystem;
         Set(nameof(AssetDetailEntity.OsName), detail.OsName, os?.Name?.Trim());
         Set(nameof(AssetDetailEntity.OsVersion), detail.OsVersion, os?.Version?.Trim());
         Set(nameof(AssetDetailEntity.OsBuild), detail.OsBuild, os?.Build?.Trim());
         Set(nameof(AssetDetailEntity.OsArchitecture), detail.OsArchitecture, os?.Architecture?.Trim());
-        var users = inventory.LocalUsers?.OrderBy(u => u.Name, StringComparer.Ordinal).Select(u => u with { LastLogonAt = null }).ToList();
-        Set(nameof(AssetDetailEntity.LocalUsersJson), detail.LocalUsersJson, BoundedJson(users, ApiJsonContext.Default.IReadOnlyListLocalUserData));
+        var users = inventory
+            .LocalUsers?.OrderBy(u => u.Name, StringComparer.Ordinal)
+            .Select(u => u with { LastLogonAt = null })
+            .ToList();
+        Set(
+            nameof(AssetDetailEntity.LocalUsersJson),
+            detail.LocalUsersJson,
+            BoundedJson(users, ApiJsonContext.Default.IReadOnlyListLocalUserData)
+        );
 
         var software = DiffSoftware(assetId, storedSoftware, inventory.Software ?? [], message);
 
         var neighbours = (inventory.Neighbours ?? [])
             .Select(n => (Mac: HardwareIdentity.NormaliseMac(n.MacAddress), n.IpAddress))
-            .Where(n => n.Mac is not null && HardwareIdentity.IsStableMac(n.Mac) && !identity.MacAddresses.Contains(n.Mac))
+            .Where(n =>
+                n.Mac is not null && HardwareIdentity.IsStableMac(n.Mac) && !identity.MacAddresses.Contains(n.Mac)
+            )
             .GroupBy(n => n.Mac!, StringComparer.Ordinal)
             .Select(g => new Neighbour(g.Key, g.First().IpAddress))
             .OrderBy(n => n.MacAddress, StringComparer.Ordinal)
             .ToList();
         var neighbourMacs = string.Join(',', neighbours.Select(n => n.MacAddress));
         var neighboursChanged = neighbourMacs != (detail.NeighbourMacs ?? "");
-        if (neighboursChanged) merge[nameof(AssetDetailEntity.NeighbourMacs)] = neighbourMacs;
+        if (neighboursChanged)
+            merge[nameof(AssetDetailEntity.NeighbourMacs)] = neighbourMacs;
 
         merge[nameof(AssetDetailEntity.InventoryHash)] = message.InventoryHash;
         merge[nameof(AssetDetailEntity.LastInventoryAt)] = at;
@@ -108,14 +139,38 @@ public static class InventoryDiff
             SoftwareRemoved = software.Removed.Take(AssetChanges.MaxListedNames).ToList(),
             SoftwareUpdated = software.Updated.Take(AssetChanges.MaxListedNames).ToList(),
         };
-        var storedIdentity = HardwareIdentity.Normalise(detail.SerialNumber, detail.SmbiosUuid, detail.MacAddresses?.Split(','), null);
+        var storedIdentity = HardwareIdentity.Normalise(
+            detail.SerialNumber,
+            detail.SmbiosUuid,
+            detail.MacAddresses?.Split(','),
+            null
+        );
         var newIdentityKeys = identity.Keys.Except(storedIdentity.Keys).ToList();
-        return new InventoryDiffResult(changes, merge, software.Actions, software.InstalledCount, newIdentityKeys, neighbours, neighboursChanged);
+        return new InventoryDiffResult(
+            changes,
+            merge,
+            software.Actions,
+            software.InstalledCount,
+            newIdentityKeys,
+            neighbours,
+            neighboursChanged
+        );
     }
 
-    private sealed record SoftwareDiff(List<TableTransactionAction> Actions, List<string> Added, List<string> Removed, List<string> Updated, int InstalledCount);
+    private sealed record SoftwareDiff(
+        List<TableTransactionAction> Actions,
+        List<string> Added,
+        List<string> Removed,
+        List<string> Updated,
+        int InstalledCount
+    );
 
-    private static SoftwareDiff DiffSoftware(string assetId, IReadOnlyCollection<SoftwareEntity> stored, IReadOnlyList<SoftwareData> incoming, CheckinMessage message)
+    private static SoftwareDiff DiffSoftware(
+        string assetId,
+        IReadOnlyCollection<SoftwareEntity> stored,
+        IReadOnlyList<SoftwareData> incoming,
+        CheckinMessage message
+    )
     {
         var at = message.ReceivedAt;
         var byRow = stored.ToDictionary(s => s.RowKey, StringComparer.Ordinal);
@@ -124,46 +179,68 @@ public static class InventoryDiff
 
         foreach (var (rowKey, item) in Keyed(incoming))
         {
-            if (!seen.Add(rowKey)) continue;
+            if (!seen.Add(rowKey))
+                continue;
             var name = item.Name!.Trim();
             byRow.TryGetValue(rowKey, out var current);
             if (current is null || current.State != nameof(SoftwareState.Installed))
             {
-                diff.Actions.Add(new(TableTransactionActionType.UpsertReplace, new SoftwareEntity
-                {
-                    PartitionKey = assetId,
-                    RowKey = rowKey,
-                    Name = name,
-                    Version = item.Version,
-                    Publisher = item.Publisher,
-                    Architecture = item.Architecture,
-                    InstalledOn = item.InstalledOn,
-                    FirstSeenAt = current?.FirstSeenAt ?? at,
-                    LastChangeCheckinId = message.CheckinId,
-                }));
+                diff.Actions.Add(
+                    new(
+                        TableTransactionActionType.UpsertReplace,
+                        new SoftwareEntity
+                        {
+                            PartitionKey = assetId,
+                            RowKey = rowKey,
+                            Name = name,
+                            Version = item.Version,
+                            Publisher = item.Publisher,
+                            Architecture = item.Architecture,
+                            InstalledOn = item.InstalledOn,
+                            FirstSeenAt = current?.FirstSeenAt ?? at,
+                            LastChangeCheckinId = message.CheckinId,
+                        }
+                    )
+                );
                 diff.Added.Add(Label(name, item.Version));
             }
-            else if (current.Version != item.Version || current.Publisher != item.Publisher || current.InstalledOn != item.InstalledOn)
+            else if (
+                current.Version != item.Version
+                || current.Publisher != item.Publisher
+                || current.InstalledOn != item.InstalledOn
+            )
             {
-                diff.Actions.Add(new(TableTransactionActionType.UpdateMerge, new TableEntity(assetId, rowKey)
-                {
-                    [nameof(SoftwareEntity.Version)] = item.Version ?? "",
-                    [nameof(SoftwareEntity.Publisher)] = item.Publisher ?? "",
-                    [nameof(SoftwareEntity.InstalledOn)] = item.InstalledOn ?? "",
-                    [nameof(SoftwareEntity.LastChangeCheckinId)] = message.CheckinId,
-                }, ETag.All));
+                diff.Actions.Add(
+                    new(
+                        TableTransactionActionType.UpdateMerge,
+                        new TableEntity(assetId, rowKey)
+                        {
+                            [nameof(SoftwareEntity.Version)] = item.Version ?? "",
+                            [nameof(SoftwareEntity.Publisher)] = item.Publisher ?? "",
+                            [nameof(SoftwareEntity.InstalledOn)] = item.InstalledOn ?? "",
+                            [nameof(SoftwareEntity.LastChangeCheckinId)] = message.CheckinId,
+                        },
+                        ETag.All
+                    )
+                );
                 diff.Updated.Add($"{name} {current.Version} → {item.Version}");
             }
         }
 
         foreach (var gone in stored.Where(s => s.State == nameof(SoftwareState.Installed) && !seen.Contains(s.RowKey)))
         {
-            diff.Actions.Add(new(TableTransactionActionType.UpdateMerge, new TableEntity(assetId, gone.RowKey)
-            {
-                [nameof(SoftwareEntity.State)] = nameof(SoftwareState.Uninstalled),
-                [nameof(SoftwareEntity.UninstalledAt)] = at,
-                [nameof(SoftwareEntity.LastChangeCheckinId)] = message.CheckinId,
-            }, ETag.All));
+            diff.Actions.Add(
+                new(
+                    TableTransactionActionType.UpdateMerge,
+                    new TableEntity(assetId, gone.RowKey)
+                    {
+                        [nameof(SoftwareEntity.State)] = nameof(SoftwareState.Uninstalled),
+                        [nameof(SoftwareEntity.UninstalledAt)] = at,
+                        [nameof(SoftwareEntity.LastChangeCheckinId)] = message.CheckinId,
+                    },
+                    ETag.All
+                )
+            );
             diff.Removed.Add(Label(gone.Name, gone.Version));
         }
         return diff with { InstalledCount = seen.Count };
@@ -171,13 +248,16 @@ public static class InventoryDiff
 
     /// <summary>
     /// Row keys for the incoming software: a product is identified by name, publisher and architecture (so an upgrade
-    /// is an update, not a removal plus an install); products listed more than once under the same identity (side-by-side
+    /// is an update, not a removal plus an install); products listed more than once under the same identity
+    /// (side-by-side
     /// versions) are told apart by their version.
     /// </summary>
     private static IEnumerable<(string RowKey, SoftwareData Item)> Keyed(IReadOnlyList<SoftwareData> incoming)
     {
         var identities = incoming.Select(s => Identity(s, withVersion: false)).ToList();
-        var counts = identities.GroupBy(i => i, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var counts = identities
+            .GroupBy(i => i, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         for (var i = 0; i < incoming.Count; i++)
         {
             var key = counts[identities[i]] > 1 ? Identity(incoming[i], withVersion: true) : identities[i];
@@ -186,12 +266,19 @@ public static class InventoryDiff
     }
 
     private static string Identity(SoftwareData s, bool withVersion) =>
-        string.Join('\u001f', s.Name!.Trim().ToLowerInvariant(), (s.Publisher ?? "").Trim().ToLowerInvariant(), (s.Architecture ?? "").Trim().ToLowerInvariant(),
-            withVersion ? (s.Version ?? "").Trim() : "");
+        string.Join(
+            '\u001f',
+            s.Name!.Trim().ToLowerInvariant(),
+            (s.Publisher ?? "").Trim().ToLowerInvariant(),
+            (s.Architecture ?? "").Trim().ToLowerInvariant(),
+            withVersion ? (s.Version ?? "").Trim() : ""
+        );
 
     /// <summary>Software identities can hold any character; the RowKey carries a hash of it (128 bits, hex).</summary>
     public static string SoftwareRowKey(string identity) =>
-        TableKeys.SoftwareRow(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)).AsSpan(0, 16)));
+        TableKeys.SoftwareRow(
+            Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)).AsSpan(0, 16))
+        );
 
     private static string Label(string name, string? version) => version is null ? name : $"{name} {version}";
 
@@ -203,9 +290,10 @@ public static class InventoryDiff
     /// <summary>Serialises a list, dropping items from the end until it fits a table column.</summary>
     private static string? BoundedJson<T>(IReadOnlyList<T>? items, JsonTypeInfo<IReadOnlyList<T>> typeInfo)
     {
-        if (items is null) return null;
+        if (items is null)
+            return null;
         var json = JsonSerializer.Serialize(items, typeInfo);
-        for (var count = items.Count; json.Length > MaxJsonColumnChars && count > 0;)
+        for (var count = items.Count; json.Length > MaxJsonColumnChars && count > 0; )
         {
             count = Math.Max(0, count * MaxJsonColumnChars / json.Length - 1);
             json = JsonSerializer.Serialize(items.Take(count).ToList(), typeInfo);

@@ -24,16 +24,31 @@ public static class InventoryHasher
             w.WriteStringValue(inventory.Hostname?.Trim().ToLowerInvariant());
             var hw = inventory.Hardware;
             // Numbers are written in the invariant culture: the worker's culture must not change the hash.
-            Strings(w, hw?.Manufacturer, hw?.Model, HardwareIdentity.NormaliseSerial(hw?.SerialNumber),
-                HardwareIdentity.NormaliseUuid(hw?.SmbiosUuid), hw?.Type, hw?.Cpu?.Model,
-                hw?.Cpu?.Cores?.ToString(Invariant), hw?.Cpu?.Threads?.ToString(Invariant),
-                hw?.MemoryMb?.ToString(Invariant));
+            Strings(
+                w,
+                hw?.Manufacturer,
+                hw?.Model,
+                HardwareIdentity.NormaliseSerial(hw?.SerialNumber),
+                HardwareIdentity.NormaliseUuid(hw?.SmbiosUuid),
+                hw?.Type,
+                hw?.Cpu?.Model,
+                hw?.Cpu?.Cores?.ToString(Invariant),
+                hw?.Cpu?.Threads?.ToString(Invariant),
+                hw?.MemoryMb?.ToString(Invariant)
+            );
             Sorted(w, hw?.Disks, d =>
-                string.Create(Invariant, $"{d.Name}\u001f{d.Model}\u001f{d.SerialNumber}\u001f{d.SizeGb:R}"));
-            Sorted(w, hw?.NetworkInterfaces, n => $"{n.Name}\u001f{HardwareIdentity.NormaliseMac(n.MacAddress)}\u001f{string.Join(',', (n.IpAddresses ?? []).Order(StringComparer.Ordinal))}");
+                string.Create(Invariant, $"{d.Name}\u001f{d.Model}\u001f{d.SerialNumber}\u001f{d.SizeGb:R}")
+            );
+            Sorted(w, hw?.NetworkInterfaces, n =>
+            {
+                var ips = string.Join(',', (n.IpAddresses ?? []).Order(StringComparer.Ordinal));
+                return $"{n.Name}\u001f{HardwareIdentity.NormaliseMac(n.MacAddress)}\u001f{ips}";
+            });
             var os = inventory.OperatingSystem;
             Strings(w, os?.Name, os?.Version, os?.Build, os?.Architecture);
-            Sorted(w, inventory.Software, s => $"{s.Name}\u001f{s.Version}\u001f{s.Publisher}\u001f{s.Architecture}\u001f{s.InstalledOn}");
+            Sorted(w, inventory.Software, s =>
+                $"{s.Name}\u001f{s.Version}\u001f{s.Publisher}\u001f{s.Architecture}\u001f{s.InstalledOn}"
+            );
             Sorted(w, inventory.LocalUsers, u => $"{u.Name}\u001f{u.IsAdmin}");
             Sorted(w, inventory.Neighbours, n => HardwareIdentity.NormaliseMac(n.MacAddress) ?? "");
             w.WriteEndArray();
@@ -43,13 +58,16 @@ public static class InventoryHasher
 
     private static void Strings(Utf8JsonWriter w, params string?[] values)
     {
-        foreach (var value in values) w.WriteStringValue(value);
+        foreach (var value in values)
+            w.WriteStringValue(value);
     }
 
     private static void Sorted<T>(Utf8JsonWriter w, IReadOnlyList<T>? items, Func<T, string> canonical)
     {
         w.WriteStartArray();
-        foreach (var item in (items ?? []).Select(canonical).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        foreach (
+            var item in (items ?? []).Select(canonical).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
+        )
         {
             w.WriteStringValue(item);
         }

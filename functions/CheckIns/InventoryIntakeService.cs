@@ -17,9 +17,19 @@ namespace ItInventory.Functions.CheckIns;
 /// (one merge of last-seen). Anything else is stored gzip-compressed in Blob Storage and announced with a small
 /// claim-check message on the check-in queue; the queue-triggered <see cref="InventoryProcessor"/> does the rest.
 /// </summary>
-public sealed class InventoryIntakeService(InventoryStore store, IOptions<CheckinOptions> options, TimeProvider clock, ILogger<InventoryIntakeService> logger)
+public sealed class InventoryIntakeService(
+    InventoryStore store,
+    IOptions<CheckinOptions> options,
+    TimeProvider clock,
+    ILogger<InventoryIntakeService> logger
+)
 {
-    public async Task<CheckinResponse> AcceptAsync(AssetSummaryEntity summary, InventoryData inventory, JsonPayload payload, CancellationToken cancellationToken)
+    public async Task<CheckinResponse> AcceptAsync(
+        AssetSummaryEntity summary,
+        InventoryData inventory,
+        JsonPayload payload,
+        CancellationToken cancellationToken
+    )
     {
         var now = clock.GetUtcNow();
         var deviceId = summary.RowKey;
@@ -34,42 +44,82 @@ public sealed class InventoryIntakeService(InventoryStore store, IOptions<Checki
 
         var checkinId = TableKeys.NewCheckinId(now);
         var blobName = BlobName(now, deviceId, checkinId);
-        await store.Checkins.GetBlobClient(blobName).UploadAsync(
-            BinaryData.FromBytes(payload.Gzip ?? Compress(payload.Json.Span)),
-            new BlobUploadOptions
-            {
-                HttpHeaders = new BlobHttpHeaders { ContentType = "application/json", ContentEncoding = "gzip" },
-                Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
-                Metadata = new Dictionary<string, string> { ["deviceId"] = deviceId, ["checkinId"] = checkinId, ["inventoryHash"] = hash },
-            },
-            cancellationToken);
+        await store
+            .Checkins.GetBlobClient(blobName)
+            .UploadAsync(
+                BinaryData.FromBytes(payload.Gzip ?? Compress(payload.Json.Span)),
+                new BlobUploadOptions
+                {
+                    HttpHeaders = new BlobHttpHeaders { ContentType = "application/json", ContentEncoding = "gzip" },
+                    Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+                    Metadata = new Dictionary<string, string>
+                    {
+                        ["deviceId"] = deviceId,
+                        ["checkinId"] = checkinId,
+                        ["inventoryHash"] = hash,
+                    },
+                },
+                cancellationToken
+            );
 
-        var message = new CheckinMessage { CheckinId = checkinId, DeviceId = deviceId, BlobName = blobName, ReceivedAt = now, InventoryHash = hash };
-        await store.CheckinQueue.SendMessageAsync(JsonSerializer.Serialize(message, ApiJsonContext.Default.CheckinMessage), cancellationToken);
+        var message = new CheckinMessage
+        {
+            CheckinId = checkinId,
+            DeviceId = deviceId,
+            BlobName = blobName,
+            ReceivedAt = now,
+            InventoryHash = hash,
+        };
+        await store.CheckinQueue.SendMessageAsync(
+            JsonSerializer.Serialize(message, ApiJsonContext.Default.CheckinMessage),
+            cancellationToken
+        );
         var rotated = await TouchAsync(summary, now, cancellationToken);
 
-        logger.LogInformation("Queued full inventory {CheckinId} from {DeviceId} ({Bytes} bytes)", checkinId, deviceId, payload.Json.Length);
+        logger.LogInformation(
+            "Queued full inventory {CheckinId} from {DeviceId} ({Bytes} bytes)",
+            checkinId,
+            deviceId,
+            payload.Json.Length
+        );
         return Response(summary, "queued", checkinId, hash, rotated);
     }
 
     /// <summary>Records last-seen with one merge; when a credential rotation is due, the new secret's hash rides on it,
-    /// conditional on the row read at authentication (if the row moved on meanwhile, the next check-in delivers one).</summary>
-    private async Task<RotatedCredential?> TouchAsync(AssetSummaryEntity summary, DateTimeOffset now, CancellationToken cancellationToken)
+    /// conditional on the row read at authentication (if the row moved on meanwhile, the next check-in delivers
+    /// one).</summary>
+    private async Task<RotatedCredential?> TouchAsync(
+        AssetSummaryEntity summary,
+        DateTimeOffset now,
+        CancellationToken cancellationToken
+    )
     {
-        var lastSeen = new TableEntity(summary.PartitionKey, summary.RowKey) { [nameof(AssetSummaryEntity.LastSeenAt)] = now };
+        var lastSeen = new TableEntity(summary.PartitionKey, summary.RowKey)
+        {
+            [nameof(AssetSummaryEntity.LastSeenAt)] = now,
+        };
         // The authenticator appended the audit record of a credential switch: this write clears its flag.
-        if (summary.CredentialRotationAuditPending) lastSeen[nameof(AssetSummaryEntity.CredentialRotationAuditPending)] = false;
+        if (summary.CredentialRotationAuditPending)
+            lastSeen[nameof(AssetSummaryEntity.CredentialRotationAuditPending)] = false;
         if (Devices.CredentialRotation.IssueIfRequested(summary) is { } issued)
         {
             lastSeen[nameof(AssetSummaryEntity.PendingCredentialHash)] = issued.Hash;
             try
             {
-                await store.Summaries.UpdateEntityAsync(lastSeen, summary.ETag, TableUpdateMode.Merge, cancellationToken);
+                await store.Summaries.UpdateEntityAsync(
+                    lastSeen,
+                    summary.ETag,
+                    TableUpdateMode.Merge,
+                    cancellationToken
+                );
                 return issued.ToResponse(summary.RowKey);
             }
             catch (RequestFailedException ex) when (ex.Status == 412)
             {
-                logger.LogDebug("Summary of {DeviceId} changed meanwhile; the rotated credential waits for the next check-in", summary.RowKey);
+                logger.LogDebug(
+                    "Summary of {DeviceId} changed meanwhile; the rotated credential waits for the next check-in",
+                    summary.RowKey
+                );
                 lastSeen.Remove(nameof(AssetSummaryEntity.PendingCredentialHash));
             }
         }
@@ -79,18 +129,28 @@ public sealed class InventoryIntakeService(InventoryStore store, IOptions<Checki
 
     /// <summary><c>{yyyy}/{MM}/{dd}/{deviceId}/{checkinId}.json.gz</c> in the check-ins container.</summary>
     public static string BlobName(DateTimeOffset receivedAt, string deviceId, string checkinId) =>
-        string.Create(CultureInfo.InvariantCulture, $"{receivedAt.UtcDateTime:yyyy'/'MM'/'dd}/{deviceId}/{checkinId}.json.gz");
+        string.Create(
+            CultureInfo.InvariantCulture,
+            $"{receivedAt.UtcDateTime:yyyy'/'MM'/'dd}/{deviceId}/{checkinId}.json.gz"
+        );
 
-    private CheckinResponse Response(AssetSummaryEntity summary, string status, string? checkinId, string hash, RotatedCredential? credential) => new()
-    {
-        DeviceId = summary.RowKey,
-        Status = status,
-        CheckinId = checkinId,
-        NextCheckinSeconds = summary.ExpectedIntervalSeconds ?? options.Value.HeartbeatIntervalSeconds,
-        FullInventoryRequested = false,
-        InventoryHash = hash,
-        Credential = credential,
-    };
+    private CheckinResponse Response(
+        AssetSummaryEntity summary,
+        string status,
+        string? checkinId,
+        string hash,
+        RotatedCredential? credential
+    ) =>
+        new()
+        {
+            DeviceId = summary.RowKey,
+            Status = status,
+            CheckinId = checkinId,
+            NextCheckinSeconds = summary.ExpectedIntervalSeconds ?? options.Value.HeartbeatIntervalSeconds,
+            FullInventoryRequested = false,
+            InventoryHash = hash,
+            Credential = credential,
+        };
 
     private static byte[] Compress(ReadOnlySpan<byte> json)
     {

@@ -13,13 +13,16 @@ public enum ProcessingOutcome
 {
     /// <summary>The inventory was applied (possibly with no change beyond its timestamps).</summary>
     Applied,
+
     /// <summary>This check-in had already been processed: nothing was written twice.</summary>
     Duplicate,
+
     /// <summary>A newer inventory of the asset had already been applied; this one was only marked processed.</summary>
     Stale,
 }
 
-/// <summary>Thrown for a check-in that can never be processed (missing blob or asset, corrupt payload): it goes to the poison queue.</summary>
+/// <summary>Thrown for a check-in that can never be processed (missing blob or asset, corrupt payload): it goes to the
+/// poison queue.</summary>
 public sealed class CheckinProcessingException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
@@ -32,7 +35,13 @@ public sealed class CheckinProcessingException(string message, Exception? inner 
 /// reference row is written in the append's own batch); a redelivery of an applied check-in appends it only if that
 /// reference row is missing, so a crash between the batch and the append neither loses nor duplicates the record.
 /// </summary>
-public sealed class InventoryProcessor(InventoryStore store, Audit.AuditTrail audit, IOptions<CheckinOptions> options, TimeProvider clock, ILogger<InventoryProcessor> logger)
+public sealed class InventoryProcessor(
+    InventoryStore store,
+    Audit.AuditTrail audit,
+    IOptions<CheckinOptions> options,
+    TimeProvider clock,
+    ILogger<InventoryProcessor> logger
+)
 {
     /// <summary>Operations per batch transaction (the service's limit).</summary>
     public const int MaxBatchOperations = 100;
@@ -57,7 +66,8 @@ public sealed class InventoryProcessor(InventoryStore store, Audit.AuditTrail au
 
         var diff = InventoryDiff.Compute(detail, software, inventory, message);
         var auditChanges = diff.Changes.IsEmpty ? null : CheckinAudit.Changes(diff.Changes);
-        if (auditChanges is not null) marker[CheckinAudit.MarkerColumn] = CheckinAudit.Serialize(auditChanges);
+        if (auditChanges is not null)
+            marker[CheckinAudit.MarkerColumn] = CheckinAudit.Serialize(auditChanges);
         await IndexIdentitiesAsync(message.DeviceId, diff.NewIdentityKeys, cancellationToken);
         await RecordNeighboursAsync(message, detail, diff, cancellationToken);
 
@@ -78,8 +88,19 @@ public sealed class InventoryProcessor(InventoryStore store, Audit.AuditTrail au
         };
         if (!diff.Changes.IsEmpty)
         {
-            final.Add(new(TableTransactionActionType.Add,
-                AssetChanges.HistoryRow(message.DeviceId, message.ReceivedAt, "checkin", message.CheckinId, diff.Changes.Describe(), diff.Changes)));
+            final.Add(
+                new(
+                    TableTransactionActionType.Add,
+                    AssetChanges.HistoryRow(
+                        message.DeviceId,
+                        message.ReceivedAt,
+                        "checkin",
+                        message.CheckinId,
+                        diff.Changes.Describe(),
+                        diff.Changes
+                    )
+                )
+            );
         }
         final.AddRange(actions.Skip(actions.Count - finalCount));
 
@@ -89,7 +110,11 @@ public sealed class InventoryProcessor(InventoryStore store, Audit.AuditTrail au
         }
         catch (TableTransactionFailedException ex) when (ex.Status == 409 && ex.FailedTransactionActionIndex == 0)
         {
-            logger.LogInformation("Check-in {CheckinId} of {DeviceId} was already processed; nothing written", message.CheckinId, message.DeviceId);
+            logger.LogInformation(
+                "Check-in {CheckinId} of {DeviceId} was already processed; nothing written",
+                message.CheckinId,
+                message.DeviceId
+            );
             if (detail.LastInventoryCheckinId == message.CheckinId)
             {
                 // The first delivery may have stopped before updating the summary row: finish that, idempotently.
@@ -102,9 +127,18 @@ public sealed class InventoryProcessor(InventoryStore store, Audit.AuditTrail au
         await UpdateSummaryAsync(message, diff, cancellationToken);
         if (auditChanges is not null)
         {
-            await audit.AppendOnceAsync(CheckinAudit.Event(message.DeviceId, message.CheckinId, auditChanges), CheckinAudit.Key(message.CheckinId), cancellationToken);
+            await audit.AppendOnceAsync(
+                CheckinAudit.Event(message.DeviceId, message.CheckinId, auditChanges),
+                CheckinAudit.Key(message.CheckinId),
+                cancellationToken
+            );
         }
-        logger.LogInformation("Processed check-in {CheckinId} of {DeviceId}: {Changes}", message.CheckinId, message.DeviceId, diff.Changes.Describe());
+        logger.LogInformation(
+            "Processed check-in {CheckinId} of {DeviceId}: {Changes}",
+            message.CheckinId,
+            message.DeviceId,
+            diff.Changes.Describe()
+        );
         return ProcessingOutcome.Applied;
     }
 
@@ -113,11 +147,16 @@ public sealed class InventoryProcessor(InventoryStore store, Audit.AuditTrail au
         BinaryData content;
         try
         {
-            content = (await store.Checkins.GetBlobClient(message.BlobName).DownloadContentAsync(cancellationToken)).Value.Content;
+            content = (await store.Checkins.GetBlobClient(message.BlobName).DownloadContentAsync(cancellationToken))
+                .Value
+                .Content;
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
-            throw new CheckinProcessingException($"The payload blob '{message.BlobName}' of check-in {message.CheckinId} does not exist.", ex);
+            throw new CheckinProcessingException(
+                $"The payload blob '{message.BlobName}' of check-in {message.CheckinId} does not exist.",
+                ex
+            );
         }
 
         byte[] json;
@@ -128,7 +167,9 @@ public sealed class InventoryProcessor(InventoryStore store, Audit.AuditTrail au
             await inflater.CopyToAsync(buffer, cancellationToken);
             if (buffer.Length > options.Value.MaxDecompressedBytes)
             {
-                throw new CheckinProcessingException($"The payload of check-in {message.CheckinId} exceeds the decompressed size limit.");
+                throw new CheckinProcessingException(
+                    $"The payload of check-in {message.CheckinId} exceeds the decompressed size limit."
+                );
             }
             json = buffer.ToArray();
         }
@@ -139,42 +180,79 @@ public sealed class InventoryProcessor(InventoryStore store, Audit.AuditTrail au
 
         var parsed = JsonBody.Deserialize(json, ApiJsonContext.Default.CheckinRequest);
         var problem = parsed.Failed ? parsed.Problem : CheckinValidator.Validate(parsed.Value);
-        if (problem is not null || parsed.Value?.Inventory is not { } inventory || parsed.Value.DeviceId != message.DeviceId)
+        if (
+            problem is not null
+            || parsed.Value?.Inventory is not { } inventory
+            || parsed.Value.DeviceId != message.DeviceId
+        )
         {
-            throw new CheckinProcessingException($"The payload of check-in {message.CheckinId} is not a valid inventory of device {message.DeviceId}: {problem?.Detail}");
+            throw new CheckinProcessingException(
+                $"The payload of check-in {message.CheckinId} is not a valid inventory of device {message.DeviceId}: "
+                    + $"{problem?.Detail}"
+            );
         }
         return inventory;
     }
 
     /// <summary>Reads the asset's detail row and all its software rows with one range query.</summary>
-    private async Task<(AssetDetailEntity Detail, List<SoftwareEntity> Software)> LoadAssetAsync(string assetId, CancellationToken cancellationToken)
+    private async Task<(AssetDetailEntity Detail, List<SoftwareEntity> Software)> LoadAssetAsync(
+        string assetId,
+        CancellationToken cancellationToken
+    )
     {
         AssetDetailEntity? detail = null;
         var software = new List<SoftwareEntity>();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {assetId} and RowKey ge {TableKeys.AssetRangeStart} and RowKey lt {TableKeys.AssetRangeEnd}");
+        var filter =
+            TableClient.CreateQueryFilter($"PartitionKey eq {assetId} and RowKey ge {TableKeys.AssetRangeStart}")
+            + " and "
+            + TableClient.CreateQueryFilter($"RowKey lt {TableKeys.AssetRangeEnd}");
         await foreach (var row in store.Assets.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
-            if (row.RowKey == TableKeys.AssetDetailRow) detail = TableEntityMapper.To<AssetDetailEntity>(row);
-            else software.Add(TableEntityMapper.To<SoftwareEntity>(row));
+            if (row.RowKey == TableKeys.AssetDetailRow)
+                detail = TableEntityMapper.To<AssetDetailEntity>(row);
+            else
+                software.Add(TableEntityMapper.To<SoftwareEntity>(row));
         }
         return (detail ?? throw new CheckinProcessingException($"Asset {assetId} does not exist."), software);
     }
 
-    /// <summary>A redelivered, already applied check-in: append its audit record if the first delivery stopped before that.</summary>
+    /// <summary>A redelivered, already applied check-in: append its audit record if the first delivery stopped before
+    /// that.</summary>
     private async Task CompleteAuditAsync(CheckinMessage message, CancellationToken cancellationToken)
     {
         var key = CheckinAudit.Key(message.CheckinId);
-        if (await audit.IsAppendedAsync(CheckinAudit.Entity, message.DeviceId, key, cancellationToken)) return;
-        var marker = await store.Assets.GetEntityIfExistsAsync<TableEntity>(message.DeviceId, TableKeys.CheckinMarkerRow(message.CheckinId),
-            [CheckinAudit.MarkerColumn], cancellationToken);
-        if (marker.OrNull()?.GetString(CheckinAudit.MarkerColumn) is not { Length: > 0 } json) return;
-        if (await audit.AppendOnceAsync(CheckinAudit.Event(message.DeviceId, message.CheckinId, CheckinAudit.Deserialize(json)), key, cancellationToken) is not null)
+        if (await audit.IsAppendedAsync(CheckinAudit.Entity, message.DeviceId, key, cancellationToken))
+            return;
+        var marker = await store.Assets.GetEntityIfExistsAsync<TableEntity>(
+            message.DeviceId,
+            TableKeys.CheckinMarkerRow(message.CheckinId),
+            [CheckinAudit.MarkerColumn],
+            cancellationToken
+        );
+        if (marker.OrNull()?.GetString(CheckinAudit.MarkerColumn) is not { Length: > 0 } json)
+            return;
+        if (
+            await audit.AppendOnceAsync(
+                CheckinAudit.Event(message.DeviceId, message.CheckinId, CheckinAudit.Deserialize(json)),
+                key,
+                cancellationToken
+            )
+            is not null
+        )
         {
-            logger.LogWarning("Appended the missing audit record of check-in {CheckinId} of {DeviceId} on redelivery", message.CheckinId, message.DeviceId);
+            logger.LogWarning(
+                "Appended the missing audit record of check-in {CheckinId} of {DeviceId} on redelivery",
+                message.CheckinId,
+                message.DeviceId
+            );
         }
     }
 
-    private async Task<ProcessingOutcome> MarkStaleAsync(CheckinMessage message, TableEntity marker, CancellationToken cancellationToken)
+    private async Task<ProcessingOutcome> MarkStaleAsync(
+        CheckinMessage message,
+        TableEntity marker,
+        CancellationToken cancellationToken
+    )
     {
         try
         {
@@ -186,70 +264,123 @@ public sealed class InventoryProcessor(InventoryStore store, Audit.AuditTrail au
             await CompleteAuditAsync(message, cancellationToken);
             return ProcessingOutcome.Duplicate;
         }
-        logger.LogWarning("Check-in {CheckinId} of {DeviceId} is older than the inventory already applied; skipped", message.CheckinId, message.DeviceId);
+        logger.LogWarning(
+            "Check-in {CheckinId} of {DeviceId} is older than the inventory already applied; skipped",
+            message.CheckinId,
+            message.DeviceId
+        );
         return ProcessingOutcome.Stale;
     }
 
     /// <summary>Adds index rows for identities not yet indexed. An insert, so it never takes over an identity another
     /// asset holds (that conflict is logged for review).</summary>
-    private async Task IndexIdentitiesAsync(string assetId, IReadOnlyList<IdentityKey> keys, CancellationToken cancellationToken)
+    private async Task IndexIdentitiesAsync(
+        string assetId,
+        IReadOnlyList<IdentityKey> keys,
+        CancellationToken cancellationToken
+    )
     {
         foreach (var key in keys)
         {
             try
             {
-                await store.Identities.AddEntityAsync(new AssetIdentityEntity { PartitionKey = key.Key, AssetId = assetId, CreatedAt = clock.GetUtcNow() }, cancellationToken);
+                await store.Identities.AddEntityAsync(
+                    new AssetIdentityEntity
+                    {
+                        PartitionKey = key.Key,
+                        AssetId = assetId,
+                        CreatedAt = clock.GetUtcNow(),
+                    },
+                    cancellationToken
+                );
             }
             catch (RequestFailedException ex) when (ex.Status == 409)
             {
-                var holder = await store.Identities.GetEntityIfExistsAsync<AssetIdentityEntity>(key.Key, TableKeys.IdentityRow, [nameof(AssetIdentityEntity.AssetId)], cancellationToken);
+                var holder = await store.Identities.GetEntityIfExistsAsync<AssetIdentityEntity>(
+                    key.Key,
+                    TableKeys.IdentityRow,
+                    [nameof(AssetIdentityEntity.AssetId)],
+                    cancellationToken
+                );
                 if (holder.OrNull() is { } other && other.AssetId != assetId)
                 {
-                    logger.LogWarning("Identity {IdentityKey} reported by {AssetId} belongs to asset {OtherAssetId}; left unchanged", key.Key, assetId, other.AssetId);
+                    logger.LogWarning(
+                        "Identity {IdentityKey} reported by {AssetId} belongs to asset {OtherAssetId}; left unchanged",
+                        key.Key,
+                        assetId,
+                        other.AssetId
+                    );
                 }
             }
         }
     }
 
-    /// <summary>LAN neighbours that match no known asset become sightings. Refreshed when the neighbour set changes or daily.</summary>
-    private async Task RecordNeighboursAsync(CheckinMessage message, AssetDetailEntity detail, InventoryDiffResult diff, CancellationToken cancellationToken)
+    /// <summary>LAN neighbours that match no known asset become sightings. Refreshed when the neighbour set changes or
+    /// daily.</summary>
+    private async Task RecordNeighboursAsync(
+        CheckinMessage message,
+        AssetDetailEntity detail,
+        InventoryDiffResult diff,
+        CancellationToken cancellationToken
+    )
     {
-        var due = diff.NeighboursChanged || detail.NeighboursRefreshedAt is null
+        var due =
+            diff.NeighboursChanged
+            || detail.NeighboursRefreshedAt is null
             || message.ReceivedAt - detail.NeighboursRefreshedAt >= options.Value.NeighbourRefreshInterval;
-        if (!due || diff.Neighbours.Count == 0) return;
+        if (!due || diff.Neighbours.Count == 0)
+            return;
 
         foreach (var neighbour in diff.Neighbours)
         {
             var known = await store.Identities.GetEntityIfExistsAsync<AssetIdentityEntity>(
-                new IdentityKey(IdentityKind.Mac, neighbour.MacAddress).Key, TableKeys.IdentityRow, [nameof(AssetIdentityEntity.AssetId)], cancellationToken);
-            if (known.HasValue) continue;
+                new IdentityKey(IdentityKind.Mac, neighbour.MacAddress).Key,
+                TableKeys.IdentityRow,
+                [nameof(AssetIdentityEntity.AssetId)],
+                cancellationToken
+            );
+            if (known.HasValue)
+                continue;
             try
             {
                 // A known sighting (the common case) is one merge; a new one is found by the 404 and inserted.
-                await store.Sightings.UpdateEntityAsync(new TableEntity(neighbour.MacAddress, TableKeys.SightingRow)
-                {
-                    [nameof(SightingEntity.LastIpAddress)] = neighbour.IpAddress,
-                    [nameof(SightingEntity.LastSeenAt)] = message.ReceivedAt,
-                    [nameof(SightingEntity.LastSeenBy)] = message.DeviceId,
-                }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+                await store.Sightings.UpdateEntityAsync(
+                    new TableEntity(neighbour.MacAddress, TableKeys.SightingRow)
+                    {
+                        [nameof(SightingEntity.LastIpAddress)] = neighbour.IpAddress,
+                        [nameof(SightingEntity.LastSeenAt)] = message.ReceivedAt,
+                        [nameof(SightingEntity.LastSeenBy)] = message.DeviceId,
+                    },
+                    ETag.All,
+                    TableUpdateMode.Merge,
+                    cancellationToken
+                );
             }
             catch (RequestFailedException ex) when (ex.Status == 404)
             {
-                await store.Sightings.UpsertEntityAsync(new SightingEntity
-                {
-                    PartitionKey = neighbour.MacAddress,
-                    LastIpAddress = neighbour.IpAddress,
-                    FirstSeenAt = message.ReceivedAt,
-                    LastSeenAt = message.ReceivedAt,
-                    FirstSeenBy = message.DeviceId,
-                    LastSeenBy = message.DeviceId,
-                }, TableUpdateMode.Merge, cancellationToken);
+                await store.Sightings.UpsertEntityAsync(
+                    new SightingEntity
+                    {
+                        PartitionKey = neighbour.MacAddress,
+                        LastIpAddress = neighbour.IpAddress,
+                        FirstSeenAt = message.ReceivedAt,
+                        LastSeenAt = message.ReceivedAt,
+                        FirstSeenBy = message.DeviceId,
+                        LastSeenBy = message.DeviceId,
+                    },
+                    TableUpdateMode.Merge,
+                    cancellationToken
+                );
             }
         }
         diff.DetailMerge[nameof(AssetDetailEntity.NeighboursRefreshedAt)] = message.ReceivedAt;
     }
 
-    private Task UpdateSummaryAsync(CheckinMessage message, InventoryDiffResult diff, CancellationToken cancellationToken)
+    private Task UpdateSummaryAsync(
+        CheckinMessage message,
+        InventoryDiffResult diff,
+        CancellationToken cancellationToken
+    )
     {
         var merge = new TableEntity(TableKeys.SummaryPartition(message.DeviceId), message.DeviceId)
         {
@@ -260,13 +391,16 @@ public sealed class InventoryProcessor(InventoryStore store, Audit.AuditTrail au
         };
         foreach (var field in new[] { nameof(AssetDetailEntity.Type), nameof(AssetDetailEntity.Kind) })
         {
-            if (diff.DetailMerge.TryGetValue(field, out var value)) merge[field] = value;
+            if (diff.DetailMerge.TryGetValue(field, out var value))
+                merge[field] = value;
         }
-        if (diff.DetailMerge.TryGetValue(nameof(AssetDetailEntity.Hostname), out var hostname)) merge[nameof(AssetSummaryEntity.Name)] = hostname;
+        if (diff.DetailMerge.TryGetValue(nameof(AssetDetailEntity.Hostname), out var hostname))
+            merge[nameof(AssetSummaryEntity.Name)] = hostname;
         // The audits' duplicate-identity rule reads the identities from the summary row (AssetSummaries.ScanFacts).
         foreach (var field in AssetSummaries.ScanFacts)
         {
-            if (diff.DetailMerge.TryGetValue(field, out var value)) merge[field] = value ?? "";
+            if (diff.DetailMerge.TryGetValue(field, out var value))
+                merge[field] = value ?? "";
         }
         return store.Summaries.UpdateEntityAsync(merge, ETag.All, TableUpdateMode.Merge, cancellationToken);
     }

@@ -10,24 +10,45 @@ public sealed record PoisonReplayResponse(int Replayed, int Remaining);
 /// Moves check-in messages from the poison queue back to the check-in queue, e.g. after a fix was deployed. Their
 /// blobs were kept, and processing is idempotent, so a replay is always safe.
 /// </summary>
-public sealed class PoisonReplayService(InventoryStore store, Audit.AuditTrail audit, ILogger<PoisonReplayService> logger)
+public sealed class PoisonReplayService(
+    InventoryStore store,
+    Audit.AuditTrail audit,
+    ILogger<PoisonReplayService> logger
+)
 {
     public const int MaxPerCall = 1_000;
 
-    public async Task<PoisonReplayResponse> ReplayAsync(int max, Audit.AuditActor actor, string? correlationId, CancellationToken cancellationToken)
+    public async Task<PoisonReplayResponse> ReplayAsync(
+        int max,
+        Audit.AuditActor actor,
+        string? correlationId,
+        CancellationToken cancellationToken
+    )
     {
         var replayed = 0;
         if (await store.CheckinPoisonQueue.ExistsAsync(cancellationToken))
         {
             while (replayed < max)
             {
-                var batch = (await store.CheckinPoisonQueue.ReceiveMessagesAsync(Math.Min(32, max - replayed), TimeSpan.FromMinutes(1), cancellationToken)).Value;
-                if (batch.Length == 0) break;
+                var batch = (
+                    await store.CheckinPoisonQueue.ReceiveMessagesAsync(
+                        Math.Min(32, max - replayed),
+                        TimeSpan.FromMinutes(1),
+                        cancellationToken
+                    )
+                ).Value;
+                if (batch.Length == 0)
+                    break;
                 foreach (var message in batch)
                 {
-                    // Send first, then delete: a crash in between leaves a duplicate, which processing ignores; never a loss.
+                    // Send first, then delete: a crash in between leaves a duplicate, which processing ignores; never a
+                    // loss.
                     await store.CheckinQueue.SendMessageAsync(message.Body, cancellationToken: cancellationToken);
-                    await store.CheckinPoisonQueue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+                    await store.CheckinPoisonQueue.DeleteMessageAsync(
+                        message.MessageId,
+                        message.PopReceipt,
+                        cancellationToken
+                    );
                     replayed++;
                 }
             }
@@ -37,10 +58,23 @@ public sealed class PoisonReplayService(InventoryStore store, Audit.AuditTrail a
             : 0;
         if (replayed > 0)
         {
-            await audit.AppendAsync(new Audit.AuditEvent(actor, "queue", store.CheckinPoisonQueue.Name, "replay-poison",
-                [new("Replayed", null, replayed.ToString(System.Globalization.CultureInfo.InvariantCulture))], correlationId), cancellationToken);
+            await audit.AppendAsync(
+                new Audit.AuditEvent(
+                    actor,
+                    "queue",
+                    store.CheckinPoisonQueue.Name,
+                    "replay-poison",
+                    [new("Replayed", null, replayed.ToString(System.Globalization.CultureInfo.InvariantCulture))],
+                    correlationId
+                ),
+                cancellationToken
+            );
         }
-        logger.LogInformation("Replayed {Replayed} poisoned check-in message(s); {Remaining} left", replayed, remaining);
+        logger.LogInformation(
+            "Replayed {Replayed} poisoned check-in message(s); {Remaining} left",
+            replayed,
+            remaining
+        );
         return new PoisonReplayResponse(replayed, remaining);
     }
 }

@@ -4,7 +4,13 @@ using ItInventory.Functions.Assets;
 namespace ItInventory.Functions.CheckIns;
 
 /// <summary>A day's utilisation aggregate after one more heartbeat.</summary>
-public sealed record UtilisationAggregate(string Day, int Samples, double CpuSum, int InteractiveMinutes, string BelowThresholdSince);
+public sealed record UtilisationAggregate(
+    string Day,
+    int Samples,
+    double CpuSum,
+    int InteractiveMinutes,
+    string BelowThresholdSince
+);
 
 /// <summary>
 /// Keeps idle detection O(assets): each heartbeat folds into today's aggregate on the summary row; when a day
@@ -13,11 +19,17 @@ public sealed record UtilisationAggregate(string Day, int Samples, double CpuSum
 /// </summary>
 public static class UtilisationTracker
 {
-    public static UtilisationAggregate Apply(AssetSummaryEntity current, HeartbeatData sample, DateTimeOffset now, double idleCpuThresholdPercent)
+    public static UtilisationAggregate Apply(
+        AssetSummaryEntity current,
+        HeartbeatData sample,
+        DateTimeOffset now,
+        double idleCpuThresholdPercent
+    )
     {
         var today = now.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var belowSince = current.BelowThresholdSince ?? "";
-        int samples = current.UtilisationDaySamples, minutes = current.UtilisationDayInteractiveMinutes;
+        int samples = current.UtilisationDaySamples,
+            minutes = current.UtilisationDayInteractiveMinutes;
         var cpuSum = current.UtilisationDayCpuSum;
 
         if (current.UtilisationDay != today)
@@ -25,7 +37,10 @@ public static class UtilisationTracker
             if (current.UtilisationDay is { } closedDay && samples > 0)
             {
                 var unused = cpuSum / samples < idleCpuThresholdPercent && minutes == 0;
-                belowSince = !unused ? "" : belowSince.Length > 0 ? belowSince : closedDay;
+                belowSince =
+                    !unused ? ""
+                    : belowSince.Length > 0 ? belowSince
+                    : closedDay;
             }
             samples = 0;
             minutes = 0;

@@ -6,22 +6,28 @@ using ItInventory.Functions.Audits;
 using ItInventory.Functions.Catalogue;
 using ItInventory.Functions.CheckIns;
 using ItInventory.Functions.Devices;
-using ItInventory.Functions.Lifecycle;
 using ItInventory.Functions.Licences;
+using ItInventory.Functions.Lifecycle;
 using ItInventory.Functions.People;
 using ItInventory.Functions.Tags;
 
 namespace ItInventory.Functions.Common;
 
 /// <summary>Source-generated JSON contract of the HTTP API and queue messages (camelCase, strict numbers).</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web,
+[JsonSourceGenerationOptions(
+    JsonSerializerDefaults.Web,
     NumberHandling = JsonNumberHandling.Strict,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     ReadCommentHandling = JsonCommentHandling.Disallow,
     AllowTrailingCommas = false,
     PropertyNameCaseInsensitive = false,
     MaxDepth = 16,
-    Converters = [typeof(Rfc3339DateTimeOffsetConverter), typeof(JsonSchemaInt32Converter), typeof(JsonSchemaInt64Converter)])]
+    Converters = [
+        typeof(Rfc3339DateTimeOffsetConverter),
+        typeof(JsonSchemaInt32Converter),
+        typeof(JsonSchemaInt64Converter),
+    ]
+)]
 [JsonSerializable(typeof(Problem))]
 [JsonSerializable(typeof(CheckinRequest))]
 [JsonSerializable(typeof(CheckinResponse))]

@@ -1,6 +1,7 @@
 namespace ItInventory.Functions.Common;
 
-/// <summary>Limits of the check-in contract; docs/schemas/checkin-1.0.schema.json states the same numbers (a test keeps them equal).</summary>
+/// <summary>Limits of the check-in contract; docs/schemas/checkin-1.0.schema.json states the same numbers (a test keeps
+/// them equal).</summary>
 public static class CheckinLimits
 {
     public const int MaxShortString = 256;

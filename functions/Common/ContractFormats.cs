@@ -17,11 +17,18 @@ public static partial class ContractFormats
     public static partial Regex SchemaVersion();
 
     /// <summary>aa:bb:cc:dd:ee:ff, aa-bb-cc-dd-ee-ff, aabb.ccdd.eeff or aabbccddeeff.</summary>
-    [GeneratedRegex(@"^(?:(?:[0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}|(?:[0-9A-Fa-f]{2}-){5}[0-9A-Fa-f]{2}|(?:[0-9A-Fa-f]{4}\.){2}[0-9A-Fa-f]{4}|[0-9A-Fa-f]{12})\z", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(
+        @"^(?:(?:[0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}|(?:[0-9A-Fa-f]{2}-){5}[0-9A-Fa-f]{2}"
+            + @"|(?:[0-9A-Fa-f]{4}\.){2}[0-9A-Fa-f]{4}|[0-9A-Fa-f]{12})\z",
+        RegexOptions.CultureInvariant
+    )]
     public static partial Regex MacAddress();
 
     /// <summary>Dotted-quad IPv4 without leading zeros.</summary>
-    [GeneratedRegex(@"^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\z", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(
+        @"^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\z",
+        RegexOptions.CultureInvariant
+    )]
     private static partial Regex Ipv4();
 
     /// <summary>The characters of an IPv6 address (no zone index, no brackets); the parser checks the rest.</summary>
@@ -29,7 +36,11 @@ public static partial class ContractFormats
     private static partial Regex Ipv6Characters();
 
     /// <summary>RFC 3339 date-time with seconds and an explicit offset.</summary>
-    [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]{1,16})?(?:Z|[+-](?:(?:0[0-9]|1[0-3]):[0-5][0-9]|14:00))\z", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(
+        @"^[0-9]{4}-[0-9]{2}-[0-9]{2}T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]{1,16})?"
+            + @"(?:Z|[+-](?:(?:0[0-9]|1[0-3]):[0-5][0-9]|14:00))\z",
+        RegexOptions.CultureInvariant
+    )]
     public static partial Regex DateTime();
 
     public static bool IsMacAddress(string value) => MacAddress().IsMatch(value);
@@ -38,17 +49,26 @@ public static partial class ContractFormats
     public static bool TryParseDateTime(string? text, out DateTimeOffset value)
     {
         value = default;
-        return text is not null && DateTime().IsMatch(text)
+        return text is not null
+            && DateTime().IsMatch(text)
             && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out value);
     }
 
     public static bool IsIpAddress(string value) =>
-        Ipv4().IsMatch(value) || (Ipv6Characters().IsMatch(value) && IPAddress.TryParse(value, out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6);
+        Ipv4().IsMatch(value)
+        || (
+            Ipv6Characters().IsMatch(value)
+            && IPAddress.TryParse(value, out var ip)
+            && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+        );
 
     /// <summary>The contract's rule for short free text: at most 256 characters and no control characters.</summary>
     public static bool IsShortText(string? value) =>
         value is null
-        || ((value.Length <= CheckinLimits.MaxShortString || Characters(value) <= CheckinLimits.MaxShortString) && !HasControlCharacter(value));
+        || (
+            (value.Length <= CheckinLimits.MaxShortString || Characters(value) <= CheckinLimits.MaxShortString)
+            && !HasControlCharacter(value)
+        );
 
     /// <summary>As <c>value.Any(char.IsControl)</c>, without a boxed enumerator and a delegate call per character
     /// (this runs for every string of every software entry, twice per full inventory).</summary>
@@ -56,7 +76,8 @@ public static partial class ContractFormats
     {
         foreach (var c in value)
         {
-            if (char.IsControl(c)) return true;
+            if (char.IsControl(c))
+                return true;
         }
         return false;
     }
@@ -67,20 +88,29 @@ public static partial class ContractFormats
         var surrogates = 0;
         foreach (var c in value)
         {
-            if (char.IsLowSurrogate(c)) surrogates++;
+            if (char.IsLowSurrogate(c))
+                surrogates++;
         }
         return value.Length - surrogates;
     }
 }
 
-/// <summary>Reads date-times only in the contract's RFC 3339 form (seconds and offset required); writes ISO 8601 round-trip.</summary>
+/// <summary>Reads date-times only in the contract's RFC 3339 form (seconds and offset required); writes ISO 8601
+/// round-trip.</summary>
 public sealed class Rfc3339DateTimeOffsetConverter : JsonConverter<DateTimeOffset>
 {
     public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
-        if (!ContractFormats.TryParseDateTime(reader.TokenType == JsonTokenType.String ? reader.GetString() : null, out var value))
+        if (
+            !ContractFormats.TryParseDateTime(
+                reader.TokenType == JsonTokenType.String ? reader.GetString() : null,
+                out var value
+            )
+        )
         {
-            throw new JsonException("A date-time must be RFC 3339 with seconds and an offset, e.g. 2026-11-02T09:00:00Z.");
+            throw new JsonException(
+                "A date-time must be RFC 3339 with seconds and an offset, e.g. 2026-11-02T09:00:00Z."
+            );
         }
         return value;
     }
@@ -95,7 +125,8 @@ public sealed class JsonSchemaInt32Converter : JsonConverter<int>
     public override int Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
         (int)JsonSchemaIntegers.Read(ref reader, int.MinValue, int.MaxValue);
 
-    public override void Write(Utf8JsonWriter writer, int value, JsonSerializerOptions options) => writer.WriteNumberValue(value);
+    public override void Write(Utf8JsonWriter writer, int value, JsonSerializerOptions options) =>
+        writer.WriteNumberValue(value);
 }
 
 /// <inheritdoc cref="JsonSchemaInt32Converter"/>
@@ -104,7 +135,8 @@ public sealed class JsonSchemaInt64Converter : JsonConverter<long>
     public override long Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
         JsonSchemaIntegers.Read(ref reader, long.MinValue, long.MaxValue);
 
-    public override void Write(Utf8JsonWriter writer, long value, JsonSerializerOptions options) => writer.WriteNumberValue(value);
+    public override void Write(Utf8JsonWriter writer, long value, JsonSerializerOptions options) =>
+        writer.WriteNumberValue(value);
 }
 
 internal static class JsonSchemaIntegers
@@ -117,10 +149,17 @@ internal static class JsonSchemaIntegers
         }
         if (reader.TryGetInt64(out var exact))
         {
-            return exact >= min && exact <= max ? exact : throw new JsonException($"The integer is outside {min}..{max}.");
+            return exact >= min && exact <= max
+                ? exact
+                : throw new JsonException($"The integer is outside {min}..{max}.");
         }
         // 30.0 or 1e3: an integer in JSON Schema's eyes when it has no fractional part and fits exactly.
-        if (reader.TryGetDecimal(out var number) && decimal.Truncate(number) == number && number >= min && number <= max)
+        if (
+            reader.TryGetDecimal(out var number)
+            && decimal.Truncate(number) == number
+            && number >= min
+            && number <= max
+        )
         {
             return (long)number;
         }

@@ -13,34 +13,48 @@ public static class CsvImport
 {
     private const string InjectionCharacters = "=+-@\t\r";
 
-    public static CsvReaderOptions ReaderOptions { get; } = CsvReaderOptions.Default with
-    {
-        Separator = ',',
-        HasHeader = true,
-        MalformedData = CsvMalformedDataHandling.Throw,
-        FieldCountMismatch = CsvFieldCountHandling.Allow,
-        SkipEmptyLines = true,
-        IncludeValuesInExceptions = false,
-        MaxRecordSize = 64 * 1024,
-    };
+    public static CsvReaderOptions ReaderOptions { get; } =
+        CsvReaderOptions.Default with
+        {
+            Separator = ',',
+            HasHeader = true,
+            MalformedData = CsvMalformedDataHandling.Throw,
+            FieldCountMismatch = CsvFieldCountHandling.Allow,
+            SkipEmptyLines = true,
+            IncludeValuesInExceptions = false,
+            MaxRecordSize = 64 * 1024,
+        };
 
-    public static CsvWriterOptions WriterOptions { get; } = CsvWriterOptions.Default with { Injection = CsvInjection.Escape };
+    public static CsvWriterOptions WriterOptions { get; } =
+        CsvWriterOptions.Default with
+        {
+            Injection = CsvInjection.Escape,
+        };
 
     /// <summary>The position of each header column, or the error when a column is unknown or repeated
     /// (<paramref name="expected"/> completes the message).</summary>
-    public static (Dictionary<string, int>? Index, string? Error) IndexHeader(string[] headers, IReadOnlyCollection<string> columns, string expected)
+    public static (Dictionary<string, int>? Index, string? Error) IndexHeader(
+        string[] headers,
+        IReadOnlyCollection<string> columns,
+        string expected
+    )
     {
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < headers.Length; i++)
         {
             var name = headers[i].Trim();
-            if (!columns.Contains(name, StringComparer.Ordinal)) return (null, $"Unknown column '{name}' in the header; expected {expected}.");
-            if (!index.TryAdd(name, i)) return (null, $"Column '{name}' appears twice in the header.");
+            if (!columns.Contains(name, StringComparer.Ordinal))
+                return (null, $"Unknown column '{name}' in the header; expected {expected}.");
+            if (!index.TryAdd(name, i))
+                return (null, $"Column '{name}' appears twice in the header.");
         }
         return (index, null);
     }
 
-    /// <summary>Removes the export's formula escape: a leading <c>'</c> in front of <c>= + - @</c>, tab or CR.</summary>
+    /// <summary>Removes the export's formula escape: a leading <c>'</c> in front of <c>= + - @</c>, tab or
+    /// CR.</summary>
     public static string Unescape(string value) =>
-        value.Length > 1 && value[0] == '\'' && InjectionCharacters.Contains(value[1], StringComparison.Ordinal) ? value[1..] : value;
+        value.Length > 1 && value[0] == '\'' && InjectionCharacters.Contains(value[1], StringComparison.Ordinal)
+            ? value[1..]
+            : value;
 }

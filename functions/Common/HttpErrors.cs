@@ -30,7 +30,9 @@ public static class HttpErrors
                 logger.LogWarning(exception, "A dependency is unavailable; answered 503 (trace {TraceId})", traceId);
                 return Problem.Unavailable(
                     "A service this request needs is unavailable for the moment; nothing was changed. Try again later.",
-                    RetryAfter, traceId);
+                    RetryAfter,
+                    traceId
+                );
             default:
                 logger.LogError(exception, "Unhandled exception; answered 500 (trace {TraceId})", traceId);
                 return Problem.Internal(traceId);
@@ -46,29 +48,29 @@ public static class HttpErrors
         ?? context?.TraceIdentifier;
 
     /// <summary>True for failures of a dependency rather than of the request or our code.</summary>
-    public static bool IsOutage(Exception exception) => exception switch
-    {
-        DependencyUnavailableException => true,
-        RequestFailedException { Status: 0 or 408 or 429 or >= 500 } => true,
-        HttpRequestException or SocketException or TimeoutException => true,
-        // The SDK's own network timeout surfaces as a cancellation nobody asked for.
-        OperationCanceledException => true,
-        AggregateException aggregate => aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(IsOutage),
-        _ => exception.InnerException is { } inner && IsOutage(inner),
-    };
+    public static bool IsOutage(Exception exception) =>
+        exception switch
+        {
+            DependencyUnavailableException => true,
+            RequestFailedException { Status: 0 or 408 or 429 or >= 500 } => true,
+            HttpRequestException or SocketException or TimeoutException => true,
+            // The SDK's own network timeout surfaces as a cancellation nobody asked for.
+            OperationCanceledException => true,
+            AggregateException aggregate => aggregate.InnerExceptions.Count > 0
+                && aggregate.InnerExceptions.All(IsOutage),
+            _ => exception.InnerException is { } inner && IsOutage(inner),
+        };
 
     private static Exception Unwrap(Exception exception) =>
         exception is AggregateException { InnerExceptions.Count: 1 } single && single.InnerException is { } inner
             ? Unwrap(inner)
-            : exception is System.Reflection.TargetInvocationException { InnerException: { } target }
-                ? Unwrap(target)
-                : exception;
+        : exception is System.Reflection.TargetInvocationException { InnerException: { } target } ? Unwrap(target)
+        : exception;
 }
 
 /// <summary>A dependency other than storage (e.g. the identity provider's metadata) cannot be reached: answered as an
 /// outage (503), not as a fault of ours.</summary>
-public sealed class DependencyUnavailableException(string message, Exception? inner = null)
-    : Exception(message, inner);
+public sealed class DependencyUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
 /// Worker middleware for HTTP-triggered functions: turns what a function throws into its problem+json answer (see
@@ -99,6 +101,7 @@ public sealed class HttpErrorMiddleware(ILogger<HttpErrorMiddleware> logger) : I
 
     /// <summary>Whether a function is HTTP-triggered (the middleware runs for those only).</summary>
     public static bool Applies(FunctionContext context) =>
-        context.FunctionDefinition.InputBindings.Values.Any(
-            b => b.Type.Equals("httpTrigger", StringComparison.OrdinalIgnoreCase));
+        context.FunctionDefinition.InputBindings.Values.Any(b =>
+            b.Type.Equals("httpTrigger", StringComparison.OrdinalIgnoreCase)
+        );
 }

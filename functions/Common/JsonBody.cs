@@ -7,7 +7,8 @@ using Microsoft.Net.Http.Headers;
 
 namespace ItInventory.Functions.Common;
 
-/// <summary>A JSON request body as read off the wire: the JSON bytes, and the gzip bytes when the client compressed it.</summary>
+/// <summary>A JSON request body as read off the wire: the JSON bytes, and the gzip bytes when the client compressed
+/// it.</summary>
 public sealed record JsonPayload(ReadOnlyMemory<byte> Json, ReadOnlyMemory<byte>? Gzip);
 
 /// <summary>
@@ -16,10 +17,17 @@ public sealed record JsonPayload(ReadOnlyMemory<byte> Json, ReadOnlyMemory<byte>
 /// </summary>
 public static class JsonBody
 {
-    public static async Task<Outcome<JsonPayload>> ReadAsync(HttpRequest request, int maxRequestBytes, int maxDecompressedBytes, CancellationToken cancellationToken)
+    public static async Task<Outcome<JsonPayload>> ReadAsync(
+        HttpRequest request,
+        int maxRequestBytes,
+        int maxDecompressedBytes,
+        CancellationToken cancellationToken
+    )
     {
-        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
-            || !mediaType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase))
+        if (
+            !MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
+            || !mediaType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+        )
         {
             return Problem.UnsupportedMediaType($"Content-Type must be application/json, not '{request.ContentType}'.");
         }
@@ -36,7 +44,9 @@ public static class JsonBody
         }
         if (request.ContentLength > maxRequestBytes)
         {
-            return Problem.PayloadTooLarge($"The body is {request.ContentLength} bytes; the limit is {maxRequestBytes}.");
+            return Problem.PayloadTooLarge(
+                $"The body is {request.ContentLength} bytes; the limit is {maxRequestBytes}."
+            );
         }
 
         var wire = await ReadBoundedAsync(request.Body, maxRequestBytes, cancellationToken);
@@ -55,7 +65,10 @@ public static class JsonBody
 
         try
         {
-            await using var inflater = new GZipStream(new MemoryStream(wire, writable: false), CompressionMode.Decompress);
+            await using var inflater = new GZipStream(
+                new MemoryStream(wire, writable: false),
+                CompressionMode.Decompress
+            );
             var json = await ReadBoundedAsync(inflater, maxDecompressedBytes, cancellationToken);
             return json is null
                 ? Problem.PayloadTooLarge($"The body decompresses to more than {maxDecompressedBytes} bytes.")
@@ -67,15 +80,22 @@ public static class JsonBody
         }
     }
 
-    /// <summary>Reads a small JSON request body (same size cap on the wire and decompressed) and deserialises it.</summary>
-    public static async Task<Outcome<T>> ReadObjectAsync<T>(HttpRequest request, int maxBytes, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+    /// <summary>Reads a small JSON request body (same size cap on the wire and decompressed) and deserialises
+    /// it.</summary>
+    public static async Task<Outcome<T>> ReadObjectAsync<T>(
+        HttpRequest request,
+        int maxBytes,
+        JsonTypeInfo<T> typeInfo,
+        CancellationToken cancellationToken
+    )
         where T : class
     {
         var payload = await ReadAsync(request, maxBytes, maxBytes, cancellationToken);
         return payload.Failed ? payload.Problem : Deserialize(payload.Value.Json.Span, typeInfo);
     }
 
-    /// <summary>Deserialises strictly; invalid UTF-8 and malformed JSON become a 400 problem (naming the position).</summary>
+    /// <summary>Deserialises strictly; invalid UTF-8 and malformed JSON become a 400 problem (naming the
+    /// position).</summary>
     public static Outcome<T> Deserialize<T>(ReadOnlySpan<byte> json, JsonTypeInfo<T> typeInfo)
         where T : class
     {
@@ -101,7 +121,8 @@ public static class JsonBody
     {
         var message = exception.Message;
         var pathInfo = message.IndexOf(" Path: ", StringComparison.Ordinal);
-        if (pathInfo >= 0) message = message[..pathInfo];
+        if (pathInfo >= 0)
+            message = message[..pathInfo];
         // The type named there is often the enclosing object's, not the field's: say what is wrong, not which type.
         message = ConvertedTo.IsMatch(message)
             ? "The JSON value has the wrong type for this field"
@@ -113,12 +134,15 @@ public static class JsonBody
         return $"{message}{where}{position}.";
     }
 
-    private static readonly System.Text.RegularExpressions.Regex ConvertedTo =
-        new(@"could not be converted to \S+$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+    private static readonly System.Text.RegularExpressions.Regex ConvertedTo = new(
+        @"could not be converted to \S+$",
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant
+    );
 
-    private static readonly System.Text.RegularExpressions.Regex DotNetTypeName =
-        new(@"'?\b(?:System|Microsoft|ItInventory)(?:\.[\w`+]+)+(?:\[\[.*?\]\])?'?",
-            System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+    private static readonly System.Text.RegularExpressions.Regex DotNetTypeName = new(
+        @"'?\b(?:System|Microsoft|ItInventory)(?:\.[\w`+]+)+(?:\[\[.*?\]\])?'?",
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant
+    );
 
     /// <summary>Reads at most <paramref name="limit"/> bytes; null when the stream holds more.</summary>
     internal static async Task<byte[]?> ReadBoundedAsync(Stream stream, int limit, CancellationToken cancellationToken)
@@ -130,7 +154,10 @@ public static class JsonBody
         {
             while (true)
             {
-                var read = await stream.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, limit + 1L - buffer.Length)), cancellationToken);
+                var read = await stream.ReadAsync(
+                    chunk.AsMemory(0, (int)Math.Min(chunk.Length, limit + 1L - buffer.Length)),
+                    cancellationToken
+                );
                 if (read == 0)
                 {
                     return buffer.ToArray();

@@ -7,10 +7,8 @@ namespace ItInventory.Functions.Common;
 public static class NullableResponses
 {
     public static T? OrNull<T>(this NullableResponse<T> response)
-        where T : class =>
-        response.HasValue ? response.Value : null;
+        where T : class => response.HasValue ? response.Value : null;
 
     public static async Task<T?> OrNull<T>(this Task<NullableResponse<T>> response)
-        where T : class =>
-        (await response).OrNull();
+        where T : class => (await response).OrNull();
 }

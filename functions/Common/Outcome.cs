@@ -45,13 +45,15 @@ public readonly struct Outcome<T>
 /// <summary>Helpers for awaiting outcomes in triggers.</summary>
 public static class OutcomeExtensions
 {
-    /// <summary>Awaits the outcome and answers its value, or throws its problem (see <see cref="Outcome{T}.OrThrow"/>).</summary>
+    /// <summary>Awaits the outcome and answers its value, or throws its problem (see <see
+    /// cref="Outcome{T}.OrThrow"/>).</summary>
     public static async Task<T> OrThrow<T>(this Task<Outcome<T>> outcome) => (await outcome).OrThrow();
 
     /// <summary>Throws the problem when there is one: for rules that answer <c>Problem?</c> (null = allowed).</summary>
     public static void ThrowIfAny(this Problem? problem)
     {
-        if (problem is not null) throw new ProblemException(problem);
+        if (problem is not null)
+            throw new ProblemException(problem);
     }
 }
 

@@ -9,8 +9,12 @@ public static class Paging
 {
     public static Outcome<int> PageSize(IQueryCollection query, int defaultSize, int maxSize)
     {
-        if (!query.TryGetValue("pageSize", out var text)) return defaultSize;
-        return int.TryParse(text.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var size) && size >= 1 && size <= maxSize
+        if (!query.TryGetValue("pageSize", out var text))
+            return defaultSize;
+        return
+            int.TryParse(text.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var size)
+            && size >= 1
+            && size <= maxSize
             ? size
             : Problem.BadRequest($"pageSize must be a whole number from 1 to {maxSize}.");
     }

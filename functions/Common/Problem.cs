@@ -7,11 +7,7 @@ namespace ItInventory.Functions.Common;
 
 /// <summary>An RFC 7807 problem: what every 4xx/5xx answer of the API carries. The factories below are the only place
 /// problems are made, so one kind of failure reads the same on every endpoint.</summary>
-public sealed record Problem(
-    int Status,
-    string Title,
-    string Detail,
-    [property: JsonPropertyName("type")] string Type)
+public sealed record Problem(int Status, string Title, string Detail, [property: JsonPropertyName("type")] string Type)
 {
     /// <summary>Field-level validation messages, keyed by JSON path (e.g. <c>inventory.software[3].name</c>).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -21,7 +17,8 @@ public sealed record Problem(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? TraceId { get; init; }
 
-    /// <summary>The authentication scheme a 401 challenges with (<c>WWW-Authenticate</c>); not part of the body.</summary>
+    /// <summary>The authentication scheme a 401 challenges with (<c>WWW-Authenticate</c>); not part of the
+    /// body.</summary>
     [JsonIgnore]
     public string? Challenge { get; init; }
 
@@ -41,8 +38,12 @@ public sealed record Problem(
         new(StatusCodes.Status400BadRequest, "The body is not valid JSON.", detail, TypeBase + "malformed-json");
 
     public static Problem UnsupportedSchemaVersion(string detail) =>
-        new(StatusCodes.Status400BadRequest, "Unsupported schema version.", detail,
-            TypeBase + "unsupported-schema-version");
+        new(
+            StatusCodes.Status400BadRequest,
+            "Unsupported schema version.",
+            detail,
+            TypeBase + "unsupported-schema-version"
+        );
 
     /// <summary>401 on the device endpoints: challenges with the device credential scheme.</summary>
     public static Problem DeviceUnauthorized(string detail) =>
@@ -72,23 +73,33 @@ public sealed record Problem(
     /// <param name="example">Why it may have changed, to help the reader, e.g. "a device check-in or another change".
     /// </param>
     public static Problem PreconditionFailed(string what, string? example = null) =>
-        new(StatusCodes.Status412PreconditionFailed, "Precondition failed.",
+        new(
+            StatusCodes.Status412PreconditionFailed,
+            "Precondition failed.",
             $"The {what} changed since you read it{(example is null ? "" : $" (e.g. {example})")}: "
-            + "read it again and retry.",
-            TypeBase + "precondition-failed");
+                + "read it again and retry.",
+            TypeBase + "precondition-failed"
+        );
 
     /// <summary>428: a change was sent without <c>If-Match</c>.</summary>
     /// <param name="source">Where the ETag comes from, e.g. "the ETag from GET /api/assets/{assetId}".</param>
     public static Problem PreconditionRequired(string source) =>
-        new(StatusCodes.Status428PreconditionRequired, "Precondition required.",
+        new(
+            StatusCodes.Status428PreconditionRequired,
+            "Precondition required.",
             $"Send If-Match with {source}: changes are made only to the version you have seen.",
-            TypeBase + "precondition-required");
+            TypeBase + "precondition-required"
+        );
 
     /// <summary>422: the request names references (taxonomy entries, people, products) that do not exist or may not be
     /// used.</summary>
     public static Problem UnknownReference(string detail, IReadOnlyDictionary<string, string[]>? errors = null) =>
-        new(StatusCodes.Status422UnprocessableEntity, "Unknown or inactive reference.", detail,
-            TypeBase + "unknown-reference")
+        new(
+            StatusCodes.Status422UnprocessableEntity,
+            "Unknown or inactive reference.",
+            detail,
+            TypeBase + "unknown-reference"
+        )
         {
             Errors = errors,
         };
@@ -97,8 +108,12 @@ public sealed record Problem(
         new(StatusCodes.Status413PayloadTooLarge, "The payload is too large.", detail, TypeBase + "payload-too-large");
 
     public static Problem UnsupportedMediaType(string detail) =>
-        new(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type.", detail,
-            TypeBase + "unsupported-media-type");
+        new(
+            StatusCodes.Status415UnsupportedMediaType,
+            "Unsupported media type.",
+            detail,
+            TypeBase + "unsupported-media-type"
+        );
 
     public static Problem NotConfigured(string detail) =>
         new(StatusCodes.Status503ServiceUnavailable, "Not configured.", detail, TypeBase + "not-configured");
@@ -113,9 +128,13 @@ public sealed record Problem(
 
     /// <summary>500: a fault of ours; the details are in the log under the trace id, never in the answer.</summary>
     public static Problem Internal(string? traceId) =>
-        new(StatusCodes.Status500InternalServerError, "Internal error.",
+        new(
+            StatusCodes.Status500InternalServerError,
+            "Internal error.",
             "The request failed because of an error on our side. It has been logged; quote the trace id when you "
-            + "report it.", TypeBase + "internal-error")
+                + "report it.",
+            TypeBase + "internal-error"
+        )
         {
             TraceId = traceId,
         };
@@ -142,13 +161,21 @@ public sealed class ProblemResult(Problem problem) : IActionResult
                 .ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
         response.ContentType = "application/problem+json; charset=utf-8";
-        await JsonSerializer.SerializeAsync(response.Body, problem, ApiJsonContext.Default.Problem,
-            response.HttpContext.RequestAborted);
+        await JsonSerializer.SerializeAsync(
+            response.Body,
+            problem,
+            ApiJsonContext.Default.Problem,
+            response.HttpContext.RequestAborted
+        );
     }
 }
 
 /// <summary>Writes a DTO as <c>application/json</c> with a status code, using the source-generated contract.</summary>
-public sealed class JsonBodyResult<T>(int statusCode, T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo) : IActionResult
+public sealed class JsonBodyResult<T>(
+    int statusCode,
+    T value,
+    System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo
+) : IActionResult
 {
     public int StatusCode { get; } = statusCode;
 
@@ -163,7 +190,8 @@ public sealed class JsonBodyResult<T>(int statusCode, T value, System.Text.Json.
     }
 }
 
-/// <summary>The name of the HTTP authentication scheme devices use: <c>Authorization: Device &lt;deviceId&gt;.&lt;secret&gt;</c>.</summary>
+/// <summary>The name of the HTTP authentication scheme devices use: <c>Authorization: Device
+/// &lt;deviceId&gt;.&lt;secret&gt;</c>.</summary>
 public static class DeviceCredentialScheme
 {
     public const string Name = "Device";

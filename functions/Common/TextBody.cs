@@ -10,10 +10,17 @@ namespace ItInventory.Functions.Common;
 public static class TextBody
 {
     /// <summary>The body as UTF-8 bytes (a leading byte order mark removed).</summary>
-    public static async Task<Outcome<ReadOnlyMemory<byte>>> ReadAsync(HttpRequest request, string mediaType, int maxBytes, CancellationToken cancellationToken)
+    public static async Task<Outcome<ReadOnlyMemory<byte>>> ReadAsync(
+        HttpRequest request,
+        string mediaType,
+        int maxBytes,
+        CancellationToken cancellationToken
+    )
     {
-        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var parsed)
-            || !parsed.MediaType.Equals(mediaType, StringComparison.OrdinalIgnoreCase))
+        if (
+            !MediaTypeHeaderValue.TryParse(request.ContentType, out var parsed)
+            || !parsed.MediaType.Equals(mediaType, StringComparison.OrdinalIgnoreCase)
+        )
         {
             return Problem.UnsupportedMediaType($"Content-Type must be {mediaType}, not '{request.ContentType}'.");
         }
@@ -36,7 +43,8 @@ public static class TextBody
             return Problem.PayloadTooLarge($"The body exceeds the limit of {maxBytes} bytes.");
         }
         ReadOnlyMemory<byte> text = bytes;
-        if (text.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) text = text[3..];
+        if (text.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+            text = text[3..];
         if (text.IsEmpty)
         {
             return Problem.BadRequest("The body is empty.");

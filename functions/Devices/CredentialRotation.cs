@@ -9,19 +9,18 @@ using Microsoft.Extensions.Logging;
 
 namespace ItInventory.Functions.Devices;
 
-/// <summary>A new device secret issued in a check-in answer, with the hash to store as the pending credential.</summary>
+/// <summary>A new device secret issued in a check-in answer, with the hash to store as the pending
+/// credential.</summary>
 public sealed record PendingCredential(string Secret, string Hash)
 {
-    public RotatedCredential ToResponse(string deviceId) => new()
-    {
-        DeviceSecret = Secret,
-        Authorization = DeviceSecrets.AuthorizationHeader(deviceId, Secret),
-    };
+    public RotatedCredential ToResponse(string deviceId) =>
+        new() { DeviceSecret = Secret, Authorization = DeviceSecrets.AuthorizationHeader(deviceId, Secret) };
 }
 
 /// <summary>
 /// Device credential rotation, delivered in check-in answers. An administrator marks the device
-/// (<see cref="AssetSummaryEntity.CredentialRotationRequested"/>); each check-in authenticated with the current secret while the mark is
+/// (<see cref="AssetSummaryEntity.CredentialRotationRequested"/>); each check-in authenticated with the current secret
+/// while the mark is
 /// set gets a freshly generated secret whose hash is stored as the pending credential in the check-in's own write (no
 /// extra request). The current secret keeps working until the device first authenticates with the pending one: then
 /// the pending hash becomes the credential, the old secret stops working, and the switch is audited with the device as
@@ -29,57 +28,104 @@ public sealed record PendingCredential(string Secret, string Hash)
 /// answer therefore never locks a device out: the next check-in (still with the old secret) gets another new secret,
 /// replacing the undelivered one. Only hashes are stored, so the same secret can never be sent twice.
 /// </summary>
-public sealed class CredentialRotation(InventoryStore store, AuditTrail audit, TimeProvider clock, ILogger<CredentialRotation> logger)
+public sealed class CredentialRotation(
+    InventoryStore store,
+    AuditTrail audit,
+    TimeProvider clock,
+    ILogger<CredentialRotation> logger
+)
 {
     private const int MaxAttempts = 3;
 
     /// <summary>A new pending credential when the device is marked for rotation, else null.</summary>
     public static PendingCredential? IssueIfRequested(AssetSummaryEntity summary)
     {
-        if (!summary.CredentialRotationRequested) return null;
+        if (!summary.CredentialRotationRequested)
+            return null;
         var secret = DeviceSecrets.NewSecret();
         return new PendingCredential(secret, DeviceSecrets.Hash(secret));
     }
 
     /// <summary>Marks the device for rotation (audited). False when there is no such device.</summary>
-    public async Task<bool> RequestAsync(string deviceId, AuditActor actor, string? correlationId, CancellationToken cancellationToken)
+    public async Task<bool> RequestAsync(
+        string deviceId,
+        AuditActor actor,
+        string? correlationId,
+        CancellationToken cancellationToken
+    )
     {
         try
         {
             // If-Match * makes the merge fail on a missing row instead of creating one.
-            await store.Summaries.UpdateEntityAsync(new TableEntity(TableKeys.SummaryPartition(deviceId), deviceId)
-            {
-                [nameof(AssetSummaryEntity.CredentialRotationRequested)] = true,
-            }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+            await store.Summaries.UpdateEntityAsync(
+                new TableEntity(TableKeys.SummaryPartition(deviceId), deviceId)
+                {
+                    [nameof(AssetSummaryEntity.CredentialRotationRequested)] = true,
+                },
+                ETag.All,
+                TableUpdateMode.Merge,
+                cancellationToken
+            );
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
             return false;
         }
-        await audit.AppendAsync(new AuditEvent(actor, "device", deviceId, "request-credential-rotation",
-            [new(nameof(AssetSummaryEntity.CredentialRotationRequested), null, "true")], correlationId), cancellationToken);
+        await audit.AppendAsync(
+            new AuditEvent(
+                actor,
+                "device",
+                deviceId,
+                "request-credential-rotation",
+                [new(nameof(AssetSummaryEntity.CredentialRotationRequested), null, "true")],
+                correlationId
+            ),
+            cancellationToken
+        );
         logger.LogInformation("Credential rotation requested for device {DeviceId}", deviceId);
         return true;
     }
 
     /// <summary>
-    /// Appends the audit record of the device's last switch to a rotated credential, once (keyed by the switch time). The
+    /// Appends the audit record of the device's last switch to a rotated credential, once (keyed by the switch time).
+    /// The
     /// check-in's own write then clears <see cref="AssetSummaryEntity.CredentialRotationAuditPending"/>; until it does,
     /// every check-in repeats this, and the key makes the repeats write nothing.
     /// </summary>
     public async Task AuditSwitchAsync(AssetSummaryEntity summary, CancellationToken cancellationToken)
     {
         var switchedAt = summary.CredentialIssuedAt;
-        await audit.AppendOnceAsync(new AuditEvent(AuditActor.Device(summary.RowKey), "device", summary.RowKey, "rotate-credential",
-            [new(nameof(AssetSummaryEntity.CredentialIssuedAt), summary.PreviousCredentialIssuedAt?.ToString("O"), switchedAt?.ToString("O"))], null),
-            "rotation|" + summary.RowKey + "|" + (switchedAt?.UtcTicks ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
+        await audit.AppendOnceAsync(
+            new AuditEvent(
+                AuditActor.Device(summary.RowKey),
+                "device",
+                summary.RowKey,
+                "rotate-credential",
+                [
+                    new(
+                        nameof(AssetSummaryEntity.CredentialIssuedAt),
+                        summary.PreviousCredentialIssuedAt?.ToString("O"),
+                        switchedAt?.ToString("O")
+                    ),
+                ],
+                null
+            ),
+            "rotation|"
+                + summary.RowKey
+                + "|"
+                + (switchedAt?.UtcTicks ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            cancellationToken
+        );
     }
 
     /// <summary>
     /// The device authenticated with its pending credential: make it the credential (conditional on the row read, so a
     /// concurrent revocation or re-enrollment wins) and audit the switch. Returns the updated summary (new ETag).
     /// </summary>
-    public async Task<Outcome<AssetSummaryEntity>> CompleteAsync(AssetSummaryEntity summary, CancellationToken cancellationToken)
+    public async Task<Outcome<AssetSummaryEntity>> CompleteAsync(
+        AssetSummaryEntity summary,
+        CancellationToken cancellationToken
+    )
     {
         var pendingHash = summary.PendingCredentialHash!;
         for (var attempt = 1; ; attempt++)
@@ -88,15 +134,20 @@ public sealed class CredentialRotation(InventoryStore store, AuditTrail audit, T
             var previousIssuedAt = summary.CredentialIssuedAt;
             try
             {
-                var response = await store.Summaries.UpdateEntityAsync(new TableEntity(summary.PartitionKey, summary.RowKey)
-                {
-                    [nameof(AssetSummaryEntity.CredentialHash)] = pendingHash,
-                    [nameof(AssetSummaryEntity.PendingCredentialHash)] = "",
-                    [nameof(AssetSummaryEntity.CredentialRotationRequested)] = false,
-                    [nameof(AssetSummaryEntity.CredentialIssuedAt)] = now,
-                    [nameof(AssetSummaryEntity.PreviousCredentialIssuedAt)] = previousIssuedAt,
-                    [nameof(AssetSummaryEntity.CredentialRotationAuditPending)] = true,
-                }, summary.ETag, TableUpdateMode.Merge, cancellationToken);
+                var response = await store.Summaries.UpdateEntityAsync(
+                    new TableEntity(summary.PartitionKey, summary.RowKey)
+                    {
+                        [nameof(AssetSummaryEntity.CredentialHash)] = pendingHash,
+                        [nameof(AssetSummaryEntity.PendingCredentialHash)] = "",
+                        [nameof(AssetSummaryEntity.CredentialRotationRequested)] = false,
+                        [nameof(AssetSummaryEntity.CredentialIssuedAt)] = now,
+                        [nameof(AssetSummaryEntity.PreviousCredentialIssuedAt)] = previousIssuedAt,
+                        [nameof(AssetSummaryEntity.CredentialRotationAuditPending)] = true,
+                    },
+                    summary.ETag,
+                    TableUpdateMode.Merge,
+                    cancellationToken
+                );
                 summary.CredentialHash = pendingHash;
                 summary.PendingCredentialHash = "";
                 summary.CredentialRotationRequested = false;
@@ -109,10 +160,18 @@ public sealed class CredentialRotation(InventoryStore store, AuditTrail audit, T
             }
             catch (RequestFailedException ex) when (ex.Status == 412 && attempt < MaxAttempts)
             {
-                summary = (await store.Summaries.GetEntityAsync<AssetSummaryEntity>(summary.PartitionKey, summary.RowKey, cancellationToken: cancellationToken)).Value;
+                summary = (
+                    await store.Summaries.GetEntityAsync<AssetSummaryEntity>(
+                        summary.PartitionKey,
+                        summary.RowKey,
+                        cancellationToken: cancellationToken
+                    )
+                ).Value;
                 if (summary.CredentialRevoked)
                 {
-                    return Problem.DeviceUnauthorized("The device credential has been revoked; the device must enroll again.");
+                    return Problem.DeviceUnauthorized(
+                        "The device credential has been revoked; the device must enroll again."
+                    );
                 }
                 if (summary.CredentialHash == pendingHash)
                 {

@@ -9,20 +9,34 @@ using Microsoft.Extensions.Logging;
 namespace ItInventory.Functions.Devices;
 
 /// <summary>Authenticates a device from its <c>Authorization</c> header with one point read of its summary row. The
-/// device's pending (rotated) credential is accepted too: its first use makes it the credential (<see cref="CredentialRotation"/>).</summary>
+/// device's pending (rotated) credential is accepted too: its first use makes it the credential (<see
+/// cref="CredentialRotation"/>).</summary>
 public sealed class DeviceAuthenticator(
-    InventoryStore store, CredentialRotation rotation, TimeProvider clock, ILogger<DeviceAuthenticator> logger)
+    InventoryStore store,
+    CredentialRotation rotation,
+    TimeProvider clock,
+    ILogger<DeviceAuthenticator> logger
+)
 {
     /// <summary>The device's summary row (with its ETag) when the credential is valid and not revoked.</summary>
-    public async Task<Outcome<AssetSummaryEntity>> AuthenticateAsync(string? authorization, CancellationToken cancellationToken)
+    public async Task<Outcome<AssetSummaryEntity>> AuthenticateAsync(
+        string? authorization,
+        CancellationToken cancellationToken
+    )
     {
         if (!DeviceSecrets.TryParseAuthorization(authorization, out var deviceId, out var secret))
         {
-            return Problem.DeviceUnauthorized($"Send 'Authorization: {DeviceCredentialScheme.Name} <deviceId>.<deviceSecret>' with the credential returned by enrollment.");
+            return Problem.DeviceUnauthorized(
+                $"Send 'Authorization: {DeviceCredentialScheme.Name} <deviceId>.<deviceSecret>' with the credential "
+                    + "returned by enrollment."
+            );
         }
 
         var row = await store.Summaries.GetEntityIfExistsAsync<AssetSummaryEntity>(
-            TableKeys.SummaryPartition(deviceId), deviceId, cancellationToken: cancellationToken);
+            TableKeys.SummaryPartition(deviceId),
+            deviceId,
+            cancellationToken: cancellationToken
+        );
         var summary = row.HasValue ? row.Value : null;
         var current = summary is not null && DeviceSecrets.Matches(secret, summary.CredentialHash);
         var pending = summary is not null && !current && DeviceSecrets.Matches(secret, summary.PendingCredentialHash);
@@ -31,9 +45,16 @@ public sealed class DeviceAuthenticator(
             logger.LogWarning("Rejected device credential for {DeviceId}", deviceId);
             return Problem.DeviceUnauthorized("The device credential is not valid.");
         }
-        // An asset in a terminal state (rejected, disposed) changes no more: its check-ins change nothing, even if the revocation that follows
+        // An asset in a terminal state (rejected, disposed) changes no more: its check-ins change nothing, even if the
+        // revocation that follows
         // the state change has not landed yet.
-        if (summary.CredentialRevoked || (Enum.TryParse<LifecycleState>(summary.State, out var state) && Lifecycle.LifecycleStateMachine.IsTerminal(state)))
+        if (
+            summary.CredentialRevoked
+            || (
+                Enum.TryParse<LifecycleState>(summary.State, out var state)
+                && Lifecycle.LifecycleStateMachine.IsTerminal(state)
+            )
+        )
         {
             logger.LogWarning("Rejected revoked device credential for {DeviceId}", deviceId);
             await RecordRefusalAsync(summary, cancellationToken);
@@ -42,7 +63,8 @@ public sealed class DeviceAuthenticator(
         if (pending)
         {
             var switched = await rotation.CompleteAsync(summary, cancellationToken);
-            if (switched.Failed) return switched;
+            if (switched.Failed)
+                return switched;
             summary = switched.Value;
         }
         if (summary.CredentialRotationAuditPending)
@@ -62,7 +84,8 @@ public sealed class DeviceAuthenticator(
     private async Task RecordRefusalAsync(AssetSummaryEntity summary, CancellationToken cancellationToken)
     {
         var today = clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        if (summary.RefusedCheckinOn == today) return;
+        if (summary.RefusedCheckinOn == today)
+            return;
         try
         {
             await store.Summaries.UpdateEntityAsync(
@@ -70,7 +93,10 @@ public sealed class DeviceAuthenticator(
                 {
                     [nameof(AssetSummaryEntity.RefusedCheckinOn)] = today,
                 },
-                ETag.All, TableUpdateMode.Merge, cancellationToken);
+                ETag.All,
+                TableUpdateMode.Merge,
+                cancellationToken
+            );
         }
         catch (RequestFailedException ex)
         {

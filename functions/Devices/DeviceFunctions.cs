@@ -14,13 +14,18 @@ public sealed class DeviceFunctions(EnrollmentService enrollment)
     [Function(nameof(EnrollDevice))]
     public async Task<IActionResult> EnrollDevice(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "devices/enroll")] HttpRequest request,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
-        var parsed = await JsonBody.ReadObjectAsync(request, MaxEnrollmentBytes, ApiJsonContext.Default.EnrollmentRequest, cancellationToken).OrThrow();
+        var parsed = await JsonBody
+            .ReadObjectAsync(request, MaxEnrollmentBytes, ApiJsonContext.Default.EnrollmentRequest, cancellationToken)
+            .OrThrow();
 
         var enrolled = await enrollment.EnrollAsync(parsed, cancellationToken).OrThrow();
         return new JsonBodyResult<EnrollmentResponse>(
             enrolled.Status == "created" ? StatusCodes.Status201Created : StatusCodes.Status200OK,
-            enrolled, ApiJsonContext.Default.EnrollmentResponse);
+            enrolled,
+            ApiJsonContext.Default.EnrollmentResponse
+        );
     }
 }

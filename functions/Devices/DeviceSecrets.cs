@@ -15,7 +15,8 @@ public static class DeviceSecrets
 
     public static string NewSecret() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(SecretBytes));
 
-    public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+    public static string Hash(string secret) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 
     /// <summary>Constant-time comparison of a presented secret with a stored hash.</summary>
     public static bool Matches(string presentedSecret, string? storedHash)
@@ -32,19 +33,28 @@ public static class DeviceSecrets
             && CryptographicOperations.FixedTimeEquals(presented, stored);
     }
 
-    /// <summary>The value of the <c>Authorization</c> header a device sends: <c>Device &lt;deviceId&gt;.&lt;secret&gt;</c>.</summary>
-    public static string AuthorizationHeader(string deviceId, string secret) => $"{Common.DeviceCredentialScheme.Name} {deviceId}.{secret}";
+    /// <summary>The value of the <c>Authorization</c> header a device sends: <c>Device
+    /// &lt;deviceId&gt;.&lt;secret&gt;</c>.</summary>
+    public static string AuthorizationHeader(string deviceId, string secret) =>
+        $"{Common.DeviceCredentialScheme.Name} {deviceId}.{secret}";
 
-    /// <summary>Splits <c>Device &lt;deviceId&gt;.&lt;secret&gt;</c>; false when the header is not of that form.</summary>
+    /// <summary>Splits <c>Device &lt;deviceId&gt;.&lt;secret&gt;</c>; false when the header is not of that
+    /// form.</summary>
     public static bool TryParseAuthorization(string? header, out string deviceId, out string secret)
     {
         deviceId = secret = "";
-        if (string.IsNullOrWhiteSpace(header)) return false;
+        if (string.IsNullOrWhiteSpace(header))
+            return false;
         var space = header.IndexOf(' ', StringComparison.Ordinal);
-        if (space <= 0 || !header.AsSpan(0, space).Equals(Common.DeviceCredentialScheme.Name, StringComparison.OrdinalIgnoreCase)) return false;
+        if (
+            space <= 0
+            || !header.AsSpan(0, space).Equals(Common.DeviceCredentialScheme.Name, StringComparison.OrdinalIgnoreCase)
+        )
+            return false;
         var token = header.AsSpan(space + 1).Trim();
         var dot = token.IndexOf('.');
-        if (dot <= 0 || dot == token.Length - 1 || token.Length > 200) return false;
+        if (dot <= 0 || dot == token.Length - 1 || token.Length > 200)
+            return false;
         deviceId = token[..dot].ToString();
         secret = token[(dot + 1)..].ToString();
         return Storage.TableKeys.IsAssetId(deviceId);

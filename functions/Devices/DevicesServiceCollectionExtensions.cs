@@ -6,7 +6,11 @@ public static class DevicesServiceCollectionExtensions
 {
     public static IServiceCollection AddDevices(this IServiceCollection services)
     {
-        services.AddOptions<EnrollmentOptions>().BindConfiguration(EnrollmentOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services
+            .AddOptions<EnrollmentOptions>()
+            .BindConfiguration(EnrollmentOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddSingleton<EnrollmentSecretStore>();
         services.AddSingleton<EnrollmentService>();
         services.AddSingleton<DeviceAuthenticator>();

@@ -10,6 +10,7 @@ public sealed record EnrollmentRequest
     public IReadOnlyList<string>? MacAddresses { get; init; }
     public string? Manufacturer { get; init; }
     public string? Model { get; init; }
+
     /// <summary>Asset type wire name, e.g. <c>laptop</c> (see the check-in schema).</summary>
     public string? Type { get; init; }
     public CheckIns.AgentInfo? Agent { get; init; }
@@ -20,13 +21,17 @@ public sealed record EnrollmentResponse
 {
     public required string DeviceId { get; init; }
     public required string DeviceSecret { get; init; }
+
     /// <summary>The ready-made <c>Authorization</c> header value for check-ins.</summary>
     public required string Authorization { get; init; }
-    /// <summary><c>created</c> for a new asset, <c>re-enrolled</c> when the hardware identity matched an existing one.</summary>
+
+    /// <summary><c>created</c> for a new asset, <c>re-enrolled</c> when the hardware identity matched an existing
+    /// one.</summary>
     public required string Status { get; init; }
     public required string State { get; init; }
     public required bool NeedsReview { get; init; }
     public required int NextCheckinSeconds { get; init; }
+
     /// <summary>Always true after enrollment: the server wants a first full inventory.</summary>
     public bool FullInventoryRequested { get; init; } = true;
 }

@@ -20,7 +20,8 @@ public sealed class EnrollmentOptions : IValidatableObject
         {
             yield return new(
                 "Enrollment:Secret is an unresolved Key Vault reference; check the app identity's access to the vault.",
-                [nameof(Secret)]);
+                [nameof(Secret)]
+            );
         }
     }
 }

@@ -8,10 +8,12 @@ using Microsoft.Extensions.Options;
 
 namespace ItInventory.Functions.Devices;
 
-/// <summary>An enrollment secret as stored: only its hash, its expiry and the defaults it gives enrolled assets.</summary>
+/// <summary>An enrollment secret as stored: only its hash, its expiry and the defaults it gives enrolled
+/// assets.</summary>
 public sealed class EnrollmentSecretEntity : ITableEntity
 {
     public string PartitionKey { get; set; } = TableKeys.EnrollmentSecretPartition;
+
     /// <summary>SHA-256 of the secret (hex).</summary>
     public string RowKey { get; set; } = "";
     public DateTimeOffset? Timestamp { get; set; }
@@ -24,36 +26,76 @@ public sealed class EnrollmentSecretEntity : ITableEntity
     public string? DefaultDepartment { get; set; }
     public string? DefaultCategory { get; set; }
     public string? DefaultLocation { get; set; }
+
     /// <summary>Whether an asset created by enrolling with this secret gets its asset tag at once.</summary>
     public bool AllocateTag { get; set; }
 }
 
-/// <summary>An enrollment secret as the API lists it: never the secret itself. <see cref="Id"/> is the secret's SHA-256.</summary>
+/// <summary>An enrollment secret as the API lists it: never the secret itself. <see cref="Id"/> is the secret's
+/// SHA-256.</summary>
 public sealed record EnrollmentSecretView(
-    string Id, string? Label, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, bool Revoked, string? DefaultDepartment,
-    string? DefaultCategory, string? DefaultLocation, bool AllocateTag)
+    string Id,
+    string? Label,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? ExpiresAt,
+    bool Revoked,
+    string? DefaultDepartment,
+    string? DefaultCategory,
+    string? DefaultLocation,
+    bool AllocateTag
+)
 {
     public static EnrollmentSecretView From(EnrollmentSecretEntity e) =>
-        new(e.RowKey, e.Label, e.CreatedAt, e.ExpiresAt, e.Revoked, e.DefaultDepartment, e.DefaultCategory, e.DefaultLocation, e.AllocateTag);
+        new(
+            e.RowKey,
+            e.Label,
+            e.CreatedAt,
+            e.ExpiresAt,
+            e.Revoked,
+            e.DefaultDepartment,
+            e.DefaultCategory,
+            e.DefaultLocation,
+            e.AllocateTag
+        );
 }
 
 /// <summary>The answer to creating an enrollment secret: the only time <see cref="Secret"/> is shown.</summary>
 public sealed record CreatedEnrollmentSecret(string Secret, EnrollmentSecretView Details);
 
 /// <summary>The body of <c>POST /api/enrollment-secrets</c>: the defaults apply to assets created by enrolling with the
-/// secret (category and location must be active taxonomy entries; <see cref="AllocateTag"/> gives them an asset tag at once).</summary>
+/// secret (category and location must be active taxonomy entries; <see cref="AllocateTag"/> gives them an asset tag at
+/// once).</summary>
 public sealed record CreateEnrollmentSecretRequest(
-    string? Label, DateTimeOffset? ExpiresAt, string? DefaultDepartment,
-    string? DefaultCategory = null, string? DefaultLocation = null, bool AllocateTag = false);
+    string? Label,
+    DateTimeOffset? ExpiresAt,
+    string? DefaultDepartment,
+    string? DefaultCategory = null,
+    string? DefaultLocation = null,
+    bool AllocateTag = false
+);
 
 /// <summary>The answer of <c>GET /api/enrollment-secrets</c>.</summary>
 public sealed record EnrollmentSecretList(IReadOnlyList<EnrollmentSecretView> Items);
 
-/// <summary>What a valid enrollment secret grants: where it came from and the defaults of the assets it creates.</summary>
-public sealed record EnrollmentGrant(string Source, string? DefaultDepartment, string? DefaultCategory = null, string? DefaultLocation = null, bool AllocateTag = false);
+/// <summary>What a valid enrollment secret grants: where it came from and the defaults of the assets it
+/// creates.</summary>
+public sealed record EnrollmentGrant(
+    string Source,
+    string? DefaultDepartment,
+    string? DefaultCategory = null,
+    string? DefaultLocation = null,
+    bool AllocateTag = false
+);
 
-/// <summary>Checks enrollment secrets: the configured bootstrap secret, or one created through the API (stored hashed).</summary>
-public sealed class EnrollmentSecretStore(InventoryStore store, Audit.AuditTrail audit, Catalogue.TaxonomyService taxonomy, IOptions<EnrollmentOptions> options, TimeProvider clock)
+/// <summary>Checks enrollment secrets: the configured bootstrap secret, or one created through the API (stored
+/// hashed).</summary>
+public sealed class EnrollmentSecretStore(
+    InventoryStore store,
+    Audit.AuditTrail audit,
+    Catalogue.TaxonomyService taxonomy,
+    IOptions<EnrollmentOptions> options,
+    TimeProvider clock
+)
 {
     private readonly byte[]? configuredHash = options.Value.Secret is { Length: > 0 } secret
         ? SHA256.HashData(Encoding.UTF8.GetBytes(secret))
@@ -68,19 +110,41 @@ public sealed class EnrollmentSecretStore(InventoryStore store, Audit.AuditTrail
         }
 
         var row = await store.EnrollmentSecrets.GetEntityIfExistsAsync<EnrollmentSecretEntity>(
-            TableKeys.EnrollmentSecretPartition, Convert.ToHexStringLower(presentedHash), cancellationToken: cancellationToken);
+            TableKeys.EnrollmentSecretPartition,
+            Convert.ToHexStringLower(presentedHash),
+            cancellationToken: cancellationToken
+        );
         if (!row.HasValue || row.Value is not { } entity || entity.Revoked || entity.ExpiresAt <= clock.GetUtcNow())
         {
             return null;
         }
-        return new EnrollmentGrant(entity.Label ?? "api", entity.DefaultDepartment, entity.DefaultCategory, entity.DefaultLocation, entity.AllocateTag);
+        return new EnrollmentGrant(
+            entity.Label ?? "api",
+            entity.DefaultDepartment,
+            entity.DefaultCategory,
+            entity.DefaultLocation,
+            entity.AllocateTag
+        );
     }
 
     /// <summary>Creates a secret and returns it in clear text: the only time it is ever seen.</summary>
-    public async Task<string> CreateAsync(string? label, DateTimeOffset? expiresAt, string? defaultDepartment, CancellationToken cancellationToken) =>
-        (await CreateWithDetailsAsync(new CreateEnrollmentSecretRequest(label, expiresAt, defaultDepartment), cancellationToken)).Secret;
+    public async Task<string> CreateAsync(
+        string? label,
+        DateTimeOffset? expiresAt,
+        string? defaultDepartment,
+        CancellationToken cancellationToken
+    ) =>
+        (
+            await CreateWithDetailsAsync(
+                new CreateEnrollmentSecretRequest(label, expiresAt, defaultDepartment),
+                cancellationToken
+            )
+        ).Secret;
 
-    private async Task<CreatedEnrollmentSecret> CreateWithDetailsAsync(CreateEnrollmentSecretRequest request, CancellationToken cancellationToken)
+    private async Task<CreatedEnrollmentSecret> CreateWithDetailsAsync(
+        CreateEnrollmentSecretRequest request,
+        CancellationToken cancellationToken
+    )
     {
         var secret = DeviceSecrets.NewSecret();
         var entity = new EnrollmentSecretEntity
@@ -98,31 +162,64 @@ public sealed class EnrollmentSecretStore(InventoryStore store, Audit.AuditTrail
         return new CreatedEnrollmentSecret(secret, EnrollmentSecretView.From(entity));
     }
 
-    /// <summary>Creates a secret for an administrator (validated, audited); the answer holds the secret, shown this once.</summary>
-    public async Task<Common.Outcome<CreatedEnrollmentSecret>> CreateAsync(CreateEnrollmentSecretRequest request, Audit.AuditActor actor, string? correlationId, CancellationToken cancellationToken)
+    /// <summary>Creates a secret for an administrator (validated, audited); the answer holds the secret, shown this
+    /// once.</summary>
+    public async Task<Common.Outcome<CreatedEnrollmentSecret>> CreateAsync(
+        CreateEnrollmentSecretRequest request,
+        Audit.AuditActor actor,
+        string? correlationId,
+        CancellationToken cancellationToken
+    )
     {
         var errors = new Dictionary<string, string[]>();
-        if (!ContractFormats.IsShortText(request.Label)) errors["label"] = ["At most 256 characters, no control characters."];
-        foreach (var (field, value) in new[] { ("defaultDepartment", request.DefaultDepartment), ("defaultCategory", request.DefaultCategory), ("defaultLocation", request.DefaultLocation) })
+        if (!ContractFormats.IsShortText(request.Label))
+            errors["label"] = ["At most 256 characters, no control characters."];
+        foreach (
+            var (field, value) in new[]
+            {
+                ("defaultDepartment", request.DefaultDepartment),
+                ("defaultCategory", request.DefaultCategory),
+                ("defaultLocation", request.DefaultLocation),
+            }
+        )
         {
-            if (!ContractFormats.IsShortText(value)) errors[field] = ["At most 256 characters, no control characters."];
+            if (!ContractFormats.IsShortText(value))
+                errors[field] = ["At most 256 characters, no control characters."];
         }
-        if (request.ExpiresAt <= clock.GetUtcNow()) errors["expiresAt"] = ["Must be in the future."];
-        if (errors.Count > 0) return Common.Problem.BadRequest("The secret request is invalid; see 'errors'.", errors);
+        if (request.ExpiresAt <= clock.GetUtcNow())
+            errors["expiresAt"] = ["Must be in the future."];
+        if (errors.Count > 0)
+            return Common.Problem.BadRequest("The secret request is invalid; see 'errors'.", errors);
         var references = await taxonomy.CheckAsync(
-        [
-            ("defaultCategory", Catalogue.TaxonomyKind.Category, Blank(request.DefaultCategory)),
-            ("defaultLocation", Catalogue.TaxonomyKind.Location, Blank(request.DefaultLocation)),
-        ], cancellationToken);
-        if (references.Count > 0) return Catalogue.TaxonomyService.ReferenceProblem(references);
+            [
+                ("defaultCategory", Catalogue.TaxonomyKind.Category, Blank(request.DefaultCategory)),
+                ("defaultLocation", Catalogue.TaxonomyKind.Location, Blank(request.DefaultLocation)),
+            ],
+            cancellationToken
+        );
+        if (references.Count > 0)
+            return Catalogue.TaxonomyService.ReferenceProblem(references);
 
         var created = await CreateWithDetailsAsync(request, cancellationToken);
         var view = created.Details;
-        await audit.AppendAsync(new Audit.AuditEvent(actor, "enrollment-secret", view.Id, "create",
-        [
-            new("Label", null, view.Label), new("ExpiresAt", null, view.ExpiresAt?.ToString("O")), new("DefaultDepartment", null, view.DefaultDepartment),
-            new("DefaultCategory", null, view.DefaultCategory), new("DefaultLocation", null, view.DefaultLocation), new("AllocateTag", null, view.AllocateTag ? "true" : "false"),
-        ], correlationId), cancellationToken);
+        await audit.AppendAsync(
+            new Audit.AuditEvent(
+                actor,
+                "enrollment-secret",
+                view.Id,
+                "create",
+                [
+                    new("Label", null, view.Label),
+                    new("ExpiresAt", null, view.ExpiresAt?.ToString("O")),
+                    new("DefaultDepartment", null, view.DefaultDepartment),
+                    new("DefaultCategory", null, view.DefaultCategory),
+                    new("DefaultLocation", null, view.DefaultLocation),
+                    new("AllocateTag", null, view.AllocateTag ? "true" : "false"),
+                ],
+                correlationId
+            ),
+            cancellationToken
+        );
         return created;
     }
 
@@ -130,8 +227,12 @@ public sealed class EnrollmentSecretStore(InventoryStore store, Audit.AuditTrail
     public async Task<IReadOnlyList<EnrollmentSecretView>> ListAsync(CancellationToken cancellationToken)
     {
         var items = new List<EnrollmentSecretView>();
-        await foreach (var e in store.EnrollmentSecrets.QueryAsync<EnrollmentSecretEntity>(
-                           TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.EnrollmentSecretPartition}"), cancellationToken: cancellationToken))
+        await foreach (
+            var e in store.EnrollmentSecrets.QueryAsync<EnrollmentSecretEntity>(
+                TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.EnrollmentSecretPartition}"),
+                cancellationToken: cancellationToken
+            )
+        )
         {
             items.Add(EnrollmentSecretView.From(e));
         }
@@ -139,19 +240,42 @@ public sealed class EnrollmentSecretStore(InventoryStore store, Audit.AuditTrail
     }
 
     /// <summary>Revokes a secret by its id (audited); false when there is no such secret.</summary>
-    public async Task<bool> RevokeAsync(string id, Audit.AuditActor actor, string? correlationId, CancellationToken cancellationToken)
+    public async Task<bool> RevokeAsync(
+        string id,
+        Audit.AuditActor actor,
+        string? correlationId,
+        CancellationToken cancellationToken
+    )
     {
-        if (!Common.Sha256Hex.IsValid(id)) return false;
+        if (!Common.Sha256Hex.IsValid(id))
+            return false;
         try
         {
-            await store.EnrollmentSecrets.UpdateEntityAsync(new TableEntity(TableKeys.EnrollmentSecretPartition, id) { [nameof(EnrollmentSecretEntity.Revoked)] = true },
-                ETag.All, TableUpdateMode.Merge, cancellationToken);
+            await store.EnrollmentSecrets.UpdateEntityAsync(
+                new TableEntity(TableKeys.EnrollmentSecretPartition, id)
+                {
+                    [nameof(EnrollmentSecretEntity.Revoked)] = true,
+                },
+                ETag.All,
+                TableUpdateMode.Merge,
+                cancellationToken
+            );
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
             return false;
         }
-        await audit.AppendAsync(new Audit.AuditEvent(actor, "enrollment-secret", id, "revoke", [new("Revoked", "false", "true")], correlationId), cancellationToken);
+        await audit.AppendAsync(
+            new Audit.AuditEvent(
+                actor,
+                "enrollment-secret",
+                id,
+                "revoke",
+                [new("Revoked", "false", "true")],
+                correlationId
+            ),
+            cancellationToken
+        );
         return true;
     }
 

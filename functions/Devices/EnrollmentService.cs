@@ -23,12 +23,16 @@ public sealed class EnrollmentService(
     Monitoring.OfflineIndex offlineIndex,
     IOptions<CheckinOptions> checkinOptions,
     TimeProvider clock,
-    ILogger<EnrollmentService> logger)
+    ILogger<EnrollmentService> logger
+)
 {
     public async Task<Outcome<EnrollmentResponse>> EnrollAsync(
-        EnrollmentRequest request, CancellationToken cancellationToken)
+        EnrollmentRequest request,
+        CancellationToken cancellationToken
+    )
     {
-        if (Validate(request) is { } invalid) return invalid;
+        if (Validate(request) is { } invalid)
+            return invalid;
         var grant = await secrets.VerifyAsync(request.EnrollmentSecret!, cancellationToken);
         if (grant is null)
         {
@@ -37,11 +41,17 @@ public sealed class EnrollmentService(
         }
 
         var identity = HardwareIdentity.Normalise(
-            request.SerialNumber, request.SmbiosUuid, request.MacAddresses, request.Hostname);
+            request.SerialNumber,
+            request.SmbiosUuid,
+            request.MacAddresses,
+            request.Hostname
+        );
         if (identity.IsEmpty)
         {
-            return Problem.BadRequest("No usable hardware identity: send a real serial number, SMBIOS UUID or a "
-                + "globally unique MAC address.");
+            return Problem.BadRequest(
+                "No usable hardware identity: send a real serial number, SMBIOS UUID or a "
+                    + "globally unique MAC address."
+            );
         }
 
         var now = clock.GetUtcNow();
@@ -50,10 +60,12 @@ public sealed class EnrollmentService(
         if (existingId is null)
         {
             var created = await TryCreateAsync(request, identity, grant, secret, now, cancellationToken);
-            if (created is { } done) return done;
+            if (created is { } done)
+                return done;
             // Another enrollment of the same machine won the race for an identity row: join its asset.
             existingId = await FindAssetAsync(identity, cancellationToken);
-            if (existingId is null) return Problem.Conflict("The device is being enrolled concurrently; retry.");
+            if (existingId is null)
+                return Problem.Conflict("The device is being enrolled concurrently; retry.");
         }
         return await ReEnrollAsync(existingId, identity, grant, secret, now, cancellationToken);
     }
@@ -63,8 +75,12 @@ public sealed class EnrollmentService(
         foreach (var key in identity.Keys)
         {
             var row = await store.Identities.GetEntityIfExistsAsync<AssetIdentityEntity>(
-                key.Key, TableKeys.IdentityRow, cancellationToken: cancellationToken);
-            if (row.HasValue && row.Value is { } hit) return hit.AssetId;
+                key.Key,
+                TableKeys.IdentityRow,
+                cancellationToken: cancellationToken
+            );
+            if (row.HasValue && row.Value is { } hit)
+                return hit.AssetId;
         }
         return null;
     }
@@ -75,13 +91,17 @@ public sealed class EnrollmentService(
     /// that loses the race for an identity removes what it wrote and returns null: the caller joins the winner.
     /// </summary>
     private async Task<Outcome<EnrollmentResponse>?> TryCreateAsync(
-        EnrollmentRequest request, HardwareIdentity identity, EnrollmentGrant grant, string secret, DateTimeOffset now,
-        CancellationToken cancellationToken)
+        EnrollmentRequest request,
+        HardwareIdentity identity,
+        EnrollmentGrant grant,
+        string secret,
+        DateTimeOffset now,
+        CancellationToken cancellationToken
+    )
     {
         var assetId = TableKeys.NewAssetId();
-        var type = request.Type is not null && AssetTypes.TryParse(request.Type, out var parsed)
-            ? parsed
-            : AssetType.Unknown;
+        var type =
+            request.Type is not null && AssetTypes.TryParse(request.Type, out var parsed) ? parsed : AssetType.Unknown;
         var detail = new AssetDetailEntity
         {
             PartitionKey = assetId,
@@ -100,59 +120,102 @@ public sealed class EnrollmentService(
             Category = grant.DefaultCategory,
             Location = grant.DefaultLocation,
         };
-        var history = AssetChanges.HistoryRow(assetId, now, "enrollment", null,
-            $"Enrolled as a new {detail.Type} asset (secret: {grant.Source}); awaiting review.", null);
+        var history = AssetChanges.HistoryRow(
+            assetId,
+            now,
+            "enrollment",
+            null,
+            $"Enrolled as a new {detail.Type} asset (secret: {grant.Source}); awaiting review.",
+            null
+        );
         var summary = AssetSummaries.FromDetail(
-            detail, new EnrollmentFacts(DeviceSecrets.Hash(secret), now, request.Agent?.Version));
+            detail,
+            new EnrollmentFacts(DeviceSecrets.Hash(secret), now, request.Agent?.Version)
+        );
         var (_, lost) = await registry.CreateAsync(
-            detail, history, summary, identity.Keys.Select(k => k.Key), now, cancellationToken);
+            detail,
+            history,
+            summary,
+            identity.Keys.Select(k => k.Key),
+            now,
+            cancellationToken
+        );
         if (lost is not null)
         {
             logger.LogInformation(
                 "Enrollment of {Hostname} lost the race for {IdentityKey}; joining the existing asset",
-                identity.Hostname, lost);
+                identity.Hostname,
+                lost
+            );
             return null;
         }
 
-        await audit.AppendAsync(new Audit.AuditEvent(Audit.AuditActor.Device(assetId), "asset", assetId, "enroll",
-        [
-            new(nameof(AssetDetailEntity.State), null, detail.State),
-            new(nameof(AssetDetailEntity.SerialNumber), null, detail.SerialNumber),
-            new(nameof(AssetDetailEntity.SmbiosUuid), null, detail.SmbiosUuid),
-            new(nameof(AssetDetailEntity.MacAddresses), null, detail.MacAddresses),
-            new(nameof(AssetDetailEntity.Hostname), null, detail.Hostname),
-            new(nameof(AssetDetailEntity.Department), null, detail.Department),
-            new(nameof(AssetDetailEntity.Category), null, detail.Category),
-            new(nameof(AssetDetailEntity.Location), null, detail.Location),
-        ], null), cancellationToken);
+        await audit.AppendAsync(
+            new Audit.AuditEvent(
+                Audit.AuditActor.Device(assetId),
+                "asset",
+                assetId,
+                "enroll",
+                [
+                    new(nameof(AssetDetailEntity.State), null, detail.State),
+                    new(nameof(AssetDetailEntity.SerialNumber), null, detail.SerialNumber),
+                    new(nameof(AssetDetailEntity.SmbiosUuid), null, detail.SmbiosUuid),
+                    new(nameof(AssetDetailEntity.MacAddresses), null, detail.MacAddresses),
+                    new(nameof(AssetDetailEntity.Hostname), null, detail.Hostname),
+                    new(nameof(AssetDetailEntity.Department), null, detail.Department),
+                    new(nameof(AssetDetailEntity.Category), null, detail.Category),
+                    new(nameof(AssetDetailEntity.Location), null, detail.Location),
+                ],
+                null
+            ),
+            cancellationToken
+        );
         if (grant.AllocateTag)
         {
             await tags.AssignAsync(assetId, Audit.AuditActor.System("enrollment"), null, cancellationToken);
         }
         // Offline monitoring starts here: the first due time; the offline scan maintains the row from then on.
         await offlineIndex.ScheduleAsync(assetId, now + offlineIndex.Window(summary), cancellationToken);
-        logger.LogInformation("Enrolled new device {DeviceId} ({Hostname}); flagged for review",
-            assetId, identity.Hostname);
+        logger.LogInformation(
+            "Enrolled new device {DeviceId} ({Hostname}); flagged for review",
+            assetId,
+            identity.Hostname
+        );
         return Response(assetId, secret, "created", detail.State, needsReview: true);
     }
 
-    private async Task<Outcome<EnrollmentResponse>> ReEnrollAsync(string assetId, HardwareIdentity identity,
-        EnrollmentGrant grant, string secret, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<Outcome<EnrollmentResponse>> ReEnrollAsync(
+        string assetId,
+        HardwareIdentity identity,
+        EnrollmentGrant grant,
+        string secret,
+        DateTimeOffset now,
+        CancellationToken cancellationToken
+    )
     {
         var row = await store.Summaries.GetEntityIfExistsAsync<AssetSummaryEntity>(
-            TableKeys.SummaryPartition(assetId), assetId, cancellationToken: cancellationToken);
+            TableKeys.SummaryPartition(assetId),
+            assetId,
+            cancellationToken: cancellationToken
+        );
         if (!row.HasValue || row.Value is not { } summary)
         {
             return Problem.Conflict(
-                "The hardware identity points at an asset that no longer exists; ask an administrator.");
+                "The hardware identity points at an asset that no longer exists; ask an administrator."
+            );
         }
-        if (summary.EnrollmentBlocked
-            || summary.State is nameof(LifecycleState.Retired) or nameof(LifecycleState.Disposed)
-                or nameof(LifecycleState.Rejected))
+        if (
+            summary.EnrollmentBlocked
+            || summary.State
+                is nameof(LifecycleState.Retired)
+                    or nameof(LifecycleState.Disposed)
+                    or nameof(LifecycleState.Rejected)
+        )
         {
             logger.LogWarning("Enrollment refused for {DeviceId}: asset is {State} or blocked", assetId, summary.State);
             return Problem.Forbidden(
-                $"This machine is registered as asset {assetId} in state {summary.State} and may not enroll.");
+                $"This machine is registered as asset {assetId} in state {summary.State} and may not enroll."
+            );
         }
 
         foreach (var key in identity.Keys)
@@ -161,34 +224,63 @@ public sealed class EnrollmentService(
             try
             {
                 await store.Identities.AddEntityAsync(
-                    new AssetIdentityEntity { PartitionKey = key.Key, AssetId = assetId, CreatedAt = now },
-                    cancellationToken);
+                    new AssetIdentityEntity
+                    {
+                        PartitionKey = key.Key,
+                        AssetId = assetId,
+                        CreatedAt = now,
+                    },
+                    cancellationToken
+                );
             }
-            catch (RequestFailedException ex) when (ex.Status == 409)
-            {
-            }
+            catch (RequestFailedException ex) when (ex.Status == 409) { }
         }
 
-        await store.Summaries.UpdateEntityAsync(new TableEntity(summary.PartitionKey, summary.RowKey)
-        {
-            [nameof(AssetSummaryEntity.CredentialHash)] = DeviceSecrets.Hash(secret),
-            [nameof(AssetSummaryEntity.CredentialIssuedAt)] = now,
-            [nameof(AssetSummaryEntity.CredentialRevoked)] = false,
-            // A new credential supersedes any rotation under way: its pending secret must not work.
-            [nameof(AssetSummaryEntity.PendingCredentialHash)] = "",
-            [nameof(AssetSummaryEntity.CredentialRotationRequested)] = false,
-            [nameof(AssetSummaryEntity.EnrolledAt)] = now,
-            [nameof(AssetSummaryEntity.LastSeenAt)] = now,
-        }, ETag.All, TableUpdateMode.Merge, cancellationToken);
-        await store.Assets.AddEntityAsync(AssetChanges.HistoryRow(assetId, now, "enrollment", null,
-            "Re-enrolled: hardware identity matched this asset; a new device credential was issued.", null),
-            cancellationToken);
+        await store.Summaries.UpdateEntityAsync(
+            new TableEntity(summary.PartitionKey, summary.RowKey)
+            {
+                [nameof(AssetSummaryEntity.CredentialHash)] = DeviceSecrets.Hash(secret),
+                [nameof(AssetSummaryEntity.CredentialIssuedAt)] = now,
+                [nameof(AssetSummaryEntity.CredentialRevoked)] = false,
+                // A new credential supersedes any rotation under way: its pending secret must not work.
+                [nameof(AssetSummaryEntity.PendingCredentialHash)] = "",
+                [nameof(AssetSummaryEntity.CredentialRotationRequested)] = false,
+                [nameof(AssetSummaryEntity.EnrolledAt)] = now,
+                [nameof(AssetSummaryEntity.LastSeenAt)] = now,
+            },
+            ETag.All,
+            TableUpdateMode.Merge,
+            cancellationToken
+        );
+        await store.Assets.AddEntityAsync(
+            AssetChanges.HistoryRow(
+                assetId,
+                now,
+                "enrollment",
+                null,
+                "Re-enrolled: hardware identity matched this asset; a new device credential was issued.",
+                null
+            ),
+            cancellationToken
+        );
 
-        await audit.AppendAsync(new Audit.AuditEvent(Audit.AuditActor.Device(assetId), "device", assetId, "re-enroll",
-            [
-                new(nameof(AssetSummaryEntity.CredentialIssuedAt),
-                    summary.CredentialIssuedAt?.ToString("O"), now.ToString("O")),
-            ], null), cancellationToken);
+        await audit.AppendAsync(
+            new Audit.AuditEvent(
+                Audit.AuditActor.Device(assetId),
+                "device",
+                assetId,
+                "re-enroll",
+                [
+                    new(
+                        nameof(AssetSummaryEntity.CredentialIssuedAt),
+                        summary.CredentialIssuedAt?.ToString("O"),
+                        now.ToString("O")
+                    ),
+                ],
+                null
+            ),
+            cancellationToken
+        );
         // A first enrollment that failed after creating the asset is retried as a re-enrollment: the tag still comes.
         if (grant.AllocateTag && string.IsNullOrEmpty(summary.Tag))
         {
@@ -198,31 +290,38 @@ public sealed class EnrollmentService(
         return Response(assetId, secret, "re-enrolled", summary.State, summary.NeedsReview);
     }
 
-    private EnrollmentResponse Response(
-        string assetId, string secret, string status, string state, bool needsReview) => new()
-    {
-        DeviceId = assetId,
-        DeviceSecret = secret,
-        Authorization = DeviceSecrets.AuthorizationHeader(assetId, secret),
-        Status = status,
-        State = state,
-        NeedsReview = needsReview,
-        NextCheckinSeconds = checkinOptions.Value.HeartbeatIntervalSeconds,
-    };
+    private EnrollmentResponse Response(string assetId, string secret, string status, string state, bool needsReview) =>
+        new()
+        {
+            DeviceId = assetId,
+            DeviceSecret = secret,
+            Authorization = DeviceSecrets.AuthorizationHeader(assetId, secret),
+            Status = status,
+            State = state,
+            NeedsReview = needsReview,
+            NextCheckinSeconds = checkinOptions.Value.HeartbeatIntervalSeconds,
+        };
 
     private static Problem? Validate(EnrollmentRequest request)
     {
         var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrEmpty(request.EnrollmentSecret)
-            || request.EnrollmentSecret.Length > CheckinLimits.MaxShortString)
+        if (
+            string.IsNullOrEmpty(request.EnrollmentSecret)
+            || request.EnrollmentSecret.Length > CheckinLimits.MaxShortString
+        )
             errors["enrollmentSecret"] = ["Required (at most 256 characters)."];
-        foreach (var (field, value) in new[]
-                 {
-                     ("hostname", request.Hostname), ("serialNumber", request.SerialNumber),
-                     ("smbiosUuid", request.SmbiosUuid), ("manufacturer", request.Manufacturer),
-                     ("model", request.Model),
-                     ("agent.name", request.Agent?.Name), ("agent.version", request.Agent?.Version),
-                 })
+        foreach (
+            var (field, value) in new[]
+            {
+                ("hostname", request.Hostname),
+                ("serialNumber", request.SerialNumber),
+                ("smbiosUuid", request.SmbiosUuid),
+                ("manufacturer", request.Manufacturer),
+                ("model", request.Model),
+                ("agent.name", request.Agent?.Name),
+                ("agent.version", request.Agent?.Version),
+            }
+        )
         {
             if (!ContractFormats.IsShortText(value))
             {
@@ -237,8 +336,11 @@ public sealed class EnrollmentService(
             }
             else if (macs.Any(m => m is null || !ContractFormats.IsMacAddress(m)))
             {
-                errors["macAddresses"] = ["Each item must be a MAC address: aa:bb:cc:dd:ee:ff, aa-bb-cc-dd-ee-ff, "
-                    + "aabb.ccdd.eeff or aabbccddeeff."];
+                errors["macAddresses"] =
+                [
+                    "Each item must be a MAC address: aa:bb:cc:dd:ee:ff, aa-bb-cc-dd-ee-ff, "
+                        + "aabb.ccdd.eeff or aabbccddeeff.",
+                ];
             }
         }
         if (request.Type is not null && !AssetTypes.TryParse(request.Type, out _))

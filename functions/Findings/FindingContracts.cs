@@ -26,19 +26,35 @@ public sealed record FindingView(
     FindingResolutionView? Resolution,
     int Occurrences,
     IReadOnlyList<FindingHistoryEntry>? History,
-    int? HistoryDropped)
+    int? HistoryDropped
+)
 {
-    public static FindingView From(FindingEntity e, bool withHistory) => new(
-        e.Id, e.Kind, e.SubjectType, e.SubjectId, Enum.Parse<FindingSeverity>(e.Severity), e.StatusValue,
-        e.Department, e.Text,
-        e.FactsJson is null ? null : JsonSerializer.Deserialize(e.FactsJson,
-            FindingsJsonContext.Default.DictionaryStringString),
-        e.FirstRaisedAt, e.LastConfirmedAt, e.LastChangedAt, e.SnoozedUntil, e.Assignee, e.AssigneeName,
-        e.ResolvedAt is null && e.Resolution is null ? null
-            : new FindingResolutionView(e.ResolvedBy, e.ResolvedByName, e.ResolvedAt, e.Resolution),
-        e.Occurrences,
-        withHistory ? FindingTransitions.History(e) : null,
-        withHistory ? e.HistoryDropped : null);
+    public static FindingView From(FindingEntity e, bool withHistory) =>
+        new(
+            e.Id,
+            e.Kind,
+            e.SubjectType,
+            e.SubjectId,
+            Enum.Parse<FindingSeverity>(e.Severity),
+            e.StatusValue,
+            e.Department,
+            e.Text,
+            e.FactsJson is null
+                ? null
+                : JsonSerializer.Deserialize(e.FactsJson, FindingsJsonContext.Default.DictionaryStringString),
+            e.FirstRaisedAt,
+            e.LastConfirmedAt,
+            e.LastChangedAt,
+            e.SnoozedUntil,
+            e.Assignee,
+            e.AssigneeName,
+            e.ResolvedAt is null && e.Resolution is null
+                ? null
+                : new FindingResolutionView(e.ResolvedBy, e.ResolvedByName, e.ResolvedAt, e.Resolution),
+            e.Occurrences,
+            withHistory ? FindingTransitions.History(e) : null,
+            withHistory ? e.HistoryDropped : null
+        );
 }
 
 /// <summary>A page of findings; <c>continuationToken</c> is absent on the last page. A page may hold fewer items than

@@ -29,10 +29,12 @@ public static partial class FindingKeys
     /// <summary>The (PartitionKey, RowKey) of a finding id, or null when the id is not one.</summary>
     public static (string Kind, string RowKey)? Parse(string? id)
     {
-        if (id is null || id.Length > 300) return null;
+        if (id is null || id.Length > 300)
+            return null;
         var first = id.IndexOf('.');
         var last = id.LastIndexOf('.');
-        if (first <= 0 || last <= first + 1 || last == id.Length - 1) return null;
+        if (first <= 0 || last <= first + 1 || last == id.Length - 1)
+            return null;
         var kind = id[..first];
         var subjectId = id[(first + 1)..last];
         var subjectType = id[(last + 1)..];
@@ -45,8 +47,7 @@ public static partial class FindingKeys
 
     /// <summary>Index partition of a department's findings (the department escaped: keys may not hold / \ # ?).
     /// Findings without a department share <c>~d|</c>.</summary>
-    public static string DepartmentPartition(string? department) =>
-        "~d|" + Uri.EscapeDataString(department ?? "");
+    public static string DepartmentPartition(string? department) => "~d|" + Uri.EscapeDataString(department ?? "");
 
     /// <summary>Index partition of one subject's findings (every kind).</summary>
     public static string SubjectPartition(string subjectType, string subjectId) =>
@@ -62,7 +63,9 @@ public static partial class FindingKeys
             throw new ArgumentException($"Unknown subject type '{condition.SubjectType}'.", nameof(condition));
         if (!IsSubjectId(condition.SubjectId))
             throw new ArgumentException(
-                $"Subject id '{condition.SubjectId}' is not a key-safe token ({SubjectIdPattern}).", nameof(condition));
+                $"Subject id '{condition.SubjectId}' is not a key-safe token ({SubjectIdPattern}).",
+                nameof(condition)
+            );
         if (string.IsNullOrWhiteSpace(condition.Text))
             throw new ArgumentException("A finding needs a text.", nameof(condition));
     }

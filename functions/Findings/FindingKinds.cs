@@ -89,11 +89,28 @@ public static class FindingKinds
     /// <summary>Every kind, in the order above: what the API accepts as <c>kind</c>.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
-        RetiredCheckingIn, UnregisteredDevice, DiscoveredNotReviewed, Missing, OwnershipGap, DepartedOwner,
-        DepartedSeatHolder, UnderLicensed, UnlicensedInstallation, IncompleteClassification, DuplicateIdentity,
-        IdleAsset, NoUtilisationData, UnusedSeat,
-        Offline, DiskSpaceHigh, MemorySustainedHigh,
-        CampaignMissing, CampaignLocationMismatch, CampaignConditionIssue, CampaignUnexpectedTag, CampaignNotAudited,
+        RetiredCheckingIn,
+        UnregisteredDevice,
+        DiscoveredNotReviewed,
+        Missing,
+        OwnershipGap,
+        DepartedOwner,
+        DepartedSeatHolder,
+        UnderLicensed,
+        UnlicensedInstallation,
+        IncompleteClassification,
+        DuplicateIdentity,
+        IdleAsset,
+        NoUtilisationData,
+        UnusedSeat,
+        Offline,
+        DiskSpaceHigh,
+        MemorySustainedHigh,
+        CampaignMissing,
+        CampaignLocationMismatch,
+        CampaignConditionIssue,
+        CampaignUnexpectedTag,
+        CampaignNotAudited,
     ];
 
     private static readonly HashSet<string> Known = new(All, StringComparer.Ordinal);

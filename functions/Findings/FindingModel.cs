@@ -47,7 +47,8 @@ public sealed record FindingCondition(
     FindingSeverity Severity,
     string? Department,
     string Text,
-    IReadOnlyDictionary<string, string>? Facts = null);
+    IReadOnlyDictionary<string, string>? Facts = null
+);
 
 /// <summary>What a reconciliation (or a raise) did: findings opened, reopened (incl. snoozes that ended while the
 /// condition held), confirmed (condition still present), auto-resolved (condition absent).</summary>
@@ -55,9 +56,13 @@ public sealed record FindingReconciliation(int Opened, int Reopened, int Confirm
 {
     public static FindingReconciliation None { get; } = new(0, 0, 0, 0);
 
-    public FindingReconciliation Add(FindingReconciliation other) => new(
-        Opened + other.Opened, Reopened + other.Reopened, Confirmed + other.Confirmed,
-        AutoResolved + other.AutoResolved);
+    public FindingReconciliation Add(FindingReconciliation other) =>
+        new(
+            Opened + other.Opened,
+            Reopened + other.Reopened,
+            Confirmed + other.Confirmed,
+            AutoResolved + other.AutoResolved
+        );
 }
 
 /// <summary>One entry of a finding's history: a status change (or an assignment), who or which run made it, why.
@@ -68,7 +73,8 @@ public sealed record FindingHistoryEntry(
     FindingStatus Status,
     string Actor,
     string? Detail = null,
-    string? RunId = null);
+    string? RunId = null
+);
 
 /// <summary>
 /// A finding (table <c>findings</c>): PartitionKey = kind, RowKey = <c>&lt;subjectId&gt;.&lt;subjectType&gt;</c>

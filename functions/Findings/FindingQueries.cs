@@ -9,8 +9,15 @@ namespace ItInventory.Functions.Findings;
 /// <summary>The filters of <c>GET /api/findings</c>, as sent (parsed and checked by <see cref="FindingQueries"/>).
 /// </summary>
 public sealed record FindingListQuery(
-    string? Kind, string? Severity, string? Status, string? Department, string? RaisedBefore, string? RaisedAfter,
-    string? SubjectType, string? SubjectId);
+    string? Kind,
+    string? Severity,
+    string? Status,
+    string? Department,
+    string? RaisedBefore,
+    string? RaisedAfter,
+    string? SubjectType,
+    string? SubjectId
+);
 
 /// <summary>
 /// Reads of findings: one by id, filtered pages, the summary. A listing reads the cheapest rows for its filters:
@@ -23,19 +30,31 @@ public sealed class FindingQueries(FindingsTables tables, FindingService finding
     public const int MaxPageSize = 200;
     public const int DefaultPageSize = 50;
 
-    public async Task<Outcome<FindingEntity>> GetAsync(Caller caller, string id, AccessPolicy policy,
-        CancellationToken cancellationToken)
+    public async Task<Outcome<FindingEntity>> GetAsync(
+        Caller caller,
+        string id,
+        AccessPolicy policy,
+        CancellationToken cancellationToken
+    )
     {
         var finding = await findings.FindAsync(id, cancellationToken);
-        if (finding is null) return Problem.NotFound($"There is no finding '{id}'.");
+        if (finding is null)
+            return Problem.NotFound($"There is no finding '{id}'.");
         return policy.ReadFindings(caller, finding.Department) is { } denied ? denied : finding;
     }
 
-    public async Task<Outcome<FindingPage>> ListAsync(Caller caller, AccessPolicy policy, FindingListQuery query,
-        string? continuationToken, int pageSize, CancellationToken cancellationToken)
+    public async Task<Outcome<FindingPage>> ListAsync(
+        Caller caller,
+        AccessPolicy policy,
+        FindingListQuery query,
+        string? continuationToken,
+        int pageSize,
+        CancellationToken cancellationToken
+    )
     {
         var parsed = Parse(query);
-        if (parsed.Failed) return parsed.Problem;
+        if (parsed.Failed)
+            return parsed.Problem;
         var filter = parsed.Value;
 
         // Leads read their departments only: a listing names one of them (or defaults to their only one).
@@ -63,25 +82,38 @@ public sealed class FindingQueries(FindingsTables tables, FindingService finding
             if (filter.Department is not null)
                 clauses.Add(TableClient.CreateQueryFilter($"Department eq {filter.Department}"));
             else if (allowed is not null)
-                clauses.Add("(" + string.Join(" or ", allowed.Order(StringComparer.Ordinal).Select(d =>
-                    TableClient.CreateQueryFilter($"Department eq {d}"))) + ")");
+                clauses.Add(
+                    "("
+                        + string.Join(
+                            " or ",
+                            allowed
+                                .Order(StringComparer.Ordinal)
+                                .Select(d => TableClient.CreateQueryFilter($"Department eq {d}"))
+                        )
+                        + ")"
+                );
             throughIndex = true;
         }
         else if (filter.Department is not null)
         {
-            clauses.Add(TableClient.CreateQueryFilter(
-                $"PartitionKey eq {FindingKeys.DepartmentPartition(filter.Department)}"));
+            clauses.Add(
+                TableClient.CreateQueryFilter($"PartitionKey eq {FindingKeys.DepartmentPartition(filter.Department)}")
+            );
             throughIndex = true;
         }
         else
         {
-            clauses.Add(filter.Kind is null
-                ? TableClient.CreateQueryFilter($"PartitionKey lt {FindingKeys.IndexPartitionsStart}")
-                : TableClient.CreateQueryFilter($"PartitionKey eq {filter.Kind}"));
+            clauses.Add(
+                filter.Kind is null
+                    ? TableClient.CreateQueryFilter($"PartitionKey lt {FindingKeys.IndexPartitionsStart}")
+                    : TableClient.CreateQueryFilter($"PartitionKey eq {filter.Kind}")
+            );
             throughIndex = false;
         }
-        if (filter.Kind is not null) clauses.Add(TableClient.CreateQueryFilter($"Kind eq {filter.Kind}"));
-        if (filter.Status is { } status) clauses.Add(TableClient.CreateQueryFilter($"Status eq {status.ToString()}"));
+        if (filter.Kind is not null)
+            clauses.Add(TableClient.CreateQueryFilter($"Kind eq {filter.Kind}"));
+        if (filter.Status is { } status)
+            clauses.Add(TableClient.CreateQueryFilter($"Status eq {status.ToString()}"));
         if (filter.Severity is { } severity)
             clauses.Add(TableClient.CreateQueryFilter($"Severity eq {severity.ToString()}"));
         if (filter.RaisedBefore is { } before)
@@ -92,27 +124,42 @@ public sealed class FindingQueries(FindingsTables tables, FindingService finding
 
         var scope = "findings|" + tableFilter;
         string? position = null;
-        if (!string.IsNullOrEmpty(continuationToken)
-            && (position = ContinuationTokens.Decode(continuationToken, scope)) is null)
+        if (
+            !string.IsNullOrEmpty(continuationToken)
+            && (position = ContinuationTokens.Decode(continuationToken, scope)) is null
+        )
         {
             return Problem.BadRequest(
-                "The continuation token is not valid for this listing (altered, or from other filters).");
+                "The continuation token is not valid for this listing (altered, or from other filters)."
+            );
         }
         try
         {
             if (!throughIndex)
             {
-                await foreach (var page in tables.Findings.QueryAsync<FindingEntity>(tableFilter, pageSize,
-                    cancellationToken: cancellationToken).AsPages(position, pageSize))
+                await foreach (
+                    var page in tables
+                        .Findings.QueryAsync<FindingEntity>(tableFilter, pageSize, cancellationToken: cancellationToken)
+                        .AsPages(position, pageSize)
+                )
                 {
-                    return new FindingPage(page.Values.Select(f => FindingView.From(f, false)).ToList(),
-                        Next(page.ContinuationToken, scope));
+                    return new FindingPage(
+                        page.Values.Select(f => FindingView.From(f, false)).ToList(),
+                        Next(page.ContinuationToken, scope)
+                    );
                 }
             }
             else
             {
-                await foreach (var page in tables.Findings.QueryAsync<FindingIndexEntity>(tableFilter, pageSize,
-                    cancellationToken: cancellationToken).AsPages(position, pageSize))
+                await foreach (
+                    var page in tables
+                        .Findings.QueryAsync<FindingIndexEntity>(
+                            tableFilter,
+                            pageSize,
+                            cancellationToken: cancellationToken
+                        )
+                        .AsPages(position, pageSize)
+                )
                 {
                     var items = await ConfirmAsync(page.Values, filter, allowed, cancellationToken);
                     return new FindingPage(items, Next(page.ContinuationToken, scope));
@@ -128,13 +175,18 @@ public sealed class FindingQueries(FindingsTables tables, FindingService finding
 
     /// <summary>Counts by kind × status × department: the finding rows with <c>$select</c> (admins, auditors), or a
     /// lead's department index partitions.</summary>
-    public async Task<Outcome<FindingSummary>> SummaryAsync(Caller caller, AccessPolicy policy, string? department,
-        CancellationToken cancellationToken)
+    public async Task<Outcome<FindingSummary>> SummaryAsync(
+        Caller caller,
+        AccessPolicy policy,
+        string? department,
+        CancellationToken cancellationToken
+    )
     {
         IEnumerable<string> filters;
         if (department is not null)
         {
-            if (policy.ReadFindings(caller, department) is { } denied) return denied;
+            if (policy.ReadFindings(caller, department) is { } denied)
+                return denied;
             filters = [TableClient.CreateQueryFilter($"PartitionKey eq {FindingKeys.DepartmentPartition(department)}")];
         }
         else if (caller.IsAdmin || caller.IsAuditor)
@@ -144,7 +196,8 @@ public sealed class FindingQueries(FindingsTables tables, FindingService finding
         else if (caller.IsDepartmentLead)
         {
             filters = caller.Departments.Select(d =>
-                TableClient.CreateQueryFilter($"PartitionKey eq {FindingKeys.DepartmentPartition(d)}"));
+                TableClient.CreateQueryFilter($"PartitionKey eq {FindingKeys.DepartmentPartition(d)}")
+            );
         }
         else
         {
@@ -153,9 +206,18 @@ public sealed class FindingQueries(FindingsTables tables, FindingService finding
         var counts = new Dictionary<(string, string, string?), int>();
         foreach (var filter in filters)
         {
-            await foreach (var row in tables.Findings.QueryAsync<FindingIndexEntity>(filter,
-                select: [nameof(FindingIndexEntity.Kind), nameof(FindingIndexEntity.Status),
-                    nameof(FindingIndexEntity.Department)], cancellationToken: cancellationToken))
+            await foreach (
+                var row in tables.Findings.QueryAsync<FindingIndexEntity>(
+                    filter,
+                    select:
+                    [
+                        nameof(FindingIndexEntity.Kind),
+                        nameof(FindingIndexEntity.Status),
+                        nameof(FindingIndexEntity.Department),
+                    ],
+                    cancellationToken: cancellationToken
+                )
+            )
             {
                 var key = (row.Kind, row.Status, row.Department);
                 counts[key] = counts.GetValueOrDefault(key) + 1;
@@ -163,14 +225,22 @@ public sealed class FindingQueries(FindingsTables tables, FindingService finding
         }
         var items = counts
             .Select(c => new FindingCount(c.Key.Item1, Enum.Parse<FindingStatus>(c.Key.Item2), c.Key.Item3, c.Value))
-            .OrderBy(c => c.Kind, StringComparer.Ordinal).ThenBy(c => c.Status)
+            .OrderBy(c => c.Kind, StringComparer.Ordinal)
+            .ThenBy(c => c.Status)
             .ThenBy(c => c.Department, StringComparer.Ordinal)
             .ToList();
         return new FindingSummary(items.Sum(i => i.Count), items);
     }
 
-    private sealed record Filter(string? Kind, FindingStatus? Status, FindingSeverity? Severity, string? Department,
-        DateTimeOffset? RaisedBefore, DateTimeOffset? RaisedAfter, (string Type, string Id)? Subject);
+    private sealed record Filter(
+        string? Kind,
+        FindingStatus? Status,
+        FindingSeverity? Severity,
+        string? Department,
+        DateTimeOffset? RaisedBefore,
+        DateTimeOffset? RaisedAfter,
+        (string Type, string Id)? Subject
+    );
 
     private static Outcome<Filter> Parse(FindingListQuery q)
     {
@@ -180,18 +250,29 @@ public sealed class FindingQueries(FindingsTables tables, FindingService finding
         FindingStatus? status = null;
         if (q.Status is not null)
         {
-            if (Enum.TryParse<FindingStatus>(q.Status, true, out var s) && Enum.IsDefined(s)
-                && !int.TryParse(q.Status, out _)) status = s;
-            else errors["status"] =
-                [$"Unknown status: use one of {string.Join(", ", Enum.GetNames<FindingStatus>())}."];
+            if (
+                Enum.TryParse<FindingStatus>(q.Status, true, out var s)
+                && Enum.IsDefined(s)
+                && !int.TryParse(q.Status, out _)
+            )
+                status = s;
+            else
+                errors["status"] = [$"Unknown status: use one of {string.Join(", ", Enum.GetNames<FindingStatus>())}."];
         }
         FindingSeverity? severity = null;
         if (q.Severity is not null)
         {
-            if (Enum.TryParse<FindingSeverity>(q.Severity, true, out var s) && Enum.IsDefined(s)
-                && !int.TryParse(q.Severity, out _)) severity = s;
-            else errors["severity"] =
-                [$"Unknown severity: use one of {string.Join(", ", Enum.GetNames<FindingSeverity>())}."];
+            if (
+                Enum.TryParse<FindingSeverity>(q.Severity, true, out var s)
+                && Enum.IsDefined(s)
+                && !int.TryParse(q.Severity, out _)
+            )
+                severity = s;
+            else
+                errors["severity"] =
+                [
+                    $"Unknown severity: use one of {string.Join(", ", Enum.GetNames<FindingSeverity>())}.",
+                ];
         }
         var before = Date(q.RaisedBefore, "raisedBefore", errors);
         var after = Date(q.RaisedAfter, "raisedAfter", errors);
@@ -207,7 +288,8 @@ public sealed class FindingQueries(FindingsTables tables, FindingService finding
                 errors["subjectId"] = ["subjectId is required with subjectType and must be a subject id."];
             subject = (type, q.SubjectId ?? "");
         }
-        if (q.Department is { Length: 0 or > 200 }) errors["department"] = ["department must be 1 to 200 characters."];
+        if (q.Department is { Length: 0 or > 200 })
+            errors["department"] = ["department must be 1 to 200 characters."];
         if (errors.Count > 0)
             return Problem.BadRequest($"The query has {errors.Count} invalid parameter(s); see 'errors'.", errors);
         return new Filter(q.Kind, status, severity, q.Department, before, after, subject);
@@ -215,10 +297,20 @@ public sealed class FindingQueries(FindingsTables tables, FindingService finding
 
     private static DateTimeOffset? Date(string? text, string name, Dictionary<string, string[]> errors)
     {
-        if (text is null) return null;
-        if (ContractFormats.TryParseDateTime(text, out var value)) return value;
-        if (text.Length == 10 && DateTime.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture,
-                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var day))
+        if (text is null)
+            return null;
+        if (ContractFormats.TryParseDateTime(text, out var value))
+            return value;
+        if (
+            text.Length == 10
+            && DateTime.TryParseExact(
+                text,
+                "yyyy-MM-dd",
+                CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal,
+                out var day
+            )
+        )
         {
             return new DateTimeOffset(day, TimeSpan.Zero);
         }
@@ -228,20 +320,31 @@ public sealed class FindingQueries(FindingsTables tables, FindingService finding
 
     /// <summary>Re-reads the findings an index page points at; shows those that still match (and that the caller may
     /// read) and repairs index rows that fell behind their finding.</summary>
-    private async Task<List<FindingView>> ConfirmAsync(IReadOnlyList<FindingIndexEntity> rows, Filter filter,
-        IReadOnlySet<string>? allowed, CancellationToken cancellationToken)
+    private async Task<List<FindingView>> ConfirmAsync(
+        IReadOnlyList<FindingIndexEntity> rows,
+        Filter filter,
+        IReadOnlySet<string>? allowed,
+        CancellationToken cancellationToken
+    )
     {
-        var found = await Task.WhenAll(rows.Select(async row =>
-        {
-            var finding = await findings.FindAsync(row.RowKey, cancellationToken);
-            if (finding is null) return null;
-            if (row.Status != finding.Status || row.Severity != finding.Severity || row.Department != finding.Department
-                || row.FirstRaisedAt != finding.FirstRaisedAt)
+        var found = await Task.WhenAll(
+            rows.Select(async row =>
             {
-                await findings.RepairIndexAsync(finding, row.Department, cancellationToken);
-            }
-            return Matches(finding, filter, allowed) ? finding : null;
-        }));
+                var finding = await findings.FindAsync(row.RowKey, cancellationToken);
+                if (finding is null)
+                    return null;
+                if (
+                    row.Status != finding.Status
+                    || row.Severity != finding.Severity
+                    || row.Department != finding.Department
+                    || row.FirstRaisedAt != finding.FirstRaisedAt
+                )
+                {
+                    await findings.RepairIndexAsync(finding, row.Department, cancellationToken);
+                }
+                return Matches(finding, filter, allowed) ? finding : null;
+            })
+        );
         return found.OfType<FindingEntity>().Select(f => FindingView.From(f, false)).ToList();
     }
 
@@ -253,8 +356,10 @@ public sealed class FindingQueries(FindingsTables tables, FindingService finding
         && (allowed is null || (f.Department is not null && allowed.Contains(f.Department)))
         && (filter.RaisedBefore is null || f.FirstRaisedAt < filter.RaisedBefore)
         && (filter.RaisedAfter is null || f.FirstRaisedAt >= filter.RaisedAfter)
-        && (filter.Subject is null || (f.SubjectType == filter.Subject.Value.Type
-            && f.SubjectId == filter.Subject.Value.Id));
+        && (
+            filter.Subject is null
+            || (f.SubjectType == filter.Subject.Value.Type && f.SubjectId == filter.Subject.Value.Id)
+        );
 
     private static string? Next(string? position, string scope) =>
         string.IsNullOrEmpty(position) ? null : ContinuationTokens.Encode(position, scope);

@@ -34,9 +34,13 @@ public sealed class FindingService(FindingsTables tables, TimeProvider clock, IL
     /// Malformed conditions (unknown kind or subject type, a subject id that is not key-safe, a condition of a kind
     /// not listed or outside the scope) are a programming error of the scan: <see cref="ArgumentException"/>.
     /// </summary>
-    public async Task<FindingReconciliation> ReconcileAsync(IReadOnlyCollection<string> kinds,
-        IReadOnlyCollection<FindingCondition> current, string runId, CancellationToken cancellationToken,
-        IReadOnlyCollection<string>? subjectScope = null)
+    public async Task<FindingReconciliation> ReconcileAsync(
+        IReadOnlyCollection<string> kinds,
+        IReadOnlyCollection<FindingCondition> current,
+        string runId,
+        CancellationToken cancellationToken,
+        IReadOnlyCollection<string>? subjectScope = null
+    )
     {
         ArgumentException.ThrowIfNullOrEmpty(runId);
         var kindSet = new HashSet<string>(kinds, StringComparer.Ordinal);
@@ -51,11 +55,15 @@ public sealed class FindingService(FindingsTables tables, TimeProvider clock, IL
         {
             FindingKeys.Validate(condition);
             if (!kindSet.Contains(condition.Kind))
-                throw new ArgumentException($"Condition of kind '{condition.Kind}' is not among the reconciled kinds.",
-                    nameof(current));
+                throw new ArgumentException(
+                    $"Condition of kind '{condition.Kind}' is not among the reconciled kinds.",
+                    nameof(current)
+                );
             if (scope is not null && !scope.Contains(condition.SubjectId))
-                throw new ArgumentException($"Condition on '{condition.SubjectId}' is outside the subject scope.",
-                    nameof(current));
+                throw new ArgumentException(
+                    $"Condition on '{condition.SubjectId}' is outside the subject scope.",
+                    nameof(current)
+                );
             wanted[FindingKeys.Id(condition)] = condition; // the same condition twice is one finding
         }
 
@@ -63,26 +71,37 @@ public sealed class FindingService(FindingsTables tables, TimeProvider clock, IL
         var ids = new HashSet<string>(existing.Keys, StringComparer.Ordinal);
         ids.UnionWith(wanted.Keys);
         var total = new Counter();
-        await Parallel.ForEachAsync(ids,
+        await Parallel.ForEachAsync(
+            ids,
             new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
             async (id, ct) =>
             {
                 existing.TryGetValue(id, out var finding);
                 wanted.TryGetValue(id, out var condition);
                 total.Add(await ApplyAsync(id, finding, condition, runId, ct));
-            });
+            }
+        );
         var result = total.Result;
         logger.LogInformation(
             "Run {RunId} reconciled {Kinds}: {Opened} opened, {Reopened} reopened, {Confirmed} confirmed, "
-            + "{AutoResolved} auto-resolved", runId, string.Join(",", kindSet), result.Opened, result.Reopened,
-            result.Confirmed, result.AutoResolved);
+                + "{AutoResolved} auto-resolved",
+            runId,
+            string.Join(",", kindSet),
+            result.Opened,
+            result.Reopened,
+            result.Confirmed,
+            result.AutoResolved
+        );
         return result;
     }
 
     /// <summary>Raises (opens, confirms or reopens) one finding outside a full scan, e.g. a campaign discrepancy; never
     /// resolves anything.</summary>
-    public async Task<FindingReconciliation> RaiseAsync(FindingCondition condition, string runId,
-        CancellationToken cancellationToken)
+    public async Task<FindingReconciliation> RaiseAsync(
+        FindingCondition condition,
+        string runId,
+        CancellationToken cancellationToken
+    )
     {
         ArgumentException.ThrowIfNullOrEmpty(runId);
         FindingKeys.Validate(condition);
@@ -94,14 +113,21 @@ public sealed class FindingService(FindingsTables tables, TimeProvider clock, IL
     /// <summary>One finding by id (one point read); null when unknown or the id is not a finding id.</summary>
     public async Task<FindingEntity?> FindAsync(string id, CancellationToken cancellationToken)
     {
-        if (FindingKeys.Parse(id) is not var (kind, rowKey)) return null;
-        var found = await tables.Findings.GetEntityIfExistsAsync<FindingEntity>(kind, rowKey,
-            cancellationToken: cancellationToken);
+        if (FindingKeys.Parse(id) is not var (kind, rowKey))
+            return null;
+        var found = await tables.Findings.GetEntityIfExistsAsync<FindingEntity>(
+            kind,
+            rowKey,
+            cancellationToken: cancellationToken
+        );
         return found.HasValue ? found.Value : null;
     }
 
-    private async Task<Dictionary<string, FindingEntity>> LoadAsync(HashSet<string> kinds, HashSet<string>? scope,
-        CancellationToken cancellationToken)
+    private async Task<Dictionary<string, FindingEntity>> LoadAsync(
+        HashSet<string> kinds,
+        HashSet<string>? scope,
+        CancellationToken cancellationToken
+    )
     {
         var filters = new List<string>();
         foreach (var kind in kinds)
@@ -114,32 +140,43 @@ public sealed class FindingService(FindingsTables tables, TimeProvider clock, IL
             foreach (var subject in scope)
             {
                 var (from, to) = FindingKeys.SubjectRange(subject);
-                filters.Add(TableClient.CreateQueryFilter(
-                    $"PartitionKey eq {kind} and RowKey ge {from} and RowKey lt {to}"));
+                filters.Add(
+                    TableClient.CreateQueryFilter($"PartitionKey eq {kind} and RowKey ge {from} and RowKey lt {to}")
+                );
             }
         }
-        var batches = await Task.WhenAll(filters.Select(async filter =>
-        {
-            var rows = new List<FindingEntity>();
-            await foreach (var row in tables.Findings.QueryAsync<FindingEntity>(filter,
-                cancellationToken: cancellationToken))
+        var batches = await Task.WhenAll(
+            filters.Select(async filter =>
             {
-                if (scope is null || scope.Contains(row.SubjectId)) rows.Add(row);
-            }
-            return rows;
-        }));
+                var rows = new List<FindingEntity>();
+                await foreach (
+                    var row in tables.Findings.QueryAsync<FindingEntity>(filter, cancellationToken: cancellationToken)
+                )
+                {
+                    if (scope is null || scope.Contains(row.SubjectId))
+                        rows.Add(row);
+                }
+                return rows;
+            })
+        );
         return batches.SelectMany(b => b).ToDictionary(f => f.Id, StringComparer.Ordinal);
     }
 
     /// <summary>Decides and writes one finding's transition; on a lost race (409/412) reads it again and decides again.
     /// </summary>
-    private async Task<FindingReconciliation> ApplyAsync(string id, FindingEntity? finding, FindingCondition? condition,
-        string runId, CancellationToken cancellationToken)
+    private async Task<FindingReconciliation> ApplyAsync(
+        string id,
+        FindingEntity? finding,
+        FindingCondition? condition,
+        string runId,
+        CancellationToken cancellationToken
+    )
     {
         for (var attempt = 1; ; attempt++)
         {
             var change = FindingTransitions.Scan(finding, condition, clock.GetUtcNow(), runId);
-            if (change is null) return FindingReconciliation.None;
+            if (change is null)
+                return FindingReconciliation.None;
             try
             {
                 await WriteAsync(change.Value.Next, finding, cancellationToken);
@@ -158,8 +195,11 @@ public sealed class FindingService(FindingsTables tables, TimeProvider clock, IL
     /// listed field changed. A crash between the two leaves an index row behind: listings through an index read each
     /// finding row and repair the index row (<see cref="RepairIndexAsync"/>), so they never show a stale state.
     /// </summary>
-    internal async Task<FindingEntity> WriteAsync(FindingEntity next, FindingEntity? before,
-        CancellationToken cancellationToken)
+    internal async Task<FindingEntity> WriteAsync(
+        FindingEntity next,
+        FindingEntity? before,
+        CancellationToken cancellationToken
+    )
     {
         Response response = before is null
             ? await tables.Findings.AddEntityAsync(next, cancellationToken)
@@ -174,16 +214,25 @@ public sealed class FindingService(FindingsTables tables, TimeProvider clock, IL
 
     /// <summary>Upserts the finding's two index rows from the finding row (and removes the department index row of
     /// its previous department).</summary>
-    internal async Task RepairIndexAsync(FindingEntity finding, string? previousDepartment,
-        CancellationToken cancellationToken)
+    internal async Task RepairIndexAsync(
+        FindingEntity finding,
+        string? previousDepartment,
+        CancellationToken cancellationToken
+    )
     {
         var department = FindingKeys.DepartmentPartition(finding.Department);
         await Task.WhenAll(
-            tables.Findings.UpsertEntityAsync(IndexRow(finding, department), TableUpdateMode.Replace,
-                cancellationToken),
+            tables.Findings.UpsertEntityAsync(
+                IndexRow(finding, department),
+                TableUpdateMode.Replace,
+                cancellationToken
+            ),
             tables.Findings.UpsertEntityAsync(
                 IndexRow(finding, FindingKeys.SubjectPartition(finding.SubjectType, finding.SubjectId)),
-                TableUpdateMode.Replace, cancellationToken));
+                TableUpdateMode.Replace,
+                cancellationToken
+            )
+        );
         var previous = FindingKeys.DepartmentPartition(previousDepartment);
         if (previous != department)
         {
@@ -191,26 +240,32 @@ public sealed class FindingService(FindingsTables tables, TimeProvider clock, IL
         }
     }
 
-    private static FindingIndexEntity IndexRow(FindingEntity f, string partition) => new()
-    {
-        PartitionKey = partition,
-        RowKey = f.Id,
-        Kind = f.Kind,
-        SubjectType = f.SubjectType,
-        SubjectId = f.SubjectId,
-        Severity = f.Severity,
-        Status = f.Status,
-        Department = f.Department,
-        FirstRaisedAt = f.FirstRaisedAt,
-    };
+    private static FindingIndexEntity IndexRow(FindingEntity f, string partition) =>
+        new()
+        {
+            PartitionKey = partition,
+            RowKey = f.Id,
+            Kind = f.Kind,
+            SubjectType = f.SubjectType,
+            SubjectId = f.SubjectId,
+            Severity = f.Severity,
+            Status = f.Status,
+            Department = f.Department,
+            FirstRaisedAt = f.FirstRaisedAt,
+        };
 
     internal static bool IndexedFieldsDiffer(FindingEntity a, FindingEntity b) =>
-        a.Status != b.Status || a.Severity != b.Severity || a.Department != b.Department
+        a.Status != b.Status
+        || a.Severity != b.Severity
+        || a.Department != b.Department
         || a.FirstRaisedAt != b.FirstRaisedAt;
 
     private sealed class Counter
     {
-        private int opened, reopened, confirmed, autoResolved;
+        private int opened,
+            reopened,
+            confirmed,
+            autoResolved;
 
         public void Add(FindingReconciliation r)
         {
@@ -234,8 +289,12 @@ public static class FindingTransitions
     /// <paramref name="condition"/> the condition the scan found (null: absent). Answers the row to write and what to
     /// count, or null when nothing is to be written (absent condition of a closed finding).
     /// </summary>
-    public static (FindingEntity Next, FindingReconciliation Counted)? Scan(FindingEntity? finding,
-        FindingCondition? condition, DateTimeOffset now, string runId)
+    public static (FindingEntity Next, FindingReconciliation Counted)? Scan(
+        FindingEntity? finding,
+        FindingCondition? condition,
+        DateTimeOffset now,
+        string runId
+    )
     {
         var actor = ScanActorPrefix + runId;
         if (condition is not null)
@@ -254,8 +313,17 @@ public static class FindingTransitions
                     next.Status = nameof(FindingStatus.Open);
                     next.SnoozedUntil = null;
                     next.LastChangedAt = now;
-                    AppendHistory(next, new(now, "snooze-ended", FindingStatus.Open, actor,
-                        "The snooze ended and the condition still holds: " + condition.Text, runId));
+                    AppendHistory(
+                        next,
+                        new(
+                            now,
+                            "snooze-ended",
+                            FindingStatus.Open,
+                            actor,
+                            "The snooze ended and the condition still holds: " + condition.Text,
+                            runId
+                        )
+                    );
                     return (next, new(0, 1, 0, 0));
                 case FindingStatus.AutoResolved:
                 case FindingStatus.Resolved when !finding.ConditionPresent:
@@ -273,7 +341,8 @@ public static class FindingTransitions
                     return (next, new(0, 0, 1, 0));
             }
         }
-        if (finding is null) return null;
+        if (finding is null)
+            return null;
         switch (finding.StatusValue)
         {
             case FindingStatus.Open or FindingStatus.Acknowledged or FindingStatus.Snoozed:
@@ -285,8 +354,17 @@ public static class FindingTransitions
                 next.ResolvedAt = now;
                 next.LastChangedAt = now;
                 next.LastRunId = runId;
-                AppendHistory(next, new(now, "auto-resolved", FindingStatus.AutoResolved, actor,
-                    "The condition no longer holds.", runId));
+                AppendHistory(
+                    next,
+                    new(
+                        now,
+                        "auto-resolved",
+                        FindingStatus.AutoResolved,
+                        actor,
+                        "The condition no longer holds.",
+                        runId
+                    )
+                );
                 return (next, new(0, 0, 0, 1));
             }
             case FindingStatus.Resolved when finding.ConditionPresent:
@@ -295,8 +373,17 @@ public static class FindingTransitions
                 var next = Copy(finding);
                 next.ConditionPresent = false;
                 next.LastRunId = runId;
-                AppendHistory(next, new(now, "condition-cleared", FindingStatus.Resolved, actor,
-                    "The condition no longer holds.", runId));
+                AppendHistory(
+                    next,
+                    new(
+                        now,
+                        "condition-cleared",
+                        FindingStatus.Resolved,
+                        actor,
+                        "The condition no longer holds.",
+                        runId
+                    )
+                );
                 return (next, FindingReconciliation.None);
             }
             default:
@@ -304,25 +391,26 @@ public static class FindingTransitions
         }
     }
 
-    private static FindingEntity New(FindingCondition c, DateTimeOffset now, string runId) => new()
-    {
-        PartitionKey = c.Kind,
-        RowKey = FindingKeys.RowKey(c.SubjectType, c.SubjectId),
-        Kind = c.Kind,
-        SubjectType = c.SubjectType,
-        SubjectId = c.SubjectId,
-        Severity = c.Severity.ToString(),
-        Department = c.Department,
-        Text = c.Text,
-        FactsJson = Facts(c),
-        Status = nameof(FindingStatus.Open),
-        FirstRaisedAt = now,
-        LastConfirmedAt = now,
-        LastChangedAt = now,
-        ConditionPresent = true,
-        Occurrences = 1,
-        LastRunId = runId,
-    };
+    private static FindingEntity New(FindingCondition c, DateTimeOffset now, string runId) =>
+        new()
+        {
+            PartitionKey = c.Kind,
+            RowKey = FindingKeys.RowKey(c.SubjectType, c.SubjectId),
+            Kind = c.Kind,
+            SubjectType = c.SubjectType,
+            SubjectId = c.SubjectId,
+            Severity = c.Severity.ToString(),
+            Department = c.Department,
+            Text = c.Text,
+            FactsJson = Facts(c),
+            Status = nameof(FindingStatus.Open),
+            FirstRaisedAt = now,
+            LastConfirmedAt = now,
+            LastChangedAt = now,
+            ConditionPresent = true,
+            Occurrences = 1,
+            LastRunId = runId,
+        };
 
     private static void Confirm(FindingEntity next, FindingCondition c, DateTimeOffset now, string runId)
     {
@@ -335,42 +423,45 @@ public static class FindingTransitions
         next.LastRunId = runId;
     }
 
-    private static string? Facts(FindingCondition c) => c.Facts is null or { Count: 0 }
-        ? null
-        : JsonSerializer.Serialize(
-            new Dictionary<string, string>(c.Facts.OrderBy(f => f.Key, StringComparer.Ordinal)),
-            FindingsJsonContext.Default.DictionaryStringString);
+    private static string? Facts(FindingCondition c) =>
+        c.Facts is null or { Count: 0 }
+            ? null
+            : JsonSerializer.Serialize(
+                new Dictionary<string, string>(c.Facts.OrderBy(f => f.Key, StringComparer.Ordinal)),
+                FindingsJsonContext.Default.DictionaryStringString
+            );
 
     /// <summary>A copy to change (the read row stays as read: its ETag guards the write).</summary>
-    public static FindingEntity Copy(FindingEntity f) => new()
-    {
-        PartitionKey = f.PartitionKey,
-        RowKey = f.RowKey,
-        ETag = f.ETag,
-        Kind = f.Kind,
-        SubjectType = f.SubjectType,
-        SubjectId = f.SubjectId,
-        Severity = f.Severity,
-        Department = f.Department,
-        Text = f.Text,
-        FactsJson = f.FactsJson,
-        Status = f.Status,
-        SnoozedUntil = f.SnoozedUntil,
-        ResolvedBy = f.ResolvedBy,
-        ResolvedByName = f.ResolvedByName,
-        ResolvedAt = f.ResolvedAt,
-        Resolution = f.Resolution,
-        Assignee = f.Assignee,
-        AssigneeName = f.AssigneeName,
-        FirstRaisedAt = f.FirstRaisedAt,
-        LastConfirmedAt = f.LastConfirmedAt,
-        LastChangedAt = f.LastChangedAt,
-        ConditionPresent = f.ConditionPresent,
-        Occurrences = f.Occurrences,
-        LastRunId = f.LastRunId,
-        HistoryJson = f.HistoryJson,
-        HistoryDropped = f.HistoryDropped,
-    };
+    public static FindingEntity Copy(FindingEntity f) =>
+        new()
+        {
+            PartitionKey = f.PartitionKey,
+            RowKey = f.RowKey,
+            ETag = f.ETag,
+            Kind = f.Kind,
+            SubjectType = f.SubjectType,
+            SubjectId = f.SubjectId,
+            Severity = f.Severity,
+            Department = f.Department,
+            Text = f.Text,
+            FactsJson = f.FactsJson,
+            Status = f.Status,
+            SnoozedUntil = f.SnoozedUntil,
+            ResolvedBy = f.ResolvedBy,
+            ResolvedByName = f.ResolvedByName,
+            ResolvedAt = f.ResolvedAt,
+            Resolution = f.Resolution,
+            Assignee = f.Assignee,
+            AssigneeName = f.AssigneeName,
+            FirstRaisedAt = f.FirstRaisedAt,
+            LastConfirmedAt = f.LastConfirmedAt,
+            LastChangedAt = f.LastChangedAt,
+            ConditionPresent = f.ConditionPresent,
+            Occurrences = f.Occurrences,
+            LastRunId = f.LastRunId,
+            HistoryJson = f.HistoryJson,
+            HistoryDropped = f.HistoryDropped,
+        };
 
     public static List<FindingHistoryEntry> History(FindingEntity f) =>
         JsonSerializer.Deserialize(f.HistoryJson, FindingsJsonContext.Default.ListFindingHistoryEntry) ?? [];

@@ -9,12 +9,18 @@ namespace ItInventory.Functions.Findings;
 /// <summary>A scan run in progress: what <see cref="ScanRunStore.StartAsync"/> hands the scan.</summary>
 /// <param name="Recovered">Runs of the same scan that never completed (crashed, timed out) and were marked
 /// abandoned by this run's start: this run redoes their work (scans reconcile the whole current state).</param>
-public sealed record ScanRun(string Scan, string RunId, string RowKey, DateTimeOffset StartedAt,
-    IReadOnlyList<string> Recovered);
+public sealed record ScanRun(
+    string Scan,
+    string RunId,
+    string RowKey,
+    DateTimeOffset StartedAt,
+    IReadOnlyList<string> Recovered
+);
 
 /// <summary>How a run ended.</summary>
 [System.Text.Json.Serialization.JsonConverter(
-    typeof(System.Text.Json.Serialization.JsonStringEnumConverter<ScanRunStatus>))]
+    typeof(System.Text.Json.Serialization.JsonStringEnumConverter<ScanRunStatus>)
+)]
 public enum ScanRunStatus
 {
     Running,
@@ -52,12 +58,35 @@ public sealed class ScanRunEntity : ITableEntity
 
 /// <summary>A scan run as <c>GET /api/scans/runs</c> shows it.</summary>
 public sealed record ScanRunView(
-    string Scan, string RunId, ScanRunStatus Status, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt,
-    long? DurationMs, long RowsRead, int Opened, int Reopened, int Confirmed, int AutoResolved, string? Error)
+    string Scan,
+    string RunId,
+    ScanRunStatus Status,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? FinishedAt,
+    long? DurationMs,
+    long RowsRead,
+    int Opened,
+    int Reopened,
+    int Confirmed,
+    int AutoResolved,
+    string? Error
+)
 {
-    public static ScanRunView From(ScanRunEntity e) => new(e.Scan, e.RunId, Enum.Parse<ScanRunStatus>(e.Status),
-        e.StartedAt, e.FinishedAt, e.DurationMs, e.RowsRead, e.Opened, e.Reopened, e.Confirmed, e.AutoResolved,
-        e.Error);
+    public static ScanRunView From(ScanRunEntity e) =>
+        new(
+            e.Scan,
+            e.RunId,
+            Enum.Parse<ScanRunStatus>(e.Status),
+            e.StartedAt,
+            e.FinishedAt,
+            e.DurationMs,
+            e.RowsRead,
+            e.Opened,
+            e.Reopened,
+            e.Confirmed,
+            e.AutoResolved,
+            e.Error
+        );
 }
 
 /// <summary>The answer of <c>GET /api/scans/runs</c>, newest first.</summary>
@@ -90,21 +119,30 @@ public sealed class ScanRunStore(FindingsTables tables, TimeProvider clock, ILog
         var now = clock.GetUtcNow();
         var runId = Guid.CreateVersion7(now).ToString("N");
         var recovered = new List<string>();
-        var filter = TableClient.CreateQueryFilter(
-                $"PartitionKey eq {Partition} and RowKey lt {RowPrefix(now - LookBack)} and Scan eq {scanName}")
-            + " and " + TableClient.CreateQueryFilter($"Status eq {nameof(ScanRunStatus.Running)}");
-        await foreach (var stale in tables.ScanRuns.QueryAsync<ScanRunEntity>(filter,
-            cancellationToken: cancellationToken))
+        var filter =
+            TableClient.CreateQueryFilter(
+                $"PartitionKey eq {Partition} and RowKey lt {RowPrefix(now - LookBack)} and Scan eq {scanName}"
+            )
+            + " and "
+            + TableClient.CreateQueryFilter($"Status eq {nameof(ScanRunStatus.Running)}");
+        await foreach (
+            var stale in tables.ScanRuns.QueryAsync<ScanRunEntity>(filter, cancellationToken: cancellationToken)
+        )
         {
-            if (now - stale.StartedAt < StaleAfter) continue; // still running (e.g. the timer while a POST starts)
+            if (now - stale.StartedAt < StaleAfter)
+                continue; // still running (e.g. the timer while a POST starts)
             stale.Status = nameof(ScanRunStatus.Abandoned);
             stale.Error = $"The run did not complete (crashed or timed out); run {runId} redid its work.";
             try
             {
                 await tables.ScanRuns.UpdateEntityAsync(stale, stale.ETag, TableUpdateMode.Replace, cancellationToken);
                 recovered.Add(stale.RunId);
-                logger.LogWarning("Scan {Scan} run {StaleRunId} never completed; run {RunId} redoes it", scanName,
-                    stale.RunId, runId);
+                logger.LogWarning(
+                    "Scan {Scan} run {StaleRunId} never completed; run {RunId} redoes it",
+                    scanName,
+                    stale.RunId,
+                    runId
+                );
             }
             catch (RequestFailedException ex) when (ex.Status == 412)
             {
@@ -124,8 +162,13 @@ public sealed class ScanRunStore(FindingsTables tables, TimeProvider clock, ILog
 
     /// <summary>Records the end of a run: its duration, rows read, what it did to findings, and its error if any.
     /// </summary>
-    public async Task CompleteAsync(ScanRun run, long rowsRead, FindingReconciliation? result, string? error,
-        CancellationToken cancellationToken)
+    public async Task CompleteAsync(
+        ScanRun run,
+        long rowsRead,
+        FindingReconciliation? result,
+        string? error,
+        CancellationToken cancellationToken
+    )
     {
         var now = clock.GetUtcNow();
         var done = result ?? FindingReconciliation.None;
@@ -151,23 +194,33 @@ public sealed class ScanRunStore(FindingsTables tables, TimeProvider clock, ILog
 
     /// <summary><c>GET /api/scans/runs</c>: a page of recent runs, newest first (400 on a bad filter or token).
     /// </summary>
-    public async Task<Outcome<ScanRunPage>> ListPageAsync(string? scan, string? continuationToken, int pageSize,
-        CancellationToken cancellationToken)
+    public async Task<Outcome<ScanRunPage>> ListPageAsync(
+        string? scan,
+        string? continuationToken,
+        int pageSize,
+        CancellationToken cancellationToken
+    )
     {
-        if (scan is { Length: 0 or > 100 }) return Problem.BadRequest("scan must be 1 to 100 characters.");
+        if (scan is { Length: 0 or > 100 })
+            return Problem.BadRequest("scan must be 1 to 100 characters.");
         var scope = "scanruns|" + scan;
         string? position = null;
-        if (!string.IsNullOrEmpty(continuationToken)
-            && (position = ContinuationTokens.Decode(continuationToken, scope)) is null)
+        if (
+            !string.IsNullOrEmpty(continuationToken)
+            && (position = ContinuationTokens.Decode(continuationToken, scope)) is null
+        )
         {
             return Problem.BadRequest(
-                "The continuation token is not valid for this listing (altered, or from other filters).");
+                "The continuation token is not valid for this listing (altered, or from other filters)."
+            );
         }
         try
         {
             var (items, next) = await ListAsync(scan, position, pageSize, cancellationToken);
-            return new ScanRunPage(items.Select(ScanRunView.From).ToList(),
-                next is null ? null : ContinuationTokens.Encode(next, scope));
+            return new ScanRunPage(
+                items.Select(ScanRunView.From).ToList(),
+                next is null ? null : ContinuationTokens.Encode(next, scope)
+            );
         }
         catch (RequestFailedException ex) when (ex.Status == 400)
         {
@@ -176,13 +229,21 @@ public sealed class ScanRunStore(FindingsTables tables, TimeProvider clock, ILog
     }
 
     /// <summary>Recent runs, newest first, optionally of one scan.</summary>
-    public async Task<(IReadOnlyList<ScanRunEntity> Items, string? Next)> ListAsync(string? scan, string? position,
-        int pageSize, CancellationToken cancellationToken)
+    public async Task<(IReadOnlyList<ScanRunEntity> Items, string? Next)> ListAsync(
+        string? scan,
+        string? position,
+        int pageSize,
+        CancellationToken cancellationToken
+    )
     {
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition}");
-        if (scan is not null) filter += " and " + TableClient.CreateQueryFilter($"Scan eq {scan}");
-        await foreach (var page in tables.ScanRuns.QueryAsync<ScanRunEntity>(filter, pageSize,
-            cancellationToken: cancellationToken).AsPages(position, pageSize))
+        if (scan is not null)
+            filter += " and " + TableClient.CreateQueryFilter($"Scan eq {scan}");
+        await foreach (
+            var page in tables
+                .ScanRuns.QueryAsync<ScanRunEntity>(filter, pageSize, cancellationToken: cancellationToken)
+                .AsPages(position, pageSize)
+        )
         {
             return (page.Values, string.IsNullOrEmpty(page.ContinuationToken) ? null : page.ContinuationToken);
         }

@@ -1,16 +1,29 @@
 namespace ItInventory.Functions.Licences;
 
 /// <summary>The terms of one entitlement as compliance needs them.</summary>
-public sealed record EntitlementTerms(EntitlementType Type, int? Seats, decimal? UnitCost, DateOnly? StartDate, DateOnly? EndDate)
+public sealed record EntitlementTerms(
+    EntitlementType Type,
+    int? Seats,
+    decimal? UnitCost,
+    DateOnly? StartDate,
+    DateOnly? EndDate
+)
 {
     /// <summary>In force on <paramref name="day"/>: started (or no start) and not ended (or no end). A subscription
     /// past its end date is worth nothing; so is a site licence.</summary>
-    public bool ActiveOn(DateOnly day) => (StartDate is null || StartDate <= day) && (EndDate is null || EndDate >= day);
+    public bool ActiveOn(DateOnly day) =>
+        (StartDate is null || StartDate <= day) && (EndDate is null || EndDate >= day);
 }
 
 /// <summary>Seats, installations and money of one product on one day.</summary>
 public sealed record ComplianceFigures(
-    ComplianceStatus Status, int Installations, int? PurchasedSeats, int Shortfall, int Surplus, decimal? SurplusCost);
+    ComplianceStatus Status,
+    int Installations,
+    int? PurchasedSeats,
+    int Shortfall,
+    int Surplus,
+    decimal? SurplusCost
+);
 
 /// <summary>Compliance maths (pure).</summary>
 public static class LicenceCompliance
@@ -30,21 +43,36 @@ public static class LicenceCompliance
         var seats = active.Sum(e => e.Seats ?? 0);
         var priced = active.Where(e => e.UnitCost is not null && e.Seats is > 0).ToList();
         var pricedSeats = priced.Sum(e => e.Seats!.Value);
-        decimal? averageCost = pricedSeats == 0 ? null : priced.Sum(e => e.UnitCost!.Value * e.Seats!.Value) / pricedSeats;
+        decimal? averageCost =
+            pricedSeats == 0 ? null : priced.Sum(e => e.UnitCost!.Value * e.Seats!.Value) / pricedSeats;
         if (installations > seats)
         {
-            return new ComplianceFigures(ComplianceStatus.UnderLicensed, installations, seats, installations - seats, 0, null);
+            return new ComplianceFigures(
+                ComplianceStatus.UnderLicensed,
+                installations,
+                seats,
+                installations - seats,
+                0,
+                null
+            );
         }
         if (installations < seats)
         {
             var surplus = seats - installations;
-            return new ComplianceFigures(ComplianceStatus.OverLicensed, installations, seats, 0, surplus,
-                averageCost is { } cost ? decimal.Round(cost * surplus, 2, MidpointRounding.AwayFromZero) : null);
+            return new ComplianceFigures(
+                ComplianceStatus.OverLicensed,
+                installations,
+                seats,
+                0,
+                surplus,
+                averageCost is { } cost ? decimal.Round(cost * surplus, 2, MidpointRounding.AwayFromZero) : null
+            );
         }
         return new ComplianceFigures(ComplianceStatus.Compliant, installations, seats, 0, 0, null);
     }
 
-    /// <summary>Seats that may be assigned on <paramref name="day"/>: null = unlimited (an active site licence).</summary>
+    /// <summary>Seats that may be assigned on <paramref name="day"/>: null = unlimited (an active site
+    /// licence).</summary>
     public static int? AssignableSeats(IEnumerable<EntitlementTerms> entitlements, DateOnly day)
     {
         var active = entitlements.Where(e => e.ActiveOn(day)).ToList();

@@ -5,14 +5,16 @@ using ItInventory.Functions.Storage;
 
 namespace ItInventory.Functions.Licences;
 
-/// <summary>What a product's licences count: people (distinct owners of installing assets) or devices (installing assets).</summary>
+/// <summary>What a product's licences count: people (distinct owners of installing assets) or devices (installing
+/// assets).</summary>
 public enum LicenceMetric
 {
     PerUser,
     PerDevice,
 }
 
-/// <summary>The kind of an entitlement: perpetual seats, seats for a term (0 seats once ended), or a site licence (unlimited while active).</summary>
+/// <summary>The kind of an entitlement: perpetual seats, seats for a term (0 seats once ended), or a site licence
+/// (unlimited while active).</summary>
 public enum EntitlementType
 {
     Perpetual,
@@ -35,10 +37,12 @@ public static class SeatHolder
     public const string Asset = "asset";
 }
 
-/// <summary>A matching rule: case-insensitive wildcards (<c>*</c>, <c>?</c>) on the software name and publisher, optional version prefix.</summary>
+/// <summary>A matching rule: case-insensitive wildcards (<c>*</c>, <c>?</c>) on the software name and publisher,
+/// optional version prefix.</summary>
 public sealed record LicenceRule(string Name, string? Publisher = null, string? VersionPrefix = null);
 
-/// <summary>The product row (table <c>licences</c>, PartitionKey = product id, RowKey = <see cref="TableKeys.LicenceProductRow"/>).</summary>
+/// <summary>The product row (table <c>licences</c>, PartitionKey = product id, RowKey = <see
+/// cref="TableKeys.LicenceProductRow"/>).</summary>
 public sealed class LicenceProductEntity : ITableEntity
 {
     public string PartitionKey { get; set; } = "";
@@ -51,13 +55,15 @@ public sealed class LicenceProductEntity : ITableEntity
     public string? Vendor { get; set; }
     public string Metric { get; set; } = nameof(LicenceMetric.PerUser);
     public string Currency { get; set; } = "EUR";
+
     /// <summary>The matching rules as JSON (at most <see cref="LicenceValidation.MaxRules"/>).</summary>
     public string RulesJson { get; set; } = "[]";
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }
 
-/// <summary>An entitlement row (RowKey <c>ent|&lt;id&gt;</c>). Money is stored as invariant decimal text (tables have no decimal type).</summary>
+/// <summary>An entitlement row (RowKey <c>ent|&lt;id&gt;</c>). Money is stored as invariant decimal text (tables have
+/// no decimal type).</summary>
 public sealed class LicenceEntitlementEntity : ITableEntity
 {
     public string PartitionKey { get; set; } = "";
@@ -70,6 +76,7 @@ public sealed class LicenceEntitlementEntity : ITableEntity
     public string Type { get; set; } = nameof(EntitlementType.Perpetual);
     public int? Seats { get; set; }
     public string? UnitCost { get; set; }
+
     /// <summary>Dates as <c>yyyy-MM-dd</c>.</summary>
     public string? StartDate { get; set; }
     public string? EndDate { get; set; }
@@ -104,7 +111,8 @@ public sealed class LicenceSeatCounterEntity : ITableEntity
     public int Assigned { get; set; }
 }
 
-/// <summary>The installations the last compliance scan counted (RowKey <see cref="TableKeys.LicenceComplianceRow"/>).</summary>
+/// <summary>The installations the last compliance scan counted (RowKey <see
+/// cref="TableKeys.LicenceComplianceRow"/>).</summary>
 public sealed class LicenceComplianceEntity : ITableEntity
 {
     public string PartitionKey { get; set; } = "";
@@ -113,14 +121,17 @@ public sealed class LicenceComplianceEntity : ITableEntity
     public ETag ETag { get; set; }
 
     public DateTimeOffset ComputedAt { get; set; }
+
     /// <summary>Assets (not retired, disposed or rejected) with an installed matching product.</summary>
     public int InstallingAssets { get; set; }
+
     /// <summary>Distinct owners of those assets, plus each installing asset without an owner.</summary>
     public int InstallingUsers { get; set; }
     public int UnownedInstallingAssets { get; set; }
 }
 
-/// <summary>A seat by holder (table <c>licenceseats</c>, PartitionKey = <see cref="TableKeys.LicenceHolderPartition"/>, RowKey = product id).</summary>
+/// <summary>A seat by holder (table <c>licenceseats</c>, PartitionKey = <see cref="TableKeys.LicenceHolderPartition"/>,
+/// RowKey = product id).</summary>
 public sealed class LicenceHolderEntity : ITableEntity
 {
     public string PartitionKey { get; set; } = "";
@@ -141,14 +152,17 @@ public sealed record CreateLicenceProductRequest
 {
     public string? Name { get; init; }
     public string? Vendor { get; init; }
+
     /// <summary>PerUser or PerDevice.</summary>
     public string? Metric { get; init; }
+
     /// <summary>ISO 4217 code of entitlement costs (default EUR).</summary>
     public string? Currency { get; init; }
     public IReadOnlyList<LicenceRule>? Rules { get; init; }
 }
 
-/// <summary>Body of <c>PATCH /api/licences/{productId}</c>: absent fields stay; <c>rules</c> replaces all rules; <c>vendor: ""</c> clears.</summary>
+/// <summary>Body of <c>PATCH /api/licences/{productId}</c>: absent fields stay; <c>rules</c> replaces all rules;
+/// <c>vendor: ""</c> clears.</summary>
 public sealed record LicenceProductPatch
 {
     public string? Name { get; init; }
@@ -162,6 +176,7 @@ public sealed record CreateEntitlementRequest
 {
     /// <summary>Purchase order / contract number: unique within the product.</summary>
     public string? Reference { get; init; }
+
     /// <summary>Perpetual, Subscription or Site.</summary>
     public string? Type { get; init; }
     public int? Seats { get; init; }
@@ -172,7 +187,8 @@ public sealed record CreateEntitlementRequest
 }
 
 /// <summary>Body of <c>PATCH /api/licences/{productId}/entitlements/{entitlementId}</c>: absent fields stay (the
-/// reference is the entitlement's identity and does not change); changing <c>type</c> to Site drops the seat count.</summary>
+/// reference is the entitlement's identity and does not change); changing <c>type</c> to Site drops the seat
+/// count.</summary>
 public sealed record EntitlementPatch
 {
     public string? Type { get; init; }
@@ -183,7 +199,8 @@ public sealed record EntitlementPatch
     public DateOnly? RenewalDate { get; init; }
 }
 
-/// <summary>Body of <c>POST /api/licences/{productId}/seats</c>: exactly one of <c>person</c> (Entra object id) and <c>assetId</c>.</summary>
+/// <summary>Body of <c>POST /api/licences/{productId}/seats</c>: exactly one of <c>person</c> (Entra object id) and
+/// <c>assetId</c>.</summary>
 public sealed record AssignSeatRequest
 {
     public string? Person { get; init; }
@@ -192,35 +209,89 @@ public sealed record AssignSeatRequest
 
 /// <summary>An entitlement; <c>etag</c> is what <c>If-Match</c> of its PATCH/DELETE needs.</summary>
 public sealed record EntitlementView(
-    string EntitlementId, string Reference, string Type, int? Seats, decimal? UnitCost,
-    DateOnly? StartDate, DateOnly? EndDate, DateOnly? RenewalDate, bool Active,
-    [property: System.Text.Json.Serialization.JsonPropertyName("etag")] string ETag);
+    string EntitlementId,
+    string Reference,
+    string Type,
+    int? Seats,
+    decimal? UnitCost,
+    DateOnly? StartDate,
+    DateOnly? EndDate,
+    DateOnly? RenewalDate,
+    bool Active,
+    [property: System.Text.Json.Serialization.JsonPropertyName("etag")] string ETag
+);
 
 public sealed record LicenceProductView(
-    string ProductId, string Name, string? Vendor, string Metric, string Currency, IReadOnlyList<LicenceRule> Rules,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, int AssignedSeats, IReadOnlyList<EntitlementView> Entitlements);
+    string ProductId,
+    string Name,
+    string? Vendor,
+    string Metric,
+    string Currency,
+    IReadOnlyList<LicenceRule> Rules,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    int AssignedSeats,
+    IReadOnlyList<EntitlementView> Entitlements
+);
 
 public sealed record LicenceProductPage(IReadOnlyList<LicenceProductView> Items, string? ContinuationToken);
 
-public sealed record LicenceSeatView(string SeatId, string AssigneeKind, string AssigneeId, DateTimeOffset AssignedAt, string? AssignedBy);
+public sealed record LicenceSeatView(
+    string SeatId,
+    string AssigneeKind,
+    string AssigneeId,
+    DateTimeOffset AssignedAt,
+    string? AssignedBy
+);
 
 public sealed record LicenceSeatPage(IReadOnlyList<LicenceSeatView> Items, string? ContinuationToken);
 
 /// <summary>Compliance of one product: installations (from the latest scan, <c>computedAt</c>) against the seats of
 /// entitlements active today. <c>purchasedSeats</c> is absent for an active site licence (unlimited).</summary>
 public sealed record LicenceComplianceView(
-    string ProductId, string ProductName, string Metric, string Status, int Installations, int InstallingAssets,
-    int? PurchasedSeats, int AssignedSeats, int Shortfall, int Surplus, decimal? SurplusCost, string Currency, DateTimeOffset? ComputedAt);
+    string ProductId,
+    string ProductName,
+    string Metric,
+    string Status,
+    int Installations,
+    int InstallingAssets,
+    int? PurchasedSeats,
+    int AssignedSeats,
+    int Shortfall,
+    int Surplus,
+    decimal? SurplusCost,
+    string Currency,
+    DateTimeOffset? ComputedAt
+);
 
 public sealed record LicenceCompliancePage(IReadOnlyList<LicenceComplianceView> Items, string? ContinuationToken);
 
 public sealed record ComplianceRecomputeResult(int Products, long SoftwareRowsScanned, DateTimeOffset ComputedAt);
 
-public sealed record ReclaimedSeat(string ProductId, string ProductName, string SeatId, string AssigneeKind, string AssigneeId, string Reason);
+public sealed record ReclaimedSeat(
+    string ProductId,
+    string ProductName,
+    string SeatId,
+    string AssigneeKind,
+    string AssigneeId,
+    string Reason
+);
 
-public sealed record LicenceReclaimResult(bool DryRun, int GraceDays, int SeatsEvaluated, IReadOnlyList<ReclaimedSeat> Released);
+public sealed record LicenceReclaimResult(
+    bool DryRun,
+    int GraceDays,
+    int SeatsEvaluated,
+    IReadOnlyList<ReclaimedSeat> Released
+);
 
-public sealed record MyLicenceView(string ProductId, string ProductName, string SeatId, string AssigneeKind, string AssigneeId, DateTimeOffset AssignedAt);
+public sealed record MyLicenceView(
+    string ProductId,
+    string ProductName,
+    string SeatId,
+    string AssigneeKind,
+    string AssigneeId,
+    DateTimeOffset AssignedAt
+);
 
 /// <summary>The answer of <c>GET /api/me/licences</c>: seats held by the caller and by the assets they own.</summary>
 public sealed record MyLicences(IReadOnlyList<MyLicenceView> Items);
@@ -234,5 +305,11 @@ public sealed record LicenceImportCounts(int Created, int Updated, int Unchanged
 /// that was not applied, by record number (header = 1), ordered by row.
 /// </summary>
 public sealed record LicenceImportReport(
-    int Created, int Updated, int Unchanged, int Rejected, IReadOnlyList<ImportRejection> Rejections,
-    LicenceImportCounts Products, LicenceImportCounts Entitlements);
+    int Created,
+    int Updated,
+    int Unchanged,
+    int Rejected,
+    IReadOnlyList<ImportRejection> Rejections,
+    LicenceImportCounts Products,
+    LicenceImportCounts Entitlements
+);

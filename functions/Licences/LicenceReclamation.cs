@@ -26,30 +26,68 @@ public static class ReclaimReason
 /// so a fresh assignment or a recent uninstall is never reclaimed early. A dry run lists what would be released.
 /// </summary>
 public sealed class LicenceReclamationService(
-    InventoryStore store, LicenceService licences, LicenceComplianceService compliance, PeopleService people,
-    IOptions<LicenceOptions> options, TimeProvider clock, ILogger<LicenceReclamationService> logger)
+    InventoryStore store,
+    LicenceService licences,
+    LicenceComplianceService compliance,
+    PeopleService people,
+    IOptions<LicenceOptions> options,
+    TimeProvider clock,
+    ILogger<LicenceReclamationService> logger
+)
 {
-    public async Task<LicenceReclaimResult> ReclaimAsync(bool dryRun, AuditActor actor, string? correlationId, CancellationToken cancellationToken)
+    public async Task<LicenceReclaimResult> ReclaimAsync(
+        bool dryRun,
+        AuditActor actor,
+        string? correlationId,
+        CancellationToken cancellationToken
+    )
     {
         var grace = options.Value.ReclaimGraceDays;
         var cutoff = clock.GetUtcNow().AddDays(-grace);
-        var products = (await licences.AllProductsAsync(cancellationToken)).ToDictionary(p => p.ProductId, StringComparer.Ordinal);
+        var products = (await licences.AllProductsAsync(cancellationToken)).ToDictionary(
+            p => p.ProductId,
+            StringComparer.Ordinal
+        );
         var seats = new List<LicenceSeatEntity>();
-        var filter = TableClient.CreateQueryFilter($"RowKey ge {TableKeys.LicenceSeatPrefix} and RowKey lt {TableKeys.LicenceSeatRangeEnd}");
-        await foreach (var seat in store.Licences.QueryAsync<LicenceSeatEntity>(filter, cancellationToken: cancellationToken)) seats.Add(seat);
+        var filter = TableClient.CreateQueryFilter(
+            $"RowKey ge {TableKeys.LicenceSeatPrefix} and RowKey lt {TableKeys.LicenceSeatRangeEnd}"
+        );
+        await foreach (
+            var seat in store.Licences.QueryAsync<LicenceSeatEntity>(filter, cancellationToken: cancellationToken)
+        )
+            seats.Add(seat);
 
         var departed = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var person in people.FindDepartedAsync(cancellationToken)) departed.Add(person.ObjectId);
+        await foreach (var person in people.FindDepartedAsync(cancellationToken))
+            departed.Add(person.ObjectId);
 
         var held = products.Values.Where(p => seats.Any(s => s.PartitionKey == p.ProductId)).ToList();
-        var fleet = await compliance.ScanAsync(held.Select(p => (p.ProductId, LicenceService.ReadRules(p))).ToList(), cancellationToken);
+        var fleet = await compliance.ScanAsync(
+            held.Select(p => (p.ProductId, LicenceService.ReadRules(p))).ToList(),
+            cancellationToken
+        );
 
         var releases = new List<ReclaimedSeat>();
-        foreach (var seat in seats.OrderBy(s => s.PartitionKey, StringComparer.Ordinal).ThenBy(s => s.RowKey, StringComparer.Ordinal))
+        foreach (
+            var seat in seats
+                .OrderBy(s => s.PartitionKey, StringComparer.Ordinal)
+                .ThenBy(s => s.RowKey, StringComparer.Ordinal)
+        )
         {
-            if (!products.TryGetValue(seat.PartitionKey, out var product)) continue;
+            if (!products.TryGetValue(seat.PartitionKey, out var product))
+                continue;
             var reason = Reason(seat, fleet.Products[product.ProductId], fleet, departed, cutoff);
-            if (reason is not null) releases.Add(new ReclaimedSeat(product.ProductId, product.Name, seat.SeatId, seat.AssigneeKind, seat.AssigneeId, reason));
+            if (reason is not null)
+                releases.Add(
+                    new ReclaimedSeat(
+                        product.ProductId,
+                        product.Name,
+                        seat.SeatId,
+                        seat.AssigneeKind,
+                        seat.AssigneeId,
+                        reason
+                    )
+                );
         }
 
         if (!dryRun)
@@ -57,35 +95,61 @@ public sealed class LicenceReclamationService(
             var released = new List<ReclaimedSeat>();
             foreach (var release in releases)
             {
-                if (await licences.ReleaseSeatAsync(release.ProductId, release.SeatId, actor, release.Reason, correlationId, cancellationToken)) released.Add(release);
+                if (
+                    await licences.ReleaseSeatAsync(
+                        release.ProductId,
+                        release.SeatId,
+                        actor,
+                        release.Reason,
+                        correlationId,
+                        cancellationToken
+                    )
+                )
+                    released.Add(release);
             }
             releases = released;
-            logger.LogInformation("Licence reclamation released {Released} of {Seats} seat(s)", releases.Count, seats.Count);
+            logger.LogInformation(
+                "Licence reclamation released {Released} of {Seats} seat(s)",
+                releases.Count,
+                seats.Count
+            );
         }
         return new LicenceReclaimResult(dryRun, grace, seats.Count, releases);
     }
 
     /// <summary>Why this seat should go, or null to keep it.</summary>
-    public static string? Reason(LicenceSeatEntity seat, ProductUsage usage, FleetUsage fleet, IReadOnlySet<string> departed, DateTimeOffset cutoff)
+    public static string? Reason(
+        LicenceSeatEntity seat,
+        ProductUsage usage,
+        FleetUsage fleet,
+        IReadOnlySet<string> departed,
+        DateTimeOffset cutoff
+    )
     {
         IEnumerable<string> assets;
         if (seat.AssigneeKind == SeatHolder.Person)
         {
-            if (departed.Contains(seat.AssigneeId)) return ReclaimReason.Departed;
+            if (departed.Contains(seat.AssigneeId))
+                return ReclaimReason.Departed;
             assets = fleet.AssetsByOwner[seat.AssigneeId.ToLowerInvariant()];
         }
         else
         {
-            if (!fleet.Assets.TryGetValue(seat.AssigneeId, out var asset)) return ReclaimReason.AssetUnknown;
-            if (LicenceService.IsInactiveAssetState(asset.State)) return ReclaimReason.AssetInactive;
+            if (!fleet.Assets.TryGetValue(seat.AssigneeId, out var asset))
+                return ReclaimReason.AssetUnknown;
+            if (LicenceService.IsInactiveAssetState(asset.State))
+                return ReclaimReason.AssetInactive;
             assets = [seat.AssigneeId];
         }
         var evidence = seat.AssignedAt;
         foreach (var assetId in assets)
         {
-            if (!usage.Assets.TryGetValue(assetId, out var found)) continue;
-            if (found.Installed) return null;
-            if (found.LastUninstalledAt is { } at && at > evidence) evidence = at;
+            if (!usage.Assets.TryGetValue(assetId, out var found))
+                continue;
+            if (found.Installed)
+                return null;
+            if (found.LastUninstalledAt is { } at && at > evidence)
+                evidence = at;
         }
         return evidence <= cutoff ? ReclaimReason.NoInstallation : null;
     }
@@ -101,18 +165,36 @@ public sealed class LicenceDecommissioningStep(LicenceService licences) : IDecom
 
     public string Name => StepName;
 
-    public async Task<DecommissioningStepResult> RunAsync(string assetId, AuditActor actor, string? correlationId, CancellationToken cancellationToken)
+    public async Task<DecommissioningStepResult> RunAsync(
+        string assetId,
+        AuditActor actor,
+        string? correlationId,
+        CancellationToken cancellationToken
+    )
     {
-        if (!TableKeys.IsAssetId(assetId)) return new DecommissioningStepResult(StepName, "Not an asset id: no licence seats.", 0);
+        if (!TableKeys.IsAssetId(assetId))
+            return new DecommissioningStepResult(StepName, "Not an asset id: no licence seats.", 0);
         var held = await licences.SeatsHeldByAsync(SeatHolder.Asset, assetId, cancellationToken);
         var names = new List<string>();
         foreach (var seat in held)
         {
-            if (await licences.ReleaseSeatAsync(seat.ProductId, seat.SeatId, actor, ReclaimReason.Decommissioned, correlationId, cancellationToken)) names.Add(seat.ProductName);
+            if (
+                await licences.ReleaseSeatAsync(
+                    seat.ProductId,
+                    seat.SeatId,
+                    actor,
+                    ReclaimReason.Decommissioned,
+                    correlationId,
+                    cancellationToken
+                )
+            )
+                names.Add(seat.ProductName);
         }
-        var summary = names.Count == 0
-            ? "The asset held no licence seats."
-            : $"Released {names.Count} licence seat(s): {string.Join(", ", names.Order(StringComparer.OrdinalIgnoreCase))}.";
+        var summary =
+            names.Count == 0
+                ? "The asset held no licence seats."
+                : $"Released {names.Count} licence seat(s): "
+                    + $"{string.Join(", ", names.Order(StringComparer.OrdinalIgnoreCase))}.";
         return new DecommissioningStepResult(StepName, summary, names.Count);
     }
 }

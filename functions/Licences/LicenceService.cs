@@ -18,7 +18,8 @@ public sealed record LicenceProductState(
     IReadOnlyList<LicenceRule> Rules,
     IReadOnlyList<LicenceEntitlementEntity> Entitlements,
     LicenceSeatCounterEntity? Counter,
-    LicenceComplianceEntity? Compliance)
+    LicenceComplianceEntity? Compliance
+)
 {
     public LicenceMetric Metric => Enum.Parse<LicenceMetric>(Product.Metric);
 
@@ -32,7 +33,8 @@ public sealed class LicenceService(
     PeopleService people,
     AuditTrail audit,
     TimeProvider clock,
-    ILogger<LicenceService> logger)
+    ILogger<LicenceService> logger
+)
 {
     public const int MaxPageSize = 500;
     public const int DefaultPageSize = 100;
@@ -40,7 +42,11 @@ public sealed class LicenceService(
     private const int MaxAttempts = 20;
 
     private static readonly string[] InactiveAssetStates =
-        [nameof(LifecycleState.Retired), nameof(LifecycleState.Disposed), nameof(LifecycleState.Rejected)];
+    [
+        nameof(LifecycleState.Retired),
+        nameof(LifecycleState.Disposed),
+        nameof(LifecycleState.Rejected),
+    ];
 
     public static bool IsInactiveAssetState(string? state) =>
         state is not null && InactiveAssetStates.Contains(state, StringComparer.Ordinal);
@@ -51,13 +57,15 @@ public sealed class LicenceService(
 
     public async Task<LicenceProductState?> LoadAsync(string productId, CancellationToken cancellationToken)
     {
-        if (!TableKeys.IsAssetId(productId)) return null;
+        if (!TableKeys.IsAssetId(productId))
+            return null;
         LicenceProductEntity? product = null;
         LicenceSeatCounterEntity? counter = null;
         LicenceComplianceEntity? compliance = null;
         var entitlements = new List<LicenceEntitlementEntity>();
         var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {productId} and RowKey lt {TableKeys.LicenceSeatPrefix}");
+            $"PartitionKey eq {productId} and RowKey lt {TableKeys.LicenceSeatPrefix}"
+        );
         await foreach (var row in store.Licences.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
             switch (row.RowKey)
@@ -87,22 +95,45 @@ public sealed class LicenceService(
     public static IReadOnlyList<LicenceRule> ReadRules(LicenceProductEntity product) =>
         JsonSerializer.Deserialize(product.RulesJson, ApiJsonContext.Default.IReadOnlyListLicenceRule) ?? [];
 
-    public static EntitlementTerms Terms(LicenceEntitlementEntity e) => new(
-        Enum.Parse<EntitlementType>(e.Type), e.Seats, LicenceValidation.ParseStoredMoney(e.UnitCost),
-        LicenceValidation.ParseStoredDate(e.StartDate), LicenceValidation.ParseStoredDate(e.EndDate));
+    public static EntitlementTerms Terms(LicenceEntitlementEntity e) =>
+        new(
+            Enum.Parse<EntitlementType>(e.Type),
+            e.Seats,
+            LicenceValidation.ParseStoredMoney(e.UnitCost),
+            LicenceValidation.ParseStoredDate(e.StartDate),
+            LicenceValidation.ParseStoredDate(e.EndDate)
+        );
 
-    public LicenceProductView View(LicenceProductState state) => new(
-        state.Product.ProductId, state.Product.Name, state.Product.Vendor, state.Product.Metric, state.Product.Currency,
-        state.Rules,
-        state.Product.CreatedAt, state.Product.UpdatedAt, state.Counter?.Assigned ?? 0,
-        state.Entitlements.OrderBy(e => e.Reference, StringComparer.OrdinalIgnoreCase).Select(EntitlementViewOf)
-            .ToList());
+    public LicenceProductView View(LicenceProductState state) =>
+        new(
+            state.Product.ProductId,
+            state.Product.Name,
+            state.Product.Vendor,
+            state.Product.Metric,
+            state.Product.Currency,
+            state.Rules,
+            state.Product.CreatedAt,
+            state.Product.UpdatedAt,
+            state.Counter?.Assigned ?? 0,
+            state
+                .Entitlements.OrderBy(e => e.Reference, StringComparer.OrdinalIgnoreCase)
+                .Select(EntitlementViewOf)
+                .ToList()
+        );
 
-    private EntitlementView EntitlementViewOf(LicenceEntitlementEntity e) => new(
-        e.EntitlementId, e.Reference, e.Type, e.Seats, LicenceValidation.ParseStoredMoney(e.UnitCost),
-        LicenceValidation.ParseStoredDate(e.StartDate), LicenceValidation.ParseStoredDate(e.EndDate),
-        LicenceValidation.ParseStoredDate(e.RenewalDate),
-        Terms(e).ActiveOn(Today), e.ETag.ToString());
+    private EntitlementView EntitlementViewOf(LicenceEntitlementEntity e) =>
+        new(
+            e.EntitlementId,
+            e.Reference,
+            e.Type,
+            e.Seats,
+            LicenceValidation.ParseStoredMoney(e.UnitCost),
+            LicenceValidation.ParseStoredDate(e.StartDate),
+            LicenceValidation.ParseStoredDate(e.EndDate),
+            LicenceValidation.ParseStoredDate(e.RenewalDate),
+            Terms(e).ActiveOn(Today),
+            e.ETag.ToString()
+        );
 
     /// <summary>Every product row (a filtered scan of one row per product).</summary>
     public async Task<List<LicenceProductEntity>> AllProductsAsync(CancellationToken cancellationToken)
@@ -119,7 +150,12 @@ public sealed class LicenceService(
 
     /// <summary>A page of product rows, filtered by vendor and/or metric.</summary>
     public async Task<Outcome<(IReadOnlyList<LicenceProductEntity> Items, string? ContinuationToken)>> ProductPageAsync(
-        string? vendor, string? metric, string? continuationToken, int pageSize, CancellationToken cancellationToken)
+        string? vendor,
+        string? metric,
+        string? continuationToken,
+        int pageSize,
+        CancellationToken cancellationToken
+    )
     {
         if (pageSize is < 1 or > MaxPageSize)
         {
@@ -128,7 +164,8 @@ public sealed class LicenceService(
         var filter = TableClient.CreateQueryFilter($"RowKey eq {TableKeys.LicenceProductRow}");
         if (vendor is not null)
         {
-            if (vendor.Length > 256) return Problem.BadRequest("vendor: at most 256 characters.");
+            if (vendor.Length > 256)
+                return Problem.BadRequest("vendor: at most 256 characters.");
             filter += " and " + TableClient.CreateQueryFilter($"Vendor eq {vendor}");
         }
         if (metric is not null)
@@ -142,28 +179,42 @@ public sealed class LicenceService(
         return await PageAsync<LicenceProductEntity>(filter, continuationToken, pageSize, cancellationToken);
     }
 
-    public async Task<Outcome<LicenceProductPage>> ListProductsAsync(string? vendor, string? metric,
-        string? continuationToken, int pageSize, CancellationToken cancellationToken)
+    public async Task<Outcome<LicenceProductPage>> ListProductsAsync(
+        string? vendor,
+        string? metric,
+        string? continuationToken,
+        int pageSize,
+        CancellationToken cancellationToken
+    )
     {
         var page = await ProductPageAsync(vendor, metric, continuationToken, pageSize, cancellationToken);
-        if (page.Failed) return page.Problem;
+        if (page.Failed)
+            return page.Problem;
         var states = await LoadManyAsync(page.Value.Items, cancellationToken);
         return new LicenceProductPage(states.Select(View).ToList(), page.Value.ContinuationToken);
     }
 
     /// <summary>Loads the partitions of several products, 8 at a time, in the given order.</summary>
     public async Task<IReadOnlyList<LicenceProductState>> LoadManyAsync(
-        IReadOnlyList<LicenceProductEntity> products, CancellationToken cancellationToken)
+        IReadOnlyList<LicenceProductEntity> products,
+        CancellationToken cancellationToken
+    )
     {
         var states = new LicenceProductState?[products.Count];
         var options = new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(Enumerable.Range(0, products.Count), options,
-            async (i, ct) => states[i] = await LoadAsync(products[i].ProductId, ct));
+        await Parallel.ForEachAsync(Enumerable.Range(0, products.Count), options, async (i, ct) =>
+            states[i] = await LoadAsync(products[i].ProductId, ct)
+        );
         return states.OfType<LicenceProductState>().ToList();
     }
 
-    public async Task<Outcome<LicenceSeatPage>> ListSeatsAsync(string productId, string? assigneeKind,
-        string? continuationToken, int pageSize, CancellationToken cancellationToken)
+    public async Task<Outcome<LicenceSeatPage>> ListSeatsAsync(
+        string productId,
+        string? assigneeKind,
+        string? continuationToken,
+        int pageSize,
+        CancellationToken cancellationToken
+    )
     {
         if (pageSize is < 1 or > MaxPageSize)
         {
@@ -177,15 +228,19 @@ public sealed class LicenceService(
         {
             return Problem.NotFound($"There is no licence product '{productId}'.");
         }
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {productId}")
-            + " and " + TableClient.CreateQueryFilter($"RowKey ge {TableKeys.LicenceSeatPrefix}")
-            + " and " + TableClient.CreateQueryFilter($"RowKey lt {TableKeys.LicenceSeatRangeEnd}");
+        var filter =
+            TableClient.CreateQueryFilter($"PartitionKey eq {productId}")
+            + " and "
+            + TableClient.CreateQueryFilter($"RowKey ge {TableKeys.LicenceSeatPrefix}")
+            + " and "
+            + TableClient.CreateQueryFilter($"RowKey lt {TableKeys.LicenceSeatRangeEnd}");
         if (assigneeKind is not null)
         {
             filter += " and " + TableClient.CreateQueryFilter($"AssigneeKind eq {assigneeKind}");
         }
         var page = await PageAsync<LicenceSeatEntity>(filter, continuationToken, pageSize, cancellationToken);
-        if (page.Failed) return page.Problem;
+        if (page.Failed)
+            return page.Problem;
         return new LicenceSeatPage(page.Value.Items.Select(SeatView).ToList(), page.Value.ContinuationToken);
     }
 
@@ -193,25 +248,36 @@ public sealed class LicenceService(
         new(s.SeatId, s.AssigneeKind, s.AssigneeId, s.AssignedAt, s.AssignedBy);
 
     private async Task<Outcome<(IReadOnlyList<T> Items, string? ContinuationToken)>> PageAsync<T>(
-        string filter, string? continuationToken, int pageSize, CancellationToken cancellationToken)
+        string filter,
+        string? continuationToken,
+        int pageSize,
+        CancellationToken cancellationToken
+    )
         where T : class, ITableEntity, new()
     {
         string? position = null;
-        if (!string.IsNullOrEmpty(continuationToken)
-            && (position = ContinuationTokens.Decode(continuationToken, "licences|" + filter)) is null)
+        if (
+            !string.IsNullOrEmpty(continuationToken)
+            && (position = ContinuationTokens.Decode(continuationToken, "licences|" + filter)) is null
+        )
         {
             return Problem.BadRequest(
-                "The continuation token is not valid for this listing (altered, or from other filters).");
+                "The continuation token is not valid for this listing (altered, or from other filters)."
+            );
         }
         try
         {
-            var pages = store.Licences.QueryAsync<T>(filter, pageSize, cancellationToken: cancellationToken)
+            var pages = store
+                .Licences.QueryAsync<T>(filter, pageSize, cancellationToken: cancellationToken)
                 .AsPages(position, pageSize);
             await foreach (var page in pages)
             {
-                return (page.Values, string.IsNullOrEmpty(page.ContinuationToken)
-                    ? null
-                    : ContinuationTokens.Encode(page.ContinuationToken, "licences|" + filter));
+                return (
+                    page.Values,
+                    string.IsNullOrEmpty(page.ContinuationToken)
+                        ? null
+                        : ContinuationTokens.Encode(page.ContinuationToken, "licences|" + filter)
+                );
             }
         }
         catch (RequestFailedException ex) when (ex.Status == 400)
@@ -227,11 +293,15 @@ public sealed class LicenceService(
 
     /// <summary>The seats held by a person or an asset (one partition of <c>licenceseats</c>).</summary>
     public async Task<List<LicenceHolderEntity>> SeatsHeldByAsync(
-        string assigneeKind, string assigneeId, CancellationToken cancellationToken)
+        string assigneeKind,
+        string assigneeId,
+        CancellationToken cancellationToken
+    )
     {
         var seats = new List<LicenceHolderEntity>();
         var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {TableKeys.LicenceHolderPartition(assigneeKind, assigneeId)}");
+            $"PartitionKey eq {TableKeys.LicenceHolderPartition(assigneeKind, assigneeId)}"
+        );
         var rows = store.LicenceSeats.QueryAsync<LicenceHolderEntity>(filter, cancellationToken: cancellationToken);
         await foreach (var row in rows)
         {
@@ -246,22 +316,45 @@ public sealed class LicenceService(
         var personId = PeopleCsv.NormaliseObjectId(objectId) ?? objectId.ToLowerInvariant();
         var items = (await SeatsHeldByAsync(SeatHolder.Person, personId, cancellationToken))
             .Select(s => new MyLicenceView(
-                s.ProductId, s.ProductName, s.SeatId, SeatHolder.Person, personId, s.AssignedAt))
+                s.ProductId,
+                s.ProductName,
+                s.SeatId,
+                SeatHolder.Person,
+                personId,
+                s.AssignedAt
+            ))
             .ToList();
         foreach (var asset in (await people.AssetsOwnedByAsync(objectId, cancellationToken)).Items)
         {
-            items.AddRange((await SeatsHeldByAsync(SeatHolder.Asset, asset.AssetId, cancellationToken))
-                .Select(s => new MyLicenceView(
-                    s.ProductId, s.ProductName, s.SeatId, SeatHolder.Asset, asset.AssetId, s.AssignedAt)));
+            items.AddRange(
+                (await SeatsHeldByAsync(SeatHolder.Asset, asset.AssetId, cancellationToken)).Select(
+                    s => new MyLicenceView(
+                        s.ProductId,
+                        s.ProductName,
+                        s.SeatId,
+                        SeatHolder.Asset,
+                        asset.AssetId,
+                        s.AssignedAt
+                    )
+                )
+            );
         }
-        return new MyLicences(items.OrderBy(i => i.ProductName, StringComparer.OrdinalIgnoreCase)
-            .ThenBy(i => i.SeatId, StringComparer.Ordinal).ToList());
+        return new MyLicences(
+            items
+                .OrderBy(i => i.ProductName, StringComparer.OrdinalIgnoreCase)
+                .ThenBy(i => i.SeatId, StringComparer.Ordinal)
+                .ToList()
+        );
     }
 
     // ---- products ----
 
-    public async Task<Outcome<LicenceProductState>> CreateProductAsync(Caller caller,
-        CreateLicenceProductRequest request, string? correlationId, CancellationToken cancellationToken)
+    public async Task<Outcome<LicenceProductState>> CreateProductAsync(
+        Caller caller,
+        CreateLicenceProductRequest request,
+        string? correlationId,
+        CancellationToken cancellationToken
+    )
     {
         var errors = new Dictionary<string, string[]>();
         LicenceValidation.Name(errors, "name", request.Name, required: true);
@@ -272,7 +365,8 @@ public sealed class LicenceService(
         }
         LicenceValidation.Currency(errors, "currency", request.Currency);
         LicenceValidation.Rules(errors, "rules", request.Rules, required: true);
-        if (errors.Count > 0) return Invalid(errors);
+        if (errors.Count > 0)
+            return Invalid(errors);
 
         var name = request.Name!.Trim();
         var products = await AllProductsAsync(cancellationToken);
@@ -282,20 +376,40 @@ public sealed class LicenceService(
         }
         var product = NewProduct(name, request.Vendor, metric, request.Currency ?? "EUR", request.Rules!);
         await InsertProductAsync(product, cancellationToken);
-        await audit.AppendAsync(new AuditEvent(caller.AuditActor, AuditEntity, product.PartitionKey, "create",
-        [
-            new FieldChange("Name", null, product.Name), new FieldChange("Vendor", null, product.Vendor),
-            new FieldChange("Metric", null, product.Metric), new FieldChange("Currency", null, product.Currency),
-            new FieldChange("Rules", null, product.RulesJson),
-        ], correlationId), cancellationToken);
-        logger.LogInformation("Licence product {ProductId} ({Name}) created by {Actor}",
-            product.PartitionKey, product.Name, caller.Actor);
+        await audit.AppendAsync(
+            new AuditEvent(
+                caller.AuditActor,
+                AuditEntity,
+                product.PartitionKey,
+                "create",
+                [
+                    new FieldChange("Name", null, product.Name),
+                    new FieldChange("Vendor", null, product.Vendor),
+                    new FieldChange("Metric", null, product.Metric),
+                    new FieldChange("Currency", null, product.Currency),
+                    new FieldChange("Rules", null, product.RulesJson),
+                ],
+                correlationId
+            ),
+            cancellationToken
+        );
+        logger.LogInformation(
+            "Licence product {ProductId} ({Name}) created by {Actor}",
+            product.PartitionKey,
+            product.Name,
+            caller.Actor
+        );
         return (await LoadAsync(product.PartitionKey, cancellationToken))!;
     }
 
     /// <summary>A new product row (a new id), its vendor and rules normalised as the API stores them.</summary>
     public LicenceProductEntity NewProduct(
-        string name, string? vendor, LicenceMetric metric, string currency, IReadOnlyList<LicenceRule> rules)
+        string name,
+        string? vendor,
+        LicenceMetric metric,
+        string currency,
+        IReadOnlyList<LicenceRule> rules
+    )
     {
         var now = clock.GetUtcNow();
         return new LicenceProductEntity
@@ -317,7 +431,8 @@ public sealed class LicenceService(
         var counter = new LicenceSeatCounterEntity { PartitionKey = product.PartitionKey, Assigned = 0 };
         await store.Licences.SubmitTransactionAsync(
             [new(TableTransactionActionType.Add, product), new(TableTransactionActionType.Add, counter)],
-            cancellationToken);
+            cancellationToken
+        );
     }
 
     /// <summary>The stored form of a rule list (trimmed, empty publisher/version → absent), so equal rules compare
@@ -325,29 +440,42 @@ public sealed class LicenceService(
     public static string RulesJson(IReadOnlyList<LicenceRule> rules) =>
         JsonSerializer.Serialize(NormaliseRules(rules), ApiJsonContext.Default.IReadOnlyListLicenceRule);
 
-    public async Task<Outcome<LicenceProductState>> UpdateProductAsync(Caller caller, string productId, string? ifMatch,
-        LicenceProductPatch patch, string? correlationId, CancellationToken cancellationToken)
+    public async Task<Outcome<LicenceProductState>> UpdateProductAsync(
+        Caller caller,
+        string productId,
+        string? ifMatch,
+        LicenceProductPatch patch,
+        string? correlationId,
+        CancellationToken cancellationToken
+    )
     {
         var errors = new Dictionary<string, string[]>();
         LicenceValidation.Name(errors, "name", patch.Name, required: false);
         LicenceValidation.ShortText(errors, "vendor", patch.Vendor);
         LicenceValidation.Currency(errors, "currency", patch.Currency);
         LicenceValidation.Rules(errors, "rules", patch.Rules, required: false);
-        if (errors.Count > 0) return Invalid(errors);
-        if (string.IsNullOrWhiteSpace(ifMatch)) return PreconditionRequired();
+        if (errors.Count > 0)
+            return Invalid(errors);
+        if (string.IsNullOrWhiteSpace(ifMatch))
+            return PreconditionRequired();
 
         var state = await LoadAsync(productId, cancellationToken);
-        if (state is null) return Problem.NotFound($"There is no licence product '{productId}'.");
+        if (state is null)
+            return Problem.NotFound($"There is no licence product '{productId}'.");
         var product = state.Product;
-        if (new ETag(ifMatch.Trim()) != product.ETag) return PreconditionFailed();
+        if (new ETag(ifMatch.Trim()) != product.ETag)
+            return PreconditionFailed();
 
         var changes = new List<FieldChange>();
         if (patch.Name is { } newName && newName.Trim() != product.Name)
         {
             var trimmed = newName.Trim();
             var products = await AllProductsAsync(cancellationToken);
-            if (products.Any(p => p.PartitionKey != productId
-                && string.Equals(p.Name, trimmed, StringComparison.OrdinalIgnoreCase)))
+            if (
+                products.Any(p =>
+                    p.PartitionKey != productId && string.Equals(p.Name, trimmed, StringComparison.OrdinalIgnoreCase)
+                )
+            )
             {
                 return Problem.Conflict($"A licence product named '{trimmed}' exists already.");
             }
@@ -373,7 +501,8 @@ public sealed class LicenceService(
                 product.RulesJson = json;
             }
         }
-        if (changes.Count == 0) return state;
+        if (changes.Count == 0)
+            return state;
         product.UpdatedAt = clock.GetUtcNow();
         try
         {
@@ -383,20 +512,37 @@ public sealed class LicenceService(
         {
             return PreconditionFailed();
         }
-        await audit.AppendAsync(new AuditEvent(caller.AuditActor, AuditEntity, productId, "update", changes,
-            correlationId), cancellationToken);
+        await audit.AppendAsync(
+            new AuditEvent(caller.AuditActor, AuditEntity, productId, "update", changes, correlationId),
+            cancellationToken
+        );
         return (await LoadAsync(productId, cancellationToken))!;
     }
 
     // ---- entitlements ----
 
-    public async Task<Outcome<EntitlementView>> AddEntitlementAsync(Caller caller, string productId,
-        CreateEntitlementRequest request, string? correlationId, CancellationToken cancellationToken)
+    public async Task<Outcome<EntitlementView>> AddEntitlementAsync(
+        Caller caller,
+        string productId,
+        CreateEntitlementRequest request,
+        string? correlationId,
+        CancellationToken cancellationToken
+    )
     {
         var errors = new Dictionary<string, string[]>();
-        var terms = LicenceValidation.Entitlement(errors, "", request.Reference, request.Type, request.Seats,
-            request.UnitCost, request.StartDate, request.EndDate, request.RenewalDate);
-        if (terms is null) return Invalid(errors);
+        var terms = LicenceValidation.Entitlement(
+            errors,
+            "",
+            request.Reference,
+            request.Type,
+            request.Seats,
+            request.UnitCost,
+            request.StartDate,
+            request.EndDate,
+            request.RenewalDate
+        );
+        if (terms is null)
+            return Invalid(errors);
         if (await LoadAsync(productId, cancellationToken) is null)
         {
             return Problem.NotFound($"There is no licence product '{productId}'.");
@@ -412,57 +558,106 @@ public sealed class LicenceService(
         {
             return Problem.Conflict($"The product already has an entitlement with reference '{entity.Reference}'.");
         }
-        await audit.AppendAsync(new AuditEvent(caller.AuditActor, AuditEntity, productId, "entitlement-add",
-            EntitlementChanges(null, entity), correlationId), cancellationToken);
+        await audit.AppendAsync(
+            new AuditEvent(
+                caller.AuditActor,
+                AuditEntity,
+                productId,
+                "entitlement-add",
+                EntitlementChanges(null, entity),
+                correlationId
+            ),
+            cancellationToken
+        );
         return EntitlementViewOf(entity);
     }
 
     /// <summary>Changes an entitlement's terms under its ETag (<c>If-Match</c>); audited before/after.</summary>
-    public async Task<Outcome<EntitlementView>> UpdateEntitlementAsync(Caller caller, string productId,
-        string entitlementId, string? ifMatch, EntitlementPatch patch, string? correlationId,
-        CancellationToken cancellationToken)
+    public async Task<Outcome<EntitlementView>> UpdateEntitlementAsync(
+        Caller caller,
+        string productId,
+        string entitlementId,
+        string? ifMatch,
+        EntitlementPatch patch,
+        string? correlationId,
+        CancellationToken cancellationToken
+    )
     {
-        if (string.IsNullOrWhiteSpace(ifMatch)) return PreconditionRequired(EntitlementETagSource);
+        if (string.IsNullOrWhiteSpace(ifMatch))
+            return PreconditionRequired(EntitlementETagSource);
         var current = await FindEntitlementAsync(productId, entitlementId, cancellationToken);
-        if (current is null) return NoEntitlement(productId, entitlementId);
+        if (current is null)
+            return NoEntitlement(productId, entitlementId);
         var type = patch.Type ?? current.Type;
         var seats = patch.Seats ?? (patch.Type == nameof(EntitlementType.Site) ? null : current.Seats);
         var errors = new Dictionary<string, string[]>();
         var renewal = patch.RenewalDate ?? LicenceValidation.ParseStoredDate(current.RenewalDate);
-        var terms = LicenceValidation.Entitlement(errors, "", current.Reference, type, seats,
+        var terms = LicenceValidation.Entitlement(
+            errors,
+            "",
+            current.Reference,
+            type,
+            seats,
             patch.UnitCost ?? LicenceValidation.ParseStoredMoney(current.UnitCost),
             patch.StartDate ?? LicenceValidation.ParseStoredDate(current.StartDate),
-            patch.EndDate ?? LicenceValidation.ParseStoredDate(current.EndDate), renewal);
-        if (terms is null) return Invalid(errors);
-        if (new ETag(ifMatch.Trim()) != current.ETag) return PreconditionFailed("entitlement");
+            patch.EndDate ?? LicenceValidation.ParseStoredDate(current.EndDate),
+            renewal
+        );
+        if (terms is null)
+            return Invalid(errors);
+        if (new ETag(ifMatch.Trim()) != current.ETag)
+            return PreconditionFailed("entitlement");
 
         var updated = NewEntitlement(productId, current.Reference, terms, renewal);
         updated.CreatedAt = current.CreatedAt;
-        if (SameTerms(current, updated)) return EntitlementViewOf(current);
+        if (SameTerms(current, updated))
+            return EntitlementViewOf(current);
         try
         {
             var response = await store.Licences.UpdateEntityAsync(
-                updated, current.ETag, TableUpdateMode.Replace, cancellationToken);
+                updated,
+                current.ETag,
+                TableUpdateMode.Replace,
+                cancellationToken
+            );
             updated.ETag = response.Headers.ETag ?? default;
         }
         catch (RequestFailedException ex) when (ex.Status is 404 or 412)
         {
             return PreconditionFailed("entitlement");
         }
-        await audit.AppendAsync(new AuditEvent(caller.AuditActor, AuditEntity, productId, "entitlement-update",
-            EntitlementChanges(current, updated), correlationId), cancellationToken);
+        await audit.AppendAsync(
+            new AuditEvent(
+                caller.AuditActor,
+                AuditEntity,
+                productId,
+                "entitlement-update",
+                EntitlementChanges(current, updated),
+                correlationId
+            ),
+            cancellationToken
+        );
         return EntitlementViewOf(updated);
     }
 
     /// <summary>Removes an entitlement under its ETag; the seats it brought are gone from compliance at once
     /// (assigned seats stay: reclamation or an administrator releases them).</summary>
-    public async Task<Problem?> DeleteEntitlementAsync(Caller caller, string productId, string entitlementId,
-        string? ifMatch, string? correlationId, CancellationToken cancellationToken)
+    public async Task<Problem?> DeleteEntitlementAsync(
+        Caller caller,
+        string productId,
+        string entitlementId,
+        string? ifMatch,
+        string? correlationId,
+        CancellationToken cancellationToken
+    )
     {
-        if (string.IsNullOrWhiteSpace(ifMatch)) return PreconditionRequired(EntitlementETagSource);
+        if (string.IsNullOrWhiteSpace(ifMatch))
+            return PreconditionRequired(EntitlementETagSource);
         var current = await FindEntitlementAsync(productId, entitlementId, cancellationToken);
-        if (current is null) return NoEntitlement(productId, entitlementId);
-        if (new ETag(ifMatch.Trim()) != current.ETag) return PreconditionFailed("entitlement");
+        if (current is null)
+            return NoEntitlement(productId, entitlementId);
+        if (new ETag(ifMatch.Trim()) != current.ETag)
+            return PreconditionFailed("entitlement");
         try
         {
             await store.Licences.DeleteEntityAsync(productId, current.RowKey, current.ETag, cancellationToken);
@@ -472,22 +667,35 @@ public sealed class LicenceService(
             return PreconditionFailed("entitlement");
         }
         var changes = EntitlementChanges(null, current).Select(c => new FieldChange(c.Field, c.To, null)).ToList();
-        await audit.AppendAsync(new AuditEvent(caller.AuditActor, AuditEntity, productId, "entitlement-delete",
-            changes, correlationId), cancellationToken);
+        await audit.AppendAsync(
+            new AuditEvent(caller.AuditActor, AuditEntity, productId, "entitlement-delete", changes, correlationId),
+            cancellationToken
+        );
         return null;
     }
 
     private async Task<LicenceEntitlementEntity?> FindEntitlementAsync(
-        string productId, string entitlementId, CancellationToken cancellationToken)
+        string productId,
+        string entitlementId,
+        CancellationToken cancellationToken
+    )
     {
-        if (!TableKeys.IsAssetId(productId) || !TableKeys.IsAssetId(entitlementId)) return null;
+        if (!TableKeys.IsAssetId(productId) || !TableKeys.IsAssetId(entitlementId))
+            return null;
         var row = await store.Licences.GetEntityIfExistsAsync<LicenceEntitlementEntity>(
-            productId, TableKeys.LicenceEntitlementRow(entitlementId), cancellationToken: cancellationToken);
+            productId,
+            TableKeys.LicenceEntitlementRow(entitlementId),
+            cancellationToken: cancellationToken
+        );
         return row.HasValue ? row.Value : null;
     }
 
     public LicenceEntitlementEntity NewEntitlement(
-        string productId, string reference, EntitlementTerms terms, DateOnly? renewal)
+        string productId,
+        string reference,
+        EntitlementTerms terms,
+        DateOnly? renewal
+    )
     {
         var now = clock.GetUtcNow();
         return new LicenceEntitlementEntity
@@ -507,20 +715,29 @@ public sealed class LicenceService(
     }
 
     public static bool SameTerms(LicenceEntitlementEntity a, LicenceEntitlementEntity b) =>
-        a.Reference == b.Reference && a.Type == b.Type && a.Seats == b.Seats && a.UnitCost == b.UnitCost
-        && a.StartDate == b.StartDate && a.EndDate == b.EndDate && a.RenewalDate == b.RenewalDate;
+        a.Reference == b.Reference
+        && a.Type == b.Type
+        && a.Seats == b.Seats
+        && a.UnitCost == b.UnitCost
+        && a.StartDate == b.StartDate
+        && a.EndDate == b.EndDate
+        && a.RenewalDate == b.RenewalDate;
 
     public static List<FieldChange> EntitlementChanges(LicenceEntitlementEntity? before, LicenceEntitlementEntity after)
     {
         var changes = new List<FieldChange> { new("Entitlement", before?.EntitlementId, after.EntitlementId) };
         void Add(string field, string? from, string? to)
         {
-            if (from != to) changes.Add(new FieldChange(field, from, to));
+            if (from != to)
+                changes.Add(new FieldChange(field, from, to));
         }
         Add("Reference", before?.Reference, after.Reference);
         Add("Type", before?.Type, after.Type);
-        Add("Seats", before?.Seats?.ToString(CultureInfo.InvariantCulture),
-            after.Seats?.ToString(CultureInfo.InvariantCulture));
+        Add(
+            "Seats",
+            before?.Seats?.ToString(CultureInfo.InvariantCulture),
+            after.Seats?.ToString(CultureInfo.InvariantCulture)
+        );
         Add("UnitCost", before?.UnitCost, after.UnitCost);
         Add("StartDate", before?.StartDate, after.StartDate);
         Add("EndDate", before?.EndDate, after.EndDate);
@@ -530,14 +747,20 @@ public sealed class LicenceService(
 
     // ---- seats ----
 
-    public async Task<Outcome<LicenceSeatView>> AssignSeatAsync(Caller caller, string productId,
-        AssignSeatRequest request, string? correlationId, CancellationToken cancellationToken)
+    public async Task<Outcome<LicenceSeatView>> AssignSeatAsync(
+        Caller caller,
+        string productId,
+        AssignSeatRequest request,
+        string? correlationId,
+        CancellationToken cancellationToken
+    )
     {
         if ((request.Person is null) == (request.AssetId is null))
         {
             return Problem.BadRequest("Send exactly one of 'person' (an Entra object id) and 'assetId'.");
         }
-        string kind, assigneeId;
+        string kind,
+            assigneeId;
         if (request.Person is not null)
         {
             if (PeopleCsv.NormaliseObjectId(request.Person) is not { } objectId)
@@ -556,7 +779,8 @@ public sealed class LicenceService(
         }
 
         var state = await LoadAsync(productId, cancellationToken);
-        if (state is null) return Problem.NotFound($"There is no licence product '{productId}'.");
+        if (state is null)
+            return Problem.NotFound($"There is no licence product '{productId}'.");
         if (state.Metric == LicenceMetric.PerUser && kind != SeatHolder.Person)
         {
             return Invalid(new() { ["assetId"] = ["This product is licensed per user: assign a person."] });
@@ -569,7 +793,8 @@ public sealed class LicenceService(
         if (kind == SeatHolder.Person)
         {
             var person = await people.FindAsync(assigneeId, cancellationToken);
-            if (person is null) return UnknownReference($"There is no person '{assigneeId}' in the directory.");
+            if (person is null)
+                return UnknownReference($"There is no person '{assigneeId}' in the directory.");
             if (person.Status == nameof(PersonStatus.Departed))
             {
                 return Problem.Conflict($"Person '{assigneeId}' has departed: a seat cannot be assigned to them.");
@@ -577,13 +802,18 @@ public sealed class LicenceService(
         }
         else
         {
-            var asset = await store.Summaries.GetEntityIfExistsAsync<AssetSummaryEntity>(
-                TableKeys.SummaryPartition(assigneeId), assigneeId, cancellationToken: cancellationToken).OrNull();
-            if (asset is null) return UnknownReference($"There is no asset '{assigneeId}'.");
+            var asset = await store
+                .Summaries.GetEntityIfExistsAsync<AssetSummaryEntity>(
+                    TableKeys.SummaryPartition(assigneeId),
+                    assigneeId,
+                    cancellationToken: cancellationToken
+                )
+                .OrNull();
+            if (asset is null)
+                return UnknownReference($"There is no asset '{assigneeId}'.");
             if (IsInactiveAssetState(asset.State))
             {
-                return Problem.Conflict(
-                    $"Asset '{assigneeId}' is {asset.State}: a seat cannot be assigned to it.");
+                return Problem.Conflict($"Asset '{assigneeId}' is {asset.State}: a seat cannot be assigned to it.");
             }
         }
 
@@ -604,48 +834,72 @@ public sealed class LicenceService(
             var assigned = counter?.Assigned ?? 0;
             if (limit is { } seats && assigned >= seats)
             {
-                return Problem.Conflict($"All {seats} purchased seat(s) of '{state.Product.Name}' are assigned: "
-                    + "release a seat or add an entitlement.");
+                return Problem.Conflict(
+                    $"All {seats} purchased seat(s) of '{state.Product.Name}' are assigned: "
+                        + "release a seat or add an entitlement."
+                );
             }
             var next = new LicenceSeatCounterEntity { PartitionKey = productId, Assigned = assigned + 1 };
             try
             {
                 await store.Licences.SubmitTransactionAsync(
-                [
-                    new(TableTransactionActionType.Add, seat),
-                    counter is null
-                        ? new(TableTransactionActionType.Add, next)
-                        : new(TableTransactionActionType.UpdateReplace, next, counter.ETag),
-                ], cancellationToken);
+                    [
+                        new(TableTransactionActionType.Add, seat),
+                        counter is null
+                            ? new(TableTransactionActionType.Add, next)
+                            : new(TableTransactionActionType.UpdateReplace, next, counter.ETag),
+                    ],
+                    cancellationToken
+                );
                 break;
             }
             catch (TableTransactionFailedException ex) when (ex.Status == 409 && ex.FailedTransactionActionIndex == 0)
             {
                 var holder = kind == SeatHolder.Person ? "Person" : "Asset";
                 return Problem.Conflict(
-                    $"{holder} '{assigneeId}' already holds a seat of '{state.Product.Name}' (seat '{seatId}').");
+                    $"{holder} '{assigneeId}' already holds a seat of '{state.Product.Name}' (seat '{seatId}')."
+                );
             }
             catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxAttempts)
             {
                 var current = await store.Licences.GetEntityIfExistsAsync<LicenceSeatCounterEntity>(
-                    productId, TableKeys.LicenceSeatCounterRow, cancellationToken: cancellationToken);
+                    productId,
+                    TableKeys.LicenceSeatCounterRow,
+                    cancellationToken: cancellationToken
+                );
                 counter = current.HasValue ? current.Value : null;
             }
         }
 
-        await store.LicenceSeats.UpsertEntityAsync(new LicenceHolderEntity
-        {
-            PartitionKey = TableKeys.LicenceHolderPartition(kind, assigneeId),
-            RowKey = productId,
-            SeatId = seatId,
-            ProductName = state.Product.Name,
-            AssignedAt = seat.AssignedAt,
-        }, TableUpdateMode.Replace, cancellationToken);
-        await audit.AppendAsync(new AuditEvent(caller.AuditActor, AuditEntity, productId, "seat-assign",
-            [new FieldChange("Seat", null, seatId), new FieldChange("Assignee", null, $"{kind}:{assigneeId}")],
-            correlationId), cancellationToken);
-        logger.LogInformation("Seat {SeatId} of licence product {ProductId} assigned by {Actor}",
-            seatId, productId, caller.Actor);
+        await store.LicenceSeats.UpsertEntityAsync(
+            new LicenceHolderEntity
+            {
+                PartitionKey = TableKeys.LicenceHolderPartition(kind, assigneeId),
+                RowKey = productId,
+                SeatId = seatId,
+                ProductName = state.Product.Name,
+                AssignedAt = seat.AssignedAt,
+            },
+            TableUpdateMode.Replace,
+            cancellationToken
+        );
+        await audit.AppendAsync(
+            new AuditEvent(
+                caller.AuditActor,
+                AuditEntity,
+                productId,
+                "seat-assign",
+                [new FieldChange("Seat", null, seatId), new FieldChange("Assignee", null, $"{kind}:{assigneeId}")],
+                correlationId
+            ),
+            cancellationToken
+        );
+        logger.LogInformation(
+            "Seat {SeatId} of licence product {ProductId} assigned by {Actor}",
+            seatId,
+            productId,
+            caller.Actor
+        );
         return SeatView(seat);
     }
 
@@ -653,31 +907,52 @@ public sealed class LicenceService(
     /// Releases a seat: deletes the seat row and decrements the counter in one batch (If-Match on both), then removes
     /// the holder index row and writes the audit record. Idempotent: a seat already gone releases nothing (false).
     /// </summary>
-    public async Task<bool> ReleaseSeatAsync(string productId, string seatId, AuditActor actor, string reason,
-        string? correlationId, CancellationToken cancellationToken)
+    public async Task<bool> ReleaseSeatAsync(
+        string productId,
+        string seatId,
+        AuditActor actor,
+        string reason,
+        string? correlationId,
+        CancellationToken cancellationToken
+    )
     {
-        if (!TryParseSeatId(seatId, out var kind, out var assigneeId)) return false;
+        if (!TryParseSeatId(seatId, out var kind, out var assigneeId))
+            return false;
         for (var attempt = 1; ; attempt++)
         {
-            var seat = await store.Licences.GetEntityIfExistsAsync<LicenceSeatEntity>(
-                productId, TableKeys.LicenceSeatRow(seatId), cancellationToken: cancellationToken).OrNull();
+            var seat = await store
+                .Licences.GetEntityIfExistsAsync<LicenceSeatEntity>(
+                    productId,
+                    TableKeys.LicenceSeatRow(seatId),
+                    cancellationToken: cancellationToken
+                )
+                .OrNull();
             if (seat is null)
             {
                 await DeleteHolderRowAsync(kind, assigneeId, productId, cancellationToken);
                 return false;
             }
-            var counter = await store.Licences.GetEntityIfExistsAsync<LicenceSeatCounterEntity>(
-                productId, TableKeys.LicenceSeatCounterRow, cancellationToken: cancellationToken).OrNull();
+            var counter = await store
+                .Licences.GetEntityIfExistsAsync<LicenceSeatCounterEntity>(
+                    productId,
+                    TableKeys.LicenceSeatCounterRow,
+                    cancellationToken: cancellationToken
+                )
+                .OrNull();
             List<TableTransactionAction> batch = [new(TableTransactionActionType.Delete, seat, seat.ETag)];
             if (counter is not null)
             {
-                batch.Add(new(TableTransactionActionType.UpdateReplace,
-                    new LicenceSeatCounterEntity
-                    {
-                        PartitionKey = productId,
-                        Assigned = Math.Max(0, counter.Assigned - 1),
-                    },
-                    counter.ETag));
+                batch.Add(
+                    new(
+                        TableTransactionActionType.UpdateReplace,
+                        new LicenceSeatCounterEntity
+                        {
+                            PartitionKey = productId,
+                            Assigned = Math.Max(0, counter.Assigned - 1),
+                        },
+                        counter.ETag
+                    )
+                );
             }
             try
             {
@@ -690,43 +965,68 @@ public sealed class LicenceService(
             }
         }
         await DeleteHolderRowAsync(kind, assigneeId, productId, cancellationToken);
-        await audit.AppendAsync(new AuditEvent(actor, AuditEntity, productId, "seat-release",
-            [
-                new FieldChange("Seat", seatId, null),
-                new FieldChange("Assignee", $"{kind}:{assigneeId}", null),
-                new FieldChange("Reason", null, reason),
-            ], correlationId), cancellationToken);
-        logger.LogInformation("Seat {SeatId} of licence product {ProductId} released by {Actor}: {Reason}",
-            seatId, productId, actor.Id, reason);
+        await audit.AppendAsync(
+            new AuditEvent(
+                actor,
+                AuditEntity,
+                productId,
+                "seat-release",
+                [
+                    new FieldChange("Seat", seatId, null),
+                    new FieldChange("Assignee", $"{kind}:{assigneeId}", null),
+                    new FieldChange("Reason", null, reason),
+                ],
+                correlationId
+            ),
+            cancellationToken
+        );
+        logger.LogInformation(
+            "Seat {SeatId} of licence product {ProductId} released by {Actor}: {Reason}",
+            seatId,
+            productId,
+            actor.Id,
+            reason
+        );
         return true;
     }
 
     private async Task DeleteHolderRowAsync(
-        string kind, string assigneeId, string productId, CancellationToken cancellationToken)
+        string kind,
+        string assigneeId,
+        string productId,
+        CancellationToken cancellationToken
+    )
     {
         try
         {
             await store.LicenceSeats.DeleteEntityAsync(
-                TableKeys.LicenceHolderPartition(kind, assigneeId), productId, ETag.All, cancellationToken);
+                TableKeys.LicenceHolderPartition(kind, assigneeId),
+                productId,
+                ETag.All,
+                cancellationToken
+            );
         }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-        }
+        catch (RequestFailedException ex) when (ex.Status == 404) { }
     }
 
     public static bool TryParseSeatId(string? seatId, out string kind, out string assigneeId)
     {
         kind = assigneeId = "";
-        if (seatId is null) return false;
-        if (seatId.StartsWith(SeatHolder.Person + "-", StringComparison.Ordinal)
+        if (seatId is null)
+            return false;
+        if (
+            seatId.StartsWith(SeatHolder.Person + "-", StringComparison.Ordinal)
             && PeopleCsv.NormaliseObjectId(seatId[(SeatHolder.Person.Length + 1)..]) is { } oid
-            && oid == seatId[(SeatHolder.Person.Length + 1)..])
+            && oid == seatId[(SeatHolder.Person.Length + 1)..]
+        )
         {
             (kind, assigneeId) = (SeatHolder.Person, oid);
             return true;
         }
-        if (seatId.StartsWith(SeatHolder.Asset + "-", StringComparison.Ordinal)
-            && TableKeys.IsAssetId(seatId[(SeatHolder.Asset.Length + 1)..]))
+        if (
+            seatId.StartsWith(SeatHolder.Asset + "-", StringComparison.Ordinal)
+            && TableKeys.IsAssetId(seatId[(SeatHolder.Asset.Length + 1)..])
+        )
         {
             (kind, assigneeId) = (SeatHolder.Asset, seatId[(SeatHolder.Asset.Length + 1)..]);
             return true;
@@ -737,8 +1037,12 @@ public sealed class LicenceService(
     // ---- helpers ----
 
     private static IReadOnlyList<LicenceRule> NormaliseRules(IReadOnlyList<LicenceRule> rules) =>
-        rules.Select(r => new LicenceRule(
-                r.Name.Trim(), EmptyToNull(r.Publisher?.Trim()), EmptyToNull(r.VersionPrefix?.Trim())))
+        rules
+            .Select(r => new LicenceRule(
+                r.Name.Trim(),
+                EmptyToNull(r.Publisher?.Trim()),
+                EmptyToNull(r.VersionPrefix?.Trim())
+            ))
             .ToList();
 
     private static string? EmptyToNull(string? value) => string.IsNullOrEmpty(value) ? null : value;

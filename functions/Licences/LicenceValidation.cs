@@ -4,7 +4,8 @@ using ItInventory.Functions.Common;
 
 namespace ItInventory.Functions.Licences;
 
-/// <summary>Field rules of products, rules and entitlements (pure). Each check adds messages keyed by JSON path.</summary>
+/// <summary>Field rules of products, rules and entitlements (pure). Each check adds messages keyed by JSON
+/// path.</summary>
 public static class LicenceValidation
 {
     public const int MaxRules = 20;
@@ -18,20 +19,24 @@ public static class LicenceValidation
     {
         if (value is null)
         {
-            if (required) errors[path] = ["Required."];
+            if (required)
+                errors[path] = ["Required."];
             return;
         }
-        if (value.Trim().Length == 0 || !ContractFormats.IsShortText(value)) errors[path] = [$"1 to {CheckinLimits.MaxShortString} characters, no control characters."];
+        if (value.Trim().Length == 0 || !ContractFormats.IsShortText(value))
+            errors[path] = [$"1 to {CheckinLimits.MaxShortString} characters, no control characters."];
     }
 
     public static void ShortText(Dictionary<string, string[]> errors, string path, string? value)
     {
-        if (!ContractFormats.IsShortText(value)) errors[path] = [$"At most {CheckinLimits.MaxShortString} characters, no control characters."];
+        if (!ContractFormats.IsShortText(value))
+            errors[path] = [$"At most {CheckinLimits.MaxShortString} characters, no control characters."];
     }
 
     public static void Currency(Dictionary<string, string[]> errors, string path, string? value)
     {
-        if (value is not null && !(value.Length == 3 && value.All(c => c is >= 'A' and <= 'Z'))) errors[path] = ["An ISO 4217 code: three upper-case letters, e.g. EUR."];
+        if (value is not null && !(value.Length == 3 && value.All(c => c is >= 'A' and <= 'Z')))
+            errors[path] = ["An ISO 4217 code: three upper-case letters, e.g. EUR."];
     }
 
     public static bool TryMetric(string? value, out LicenceMetric metric) => TryEnum(value, out metric);
@@ -43,14 +48,22 @@ public static class LicenceValidation
         where T : struct, Enum
     {
         result = default;
-        return value is not null && Enum.GetNames<T>().Contains(value, StringComparer.Ordinal) && Enum.TryParse(value, out result);
+        return value is not null
+            && Enum.GetNames<T>().Contains(value, StringComparer.Ordinal)
+            && Enum.TryParse(value, out result);
     }
 
-    public static void Rules(Dictionary<string, string[]> errors, string path, IReadOnlyList<LicenceRule>? rules, bool required)
+    public static void Rules(
+        Dictionary<string, string[]> errors,
+        string path,
+        IReadOnlyList<LicenceRule>? rules,
+        bool required
+    )
     {
         if (rules is null)
         {
-            if (required) errors[path] = ["At least one matching rule is required."];
+            if (required)
+                errors[path] = ["At least one matching rule is required."];
             return;
         }
         if (rules.Count is 0 or > MaxRules)
@@ -67,19 +80,29 @@ public static class LicenceValidation
             }
             Pattern(errors, $"{path}[{i}].name", rules[i].Name, required: true);
             Pattern(errors, $"{path}[{i}].publisher", rules[i].Publisher, required: false);
-            if (rules[i].VersionPrefix is { } version && (version.Length is 0 or > 64 || version.Any(char.IsControl) || version.Contains('*') || version.Contains('?')))
+            if (
+                rules[i].VersionPrefix is { } version
+                && (
+                    version.Length is 0 or > 64
+                    || version.Any(char.IsControl)
+                    || version.Contains('*')
+                    || version.Contains('?')
+                )
+            )
             {
                 errors[$"{path}[{i}].versionPrefix"] = ["1 to 64 characters, no wildcards or control characters."];
             }
         }
     }
 
-    /// <summary>A wildcard pattern: 1–128 characters, no control characters, at most 8 <c>*</c>, not only wildcards.</summary>
+    /// <summary>A wildcard pattern: 1–128 characters, no control characters, at most 8 <c>*</c>, not only
+    /// wildcards.</summary>
     public static void Pattern(Dictionary<string, string[]> errors, string path, string? pattern, bool required)
     {
         if (pattern is null)
         {
-            if (required) errors[path] = ["Required."];
+            if (required)
+                errors[path] = ["Required."];
             return;
         }
         if (pattern.Length is 0 or > MaxPatternLength || pattern.Any(char.IsControl))
@@ -92,18 +115,38 @@ public static class LicenceValidation
         }
         else if (pattern.All(c => c is '*' or '?'))
         {
-            errors[path] = ["A pattern must contain some literal text (a pattern of wildcards alone matches everything)."];
+            errors[path] =
+            [
+                "A pattern must contain some literal text (a pattern of wildcards alone matches everything).",
+            ];
         }
     }
 
     /// <summary>Checks an entitlement's terms; null with errors added when invalid.</summary>
-    public static EntitlementTerms? Entitlement(Dictionary<string, string[]> errors, string prefix, string? reference, string? type, int? seats, decimal? unitCost,
-        DateOnly? start, DateOnly? end, DateOnly? renewal)
+    public static EntitlementTerms? Entitlement(
+        Dictionary<string, string[]> errors,
+        string prefix,
+        string? reference,
+        string? type,
+        int? seats,
+        decimal? unitCost,
+        DateOnly? start,
+        DateOnly? end,
+        DateOnly? renewal
+    )
     {
         var before = errors.Count;
-        if (string.IsNullOrWhiteSpace(reference) || reference.Length > MaxReferenceLength || reference.Any(char.IsControl))
+        if (
+            string.IsNullOrWhiteSpace(reference)
+            || reference.Length > MaxReferenceLength
+            || reference.Any(char.IsControl)
+        )
         {
-            errors[prefix + "reference"] = [$"Required: 1 to {MaxReferenceLength} characters (purchase order or contract number), no control characters."];
+            errors[prefix + "reference"] =
+            [
+                $"Required: 1 to {MaxReferenceLength} characters (purchase order or contract number), no control "
+                    + "characters.",
+            ];
         }
         if (!TryEntitlementType(type, out var parsed))
         {
@@ -111,18 +154,21 @@ public static class LicenceValidation
         }
         else if (parsed == EntitlementType.Site)
         {
-            if (seats is not null) errors[prefix + "seats"] = ["A site licence has no seat count (it is unlimited)."];
+            if (seats is not null)
+                errors[prefix + "seats"] = ["A site licence has no seat count (it is unlimited)."];
         }
         else if (seats is null or < 1 or > MaxSeats)
         {
             errors[prefix + "seats"] = [$"Required: a whole number from 1 to {MaxSeats}."];
         }
-        if (parsed == EntitlementType.Subscription && end is null) errors[prefix + "endDate"] = ["A subscription needs its end date."];
+        if (parsed == EntitlementType.Subscription && end is null)
+            errors[prefix + "endDate"] = ["A subscription needs its end date."];
         if (unitCost is < 0 or > MaxUnitCost || (unitCost is { } c && decimal.Round(c, 4) != c))
         {
             errors[prefix + "unitCost"] = ["From 0 to 100,000,000 with at most 4 decimals."];
         }
-        if (start is not null && end is not null && end < start) errors[prefix + "endDate"] = ["Must not be before startDate."];
+        if (start is not null && end is not null && end < start)
+            errors[prefix + "endDate"] = ["Must not be before startDate."];
         _ = renewal;
         return errors.Count == before ? new EntitlementTerms(parsed, seats, unitCost, start, end) : null;
     }
@@ -130,7 +176,9 @@ public static class LicenceValidation
     public static string? FormatDate(DateOnly? value) => value?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     public static DateOnly? ParseStoredDate(string? value) =>
-        DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
+        DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
+            ? d
+            : null;
 
     public static string? FormatMoney(decimal? value) => value?.ToString(CultureInfo.InvariantCulture);
 

@@ -9,7 +9,11 @@ public static class LicencesServiceCollectionExtensions
     /// retired asset's seats.</summary>
     public static IServiceCollection AddLicences(this IServiceCollection services)
     {
-        services.AddOptions<LicenceOptions>().BindConfiguration(LicenceOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services
+            .AddOptions<LicenceOptions>()
+            .BindConfiguration(LicenceOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddSingleton<LicenceService>();
         services.AddSingleton<LicenceComplianceService>();
         services.AddSingleton<LicenceReclamationService>();

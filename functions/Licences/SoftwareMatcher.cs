@@ -12,7 +12,8 @@ public static class SoftwareMatcher
     {
         foreach (var rule in rules)
         {
-            if (Matches(rule, name, publisher, version)) return true;
+            if (Matches(rule, name, publisher, version))
+                return true;
         }
         return false;
     }
@@ -20,12 +21,18 @@ public static class SoftwareMatcher
     public static bool Matches(LicenceRule rule, string name, string? publisher, string? version) =>
         Wildcard(rule.Name, name)
         && (rule.Publisher is null || Wildcard(rule.Publisher, publisher ?? ""))
-        && (rule.VersionPrefix is null || (version ?? "").StartsWith(rule.VersionPrefix, StringComparison.OrdinalIgnoreCase));
+        && (
+            rule.VersionPrefix is null
+            || (version ?? "").StartsWith(rule.VersionPrefix, StringComparison.OrdinalIgnoreCase)
+        );
 
     /// <summary>Whole-text, case-insensitive wildcard match.</summary>
     public static bool Wildcard(string pattern, string text)
     {
-        int p = 0, t = 0, star = -1, resume = 0;
+        int p = 0,
+            t = 0,
+            star = -1,
+            resume = 0;
         while (t < text.Length)
         {
             if (p < pattern.Length && pattern[p] == '*')
@@ -33,7 +40,10 @@ public static class SoftwareMatcher
                 star = p++;
                 resume = t;
             }
-            else if (p < pattern.Length && (pattern[p] == '?' || char.ToUpperInvariant(pattern[p]) == char.ToUpperInvariant(text[t])))
+            else if (
+                p < pattern.Length
+                && (pattern[p] == '?' || char.ToUpperInvariant(pattern[p]) == char.ToUpperInvariant(text[t]))
+            )
             {
                 p++;
                 t++;
@@ -48,7 +58,8 @@ public static class SoftwareMatcher
                 return false;
             }
         }
-        while (p < pattern.Length && pattern[p] == '*') p++;
+        while (p < pattern.Length && pattern[p] == '*')
+            p++;
         return p == pattern.Length;
     }
 }

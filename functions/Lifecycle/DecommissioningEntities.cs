@@ -21,6 +21,7 @@ public sealed class SanitisationEntity : ITableEntity
     public string? ToolVersion { get; set; }
     public string Operator { get; set; } = "";
     public DateTimeOffset PerformedAt { get; set; }
+
     /// <summary>What was sanitised, as a JSON array of strings.</summary>
     public string MediaJson { get; set; } = "[]";
     public string VerificationMethod { get; set; } = "";
@@ -31,13 +32,15 @@ public sealed class SanitisationEntity : ITableEntity
     public DateTimeOffset RecordedAt { get; set; }
     public string RecordedBy { get; set; } = "";
 
-    /// <summary>Set once the certificate blob exists (only for a passed verification, after every step succeeded).</summary>
+    /// <summary>Set once the certificate blob exists (only for a passed verification, after every step
+    /// succeeded).</summary>
     public string? CertificateId { get; set; }
     public string? CertificateSha256 { get; set; }
     public DateTimeOffset? CertificateIssuedAt { get; set; }
 }
 
-/// <summary>The last result of one decommissioning step (RowKey = <see cref="TableKeys.DecommissioningStepRow"/>).</summary>
+/// <summary>The last result of one decommissioning step (RowKey = <see
+/// cref="TableKeys.DecommissioningStepRow"/>).</summary>
 public sealed class DecommissioningStepEntity : ITableEntity
 {
     public string PartitionKey { get; set; } = "";
@@ -46,6 +49,7 @@ public sealed class DecommissioningStepEntity : ITableEntity
     public ETag ETag { get; set; }
 
     public string Step { get; set; } = "";
+
     /// <summary><c>Succeeded</c> or <c>Failed</c>.</summary>
     public string Status { get; set; } = "";
     public string? Summary { get; set; }
@@ -55,7 +59,8 @@ public sealed class DecommissioningStepEntity : ITableEntity
     public string? Error { get; set; }
 }
 
-/// <summary>The disposal record (RowKey = <see cref="TableKeys.DisposalRow"/>), written once with the move to Disposed.</summary>
+/// <summary>The disposal record (RowKey = <see cref="TableKeys.DisposalRow"/>), written once with the move to
+/// Disposed.</summary>
 public sealed class DisposalEntity : ITableEntity
 {
     public string PartitionKey { get; set; } = "";

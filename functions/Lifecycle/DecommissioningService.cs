@@ -36,12 +36,26 @@ public sealed partial class DecommissioningService
     private readonly ILogger<DecommissioningService> logger;
     private readonly IReadOnlyList<IDecommissioningStep> steps;
 
-    public DecommissioningService(InventoryStore store, AssetWriter writer, AccessPolicy policy, AuditTrail audit,
-        DeviceCredentialService credentials, IEnumerable<IDecommissioningStep> steps, TimeProvider clock,
-        ILogger<DecommissioningService> logger)
+    public DecommissioningService(
+        InventoryStore store,
+        AssetWriter writer,
+        AccessPolicy policy,
+        AuditTrail audit,
+        DeviceCredentialService credentials,
+        IEnumerable<IDecommissioningStep> steps,
+        TimeProvider clock,
+        ILogger<DecommissioningService> logger
+    )
     {
-        (this.store, this.writer, this.policy, this.audit, this.credentials, this.clock, this.logger) =
-            (store, writer, policy, audit, credentials, clock, logger);
+        (this.store, this.writer, this.policy, this.audit, this.credentials, this.clock, this.logger) = (
+            store,
+            writer,
+            policy,
+            audit,
+            credentials,
+            clock,
+            logger
+        );
         this.steps = steps.OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
         foreach (var step in this.steps)
         {
@@ -49,7 +63,8 @@ public sealed partial class DecommissioningService
             if (!StepName().IsMatch(step.Name))
             {
                 throw new InvalidOperationException(
-                    $"Decommissioning step name '{step.Name}' must match {StepName()}.");
+                    $"Decommissioning step name '{step.Name}' must match {StepName()}."
+                );
             }
         }
         if (this.steps.Select(s => s.Name).Distinct(StringComparer.Ordinal).Count() != this.steps.Count)
@@ -58,25 +73,35 @@ public sealed partial class DecommissioningService
         }
     }
 
-    public async Task<Outcome<(DecommissioningView Record, ETag ETag)>> RecordSanitisationAsync(Caller caller,
-        string assetId, string? ifMatch, SanitisationRequest request, string? correlationId,
-        CancellationToken cancellationToken)
+    public async Task<Outcome<(DecommissioningView Record, ETag ETag)>> RecordSanitisationAsync(
+        Caller caller,
+        string assetId,
+        string? ifMatch,
+        SanitisationRequest request,
+        string? correlationId,
+        CancellationToken cancellationToken
+    )
     {
         var now = clock.GetUtcNow();
-        if (LifecycleRules.Validate(request, now) is { } invalid) return invalid;
+        if (LifecycleRules.Validate(request, now) is { } invalid)
+            return invalid;
         var loaded = await writer.LoadAsync(caller, assetId, ifMatch, cancellationToken);
-        if (loaded.Failed) return loaded.Problem;
+        if (loaded.Failed)
+            return loaded.Problem;
         var asset = loaded.Value;
         var previous = await SanitisationAsync(assetId, cancellationToken);
-        if (LifecycleRules.CheckSanitisation(asset.State, previous?.VerificationResult) is { } refused) return refused;
+        if (LifecycleRules.CheckSanitisation(asset.State, previous?.VerificationResult) is { } refused)
+            return refused;
 
         var media = request.Media?.Select(m => m.Trim()).ToList()
             ?? LifecycleRules.MediaFromDisks(Disks(asset.Detail)).ToList();
         if (media.Count == 0)
         {
-            return Problem.BadRequest("No media on record for this asset (no disks in its last inventory): "
-                + "list what was sanitised in 'media'.",
-                new Dictionary<string, string[]> { ["media"] = ["Required: the asset has no disks on record."] });
+            return Problem.BadRequest(
+                "No media on record for this asset (no disks in its last inventory): "
+                    + "list what was sanitised in 'media'.",
+                new Dictionary<string, string[]> { ["media"] = ["Required: the asset has no disks on record."] }
+            );
         }
         var verification = request.Verification!;
         var record = new SanitisationEntity
@@ -90,7 +115,9 @@ public sealed partial class DecommissioningService
             Operator = request.Operator!.Trim(),
             PerformedAt = request.PerformedAt!.Value,
             MediaJson = JsonSerializer.Serialize<IReadOnlyList<string>>(
-                media, ApiJsonContext.Default.IReadOnlyListString),
+                media,
+                ApiJsonContext.Default.IReadOnlyListString
+            ),
             VerificationMethod = verification.Method!.Trim(),
             VerificationResult = verification.Result!,
             VerifiedBy = verification.VerifiedBy!.Trim(),
@@ -102,35 +129,56 @@ public sealed partial class DecommissioningService
         List<FieldChange> changes =
         [
             new("Sanitisation.Method", previous?.Method, record.Method),
-            new("Sanitisation.Tool", previous?.Tool,
-                record.ToolVersion is null ? record.Tool : $"{record.Tool} {record.ToolVersion}"),
+            new(
+                "Sanitisation.Tool",
+                previous?.Tool,
+                record.ToolVersion is null ? record.Tool : $"{record.Tool} {record.ToolVersion}"
+            ),
             new("Sanitisation.Operator", previous?.Operator, record.Operator),
             new("Sanitisation.PerformedAt", previous?.PerformedAt.ToString("O"), record.PerformedAt.ToString("O")),
             new("Sanitisation.Media", previous?.MediaJson, record.MediaJson),
-            new("Sanitisation.Verification",
+            new(
+                "Sanitisation.Verification",
                 previous is null
                     ? null
                     : $"{previous.VerificationResult} ({previous.VerificationMethod}, {previous.VerifiedBy})",
-                $"{record.VerificationResult} ({record.VerificationMethod}, {record.VerifiedBy})"),
-            new("Sanitisation.Attempt", previous?.Attempt.ToString(CultureInfo.InvariantCulture),
-                record.Attempt.ToString(CultureInfo.InvariantCulture)),
+                $"{record.VerificationResult} ({record.VerificationMethod}, {record.VerifiedBy})"
+            ),
+            new(
+                "Sanitisation.Attempt",
+                previous?.Attempt.ToString(CultureInfo.InvariantCulture),
+                record.Attempt.ToString(CultureInfo.InvariantCulture)
+            ),
         ];
         // No field of the detail row changes, but the writer touches it under If-Match: the record is ordered with
         // every other change of the asset, and a concurrent un-retire or second record loses with 412.
         TableTransactionAction write = previous is null
             ? new(TableTransactionActionType.Add, record)
             : new(TableTransactionActionType.UpdateReplace, record, previous.ETag);
-        var committed = await writer.SaveAsync(caller, asset, new AssetWrite
-        {
-            Action = "record-sanitisation",
-            Summary = $"Data sanitisation recorded by {caller.Actor}: {record.Method}, "
-                + $"verification {record.VerificationResult} (attempt {record.Attempt}).",
-            Changes = changes,
-            Rows = [write],
-        }, correlationId, cancellationToken);
-        if (committed.Failed) return committed.Problem;
-        logger.LogInformation("Sanitisation of asset {AssetId} recorded by {Actor}: {Method}, {Result}",
-            assetId, caller.Actor, record.Method, record.VerificationResult);
+        var committed = await writer.SaveAsync(
+            caller,
+            asset,
+            new AssetWrite
+            {
+                Action = "record-sanitisation",
+                Summary =
+                    $"Data sanitisation recorded by {caller.Actor}: {record.Method}, "
+                    + $"verification {record.VerificationResult} (attempt {record.Attempt}).",
+                Changes = changes,
+                Rows = [write],
+            },
+            correlationId,
+            cancellationToken
+        );
+        if (committed.Failed)
+            return committed.Problem;
+        logger.LogInformation(
+            "Sanitisation of asset {AssetId} recorded by {Actor}: {Method}, {Result}",
+            assetId,
+            caller.Actor,
+            record.Method,
+            record.VerificationResult
+        );
 
         if (record.VerificationResult == LifecycleRules.SanitisationPassed)
         {
@@ -142,47 +190,74 @@ public sealed partial class DecommissioningService
     /// <summary>Runs the steps that have not succeeded yet and issues the certificate once all have (a retry after a
     /// failed step). Changes no asset field, so it needs no If-Match; running it again does nothing twice.</summary>
     public async Task<Outcome<DecommissioningView>> RunStepsAsync(
-        Caller caller, string assetId, string? correlationId, CancellationToken cancellationToken)
+        Caller caller,
+        string assetId,
+        string? correlationId,
+        CancellationToken cancellationToken
+    )
     {
         var found = await writer.AuthoriseAsync(caller, assetId, cancellationToken);
-        if (found.Failed) return found.Problem;
+        if (found.Failed)
+            return found.Problem;
         var detail = found.Value;
         var sanitisation = await SanitisationAsync(assetId, cancellationToken);
-        if (detail.State != nameof(LifecycleState.Retired)
-            || sanitisation?.VerificationResult != LifecycleRules.SanitisationPassed)
+        if (
+            detail.State != nameof(LifecycleState.Retired)
+            || sanitisation?.VerificationResult != LifecycleRules.SanitisationPassed
+        )
         {
-            return Problem.Conflict("Decommissioning steps run for a Retired asset with a passed sanitisation record; "
-                + $"this one is {detail.State}"
-                + (sanitisation is null
-                    ? " without a sanitisation record."
-                    : $" with sanitisation {sanitisation.VerificationResult}."));
+            return Problem.Conflict(
+                "Decommissioning steps run for a Retired asset with a passed sanitisation record; "
+                    + $"this one is {detail.State}"
+                    + (
+                        sanitisation is null
+                            ? " without a sanitisation record."
+                            : $" with sanitisation {sanitisation.VerificationResult}."
+                    )
+            );
         }
         await RunPendingStepsAndCertifyAsync(caller, detail, correlationId, cancellationToken);
         return await ViewAsync(assetId, LifecycleState.Retired, cancellationToken);
     }
 
-    public async Task<Outcome<(DecommissioningView Record, ETag ETag)>> RecordDisposalAsync(Caller caller,
-        string assetId, string? ifMatch, DisposalRequest request, string? correlationId,
-        CancellationToken cancellationToken)
+    public async Task<Outcome<(DecommissioningView Record, ETag ETag)>> RecordDisposalAsync(
+        Caller caller,
+        string assetId,
+        string? ifMatch,
+        DisposalRequest request,
+        string? correlationId,
+        CancellationToken cancellationToken
+    )
     {
         var now = clock.GetUtcNow();
-        if (LifecycleRules.Validate(request, now) is { } invalid) return invalid;
+        if (LifecycleRules.Validate(request, now) is { } invalid)
+            return invalid;
         var loaded = await writer.LoadAsync(caller, assetId, ifMatch, cancellationToken);
-        if (loaded.Failed) return loaded.Problem;
+        if (loaded.Failed)
+            return loaded.Problem;
         var asset = loaded.Value;
         var rows = await RowsAsync(assetId, cancellationToken);
-        if (LifecycleRules.CheckDisposal(asset.State, rows.Sanitisation?.VerificationResult, Pending(rows.Steps),
-                rows.Sanitisation?.CertificateId is not null) is { } refused)
+        if (
+            LifecycleRules.CheckDisposal(
+                asset.State,
+                rows.Sanitisation?.VerificationResult,
+                Pending(rows.Steps),
+                rows.Sanitisation?.CertificateId is not null
+            ) is
+            { } refused
+        )
         {
             return refused;
         }
         if (request.CollectedAt < rows.Sanitisation!.PerformedAt)
         {
-            return Problem.BadRequest("The media were collected before they were sanitised.",
+            return Problem.BadRequest(
+                "The media were collected before they were sanitised.",
                 new Dictionary<string, string[]>
                 {
                     ["collectedAt"] = ["Cannot be before the sanitisation's performedAt."],
-                });
+                }
+            );
         }
 
         var disposal = new DisposalEntity
@@ -203,52 +278,79 @@ public sealed partial class DecommissioningService
             new("Disposal.WeeeReference", null, disposal.WeeeReference),
             new("Disposal.CollectedAt", null, disposal.CollectedAt.ToString("O")),
         ];
-        var committed = await writer.SaveAsync(caller, asset, new AssetWrite
-        {
-            Action = "dispose",
-            Summary = $"Disposed by {caller.Actor}: collected by {disposal.Recycler}, "
-                + $"WEEE reference {disposal.WeeeReference}.",
-            Changes = changes,
-            Fields = new Dictionary<string, object?>
+        var committed = await writer.SaveAsync(
+            caller,
+            asset,
+            new AssetWrite
             {
-                [nameof(AssetDetailEntity.State)] = nameof(LifecycleState.Disposed),
+                Action = "dispose",
+                Summary =
+                    $"Disposed by {caller.Actor}: collected by {disposal.Recycler}, "
+                    + $"WEEE reference {disposal.WeeeReference}.",
+                Changes = changes,
+                Fields = new Dictionary<string, object?>
+                {
+                    [nameof(AssetDetailEntity.State)] = nameof(LifecycleState.Disposed),
+                },
+                Rows = [new(TableTransactionActionType.Add, disposal)],
             },
-            Rows = [new(TableTransactionActionType.Add, disposal)],
-        }, correlationId, cancellationToken);
-        if (committed.Failed) return committed.Problem;
+            correlationId,
+            cancellationToken
+        );
+        if (committed.Failed)
+            return committed.Problem;
 
         // A disposed machine never checks in or enrolls again.
         await credentials.RevokeAsync(
-            assetId, blockReenrollment: true, caller.AuditActor, correlationId, cancellationToken);
-        logger.LogInformation("Asset {AssetId} disposed by {Actor} through {Recycler}",
-            assetId, caller.Actor, disposal.Recycler);
+            assetId,
+            blockReenrollment: true,
+            caller.AuditActor,
+            correlationId,
+            cancellationToken
+        );
+        logger.LogInformation(
+            "Asset {AssetId} disposed by {Actor} through {Recycler}",
+            assetId,
+            caller.Actor,
+            disposal.Recycler
+        );
         return (await ViewAsync(assetId, LifecycleState.Disposed, cancellationToken), committed.Value);
     }
 
     public async Task<Outcome<DecommissioningView>> GetAsync(
-        Caller caller, string assetId, CancellationToken cancellationToken)
+        Caller caller,
+        string assetId,
+        CancellationToken cancellationToken
+    )
     {
         var found = await DetailAsync(assetId, cancellationToken);
-        if (found is not { } detail) return Problem.NotFound($"There is no asset '{assetId}'.");
-        if (policy.ReadAsset(caller, detail.Department, detail.Owner) is { } denied) return denied;
+        if (found is not { } detail)
+            return Problem.NotFound($"There is no asset '{assetId}'.");
+        if (policy.ReadAsset(caller, detail.Department, detail.Owner) is { } denied)
+            return denied;
         var state = LifecycleRules.TryParseState(detail.State, out var parsed) ? parsed : LifecycleState.Discovered;
         return await ViewAsync(assetId, state, cancellationToken);
     }
 
     public async Task<Outcome<byte[]>> GetCertificateAsync(
-        Caller caller, string assetId, CancellationToken cancellationToken)
+        Caller caller,
+        string assetId,
+        CancellationToken cancellationToken
+    )
     {
         var found = await DetailAsync(assetId, cancellationToken);
-        if (found is not { } detail) return Problem.NotFound($"There is no asset '{assetId}'.");
-        if (policy.ReadAsset(caller, detail.Department, detail.Owner) is { } denied) return denied;
+        if (found is not { } detail)
+            return Problem.NotFound($"There is no asset '{assetId}'.");
+        if (policy.ReadAsset(caller, detail.Department, detail.Owner) is { } denied)
+            return denied;
         if (await SanitisationAsync(assetId, cancellationToken) is not { CertificateId: { } certificateId })
         {
             return Problem.NotFound("No sanitisation certificate has been issued for this asset.");
         }
         try
         {
-            var blob = await store.Certificates
-                .GetBlobClient(TableKeys.SanitisationCertificateBlob(assetId, certificateId))
+            var blob = await store
+                .Certificates.GetBlobClient(TableKeys.SanitisationCertificateBlob(assetId, certificateId))
                 .DownloadContentAsync(cancellationToken);
             return blob.Value.Content.ToArray();
         }
@@ -256,14 +358,22 @@ public sealed partial class DecommissioningService
         {
             logger.LogError(
                 "Sanitisation certificate {CertificateId} of asset {AssetId} is on record but its blob is missing",
-                certificateId, assetId);
-            return Problem.NotFound($"The certificate {certificateId} is on record but its document is missing from "
-                + "storage; ask an administrator to restore it (soft delete/versioning).");
+                certificateId,
+                assetId
+            );
+            return Problem.NotFound(
+                $"The certificate {certificateId} is on record but its document is missing from "
+                    + "storage; ask an administrator to restore it (soft delete/versioning)."
+            );
         }
     }
 
     private async Task RunPendingStepsAndCertifyAsync(
-        Caller caller, AssetDetailEntity detail, string? correlationId, CancellationToken cancellationToken)
+        Caller caller,
+        AssetDetailEntity detail,
+        string? correlationId,
+        CancellationToken cancellationToken
+    )
     {
         var assetId = detail.PartitionKey;
         var rows = await RowsAsync(assetId, cancellationToken);
@@ -271,7 +381,8 @@ public sealed partial class DecommissioningService
         foreach (var step in steps)
         {
             rows.Steps.TryGetValue(step.Name, out var last);
-            if (last?.Status == StepSucceeded) continue;
+            if (last?.Status == StepSucceeded)
+                continue;
             var row = new DecommissioningStepEntity
             {
                 PartitionKey = assetId,
@@ -283,24 +394,39 @@ public sealed partial class DecommissioningService
             try
             {
                 var result = await step.RunAsync(assetId, caller.AuditActor, correlationId, cancellationToken);
-                (row.Status, row.Summary, row.Released) =
-                    (StepSucceeded, Truncate(result.Summary, 1000), result.Released);
+                (row.Status, row.Summary, row.Released) = (
+                    StepSucceeded,
+                    Truncate(result.Summary, 1000),
+                    result.Released
+                );
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                logger.LogError(ex, "Decommissioning step {Step} failed for asset {AssetId} (attempt {Attempt})",
-                    step.Name, assetId, row.Attempts);
+                logger.LogError(
+                    ex,
+                    "Decommissioning step {Step} failed for asset {AssetId} (attempt {Attempt})",
+                    step.Name,
+                    assetId,
+                    row.Attempts
+                );
                 (row.Status, row.Error) = (StepFailed, Truncate($"{ex.GetType().Name}: {ex.Message}", 1000));
             }
             await store.Assets.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
             rows.Steps[step.Name] = row;
-            changes.Add(new($"Step.{step.Name}", last?.Status,
-                row.Status == StepSucceeded ? $"{StepSucceeded}: {row.Summary}" : $"{StepFailed}: {row.Error}"));
+            changes.Add(
+                new(
+                    $"Step.{step.Name}",
+                    last?.Status,
+                    row.Status == StepSucceeded ? $"{StepSucceeded}: {row.Summary}" : $"{StepFailed}: {row.Error}"
+                )
+            );
         }
         if (changes.Count > 0)
         {
-            await audit.AppendAsync(new AuditEvent(caller.AuditActor, "asset", assetId, "decommissioning-steps",
-                changes, correlationId), cancellationToken);
+            await audit.AppendAsync(
+                new AuditEvent(caller.AuditActor, "asset", assetId, "decommissioning-steps", changes, correlationId),
+                cancellationToken
+            );
         }
         if (Pending(rows.Steps).Count == 0 && rows.Sanitisation is { CertificateId: null } sanitisation)
         {
@@ -310,9 +436,14 @@ public sealed partial class DecommissioningService
 
     /// <summary>Writes the certificate blob once (If-None-Match *; its id is the sanitisation record's, so a retry
     /// after a crash finds the blob already there and keeps it), then notes it on the sanitisation record.</summary>
-    private async Task IssueCertificateAsync(Caller caller, AssetDetailEntity detail, SanitisationEntity sanitisation,
-        IReadOnlyDictionary<string, DecommissioningStepEntity> stepRows, string? correlationId,
-        CancellationToken cancellationToken)
+    private async Task IssueCertificateAsync(
+        Caller caller,
+        AssetDetailEntity detail,
+        SanitisationEntity sanitisation,
+        IReadOnlyDictionary<string, DecommissioningStepEntity> stepRows,
+        string? correlationId,
+        CancellationToken cancellationToken
+    )
     {
         var assetId = detail.PartitionKey;
         var certificate = new CertificateRecord
@@ -322,29 +453,43 @@ public sealed partial class DecommissioningService
             IssuedAt = clock.GetUtcNow(),
             Issuer = Issuer,
             IssuedBy = caller.Actor,
-            Asset = new CertificateAsset(assetId, detail.Tag, detail.Manufacturer, detail.Model, detail.SerialNumber,
-                detail.Type, detail.Hostname),
+            Asset = new CertificateAsset(
+                assetId,
+                detail.Tag,
+                detail.Manufacturer,
+                detail.Model,
+                detail.SerialNumber,
+                detail.Type,
+                detail.Hostname
+            ),
             Sanitisation = View(sanitisation),
-            Steps = steps.Select(s => stepRows[s.Name])
-                .Select(r => new DecommissioningStepResult(r.Step, r.Summary ?? "", r.Released)).ToList(),
+            Steps = steps
+                .Select(s => stepRows[s.Name])
+                .Select(r => new DecommissioningStepResult(r.Step, r.Summary ?? "", r.Released))
+                .ToList(),
         };
         var sha256 = SanitisationCertificate.Sha256(certificate);
         var blob = store.Certificates.GetBlobClient(
-            TableKeys.SanitisationCertificateBlob(assetId, certificate.CertificateId));
+            TableKeys.SanitisationCertificateBlob(assetId, certificate.CertificateId)
+        );
         var issuedAt = certificate.IssuedAt;
         try
         {
             var document = BinaryData.FromBytes(SanitisationCertificate.Render(certificate));
-            await blob.UploadAsync(document, new BlobUploadOptions
-            {
-                Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
-                HttpHeaders = new BlobHttpHeaders { ContentType = "text/html; charset=utf-8" },
-                Metadata = new Dictionary<string, string>
+            await blob.UploadAsync(
+                document,
+                new BlobUploadOptions
                 {
-                    ["sha256"] = sha256,
-                    ["issuedat"] = issuedAt.ToString("O"),
+                    Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+                    HttpHeaders = new BlobHttpHeaders { ContentType = "text/html; charset=utf-8" },
+                    Metadata = new Dictionary<string, string>
+                    {
+                        ["sha256"] = sha256,
+                        ["issuedat"] = issuedAt.ToString("O"),
+                    },
                 },
-            }, cancellationToken);
+                cancellationToken
+            );
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412)
         {
@@ -353,28 +498,51 @@ public sealed partial class DecommissioningService
             sha256 = metadata["sha256"];
             issuedAt = DateTimeOffset.Parse(metadata["issuedat"], System.Globalization.CultureInfo.InvariantCulture);
         }
-        await store.Assets.UpdateEntityAsync(new TableEntity(assetId, TableKeys.SanitisationRow)
-        {
-            [nameof(SanitisationEntity.CertificateId)] = certificate.CertificateId,
-            [nameof(SanitisationEntity.CertificateSha256)] = sha256,
-            [nameof(SanitisationEntity.CertificateIssuedAt)] = issuedAt,
-        }, ETag.All, TableUpdateMode.Merge, cancellationToken);
-        await store.Assets.AddEntityAsync(AssetChanges.HistoryRow(assetId, issuedAt, "api", null,
-            $"Sanitisation certificate {certificate.CertificateId} issued (SHA-256 {sha256}).", null),
-            cancellationToken);
-        await audit.AppendAsync(new AuditEvent(caller.AuditActor, "asset", assetId, "issue-certificate",
-        [
-            new("Certificate", null, blob.Name),
-            new("CertificateSha256", null, sha256),
-        ], correlationId), cancellationToken);
-        logger.LogInformation("Issued sanitisation certificate {CertificateId} for asset {AssetId}",
-            certificate.CertificateId, assetId);
+        await store.Assets.UpdateEntityAsync(
+            new TableEntity(assetId, TableKeys.SanitisationRow)
+            {
+                [nameof(SanitisationEntity.CertificateId)] = certificate.CertificateId,
+                [nameof(SanitisationEntity.CertificateSha256)] = sha256,
+                [nameof(SanitisationEntity.CertificateIssuedAt)] = issuedAt,
+            },
+            ETag.All,
+            TableUpdateMode.Merge,
+            cancellationToken
+        );
+        await store.Assets.AddEntityAsync(
+            AssetChanges.HistoryRow(
+                assetId,
+                issuedAt,
+                "api",
+                null,
+                $"Sanitisation certificate {certificate.CertificateId} issued (SHA-256 {sha256}).",
+                null
+            ),
+            cancellationToken
+        );
+        await audit.AppendAsync(
+            new AuditEvent(
+                caller.AuditActor,
+                "asset",
+                assetId,
+                "issue-certificate",
+                [new("Certificate", null, blob.Name), new("CertificateSha256", null, sha256)],
+                correlationId
+            ),
+            cancellationToken
+        );
+        logger.LogInformation(
+            "Issued sanitisation certificate {CertificateId} for asset {AssetId}",
+            certificate.CertificateId,
+            assetId
+        );
     }
 
     private sealed record Rows(
         SanitisationEntity? Sanitisation,
         Dictionary<string, DecommissioningStepEntity> Steps,
-        DisposalEntity? Disposal);
+        DisposalEntity? Disposal
+    );
 
     /// <summary>All decommissioning rows of the asset: one range query of its partition.</summary>
     private async Task<Rows> RowsAsync(string assetId, CancellationToken cancellationToken)
@@ -382,13 +550,18 @@ public sealed partial class DecommissioningService
         SanitisationEntity? sanitisation = null;
         DisposalEntity? disposal = null;
         var stepRows = new Dictionary<string, DecommissioningStepEntity>(StringComparer.Ordinal);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {assetId}")
-            + " and " + TableClient.CreateQueryFilter($"RowKey ge {TableKeys.DecommissioningRowPrefix}")
-            + " and " + TableClient.CreateQueryFilter($"RowKey lt {DecommissioningRangeEnd}");
+        var filter =
+            TableClient.CreateQueryFilter($"PartitionKey eq {assetId}")
+            + " and "
+            + TableClient.CreateQueryFilter($"RowKey ge {TableKeys.DecommissioningRowPrefix}")
+            + " and "
+            + TableClient.CreateQueryFilter($"RowKey lt {DecommissioningRangeEnd}");
         await foreach (var row in store.Assets.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
-            if (row.RowKey == TableKeys.SanitisationRow) sanitisation = TableEntityMapper.To<SanitisationEntity>(row);
-            else if (row.RowKey == TableKeys.DisposalRow) disposal = TableEntityMapper.To<DisposalEntity>(row);
+            if (row.RowKey == TableKeys.SanitisationRow)
+                sanitisation = TableEntityMapper.To<SanitisationEntity>(row);
+            else if (row.RowKey == TableKeys.DisposalRow)
+                disposal = TableEntityMapper.To<DisposalEntity>(row);
             else if (row.RowKey.StartsWith(TableKeys.DecommissioningStepRowPrefix, StringComparison.Ordinal))
             {
                 var step = TableEntityMapper.To<DecommissioningStepEntity>(row);
@@ -402,11 +575,16 @@ public sealed partial class DecommissioningService
         TableKeys.DecommissioningRowPrefix[..^1] + (char)(TableKeys.DecommissioningRowPrefix[^1] + 1);
 
     private List<string> Pending(IReadOnlyDictionary<string, DecommissioningStepEntity> stepRows) =>
-        steps.Where(s => !stepRows.TryGetValue(s.Name, out var row) || row.Status != StepSucceeded)
-            .Select(s => s.Name).ToList();
+        steps
+            .Where(s => !stepRows.TryGetValue(s.Name, out var row) || row.Status != StepSucceeded)
+            .Select(s => s.Name)
+            .ToList();
 
     private async Task<DecommissioningView> ViewAsync(
-        string assetId, LifecycleState state, CancellationToken cancellationToken)
+        string assetId,
+        LifecycleState state,
+        CancellationToken cancellationToken
+    )
     {
         var rows = await RowsAsync(assetId, cancellationToken);
         var s = rows.Sanitisation;
@@ -415,67 +593,86 @@ public sealed partial class DecommissioningService
             AssetId = assetId,
             State = state.ToString(),
             Sanitisation = s is null ? null : View(s),
-            Steps = rows.Steps.Values.OrderBy(r => r.Step, StringComparer.Ordinal)
+            Steps = rows
+                .Steps.Values.OrderBy(r => r.Step, StringComparer.Ordinal)
                 .Select(r => new DecommissioningStepView(
-                    r.Step, r.Status, r.Summary, r.Released, r.Attempts, r.LastAttemptAt, r.Error))
+                    r.Step,
+                    r.Status,
+                    r.Summary,
+                    r.Released,
+                    r.Attempts,
+                    r.LastAttemptAt,
+                    r.Error
+                ))
                 .ToList(),
             StepsPending = s?.VerificationResult == LifecycleRules.SanitisationPassed && Pending(rows.Steps).Count > 0,
             Certificate = s is { CertificateId: { } id, CertificateSha256: { } sha, CertificateIssuedAt: { } at }
                 ? new CertificateView(id, at, sha, $"/api/assets/{assetId}/decommissioning/certificate")
                 : null,
-            Disposal = rows.Disposal is not { } d ? null : new DisposalView
-            {
-                Recycler = d.Recycler,
-                RecyclerCertification = d.RecyclerCertification,
-                WeeeReference = d.WeeeReference,
-                CollectedAt = d.CollectedAt,
-                Notes = d.Notes,
-                RecordedAt = d.RecordedAt,
-                RecordedBy = d.RecordedBy,
-            },
+            Disposal = rows.Disposal is not { } d
+                ? null
+                : new DisposalView
+                {
+                    Recycler = d.Recycler,
+                    RecyclerCertification = d.RecyclerCertification,
+                    WeeeReference = d.WeeeReference,
+                    CollectedAt = d.CollectedAt,
+                    Notes = d.Notes,
+                    RecordedAt = d.RecordedAt,
+                    RecordedBy = d.RecordedBy,
+                },
         };
     }
 
-    private static SanitisationView View(SanitisationEntity s) => new()
-    {
-        RecordId = s.RecordId,
-        Attempt = s.Attempt,
-        Method = s.Method,
-        Tool = s.Tool,
-        ToolVersion = s.ToolVersion,
-        Operator = s.Operator,
-        PerformedAt = s.PerformedAt,
-        Media = JsonSerializer.Deserialize(s.MediaJson, ApiJsonContext.Default.IReadOnlyListString) ?? [],
-        Verification = new SanitisationVerification
+    private static SanitisationView View(SanitisationEntity s) =>
+        new()
         {
-            Method = s.VerificationMethod,
-            Result = s.VerificationResult,
-            VerifiedBy = s.VerifiedBy,
-            VerifiedAt = s.VerifiedAt,
-        },
-        Notes = s.Notes,
-        RecordedAt = s.RecordedAt,
-        RecordedBy = s.RecordedBy,
-    };
+            RecordId = s.RecordId,
+            Attempt = s.Attempt,
+            Method = s.Method,
+            Tool = s.Tool,
+            ToolVersion = s.ToolVersion,
+            Operator = s.Operator,
+            PerformedAt = s.PerformedAt,
+            Media = JsonSerializer.Deserialize(s.MediaJson, ApiJsonContext.Default.IReadOnlyListString) ?? [],
+            Verification = new SanitisationVerification
+            {
+                Method = s.VerificationMethod,
+                Result = s.VerificationResult,
+                VerifiedBy = s.VerifiedBy,
+                VerifiedAt = s.VerifiedAt,
+            },
+            Notes = s.Notes,
+            RecordedAt = s.RecordedAt,
+            RecordedBy = s.RecordedBy,
+        };
 
     private async Task<AssetDetailEntity?> DetailAsync(string assetId, CancellationToken cancellationToken)
     {
-        if (!TableKeys.IsAssetId(assetId)) return null;
+        if (!TableKeys.IsAssetId(assetId))
+            return null;
         var row = await store.Assets.GetEntityIfExistsAsync<AssetDetailEntity>(
-            assetId, TableKeys.AssetDetailRow, cancellationToken: cancellationToken);
+            assetId,
+            TableKeys.AssetDetailRow,
+            cancellationToken: cancellationToken
+        );
         return row.HasValue ? row.Value : null;
     }
 
     private async Task<SanitisationEntity?> SanitisationAsync(string assetId, CancellationToken cancellationToken)
     {
         var row = await store.Assets.GetEntityIfExistsAsync<SanitisationEntity>(
-            assetId, TableKeys.SanitisationRow, cancellationToken: cancellationToken);
+            assetId,
+            TableKeys.SanitisationRow,
+            cancellationToken: cancellationToken
+        );
         return row.HasValue ? row.Value : null;
     }
 
     private static IReadOnlyList<DiskData>? Disks(AssetDetailEntity detail)
     {
-        if (string.IsNullOrEmpty(detail.DisksJson)) return null;
+        if (string.IsNullOrEmpty(detail.DisksJson))
+            return null;
         try
         {
             return JsonSerializer.Deserialize(detail.DisksJson, ApiJsonContext.Default.IReadOnlyListDiskData);

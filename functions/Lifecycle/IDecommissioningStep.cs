@@ -13,7 +13,12 @@ public interface IDecommissioningStep
     /// <summary>Short name shown on the record, e.g. <c>licence-reclamation</c>.</summary>
     string Name { get; }
 
-    Task<DecommissioningStepResult> RunAsync(string assetId, AuditActor actor, string? correlationId, CancellationToken cancellationToken);
+    Task<DecommissioningStepResult> RunAsync(
+        string assetId,
+        AuditActor actor,
+        string? correlationId,
+        CancellationToken cancellationToken
+    );
 }
 
 /// <summary>What a step did: a one-line summary for people and the number of things it released.</summary>

@@ -20,12 +20,14 @@ public sealed record ApproveAssetRequest
 public sealed record RejectAssetRequest
 {
     public string? Reason { get; init; }
+
     /// <summary>Default true: the machine may not enroll again. False releases its hardware identities, so a later
     /// enrollment of the same machine becomes a new discovery to review.</summary>
     public bool? BlockReenrollment { get; init; }
 }
 
-/// <summary>The body of <c>POST /api/assets/{assetId}/decommissioning/sanitisation</c> (NIST SP 800-88 Rev. 1).</summary>
+/// <summary>The body of <c>POST /api/assets/{assetId}/decommissioning/sanitisation</c> (NIST SP 800-88 Rev.
+/// 1).</summary>
 public sealed record SanitisationRequest
 {
     /// <summary><c>Clear</c>, <c>Purge</c> or <c>Destroy</c>.</summary>
@@ -34,7 +36,9 @@ public sealed record SanitisationRequest
     public string? ToolVersion { get; init; }
     public string? Operator { get; init; }
     public DateTimeOffset? PerformedAt { get; init; }
-    /// <summary>What was sanitised (e.g. "nvme0 Samsung PM9A1 S/N S6…"); absent: the disks of the last inventory.</summary>
+
+    /// <summary>What was sanitised (e.g. "nvme0 Samsung PM9A1 S/N S6…"); absent: the disks of the last
+    /// inventory.</summary>
     public IReadOnlyList<string>? Media { get; init; }
     public SanitisationVerification? Verification { get; init; }
     public string? Notes { get; init; }
@@ -44,6 +48,7 @@ public sealed record SanitisationRequest
 public sealed record SanitisationVerification
 {
     public string? Method { get; init; }
+
     /// <summary><c>Passed</c> or <c>Failed</c>.</summary>
     public string? Result { get; init; }
     public string? VerifiedBy { get; init; }
@@ -54,6 +59,7 @@ public sealed record SanitisationVerification
 public sealed record DisposalRequest
 {
     public string? Recycler { get; init; }
+
     /// <summary>e.g. <c>R2v3</c>, <c>e-Stewards</c>, <c>WEEE AATF</c>.</summary>
     public string? RecyclerCertification { get; init; }
     public string? WeeeReference { get; init; }
@@ -68,7 +74,9 @@ public sealed record DecommissioningView
     public required string State { get; init; }
     public SanitisationView? Sanitisation { get; init; }
     public IReadOnlyList<DecommissioningStepView> Steps { get; init; } = [];
-    /// <summary>True while a registered step has not succeeded yet (retry with <c>POST …/decommissioning/steps</c>).</summary>
+
+    /// <summary>True while a registered step has not succeeded yet (retry with <c>POST
+    /// …/decommissioning/steps</c>).</summary>
     public bool StepsPending { get; init; }
     public CertificateView? Certificate { get; init; }
     public DisposalView? Disposal { get; init; }
@@ -90,7 +98,15 @@ public sealed record SanitisationView
     public required string RecordedBy { get; init; }
 }
 
-public sealed record DecommissioningStepView(string Step, string Status, string? Summary, int Released, int Attempts, DateTimeOffset LastAttemptAt, string? Error);
+public sealed record DecommissioningStepView(
+    string Step,
+    string Status,
+    string? Summary,
+    int Released,
+    int Attempts,
+    DateTimeOffset LastAttemptAt,
+    string? Error
+);
 
 public sealed record CertificateView(string CertificateId, DateTimeOffset IssuedAt, string Sha256, string Url);
 
@@ -121,4 +137,12 @@ public sealed record CertificateRecord
     public IReadOnlyList<DecommissioningStepResult> Steps { get; init; } = [];
 }
 
-public sealed record CertificateAsset(string AssetId, string? Tag, string? Manufacturer, string? Model, string? SerialNumber, string Type, string? Hostname);
+public sealed record CertificateAsset(
+    string AssetId,
+    string? Tag,
+    string? Manufacturer,
+    string? Model,
+    string? SerialNumber,
+    string Type,
+    string? Hostname
+);

@@ -14,9 +14,21 @@ public static class LifecycleStateMachine
         [LifecycleState.Discovered] = [LifecycleState.InStock, LifecycleState.Deployed, LifecycleState.Rejected],
         [LifecycleState.Ordered] = [LifecycleState.InStock, LifecycleState.Deployed, LifecycleState.Retired],
         [LifecycleState.InStock] = [LifecycleState.Deployed, LifecycleState.InRepair, LifecycleState.Retired],
-        [LifecycleState.Deployed] = [LifecycleState.InStock, LifecycleState.InRepair, LifecycleState.Idle, LifecycleState.Retired],
+        [LifecycleState.Deployed] =
+        [
+            LifecycleState.InStock,
+            LifecycleState.InRepair,
+            LifecycleState.Idle,
+            LifecycleState.Retired,
+        ],
         [LifecycleState.InRepair] = [LifecycleState.InStock, LifecycleState.Deployed, LifecycleState.Retired],
-        [LifecycleState.Idle] = [LifecycleState.Deployed, LifecycleState.InStock, LifecycleState.InRepair, LifecycleState.Retired],
+        [LifecycleState.Idle] =
+        [
+            LifecycleState.Deployed,
+            LifecycleState.InStock,
+            LifecycleState.InRepair,
+            LifecycleState.Retired,
+        ],
         // Retired → Disposed only through decommissioning (sanitisation and disposal records); un-retiring is allowed
         // until the asset's data has been sanitised (the decommissioning service enforces that part).
         [LifecycleState.Retired] = [LifecycleState.InStock, LifecycleState.Disposed],
@@ -25,12 +37,14 @@ public static class LifecycleStateMachine
     };
 
     /// <summary>States an asset created through the API (something without an agent) may start in.</summary>
-    public static IReadOnlyList<LifecycleState> InitialStates { get; } = [LifecycleState.Ordered, LifecycleState.InStock, LifecycleState.Deployed];
+    public static IReadOnlyList<LifecycleState> InitialStates { get; } =
+    [LifecycleState.Ordered, LifecycleState.InStock, LifecycleState.Deployed];
 
     public static IReadOnlyList<LifecycleState> AllowedFrom(LifecycleState from) => Allowed[from];
 
     public static bool CanMove(LifecycleState from, LifecycleState to) => Allowed[from].Contains(to);
 
-    /// <summary>Terminal states: nothing changes an asset in them any more (check-ins are refused, edits too).</summary>
+    /// <summary>Terminal states: nothing changes an asset in them any more (check-ins are refused, edits
+    /// too).</summary>
     public static bool IsTerminal(LifecycleState state) => Allowed[state].Length == 0;
 }

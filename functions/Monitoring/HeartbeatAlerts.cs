@@ -19,7 +19,8 @@ public sealed record HeartbeatAssessment(
     double? DiskUsedPercent,
     int? MemoryStreak,
     bool? MemoryExceeded,
-    double? MemoryUsedPercent)
+    double? MemoryUsedPercent
+)
 {
     /// <summary>A flag flips (null values are the unchanged ones).</summary>
     public bool HasTransition => CameBackOnline || DiskExceeded is not null || MemoryExceeded is not null;
@@ -35,7 +36,8 @@ public sealed class HeartbeatAlerts(
     FindingService findings,
     OfflineIndex index,
     IOptions<MonitoringOptions> options,
-    ILogger<HeartbeatAlerts> logger)
+    ILogger<HeartbeatAlerts> logger
+)
 {
     /// <summary>The run id findings raised or resolved by heartbeats carry.</summary>
     public const string RunId = "heartbeat";
@@ -44,8 +46,10 @@ public sealed class HeartbeatAlerts(
     {
         var settings = options.Value;
         bool? disk = null;
-        if (heartbeat.DiskUsedPercent is { } used && (used > settings.DiskThresholdPercent)
-            != summary.DiskThresholdExceeded)
+        if (
+            heartbeat.DiskUsedPercent is { } used
+            && (used > settings.DiskThresholdPercent) != summary.DiskThresholdExceeded
+        )
         {
             disk = !summary.DiskThresholdExceeded;
         }
@@ -57,47 +61,78 @@ public sealed class HeartbeatAlerts(
             var high = percent >= settings.MemoryThresholdPercent;
             // Capped at the sustained count: a long high spell stops changing the row.
             var next = high ? Math.Min(summary.MemoryHighStreak + 1, settings.MemorySustainedHeartbeats) : 0;
-            if (next != summary.MemoryHighStreak) streak = next;
+            if (next != summary.MemoryHighStreak)
+                streak = next;
             var exceeded = high ? summary.MemoryThresholdExceeded || next >= settings.MemorySustainedHeartbeats : false;
-            if (exceeded != summary.MemoryThresholdExceeded) memory = exceeded;
+            if (exceeded != summary.MemoryThresholdExceeded)
+                memory = exceeded;
         }
-        return new HeartbeatAssessment(summary.Offline, disk, heartbeat.DiskUsedPercent, streak, memory,
-            heartbeat.MemoryUsedPercent);
+        return new HeartbeatAssessment(
+            summary.Offline,
+            disk,
+            heartbeat.DiskUsedPercent,
+            streak,
+            memory,
+            heartbeat.MemoryUsedPercent
+        );
     }
 
     /// <summary>The changed monitoring properties join the heartbeat's merge (a normal heartbeat adds none or only
     /// the streak: still one request).</summary>
     public static void AddTo(TableEntity merge, HeartbeatAssessment assessment)
     {
-        if (assessment.CameBackOnline) merge[nameof(AssetSummaryEntity.Offline)] = false;
-        if (assessment.DiskExceeded is { } disk) merge[nameof(AssetSummaryEntity.DiskThresholdExceeded)] = disk;
-        if (assessment.MemoryStreak is { } streak) merge[nameof(AssetSummaryEntity.MemoryHighStreak)] = streak;
+        if (assessment.CameBackOnline)
+            merge[nameof(AssetSummaryEntity.Offline)] = false;
+        if (assessment.DiskExceeded is { } disk)
+            merge[nameof(AssetSummaryEntity.DiskThresholdExceeded)] = disk;
+        if (assessment.MemoryStreak is { } streak)
+            merge[nameof(AssetSummaryEntity.MemoryHighStreak)] = streak;
         if (assessment.MemoryExceeded is { } memory)
             merge[nameof(AssetSummaryEntity.MemoryThresholdExceeded)] = memory;
     }
 
     /// <summary>Raises or resolves the findings of the transitions (idempotent; nothing without a transition). An
     /// asset back online is put back into the due index, which the offline scan took it out of.</summary>
-    public async Task ApplyAsync(AssetSummaryEntity summary, HeartbeatAssessment assessment, DateTimeOffset now,
-        CancellationToken cancellationToken)
+    public async Task ApplyAsync(
+        AssetSummaryEntity summary,
+        HeartbeatAssessment assessment,
+        DateTimeOffset now,
+        CancellationToken cancellationToken
+    )
     {
-        if (!assessment.HasTransition) return;
+        if (!assessment.HasTransition)
+            return;
         var assetId = summary.RowKey;
         if (assessment.CameBackOnline)
         {
             await ResolveAsync(FindingKinds.Offline, assetId, cancellationToken);
             await index.ScheduleAsync(assetId, now + index.Window(summary), cancellationToken);
-            logger.LogInformation("Asset {AssetId} is back online (offline since {OfflineSince})", assetId,
-                summary.OfflineSince);
+            logger.LogInformation(
+                "Asset {AssetId} is back online (offline since {OfflineSince})",
+                assetId,
+                summary.OfflineSince
+            );
         }
         var settings = options.Value;
         if (assessment.DiskExceeded == true)
         {
-            await findings.RaiseAsync(new FindingCondition(FindingKinds.DiskSpaceHigh, FindingSubjects.Asset, assetId,
-                FindingSeverity.Medium, NullIfEmpty(summary.Department),
-                $"Disk {Percent(assessment.DiskUsedPercent)} full (threshold {Percent(settings.DiskThresholdPercent)})",
-                Facts(("diskUsedPercent", assessment.DiskUsedPercent),
-                    ("thresholdPercent", settings.DiskThresholdPercent))), RunId, cancellationToken);
+            await findings.RaiseAsync(
+                new FindingCondition(
+                    FindingKinds.DiskSpaceHigh,
+                    FindingSubjects.Asset,
+                    assetId,
+                    FindingSeverity.Medium,
+                    NullIfEmpty(summary.Department),
+                    $"Disk {Percent(assessment.DiskUsedPercent)} full (threshold "
+                        + $"{Percent(settings.DiskThresholdPercent)})",
+                    Facts(
+                        ("diskUsedPercent", assessment.DiskUsedPercent),
+                        ("thresholdPercent", settings.DiskThresholdPercent)
+                    )
+                ),
+                RunId,
+                cancellationToken
+            );
         }
         else if (assessment.DiskExceeded == false)
         {
@@ -105,14 +140,25 @@ public sealed class HeartbeatAlerts(
         }
         if (assessment.MemoryExceeded == true)
         {
-            await findings.RaiseAsync(new FindingCondition(FindingKinds.MemorySustainedHigh, FindingSubjects.Asset,
-                assetId, FindingSeverity.Low, NullIfEmpty(summary.Department),
-                $"Memory at {Percent(assessment.MemoryUsedPercent)} or more for "
-                + $"{settings.MemorySustainedHeartbeats} heartbeats in a row "
-                + $"(threshold {Percent(settings.MemoryThresholdPercent)})",
-                Facts(("memoryUsedPercent", assessment.MemoryUsedPercent),
-                    ("thresholdPercent", settings.MemoryThresholdPercent),
-                    ("heartbeats", settings.MemorySustainedHeartbeats))), RunId, cancellationToken);
+            await findings.RaiseAsync(
+                new FindingCondition(
+                    FindingKinds.MemorySustainedHigh,
+                    FindingSubjects.Asset,
+                    assetId,
+                    FindingSeverity.Low,
+                    NullIfEmpty(summary.Department),
+                    $"Memory at {Percent(assessment.MemoryUsedPercent)} or more for "
+                        + $"{settings.MemorySustainedHeartbeats} heartbeats in a row "
+                        + $"(threshold {Percent(settings.MemoryThresholdPercent)})",
+                    Facts(
+                        ("memoryUsedPercent", assessment.MemoryUsedPercent),
+                        ("thresholdPercent", settings.MemoryThresholdPercent),
+                        ("heartbeats", settings.MemorySustainedHeartbeats)
+                    )
+                ),
+                RunId,
+                cancellationToken
+            );
         }
         else if (assessment.MemoryExceeded == false)
         {
@@ -121,8 +167,11 @@ public sealed class HeartbeatAlerts(
     }
 
     /// <summary>Auto-resolves one asset's finding of one kind (absent condition, scoped to the asset).</summary>
-    private Task<FindingReconciliation> ResolveAsync(string kind, string assetId, CancellationToken cancellationToken)
-        => findings.ReconcileAsync([kind], [], RunId, cancellationToken, [assetId]);
+    private Task<FindingReconciliation> ResolveAsync(
+        string kind,
+        string assetId,
+        CancellationToken cancellationToken
+    ) => findings.ReconcileAsync([kind], [], RunId, cancellationToken, [assetId]);
 
     internal static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
@@ -130,6 +179,7 @@ public sealed class HeartbeatAlerts(
         value is { } v ? v.ToString("0.#", CultureInfo.InvariantCulture) + " %" : "?";
 
     internal static Dictionary<string, string> Facts(params (string Name, object? Value)[] facts) =>
-        facts.Where(f => f.Value is not null).ToDictionary(f => f.Name,
-            f => Convert.ToString(f.Value, CultureInfo.InvariantCulture)!);
+        facts
+            .Where(f => f.Value is not null)
+            .ToDictionary(f => f.Name, f => Convert.ToString(f.Value, CultureInfo.InvariantCulture)!);
 }

@@ -7,8 +7,11 @@ public static class MonitoringServiceCollectionExtensions
     /// <summary>Offline monitoring (due index, scan) and the heartbeat's threshold alerts.</summary>
     public static IServiceCollection AddMonitoring(this IServiceCollection services)
     {
-        services.AddOptions<MonitoringOptions>().BindConfiguration(MonitoringOptions.SectionName)
-            .ValidateDataAnnotations().ValidateOnStart();
+        services
+            .AddOptions<MonitoringOptions>()
+            .BindConfiguration(MonitoringOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddSingleton<OfflineIndex>();
         services.AddSingleton<OfflineScan>();
         services.AddSingleton<HeartbeatAlerts>();

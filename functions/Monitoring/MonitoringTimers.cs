@@ -10,6 +10,6 @@ public sealed class MonitoringTimers(OfflineScan scan)
     [Function(nameof(OfflineScan))]
     public async Task OfflineScan(
         [TimerTrigger("%" + AppSettingNames.OfflineScanSchedule + "%")] TimerInfo timer,
-        CancellationToken cancellationToken) =>
-        await scan.RunAsync(cancellationToken);
+        CancellationToken cancellationToken
+    ) => await scan.RunAsync(cancellationToken);
 }

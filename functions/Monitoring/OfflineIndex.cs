@@ -33,7 +33,8 @@ public sealed class OfflineIndex(
     TableServiceClient tables,
     IOptions<InventoryStorageOptions> storage,
     IOptions<CheckinOptions> checkins,
-    IOptions<MonitoringOptions> monitoring)
+    IOptions<MonitoringOptions> monitoring
+)
 {
     /// <summary>Shards of the index: a scan with nothing due costs this many (empty) range queries. One partition
     /// takes ~2,000 writes/s; four leave room far beyond 100k assets.</summary>
@@ -65,13 +66,14 @@ public sealed class OfflineIndex(
 
     public double Tolerance => monitoring.Value.OfflineTolerance;
 
-    public static OfflineDueEntity Row(string assetId, DateTimeOffset due) => new()
-    {
-        PartitionKey = Shard(assetId),
-        RowKey = RowKey(due, assetId),
-        AssetId = assetId,
-        DueAt = due,
-    };
+    public static OfflineDueEntity Row(string assetId, DateTimeOffset due) =>
+        new()
+        {
+            PartitionKey = Shard(assetId),
+            RowKey = RowKey(due, assetId),
+            AssetId = assetId,
+            DueAt = due,
+        };
 
     /// <summary>Puts the asset in the index at <paramref name="due"/> (one upsert).</summary>
     public async Task ScheduleAsync(string assetId, DateTimeOffset due, CancellationToken cancellationToken) =>
@@ -81,14 +83,17 @@ public sealed class OfflineIndex(
     public async Task MoveAsync(OfflineDueEntity row, DateTimeOffset due, CancellationToken cancellationToken)
     {
         var next = Row(row.AssetId, due);
-        if (next.RowKey == row.RowKey) return;
+        if (next.RowKey == row.RowKey)
+            return;
         try
         {
             await Table.SubmitTransactionAsync(
-            [
-                new TableTransactionAction(TableTransactionActionType.Delete, row, ETag.All),
-                new TableTransactionAction(TableTransactionActionType.UpsertReplace, next),
-            ], cancellationToken);
+                [
+                    new TableTransactionAction(TableTransactionActionType.Delete, row, ETag.All),
+                    new TableTransactionAction(TableTransactionActionType.UpsertReplace, next),
+                ],
+                cancellationToken
+            );
         }
         catch (TableTransactionFailedException ex) when (ex.Status == 404)
         {
@@ -103,8 +108,6 @@ public sealed class OfflineIndex(
         {
             await Table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken);
         }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-        }
+        catch (RequestFailedException ex) when (ex.Status == 404) { }
     }
 }

@@ -10,8 +10,15 @@ using Microsoft.Extensions.Options;
 namespace ItInventory.Functions.Monitoring;
 
 /// <summary>What one offline scan did (the run row in <c>scanruns</c> records the same).</summary>
-public sealed record OfflineScanResult(string RunId, int Due, int Rescheduled, int WentOffline, int Dropped,
-    long RowsRead, FindingReconciliation Findings);
+public sealed record OfflineScanResult(
+    string RunId,
+    int Due,
+    int Rescheduled,
+    int WentOffline,
+    int Dropped,
+    long RowsRead,
+    FindingReconciliation Findings
+);
 
 /// <summary>
 /// The offline scan: reads only the due index rows whose due time has passed (one range query per shard), point-reads
@@ -27,7 +34,8 @@ public sealed class OfflineScan(
     ScanRunStore runs,
     IOptions<MonitoringOptions> options,
     TimeProvider clock,
-    ILogger<OfflineScan> logger)
+    ILogger<OfflineScan> logger
+)
 {
     public const string ScanName = "offline";
     private const int Parallelism = 16;
@@ -44,20 +52,26 @@ public sealed class OfflineScan(
             foreach (var shard in OfflineIndex.AllShards)
             {
                 var filter = TableClient.CreateQueryFilter(
-                    $"PartitionKey eq {shard} and RowKey lt {OfflineIndex.DueBound(now)}");
-                await foreach (var row in index.Table.QueryAsync<OfflineDueEntity>(filter,
-                    cancellationToken: cancellationToken))
+                    $"PartitionKey eq {shard} and RowKey lt {OfflineIndex.DueBound(now)}"
+                );
+                await foreach (
+                    var row in index.Table.QueryAsync<OfflineDueEntity>(filter, cancellationToken: cancellationToken)
+                )
                 {
                     due.Add(row);
-                    if (due.Count >= options.Value.MaxDuePerScan) break;
+                    if (due.Count >= options.Value.MaxDuePerScan)
+                        break;
                 }
-                if (due.Count >= options.Value.MaxDuePerScan) break;
+                if (due.Count >= options.Value.MaxDuePerScan)
+                    break;
             }
             tally.Read(due.Count);
             tally.CountDue(due.Count);
-            await Parallel.ForEachAsync(due,
+            await Parallel.ForEachAsync(
+                due,
                 new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
-                async (row, ct) => await CheckAsync(row, now, run.RunId, tally, ct));
+                async (row, ct) => await CheckAsync(row, now, run.RunId, tally, ct)
+            );
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -68,25 +82,46 @@ public sealed class OfflineScan(
         {
             await runs.CompleteAsync(run, tally.RowsRead, tally.Findings, error, CancellationToken.None);
         }
-        var result = new OfflineScanResult(run.RunId, tally.Due, tally.Rescheduled, tally.WentOffline, tally.Dropped,
-            tally.RowsRead, tally.Findings);
+        var result = new OfflineScanResult(
+            run.RunId,
+            tally.Due,
+            tally.Rescheduled,
+            tally.WentOffline,
+            tally.Dropped,
+            tally.RowsRead,
+            tally.Findings
+        );
         logger.LogInformation(
             "Offline scan {RunId}: {Due} due, {Rescheduled} rescheduled, {Offline} went offline, {Dropped} dropped",
-            run.RunId, result.Due, result.Rescheduled, result.WentOffline, result.Dropped);
+            run.RunId,
+            result.Due,
+            result.Rescheduled,
+            result.WentOffline,
+            result.Dropped
+        );
         return result;
     }
 
-    private async Task CheckAsync(OfflineDueEntity row, DateTimeOffset now, string runId, Tally tally,
-        CancellationToken cancellationToken)
+    private async Task CheckAsync(
+        OfflineDueEntity row,
+        DateTimeOffset now,
+        string runId,
+        Tally tally,
+        CancellationToken cancellationToken
+    )
     {
         var read = await store.Summaries.GetEntityIfExistsAsync<AssetSummaryEntity>(
-            TableKeys.SummaryPartition(row.AssetId), row.AssetId, cancellationToken: cancellationToken);
+            TableKeys.SummaryPartition(row.AssetId),
+            row.AssetId,
+            cancellationToken: cancellationToken
+        );
         tally.Read(1);
         var summary = read.HasValue ? read.Value : null;
         if (summary is null || !IsMonitored(summary))
         {
             // Out of monitoring for good: an open offline finding of it is moot.
-            if (summary?.Offline == true) tally.Add(await ResolveAsync(row.AssetId, runId, cancellationToken));
+            if (summary?.Offline == true)
+                tally.Add(await ResolveAsync(row.AssetId, runId, cancellationToken));
             await index.RemoveAsync(row, cancellationToken);
             tally.Drop();
             return;
@@ -113,11 +148,16 @@ public sealed class OfflineScan(
         tally.Add(await findings.RaiseAsync(Condition(summary, now), runId, cancellationToken));
         try
         {
-            await store.Summaries.UpdateEntityAsync(new TableEntity(summary.PartitionKey, summary.RowKey)
-            {
-                [nameof(AssetSummaryEntity.Offline)] = true,
-                [nameof(AssetSummaryEntity.OfflineSince)] = now,
-            }, summary.ETag, TableUpdateMode.Merge, cancellationToken);
+            await store.Summaries.UpdateEntityAsync(
+                new TableEntity(summary.PartitionKey, summary.RowKey)
+                {
+                    [nameof(AssetSummaryEntity.Offline)] = true,
+                    [nameof(AssetSummaryEntity.OfflineSince)] = now,
+                },
+                summary.ETag,
+                TableUpdateMode.Merge,
+                cancellationToken
+            );
         }
         catch (RequestFailedException ex) when (ex.Status == 412)
         {
@@ -132,9 +172,14 @@ public sealed class OfflineScan(
 
     /// <summary>Agent-managed (has a device credential, not revoked) and not retired, disposed or rejected.</summary>
     public static bool IsMonitored(AssetSummaryEntity summary) =>
-        !string.IsNullOrEmpty(summary.CredentialHash) && !summary.CredentialRevoked
-        && summary.State is not (nameof(LifecycleState.Retired) or nameof(LifecycleState.Disposed)
-            or nameof(LifecycleState.Rejected));
+        !string.IsNullOrEmpty(summary.CredentialHash)
+        && !summary.CredentialRevoked
+        && summary.State
+            is not (
+                nameof(LifecycleState.Retired)
+                or nameof(LifecycleState.Disposed)
+                or nameof(LifecycleState.Rejected)
+            );
 
     private FindingCondition Condition(AssetSummaryEntity summary, DateTimeOffset now)
     {
@@ -145,11 +190,20 @@ public sealed class OfflineScan(
                 + $"(expected every {Describe(interval)}; offline after {index.Tolerance.ToString(CultureInfo
                     .InvariantCulture)} × that)"
             : "Never checked in since enrollment";
-        return new FindingCondition(FindingKinds.Offline, FindingSubjects.Asset, summary.RowKey,
-            FindingSeverity.Medium, HeartbeatAlerts.NullIfEmpty(summary.Department), text,
-            HeartbeatAlerts.Facts(("lastSeenAt", lastSeen?.ToString("O", CultureInfo.InvariantCulture)),
+        return new FindingCondition(
+            FindingKinds.Offline,
+            FindingSubjects.Asset,
+            summary.RowKey,
+            FindingSeverity.Medium,
+            HeartbeatAlerts.NullIfEmpty(summary.Department),
+            text,
+            HeartbeatAlerts.Facts(
+                ("lastSeenAt", lastSeen?.ToString("O", CultureInfo.InvariantCulture)),
                 ("expectedIntervalSeconds", (int)interval.TotalSeconds),
-                ("tolerance", index.Tolerance), ("detectedAt", now.ToString("O", CultureInfo.InvariantCulture))));
+                ("tolerance", index.Tolerance),
+                ("detectedAt", now.ToString("O", CultureInfo.InvariantCulture))
+            )
+        );
     }
 
     private Task<FindingReconciliation> ResolveAsync(string assetId, string runId, CancellationToken ct) =>
@@ -165,7 +219,10 @@ public sealed class OfflineScan(
         private readonly Lock gate = new();
         private FindingReconciliation findings = FindingReconciliation.None;
         private long rowsRead;
-        private int due, rescheduled, offline, dropped;
+        private int due,
+            rescheduled,
+            offline,
+            dropped;
 
         public long RowsRead => Interlocked.Read(ref rowsRead);
         public int Due => due;
@@ -175,7 +232,11 @@ public sealed class OfflineScan(
 
         public FindingReconciliation Findings
         {
-            get { lock (gate) return findings; }
+            get
+            {
+                lock (gate)
+                    return findings;
+            }
         }
 
         public void Read(long rows)
@@ -184,12 +245,15 @@ public sealed class OfflineScan(
         }
 
         public void Reschedule() => Interlocked.Increment(ref rescheduled);
+
         public void Offline() => Interlocked.Increment(ref offline);
+
         public void Drop() => Interlocked.Increment(ref dropped);
 
         public void Add(FindingReconciliation result)
         {
-            lock (gate) findings = findings.Add(result);
+            lock (gate)
+                findings = findings.Add(result);
         }
 
         public void CountDue(int rows) => due = rows;

@@ -12,19 +12,25 @@ public sealed class PeopleFunctions(CallerAuthenticator authenticator, AccessPol
     [Function(nameof(ImportPeople))]
     public async Task<IActionResult> ImportPeople(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "people/import")] HttpRequest request,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         var caller = await authenticator.AuthorizeAsync(request, policy.Administer).OrThrow();
-        var body = await TextBody.ReadAsync(request, "text/csv", PeopleService.MaxImportBytes, cancellationToken).OrThrow();
+        var body = await TextBody
+            .ReadAsync(request, "text/csv", PeopleService.MaxImportBytes, cancellationToken)
+            .OrThrow();
 
-        var report = await people.ImportAsync(body, caller.AuditActor, request.HttpContext.TraceIdentifier, cancellationToken).OrThrow();
+        var report = await people
+            .ImportAsync(body, caller.AuditActor, request.HttpContext.TraceIdentifier, cancellationToken)
+            .OrThrow();
         return new JsonBodyResult<ImportReport>(StatusCodes.Status200OK, report, ApiJsonContext.Default.ImportReport);
     }
 
     [Function(nameof(ExportPeople))]
     public async Task<IActionResult> ExportPeople(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "people/export")] HttpRequest request,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         var caller = await authenticator.AuthorizeAsync(request, policy.ReadAll).OrThrow();
 
@@ -35,20 +41,27 @@ public sealed class PeopleFunctions(CallerAuthenticator authenticator, AccessPol
     public async Task<IActionResult> GetPerson(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "people/{objectId}")] HttpRequest request,
         string objectId,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         var caller = await authenticator.AuthenticateAsync(request).OrThrow();
 
         var person = await people.FindAsync(objectId, cancellationToken);
-        if (person is null) throw new ProblemException(Problem.NotFound($"There is no person '{objectId}'."));
+        if (person is null)
+            throw new ProblemException(Problem.NotFound($"There is no person '{objectId}'."));
         policy.ReadPeople(caller, person.Department).ThrowIfAny();
-        return new JsonBodyResult<PersonView>(StatusCodes.Status200OK, PersonView.From(person), ApiJsonContext.Default.PersonView);
+        return new JsonBodyResult<PersonView>(
+            StatusCodes.Status200OK,
+            PersonView.From(person),
+            ApiJsonContext.Default.PersonView
+        );
     }
 
     [Function(nameof(ListPeople))]
     public async Task<IActionResult> ListPeople(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "people")] HttpRequest request,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         var caller = await authenticator.AuthenticateAsync(request).OrThrow();
         var query = request.Query;
@@ -66,7 +79,8 @@ public sealed class PeopleFunctions(CallerAuthenticator authenticator, AccessPol
     [Function(nameof(GetMyAssets))]
     public async Task<IActionResult> GetMyAssets(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me/assets")] HttpRequest request,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         var caller = await authenticator.AuthenticateAsync(request).OrThrow();
 

@@ -18,18 +18,30 @@ public sealed class PeopleService(InventoryStore store, AuditTrail audit, TimePr
 
     /// <summary>
     /// Validates every row and applies the valid ones (upsert by object id, compared first: an unchanged person costs
-    /// no write); invalid rows are reported, not applied. A malformed file (quoting, header) is a 400 and writes nothing.
+    /// no write); invalid rows are reported, not applied. A malformed file (quoting, header) is a 400 and writes
+    /// nothing.
     /// Each created or changed person is audited (entity <c>person</c>, the changed fields before and after) with the
     /// caller as actor and the request's correlation id.
     /// </summary>
-    public async Task<Outcome<ImportReport>> ImportAsync(ReadOnlyMemory<byte> csv, AuditActor actor, string? correlationId, CancellationToken cancellationToken)
+    public async Task<Outcome<ImportReport>> ImportAsync(
+        ReadOnlyMemory<byte> csv,
+        AuditActor actor,
+        string? correlationId,
+        CancellationToken cancellationToken
+    )
     {
         var (parsed, error) = PeopleCsv.Parse(csv, MaxImportRows);
-        if (error is not null) return Problem.BadRequest(error);
+        if (error is not null)
+            return Problem.BadRequest(error);
 
         // The directory is small (one narrow row per person): one scan, 1,000 rows per request.
         var existing = new Dictionary<string, PersonEntity>(StringComparer.Ordinal);
-        await foreach (var person in store.People.QueryAsync<PersonEntity>(p => p.RowKey == TableKeys.PersonRow, cancellationToken: cancellationToken))
+        await foreach (
+            var person in store.People.QueryAsync<PersonEntity>(
+                p => p.RowKey == TableKeys.PersonRow,
+                cancellationToken: cancellationToken
+            )
+        )
         {
             existing[person.PartitionKey] = person;
         }
@@ -46,15 +58,22 @@ public sealed class PeopleService(InventoryStore store, AuditTrail audit, TimePr
                 if (row.ManagerObjectId is { } manager && !valid.ContainsKey(manager) && !existing.ContainsKey(manager))
                 {
                     valid.Remove(row.ObjectId);
-                    rejections.Add(new(row.Row, "managerObjectId", "The manager is neither in this file (as a valid row) nor in the directory."));
+                    rejections.Add(
+                        new(
+                            row.Row,
+                            "managerObjectId",
+                            "The manager is neither in this file (as a valid row) nor in the directory."
+                        )
+                    );
                     changed = true;
                 }
             }
-        }
-        while (changed);
+        } while (changed);
 
         var now = clock.GetUtcNow();
-        int created = 0, updated = 0, unchanged = 0;
+        int created = 0,
+            updated = 0,
+            unchanged = 0;
         var conflicts = new ConcurrentBag<ImportRejection>();
         var writes = new List<(PersonRow Row, PersonEntity Entity, PersonEntity? Current)>();
         foreach (var row in valid.Values.OrderBy(r => r.Row))
@@ -66,49 +85,75 @@ public sealed class PeopleService(InventoryStore store, AuditTrail audit, TimePr
                 continue;
             }
             var status = row.Status.ToString();
-            var departedAt = row.Status == PersonStatus.Departed
-                ? (current?.Status == nameof(PersonStatus.Departed) ? current.DepartedAt ?? now : now)
-                : (DateTimeOffset?)null;
-            writes.Add((row, new PersonEntity
-            {
-                PartitionKey = row.ObjectId,
-                RowKey = TableKeys.PersonRow,
-                DisplayName = row.DisplayName,
-                Email = row.Email,
-                Department = row.Department,
-                ManagerObjectId = row.ManagerObjectId,
-                Status = status,
-                DepartedAt = departedAt,
-                EmployeeId = row.EmployeeId,
-                ImportedAt = now,
-            }, current));
+            var departedAt =
+                row.Status == PersonStatus.Departed
+                    ? (current?.Status == nameof(PersonStatus.Departed) ? current.DepartedAt ?? now : now)
+                    : (DateTimeOffset?)null;
+            writes.Add(
+                (
+                    row,
+                    new PersonEntity
+                    {
+                        PartitionKey = row.ObjectId,
+                        RowKey = TableKeys.PersonRow,
+                        DisplayName = row.DisplayName,
+                        Email = row.Email,
+                        Department = row.Department,
+                        ManagerObjectId = row.ManagerObjectId,
+                        Status = status,
+                        DepartedAt = departedAt,
+                        EmployeeId = row.EmployeeId,
+                        ImportedAt = now,
+                    },
+                    current
+                )
+            );
         }
 
         var createdCount = 0;
         var updatedCount = 0;
-        await Parallel.ForEachAsync(writes, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (write, ct) =>
-        {
-            try
+        await Parallel.ForEachAsync(
+            writes,
+            new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+            async (write, ct) =>
             {
-                if (write.Current is { } current)
+                try
                 {
-                    await store.People.UpdateEntityAsync(write.Entity, current.ETag, TableUpdateMode.Replace, ct);
-                    Interlocked.Increment(ref updatedCount);
+                    if (write.Current is { } current)
+                    {
+                        await store.People.UpdateEntityAsync(write.Entity, current.ETag, TableUpdateMode.Replace, ct);
+                        Interlocked.Increment(ref updatedCount);
+                    }
+                    else
+                    {
+                        await store.People.AddEntityAsync(write.Entity, ct);
+                        Interlocked.Increment(ref createdCount);
+                    }
+                    // After the write: a write lost to a concurrent import is reported, never audited as done.
+                    await audit.AppendAsync(
+                        new AuditEvent(
+                            actor,
+                            "person",
+                            write.Entity.PartitionKey,
+                            write.Current is null ? "import-create" : "import-update",
+                            Changes(write.Current, write.Entity),
+                            correlationId
+                        ),
+                        ct
+                    );
                 }
-                else
+                catch (RequestFailedException ex) when (ex.Status is 409 or 412)
                 {
-                    await store.People.AddEntityAsync(write.Entity, ct);
-                    Interlocked.Increment(ref createdCount);
+                    conflicts.Add(
+                        new(
+                            write.Row.Row,
+                            "objectId",
+                            "The person changed while the import ran (a concurrent import?); import the file again."
+                        )
+                    );
                 }
-                // After the write: a write lost to a concurrent import is reported, never audited as done.
-                await audit.AppendAsync(new AuditEvent(actor, "person", write.Entity.PartitionKey, write.Current is null ? "import-create" : "import-update",
-                    Changes(write.Current, write.Entity), correlationId), ct);
             }
-            catch (RequestFailedException ex) when (ex.Status is 409 or 412)
-            {
-                conflicts.Add(new(write.Row.Row, "objectId", "The person changed while the import ran (a concurrent import?); import the file again."));
-            }
-        });
+        );
         created += createdCount;
         updated += updatedCount;
         rejections.AddRange(conflicts);
@@ -122,7 +167,8 @@ public sealed class PeopleService(InventoryStore store, AuditTrail audit, TimePr
         var changes = new List<FieldChange>();
         void Add(string field, string? from, string? to)
         {
-            if (from != to) changes.Add(new FieldChange(field, from, to));
+            if (from != to)
+                changes.Add(new FieldChange(field, from, to));
         }
         Add(nameof(PersonEntity.DisplayName), before?.DisplayName, after.DisplayName);
         Add(nameof(PersonEntity.Email), before?.Email, after.Email);
@@ -146,7 +192,12 @@ public sealed class PeopleService(InventoryStore store, AuditTrail audit, TimePr
     public async Task<byte[]> ExportAsync(CancellationToken cancellationToken)
     {
         var people = new List<PersonEntity>();
-        await foreach (var person in store.People.QueryAsync<PersonEntity>(p => p.RowKey == TableKeys.PersonRow, cancellationToken: cancellationToken))
+        await foreach (
+            var person in store.People.QueryAsync<PersonEntity>(
+                p => p.RowKey == TableKeys.PersonRow,
+                cancellationToken: cancellationToken
+            )
+        )
         {
             people.Add(person);
         }
@@ -156,35 +207,62 @@ public sealed class PeopleService(InventoryStore store, AuditTrail audit, TimePr
     /// <summary>One person by object id (one point read); null when unknown or the id is not a GUID.</summary>
     public async Task<PersonEntity?> FindAsync(string objectId, CancellationToken cancellationToken)
     {
-        if (PeopleCsv.NormaliseObjectId(objectId) is not { } key) return null;
-        var found = await store.People.GetEntityIfExistsAsync<PersonEntity>(key, TableKeys.PersonRow, cancellationToken: cancellationToken);
+        if (PeopleCsv.NormaliseObjectId(objectId) is not { } key)
+            return null;
+        var found = await store.People.GetEntityIfExistsAsync<PersonEntity>(
+            key,
+            TableKeys.PersonRow,
+            cancellationToken: cancellationToken
+        );
         return found.HasValue ? found.Value : null;
     }
 
-    /// <summary>A page of people, filtered by department and/or status (a filtered scan, see docs/storage.md).</summary>
-    public async Task<Outcome<PeoplePage>> ListAsync(string? department, string? status, string? continuationToken, int pageSize, CancellationToken cancellationToken)
+    /// <summary>A page of people, filtered by department and/or status (a filtered scan, see
+    /// docs/storage.md).</summary>
+    public async Task<Outcome<PeoplePage>> ListAsync(
+        string? department,
+        string? status,
+        string? continuationToken,
+        int pageSize,
+        CancellationToken cancellationToken
+    )
     {
-        if (pageSize is < 1 or > MaxPageSize) return Problem.BadRequest($"pageSize must be between 1 and {MaxPageSize}.");
+        if (pageSize is < 1 or > MaxPageSize)
+            return Problem.BadRequest($"pageSize must be between 1 and {MaxPageSize}.");
         string? statusValue = null;
         if (status is not null)
         {
-            if (!PeopleCsv.TryParseStatus(status, out var parsed)) return Problem.BadRequest("status must be Active or Departed.");
+            if (!PeopleCsv.TryParseStatus(status, out var parsed))
+                return Problem.BadRequest("status must be Active or Departed.");
             statusValue = parsed.ToString();
         }
         var filter = TableClient.CreateQueryFilter($"RowKey eq {TableKeys.PersonRow}");
-        if (department is not null) filter += " and " + TableClient.CreateQueryFilter($"Department eq {department}");
-        if (statusValue is not null) filter += " and " + TableClient.CreateQueryFilter($"Status eq {statusValue}");
+        if (department is not null)
+            filter += " and " + TableClient.CreateQueryFilter($"Department eq {department}");
+        if (statusValue is not null)
+            filter += " and " + TableClient.CreateQueryFilter($"Status eq {statusValue}");
 
         string? position = null;
-        if (!string.IsNullOrEmpty(continuationToken) && (position = ContinuationTokens.Decode(continuationToken, "people|" + filter)) is null)
+        if (
+            !string.IsNullOrEmpty(continuationToken)
+            && (position = ContinuationTokens.Decode(continuationToken, "people|" + filter)) is null
+        )
         {
-            return Problem.BadRequest("The continuation token is not valid for this listing (altered, or from other filters).");
+            return Problem.BadRequest(
+                "The continuation token is not valid for this listing (altered, or from other filters)."
+            );
         }
         try
         {
-            await foreach (var page in store.People.QueryAsync<PersonEntity>(filter, pageSize, cancellationToken: cancellationToken).AsPages(position, pageSize))
+            await foreach (
+                var page in store
+                    .People.QueryAsync<PersonEntity>(filter, pageSize, cancellationToken: cancellationToken)
+                    .AsPages(position, pageSize)
+            )
             {
-                var next = string.IsNullOrEmpty(page.ContinuationToken) ? null : ContinuationTokens.Encode(page.ContinuationToken, "people|" + filter);
+                var next = string.IsNullOrEmpty(page.ContinuationToken)
+                    ? null
+                    : ContinuationTokens.Encode(page.ContinuationToken, "people|" + filter);
                 return new PeoplePage(page.Values.Select(PersonView.From).ToList(), next);
             }
         }
@@ -202,10 +280,14 @@ public sealed class PeopleService(InventoryStore store, AuditTrail audit, TimePr
     /// <summary>People marked Departed (licence reclamation reads them): a filtered scan.</summary>
     public IAsyncEnumerable<PersonEntity> FindDepartedAsync(CancellationToken cancellationToken) =>
         store.People.QueryAsync<PersonEntity>(
-            TableClient.CreateQueryFilter($"RowKey eq {TableKeys.PersonRow} and Status eq {nameof(PersonStatus.Departed)}"),
-            cancellationToken: cancellationToken);
+            TableClient.CreateQueryFilter(
+                $"RowKey eq {TableKeys.PersonRow} and Status eq {nameof(PersonStatus.Departed)}"
+            ),
+            cancellationToken: cancellationToken
+        );
 
-    /// <summary>The assets owned by a person: a filtered scan of the summary table with $select (see docs/storage.md).</summary>
+    /// <summary>The assets owned by a person: a filtered scan of the summary table with $select (see
+    /// docs/storage.md).</summary>
     public async Task<MyAssets> AssetsOwnedByAsync(string objectId, CancellationToken cancellationToken)
     {
         var lower = objectId.ToLowerInvariant();
@@ -213,15 +295,41 @@ public sealed class PeopleService(InventoryStore store, AuditTrail audit, TimePr
         var filter = TableClient.CreateQueryFilter($"Owner eq {objectId} or Owner eq {lower} or Owner eq {upper}");
         string[] select =
         [
-            nameof(AssetSummaryEntity.RowKey), nameof(AssetSummaryEntity.Name), nameof(AssetSummaryEntity.Kind), nameof(AssetSummaryEntity.Type),
-            nameof(AssetSummaryEntity.Category), nameof(AssetSummaryEntity.State), nameof(AssetSummaryEntity.Department),
-            nameof(AssetSummaryEntity.Location), nameof(AssetSummaryEntity.LastSeenAt), nameof(AssetSummaryEntity.Owner),
+            nameof(AssetSummaryEntity.RowKey),
+            nameof(AssetSummaryEntity.Name),
+            nameof(AssetSummaryEntity.Kind),
+            nameof(AssetSummaryEntity.Type),
+            nameof(AssetSummaryEntity.Category),
+            nameof(AssetSummaryEntity.State),
+            nameof(AssetSummaryEntity.Department),
+            nameof(AssetSummaryEntity.Location),
+            nameof(AssetSummaryEntity.LastSeenAt),
+            nameof(AssetSummaryEntity.Owner),
         ];
         var items = new List<MyAssetView>();
-        await foreach (var a in store.Summaries.QueryAsync<AssetSummaryEntity>(filter, select: select, cancellationToken: cancellationToken))
+        await foreach (
+            var a in store.Summaries.QueryAsync<AssetSummaryEntity>(
+                filter,
+                select: select,
+                cancellationToken: cancellationToken
+            )
+        )
         {
-            if (!string.Equals(a.Owner, objectId, StringComparison.OrdinalIgnoreCase)) continue;
-            items.Add(new MyAssetView(a.RowKey, a.Name, a.Kind, a.Type, a.Category, a.State, a.Department, a.Location, a.LastSeenAt));
+            if (!string.Equals(a.Owner, objectId, StringComparison.OrdinalIgnoreCase))
+                continue;
+            items.Add(
+                new MyAssetView(
+                    a.RowKey,
+                    a.Name,
+                    a.Kind,
+                    a.Type,
+                    a.Category,
+                    a.State,
+                    a.Department,
+                    a.Location,
+                    a.LastSeenAt
+                )
+            );
         }
         return new MyAssets(items.OrderBy(i => i.AssetId, StringComparer.Ordinal).ToList());
     }

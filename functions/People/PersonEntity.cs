@@ -43,7 +43,8 @@ public sealed record PersonView(
     string? ManagerObjectId,
     string Status,
     DateTimeOffset? DepartedAt,
-    string? EmployeeId)
+    string? EmployeeId
+)
 {
     public static PersonView From(PersonEntity e) =>
         new(e.ObjectId, e.DisplayName, e.Email, e.Department, e.ManagerObjectId, e.Status, e.DepartedAt, e.EmployeeId);
@@ -53,7 +54,17 @@ public sealed record PersonView(
 public sealed record PeoplePage(IReadOnlyList<PersonView> Items, string? ContinuationToken);
 
 /// <summary>An asset of the caller (<c>GET /api/me/assets</c>).</summary>
-public sealed record MyAssetView(string AssetId, string? Name, string Kind, string Type, string? Category, string State, string? Department, string? Location, DateTimeOffset? LastSeenAt);
+public sealed record MyAssetView(
+    string AssetId,
+    string? Name,
+    string Kind,
+    string Type,
+    string? Category,
+    string State,
+    string? Department,
+    string? Location,
+    DateTimeOffset? LastSeenAt
+);
 
 /// <summary>The answer of <c>GET /api/me/assets</c>.</summary>
 public sealed record MyAssets(IReadOnlyList<MyAssetView> Items);

@@ -14,7 +14,8 @@ public sealed class InventoryStorageOptions
     [Required, RegularExpression(TableNamePattern)]
     public string AssetsTable { get; set; } = "assets";
 
-    /// <summary>One narrow row per asset, spread over 256 hash buckets: what heartbeats, audits and reports scan.</summary>
+    /// <summary>One narrow row per asset, spread over 256 hash buckets: what heartbeats, audits and reports
+    /// scan.</summary>
     [Required, RegularExpression(TableNamePattern)]
     public string AssetSummaryTable { get; set; } = "assetsummary";
 
@@ -38,17 +39,21 @@ public sealed class InventoryStorageOptions
     [Required, RegularExpression(TableNamePattern)]
     public string PeopleTable { get; set; } = "people";
 
-    /// <summary>Asset tags: the tag counter, one row per asset holding its tag and one per tag pointing at its asset.</summary>
+    /// <summary>Asset tags: the tag counter, one row per asset holding its tag and one per tag pointing at its
+    /// asset.</summary>
     [Required, RegularExpression(TableNamePattern)]
     public string TagsTable { get; set; } = "assettags";
 
-    /// <summary>Software licences: one partition per product (product, entitlements, seats, compliance snapshot).</summary>
+    /// <summary>Software licences: one partition per product (product, entitlements, seats, compliance
+    /// snapshot).</summary>
     [Required, RegularExpression(TableNamePattern)]
     public string LicencesTable { get; set; } = "licences";
 
-    /// <summary>Licence seats by holder (person or asset): what /api/me/licences, reclamation and decommissioning read.</summary>
+    /// <summary>Licence seats by holder (person or asset): what /api/me/licences, reclamation and decommissioning
+    /// read.</summary>
     [Required, RegularExpression(TableNamePattern)]
     public string LicenceSeatsTable { get; set; } = "licenceseats";
+
     /// <summary>The classification taxonomy: categories and locations (PartitionKey = kind, RowKey = code).</summary>
     [Required, RegularExpression(TableNamePattern)]
     public string TaxonomyTable { get; set; } = "taxonomy";
@@ -65,6 +70,7 @@ public sealed class InventoryStorageOptions
     /// </summary>
     [Required, RegularExpression(TableNamePattern)]
     public string CampaignsTable { get; set; } = "campaigns";
+
     /// <summary>Offline monitoring's due index: which asset's heartbeat falls due when (Monitoring/OfflineIndex).
     /// </summary>
     [Required, RegularExpression(TableNamePattern)]
@@ -77,20 +83,40 @@ public sealed class InventoryStorageOptions
     /// <summary>Sanitisation certificates of decommissioned assets (HTML, written once, never overwritten).</summary>
     [Required, RegularExpression(ContainerNamePattern)]
     public string CertificatesContainer { get; set; } = "certificates";
-    /// <summary>Daily sealed segments of the audit trail (write-once; immutable by a time-based retention policy in Azure).</summary>
+
+    /// <summary>Daily sealed segments of the audit trail (write-once; immutable by a time-based retention policy in
+    /// Azure).</summary>
     [Required, RegularExpression(ContainerNamePattern)]
     public string AuditArchiveContainer { get; set; } = "audit-archive";
 
     /// <summary>Queue of full inventories waiting to be processed. The queue trigger reads the same name from the
-    /// <c>CHECKIN_QUEUE</c> app setting; <see cref="StorageServiceCollectionExtensions"/> keeps the two equal.</summary>
+    /// <c>CHECKIN_QUEUE</c> app setting; <see cref="StorageServiceCollectionExtensions"/> keeps the two
+    /// equal.</summary>
     [Required, RegularExpression(ContainerNamePattern)]
     public string CheckinQueue { get; set; } = "checkins";
 
-    /// <summary>Create missing tables, queues and containers at start-up (local runs; in Azure, Bicep provisions them).</summary>
+    /// <summary>Create missing tables, queues and containers at start-up (local runs; in Azure, Bicep provisions
+    /// them).</summary>
     public bool CreateIfNotExists { get; set; }
 
-    public IEnumerable<string> Tables => [AssetsTable, AssetSummaryTable, IdentitiesTable, EnrollmentSecretsTable, SightingsTable, AuditTrailTable, PeopleTable, TagsTable, LicencesTable, LicenceSeatsTable, TaxonomyTable,
-        FindingsTable, ScanRunsTable, CampaignsTable, OfflineDueTable];
+    public IEnumerable<string> Tables =>
+        [
+            AssetsTable,
+            AssetSummaryTable,
+            IdentitiesTable,
+            EnrollmentSecretsTable,
+            SightingsTable,
+            AuditTrailTable,
+            PeopleTable,
+            TagsTable,
+            LicencesTable,
+            LicenceSeatsTable,
+            TaxonomyTable,
+            FindingsTable,
+            ScanRunsTable,
+            CampaignsTable,
+            OfflineDueTable,
+        ];
 
     public string CheckinPoisonQueue => CheckinQueue + "-poison";
 

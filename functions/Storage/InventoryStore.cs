@@ -10,7 +10,8 @@ public sealed class InventoryStore(
     TableServiceClient tables,
     BlobServiceClient blobs,
     QueueServiceClient queues,
-    IOptions<InventoryStorageOptions> options)
+    IOptions<InventoryStorageOptions> options
+)
 {
     private readonly InventoryStorageOptions names = options.Value;
 
@@ -34,8 +35,10 @@ public sealed class InventoryStore(
 
     public BlobContainerClient Checkins { get; } = blobs.GetBlobContainerClient(options.Value.CheckinsContainer);
 
-    public BlobContainerClient Certificates { get; } = blobs.GetBlobContainerClient(options.Value.CertificatesContainer);
-    public BlobContainerClient AuditArchive { get; } = blobs.GetBlobContainerClient(options.Value.AuditArchiveContainer);
+    public BlobContainerClient Certificates { get; } =
+        blobs.GetBlobContainerClient(options.Value.CertificatesContainer);
+    public BlobContainerClient AuditArchive { get; } =
+        blobs.GetBlobContainerClient(options.Value.AuditArchiveContainer);
 
     public QueueClient CheckinQueue { get; } = queues.GetQueueClient(options.Value.CheckinQueue);
 

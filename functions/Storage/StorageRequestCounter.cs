@@ -40,7 +40,9 @@ public sealed class StorageRequestCounter : HttpPipelinePolicy
     private static void Record(HttpMessage message)
     {
         Interlocked.Increment(ref total);
-        Current.Value?.Add($"{message.Request.Method} {message.Request.Uri.Host}:{message.Request.Uri.Port}{message.Request.Uri.Path}");
+        Current.Value?.Add(
+            $"{message.Request.Method} {message.Request.Uri.Host}:{message.Request.Uri.Port}{message.Request.Uri.Path}"
+        );
     }
 
     /// <summary>The requests counted since the scope began (including nested scopes).</summary>
@@ -50,18 +52,33 @@ public sealed class StorageRequestCounter : HttpPipelinePolicy
 
         public int Count
         {
-            get { lock (requests) { return requests.Count; } }
+            get
+            {
+                lock (requests)
+                {
+                    return requests.Count;
+                }
+            }
         }
 
         /// <summary>Method and path of each request, in order: what to print when a cost assertion fails.</summary>
         public IReadOnlyList<string> Requests
         {
-            get { lock (requests) { return [.. requests]; } }
+            get
+            {
+                lock (requests)
+                {
+                    return [.. requests];
+                }
+            }
         }
 
         internal void Add(string request)
         {
-            lock (requests) { requests.Add(request); }
+            lock (requests)
+            {
+                requests.Add(request);
+            }
             parent?.Add(request);
         }
 

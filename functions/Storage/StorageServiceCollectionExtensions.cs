@@ -27,7 +27,8 @@ public static class StorageServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddInventoryStorage(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<InventoryStorageOptions>()
+        services
+            .AddOptions<InventoryStorageOptions>()
             .BindConfiguration(InventoryStorageOptions.SectionName)
             .PostConfigure(options =>
             {
@@ -46,16 +47,22 @@ public static class StorageServiceCollectionExtensions
             {
                 clients.AddTableServiceClient(connectionString);
                 clients.AddBlobServiceClient(connectionString);
-                clients.AddQueueServiceClient(connectionString).ConfigureOptions(o => o.MessageEncoding = QueueEncoding);
+                clients
+                    .AddQueueServiceClient(connectionString)
+                    .ConfigureOptions(o => o.MessageEncoding = QueueEncoding);
             }
             else
             {
                 clients.AddTableServiceClient(RequiredUri(connection, "tableServiceUri"));
                 clients.AddBlobServiceClient(RequiredUri(connection, "blobServiceUri"));
-                clients.AddQueueServiceClient(RequiredUri(connection, "queueServiceUri")).ConfigureOptions(o => o.MessageEncoding = QueueEncoding);
-                clients.UseCredential(connection["clientId"] is { Length: > 0 } clientId
-                    ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId))
-                    : new DefaultAzureCredential());
+                clients
+                    .AddQueueServiceClient(RequiredUri(connection, "queueServiceUri"))
+                    .ConfigureOptions(o => o.MessageEncoding = QueueEncoding);
+                clients.UseCredential(
+                    connection["clientId"] is { Length: > 0 } clientId
+                        ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId))
+                        : new DefaultAzureCredential()
+                );
             }
 
             clients.ConfigureDefaults(options =>
@@ -89,8 +96,10 @@ public static class StorageServiceCollectionExtensions
         Uri.TryCreate(connection[key], UriKind.Absolute, out var uri)
             ? uri
             : throw new InvalidOperationException(
-                $"Storage is not configured: set '{AppSettingNames.StorageConnection}' to a connection string (local) or "
-                + $"'{AppSettingNames.StorageConnection}__{key}' with a managed identity (Azure).");
+                $"Storage is not configured: set '{AppSettingNames.StorageConnection}' to a connection string "
+                    + "(local) or "
+                    + $"'{AppSettingNames.StorageConnection}__{key}' with a managed identity (Azure)."
+            );
 }
 
 /// <summary>
@@ -101,7 +110,8 @@ public static class StorageServiceCollectionExtensions
 internal sealed class StorageInitializer(
     InventoryStore store,
     Microsoft.Extensions.Options.IOptions<InventoryStorageOptions> options,
-    ILogger<StorageInitializer> logger) : IHostedService, IDisposable
+    ILogger<StorageInitializer> logger
+) : IHostedService, IDisposable
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(10);
     private readonly CancellationTokenSource stopping = new();
@@ -109,15 +119,20 @@ internal sealed class StorageInitializer(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!options.Value.CreateIfNotExists) return;
+        if (!options.Value.CreateIfNotExists)
+            return;
         try
         {
             await store.CreateIfNotExistsAsync(cancellationToken);
         }
         catch (Exception ex) when (Common.HttpErrors.IsOutage(ex) && !cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning("Storage is unreachable at start-up ({Reason}); creating tables, queues and containers "
-                + "again every {Delay} in the background", ex.Message, RetryDelay);
+            logger.LogWarning(
+                "Storage is unreachable at start-up ({Reason}); creating tables, queues and containers "
+                    + "again every {Delay} in the background",
+                ex.Message,
+                RetryDelay
+            );
             retrying = RetryAsync(stopping.Token);
         }
     }

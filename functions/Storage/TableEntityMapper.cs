@@ -19,7 +19,13 @@ public static class TableEntityMapper
     public static T To<T>(TableEntity source)
         where T : ITableEntity, new()
     {
-        var target = new T { PartitionKey = source.PartitionKey, RowKey = source.RowKey, Timestamp = source.Timestamp, ETag = source.ETag };
+        var target = new T
+        {
+            PartitionKey = source.PartitionKey,
+            RowKey = source.RowKey,
+            Timestamp = source.Timestamp,
+            ETag = source.ETag,
+        };
         var setters = Setters.GetOrAdd(typeof(T), Compile);
         foreach (var (name, value) in source)
         {
@@ -33,14 +39,33 @@ public static class TableEntityMapper
 
     private static Dictionary<string, Setter> Compile(Type type) =>
         type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.CanWrite && p.Name is not (nameof(ITableEntity.PartitionKey) or nameof(ITableEntity.RowKey) or nameof(ITableEntity.Timestamp) or nameof(ITableEntity.ETag)))
-            .ToDictionary(p => p.Name, p =>
-            {
-                var target = Expression.Parameter(typeof(object));
-                var value = Expression.Parameter(typeof(object));
-                var assign = Expression.Assign(Expression.Property(Expression.Convert(target, type), p), Expression.Convert(value, p.PropertyType));
-                return new Setter(p.PropertyType, Expression.Lambda<Action<object, object>>(assign, target, value).Compile());
-            }, StringComparer.Ordinal);
+            .Where(p =>
+                p.CanWrite
+                && p.Name
+                    is not (
+                        nameof(ITableEntity.PartitionKey)
+                        or nameof(ITableEntity.RowKey)
+                        or nameof(ITableEntity.Timestamp)
+                        or nameof(ITableEntity.ETag)
+                    )
+            )
+            .ToDictionary(
+                p => p.Name,
+                p =>
+                {
+                    var target = Expression.Parameter(typeof(object));
+                    var value = Expression.Parameter(typeof(object));
+                    var assign = Expression.Assign(
+                        Expression.Property(Expression.Convert(target, type), p),
+                        Expression.Convert(value, p.PropertyType)
+                    );
+                    return new Setter(
+                        p.PropertyType,
+                        Expression.Lambda<Action<object, object>>(assign, target, value).Compile()
+                    );
+                },
+                StringComparer.Ordinal
+            );
 
     private static object Convert(object value, Type propertyType)
     {
@@ -49,7 +74,9 @@ public static class TableEntityMapper
         {
             _ when type.IsInstanceOfType(value) => value,
             DateTimeOffset dto when type == typeof(DateTime) => dto.UtcDateTime,
-            DateTime dt when type == typeof(DateTimeOffset) => new DateTimeOffset(DateTime.SpecifyKind(dt, DateTimeKind.Utc)),
+            DateTime dt when type == typeof(DateTimeOffset) => new DateTimeOffset(
+                DateTime.SpecifyKind(dt, DateTimeKind.Utc)
+            ),
             _ when type.IsEnum => Enum.Parse(type, value.ToString()!),
             _ => System.Convert.ChangeType(value, type, System.Globalization.CultureInfo.InvariantCulture),
         };

@@ -26,9 +26,13 @@ public static class TableKeys
 
     public static string SoftwareRow(string softwareKeyHash) => SoftwareRowPrefix + softwareKeyHash;
 
-    /// <summary>History rows sort newest first: inverted ticks, then a discriminator for rows of the same tick.</summary>
+    /// <summary>History rows sort newest first: inverted ticks, then a discriminator for rows of the same
+    /// tick.</summary>
     public static string HistoryRow(DateTimeOffset at, string discriminator) =>
-        HistoryRowPrefix + (DateTime.MaxValue.Ticks - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + "|" + discriminator;
+        HistoryRowPrefix
+        + (DateTime.MaxValue.Ticks - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture)
+        + "|"
+        + discriminator;
 
     public static string CheckinMarkerRow(string checkinId) => CheckinMarkerPrefix + checkinId;
 
@@ -45,7 +49,8 @@ public static class TableKeys
     public static string DecommissioningStepRow(string step) => DecommissioningStepRowPrefix + step;
 
     /// <summary>Blob name of a sanitisation certificate (container <c>certificates</c>).</summary>
-    public static string SanitisationCertificateBlob(string assetId, string certificateId) => $"{assetId}/sanitisation-{certificateId}.html";
+    public static string SanitisationCertificateBlob(string assetId, string certificateId) =>
+        $"{assetId}/sanitisation-{certificateId}.html";
 
     // ---- assetsummary table: 256 buckets by the first two hex digits of the (random) asset id ----
 
@@ -97,7 +102,8 @@ public static class TableKeys
     public const string AuditArchiveStateRow = "state";
 
     /// <summary>A reference row, written in the same batch as the record it points at: "the change with this
-    /// idempotency key (e.g. <c>checkin|&lt;checkinId&gt;</c>) was appended", found with one point read and never written twice.</summary>
+    /// idempotency key (e.g. <c>checkin|&lt;checkinId&gt;</c>) was appended", found with one point read and never
+    /// written twice.</summary>
     public static string AuditRefRow(string idempotencyKey) => AuditRefPrefix + idempotencyKey;
 
     // ---- people table: PartitionKey = Entra object id (lower-case GUID, "D" format), one row ----
@@ -133,13 +139,15 @@ public static class TableKeys
     /// <summary>The latest compliance snapshot of the product (installations counted by the scan).</summary>
     public const string LicenceComplianceRow = "compliance";
 
-    /// <summary>Number of assigned seats; moved with If-Match in the same batch as a seat row (seat limits hold under concurrency).</summary>
+    /// <summary>Number of assigned seats; moved with If-Match in the same batch as a seat row (seat limits hold under
+    /// concurrency).</summary>
     public const string LicenceSeatCounterRow = "seatcount";
 
     public const string LicenceEntitlementPrefix = "ent|";
 
     /// <summary>Seat rows: LicenceSeatPrefix ≤ RowKey &lt; LicenceSeatRangeEnd. Every other row of a product sorts
-    /// before <see cref="LicenceSeatPrefix"/> (compliance, ent|…, product, seatcount), so "the product without its seats"
+    /// before <see cref="LicenceSeatPrefix"/> (compliance, ent|…, product, seatcount), so "the product without its
+    /// seats"
     /// is <c>RowKey lt 'seat|'</c>.</summary>
     public const string LicenceSeatPrefix = "seat|";
 
@@ -150,7 +158,10 @@ public static class TableKeys
     public static string LicenceEntitlementId(string reference)
     {
         Span<byte> hash = stackalloc byte[32];
-        System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(reference.Trim().ToLowerInvariant()), hash);
+        System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes(reference.Trim().ToLowerInvariant()),
+            hash
+        );
         return Convert.ToHexStringLower(hash[..16]);
     }
 
@@ -164,30 +175,51 @@ public static class TableKeys
 
     public static string NewLicenceProductId() => Guid.NewGuid().ToString("N");
 
-    // ---- licenceseats table: seats by holder (PartitionKey = "person|<object id>" or "asset|<asset id>", RowKey = product id) ----
+    // ---- licenceseats table: seats by holder (PartitionKey = "person|<object id>" or "asset|<asset id>", RowKey =
+    // product id) ----
 
-    public static string LicenceHolderPartition(string assigneeKind, string assigneeId) => assigneeKind + "|" + assigneeId;
+    public static string LicenceHolderPartition(string assigneeKind, string assigneeId) =>
+        assigneeKind + "|" + assigneeId;
+
     // ---- assets table: check-out/check-in history in the asset's partition (newest first) ----
 
-    /// <summary>Assignment rows (<c>asg|&lt;19-digit inverted ticks&gt;|&lt;id&gt;</c>): one per check-out, completed by its check-in.
+    /// <summary>Assignment rows (<c>asg|&lt;19-digit inverted ticks&gt;|&lt;id&gt;</c>): one per check-out, completed
+    /// by its check-in.
     /// The prefix sorts outside the detail/software range, so the processor's range query never reads them.</summary>
     public const string AssignmentRowPrefix = "asg|";
 
     public const string AssignmentRangeEnd = "asg}";
 
     public static string AssignmentRow(DateTimeOffset at, string discriminator) =>
-        AssignmentRowPrefix + (DateTime.MaxValue.Ticks - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + "|" + discriminator;
+        AssignmentRowPrefix
+        + (DateTime.MaxValue.Ticks - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture)
+        + "|"
+        + discriminator;
 
     /// <summary>The time an assignment row's key sorts by (the inverse of <see cref="AssignmentRow"/>).</summary>
     public static DateTimeOffset AssignmentRowTime(string rowKey) =>
-        new(DateTime.MaxValue.Ticks - long.Parse(rowKey.AsSpan(AssignmentRowPrefix.Length, 19), NumberStyles.None, CultureInfo.InvariantCulture), TimeSpan.Zero);
+        new(
+            DateTime.MaxValue.Ticks
+                - long.Parse(
+                    rowKey.AsSpan(AssignmentRowPrefix.Length, 19),
+                    NumberStyles.None,
+                    CultureInfo.InvariantCulture
+                ),
+            TimeSpan.Zero
+        );
 
     // ---- assetidentities table: cloud resource ids of assets created through the API ----
 
-    /// <summary>Identity index key of a cloud resource id: <c>cloud|</c> + SHA-256 hex of the lower-cased id (resource ids
+    /// <summary>Identity index key of a cloud resource id: <c>cloud|</c> + SHA-256 hex of the lower-cased id (resource
+    /// ids
     /// are case-insensitive and hold '/', which keys may not).</summary>
     public static string CloudResourceIdentity(string resourceId) =>
-        "cloud|" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(resourceId.Trim().ToLowerInvariant())));
+        "cloud|"
+        + Convert.ToHexStringLower(
+            System.Security.Cryptography.SHA256.HashData(
+                System.Text.Encoding.UTF8.GetBytes(resourceId.Trim().ToLowerInvariant())
+            )
+        );
 
     // ---- taxonomy table: PartitionKey = kind (category, location), RowKey = code ----
 

@@ -3,7 +3,8 @@ using System.Text.RegularExpressions;
 
 namespace ItInventory.Functions.Tags;
 
-/// <summary>The tag format (<c>&lt;PREFIX&gt;-&lt;at least 6 digits&gt;</c>) and what a label encodes. Pure functions.</summary>
+/// <summary>The tag format (<c>&lt;PREFIX&gt;-&lt;at least 6 digits&gt;</c>) and what a label encodes. Pure
+/// functions.</summary>
 public static partial class AssetTagFormat
 {
     public const string PrefixPattern = "^[A-Z][A-Z0-9]{0,9}$";
@@ -14,7 +15,8 @@ public static partial class AssetTagFormat
     public static string Format(string prefix, long number) =>
         prefix + "-" + number.ToString(new string('0', Digits), CultureInfo.InvariantCulture);
 
-    /// <summary>Whether <paramref name="value"/> is a well-formed tag (any prefix: tags keep their prefix when it is reconfigured).</summary>
+    /// <summary>Whether <paramref name="value"/> is a well-formed tag (any prefix: tags keep their prefix when it is
+    /// reconfigured).</summary>
     public static bool IsTag(string? value) => value is { Length: <= 32 } && TagRegex().IsMatch(value);
 
     /// <summary>The asset's URL in the management API.</summary>

@@ -7,7 +7,8 @@ public sealed class AssetTagOptions
 {
     public const string SectionName = "AssetTags";
 
-    /// <summary>Prefix of every tag: <c>ITI</c> gives <c>ITI-000123</c>. 1–10 upper-case letters or digits, starting with a letter.</summary>
+    /// <summary>Prefix of every tag: <c>ITI</c> gives <c>ITI-000123</c>. 1–10 upper-case letters or digits, starting
+    /// with a letter.</summary>
     [Required, RegularExpression(AssetTagFormat.PrefixPattern)]
     public string Prefix { get; set; } = "ITI";
 

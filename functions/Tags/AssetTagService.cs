@@ -58,22 +58,43 @@ public sealed class TagLinkEntity : ITableEntity
 /// </list>
 /// Every step is idempotent: a call interrupted at any point is completed by the next one, which returns the same tag.
 /// </summary>
-public sealed class AssetTagService(InventoryStore store, AssetReader assets, AccessPolicy policy, Audit.AuditTrail audit, IOptions<AssetTagOptions> options, TimeProvider clock, ILogger<AssetTagService> logger)
+public sealed class AssetTagService(
+    InventoryStore store,
+    AssetReader assets,
+    AccessPolicy policy,
+    Audit.AuditTrail audit,
+    IOptions<AssetTagOptions> options,
+    TimeProvider clock,
+    ILogger<AssetTagService> logger
+)
 {
     private const int MaxAttempts = 64;
 
-    public async Task<Outcome<AssetTagResponse>> AllocateAsync(Caller caller, string assetId, CancellationToken cancellationToken)
+    public async Task<Outcome<AssetTagResponse>> AllocateAsync(
+        Caller caller,
+        string assetId,
+        CancellationToken cancellationToken
+    )
     {
         var found = await assets.FindAsync(assetId, cancellationToken);
-        if (found is not { } asset) return Problem.NotFound($"There is no asset '{assetId}'.");
-        if (policy.WriteAsset(caller, asset.Detail.Department) is { } denied) return denied;
-        if (asset.Detail.Tag is { Length: > 0 } existing) return new AssetTagResponse(assetId, existing);
+        if (found is not { } asset)
+            return Problem.NotFound($"There is no asset '{assetId}'.");
+        if (policy.WriteAsset(caller, asset.Detail.Department) is { } denied)
+            return denied;
+        if (asset.Detail.Tag is { Length: > 0 } existing)
+            return new AssetTagResponse(assetId, existing);
         return new AssetTagResponse(assetId, await AssignAsync(assetId, caller.AuditActor, null, cancellationToken));
     }
 
     /// <summary>Gives an existing asset its tag (the one it already has, or a newly drawn one) on behalf of
-    /// <paramref name="actor"/>, without an access check: for the API above and for system jobs such as enrollment.</summary>
-    public async Task<string> AssignAsync(string assetId, Audit.AuditActor actor, string? correlationId, CancellationToken cancellationToken)
+    /// <paramref name="actor"/>, without an access check: for the API above and for system jobs such as
+    /// enrollment.</summary>
+    public async Task<string> AssignAsync(
+        string assetId,
+        Audit.AuditActor actor,
+        string? correlationId,
+        CancellationToken cancellationToken
+    )
     {
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
@@ -82,7 +103,10 @@ public sealed class AssetTagService(InventoryStore store, AssetReader assets, Ac
             if (!indexed)
             {
                 // The number is already another asset's tag: withdraw this claim (only if still ours) and draw again.
-                try { await store.Tags.DeleteEntityAsync(claim.PartitionKey, claim.RowKey, claim.ETag, cancellationToken); }
+                try
+                {
+                    await store.Tags.DeleteEntityAsync(claim.PartitionKey, claim.RowKey, claim.ETag, cancellationToken);
+                }
                 catch (RequestFailedException ex) when (ex.Status is 404 or 412) { }
                 continue;
             }
@@ -96,12 +120,25 @@ public sealed class AssetTagService(InventoryStore store, AssetReader assets, Ac
     private async Task<TagLinkEntity> ClaimAsync(string assetId, CancellationToken cancellationToken)
     {
         var partition = TableKeys.AssetTagPartition(assetId);
-        var existing = await store.Tags.GetEntityIfExistsAsync<TagLinkEntity>(
-            partition, TableKeys.AssetTagRow, cancellationToken: cancellationToken).OrNull();
-        if (existing is not null) return existing;
+        var existing = await store
+            .Tags.GetEntityIfExistsAsync<TagLinkEntity>(
+                partition,
+                TableKeys.AssetTagRow,
+                cancellationToken: cancellationToken
+            )
+            .OrNull();
+        if (existing is not null)
+            return existing;
 
         var tag = AssetTagFormat.Format(options.Value.Prefix, await NextNumberAsync(cancellationToken));
-        var claim = new TagLinkEntity { PartitionKey = partition, RowKey = TableKeys.AssetTagRow, AssetId = assetId, Tag = tag, AssignedAt = clock.GetUtcNow() };
+        var claim = new TagLinkEntity
+        {
+            PartitionKey = partition,
+            RowKey = TableKeys.AssetTagRow,
+            AssetId = assetId,
+            Tag = tag,
+            AssignedAt = clock.GetUtcNow(),
+        };
         try
         {
             var response = await store.Tags.AddEntityAsync(claim, cancellationToken);
@@ -111,7 +148,13 @@ public sealed class AssetTagService(InventoryStore store, AssetReader assets, Ac
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
             // A concurrent allocation for the same asset claimed first: its tag is the asset's tag.
-            return (await store.Tags.GetEntityAsync<TagLinkEntity>(partition, TableKeys.AssetTagRow, cancellationToken: cancellationToken)).Value;
+            return (
+                await store.Tags.GetEntityAsync<TagLinkEntity>(
+                    partition,
+                    TableKeys.AssetTagRow,
+                    cancellationToken: cancellationToken
+                )
+            ).Value;
         }
     }
 
@@ -120,8 +163,13 @@ public sealed class AssetTagService(InventoryStore store, AssetReader assets, Ac
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var counter = await store.Tags.GetEntityIfExistsAsync<TagCounterEntity>(
-                TableKeys.TagCounterPartition, TableKeys.TagCounterRow, cancellationToken: cancellationToken).OrNull();
+            var counter = await store
+                .Tags.GetEntityIfExistsAsync<TagCounterEntity>(
+                    TableKeys.TagCounterPartition,
+                    TableKeys.TagCounterRow,
+                    cancellationToken: cancellationToken
+                )
+                .OrNull();
             try
             {
                 if (counter is null)
@@ -146,7 +194,11 @@ public sealed class AssetTagService(InventoryStore store, AssetReader assets, Ac
     {
         var index = new TagLinkEntity
         {
-            PartitionKey = TableKeys.TagIndexPartition(claim.Tag), RowKey = TableKeys.TagIndexRow, AssetId = claim.AssetId, Tag = claim.Tag, AssignedAt = claim.AssignedAt,
+            PartitionKey = TableKeys.TagIndexPartition(claim.Tag),
+            RowKey = TableKeys.TagIndexRow,
+            AssetId = claim.AssetId,
+            Tag = claim.Tag,
+            AssignedAt = claim.AssignedAt,
         };
         try
         {
@@ -155,28 +207,78 @@ public sealed class AssetTagService(InventoryStore store, AssetReader assets, Ac
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
-            var owner = await store.Tags.GetEntityAsync<TagLinkEntity>(index.PartitionKey, index.RowKey, cancellationToken: cancellationToken);
+            var owner = await store.Tags.GetEntityAsync<TagLinkEntity>(
+                index.PartitionKey,
+                index.RowKey,
+                cancellationToken: cancellationToken
+            );
             return owner.Value.AssetId == claim.AssetId;
         }
     }
 
-    /// <summary>Writes the tag on the detail row (with a history row, under the row's ETag) and the summary row.</summary>
-    private async Task RecordOnAssetAsync(Audit.AuditActor actor, string assetId, string tag, string? correlationId, CancellationToken cancellationToken)
+    /// <summary>Writes the tag on the detail row (with a history row, under the row's ETag) and the summary
+    /// row.</summary>
+    private async Task RecordOnAssetAsync(
+        Audit.AuditActor actor,
+        string assetId,
+        string tag,
+        string? correlationId,
+        CancellationToken cancellationToken
+    )
     {
         while (true)
         {
-            var detail = (await store.Assets.GetEntityAsync<AssetDetailEntity>(assetId, TableKeys.AssetDetailRow, cancellationToken: cancellationToken)).Value;
-            if (detail.Tag == tag) break;
-            var recorded = new AssetChanges { Fields = [new FieldChange(nameof(AssetDetailEntity.Tag), detail.Tag, tag)] };
+            var detail = (
+                await store.Assets.GetEntityAsync<AssetDetailEntity>(
+                    assetId,
+                    TableKeys.AssetDetailRow,
+                    cancellationToken: cancellationToken
+                )
+            ).Value;
+            if (detail.Tag == tag)
+                break;
+            var recorded = new AssetChanges
+            {
+                Fields = [new FieldChange(nameof(AssetDetailEntity.Tag), detail.Tag, tag)],
+            };
             try
             {
                 await store.Assets.SubmitTransactionAsync(
-                [
-                    new(TableTransactionActionType.UpdateMerge, new TableEntity(assetId, TableKeys.AssetDetailRow) { [nameof(AssetDetailEntity.Tag)] = tag }, detail.ETag),
-                    new(TableTransactionActionType.Add, AssetChanges.HistoryRow(assetId, clock.GetUtcNow(), "api", null, $"Tagged {tag} by {(actor.Name is null ? $"{actor.Kind} {actor.Id}" : $"{actor.Name} ({actor.Id})")}", recorded)),
-                ], cancellationToken);
-                await audit.AppendAsync(new Audit.AuditEvent(actor, "asset", assetId, "tag", recorded.Fields, correlationId), cancellationToken);
-                logger.LogInformation("Asset {AssetId} tagged {Tag} by {ActorKind} {ActorId}", assetId, tag, actor.Kind, actor.Id);
+                    [
+                        new(
+                            TableTransactionActionType.UpdateMerge,
+                            new TableEntity(assetId, TableKeys.AssetDetailRow)
+                            {
+                                [nameof(AssetDetailEntity.Tag)] = tag,
+                            },
+                            detail.ETag
+                        ),
+                        new(
+                            TableTransactionActionType.Add,
+                            AssetChanges.HistoryRow(
+                                assetId,
+                                clock.GetUtcNow(),
+                                "api",
+                                null,
+                                $"Tagged {tag} by "
+                                    + (actor.Name is null ? $"{actor.Kind} {actor.Id}" : $"{actor.Name} ({actor.Id})"),
+                                recorded
+                            )
+                        ),
+                    ],
+                    cancellationToken
+                );
+                await audit.AppendAsync(
+                    new Audit.AuditEvent(actor, "asset", assetId, "tag", recorded.Fields, correlationId),
+                    cancellationToken
+                );
+                logger.LogInformation(
+                    "Asset {AssetId} tagged {Tag} by {ActorKind} {ActorId}",
+                    assetId,
+                    tag,
+                    actor.Kind,
+                    actor.Id
+                );
                 break;
             }
             catch (TableTransactionFailedException ex) when (ex.Status == 412)
@@ -184,42 +286,72 @@ public sealed class AssetTagService(InventoryStore store, AssetReader assets, Ac
                 // A check-in or an edit changed the row meanwhile: read it again.
             }
         }
-        var mirror = new TableEntity(TableKeys.SummaryPartition(assetId), assetId) { [nameof(AssetSummaryEntity.Tag)] = tag };
+        var mirror = new TableEntity(TableKeys.SummaryPartition(assetId), assetId)
+        {
+            [nameof(AssetSummaryEntity.Tag)] = tag,
+        };
         await store.Summaries.UpdateEntityAsync(mirror, ETag.All, TableUpdateMode.Merge, cancellationToken);
     }
 
     /// <summary>The asset a tag names (null when the tag is unknown).</summary>
-    public async Task<(AssetDetailEntity Detail, AssetSummaryEntity? Summary)?> ResolveAsync(string tag, CancellationToken cancellationToken)
+    public async Task<(AssetDetailEntity Detail, AssetSummaryEntity? Summary)?> ResolveAsync(
+        string tag,
+        CancellationToken cancellationToken
+    )
     {
-        var index = await store.Tags.GetEntityIfExistsAsync<TagLinkEntity>(
-            TableKeys.TagIndexPartition(tag), TableKeys.TagIndexRow, cancellationToken: cancellationToken).OrNull();
-        if (index is null) return null;
-        if (await assets.FindAsync(index.AssetId, cancellationToken) is not { } asset) return null;
+        var index = await store
+            .Tags.GetEntityIfExistsAsync<TagLinkEntity>(
+                TableKeys.TagIndexPartition(tag),
+                TableKeys.TagIndexRow,
+                cancellationToken: cancellationToken
+            )
+            .OrNull();
+        if (index is null)
+            return null;
+        if (await assets.FindAsync(index.AssetId, cancellationToken) is not { } asset)
+            return null;
         // An allocation interrupted before it wrote the tag on the asset: show the tag the index proves.
-        if (asset.Detail.Tag is null) asset.Detail.Tag = tag;
+        if (asset.Detail.Tag is null)
+            asset.Detail.Tag = tag;
         return asset;
     }
 
     /// <summary>The label of a tagged asset the caller may read.</summary>
-    public async Task<Outcome<LabelContent>> LabelAsync(Caller caller, string assetId, string baseUrl, CancellationToken cancellationToken)
+    public async Task<Outcome<LabelContent>> LabelAsync(
+        Caller caller,
+        string assetId,
+        string baseUrl,
+        CancellationToken cancellationToken
+    )
     {
         var found = await assets.FindAsync(assetId, cancellationToken);
-        if (found is not { } asset) return Problem.NotFound($"There is no asset '{assetId}'.");
-        if (policy.ReadAsset(caller, asset.Detail.Department, asset.Detail.Owner) is { } denied) return denied;
-        if (asset.Detail.Tag is not { Length: > 0 } tag) return NotTagged([assetId]);
+        if (found is not { } asset)
+            return Problem.NotFound($"There is no asset '{assetId}'.");
+        if (policy.ReadAsset(caller, asset.Detail.Department, asset.Detail.Owner) is { } denied)
+            return denied;
+        if (asset.Detail.Tag is not { Length: > 0 } tag)
+            return NotTagged([assetId]);
         return Label(tag, assetId, baseUrl);
     }
 
     public const int MaxSheetLabels = 100;
 
-    /// <summary>The labels of many tagged assets, in the order asked; problems name every unknown, hidden or untagged id.</summary>
-    public async Task<Outcome<IReadOnlyList<LabelContent>>> SheetAsync(Caller caller, LabelSheetRequest request, string baseUrl, CancellationToken cancellationToken)
+    /// <summary>The labels of many tagged assets, in the order asked; problems name every unknown, hidden or untagged
+    /// id.</summary>
+    public async Task<Outcome<IReadOnlyList<LabelContent>>> SheetAsync(
+        Caller caller,
+        LabelSheetRequest request,
+        string baseUrl,
+        CancellationToken cancellationToken
+    )
     {
         var ids = request.AssetIds ?? [];
         if (ids.Count == 0 || ids.Count > MaxSheetLabels)
         {
-            return Problem.BadRequest($"Send 1 to {MaxSheetLabels} asset ids in 'assetIds' (got {ids.Count}).",
-                new Dictionary<string, string[]> { ["assetIds"] = [$"Between 1 and {MaxSheetLabels} asset ids."] });
+            return Problem.BadRequest(
+                $"Send 1 to {MaxSheetLabels} asset ids in 'assetIds' (got {ids.Count}).",
+                new Dictionary<string, string[]> { ["assetIds"] = [$"Between 1 and {MaxSheetLabels} asset ids."] }
+            );
         }
         var found = new List<(AssetDetailEntity Detail, AssetSummaryEntity? Summary)?>();
         foreach (var chunk in ids.Chunk(16))
@@ -228,7 +360,10 @@ public sealed class AssetTagService(InventoryStore store, AssetReader assets, Ac
         }
 
         var unknown = ids.Where((id, i) => found[i] is null).Distinct().ToList();
-        if (unknown.Count > 0) return Problem.NotFound($"There is no asset {string.Join(", ", unknown.Select(id => $"'{Truncate(id)}'"))}.");
+        if (unknown.Count > 0)
+            return Problem.NotFound(
+                $"There is no asset {string.Join(", ", unknown.Select(id => $"'{Truncate(id)}'"))}."
+            );
         var assetsFound = found.Select(a => a!.Value).ToList();
         foreach (var asset in assetsFound)
         {
@@ -237,8 +372,13 @@ public sealed class AssetTagService(InventoryStore store, AssetReader assets, Ac
                 return denied with { Detail = $"You may not read asset '{asset.Detail.PartitionKey}'." };
             }
         }
-        var untagged = assetsFound.Where(a => a.Detail.Tag is not { Length: > 0 }).Select(a => a.Detail.PartitionKey).Distinct().ToList();
-        if (untagged.Count > 0) return NotTagged(untagged);
+        var untagged = assetsFound
+            .Where(a => a.Detail.Tag is not { Length: > 0 })
+            .Select(a => a.Detail.PartitionKey)
+            .Distinct()
+            .ToList();
+        if (untagged.Count > 0)
+            return NotTagged(untagged);
         return assetsFound.Select(a => Label(a.Detail.Tag!, a.Detail.PartitionKey, baseUrl)).ToList();
     }
 
@@ -250,9 +390,14 @@ public sealed class AssetTagService(InventoryStore store, AssetReader assets, Ac
         new(tag, AssetTagFormat.LabelPayload(tag, AssetTagFormat.AssetUrl(baseUrl, assetId)));
 
     private static Problem NotTagged(IReadOnlyList<string> assetIds) =>
-        new(409, "Asset not tagged.",
-            $"Asset(s) {string.Join(", ", assetIds.Select(id => $"'{id}'"))} have no tag yet: allocate one with POST /api/assets/{{assetId}}/tag first.",
-            "https://itinventory.dev/problems/asset-not-tagged");
+        new(
+            409,
+            "Asset not tagged.",
+            $"Asset(s) {string.Join(", ", assetIds.Select(id => $"'{id}'"))} have no tag yet: allocate one with POST "
+                + "/api/assets/{assetId}/tag first.",
+            "https://itinventory.dev/problems/asset-not-tagged"
+        );
 
-    private static string Truncate(string value) => value.Length <= 40 ? value : string.Create(CultureInfo.InvariantCulture, $"{value[..40]}…");
+    private static string Truncate(string value) =>
+        value.Length <= 40 ? value : string.Create(CultureInfo.InvariantCulture, $"{value[..40]}…");
 }

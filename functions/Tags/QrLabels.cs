@@ -20,7 +20,8 @@ public static class QrLabels
         return generator.CreateQrCode(payload, QRCodeGenerator.ECCLevel.M);
     }
 
-    /// <summary>The dark modules as one SVG path in module units (the matrix includes the quiet zone); and its size.</summary>
+    /// <summary>The dark modules as one SVG path in module units (the matrix includes the quiet zone); and its
+    /// size.</summary>
     private static (string Path, int Size) Modules(string payload)
     {
         using var data = Encode(payload);
@@ -30,22 +31,34 @@ public static class QrLabels
         {
             for (var x = 0; x < matrix[y].Length; x++)
             {
-                if (matrix[y][x]) path.Append(CultureInfo.InvariantCulture, $"M{x},{y}h1v1h-1z");
+                if (matrix[y][x])
+                    path.Append(CultureInfo.InvariantCulture, $"M{x},{y}h1v1h-1z");
             }
         }
         return (path.ToString(), matrix.Count);
     }
 
-    /// <summary>The label's elements in a <paramref name="width"/> × <paramref name="width"/>·1.25 box at (x, y), in mm.</summary>
+    /// <summary>The label's elements in a <paramref name="width"/> × <paramref name="width"/>·1.25 box at (x, y), in
+    /// mm.</summary>
     private static void AppendLabel(StringBuilder svg, LabelContent label, double x, double y, double width)
     {
         var (path, size) = Modules(label.Payload);
         var scale = width / size;
         var tag = SecurityElement.Escape(label.Tag);
         svg.Append(CultureInfo.InvariantCulture, $"<g transform=\"translate({x:0.###},{y:0.###})\">");
-        svg.Append(CultureInfo.InvariantCulture, $"<rect width=\"{width:0.###}\" height=\"{width * 1.25:0.###}\" fill=\"#fff\"/>");
-        svg.Append(CultureInfo.InvariantCulture, $"<path transform=\"scale({scale:0.######})\" fill=\"#000\" d=\"{path}\"/>");
-        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{width / 2:0.###}\" y=\"{width * 1.14:0.###}\" font-family=\"monospace\" font-size=\"{width / 9:0.###}\" text-anchor=\"middle\" fill=\"#000\">{tag}</text>");
+        svg.Append(
+            CultureInfo.InvariantCulture,
+            $"<rect width=\"{width:0.###}\" height=\"{width * 1.25:0.###}\" fill=\"#fff\"/>"
+        );
+        svg.Append(
+            CultureInfo.InvariantCulture,
+            $"<path transform=\"scale({scale:0.######})\" fill=\"#000\" d=\"{path}\"/>"
+        );
+        svg.Append(
+            CultureInfo.InvariantCulture,
+            $"<text x=\"{width / 2:0.###}\" y=\"{width * 1.14:0.###}\" font-family=\"monospace\" "
+                + $"font-size=\"{width / 9:0.###}\" text-anchor=\"middle\" fill=\"#000\">{tag}</text>"
+        );
         svg.Append("</g>");
     }
 
@@ -53,7 +66,10 @@ public static class QrLabels
     public static string Svg(LabelContent label)
     {
         var svg = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
-        svg.Append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"40mm\" height=\"50mm\" viewBox=\"0 0 40 50\" shape-rendering=\"crispEdges\">");
+        svg.Append(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"40mm\" height=\"50mm\" viewBox=\"0 0 40 50\" "
+                + "shape-rendering=\"crispEdges\">"
+        );
         svg.Append(CultureInfo.InvariantCulture, $"<title>{SecurityElement.Escape(label.Tag)}</title>");
         AppendLabel(svg, label, 0, 0, 40);
         svg.Append("</svg>");
@@ -77,20 +93,32 @@ public static class QrLabels
     /// </summary>
     public static string Sheet(IReadOnlyList<LabelContent> labels)
     {
-        const double pageWidth = 210, pageHeight = 297, width = 40, height = 50;
+        const double pageWidth = 210,
+            pageHeight = 297,
+            width = 40,
+            height = 50;
         var pages = Math.Max(1, (labels.Count + LabelsPerPage - 1) / LabelsPerPage);
         var gapX = (pageWidth - SheetColumns * width) / (SheetColumns + 1);
         var gapY = (pageHeight - SheetRows * height) / (SheetRows + 1);
         var svg = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
-        svg.Append(CultureInfo.InvariantCulture,
-            $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{pageWidth}mm\" height=\"{pageHeight * pages}mm\" viewBox=\"0 0 {pageWidth} {pageHeight * pages}\" shape-rendering=\"crispEdges\">");
+        svg.Append(
+            CultureInfo.InvariantCulture,
+            $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{pageWidth}mm\" height=\"{pageHeight * pages}mm\" "
+                + $"viewBox=\"0 0 {pageWidth} {pageHeight * pages}\" shape-rendering=\"crispEdges\">"
+        );
         svg.Append("<title>Asset labels</title>");
         for (var i = 0; i < labels.Count; i++)
         {
             var page = i / LabelsPerPage;
             var column = i % LabelsPerPage % SheetColumns;
             var row = i % LabelsPerPage / SheetColumns;
-            AppendLabel(svg, labels[i], gapX + column * (width + gapX), page * pageHeight + gapY + row * (height + gapY), width);
+            AppendLabel(
+                svg,
+                labels[i],
+                gapX + column * (width + gapX),
+                page * pageHeight + gapY + row * (height + gapY),
+                width
+            );
         }
         svg.Append("</svg>");
         return svg.ToString();

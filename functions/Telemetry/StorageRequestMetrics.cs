@@ -27,7 +27,8 @@ public static class StorageRequestMetrics
         description: "Storage requests (per try) sent by one operation of the app.",
         tags: null,
         // Small whole numbers: the default buckets (0, 5, 10, …) would not tell 2 from 4.
-        advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 64] });
+        advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 64] }
+    );
 
     /// <summary>
     /// Counts the storage requests from here to <see cref="Operation.Dispose"/> and records them under the

@@ -51,7 +51,8 @@ public static class TelemetryServiceCollectionExtensions
 
     public static IServiceCollection AddWorkerTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<TelemetryOptions>()
+        services
+            .AddOptions<TelemetryOptions>()
             .BindConfiguration(TelemetryOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
@@ -65,21 +66,22 @@ public static class TelemetryServiceCollectionExtensions
         }
 
         var credential = Credential(configuration[AuthenticationStringSetting]);
-        services.AddWorkerTelemetryPipeline()
-            .UseFunctionsWorkerDefaults()
-            .UseAzureMonitorExporter();
-        services.AddOptions<AzureMonitorExporterOptions>()
-            .Configure<IOptions<TelemetryOptions>>((exporter, telemetry) =>
-            {
-                exporter.ConnectionString = connectionString;
-                exporter.Credential = credential;
-                // Fixed-rate sampling on the trace id (the classic SDK's hash), not the exporter's default of
-                // 5 traces/s per instance: the same share as the host's requests, and a cost that scales linearly.
-                exporter.SamplingRatio = (float)(telemetry.Value.SamplingPercentage / 100);
-                exporter.TracesPerSecond = null;
-                // Warnings and errors are rare and are what one searches for: never drop them with their trace.
-                exporter.EnableTraceBasedLogsSampler = false;
-            });
+        services.AddWorkerTelemetryPipeline().UseFunctionsWorkerDefaults().UseAzureMonitorExporter();
+        services
+            .AddOptions<AzureMonitorExporterOptions>()
+            .Configure<IOptions<TelemetryOptions>>(
+                (exporter, telemetry) =>
+                {
+                    exporter.ConnectionString = connectionString;
+                    exporter.Credential = credential;
+                    // Fixed-rate sampling on the trace id (the classic SDK's hash), not the exporter's default of
+                    // 5 traces/s per instance: the same share as the host's requests, and a cost that scales linearly.
+                    exporter.SamplingRatio = (float)(telemetry.Value.SamplingPercentage / 100);
+                    exporter.TracesPerSecond = null;
+                    // Warnings and errors are rare and are what one searches for: never drop them with their trace.
+                    exporter.EnableTraceBasedLogsSampler = false;
+                }
+            );
         services.Configure<WorkerOptions>(worker => worker.Capabilities[WorkerLoggingCapability] = bool.TrueString);
         if (configuration[ExportLogLevelKey] is null)
         {
@@ -93,7 +95,8 @@ public static class TelemetryServiceCollectionExtensions
     internal static IOpenTelemetryBuilder AddWorkerTelemetryPipeline(this IServiceCollection services)
     {
         AppContext.SetSwitch(AzureSdkActivitySourceSwitch, true);
-        return services.AddOpenTelemetry()
+        return services
+            .AddOpenTelemetry()
             .WithTracing(tracing => tracing.AddSource(AzureSdkHttpSource))
             .WithMetrics(metrics => metrics.AddMeter(StorageRequestMetrics.MeterName));
     }
@@ -110,13 +113,17 @@ public static class TelemetryServiceCollectionExtensions
             .Select(part => part.Split('=', 2, StringSplitOptions.TrimEntries))
             .Where(pair => pair.Length == 2)
             .ToDictionary(pair => pair[0], pair => pair[1], StringComparer.OrdinalIgnoreCase);
-        if (!parts.TryGetValue("Authorization", out var authorization)
-            || !authorization.Equals("AAD", StringComparison.OrdinalIgnoreCase))
+        if (
+            !parts.TryGetValue("Authorization", out var authorization)
+            || !authorization.Equals("AAD", StringComparison.OrdinalIgnoreCase)
+        )
         {
             return null;
         }
-        return new ManagedIdentityCredential(parts.TryGetValue("ClientId", out var clientId) && clientId.Length > 0
-            ? ManagedIdentityId.FromUserAssignedClientId(clientId)
-            : ManagedIdentityId.SystemAssigned);
+        return new ManagedIdentityCredential(
+            parts.TryGetValue("ClientId", out var clientId) && clientId.Length > 0
+                ? ManagedIdentityId.FromUserAssignedClientId(clientId)
+                : ManagedIdentityId.SystemAssigned
+        );
     }
 }

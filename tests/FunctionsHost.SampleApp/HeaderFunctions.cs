@@ -10,6 +10,6 @@ public sealed class HeaderFunctions
 {
     [Function(nameof(EchoHeader))]
     public IActionResult EchoHeader(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "echo-header")] HttpRequest request) =>
-        new OkObjectResult(new { value = request.Headers["x-echo"].ToString() });
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "echo-header")] HttpRequest request
+    ) => new OkObjectResult(new { value = request.Headers["x-echo"].ToString() });
 }

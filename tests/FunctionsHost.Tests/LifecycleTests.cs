@@ -10,9 +10,11 @@ public sealed class LifecycleTests
     public async Task Host_refuses_to_start_an_app_with_an_unsupported_trigger_and_names_it()
     {
         var azurite = await Azurite.SharedAsync();
-        await using var host = await HostProcess.StartAsync(BuiltPaths.SampleApp,
+        await using var host = await HostProcess.StartAsync(
+            BuiltPaths.SampleApp,
             SampleHostFixture.SampleSettings(azurite.ConnectionString, Guid.NewGuid().ToString("N")[..10]),
-            waitForStart: false);
+            waitForStart: false
+        );
         var exit = await host.WaitForExitAsync(TimeSpan.FromSeconds(120));
         Assert.Equal(1, exit);
         Assert.Contains("Function 'BlobWatcher' has trigger type 'blobTrigger'", host.Output);
@@ -23,17 +25,23 @@ public sealed class LifecycleTests
     public async Task Stopping_the_host_stops_the_worker_and_leaves_no_process_behind()
     {
         var azurite = await Azurite.SharedAsync();
-        await using var host = await HostProcess.StartAsync(BuiltPaths.SampleApp,
+        await using var host = await HostProcess.StartAsync(
+            BuiltPaths.SampleApp,
             SampleHostFixture.SampleSettings(azurite.ConnectionString, Guid.NewGuid().ToString("N")[..10]),
-            extraArgs: ["--functions", "Echo,Work"]);
+            extraArgs: ["--functions", "Echo,Work"]
+        );
         var children = host.Descendants();
         Assert.NotEmpty(children); // the worker
 
         // Ctrl+C when this process lets its children receive it (a background job ignores SIGINT), else SIGTERM.
         host.Signal(HostProcess.SigIntIgnored() ? HostProcess.SIGTERM : HostProcess.SIGINT);
         Assert.Equal(0, await host.WaitForExitAsync(TimeSpan.FromSeconds(30)));
-        await Eventually.ReturnsAsync(() => Task.FromResult(children.All(pid => !HostProcess.IsAlive(pid))),
-            "the worker to exit", TimeSpan.FromSeconds(10), () => host.Output);
+        await Eventually.ReturnsAsync(
+            () => Task.FromResult(children.All(pid => !HostProcess.IsAlive(pid))),
+            "the worker to exit",
+            TimeSpan.FromSeconds(10),
+            () => host.Output
+        );
         Assert.Contains("Host stopped.", host.Output);
     }
 }

@@ -10,8 +10,10 @@ namespace FunctionsHost.Tests;
 /// itself.</summary>
 public sealed class MetadataFileTests : IDisposable
 {
-    private readonly string app =
-        Path.Combine(Path.GetTempPath(), "functionshost-noindexing-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly string app = Path.Combine(
+        Path.GetTempPath(),
+        "functionshost-noindexing-" + Guid.NewGuid().ToString("N")[..8]
+    );
 
     public MetadataFileTests()
     {
@@ -43,7 +45,11 @@ public sealed class MetadataFileTests : IDisposable
         var azurite = await Azurite.SharedAsync();
         var settings = SampleHostFixture.SampleSettings(azurite.ConnectionString, Guid.NewGuid().ToString("N")[..10]);
         await using var host = await HostProcess.StartAsync(
-            app, settings, masterKey: "metadata-master-key", extraArgs: ["--functions", "Hello,WorkMessage"]);
+            app,
+            settings,
+            masterKey: "metadata-master-key",
+            extraArgs: ["--functions", "Hello,WorkMessage"]
+        );
         Assert.Contains("reading functions.metadata", host.Output);
 
         using var http = new HttpClient { BaseAddress = host.BaseUri };
@@ -56,9 +62,14 @@ public sealed class MetadataFileTests : IDisposable
         await messages.CreateIfNotExistsAsync();
         await messages.SendMessageAsync("from-metadata-file");
         var done = new QueueClient(azurite.ConnectionString, settings["DONE_QUEUE"], options);
-        await Eventually.ReturnsAsync(async () =>
-                await done.ExistsAsync() && (await done.PeekMessagesAsync(32)).Value
-                    .Any(m => m.Body.ToString() == "message|from-metadata-file|1|True|True"),
-            "the WorkMessage output", diagnostics: () => host.Output);
+        await Eventually.ReturnsAsync(
+            async () =>
+                await done.ExistsAsync()
+                && (await done.PeekMessagesAsync(32)).Value.Any(m =>
+                    m.Body.ToString() == "message|from-metadata-file|1|True|True"
+                ),
+            "the WorkMessage output",
+            diagnostics: () => host.Output
+        );
     }
 }

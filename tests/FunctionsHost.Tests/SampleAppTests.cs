@@ -19,7 +19,17 @@ public sealed class SampleHostFixture : IAsyncLifetime
     public const string HelloKey = "sample-hello-key";
 
     public static readonly string[] SupportedFunctions =
-        ["Hello", "Echo", "EchoHeader", "AdminOnly", "Fail", "Tick", "StartupTick", "Work", "WorkMessage"];
+    [
+        "Hello",
+        "Echo",
+        "EchoHeader",
+        "AdminOnly",
+        "Fail",
+        "Tick",
+        "StartupTick",
+        "Work",
+        "WorkMessage",
+    ];
 
     private readonly string suffix = Guid.NewGuid().ToString("N")[..10];
 
@@ -30,10 +40,14 @@ public sealed class SampleHostFixture : IAsyncLifetime
     public string ConnectionString { get; private set; } = null!;
 
     public QueueClient Queue(string name, bool base64 = true) =>
-        new(ConnectionString, name, new QueueClientOptions
-        {
-            MessageEncoding = base64 ? QueueMessageEncoding.Base64 : QueueMessageEncoding.None,
-        });
+        new(
+            ConnectionString,
+            name,
+            new QueueClientOptions
+            {
+                MessageEncoding = base64 ? QueueMessageEncoding.Base64 : QueueMessageEncoding.None,
+            }
+        );
 
     public Dictionary<string, string> Settings { get; private set; } = null!;
 
@@ -45,16 +59,17 @@ public sealed class SampleHostFixture : IAsyncLifetime
 
     public string TimerLogQueue => Settings["TIMER_LOG_QUEUE"];
 
-    public static Dictionary<string, string> SampleSettings(string connectionString, string suffix) => new()
-    {
-        ["AzureWebJobsStorage"] = connectionString,
-        ["WORK_QUEUE"] = $"work-{suffix}",
-        ["MESSAGE_QUEUE"] = $"messages-{suffix}",
-        ["DONE_QUEUE"] = $"done-{suffix}",
-        ["TIMER_LOG_QUEUE"] = $"timerlog-{suffix}",
-        // Yearly: never due during a test; the admin API runs it.
-        ["TICK_SCHEDULE"] = "0 0 0 1 1 *",
-    };
+    public static Dictionary<string, string> SampleSettings(string connectionString, string suffix) =>
+        new()
+        {
+            ["AzureWebJobsStorage"] = connectionString,
+            ["WORK_QUEUE"] = $"work-{suffix}",
+            ["MESSAGE_QUEUE"] = $"messages-{suffix}",
+            ["DONE_QUEUE"] = $"done-{suffix}",
+            ["TIMER_LOG_QUEUE"] = $"timerlog-{suffix}",
+            // Yearly: never due during a test; the admin API runs it.
+            ["TICK_SCHEDULE"] = "0 0 0 1 1 *",
+        };
 
     public async Task InitializeAsync()
     {
@@ -62,9 +77,13 @@ public sealed class SampleHostFixture : IAsyncLifetime
         Settings = SampleSettings(ConnectionString, suffix);
         await Queue(WorkQueue).CreateIfNotExistsAsync();
         await Queue(MessageQueue).CreateIfNotExistsAsync();
-        Host = await HostProcess.StartAsync(BuiltPaths.SampleApp, Settings, MasterKey,
+        Host = await HostProcess.StartAsync(
+            BuiltPaths.SampleApp,
+            Settings,
+            MasterKey,
             new Dictionary<string, string> { ["default"] = DefaultFunctionKey, ["Hello"] = HelloKey },
-            ["--functions", string.Join(',', SupportedFunctions)]);
+            ["--functions", string.Join(',', SupportedFunctions)]
+        );
         Http.BaseAddress = Host.BaseUri;
     }
 
@@ -86,11 +105,17 @@ public sealed class SampleAppTests(SampleHostFixture fixture) : IClassFixture<Sa
     private HttpClient Http => fixture.Http;
 
     private async Task<HttpResponseMessage> SendAsync(
-        HttpMethod method, string path, string? key = null, string? body = null)
+        HttpMethod method,
+        string path,
+        string? key = null,
+        string? body = null
+    )
     {
         var request = new HttpRequestMessage(method, path);
-        if (key is not null) request.Headers.Add("x-functions-key", key);
-        if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        if (key is not null)
+            request.Headers.Add("x-functions-key", key);
+        if (body is not null)
+            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
         return await Http.SendAsync(request);
     }
 
@@ -100,12 +125,14 @@ public sealed class SampleAppTests(SampleHostFixture fixture) : IClassFixture<Sa
         Assert.Equal(HttpStatusCode.Unauthorized, (await Http.GetAsync("v1/hello/ada")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await Http.GetAsync("v1/hello/ada?code=wrong")).StatusCode);
 
-        foreach (var url in new[]
-                 {
-                     $"v1/hello/ada?q=1&code={SampleHostFixture.HelloKey}",
-                     $"v1/hello/ada?q=1&code={SampleHostFixture.DefaultFunctionKey}",
-                     $"v1/hello/ada?q=1&code={SampleHostFixture.MasterKey}",
-                 })
+        foreach (
+            var url in new[]
+            {
+                $"v1/hello/ada?q=1&code={SampleHostFixture.HelloKey}",
+                $"v1/hello/ada?q=1&code={SampleHostFixture.DefaultFunctionKey}",
+                $"v1/hello/ada?q=1&code={SampleHostFixture.MasterKey}",
+            }
+        )
         {
             using var response = await Http.GetAsync(url);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -121,10 +148,14 @@ public sealed class SampleAppTests(SampleHostFixture fixture) : IClassFixture<Sa
     [Fact]
     public async Task Admin_level_routes_need_the_master_key()
     {
-        Assert.Equal(HttpStatusCode.Unauthorized,
-            (await SendAsync(HttpMethod.Get, "v1/secret", SampleHostFixture.DefaultFunctionKey)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK,
-            (await SendAsync(HttpMethod.Get, "v1/secret", SampleHostFixture.MasterKey)).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Unauthorized,
+            (await SendAsync(HttpMethod.Get, "v1/secret", SampleHostFixture.DefaultFunctionKey)).StatusCode
+        );
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (await SendAsync(HttpMethod.Get, "v1/secret", SampleHostFixture.MasterKey)).StatusCode
+        );
     }
 
     [Fact]
@@ -137,8 +168,10 @@ public sealed class SampleAppTests(SampleHostFixture fixture) : IClassFixture<Sa
         Assert.Equal("application/json", echo.Content.Headers.ContentType?.MediaType);
 
         Assert.Equal(HttpStatusCode.InternalServerError, (await Http.GetAsync("v1/fail")).StatusCode);
-        Assert.Contains((await Http.GetAsync("v1/echo")).StatusCode,
-            new[] { HttpStatusCode.NotFound, HttpStatusCode.MethodNotAllowed });
+        Assert.Contains(
+            (await Http.GetAsync("v1/echo")).StatusCode,
+            new[] { HttpStatusCode.NotFound, HttpStatusCode.MethodNotAllowed }
+        );
         Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync("api/echo")).StatusCode);
     }
 
@@ -170,8 +203,10 @@ public sealed class SampleAppTests(SampleHostFixture fixture) : IClassFixture<Sa
         request.Headers.Add("x-echo", new string('x', 32_700));
         var watch = System.Diagnostics.Stopwatch.StartNew();
         using var response = await Http.SendAsync(request);
-        Assert.True(response.StatusCode == HttpStatusCode.RequestHeaderFieldsTooLarge,
-            $"{(int)response.StatusCode}{Environment.NewLine}{fixture.Host.Output}");
+        Assert.True(
+            response.StatusCode == HttpStatusCode.RequestHeaderFieldsTooLarge,
+            $"{(int)response.StatusCode}{Environment.NewLine}{fixture.Host.Output}"
+        );
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"Answered after {watch.Elapsed.TotalSeconds:0.0} s");
     }
 
@@ -179,22 +214,35 @@ public sealed class SampleAppTests(SampleHostFixture fixture) : IClassFixture<Sa
     public async Task Admin_endpoint_runs_a_timer_function_on_demand()
     {
         const string master = SampleHostFixture.MasterKey;
-        Assert.Equal(HttpStatusCode.Unauthorized,
-            (await SendAsync(HttpMethod.Post, "admin/functions/Tick")).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized,
-            (await SendAsync(HttpMethod.Post, "admin/functions/Tick", SampleHostFixture.DefaultFunctionKey))
-            .StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound,
-            (await SendAsync(HttpMethod.Post, "admin/functions/NoSuchFunction", master)).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest,
-            (await SendAsync(HttpMethod.Post, "admin/functions/Hello", SampleHostFixture.MasterKey)).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Unauthorized,
+            (await SendAsync(HttpMethod.Post, "admin/functions/Tick")).StatusCode
+        );
+        Assert.Equal(
+            HttpStatusCode.Unauthorized,
+            (await SendAsync(HttpMethod.Post, "admin/functions/Tick", SampleHostFixture.DefaultFunctionKey)).StatusCode
+        );
+        Assert.Equal(
+            HttpStatusCode.NotFound,
+            (await SendAsync(HttpMethod.Post, "admin/functions/NoSuchFunction", master)).StatusCode
+        );
+        Assert.Equal(
+            HttpStatusCode.BadRequest,
+            (await SendAsync(HttpMethod.Post, "admin/functions/Hello", SampleHostFixture.MasterKey)).StatusCode
+        );
 
-        Assert.Equal(HttpStatusCode.Accepted,
-            (await SendAsync(HttpMethod.Post, "admin/functions/Tick", SampleHostFixture.MasterKey, "{}")).StatusCode);
-        var message = await Eventually.ReturnsAsync(async () =>
-            (await fixture.PeekAsync(fixture.TimerLogQueue))
-                .FirstOrDefault(m => m.Contains("\"function\":\"Tick\"", StringComparison.Ordinal)),
-            "the Tick function's output message", diagnostics: () => fixture.Host.Output);
+        Assert.Equal(
+            HttpStatusCode.Accepted,
+            (await SendAsync(HttpMethod.Post, "admin/functions/Tick", SampleHostFixture.MasterKey, "{}")).StatusCode
+        );
+        var message = await Eventually.ReturnsAsync(
+            async () =>
+                (await fixture.PeekAsync(fixture.TimerLogQueue)).FirstOrDefault(m =>
+                    m.Contains("\"function\":\"Tick\"", StringComparison.Ordinal)
+                ),
+            "the Tick function's output message",
+            diagnostics: () => fixture.Host.Output
+        );
         var tick = JsonDocument.Parse(message).RootElement;
         Assert.False(tick.GetProperty("isPastDue").GetBoolean());
         // The schedule monitor saved a status at start-up; the next run is the yearly schedule's.
@@ -205,10 +253,14 @@ public sealed class SampleAppTests(SampleHostFixture fixture) : IClassFixture<Sa
     [Fact]
     public async Task RunOnStartup_timer_ran_when_the_host_started()
     {
-        var startup = await Eventually.ReturnsAsync(async () =>
-            (await fixture.PeekAsync(fixture.TimerLogQueue))
-                .FirstOrDefault(m => m.Contains("\"StartupTick\"", StringComparison.Ordinal)),
-            "the StartupTick output message", diagnostics: () => fixture.Host.Output);
+        var startup = await Eventually.ReturnsAsync(
+            async () =>
+                (await fixture.PeekAsync(fixture.TimerLogQueue)).FirstOrDefault(m =>
+                    m.Contains("\"StartupTick\"", StringComparison.Ordinal)
+                ),
+            "the StartupTick output message",
+            diagnostics: () => fixture.Host.Output
+        );
         Assert.Contains("\"isPastDue\":false", startup);
     }
 
@@ -219,7 +271,9 @@ public sealed class SampleAppTests(SampleHostFixture fixture) : IClassFixture<Sa
         await fixture.Queue(fixture.WorkQueue).SendMessageAsync(text);
         await Eventually.ReturnsAsync(
             async () => (await fixture.PeekAsync(fixture.DoneQueue)).Contains($"work|{text}|1|True"),
-            "the Work function's output message", diagnostics: () => fixture.Host.Output);
+            "the Work function's output message",
+            diagnostics: () => fixture.Host.Output
+        );
     }
 
     [Fact]
@@ -229,7 +283,9 @@ public sealed class SampleAppTests(SampleHostFixture fixture) : IClassFixture<Sa
         await fixture.Queue(fixture.MessageQueue).SendMessageAsync(text);
         await Eventually.ReturnsAsync(
             async () => (await fixture.PeekAsync(fixture.DoneQueue)).Contains($"message|{text}|1|True|True"),
-            "the WorkMessage function's output message", diagnostics: () => fixture.Host.Output);
+            "the WorkMessage function's output message",
+            diagnostics: () => fixture.Host.Output
+        );
     }
 
     [Fact]
@@ -238,7 +294,9 @@ public sealed class SampleAppTests(SampleHostFixture fixture) : IClassFixture<Sa
         await fixture.Queue(fixture.WorkQueue).SendMessageAsync("poison");
         await Eventually.ReturnsAsync(
             async () => (await fixture.PeekAsync(fixture.WorkQueue + "-poison")).Contains("poison"),
-            "the message in the poison queue", diagnostics: () => fixture.Host.Output);
+            "the message in the poison queue",
+            diagnostics: () => fixture.Host.Output
+        );
         // Tried exactly maxDequeueCount (2) times, then moved.
         Assert.Contains("Cannot process 'poison' (delivery 1)", fixture.Host.Output);
         Assert.Contains("Cannot process 'poison' (delivery 2)", fixture.Host.Output);

@@ -29,9 +29,9 @@ public sealed class StorageOutageFixture : IAsyncLifetime
     /// <summary>Sends header values as UTF-8 (HttpClient's default refuses non-ASCII values).</summary>
     public HttpClient Http { get; } =
         new(new SocketsHttpHandler { RequestHeaderEncodingSelector = (_, _) => Encoding.UTF8 })
-    {
-        Timeout = TimeSpan.FromSeconds(60),
-    };
+        {
+            Timeout = TimeSpan.FromSeconds(60),
+        };
 
     /// <summary>From launching the host process to its "Host started" line.</summary>
     public TimeSpan StartDuration { get; private set; }
@@ -44,29 +44,31 @@ public sealed class StorageOutageFixture : IAsyncLifetime
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
-        return "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
-            "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
-            $"BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;" +
-            $"QueueEndpoint=http://127.0.0.1:{port}/devstoreaccount1;" +
-            $"TableEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
+        return "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
+            + "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
+            + $"BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;"
+            + $"QueueEndpoint=http://127.0.0.1:{port}/devstoreaccount1;"
+            + $"TableEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
     }
 
-    public static Dictionary<string, string> Settings(string storage) => new(TimerSchedules.FromLocalSettingsExample())
-    {
-        ["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated",
-        ["AzureWebJobsStorage"] = storage,
-        ["CHECKIN_QUEUE"] = "checkins",
-        // As deployed (the infrastructure creates the tables): creating them at start-up needs storage, and the
-        // worker stops when that fails.
-        ["Storage__CreateIfNotExists"] = "false",
-        ["Enrollment__Secret"] = EnrollmentSecret,
-    };
+    public static Dictionary<string, string> Settings(string storage) =>
+        new(TimerSchedules.FromLocalSettingsExample())
+        {
+            ["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated",
+            ["AzureWebJobsStorage"] = storage,
+            ["CHECKIN_QUEUE"] = "checkins",
+            // As deployed (the infrastructure creates the tables): creating them at start-up needs storage, and the
+            // worker stops when that fails.
+            ["Storage__CreateIfNotExists"] = "false",
+            ["Enrollment__Secret"] = EnrollmentSecret,
+        };
 
     public async Task InitializeAsync()
     {
         Entra = await LocalEntra.StartAsync();
         var settings = Settings(UnreachableStorage());
-        foreach (var (name, value) in Entra.Settings()) settings[name] = value;
+        foreach (var (name, value) in Entra.Settings())
+            settings[name] = value;
         var watch = Stopwatch.StartNew();
         Host = await HostProcess.StartAsync(BuiltPaths.InventoryApp, settings, masterKey: MasterKey);
         StartDuration = watch.Elapsed;
@@ -97,7 +99,8 @@ public sealed class StorageOutageTests(StorageOutageFixture fixture, ITestOutput
             Content = new StringContent(json, Encoding.UTF8),
         };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        if (authorization is not null) request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        if (authorization is not null)
+            request.Headers.TryAddWithoutValidation("Authorization", authorization);
         return request;
     }
 
@@ -109,8 +112,11 @@ public sealed class StorageOutageTests(StorageOutageFixture fixture, ITestOutput
     }
 
     private static string Enrollment() =>
-        SamplePayloads.Enrollment("OUT" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant(),
-            macs: ["3C:52:82:AA:BB:02"], secret: StorageOutageFixture.EnrollmentSecret);
+        SamplePayloads.Enrollment(
+            "OUT" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant(),
+            macs: ["3C:52:82:AA:BB:02"],
+            secret: StorageOutageFixture.EnrollmentSecret
+        );
 
     /// <summary>Sends the request and checks it gets the outage answer: 503 problem+json with Retry-After, in
     /// time.</summary>
@@ -122,15 +128,17 @@ public sealed class StorageOutageTests(StorageOutageFixture fixture, ITestOutput
             using var response = await fixture.Http.SendAsync(request);
             var body = await response.Content.ReadAsStringAsync();
             var elapsed = watch.Elapsed;
-            var what = $"{request.Method} {request.RequestUri} answered {(int)response.StatusCode} after " +
-                $"{elapsed.TotalSeconds:0.0} s: {body}{Environment.NewLine}{fixture.Host.Output}";
+            var what =
+                $"{request.Method} {request.RequestUri} answered {(int)response.StatusCode} after "
+                + $"{elapsed.TotalSeconds:0.0} s: {body}{Environment.NewLine}{fixture.Host.Output}";
             Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, what);
             Assert.True(response.Content.Headers.ContentType?.MediaType == "application/problem+json", what);
             Assert.True(response.Headers.RetryAfter is { Delta: not null } or { Date: not null }, what);
             Assert.Equal(503, JsonDocument.Parse(body).RootElement.GetProperty("status").GetInt32());
             Assert.True(elapsed < AnswerBound, what);
             output.WriteLine(
-                $"{request.Method} {request.RequestUri!.AbsolutePath}: 503 in {elapsed.TotalSeconds:0.00} s");
+                $"{request.Method} {request.RequestUri!.AbsolutePath}: 503 in {elapsed.TotalSeconds:0.00} s"
+            );
         }
     }
 
@@ -140,8 +148,10 @@ public sealed class StorageOutageTests(StorageOutageFixture fixture, ITestOutput
         output.WriteLine($"Started in {fixture.StartDuration.TotalSeconds:0.0} s");
         // Reading the timers' schedule status used to hold the start-up for a minute or more. What is left is
         // starting the worker (a few seconds; more on a busy machine).
-        Assert.True(fixture.StartDuration < TimeSpan.FromSeconds(30),
-            $"Started after {fixture.StartDuration.TotalSeconds:0.0} s.{Environment.NewLine}{fixture.Host.Output}");
+        Assert.True(
+            fixture.StartDuration < TimeSpan.FromSeconds(30),
+            $"Started after {fixture.StartDuration.TotalSeconds:0.0} s.{Environment.NewLine}{fixture.Host.Output}"
+        );
     }
 
     [Fact]
@@ -150,8 +160,13 @@ public sealed class StorageOutageTests(StorageOutageFixture fixture, ITestOutput
 
     [Fact]
     public async Task Device_check_in_answers_503_with_retry_after() =>
-        await AssertUnavailableAsync(Post("api/checkins", SamplePayloads.Heartbeat(SomeDeviceId).Text(),
-            $"Device {SomeDeviceId}.some-device-secret-0123456789"));
+        await AssertUnavailableAsync(
+            Post(
+                "api/checkins",
+                SamplePayloads.Heartbeat(SomeDeviceId).Text(),
+                $"Device {SomeDeviceId}.some-device-secret-0123456789"
+            )
+        );
 
     [Fact]
     public async Task Management_call_with_a_valid_token_answers_503_with_retry_after() =>
@@ -176,9 +191,11 @@ public sealed class StorageOutageTests(StorageOutageFixture fixture, ITestOutput
         // above come from storage, not from token validation.
         using var request = Get("api/enrollment-secrets", fixture.Entra.Bearer(TestTokens.EndUser));
         using var response = await fixture.Http.SendAsync(request);
-        Assert.True(response.StatusCode == HttpStatusCode.Forbidden,
-            $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}{Environment.NewLine}" +
-            $"Entra requests: {string.Join(", ", fixture.Entra.Requests)}");
+        Assert.True(
+            response.StatusCode == HttpStatusCode.Forbidden,
+            $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}{Environment.NewLine}"
+                + $"Entra requests: {string.Join(", ", fixture.Entra.Requests)}"
+        );
     }
 
     [Fact]
@@ -186,14 +203,16 @@ public sealed class StorageOutageTests(StorageOutageFixture fixture, ITestOutput
     {
         // The 503 answer is for HTTP functions only: a queue or timer function that cannot reach storage must fail
         // (the queue message is then retried, then poisoned), not succeed with a problem nobody reads.
-        var message = JsonSerializer.Serialize(new
-        {
-            checkinId = Guid.NewGuid().ToString("N"),
-            deviceId = SomeDeviceId,
-            blobName = $"{SomeDeviceId}/inventory.json.gz",
-            receivedAt = DateTimeOffset.UtcNow,
-            inventoryHash = new string('0', 64),
-        });
+        var message = JsonSerializer.Serialize(
+            new
+            {
+                checkinId = Guid.NewGuid().ToString("N"),
+                deviceId = SomeDeviceId,
+                blobName = $"{SomeDeviceId}/inventory.json.gz",
+                receivedAt = DateTimeOffset.UtcNow,
+                inventoryHash = new string('0', 64),
+            }
+        );
         foreach (var (function, input) in new[] { ("ProcessCheckin", message), ("LicenceComplianceScan", "") })
         {
             using var run = new HttpRequestMessage(HttpMethod.Post, $"admin/functions/{function}")
@@ -203,9 +222,18 @@ public sealed class StorageOutageTests(StorageOutageFixture fixture, ITestOutput
             run.Headers.Add("x-functions-key", StorageOutageFixture.MasterKey);
             using var accepted = await fixture.Http.SendAsync(run);
             Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
-            await Eventually.ReturnsAsync(() => Task.FromResult(
-                    fixture.Host.Output.Contains($"Executed 'Functions.{function}' (Failed", StringComparison.Ordinal)),
-                $"{function} to fail", AnswerBound, () => fixture.Host.Output);
+            await Eventually.ReturnsAsync(
+                () =>
+                    Task.FromResult(
+                        fixture.Host.Output.Contains(
+                            $"Executed 'Functions.{function}' (Failed",
+                            StringComparison.Ordinal
+                        )
+                    ),
+                $"{function} to fail",
+                AnswerBound,
+                () => fixture.Host.Output
+            );
         }
     }
 
@@ -214,11 +242,22 @@ public sealed class StorageOutageTests(StorageOutageFixture fixture, ITestOutput
     {
         // The host's own storage work (timer schedule status, the check-in queue): one warning each, whatever the
         // number of failed tries, and no stack traces.
-        await Eventually.ReturnsAsync(() => Task.FromResult(
-                fixture.Host.Output.Contains("Timer schedule status: storage is unavailable", StringComparison.Ordinal)
-                && fixture.Host.Output.Contains(
-                    "Queue 'checkins' of 'ProcessCheckin': storage", StringComparison.Ordinal)),
-            "the storage warnings", TimeSpan.FromSeconds(30), () => fixture.Host.Output);
+        await Eventually.ReturnsAsync(
+            () =>
+                Task.FromResult(
+                    fixture.Host.Output.Contains(
+                        "Timer schedule status: storage is unavailable",
+                        StringComparison.Ordinal
+                    )
+                        && fixture.Host.Output.Contains(
+                            "Queue 'checkins' of 'ProcessCheckin': storage",
+                            StringComparison.Ordinal
+                        )
+                ),
+            "the storage warnings",
+            TimeSpan.FromSeconds(30),
+            () => fixture.Host.Output
+        );
         var output = fixture.Host.Output;
         Assert.Equal(1, Count(output, "Timer schedule status: storage is unavailable"));
         Assert.Equal(1, Count(output, "Queue 'checkins' of 'ProcessCheckin': storage is unavailable"));
@@ -228,8 +267,11 @@ public sealed class StorageOutageTests(StorageOutageFixture fixture, ITestOutput
     private static int Count(string text, string what)
     {
         var count = 0;
-        for (var i = text.IndexOf(what, StringComparison.Ordinal); i >= 0;
-             i = text.IndexOf(what, i + 1, StringComparison.Ordinal))
+        for (
+            var i = text.IndexOf(what, StringComparison.Ordinal);
+            i >= 0;
+            i = text.IndexOf(what, i + 1, StringComparison.Ordinal)
+        )
         {
             count++;
         }
@@ -243,19 +285,27 @@ public sealed class StorageOutageShutdownTests(ITestOutputHelper output)
     [Fact]
     public async Task Sigterm_stops_the_host_and_its_worker_within_seconds_while_storage_is_unreachable()
     {
-        await using var host = await HostProcess.StartAsync(BuiltPaths.InventoryApp,
-            StorageOutageFixture.Settings(StorageOutageFixture.UnreachableStorage()));
+        await using var host = await HostProcess.StartAsync(
+            BuiltPaths.InventoryApp,
+            StorageOutageFixture.Settings(StorageOutageFixture.UnreachableStorage())
+        );
         var children = host.Descendants();
         Assert.NotEmpty(children); // the worker
 
         var watch = Stopwatch.StartNew();
         host.Signal(HostProcess.SIGTERM);
         Assert.Equal(0, await host.WaitForExitAsync(TimeSpan.FromSeconds(30)));
-        await Eventually.ReturnsAsync(() => Task.FromResult(children.All(pid => !HostProcess.IsAlive(pid))),
-            "the worker to exit", TimeSpan.FromSeconds(10), () => host.Output);
+        await Eventually.ReturnsAsync(
+            () => Task.FromResult(children.All(pid => !HostProcess.IsAlive(pid))),
+            "the worker to exit",
+            TimeSpan.FromSeconds(10),
+            () => host.Output
+        );
         output.WriteLine($"Host and worker gone {watch.Elapsed.TotalSeconds:0.00} s after SIGTERM");
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15),
-            $"Stopped after {watch.Elapsed.TotalSeconds:0.0} s.{Environment.NewLine}{host.Output}");
+        Assert.True(
+            watch.Elapsed < TimeSpan.FromSeconds(15),
+            $"Stopped after {watch.Elapsed.TotalSeconds:0.0} s.{Environment.NewLine}{host.Output}"
+        );
         Assert.Contains("Host stopped.", host.Output);
     }
 }

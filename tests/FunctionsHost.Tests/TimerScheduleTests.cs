@@ -9,14 +9,17 @@ namespace FunctionsHost.Tests;
 public sealed class TimerScheduleTests
 {
     private static async Task<(HostProcess Host, SampleQueues Queues)> StartTickAsync(
-        string schedule, Func<string, string, Task>? before = null)
+        string schedule,
+        Func<string, string, Task>? before = null
+    )
     {
         var azurite = await Azurite.SharedAsync();
         var suffix = Guid.NewGuid().ToString("N")[..10];
         var settings = SampleHostFixture.SampleSettings(azurite.ConnectionString, suffix);
         settings["TICK_SCHEDULE"] = schedule;
         settings["AzureFunctionsWebHost__hostid"] = "tick-" + suffix;
-        if (before is not null) await before(azurite.ConnectionString, "tick-" + suffix);
+        if (before is not null)
+            await before(azurite.ConnectionString, "tick-" + suffix);
         var host = await HostProcess.StartAsync(BuiltPaths.SampleApp, settings, extraArgs: ["--functions", "Tick"]);
         return (host, new SampleQueues(azurite.ConnectionString, settings["TIMER_LOG_QUEUE"]));
     }
@@ -25,14 +28,18 @@ public sealed class TimerScheduleTests
     {
         public async Task<JsonElement[]> TicksAsync()
         {
-            var queue = new Azure.Storage.Queues.QueueClient(ConnectionString, TimerLog,
+            var queue = new Azure.Storage.Queues.QueueClient(
+                ConnectionString,
+                TimerLog,
                 new Azure.Storage.Queues.QueueClientOptions
                 {
                     MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.Base64,
-                });
-            if (!await queue.ExistsAsync()) return [];
-            return (await queue.PeekMessagesAsync(32)).Value
-                .Select(m => JsonDocument.Parse(m.Body.ToString()).RootElement.Clone())
+                }
+            );
+            if (!await queue.ExistsAsync())
+                return [];
+            return (await queue.PeekMessagesAsync(32))
+                .Value.Select(m => JsonDocument.Parse(m.Body.ToString()).RootElement.Clone())
                 .ToArray();
         }
     }
@@ -45,7 +52,10 @@ public sealed class TimerScheduleTests
         {
             var ticks = await Eventually.ReturnsAsync(
                 async () => await queues.TicksAsync() is { Length: >= 2 } t ? t : null,
-                "two scheduled runs", TimeSpan.FromSeconds(30), () => host.Output);
+                "two scheduled runs",
+                TimeSpan.FromSeconds(30),
+                () => host.Output
+            );
             Assert.All(ticks, t => Assert.False(t.GetProperty("isPastDue").GetBoolean()));
             // Schedules more frequent than a minute run without the schedule monitor, as in the real host.
             Assert.All(ticks, t => Assert.False(t.GetProperty("hasStatus").GetBoolean()));
@@ -60,15 +70,24 @@ public sealed class TimerScheduleTests
             // The status a previous run left behind: next run expected long ago.
             var container = new BlobContainerClient(connection, "azure-webjobs-hosts");
             await container.CreateIfNotExistsAsync();
-            await container.GetBlobClient($"timers/{hostId}/Tick/status").UploadAsync(BinaryData.FromString(
-                "{\"Last\":\"2020-01-01T00:00:00Z\",\"Next\":\"2021-01-01T00:00:00Z\"," +
-                "\"LastUpdated\":\"2020-01-01T00:00:00Z\"}"), overwrite: true);
+            await container
+                .GetBlobClient($"timers/{hostId}/Tick/status")
+                .UploadAsync(
+                    BinaryData.FromString(
+                        "{\"Last\":\"2020-01-01T00:00:00Z\",\"Next\":\"2021-01-01T00:00:00Z\","
+                            + "\"LastUpdated\":\"2020-01-01T00:00:00Z\"}"
+                    ),
+                    overwrite: true
+                );
         });
         await using (host)
         {
             var ticks = await Eventually.ReturnsAsync(
                 async () => await queues.TicksAsync() is { Length: >= 1 } t ? t : null,
-                "the past-due run", TimeSpan.FromSeconds(30), () => host.Output);
+                "the past-due run",
+                TimeSpan.FromSeconds(30),
+                () => host.Output
+            );
             var tick = Assert.Single(ticks);
             Assert.True(tick.GetProperty("isPastDue").GetBoolean());
             Assert.True(tick.GetProperty("hasStatus").GetBoolean());

@@ -2,7 +2,8 @@ using ItInventory.Infrastructure.Tests.Infrastructure;
 
 namespace ItInventory.Infrastructure.Tests;
 
-/// <summary>The function app's settings: identity-based connections only, secrets only as Key Vault references.</summary>
+/// <summary>The function app's settings: identity-based connections only, secrets only as Key Vault
+/// references.</summary>
 [Collection(InfraCollection.Name)]
 public sealed class AppSettingsTests(InfraFixture infra)
 {
@@ -13,9 +14,23 @@ public sealed class AppSettingsTests(InfraFixture infra)
         {
             foreach (var (name, value) in snapshot.AppSettings)
             {
-                foreach (var forbidden in new[] { "AccountKey=", "SharedAccessKey=", "SharedAccessSignature=", "sig=", "listKeys(", "listConnectionStrings(", "Password=" })
+                foreach (
+                    var forbidden in new[]
+                    {
+                        "AccountKey=",
+                        "SharedAccessKey=",
+                        "SharedAccessSignature=",
+                        "sig=",
+                        "listKeys(",
+                        "listConnectionStrings(",
+                        "Password=",
+                    }
+                )
                 {
-                    Assert.False(value.Contains(forbidden, StringComparison.OrdinalIgnoreCase), $"{name} contains {forbidden}");
+                    Assert.False(
+                        value.Contains(forbidden, StringComparison.OrdinalIgnoreCase),
+                        $"{name} contains {forbidden}"
+                    );
                 }
                 // An instrumentation key only inside the App Insights connection string, and that only with Entra auth.
                 if (name != "APPLICATIONINSIGHTS_CONNECTION_STRING")
@@ -25,11 +40,24 @@ public sealed class AppSettingsTests(InfraFixture infra)
             }
             var names = snapshot.AppSettings.Keys.ToHashSet(StringComparer.OrdinalIgnoreCase);
             // Classic key-based settings must not exist at all.
-            foreach (var legacy in new[] { "AzureWebJobsStorage", "APPINSIGHTS_INSTRUMENTATIONKEY", "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING", "AzureWebJobsDashboard", "ServiceBus", "ServiceBusConnection" })
+            foreach (
+                var legacy in new[]
+                {
+                    "AzureWebJobsStorage",
+                    "APPINSIGHTS_INSTRUMENTATIONKEY",
+                    "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING",
+                    "AzureWebJobsDashboard",
+                    "ServiceBus",
+                    "ServiceBusConnection",
+                }
+            )
             {
                 Assert.DoesNotContain(legacy, names);
             }
-            Assert.DoesNotContain(names, n => n.EndsWith("ConnectionString", StringComparison.OrdinalIgnoreCase) && n != "APPLICATIONINSIGHTS_CONNECTION_STRING");
+            Assert.DoesNotContain(names, n =>
+                n.EndsWith("ConnectionString", StringComparison.OrdinalIgnoreCase)
+                && n != "APPLICATIONINSIGHTS_CONNECTION_STRING"
+            );
             Assert.Contains("Authorization=AAD", snapshot.AppSettings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]);
         }
     }
@@ -43,7 +71,10 @@ public sealed class AppSettingsTests(InfraFixture infra)
         Assert.Equal($"[{infra.Full.IdentityClientIdReference}]", settings["AzureWebJobsStorage__clientId"]);
         foreach (var service in new[] { "blob", "queue", "table" })
         {
-            Assert.Equal($"[reference('{storage}', '2024-01-01').primaryEndpoints.{service}]", settings[$"AzureWebJobsStorage__{service}ServiceUri"]);
+            Assert.Equal(
+                $"[reference('{storage}', '2024-01-01').primaryEndpoints.{service}]",
+                settings[$"AzureWebJobsStorage__{service}ServiceUri"]
+            );
         }
     }
 
@@ -51,9 +82,15 @@ public sealed class AppSettingsTests(InfraFixture infra)
     public void Telemetry_uses_entra_auth_with_the_user_assigned_identity()
     {
         var settings = infra.Full.AppSettings;
-        Assert.Equal($"[format('ClientId={{0}};Authorization=AAD', {infra.Full.IdentityClientIdReference})]", settings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]);
+        Assert.Equal(
+            $"[format('ClientId={{0}};Authorization=AAD', {infra.Full.IdentityClientIdReference})]",
+            settings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]
+        );
         var appInsights = (string)infra.Full.Single("Microsoft.Insights/components")["id"]!;
-        Assert.Equal($"[reference('{appInsights}', '2020-02-02').ConnectionString]", settings["APPLICATIONINSIGHTS_CONNECTION_STRING"]);
+        Assert.Equal(
+            $"[reference('{appInsights}', '2020-02-02').ConnectionString]",
+            settings["APPLICATIONINSIGHTS_CONNECTION_STRING"]
+        );
     }
 
     [Fact]
@@ -61,10 +98,20 @@ public sealed class AppSettingsTests(InfraFixture infra)
     {
         var vault = (string)infra.Full.Single("Microsoft.KeyVault/vaults")["id"]!;
         var secrets = infra.Full.ChildNames("Microsoft.KeyVault/vaults/secrets");
-        foreach (var (setting, secret) in new[] { ("Enrollment__Secret", "enrollment-secret"), ("Smtp__Password", "smtp-password") })
+        foreach (
+            var (setting, secret) in new[]
+            {
+                ("Enrollment__Secret", "enrollment-secret"),
+                ("Smtp__Password", "smtp-password"),
+            }
+        )
         {
             var value = infra.Full.AppSettings[setting];
-            Assert.Equal($"[format('@Microsoft.KeyVault(SecretUri={{0}})', format('{{0}}secrets/{{1}}', reference('{vault}', '2024-11-01').vaultUri, '{secret}'))]", value);
+            Assert.Equal(
+                $"[format('@Microsoft.KeyVault(SecretUri={{0}})', format('{{0}}secrets/{{1}}', reference('{vault}', "
+                    + $"'2024-11-01').vaultUri, '{secret}'))]",
+                value
+            );
             Assert.Contains(secret, secrets);
         }
         // Without SMTP there are no SMTP settings at all; the enrollment secret is always there.
@@ -77,7 +124,10 @@ public sealed class AppSettingsTests(InfraFixture infra)
     {
         var settings = infra.Full.AppSettings;
         var ns = (string)infra.Full.Single("Microsoft.ServiceBus/namespaces")["id"]!;
-        Assert.Equal($"[split(replace(reference('{ns}', '2024-01-01').serviceBusEndpoint, 'https://', ''), ':')[0]]", settings["ServiceBus__fullyQualifiedNamespace"]);
+        Assert.Equal(
+            $"[split(replace(reference('{ns}', '2024-01-01').serviceBusEndpoint, 'https://', ''), ':')[0]]",
+            settings["ServiceBus__fullyQualifiedNamespace"]
+        );
         Assert.Equal("managedidentity", settings["ServiceBus__credential"]);
         Assert.Equal($"[{infra.Full.IdentityClientIdReference}]", settings["ServiceBus__clientId"]);
         Assert.Equal("inventory-events", settings["INVENTORY_EVENTS_TOPIC"]);
@@ -87,7 +137,15 @@ public sealed class AppSettingsTests(InfraFixture infra)
     public void Flex_consumption_settings_omit_worker_runtime_and_extension_version()
     {
         // Flex Consumption rejects them: functionAppConfig.runtime says what runs.
-        foreach (var name in new[] { "FUNCTIONS_WORKER_RUNTIME", "FUNCTIONS_EXTENSION_VERSION", "WEBSITE_RUN_FROM_PACKAGE", "WEBSITE_CONTENTSHARE" })
+        foreach (
+            var name in new[]
+            {
+                "FUNCTIONS_WORKER_RUNTIME",
+                "FUNCTIONS_EXTENSION_VERSION",
+                "WEBSITE_RUN_FROM_PACKAGE",
+                "WEBSITE_CONTENTSHARE",
+            }
+        )
         {
             Assert.DoesNotContain(name, infra.Full.AppSettings.Keys);
         }

@@ -10,7 +10,8 @@ public sealed class ArmSecurityTests(InfraFixture infra)
     private JsonObject Template => infra.Template;
 
     private TemplateResource Storage => ArmTemplate.Single(Template, "Microsoft.Storage/storageAccounts");
-    private TemplateResource BlobService => ArmTemplate.Single(Template, "Microsoft.Storage/storageAccounts/blobServices");
+    private TemplateResource BlobService =>
+        ArmTemplate.Single(Template, "Microsoft.Storage/storageAccounts/blobServices");
     private TemplateResource Site => ArmTemplate.Single(Template, "Microsoft.Web/sites");
 
     [Fact]
@@ -25,7 +26,9 @@ public sealed class ArmSecurityTests(InfraFixture infra)
     public void Storage_account_disallows_public_blob_access()
     {
         Assert.False(Storage.Resource.BoolAt("properties.allowBlobPublicAccess") ?? true);
-        var containers = ArmTemplate.OfType(Template, "Microsoft.Storage/storageAccounts/blobServices/containers").ToList();
+        var containers = ArmTemplate
+            .OfType(Template, "Microsoft.Storage/storageAccounts/blobServices/containers")
+            .ToList();
         Assert.NotEmpty(containers);
         Assert.All(containers, c => Assert.Equal("None", c.Resource.StringAt("properties.publicAccess")));
     }
@@ -57,23 +60,33 @@ public sealed class ArmSecurityTests(InfraFixture infra)
     [Fact]
     public void Audit_archive_container_has_a_time_based_immutability_policy()
     {
-        var policy = infra.Full.Single("Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies");
+        var policy = infra.Full.Single(
+            "Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies"
+        );
         Assert.EndsWith("/default/audit-archive/default", (string)policy["name"]!);
         Assert.True(policy.IntAt("properties.immutabilityPeriodSinceCreationInDays") >= 365);
-        Assert.Contains("audit-archive", infra.Full.ChildNames("Microsoft.Storage/storageAccounts/blobServices/containers"));
+        Assert.Contains(
+            "audit-archive",
+            infra.Full.ChildNames("Microsoft.Storage/storageAccounts/blobServices/containers")
+        );
     }
 
     [Fact]
     public void Audit_archive_is_the_container_the_app_writes_and_its_retention_allows_no_rewrites()
     {
-        var policy = infra.Full.Single("Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies");
+        var policy = infra.Full.Single(
+            "Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies"
+        );
         // Sealed segments are written once, whole: appends to protected blobs are not allowed either.
         Assert.False(policy.BoolAt("properties.allowProtectedAppendWrites"));
         var archive = new ItInventory.Functions.Storage.InventoryStorageOptions().AuditArchiveContainer;
         Assert.EndsWith($"/default/{archive}/default", (string)policy["name"]!);
         Assert.Equal(archive, infra.Full.AppSettings["Storage__AuditArchiveContainer"]);
         // Not under the lifecycle rule: nothing deletes or tiers the archive.
-        var prefixes = infra.Full.Single("Microsoft.Storage/storageAccounts/managementPolicies").At("properties.policy.rules")!.AsArray()
+        var prefixes = infra
+            .Full.Single("Microsoft.Storage/storageAccounts/managementPolicies")
+            .At("properties.policy.rules")!
+            .AsArray()
             .SelectMany(r => r!["definition"]!["filters"]!["prefixMatch"]!.AsArray().Select(p => (string)p!));
         Assert.DoesNotContain(prefixes, p => p.StartsWith(archive + "/", StringComparison.Ordinal));
     }
@@ -81,12 +94,15 @@ public sealed class ArmSecurityTests(InfraFixture infra)
     [Fact]
     public void Lifecycle_rule_moves_raw_checkins_to_cool_then_deletes_them_and_their_versions()
     {
-        var rules = infra.Full.Single("Microsoft.Storage/storageAccounts/managementPolicies").At("properties.policy.rules")!.AsArray();
+        var rules = infra
+            .Full.Single("Microsoft.Storage/storageAccounts/managementPolicies")
+            .At("properties.policy.rules")!
+            .AsArray();
         var rule = Assert.Single(rules)!;
         Assert.True(rule.BoolAt("enabled"));
         Assert.Equal("Lifecycle", rule.StringAt("type"));
         var prefixes = rule.At("definition.filters.prefixMatch")!.AsArray().Select(p => (string)p!).ToList();
-        Assert.Equal(["checkins/"], prefixes);   // only the raw check-in container, never the audit archive
+        Assert.Equal(["checkins/"], prefixes); // only the raw check-in container, never the audit archive
         var cool = rule.IntAt("definition.actions.baseBlob.tierToCool.daysAfterModificationGreaterThan");
         var delete = rule.IntAt("definition.actions.baseBlob.delete.daysAfterModificationGreaterThan");
         Assert.NotNull(cool);
@@ -104,8 +120,10 @@ public sealed class ArmSecurityTests(InfraFixture infra)
     {
         var appInsights = ArmTemplate.Single(Template, "Microsoft.Insights/components");
         Assert.True(appInsights.Resource.BoolAt("properties.DisableLocalAuth"));
-        Assert.Equal("[resourceId('Microsoft.OperationalInsights/workspaces', parameters('logAnalyticsName'))]",
-            appInsights.Resource.StringAt("properties.WorkspaceResourceId"));
+        Assert.Equal(
+            "[resourceId('Microsoft.OperationalInsights/workspaces', parameters('logAnalyticsName'))]",
+            appInsights.Resource.StringAt("properties.WorkspaceResourceId")
+        );
         var workspace = ArmTemplate.Single(Template, "Microsoft.OperationalInsights/workspaces");
         Assert.True(workspace.Resource.BoolAt("properties.features.disableLocalAuth"));
     }
@@ -175,8 +193,14 @@ public sealed class ArmSecurityTests(InfraFixture infra)
         Assert.Equal("functionapp,linux", Site.Resource.StringAt("kind"));
         Assert.Equal("dotnet-isolated", Site.Resource.StringAt("properties.functionAppConfig.runtime.name"));
         Assert.Equal("10.0", Site.Resource.StringAt("properties.functionAppConfig.runtime.version"));
-        Assert.Equal("[parameters('instanceMemoryMB')]", Site.Resource.StringAt("properties.functionAppConfig.scaleAndConcurrency.instanceMemoryMB"));
-        Assert.Equal("[parameters('maximumInstanceCount')]", Site.Resource.StringAt("properties.functionAppConfig.scaleAndConcurrency.maximumInstanceCount"));
+        Assert.Equal(
+            "[parameters('instanceMemoryMB')]",
+            Site.Resource.StringAt("properties.functionAppConfig.scaleAndConcurrency.instanceMemoryMB")
+        );
+        Assert.Equal(
+            "[parameters('maximumInstanceCount')]",
+            Site.Resource.StringAt("properties.functionAppConfig.scaleAndConcurrency.maximumInstanceCount")
+        );
         Assert.NotNull(Template["parameters"]!["instanceMemoryMB"]);
         Assert.NotNull(Template["parameters"]!["maximumInstanceCount"]);
     }
@@ -187,10 +211,20 @@ public sealed class ArmSecurityTests(InfraFixture infra)
         var site = infra.Full.FunctionApp;
         var identityId = (string)infra.Full.Identity["id"]!;
         Assert.Equal("blobContainer", site.StringAt("properties.functionAppConfig.deployment.storage.type"));
-        Assert.Equal("UserAssignedIdentity", site.StringAt("properties.functionAppConfig.deployment.storage.authentication.type"));
-        Assert.Equal(identityId, site.StringAt("properties.functionAppConfig.deployment.storage.authentication.userAssignedIdentityResourceId"));
+        Assert.Equal(
+            "UserAssignedIdentity",
+            site.StringAt("properties.functionAppConfig.deployment.storage.authentication.type")
+        );
+        Assert.Equal(
+            identityId,
+            site.StringAt(
+                "properties.functionAppConfig.deployment.storage.authentication.userAssignedIdentityResourceId"
+            )
+        );
         var container = site.StringAt("properties.functionAppConfig.deployment.storage.value")!;
-        var deploymentContainer = infra.Full.ChildNames("Microsoft.Storage/storageAccounts/blobServices/containers").Single(c => c.StartsWith("app-package-"));
+        var deploymentContainer = infra
+            .Full.ChildNames("Microsoft.Storage/storageAccounts/blobServices/containers")
+            .Single(c => c.StartsWith("app-package-"));
         Assert.Contains($"'{deploymentContainer}'", container);
     }
 
@@ -208,7 +242,17 @@ public sealed class ArmSecurityTests(InfraFixture infra)
     public void Template_never_reads_keys_or_connection_strings()
     {
         var text = Template.ToJsonString();
-        foreach (var forbidden in new[] { "listKeys(", "listConnectionStrings(", "listAccountSas(", "listServiceSas(", "AccountKey=", "SharedAccessKey=" })
+        foreach (
+            var forbidden in new[]
+            {
+                "listKeys(",
+                "listConnectionStrings(",
+                "listAccountSas(",
+                "listServiceSas(",
+                "AccountKey=",
+                "SharedAccessKey=",
+            }
+        )
         {
             Assert.DoesNotContain(forbidden, text, StringComparison.OrdinalIgnoreCase);
         }

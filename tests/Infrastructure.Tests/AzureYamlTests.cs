@@ -14,8 +14,11 @@ public sealed partial class AzureYamlTests(InfraFixture infra)
     [Fact]
     public void Starts_with_the_schema_comment()
     {
-        Assert.Equal("# yaml-language-server: $schema=https://raw.githubusercontent.com/Azure/azure-dev/main/schemas/v1.0/azure.yaml.json",
-            Text.Split('\n')[0].TrimEnd('\r'));
+        Assert.Equal(
+            "# yaml-language-server: "
+                + "$schema=https://raw.githubusercontent.com/Azure/azure-dev/main/schemas/v1.0/azure.yaml.json",
+            Text.Split('\n')[0].TrimEnd('\r')
+        );
     }
 
     [Fact]
@@ -25,14 +28,28 @@ public sealed partial class AzureYamlTests(InfraFixture infra)
         Assert.NotNull(name);
         Assert.True(name.Length >= 2);
         Assert.Matches("^[a-zA-Z0-9-]+$", name);
-        Assert.Matches(AzdNamePattern(), name);   // the schema's own pattern
+        Assert.Matches(AzdNamePattern(), name); // the schema's own pattern
     }
 
     [Fact]
     public void Uses_only_top_level_keys_the_schema_knows()
     {
-        var known = new HashSet<string> { "name", "resourceGroup", "metadata", "infra", "services", "resources", "pipeline", "hooks",
-            "requiredVersions", "state", "platform", "workflows", "cloud" };
+        var known = new HashSet<string>
+        {
+            "name",
+            "resourceGroup",
+            "metadata",
+            "infra",
+            "services",
+            "resources",
+            "pipeline",
+            "hooks",
+            "requiredVersions",
+            "state",
+            "platform",
+            "workflows",
+            "cloud",
+        };
         Assert.All(Root.Children.Keys.Select(k => ((YamlScalarNode)k).Value!), key => Assert.Contains(key, known));
     }
 
@@ -43,7 +60,7 @@ public sealed partial class AzureYamlTests(InfraFixture infra)
         var api = Assert.IsType<YamlMappingNode>(Assert.Single(services.Children).Value);
         Assert.Equal("api", ((YamlScalarNode)services.Children.Single().Key).Value);
         Assert.Equal("dotnet", Scalar(api, "language"));
-        Assert.Equal("function", Scalar(api, "host"));   // required by the schema
+        Assert.Equal("function", Scalar(api, "host")); // required by the schema
 
         var project = Scalar(api, "project");
         Assert.NotNull(project);
@@ -57,7 +74,10 @@ public sealed partial class AzureYamlTests(InfraFixture infra)
     public void Service_name_is_the_azd_service_name_tag_of_the_function_app()
     {
         var services = (YamlMappingNode)Root.Children[new YamlScalarNode("services")];
-        Assert.Equal(((YamlScalarNode)services.Children.Single().Key).Value, infra.Full.FunctionApp.StringAt("tags.azd-service-name"));
+        Assert.Equal(
+            ((YamlScalarNode)services.Children.Single().Key).Value,
+            infra.Full.FunctionApp.StringAt("tags.azd-service-name")
+        );
     }
 
     [Fact]
@@ -73,7 +93,10 @@ public sealed partial class AzureYamlTests(InfraFixture infra)
             Assert.Contains(Scalar(hook, "shell"), new[] { "sh", "pwsh" });
             var run = Scalar(hook, "run");
             Assert.NotNull(run);
-            Assert.True(File.Exists(Path.Combine(Repo.Root, run)), $"{((YamlScalarNode)key).Value}: {run} does not exist");
+            Assert.True(
+                File.Exists(Path.Combine(Repo.Root, run)),
+                $"{((YamlScalarNode)key).Value}: {run} does not exist"
+            );
             Assert.StartsWith("./infra/hooks/", run);
         }
     }

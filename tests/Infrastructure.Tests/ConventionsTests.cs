@@ -3,11 +3,14 @@ using ItInventory.Infrastructure.Tests.Infrastructure;
 
 namespace ItInventory.Infrastructure.Tests;
 
-/// <summary>azd conventions: resource token names with the abbreviations, tags, parameters from the azd environment, outputs.</summary>
+/// <summary>azd conventions: resource token names with the abbreviations, tags, parameters from the azd environment,
+/// outputs.</summary>
 [Collection(InfraCollection.Name)]
 public sealed class ConventionsTests(InfraFixture infra)
 {
-    private static readonly JsonObject Abbreviations = JsonNode.Parse(File.ReadAllText(Repo.Infra("abbreviations.json")))!.AsObject();
+    private static readonly JsonObject Abbreviations = JsonNode
+        .Parse(File.ReadAllText(Repo.Infra("abbreviations.json")))!
+        .AsObject();
 
     [Fact]
     public void Main_template_targets_the_subscription_and_creates_the_resource_group()
@@ -32,22 +35,30 @@ public sealed class ConventionsTests(InfraFixture infra)
         var name = (string)infra.Full.Single(type)["name"]!;
         var prefix = (string)Abbreviations[abbreviation]!;
         Assert.StartsWith(prefix, name);
-        // resourceToken = toLower(uniqueString(subscription().id, environmentName, location)): 13 lower-case characters.
+        // resourceToken = toLower(uniqueString(subscription().id, environmentName, location)): 13 lower-case
+        // characters.
         Assert.Matches("[a-z0-9]{13}$", name);
         var token = name[^13..];
-        Assert.All(new[] { "Microsoft.Storage/storageAccounts", "Microsoft.KeyVault/vaults", "Microsoft.Web/sites" },
-            t => Assert.EndsWith(token, (string)infra.Full.Single(t)["name"]!));
+        Assert.All(
+            new[] { "Microsoft.Storage/storageAccounts", "Microsoft.KeyVault/vaults", "Microsoft.Web/sites" },
+            t => Assert.EndsWith(token, (string)infra.Full.Single(t)["name"]!)
+        );
     }
 
     [Fact]
     public void Every_top_level_resource_is_tagged_with_the_azd_environment()
     {
-        var topLevel = infra.Full.Resources.Concat(infra.Vnet.Resources)
-            .Where(r => r["location"] is not null && ((string)r["type"]!).Count(c => c == '/') == 1).ToList();
+        var topLevel = infra
+            .Full.Resources.Concat(infra.Vnet.Resources)
+            .Where(r => r["location"] is not null && ((string)r["type"]!).Count(c => c == '/') == 1)
+            .ToList();
         Assert.True(topLevel.Count >= 10);
         foreach (var resource in topLevel)
         {
-            Assert.True(resource.StringAt("tags.azd-env-name") is { Length: > 0 }, $"{resource["type"]} {resource["name"]} has no azd-env-name tag");
+            Assert.True(
+                resource.StringAt("tags.azd-env-name") is { Length: > 0 },
+                $"{resource["type"]} {resource["name"]} has no azd-env-name tag"
+            );
         }
         Assert.Equal("api", infra.Full.FunctionApp.StringAt("tags.azd-service-name"));
         Assert.Single(infra.Full.Resources, r => r.StringAt("tags.azd-service-name") is not null);
@@ -57,19 +68,40 @@ public sealed class ConventionsTests(InfraFixture infra)
     public void Outputs_give_azd_and_the_hooks_what_they_need()
     {
         var outputs = infra.Template["outputs"]!.AsObject().Select(o => o.Key).ToHashSet();
-        foreach (var name in new[] { "AZURE_LOCATION", "AZURE_TENANT_ID", "AZURE_RESOURCE_GROUP", "AZURE_FUNCTION_APP_NAME", "SERVICE_API_NAME",
-                     "SERVICE_API_URI", "AZURE_KEY_VAULT_NAME", "AZURE_STORAGE_BLOB_ENDPOINT", "AZURE_STORAGE_QUEUE_ENDPOINT",
-                     "AZURE_STORAGE_TABLE_ENDPOINT", "AZURE_SERVICEBUS_FULLY_QUALIFIED_NAMESPACE", "INVENTORY_EVENTS_TOPIC", "CHECKIN_QUEUE", "API_TENANT_ID" })
+        foreach (
+            var name in new[]
+            {
+                "AZURE_LOCATION",
+                "AZURE_TENANT_ID",
+                "AZURE_RESOURCE_GROUP",
+                "AZURE_FUNCTION_APP_NAME",
+                "SERVICE_API_NAME",
+                "SERVICE_API_URI",
+                "AZURE_KEY_VAULT_NAME",
+                "AZURE_STORAGE_BLOB_ENDPOINT",
+                "AZURE_STORAGE_QUEUE_ENDPOINT",
+                "AZURE_STORAGE_TABLE_ENDPOINT",
+                "AZURE_SERVICEBUS_FULLY_QUALIFIED_NAMESPACE",
+                "INVENTORY_EVENTS_TOPIC",
+                "CHECKIN_QUEUE",
+                "API_TENANT_ID",
+            }
+        )
         {
             Assert.Contains(name, outputs);
         }
         Assert.Equal(InfraFixture.Location, infra.Full.Outputs["AZURE_LOCATION"]!.ToString());
         Assert.Equal(InfraFixture.TenantId, infra.Full.Outputs["AZURE_TENANT_ID"]!.ToString());
-        Assert.Equal((string)infra.Full.FunctionApp["name"]!, infra.Full.Outputs["AZURE_FUNCTION_APP_NAME"]!.ToString());
+        Assert.Equal(
+            (string)infra.Full.FunctionApp["name"]!,
+            infra.Full.Outputs["AZURE_FUNCTION_APP_NAME"]!.ToString()
+        );
         // The postprovision hook needs every variable it requires.
         var hook = File.ReadAllText(Repo.Infra("hooks", "postprovision.sh"));
-        var required = System.Text.RegularExpressions.Regex.Match(hook, @"for name in ([^;]+);").Groups[1].Value
-            .Split([' ', '\\', '\n'], StringSplitOptions.RemoveEmptyEntries);
+        var required = System
+            .Text.RegularExpressions.Regex.Match(hook, @"for name in ([^;]+);")
+            .Groups[1]
+            .Value.Split([' ', '\\', '\n'], StringSplitOptions.RemoveEmptyEntries);
         Assert.NotEmpty(required);
         Assert.All(required, name => Assert.Contains(name, outputs));
     }
@@ -94,7 +126,8 @@ public sealed class ConventionsTests(InfraFixture infra)
         Assert.Equal("${AZURE_LOCATION}", file["location"]!["value"]!.ToString());
         Assert.Equal("${AZURE_PRINCIPAL_ID}", file["principalId"]!["value"]!.ToString());
         Assert.Equal("${ENROLLMENT_SECRET}", file["enrollmentSecret"]!["value"]!.ToString());
-        foreach (var (name, _) in file) Assert.True(declared.ContainsKey(name), $"main.parameters.json sets unknown parameter {name}");
+        foreach (var (name, _) in file)
+            Assert.True(declared.ContainsKey(name), $"main.parameters.json sets unknown parameter {name}");
         // Every parameter without a default gets a value from the azd environment.
         foreach (var (name, parameter) in declared.Where(p => p.Value!["defaultValue"] is null))
         {

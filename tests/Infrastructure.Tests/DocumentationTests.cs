@@ -17,8 +17,10 @@ public sealed partial class DocumentationTests
     public void Readme_is_at_most_12_KB()
     {
         var size = new FileInfo(Repo.Path("README.md")).Length;
-        Assert.True(size <= MaxReadmeBytes,
-            $"README.md is {size:N0} bytes; keep it at most {MaxReadmeBytes:N0} and move reference material to docs/.");
+        Assert.True(
+            size <= MaxReadmeBytes,
+            $"README.md is {size:N0} bytes; keep it at most {MaxReadmeBytes:N0} and move reference material to docs/."
+        );
     }
 
     public static TheoryData<string> Pages()
@@ -42,9 +44,10 @@ public sealed partial class DocumentationTests
             var hash = target.IndexOf('#');
             var file = hash < 0 ? target : target[..hash];
             var anchor = hash < 0 ? null : target[(hash + 1)..];
-            var resolved = file.Length == 0
-                ? path
-                : Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, Uri.UnescapeDataString(file)));
+            var resolved =
+                file.Length == 0
+                    ? path
+                    : Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, Uri.UnescapeDataString(file)));
             if (!resolved.StartsWith(Repo.Root, StringComparison.Ordinal))
             {
                 broken.Add($"{target}: outside the repository");
@@ -53,8 +56,11 @@ public sealed partial class DocumentationTests
             {
                 broken.Add($"{target}: no such file");
             }
-            else if (anchor is { Length: > 0 } && resolved.EndsWith(".md", StringComparison.OrdinalIgnoreCase)
-                     && !HeadingAnchors(File.ReadAllText(resolved)).Contains(anchor))
+            else if (
+                anchor is { Length: > 0 }
+                && resolved.EndsWith(".md", StringComparison.OrdinalIgnoreCase)
+                && !HeadingAnchors(File.ReadAllText(resolved)).Contains(anchor)
+            )
             {
                 broken.Add($"{target}: no heading with the anchor #{anchor}");
             }
@@ -90,14 +96,17 @@ public sealed partial class DocumentationTests
             """;
         Assert.Equal(
             ["api-reference", "post-apicheckins-heartbeat-or-full-inventory", "notes", "notes-1"],
-            HeadingAnchors(markdown));
+            HeadingAnchors(markdown)
+        );
     }
 
     /// <summary>Targets of inline links, images and reference definitions outside code, except absolute URLs.</summary>
     private static List<string> RelativeLinks(string markdown)
     {
         var text = InlineCode().Replace(FencedCode().Replace(markdown, ""), "");
-        return InlineLink().Matches(text).Select(m => m.Groups["target"].Value)
+        return InlineLink()
+            .Matches(text)
+            .Select(m => m.Groups["target"].Value)
             .Concat(ReferenceDefinition().Matches(text).Select(m => m.Groups["target"].Value))
             .Select(t => t.Trim('<', '>'))
             .Where(t => !AbsoluteUrl().IsMatch(t))
@@ -115,8 +124,10 @@ public sealed partial class DocumentationTests
             var slug = new StringBuilder();
             foreach (var c in heading.Groups["text"].Value.Trim().ToLowerInvariant())
             {
-                if (char.IsLetterOrDigit(c) || c is '-' or '_') slug.Append(c);
-                else if (c == ' ') slug.Append('-');
+                if (char.IsLetterOrDigit(c) || c is '-' or '_')
+                    slug.Append(c);
+                else if (c == ' ')
+                    slug.Append('-');
             }
             var anchor = slug.ToString();
             anchors.Add(seen.TryGetValue(anchor, out var count) ? $"{anchor}-{count}" : anchor);

@@ -18,26 +18,36 @@ public sealed partial class InfraCodeConsistencyTests(InfraFixture infra)
 {
     private static readonly InventoryStorageOptions Defaults = new();
 
-    private IReadOnlyList<string> Tables => infra.Full.ChildNames("Microsoft.Storage/storageAccounts/tableServices/tables");
-    private IReadOnlyList<string> Queues => infra.Full.ChildNames("Microsoft.Storage/storageAccounts/queueServices/queues");
-    private IReadOnlyList<string> Containers => infra.Full.ChildNames("Microsoft.Storage/storageAccounts/blobServices/containers");
+    private IReadOnlyList<string> Tables =>
+        infra.Full.ChildNames("Microsoft.Storage/storageAccounts/tableServices/tables");
+    private IReadOnlyList<string> Queues =>
+        infra.Full.ChildNames("Microsoft.Storage/storageAccounts/queueServices/queues");
+    private IReadOnlyList<string> Containers =>
+        infra.Full.ChildNames("Microsoft.Storage/storageAccounts/blobServices/containers");
 
     [Fact]
     public void Every_table_the_app_uses_is_provisioned()
     {
         // Every *Table property of the options is among the tables the app creates and uses.
-        var tableProperties = StringProperties(Defaults).Where(p => p.Name.EndsWith("Table", StringComparison.Ordinal)).Select(p => p.Value).ToList();
+        var tableProperties = StringProperties(Defaults)
+            .Where(p => p.Name.EndsWith("Table", StringComparison.Ordinal))
+            .Select(p => p.Value)
+            .ToList();
         Assert.NotEmpty(tableProperties);
         Assert.Equal(tableProperties.Order(), Defaults.Tables.Order());
-        foreach (var table in Defaults.Tables) Assert.Contains(table, Tables);
+        foreach (var table in Defaults.Tables)
+            Assert.Contains(table, Tables);
     }
 
     [Fact]
     public void Every_container_the_app_uses_is_provisioned()
     {
-        var containers = StringProperties(Defaults).Where(p => p.Name.EndsWith("Container", StringComparison.Ordinal)).ToList();
+        var containers = StringProperties(Defaults)
+            .Where(p => p.Name.EndsWith("Container", StringComparison.Ordinal))
+            .ToList();
         Assert.NotEmpty(containers);
-        foreach (var (_, name) in containers) Assert.Contains(name, Containers);
+        foreach (var (_, name) in containers)
+            Assert.Contains(name, Containers);
     }
 
     [Fact]
@@ -58,7 +68,8 @@ public sealed partial class InfraCodeConsistencyTests(InfraFixture infra)
             var queue = Resolve(binding.Function, (string)binding.Json["queueName"]!);
             Assert.Contains(queue, Queues);
             // The host moves messages that keep failing to <queue>-poison.
-            if (binding.Type == "queueTrigger") Assert.Contains($"{queue}-poison", Queues);
+            if (binding.Type == "queueTrigger")
+                Assert.Contains($"{queue}-poison", Queues);
         }
         foreach (var binding in storageBindings.Where(b => b.Type is "blobTrigger" or "blob"))
         {
@@ -80,7 +91,9 @@ public sealed partial class InfraCodeConsistencyTests(InfraFixture infra)
             .Select(b => (b.Function, Schedule: (string)b.Binding["schedule"]!))
             .ToList();
         Assert.Contains(schedules, s => s.Function == "ArchiveAuditTrail");
-        var local = JsonNode.Parse(File.ReadAllText(Repo.Path("functions", "local.settings.example.json")))!["Values"]!.AsObject();
+        var local = JsonNode.Parse(File.ReadAllText(Repo.Path("functions", "local.settings.example.json")))![
+            "Values"
+        ]!.AsObject();
         foreach (var (function, schedule) in schedules)
         {
             foreach (Match setting in AppSettingReference().Matches(schedule))
@@ -88,7 +101,10 @@ public sealed partial class InfraCodeConsistencyTests(InfraFixture infra)
                 var name = setting.Groups[1].Value;
                 var value = Resolve(function, schedule);
                 Assert.Equal(6, value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length);
-                Assert.True(local.ContainsKey(name), $"{function}: %{name}% is not in functions/local.settings.example.json");
+                Assert.True(
+                    local.ContainsKey(name),
+                    $"{function}: %{name}% is not in functions/local.settings.example.json"
+                );
             }
         }
     }
@@ -96,7 +112,8 @@ public sealed partial class InfraCodeConsistencyTests(InfraFixture infra)
     [Fact]
     public void Every_setting_a_trigger_resolves_is_named_in_one_class_and_set_in_azure_and_locally()
     {
-        var named = typeof(AppSettingNames).GetFields()
+        var named = typeof(AppSettingNames)
+            .GetFields()
             .Where(f => f.IsLiteral)
             .Select(f => (string)f.GetRawConstantValue()!)
             .ToHashSet(StringComparer.Ordinal);
@@ -105,8 +122,9 @@ public sealed partial class InfraCodeConsistencyTests(InfraFixture infra)
         Assert.NotEmpty(resolved);
         Assert.All(resolved, name => Assert.Contains(name, named));
 
-        var local = JsonNode.Parse(File.ReadAllText(Repo.Path("functions", "local.settings.example.json")))!["Values"]!
-            .AsObject();
+        var local = JsonNode.Parse(File.ReadAllText(Repo.Path("functions", "local.settings.example.json")))![
+            "Values"
+        ]!.AsObject();
         foreach (var name in named.Where(n => n != AppSettingNames.StorageConnection))
         {
             Assert.True(infra.Full.AppSettings.ContainsKey(name), $"{name} is not an app setting in infra");
@@ -120,12 +138,23 @@ public sealed partial class InfraCodeConsistencyTests(InfraFixture infra)
         var settings = infra.Full.AppSettings;
         foreach (var binding in StorageBindings())
         {
-            var connection = (string?)binding.Json["connection"] is { Length: > 0 } c ? c : AppSettingNames.StorageConnection;
-            Assert.False(settings.ContainsKey(connection), $"{binding.Function}: {connection} must not be a connection string");
+            var connection = (string?)binding.Json["connection"] is { Length: > 0 } c
+                ? c
+                : AppSettingNames.StorageConnection;
+            Assert.False(
+                settings.ContainsKey(connection),
+                $"{binding.Function}: {connection} must not be a connection string"
+            );
             Assert.Equal("managedidentity", settings[$"{connection}__credential"]);
             Assert.True(settings.ContainsKey($"{connection}__clientId"), $"{connection}__clientId missing");
-            var service = binding.Type.StartsWith("queue", StringComparison.Ordinal) ? "queue" : binding.Type.StartsWith("blob", StringComparison.Ordinal) ? "blob" : "table";
-            Assert.True(settings.ContainsKey($"{connection}__{service}ServiceUri"), $"{connection}__{service}ServiceUri missing for {binding.Function}");
+            var service =
+                binding.Type.StartsWith("queue", StringComparison.Ordinal) ? "queue"
+                : binding.Type.StartsWith("blob", StringComparison.Ordinal) ? "blob"
+                : "table";
+            Assert.True(
+                settings.ContainsKey($"{connection}__{service}ServiceUri"),
+                $"{connection}__{service}ServiceUri missing for {binding.Function}"
+            );
         }
     }
 
@@ -138,34 +167,62 @@ public sealed partial class InfraCodeConsistencyTests(InfraFixture infra)
             var key = $"{InventoryStorageOptions.SectionName}__{property}";
             Assert.True(settings.TryGetValue(key, out var value), $"{key} is not set");
             Assert.Equal(defaultValue, value);
-            var provisioned = property.EndsWith("Table", StringComparison.Ordinal) ? Tables
+            var provisioned =
+                property.EndsWith("Table", StringComparison.Ordinal) ? Tables
                 : property.EndsWith("Container", StringComparison.Ordinal) ? Containers
                 : property.EndsWith("Queue", StringComparison.Ordinal) ? Queues
                 : throw new InvalidOperationException($"{property}: which kind of storage resource is it?");
             Assert.Contains(value, provisioned);
         }
         // Bicep provisions everything: the app must not need to create anything at start.
-        Assert.Equal("false", settings[$"{InventoryStorageOptions.SectionName}__{nameof(InventoryStorageOptions.CreateIfNotExists)}"]);
+        Assert.Equal(
+            "false",
+            settings[$"{InventoryStorageOptions.SectionName}__{nameof(InventoryStorageOptions.CreateIfNotExists)}"]
+        );
     }
 
     [Fact]
     public void Every_storage_resource_the_app_uses_is_covered_by_a_role_of_the_app_identity()
     {
-        var roles = RoleAssignmentTests.AppAssignments(infra.Full)
-            .Select(a => (Scope: RoleAssignmentTests.ScopeOf(a), Role: RoleAssignmentTests.RoleIdOf(a))).ToList();
+        var roles = RoleAssignmentTests
+            .AppAssignments(infra.Full)
+            .Select(a => (Scope: RoleAssignmentTests.ScopeOf(a), Role: RoleAssignmentTests.RoleIdOf(a)))
+            .ToList();
         void Covered(string type, string name, params string[] acceptableRoles)
         {
-            var resource = infra.Full.OfType(type).Single(r => ((string)r["name"]!).EndsWith("/" + name, StringComparison.Ordinal));
+            var resource = infra
+                .Full.OfType(type)
+                .Single(r => ((string)r["name"]!).EndsWith("/" + name, StringComparison.Ordinal));
             var id = (string)resource["id"]!;
-            Assert.True(roles.Any(r => acceptableRoles.Contains(r.Role)
-                && (id.Equals(r.Scope, StringComparison.OrdinalIgnoreCase) || id.StartsWith(r.Scope + "/", StringComparison.OrdinalIgnoreCase))),
-                $"{type} {name} is not covered by any of the roles {string.Join(", ", acceptableRoles)}");
+            Assert.True(
+                roles.Any(r =>
+                    acceptableRoles.Contains(r.Role)
+                    && (
+                        id.Equals(r.Scope, StringComparison.OrdinalIgnoreCase)
+                        || id.StartsWith(r.Scope + "/", StringComparison.OrdinalIgnoreCase)
+                    )
+                ),
+                $"{type} {name} is not covered by any of the roles {string.Join(", ", acceptableRoles)}"
+            );
         }
-        foreach (var table in Defaults.Tables) Covered("Microsoft.Storage/storageAccounts/tableServices/tables", table, RoleAssignmentTests.StorageTableDataContributor);
+        foreach (var table in Defaults.Tables)
+            Covered(
+                "Microsoft.Storage/storageAccounts/tableServices/tables",
+                table,
+                RoleAssignmentTests.StorageTableDataContributor
+            );
         foreach (var queue in new[] { Defaults.CheckinQueue, Defaults.CheckinPoisonQueue })
-            Covered("Microsoft.Storage/storageAccounts/queueServices/queues", queue, RoleAssignmentTests.StorageQueueDataContributor);
+            Covered(
+                "Microsoft.Storage/storageAccounts/queueServices/queues",
+                queue,
+                RoleAssignmentTests.StorageQueueDataContributor
+            );
         foreach (var container in Containers)
-            Covered("Microsoft.Storage/storageAccounts/blobServices/containers", container, RoleAssignmentTests.StorageBlobDataOwner);
+            Covered(
+                "Microsoft.Storage/storageAccounts/blobServices/containers",
+                container,
+                RoleAssignmentTests.StorageBlobDataOwner
+            );
         Covered("Microsoft.ServiceBus/namespaces/topics", "inventory-events", RoleAssignmentTests.ServiceBusDataSender);
     }
 
@@ -174,7 +231,10 @@ public sealed partial class InfraCodeConsistencyTests(InfraFixture infra)
     {
         var optionTypes = OptionTypes().ToList();
         // The options classes the app has today; a new one is picked up automatically.
-        Assert.Superset(new HashSet<string> { "Storage", "CheckIns", "Enrollment" }, optionTypes.Select(t => t.Section).ToHashSet());
+        Assert.Superset(
+            new HashSet<string> { "Storage", "CheckIns", "Enrollment" },
+            optionTypes.Select(t => t.Section).ToHashSet()
+        );
 
         var configuration = AppConfiguration(infra.Full);
         foreach (var (type, section) in optionTypes)
@@ -184,15 +244,22 @@ public sealed partial class InfraCodeConsistencyTests(InfraFixture infra)
             configuration.GetSection(section).Bind(bound);
 
             var results = new List<ValidationResult>();
-            Assert.True(Validator.TryValidateObject(bound, new ValidationContext(bound), results, validateAllProperties: true),
-                $"{section}: {string.Join("; ", results.Select(r => r.ErrorMessage))}");
+            Assert.True(
+                Validator.TryValidateObject(bound, new ValidationContext(bound), results, validateAllProperties: true),
+                $"{section}: {string.Join("; ", results.Select(r => r.ErrorMessage))}"
+            );
 
-            foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
+            foreach (
+                var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite)
+            )
             {
                 // A property without a usable default must come from an app setting.
                 if (property.GetValue(fresh) is null or "")
                 {
-                    Assert.True(configuration[$"{section}:{property.Name}"] is { Length: > 0 }, $"{section}__{property.Name} is not set and has no default");
+                    Assert.True(
+                        configuration[$"{section}:{property.Name}"] is { Length: > 0 },
+                        $"{section}__{property.Name} is not set and has no default"
+                    );
                 }
             }
         }
@@ -205,8 +272,12 @@ public sealed partial class InfraCodeConsistencyTests(InfraFixture infra)
         foreach (var key in infra.Full.AppSettings.Keys.Where(k => k.Contains("__", StringComparison.Ordinal)))
         {
             var parts = key.Split("__");
-            if (!sections.TryGetValue(parts[0], out var type)) continue;   // host, connection or not-yet-bound sections
-            Assert.True(type.GetProperty(parts[1]) is { CanWrite: true }, $"{key}: {type.Name} has no property {parts[1]} (typo?)");
+            if (!sections.TryGetValue(parts[0], out var type))
+                continue; // host, connection or not-yet-bound sections
+            Assert.True(
+                type.GetProperty(parts[1]) is { CanWrite: true },
+                $"{key}: {type.Name} has no property {parts[1]} (typo?)"
+            );
         }
     }
 
@@ -231,7 +302,10 @@ public sealed partial class InfraCodeConsistencyTests(InfraFixture infra)
 
     private static IEnumerable<Binding> StorageBindings()
     {
-        Assert.True(File.Exists(Repo.FunctionsMetadata), $"{Repo.FunctionsMetadata} is missing: build the functions project.");
+        Assert.True(
+            File.Exists(Repo.FunctionsMetadata),
+            $"{Repo.FunctionsMetadata} is missing: build the functions project."
+        );
         var functions = JsonNode.Parse(File.ReadAllText(Repo.FunctionsMetadata))!.AsArray();
         Assert.NotEmpty(functions);
         foreach (var function in functions)
@@ -249,26 +323,37 @@ public sealed partial class InfraCodeConsistencyTests(InfraFixture infra)
 
     /// <summary>Binding expressions: %SETTING% is replaced by the app setting's value, as the host does.</summary>
     private string Resolve(string function, string expression) =>
-        AppSettingReference().Replace(expression, m =>
-            infra.Full.AppSettings.TryGetValue(m.Groups[1].Value, out var value)
-                ? value
-                : throw new Xunit.Sdk.XunitException($"{function}: %{m.Groups[1].Value}% is not an app setting"));
+        AppSettingReference()
+            .Replace(expression, m =>
+                infra.Full.AppSettings.TryGetValue(m.Groups[1].Value, out var value)
+                    ? value
+                    : throw new Xunit.Sdk.XunitException($"{function}: %{m.Groups[1].Value}% is not an app setting")
+            );
 
     private static IEnumerable<(Type Type, string Section)> OptionTypes() =>
-        typeof(InventoryStorageOptions).Assembly.GetTypes()
+        typeof(InventoryStorageOptions)
+            .Assembly.GetTypes()
             .Select(t => (Type: t, Field: t.GetField("SectionName", BindingFlags.Public | BindingFlags.Static)))
             .Where(t => t.Field is { IsLiteral: true } && t.Type.GetConstructor(Type.EmptyTypes) is not null)
             .Select(t => (t.Type, (string)t.Field!.GetRawConstantValue()!));
 
     /// <summary>The app settings as configuration (__ means :). ARM expressions are values only Azure knows; they
-    /// stand in as a placeholder long enough for any length rule (Key Vault references resolve to a 16+ char secret).</summary>
+    /// stand in as a placeholder long enough for any length rule (Key Vault references resolve to a 16+ char
+    /// secret).</summary>
     private static IConfiguration AppConfiguration(Snapshot snapshot) =>
-        new ConfigurationBuilder().AddInMemoryCollection(snapshot.AppSettings.Select(s => new KeyValuePair<string, string?>(
-            s.Key.Replace("__", ":", StringComparison.Ordinal),
-            s.Value.StartsWith('[') ? "value-known-only-in-azure-0123456789" : s.Value))).Build();
+        new ConfigurationBuilder()
+            .AddInMemoryCollection(
+                snapshot.AppSettings.Select(s => new KeyValuePair<string, string?>(
+                    s.Key.Replace("__", ":", StringComparison.Ordinal),
+                    s.Value.StartsWith('[') ? "value-known-only-in-azure-0123456789" : s.Value
+                ))
+            )
+            .Build();
 
     private static IEnumerable<(string Name, string Value)> StringProperties(object options) =>
-        options.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance)
+        options
+            .GetType()
+            .GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.CanWrite && p.PropertyType == typeof(string))
             .Select(p => (p.Name, (string)p.GetValue(options)!));
 

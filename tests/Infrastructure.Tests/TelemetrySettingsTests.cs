@@ -32,7 +32,9 @@ public sealed class TelemetrySettingsTests(InfraFixture infra)
     public void Host_json_defaults_match_the_template_and_sample_requests_too()
     {
         using var host = JsonDocument.Parse(File.ReadAllText(Repo.Path("host.json")));
-        var sampling = host.RootElement.GetProperty("logging").GetProperty("applicationInsights")
+        var sampling = host
+            .RootElement.GetProperty("logging")
+            .GetProperty("applicationInsights")
             .GetProperty("samplingSettings");
         Assert.True(sampling.GetProperty("isEnabled").GetBoolean());
         foreach (var bound in new[] { "initial", "min", "max" })

@@ -67,8 +67,11 @@ public sealed class StartupValidationTests
     [InlineData("Storage:CreateIfNotExists", "sometimes", "Storage:CreateIfNotExists")]
     // EnrollmentOptions (Enrollment)
     [InlineData("Enrollment:Secret", "short", "Secret")]
-    [InlineData("Enrollment:Secret", "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/s/)",
-        "Enrollment:Secret")]
+    [InlineData(
+        "Enrollment:Secret",
+        "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/s/)",
+        "Enrollment:Secret"
+    )]
     // AssetTagOptions (AssetTags)
     [InlineData("AssetTags:Prefix", "iti", "Prefix")]
     [InlineData("AssetTags:LabelBaseUrl", "ftp://inventory.contoso.com", "AssetTags:LabelBaseUrl")]

@@ -136,7 +136,8 @@ public static class StorageNames
         : property.Name.EndsWith("Container", StringComparison.Ordinal) ? StorageKind.Container
         : property.Name.EndsWith("Queue", StringComparison.Ordinal) ? StorageKind.Queue
         : throw new InvalidOperationException(
-            $"{nameof(InventoryStorageOptions)}.{property.Name}: end storage names in Table, Container or Queue.");
+            $"{nameof(InventoryStorageOptions)}.{property.Name}: end storage names in Table, Container or Queue."
+        );
 }
 
 internal static class AzureSdkActivities

@@ -13,9 +13,16 @@ public static class SamplePayloads
         File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "debian-packages.tsv"))
             .Where(l => l.Length > 0)
             .Select(l => l.Split('\t'))
-            .ToArray());
+            .ToArray()
+    );
 
-    public static string Enrollment(string serial, string? uuid = null, string[]? macs = null, string hostname = "ws-0001", string secret = "") =>
+    public static string Enrollment(
+        string serial,
+        string? uuid = null,
+        string[]? macs = null,
+        string hostname = "ws-0001",
+        string secret = ""
+    ) =>
         new JsonObject
         {
             ["enrollmentSecret"] = secret,
@@ -29,7 +36,12 @@ public static class SamplePayloads
             ["agent"] = new JsonObject { ["name"] = "itinventory-agent", ["version"] = "1.0.0" },
         }.ToJsonString();
 
-    public static JsonObject Heartbeat(string deviceId, string? inventoryHash = null, double cpu = 12.5, int interactiveMinutes = 30) =>
+    public static JsonObject Heartbeat(
+        string deviceId,
+        string? inventoryHash = null,
+        double cpu = 12.5,
+        int interactiveMinutes = 30
+    ) =>
         new()
         {
             ["schemaVersion"] = "1.0",
@@ -50,10 +62,19 @@ public static class SamplePayloads
             },
         };
 
-    /// <summary>A full inventory of a Debian laptop with <paramref name="softwareCount"/> packages; <paramref name="variant"/>
+    /// <summary>A full inventory of a Debian laptop with <paramref name="softwareCount"/> packages; <paramref
+    /// name="variant"/>
     /// bumps the version of that many packages (to make "N changed packages").</summary>
-    public static JsonObject Inventory(string deviceId, string serial, string? uuid = null, string[]? macs = null, int softwareCount = 800, int variant = 0,
-        IEnumerable<(string Mac, string Ip)>? neighbours = null, string hostname = "ws-0001")
+    public static JsonObject Inventory(
+        string deviceId,
+        string serial,
+        string? uuid = null,
+        string[]? macs = null,
+        int softwareCount = 800,
+        int variant = 0,
+        IEnumerable<(string Mac, string Ip)>? neighbours = null,
+        string hostname = "ws-0001"
+    )
     {
         var packages = DebianPackages.Value;
         var software = new JsonArray();
@@ -62,7 +83,16 @@ public static class SamplePayloads
             var p = packages[i % packages.Length];
             var name = i < packages.Length ? p[0] : $"{p[0]}-extra{i / packages.Length}";
             var version = i < variant ? p[1] + "+upd1" : p[1];
-            software.Add(new JsonObject { ["name"] = name, ["version"] = version, ["publisher"] = "Debian", ["architecture"] = p[2], ["installedOn"] = "2026-01-15" });
+            software.Add(
+                new JsonObject
+                {
+                    ["name"] = name,
+                    ["version"] = version,
+                    ["publisher"] = "Debian",
+                    ["architecture"] = p[2],
+                    ["installedOn"] = "2026-01-15",
+                }
+            );
         }
         macs ??= ["3C:52:82:11:22:33"];
         return new JsonObject
@@ -83,25 +113,62 @@ public static class SamplePayloads
                     ["serialNumber"] = serial,
                     ["smbiosUuid"] = uuid,
                     ["type"] = "laptop",
-                    ["cpu"] = new JsonObject { ["model"] = "13th Gen Intel(R) Core(TM) i7-1365U", ["cores"] = 10, ["threads"] = 12 },
-                    ["memoryMb"] = 32768,
-                    ["disks"] = new JsonArray(new JsonObject { ["name"] = "nvme0n1", ["model"] = "SAMSUNG MZVL2512HCJQ", ["serialNumber"] = "S64KNX0T123456", ["sizeGb"] = 512 }),
-                    ["networkInterfaces"] = new JsonArray(macs.Select((m, i) => (JsonNode?)new JsonObject
+                    ["cpu"] = new JsonObject
                     {
-                        ["name"] = i == 0 ? "wlp0s20f3" : $"enp{i}s0",
-                        ["macAddress"] = m,
-                        ["ipAddresses"] = new JsonArray($"192.168.1.{23 + i}"),
-                    }).ToArray()),
+                        ["model"] = "13th Gen Intel(R) Core(TM) i7-1365U",
+                        ["cores"] = 10,
+                        ["threads"] = 12,
+                    },
+                    ["memoryMb"] = 32768,
+                    ["disks"] = new JsonArray(
+                        new JsonObject
+                        {
+                            ["name"] = "nvme0n1",
+                            ["model"] = "SAMSUNG MZVL2512HCJQ",
+                            ["serialNumber"] = "S64KNX0T123456",
+                            ["sizeGb"] = 512,
+                        }
+                    ),
+                    ["networkInterfaces"] = new JsonArray(
+                        macs.Select(
+                                (m, i) =>
+                                    (JsonNode?)
+                                        new JsonObject
+                                        {
+                                            ["name"] = i == 0 ? "wlp0s20f3" : $"enp{i}s0",
+                                            ["macAddress"] = m,
+                                            ["ipAddresses"] = new JsonArray($"192.168.1.{23 + i}"),
+                                        }
+                            )
+                            .ToArray()
+                    ),
                 },
-                ["operatingSystem"] = new JsonObject { ["name"] = "Debian GNU/Linux", ["version"] = "12", ["build"] = "6.1.0-28-amd64", ["architecture"] = "x86_64" },
+                ["operatingSystem"] = new JsonObject
+                {
+                    ["name"] = "Debian GNU/Linux",
+                    ["version"] = "12",
+                    ["build"] = "6.1.0-28-amd64",
+                    ["architecture"] = "x86_64",
+                },
                 ["software"] = software,
                 ["localUsers"] = new JsonArray(
-                    new JsonObject { ["name"] = "alice", ["isAdmin"] = true, ["lastLogonAt"] = "2026-11-02T08:12:00Z" },
-                    new JsonObject { ["name"] = "root", ["isAdmin"] = true }),
-                ["neighbours"] = new JsonArray((neighbours ?? []).Select(n => (JsonNode?)new JsonObject { ["macAddress"] = n.Mac, ["ipAddress"] = n.Ip }).ToArray()),
+                    new JsonObject
+                    {
+                        ["name"] = "alice",
+                        ["isAdmin"] = true,
+                        ["lastLogonAt"] = "2026-11-02T08:12:00Z",
+                    },
+                    new JsonObject { ["name"] = "root", ["isAdmin"] = true }
+                ),
+                ["neighbours"] = new JsonArray(
+                    (neighbours ?? [])
+                        .Select(n => (JsonNode?)new JsonObject { ["macAddress"] = n.Mac, ["ipAddress"] = n.Ip })
+                        .ToArray()
+                ),
             },
         };
     }
 
-    public static string Text(this JsonNode node) => node.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
+    public static string Text(this JsonNode node) =>
+        node.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
 }

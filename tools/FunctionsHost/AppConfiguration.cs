@@ -20,18 +20,22 @@ internal sealed partial class AppSettings
     /// <summary>A setting from local configuration, else from the host's environment (as the real host reads
     /// both).</summary>
     public string? Get(string name) =>
-        values.TryGetValue(name, out var value) ? value
-        : Environment.GetEnvironmentVariable(name)
-            ?? Environment.GetEnvironmentVariable(name.Replace(":", "__", StringComparison.Ordinal));
+        values.TryGetValue(name, out var value)
+            ? value
+            : Environment.GetEnvironmentVariable(name)
+                ?? Environment.GetEnvironmentVariable(name.Replace(":", "__", StringComparison.Ordinal));
 
     /// <summary>Resolves every <c>%NAME%</c> in a binding expression; a missing setting is an error naming
     /// it.</summary>
     public string Resolve(string expression, string context) =>
-        SettingReference().Replace(expression, match =>
-            Get(match.Groups[1].Value) is { } value
-                ? value
-                : throw new HostStartupException(
-                    $"{context}: app setting '{match.Groups[1].Value}' (from '{expression}') is not set."));
+        SettingReference()
+            .Replace(expression, match =>
+                Get(match.Groups[1].Value) is { } value
+                    ? value
+                    : throw new HostStartupException(
+                        $"{context}: app setting '{match.Groups[1].Value}' (from '{expression}') is not set."
+                    )
+            );
 
     [GeneratedRegex("%([^%]+)%")]
     private static partial Regex SettingReference();
@@ -43,7 +47,8 @@ internal sealed record LocalSettings(
     Dictionary<string, string> Values,
     int? LocalHttpPort,
     string? MasterKey,
-    Dictionary<string, string> FunctionKeys)
+    Dictionary<string, string> FunctionKeys
+)
 {
     public static LocalSettings Empty { get; } = new(null, [], null, null, []);
 
@@ -64,7 +69,8 @@ internal sealed record LocalSettings(
             var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             if (root.TryGetProperty("Values", out var v) && v.ValueKind == JsonValueKind.Object)
             {
-                foreach (var p in v.EnumerateObject()) values[p.Name] = Scalar(p.Value);
+                foreach (var p in v.EnumerateObject())
+                    values[p.Name] = Scalar(p.Value);
             }
             int? port = null;
             string? masterKey = null;
@@ -73,11 +79,14 @@ internal sealed record LocalSettings(
             {
                 foreach (var p in host.EnumerateObject())
                 {
-                    if (p.NameEquals("LocalHttpPort") && int.TryParse(Scalar(p.Value), out var n)) port = n;
-                    else if (p.NameEquals("MasterKey")) masterKey = Scalar(p.Value);
+                    if (p.NameEquals("LocalHttpPort") && int.TryParse(Scalar(p.Value), out var n))
+                        port = n;
+                    else if (p.NameEquals("MasterKey"))
+                        masterKey = Scalar(p.Value);
                     else if (p.NameEquals("FunctionKeys") && p.Value.ValueKind == JsonValueKind.Object)
                     {
-                        foreach (var k in p.Value.EnumerateObject()) functionKeys[k.Name] = Scalar(k.Value);
+                        foreach (var k in p.Value.EnumerateObject())
+                            functionKeys[k.Name] = Scalar(k.Value);
                     }
                 }
             }
@@ -85,21 +94,29 @@ internal sealed record LocalSettings(
         }
     }
 
-    private static string Scalar(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.String => value.GetString()!,
-        JsonValueKind.Null => "",
-        _ => value.GetRawText(),
-    };
+    private static string Scalar(JsonElement value) =>
+        value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString()!,
+            JsonValueKind.Null => "",
+            _ => value.GetRawText(),
+        };
 }
 
 /// <summary>The parts of host.json the local host honours.</summary>
 internal sealed record HostJson(
-    string RoutePrefix, QueueSettings Queues, IReadOnlyList<string>? Functions, LogFilter Logs)
+    string RoutePrefix,
+    QueueSettings Queues,
+    IReadOnlyList<string>? Functions,
+    LogFilter Logs
+)
 {
     /// <summary>As the real host reads its JSON files: comments and trailing commas allowed.</summary>
-    public static readonly JsonDocumentOptions Lenient =
-        new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+    public static readonly JsonDocumentOptions Lenient = new()
+    {
+        CommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+    };
 
     public static HostJson Load(string scriptRoot)
     {
@@ -115,12 +132,15 @@ internal sealed record HostJson(
         IReadOnlyList<string>? functions = null;
         if (Child(root, "extensions") is { } extensions)
         {
-            if (Child(extensions, "http") is { } http
-                && Child(http, "routePrefix") is { ValueKind: JsonValueKind.String } prefix)
+            if (
+                Child(extensions, "http") is { } http
+                && Child(http, "routePrefix") is { ValueKind: JsonValueKind.String } prefix
+            )
             {
                 routePrefix = prefix.GetString()!.Trim('/');
             }
-            if (Child(extensions, "queues") is { } q) queues = QueueSettings.From(q);
+            if (Child(extensions, "queues") is { } q)
+                queues = QueueSettings.From(q);
         }
         if (Child(root, "functions") is { ValueKind: JsonValueKind.Array } list)
         {
@@ -131,10 +151,12 @@ internal sealed record HostJson(
 
     internal static JsonElement? Child(JsonElement element, string name)
     {
-        if (element.ValueKind != JsonValueKind.Object) return null;
+        if (element.ValueKind != JsonValueKind.Object)
+            return null;
         foreach (var p in element.EnumerateObject())
         {
-            if (string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)) return p.Value;
+            if (string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
+                return p.Value;
         }
         return null;
     }
@@ -165,9 +187,12 @@ internal sealed record QueueSettings
         {
             settings = settings with { BatchSize = Math.Clamp(b, 1, 32), NewBatchThreshold = Math.Clamp(b, 1, 32) / 2 };
         }
-        if (Int("newBatchThreshold") is { } t) settings = settings with { NewBatchThreshold = Math.Max(0, t) };
-        if (Int("maxDequeueCount") is { } m) settings = settings with { MaxDequeueCount = Math.Max(1, m) };
-        if (Span("visibilityTimeout") is { } v) settings = settings with { VisibilityTimeout = v };
+        if (Int("newBatchThreshold") is { } t)
+            settings = settings with { NewBatchThreshold = Math.Max(0, t) };
+        if (Int("maxDequeueCount") is { } m)
+            settings = settings with { MaxDequeueCount = Math.Max(1, m) };
+        if (Span("visibilityTimeout") is { } v)
+            settings = settings with { VisibilityTimeout = v };
         if (Span("maxPollingInterval") is { } p)
         {
             var minimum = TimeSpan.FromMilliseconds(100);
@@ -180,26 +205,32 @@ internal sealed record QueueSettings
                 "base64" => settings with { Base64 = true },
                 "none" => settings with { Base64 = false },
                 var other => throw new HostStartupException(
-                    $"host.json extensions.queues.messageEncoding '{other}' is not supported (base64 or none)."),
+                    $"host.json extensions.queues.messageEncoding '{other}' is not supported (base64 or none)."
+                ),
             };
         }
         return settings;
 
-        int? Int(string name) => HostJson.Child(queues, name) switch
-        {
-            { ValueKind: JsonValueKind.Number } n => n.GetInt32(),
-            { ValueKind: JsonValueKind.String } s when int.TryParse(s.GetString(), out var i) => i,
-            _ => null,
-        };
+        int? Int(string name) =>
+            HostJson.Child(queues, name) switch
+            {
+                { ValueKind: JsonValueKind.Number } n => n.GetInt32(),
+                { ValueKind: JsonValueKind.String } s when int.TryParse(s.GetString(), out var i) => i,
+                _ => null,
+            };
 
-        TimeSpan? Span(string name) => HostJson.Child(queues, name) switch
-        {
-            { ValueKind: JsonValueKind.String } s
-                when TimeSpan.TryParse(s.GetString(), System.Globalization.CultureInfo.InvariantCulture, out var span)
-                => span,
-            { ValueKind: JsonValueKind.Number } n => TimeSpan.FromMilliseconds(n.GetDouble()),
-            _ => null,
-        };
+        TimeSpan? Span(string name) =>
+            HostJson.Child(queues, name) switch
+            {
+                { ValueKind: JsonValueKind.String } s
+                    when TimeSpan.TryParse(
+                        s.GetString(),
+                        System.Globalization.CultureInfo.InvariantCulture,
+                        out var span
+                    ) => span,
+                { ValueKind: JsonValueKind.Number } n => TimeSpan.FromMilliseconds(n.GetDouble()),
+                _ => null,
+            };
     }
 }
 

@@ -16,17 +16,18 @@ internal sealed record BindingDescriptor(string Name, string Type, string Direct
     public string? String(string name) =>
         HostJson.Child(Json, name) is { ValueKind: JsonValueKind.String } v ? v.GetString() : null;
 
-    public bool Bool(string name) => HostJson.Child(Json, name) switch
-    {
-        { ValueKind: JsonValueKind.True } => true,
-        { ValueKind: JsonValueKind.String } s => bool.TryParse(s.GetString(), out var b) && b,
-        _ => false,
-    };
+    public bool Bool(string name) =>
+        HostJson.Child(Json, name) switch
+        {
+            { ValueKind: JsonValueKind.True } => true,
+            { ValueKind: JsonValueKind.String } s => bool.TryParse(s.GetString(), out var b) && b,
+            _ => false,
+        };
 
     public IReadOnlyList<string> Strings(string name) =>
         HostJson.Child(Json, name) is { ValueKind: JsonValueKind.Array } a
-        ? a.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).ToArray()
-        : [];
+            ? a.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).ToArray()
+            : [];
 
     /// <summary>A flag under the binding's <c>properties</c> (e.g. <c>supportsDeferredBinding</c>).</summary>
     public bool Property(string name) =>
@@ -43,7 +44,8 @@ internal sealed record BindingDescriptor(string Name, string Type, string Direct
         catch (JsonException ex)
         {
             throw new HostStartupException(
-                $"Function '{function}' has a binding that is not valid JSON ({ex.Message}): {json}");
+                $"Function '{function}' has a binding that is not valid JSON ({ex.Message}): {json}"
+            );
         }
         var b = new BindingDescriptor("", "", "in", null, element);
         return new BindingDescriptor(
@@ -53,14 +55,19 @@ internal sealed record BindingDescriptor(string Name, string Type, string Direct
                 ?? throw new HostStartupException($"Function '{function}' has a binding without a type: {json}"),
             b.String("direction") ?? "in",
             b.String("dataType"),
-            element);
+            element
+        );
     }
 }
 
 /// <summary>A function as the host runs it: the metadata echoed back in its load request, and its parsed
 /// bindings.</summary>
 internal sealed record FunctionDescriptor(
-    string Name, string FunctionId, RpcFunctionMetadata Metadata, IReadOnlyList<BindingDescriptor> Bindings)
+    string Name,
+    string FunctionId,
+    RpcFunctionMetadata Metadata,
+    IReadOnlyList<BindingDescriptor> Bindings
+)
 {
     public BindingDescriptor Trigger => Bindings.Single(b => b.IsTrigger);
 
@@ -98,19 +105,21 @@ internal static class FunctionIndex
     /// supports each one's trigger and bindings: anything else stops the host with an error naming it.
     /// </summary>
     public static IReadOnlyList<FunctionDescriptor> Select(
-        IReadOnlyList<FunctionDescriptor> all, IReadOnlyList<string>? only)
+        IReadOnlyList<FunctionDescriptor> all,
+        IReadOnlyList<string>? only
+    )
     {
         var selected = all;
         if (only is not null)
         {
-            var unknown = only
-                .Where(n => !all.Any(f => f.Name.Equals(n, StringComparison.OrdinalIgnoreCase)))
+            var unknown = only.Where(n => !all.Any(f => f.Name.Equals(n, StringComparison.OrdinalIgnoreCase)))
                 .ToArray();
             if (unknown.Length > 0)
             {
                 throw new HostStartupException(
-                    $"No function named {string.Join(", ", unknown.Select(n => $"'{n}'"))}. " +
-                    $"The app has: {string.Join(", ", all.Select(f => f.Name))}.");
+                    $"No function named {string.Join(", ", unknown.Select(n => $"'{n}'"))}. "
+                        + $"The app has: {string.Join(", ", all.Select(f => f.Name))}."
+                );
             }
             selected = all.Where(f => only.Contains(f.Name, StringComparer.OrdinalIgnoreCase)).ToArray();
         }
@@ -121,8 +130,9 @@ internal static class FunctionIndex
             if (!SupportedTriggers.Contains(function.TriggerType, StringComparer.OrdinalIgnoreCase))
             {
                 problems.Add(
-                    $"Function '{function.Name}' has trigger type '{function.TriggerType}', which this local host " +
-                    $"does not support (supported: {string.Join(", ", SupportedTriggers)}).");
+                    $"Function '{function.Name}' has trigger type '{function.TriggerType}', which this local host "
+                        + $"does not support (supported: {string.Join(", ", SupportedTriggers)})."
+                );
                 continue;
             }
             foreach (var binding in function.Bindings.Where(b => !b.IsTrigger))
@@ -130,18 +140,23 @@ internal static class FunctionIndex
                 if (!binding.IsOutput || !SupportedOutputs.Contains(binding.Type, StringComparer.OrdinalIgnoreCase))
                 {
                     problems.Add(
-                        $"Function '{function.Name}' has a '{binding.Type}' {binding.Direction} binding " +
-                        $"'{binding.Name}', which this local host does not support " +
-                        $"(outputs supported: {string.Join(", ", SupportedOutputs)}).");
+                        $"Function '{function.Name}' has a '{binding.Type}' {binding.Direction} binding "
+                            + $"'{binding.Name}', which this local host does not support "
+                            + $"(outputs supported: {string.Join(", ", SupportedOutputs)})."
+                    );
                 }
             }
         }
         if (problems.Count > 0)
         {
-            throw new HostStartupException(string.Join(Environment.NewLine, problems) + Environment.NewLine +
-                "Run only the supported functions with --functions <names>, or run the app on Azure Functions.");
+            throw new HostStartupException(
+                string.Join(Environment.NewLine, problems)
+                    + Environment.NewLine
+                    + "Run only the supported functions with --functions <names>, or run the app on Azure Functions."
+            );
         }
-        if (selected.Count == 0) throw new HostStartupException("The app has no functions.");
+        if (selected.Count == 0)
+            throw new HostStartupException("The app has no functions.");
         return selected;
     }
 

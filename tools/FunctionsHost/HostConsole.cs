@@ -15,14 +15,17 @@ internal static class HostConsole
 
     public static void Line(string text = "", ConsoleColor? colour = null)
     {
-        if (Hidden(colour)) return;
+        if (Hidden(colour))
+            return;
         lock (Gate)
         {
             try
             {
-                if (Colour && colour is { } c) Console.ForegroundColor = c;
+                if (Colour && colour is { } c)
+                    Console.ForegroundColor = c;
                 Console.Out.WriteLine(text);
-                if (Colour && colour is not null) Console.ResetColor();
+                if (Colour && colour is not null)
+                    Console.ResetColor();
             }
             catch (IOException)
             {
@@ -41,7 +44,8 @@ internal static class HostConsole
 
     public static void Debug(string text)
     {
-        if (Verbose) Stamped(text, ConsoleColor.DarkGray);
+        if (Verbose)
+            Stamped(text, ConsoleColor.DarkGray);
     }
 
     private static bool Hidden(ConsoleColor? colour) =>
@@ -50,6 +54,7 @@ internal static class HostConsole
     private static void Stamped(string text, ConsoleColor? colour)
     {
         // Per invocation when quiet (the benchmark): skip the timestamp formatting too.
-        if (!Hidden(colour)) Line($"[{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ}] {text}", colour);
+        if (!Hidden(colour))
+            Line($"[{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ}] {text}", colour);
     }
 }

@@ -10,7 +10,10 @@ namespace FunctionsHost;
 /// a key named after the function opens that function only, the key named <c>default</c> opens every function.
 /// </summary>
 internal sealed class HostKeys(
-    string masterKey, IReadOnlyDictionary<string, string> functionKeys, bool masterKeyGenerated)
+    string masterKey,
+    IReadOnlyDictionary<string, string> functionKeys,
+    bool masterKeyGenerated
+)
 {
     public string MasterKey { get; } = masterKey;
 
@@ -24,7 +27,8 @@ internal sealed class HostKeys(
         return new HostKeys(
             generated ? NewKey() : masterKey!,
             new Dictionary<string, string>(functionKeys, StringComparer.OrdinalIgnoreCase),
-            generated);
+            generated
+        );
     }
 
     public static string? KeyOf(HttpRequest request) =>
@@ -44,8 +48,10 @@ internal sealed class HostKeys(
             case null or "" or "anonymous":
                 return true;
             case "function":
-                if (key is null) return false;
-                if (IsMaster(key)) return true;
+                if (key is null)
+                    return false;
+                if (IsMaster(key))
+                    return true;
                 return (FunctionKeys.TryGetValue(function, out var own) && Same(key, own))
                     || (FunctionKeys.TryGetValue("default", out var shared) && Same(key, shared));
             default:

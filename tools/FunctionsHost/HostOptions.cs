@@ -60,18 +60,26 @@ internal sealed class HostOptions
                 i + 1 < args.Count ? args[++i] : throw new ArgumentException($"Option '{arg}' needs a value.");
             switch (arg)
             {
-                case "--app": options.App = Value(); break;
+                case "--app":
+                    options.App = Value();
+                    break;
                 case "--port":
-                    options.Port = int.TryParse(Value(), out var port) && port is >= 0 and <= 65535
-                        ? port
-                        : throw new ArgumentException($"--port expects a number from 0 to 65535, not '{args[i]}'.");
+                    options.Port =
+                        int.TryParse(Value(), out var port) && port is >= 0 and <= 65535
+                            ? port
+                            : throw new ArgumentException($"--port expects a number from 0 to 65535, not '{args[i]}'.");
                     break;
                 case "--functions":
                     var names = new List<string>();
                     while (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
                     {
-                        names.AddRange(args[++i].Split(
-                            [',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+                        names.AddRange(
+                            args[++i]
+                                .Split(
+                                    [',', ' '],
+                                    StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries
+                                )
+                        );
                     }
                     if (names.Count == 0)
                     {
@@ -79,21 +87,39 @@ internal sealed class HostOptions
                     }
                     options.Functions = names;
                     break;
-                case "--settings": options.SettingsFile = Value(); break;
+                case "--settings":
+                    options.SettingsFile = Value();
+                    break;
                 case "--setting":
                     var pair = Value();
                     var eq = pair.IndexOf('=');
-                    if (eq <= 0) throw new ArgumentException($"--setting expects KEY=VALUE, not '{pair}'.");
+                    if (eq <= 0)
+                        throw new ArgumentException($"--setting expects KEY=VALUE, not '{pair}'.");
                     options.Settings[pair[..eq]] = pair[(eq + 1)..];
                     break;
-                case "--master-key": options.MasterKey = Value(); break;
-                case "--configuration" or "-c": options.Configuration = Value(); break;
-                case "--no-build": options.NoBuild = true; break;
-                case "--no-azurite": options.NoAzurite = true; break;
-                case "--azurite-location": options.AzuriteLocation = Value(); break;
-                case "--verbose" or "-v": options.Verbose = true; break;
-                case "--help" or "-h" or "-?": options.Help = true; break;
-                default: throw new ArgumentException($"Unknown option '{arg}'.");
+                case "--master-key":
+                    options.MasterKey = Value();
+                    break;
+                case "--configuration" or "-c":
+                    options.Configuration = Value();
+                    break;
+                case "--no-build":
+                    options.NoBuild = true;
+                    break;
+                case "--no-azurite":
+                    options.NoAzurite = true;
+                    break;
+                case "--azurite-location":
+                    options.AzuriteLocation = Value();
+                    break;
+                case "--verbose" or "-v":
+                    options.Verbose = true;
+                    break;
+                case "--help" or "-h" or "-?":
+                    options.Help = true;
+                    break;
+                default:
+                    throw new ArgumentException($"Unknown option '{arg}'.");
             }
         }
         return options;

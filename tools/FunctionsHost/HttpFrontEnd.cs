@@ -26,7 +26,8 @@ internal sealed record FrontEndContext(
     Uri? WorkerHttpUri,
     TimerTriggers Timers,
     QueueTriggers Queues,
-    string HostId);
+    string HostId
+);
 
 /// <summary>
 /// The public HTTP endpoint (like <c>func start</c>'s port 7071): HTTP-triggered functions, forwarded to the worker's
@@ -69,7 +70,8 @@ internal sealed class HttpFrontEnd : IAsyncDisposable
     public static HttpFrontEnd Create(FrontEndContext context, int port)
     {
         var builder = WebApplication.CreateSlimBuilder(
-            new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, Args = [] });
+            new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, Args = [] }
+        );
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -77,25 +79,31 @@ internal sealed class HttpFrontEnd : IAsyncDisposable
             kestrel.AddServerHeader = false;
             // Whatever header values the worker's answer carries (decoded as UTF-8 above) go back out as UTF-8.
             kestrel.ResponseHeaderEncodingSelector = _ => Encoding.UTF8;
-            if (port == 0) kestrel.Listen(IPAddress.Loopback, 0);
-            else kestrel.ListenLocalhost(port);
+            if (port == 0)
+                kestrel.Listen(IPAddress.Loopback, 0);
+            else
+                kestrel.ListenLocalhost(port);
         });
         builder.Services.AddHttpForwarder();
         var app = builder.Build();
-        var workerClient = new HttpMessageInvoker(new SocketsHttpHandler
-        {
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            UseCookies = false,
-            ActivityHeadersPropagator = null,
-            ConnectTimeout = TimeSpan.FromSeconds(15),
-            MaxConnectionsPerServer = int.MaxValue,
-            // Kestrel reads non-ASCII header values as UTF-8; pass them on as UTF-8 (the default refuses them, and the
-            // worker would wait 15 s for a request that never comes). The worker's Kestrel reads them back the same.
-            RequestHeaderEncodingSelector = (_, _) => Encoding.UTF8,
-            ResponseHeaderEncodingSelector = (_, _) => Encoding.UTF8,
-        });
+        var workerClient = new HttpMessageInvoker(
+            new SocketsHttpHandler
+            {
+                UseProxy = false,
+                AllowAutoRedirect = false,
+                AutomaticDecompression = DecompressionMethods.None,
+                UseCookies = false,
+                ActivityHeadersPropagator = null,
+                ConnectTimeout = TimeSpan.FromSeconds(15),
+                MaxConnectionsPerServer = int.MaxValue,
+                // Kestrel reads non-ASCII header values as UTF-8; pass them on as UTF-8 (the default refuses them, and
+                // the
+                // worker would wait 15 s for a request that never comes). The worker's Kestrel reads them back the
+                // same.
+                RequestHeaderEncodingSelector = (_, _) => Encoding.UTF8,
+                ResponseHeaderEncodingSelector = (_, _) => Encoding.UTF8,
+            }
+        );
         var frontEnd = new HttpFrontEnd(app, context, workerClient);
         frontEnd.MapAdmin();
         frontEnd.MapFunctions();
@@ -112,7 +120,9 @@ internal sealed class HttpFrontEnd : IAsyncDisposable
         {
             throw new HostStartupException($"Cannot listen for HTTP: {ex.Message} (choose another port with --port).");
         }
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
+        var address = app
+            .Services.GetRequiredService<IServer>()
+            .Features.Get<IServerAddressesFeature>()!
             .Addresses.First();
         var uri = new Uri(address);
         // A fixed port listens on localhost (IPv4 and IPv6); port 0 on 127.0.0.1 only.
@@ -152,14 +162,17 @@ internal sealed class HttpFrontEnd : IAsyncDisposable
             catch (RoutePatternException ex)
             {
                 throw new HostStartupException(
-                    $"Function '{function.Name}': route '{route}' is not a valid route template ({ex.Message}).");
+                    $"Function '{function.Name}': route '{route}' is not a valid route template ({ex.Message})."
+                );
             }
             if (context.WorkerHttpUri is null)
             {
                 throw new HostStartupException(
-                    $"Function '{function.Name}' is HTTP-triggered but the worker offers no HTTP endpoint: this host " +
-                    "supports HTTP triggers with the ASP.NET Core integration only (ConfigureFunctionsWebApplication " +
-                    "and Microsoft.Azure.Functions.Worker.Extensions.Http.AspNetCore).");
+                    $"Function '{function.Name}' is HTTP-triggered but the worker offers no HTTP endpoint: this host "
+                        + "supports HTTP triggers with the ASP.NET Core integration only "
+                        + "(ConfigureFunctionsWebApplication "
+                        + "and Microsoft.Azure.Functions.Worker.Extensions.Http.AspNetCore)."
+                );
             }
             var forwarder = app.Services.GetRequiredService<IHttpForwarder>();
             var workerPrefix = context.WorkerHttpUri.ToString();
@@ -173,7 +186,12 @@ internal sealed class HttpFrontEnd : IAsyncDisposable
     }
 
     private async Task HandleAsync(
-        HttpContext http, FunctionDescriptor function, string? authLevel, IHttpForwarder forwarder, string workerPrefix)
+        HttpContext http,
+        FunctionDescriptor function,
+        string? authLevel,
+        IHttpForwarder forwarder,
+        string workerPrefix
+    )
     {
         if (!context.Keys.Authorizes(authLevel, function.Name, HostKeys.KeyOf(http.Request)))
         {
@@ -184,11 +202,17 @@ internal sealed class HttpFrontEnd : IAsyncDisposable
         var request = new InvocationRequest { InvocationId = Guid.NewGuid().ToString() };
         // In proxy mode the request itself travels over HTTP; the trigger input is an empty RpcHttp.
         request.InputData.Add(
-            new ParameterBinding { Name = function.Trigger.Name, Data = new TypedData { Http = new RpcHttp() } });
+            new ParameterBinding
+            {
+                Name = function.Trigger.Name,
+                Data = new TypedData { Http = new RpcHttp() },
+            }
+        );
         // Route values bind plain parameters: the worker reads them from the trigger metadata, not from the URL.
         foreach (var (name, value) in http.Request.RouteValues)
         {
-            if (value is null) continue;
+            if (value is null)
+                continue;
             request.TriggerMetadata[name] = new TypedData
             {
                 String = Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "",
@@ -196,11 +220,20 @@ internal sealed class HttpFrontEnd : IAsyncDisposable
         }
 
         var cancel = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
-        var invocation = context.Channel.InvokeAsync(function, request,
-            "This function was programmatically called via the host APIs.", cancel.Token);
+        var invocation = context.Channel.InvokeAsync(
+            function,
+            request,
+            "This function was programmatically called via the host APIs.",
+            cancel.Token
+        );
         _ = invocation.ContinueWith(_ => cancel.Dispose(), TaskScheduler.Default);
-        var error = await forwarder.SendAsync(http, workerPrefix, workerClient, ForwarderConfig,
-            new InvocationTransformer(request.InvocationId));
+        var error = await forwarder.SendAsync(
+            http,
+            workerPrefix,
+            workerClient,
+            ForwarderConfig,
+            new InvocationTransformer(request.InvocationId)
+        );
         if (error != ForwarderError.None && !http.Response.HasStarted)
         {
             // The worker has not answered this request and will not: without the request it would hold the
@@ -209,14 +242,20 @@ internal sealed class HttpFrontEnd : IAsyncDisposable
             await AnswerForwardingErrorAsync(http, error);
             return;
         }
-        if (http.Response.StatusCode >= 400 && !invocation.IsCompleted
-            && await Task.WhenAny(invocation, Task.Delay(RefusalGrace, CancellationToken.None)) != invocation)
+        if (
+            http.Response.StatusCode >= 400
+            && !invocation.IsCompleted
+            && await Task.WhenAny(invocation, Task.Delay(RefusalGrace, CancellationToken.None)) != invocation
+        )
         {
             // An error answer stands whatever the invocation does. The worker's own server may have refused the
             // request (431: headers too large, 400: malformed) before pairing it with the invocation, which it
             // would then hold for 15 s: let that end in the background instead of holding the client.
-            HostConsole.Debug($"{http.Request.Method} {http.Request.Path}: the worker answered " +
-                $"{http.Response.StatusCode} without finishing invocation {request.InvocationId}; not waiting for it.");
+            HostConsole.Debug(
+                $"{http.Request.Method} {http.Request.Path}: the worker answered "
+                    + $"{http.Response.StatusCode} without finishing invocation {request.InvocationId}; not waiting "
+                    + "for it."
+            );
             return;
         }
         // The answer depends on the invocation's result too: a function that throws leaves the worker's response
@@ -234,8 +273,10 @@ internal sealed class HttpFrontEnd : IAsyncDisposable
     {
         var cause = http.Features.Get<IForwarderErrorFeature>()?.Exception;
         var reason = cause is null ? error.ToString() : $"{error}: {cause.Message.Split('\n', 2)[0].Trim()}";
-        if (error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled
-            || http.RequestAborted.IsCancellationRequested)
+        if (
+            error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled
+            || http.RequestAborted.IsCancellationRequested
+        )
         {
             // The client went away: nobody reads an answer.
             HostConsole.Debug($"{http.Request.Method} {http.Request.Path}: the client went away ({reason}).");
@@ -246,10 +287,13 @@ internal sealed class HttpFrontEnd : IAsyncDisposable
         // The forwarder's status (400 for a client body it could not read, 504 for a timeout, else 502), with a body
         // that says which side failed: the local host, not the app.
         var status = http.Response.StatusCode >= 400 ? http.Response.StatusCode : StatusCodes.Status502BadGateway;
-        await Results.Problem(
-            title: "The local Functions host could not pass the request to the function app",
-            detail: $"Forwarding to the worker failed ({reason}). See the host's console.",
-            statusCode: status).ExecuteAsync(http);
+        await Results
+            .Problem(
+                title: "The local Functions host could not pass the request to the function app",
+                detail: $"Forwarding to the worker failed ({reason}). See the host's console.",
+                statusCode: status
+            )
+            .ExecuteAsync(http);
     }
 
     /// <summary>Adds the header the worker pairs the request with its invocation by.</summary>
@@ -259,7 +303,8 @@ internal sealed class HttpFrontEnd : IAsyncDisposable
             HttpContext httpContext,
             HttpRequestMessage proxyRequest,
             string destinationPrefix,
-            CancellationToken cancellationToken)
+            CancellationToken cancellationToken
+        )
         {
             await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
             proxyRequest.Headers.TryAddWithoutValidation("x-ms-invocation-id", invocationId);
@@ -269,31 +314,49 @@ internal sealed class HttpFrontEnd : IAsyncDisposable
     private void MapAdmin()
     {
         app.MapGet("/admin/host/ping", () => Results.Ok());
-        app.MapGet("/admin/host/status", (HttpRequest request) => Admin(request, () => Results.Json(new JsonObject
-        {
-            ["id"] = context.HostId,
-            ["state"] = "Running",
-            ["version"] = typeof(HttpFrontEnd).Assembly.GetName().Version?.ToString(),
-            ["processUptime"] = (long)uptime.Elapsed.TotalMilliseconds,
-            ["functions"] = new JsonArray(context.Functions.Select(f => (JsonNode?)JsonValue.Create(f.Name)).ToArray()),
-        })));
-        app.MapGet("/admin/functions", (HttpRequest request) => Admin(request, () => Results.Json(new JsonArray(
-            context.Functions.Select(f => (JsonNode?)new JsonObject
-            {
-                ["name"] = f.Name,
-                ["trigger"] = f.TriggerType,
-                ["bindings"] = new JsonArray(f.Bindings.Select(b => JsonNode.Parse(b.Json.GetRawText())).ToArray()),
-            }).ToArray()))));
+        app.MapGet("/admin/host/status", (HttpRequest request) => Admin(request, () => Results.Json(
+                    new JsonObject
+                    {
+                        ["id"] = context.HostId,
+                        ["state"] = "Running",
+                        ["version"] = typeof(HttpFrontEnd).Assembly.GetName().Version?.ToString(),
+                        ["processUptime"] = (long)uptime.Elapsed.TotalMilliseconds,
+                        ["functions"] = new JsonArray(
+                            context.Functions.Select(f => (JsonNode?)JsonValue.Create(f.Name)).ToArray()
+                        ),
+                    }
+                )));
+        app.MapGet("/admin/functions", (HttpRequest request) => Admin(request, () => Results.Json(
+                    new JsonArray(
+                        context
+                            .Functions.Select(f =>
+                                (JsonNode?)
+                                    new JsonObject
+                                    {
+                                        ["name"] = f.Name,
+                                        ["trigger"] = f.TriggerType,
+                                        ["bindings"] = new JsonArray(
+                                            f.Bindings.Select(b => JsonNode.Parse(b.Json.GetRawText())).ToArray()
+                                        ),
+                                    }
+                            )
+                            .ToArray()
+                    )
+                )));
         app.MapPost("/admin/functions/{name}", async (HttpRequest request, string name) =>
         {
-            if (!context.Keys.IsMaster(HostKeys.KeyOf(request))) return Results.Unauthorized();
-            var function = context.Functions.FirstOrDefault(
-                f => f.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
-            if (function is null) return Results.NotFound();
+            if (!context.Keys.IsMaster(HostKeys.KeyOf(request)))
+                return Results.Unauthorized();
+            var function = context.Functions.FirstOrDefault(f =>
+                f.Name.Equals(name, StringComparison.OrdinalIgnoreCase)
+            );
+            if (function is null)
+                return Results.NotFound();
             if (function.Is(FunctionIndex.Http))
             {
                 return Results.BadRequest(
-                    new { error = $"'{function.Name}' is HTTP-triggered: call its URL instead." });
+                    new { error = $"'{function.Name}' is HTTP-triggered: call its URL instead." }
+                );
             }
             string? input = null;
             if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
@@ -301,7 +364,9 @@ internal sealed class HttpFrontEnd : IAsyncDisposable
                 try
                 {
                     using var body = await JsonDocument.ParseAsync(
-                        request.Body, cancellationToken: request.HttpContext.RequestAborted);
+                        request.Body,
+                        cancellationToken: request.HttpContext.RequestAborted
+                    );
                     if (HostJson.Child(body.RootElement, "input") is { } value)
                     {
                         input = value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText();
@@ -310,7 +375,8 @@ internal sealed class HttpFrontEnd : IAsyncDisposable
                 catch (JsonException ex)
                 {
                     return Results.BadRequest(
-                        new { error = $"The body must be JSON like {{\"input\": \"...\"}}: {ex.Message}" });
+                        new { error = $"The body must be JSON like {{\"input\": \"...\"}}: {ex.Message}" }
+                    );
                 }
             }
             // Like the real host: accepted at once, run in the background.

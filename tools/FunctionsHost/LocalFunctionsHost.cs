@@ -37,7 +37,8 @@ internal static partial class LocalFunctionsHost
             if (!stopping.IsCancellationRequested)
             {
                 HostConsole.Error(
-                    $"The worker process exited unexpectedly (code {host.Worker.ExitCode}); stopping the host.");
+                    $"The worker process exited unexpectedly (code {host.Worker.ExitCode}); stopping the host."
+                );
                 return 2;
             }
             HostConsole.Info("Stopping the host...");
@@ -72,26 +73,37 @@ internal static partial class LocalFunctionsHost
     }
 
     private static async Task<RunningHost> StartAsync(
-        RunningHost host, HostOptions options, CancellationToken cancellationToken)
+        RunningHost host,
+        HostOptions options,
+        CancellationToken cancellationToken
+    )
     {
         HostConsole.Verbose = options.Verbose;
         {
             HostConsole.Line(
                 "Azure Functions local host (development only; production runs on Azure Functions)",
-                ConsoleColor.Cyan);
+                ConsoleColor.Cyan
+            );
             var app = await FunctionApp.ResolveAsync(options, cancellationToken);
             HostConsole.Info($"Function app: {app.ScriptRoot}");
 
             var local = LoadLocalSettings(options, app);
             var settings = new AppSettings(local.Values);
-            foreach (var (name, value) in options.Settings) settings.Set(name, value);
+            foreach (var (name, value) in options.Settings)
+                settings.Set(name, value);
             var hostJson = HostJson.Load(app.ScriptRoot);
 
-            if (!options.NoAzurite
-                && StorageEmulator.IsLocalEmulator(settings.Get("AzureWebJobsStorage"), out var ports))
+            if (
+                !options.NoAzurite
+                && StorageEmulator.IsLocalEmulator(settings.Get("AzureWebJobsStorage"), out var ports)
+            )
             {
                 host.Emulator = await StorageEmulator.EnsureAsync(
-                    ports, app.ProjectDirectory ?? app.ScriptRoot, options.AzuriteLocation, cancellationToken);
+                    ports,
+                    app.ProjectDirectory ?? app.ScriptRoot,
+                    options.AzuriteLocation,
+                    cancellationToken
+                );
                 settings.Set("AzureWebJobsStorage", host.Emulator.ConnectionString);
             }
             host.Settings = settings;
@@ -105,18 +117,28 @@ internal static partial class LocalFunctionsHost
             var channel = host.Channel = new WorkerChannel(workerId) { Logs = hostJson.Logs };
 
             host.RpcServer = await StartRpcServerAsync(channel, cancellationToken);
-            var rpcAddresses = host.RpcServer.Services.GetRequiredService<IServer>().Features
-                .Get<IServerAddressesFeature>()!.Addresses;
+            var rpcAddresses = host
+                .RpcServer.Services.GetRequiredService<IServer>()
+                .Features.Get<IServerAddressesFeature>()!
+                .Addresses;
             var rpcUri = new Uri(rpcAddresses.First() + "/");
             HostConsole.Debug($"gRPC endpoint for the worker: {rpcUri}");
 
             var worker = host.Worker = WorkerProcess.Start(app, settings, rpcUri, workerId, Guid.NewGuid().ToString());
             HostConsole.Info($"Worker process started (pid {worker.Id}).");
             host.WorkerExited = worker.Exited.ContinueWith(
-                _ => channel.Fail($"The worker process exited (code {worker.ExitCode})."), TaskScheduler.Default);
+                _ => channel.Fail($"The worker process exited (code {worker.ExitCode})."),
+                TaskScheduler.Default
+            );
 
-            var (functions, httpUri) =
-                await InitializeWorkerAsync(channel, worker, app, options, hostJson, cancellationToken);
+            var (functions, httpUri) = await InitializeWorkerAsync(
+                channel,
+                worker,
+                app,
+                options,
+                hostJson,
+                cancellationToken
+            );
             host.Functions = functions;
             host.WorkerHttpUri = httpUri;
 
@@ -128,18 +150,22 @@ internal static partial class LocalFunctionsHost
             var queues = new QueueTriggers(channel, queueClients, settings, hostJson.Queues, clock);
             foreach (var function in functions)
             {
-                if (function.Is(FunctionIndex.Timer)) timers.Add(function, settings);
-                else if (function.Is(FunctionIndex.Queue)) queues.Add(function);
+                if (function.Is(FunctionIndex.Timer))
+                    timers.Add(function, settings);
+                else if (function.Is(FunctionIndex.Queue))
+                    queues.Add(function);
                 outputs.Validate(function);
             }
             channel.ApplyOutputs = outputs.ApplyAsync;
 
             await LoadFunctionsAsync(channel, functions, cancellationToken);
-            if (httpUri is not null) await WaitForWorkerHttpAsync(httpUri, worker, cancellationToken);
+            if (httpUri is not null)
+                await WaitForWorkerHttpAsync(httpUri, worker, cancellationToken);
 
             host.FrontEnd = HttpFrontEnd.Create(
                 new FrontEndContext(functions, hostJson.RoutePrefix, keys, channel, httpUri, timers, queues, hostId),
-                options.Port ?? local.LocalHttpPort ?? 7071);
+                options.Port ?? local.LocalHttpPort ?? 7071
+            );
             await host.FrontEnd.StartAsync(cancellationToken);
 
             PrintFunctions(host.FrontEnd, timers, queues);
@@ -188,15 +214,18 @@ internal static partial class LocalFunctionsHost
             {
                 HostConsole.Warn("Invocations still running after the drain timeout; stopping anyway.");
             }
-            if (FrontEnd is not null) await FrontEnd.DisposeAsync();
-            if (Worker is not null && Channel is not null) await Worker.StopAsync(Channel, WorkerGrace);
+            if (FrontEnd is not null)
+                await FrontEnd.DisposeAsync();
+            if (Worker is not null && Channel is not null)
+                await Worker.StopAsync(Channel, WorkerGrace);
             if (RpcServer is not null)
             {
                 using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(3));
                 await RpcServer.StopAsync(stop.Token);
                 await RpcServer.DisposeAsync();
             }
-            if (Emulator is not null) await Emulator.StopAsync();
+            if (Emulator is not null)
+                await Emulator.StopAsync();
             TriggersStopping.Dispose();
             HostConsole.Info("Host stopped.");
         }
@@ -206,7 +235,8 @@ internal static partial class LocalFunctionsHost
     {
         if (options.SettingsFile is { } explicitFile)
         {
-            if (!File.Exists(explicitFile)) throw new HostStartupException($"--settings {explicitFile}: no such file.");
+            if (!File.Exists(explicitFile))
+                throw new HostStartupException($"--settings {explicitFile}: no such file.");
             return LocalSettings.Load(explicitFile);
         }
         var folders = new[] { app.ProjectDirectory, app.ScriptRoot }.OfType<string>().ToArray();
@@ -225,7 +255,8 @@ internal static partial class LocalFunctionsHost
             if (File.Exists(example))
             {
                 HostConsole.Warn(
-                    $"No local.settings.json: using {example}. Copy it to local.settings.json to change settings.");
+                    $"No local.settings.json: using {example}. Copy it to local.settings.json to change settings."
+                );
                 return LocalSettings.Load(example);
             }
         }
@@ -234,14 +265,18 @@ internal static partial class LocalFunctionsHost
     }
 
     private static async Task<WebApplication> StartRpcServerAsync(
-        WorkerChannel channel, CancellationToken cancellationToken)
+        WorkerChannel channel,
+        CancellationToken cancellationToken
+    )
     {
         var builder = WebApplication.CreateSlimBuilder(
-            new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, Args = [] });
+            new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, Args = [] }
+        );
         builder.Logging.ClearProviders();
         // The worker speaks HTTP/2 without TLS: the endpoint must be HTTP/2 only.
-        builder.WebHost.ConfigureKestrel(
-            kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2)
+        );
         builder.Services.AddGrpc(grpc =>
         {
             grpc.MaxReceiveMessageSize = null;
@@ -260,32 +295,41 @@ internal static partial class LocalFunctionsHost
         FunctionApp app,
         HostOptions options,
         HostJson hostJson,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(StartupTimeout);
         try
         {
             await channel.Connected.WaitAsync(timeout.Token);
-            var init = (await channel.RequestAsync("init", new StreamingMessage
-            {
-                WorkerInitRequest = new WorkerInitRequest
-                {
-                    HostVersion = "4.0.0-local",
-                    WorkerDirectory = app.ScriptRoot,
-                    FunctionAppDirectory = app.ScriptRoot,
-                },
-            }, timeout.Token)).WorkerInitResponse;
+            var init = (
+                await channel.RequestAsync(
+                    "init",
+                    new StreamingMessage
+                    {
+                        WorkerInitRequest = new WorkerInitRequest
+                        {
+                            HostVersion = "4.0.0-local",
+                            WorkerDirectory = app.ScriptRoot,
+                            FunctionAppDirectory = app.ScriptRoot,
+                        },
+                    },
+                    timeout.Token
+                )
+            ).WorkerInitResponse;
             if (init.Result?.Status != StatusResult.Types.Status.Success)
             {
                 throw new HostStartupException(
-                    $"The worker failed to initialise: {init.Result?.Exception?.Message ?? init.Result?.Result}");
+                    $"The worker failed to initialise: {init.Result?.Exception?.Message ?? init.Result?.Result}"
+                );
             }
             var runtime = init.WorkerMetadata is { } m
                 ? $"{m.RuntimeName} {m.RuntimeVersion}, worker {m.WorkerVersion}"
                 : "unknown runtime";
             HostConsole.Info($"Worker initialised ({runtime}).");
-            Uri? httpUri = init.Capabilities.TryGetValue("HttpUri", out var uri)
+            Uri? httpUri =
+                init.Capabilities.TryGetValue("HttpUri", out var uri)
                 && Uri.TryCreate(uri, UriKind.Absolute, out var parsed)
                     ? parsed
                     : null;
@@ -298,18 +342,31 @@ internal static partial class LocalFunctionsHost
             }
             else
             {
-                var metadata = (await channel.RequestAsync("metadata", new StreamingMessage
-                {
-                    FunctionsMetadataRequest = new FunctionsMetadataRequest { FunctionAppDirectory = app.ScriptRoot },
-                }, timeout.Token)).FunctionMetadataResponse;
-                if (metadata.UseDefaultMetadataIndexing
+                var metadata = (
+                    await channel.RequestAsync(
+                        "metadata",
+                        new StreamingMessage
+                        {
+                            FunctionsMetadataRequest = new FunctionsMetadataRequest
+                            {
+                                FunctionAppDirectory = app.ScriptRoot,
+                            },
+                        },
+                        timeout.Token
+                    )
+                ).FunctionMetadataResponse;
+                if (
+                    metadata.UseDefaultMetadataIndexing
                     || metadata.Result?.Status != StatusResult.Types.Status.Success
-                    || metadata.FunctionMetadataResults.Count == 0)
+                    || metadata.FunctionMetadataResults.Count == 0
+                )
                 {
                     if (metadata.Result?.Status == StatusResult.Types.Status.Failure)
                     {
-                        HostConsole.Warn($"Worker indexing failed ({metadata.Result.Exception?.Message}); " +
-                            "reading functions.metadata instead.");
+                        HostConsole.Warn(
+                            $"Worker indexing failed ({metadata.Result.Exception?.Message}); "
+                                + "reading functions.metadata instead."
+                        );
                     }
                     else
                     {
@@ -325,11 +382,17 @@ internal static partial class LocalFunctionsHost
             var failed = indexed.Where(f => f.Status is { Status: StatusResult.Types.Status.Failure }).ToArray();
             if (failed.Length > 0)
             {
-                throw new HostStartupException(string.Join(Environment.NewLine, failed.Select(
-                    f => $"Function '{f.Name}' could not be indexed: {f.Status.Exception?.Message}")));
+                throw new HostStartupException(
+                    string.Join(
+                        Environment.NewLine,
+                        failed.Select(f => $"Function '{f.Name}' could not be indexed: {f.Status.Exception?.Message}")
+                    )
+                );
             }
             var functions = FunctionIndex.Select(
-                indexed.Select(FunctionDescriptor.From).ToArray(), options.Functions ?? hostJson.Functions);
+                indexed.Select(FunctionDescriptor.From).ToArray(),
+                options.Functions ?? hostJson.Functions
+            );
             return (functions, httpUri);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -344,42 +407,63 @@ internal static partial class LocalFunctionsHost
         catch (HostStartupException) when (worker.Exited.IsCompleted && !channel.Connected.IsCompletedSuccessfully)
         {
             throw new HostStartupException(
-                $"The worker process exited (code {worker.ExitCode}) before connecting; its output is above.");
+                $"The worker process exited (code {worker.ExitCode}) before connecting; its output is above."
+            );
         }
     }
 
     /// <summary>Loads every function (one request each, as the .NET worker expects) and waits for all of
     /// them.</summary>
     private static async Task LoadFunctionsAsync(
-        WorkerChannel channel, IReadOnlyList<FunctionDescriptor> functions, CancellationToken cancellationToken)
+        WorkerChannel channel,
+        IReadOnlyList<FunctionDescriptor> functions,
+        CancellationToken cancellationToken
+    )
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(StartupTimeout);
-        var loads = functions.Select(async f =>
-        {
-            var answer = await channel.RequestAsync("load:" + f.FunctionId, new StreamingMessage
+        var loads = functions
+            .Select(async f =>
             {
-                FunctionLoadRequest = new FunctionLoadRequest { FunctionId = f.FunctionId, Metadata = f.Metadata },
-            }, timeout.Token);
-            var result = answer.FunctionLoadResponse.Result;
-            return (f.Name,
-                Ok: result?.Status == StatusResult.Types.Status.Success,
-                Error: result?.Exception?.Message ?? result?.Result);
-        }).ToArray();
+                var answer = await channel.RequestAsync(
+                    "load:" + f.FunctionId,
+                    new StreamingMessage
+                    {
+                        FunctionLoadRequest = new FunctionLoadRequest
+                        {
+                            FunctionId = f.FunctionId,
+                            Metadata = f.Metadata,
+                        },
+                    },
+                    timeout.Token
+                );
+                var result = answer.FunctionLoadResponse.Result;
+                return (
+                    f.Name,
+                    Ok: result?.Status == StatusResult.Types.Status.Success,
+                    Error: result?.Exception?.Message ?? result?.Result
+                );
+            })
+            .ToArray();
         try
         {
             var results = await Task.WhenAll(loads);
             var failed = results.Where(r => !r.Ok).ToArray();
             if (failed.Length > 0)
             {
-                throw new HostStartupException(string.Join(
-                    Environment.NewLine, failed.Select(r => $"Function '{r.Name}' failed to load: {r.Error}")));
+                throw new HostStartupException(
+                    string.Join(
+                        Environment.NewLine,
+                        failed.Select(r => $"Function '{r.Name}' failed to load: {r.Error}")
+                    )
+                );
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new HostStartupException(
-                $"The worker did not load every function within {StartupTimeout.TotalSeconds:0} s.");
+                $"The worker did not load every function within {StartupTimeout.TotalSeconds:0} s."
+            );
         }
         catch (WorkerUnavailableException ex)
         {
@@ -391,7 +475,10 @@ internal static partial class LocalFunctionsHost
     /// <summary>The worker's own HTTP server starts with it; wait until it accepts connections before
     /// forwarding.</summary>
     private static async Task WaitForWorkerHttpAsync(
-        Uri httpUri, WorkerProcess worker, CancellationToken cancellationToken)
+        Uri httpUri,
+        WorkerProcess worker,
+        CancellationToken cancellationToken
+    )
     {
         var deadline = DateTime.UtcNow + StartupTimeout;
         while (true)
@@ -409,12 +496,14 @@ internal static partial class LocalFunctionsHost
             catch (SocketException) when (worker.Exited.IsCompleted)
             {
                 throw new HostStartupException(
-                    $"The worker process exited (code {worker.ExitCode}) during start-up; its output is above.");
+                    $"The worker process exited (code {worker.ExitCode}) during start-up; its output is above."
+                );
             }
             catch (SocketException ex)
             {
                 throw new HostStartupException(
-                    $"The worker's HTTP endpoint {httpUri} does not accept connections: {ex.Message}");
+                    $"The worker's HTTP endpoint {httpUri} does not accept connections: {ex.Message}"
+                );
             }
         }
     }
@@ -425,8 +514,10 @@ internal static partial class LocalFunctionsHost
         HostConsole.Line("Functions:", ConsoleColor.Cyan);
         HostConsole.Line();
         var baseUri = frontEnd.BaseUri.ToString();
-        var lines = frontEnd.Routes
-            .Select(r => (r.Function, Description: r.Description.Replace("{base}", baseUri, StringComparison.Ordinal)))
+        var lines = frontEnd
+            .Routes.Select(r =>
+                (r.Function, Description: r.Description.Replace("{base}", baseUri, StringComparison.Ordinal))
+            )
             .Concat(timers.Describe())
             .Concat(queues.Describe())
             .OrderBy(l => l.Function, StringComparer.OrdinalIgnoreCase);
@@ -442,10 +533,11 @@ internal static partial class LocalFunctionsHost
         if (keys.MasterKeyGenerated)
         {
             HostConsole.Line(
-                "Master key (admin API, function and admin level functions), generated for this run: " +
-                keys.MasterKey);
+                "Master key (admin API, function and admin level functions), generated for this run: " + keys.MasterKey
+            );
             HostConsole.Line(
-                "  Fix it with \"Host\": { \"MasterKey\": \"...\" } in local.settings.json or --master-key.");
+                "  Fix it with \"Host\": { \"MasterKey\": \"...\" } in local.settings.json or --master-key."
+            );
         }
         else
         {
@@ -463,7 +555,12 @@ internal static partial class LocalFunctionsHost
     /// folder above it (up to the repository root). Placeholders: {url}, {routePrefix}, {masterKey}, {setting:NAME}.
     /// </summary>
     private static void PrintWelcome(
-        FunctionApp app, Uri baseUri, HostJson hostJson, AppSettings settings, HostKeys keys)
+        FunctionApp app,
+        Uri baseUri,
+        HostJson hostJson,
+        AppSettings settings,
+        HostKeys keys
+    )
     {
         for (var dir = new DirectoryInfo(app.ProjectDirectory ?? app.ScriptRoot); dir is not null; dir = dir.Parent)
         {
@@ -474,8 +571,8 @@ internal static partial class LocalFunctionsHost
                     .Replace("{url}", baseUri.ToString().TrimEnd('/'), StringComparison.Ordinal)
                     .Replace("{routePrefix}", hostJson.RoutePrefix, StringComparison.Ordinal)
                     .Replace("{masterKey}", keys.MasterKey, StringComparison.Ordinal);
-                text = SettingPlaceholder().Replace(
-                    text, m => settings.Get(m.Groups[1].Value) ?? $"<{m.Groups[1].Value} is not set>");
+                text = SettingPlaceholder()
+                    .Replace(text, m => settings.Get(m.Groups[1].Value) ?? $"<{m.Groups[1].Value} is not set>");
                 HostConsole.Line(text.TrimEnd(), ConsoleColor.Cyan);
                 HostConsole.Line();
                 return;
@@ -496,7 +593,8 @@ internal static partial class LocalFunctionsHost
         var name = Path.GetFileNameWithoutExtension(app.WorkerPath).ToLowerInvariant();
         var clean = new string(name.Where(char.IsLetterOrDigit).ToArray());
         var hash = Convert.ToHexStringLower(
-            System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(app.ScriptRoot)))[..8];
+            System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(app.ScriptRoot))
+        )[..8];
         return (clean.Length > 23 ? clean[..23] : clean) + "-" + hash;
     }
 }

@@ -23,13 +23,17 @@ internal sealed class LogFilter
     public static LogFilter FromHostJson(JsonElement root)
     {
         var filter = new LogFilter();
-        if (HostJson.Child(root, "logging") is { } logging
-            && HostJson.Child(logging, "logLevel") is { ValueKind: JsonValueKind.Object } levels)
+        if (
+            HostJson.Child(root, "logging") is { } logging
+            && HostJson.Child(logging, "logLevel") is { ValueKind: JsonValueKind.Object } levels
+        )
         {
             foreach (var rule in levels.EnumerateObject())
             {
-                if (rule.Value.ValueKind == JsonValueKind.String
-                    && Enum.TryParse<RpcLog.Types.Level>(rule.Value.GetString(), ignoreCase: true, out var level))
+                if (
+                    rule.Value.ValueKind == JsonValueKind.String
+                    && Enum.TryParse<RpcLog.Types.Level>(rule.Value.GetString(), ignoreCase: true, out var level)
+                )
                 {
                     filter.rules[rule.Name] = level;
                 }
@@ -43,15 +47,21 @@ internal sealed class LogFilter
         var best = "default";
         foreach (var key in rules.Keys)
         {
-            if (key.Equals("default", StringComparison.OrdinalIgnoreCase)
-                || (best != "default" && key.Length <= best.Length))
+            if (
+                key.Equals("default", StringComparison.OrdinalIgnoreCase)
+                || (best != "default" && key.Length <= best.Length)
+            )
             {
                 continue;
             }
-            if (category.Equals(key, StringComparison.OrdinalIgnoreCase)
-                || (category.StartsWith(key, StringComparison.OrdinalIgnoreCase)
+            if (
+                category.Equals(key, StringComparison.OrdinalIgnoreCase)
+                || (
+                    category.StartsWith(key, StringComparison.OrdinalIgnoreCase)
                     && category.Length > key.Length
-                    && category[key.Length] == '.'))
+                    && category[key.Length] == '.'
+                )
+            )
             {
                 best = key;
             }

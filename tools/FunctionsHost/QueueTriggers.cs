@@ -20,23 +20,31 @@ internal sealed class QueueClients(AppSettings settings, QueueSettings options)
         if (string.IsNullOrEmpty(connectionString))
         {
             throw new HostStartupException(
-                $"{context}: storage connection '{connectionSetting}' is not set. The local host needs a " +
-                "connection string (identity-based connections are not supported locally).");
+                $"{context}: storage connection '{connectionSetting}' is not set. The local host needs a "
+                    + "connection string (identity-based connections are not supported locally)."
+            );
         }
         return clients.GetOrAdd((connectionString, queueName), key =>
         {
             try
             {
-                return new QueueClient(key.Connection, key.Queue, StorageProblems.Bounded(new QueueClientOptions
-                {
-                    MessageEncoding = options.Base64 ? QueueMessageEncoding.Base64 : QueueMessageEncoding.None,
-                }));
+                return new QueueClient(
+                    key.Connection,
+                    key.Queue,
+                    StorageProblems.Bounded(
+                        new QueueClientOptions
+                        {
+                            MessageEncoding = options.Base64 ? QueueMessageEncoding.Base64 : QueueMessageEncoding.None,
+                        }
+                    )
+                );
             }
             catch (Exception ex) when (ex is FormatException or ArgumentException)
             {
                 throw new HostStartupException(
-                    $"{context}: connection '{connectionSetting}' is not a valid storage connection string " +
-                    $"({ex.Message}).");
+                    $"{context}: connection '{connectionSetting}' is not a valid storage connection string "
+                        + $"({ex.Message})."
+                );
             }
         });
     }
@@ -44,10 +52,14 @@ internal sealed class QueueClients(AppSettings settings, QueueSettings options)
     /// <summary>Queue names are lower-case in Azure Storage; the Functions extension normalises them the same
     /// way.</summary>
     public static string QueueName(BindingDescriptor binding, AppSettings settings, string function) =>
-        settings.Resolve(
-                binding.String("queueName") ?? throw new HostStartupException(
-                    $"Function '{function}': binding '{binding.Name}' has no queueName."),
-                $"Function '{function}'")
+        settings
+            .Resolve(
+                binding.String("queueName")
+                    ?? throw new HostStartupException(
+                        $"Function '{function}': binding '{binding.Name}' has no queueName."
+                    ),
+                $"Function '{function}'"
+            )
             .ToLowerInvariant();
 
     public static string Connection(BindingDescriptor binding) =>
@@ -61,25 +73,32 @@ internal sealed class QueueOutputBindings(QueueClients clients, AppSettings sett
 
     public void Validate(FunctionDescriptor function)
     {
-        foreach (var binding in Outputs(function)) Queue(function, binding);
+        foreach (var binding in Outputs(function))
+            Queue(function, binding);
     }
 
     private QueueClient Queue(FunctionDescriptor function, BindingDescriptor binding) =>
         clients.Get(
             QueueClients.Connection(binding),
             QueueClients.QueueName(binding, settings, function.Name),
-            $"Function '{function.Name}'");
+            $"Function '{function.Name}'"
+        );
 
     public async Task ApplyAsync(
-        FunctionDescriptor function, InvocationResponse response, CancellationToken cancellationToken)
+        FunctionDescriptor function,
+        InvocationResponse response,
+        CancellationToken cancellationToken
+    )
     {
         foreach (var binding in Outputs(function))
         {
-            var data = binding.Name == "$return"
-                ? response.ReturnValue
-                : response.OutputData.FirstOrDefault(o => o.Name == binding.Name)?.Data;
+            var data =
+                binding.Name == "$return"
+                    ? response.ReturnValue
+                    : response.OutputData.FirstOrDefault(o => o.Name == binding.Name)?.Data;
             var messages = Messages(data).ToList();
-            if (messages.Count == 0) continue;
+            if (messages.Count == 0)
+                continue;
             var queue = Queue(function, binding);
             if (created.TryAdd(queue.Uri.ToString(), true))
             {
@@ -95,25 +114,30 @@ internal sealed class QueueOutputBindings(QueueClients clients, AppSettings sett
     private static IEnumerable<BindingDescriptor> Outputs(FunctionDescriptor function) =>
         function.Bindings.Where(b => b.IsOutput && b.Type.Equals("queue", StringComparison.OrdinalIgnoreCase));
 
-    private static IEnumerable<BinaryData> Messages(TypedData? data) => data?.DataCase switch
-    {
-        TypedData.DataOneofCase.String => [BinaryData.FromString(data.String)],
-        TypedData.DataOneofCase.Json => JsonMessages(data.Json),
-        TypedData.DataOneofCase.Bytes => [BinaryData.FromBytes(data.Bytes.ToByteArray())],
-        TypedData.DataOneofCase.CollectionString => data.CollectionString.String.Select(BinaryData.FromString),
-        TypedData.DataOneofCase.CollectionBytes =>
-            data.CollectionBytes.Bytes.Select(b => BinaryData.FromBytes(b.ToByteArray())),
-        _ => [],
-    };
+    private static IEnumerable<BinaryData> Messages(TypedData? data) =>
+        data?.DataCase switch
+        {
+            TypedData.DataOneofCase.String => [BinaryData.FromString(data.String)],
+            TypedData.DataOneofCase.Json => JsonMessages(data.Json),
+            TypedData.DataOneofCase.Bytes => [BinaryData.FromBytes(data.Bytes.ToByteArray())],
+            TypedData.DataOneofCase.CollectionString => data.CollectionString.String.Select(BinaryData.FromString),
+            TypedData.DataOneofCase.CollectionBytes => data.CollectionBytes.Bytes.Select(b =>
+                BinaryData.FromBytes(b.ToByteArray())
+            ),
+            _ => [],
+        };
 
     /// <summary>A JSON array becomes one message per element (a collection output); anything else is one
     /// message.</summary>
     private static IEnumerable<BinaryData> JsonMessages(string json)
     {
         using var document = JsonDocument.Parse(json);
-        if (document.RootElement.ValueKind == JsonValueKind.Null) return [];
-        if (document.RootElement.ValueKind != JsonValueKind.Array) return [BinaryData.FromString(json)];
-        return document.RootElement.EnumerateArray()
+        if (document.RootElement.ValueKind == JsonValueKind.Null)
+            return [];
+        if (document.RootElement.ValueKind != JsonValueKind.Array)
+            return [BinaryData.FromString(json)];
+        return document
+            .RootElement.EnumerateArray()
             .Select(e => BinaryData.FromString(e.ValueKind == JsonValueKind.String ? e.GetString()! : e.GetRawText()))
             .ToList();
     }
@@ -125,7 +149,12 @@ internal sealed class QueueOutputBindings(QueueClients clients, AppSettings sett
 /// maxDequeueCount.
 /// </summary>
 internal sealed class QueueTriggers(
-    WorkerChannel channel, QueueClients clients, AppSettings settings, QueueSettings options, TimeProvider clock)
+    WorkerChannel channel,
+    QueueClients clients,
+    AppSettings settings,
+    QueueSettings options,
+    TimeProvider clock
+)
 {
     /// <summary>How long a received message stays invisible while the function runs.</summary>
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(10);
@@ -135,9 +164,13 @@ internal sealed class QueueTriggers(
     private readonly List<(FunctionDescriptor Function, QueueClient Queue, QueueClient Poison)> listeners = [];
 
     public IEnumerable<(string Function, string Description)> Describe() =>
-        listeners.Select(l => (l.Function.Name,
-            $"queueTrigger (queue '{l.Queue.Name}', poison '{l.Poison.Name}', " +
-            $"{(options.Base64 ? "base64" : "plain")} messages)"));
+        listeners.Select(l =>
+            (
+                l.Function.Name,
+                $"queueTrigger (queue '{l.Queue.Name}', poison '{l.Poison.Name}', "
+                    + $"{(options.Base64 ? "base64" : "plain")} messages)"
+            )
+        );
 
     public void Add(FunctionDescriptor function)
     {
@@ -145,29 +178,52 @@ internal sealed class QueueTriggers(
         var queueName = QueueClients.QueueName(trigger, settings, function.Name);
         var connection = QueueClients.Connection(trigger);
         var context = $"Function '{function.Name}'";
-        listeners.Add((function,
-            clients.Get(connection, queueName, context),
-            clients.Get(connection, queueName + "-poison", context)));
+        listeners.Add(
+            (
+                function,
+                clients.Get(connection, queueName, context),
+                clients.Get(connection, queueName + "-poison", context)
+            )
+        );
     }
 
     public IEnumerable<Task> Start(CancellationToken stopping) =>
-        listeners.Select(l => Task.Run(
-            () => PollAsync(l.Function, l.Queue, l.Poison, stopping), CancellationToken.None));
+        listeners.Select(l =>
+            Task.Run(() => PollAsync(l.Function, l.Queue, l.Poison, stopping), CancellationToken.None)
+        );
 
     /// <summary>Runs a queue function now on a message made from <paramref name="text"/> (admin API); nothing is
     /// dequeued.</summary>
     public Task<InvocationOutcome> InvokeNowAsync(
-        FunctionDescriptor function, string text, CancellationToken cancellationToken)
+        FunctionDescriptor function,
+        string text,
+        CancellationToken cancellationToken
+    )
     {
         var now = clock.GetUtcNow();
         var message = QueuesModelFactory.QueueMessage(
-            Guid.NewGuid().ToString(), "", BinaryData.FromString(text), 1, now, now, now.AddDays(7));
+            Guid.NewGuid().ToString(),
+            "",
+            BinaryData.FromString(text),
+            1,
+            now,
+            now,
+            now.AddDays(7)
+        );
         return InvokeAsync(
-            function, message, "This function was programmatically called via the host APIs.", cancellationToken);
+            function,
+            message,
+            "This function was programmatically called via the host APIs.",
+            cancellationToken
+        );
     }
 
     private async Task PollAsync(
-        FunctionDescriptor function, QueueClient queue, QueueClient poison, CancellationToken stopping)
+        FunctionDescriptor function,
+        QueueClient queue,
+        QueueClient poison,
+        CancellationToken stopping
+    )
     {
         var inFlight = new List<Task>();
         var delay = MinimumPollingInterval;
@@ -215,14 +271,19 @@ internal sealed class QueueTriggers(
                 continue;
             }
             delay = MinimumPollingInterval;
-            foreach (var message in messages) inFlight.Add(ProcessAsync(function, queue, poison, message));
+            foreach (var message in messages)
+                inFlight.Add(ProcessAsync(function, queue, poison, message));
         }
         // Stopping: let the messages already handed to the worker finish (the host waits for them with a deadline).
         await Task.WhenAll(inFlight);
     }
 
     private async Task ProcessAsync(
-        FunctionDescriptor function, QueueClient queue, QueueClient poison, QueueMessage message)
+        FunctionDescriptor function,
+        QueueClient queue,
+        QueueClient poison,
+        QueueMessage message
+    )
     {
         try
         {
@@ -232,7 +293,11 @@ internal sealed class QueueTriggers(
                 return;
             }
             var outcome = await InvokeAsync(
-                function, message, $"New queue message detected on '{queue.Name}'.", CancellationToken.None);
+                function,
+                message,
+                $"New queue message detected on '{queue.Name}'.",
+                CancellationToken.None
+            );
             if (outcome.Succeeded)
             {
                 await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
@@ -245,33 +310,44 @@ internal sealed class QueueTriggers(
             {
                 // Visible again after visibilityTimeout, for the next try.
                 await queue.UpdateMessageAsync(
-                    message.MessageId, message.PopReceipt, visibilityTimeout: options.VisibilityTimeout);
+                    message.MessageId,
+                    message.PopReceipt,
+                    visibilityTimeout: options.VisibilityTimeout
+                );
             }
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
             HostConsole.Warn(
-                $"Message {message.MessageId} of '{queue.Name}' was gone when the host tried to settle it " +
-                "(lease lost).");
+                $"Message {message.MessageId} of '{queue.Name}' was gone when the host tried to settle it "
+                    + "(lease lost)."
+            );
         }
         catch (Exception ex) when (ex is RequestFailedException or HttpRequestException)
         {
             HostConsole.Error(
-                $"Could not settle message {message.MessageId} of '{queue.Name}': {StorageProblems.Describe(ex)}");
+                $"Could not settle message {message.MessageId} of '{queue.Name}': {StorageProblems.Describe(ex)}"
+            );
         }
     }
 
     private async Task MoveToPoisonAsync(QueueClient queue, QueueClient poison, QueueMessage message)
     {
-        HostConsole.Warn($"Message {message.MessageId} has reached MaxDequeueCount of {options.MaxDequeueCount}. " +
-            $"Moving message to queue '{poison.Name}'.");
+        HostConsole.Warn(
+            $"Message {message.MessageId} has reached MaxDequeueCount of {options.MaxDequeueCount}. "
+                + $"Moving message to queue '{poison.Name}'."
+        );
         await poison.CreateIfNotExistsAsync();
         await poison.SendMessageAsync(message.Body);
         await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
     }
 
     private Task<InvocationOutcome> InvokeAsync(
-        FunctionDescriptor function, QueueMessage message, string reason, CancellationToken cancellationToken)
+        FunctionDescriptor function,
+        QueueMessage message,
+        string reason,
+        CancellationToken cancellationToken
+    )
     {
         var trigger = function.Trigger;
         var text = message.Body.ToString();
@@ -333,9 +409,12 @@ internal sealed class QueueTriggers(
             json.WriteString("MessageText", text);
             json.WriteNumber("DequeueCount", message.DequeueCount);
             // The worker's reader parses dates without accepting null: leave absent ones out.
-            if (message.NextVisibleOn is { } visible) json.WriteString("NextVisibleOn", visible);
-            if (message.InsertedOn is { } inserted) json.WriteString("InsertedOn", inserted);
-            if (message.ExpiresOn is { } expires) json.WriteString("ExpiresOn", expires);
+            if (message.NextVisibleOn is { } visible)
+                json.WriteString("NextVisibleOn", visible);
+            if (message.InsertedOn is { } inserted)
+                json.WriteString("InsertedOn", inserted);
+            if (message.ExpiresOn is { } expires)
+                json.WriteString("ExpiresOn", expires);
             json.WriteEndObject();
         }
         return buffer.ToArray();

@@ -32,10 +32,10 @@ internal sealed class StorageEmulator
     public bool Started => process is not null;
 
     public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};" +
-        $"BlobEndpoint=http://127.0.0.1:{Ports.Blob}/devstoreaccount1;" +
-        $"QueueEndpoint=http://127.0.0.1:{Ports.Queue}/devstoreaccount1;" +
-        $"TableEndpoint=http://127.0.0.1:{Ports.Table}/devstoreaccount1;";
+        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};"
+        + $"BlobEndpoint=http://127.0.0.1:{Ports.Blob}/devstoreaccount1;"
+        + $"QueueEndpoint=http://127.0.0.1:{Ports.Queue}/devstoreaccount1;"
+        + $"TableEndpoint=http://127.0.0.1:{Ports.Table}/devstoreaccount1;";
 
     /// <summary>
     /// Whether <paramref name="connectionString"/> means "the local emulator": empty,
@@ -45,8 +45,10 @@ internal sealed class StorageEmulator
     public static bool IsLocalEmulator(string? connectionString, out (int Blob, int Queue, int Table) ports)
     {
         ports = DefaultPorts;
-        if (string.IsNullOrWhiteSpace(connectionString)) return true;
-        var parts = connectionString.Split(';', StringSplitOptions.RemoveEmptyEntries)
+        if (string.IsNullOrWhiteSpace(connectionString))
+            return true;
+        var parts = connectionString
+            .Split(';', StringSplitOptions.RemoveEmptyEntries)
             .Select(p => p.Split('=', 2))
             .Where(p => p.Length == 2)
             .ToDictionary(p => p[0].Trim(), p => p[1].Trim(), StringComparer.OrdinalIgnoreCase);
@@ -54,18 +56,22 @@ internal sealed class StorageEmulator
         {
             return dev.Equals("true", StringComparison.OrdinalIgnoreCase);
         }
-        if (!parts.TryGetValue("AccountName", out var account) || account != "devstoreaccount1") return false;
+        if (!parts.TryGetValue("AccountName", out var account) || account != "devstoreaccount1")
+            return false;
         static bool Local(string? value, out Uri uri) =>
             Uri.TryCreate(value, UriKind.Absolute, out uri!) && (uri.IsLoopback || uri.Host == "localhost");
         int Port(string key, int fallback) =>
             parts.TryGetValue(key, out var value) && Local(value, out var uri) ? uri.Port : fallback;
-        var loopback = new[] { "BlobEndpoint", "QueueEndpoint", "TableEndpoint" }
-            .All(k => !parts.TryGetValue(k, out var v) || Local(v, out _));
-        if (!loopback) return false;
+        var loopback = new[] { "BlobEndpoint", "QueueEndpoint", "TableEndpoint" }.All(k =>
+            !parts.TryGetValue(k, out var v) || Local(v, out _)
+        );
+        if (!loopback)
+            return false;
         ports = (
             Port("BlobEndpoint", DefaultPorts.Blob),
             Port("QueueEndpoint", DefaultPorts.Queue),
-            Port("TableEndpoint", DefaultPorts.Table));
+            Port("TableEndpoint", DefaultPorts.Table)
+        );
         return true;
     }
 
@@ -74,12 +80,14 @@ internal sealed class StorageEmulator
         (int Blob, int Queue, int Table) ports,
         string searchFrom,
         string? location,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         if (await AnswersAsync(ports.Blob) && await AnswersAsync(ports.Queue) && await AnswersAsync(ports.Table))
         {
             HostConsole.Info(
-                $"Using the storage emulator already listening on ports {ports.Blob}/{ports.Queue}/{ports.Table}.");
+                $"Using the storage emulator already listening on ports {ports.Blob}/{ports.Queue}/{ports.Table}."
+            );
             return new StorageEmulator(null, ports, null);
         }
         var (executable, packageDirectory) = await InstallAsync(searchFrom, cancellationToken);
@@ -93,20 +101,46 @@ internal sealed class StorageEmulator
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var arg in new[]
-                 {
-                     "--location", location, "--silent", "--skipApiVersionCheck", "--disableTelemetry", "--loose",
-                     "--blobHost", "127.0.0.1", "--blobPort", ports.Blob.ToString(),
-                     "--queueHost", "127.0.0.1", "--queuePort", ports.Queue.ToString(),
-                     "--tableHost", "127.0.0.1", "--tablePort", ports.Table.ToString(),
-                 })
+        foreach (
+            var arg in new[]
+            {
+                "--location",
+                location,
+                "--silent",
+                "--skipApiVersionCheck",
+                "--disableTelemetry",
+                "--loose",
+                "--blobHost",
+                "127.0.0.1",
+                "--blobPort",
+                ports.Blob.ToString(),
+                "--queueHost",
+                "127.0.0.1",
+                "--queuePort",
+                ports.Queue.ToString(),
+                "--tableHost",
+                "127.0.0.1",
+                "--tablePort",
+                ports.Table.ToString(),
+            }
+        )
         {
             start.ArgumentList.Add(arg);
         }
         var output = new System.Text.StringBuilder();
         var process = Process.Start(start) ?? throw new HostStartupException("Azurite did not start.");
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+                lock (output)
+                    output.AppendLine(e.Data);
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+                lock (output)
+                    output.AppendLine(e.Data);
+        };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
@@ -120,18 +154,21 @@ internal sealed class StorageEmulator
                 {
                     await emulator.StopAsync();
                     string text;
-                    lock (output) text = output.ToString();
+                    lock (output)
+                        text = output.ToString();
                     throw new HostStartupException(
-                        $"Azurite did not listen on ports {ports.Blob}/{ports.Queue}/{ports.Table} " +
-                        "(a port in use?):\n" +
-                        text);
+                        $"Azurite did not listen on ports {ports.Blob}/{ports.Queue}/{ports.Table} "
+                            + "(a port in use?):\n"
+                            + text
+                    );
                 }
                 await Task.Delay(100, cancellationToken);
             }
         }
         HostConsole.Info(
-            $"Azurite started (pid {process.Id}) on ports {ports.Blob}/{ports.Queue}/{ports.Table}, " +
-            $"data in {location}.");
+            $"Azurite started (pid {process.Id}) on ports {ports.Blob}/{ports.Queue}/{ports.Table}, "
+                + $"data in {location}."
+        );
         return emulator;
     }
 
@@ -139,36 +176,38 @@ internal sealed class StorageEmulator
     /// force.</summary>
     public async Task StopAsync()
     {
-        if (process is null || process.HasExited) return;
-        if (!OperatingSystem.IsWindows()) _ = SendSignal(process.Id, 2); // SIGINT: Azurite closes its stores.
+        if (process is null || process.HasExited)
+            return;
+        if (!OperatingSystem.IsWindows())
+            _ = SendSignal(process.Id, 2); // SIGINT: Azurite closes its stores.
         try
         {
             await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(5));
         }
-        catch (TimeoutException)
-        {
-        }
+        catch (TimeoutException) { }
         try
         {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            if (!process.HasExited)
+                process.Kill(entireProcessTree: true);
         }
-        catch (InvalidOperationException)
-        {
-        }
+        catch (InvalidOperationException) { }
     }
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int SendSignal(int pid, int signal);
 
     private static async Task<(string Executable, string PackageDirectory)> InstallAsync(
-        string searchFrom, CancellationToken cancellationToken)
+        string searchFrom,
+        CancellationToken cancellationToken
+    )
     {
         var executableName = OperatingSystem.IsWindows() ? "azurite.cmd" : "azurite";
         string? packageDirectory = null;
         for (var dir = new DirectoryInfo(searchFrom); dir is not null; dir = dir.Parent)
         {
             var candidate = Path.Combine(dir.FullName, "node_modules", ".bin", executableName);
-            if (File.Exists(candidate)) return (candidate, dir.FullName);
+            if (File.Exists(candidate))
+                return (candidate, dir.FullName);
             if (packageDirectory is null && PinsAzurite(Path.Combine(dir.FullName, "package.json")))
             {
                 packageDirectory = dir.FullName;
@@ -177,8 +216,9 @@ internal sealed class StorageEmulator
         if (packageDirectory is null)
         {
             throw new HostStartupException(
-                "No storage is configured (AzureWebJobsStorage) and no package.json pins azurite. " +
-                "Set AzureWebJobsStorage, or add azurite to a package.json above the app.");
+                "No storage is configured (AzureWebJobsStorage) and no package.json pins azurite. "
+                    + "Set AzureWebJobsStorage, or add azurite to a package.json above the app."
+            );
         }
 
         HostConsole.Info($"Installing Azurite (npm ci in {packageDirectory})...");
@@ -202,8 +242,9 @@ internal sealed class StorageEmulator
         catch (System.ComponentModel.Win32Exception)
         {
             throw new HostStartupException(
-                "No storage is configured and Azurite is not installed, and npm was not found: install Node.js " +
-                "(with npm), or set AzureWebJobsStorage.");
+                "No storage is configured and Azurite is not installed, and npm was not found: install Node.js "
+                    + "(with npm), or set AzureWebJobsStorage."
+            );
         }
         using (process)
         {
@@ -214,7 +255,8 @@ internal sealed class StorageEmulator
             if (process.ExitCode != 0 || !File.Exists(executable))
             {
                 throw new HostStartupException(
-                    $"Installing Azurite failed (npm exit {process.ExitCode}):\n{await stdout}\n{await stderr}");
+                    $"Installing Azurite failed (npm exit {process.ExitCode}):\n{await stdout}\n{await stderr}"
+                );
             }
             return (executable, packageDirectory);
         }
@@ -222,13 +264,15 @@ internal sealed class StorageEmulator
 
     private static bool PinsAzurite(string packageJson)
     {
-        if (!File.Exists(packageJson)) return false;
+        if (!File.Exists(packageJson))
+            return false;
         try
         {
             using var document = JsonDocument.Parse(File.ReadAllText(packageJson));
             return new[] { "devDependencies", "dependencies" }.Any(section =>
                 HostJson.Child(document.RootElement, section) is { ValueKind: JsonValueKind.Object } deps
-                && HostJson.Child(deps, "azurite") is not null);
+                && HostJson.Child(deps, "azurite") is not null
+            );
         }
         catch (JsonException)
         {

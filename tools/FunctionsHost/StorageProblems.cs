@@ -14,7 +14,8 @@ internal static partial class StorageProblems
     /// Retries for the host's own storage clients: a few quick tries, then the caller decides (a poller backs off, a
     /// timer runs without its status). The SDK default of 6 tries with back-off takes ≈25 s per call.
     /// </summary>
-    public static T Bounded<T>(T options) where T : ClientOptions
+    public static T Bounded<T>(T options)
+        where T : ClientOptions
     {
         options.Retry.Mode = RetryMode.Exponential;
         options.Retry.MaxRetries = 2;
@@ -25,14 +26,15 @@ internal static partial class StorageProblems
     }
 
     /// <summary>True for a failure of storage itself (unreachable, timing out, refusing), not of our request.</summary>
-    public static bool IsStorageFailure(Exception exception, CancellationToken cancellationToken) => exception switch
-    {
-        RequestFailedException or HttpRequestException or IOException or TimeoutException => true,
-        // The SDK's network timeout surfaces as a cancellation nobody asked for.
-        OperationCanceledException => !cancellationToken.IsCancellationRequested,
-        AggregateException aggregate => aggregate.InnerExceptions.All(e => IsStorageFailure(e, cancellationToken)),
-        _ => false,
-    };
+    public static bool IsStorageFailure(Exception exception, CancellationToken cancellationToken) =>
+        exception switch
+        {
+            RequestFailedException or HttpRequestException or IOException or TimeoutException => true,
+            // The SDK's network timeout surfaces as a cancellation nobody asked for.
+            OperationCanceledException => !cancellationToken.IsCancellationRequested,
+            AggregateException aggregate => aggregate.InnerExceptions.All(e => IsStorageFailure(e, cancellationToken)),
+            _ => false,
+        };
 
     /// <summary>
     /// The cause in one line: the SDK's "Retry failed after N tries ... (Connection refused) (Connection refused)"
@@ -66,18 +68,24 @@ internal static partial class StorageProblems
     /// <summary>"(A (x)) (B (y))" → "B (y)": the last parenthesised group, nesting respected.</summary>
     private static string LastGroup(string causes)
     {
-        if (!causes.EndsWith(')')) return causes;
+        if (!causes.EndsWith(')'))
+            return causes;
         var depth = 0;
         for (var i = causes.Length - 1; i >= 0; i--)
         {
-            if (causes[i] == ')') depth++;
-            else if (causes[i] == '(' && --depth == 0) return causes[(i + 1)..^1];
+            if (causes[i] == ')')
+                depth++;
+            else if (causes[i] == '(' && --depth == 0)
+                return causes[(i + 1)..^1];
         }
         return causes;
     }
 
-    [GeneratedRegex(@"^(?<head>.*Retry failed after \d+ tries)\. Retry settings can be adjusted in " +
-        @"ClientOptions\.Retry or by configuring a custom retry policy in ClientOptions\.RetryPolicy\.(?<causes>.*)$")]
+    [GeneratedRegex(
+        @"^(?<head>.*Retry failed after \d+ tries)\. Retry settings can be adjusted in "
+            + @"ClientOptions\.Retry or by configuring a custom retry policy in "
+            + @"ClientOptions\.RetryPolicy\.(?<causes>.*)$"
+    )]
     private static partial Regex RetryBoilerplate();
 }
 
@@ -103,6 +111,7 @@ internal sealed class OutageNotice(string what, string consequence)
 
     public void Succeeded()
     {
-        if (Interlocked.Exchange(ref failing, 0) == 1) HostConsole.Info($"{what}: storage answers again.");
+        if (Interlocked.Exchange(ref failing, 0) == 1)
+            HostConsole.Info($"{what}: storage answers again.");
     }
 }

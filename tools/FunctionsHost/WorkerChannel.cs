@@ -3,8 +3,8 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using FunctionsHost.Rpc;
 using Grpc.Core;
-using RpcException = FunctionsHost.Rpc.RpcException;
 using GrpcException = Grpc.Core.RpcException;
+using RpcException = FunctionsHost.Rpc.RpcException;
 
 namespace FunctionsHost;
 
@@ -14,8 +14,8 @@ internal sealed class FunctionRpcService(WorkerChannel channel) : FunctionRpc.Fu
     public override Task EventStream(
         IAsyncStreamReader<StreamingMessage> requestStream,
         IServerStreamWriter<StreamingMessage> responseStream,
-        ServerCallContext context) =>
-        channel.RunStreamAsync(requestStream, responseStream, context.CancellationToken);
+        ServerCallContext context
+    ) => channel.RunStreamAsync(requestStream, responseStream, context.CancellationToken);
 }
 
 /// <summary>The outcome of one invocation as the host reports it.</summary>
@@ -23,9 +23,10 @@ internal sealed record InvocationOutcome(InvocationResponse Response, TimeSpan D
 {
     public bool Succeeded => Response.Result?.Status == StatusResult.Types.Status.Success;
 
-    public string Error => Response.Result?.Exception is { } e
-        ? $"{(string.IsNullOrEmpty(e.Type) ? "" : e.Type + ": ")}{e.Message}"
-        : Response.Result?.Result ?? "no result";
+    public string Error =>
+        Response.Result?.Exception is { } e
+            ? $"{(string.IsNullOrEmpty(e.Type) ? "" : e.Type + ": ")}{e.Message}"
+            : Response.Result?.Result ?? "no result";
 }
 
 /// <summary>
@@ -37,8 +38,9 @@ internal sealed class WorkerChannel(string workerId)
     /// <summary>Which worker logs to show (host.json logging.logLevel).</summary>
     public LogFilter Logs { get; set; } = LogFilter.Default;
 
-    private readonly Channel<StreamingMessage> outgoing =
-        Channel.CreateUnbounded<StreamingMessage>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<StreamingMessage> outgoing = Channel.CreateUnbounded<StreamingMessage>(
+        new UnboundedChannelOptions { SingleReader = true }
+    );
     private readonly ConcurrentDictionary<string, TaskCompletionSource<StreamingMessage>> pending = new();
     private readonly ConcurrentDictionary<string, string> invocationNames = new();
     private readonly TaskCompletionSource connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -63,15 +65,21 @@ internal sealed class WorkerChannel(string workerId)
     public async Task RunStreamAsync(
         IAsyncStreamReader<StreamingMessage> requests,
         IServerStreamWriter<StreamingMessage> responses,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
-        if (!await requests.MoveNext(cancellationToken)) return;
+        if (!await requests.MoveNext(cancellationToken))
+            return;
         var first = requests.Current;
-        if (first.ContentCase != StreamingMessage.ContentOneofCase.StartStream
-            || first.StartStream.WorkerId != WorkerId)
+        if (
+            first.ContentCase != StreamingMessage.ContentOneofCase.StartStream
+            || first.StartStream.WorkerId != WorkerId
+        )
         {
-            HostConsole.Warn("Ignoring a worker stream that did not start with StartStream for worker " +
-                $"{WorkerId} ({first.ContentCase}).");
+            HostConsole.Warn(
+                "Ignoring a worker stream that did not start with StartStream for worker "
+                    + $"{WorkerId} ({first.ContentCase})."
+            );
             return;
         }
         if (Interlocked.Exchange(ref streamTaken, 1) == 1)
@@ -81,17 +89,21 @@ internal sealed class WorkerChannel(string workerId)
         }
         HostConsole.Debug($"Worker {WorkerId} connected.");
 
-        var writer = Task.Run(async () =>
-        {
-            await foreach (var message in outgoing.Reader.ReadAllAsync(cancellationToken))
+        var writer = Task.Run(
+            async () =>
             {
-                await responses.WriteAsync(message, cancellationToken);
-            }
-        }, cancellationToken);
+                await foreach (var message in outgoing.Reader.ReadAllAsync(cancellationToken))
+                {
+                    await responses.WriteAsync(message, cancellationToken);
+                }
+            },
+            cancellationToken
+        );
         connected.TrySetResult();
         try
         {
-            while (await requests.MoveNext(cancellationToken)) Dispatch(requests.Current);
+            while (await requests.MoveNext(cancellationToken))
+                Dispatch(requests.Current);
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or GrpcException)
         {
@@ -106,9 +118,7 @@ internal sealed class WorkerChannel(string workerId)
                 await writer;
             }
             catch (Exception ex)
-                when (ex is IOException or OperationCanceledException or InvalidOperationException or GrpcException)
-            {
-            }
+                when (ex is IOException or OperationCanceledException or InvalidOperationException or GrpcException) { }
             disconnected.TrySetResult();
         }
     }
@@ -120,7 +130,8 @@ internal sealed class WorkerChannel(string workerId)
         connected.TrySetException(new HostStartupException(reason));
         foreach (var key in pending.Keys)
         {
-            if (pending.TryRemove(key, out var waiter)) waiter.TrySetException(new WorkerUnavailableException(reason));
+            if (pending.TryRemove(key, out var waiter))
+                waiter.TrySetException(new WorkerUnavailableException(reason));
         }
     }
 
@@ -134,15 +145,21 @@ internal sealed class WorkerChannel(string workerId)
 
     /// <summary>Sends a request and waits for the response registered under <paramref name="key"/>.</summary>
     public async Task<StreamingMessage> RequestAsync(
-        string key, StreamingMessage message, CancellationToken cancellationToken)
+        string key,
+        StreamingMessage message,
+        CancellationToken cancellationToken
+    )
     {
         var waiter = new TaskCompletionSource<StreamingMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (failure is { } reason) throw new WorkerUnavailableException(reason);
-        if (!pending.TryAdd(key, waiter)) throw new InvalidOperationException($"A request '{key}' is already pending.");
+        if (failure is { } reason)
+            throw new WorkerUnavailableException(reason);
+        if (!pending.TryAdd(key, waiter))
+            throw new InvalidOperationException($"A request '{key}' is already pending.");
         try
         {
             // Fail() sets the reason before it fails the waiters: either it saw this one, or this sees the reason.
-            if (failure is { } failed) throw new WorkerUnavailableException(failed);
+            if (failure is { } failed)
+                throw new WorkerUnavailableException(failed);
             Send(message);
             return await waiter.Task.WaitAsync(cancellationToken);
         }
@@ -154,7 +171,11 @@ internal sealed class WorkerChannel(string workerId)
 
     /// <summary>Runs one invocation and prints its start and its result with the duration.</summary>
     public async Task<InvocationOutcome> InvokeAsync(
-        FunctionDescriptor function, InvocationRequest request, string reason, CancellationToken cancellationToken)
+        FunctionDescriptor function,
+        InvocationRequest request,
+        string reason,
+        CancellationToken cancellationToken
+    )
     {
         request.FunctionId = function.FunctionId;
         request.TraceContext ??= NewTraceContext();
@@ -169,23 +190,31 @@ internal sealed class WorkerChannel(string workerId)
             {
                 Send(new StreamingMessage { InvocationCancel = new InvocationCancel { InvocationId = id } });
             }
-            catch (WorkerUnavailableException)
-            {
-            }
+            catch (WorkerUnavailableException) { }
         });
         try
         {
             var answer = await RequestAsync(
-                "invocation:" + id, new StreamingMessage { InvocationRequest = request }, CancellationToken.None);
-            if (answer.InvocationResponse.Result?.Status == StatusResult.Types.Status.Success
-                && ApplyOutputs is { } apply)
+                "invocation:" + id,
+                new StreamingMessage { InvocationRequest = request },
+                CancellationToken.None
+            );
+            if (
+                answer.InvocationResponse.Result?.Status == StatusResult.Types.Status.Success
+                && ApplyOutputs is { } apply
+            )
             {
                 try
                 {
                     await apply(function, answer.InvocationResponse, CancellationToken.None);
                 }
-                catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException
-                                               or System.Text.Json.JsonException or HostStartupException)
+                catch (Exception ex)
+                    when (ex
+                            is Azure.RequestFailedException
+                                or HttpRequestException
+                                or System.Text.Json.JsonException
+                                or HostStartupException
+                    )
                 {
                     answer.InvocationResponse.Result = new StatusResult
                     {
@@ -201,16 +230,21 @@ internal sealed class WorkerChannel(string workerId)
             var outcome = new InvocationOutcome(answer.InvocationResponse, watch.Elapsed);
             if (outcome.Succeeded)
             {
-                HostConsole.Info($"Executed 'Functions.{function.Name}' (Succeeded, Id={id}, " +
-                    $"Duration={watch.ElapsedMilliseconds}ms)");
+                HostConsole.Info(
+                    $"Executed 'Functions.{function.Name}' (Succeeded, Id={id}, "
+                        + $"Duration={watch.ElapsedMilliseconds}ms)"
+                );
             }
             else
             {
-                var status = answer.InvocationResponse.Result?.Status == StatusResult.Types.Status.Cancelled
-                    ? "Cancelled"
-                    : "Failed";
-                HostConsole.Error($"Executed 'Functions.{function.Name}' ({status}, Id={id}, " +
-                    $"Duration={watch.ElapsedMilliseconds}ms)");
+                var status =
+                    answer.InvocationResponse.Result?.Status == StatusResult.Types.Status.Cancelled
+                        ? "Cancelled"
+                        : "Failed";
+                HostConsole.Error(
+                    $"Executed 'Functions.{function.Name}' ({status}, Id={id}, "
+                        + $"Duration={watch.ElapsedMilliseconds}ms)"
+                );
                 var error = HostConsole.Verbose ? outcome.Error : StorageProblems.FirstLine(outcome.Error);
                 HostConsole.Error($"  {error}");
             }
@@ -218,17 +252,22 @@ internal sealed class WorkerChannel(string workerId)
         }
         catch (WorkerUnavailableException ex)
         {
-            HostConsole.Error($"Executed 'Functions.{function.Name}' (Failed, Id={id}, " +
-                $"Duration={watch.ElapsedMilliseconds}ms): {ex.Message}");
-            return new InvocationOutcome(new InvocationResponse
-            {
-                InvocationId = id,
-                Result = new StatusResult
+            HostConsole.Error(
+                $"Executed 'Functions.{function.Name}' (Failed, Id={id}, "
+                    + $"Duration={watch.ElapsedMilliseconds}ms): {ex.Message}"
+            );
+            return new InvocationOutcome(
+                new InvocationResponse
                 {
-                    Status = StatusResult.Types.Status.Failure,
-                    Exception = new RpcException { Message = ex.Message },
+                    InvocationId = id,
+                    Result = new StatusResult
+                    {
+                        Status = StatusResult.Types.Status.Failure,
+                        Exception = new RpcException { Message = ex.Message },
+                    },
                 },
-            }, watch.Elapsed);
+                watch.Elapsed
+            );
         }
         finally
         {
@@ -256,15 +295,17 @@ internal sealed class WorkerChannel(string workerId)
             StreamingMessage.ContentOneofCase.WorkerInitResponse => "init",
             StreamingMessage.ContentOneofCase.FunctionMetadataResponse => "metadata",
             StreamingMessage.ContentOneofCase.FunctionLoadResponse => "load:" + message.FunctionLoadResponse.FunctionId,
-            StreamingMessage.ContentOneofCase.InvocationResponse =>
-                "invocation:" + message.InvocationResponse.InvocationId,
+            StreamingMessage.ContentOneofCase.InvocationResponse => "invocation:"
+                + message.InvocationResponse.InvocationId,
             StreamingMessage.ContentOneofCase.WorkerStatusResponse => "status",
             _ => null,
         };
         if (key is not null)
         {
-            if (pending.TryRemove(key, out var waiter)) waiter.TrySetResult(message);
-            else HostConsole.Debug($"Unexpected {message.ContentCase} ({key}) from the worker.");
+            if (pending.TryRemove(key, out var waiter))
+                waiter.TrySetResult(message);
+            else
+                HostConsole.Debug($"Unexpected {message.ContentCase} ({key}) from the worker.");
             return;
         }
         if (message.ContentCase == StreamingMessage.ContentOneofCase.RpcLog)
@@ -280,23 +321,32 @@ internal sealed class WorkerChannel(string workerId)
     {
         var system = log.LogCategory == RpcLog.Types.RpcLogCategory.System;
         string? name = null;
-        var inInvocation = !string.IsNullOrEmpty(log.InvocationId)
-            && invocationNames.TryGetValue(log.InvocationId, out name);
+        var inInvocation =
+            !string.IsNullOrEmpty(log.InvocationId) && invocationNames.TryGetValue(log.InvocationId, out name);
         var category = inInvocation && !system ? $"Function.{name}.User" : log.Category;
-        if ((system && log.Level < RpcLog.Types.Level.Warning)
+        if (
+            (system && log.Level < RpcLog.Types.Level.Warning)
             || !Logs.Shows(log.Category, log.Level)
-            || !Logs.Shows(category, log.Level))
+            || !Logs.Shows(category, log.Level)
+        )
         {
             HostConsole.Debug($"[worker {log.Level}] {log.Category}: {log.Message}");
             return;
         }
         var text = inInvocation ? $"{name}: {log.Message}" : log.Message;
-        if (log.Exception is { } ex) text += Environment.NewLine + "  " + ExceptionText(ex);
+        if (log.Exception is { } ex)
+            text += Environment.NewLine + "  " + ExceptionText(ex);
         switch (log.Level)
         {
-            case RpcLog.Types.Level.Warning: HostConsole.Warn(text); break;
-            case RpcLog.Types.Level.Error or RpcLog.Types.Level.Critical: HostConsole.Error(text); break;
-            default: HostConsole.Info(text); break;
+            case RpcLog.Types.Level.Warning:
+                HostConsole.Warn(text);
+                break;
+            case RpcLog.Types.Level.Error or RpcLog.Types.Level.Critical:
+                HostConsole.Error(text);
+                break;
+            default:
+                HostConsole.Info(text);
+                break;
         }
     }
 

@@ -17,7 +17,8 @@ internal sealed class WorkerProcess
         this.process = process;
         process.EnableRaisingEvents = true;
         process.Exited += (_, _) => exited.TrySetResult();
-        if (process.HasExited) exited.TrySetResult();
+        if (process.HasExited)
+            exited.TrySetResult();
     }
 
     public int Id => process.Id;
@@ -27,7 +28,12 @@ internal sealed class WorkerProcess
     public int? ExitCode => process.HasExited ? process.ExitCode : null;
 
     public static WorkerProcess Start(
-        FunctionApp app, AppSettings settings, Uri hostEndpoint, string workerId, string requestId)
+        FunctionApp app,
+        AppSettings settings,
+        Uri hostEndpoint,
+        string workerId,
+        string requestId
+    )
     {
         var start = new ProcessStartInfo(app.WorkerExecutable)
         {
@@ -41,14 +47,30 @@ internal sealed class WorkerProcess
         {
             start.ArgumentList.Add(app.WorkerPath);
         }
-        foreach (var arg in new[]
-                 {
-                     // The switches worker 2.x reads, and the legacy ones the real host still passes.
-                     "--host", hostEndpoint.Host, "--port", hostEndpoint.Port.ToString(),
-                     "--workerId", workerId, "--requestId", requestId, "--grpcMaxMessageLength", MaxMessageLength,
-                     "--functions-uri", hostEndpoint.ToString(), "--functions-worker-id", workerId,
-                     "--functions-request-id", requestId, "--functions-grpc-max-message-length", MaxMessageLength,
-                 })
+        foreach (
+            var arg in new[]
+            {
+                // The switches worker 2.x reads, and the legacy ones the real host still passes.
+                "--host",
+                hostEndpoint.Host,
+                "--port",
+                hostEndpoint.Port.ToString(),
+                "--workerId",
+                workerId,
+                "--requestId",
+                requestId,
+                "--grpcMaxMessageLength",
+                MaxMessageLength,
+                "--functions-uri",
+                hostEndpoint.ToString(),
+                "--functions-worker-id",
+                workerId,
+                "--functions-request-id",
+                requestId,
+                "--functions-grpc-max-message-length",
+                MaxMessageLength,
+            }
+        )
         {
             start.ArgumentList.Add(arg);
         }
@@ -60,7 +82,8 @@ internal sealed class WorkerProcess
         {
             env.Remove(name);
         }
-        foreach (var (name, value) in settings.Values) env[name] = value;
+        foreach (var (name, value) in settings.Values)
+            env[name] = value;
         env.TryAdd("FUNCTIONS_WORKER_RUNTIME", "dotnet-isolated");
         env.TryAdd("AZURE_FUNCTIONS_ENVIRONMENT", "Development");
         env["AzureWebJobsScriptRoot"] = app.ScriptRoot;
@@ -72,12 +95,14 @@ internal sealed class WorkerProcess
         // The worker logs over gRPC; its own output is mostly empty but must be drained (crash traces land here).
         process.OutputDataReceived += (_, e) =>
         {
-            if (!string.IsNullOrWhiteSpace(e.Data)) HostConsole.Info($"[worker] {e.Data}");
+            if (!string.IsNullOrWhiteSpace(e.Data))
+                HostConsole.Info($"[worker] {e.Data}");
         };
         var framesHidden = 0;
         process.ErrorDataReceived += (_, e) =>
         {
-            if (string.IsNullOrWhiteSpace(e.Data)) return;
+            if (string.IsNullOrWhiteSpace(e.Data))
+                return;
             // A crash trace keeps its exception lines; its stack frames (dozens per inner exception of a storage
             // retry) only with --verbose.
             if (!HostConsole.Verbose && IsStackFrame(e.Data))
@@ -106,24 +131,25 @@ internal sealed class WorkerProcess
     /// <summary>Asks the worker to terminate (gracefully, through the channel), then kills whatever is left.</summary>
     public async Task StopAsync(WorkerChannel channel, TimeSpan grace)
     {
-        if (process.HasExited) return;
+        if (process.HasExited)
+            return;
         var asked = false;
         if (channel.Connected.IsCompletedSuccessfully && !channel.Disconnected.IsCompleted)
         {
             try
             {
-                channel.Send(new Rpc.StreamingMessage
-                {
-                    WorkerTerminate = new Rpc.WorkerTerminate
+                channel.Send(
+                    new Rpc.StreamingMessage
                     {
-                        GracePeriod = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(grace),
-                    },
-                });
+                        WorkerTerminate = new Rpc.WorkerTerminate
+                        {
+                            GracePeriod = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(grace),
+                        },
+                    }
+                );
                 asked = true;
             }
-            catch (WorkerUnavailableException)
-            {
-            }
+            catch (WorkerUnavailableException) { }
         }
         if (!asked)
         {
@@ -138,7 +164,8 @@ internal sealed class WorkerProcess
         catch (TimeoutException)
         {
             HostConsole.Warn(
-                $"The worker (pid {process.Id}) did not exit within {grace.TotalSeconds:0} s; killing it.");
+                $"The worker (pid {process.Id}) did not exit within {grace.TotalSeconds:0} s; killing it."
+            );
         }
         Kill();
     }
@@ -147,10 +174,9 @@ internal sealed class WorkerProcess
     {
         try
         {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            if (!process.HasExited)
+                process.Kill(entireProcessTree: true);
         }
-        catch (InvalidOperationException)
-        {
-        }
+        catch (InvalidOperationException) { }
     }
 }

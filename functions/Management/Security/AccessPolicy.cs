@@ -15,9 +15,13 @@ public sealed class AccessPolicy(Microsoft.Extensions.Options.IOptions<Managemen
     /// <summary>Reading one asset: admins and auditors; a department lead within their departments; the asset's
     /// owner.</summary>
     public Problem? ReadAsset(Caller caller, string? department, string? ownerObjectId) =>
-        caller.IsAdmin || caller.IsAuditor || LeadsDepartment(caller, department)
-        || (ownerObjectId is not null
-            && string.Equals(ownerObjectId, caller.ObjectId, StringComparison.OrdinalIgnoreCase))
+        caller.IsAdmin
+        || caller.IsAuditor
+        || LeadsDepartment(caller, department)
+        || (
+            ownerObjectId is not null
+            && string.Equals(ownerObjectId, caller.ObjectId, StringComparison.OrdinalIgnoreCase)
+        )
             ? null
             : Problem.Forbidden("This asset is outside what your roles let you read.");
 
@@ -26,7 +30,8 @@ public sealed class AccessPolicy(Microsoft.Extensions.Options.IOptions<Managemen
         caller.IsAdmin || LeadsDepartment(caller, department)
             ? Mfa(caller)
             : Problem.Forbidden(
-                "Requires the Inventory.Admin role, or Inventory.DepartmentLead for this asset's department.");
+                "Requires the Inventory.Admin role, or Inventory.DepartmentLead for this asset's department."
+            );
 
     /// <summary>Device credentials, enrollment secrets, taxonomy: admins only. Needs MFA.</summary>
     public Problem? Administer(Caller caller) =>
@@ -37,8 +42,10 @@ public sealed class AccessPolicy(Microsoft.Extensions.Options.IOptions<Managemen
     public Problem? ReadPeople(Caller caller, string? department) =>
         caller.IsAdmin || caller.IsAuditor || LeadsDepartment(caller, department)
             ? null
-            : Problem.Forbidden("Requires the Inventory.Admin or Inventory.Auditor role, or "
-                + "Inventory.DepartmentLead for this department.");
+            : Problem.Forbidden(
+                "Requires the Inventory.Admin or Inventory.Auditor role, or "
+                    + "Inventory.DepartmentLead for this department."
+            );
 
     /// <summary>Running audits: admins and auditors (an audit changes no inventory data).</summary>
     public Problem? RunAudit(Caller caller) => ReadAll(caller);
@@ -48,8 +55,10 @@ public sealed class AccessPolicy(Microsoft.Extensions.Options.IOptions<Managemen
     public Problem? ReadFindings(Caller caller, string? department) =>
         caller.IsAdmin || caller.IsAuditor || LeadsDepartment(caller, department)
             ? null
-            : Problem.Forbidden("Requires the Inventory.Admin or Inventory.Auditor role, or "
-                + "Inventory.DepartmentLead for this finding's department.");
+            : Problem.Forbidden(
+                "Requires the Inventory.Admin or Inventory.Auditor role, or "
+                    + "Inventory.DepartmentLead for this finding's department."
+            );
 
     /// <summary>Acting on findings (acknowledge, assign, snooze, resolve): admins; a department lead within their
     /// departments (null: any of them, before the finding is read). Auditors read only. Needs MFA.</summary>
@@ -57,7 +66,8 @@ public sealed class AccessPolicy(Microsoft.Extensions.Options.IOptions<Managemen
         caller.IsAdmin || (caller.IsDepartmentLead && (department is null || LeadsDepartment(caller, department)))
             ? Mfa(caller)
             : Problem.Forbidden(
-                "Requires the Inventory.Admin role, or Inventory.DepartmentLead for this finding's department.");
+                "Requires the Inventory.Admin role, or Inventory.DepartmentLead for this finding's department."
+            );
 
     private static bool LeadsDepartment(Caller caller, string? department) =>
         caller.IsDepartmentLead && department is not null && caller.Departments.Contains(department);
@@ -65,6 +75,8 @@ public sealed class AccessPolicy(Microsoft.Extensions.Options.IOptions<Managemen
     private Problem? Mfa(Caller caller) =>
         !options.Value.RequireMfaForWrites || caller.HasMfa
             ? null
-            : Problem.Forbidden("Changes require multi-factor authentication: sign in again with MFA "
-                + "(the token's 'amr' claim must contain 'mfa').");
+            : Problem.Forbidden(
+                "Changes require multi-factor authentication: sign in again with MFA "
+                    + "(the token's 'amr' claim must contain 'mfa')."
+            );
 }

@@ -2,7 +2,12 @@ namespace ItInventory.Functions.Management.Security;
 
 /// <summary>A signed-in person calling the management API, as their validated token describes them.</summary>
 public sealed record Caller(
-    string ObjectId, string? Upn, IReadOnlySet<string> Roles, IReadOnlySet<string> Departments, bool HasMfa)
+    string ObjectId,
+    string? Upn,
+    IReadOnlySet<string> Roles,
+    IReadOnlySet<string> Departments,
+    bool HasMfa
+)
 {
     public bool IsAdmin => Roles.Contains(ManagementRoles.Admin);
 

@@ -18,18 +18,22 @@ public sealed class CallerAuthenticator(
     IOptions<ManagementSecurityOptions> options,
     IOptionsMonitor<JwtBearerOptions> bearerOptions,
     Microsoft.Extensions.Configuration.IConfiguration configuration,
-    ILogger<CallerAuthenticator> logger)
+    ILogger<CallerAuthenticator> logger
+)
 {
     private static readonly JsonWebTokenHandler TokenShape = new();
 
-    private readonly bool configured = !string.IsNullOrWhiteSpace(configuration["AzureAd:ClientId"])
+    private readonly bool configured =
+        !string.IsNullOrWhiteSpace(configuration["AzureAd:ClientId"])
         && !string.IsNullOrWhiteSpace(configuration["AzureAd:TenantId"]);
 
     /// <summary>Authenticates, then applies an <see cref="AccessPolicy"/> rule that needs only the caller.</summary>
     public async Task<Outcome<Caller>> AuthorizeAsync(HttpRequest request, Func<Caller, Problem?> rule)
     {
         var caller = await AuthenticateAsync(request);
-        return caller.Failed ? caller : rule(caller.Value) is { } denied ? denied : caller;
+        return caller.Failed ? caller
+            : rule(caller.Value) is { } denied ? denied
+            : caller;
     }
 
     public async Task<Outcome<Caller>> AuthenticateAsync(HttpRequest request)
@@ -42,14 +46,17 @@ public sealed class CallerAuthenticator(
         if (!header.StartsWith(JwtBearerDefaults.AuthenticationScheme + " ", StringComparison.OrdinalIgnoreCase))
         {
             return Problem.BearerUnauthorized(
-                "Sign in: send 'Authorization: Bearer <access token>' issued by Entra ID for this API.");
+                "Sign in: send 'Authorization: Bearer <access token>' issued by Entra ID for this API."
+            );
         }
 
         if (!configured)
         {
             logger.LogWarning("Management API called but AzureAd:TenantId/ClientId are not set");
-            return Problem.NotConfigured("The management API is not configured: set AzureAd__TenantId and "
-                + "AzureAd__ClientId (the API's Entra ID app registration).");
+            return Problem.NotConfigured(
+                "The management API is not configured: set AzureAd__TenantId and "
+                    + "AzureAd__ClientId (the API's Entra ID app registration)."
+            );
         }
 
         // Something that is not a JWT at all is refused without looking at the identity provider's keys.
@@ -111,9 +118,10 @@ public sealed class CallerAuthenticator(
             logger.LogDebug(ex, "Entra ID signing keys unavailable; answering 503");
             return Problem.Unavailable(
                 "Sign-in cannot be checked right now: Entra ID's signing keys cannot be fetched. Nothing was changed; "
-                + "try again later.",
+                    + "try again later.",
                 (ex as EntraMetadataUnavailableException)?.RetryAfter ?? HttpErrors.RetryAfter,
-                HttpErrors.TraceId(context));
+                HttpErrors.TraceId(context)
+            );
         }
     }
 

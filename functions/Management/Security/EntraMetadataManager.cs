@@ -47,7 +47,8 @@ public sealed class EntraMetadataManager : BaseConfigurationManager, IConfigurat
         bool requireHttps,
         ManagementSecurityOptions options,
         TimeProvider time,
-        ILogger logger)
+        ILogger logger
+    )
     {
         MetadataAddress = metadataAddress;
         retriever = new BoundedDocumentRetriever(httpClients, requireHttps);
@@ -66,7 +67,8 @@ public sealed class EntraMetadataManager : BaseConfigurationManager, IConfigurat
     {
         get
         {
-            lock (gate) return current;
+            lock (gate)
+                return current;
         }
     }
 
@@ -119,8 +121,11 @@ public sealed class EntraMetadataManager : BaseConfigurationManager, IConfigurat
     }
 
     private EntraMetadataUnavailableException Unavailable(TimeSpan retryAfter) =>
-        new($"Entra ID metadata ({MetadataAddress}) could not be fetched; no signing keys are cached.",
-            retryAfter < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : retryAfter, lastFailure);
+        new(
+            $"Entra ID metadata ({MetadataAddress}) could not be fetched; no signing keys are cached.",
+            retryAfter < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : retryAfter,
+            lastFailure
+        );
 
     /// <summary>Starts the one fetch; called under the lock, so <see cref="fetch"/> is set before the fetch can end.
     /// </summary>
@@ -129,7 +134,8 @@ public sealed class EntraMetadataManager : BaseConfigurationManager, IConfigurat
         lastAttempt = now;
         refreshRequested = false;
         var completion = new TaskCompletionSource<OpenIdConnectConfiguration?>(
-            TaskCreationOptions.RunContinuationsAsynchronously);
+            TaskCreationOptions.RunContinuationsAsynchronously
+        );
         fetch = completion.Task;
         _ = Task.Run(() => FetchAsync(completion));
     }
@@ -142,7 +148,8 @@ public sealed class EntraMetadataManager : BaseConfigurationManager, IConfigurat
             // The whole fetch (discovery document, then keys) shares one deadline.
             using var deadline = new CancellationTokenSource(timeout);
             fetched = await OpenIdConnectConfigurationRetriever
-                .GetAsync(MetadataAddress, retriever, deadline.Token).ConfigureAwait(false);
+                .GetAsync(MetadataAddress, retriever, deadline.Token)
+                .ConfigureAwait(false);
             if (fetched.SigningKeys.Count == 0)
             {
                 throw new InvalidOperationException($"The metadata at {MetadataAddress} lists no signing keys.");
@@ -170,8 +177,11 @@ public sealed class EntraMetadataManager : BaseConfigurationManager, IConfigurat
             lastFailure = null;
             fetch = null;
         }
-        logger.LogInformation("Fetched Entra ID metadata from {MetadataAddress}: {KeyCount} signing keys",
-            MetadataAddress, configuration.SigningKeys.Count);
+        logger.LogInformation(
+            "Fetched Entra ID metadata from {MetadataAddress}: {KeyCount} signing keys",
+            MetadataAddress,
+            configuration.SigningKeys.Count
+        );
     }
 
     private void Failed(Exception exception)
@@ -185,12 +195,15 @@ public sealed class EntraMetadataManager : BaseConfigurationManager, IConfigurat
             fetch = null;
         }
         // One warning per attempt (at most one attempt per retry delay), however many requests are waiting.
-        logger.LogWarning(exception,
+        logger.LogWarning(
+            exception,
             "Could not fetch Entra ID metadata from {MetadataAddress} within {TimeoutSeconds} s; "
-            + "{Consequence}; next attempt in {RetrySeconds} s",
-            MetadataAddress, timeout.TotalSeconds,
+                + "{Consequence}; next attempt in {RetrySeconds} s",
+            MetadataAddress,
+            timeout.TotalSeconds,
             cached ? "validating with the cached signing keys" : "management requests answer 503",
-            retryDelay.TotalSeconds);
+            retryDelay.TotalSeconds
+        );
     }
 
     /// <summary>Fetches a document honouring cancellation (the library's <c>HttpDocumentRetriever</c> does not, so
@@ -204,7 +217,9 @@ public sealed class EntraMetadataManager : BaseConfigurationManager, IConfigurat
             {
                 throw new ArgumentException(
                     $"The metadata address '{address}' is not HTTPS (set AzureAd__RequireHttpsMetadata=false only for "
-                    + "local tests).", nameof(address));
+                        + "local tests).",
+                    nameof(address)
+                );
             }
             // A client per fetch, so the factory's handler rotation (DNS changes) applies to this long-lived manager.
             var client = httpClients.CreateClient(HttpClientName);
@@ -212,7 +227,10 @@ public sealed class EntraMetadataManager : BaseConfigurationManager, IConfigurat
             if (!response.IsSuccessStatusCode)
             {
                 throw new HttpRequestException(
-                    $"{address} answered {(int)response.StatusCode}.", null, response.StatusCode);
+                    $"{address} answered {(int)response.StatusCode}.",
+                    null,
+                    response.StatusCode
+                );
             }
             return await response.Content.ReadAsStringAsync(cancel).ConfigureAwait(false);
         }

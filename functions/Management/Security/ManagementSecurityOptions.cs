@@ -39,13 +39,16 @@ public sealed class ManagementSecurityOptions : IValidatableObject
         if (MfaMethods.Any(string.IsNullOrWhiteSpace))
         {
             yield return new ValidationResult(
-                "ManagementSecurity:MfaMethods must not contain blank values.", [nameof(MfaMethods)]);
+                "ManagementSecurity:MfaMethods must not contain blank values.",
+                [nameof(MfaMethods)]
+            );
         }
         if (RequireMfaForWrites && MfaMethods.Length == 0)
         {
             yield return new ValidationResult(
                 "ManagementSecurity:MfaMethods is empty while RequireMfaForWrites is on: no token could ever write.",
-                [nameof(MfaMethods)]);
+                [nameof(MfaMethods)]
+            );
         }
         foreach (var (group, department) in DepartmentGroups)
         {
@@ -53,7 +56,8 @@ public sealed class ManagementSecurityOptions : IValidatableObject
             {
                 yield return new ValidationResult(
                     $"ManagementSecurity:DepartmentGroups:{group} must map a group id to a department name.",
-                    [nameof(DepartmentGroups)]);
+                    [nameof(DepartmentGroups)]
+                );
             }
         }
     }

@@ -14,33 +14,42 @@ public static class ManagementSecurityServiceCollectionExtensions
     /// <summary>Entra ID bearer-token validation (section <c>AzureAd</c>: Instance, TenantId, ClientId, Audience) with
     /// bounded, cached metadata fetches (section <c>ManagementSecurity</c>), and the access policy.</summary>
     public static IServiceCollection AddManagementSecurity(
-        this IServiceCollection services, IConfiguration configuration)
+        this IServiceCollection services,
+        IConfiguration configuration
+    )
     {
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+        services
+            .AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddMicrosoftIdentityWebApi(configuration.GetSection("AzureAd"));
         // Microsoft.Identity.Web also registers ASP.NET Core authorization, whose policy cache needs routing's
         // endpoint data source; the worker does not add routing itself (the host routes requests).
         services.AddRouting();
-        services.AddOptions<ManagementSecurityOptions>()
+        services
+            .AddOptions<ManagementSecurityOptions>()
             .BindConfiguration(ManagementSecurityOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        services.AddHttpClient(EntraMetadataManager.HttpClientName)
-            .ConfigureHttpClient((provider, client) =>
-            {
-                var seconds = provider.GetRequiredService<IOptions<ManagementSecurityOptions>>()
-                    .Value.MetadataTimeoutSeconds;
-                client.Timeout = TimeSpan.FromSeconds(seconds);
-                // As the JWT bearer handler's own backchannel: metadata documents are small.
-                client.MaxResponseContentBufferSize = 10 * 1024 * 1024;
-            });
+        services
+            .AddHttpClient(EntraMetadataManager.HttpClientName)
+            .ConfigureHttpClient(
+                (provider, client) =>
+                {
+                    var seconds = provider
+                        .GetRequiredService<IOptions<ManagementSecurityOptions>>()
+                        .Value.MetadataTimeoutSeconds;
+                    client.Timeout = TimeSpan.FromSeconds(seconds);
+                    // As the JWT bearer handler's own backchannel: metadata documents are small.
+                    client.MaxResponseContentBufferSize = 10 * 1024 * 1024;
+                }
+            );
         // Microsoft.Identity.Web's issuer validator fetches metadata of its own for issuers it does not know yet;
         // without a named client it would use a default one (100 s timeout).
         services.Configure<AadIssuerValidatorOptions>(o => o.HttpClientName ??= EntraMetadataManager.HttpClientName);
         // Runs after Microsoft.Identity.Web's configuration (which sets the authority) and before the JWT bearer
         // post-configuration, which then keeps this configuration manager instead of creating the stock one.
-        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+        services
+            .AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IServiceProvider>(UseBoundedMetadata);
 
         services.AddSingleton<CallerAuthenticator>();
@@ -50,8 +59,11 @@ public static class ManagementSecurityServiceCollectionExtensions
 
     private static void UseBoundedMetadata(JwtBearerOptions options, IServiceProvider provider)
     {
-        if (options.ConfigurationManager is not null || options.Configuration is not null
-            || (string.IsNullOrEmpty(options.MetadataAddress) && string.IsNullOrEmpty(options.Authority)))
+        if (
+            options.ConfigurationManager is not null
+            || options.Configuration is not null
+            || (string.IsNullOrEmpty(options.MetadataAddress) && string.IsNullOrEmpty(options.Authority))
+        )
         {
             return;
         }
@@ -64,7 +76,8 @@ public static class ManagementSecurityServiceCollectionExtensions
             options.RequireHttpsMetadata,
             provider.GetRequiredService<IOptions<ManagementSecurityOptions>>().Value,
             provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<ILoggerFactory>().CreateLogger<EntraMetadataManager>());
+            provider.GetRequiredService<ILoggerFactory>().CreateLogger<EntraMetadataManager>()
+        );
         options.MetadataAddress = address;
         options.ConfigurationManager = metadata;
 

@@ -18,8 +18,12 @@ public static class BuiltPaths
     public static string SampleApp => Metadata("SampleAppPath");
 
     private static string Metadata(string key) =>
-        Path.GetFullPath(typeof(BuiltPaths).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(a => a.Key == key).Value!);
+        Path.GetFullPath(
+            typeof(BuiltPaths)
+                .Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+                .Single(a => a.Key == key)
+                .Value!
+        );
 }
 
 /// <summary>
@@ -58,23 +62,29 @@ public sealed partial class HostProcess : IAsyncDisposable
         string? masterKey = null,
         IDictionary<string, string>? functionKeys = null,
         IEnumerable<string>? extraArgs = null,
-        bool waitForStart = true)
+        bool waitForStart = true
+    )
     {
         // A local.settings.json of the test's own: no developer settings leak in.
         var hostSection = new JsonObject();
-        if (masterKey is not null) hostSection["MasterKey"] = masterKey;
+        if (masterKey is not null)
+            hostSection["MasterKey"] = masterKey;
         if (functionKeys is not null)
         {
-            hostSection["FunctionKeys"] =
-                new JsonObject(functionKeys.Select(k => KeyValuePair.Create(k.Key, (JsonNode?)k.Value)));
+            hostSection["FunctionKeys"] = new JsonObject(
+                functionKeys.Select(k => KeyValuePair.Create(k.Key, (JsonNode?)k.Value))
+            );
         }
         var settingsFile = Path.Combine(Path.GetTempPath(), $"functionshost-tests-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(settingsFile, new JsonObject
-        {
-            ["IsEncrypted"] = false,
-            ["Values"] = new JsonObject(settings.Select(s => KeyValuePair.Create(s.Key, (JsonNode?)s.Value))),
-            ["Host"] = hostSection,
-        }.ToJsonString());
+        await File.WriteAllTextAsync(
+            settingsFile,
+            new JsonObject
+            {
+                ["IsEncrypted"] = false,
+                ["Values"] = new JsonObject(settings.Select(s => KeyValuePair.Create(s.Key, (JsonNode?)s.Value))),
+                ["Host"] = hostSection,
+            }.ToJsonString()
+        );
 
         var start = new ProcessStartInfo("dotnet")
         {
@@ -84,7 +94,16 @@ public sealed partial class HostProcess : IAsyncDisposable
             WorkingDirectory = Path.GetTempPath(),
         };
         string[] hostArgs =
-            [BuiltPaths.FunctionsHost, "--app", app, "--port", "0", "--no-azurite", "--settings", settingsFile];
+        [
+            BuiltPaths.FunctionsHost,
+            "--app",
+            app,
+            "--port",
+            "0",
+            "--no-azurite",
+            "--settings",
+            settingsFile,
+        ];
         foreach (var arg in hostArgs.Concat(extraArgs ?? []))
         {
             start.ArgumentList.Add(arg);
@@ -97,8 +116,10 @@ public sealed partial class HostProcess : IAsyncDisposable
         process.OutputDataReceived += (_, e) => host.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => host.OnLine(e.Data);
         process.EnableRaisingEvents = true;
-        process.Exited += (_, _) => host.started.TrySetException(
-            new InvalidOperationException($"The host exited with code {SafeExitCode(process)} before it started."));
+        process.Exited += (_, _) =>
+            host.started.TrySetException(
+                new InvalidOperationException($"The host exited with code {SafeExitCode(process)} before it started.")
+            );
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         if (waitForStart)
@@ -111,7 +132,9 @@ public sealed partial class HostProcess : IAsyncDisposable
             {
                 await host.DisposeAsync();
                 throw new InvalidOperationException(
-                    $"{ex.Message}{Environment.NewLine}Host output:{Environment.NewLine}{host.Output}", ex);
+                    $"{ex.Message}{Environment.NewLine}Host output:{Environment.NewLine}{host.Output}",
+                    ex
+                );
             }
         }
         return host;
@@ -131,9 +154,11 @@ public sealed partial class HostProcess : IAsyncDisposable
 
     private void OnLine(string? line)
     {
-        if (line is null) return;
+        if (line is null)
+            return;
         lines.Enqueue(line);
-        if (StartedLine().Match(line) is { Success: true } match) started.TrySetResult(new Uri(match.Groups[1].Value));
+        if (StartedLine().Match(line) is { Success: true } match)
+            started.TrySetResult(new Uri(match.Groups[1].Value));
     }
 
     [GeneratedRegex(@"Host started: listening on (\S+)")]
@@ -152,16 +177,15 @@ public sealed partial class HostProcess : IAsyncDisposable
         var parents = new Dictionary<int, int>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+                continue;
             try
             {
                 var stat = File.ReadAllText(Path.Combine(dir, "stat"));
                 var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
                 parents[pid] = int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture);
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
-            {
-            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException) { }
         }
         var result = new List<int>();
         var queue = new Queue<int>([process.Id]);
@@ -201,7 +225,8 @@ public sealed partial class HostProcess : IAsyncDisposable
         if (kill(process.Id, signal) != 0)
         {
             throw new InvalidOperationException(
-                $"kill({process.Id}, {signal}) failed: errno {Marshal.GetLastWin32Error()}");
+                $"kill({process.Id}, {signal}) failed: errno {Marshal.GetLastWin32Error()}"
+            );
         }
     }
 
@@ -221,7 +246,8 @@ public sealed partial class HostProcess : IAsyncDisposable
 
     public async Task StopAsync()
     {
-        if (process.HasExited) return;
+        if (process.HasExited)
+            return;
         Signal(SIGTERM);
         try
         {
@@ -243,11 +269,10 @@ public sealed partial class HostProcess : IAsyncDisposable
         {
             try
             {
-                if (!process.HasExited) process.Kill(entireProcessTree: true);
+                if (!process.HasExited)
+                    process.Kill(entireProcessTree: true);
             }
-            catch (InvalidOperationException)
-            {
-            }
+            catch (InvalidOperationException) { }
             process.Dispose();
             File.Delete(settingsFile);
         }

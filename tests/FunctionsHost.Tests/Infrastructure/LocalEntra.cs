@@ -41,7 +41,9 @@ public sealed class LocalEntra : IAsyncDisposable
         var entra = new LocalEntra(builder.Build());
         entra.app.Run(entra.AnswerAsync);
         await entra.app.StartAsync();
-        var address = entra.app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
+        var address = entra
+            .app.Services.GetRequiredService<IServer>()
+            .Features.Get<IServerAddressesFeature>()!
             .Addresses.First();
         entra.BaseUri = new Uri(address.TrimEnd('/') + "/");
         return entra;
@@ -49,15 +51,15 @@ public sealed class LocalEntra : IAsyncDisposable
 
     /// <summary>The app settings that make the worker validate tokens against this server.</summary>
     public IEnumerable<KeyValuePair<string, string>> Settings() =>
-    [
-        new("AzureAd__Instance", BaseUri.ToString()),
-        new("AzureAd__TenantId", TestTokens.TenantId),
-        new("AzureAd__ClientId", TestTokens.ClientId),
-        // Bound to the JWT bearer options too: this server speaks plain HTTP on loopback, and the Entra issuer
-        // validator, which would fetch the issuer over HTTPS, finds it among the valid issuers first.
-        new("AzureAd__RequireHttpsMetadata", "false"),
-        new("AzureAd__TokenValidationParameters__ValidIssuer", TestTokens.Issuer),
-    ];
+        [
+            new("AzureAd__Instance", BaseUri.ToString()),
+            new("AzureAd__TenantId", TestTokens.TenantId),
+            new("AzureAd__ClientId", TestTokens.ClientId),
+            // Bound to the JWT bearer options too: this server speaks plain HTTP on loopback, and the Entra issuer
+            // validator, which would fetch the issuer over HTTPS, finds it among the valid issuers first.
+            new("AzureAd__RequireHttpsMetadata", "false"),
+            new("AzureAd__TokenValidationParameters__ValidIssuer", TestTokens.Issuer),
+        ];
 
     public string Bearer(Persona persona) => "Bearer " + TestTokens.Mint(persona, key: key);
 
@@ -83,15 +85,17 @@ public sealed class LocalEntra : IAsyncDisposable
             var parameters = key.Rsa.ExportParameters(includePrivateParameters: false);
             answer = new JsonObject
             {
-                ["keys"] = new JsonArray(new JsonObject
-                {
-                    ["kty"] = "RSA",
-                    ["use"] = "sig",
-                    ["kid"] = key.KeyId,
-                    ["n"] = Base64UrlEncoder.Encode(parameters.Modulus),
-                    ["e"] = Base64UrlEncoder.Encode(parameters.Exponent),
-                    ["issuer"] = TestTokens.Issuer,
-                }),
+                ["keys"] = new JsonArray(
+                    new JsonObject
+                    {
+                        ["kty"] = "RSA",
+                        ["use"] = "sig",
+                        ["kid"] = key.KeyId,
+                        ["n"] = Base64UrlEncoder.Encode(parameters.Modulus),
+                        ["e"] = Base64UrlEncoder.Encode(parameters.Exponent),
+                        ["issuer"] = TestTokens.Issuer,
+                    }
+                ),
             };
         }
         else

@@ -15,15 +15,20 @@ public sealed record TemplateResource(JsonObject Resource, JsonObject DeclaringT
 
 public static class ArmTemplate
 {
-    /// <summary>Every resource of the template, including those of modules (nested Microsoft.Resources/deployments).</summary>
+    /// <summary>Every resource of the template, including those of modules (nested
+    /// Microsoft.Resources/deployments).</summary>
     public static IEnumerable<TemplateResource> AllResources(JsonObject template, string module = "main")
     {
         foreach (var node in Resources(template))
         {
             var resource = node.AsObject();
-            if ((string?)resource["type"] == "Microsoft.Resources/deployments" && resource["properties"]?["template"] is JsonObject nested)
+            if (
+                (string?)resource["type"] == "Microsoft.Resources/deployments"
+                && resource["properties"]?["template"] is JsonObject nested
+            )
             {
-                foreach (var inner in AllResources(nested, (string)resource["name"]!)) yield return inner;
+                foreach (var inner in AllResources(nested, (string)resource["name"]!))
+                    yield return inner;
             }
             else
             {
@@ -44,13 +49,15 @@ public static class ArmTemplate
 
     /// <summary>The module (nested deployment) of the given name.</summary>
     public static JsonObject Module(JsonObject template, string name) =>
-        Resources(template).Select(r => r.AsObject())
+        Resources(template)
+            .Select(r => r.AsObject())
             .Single(r => (string?)r["type"] == "Microsoft.Resources/deployments" && (string?)r["name"] == name);
 
-    private static IEnumerable<JsonNode> Resources(JsonObject template) => template["resources"] switch
-    {
-        JsonArray array => array.Select(r => r!),
-        JsonObject symbolic => symbolic.Select(p => p.Value!),   // languageVersion 2.0 templates
-        _ => [],
-    };
+    private static IEnumerable<JsonNode> Resources(JsonObject template) =>
+        template["resources"] switch
+        {
+            JsonArray array => array.Select(r => r!),
+            JsonObject symbolic => symbolic.Select(p => p.Value!), // languageVersion 2.0 templates
+            _ => [],
+        };
 }

@@ -24,8 +24,11 @@ public sealed class InfraFixture : IAsyncLifetime
 
     // A failed CLI run fails the tests that need its output (with the CLI's message), not the whole collection.
     private JsonObject? _template;
-    private Snapshot? _full, _vnet;
-    private string _templateError = "", _fullError = "", _vnetError = "";
+    private Snapshot? _full,
+        _vnet;
+    private string _templateError = "",
+        _fullError = "",
+        _vnetError = "";
 
     /// <summary>infra/main.bicep compiled to an ARM template (modules are nested deployments).</summary>
     public JsonObject Template => _template ?? throw new InvalidOperationException(_templateError);
@@ -48,7 +51,9 @@ public sealed class InfraFixture : IAsyncLifetime
         // lint: infra/bicepconfig.json, every rule an error.
         var build = Bicep("build", main, "--outfile", compiled, "--config", NoLinterConfig);
         var lint = Bicep("lint", main, "--config", Repo.Infra("bicepconfig.json"));
-        var full = SnapshotAsync("full", $"""
+        var full = SnapshotAsync(
+            "full",
+            $"""
             param environmentName = 'ci'
             param location = '{Location}'
             param principalId = '{UserPrincipalId}'
@@ -58,25 +63,35 @@ public sealed class InfraFixture : IAsyncLifetime
             param smtpFrom = 'inventory@example.org'
             param smtpPassword = 'ci-smtp-password'
             param apiClientId = '{ApiClientId}'
-            """);
-        var vnet = SnapshotAsync("vnet", $"""
+            """
+        );
+        var vnet = SnapshotAsync(
+            "vnet",
+            $"""
             param environmentName = 'ci-vnet'
             param location = '{Location}'
             param vnetEnabled = true
             param enrollmentSecret = 'ci-enrollment-secret-0123456789'
-            """);
+            """
+        );
 
         Build = await build;
         Lint = await lint;
-        if (Build.ExitCode == 0 && File.Exists(compiled)) _template = JsonNode.Parse(await File.ReadAllTextAsync(compiled))!.AsObject();
-        else _templateError = $"bicep build failed:\n{Build}";
+        if (Build.ExitCode == 0 && File.Exists(compiled))
+            _template = JsonNode.Parse(await File.ReadAllTextAsync(compiled))!.AsObject();
+        else
+            _templateError = $"bicep build failed:\n{Build}";
         (_full, _fullError) = await full;
         (_vnet, _vnetError) = await vnet;
     }
 
     public Task DisposeAsync()
     {
-        try { Directory.Delete(_work, recursive: true); } catch (IOException) { }
+        try
+        {
+            Directory.Delete(_work, recursive: true);
+        }
+        catch (IOException) { }
         return Task.CompletedTask;
     }
 
@@ -91,8 +106,20 @@ public sealed class InfraFixture : IAsyncLifetime
         var relativeMain = Path.GetRelativePath(_work, Repo.Infra("main.bicep")).Replace('\\', '/');
         var paramFile = Path.Combine(_work, $"{name}.bicepparam");
         await File.WriteAllTextAsync(paramFile, $"using '{relativeMain}'\n{parameters}\n");
-        var result = await Bicep("snapshot", paramFile, "--mode", "overwrite", "--config", NoLinterConfig,
-            "--subscription-id", SubscriptionId, "--tenant-id", TenantId, "--location", Location);
+        var result = await Bicep(
+            "snapshot",
+            paramFile,
+            "--mode",
+            "overwrite",
+            "--config",
+            NoLinterConfig,
+            "--subscription-id",
+            SubscriptionId,
+            "--tenant-id",
+            TenantId,
+            "--location",
+            Location
+        );
         var output = Path.Combine(_work, $"{name}.snapshot.json");
         return result.ExitCode == 0 && File.Exists(output)
             ? (new Snapshot(name, JsonNode.Parse(await File.ReadAllTextAsync(output))!.AsObject(), result), "")
@@ -101,10 +128,13 @@ public sealed class InfraFixture : IAsyncLifetime
 
     private static void EnsureExecutable(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"Bicep CLI not found at {path}; restore the test project.", path);
-        if (OperatingSystem.IsWindows()) return;
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"Bicep CLI not found at {path}; restore the test project.", path);
+        if (OperatingSystem.IsWindows())
+            return;
         var mode = File.GetUnixFileMode(path);
-        if (!mode.HasFlag(UnixFileMode.UserExecute)) File.SetUnixFileMode(path, mode | UnixFileMode.UserExecute);
+        if (!mode.HasFlag(UnixFileMode.UserExecute))
+            File.SetUnixFileMode(path, mode | UnixFileMode.UserExecute);
     }
 }
 
@@ -144,13 +174,19 @@ public sealed class Snapshot(string name, JsonObject document, ProcessResult cli
 
     /// <summary>The function app's app settings (the sites/config 'appsettings' resource).</summary>
     public IReadOnlyDictionary<string, string> AppSettings =>
-        Single("Microsoft.Web/sites/config")["properties"]!.AsObject()
-            .ToDictionary(p => p.Key, p => p.Value!.GetValueKind() == JsonValueKind.String ? (string)p.Value! : p.Value!.ToJsonString());
+        Single("Microsoft.Web/sites/config")["properties"]!
+            .AsObject()
+            .ToDictionary(
+                p => p.Key,
+                p => p.Value!.GetValueKind() == JsonValueKind.String ? (string)p.Value! : p.Value!.ToJsonString()
+            );
 
     public JsonObject Identity => Single("Microsoft.ManagedIdentity/userAssignedIdentities");
 
     /// <summary>How the snapshot refers to the (not yet existing) managed identity's principal id.</summary>
-    public string IdentityPrincipalIdReference => $"reference('{(string)Identity["id"]!}', '{(string)Identity["apiVersion"]!}').principalId";
+    public string IdentityPrincipalIdReference =>
+        $"reference('{(string)Identity["id"]!}', '{(string)Identity["apiVersion"]!}').principalId";
 
-    public string IdentityClientIdReference => $"reference('{(string)Identity["id"]!}', '{(string)Identity["apiVersion"]!}').clientId";
+    public string IdentityClientIdReference =>
+        $"reference('{(string)Identity["id"]!}', '{(string)Identity["apiVersion"]!}').clientId";
 }

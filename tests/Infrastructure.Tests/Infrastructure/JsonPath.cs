@@ -11,7 +11,8 @@ public static class JsonPath
         foreach (var part in path.Split('.'))
         {
             current = current is JsonObject o ? o[part] : null;
-            if (current is null) return null;
+            if (current is null)
+                return null;
         }
         return current;
     }

@@ -6,13 +6,19 @@ public sealed record ProcessResult(int ExitCode, string StandardOutput, string S
 {
     public string Output => StandardOutput + StandardError;
 
-    public override string ToString() => $"exit {ExitCode}\n--- stdout ---\n{StandardOutput}\n--- stderr ---\n{StandardError}";
+    public override string ToString() =>
+        $"exit {ExitCode}\n--- stdout ---\n{StandardOutput}\n--- stderr ---\n{StandardError}";
 }
 
 public static class ProcessRunner
 {
-    public static async Task<ProcessResult> RunAsync(string fileName, IEnumerable<string> arguments, string workingDirectory,
-        IDictionary<string, string?>? environment = null, TimeSpan? timeout = null)
+    public static async Task<ProcessResult> RunAsync(
+        string fileName,
+        IEnumerable<string> arguments,
+        string workingDirectory,
+        IDictionary<string, string?>? environment = null,
+        TimeSpan? timeout = null
+    )
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -21,11 +27,14 @@ public static class ProcessRunner
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
         {
-            if (value is null) start.Environment.Remove(key);
-            else start.Environment[key] = value;
+            if (value is null)
+                start.Environment.Remove(key);
+            else
+                start.Environment[key] = value;
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {fileName}.");

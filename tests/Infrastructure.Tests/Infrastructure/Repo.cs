@@ -14,17 +14,22 @@ public static class Repo
 
     /// <summary>The Bicep CLI restored from the Azure.Bicep.CommandLine.linux-x64 package (see the .csproj).</summary>
     public static string BicepCli { get; } =
-        typeof(Repo).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "BicepCliPath").Value
+        typeof(Repo)
+            .Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "BicepCliPath")
+            .Value
         ?? throw new InvalidOperationException("BicepCliPath assembly metadata is missing.");
 
     /// <summary>The worker SDK's function index of the app, copied to this output by the project reference.</summary>
-    public static string FunctionsMetadata { get; } = System.IO.Path.Combine(AppContext.BaseDirectory, "functions.metadata");
+    public static string FunctionsMetadata { get; } =
+        System.IO.Path.Combine(AppContext.BaseDirectory, "functions.metadata");
 
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            if (File.Exists(System.IO.Path.Combine(dir.FullName, "ItInventory.Functions.sln"))) return dir.FullName;
+            if (File.Exists(System.IO.Path.Combine(dir.FullName, "ItInventory.Functions.sln")))
+                return dir.FullName;
         }
         throw new InvalidOperationException($"No ItInventory.Functions.sln above {AppContext.BaseDirectory}.");
     }

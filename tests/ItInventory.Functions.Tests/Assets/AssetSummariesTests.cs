@@ -24,25 +24,28 @@ public sealed class AssetSummariesTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await app.DisposeAsync();
 
-    private static AssetDetailEntity Laptop(string state = "InStock", string? name = null) => new()
-    {
-        PartitionKey = "0123456789abcdef0123456789abcdef",
-        Kind = "Hardware",
-        Type = "Laptop",
-        State = state,
-        Name = name,
-        Hostname = "pc-0042",
-        Category = "laptops",
-        Owner = CatalogueKit.Alice,
-        Department = "Finance",
-        Location = "hq",
-        Criticality = "High",
-        Tag = "ITI-000042",
-    };
+    private static AssetDetailEntity Laptop(string state = "InStock", string? name = null) =>
+        new()
+        {
+            PartitionKey = "0123456789abcdef0123456789abcdef",
+            Kind = "Hardware",
+            Type = "Laptop",
+            State = state,
+            Name = name,
+            Hostname = "pc-0042",
+            Category = "laptops",
+            Owner = CatalogueKit.Alice,
+            Department = "Finance",
+            Location = "hq",
+            Criticality = "High",
+            Tag = "ITI-000042",
+        };
 
     private static Dictionary<string, object?> Mirrored(AssetSummaryEntity summary) =>
         AssetSummaries.MirroredFields.ToDictionary(
-            f => f, f => typeof(AssetSummaryEntity).GetProperty(f)!.GetValue(summary));
+            f => f,
+            f => typeof(AssetSummaryEntity).GetProperty(f)!.GetValue(summary)
+        );
 
     [Fact]
     public void A_summary_row_mirrors_the_detail_row_and_only_enrollment_adds_the_credential()
@@ -54,14 +57,26 @@ public sealed class AssetSummariesTests : IAsyncLifetime
         var enrolled = AssetSummaries.FromDetail(detail, facts);
 
         Assert.Equal(("01", detail.PartitionKey), (created.PartitionKey, created.RowKey));
-        Assert.Equal(("Hardware", "Laptop", "InStock", "pc-0042", "laptops"),
-            (created.Kind, created.Type, created.State, created.Name, created.Category));
-        Assert.Equal((CatalogueKit.Alice, "Finance", "hq", "High", "ITI-000042"),
-            (created.Owner, created.Department, created.Location, created.Criticality, created.Tag));
+        Assert.Equal(
+            ("Hardware", "Laptop", "InStock", "pc-0042", "laptops"),
+            (created.Kind, created.Type, created.State, created.Name, created.Category)
+        );
+        Assert.Equal(
+            (CatalogueKit.Alice, "Finance", "hq", "High", "ITI-000042"),
+            (created.Owner, created.Department, created.Location, created.Criticality, created.Tag)
+        );
         Assert.Equal(Mirrored(created), Mirrored(enrolled));
         Assert.Null(created.CredentialHash);
-        Assert.Equal(("hash", facts.At, facts.At, facts.At, "1.0.0"), (enrolled.CredentialHash,
-            enrolled.CredentialIssuedAt, enrolled.EnrolledAt, enrolled.LastSeenAt, enrolled.AgentVersion));
+        Assert.Equal(
+            ("hash", facts.At, facts.At, facts.At, "1.0.0"),
+            (
+                enrolled.CredentialHash,
+                enrolled.CredentialIssuedAt,
+                enrolled.EnrolledAt,
+                enrolled.LastSeenAt,
+                enrolled.AgentVersion
+            )
+        );
     }
 
     [Theory]
@@ -94,29 +109,47 @@ public sealed class AssetSummariesTests : IAsyncLifetime
         Assert.Equal("", cleared["Owner"]);
         Assert.Equal("pc-0043", renamed["Name"]);
         Assert.Null(AssetSummaries.MirrorOf(detail, new Dictionary<string, object?>()));
-        Assert.Null(AssetSummaries.MirrorOf(detail,
-            new Dictionary<string, object?> { ["State"] = "Discovered", ["ItStakeholder"] = "x" }));
+        Assert.Null(
+            AssetSummaries.MirrorOf(
+                detail,
+                new Dictionary<string, object?> { ["State"] = "Discovered", ["ItStakeholder"] = "x" }
+            )
+        );
     }
 
     [Fact]
     public async Task Create_and_enrollment_write_the_same_summary_fields_for_the_same_asset_facts()
     {
         // A laptop registered through the API (name pc-0042) …
-        var created = await CatalogueKit.CreateAsync(app, """
+        var created = await CatalogueKit.CreateAsync(
+            app,
+            """
             {"name":"pc-0042","type":"laptop","category":"laptops","department":"Finance","location":"hq",
              "state":"InStock"}
-            """);
+            """
+        );
         Assert.True(created.Status == 201, created.Body);
         var createdId = created.Json.GetProperty("id").GetString()!;
 
         // … and one that enrolled itself (hostname pc-0042) with a secret giving the same classification, then
         // approved.
-        var secret = await app.Services.GetRequiredService<EnrollmentSecretStore>().CreateAsync(
-            new CreateEnrollmentSecretRequest("finance laptops", null, "Finance", "laptops", "hq"),
-            Functions.Audit.AuditActor.System("test"), null, CancellationToken.None);
+        var secret = await app
+            .Services.GetRequiredService<EnrollmentSecretStore>()
+            .CreateAsync(
+                new CreateEnrollmentSecretRequest("finance laptops", null, "Finance", "laptops", "hq"),
+                Functions.Audit.AuditActor.System("test"),
+                null,
+                CancellationToken.None
+            );
         Assert.False(secret.Failed);
-        var enrolled = await app.EnrollAsync(SamplePayloads.Enrollment("PF0SUMMARY1", macs: ["3C:52:84:00:00:01"],
-            hostname: "pc-0042", secret: secret.Value.Secret));
+        var enrolled = await app.EnrollAsync(
+            SamplePayloads.Enrollment(
+                "PF0SUMMARY1",
+                macs: ["3C:52:84:00:00:01"],
+                hostname: "pc-0042",
+                secret: secret.Value.Secret
+            )
+        );
         Assert.True(enrolled.Status == 201, enrolled.Body);
         var enrolledId = enrolled.Json.GetProperty("deviceId").GetString()!;
 
@@ -136,7 +169,13 @@ public sealed class AssetSummariesTests : IAsyncLifetime
     }
 
     private async Task<(AssetDetailEntity Detail, AssetSummaryEntity Summary)> RowsAsync(string assetId) =>
-        ((await app.Store.Assets.GetEntityAsync<AssetDetailEntity>(assetId, TableKeys.AssetDetailRow)).Value,
-         (await app.Store.Summaries.GetEntityAsync<AssetSummaryEntity>(
-             TableKeys.SummaryPartition(assetId), assetId)).Value);
+        (
+            (await app.Store.Assets.GetEntityAsync<AssetDetailEntity>(assetId, TableKeys.AssetDetailRow)).Value,
+            (
+                await app.Store.Summaries.GetEntityAsync<AssetSummaryEntity>(
+                    TableKeys.SummaryPartition(assetId),
+                    assetId
+                )
+            ).Value
+        );
 }

@@ -19,7 +19,20 @@ public sealed class AssetUpdateTests : IAsyncLifetime
         app = await TestApp.StartAsync();
         device = await app.EnrollNewDeviceAsync();
         // Locations must name taxonomy entries (see Catalogue/TaxonomyTests).
-        await Catalogue.CatalogueKit.SeedTaxonomyAsync(app, "location", "HQ-1F", "HQ-2F", "HQ-3F", "x", "Finance-floor", "room-1", "room-2", "room-3", "room-4", "room-5");
+        await Catalogue.CatalogueKit.SeedTaxonomyAsync(
+            app,
+            "location",
+            "HQ-1F",
+            "HQ-2F",
+            "HQ-3F",
+            "x",
+            "Finance-floor",
+            "room-1",
+            "room-2",
+            "room-3",
+            "room-4",
+            "room-5"
+        );
         await app.ImportPeopleAsync((NewOwner, "Active"), (DepartedPerson, "Departed"));
     }
 
@@ -32,27 +45,55 @@ public sealed class AssetUpdateTests : IAsyncLifetime
 
     private async Task<HttpAnswer> GetAsync(Persona persona)
     {
-        var request = app.Request("GET", $"/api/assets/{device.DeviceId}", [], null, new Dictionary<string, string> { ["Authorization"] = TestTokens.Bearer(persona) });
-        return await TestApp.ExecuteAsync(request, Functions.GetAsset(request, device.DeviceId, CancellationToken.None));
+        var request = app.Request(
+            "GET",
+            $"/api/assets/{device.DeviceId}",
+            [],
+            null,
+            new Dictionary<string, string> { ["Authorization"] = TestTokens.Bearer(persona) }
+        );
+        return await TestApp.ExecuteAsync(
+            request,
+            Functions.GetAsset(request, device.DeviceId, CancellationToken.None)
+        );
     }
 
     private async Task<HttpAnswer> PatchAsync(Persona persona, string body, string? ifMatch)
     {
         var headers = new Dictionary<string, string> { ["Authorization"] = TestTokens.Bearer(persona) };
-        if (ifMatch is not null) headers["If-Match"] = ifMatch;
-        var request = app.Request("PATCH", $"/api/assets/{device.DeviceId}", Encoding.UTF8.GetBytes(body), "application/json", headers);
-        return await TestApp.ExecuteAsync(request, Functions.UpdateAsset(request, device.DeviceId, CancellationToken.None));
+        if (ifMatch is not null)
+            headers["If-Match"] = ifMatch;
+        var request = app.Request(
+            "PATCH",
+            $"/api/assets/{device.DeviceId}",
+            Encoding.UTF8.GetBytes(body),
+            "application/json",
+            headers
+        );
+        return await TestApp.ExecuteAsync(
+            request,
+            Functions.UpdateAsset(request, device.DeviceId, CancellationToken.None)
+        );
     }
 
     private async Task<string> ETagAsync() => (await GetAsync(TestTokens.Admin)).Headers.ETag.ToString();
 
     private async Task<CheckinMessage> QueueInventoryAsync(int variant)
     {
-        var body = SamplePayloads.Inventory(device.DeviceId, device.Serial, macs: [device.Mac], softwareCount: 50, variant: variant);
+        var body = SamplePayloads.Inventory(
+            device.DeviceId,
+            device.Serial,
+            macs: [device.Mac],
+            softwareCount: 50,
+            variant: variant
+        );
         Assert.Equal(202, (await app.CheckinAsync(body.Text(), device.Authorization)).Status);
         var message = (await app.Store.CheckinQueue.ReceiveMessageAsync()).Value;
         await app.Store.CheckinQueue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
-        return System.Text.Json.JsonSerializer.Deserialize(message.Body, ItInventory.Functions.Common.ApiJsonContext.Default.CheckinMessage)!;
+        return System.Text.Json.JsonSerializer.Deserialize(
+            message.Body,
+            ItInventory.Functions.Common.ApiJsonContext.Default.CheckinMessage
+        )!;
     }
 
     /// <summary>Processes as the host would: a failed attempt (e.g. 412 from a concurrent edit) is retried.</summary>
@@ -66,9 +107,7 @@ public sealed class AssetUpdateTests : IAsyncLifetime
                 await processor.ProcessAsync(message, CancellationToken.None);
                 return;
             }
-            catch (TableTransactionFailedException ex) when (ex.Status == 412 && attempt < 5)
-            {
-            }
+            catch (TableTransactionFailedException ex) when (ex.Status == 412 && attempt < 5) { }
         }
     }
 
@@ -77,15 +116,31 @@ public sealed class AssetUpdateTests : IAsyncLifetime
     {
         var etag = await ETagAsync();
 
-        var answer = await PatchAsync(TestTokens.Admin, """{"department":"Finance","criticality":"High","location":"HQ-3F","owner":"a0000000-0000-4000-8000-000000000006"}""", etag);
+        var answer = await PatchAsync(
+            TestTokens.Admin,
+            """
+            {"department":"Finance","criticality":"High","location":"HQ-3F",
+             "owner":"a0000000-0000-4000-8000-000000000006"}
+            """,
+            etag
+        );
 
         Assert.Equal(200, answer.Status);
         Assert.Equal("Finance", answer.Json.GetProperty("department").GetString());
         Assert.Equal("High", answer.Json.GetProperty("criticality").GetString());
         Assert.NotEqual(etag, answer.Headers.ETag.ToString());
-        var summary = (await app.Store.Summaries.GetEntityAsync<AssetSummaryEntity>(TableKeys.SummaryPartition(device.DeviceId), device.DeviceId)).Value;
+        var summary = (
+            await app.Store.Summaries.GetEntityAsync<AssetSummaryEntity>(
+                TableKeys.SummaryPartition(device.DeviceId),
+                device.DeviceId
+            )
+        ).Value;
         Assert.Equal(("Finance", "High", "HQ-3F"), (summary.Department, summary.Criticality, summary.Location));
-        var history = await app.Store.Assets.QueryAsync<AssetHistoryEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {device.DeviceId} and Source eq 'api'")).ToListAsync();
+        var history = await app
+            .Store.Assets.QueryAsync<AssetHistoryEntity>(
+                TableClient.CreateQueryFilter($"PartitionKey eq {device.DeviceId} and Source eq 'api'")
+            )
+            .ToListAsync();
         Assert.Contains("admin@contoso.test", Assert.Single(history).Summary);
 
         // The new owner now reads the asset; a lead of Finance does too.
@@ -113,9 +168,15 @@ public sealed class AssetUpdateTests : IAsyncLifetime
         var etagBeforeCheckin = await ETagAsync();
         await ProcessWithRetriesAsync(await QueueInventoryAsync(variant: 0));
 
-        Assert.Equal(412, (await PatchAsync(TestTokens.Admin, """{"department":"Finance"}""", etagBeforeCheckin)).Status);
+        Assert.Equal(
+            412,
+            (await PatchAsync(TestTokens.Admin, """{"department":"Finance"}""", etagBeforeCheckin)).Status
+        );
 
-        Assert.Equal(200, (await PatchAsync(TestTokens.Admin, """{"department":"Finance"}""", await ETagAsync())).Status);
+        Assert.Equal(
+            200,
+            (await PatchAsync(TestTokens.Admin, """{"department":"Finance"}""", await ETagAsync())).Status
+        );
         var asset = (await GetAsync(TestTokens.Admin)).Json;
         Assert.Equal("Finance", asset.GetProperty("department").GetString());
         Assert.Equal(50, asset.GetProperty("softwareCount").GetInt32());
@@ -133,19 +194,33 @@ public sealed class AssetUpdateTests : IAsyncLifetime
                 // An admin UI retries with a fresh read after 412, as the problem document tells it to.
                 for (var attempt = 0; attempt < 10; attempt++)
                 {
-                    var answer = await PatchAsync(TestTokens.Admin, $$"""{"location":"room-{{round}}"}""", await ETagAsync());
-                    if (answer.Status == 200) return;
+                    var answer = await PatchAsync(
+                        TestTokens.Admin,
+                        $$"""{"location":"room-{{round}}"}""",
+                        await ETagAsync()
+                    );
+                    if (answer.Status == 200)
+                        return;
                     Assert.Equal(412, answer.Status);
                 }
                 Assert.Fail("The edit never landed.");
             });
             await Task.WhenAll(edit, ProcessWithRetriesAsync(message));
 
-            var detail = (await app.Store.Assets.GetEntityAsync<AssetDetailEntity>(device.DeviceId, TableKeys.AssetDetailRow)).Value;
+            var detail = (
+                await app.Store.Assets.GetEntityAsync<AssetDetailEntity>(device.DeviceId, TableKeys.AssetDetailRow)
+            ).Value;
             Assert.Equal($"room-{round}", detail.Location);
             Assert.Equal(message.CheckinId, detail.LastInventoryCheckinId);
-            var software = await app.Store.Assets.QueryAsync<SoftwareEntity>(TableClient.CreateQueryFilter(
-                $"PartitionKey eq {device.DeviceId} and RowKey ge {TableKeys.SoftwareRowPrefix} and RowKey lt {TableKeys.AssetRangeEnd}")).ToListAsync();
+            var software = await app
+                .Store.Assets.QueryAsync<SoftwareEntity>(
+                    TableClient.CreateQueryFilter(
+                        $"PartitionKey eq {device.DeviceId} and RowKey ge {TableKeys.SoftwareRowPrefix}"
+                    )
+                        + " and "
+                        + TableClient.CreateQueryFilter($"RowKey lt {TableKeys.AssetRangeEnd}")
+                )
+                .ToListAsync();
             Assert.Equal(round, software.Count(s => s.Version!.EndsWith("+upd1", StringComparison.Ordinal)));
         }
     }
@@ -153,11 +228,20 @@ public sealed class AssetUpdateTests : IAsyncLifetime
     [Fact]
     public async Task Department_leads_change_only_their_departments_assets_and_cannot_move_them_out()
     {
-        Assert.Equal(200, (await PatchAsync(TestTokens.Admin, """{"department":"Finance"}""", await ETagAsync())).Status);
+        Assert.Equal(
+            200,
+            (await PatchAsync(TestTokens.Admin, """{"department":"Finance"}""", await ETagAsync())).Status
+        );
 
         Assert.Equal(403, (await PatchAsync(TestTokens.HrLead, """{"location":"x"}""", await ETagAsync())).Status);
-        Assert.Equal(403, (await PatchAsync(TestTokens.FinanceLead, """{"department":"HR"}""", await ETagAsync())).Status);
-        Assert.Equal(200, (await PatchAsync(TestTokens.FinanceLead, """{"location":"Finance-floor"}""", await ETagAsync())).Status);
+        Assert.Equal(
+            403,
+            (await PatchAsync(TestTokens.FinanceLead, """{"department":"HR"}""", await ETagAsync())).Status
+        );
+        Assert.Equal(
+            200,
+            (await PatchAsync(TestTokens.FinanceLead, """{"location":"Finance-floor"}""", await ETagAsync())).Status
+        );
     }
 
     [Theory]
@@ -190,7 +274,11 @@ public sealed class AssetUpdateTests : IAsyncLifetime
     [Fact]
     public async Task Owner_is_stored_as_the_normalised_object_id()
     {
-        var answer = await PatchAsync(TestTokens.Admin, $$"""{"owner":"{{NewOwner.ToUpperInvariant()}}"}""", await ETagAsync());
+        var answer = await PatchAsync(
+            TestTokens.Admin,
+            $$"""{"owner":"{{NewOwner.ToUpperInvariant()}}"}""",
+            await ETagAsync()
+        );
 
         Assert.Equal(200, answer.Status);
         Assert.Equal(NewOwner, answer.Json.GetProperty("owner").GetString());
@@ -201,7 +289,10 @@ public sealed class AssetUpdateTests : IAsyncLifetime
     [InlineData(nameof(LifecycleState.Rejected))]
     public async Task An_asset_in_a_terminal_state_cannot_be_changed(string state)
     {
-        var detail = new TableEntity(device.DeviceId, TableKeys.AssetDetailRow) { [nameof(AssetDetailEntity.State)] = state };
+        var detail = new TableEntity(device.DeviceId, TableKeys.AssetDetailRow)
+        {
+            [nameof(AssetDetailEntity.State)] = state,
+        };
         await app.Store.Assets.UpdateEntityAsync(detail, Azure.ETag.All, TableUpdateMode.Merge);
         var etag = await ETagAsync();
 
@@ -215,10 +306,23 @@ public sealed class AssetUpdateTests : IAsyncLifetime
     [Fact]
     public async Task Unknown_asset_is_404()
     {
-        var headers = new Dictionary<string, string> { ["Authorization"] = TestTokens.Bearer(TestTokens.Admin), ["If-Match"] = "W/\"x\"" };
-        var request = app.Request("PATCH", "/api/assets/ffffffffffffffffffffffffffffffff", "{}"u8.ToArray(), "application/json", headers);
+        var headers = new Dictionary<string, string>
+        {
+            ["Authorization"] = TestTokens.Bearer(TestTokens.Admin),
+            ["If-Match"] = "W/\"x\"",
+        };
+        var request = app.Request(
+            "PATCH",
+            "/api/assets/ffffffffffffffffffffffffffffffff",
+            "{}"u8.ToArray(),
+            "application/json",
+            headers
+        );
 
-        var answer = await TestApp.ExecuteAsync(request, Functions.UpdateAsset(request, "ffffffffffffffffffffffffffffffff", CancellationToken.None));
+        var answer = await TestApp.ExecuteAsync(
+            request,
+            Functions.UpdateAsset(request, "ffffffffffffffffffffffffffffffff", CancellationToken.None)
+        );
 
         Assert.Equal(404, answer.Status);
     }

@@ -21,8 +21,11 @@ public sealed class AssetWriterTests : IAsyncLifetime
     private const string Person = CatalogueKit.Alice;
     private const string CheckOutBody = $$"""{"person":"{{Person}}"}""";
 
-    private static readonly string Sanitisation = LifecycleClient.PassedSanitisation
-        .Replace("\"verification\"", "\"media\":[\"disk 0\"],\"verification\"", StringComparison.Ordinal);
+    private static readonly string Sanitisation = LifecycleClient.PassedSanitisation.Replace(
+        "\"verification\"",
+        "\"media\":[\"disk 0\"],\"verification\"",
+        StringComparison.Ordinal
+    );
 
     private TestApp app = null!;
     private LifecycleClient lifecycle = null!;
@@ -86,11 +89,17 @@ public sealed class AssetWriterTests : IAsyncLifetime
     [InlineData(Case.TerminalAssetWithStaleETag, 412)]
     [InlineData(Case.TerminalAssetWithCurrentETag, 409)]
     public async Task The_same_precondition_case_gets_the_same_status_from_every_change_and_writes_nothing(
-        Case @case, int expected)
+        Case @case,
+        int expected
+    )
     {
-        var terminal = @case is Case.MissingIfMatchOnTerminalAsset or Case.TerminalAssetWithStaleETag
-            or Case.TerminalAssetWithCurrentETag;
-        if (terminal) await MakeTerminalAsync(asset);
+        var terminal =
+            @case
+            is Case.MissingIfMatchOnTerminalAsset
+                or Case.TerminalAssetWithStaleETag
+                or Case.TerminalAssetWithCurrentETag;
+        if (terminal)
+            await MakeTerminalAsync(asset);
         var current = await CatalogueKit.ETagAsync(app, asset);
         var (assetId, ifMatch, persona) = @case switch
         {
@@ -164,8 +173,9 @@ public sealed class AssetWriterTests : IAsyncLifetime
 
         Assert.Equal(200, answer.Status);
         var detail = (await app.Store.Assets.GetEntityAsync<AssetDetailEntity>(asset, TableKeys.AssetDetailRow)).Value;
-        var summary = (await app.Store.Summaries.GetEntityAsync<AssetSummaryEntity>(
-            TableKeys.SummaryPartition(asset), asset)).Value;
+        var summary = (
+            await app.Store.Summaries.GetEntityAsync<AssetSummaryEntity>(TableKeys.SummaryPartition(asset), asset)
+        ).Value;
         Assert.Equal(detail.ETag.ToString(), answer.Headers.ETag.ToString());
         Assert.Equal((Person, "Deployed"), (detail.Owner, detail.State));
         Assert.Equal((Person, "Deployed"), (summary.Owner, summary.State));
@@ -191,10 +201,17 @@ public sealed class AssetWriterTests : IAsyncLifetime
 
     private async Task<HttpAnswer> PatchAsync(string assetId, string json, string? ifMatch, Persona persona)
     {
-        var request = app.Request("PATCH", $"/api/assets/{assetId}", Encoding.UTF8.GetBytes(json), "application/json",
-            LifecycleClient.Headers(persona, ifMatch));
+        var request = app.Request(
+            "PATCH",
+            $"/api/assets/{assetId}",
+            Encoding.UTF8.GetBytes(json),
+            "application/json",
+            LifecycleClient.Headers(persona, ifMatch)
+        );
         return await TestApp.ExecuteAsync(
-            request, app.Create<AssetFunctions>().UpdateAsset(request, assetId, CancellationToken.None));
+            request,
+            app.Create<AssetFunctions>().UpdateAsset(request, assetId, CancellationToken.None)
+        );
     }
 
     /// <summary>Disposed, as decommissioning leaves an asset (set directly: the path there is tested
@@ -212,17 +229,33 @@ public sealed class AssetWriterTests : IAsyncLifetime
     /// updated a row would show, not only one that added a row.</summary>
     private async Task<string> RowsAsync(string assetId)
     {
-        var rows = await app.Store.Assets.QueryAsync<TableEntity>(
-            TableClient.CreateQueryFilter($"PartitionKey eq {assetId}"), select: ["RowKey"]).ToListAsync();
+        var rows = await app
+            .Store.Assets.QueryAsync<TableEntity>(
+                TableClient.CreateQueryFilter($"PartitionKey eq {assetId}"),
+                select: ["RowKey"]
+            )
+            .ToListAsync();
         var summary = await app.Store.Summaries.GetEntityAsync<TableEntity>(
-            TableKeys.SummaryPartition(assetId), assetId);
+            TableKeys.SummaryPartition(assetId),
+            assetId
+        );
         var audit = await CatalogueKit.AuditAsync(app, "asset", assetId);
-        return string.Join("\n", rows.Select(r => $"{r.RowKey} {r.ETag}").Append($"summary {summary.Value.ETag}")
-            .Append($"audit records {audit.Count}"));
+        return string.Join(
+            "\n",
+            rows.Select(r => $"{r.RowKey} {r.ETag}")
+                .Append($"summary {summary.Value.ETag}")
+                .Append($"audit records {audit.Count}")
+        );
     }
 
     private async Task<int> HistoryCountAsync(string assetId) =>
-        (await app.Store.Assets.QueryAsync<TableEntity>(TableClient.CreateQueryFilter(
-            $"PartitionKey eq {assetId} and RowKey ge {TableKeys.HistoryRowPrefix} and RowKey lt {"h}"}"))
-            .ToListAsync()).Count;
+        (
+            await app
+                .Store.Assets.QueryAsync<TableEntity>(
+                    TableClient.CreateQueryFilter(
+                        $"PartitionKey eq {assetId} and RowKey ge {TableKeys.HistoryRowPrefix} and RowKey lt {"h}"}"
+                    )
+                )
+                .ToListAsync()
+        ).Count;
 }

@@ -38,8 +38,19 @@ public sealed class HardwareIdentityTests
     [Fact]
     public void Only_globally_unique_unicast_macs_identify_a_machine()
     {
-        var identity = HardwareIdentity.Normalise(null, null,
-            ["3C:52:82:AA:BB:CC", "FF:FF:FF:FF:FF:FF", "01:00:5E:00:00:FB", "02:42:AC:11:00:02", "00:00:00:00:00:00", "3c-52-82-aa-bb-cc"], "WS-01 ");
+        var identity = HardwareIdentity.Normalise(
+            null,
+            null,
+            [
+                "3C:52:82:AA:BB:CC",
+                "FF:FF:FF:FF:FF:FF",
+                "01:00:5E:00:00:FB",
+                "02:42:AC:11:00:02",
+                "00:00:00:00:00:00",
+                "3c-52-82-aa-bb-cc",
+            ],
+            "WS-01 "
+        );
 
         Assert.Equal(["3C5282AABBCC"], identity.MacAddresses);
         Assert.Equal("ws-01", identity.Hostname);
@@ -49,8 +60,16 @@ public sealed class HardwareIdentityTests
     [Fact]
     public void Keys_come_most_trusted_first()
     {
-        var identity = HardwareIdentity.Normalise("ABC12345", "4c4c4544-0042-3510-8052-b4c04f4e3732", ["3C:52:82:AA:BB:CC"], null);
+        var identity = HardwareIdentity.Normalise(
+            "ABC12345",
+            "4c4c4544-0042-3510-8052-b4c04f4e3732",
+            ["3C:52:82:AA:BB:CC"],
+            null
+        );
 
-        Assert.Equal(["uuid|4c4c4544-0042-3510-8052-b4c04f4e3732", "serial|ABC12345", "mac|3C5282AABBCC"], identity.Keys.Select(k => k.Key));
+        Assert.Equal(
+            ["uuid|4c4c4544-0042-3510-8052-b4c04f4e3732", "serial|ABC12345", "mac|3C5282AABBCC"],
+            identity.Keys.Select(k => k.Key)
+        );
     }
 }

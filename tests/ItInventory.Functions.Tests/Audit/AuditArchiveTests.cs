@@ -29,19 +29,32 @@ public sealed class AuditArchiveTests : IAsyncLifetime
     private static DateOnly Day(int day) => new(2026, 11, day);
 
     private Task AppendAsync(string entityId, string value) =>
-        Trail.AppendAsync(new AuditEvent(AuditActor.Person("a0000000-0000-4000-8000-000000000001", "admin@contoso.test"), "asset", entityId, "update",
-            [new FieldChange("Location", null, value)], "corr"), CancellationToken.None);
+        Trail.AppendAsync(
+            new AuditEvent(
+                AuditActor.Person("a0000000-0000-4000-8000-000000000001", "admin@contoso.test"),
+                "asset",
+                entityId,
+                "update",
+                [new FieldChange("Location", null, value)],
+                "corr"
+            ),
+            CancellationToken.None
+        );
 
     private async Task<byte[]> BlobAsync(string name) =>
         (await app.Store.AuditArchive.GetBlobClient(name).DownloadContentAsync()).Value.Content.ToArray();
 
     private async Task<AuditSegmentManifest> SealAsync(DateOnly day) =>
-        JsonSerializer.Deserialize(await BlobAsync(AuditArchiver.SealName(day)), ApiJsonContext.Default.AuditSegmentManifest)!;
+        JsonSerializer.Deserialize(
+            await BlobAsync(AuditArchiver.SealName(day)),
+            ApiJsonContext.Default.AuditSegmentManifest
+        )!;
 
     private async Task<Dictionary<string, ETag>> BlobETagsAsync()
     {
         var etags = new Dictionary<string, ETag>();
-        await foreach (var blob in app.Store.AuditArchive.GetBlobsAsync()) etags[blob.Name] = blob.Properties.ETag!.Value;
+        await foreach (var blob in app.Store.AuditArchive.GetBlobsAsync())
+            etags[blob.Name] = blob.Properties.ETag!.Value;
         return etags;
     }
 
@@ -50,17 +63,19 @@ public sealed class AuditArchiveTests : IAsyncLifetime
     /// <summary>Records on 2 and 3 November, none on the 4th; the clock ends on 5 November.</summary>
     private async Task SeedThreeDaysAsync()
     {
-        for (var i = 0; i < 6; i++) await AppendAsync($"asset-{i}", "A");           // 2 Nov, 09:00
+        for (var i = 0; i < 6; i++)
+            await AppendAsync($"asset-{i}", "A"); // 2 Nov, 09:00
         app.Clock.Advance(TimeSpan.FromDays(1));
-        for (var i = 0; i < 4; i++) await AppendAsync($"asset-{i}", "B");           // 3 Nov
-        app.Clock.Advance(TimeSpan.FromDays(2) - TimeSpan.FromHours(8));            // 5 Nov, 01:00
+        for (var i = 0; i < 4; i++)
+            await AppendAsync($"asset-{i}", "B"); // 3 Nov
+        app.Clock.Advance(TimeSpan.FromDays(2) - TimeSpan.FromHours(8)); // 5 Nov, 01:00
     }
 
     [Fact]
-    public async Task Each_finished_day_becomes_one_sealed_segment_missed_days_are_caught_up_and_today_is_never_archived()
+    public async Task Each_finished_day_is_one_sealed_segment_missed_days_are_caught_up_today_is_never_archived()
     {
         await SeedThreeDaysAsync();
-        await AppendAsync("asset-today", "T");                                       // 5 Nov: not archived
+        await AppendAsync("asset-today", "T"); // 5 Nov: not archived
 
         var run = await Archiver.RunAsync(CancellationToken.None);
 
@@ -85,8 +100,11 @@ public sealed class AuditArchiveTests : IAsyncLifetime
             var before = first.Lanes.Single(l => l.Lane == lane.Lane);
             Assert.Equal((before.LastSequence, before.LastHash), (lane.PreviousLastSequence, lane.PreviousLastHash));
         }
-        var lines = Encoding.UTF8.GetString(await BlobAsync(second.Segment)).Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(l => JsonSerializer.Deserialize(l, ApiJsonContext.Default.ArchivedAuditRecord)!).ToList();
+        var lines = Encoding
+            .UTF8.GetString(await BlobAsync(second.Segment))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => JsonSerializer.Deserialize(l, ApiJsonContext.Default.ArchivedAuditRecord)!)
+            .ToList();
         Assert.Equal(lines.OrderBy(l => l.Lane, StringComparer.Ordinal).ThenBy(l => l.Sequence), lines);
         Assert.All(lines, l => Assert.StartsWith("2026-11-03T", l.At));
 
@@ -102,7 +120,7 @@ public sealed class AuditArchiveTests : IAsyncLifetime
         Assert.All(runs, r => Assert.Equal(AuditActor.System("audit-archive"), r.Actor));
         app.Clock.Advance(TimeSpan.FromDays(1));
         Assert.Equal(["2026-11-05"], (await Archiver.RunAsync(CancellationToken.None)).Archived);
-        Assert.Equal(4, (await SealAsync(Day(5))).RecordCount);                     // today's record and the 3 runs
+        Assert.Equal(4, (await SealAsync(Day(5))).RecordCount); // today's record and the 3 runs
         Assert.True((await Trail.VerifyAsync(CancellationToken.None)).Intact);
     }
 
@@ -121,13 +139,21 @@ public sealed class AuditArchiveTests : IAsyncLifetime
         {
             Assert.True((await Archiver.VerifyAsync(day, CancellationToken.None))!.Intact);
         }
-        Assert.Equal((6, 4, 0), ((await SealAsync(Day(2))).RecordCount, (await SealAsync(Day(3))).RecordCount,
-            (await SealAsync(Day(4))).RecordCount));
+        Assert.Equal(
+            (6, 4, 0),
+            (
+                (await SealAsync(Day(2))).RecordCount,
+                (await SealAsync(Day(3))).RecordCount,
+                (await SealAsync(Day(4))).RecordCount
+            )
+        );
         Assert.Null(await Archiver.VerifyAsync(Day(5), CancellationToken.None));
 
         var snapshot = await app.SnapshotAsync();
-        await functions.ArchiveAuditTrail(TimerInvocation.Info(app.Clock.GetUtcNow(), TimeSpan.FromDays(1)),
-            CancellationToken.None);
+        await functions.ArchiveAuditTrail(
+            TimerInvocation.Info(app.Clock.GetUtcNow(), TimeSpan.FromDays(1)),
+            CancellationToken.None
+        );
         await app.AssertUnchangedSinceAsync(snapshot);
     }
 
@@ -142,17 +168,23 @@ public sealed class AuditArchiveTests : IAsyncLifetime
         Assert.Empty((await Archiver.RunAsync(CancellationToken.None)).Archived);
         // Lost progress (an interrupted run): every blob exists with the same content, so nothing is rewritten.
         await app.Store.AuditTrail.DeleteEntityAsync(TableKeys.AuditArchivePartition, TableKeys.AuditArchiveStateRow);
-        Assert.Equal(["2026-11-02", "2026-11-03", "2026-11-04"], (await Archiver.RunAsync(CancellationToken.None)).Archived);
+        Assert.Equal(
+            ["2026-11-02", "2026-11-03", "2026-11-04"],
+            (await Archiver.RunAsync(CancellationToken.None)).Archived
+        );
 
         Assert.Equal(blobs, await BlobETagsAsync());
-        Assert.Equal(records, (await Trail.VerifyAsync(CancellationToken.None)).Records);    // the archive records were not appended twice
+        // the archive records were not appended twice
+        Assert.Equal(records, (await Trail.VerifyAsync(CancellationToken.None)).Records);
     }
 
     [Fact]
     public async Task An_archived_blob_is_never_overwritten_with_other_content()
     {
         await SeedThreeDaysAsync();
-        await app.Store.AuditArchive.GetBlobClient(AuditArchiver.SegmentName(Day(2))).UploadAsync(BinaryData.FromString("someone else's\n"));
+        await app
+            .Store.AuditArchive.GetBlobClient(AuditArchiver.SegmentName(Day(2)))
+            .UploadAsync(BinaryData.FromString("someone else's\n"));
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => Archiver.RunAsync(CancellationToken.None));
 
@@ -166,7 +198,9 @@ public sealed class AuditArchiveTests : IAsyncLifetime
         await SeedThreeDaysAsync();
         await Archiver.RunAsync(CancellationToken.None);
         var lane = TableKeys.AuditLane("asset", "asset-1");
-        var record = (await app.Store.AuditTrail.GetEntityAsync<AuditRecordEntity>(lane, TableKeys.AuditRecordRow(1))).Value;
+        var record = (
+            await app.Store.AuditTrail.GetEntityAsync<AuditRecordEntity>(lane, TableKeys.AuditRecordRow(1))
+        ).Value;
 
         // Altered and re-hashed so that the record itself looks consistent: only the archive can tell.
         record.ChangesJson = record.ChangesJson.Replace("\"A\"", "\"Z\"", StringComparison.Ordinal);
@@ -178,7 +212,11 @@ public sealed class AuditArchiveTests : IAsyncLifetime
         var found = Assert.Single(verification.Breaks);
         Assert.Equal((lane, 1L), (found.Lane, found.Sequence));
         Assert.Contains("altered after archiving", found.Reason);
-        Assert.True((await Archiver.VerifyAsync(Day(3), CancellationToken.None))!.Breaks.All(b => b.Lane != lane || b.Sequence != 1));
+        Assert.True(
+            (await Archiver.VerifyAsync(Day(3), CancellationToken.None))!.Breaks.All(b =>
+                b.Lane != lane || b.Sequence != 1
+            )
+        );
     }
 
     [Fact]
@@ -189,9 +227,17 @@ public sealed class AuditArchiveTests : IAsyncLifetime
 
         async Task<HttpAnswer> GetAsync(string date, Persona persona)
         {
-            var request = app.Request("GET", $"/api/audit-trail/archive/{date}/verify", [], null,
-                new Dictionary<string, string> { ["Authorization"] = TestTokens.Bearer(persona) });
-            return await TestApp.ExecuteAsync(request, app.Create<AuditArchiveFunctions>().VerifyAuditArchive(request, date, CancellationToken.None));
+            var request = app.Request(
+                "GET",
+                $"/api/audit-trail/archive/{date}/verify",
+                [],
+                null,
+                new Dictionary<string, string> { ["Authorization"] = TestTokens.Bearer(persona) }
+            );
+            return await TestApp.ExecuteAsync(
+                request,
+                app.Create<AuditArchiveFunctions>().VerifyAuditArchive(request, date, CancellationToken.None)
+            );
         }
 
         var ok = await GetAsync("2026-11-02", TestTokens.Auditor);

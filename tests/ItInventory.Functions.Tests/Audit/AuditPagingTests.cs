@@ -6,7 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ItInventory.Functions.Tests.Audit;
 
-/// <summary><c>GET /api/audit-trail</c> pages: a chronological merge across lanes, continuation tokens, strict input.</summary>
+/// <summary><c>GET /api/audit-trail</c> pages: a chronological merge across lanes, continuation tokens, strict
+/// input.</summary>
 public sealed class AuditPagingTests : IAsyncLifetime
 {
     private const string ActorA = "a0000000-0000-4000-8000-00000000000a";
@@ -20,7 +21,8 @@ public sealed class AuditPagingTests : IAsyncLifetime
 
     private AuditTrail Trail => app.Services.GetRequiredService<AuditTrail>();
 
-    /// <summary>Appends <paramref name="count"/> records one second apart over <paramref name="entities"/> assets (so over
+    /// <summary>Appends <paramref name="count"/> records one second apart over <paramref name="entities"/> assets (so
+    /// over
     /// many lanes); actors alternate A, B. Answers them in time order.</summary>
     private async Task<List<AuditRecordEntity>> AppendAsync(int count, int entities)
     {
@@ -28,50 +30,86 @@ public sealed class AuditPagingTests : IAsyncLifetime
         for (var i = 0; i < count; i++)
         {
             var actor = i % 2 == 0 ? ActorA : ActorB;
-            appended.Add(await Trail.AppendAsync(
-                new AuditEvent(AuditActor.Person(actor, null), "asset", $"asset-{i % entities}", "update", [new FieldChange("Location", null, $"v{i}")], null),
-                CancellationToken.None));
+            appended.Add(
+                await Trail.AppendAsync(
+                    new AuditEvent(
+                        AuditActor.Person(actor, null),
+                        "asset",
+                        $"asset-{i % entities}",
+                        "update",
+                        [new FieldChange("Location", null, $"v{i}")],
+                        null
+                    ),
+                    CancellationToken.None
+                )
+            );
             app.Clock.Advance(TimeSpan.FromSeconds(1));
         }
         return appended;
     }
 
-    private static string Utc(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+    private static string Utc(DateTimeOffset at) =>
+        at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
     private async Task<HttpAnswer> GetAsync(string query)
     {
-        var request = app.Request("GET", "/api/audit-trail" + query, [], null, new Dictionary<string, string> { ["Authorization"] = TestTokens.Bearer(TestTokens.Auditor) });
+        var request = app.Request(
+            "GET",
+            "/api/audit-trail" + query,
+            [],
+            null,
+            new Dictionary<string, string> { ["Authorization"] = TestTokens.Bearer(TestTokens.Auditor) }
+        );
         request.QueryString = new Microsoft.AspNetCore.Http.QueryString(query);
-        return await TestApp.ExecuteAsync(request, app.Create<AuditFunctions>().QueryAuditTrail(request, CancellationToken.None));
+        return await TestApp.ExecuteAsync(
+            request,
+            app.Create<AuditFunctions>().QueryAuditTrail(request, CancellationToken.None)
+        );
     }
 
-    /// <summary>Follows the tokens to the end; answers every page's records as (lane, sequence) and each page's size.</summary>
-    private async Task<(List<(string Lane, long Sequence, DateTimeOffset At)> Records, List<int> Pages)> ReadAllAsync(string query)
+    /// <summary>Follows the tokens to the end; answers every page's records as (lane, sequence) and each page's
+    /// size.</summary>
+    private async Task<(List<(string Lane, long Sequence, DateTimeOffset At)> Records, List<int> Pages)> ReadAllAsync(
+        string query
+    )
     {
         var records = new List<(string, long, DateTimeOffset)>();
         var pages = new List<int>();
         string? token = null;
         do
         {
-            var answer = await GetAsync(query + (token is null ? "" : "&continuationToken=" + Uri.EscapeDataString(token)));
+            var answer = await GetAsync(
+                query + (token is null ? "" : "&continuationToken=" + Uri.EscapeDataString(token))
+            );
             Assert.True(answer.Status == 200, answer.Body);
             var items = answer.Json.GetProperty("items").EnumerateArray().ToList();
             pages.Add(items.Count);
-            records.AddRange(items.Select(r => (r.GetProperty("lane").GetString()!, r.GetProperty("sequence").GetInt64(), r.GetProperty("at").GetDateTimeOffset())));
+            records.AddRange(
+                items.Select(r =>
+                    (
+                        r.GetProperty("lane").GetString()!,
+                        r.GetProperty("sequence").GetInt64(),
+                        r.GetProperty("at").GetDateTimeOffset()
+                    )
+                )
+            );
             token = answer.Json.TryGetProperty("continuationToken", out var next) ? next.GetString() : null;
             Assert.True(pages.Count <= 100, "the tokens do not come to an end");
-        }
-        while (token is not null);
+        } while (token is not null);
         return (records, pages);
     }
 
-    private static List<(string Lane, long Sequence)> Keys(IEnumerable<AuditRecordEntity> records) => [.. records.Select(r => (r.PartitionKey, r.Sequence))];
+    private static List<(string Lane, long Sequence)> Keys(IEnumerable<AuditRecordEntity> records) =>
+        [.. records.Select(r => (r.PartitionKey, r.Sequence))];
 
     [Fact]
     public async Task Following_the_tokens_returns_every_record_once_in_time_order_across_lanes()
     {
         var appended = await AppendAsync(250, 60);
-        Assert.True(appended.Select(r => r.PartitionKey).Distinct().Count() >= 10, "the records should spread over many lanes");
+        Assert.True(
+            appended.Select(r => r.PartitionKey).Distinct().Count() >= 10,
+            "the records should spread over many lanes"
+        );
 
         var (records, pages) = await ReadAllAsync("?pageSize=40");
 
@@ -89,7 +127,8 @@ public sealed class AuditPagingTests : IAsyncLifetime
         var pages = 0;
         do
         {
-            if (token is not null) query["continuationToken"] = [token];
+            if (token is not null)
+                query["continuationToken"] = [token];
             using var scope = StorageRequestCounter.BeginScope();
             var page = await Trail.QueryPageAsync(query, CancellationToken.None);
             Assert.False(page.Failed);
@@ -97,8 +136,7 @@ public sealed class AuditPagingTests : IAsyncLifetime
             Assert.All(scope.Requests, r => Assert.StartsWith("GET ", r));
             token = page.Value!.ContinuationToken;
             pages++;
-        }
-        while (token is not null && pages < 20);
+        } while (token is not null && pages < 20);
         Assert.Null(token);
     }
 
@@ -121,20 +159,25 @@ public sealed class AuditPagingTests : IAsyncLifetime
     {
         var appended = await AppendAsync(90, 3);
         var expected = appended.Where(r => r.EntityId == "asset-1").ToList();
-        var query = new Dictionary<string, string[]> { ["entity"] = ["asset"], ["entityId"] = ["asset-1"], ["pageSize"] = ["8"] };
+        var query = new Dictionary<string, string[]>
+        {
+            ["entity"] = ["asset"],
+            ["entityId"] = ["asset-1"],
+            ["pageSize"] = ["8"],
+        };
         var lane = TableKeys.AuditLane("asset", "asset-1");
         var read = new List<AuditRecordView>();
         string? token = null;
         do
         {
-            if (token is not null) query["continuationToken"] = [token];
+            if (token is not null)
+                query["continuationToken"] = [token];
             using var scope = StorageRequestCounter.BeginScope();
             var page = await Trail.QueryPageAsync(query, CancellationToken.None);
             Assert.True(scope.Count == 1, string.Join("\n", scope.Requests));
             read.AddRange(page.Value!.Items);
             token = page.Value.ContinuationToken;
-        }
-        while (token is not null && read.Count <= expected.Count);
+        } while (token is not null && read.Count <= expected.Count);
 
         Assert.Equal(Keys(expected), read.Select(r => (r.Lane, r.Sequence)).ToList());
         Assert.All(read, r => Assert.Equal(lane, r.Lane));
@@ -144,7 +187,10 @@ public sealed class AuditPagingTests : IAsyncLifetime
     public async Task Entity_alone_filters_across_lanes()
     {
         await AppendAsync(10, 5);
-        await Trail.AppendAsync(new AuditEvent(AuditActor.System("job"), "device", "d-1", "revoke", [], null), CancellationToken.None);
+        await Trail.AppendAsync(
+            new AuditEvent(AuditActor.System("job"), "device", "d-1", "revoke", [], null),
+            CancellationToken.None
+        );
 
         var (records, _) = await ReadAllAsync("?entity=device&pageSize=3");
 
@@ -172,7 +218,10 @@ public sealed class AuditPagingTests : IAsyncLifetime
 
         Assert.Equal(400, answer.Status);
         Assert.StartsWith("application/problem+json", answer.ContentType);
-        Assert.Equal(new[] { parameter }, answer.Json.GetProperty("errors").EnumerateObject().Select(p => p.Name).ToList());
+        Assert.Equal(
+            new[] { parameter },
+            answer.Json.GetProperty("errors").EnumerateObject().Select(p => p.Name).ToList()
+        );
     }
 
     [Fact]
@@ -190,20 +239,26 @@ public sealed class AuditPagingTests : IAsyncLifetime
         var dot = token.IndexOf('.');
         var alteredCursor = (token[0] == 'Y' ? 'Z' : 'Y') + token[1..];
         var alteredCheck = token[..(dot + 1)] + (token[dot + 1] == '0' ? '1' : '0') + token[(dot + 2)..];
-        foreach (var query in new[]
-        {
-            $"?actor={ActorB}&pageSize=5&continuationToken={Uri.EscapeDataString(token)}",
-            $"?pageSize=5&continuationToken={Uri.EscapeDataString(token)}",
-            $"?actor={ActorA}&from=2020-01-01T00:00:00Z&pageSize=5&continuationToken={Uri.EscapeDataString(token)}",
-            $"?actor={ActorA}&entity=asset&entityId=asset-1&pageSize=5&continuationToken={Uri.EscapeDataString(token)}",
-            $"?actor={ActorA}&pageSize=5&continuationToken={Uri.EscapeDataString(alteredCursor)}",
-            $"?actor={ActorA}&pageSize=5&continuationToken={Uri.EscapeDataString(alteredCheck)}",
-            $"?actor={ActorA}&pageSize=5&continuationToken={Uri.EscapeDataString(token + "x")}",
-        })
+        foreach (
+            var query in new[]
+            {
+                $"?actor={ActorB}&pageSize=5&continuationToken={Uri.EscapeDataString(token)}",
+                $"?pageSize=5&continuationToken={Uri.EscapeDataString(token)}",
+                $"?actor={ActorA}&from=2020-01-01T00:00:00Z&pageSize=5&continuationToken={Uri.EscapeDataString(token)}",
+                $"?actor={ActorA}&entity=asset&entityId=asset-1&pageSize=5"
+                    + $"&continuationToken={Uri.EscapeDataString(token)}",
+                $"?actor={ActorA}&pageSize=5&continuationToken={Uri.EscapeDataString(alteredCursor)}",
+                $"?actor={ActorA}&pageSize=5&continuationToken={Uri.EscapeDataString(alteredCheck)}",
+                $"?actor={ActorA}&pageSize=5&continuationToken={Uri.EscapeDataString(token + "x")}",
+            }
+        )
         {
             var answer = await GetAsync(query);
             Assert.True(answer.Status == 400, query + ": " + answer.Body);
-            Assert.Equal(new[] { "continuationToken" }, answer.Json.GetProperty("errors").EnumerateObject().Select(p => p.Name).ToList());
+            Assert.Equal(
+                new[] { "continuationToken" },
+                answer.Json.GetProperty("errors").EnumerateObject().Select(p => p.Name).ToList()
+            );
         }
     }
 
@@ -211,7 +266,9 @@ public sealed class AuditPagingTests : IAsyncLifetime
     public void The_token_holds_one_cursor_per_lane_and_refuses_malformed_cursors()
     {
         var all = new AuditQuery(Actor: ActorA);
-        var cursor = new AuditCursor([.. Enumerable.Range(0, TableKeys.AuditLanes).Select(i => i % 3 == 0 ? (long?)null : i * 10)]);
+        var cursor = new AuditCursor([
+            .. Enumerable.Range(0, TableKeys.AuditLanes).Select(i => i % 3 == 0 ? (long?)null : i * 10),
+        ]);
 
         var token = AuditQueries.EncodeToken(all, cursor);
 
@@ -221,7 +278,15 @@ public sealed class AuditPagingTests : IAsyncLifetime
         Assert.Null(AuditQueries.DecodeToken(token, new AuditQuery("asset", "asset-1", ActorA)));
         Assert.Null(AuditQueries.DecodeToken(token, all with { Actor = ActorB }));
         // Every lane exhausted is no position to continue from.
-        Assert.Null(AuditQueries.DecodeToken(AuditQueries.EncodeToken(all, new AuditCursor([.. Enumerable.Repeat<long?>(null, TableKeys.AuditLanes)])), all));
+        Assert.Null(
+            AuditQueries.DecodeToken(
+                AuditQueries.EncodeToken(
+                    all,
+                    new AuditCursor([.. Enumerable.Repeat<long?>(null, TableKeys.AuditLanes)])
+                ),
+                all
+            )
+        );
         // A cursor for one lane does not fit a query over all lanes.
         var one = new AuditQuery("asset", "asset-1");
         Assert.NotNull(AuditQueries.DecodeToken(AuditQueries.EncodeToken(one, new AuditCursor([3])), one));

@@ -18,12 +18,33 @@ public sealed class AuditTrailTests : IAsyncLifetime
 
     private AuditTrail Trail => app.Services.GetRequiredService<AuditTrail>();
 
-    private static AuditEvent Change(string entityId, string to, string actor = "a0000000-0000-4000-8000-000000000001") =>
-        new(AuditActor.Person(actor, "admin@contoso.test"), "asset", entityId, "update", [new FieldChange("Location", "before", to)], "corr-1");
+    private static AuditEvent Change(
+        string entityId,
+        string to,
+        string actor = "a0000000-0000-4000-8000-000000000001"
+    ) =>
+        new(
+            AuditActor.Person(actor, "admin@contoso.test"),
+            "asset",
+            entityId,
+            "update",
+            [new FieldChange("Location", "before", to)],
+            "corr-1"
+        );
 
-    private async Task<HttpAnswer> GetAsync(string path, Persona persona, Func<AuditFunctions, Microsoft.AspNetCore.Http.HttpRequest, Task<Microsoft.AspNetCore.Mvc.IActionResult>> call)
+    private async Task<HttpAnswer> GetAsync(
+        string path,
+        Persona persona,
+        Func<AuditFunctions, Microsoft.AspNetCore.Http.HttpRequest, Task<Microsoft.AspNetCore.Mvc.IActionResult>> call
+    )
     {
-        var request = app.Request("GET", path, [], null, new Dictionary<string, string> { ["Authorization"] = TestTokens.Bearer(persona) });
+        var request = app.Request(
+            "GET",
+            path,
+            [],
+            null,
+            new Dictionary<string, string> { ["Authorization"] = TestTokens.Bearer(persona) }
+        );
         var query = path.Contains('?') ? path[path.IndexOf('?')..] : "";
         request.QueryString = new Microsoft.AspNetCore.Http.QueryString(query);
         return await TestApp.ExecuteAsync(request, call(app.Create<AuditFunctions>(), request));
@@ -47,7 +68,11 @@ public sealed class AuditTrailTests : IAsyncLifetime
     [Fact]
     public async Task Concurrent_appends_keep_every_lane_contiguous_and_intact()
     {
-        await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Trail.AppendAsync(Change($"asset-{i % 5}", $"v{i}"), CancellationToken.None)));
+        await Task.WhenAll(
+            Enumerable
+                .Range(0, 40)
+                .Select(i => Trail.AppendAsync(Change($"asset-{i % 5}", $"v{i}"), CancellationToken.None))
+        );
 
         var verification = await Trail.VerifyAsync(CancellationToken.None);
         Assert.True(verification.Intact, string.Join("; ", verification.Breaks));
@@ -62,10 +87,15 @@ public sealed class AuditTrailTests : IAsyncLifetime
         await Trail.AppendAsync(Change("asset-1", "C"), CancellationToken.None);
 
         // Someone with write access to the table rewrites history.
-        await app.Store.AuditTrail.UpdateEntityAsync(new TableEntity(victim.PartitionKey, victim.RowKey)
-        {
-            [nameof(AuditRecordEntity.ChangesJson)] = """[{"field":"Location","from":"before","to":"somewhere else"}]""",
-        }, ETag.All, TableUpdateMode.Merge);
+        await app.Store.AuditTrail.UpdateEntityAsync(
+            new TableEntity(victim.PartitionKey, victim.RowKey)
+            {
+                [nameof(AuditRecordEntity.ChangesJson)] =
+                    """[{"field":"Location","from":"before","to":"somewhere else"}]""",
+            },
+            ETag.All,
+            TableUpdateMode.Merge
+        );
 
         var verification = await Trail.VerifyAsync(CancellationToken.None);
         Assert.False(verification.Intact);
@@ -97,15 +127,47 @@ public sealed class AuditTrailTests : IAsyncLifetime
         await Catalogue.CatalogueKit.SeedTaxonomyAsync(app, "location", "HQ-2F");
         var headers = new Dictionary<string, string> { ["Authorization"] = TestTokens.Bearer(TestTokens.Admin) };
         var read = app.Request("GET", $"/api/assets/{device.DeviceId}", [], null, headers);
-        var etag = (await TestApp.ExecuteAsync(read, app.Create<AssetFunctions>().GetAsset(read, device.DeviceId, CancellationToken.None))).Headers.ETag.ToString();
+        var etag = (
+            await TestApp.ExecuteAsync(
+                read,
+                app.Create<AssetFunctions>().GetAsset(read, device.DeviceId, CancellationToken.None)
+            )
+        ).Headers.ETag.ToString();
         headers["If-Match"] = etag;
-        var patch = app.Request("PATCH", $"/api/assets/{device.DeviceId}", """{"location":"HQ-2F"}"""u8.ToArray(), "application/json", headers);
-        Assert.Equal(200, (await TestApp.ExecuteAsync(patch, app.Create<AssetFunctions>().UpdateAsset(patch, device.DeviceId, CancellationToken.None))).Status);
+        var patch = app.Request(
+            "PATCH",
+            $"/api/assets/{device.DeviceId}",
+            """{"location":"HQ-2F"}"""u8.ToArray(),
+            "application/json",
+            headers
+        );
+        Assert.Equal(
+            200,
+            (
+                await TestApp.ExecuteAsync(
+                    patch,
+                    app.Create<AssetFunctions>().UpdateAsset(patch, device.DeviceId, CancellationToken.None)
+                )
+            ).Status
+        );
         app.Clock.Advance(TimeSpan.FromSeconds(1)); // records of different lanes are ordered by time
         var revoke = app.Request("POST", $"/api/devices/{device.DeviceId}/revoke", [], null, headers);
-        Assert.Equal(204, (await TestApp.ExecuteAsync(revoke, app.Create<ItInventory.Functions.Devices.DeviceAdminFunctions>().RevokeDevice(revoke, device.DeviceId, CancellationToken.None))).Status);
+        Assert.Equal(
+            204,
+            (
+                await TestApp.ExecuteAsync(
+                    revoke,
+                    app.Create<ItInventory.Functions.Devices.DeviceAdminFunctions>()
+                        .RevokeDevice(revoke, device.DeviceId, CancellationToken.None)
+                )
+            ).Status
+        );
 
-        var forAsset = await GetAsync($"/api/audit-trail?entity=asset&entityId={device.DeviceId}", TestTokens.Auditor, (f, r) => f.QueryAuditTrail(r, CancellationToken.None));
+        var forAsset = await GetAsync(
+            $"/api/audit-trail?entity=asset&entityId={device.DeviceId}",
+            TestTokens.Auditor,
+            (f, r) => f.QueryAuditTrail(r, CancellationToken.None)
+        );
         Assert.Equal(200, forAsset.Status);
         var records = forAsset.Json.GetProperty("items").EnumerateArray().ToList();
         Assert.Equal(["enroll", "update"], records.Select(r => r.GetProperty("action").GetString()));
@@ -113,12 +175,24 @@ public sealed class AuditTrailTests : IAsyncLifetime
         Assert.Equal(TestTokens.Admin.ObjectId, update.GetProperty("actor").GetProperty("id").GetString());
         Assert.Equal("admin@contoso.test", update.GetProperty("actor").GetProperty("name").GetString());
         var field = update.GetProperty("changes")[0];
-        Assert.Equal(("Location", "HQ-2F"), (field.GetProperty("field").GetString(), field.GetProperty("to").GetString()));
+        Assert.Equal(
+            ("Location", "HQ-2F"),
+            (field.GetProperty("field").GetString(), field.GetProperty("to").GetString())
+        );
 
-        var byAdmin = await GetAsync($"/api/audit-trail?actor={TestTokens.Admin.ObjectId}", TestTokens.Auditor, (f, r) => f.QueryAuditTrail(r, CancellationToken.None));
-        Assert.Equal(["update", "revoke-credential"], byAdmin.Json.GetProperty("items").EnumerateArray().Select(r => r.GetProperty("action").GetString()));
+        var byAdmin = await GetAsync(
+            $"/api/audit-trail?actor={TestTokens.Admin.ObjectId}",
+            TestTokens.Auditor,
+            (f, r) => f.QueryAuditTrail(r, CancellationToken.None)
+        );
+        Assert.Equal(
+            ["update", "revoke-credential"],
+            byAdmin.Json.GetProperty("items").EnumerateArray().Select(r => r.GetProperty("action").GetString())
+        );
 
-        var verify = await GetAsync("/api/audit-trail/verify", TestTokens.Auditor, (f, r) => f.VerifyAuditTrail(r, CancellationToken.None));
+        var verify = await GetAsync("/api/audit-trail/verify", TestTokens.Auditor, (f, r) =>
+            f.VerifyAuditTrail(r, CancellationToken.None)
+        );
         Assert.True(verify.Json.GetProperty("intact").GetBoolean());
     }
 
@@ -130,9 +204,17 @@ public sealed class AuditTrailTests : IAsyncLifetime
         await Trail.AppendAsync(Change("asset-2", "B"), CancellationToken.None);
         var from = app.Clock.GetUtcNow().AddHours(-1).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
 
-        var answer = await GetAsync($"/api/audit-trail?from={from}", TestTokens.Admin, (f, r) => f.QueryAuditTrail(r, CancellationToken.None));
+        var answer = await GetAsync($"/api/audit-trail?from={from}", TestTokens.Admin, (f, r) =>
+            f.QueryAuditTrail(r, CancellationToken.None)
+        );
 
-        Assert.Equal("asset-2", Assert.Single(answer.Json.GetProperty("items").EnumerateArray().ToList()).GetProperty("entityId").GetString());
+        Assert.Equal(
+            "asset-2",
+            Assert
+                .Single(answer.Json.GetProperty("items").EnumerateArray().ToList())
+                .GetProperty("entityId")
+                .GetString()
+        );
     }
 
     [Theory]
@@ -153,7 +235,9 @@ public sealed class AuditTrailTests : IAsyncLifetime
     {
         await Trail.AppendAsync(Change("asset-1", "A"), CancellationToken.None);
 
-        var answer = await GetAsync("/api/audit-trail?actor=x' or ActorId ne 'y", TestTokens.Admin, (f, r) => f.QueryAuditTrail(r, CancellationToken.None));
+        var answer = await GetAsync("/api/audit-trail?actor=x' or ActorId ne 'y", TestTokens.Admin, (f, r) =>
+            f.QueryAuditTrail(r, CancellationToken.None)
+        );
 
         Assert.Equal(200, answer.Status);
         Assert.Empty(answer.Json.GetProperty("items").EnumerateArray());

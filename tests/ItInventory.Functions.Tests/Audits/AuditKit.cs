@@ -42,17 +42,21 @@ internal static class AuditKit
     }
 
     public static Task PersonAsync(TestApp app, string objectId, string name, bool departed) =>
-        app.Store.People.UpsertEntityAsync(new PersonEntity
-        {
-            PartitionKey = objectId,
-            DisplayName = name,
-            Email = name.ToLowerInvariant() + "@example.com",
-            Status = departed ? nameof(PersonStatus.Departed) : nameof(PersonStatus.Active),
-        });
+        app.Store.People.UpsertEntityAsync(
+            new PersonEntity
+            {
+                PartitionKey = objectId,
+                DisplayName = name,
+                Email = name.ToLowerInvariant() + "@example.com",
+                Status = departed ? nameof(PersonStatus.Departed) : nameof(PersonStatus.Active),
+            }
+        );
 
     /// <summary>Findings of these kinds by (kind, subject id) → status.</summary>
-    public static async Task<Dictionary<(string Kind, string Subject), string>> FindingsAsync(TestApp app,
-        params string[] kinds)
+    public static async Task<Dictionary<(string Kind, string Subject), string>> FindingsAsync(
+        TestApp app,
+        params string[] kinds
+    )
     {
         var table = app.Services.GetRequiredService<FindingsTables>().Findings;
         var found = new Dictionary<(string, string), string>();

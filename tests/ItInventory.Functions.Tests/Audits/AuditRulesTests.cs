@@ -14,8 +14,10 @@ public sealed class AuditRulesTests
     private static ReconciliationContext Context() =>
         new(Now, new ReconciliationOptions(), new Dictionary<string, string> { [Gone] = "Gone Person" });
 
-    private static AssetSummaryEntity Agent(string state, int daysSilent) => AuditKit.Row(state, r =>
-        (r.EnrolledAt, r.CredentialHash, r.LastSeenAt) = (Now.AddDays(-100), "hash", Now.AddDays(-daysSilent)));
+    private static AssetSummaryEntity Agent(string state, int daysSilent) =>
+        AuditKit.Row(state, r =>
+            (r.EnrolledAt, r.CredentialHash, r.LastSeenAt) = (Now.AddDays(-100), "hash", Now.AddDays(-daysSilent))
+        );
 
     [Theory]
     [InlineData("Deployed", 30, true)]
@@ -38,8 +40,9 @@ public sealed class AuditRulesTests
     [Fact]
     public void An_ownership_gap_names_what_is_missing()
     {
-        var gap = ReconciliationRules.OwnershipGap(AuditKit.Row("Deployed", r => (r.ItStakeholder, r.Department) =
-            (null, "")))!;
+        var gap = ReconciliationRules.OwnershipGap(
+            AuditKit.Row("Deployed", r => (r.ItStakeholder, r.Department) = (null, ""))
+        )!;
         Assert.Equal("IT stakeholder,department", gap.Facts!["missing"]);
         Assert.Null(ReconciliationRules.OwnershipGap(AuditKit.Row("InStock", r => r.Owner = null)));
     }
@@ -47,8 +50,9 @@ public sealed class AuditRulesTests
     [Fact]
     public void Unassigned_criticality_is_incomplete_classification_but_a_discovered_asset_waits_for_review()
     {
-        Assert.NotNull(ReconciliationRules.IncompleteClassification(AuditKit.Row("InStock", r =>
-            r.Criticality = "Unassigned")));
+        Assert.NotNull(
+            ReconciliationRules.IncompleteClassification(AuditKit.Row("InStock", r => r.Criticality = "Unassigned"))
+        );
         Assert.Null(ReconciliationRules.IncompleteClassification(AuditKit.Row("Discovered", r => r.Category = null)));
     }
 
@@ -58,8 +62,11 @@ public sealed class AuditRulesTests
     [InlineData("Retired", "2026-10-26", false)]
     [InlineData("Deployed", "2026-11-02", false)]
     public void A_gone_asset_refused_within_the_window_is_still_checking_in(string state, string day, bool raised) =>
-        Assert.Equal(raised, ReconciliationRules.RetiredCheckingIn(
-            AuditKit.Row(state, r => r.RefusedCheckinOn = day), Context()) is not null);
+        Assert.Equal(
+            raised,
+            ReconciliationRules.RetiredCheckingIn(AuditKit.Row(state, r => r.RefusedCheckinOn = day), Context())
+                is not null
+        );
 
     [Fact]
     public void Departed_owners_and_seat_holders_are_raised_with_their_names()
@@ -76,13 +83,16 @@ public sealed class AuditRulesTests
     public void Assets_sharing_a_serial_or_uuid_are_each_raised_once_and_gone_ones_are_left_out()
     {
         var detector = new DuplicateIdentities();
-        var a = AuditKit.Row("Deployed", r => (r.SerialNumber, r.SmbiosUuid, r.Tag) =
-            ("PF3ABC12", "4c4c4544-0000-1000-8000-000000000001", "ITI-1"));
-        var b = AuditKit.Row("InStock", r => (r.SerialNumber, r.SmbiosUuid, r.Tag) =
-            ("PF3ABC12", "4c4c4544-0000-1000-8000-000000000001", "ITI-2"));
+        var a = AuditKit.Row("Deployed", r =>
+            (r.SerialNumber, r.SmbiosUuid, r.Tag) = ("PF3ABC12", "4c4c4544-0000-1000-8000-000000000001", "ITI-1")
+        );
+        var b = AuditKit.Row("InStock", r =>
+            (r.SerialNumber, r.SmbiosUuid, r.Tag) = ("PF3ABC12", "4c4c4544-0000-1000-8000-000000000001", "ITI-2")
+        );
         var gone = AuditKit.Row("Disposed", r => r.SerialNumber = "PF3ABC12");
         var alone = AuditKit.Row("Deployed", r => r.SerialNumber = "PF3XYZ99");
-        foreach (var row in new[] { a, b, gone, alone }) detector.Add(row);
+        foreach (var row in new[] { a, b, gone, alone })
+            detector.Add(row);
 
         var found = detector.Conditions().ToList();
 
@@ -94,10 +104,12 @@ public sealed class AuditRulesTests
     [Fact]
     public void A_sighting_is_unregistered_while_recent_and_unclaimed()
     {
-        Assert.NotNull(ReconciliationRules.UnregisteredDevice("3C5284AABBCC", Now.AddDays(-29), null, null, false,
-            Context()));
-        Assert.Null(ReconciliationRules.UnregisteredDevice("3C5284AABBCC", Now.AddDays(-30), null, null, false,
-            Context()));
+        Assert.NotNull(
+            ReconciliationRules.UnregisteredDevice("3C5284AABBCC", Now.AddDays(-29), null, null, false, Context())
+        );
+        Assert.Null(
+            ReconciliationRules.UnregisteredDevice("3C5284AABBCC", Now.AddDays(-30), null, null, false, Context())
+        );
         Assert.Null(ReconciliationRules.UnregisteredDevice("3C5284AABBCC", Now, null, null, true, Context()));
     }
 
@@ -110,7 +122,8 @@ public sealed class AuditRulesTests
         var row = AuditKit.Row("Deployed", r => r.BelowThresholdSince = since);
         var found = IdleRules.Idle(row, Now, new IdleOptions(), 5);
         Assert.Equal(idle, found is not null);
-        if (idle) Assert.Equal(days.ToString(), found!.Facts!["daysIdle"]);
+        if (idle)
+            Assert.Equal(days.ToString(), found!.Facts!["daysIdle"]);
     }
 
     [Fact]

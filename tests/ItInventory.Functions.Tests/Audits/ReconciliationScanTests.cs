@@ -28,23 +28,35 @@ public sealed class ReconciliationScanTests : IAsyncLifetime
         var now = app.Clock.GetUtcNow();
         await AuditKit.PersonAsync(app, Gone, "Gone Person", departed: true);
         var silent = await AuditKit.PutAsync(app, AuditKit.Row("Deployed", r =>
-        {
-            (r.EnrolledAt, r.CredentialHash, r.LastSeenAt) = (now.AddDays(-90), "hash", now.AddDays(-40));
-            (r.Owner, r.ItStakeholder, r.Category, r.Criticality) = (null, null, null, "Unassigned");
-        }));
-        var discovered = await AuditKit.PutAsync(app, AuditKit.Row("Discovered", r =>
-            (r.EnrolledAt, r.CredentialHash, r.LastSeenAt) = (now.AddDays(-10), "hash", now.AddDays(-1))));
-        var disposed = await AuditKit.PutAsync(app, AuditKit.Row("Disposed", r =>
-            (r.CredentialRevoked, r.RefusedCheckinOn) = (true, now.ToString("yyyy-MM-dd"))));
+            {
+                (r.EnrolledAt, r.CredentialHash, r.LastSeenAt) = (now.AddDays(-90), "hash", now.AddDays(-40));
+                (r.Owner, r.ItStakeholder, r.Category, r.Criticality) = (null, null, null, "Unassigned");
+            }));
+        var discovered = await AuditKit.PutAsync(
+            app,
+            AuditKit.Row("Discovered", r =>
+                (r.EnrolledAt, r.CredentialHash, r.LastSeenAt) = (now.AddDays(-10), "hash", now.AddDays(-1))
+            )
+        );
+        var disposed = await AuditKit.PutAsync(
+            app,
+            AuditKit.Row("Disposed", r =>
+                (r.CredentialRevoked, r.RefusedCheckinOn) = (true, now.ToString("yyyy-MM-dd"))
+            )
+        );
         var twinA = await AuditKit.PutAsync(app, AuditKit.Row("InStock", r => r.SerialNumber = "PF3TWIN01"));
         var twinB = await AuditKit.PutAsync(app, AuditKit.Row("Deployed", r => r.SerialNumber = "PF3TWIN01"));
         var orphaned = await AuditKit.PutAsync(app, AuditKit.Row("InStock", r => r.Owner = Gone));
         await AuditKit.PutAsync(app, AuditKit.Row("Deployed"));
-        await app.Store.Sightings.UpsertEntityAsync(new SightingEntity
-        {
-            PartitionKey = "3C5284AABBCC", FirstSeenAt = now.AddDays(-2), LastSeenAt = now.AddDays(-1),
-            LastIpAddress = "10.0.0.9",
-        });
+        await app.Store.Sightings.UpsertEntityAsync(
+            new SightingEntity
+            {
+                PartitionKey = "3C5284AABBCC",
+                FirstSeenAt = now.AddDays(-2),
+                LastSeenAt = now.AddDays(-1),
+                LastIpAddress = "10.0.0.9",
+            }
+        );
 
         await RunAsync();
 
@@ -71,18 +83,30 @@ public sealed class ReconciliationScanTests : IAsyncLifetime
         // The conditions clear: each finding auto-resolves.
         now = app.Clock.GetUtcNow();
         await AuditKit.PutAsync(app, AuditKit.Row("Deployed", r =>
-        {
-            (r.PartitionKey, r.RowKey) = (silent.PartitionKey, silent.RowKey);
-            (r.EnrolledAt, r.CredentialHash, r.LastSeenAt) = (silent.EnrolledAt, "hash", now);
-        }));
-        await AuditKit.PutAsync(app, AuditKit.Row("InStock", r =>
-            (r.PartitionKey, r.RowKey) = (discovered.PartitionKey, discovered.RowKey)));
-        await AuditKit.PutAsync(app, AuditKit.Row("Disposed", r =>
-            (r.PartitionKey, r.RowKey, r.RefusedCheckinOn) = (disposed.PartitionKey, disposed.RowKey, "2026-01-01")));
-        await AuditKit.PutAsync(app, AuditKit.Row("Disposed", r =>
-            (r.PartitionKey, r.RowKey, r.SerialNumber) = (twinA.PartitionKey, twinA.RowKey, "PF3TWIN01")));
-        await AuditKit.PutAsync(app, AuditKit.Row("InStock", r =>
-            (r.PartitionKey, r.RowKey) = (orphaned.PartitionKey, orphaned.RowKey)));
+            {
+                (r.PartitionKey, r.RowKey) = (silent.PartitionKey, silent.RowKey);
+                (r.EnrolledAt, r.CredentialHash, r.LastSeenAt) = (silent.EnrolledAt, "hash", now);
+            }));
+        await AuditKit.PutAsync(
+            app,
+            AuditKit.Row("InStock", r => (r.PartitionKey, r.RowKey) = (discovered.PartitionKey, discovered.RowKey))
+        );
+        await AuditKit.PutAsync(
+            app,
+            AuditKit.Row("Disposed", r =>
+                (r.PartitionKey, r.RowKey, r.RefusedCheckinOn) = (disposed.PartitionKey, disposed.RowKey, "2026-01-01")
+            )
+        );
+        await AuditKit.PutAsync(
+            app,
+            AuditKit.Row("Disposed", r =>
+                (r.PartitionKey, r.RowKey, r.SerialNumber) = (twinA.PartitionKey, twinA.RowKey, "PF3TWIN01")
+            )
+        );
+        await AuditKit.PutAsync(
+            app,
+            AuditKit.Row("InStock", r => (r.PartitionKey, r.RowKey) = (orphaned.PartitionKey, orphaned.RowKey))
+        );
         await app.Store.Sightings.DeleteEntityAsync("3C5284AABBCC", TableKeys.SightingRow);
 
         var cleared = await app.Create<ReconciliationScanner>().RunAsync(CancellationToken.None);
@@ -100,14 +124,22 @@ public sealed class ReconciliationScanTests : IAsyncLifetime
     public async Task A_sighting_of_a_mac_an_asset_now_claims_raises_nothing()
     {
         var now = app.Clock.GetUtcNow();
-        await app.Store.Sightings.UpsertEntityAsync(new SightingEntity
-        {
-            PartitionKey = "3C5284AABBDD", FirstSeenAt = now.AddDays(-2), LastSeenAt = now.AddDays(-1),
-        });
-        await app.Store.Identities.AddEntityAsync(new AssetIdentityEntity
-        {
-            PartitionKey = "mac|3C5284AABBDD", AssetId = Guid.NewGuid().ToString("N"), CreatedAt = now,
-        });
+        await app.Store.Sightings.UpsertEntityAsync(
+            new SightingEntity
+            {
+                PartitionKey = "3C5284AABBDD",
+                FirstSeenAt = now.AddDays(-2),
+                LastSeenAt = now.AddDays(-1),
+            }
+        );
+        await app.Store.Identities.AddEntityAsync(
+            new AssetIdentityEntity
+            {
+                PartitionKey = "mac|3C5284AABBDD",
+                AssetId = Guid.NewGuid().ToString("N"),
+                CreatedAt = now,
+            }
+        );
 
         var run = await app.Create<ReconciliationScanner>().RunAsync(CancellationToken.None);
 

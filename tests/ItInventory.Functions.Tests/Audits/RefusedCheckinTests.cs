@@ -19,15 +19,17 @@ public sealed class RefusedCheckinTests : IAsyncLifetime
     public async Task DisposeAsync() => await app.DisposeAsync();
 
     private async Task<AssetSummaryEntity> SummaryAsync(string deviceId) =>
-        (await app.Store.Summaries.GetEntityAsync<AssetSummaryEntity>(
-            TableKeys.SummaryPartition(deviceId), deviceId)).Value;
+        (
+            await app.Store.Summaries.GetEntityAsync<AssetSummaryEntity>(TableKeys.SummaryPartition(deviceId), deviceId)
+        ).Value;
 
     [Fact]
     public async Task A_revoked_device_stamps_the_day_of_its_refused_check_in_at_most_once_a_day()
     {
         var device = await app.EnrollNewDeviceAsync();
-        await app.Services.GetRequiredService<DeviceCredentialService>().RevokeAsync(
-            device.DeviceId, false, AuditActor.System("test"), null, CancellationToken.None);
+        await app
+            .Services.GetRequiredService<DeviceCredentialService>()
+            .RevokeAsync(device.DeviceId, false, AuditActor.System("test"), null, CancellationToken.None);
         var heartbeat = SamplePayloads.Heartbeat(device.DeviceId).Text();
 
         using (var first = StorageRequestCounter.BeginScope())

@@ -19,8 +19,10 @@ public sealed class CampaignRulesTests
     [InlineData("""{"name":"Q4","mode":"full","scope":"building","scopeValue":"A"}""", "scope")]
     public void An_invalid_campaign_is_a_400_naming_the_field(string json, string field)
     {
-        var body = System.Text.Json.JsonSerializer.Deserialize(json,
-            CampaignJsonContext.Default.CreateCampaignRequest)!;
+        var body = System.Text.Json.JsonSerializer.Deserialize(
+            json,
+            CampaignJsonContext.Default.CreateCampaignRequest
+        )!;
 
         var outcome = CampaignRules.Validate(body);
 
@@ -32,14 +34,31 @@ public sealed class CampaignRulesTests
     [Fact]
     public void A_sample_defaults_to_stratifying_by_department_and_keeps_its_seed()
     {
-        var outcome = CampaignRules.Validate(new CreateCampaignRequest
-        {
-            Name = " Q4 spot ", Scope = "location", ScopeValue = "hq", Mode = "Sample", SampleSize = 25, Seed = 9,
-        });
+        var outcome = CampaignRules.Validate(
+            new CreateCampaignRequest
+            {
+                Name = " Q4 spot ",
+                Scope = "location",
+                ScopeValue = "hq",
+                Mode = "Sample",
+                SampleSize = 25,
+                Seed = 9,
+            }
+        );
 
         Assert.False(outcome.Failed);
-        Assert.Equal(new CampaignDefinition("Q4 spot", ScopeKind.Location, "hq", CampaignMode.Sample, 25,
-            StratifyBy.Department, 9), outcome.Value);
+        Assert.Equal(
+            new CampaignDefinition(
+                "Q4 spot",
+                ScopeKind.Location,
+                "hq",
+                CampaignMode.Sample,
+                25,
+                StratifyBy.Department,
+                9
+            ),
+            outcome.Value
+        );
     }
 
     [Theory]
@@ -77,12 +96,24 @@ public sealed class CampaignRulesTests
     public void Found_as_recorded_means_at_the_recorded_location(string? expected, string? observed, bool matches) =>
         Assert.Equal(matches, CampaignRules.LocationMatches(expected, observed));
 
-    private static CampaignAssetEntity Row(string id, string result = "", bool? matches = null,
-        string? condition = null, string? location = null) =>
+    private static CampaignAssetEntity Row(
+        string id,
+        string result = "",
+        bool? matches = null,
+        string? condition = null,
+        string? location = null
+    ) =>
         new()
         {
-            AssetId = id, Tag = "T-" + id, Department = "Finance", ExpectedLocation = "hq", Result = result,
-            LocationMatches = matches, Condition = condition, Location = location, RecordedBy = "auditor",
+            AssetId = id,
+            Tag = "T-" + id,
+            Department = "Finance",
+            ExpectedLocation = "hq",
+            Result = result,
+            LocationMatches = matches,
+            Condition = condition,
+            Location = location,
+            RecordedBy = "auditor",
         };
 
     private static readonly List<CampaignAssetEntity> Rows =
@@ -95,9 +126,20 @@ public sealed class CampaignRulesTests
 
     private static readonly List<CampaignUnexpectedEntity> Unexpected =
     [
-        new() { RowKey = "u|ITI-999999", Tag = "ITI-999999", Reason = UnexpectedReason.UnknownTag },
-        new() { RowKey = "u|ITI-000009", Tag = "ITI-000009", AssetId = "hr1", Department = "HR",
-            Reason = UnexpectedReason.NotInCampaign },
+        new()
+        {
+            RowKey = "u|ITI-999999",
+            Tag = "ITI-999999",
+            Reason = UnexpectedReason.UnknownTag,
+        },
+        new()
+        {
+            RowKey = "u|ITI-000009",
+            Tag = "ITI-000009",
+            AssetId = "hr1",
+            Department = "HR",
+            Reason = UnexpectedReason.NotInCampaign,
+        },
     ];
 
     [Fact]
@@ -105,8 +147,20 @@ public sealed class CampaignRulesTests
     {
         var progress = CampaignRules.Progress(Rows, Unexpected);
 
-        Assert.Equal(new CampaignProgress(Expected: 4, Recorded: 3, Found: 2, FoundAsRecorded: 1, Missing: 1,
-            LocationDifferent: 1, Damaged: 1, Unexpected: 2, Remaining: 1), progress);
+        Assert.Equal(
+            new CampaignProgress(
+                Expected: 4,
+                Recorded: 3,
+                Found: 2,
+                FoundAsRecorded: 1,
+                Missing: 1,
+                LocationDifferent: 1,
+                Damaged: 1,
+                Unexpected: 2,
+                Remaining: 1
+            ),
+            progress
+        );
     }
 
     [Fact]
@@ -122,14 +176,16 @@ public sealed class CampaignRulesTests
         var list = CampaignRules.Discrepancies("c-1", Rows, Unexpected);
 
         Assert.Equal(
-        [
-            (CampaignFindingKinds.LocationMismatch, "asset", "a2"),
-            (CampaignFindingKinds.Damaged, "asset", "a2"),
-            (CampaignFindingKinds.Missing, "asset", "a3"),
-            (CampaignFindingKinds.NotAudited, "asset", "a4"),
-            (CampaignFindingKinds.Unexpected, "asset", "hr1"),
-            (CampaignFindingKinds.Unexpected, "campaign", "c-1:ITI-999999"),
-        ], list.Select(d => (d.Kind, d.SubjectType, d.SubjectId)));
+            [
+                (CampaignFindingKinds.LocationMismatch, "asset", "a2"),
+                (CampaignFindingKinds.Damaged, "asset", "a2"),
+                (CampaignFindingKinds.Missing, "asset", "a3"),
+                (CampaignFindingKinds.NotAudited, "asset", "a4"),
+                (CampaignFindingKinds.Unexpected, "asset", "hr1"),
+                (CampaignFindingKinds.Unexpected, "campaign", "c-1:ITI-999999"),
+            ],
+            list.Select(d => (d.Kind, d.SubjectType, d.SubjectId))
+        );
         Assert.Contains("never recorded", list[3].Text);
         Assert.Equal("never", list[3].Facts["recorded"]);
         Assert.Equal("warehouse", list[0].Facts["location"]);
@@ -145,13 +201,19 @@ public sealed class CampaignRulesTests
     public void Scope_settings_read_as_kind_and_value(string text, bool ok, ScopeKind kind, string? value)
     {
         Assert.Equal(ok, CampaignRules.TryParseScope(text, out var parsed, out var parsedValue));
-        if (ok) Assert.Equal((kind, value), (parsed, parsedValue));
+        if (ok)
+            Assert.Equal((kind, value), (parsed, parsedValue));
     }
 
     [Fact]
     public void The_schedule_opens_the_spot_audit_in_its_months_and_the_full_audit_in_its_months()
     {
-        var options = new CampaignOptions { SpotMonths = "1,4,7,10", FullMonths = "10", SpotSampleSize = 30 };
+        var options = new CampaignOptions
+        {
+            SpotMonths = "1,4,7,10",
+            FullMonths = "10",
+            SpotSampleSize = 30,
+        };
 
         var october = CampaignSchedulePlan.Due(options, new DateOnly(2026, 10, 1));
         var november = CampaignSchedulePlan.Due(options, new DateOnly(2026, 11, 1));
@@ -160,8 +222,9 @@ public sealed class CampaignRulesTests
         Assert.Equal((CampaignMode.Sample, 30), (october[0].Definition.Mode, october[0].Definition.SampleSize));
         Assert.Equal(CampaignSchedulePlan.SeedOf("spot-2026-10"), october[0].Definition.Seed);
         Assert.Empty(november);
-        Assert.Empty(CampaignSchedulePlan.Due(new CampaignOptions { ScheduleEnabled = false },
-            new DateOnly(2026, 12, 1)));
+        Assert.Empty(
+            CampaignSchedulePlan.Due(new CampaignOptions { ScheduleEnabled = false }, new DateOnly(2026, 12, 1))
+        );
     }
 
     [Theory]
@@ -169,8 +232,14 @@ public sealed class CampaignRulesTests
     [InlineData("1", "x", "all")]
     [InlineData("1", "12", "department")]
     public void Invalid_schedule_settings_are_refused_at_start(string spot, string full, string scope) =>
-        Assert.NotNull(CampaignSchedulePlan.Invalid(new CampaignOptions
-        {
-            SpotMonths = spot, FullMonths = full, SpotScope = scope,
-        }));
+        Assert.NotNull(
+            CampaignSchedulePlan.Invalid(
+                new CampaignOptions
+                {
+                    SpotMonths = spot,
+                    FullMonths = full,
+                    SpotScope = scope,
+                }
+            )
+        );
 }

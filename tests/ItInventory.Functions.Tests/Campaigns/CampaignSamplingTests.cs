@@ -6,17 +6,30 @@ public sealed class CampaignSamplingTests
 {
     /// <summary>60 Finance, 30 HR, 9 IT, 1 without a department.</summary>
     private static List<CampaignCandidate> Population() =>
-        Enumerable.Range(0, 100).Select(i => new CampaignCandidate(
-            $"asset-{i:D3}", $"ITI-{i:D6}", null,
-            i < 60 ? "Finance" : i < 90 ? "HR" : i < 99 ? "IT" : null,
-            i % 2 == 0 ? "laptops" : "monitors", "hq", "Deployed")).ToList();
+        Enumerable
+            .Range(0, 100)
+            .Select(i => new CampaignCandidate(
+                $"asset-{i:D3}",
+                $"ITI-{i:D6}",
+                null,
+                i < 60 ? "Finance"
+                    : i < 90 ? "HR"
+                    : i < 99 ? "IT"
+                    : null,
+                i % 2 == 0 ? "laptops" : "monitors",
+                "hq",
+                "Deployed"
+            ))
+            .ToList();
 
     [Fact]
     public void The_same_seed_draws_the_same_sample_whatever_the_order_of_the_population()
     {
         var population = Population();
-        var shuffled = population.OrderBy(c => c.Tag!.GetHashCode(StringComparison.Ordinal) % 7)
-            .ThenByDescending(c => c.AssetId, StringComparer.Ordinal).ToList();
+        var shuffled = population
+            .OrderBy(c => c.Tag!.GetHashCode(StringComparison.Ordinal) % 7)
+            .ThenByDescending(c => c.AssetId, StringComparer.Ordinal)
+            .ToList();
 
         var first = CampaignSampling.Sample(population, 20, StratifyBy.Department, 4242);
         var again = CampaignSampling.Sample(shuffled, 20, StratifyBy.Department, 4242);
@@ -42,8 +55,10 @@ public sealed class CampaignSamplingTests
         var sample = CampaignSampling.Sample(Population(), 5, StratifyBy.Department, 12345);
 
         Assert.Equal(5, sample.Count);
-        Assert.Equal(sample.Select(c => c.AssetId),
-            CampaignSampling.Sample(Population(), 5, StratifyBy.Department, 12345).Select(c => c.AssetId));
+        Assert.Equal(
+            sample.Select(c => c.AssetId),
+            CampaignSampling.Sample(Population(), 5, StratifyBy.Department, 12345).Select(c => c.AssetId)
+        );
         var generator = new CampaignSampling.SplitMix64(0);
         Assert.Equal(0xE220A8397B1DCDAFUL, generator.Next());
         Assert.Equal(0x6E789E6AA1B965F4UL, generator.Next());
@@ -56,10 +71,20 @@ public sealed class CampaignSamplingTests
 
         Assert.Equal(20, sample.Count);
         Assert.Equal(20, sample.Select(c => c.AssetId).Distinct().Count());
-        var counts = sample.GroupBy(c => CampaignSampling.StratumOf(c, StratifyBy.Department))
+        var counts = sample
+            .GroupBy(c => CampaignSampling.StratumOf(c, StratifyBy.Department))
             .ToDictionary(g => g.Key, g => g.Count());
         // One each (4), then 16 shared by the remaining sizes 59, 29, 8, 0 of 96: 9.83, 4.83, 1.33 → 10, 5, 1.
-        Assert.Equal(new Dictionary<string, int> { ["(none)"] = 1, ["Finance"] = 11, ["HR"] = 6, ["IT"] = 2 }, counts);
+        Assert.Equal(
+            new Dictionary<string, int>
+            {
+                ["(none)"] = 1,
+                ["Finance"] = 11,
+                ["HR"] = 6,
+                ["IT"] = 2,
+            },
+            counts
+        );
     }
 
     [Fact]

@@ -11,17 +11,28 @@ namespace ItInventory.Functions.Tests.Catalogue;
 public sealed class AssetSearchRulesTests
 {
     private static Dictionary<string, string[]> Parse(string query, out AssetFilter filter) =>
-        AssetSearch.Parse(Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(query).Select(q => new KeyValuePair<string, string[]>(q.Key, q.Value.Select(v => v ?? "").ToArray())),
-            ["pageSize", "continuationToken"], out filter);
+        AssetSearch.Parse(
+            Microsoft
+                .AspNetCore.WebUtilities.QueryHelpers.ParseQuery(query)
+                .Select(q => new KeyValuePair<string, string[]>(q.Key, q.Value.Select(v => v ?? "").ToArray())),
+            ["pageSize", "continuationToken"],
+            out filter
+        );
 
     [Fact]
     public void Filters_are_quoted_by_the_sdk_so_values_cannot_change_the_query()
     {
-        Assert.Empty(Parse("?department=Fin' or 'a' eq 'a&kind=IotDevice&lastSeenFrom=2026-11-01T00:00:00Z", out var filter));
+        Assert.Empty(
+            Parse("?department=Fin' or 'a' eq 'a&kind=IotDevice&lastSeenFrom=2026-11-01T00:00:00Z", out var filter)
+        );
 
         var odata = AssetSearch.BuildFilter(filter, null);
 
-        Assert.Equal("Kind eq 'IotDevice' and Department eq 'Fin'' or ''a'' eq ''a' and LastSeenAt ge datetime'2026-11-01T00:00:00Z'", odata);
+        Assert.Equal(
+            "Kind eq 'IotDevice' and Department eq 'Fin'' or ''a'' eq ''a' and LastSeenAt ge "
+                + "datetime'2026-11-01T00:00:00Z'",
+            odata
+        );
     }
 
     [Theory]
@@ -44,14 +55,23 @@ public sealed class AssetSearchRulesTests
     [Fact]
     public void Leads_are_scoped_to_their_departments()
     {
-        var lead = new Caller("x", null, new HashSet<string> { ManagementRoles.DepartmentLead }, new HashSet<string> { "HR", "Finance" }, true);
+        var lead = new Caller(
+            "x",
+            null,
+            new HashSet<string> { ManagementRoles.DepartmentLead },
+            new HashSet<string> { "HR", "Finance" },
+            true
+        );
         var user = new Caller("y", null, new HashSet<string>(), new HashSet<string>(), true);
 
         Assert.Equal(["Finance", "HR"], AssetSearch.Scope(lead, new AssetFilter()).Value!);
         Assert.Null(AssetSearch.Scope(lead, new AssetFilter { Department = "HR" }).Value);
         Assert.Equal(403, AssetSearch.Scope(lead, new AssetFilter { Department = "IT" }).Problem!.Status);
         Assert.Equal(403, AssetSearch.Scope(user, new AssetFilter()).Problem!.Status);
-        Assert.Equal("(Department eq 'Finance' or Department eq 'HR')", AssetSearch.BuildFilter(new AssetFilter(), ["Finance", "HR"]));
+        Assert.Equal(
+            "(Department eq 'Finance' or Department eq 'HR')",
+            AssetSearch.BuildFilter(new AssetFilter(), ["Finance", "HR"])
+        );
     }
 
     [Fact]
@@ -62,7 +82,12 @@ public sealed class AssetSearchRulesTests
         Assert.Equal("1!8!MDA-1!44!YWJj", Functions.Common.ContinuationTokens.Decode(token, "Kind eq 'Hardware'"));
         Assert.Null(Functions.Common.ContinuationTokens.Decode(token, "Kind eq 'IotDevice'"));
         Assert.Null(Functions.Common.ContinuationTokens.Decode("x" + token, "Kind eq 'Hardware'"));
-        Assert.Null(Functions.Common.ContinuationTokens.Decode(token[..^1] + (token[^1] == '0' ? '1' : '0'), "Kind eq 'Hardware'"));
+        Assert.Null(
+            Functions.Common.ContinuationTokens.Decode(
+                token[..^1] + (token[^1] == '0' ? '1' : '0'),
+                "Kind eq 'Hardware'"
+            )
+        );
         Assert.Null(Functions.Common.ContinuationTokens.Decode("not a token", ""));
         Assert.Null(Functions.Common.ContinuationTokens.Decode("%%%.abc", ""));
     }
@@ -78,26 +103,48 @@ public sealed class AssetSearchTests : IAsyncLifetime
     {
         app = await TestApp.StartAsync();
         await SeedAsync(app);
-        for (var i = 0; i < 5; i++) finance.Add((await CreatePeripheralAsync(app, extra: ",\"category\":\"monitors\"")).Id);
-        hrSensor = (await CreateAsync(app, $$"""{"name":"Door sensor","type":"iot-sensor","department":"HR","location":"hq","criticality":"High","owner":"{{Bob}}"}""")).Json.GetProperty("id").GetString()!;
+        for (var i = 0; i < 5; i++)
+            finance.Add((await CreatePeripheralAsync(app, extra: ",\"category\":\"monitors\"")).Id);
+        hrSensor = (
+            await CreateAsync(
+                app,
+                $$"""
+                {"name":"Door sensor","type":"iot-sensor","department":"HR","location":"hq","criticality":"High",
+                 "owner":"{{Bob}}"}
+                """
+            )
+        ).Json.GetProperty("id").GetString()!;
         // A check-in time for the sensor (the search reads last-seen from the summary row).
-        var seen = new TableEntity(TableKeys.SummaryPartition(hrSensor), hrSensor) { ["LastSeenAt"] = new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero) };
+        var seen = new TableEntity(TableKeys.SummaryPartition(hrSensor), hrSensor)
+        {
+            ["LastSeenAt"] = new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero),
+        };
         await app.Store.Summaries.UpdateEntityAsync(seen, Azure.ETag.All);
     }
 
     public async Task DisposeAsync() => await app.DisposeAsync();
 
-    private static string[] Ids(HttpAnswer answer) => answer.Json.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()!).ToArray();
+    private static string[] Ids(HttpAnswer answer) =>
+        answer.Json.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()!).ToArray();
 
     [Fact]
     public async Task Filters_select_the_matching_assets()
     {
         Assert.Equal([hrSensor], Ids(await SearchAsync(app, "?kind=IotDevice")));
         Assert.Equal([hrSensor], Ids(await SearchAsync(app, $"?owner={Bob.ToUpperInvariant()}")));
-        Assert.Equal([hrSensor], Ids(await SearchAsync(app, "?criticality=High&location=hq&department=HR&type=iot-sensor&state=InStock")));
-        Assert.Equal([hrSensor], Ids(await SearchAsync(app, "?lastSeenFrom=2026-11-01T00:00:00Z&lastSeenTo=2026-11-01T23:59:59%2B00:00")));
+        Assert.Equal(
+            [hrSensor],
+            Ids(await SearchAsync(app, "?criticality=High&location=hq&department=HR&type=iot-sensor&state=InStock"))
+        );
+        Assert.Equal(
+            [hrSensor],
+            Ids(await SearchAsync(app, "?lastSeenFrom=2026-11-01T00:00:00Z&lastSeenTo=2026-11-01T23:59:59%2B00:00"))
+        );
         Assert.Empty(Ids(await SearchAsync(app, "?lastSeenFrom=2026-11-02T00:00:00Z")));
-        Assert.Equal(finance.Order(StringComparer.Ordinal), Ids(await SearchAsync(app, "?category=monitors")).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            finance.Order(StringComparer.Ordinal),
+            Ids(await SearchAsync(app, "?category=monitors")).Order(StringComparer.Ordinal)
+        );
         // A value trying to widen the query matches nothing.
         Assert.Empty(Ids(await SearchAsync(app, "?department=HR%27%20or%20%27a%27%20eq%20%27a")));
 
@@ -114,14 +161,16 @@ public sealed class AssetSearchTests : IAsyncLifetime
         var pages = 0;
         do
         {
-            var answer = await SearchAsync(app, "?pageSize=2" + (token is null ? "" : "&continuationToken=" + Uri.EscapeDataString(token)));
+            var answer = await SearchAsync(
+                app,
+                "?pageSize=2" + (token is null ? "" : "&continuationToken=" + Uri.EscapeDataString(token))
+            );
             Assert.Equal(200, answer.Status);
             Assert.True(answer.Json.GetProperty("items").GetArrayLength() <= 2);
             seen.AddRange(Ids(answer));
             token = answer.Json.TryGetProperty("continuationToken", out var next) ? next.GetString() : null;
             pages++;
-        }
-        while (token is not null && pages < 10);
+        } while (token is not null && pages < 10);
 
         Assert.Equal(finance.Append(hrSensor).Order(StringComparer.Ordinal), seen.Order(StringComparer.Ordinal));
     }
@@ -136,8 +185,16 @@ public sealed class AssetSearchTests : IAsyncLifetime
         Assert.Equal(400, (await SearchAsync(app, "?pageSize=0")).Status);
         Assert.Equal(400, (await SearchAsync(app, "?pageSize=-1")).Status);
         Assert.Equal(400, (await SearchAsync(app, "?continuationToken=garbage")).Status);
-        Assert.Equal(400, (await SearchAsync(app, "?pageSize=2&continuationToken=A" + Uri.EscapeDataString(token))).Status);
-        Assert.Equal(400, (await SearchAsync(app, "?kind=Hardware&pageSize=2&continuationToken=" + Uri.EscapeDataString(token))).Status);
+        Assert.Equal(
+            400,
+            (await SearchAsync(app, "?pageSize=2&continuationToken=A" + Uri.EscapeDataString(token))).Status
+        );
+        Assert.Equal(
+            400,
+            (
+                await SearchAsync(app, "?kind=Hardware&pageSize=2&continuationToken=" + Uri.EscapeDataString(token))
+            ).Status
+        );
         var bad = await SearchAsync(app, "?state=Lost&owner=x");
         Assert.Equal(400, bad.Status);
         Assert.Equal("application/problem+json; charset=utf-8", bad.ContentType);

@@ -23,13 +23,22 @@ public sealed class AssignmentTests : IAsyncLifetime
     public async Task DisposeAsync() => await app.DisposeAsync();
 
     private async Task<(AssetDetailEntity Detail, AssetSummaryEntity Summary)> RowsAsync() =>
-        ((await app.Store.Assets.GetEntityAsync<AssetDetailEntity>(asset, TableKeys.AssetDetailRow)).Value,
-         (await app.Store.Summaries.GetEntityAsync<AssetSummaryEntity>(TableKeys.SummaryPartition(asset), asset)).Value);
+        (
+            (await app.Store.Assets.GetEntityAsync<AssetDetailEntity>(asset, TableKeys.AssetDetailRow)).Value,
+            (
+                await app.Store.Summaries.GetEntityAsync<AssetSummaryEntity>(TableKeys.SummaryPartition(asset), asset)
+            ).Value
+        );
 
     [Fact]
     public async Task Check_out_and_in_move_owner_and_state_and_keep_a_history_newest_first()
     {
-        var checkedOut = await CheckOutAsync(app, asset, $$"""{"person":"{{Alice}}","expectedReturn":"2026-12-01T00:00:00Z","note":"loan"}""", etag);
+        var checkedOut = await CheckOutAsync(
+            app,
+            asset,
+            $$"""{"person":"{{Alice}}","expectedReturn":"2026-12-01T00:00:00Z","note":"loan"}""",
+            etag
+        );
 
         Assert.Equal(200, checkedOut.Status);
         var (detail, summary) = await RowsAsync();
@@ -38,14 +47,22 @@ public sealed class AssignmentTests : IAsyncLifetime
         Assert.Equal(detail.ETag.ToString(), checkedOut.Headers.ETag.ToString());
 
         app.Clock.Advance(TimeSpan.FromDays(3));
-        var checkedIn = await CheckInAsync(app, asset, """{"note":"returned","location":"warehouse"}""", checkedOut.Headers.ETag.ToString());
+        var checkedIn = await CheckInAsync(
+            app,
+            asset,
+            """{"note":"returned","location":"warehouse"}""",
+            checkedOut.Headers.ETag.ToString()
+        );
 
         Assert.Equal(200, checkedIn.Status);
         (detail, summary) = await RowsAsync();
         Assert.Equal(("", "InStock", "warehouse"), (detail.Owner, detail.State, detail.Location));
         Assert.Equal(("", "InStock", "warehouse"), (summary.Owner, summary.State, summary.Location));
 
-        Assert.Equal(200, (await CheckOutAsync(app, asset, $$"""{"person":"{{Bob}}"}""", checkedIn.Headers.ETag.ToString())).Status);
+        Assert.Equal(
+            200,
+            (await CheckOutAsync(app, asset, $$"""{"person":"{{Bob}}"}""", checkedIn.Headers.ETag.ToString())).Status
+        );
         var history = await AssignmentsAsync(app, asset);
         var items = history.Json.GetProperty("items").EnumerateArray().ToList();
         Assert.Equal([Bob, Alice], items.Select(i => i.GetProperty("person").GetString()!).ToArray());
@@ -57,7 +74,11 @@ public sealed class AssignmentTests : IAsyncLifetime
         Assert.Equal(["create", "checkout", "checkin", "checkout"], audit.Select(a => a.Action).ToArray());
         Assert.Contains($"\"to\":\"{Alice}\"", audit[1].ChangesJson);
         Assert.Contains("\"to\":\"InStock\"", audit[2].ChangesJson);
-        var historyRows = await app.Store.Assets.QueryAsync<AssetHistoryEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {asset} and RowKey ge {"h|"} and RowKey lt {"h}"}")).ToListAsync();
+        var historyRows = await app
+            .Store.Assets.QueryAsync<AssetHistoryEntity>(
+                TableClient.CreateQueryFilter($"PartitionKey eq {asset} and RowKey ge {"h|"} and RowKey lt {"h}"}")
+            )
+            .ToListAsync();
         Assert.Equal(4, historyRows.Count);
     }
 
@@ -76,7 +97,10 @@ public sealed class AssignmentTests : IAsyncLifetime
         var token = first.Json.GetProperty("continuationToken").GetString()!;
         var second = await AssignmentsAsync(app, asset, "?pageSize=2&continuationToken=" + Uri.EscapeDataString(token));
         Assert.Equal(1, second.Json.GetProperty("items").GetArrayLength());
-        Assert.Equal(400, (await AssignmentsAsync(app, asset, "?continuationToken=x" + Uri.EscapeDataString(token))).Status);
+        Assert.Equal(
+            400,
+            (await AssignmentsAsync(app, asset, "?continuationToken=x" + Uri.EscapeDataString(token))).Status
+        );
         Assert.Equal(400, (await AssignmentsAsync(app, asset, "?pageSize=5000")).Status);
         Assert.Equal(404, (await AssignmentsAsync(app, "ffffffffffffffffffffffffffffffff")).Status);
         Assert.Equal(403, (await AssignmentsAsync(app, asset, "", TestTokens.HrLead)).Status);
@@ -92,7 +116,8 @@ public sealed class AssignmentTests : IAsyncLifetime
             var answer = await CheckOutAsync(app, asset, $$"""{"person":"{{person}}"}""", tag);
             Assert.Equal(200, answer.Status);
             tag = answer.Headers.ETag.ToString();
-            if (last) break;
+            if (last)
+                break;
             answer = await CheckInAsync(app, asset, null, tag);
             Assert.Equal(200, answer.Status);
             tag = answer.Headers.ETag.ToString();
@@ -101,8 +126,17 @@ public sealed class AssignmentTests : IAsyncLifetime
         var items = (await AssignmentsAsync(app, asset)).Json.GetProperty("items").EnumerateArray().ToList();
         Assert.Equal([Alice, Bob, Alice], items.Select(i => i.GetProperty("person").GetString()!).ToArray());
         Assert.Equal([false, true, true], items.Select(i => i.TryGetProperty("checkedInAt", out _)).ToArray());
-        var keys = (await app.Store.Assets.QueryAsync<AssignmentEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {asset} and RowKey ge {"asg|"} and RowKey lt {"asg}"}")).ToListAsync())
-            .Select(a => TableKeys.AssignmentRowTime(a.RowKey)).ToList();
+        var keys = (
+            await app
+                .Store.Assets.QueryAsync<AssignmentEntity>(
+                    TableClient.CreateQueryFilter(
+                        $"PartitionKey eq {asset} and RowKey ge {"asg|"} and RowKey lt {"asg}"}"
+                    )
+                )
+                .ToListAsync()
+        )
+            .Select(a => TableKeys.AssignmentRowTime(a.RowKey))
+            .ToList();
         Assert.Equal(keys.OrderDescending(), keys);
         Assert.Equal(3, keys.Distinct().Count());
     }
@@ -132,7 +166,10 @@ public sealed class AssignmentTests : IAsyncLifetime
         snapshot = await app.SnapshotAsync();
         Assert.Equal(409, (await CheckInAsync(app, asset, null, current)).Status);
         Assert.Equal(409, (await CheckOutAsync(app, asset, $$"""{"person":"{{Gone}}"}""", current)).Status);
-        Assert.Equal(422, (await CheckOutAsync(app, asset, """{"person":"30000000-0000-4000-8000-000000000009"}""", current)).Status);
+        Assert.Equal(
+            422,
+            (await CheckOutAsync(app, asset, """{"person":"30000000-0000-4000-8000-000000000009"}""", current)).Status
+        );
         Assert.Equal(400, (await CheckOutAsync(app, asset, """{"person":"alice"}""", current)).Status);
         Assert.Equal(400, (await CheckOutAsync(app, asset, """{}""", current)).Status);
         await app.AssertUnchangedSinceAsync(snapshot);
@@ -143,10 +180,16 @@ public sealed class AssignmentTests : IAsyncLifetime
     {
         var device = await app.EnrollNewDeviceAsync();
         var discovered = await ETagAsync(app, device.DeviceId);
-        Assert.Equal(409, (await CheckOutAsync(app, device.DeviceId, $$"""{"person":"{{Alice}}"}""", discovered)).Status);
+        Assert.Equal(
+            409,
+            (await CheckOutAsync(app, device.DeviceId, $$"""{"person":"{{Alice}}"}""", discovered)).Status
+        );
 
         var retired = new TableEntity(asset, TableKeys.AssetDetailRow) { ["State"] = "Retired" };
         await app.Store.Assets.UpdateEntityAsync(retired, Azure.ETag.All);
-        Assert.Equal(409, (await CheckOutAsync(app, asset, $$"""{"person":"{{Alice}}"}""", await ETagAsync(app, asset))).Status);
+        Assert.Equal(
+            409,
+            (await CheckOutAsync(app, asset, $$"""{"person":"{{Alice}}"}""", await ETagAsync(app, asset))).Status
+        );
     }
 }

@@ -23,7 +23,12 @@ public sealed class TaxonomyRulesTests
     [Fact]
     public void Location_cycles_and_depth_are_detected()
     {
-        var parents = new Dictionary<string, string?> { ["room"] = "building", ["building"] = "site", ["site"] = null };
+        var parents = new Dictionary<string, string?>
+        {
+            ["room"] = "building",
+            ["building"] = "site",
+            ["site"] = null,
+        };
         Assert.False(TaxonomyRules.CreatesCycle("desk", "room", c => parents.GetValueOrDefault(c)));
         Assert.True(TaxonomyRules.CreatesCycle("site", "room", c => parents.GetValueOrDefault(c)));
         var deep = Enumerable.Range(0, 12).ToDictionary(i => $"l{i}", i => i == 0 ? null : (string?)$"l{i - 1}");
@@ -73,12 +78,24 @@ public sealed class TaxonomyTests : IAsyncLifetime
     {
         var types = await ListTaxonomyAsync(app, "type", TestTokens.EndUser);
         Assert.Equal(200, types.Status);
-        Assert.Contains(types.Json.GetProperty("items").EnumerateArray(), i => i.GetProperty("code").GetString() == "Peripheral" && i.GetProperty("builtIn").GetBoolean());
+        Assert.Contains(types.Json.GetProperty("items").EnumerateArray(), i =>
+            i.GetProperty("code").GetString() == "Peripheral" && i.GetProperty("builtIn").GetBoolean()
+        );
         var criticality = await ListTaxonomyAsync(app, "criticality");
-        Assert.Equal(Enum.GetNames<Criticality>(), criticality.Json.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("code").GetString()!).ToArray());
+        Assert.Equal(
+            Enum.GetNames<Criticality>(),
+            criticality
+                .Json.GetProperty("items")
+                .EnumerateArray()
+                .Select(i => i.GetProperty("code").GetString()!)
+                .ToArray()
+        );
 
         var locations = (await ListTaxonomyAsync(app, "location")).Json.GetProperty("items").EnumerateArray().ToList();
-        Assert.Equal(["hq", "hq-3f", "old-site", "warehouse"], locations.Select(l => l.GetProperty("code").GetString()!).ToArray());
+        Assert.Equal(
+            ["hq", "hq-3f", "old-site", "warehouse"],
+            locations.Select(l => l.GetProperty("code").GetString()!).ToArray()
+        );
         Assert.Equal("hq", locations[1].GetProperty("parent").GetString());
         Assert.False(locations[2].GetProperty("active").GetBoolean());
 
@@ -88,14 +105,29 @@ public sealed class TaxonomyTests : IAsyncLifetime
     [Fact]
     public async Task Admin_creates_updates_and_re_puts_an_entry_each_change_audited_once()
     {
-        var created = await PutTaxonomyAsync(app, "location", "hq-4f", """{"displayName":"HQ 4th floor","parent":"hq"}""");
+        var created = await PutTaxonomyAsync(
+            app,
+            "location",
+            "hq-4f",
+            """{"displayName":"HQ 4th floor","parent":"hq"}"""
+        );
         Assert.Equal(201, created.Status);
         Assert.Equal("/api/taxonomy/location/hq-4f", created.Headers.Location.ToString());
         var row = (await app.Store.Taxonomy.GetEntityAsync<TaxonomyEntity>("location", "hq-4f")).Value;
         Assert.Equal(("HQ 4th floor", "hq", true), (row.DisplayName, row.Parent, row.Active));
 
-        Assert.Equal(200, (await PutTaxonomyAsync(app, "location", "hq-4f", """{"displayName":"HQ 4th floor","parent":"hq"}""")).Status);
-        var updated = await PutTaxonomyAsync(app, "location", "hq-4f", """{"displayName":"HQ fourth floor","parent":"hq","active":false}""");
+        Assert.Equal(
+            200,
+            (
+                await PutTaxonomyAsync(app, "location", "hq-4f", """{"displayName":"HQ 4th floor","parent":"hq"}""")
+            ).Status
+        );
+        var updated = await PutTaxonomyAsync(
+            app,
+            "location",
+            "hq-4f",
+            """{"displayName":"HQ fourth floor","parent":"hq","active":false}"""
+        );
         Assert.Equal(200, updated.Status);
         Assert.False(updated.Json.GetProperty("active").GetBoolean());
 
@@ -130,9 +162,20 @@ public sealed class TaxonomyTests : IAsyncLifetime
     [Fact]
     public async Task Only_admins_with_mfa_change_the_taxonomy()
     {
-        foreach (var persona in new[] { TestTokens.AdminWithoutMfa, TestTokens.Auditor, TestTokens.FinanceLead, TestTokens.EndUser })
+        foreach (
+            var persona in new[]
+            {
+                TestTokens.AdminWithoutMfa,
+                TestTokens.Auditor,
+                TestTokens.FinanceLead,
+                TestTokens.EndUser,
+            }
+        )
         {
-            Assert.Equal(403, (await PutTaxonomyAsync(app, "category", "phones", """{"displayName":"Phones"}""", persona)).Status);
+            Assert.Equal(
+                403,
+                (await PutTaxonomyAsync(app, "category", "phones", """{"displayName":"Phones"}""", persona)).Status
+            );
             Assert.Equal(403, (await DeleteTaxonomyAsync(app, "category", "monitors", persona)).Status);
         }
         Assert.False((await app.Store.Taxonomy.GetEntityIfExistsAsync<TaxonomyEntity>("category", "phones")).HasValue);
@@ -161,8 +204,17 @@ public sealed class TaxonomyTests : IAsyncLifetime
         var (id, etag) = await CreatePeripheralAsync(app);
         async Task<HttpAnswer> Patch(string body, string tag)
         {
-            var request = app.Request("PATCH", $"/api/assets/{id}", Encoding.UTF8.GetBytes(body), "application/json", Auth(TestTokens.Admin, tag));
-            return await TestApp.ExecuteAsync(request, app.Create<AssetFunctions>().UpdateAsset(request, id, CancellationToken.None));
+            var request = app.Request(
+                "PATCH",
+                $"/api/assets/{id}",
+                Encoding.UTF8.GetBytes(body),
+                "application/json",
+                Auth(TestTokens.Admin, tag)
+            );
+            return await TestApp.ExecuteAsync(
+                request,
+                app.Create<AssetFunctions>().UpdateAsset(request, id, CancellationToken.None)
+            );
         }
 
         var unknown = await Patch("""{"category":"phones","location":"old-site"}""", etag);
@@ -173,7 +225,9 @@ public sealed class TaxonomyTests : IAsyncLifetime
 
         var ok = await Patch("""{"category":"laptops","location":"hq-3f"}""", etag);
         Assert.Equal(200, ok.Status);
-        var summary = (await app.Store.Summaries.GetEntityAsync<AssetSummaryEntity>(TableKeys.SummaryPartition(id), id)).Value;
+        var summary = (
+            await app.Store.Summaries.GetEntityAsync<AssetSummaryEntity>(TableKeys.SummaryPartition(id), id)
+        ).Value;
         Assert.Equal(("laptops", "hq-3f"), (summary.Category, summary.Location));
         Assert.Equal(200, (await Patch("""{"location":""}""", ok.Headers.ETag.ToString())).Status);
     }

@@ -22,7 +22,8 @@ public sealed class BadInputTests : IAsyncLifetime
 
     private string Heartbeat() => SamplePayloads.Heartbeat(device.DeviceId).Text();
 
-    private JsonObject Inventory(int software = 5) => SamplePayloads.Inventory(device.DeviceId, device.Serial, macs: [device.Mac], softwareCount: software);
+    private JsonObject Inventory(int software = 5) =>
+        SamplePayloads.Inventory(device.DeviceId, device.Serial, macs: [device.Mac], softwareCount: software);
 
     private async Task AssertRejectedAsync(HttpRequest request, int status, string expectedInDetail)
     {
@@ -36,16 +37,29 @@ public sealed class BadInputTests : IAsyncLifetime
         Assert.Equal(status, problem.GetProperty("status").GetInt32());
         Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("title").GetString()));
         Assert.StartsWith("https://", problem.GetProperty("type").GetString());
-        var detail = problem.GetProperty("detail").GetString() + " " + (problem.TryGetProperty("errors", out var errors) ? errors.ToString() : "");
+        var detail =
+            problem.GetProperty("detail").GetString()
+            + " "
+            + (problem.TryGetProperty("errors", out var errors) ? errors.ToString() : "");
         Assert.Contains(expectedInDetail, detail, StringComparison.OrdinalIgnoreCase);
         await app.AssertUnchangedSinceAsync(before);
     }
 
-    private HttpRequest Raw(byte[] body, string? contentType = "application/json", string? encoding = null, string? authorization = "")
+    private HttpRequest Raw(
+        byte[] body,
+        string? contentType = "application/json",
+        string? encoding = null,
+        string? authorization = ""
+    )
     {
-        var headers = new Dictionary<string, string> { ["Authorization"] = authorization == "" ? device.Authorization : authorization ?? "" };
-        if (authorization is null) headers.Remove("Authorization");
-        if (encoding is not null) headers["Content-Encoding"] = encoding;
+        var headers = new Dictionary<string, string>
+        {
+            ["Authorization"] = authorization == "" ? device.Authorization : authorization ?? "",
+        };
+        if (authorization is null)
+            headers.Remove("Authorization");
+        if (encoding is not null)
+            headers["Content-Encoding"] = encoding;
         return app.Request("POST", "/api/checkins", body, contentType, headers);
     }
 
@@ -71,7 +85,11 @@ public sealed class BadInputTests : IAsyncLifetime
 
     [Fact]
     public Task Charset_other_than_utf8_is_415() =>
-        AssertRejectedAsync(Raw(Encoding.UTF8.GetBytes(Heartbeat()), "application/json; charset=iso-8859-1"), 415, "charset");
+        AssertRejectedAsync(
+            Raw(Encoding.UTF8.GetBytes(Heartbeat()), "application/json; charset=iso-8859-1"),
+            415,
+            "charset"
+        );
 
     [Fact]
     public Task Unsupported_content_encoding_is_415() =>
@@ -84,7 +102,8 @@ public sealed class BadInputTests : IAsyncLifetime
     [Fact]
     public Task Decompression_bomb_stops_at_the_cap_with_413()
     {
-        // 64 MB of spaces compress to a few hundred KB: far below the 4 MB wire limit, far above the 4 MB decompressed cap.
+        // 64 MB of spaces compress to a few hundred KB: far below the 4 MB wire limit, far above the 4 MB decompressed
+        // cap.
         var bomb = new byte[64 * 1024 * 1024];
         bomb.AsSpan().Fill((byte)' ');
         "{}"u8.CopyTo(bomb.AsSpan(bomb.Length - 2));
@@ -99,7 +118,11 @@ public sealed class BadInputTests : IAsyncLifetime
         var big = Inventory(0);
         big["inventory"]!["hostname"] = "x";
         var padding = new string(' ', 5 * 1024 * 1024);
-        return AssertRejectedAsync(Raw(Encoding.UTF8.GetBytes(big.Text().Replace("{\"schemaVersion\"", "{" + padding + "\"schemaVersion\""))), 413, "limit");
+        return AssertRejectedAsync(
+            Raw(Encoding.UTF8.GetBytes(big.Text().Replace("{\"schemaVersion\"", "{" + padding + "\"schemaVersion\""))),
+            413,
+            "limit"
+        );
     }
 
     [Fact]
@@ -125,8 +148,13 @@ public sealed class BadInputTests : IAsyncLifetime
     {
         var body = Inventory(0);
         var software = body["inventory"]!["software"]!.AsArray();
-        for (var i = 0; i < 20_001; i++) software.Add(new JsonObject { ["name"] = "p" + i });
-        return AssertRejectedAsync(Raw(TestApp.Gzip(Encoding.UTF8.GetBytes(body.Text())), encoding: "gzip"), 400, "At most 20000 items");
+        for (var i = 0; i < 20_001; i++)
+            software.Add(new JsonObject { ["name"] = "p" + i });
+        return AssertRejectedAsync(
+            Raw(TestApp.Gzip(Encoding.UTF8.GetBytes(body.Text())), encoding: "gzip"),
+            400,
+            "At most 20000 items"
+        );
     }
 
     [Theory]
@@ -185,7 +213,11 @@ public sealed class BadInputTests : IAsyncLifetime
 
     [Fact]
     public Task Wrong_secret_for_a_real_device_is_401() =>
-        AssertRejectedAsync(Raw(Encoding.UTF8.GetBytes(Heartbeat()), authorization: $"Device {device.DeviceId}.{new string('A', 43)}"), 401, "not valid");
+        AssertRejectedAsync(
+            Raw(Encoding.UTF8.GetBytes(Heartbeat()), authorization: $"Device {device.DeviceId}.{new string('A', 43)}"),
+            401,
+            "not valid"
+        );
 
     [Fact]
     public async Task Device_posting_for_another_device_is_403()

@@ -25,9 +25,21 @@ public sealed class CheckinAuditTests : IAsyncLifetime
 
     private AuditTrail Trail => app.Services.GetRequiredService<AuditTrail>();
 
-    private async Task<CheckinMessage> SendInventoryAsync(EnrolledDevice device, int softwareCount = 800, int variant = 0, string hostname = "ws-0001")
+    private async Task<CheckinMessage> SendInventoryAsync(
+        EnrolledDevice device,
+        int softwareCount = 800,
+        int variant = 0,
+        string hostname = "ws-0001"
+    )
     {
-        var body = SamplePayloads.Inventory(device.DeviceId, device.Serial, macs: [device.Mac], softwareCount: softwareCount, variant: variant, hostname: hostname);
+        var body = SamplePayloads.Inventory(
+            device.DeviceId,
+            device.Serial,
+            macs: [device.Mac],
+            softwareCount: softwareCount,
+            variant: variant,
+            hostname: hostname
+        );
         var answer = await app.CheckinAsync(body.Text(), device.Authorization, gzip: true);
         Assert.True(answer.Status == 202, answer.Body);
         var message = (await app.Store.CheckinQueue.ReceiveMessageAsync()).Value;
@@ -36,7 +48,9 @@ public sealed class CheckinAuditTests : IAsyncLifetime
     }
 
     private async Task<List<AuditRecordView>> InventoryRecordsAsync(string deviceId) =>
-        (await Trail.QueryAsync("asset", deviceId, null, null, null, 1000, CancellationToken.None)).Where(r => r.Action == "inventory").ToList();
+        (await Trail.QueryAsync("asset", deviceId, null, null, null, 1000, CancellationToken.None))
+            .Where(r => r.Action == "inventory")
+            .ToList();
 
     [Fact]
     public async Task A_processed_inventory_that_changed_the_asset_appends_one_bounded_record_with_the_device_as_actor()
@@ -51,14 +65,21 @@ public sealed class CheckinAuditTests : IAsyncLifetime
         Assert.Equal(message.CheckinId, record.CorrelationId);
         var installed = Assert.Single(record.Changes, c => c.Field == "Software.Installed");
         Assert.StartsWith("800 (first 25): ", installed.To);
-        Assert.Contains(record.Changes, c => c.Field == "SerialNumber" || c.Field == "Manufacturer" || c.Field == "OsName");
-        var stored = await app.Store.AuditTrail.GetEntityAsync<AuditRecordEntity>(record.Lane, TableKeys.AuditRecordRow(record.Sequence));
+        Assert.Contains(record.Changes, c =>
+            c.Field == "SerialNumber" || c.Field == "Manufacturer" || c.Field == "OsName"
+        );
+        var stored = await app.Store.AuditTrail.GetEntityAsync<AuditRecordEntity>(
+            record.Lane,
+            TableKeys.AuditRecordRow(record.Sequence)
+        );
         Assert.True(stored.Value.ChangesJson.Length < 16_000, $"{stored.Value.ChangesJson.Length} characters");
 
         app.Clock.Advance(TimeSpan.FromDays(1));
         var second = await SendInventoryAsync(device, softwareCount: 795, variant: 10, hostname: "ws-0001-renamed");
         Assert.Equal(ProcessingOutcome.Applied, await Processor.ProcessAsync(second, CancellationToken.None));
-        var update = Assert.Single(await InventoryRecordsAsync(device.DeviceId), r => r.CorrelationId == second.CheckinId);
+        var update = Assert.Single(await InventoryRecordsAsync(device.DeviceId), r =>
+            r.CorrelationId == second.CheckinId
+        );
         Assert.Contains(new FieldChange("Hostname", "ws-0001", "ws-0001-renamed"), update.Changes);
         Assert.StartsWith("5: ", Assert.Single(update.Changes, c => c.Field == "Software.Uninstalled").From);
         Assert.StartsWith("10: ", Assert.Single(update.Changes, c => c.Field == "Software.Updated").To);
@@ -77,14 +98,22 @@ public sealed class CheckinAuditTests : IAsyncLifetime
         {
             Assert.Equal(ProcessingOutcome.Duplicate, await Processor.ProcessAsync(message, CancellationToken.None));
             // "Was it appended?" is one point read of the reference row.
-            Assert.Contains(scope.Requests, r => r.StartsWith("GET ", StringComparison.Ordinal) && (r.Contains("ref%7Ccheckin", StringComparison.Ordinal) || r.Contains("ref|checkin", StringComparison.Ordinal)));
+            Assert.Contains(scope.Requests, r =>
+                r.StartsWith("GET ", StringComparison.Ordinal)
+                && (
+                    r.Contains("ref%7Ccheckin", StringComparison.Ordinal)
+                    || r.Contains("ref|checkin", StringComparison.Ordinal)
+                )
+            );
         }
 
         Assert.Single(await InventoryRecordsAsync(device.DeviceId));
         // A redelivery of the inventory last applied merges the summary row again with the same values (in case the
         // first delivery stopped before it); nothing else is written.
-        await app.AssertUnchangedSinceAsync(before,
-            StorageSnapshot.Row(app.Store.Summaries, TableKeys.SummaryPartition(device.DeviceId), device.DeviceId));
+        await app.AssertUnchangedSinceAsync(
+            before,
+            StorageSnapshot.Row(app.Store.Summaries, TableKeys.SummaryPartition(device.DeviceId), device.DeviceId)
+        );
     }
 
     [Fact]
@@ -95,10 +124,15 @@ public sealed class CheckinAuditTests : IAsyncLifetime
 
         // The append fails once: the audit table is gone while the first delivery runs.
         await app.Store.AuditTrail.DeleteAsync();
-        await Assert.ThrowsAnyAsync<Azure.RequestFailedException>(() => Processor.ProcessAsync(message, CancellationToken.None));
+        await Assert.ThrowsAnyAsync<Azure.RequestFailedException>(() =>
+            Processor.ProcessAsync(message, CancellationToken.None)
+        );
         await app.Store.AuditTrail.CreateIfNotExistsAsync();
         Assert.Empty(await InventoryRecordsAsync(device.DeviceId));
-        var marker = await app.Store.Assets.GetEntityAsync<TableEntity>(device.DeviceId, TableKeys.CheckinMarkerRow(message.CheckinId));
+        var marker = await app.Store.Assets.GetEntityAsync<TableEntity>(
+            device.DeviceId,
+            TableKeys.CheckinMarkerRow(message.CheckinId)
+        );
         Assert.False(string.IsNullOrEmpty(marker.Value.GetString(CheckinAudit.MarkerColumn)));
 
         Assert.Equal(ProcessingOutcome.Duplicate, await Processor.ProcessAsync(message, CancellationToken.None));
@@ -107,7 +141,14 @@ public sealed class CheckinAuditTests : IAsyncLifetime
         var record = Assert.Single(await InventoryRecordsAsync(device.DeviceId));
         Assert.Equal(message.CheckinId, record.CorrelationId);
         Assert.Contains(record.Changes, c => c.Field == "Software.Installed");
-        Assert.True(await Trail.IsAppendedAsync("asset", device.DeviceId, CheckinAudit.Key(message.CheckinId), CancellationToken.None));
+        Assert.True(
+            await Trail.IsAppendedAsync(
+                "asset",
+                device.DeviceId,
+                CheckinAudit.Key(message.CheckinId),
+                CancellationToken.None
+            )
+        );
         Assert.True((await Trail.VerifyAsync(CancellationToken.None)).Intact);
     }
 
@@ -117,7 +158,9 @@ public sealed class CheckinAuditTests : IAsyncLifetime
         var device = await app.EnrollNewDeviceAsync();
         var first = await SendInventoryAsync(device);
         await app.Store.AuditTrail.DeleteAsync();
-        await Assert.ThrowsAnyAsync<Azure.RequestFailedException>(() => Processor.ProcessAsync(first, CancellationToken.None));
+        await Assert.ThrowsAnyAsync<Azure.RequestFailedException>(() =>
+            Processor.ProcessAsync(first, CancellationToken.None)
+        );
         await app.Store.AuditTrail.CreateIfNotExistsAsync();
         app.Clock.Advance(TimeSpan.FromHours(1));
         var newer = await SendInventoryAsync(device, variant: 3);
@@ -127,7 +170,10 @@ public sealed class CheckinAuditTests : IAsyncLifetime
         Assert.Equal(ProcessingOutcome.Duplicate, await Processor.ProcessAsync(first, CancellationToken.None));
 
         var records = await InventoryRecordsAsync(device.DeviceId);
-        Assert.Equal(new[] { first.CheckinId, newer.CheckinId }.Order(StringComparer.Ordinal), records.Select(r => r.CorrelationId!).Order(StringComparer.Ordinal).ToArray());
+        Assert.Equal(
+            new[] { first.CheckinId, newer.CheckinId }.Order(StringComparer.Ordinal),
+            records.Select(r => r.CorrelationId!).Order(StringComparer.Ordinal).ToArray()
+        );
     }
 
     [Fact]
@@ -137,7 +183,13 @@ public sealed class CheckinAuditTests : IAsyncLifetime
         await Processor.ProcessAsync(await SendInventoryAsync(device), CancellationToken.None);
         app.Clock.Advance(TimeSpan.FromDays(1));
 
-        var body = SamplePayloads.Inventory(device.DeviceId, device.Serial, macs: [device.Mac], softwareCount: 800, variant: 10);
+        var body = SamplePayloads.Inventory(
+            device.DeviceId,
+            device.Serial,
+            macs: [device.Mac],
+            softwareCount: 800,
+            variant: 10
+        );
         using var total = StorageRequestCounter.BeginScope();
         var answer = await app.CheckinAsync(body.Text(), device.Authorization, gzip: true);
         Assert.Equal(202, answer.Status);
@@ -145,13 +197,25 @@ public sealed class CheckinAuditTests : IAsyncLifetime
         var intake = total.Count - 1; // the receive above is the test's, not the app's
         using (var processing = StorageRequestCounter.BeginScope())
         {
-            Assert.Equal(ProcessingOutcome.Applied, await Processor.ProcessAsync(JsonSerializer.Deserialize(received.Body, ApiJsonContext.Default.CheckinMessage)!, CancellationToken.None));
-            Assert.True(intake + processing.Count <= 10, $"intake {intake} + processing {processing.Count}:\n{string.Join("\n", total.Requests)}");
+            Assert.Equal(
+                ProcessingOutcome.Applied,
+                await Processor.ProcessAsync(
+                    JsonSerializer.Deserialize(received.Body, ApiJsonContext.Default.CheckinMessage)!,
+                    CancellationToken.None
+                )
+            );
+            Assert.True(
+                intake + processing.Count <= 10,
+                $"intake {intake} + processing {processing.Count}:\n{string.Join("\n", total.Requests)}"
+            );
         }
         Assert.Equal(2, (await InventoryRecordsAsync(device.DeviceId)).Count);
 
         var records = (await Trail.VerifyAsync(CancellationToken.None)).Records;
-        Assert.Equal(200, (await app.CheckinAsync(SamplePayloads.Heartbeat(device.DeviceId).Text(), device.Authorization)).Status);
+        Assert.Equal(
+            200,
+            (await app.CheckinAsync(SamplePayloads.Heartbeat(device.DeviceId).Text(), device.Authorization)).Status
+        );
         Assert.Equal(records, (await Trail.VerifyAsync(CancellationToken.None)).Records);
     }
 }

@@ -18,9 +18,14 @@ public sealed class CheckinFlowTests : IAsyncLifetime
 
     private async Task<(string DeviceId, string Authorization)> EnrollAsync(string serial = "PF3ABC12")
     {
-        var answer = await app.EnrollAsync(SamplePayloads.Enrollment(serial, secret: TestApp.EnrollmentSecret, macs: ["3C:52:82:11:22:33"]));
+        var answer = await app.EnrollAsync(
+            SamplePayloads.Enrollment(serial, secret: TestApp.EnrollmentSecret, macs: ["3C:52:82:11:22:33"])
+        );
         Assert.Equal(201, answer.Status);
-        return (answer.Json.GetProperty("deviceId").GetString()!, answer.Json.GetProperty("authorization").GetString()!);
+        return (
+            answer.Json.GetProperty("deviceId").GetString()!,
+            answer.Json.GetProperty("authorization").GetString()!
+        );
     }
 
     [Fact]
@@ -32,16 +37,26 @@ public sealed class CheckinFlowTests : IAsyncLifetime
         Assert.Equal(200, heartbeat.Status);
         Assert.True(heartbeat.Json.GetProperty("fullInventoryRequested").GetBoolean());
 
-        var inventory = await app.CheckinAsync(SamplePayloads.Inventory(deviceId, "PF3ABC12").Text(), authorization, gzip: true);
+        var inventory = await app.CheckinAsync(
+            SamplePayloads.Inventory(deviceId, "PF3ABC12").Text(),
+            authorization,
+            gzip: true
+        );
         Assert.Equal(202, inventory.Status);
         var hash = inventory.Json.GetProperty("inventoryHash").GetString();
 
         Assert.True(await app.ProcessNextCheckinAsync());
 
-        var summary = (await app.Store.Summaries.GetEntityAsync<AssetSummaryEntity>(TableKeys.SummaryPartition(deviceId), deviceId)).Value;
+        var summary = (
+            await app.Store.Summaries.GetEntityAsync<AssetSummaryEntity>(TableKeys.SummaryPartition(deviceId), deviceId)
+        ).Value;
         Assert.Equal(hash, summary.InventoryHash);
         Assert.Equal(800, summary.SoftwareCount);
-        var software = app.Store.Assets.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {deviceId} and RowKey ge {TableKeys.SoftwareRowPrefix} and RowKey lt {TableKeys.AssetRangeEnd}"));
+        var software = app.Store.Assets.QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {deviceId} and RowKey ge {TableKeys.SoftwareRowPrefix}")
+                + " and "
+                + TableClient.CreateQueryFilter($"RowKey lt {TableKeys.AssetRangeEnd}")
+        );
         Assert.Equal(800, await software.CountAsync());
 
         var again = await app.CheckinAsync(SamplePayloads.Heartbeat(deviceId, hash).Text(), authorization);

@@ -11,18 +11,25 @@ public sealed class HeartbeatTests : IAsyncLifetime
 {
     private TestApp app = null!;
 
-    public async Task InitializeAsync() => app = await TestApp.StartAsync(s => s["CheckIns:HeartbeatIntervalSeconds"] = "3600");
+    public async Task InitializeAsync() =>
+        app = await TestApp.StartAsync(s => s["CheckIns:HeartbeatIntervalSeconds"] = "3600");
 
     public async Task DisposeAsync() => await app.DisposeAsync();
 
     private async Task<AssetSummaryEntity> SummaryAsync(string deviceId) =>
-        (await app.Store.Summaries.GetEntityAsync<AssetSummaryEntity>(TableKeys.SummaryPartition(deviceId), deviceId)).Value;
+        (
+            await app.Store.Summaries.GetEntityAsync<AssetSummaryEntity>(TableKeys.SummaryPartition(deviceId), deviceId)
+        ).Value;
 
     [Fact]
     public async Task Heartbeat_costs_two_storage_requests_a_read_and_one_merge()
     {
         var device = await app.EnrollNewDeviceAsync();
-        var request = app.JsonRequest("/api/checkins", SamplePayloads.Heartbeat(device.DeviceId).Text(), device.Authorization);
+        var request = app.JsonRequest(
+            "/api/checkins",
+            SamplePayloads.Heartbeat(device.DeviceId).Text(),
+            device.Authorization
+        );
 
         using var scope = StorageRequestCounter.BeginScope();
         var answer = await app.CheckinAsync(request);
@@ -38,7 +45,10 @@ public sealed class HeartbeatTests : IAsyncLifetime
         var device = await app.EnrollNewDeviceAsync();
         app.Clock.Advance(TimeSpan.FromMinutes(10));
 
-        var answer = await app.CheckinAsync(SamplePayloads.Heartbeat(device.DeviceId, cpu: 37.5).Text(), device.Authorization);
+        var answer = await app.CheckinAsync(
+            SamplePayloads.Heartbeat(device.DeviceId, cpu: 37.5).Text(),
+            device.Authorization
+        );
 
         Assert.Equal(200, answer.Status);
         Assert.Equal("application/json; charset=utf-8", answer.ContentType);
@@ -63,17 +73,36 @@ public sealed class HeartbeatTests : IAsyncLifetime
         var first = await app.CheckinAsync(SamplePayloads.Heartbeat(device.DeviceId).Text(), device.Authorization);
         Assert.True(first.Json.GetProperty("fullInventoryRequested").GetBoolean());
 
-        var inventory = await app.CheckinAsync(SamplePayloads.Inventory(device.DeviceId, device.Serial, macs: [device.Mac]).Text(), device.Authorization);
+        var inventory = await app.CheckinAsync(
+            SamplePayloads.Inventory(device.DeviceId, device.Serial, macs: [device.Mac]).Text(),
+            device.Authorization
+        );
         var hash = inventory.Json.GetProperty("inventoryHash").GetString();
         Assert.True(await app.ProcessNextCheckinAsync());
 
-        var current = await app.CheckinAsync(SamplePayloads.Heartbeat(device.DeviceId, hash).Text(), device.Authorization);
+        var current = await app.CheckinAsync(
+            SamplePayloads.Heartbeat(device.DeviceId, hash).Text(),
+            device.Authorization
+        );
         Assert.False(current.Json.GetProperty("fullInventoryRequested").GetBoolean());
-        var mismatched = await app.CheckinAsync(SamplePayloads.Heartbeat(device.DeviceId, new string('0', 64)).Text(), device.Authorization);
+        var mismatched = await app.CheckinAsync(
+            SamplePayloads.Heartbeat(device.DeviceId, new string('0', 64)).Text(),
+            device.Authorization
+        );
         Assert.True(mismatched.Json.GetProperty("fullInventoryRequested").GetBoolean());
 
-        await app.Services.GetRequiredService<DeviceCredentialService>().RequestFullInventoryAsync(device.DeviceId, ItInventory.Functions.Audit.AuditActor.System("test"), null, CancellationToken.None);
-        var requested = await app.CheckinAsync(SamplePayloads.Heartbeat(device.DeviceId, hash).Text(), device.Authorization);
+        await app
+            .Services.GetRequiredService<DeviceCredentialService>()
+            .RequestFullInventoryAsync(
+                device.DeviceId,
+                ItInventory.Functions.Audit.AuditActor.System("test"),
+                null,
+                CancellationToken.None
+            );
+        var requested = await app.CheckinAsync(
+            SamplePayloads.Heartbeat(device.DeviceId, hash).Text(),
+            device.Authorization
+        );
         Assert.True(requested.Json.GetProperty("fullInventoryRequested").GetBoolean());
     }
 
@@ -82,8 +111,13 @@ public sealed class HeartbeatTests : IAsyncLifetime
     {
         var device = await app.EnrollNewDeviceAsync();
 
-        var answers = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ =>
-            app.CheckinAsync(SamplePayloads.Heartbeat(device.DeviceId, cpu: 10).Text(), device.Authorization)));
+        var answers = await Task.WhenAll(
+            Enumerable
+                .Range(0, 3)
+                .Select(_ =>
+                    app.CheckinAsync(SamplePayloads.Heartbeat(device.DeviceId, cpu: 10).Text(), device.Authorization)
+                )
+        );
 
         Assert.All(answers, a => Assert.Equal(200, a.Status));
         var summary = await SummaryAsync(device.DeviceId);

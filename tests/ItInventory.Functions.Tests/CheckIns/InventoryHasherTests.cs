@@ -99,8 +99,11 @@ public sealed class InventoryHasherTests
     {
         var moved = Document
             .Replace("2026-11-02T08:59:30Z", "2026-11-03T10:00:00Z", StringComparison.Ordinal)
-            .Replace("\"lastLogonAt\": \"2026-11-02T08:12:00Z\"", "\"lastLogonAt\": \"2026-11-03T07:00:00Z\"",
-                StringComparison.Ordinal)
+            .Replace(
+                "\"lastLogonAt\": \"2026-11-02T08:12:00Z\"",
+                "\"lastLogonAt\": \"2026-11-03T07:00:00Z\"",
+                StringComparison.Ordinal
+            )
             .Replace("192.168.1.7", "192.168.1.77", StringComparison.Ordinal);
 
         Assert.Equal(GoldenHash, InventoryHasher.Hash(Parse(moved)));

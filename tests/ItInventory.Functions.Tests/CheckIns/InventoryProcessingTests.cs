@@ -22,10 +22,23 @@ public sealed class InventoryProcessingTests : IAsyncLifetime
 
     private InventoryProcessor Processor => app.Services.GetRequiredService<InventoryProcessor>();
 
-    private async Task<CheckinMessage> SendInventoryAsync(EnrolledDevice device, int softwareCount = 800, int variant = 0,
-        IEnumerable<(string Mac, string Ip)>? neighbours = null, string hostname = "ws-0001")
+    private async Task<CheckinMessage> SendInventoryAsync(
+        EnrolledDevice device,
+        int softwareCount = 800,
+        int variant = 0,
+        IEnumerable<(string Mac, string Ip)>? neighbours = null,
+        string hostname = "ws-0001"
+    )
     {
-        var body = SamplePayloads.Inventory(device.DeviceId, device.Serial, macs: [device.Mac], softwareCount: softwareCount, variant: variant, neighbours: neighbours, hostname: hostname);
+        var body = SamplePayloads.Inventory(
+            device.DeviceId,
+            device.Serial,
+            macs: [device.Mac],
+            softwareCount: softwareCount,
+            variant: variant,
+            neighbours: neighbours,
+            hostname: hostname
+        );
         var answer = await app.CheckinAsync(body.Text(), device.Authorization, gzip: true);
         Assert.True(answer.Status == 202, answer.Body);
         var message = (await app.Store.CheckinQueue.ReceiveMessageAsync()).Value;
@@ -36,8 +49,11 @@ public sealed class InventoryProcessingTests : IAsyncLifetime
     }
 
     private async Task<Dictionary<string, TableEntity>> PartitionAsync(string assetId) =>
-        (await app.Store.Assets.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {assetId}")).ToListAsync())
-            .ToDictionary(e => e.RowKey);
+        (
+            await app
+                .Store.Assets.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {assetId}"))
+                .ToListAsync()
+        ).ToDictionary(e => e.RowKey);
 
     [Fact]
     public async Task Full_inventory_is_stored_as_gzip_blob_and_announced_by_a_small_claim_check_message()
@@ -80,11 +96,19 @@ public sealed class InventoryProcessingTests : IAsyncLifetime
         Assert.Contains("alice", detail.LocalUsersJson);
         Assert.Equal(800, rows.Keys.Count(k => k.StartsWith(TableKeys.SoftwareRowPrefix, StringComparison.Ordinal)));
         Assert.Contains(TableKeys.CheckinMarkerRow(message.CheckinId), rows.Keys);
-        var history = rows.Values.Where(r => r.RowKey.StartsWith(TableKeys.HistoryRowPrefix, StringComparison.Ordinal)).Select(TableEntityMapper.To<AssetHistoryEntity>).ToList();
+        var history = rows
+            .Values.Where(r => r.RowKey.StartsWith(TableKeys.HistoryRowPrefix, StringComparison.Ordinal))
+            .Select(TableEntityMapper.To<AssetHistoryEntity>)
+            .ToList();
         var fromCheckin = Assert.Single(history, h => h.CheckinId == message.CheckinId);
         Assert.Contains("800 software added", fromCheckin.Summary);
 
-        var summary = (await app.Store.Summaries.GetEntityAsync<AssetSummaryEntity>(TableKeys.SummaryPartition(device.DeviceId), device.DeviceId)).Value;
+        var summary = (
+            await app.Store.Summaries.GetEntityAsync<AssetSummaryEntity>(
+                TableKeys.SummaryPartition(device.DeviceId),
+                device.DeviceId
+            )
+        ).Value;
         Assert.Equal(message.InventoryHash, summary.InventoryHash);
         Assert.Equal(message.ReceivedAt, summary.LastInventoryAt);
         Assert.False(summary.FullInventoryRequested);
@@ -106,14 +130,24 @@ public sealed class InventoryProcessingTests : IAsyncLifetime
         Assert.True(scope.Count <= 6, string.Join("\n", scope.Requests));
 
         var after = await PartitionAsync(device.DeviceId);
-        var changedSoftware = after.Values.Where(r => r.RowKey.StartsWith(TableKeys.SoftwareRowPrefix, StringComparison.Ordinal) && r.ETag != before[r.RowKey].ETag).ToList();
+        var changedSoftware = after
+            .Values.Where(r =>
+                r.RowKey.StartsWith(TableKeys.SoftwareRowPrefix, StringComparison.Ordinal)
+                && r.ETag != before[r.RowKey].ETag
+            )
+            .ToList();
         Assert.Equal(15, changedSoftware.Count);
-        var removed = changedSoftware.Select(TableEntityMapper.To<SoftwareEntity>).Where(s => s.State == nameof(SoftwareState.Uninstalled)).ToList();
+        var removed = changedSoftware
+            .Select(TableEntityMapper.To<SoftwareEntity>)
+            .Where(s => s.State == nameof(SoftwareState.Uninstalled))
+            .ToList();
         Assert.Equal(5, removed.Count);
         Assert.All(removed, s => Assert.Equal(message.ReceivedAt, s.UninstalledAt));
         Assert.Equal(795, TableEntityMapper.To<AssetDetailEntity>(after[TableKeys.AssetDetailRow]).SoftwareCount);
 
-        var history = after.Values.Select(TableEntityMapper.To<AssetHistoryEntity>).Single(h => h.CheckinId == message.CheckinId);
+        var history = after
+            .Values.Select(TableEntityMapper.To<AssetHistoryEntity>)
+            .Single(h => h.CheckinId == message.CheckinId);
         var changes = JsonSerializer.Deserialize(history.ChangesJson!, ApiJsonContext.Default.AssetChanges)!;
         Assert.Equal(10, changes.SoftwareUpdatedCount);
         Assert.Equal(5, changes.SoftwareRemovedCount);
@@ -138,8 +172,10 @@ public sealed class InventoryProcessingTests : IAsyncLifetime
         Assert.Equal(before.Keys.Order(), after.Keys.Order());
         Assert.All(after.Values, row => Assert.Equal(before[row.RowKey].ETag, row.ETag));
         // Beyond the asset's partition: only the summary row is merged again, with the same values.
-        await app.AssertUnchangedSinceAsync(snapshot,
-            StorageSnapshot.Row(app.Store.Summaries, TableKeys.SummaryPartition(device.DeviceId), device.DeviceId));
+        await app.AssertUnchangedSinceAsync(
+            snapshot,
+            StorageSnapshot.Row(app.Store.Summaries, TableKeys.SummaryPartition(device.DeviceId), device.DeviceId)
+        );
     }
 
     [Fact]
@@ -171,7 +207,8 @@ public sealed class InventoryProcessingTests : IAsyncLifetime
         var software = body["inventory"]!["software"]!.AsArray();
         var reversed = software.Reverse().Select(n => n!.DeepClone()).ToArray();
         software.Clear();
-        foreach (var item in reversed) software.Add(item);
+        foreach (var item in reversed)
+            software.Add(item);
         body["inventory"]!["collectedAt"] = "2026-11-03T10:00:00Z";
         var request = app.JsonRequest("/api/checkins", body.Text(), device.Authorization, gzip: true);
 
@@ -182,8 +219,10 @@ public sealed class InventoryProcessingTests : IAsyncLifetime
         Assert.Equal("unchanged", answer.Json.GetProperty("status").GetString());
         Assert.True(scope.Count <= 2, string.Join("\n", scope.Requests));
         // Only last-seen is merged into the summary row: no blob, no message, no other row.
-        await app.AssertUnchangedSinceAsync(snapshot,
-            StorageSnapshot.Row(app.Store.Summaries, TableKeys.SummaryPartition(device.DeviceId), device.DeviceId));
+        await app.AssertUnchangedSinceAsync(
+            snapshot,
+            StorageSnapshot.Row(app.Store.Summaries, TableKeys.SummaryPartition(device.DeviceId), device.DeviceId)
+        );
     }
 
     [Fact]
@@ -192,8 +231,11 @@ public sealed class InventoryProcessingTests : IAsyncLifetime
         var known = await app.EnrollNewDeviceAsync();
         var device = await app.EnrollNewDeviceAsync();
         var stranger = "00:1B:63:84:45:E6";
-        var message = await SendInventoryAsync(device, softwareCount: 10,
-            neighbours: [(stranger, "192.168.1.77"), (known.Mac, "192.168.1.20"), ("33:33:00:00:00:01", "ff02::1")]);
+        var message = await SendInventoryAsync(
+            device,
+            softwareCount: 10,
+            neighbours: [(stranger, "192.168.1.77"), (known.Mac, "192.168.1.20"), ("33:33:00:00:00:01", "ff02::1")]
+        );
 
         await Processor.ProcessAsync(message, CancellationToken.None);
 
@@ -220,13 +262,20 @@ public sealed class InventoryProcessingTests : IAsyncLifetime
     {
         var device = await app.EnrollNewDeviceAsync();
         var message = await SendInventoryAsync(device, softwareCount: 10);
-        await app.Store.Checkins.GetBlobClient(message.BlobName).UploadAsync(BinaryData.FromString("not gzip"), overwrite: true);
+        await app
+            .Store.Checkins.GetBlobClient(message.BlobName)
+            .UploadAsync(BinaryData.FromString("not gzip"), overwrite: true);
         var before = await PartitionAsync(device.DeviceId);
         var snapshot = await app.SnapshotAsync();
 
-        await Assert.ThrowsAsync<CheckinProcessingException>(() => Processor.ProcessAsync(message, CancellationToken.None));
+        await Assert.ThrowsAsync<CheckinProcessingException>(() =>
+            Processor.ProcessAsync(message, CancellationToken.None)
+        );
 
-        Assert.True((await app.Store.Checkins.GetBlobClient(message.BlobName).ExistsAsync()).Value, "the blob is kept for replay");
+        Assert.True(
+            (await app.Store.Checkins.GetBlobClient(message.BlobName).ExistsAsync()).Value,
+            "the blob is kept for replay"
+        );
         Assert.Equal(before.Keys.Order(), (await PartitionAsync(device.DeviceId)).Keys.Order());
         await app.AssertUnchangedSinceAsync(snapshot);
     }
@@ -235,10 +284,20 @@ public sealed class InventoryProcessingTests : IAsyncLifetime
     public async Task Message_whose_blob_is_missing_fails_so_the_host_retries_and_then_poisons_it()
     {
         var device = await app.EnrollNewDeviceAsync();
-        var message = await SendInventoryAsync(device, softwareCount: 10) with { BlobName = "2026/11/02/missing.json.gz" };
-        var queued = QueuesModelFactory.QueueMessage("id-1", "pop", JsonSerializer.Serialize(message, ApiJsonContext.Default.CheckinMessage), dequeueCount: 1);
+        var message = await SendInventoryAsync(device, softwareCount: 10) with
+        {
+            BlobName = "2026/11/02/missing.json.gz",
+        };
+        var queued = QueuesModelFactory.QueueMessage(
+            "id-1",
+            "pop",
+            JsonSerializer.Serialize(message, ApiJsonContext.Default.CheckinMessage),
+            dequeueCount: 1
+        );
 
-        var error = await Assert.ThrowsAsync<CheckinProcessingException>(() => app.Checkins.ProcessCheckin(queued, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<CheckinProcessingException>(() =>
+            app.Checkins.ProcessCheckin(queued, CancellationToken.None)
+        );
 
         Assert.Contains("does not exist", error.Message);
     }
@@ -248,7 +307,9 @@ public sealed class InventoryProcessingTests : IAsyncLifetime
     {
         var queued = QueuesModelFactory.QueueMessage("id-1", "pop", "{\"hello\":", dequeueCount: 1);
 
-        await Assert.ThrowsAsync<CheckinProcessingException>(() => app.Checkins.ProcessCheckin(queued, CancellationToken.None));
+        await Assert.ThrowsAsync<CheckinProcessingException>(() =>
+            app.Checkins.ProcessCheckin(queued, CancellationToken.None)
+        );
     }
 
     [Fact]
@@ -257,8 +318,12 @@ public sealed class InventoryProcessingTests : IAsyncLifetime
         var device = await app.EnrollNewDeviceAsync();
         var body = SamplePayloads.Inventory(device.DeviceId, device.Serial, macs: [device.Mac], softwareCount: 0);
         var software = body["inventory"]!["software"]!.AsArray();
-        software.Add(new System.Text.Json.Nodes.JsonObject { ["name"] = "linux-image-amd64", ["version"] = "6.1.0-27" });
-        software.Add(new System.Text.Json.Nodes.JsonObject { ["name"] = "linux-image-amd64", ["version"] = "6.1.0-28" });
+        software.Add(
+            new System.Text.Json.Nodes.JsonObject { ["name"] = "linux-image-amd64", ["version"] = "6.1.0-27" }
+        );
+        software.Add(
+            new System.Text.Json.Nodes.JsonObject { ["name"] = "linux-image-amd64", ["version"] = "6.1.0-28" }
+        );
         software.Add(new System.Text.Json.Nodes.JsonObject { ["name"] = "Name/With#Odd?Chars\\", ["version"] = "1" });
         Assert.Equal(202, (await app.CheckinAsync(body.Text(), device.Authorization)).Status);
 
@@ -281,31 +346,57 @@ public sealed class PoisonReplayTests : IAsyncLifetime
     public async Task Poisoned_check_in_is_replayed_from_its_kept_blob_and_then_processed()
     {
         var device = await app.EnrollNewDeviceAsync();
-        var answer = await app.CheckinAsync(SamplePayloads.Inventory(device.DeviceId, device.Serial, macs: [device.Mac], softwareCount: 20).Text(), device.Authorization);
+        var answer = await app.CheckinAsync(
+            SamplePayloads.Inventory(device.DeviceId, device.Serial, macs: [device.Mac], softwareCount: 20).Text(),
+            device.Authorization
+        );
         Assert.Equal(202, answer.Status);
         // What the host does after maxDequeueCount failed deliveries: move the message text to <queue>-poison.
         var message = (await app.Store.CheckinQueue.ReceiveMessageAsync()).Value;
         await app.Store.CheckinPoisonQueue.SendMessageAsync(message.Body);
         await app.Store.CheckinQueue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
 
-        var request = app.Request("POST", "/api/checkins/poison/replay", [], null, new Dictionary<string, string> { ["Authorization"] = TestTokens.Bearer(TestTokens.Admin) });
-        var replay = await TestApp.ExecuteAsync(request, app.Checkins.ReplayPoisonCheckins(request, CancellationToken.None));
+        var request = app.Request(
+            "POST",
+            "/api/checkins/poison/replay",
+            [],
+            null,
+            new Dictionary<string, string> { ["Authorization"] = TestTokens.Bearer(TestTokens.Admin) }
+        );
+        var replay = await TestApp.ExecuteAsync(
+            request,
+            app.Checkins.ReplayPoisonCheckins(request, CancellationToken.None)
+        );
 
         Assert.Equal(200, replay.Status);
         Assert.Equal(1, replay.Json.GetProperty("replayed").GetInt32());
         Assert.Equal(0, replay.Json.GetProperty("remaining").GetInt32());
         Assert.True(await app.ProcessNextCheckinAsync());
-        var summary = (await app.Store.Summaries.GetEntityAsync<AssetSummaryEntity>(TableKeys.SummaryPartition(device.DeviceId), device.DeviceId)).Value;
+        var summary = (
+            await app.Store.Summaries.GetEntityAsync<AssetSummaryEntity>(
+                TableKeys.SummaryPartition(device.DeviceId),
+                device.DeviceId
+            )
+        ).Value;
         Assert.Equal(answer.Json.GetProperty("inventoryHash").GetString(), summary.InventoryHash);
     }
 
     [Fact]
     public async Task Replay_with_a_bad_max_is_400()
     {
-        var request = app.Request("POST", "/api/checkins/poison/replay", [], null, new Dictionary<string, string> { ["Authorization"] = TestTokens.Bearer(TestTokens.Admin) });
+        var request = app.Request(
+            "POST",
+            "/api/checkins/poison/replay",
+            [],
+            null,
+            new Dictionary<string, string> { ["Authorization"] = TestTokens.Bearer(TestTokens.Admin) }
+        );
         request.QueryString = new Microsoft.AspNetCore.Http.QueryString("?max=0");
 
-        var answer = await TestApp.ExecuteAsync(request, app.Checkins.ReplayPoisonCheckins(request, CancellationToken.None));
+        var answer = await TestApp.ExecuteAsync(
+            request,
+            app.Checkins.ReplayPoisonCheckins(request, CancellationToken.None)
+        );
 
         Assert.Equal(400, answer.Status);
     }

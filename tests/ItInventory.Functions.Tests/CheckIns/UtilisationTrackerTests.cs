@@ -9,7 +9,12 @@ public sealed class UtilisationTrackerTests
 
     private static AssetSummaryEntity Fold(AssetSummaryEntity row, DateTimeOffset at, double cpu, int minutes)
     {
-        var u = UtilisationTracker.Apply(row, new HeartbeatData { CpuAveragePercent = cpu, InteractiveMinutes = minutes }, at, idleCpuThresholdPercent: 5);
+        var u = UtilisationTracker.Apply(
+            row,
+            new HeartbeatData { CpuAveragePercent = cpu, InteractiveMinutes = minutes },
+            at,
+            idleCpuThresholdPercent: 5
+        );
         row.UtilisationDay = u.Day;
         row.UtilisationDaySamples = u.Samples;
         row.UtilisationDayCpuSum = u.CpuSum;

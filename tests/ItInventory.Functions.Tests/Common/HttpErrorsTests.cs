@@ -22,17 +22,21 @@ public sealed class HttpErrorsTests
         Assert.Same(problem, Map(new ProblemException(problem)));
     }
 
-    public static TheoryData<Exception> Outages() => new()
-    {
-        new RequestFailedException(0, "Connection refused (127.0.0.1:1)"),
-        new RequestFailedException(503, "Server busy", "ServerBusy", null),
-        new RequestFailedException(500, "Internal", "InternalError", null),
-        new AggregateException("Retry failed after 3 tries.",
-            new RequestFailedException(0, "refused"), new RequestFailedException(0, "refused")),
-        new HttpRequestException("No connection could be made", new SocketException(111)),
-        new TaskCanceledException("The operation was cancelled because it exceeded the configured timeout."),
-        new DependencyUnavailableException("The identity provider's metadata cannot be fetched."),
-    };
+    public static TheoryData<Exception> Outages() =>
+        new()
+        {
+            new RequestFailedException(0, "Connection refused (127.0.0.1:1)"),
+            new RequestFailedException(503, "Server busy", "ServerBusy", null),
+            new RequestFailedException(500, "Internal", "InternalError", null),
+            new AggregateException(
+                "Retry failed after 3 tries.",
+                new RequestFailedException(0, "refused"),
+                new RequestFailedException(0, "refused")
+            ),
+            new HttpRequestException("No connection could be made", new SocketException(111)),
+            new TaskCanceledException("The operation was cancelled because it exceeded the configured timeout."),
+            new DependencyUnavailableException("The identity provider's metadata cannot be fetched."),
+        };
 
     [Theory]
     [MemberData(nameof(Outages))]
@@ -45,13 +49,14 @@ public sealed class HttpErrorsTests
         Assert.DoesNotContain("refused", problem.Detail, StringComparison.OrdinalIgnoreCase);
     }
 
-    public static TheoryData<Exception> Faults() => new()
-    {
-        new InvalidOperationException("Sequence contains no elements in ItInventory.Functions.Secret"),
-        new NullReferenceException(),
-        new RequestFailedException(404, "The table specified does not exist.", "TableNotFound", null),
-        new RequestFailedException(403, "This request is not authorized", "AuthorizationPermissionMismatch", null),
-    };
+    public static TheoryData<Exception> Faults() =>
+        new()
+        {
+            new InvalidOperationException("Sequence contains no elements in ItInventory.Functions.Secret"),
+            new NullReferenceException(),
+            new RequestFailedException(404, "The table specified does not exist.", "TableNotFound", null),
+            new RequestFailedException(403, "This request is not authorized", "AuthorizationPermissionMismatch", null),
+        };
 
     [Theory]
     [MemberData(nameof(Faults))]
@@ -70,8 +75,10 @@ public sealed class HttpErrorsTests
     {
         var context = new DefaultHttpContext();
         context.Response.Body = new MemoryStream();
-        var answer = await TestApp.ExecuteAsync(context.Request,
-            new ProblemResult(Map(new RequestFailedException(0, "refused"))));
+        var answer = await TestApp.ExecuteAsync(
+            context.Request,
+            new ProblemResult(Map(new RequestFailedException(0, "refused")))
+        );
 
         Assert.Equal(503, answer.Status);
         Assert.Equal("application/problem+json; charset=utf-8", answer.ContentType);
@@ -87,9 +94,10 @@ public sealed class HttpErrorsTests
     {
         var context = new DefaultHttpContext();
         context.Response.Body = new MemoryStream();
-        var problem = endpoint == "device"
-            ? Problem.DeviceUnauthorized("The device credential is not valid.")
-            : Problem.BearerUnauthorized("The access token is not valid.");
+        var problem =
+            endpoint == "device"
+                ? Problem.DeviceUnauthorized("The device credential is not valid.")
+                : Problem.BearerUnauthorized("The access token is not valid.");
         var answer = await TestApp.ExecuteAsync(context.Request, new ProblemResult(problem));
 
         Assert.Equal(401, answer.Status);
@@ -97,16 +105,19 @@ public sealed class HttpErrorsTests
     }
 
     [Theory]
-    [InlineData("""{"schemaVersion":"1.0","kind":"full","inventory":{"software":[5]}}""",
-        "$.inventory.software[0]")]
+    [InlineData("""{"schemaVersion":"1.0","kind":"full","inventory":{"software":[5]}}""", "$.inventory.software[0]")]
     [InlineData("""[1,2]""", "$")]
     [InlineData("""{"schemaVersion":1}""", "$.schemaVersion")]
-    [InlineData("""{"schemaVersion":"1.0","kind":"heartbeat","heartbeat":{"cpuAveragePercent":"12"}}""",
-        "$.heartbeat.cpuAveragePercent")]
+    [InlineData(
+        """{"schemaVersion":"1.0","kind":"heartbeat","heartbeat":{"cpuAveragePercent":"12"}}""",
+        "$.heartbeat.cpuAveragePercent"
+    )]
     public void A_json_type_error_names_the_path_never_a_dotnet_type(string json, string path)
     {
-        var outcome = JsonBody.Deserialize(System.Text.Encoding.UTF8.GetBytes(json),
-            ApiJsonContext.Default.CheckinRequest);
+        var outcome = JsonBody.Deserialize(
+            System.Text.Encoding.UTF8.GetBytes(json),
+            ApiJsonContext.Default.CheckinRequest
+        );
 
         Assert.True(outcome.Failed);
         Assert.Equal(400, outcome.Problem.Status);
@@ -142,8 +153,10 @@ public sealed class HttpErrorsTests
     [Fact]
     public void Problem_json_has_no_header_only_members()
     {
-        var json = JsonSerializer.Serialize(Problem.Unavailable("Down.", TimeSpan.FromSeconds(3)),
-            ApiJsonContext.Default.Problem);
+        var json = JsonSerializer.Serialize(
+            Problem.Unavailable("Down.", TimeSpan.FromSeconds(3)),
+            ApiJsonContext.Default.Problem
+        );
         Assert.DoesNotContain("retryAfter", json, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("challenge", json, StringComparison.OrdinalIgnoreCase);
     }

@@ -26,7 +26,10 @@ public sealed class ApiContractTests(ITestOutputHelper output) : IAsyncLifetime
         var deviceId = enrolled.Json.GetProperty("deviceId").GetString()!;
         var authorization = enrolled.Json.GetProperty("authorization").GetString()!;
 
-        var heartbeat = await app.CheckinAsync(CheckinExample("heartbeat.json", deviceId).ToJsonString(), authorization);
+        var heartbeat = await app.CheckinAsync(
+            CheckinExample("heartbeat.json", deviceId).ToJsonString(),
+            authorization
+        );
         Assert.Equal(200, heartbeat.Status);
         AssertMatches(ContractDocuments.CheckinResponseSchema, heartbeat.Body);
         Assert.True(heartbeat.Json.GetProperty("fullInventoryRequested").GetBoolean());
@@ -66,7 +69,12 @@ public sealed class ApiContractTests(ITestOutputHelper output) : IAsyncLifetime
             ["hostname"] = windows["inventory"]!["hostname"]!.GetValue<string>(),
             ["serialNumber"] = hardware["serialNumber"]!.GetValue<string>(),
             ["smbiosUuid"] = hardware["smbiosUuid"]!.GetValue<string>(),
-            ["macAddresses"] = new JsonArray(hardware["networkInterfaces"]!.AsArray().Select(n => (JsonNode?)n!["macAddress"]!.GetValue<string>()).ToArray()),
+            ["macAddresses"] = new JsonArray(
+                hardware["networkInterfaces"]!
+                    .AsArray()
+                    .Select(n => (JsonNode?)n!["macAddress"]!.GetValue<string>())
+                    .ToArray()
+            ),
             ["type"] = "desktop",
         };
         AssertMatches(ContractDocuments.EnrollmentSchema, enrollment.ToJsonString());
@@ -74,7 +82,10 @@ public sealed class ApiContractTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(201, enrolled.Status);
         var deviceId = enrolled.Json.GetProperty("deviceId").GetString()!;
 
-        var queued = await app.CheckinAsync(CheckinExample("inventory-windows.json", deviceId).ToJsonString(), enrolled.Json.GetProperty("authorization").GetString());
+        var queued = await app.CheckinAsync(
+            CheckinExample("inventory-windows.json", deviceId).ToJsonString(),
+            enrolled.Json.GetProperty("authorization").GetString()
+        );
 
         Assert.Equal(202, queued.Status);
         AssertMatches(ContractDocuments.CheckinResponseSchema, queued.Body);
@@ -93,7 +104,11 @@ public sealed class ApiContractTests(ITestOutputHelper output) : IAsyncLifetime
     [InlineData("a type the app does not know", "/type", "\"tablet\"")]
     [InlineData("an agent version longer than 256 characters", "/agent/version", "repeat:1:257")]
     [InlineData("no hardware identity at all", "/serialNumber", "none")]
-    public async Task Enrollment_outside_the_contract_is_rejected_by_both_the_schema_and_the_app(string @case, string pointer, string? value)
+    public async Task Enrollment_outside_the_contract_is_rejected_by_both_the_schema_and_the_app(
+        string @case,
+        string pointer,
+        string? value
+    )
     {
         var document = Enrollment();
         if (value == "none")
@@ -104,7 +119,12 @@ public sealed class ApiContractTests(ITestOutputHelper output) : IAsyncLifetime
         }
         else
         {
-            ContractMutations.Set(document, pointer, value is null ? null : JsonNode.Parse(Repeat(value)), remove: value is null);
+            ContractMutations.Set(
+                document,
+                pointer,
+                value is null ? null : JsonNode.Parse(Repeat(value)),
+                remove: value is null
+            );
         }
 
         var (schemaValid, schemaErrors) = ContractDocuments.Evaluate(ContractDocuments.EnrollmentSchema, document);
@@ -118,11 +138,18 @@ public sealed class ApiContractTests(ITestOutputHelper output) : IAsyncLifetime
     [Theory]
     [InlineData("only a MAC address as identity", "serialNumber,smbiosUuid")]
     [InlineData("only a serial number as identity", "smbiosUuid,macAddresses")]
-    [InlineData("only the secret and an SMBIOS UUID", "hostname,serialNumber,macAddresses,manufacturer,model,type,agent")]
-    public async Task Enrollment_inside_the_contract_is_accepted_by_both_the_schema_and_the_app(string @case, string removed)
+    [InlineData(
+        "only the secret and an SMBIOS UUID",
+        "hostname,serialNumber,macAddresses,manufacturer,model,type,agent"
+    )]
+    public async Task Enrollment_inside_the_contract_is_accepted_by_both_the_schema_and_the_app(
+        string @case,
+        string removed
+    )
     {
         var document = Enrollment();
-        foreach (var name in removed.Split(',')) document.Remove(name);
+        foreach (var name in removed.Split(','))
+            document.Remove(name);
 
         var (schemaValid, schemaErrors) = ContractDocuments.Evaluate(ContractDocuments.EnrollmentSchema, document);
         var answer = await app.EnrollAsync(document.ToJsonString());
@@ -154,8 +181,15 @@ public sealed class ApiContractTests(ITestOutputHelper output) : IAsyncLifetime
 
     private static string Repeat(string spec)
     {
-        if (!spec.StartsWith("repeat:", StringComparison.Ordinal)) return spec;
+        if (!spec.StartsWith("repeat:", StringComparison.Ordinal))
+            return spec;
         var parts = spec.Split(':');
-        return JsonValue.Create(string.Concat(Enumerable.Repeat(parts[1], int.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture))))!.ToJsonString();
+        return JsonValue
+            .Create(
+                string.Concat(
+                    Enumerable.Repeat(parts[1], int.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture))
+                )
+            )!
+            .ToJsonString();
     }
 }

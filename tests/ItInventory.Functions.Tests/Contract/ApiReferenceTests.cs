@@ -29,11 +29,14 @@ public sealed partial class ApiReferenceTests
             var route = OpenApiTests.DocumentedPath(function.Route);
             var expected = function.Methods.Select(m => (m.ToUpperInvariant(), route)).Order().ToList();
             var documented = rows[function.Name].Select(r => (r.Method, r.Route)).Order().ToList();
-            if (documented.Count == 0) problems.Add($"{function.Name} is not in docs/api.md");
+            if (documented.Count == 0)
+                problems.Add($"{function.Name} is not in docs/api.md");
             else if (!documented.SequenceEqual(expected))
             {
-                problems.Add($"{function.Name}: docs/api.md says {string.Join(", ", documented)}, "
-                    + $"the function is {string.Join(", ", expected)}");
+                problems.Add(
+                    $"{function.Name}: docs/api.md says {string.Join(", ", documented)}, "
+                        + $"the function is {string.Join(", ", expected)}"
+                );
             }
         }
         Assert.True(problems.Count == 0, string.Join("\n", problems));
@@ -45,9 +48,13 @@ public sealed partial class ApiReferenceTests
         var functions = BuiltFunctions.HttpFunctions().Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
         var rows = Rows();
         var stale = rows.Where(r => !functions.Contains(r.Operation))
-            .Select(r => $"{r.Operation} ({r.Method} {r.Route}) is no HTTP function of the build").ToList();
-        stale.AddRange(rows.GroupBy(r => (r.Operation, r.Method)).Where(g => g.Count() > 1)
-            .Select(g => $"{g.Key.Operation} {g.Key.Method} has {g.Count()} rows"));
+            .Select(r => $"{r.Operation} ({r.Method} {r.Route}) is no HTTP function of the build")
+            .ToList();
+        stale.AddRange(
+            rows.GroupBy(r => (r.Operation, r.Method))
+                .Where(g => g.Count() > 1)
+                .Select(g => $"{g.Key.Operation} {g.Key.Method} has {g.Count()} rows")
+        );
         Assert.True(stale.Count == 0, string.Join("\n", stale));
     }
 
@@ -68,8 +75,10 @@ public sealed partial class ApiReferenceTests
                 var allowed = statuses[i] is >= 200 and < 300;
                 if (allowed != Admits(row.Who, personas[i]))
                 {
-                    problems.Add($"{row.Operation}: docs/api.md {(allowed ? "omits" : "names")} {personas[i]} "
-                        + $"(\"{row.Who}\"), the matrix expects {statuses[i]}");
+                    problems.Add(
+                        $"{row.Operation}: docs/api.md {(allowed ? "omits" : "names")} {personas[i]} "
+                            + $"(\"{row.Who}\"), the matrix expects {statuses[i]}"
+                    );
                 }
             }
         }
@@ -97,24 +106,27 @@ public sealed partial class ApiReferenceTests
     /// clause with <c>+ MFA</c> admits people only with MFA; "Lead" is a lead of the record's department, "of any
     /// department" any lead; the owner is no persona of the matrix.
     /// </summary>
-    private static bool Admits(string who, string persona) => who.Split(';').Any(clause =>
-    {
-        var mfa = clause.Contains("+ MFA", StringComparison.Ordinal);
-        bool Names(string word) => Regex.IsMatch(clause, $@"\b{Regex.Escape(word)}\b");
-        return persona switch
-        {
-            "anonymous" => Names("anyone"),
-            "device" => Names("anyone") || Names("the device"),
-            "end-user" => Names("anyone") || Names("any signed-in person"),
-            "lead-same-department" => Names("anyone") || Names("any signed-in person") || Names("Lead"),
-            "lead-other-department" => Names("anyone") || Names("any signed-in person")
-                || (Names("Lead") && Names("of any department")),
-            "auditor" => Names("anyone") || Names("any signed-in person") || Names("Auditor"),
-            "admin-without-mfa" => Names("anyone") || Names("any signed-in person") || (Names("Admin") && !mfa),
-            "admin" => Names("anyone") || Names("any signed-in person") || Names("Admin"),
-            _ => throw new ArgumentException($"Unknown persona {persona}", nameof(persona)),
-        };
-    });
+    private static bool Admits(string who, string persona) =>
+        who.Split(';')
+            .Any(clause =>
+            {
+                var mfa = clause.Contains("+ MFA", StringComparison.Ordinal);
+                bool Names(string word) => Regex.IsMatch(clause, $@"\b{Regex.Escape(word)}\b");
+                return persona switch
+                {
+                    "anonymous" => Names("anyone"),
+                    "device" => Names("anyone") || Names("the device"),
+                    "end-user" => Names("anyone") || Names("any signed-in person"),
+                    "lead-same-department" => Names("anyone") || Names("any signed-in person") || Names("Lead"),
+                    "lead-other-department" => Names("anyone")
+                        || Names("any signed-in person")
+                        || (Names("Lead") && Names("of any department")),
+                    "auditor" => Names("anyone") || Names("any signed-in person") || Names("Auditor"),
+                    "admin-without-mfa" => Names("anyone") || Names("any signed-in person") || (Names("Admin") && !mfa),
+                    "admin" => Names("anyone") || Names("any signed-in person") || Names("Admin"),
+                    _ => throw new ArgumentException($"Unknown persona {persona}", nameof(persona)),
+                };
+            });
 
     /// <summary>The personas and expected statuses of <see cref="AuthorizationMatrixTests"/>, read as they are so the
     /// two can never drift apart.</summary>
@@ -130,9 +142,15 @@ public sealed partial class ApiReferenceTests
     /// <summary>The rows of the endpoint table: <c>| `Operation` | `METHOD` | `/api/route` | who |</c>.</summary>
     private static List<Row> Rows()
     {
-        var rows = File.ReadLines(PagePath).Select(line => TableRow().Match(line)).Where(m => m.Success)
-            .Select(m => new Row(m.Groups["operation"].Value, m.Groups["method"].Value, m.Groups["route"].Value,
-                m.Groups["who"].Value.Trim()))
+        var rows = File.ReadLines(PagePath)
+            .Select(line => TableRow().Match(line))
+            .Where(m => m.Success)
+            .Select(m => new Row(
+                m.Groups["operation"].Value,
+                m.Groups["method"].Value,
+                m.Groups["route"].Value,
+                m.Groups["who"].Value.Trim()
+            ))
             .ToList();
         Assert.NotEmpty(rows);
         return rows;

@@ -19,9 +19,13 @@ public static class ContractDocuments
     public const string EnrollmentSchema = "enrollment-1.0.schema.json";
     public const string EnrollmentResponseSchema = "enrollment-response-1.0.schema.json";
 
-    private static readonly Dictionary<string, Lazy<JsonSchema>> Schemas =
-        new[] { CheckinSchema, CheckinResponseSchema, EnrollmentSchema, EnrollmentResponseSchema }
-            .ToDictionary(name => name, name => new Lazy<JsonSchema>(() => Load(name)));
+    private static readonly Dictionary<string, Lazy<JsonSchema>> Schemas = new[]
+    {
+        CheckinSchema,
+        CheckinResponseSchema,
+        EnrollmentSchema,
+        EnrollmentResponseSchema,
+    }.ToDictionary(name => name, name => new Lazy<JsonSchema>(() => Load(name)));
 
     /// <summary>Formats are assertions here (by default JSON Schema 2020-12 only annotates them).</summary>
     private static readonly EvaluationOptions Options = new()
@@ -42,20 +46,31 @@ public static class ContractDocuments
     public static JsonObject Example(string name) => JsonNode.Parse(File.ReadAllText(ExamplePath(name)))!.AsObject();
 
     /// <summary>Which schema an example file is an instance of, by its name.</summary>
-    public static string SchemaOfExample(string exampleFile) => Path.GetFileNameWithoutExtension(exampleFile) switch
-    {
-        var n when n.StartsWith("enrollment-response", StringComparison.Ordinal) => EnrollmentResponseSchema,
-        var n when n.StartsWith("enrollment", StringComparison.Ordinal) => EnrollmentSchema,
-        var n when n.StartsWith("checkin-response", StringComparison.Ordinal) => CheckinResponseSchema,
-        var n when n.StartsWith("heartbeat", StringComparison.Ordinal) || n.StartsWith("inventory", StringComparison.Ordinal) => CheckinSchema,
-        var n => throw new InvalidOperationException($"No schema is known for docs/examples/{n}.json: name it enrollment*, heartbeat*, inventory*, checkin-response* or enrollment-response*."),
-    };
+    public static string SchemaOfExample(string exampleFile) =>
+        Path.GetFileNameWithoutExtension(exampleFile) switch
+        {
+            var n when n.StartsWith("enrollment-response", StringComparison.Ordinal) => EnrollmentResponseSchema,
+            var n when n.StartsWith("enrollment", StringComparison.Ordinal) => EnrollmentSchema,
+            var n when n.StartsWith("checkin-response", StringComparison.Ordinal) => CheckinResponseSchema,
+            var n
+                when n.StartsWith("heartbeat", StringComparison.Ordinal)
+                    || n.StartsWith("inventory", StringComparison.Ordinal) => CheckinSchema,
+            var n => throw new InvalidOperationException(
+                $"No schema is known for docs/examples/{n}.json: name it enrollment*, heartbeat*, inventory*, "
+                    + "checkin-response* or enrollment-response*."
+            ),
+        };
 
     public static IEnumerable<string> ExampleFiles() =>
-        Directory.EnumerateFiles(RepositoryRoot.Combine("docs", "examples"), "*.json").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal);
+        Directory
+            .EnumerateFiles(RepositoryRoot.Combine("docs", "examples"), "*.json")
+            .Select(Path.GetFileName)
+            .OfType<string>()
+            .Order(StringComparer.Ordinal);
 
     /// <summary>Evaluates a document; the text is the list of errors ("" when valid), one per line.</summary>
-    public static (bool Valid, string Errors) Evaluate(string schemaName, JsonNode document) => Evaluate(schemaName, document.ToJsonString());
+    public static (bool Valid, string Errors) Evaluate(string schemaName, JsonNode document) =>
+        Evaluate(schemaName, document.ToJsonString());
 
     public static (bool Valid, string Errors) Evaluate(string schemaName, string json)
     {
@@ -64,7 +79,8 @@ public static class ContractDocuments
         return (results.IsValid, results.IsValid ? "" : Describe(results));
     }
 
-    /// <summary>The app's own verdict on a check-in body: strict deserialisation, then <see cref="CheckinValidator"/>.</summary>
+    /// <summary>The app's own verdict on a check-in body: strict deserialisation, then <see
+    /// cref="CheckinValidator"/>.</summary>
     public static Problem? ValidateWithApp(string json)
     {
         var parsed = JsonBody.Deserialize(Encoding.UTF8.GetBytes(json), ApiJsonContext.Default.CheckinRequest);
@@ -74,8 +90,12 @@ public static class ContractDocuments
     public static string Describe(Problem? problem) =>
         problem is null
             ? "(accepted)"
-            : $"{problem.Status} {problem.Type}: {problem.Detail}" +
-              string.Concat((problem.Errors ?? new Dictionary<string, string[]>()).Select(e => $"\n  {e.Key}: {string.Join(" ", e.Value)}"));
+            : $"{problem.Status} {problem.Type}: {problem.Detail}"
+                + string.Concat(
+                    (problem.Errors ?? new Dictionary<string, string[]>()).Select(e =>
+                        $"\n  {e.Key}: {string.Join(" ", e.Value)}"
+                    )
+                );
 
     private static string Describe(EvaluationResults results)
     {
@@ -83,7 +103,12 @@ public static class ContractDocuments
         foreach (var node in new[] { results }.Concat(results.Details ?? []))
         {
             // A failing 'if' is not an error (it only selects 'else'); list output still reports it.
-            if (node.IsValid || node.Errors is null || node.EvaluationPath.ToString().Contains("/if", StringComparison.Ordinal)) continue;
+            if (
+                node.IsValid
+                || node.Errors is null
+                || node.EvaluationPath.ToString().Contains("/if", StringComparison.Ordinal)
+            )
+                continue;
             foreach (var (keyword, message) in node.Errors)
             {
                 lines.Add($"{node.InstanceLocation} ({node.EvaluationPath}) {keyword}: {message}");
@@ -93,6 +118,10 @@ public static class ContractDocuments
     }
 
     private static JsonSchema Load(string name) =>
-        // A registry of its own per schema: the global registry would refuse the same $id twice across test runs in one process.
-        JsonSchema.FromText(File.ReadAllText(SchemaPath(name)), new BuildOptions { SchemaRegistry = new SchemaRegistry() });
+        // A registry of its own per schema: the global registry would refuse the same $id twice across test runs in one
+        // process.
+        JsonSchema.FromText(
+            File.ReadAllText(SchemaPath(name)),
+            new BuildOptions { SchemaRegistry = new SchemaRegistry() }
+        );
 }

@@ -17,7 +17,11 @@ public static class ContractMutations
 
     public static void Set(JsonObject document, string pointer, JsonNode? value, bool remove = false)
     {
-        var tokens = pointer.Split('/').Skip(1).Select(t => t.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal)).ToArray();
+        var tokens = pointer
+            .Split('/')
+            .Skip(1)
+            .Select(t => t.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal))
+            .ToArray();
         JsonNode parent = document;
         foreach (var token in tokens[..^1])
         {

@@ -15,13 +15,27 @@ public sealed class ExampleTests(ITestOutputHelper output)
     public static TheoryData<string> Examples() => [.. ContractDocuments.ExampleFiles()];
 
     public static TheoryData<string> CheckinExamples() =>
-        [.. ContractDocuments.ExampleFiles().Where(f => ContractDocuments.SchemaOfExample(f) == ContractDocuments.CheckinSchema)];
+        [
+            .. ContractDocuments
+                .ExampleFiles()
+                .Where(f => ContractDocuments.SchemaOfExample(f) == ContractDocuments.CheckinSchema),
+        ];
 
     [Fact]
     public void Examples_folder_holds_the_documented_examples()
     {
         var files = ContractDocuments.ExampleFiles().ToList();
-        foreach (var expected in new[] { "enrollment.json", "heartbeat.json", "inventory.json", "inventory-windows.json", "checkin-response-heartbeat.json", "enrollment-response.json" })
+        foreach (
+            var expected in new[]
+            {
+                "enrollment.json",
+                "heartbeat.json",
+                "inventory.json",
+                "inventory-windows.json",
+                "checkin-response-heartbeat.json",
+                "enrollment-response.json",
+            }
+        )
         {
             Assert.Contains(expected, files);
         }
@@ -45,7 +59,10 @@ public sealed class ExampleTests(ITestOutputHelper output)
 
         var problem = ContractDocuments.ValidateWithApp(json);
 
-        Assert.True(problem is null, $"docs/examples/{example} is refused by the app:\n{ContractDocuments.Describe(problem)}");
+        Assert.True(
+            problem is null,
+            $"docs/examples/{example} is refused by the app:\n{ContractDocuments.Describe(problem)}"
+        );
     }
 
     [Fact]
@@ -81,22 +98,43 @@ public sealed class ExampleTests(ITestOutputHelper output)
         var json = original.ToJsonString();
         JsonNode roundTripped = ContractDocuments.SchemaOfExample(example) switch
         {
-            ContractDocuments.CheckinSchema => JsonSerializer.SerializeToNode(JsonSerializer.Deserialize(json, ApiJsonContext.Default.CheckinRequest), ApiJsonContext.Default.CheckinRequest)!,
-            ContractDocuments.EnrollmentSchema => JsonSerializer.SerializeToNode(JsonSerializer.Deserialize(json, ApiJsonContext.Default.EnrollmentRequest), ApiJsonContext.Default.EnrollmentRequest)!,
-            ContractDocuments.CheckinResponseSchema => JsonSerializer.SerializeToNode(JsonSerializer.Deserialize(json, ApiJsonContext.Default.CheckinResponse), ApiJsonContext.Default.CheckinResponse)!,
-            _ => JsonSerializer.SerializeToNode(JsonSerializer.Deserialize(json, ApiJsonContext.Default.EnrollmentResponse), ApiJsonContext.Default.EnrollmentResponse)!,
+            ContractDocuments.CheckinSchema => JsonSerializer.SerializeToNode(
+                JsonSerializer.Deserialize(json, ApiJsonContext.Default.CheckinRequest),
+                ApiJsonContext.Default.CheckinRequest
+            )!,
+            ContractDocuments.EnrollmentSchema => JsonSerializer.SerializeToNode(
+                JsonSerializer.Deserialize(json, ApiJsonContext.Default.EnrollmentRequest),
+                ApiJsonContext.Default.EnrollmentRequest
+            )!,
+            ContractDocuments.CheckinResponseSchema => JsonSerializer.SerializeToNode(
+                JsonSerializer.Deserialize(json, ApiJsonContext.Default.CheckinResponse),
+                ApiJsonContext.Default.CheckinResponse
+            )!,
+            _ => JsonSerializer.SerializeToNode(
+                JsonSerializer.Deserialize(json, ApiJsonContext.Default.EnrollmentResponse),
+                ApiJsonContext.Default.EnrollmentResponse
+            )!,
         };
 
         var lost = ValuePaths(original).Except(ValuePaths(roundTripped)).ToList();
 
-        Assert.True(lost.Count == 0, $"docs/examples/{example} has values the contract records drop: {string.Join(", ", lost)}");
+        Assert.True(
+            lost.Count == 0,
+            $"docs/examples/{example} has values the contract records drop: {string.Join(", ", lost)}"
+        );
     }
 
     [Fact]
     public void Sample_heartbeat_of_the_tests_is_valid_against_the_schema()
     {
         var deviceId = TableKeys.NewAssetId();
-        foreach (var heartbeat in new[] { SamplePayloads.Heartbeat(deviceId), SamplePayloads.Heartbeat(deviceId, new string('a', 64), cpu: 0, interactiveMinutes: 0) })
+        foreach (
+            var heartbeat in new[]
+            {
+                SamplePayloads.Heartbeat(deviceId),
+                SamplePayloads.Heartbeat(deviceId, new string('a', 64), cpu: 0, interactiveMinutes: 0),
+            }
+        )
         {
             var (valid, errors) = ContractDocuments.Evaluate(ContractDocuments.CheckinSchema, heartbeat);
             Assert.True(valid, errors);
@@ -107,8 +145,13 @@ public sealed class ExampleTests(ITestOutputHelper output)
     [Fact]
     public void Sample_800_entry_inventory_of_the_tests_is_valid_against_the_schema()
     {
-        var inventory = SamplePayloads.Inventory(TableKeys.NewAssetId(), "PF3ABC12", uuid: "4c4c4544-0042-3510-8052-b4c04f4d3332",
-            macs: ["3C:52:82:11:22:33", "3c-52-82-11-22-34"], neighbours: [("00:1B:A9:4C:7E:02", "192.168.1.40"), ("3c37.865d.2011", "fe80::1")]);
+        var inventory = SamplePayloads.Inventory(
+            TableKeys.NewAssetId(),
+            "PF3ABC12",
+            uuid: "4c4c4544-0042-3510-8052-b4c04f4d3332",
+            macs: ["3C:52:82:11:22:33", "3c-52-82-11-22-34"],
+            neighbours: [("00:1B:A9:4C:7E:02", "192.168.1.40"), ("3c37.865d.2011", "fe80::1")]
+        );
         Assert.Equal(800, inventory["inventory"]!["software"]!.AsArray().Count);
 
         var (valid, errors) = ContractDocuments.Evaluate(ContractDocuments.CheckinSchema, inventory);
@@ -120,14 +163,19 @@ public sealed class ExampleTests(ITestOutputHelper output)
     [Fact]
     public void Sample_enrollment_of_the_tests_is_valid_against_the_schema()
     {
-        var enrollment = SamplePayloads.Enrollment("PF3ABC12", macs: ["3C:52:82:11:22:33"], secret: "a-secret-of-the-tests");
+        var enrollment = SamplePayloads.Enrollment(
+            "PF3ABC12",
+            macs: ["3C:52:82:11:22:33"],
+            secret: "a-secret-of-the-tests"
+        );
 
         var (valid, errors) = ContractDocuments.Evaluate(ContractDocuments.EnrollmentSchema, enrollment);
 
         Assert.True(valid, errors);
     }
 
-    /// <summary>JSON paths of every non-null scalar (array positions included), e.g. <c>/inventory/software/3/name</c>.</summary>
+    /// <summary>JSON paths of every non-null scalar (array positions included), e.g.
+    /// <c>/inventory/software/3/name</c>.</summary>
     private static IEnumerable<string> ValuePaths(JsonNode? node, string path = "")
     {
         switch (node)
@@ -137,13 +185,15 @@ public sealed class ExampleTests(ITestOutputHelper output)
             case JsonObject obj:
                 foreach (var (name, value) in obj)
                 {
-                    foreach (var p in ValuePaths(value, $"{path}/{name}")) yield return p;
+                    foreach (var p in ValuePaths(value, $"{path}/{name}"))
+                        yield return p;
                 }
                 break;
             case JsonArray array:
                 for (var i = 0; i < array.Count; i++)
                 {
-                    foreach (var p in ValuePaths(array[i], $"{path}/{i}")) yield return p;
+                    foreach (var p in ValuePaths(array[i], $"{path}/{i}"))
+                        yield return p;
                 }
                 break;
             default:

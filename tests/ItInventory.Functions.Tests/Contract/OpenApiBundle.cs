@@ -16,22 +16,30 @@ namespace ItInventory.Functions.Tests.Contract;
 internal static partial class OpenApiBundle
 {
     /// <summary>The YAML file as JSON (plain scalars typed as YAML 1.2 core: booleans, null, numbers).</summary>
-    public static JsonNode? ToJson(YamlNode node) => node switch
-    {
-        YamlMappingNode mapping => new JsonObject(mapping.Children.Select(c => KeyValuePair.Create(((YamlScalarNode)c.Key).Value!, ToJson(c.Value)))),
-        YamlSequenceNode sequence => new JsonArray(sequence.Children.Select(ToJson).ToArray()),
-        YamlScalarNode scalar => Scalar(scalar),
-        _ => throw new InvalidOperationException($"Unsupported YAML node {node.NodeType} at {node.Start}"),
-    };
+    public static JsonNode? ToJson(YamlNode node) =>
+        node switch
+        {
+            YamlMappingNode mapping => new JsonObject(
+                mapping.Children.Select(c => KeyValuePair.Create(((YamlScalarNode)c.Key).Value!, ToJson(c.Value)))
+            ),
+            YamlSequenceNode sequence => new JsonArray(sequence.Children.Select(ToJson).ToArray()),
+            YamlScalarNode scalar => Scalar(scalar),
+            _ => throw new InvalidOperationException($"Unsupported YAML node {node.NodeType} at {node.Start}"),
+        };
 
     private static JsonNode? Scalar(YamlScalarNode scalar)
     {
         var value = scalar.Value ?? "";
-        if (scalar.Style != ScalarStyle.Plain) return JsonValue.Create(value);
-        if (value is "" or "null" or "~") return null;
-        if (value is "true" or "false") return JsonValue.Create(value == "true");
-        if (IntegerLiteral().IsMatch(value)) return JsonValue.Create(long.Parse(value, CultureInfo.InvariantCulture));
-        if (FloatLiteral().IsMatch(value)) return JsonValue.Create(double.Parse(value, CultureInfo.InvariantCulture));
+        if (scalar.Style != ScalarStyle.Plain)
+            return JsonValue.Create(value);
+        if (value is "" or "null" or "~")
+            return null;
+        if (value is "true" or "false")
+            return JsonValue.Create(value == "true");
+        if (IntegerLiteral().IsMatch(value))
+            return JsonValue.Create(long.Parse(value, CultureInfo.InvariantCulture));
+        if (FloatLiteral().IsMatch(value))
+            return JsonValue.Create(double.Parse(value, CultureInfo.InvariantCulture));
         return JsonValue.Create(value);
     }
 
@@ -50,17 +58,22 @@ internal static partial class OpenApiBundle
 
         string Rewrite(string reference, string baseFolder)
         {
-            if (reference.StartsWith('#')) return reference;
+            if (reference.StartsWith('#'))
+                return reference;
             var hash = reference.IndexOf('#', StringComparison.Ordinal);
             var file = Path.GetFullPath(Path.Combine(baseFolder, hash < 0 ? reference : reference[..hash]));
             var name = ComponentName(file);
-            if (bundled.Add(file)) pending.Enqueue(file);
+            if (bundled.Add(file))
+                pending.Enqueue(file);
             var fragment = hash < 0 ? "" : reference[(hash + 1)..];
             return fragment switch
             {
                 "" or "/" => "#/components/schemas/" + name,
-                _ when fragment.StartsWith("/$defs/", StringComparison.Ordinal) && fragment.Count(c => c == '/') == 2 => $"#/components/schemas/{name}.{fragment["/$defs/".Length..]}",
-                _ => throw new InvalidOperationException($"The bundler handles references to a schema file or one of its $defs, not '{reference}'."),
+                _ when fragment.StartsWith("/$defs/", StringComparison.Ordinal) && fragment.Count(c => c == '/') == 2 =>
+                    $"#/components/schemas/{name}.{fragment["/$defs/".Length..]}",
+                _ => throw new InvalidOperationException(
+                    $"The bundler handles references to a schema file or one of its $defs, not '{reference}'."
+                ),
             };
         }
 
@@ -71,7 +84,11 @@ internal static partial class OpenApiBundle
             var name = ComponentName(file);
             var folder = Path.GetDirectoryName(file)!;
             // Inside the file, "#/$defs/x" means the file's own definitions.
-            RewriteReferences(schema, r => r.StartsWith("#/$defs/", StringComparison.Ordinal) ? $"#/components/schemas/{name}.{r["#/$defs/".Length..]}" : Rewrite(r, folder));
+            RewriteReferences(schema, r =>
+                r.StartsWith("#/$defs/", StringComparison.Ordinal)
+                    ? $"#/components/schemas/{name}.{r["#/$defs/".Length..]}"
+                    : Rewrite(r, folder)
+            );
             schema.Remove("$schema");
             schema.Remove("$id");
             if (schema["$defs"] is JsonObject definitions)
@@ -95,11 +112,14 @@ internal static partial class OpenApiBundle
         switch (node)
         {
             case JsonObject obj:
-                if (obj["$ref"] is JsonValue reference && reference.TryGetValue<string>(out var target)) obj["$ref"] = rewrite(target);
-                foreach (var (_, value) in obj.ToList()) RewriteReferences(value, rewrite);
+                if (obj["$ref"] is JsonValue reference && reference.TryGetValue<string>(out var target))
+                    obj["$ref"] = rewrite(target);
+                foreach (var (_, value) in obj.ToList())
+                    RewriteReferences(value, rewrite);
                 break;
             case JsonArray array:
-                foreach (var item in array) RewriteReferences(item, rewrite);
+                foreach (var item in array)
+                    RewriteReferences(item, rewrite);
                 break;
         }
     }

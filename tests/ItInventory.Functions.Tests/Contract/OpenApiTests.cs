@@ -19,25 +19,48 @@ public sealed partial class OpenApiTests
     private static readonly string DocsFolder = RepositoryRoot.Combine("docs");
     private static readonly string DocumentPath = Path.Combine(DocsFolder, "openapi.yaml");
 
-    private static readonly string[] HttpMethods = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+    private static readonly string[] HttpMethods =
+    [
+        "get",
+        "put",
+        "post",
+        "delete",
+        "options",
+        "head",
+        "patch",
+        "trace",
+    ];
 
     /// <summary>An operation of the document: its path, lower-case method and operationId.</summary>
     private sealed record DocumentedOperation(string Path, string Method, string? OperationId);
 
     /// <summary>A function's route as the document spells it: <c>/api/</c> + the route, constraints, defaults and
-    /// optional/catch-all markers dropped (<c>{id:guid}</c>, <c>{id?}</c>, <c>{*rest}</c> → <c>{id}</c>, <c>{rest}</c>).</summary>
+    /// optional/catch-all markers dropped (<c>{id:guid}</c>, <c>{id?}</c>, <c>{*rest}</c> → <c>{id}</c>,
+    /// <c>{rest}</c>).</summary>
     internal static string DocumentedPath(string route) =>
         // "{{" and "}}" escape braces inside a constraint, e.g. {code:regex(^[0-9]{{3}}$)}.
-        "/" + RoutePrefix + "/" + RouteParameter().Replace(route.TrimStart('/').Replace("{{", "\u0001", StringComparison.Ordinal).Replace("}}", "\u0002", StringComparison.Ordinal),
-            m => "{" + m.Groups["name"].Value + "}");
+        "/"
+        + RoutePrefix
+        + "/"
+        + RouteParameter()
+            .Replace(
+                route
+                    .TrimStart('/')
+                    .Replace("{{", "\u0001", StringComparison.Ordinal)
+                    .Replace("}}", "\u0002", StringComparison.Ordinal),
+                m => "{" + m.Groups["name"].Value + "}"
+            );
 
-    /// <summary>The Functions host's route prefix (host.json <c>extensions.http.routePrefix</c>; the host's default is <c>api</c>).</summary>
+    /// <summary>The Functions host's route prefix (host.json <c>extensions.http.routePrefix</c>; the host's default is
+    /// <c>api</c>).</summary>
     private static readonly string RoutePrefix = ReadRoutePrefix();
 
     private static string ReadRoutePrefix()
     {
         using var host = JsonDocument.Parse(File.ReadAllText(RepositoryRoot.Combine("host.json")));
-        return host.RootElement.TryGetProperty("extensions", out var extensions) && extensions.TryGetProperty("http", out var http)
+        return
+            host.RootElement.TryGetProperty("extensions", out var extensions)
+            && extensions.TryGetProperty("http", out var http)
             && http.TryGetProperty("routePrefix", out var prefix)
             ? prefix.GetString()!.Trim('/')
             : "api";
@@ -70,8 +93,12 @@ public sealed partial class OpenApiTests
             var path = DocumentedPath(function.Route);
             foreach (var method in function.Methods.Select(m => m.ToLowerInvariant()))
             {
-                if (!documented.TryGetValue((path, method), out var operation)) problems.Add($"{function.Name}: {method.ToUpperInvariant()} {path} is not in docs/openapi.yaml");
-                else if (operation.OperationId != function.Name) problems.Add($"{function.Name}: {method.ToUpperInvariant()} {path} has operationId '{operation.OperationId}'");
+                if (!documented.TryGetValue((path, method), out var operation))
+                    problems.Add($"{function.Name}: {method.ToUpperInvariant()} {path} is not in docs/openapi.yaml");
+                else if (operation.OperationId != function.Name)
+                    problems.Add(
+                        $"{function.Name}: {method.ToUpperInvariant()} {path} has operationId '{operation.OperationId}'"
+                    );
             }
         }
         Assert.True(problems.Count == 0, string.Join("\n", problems));
@@ -80,12 +107,18 @@ public sealed partial class OpenApiTests
     [Fact]
     public void Every_operation_of_the_document_is_a_function_route_and_method()
     {
-        var real = BuiltFunctions.HttpFunctions()
-            .SelectMany(f => f.Methods.Select(m => (Path: DocumentedPath(f.Route), Method: m.ToLowerInvariant(), f.Name)))
+        var real = BuiltFunctions
+            .HttpFunctions()
+            .SelectMany(f =>
+                f.Methods.Select(m => (Path: DocumentedPath(f.Route), Method: m.ToLowerInvariant(), f.Name))
+            )
             .ToHashSet();
         var stale = DocumentedOperations()
             .Where(o => !real.Contains((o.Path, o.Method, o.OperationId ?? "")))
-            .Select(o => $"{o.Method.ToUpperInvariant()} {o.Path} ({o.OperationId}) is no HTTP function of the build (or has another name)")
+            .Select(o =>
+                $"{o.Method.ToUpperInvariant()} {o.Path} ({o.OperationId}) is no HTTP function of the build (or has "
+                + "another name)"
+            )
             .ToList();
         Assert.True(stale.Count == 0, string.Join("\n", stale));
     }
@@ -93,7 +126,11 @@ public sealed partial class OpenApiTests
     [Fact]
     public void OperationIds_are_unique()
     {
-        var duplicates = DocumentedOperations().GroupBy(o => o.OperationId).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        var duplicates = DocumentedOperations()
+            .GroupBy(o => o.OperationId)
+            .Where(g => g.Count() > 1)
+            .Select(g => g.Key)
+            .ToList();
         Assert.Empty(duplicates);
     }
 
@@ -126,7 +163,8 @@ public sealed partial class OpenApiTests
         });
     }
 
-    private static string Describe(IEnumerable<OpenApiError> errors) => string.Join("\n", errors.Select(e => $"{e.Pointer}: {e.Message}"));
+    private static string Describe(IEnumerable<OpenApiError> errors) =>
+        string.Join("\n", errors.Select(e => $"{e.Pointer}: {e.Message}"));
 
     [Fact]
     public void Every_ref_and_external_value_resolves()
@@ -135,7 +173,8 @@ public sealed partial class OpenApiTests
         var problems = new List<string>();
         foreach (var (location, key, target) in References(root, "#"))
         {
-            if (Resolve(root, target, DocumentPath, key) is { } problem) problems.Add($"{location}/{key}: {problem}");
+            if (Resolve(root, target, DocumentPath, key) is { } problem)
+                problems.Add($"{location}/{key}: {problem}");
         }
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
@@ -147,10 +186,14 @@ public sealed partial class OpenApiTests
         var problems = new List<string>();
         foreach (var (path, item) in document!.Paths)
         {
-            var inTemplate = PathTemplateParameter().Matches(path).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+            var inTemplate = PathTemplateParameter()
+                .Matches(path)
+                .Select(m => m.Groups[1].Value)
+                .ToHashSet(StringComparer.Ordinal);
             foreach (var (method, operation) in item.Operations ?? [])
             {
-                var defined = (item.Parameters ?? []).Concat(operation.Parameters ?? [])
+                var defined = (item.Parameters ?? [])
+                    .Concat(operation.Parameters ?? [])
                     .Where(p => p.In == ParameterLocation.Path)
                     .ToList();
                 foreach (var name in inTemplate.Where(n => !defined.Any(p => p.Name == n)))
@@ -159,9 +202,12 @@ public sealed partial class OpenApiTests
                 }
                 foreach (var parameter in defined)
                 {
-                    if (!inTemplate.Contains(parameter.Name ?? "")) problems.Add($"{method} {path}: path parameter '{parameter.Name}' is not in the path");
-                    if (!parameter.Required) problems.Add($"{method} {path}: path parameter '{parameter.Name}' must be required");
-                    if (parameter.Schema is null) problems.Add($"{method} {path}: path parameter '{parameter.Name}' has no schema");
+                    if (!inTemplate.Contains(parameter.Name ?? ""))
+                        problems.Add($"{method} {path}: path parameter '{parameter.Name}' is not in the path");
+                    if (!parameter.Required)
+                        problems.Add($"{method} {path}: path parameter '{parameter.Name}' must be required");
+                    if (parameter.Schema is null)
+                        problems.Add($"{method} {path}: path parameter '{parameter.Name}' has no schema");
                 }
             }
         }
@@ -180,40 +226,66 @@ public sealed partial class OpenApiTests
         var problems = new List<string>();
         foreach (var (path, item) in document!.Paths)
         {
-            var pattern = new Regex("^" + string.Concat(PathTemplateParameter().Split(path).Select((part, i) => i % 2 == 0 ? Regex.Escape(part) : "[^/]+")) + "$");
+            var pattern = new Regex(
+                "^"
+                    + string.Concat(
+                        PathTemplateParameter()
+                            .Split(path)
+                            .Select((part, i) => i % 2 == 0 ? Regex.Escape(part) : "[^/]+")
+                    )
+                    + "$"
+            );
             foreach (var (method, operation) in item.Operations ?? [])
             {
-                var examples = requests.Where(r => r.Method == method.Method.ToUpperInvariant() && pattern.IsMatch(r.Path)).ToList();
+                var examples = requests
+                    .Where(r => r.Method == method.Method.ToUpperInvariant() && pattern.IsMatch(r.Path))
+                    .ToList();
                 if (examples.Count == 0)
                 {
-                    problems.Add($"{operation.OperationId}: no {method.Method.ToUpperInvariant()} {path} in docs/*.http");
+                    problems.Add(
+                        $"{operation.OperationId}: no {method.Method.ToUpperInvariant()} {path} in docs/*.http"
+                    );
                     continue;
                 }
-                var scheme = operation.Security is { Count: > 0 } security ? security.SelectMany(r => r.Keys).Select(k => k.Reference.Id).First() : null;
-                var requiredHeaders = (item.Parameters ?? []).Concat(operation.Parameters ?? [])
+                var scheme = operation.Security is { Count: > 0 } security
+                    ? security.SelectMany(r => r.Keys).Select(k => k.Reference.Id).First()
+                    : null;
+                var requiredHeaders = (item.Parameters ?? [])
+                    .Concat(operation.Parameters ?? [])
                     .Where(p => p.In == ParameterLocation.Header && p.Required)
                     .Select(p => p.Name!)
                     .ToList();
                 var good = examples.Any(r =>
-                    (scheme is null || r.Headers.TryGetValue("Authorization", out var authorization) && AuthorizationFits(scheme, authorization))
+                    (
+                        scheme is null
+                        || r.Headers.TryGetValue("Authorization", out var authorization)
+                            && AuthorizationFits(scheme, authorization)
+                    )
                     && requiredHeaders.All(h => r.Headers.ContainsKey(h))
-                    && (operation.RequestBody is not { Required: true } || r.Headers.ContainsKey("Content-Type")));
+                    && (operation.RequestBody is not { Required: true } || r.Headers.ContainsKey("Content-Type"))
+                );
                 if (!good)
                 {
-                    problems.Add($"{operation.OperationId}: no example call with the credential ({scheme ?? "none"}), Content-Type for a required body and the required headers ({string.Join(", ", requiredHeaders)})");
+                    problems.Add(
+                        $"{operation.OperationId}: no example call with the credential ({scheme ?? "none"}), "
+                            + "Content-Type for a required body and the required headers "
+                            + $"({string.Join(", ", requiredHeaders)})"
+                    );
                 }
             }
         }
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
-    private static bool AuthorizationFits(string scheme, string value) => scheme switch
-    {
-        "entra" => value.StartsWith("Bearer ", StringComparison.Ordinal),
-        // The device credential is the ready-made value from the enrollment answer, or written out.
-        "device" => value.StartsWith("Device ", StringComparison.Ordinal) || value.Contains(".authorization}}", StringComparison.Ordinal),
-        _ => false,
-    };
+    private static bool AuthorizationFits(string scheme, string value) =>
+        scheme switch
+        {
+            "entra" => value.StartsWith("Bearer ", StringComparison.Ordinal),
+            // The device credential is the ready-made value from the enrollment answer, or written out.
+            "device" => value.StartsWith("Device ", StringComparison.Ordinal)
+                || value.Contains(".authorization}}", StringComparison.Ordinal),
+            _ => false,
+        };
 
     // ---- the document ----
 
@@ -227,11 +299,16 @@ public sealed partial class OpenApiTests
         return await OpenApiDocument.LoadAsync(stream, "yaml", settings);
     }
 
-    /// <summary>The bundled document (JSON Schema files inlined), read and validated with the default rule set.</summary>
+    /// <summary>The bundled document (JSON Schema files inlined), read and validated with the default rule
+    /// set.</summary>
     private static (OpenApiDocument? Document, OpenApiDiagnostic Diagnostic) LoadBundle()
     {
         var bundle = OpenApiBundle.Bundle(OpenApiBundle.ToJson(RootNode())!.AsObject(), DocsFolder);
-        var result = OpenApiDocument.Parse(bundle.ToJsonString(), "json", new OpenApiReaderSettings { LoadExternalRefs = false });
+        var result = OpenApiDocument.Parse(
+            bundle.ToJsonString(),
+            "json",
+            new OpenApiReaderSettings { LoadExternalRefs = false }
+        );
         return (result.Document, result.Diagnostic!);
     }
 
@@ -246,13 +323,18 @@ public sealed partial class OpenApiTests
     private static List<DocumentedOperation> DocumentedOperations()
     {
         var paths = (YamlMappingNode)RootNode()[new YamlScalarNode("paths")];
-        return paths.Children
-            .SelectMany(path => ((YamlMappingNode)path.Value).Children
-                .Where(op => HttpMethods.Contains(((YamlScalarNode)op.Key).Value))
-                .Select(op => new DocumentedOperation(
-                    ((YamlScalarNode)path.Key).Value!,
-                    ((YamlScalarNode)op.Key).Value!,
-                    ((YamlMappingNode)op.Value).Children.TryGetValue(new YamlScalarNode("operationId"), out var id) ? ((YamlScalarNode)id).Value : null)))
+        return paths
+            .Children.SelectMany(path =>
+                ((YamlMappingNode)path.Value)
+                    .Children.Where(op => HttpMethods.Contains(((YamlScalarNode)op.Key).Value))
+                    .Select(op => new DocumentedOperation(
+                        ((YamlScalarNode)path.Key).Value!,
+                        ((YamlScalarNode)op.Key).Value!,
+                        ((YamlMappingNode)op.Value).Children.TryGetValue(new YamlScalarNode("operationId"), out var id)
+                            ? ((YamlScalarNode)id).Value
+                            : null
+                    ))
+            )
             .ToList();
     }
 
@@ -269,7 +351,15 @@ public sealed partial class OpenApiTests
                     {
                         yield return (location, name, target);
                     }
-                    foreach (var found in References(value, location + "/" + name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal)))
+                    foreach (
+                        var found in References(
+                            value,
+                            location
+                                + "/"
+                                + name.Replace("~", "~0", StringComparison.Ordinal)
+                                    .Replace("/", "~1", StringComparison.Ordinal)
+                        )
+                    )
                     {
                         yield return found;
                     }
@@ -279,7 +369,8 @@ public sealed partial class OpenApiTests
                 var i = 0;
                 foreach (var item in sequence.Children)
                 {
-                    foreach (var found in References(item, $"{location}/{i++}")) yield return found;
+                    foreach (var found in References(item, $"{location}/{i++}"))
+                        yield return found;
                 }
                 break;
         }
@@ -299,14 +390,17 @@ public sealed partial class OpenApiTests
         }
         var hash = target.IndexOf('#', StringComparison.Ordinal);
         var file = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(fromFile)!, hash < 0 ? target : target[..hash]));
-        if (!file.StartsWith(DocsFolder + Path.DirectorySeparatorChar, StringComparison.Ordinal)) return $"'{target}' is outside docs/";
-        if (!File.Exists(file)) return $"'{target}': no such file";
+        if (!file.StartsWith(DocsFolder + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            return $"'{target}' is outside docs/";
+        if (!File.Exists(file))
+            return $"'{target}': no such file";
         if (key == "externalValue" || !file.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
         {
             return null;
         }
         using var json = JsonDocument.Parse(File.ReadAllText(file));
-        if (hash >= 0 && FindJson(json.RootElement, target[(hash + 1)..]) is null) return $"'{target}': the pointer is not in the file";
+        if (hash >= 0 && FindJson(json.RootElement, target[(hash + 1)..]) is null)
+            return $"'{target}': the pointer is not in the file";
         var broken = JsonRefs(json.RootElement)
             .Where(r => r.StartsWith('#') && FindJson(json.RootElement, r[1..]) is null)
             .ToList();
@@ -316,7 +410,14 @@ public sealed partial class OpenApiTests
     private static IEnumerable<string> Segments(string pointer) =>
         pointer.Length == 0
             ? []
-            : pointer.TrimStart('/').Split('/').Select(s => Uri.UnescapeDataString(s).Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal));
+            : pointer
+                .TrimStart('/')
+                .Split('/')
+                .Select(s =>
+                    Uri.UnescapeDataString(s)
+                        .Replace("~1", "/", StringComparison.Ordinal)
+                        .Replace("~0", "~", StringComparison.Ordinal)
+                );
 
     private static bool FindYaml(YamlNode node, string pointer)
     {
@@ -324,10 +425,12 @@ public sealed partial class OpenApiTests
         {
             switch (node)
             {
-                case YamlMappingNode mapping when mapping.Children.TryGetValue(new YamlScalarNode(segment), out var child):
+                case YamlMappingNode mapping
+                    when mapping.Children.TryGetValue(new YamlScalarNode(segment), out var child):
                     node = child;
                     break;
-                case YamlSequenceNode sequence when int.TryParse(segment, out var index) && index >= 0 && index < sequence.Children.Count:
+                case YamlSequenceNode sequence
+                    when int.TryParse(segment, out var index) && index >= 0 && index < sequence.Children.Count:
                     node = sequence.Children[index];
                     break;
                 default:
@@ -341,9 +444,17 @@ public sealed partial class OpenApiTests
     {
         foreach (var segment in Segments(pointer))
         {
-            if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty(segment, out var child)) element = child;
-            else if (element.ValueKind == JsonValueKind.Array && int.TryParse(segment, out var index) && index >= 0 && index < element.GetArrayLength()) element = element[index];
-            else return null;
+            if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty(segment, out var child))
+                element = child;
+            else if (
+                element.ValueKind == JsonValueKind.Array
+                && int.TryParse(segment, out var index)
+                && index >= 0
+                && index < element.GetArrayLength()
+            )
+                element = element[index];
+            else
+                return null;
         }
         return element;
     }
@@ -354,13 +465,16 @@ public sealed partial class OpenApiTests
         {
             foreach (var property in element.EnumerateObject())
             {
-                if (property.Name == "$ref" && property.Value.ValueKind == JsonValueKind.String) yield return property.Value.GetString()!;
-                foreach (var inner in JsonRefs(property.Value)) yield return inner;
+                if (property.Name == "$ref" && property.Value.ValueKind == JsonValueKind.String)
+                    yield return property.Value.GetString()!;
+                foreach (var inner in JsonRefs(property.Value))
+                    yield return inner;
             }
         }
         else if (element.ValueKind == JsonValueKind.Array)
         {
-            foreach (var inner in element.EnumerateArray().SelectMany(JsonRefs)) yield return inner;
+            foreach (var inner in element.EnumerateArray().SelectMany(JsonRefs))
+                yield return inner;
         }
     }
 
@@ -368,7 +482,12 @@ public sealed partial class OpenApiTests
 
     /// <summary>A request of an .http file: method, path (the <c>{{baseUrl}}</c> variable read as <c>/api</c>, the
     /// query string dropped) and headers.</summary>
-    private sealed record HttpFileRequest(string File, string Method, string Path, IReadOnlyDictionary<string, string> Headers);
+    private sealed record HttpFileRequest(
+        string File,
+        string Method,
+        string Path,
+        IReadOnlyDictionary<string, string> Headers
+    );
 
     [GeneratedRegex(@"^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|TRACE)\s+(\S+)")]
     private static partial Regex RequestLine();
@@ -382,17 +501,21 @@ public sealed partial class OpenApiTests
             {
                 var lines = block.Split('\n').Select(l => l.TrimEnd()).ToList();
                 var start = lines.FindIndex(l => RequestLine().IsMatch(l));
-                if (start < 0) continue;
+                if (start < 0)
+                    continue;
                 var match = RequestLine().Match(lines[start]);
                 var url = match.Groups[2].Value.Replace("{{baseUrl}}", "/api", StringComparison.Ordinal);
-                if (Uri.TryCreate(url, UriKind.Absolute, out var absolute) && absolute.Scheme is "http" or "https") url = absolute.AbsolutePath;
+                if (Uri.TryCreate(url, UriKind.Absolute, out var absolute) && absolute.Scheme is "http" or "https")
+                    url = absolute.AbsolutePath;
                 var query = url.IndexOf('?', StringComparison.Ordinal);
-                if (query >= 0) url = url[..query];
+                if (query >= 0)
+                    url = url[..query];
                 var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
                 foreach (var line in lines.Skip(start + 1).TakeWhile(l => l.Length > 0))
                 {
                     var colon = line.IndexOf(':', StringComparison.Ordinal);
-                    if (colon > 0 && !line.StartsWith('#')) headers[line[..colon].Trim()] = line[(colon + 1)..].Trim();
+                    if (colon > 0 && !line.StartsWith('#'))
+                        headers[line[..colon].Trim()] = line[(colon + 1)..].Trim();
                 }
                 requests.Add(new HttpFileRequest(Path.GetFileName(file), match.Groups[1].Value, url, headers));
             }

@@ -5,10 +5,12 @@ using ItInventory.Functions.Tests.Infrastructure;
 
 namespace ItInventory.Functions.Tests.Contract;
 
-/// <summary>The queue settings docs/storage.md relies on: the host and the app's queue clients agree on the message encoding.</summary>
+/// <summary>The queue settings docs/storage.md relies on: the host and the app's queue clients agree on the message
+/// encoding.</summary>
 public sealed class QueueContractTests
 {
-    private static JsonNode Queues() => JsonNode.Parse(File.ReadAllText(RepositoryRoot.Combine("host.json")))!["extensions"]!["queues"]!;
+    private static JsonNode Queues() =>
+        JsonNode.Parse(File.ReadAllText(RepositoryRoot.Combine("host.json")))!["extensions"]!["queues"]!;
 
     [Fact]
     public void Host_reads_queue_messages_in_the_encoding_the_app_writes_them()

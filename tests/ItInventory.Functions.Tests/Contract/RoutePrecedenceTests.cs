@@ -53,8 +53,10 @@ public sealed partial class RoutePrecedenceTests
     [InlineData("GET", "/api/licences/compliance", "GetLicenceComplianceOverview")]
     [InlineData("GET", "/api/licences/" + Sample, "GetLicenceProduct")]
     public async Task Endpoint_routing_over_the_built_routes_prefers_the_literal_route(
-        string method, string path, string expected) =>
-        Assert.Equal(expected, await EndpointRoutingAsync(method, path));
+        string method,
+        string path,
+        string expected
+    ) => Assert.Equal(expected, await EndpointRoutingAsync(method, path));
 
     [Theory]
     [InlineData("GET", "/api/assets/export", "ExportAssets")]
@@ -63,8 +65,10 @@ public sealed partial class RoutePrecedenceTests
     [InlineData("GET", "/api/people/export", "ExportPeople")]
     [InlineData("GET", "/api/licences/export", "ExportLicences")]
     public async Task The_azure_host_order_also_sends_the_export_and_import_urls_to_their_functions(
-        string method, string path, string expected) =>
-        Assert.Equal(expected, await AzureHostRoutingAsync(method, path));
+        string method,
+        string path,
+        string expected
+    ) => Assert.Equal(expected, await AzureHostRoutingAsync(method, path));
 
     [Fact]
     public async Task Every_function_is_reached_at_its_own_route_by_both_routers()
@@ -77,16 +81,19 @@ public sealed partial class RoutePrecedenceTests
             {
                 var path = "/" + RoutePrefix + "/" + RouteParameter().Replace(function.Route, Sample);
                 var local = await EndpointRoutingAsync(method, path);
-                if (local != function.Name) failures.Add($"{method} {path}: endpoint routing calls {local}");
+                if (local != function.Name)
+                    failures.Add($"{method} {path}: endpoint routing calls {local}");
                 var azure = await AzureHostRoutingAsync(method, path);
-                if (azure != function.Name) azureMisroutes[(method, path)] = azure ?? "(nothing)";
+                if (azure != function.Name)
+                    azureMisroutes[(method, path)] = azure ?? "(nothing)";
             }
         }
 
         Assert.True(failures.Count == 0, string.Join("\n", failures));
         Assert.Equal(
             KnownAzureMisroutes.OrderBy(m => m.Key.Path, StringComparer.Ordinal).Select(Describe),
-            azureMisroutes.OrderBy(m => m.Key.Item2, StringComparer.Ordinal).Select(Describe));
+            azureMisroutes.OrderBy(m => m.Key.Item2, StringComparer.Ordinal).Select(Describe)
+        );
     }
 
     [Fact]
@@ -120,7 +127,8 @@ public sealed partial class RoutePrecedenceTests
             foreach (var function in Functions)
             {
                 var methods = function.Methods.Select(m => m.ToUpperInvariant());
-                endpoints.MapMethods("/" + RoutePrefix + "/" + function.Route, methods, _ => Task.CompletedTask)
+                endpoints
+                    .MapMethods("/" + RoutePrefix + "/" + function.Route, methods, _ => Task.CompletedTask)
                     .WithDisplayName(function.Name);
             }
         });
@@ -150,8 +158,17 @@ public sealed partial class RoutePrecedenceTests
             {
                 ["httpMethod"] = new HttpMethodRouteConstraint(function.Methods),
             };
-            routes.Add(new Route(new FunctionTarget(function.Name), function.Name, RoutePrefix + "/" + function.Route,
-                defaults: null, constraints, dataTokens: null, resolver));
+            routes.Add(
+                new Route(
+                    new FunctionTarget(function.Name),
+                    function.Name,
+                    RoutePrefix + "/" + function.Route,
+                    defaults: null,
+                    constraints,
+                    dataTokens: null,
+                    resolver
+                )
+            );
         }
         return (services, routes);
     });
@@ -169,11 +186,12 @@ public sealed partial class RoutePrecedenceTests
         return context.Handler is null ? null : (string?)context.RouteData.DataTokens[FunctionTarget.Key];
     }
 
-    private static ServiceProvider RoutingServices() => new ServiceCollection()
-        .AddLogging()
-        .AddRouting()
-        .AddSingleton(new DiagnosticListener("route-precedence-tests"))
-        .BuildServiceProvider();
+    private static ServiceProvider RoutingServices() =>
+        new ServiceCollection()
+            .AddLogging()
+            .AddRouting()
+            .AddSingleton(new DiagnosticListener("route-precedence-tests"))
+            .BuildServiceProvider();
 
     /// <summary>The end of a matched route: records which function it belongs to.</summary>
     private sealed class FunctionTarget(string name) : IRouter

@@ -16,7 +16,6 @@ public sealed class SchemaAndValidatorAgreementTests(ITestOutputHelper output)
     private const string Heartbeat = "heartbeat.json";
     private const string Inventory = "inventory.json";
 
-
     [Theory]
     [InlineData("kind is neither heartbeat nor inventory", Heartbeat, "/kind", "\"status\"")]
     [InlineData("kind is missing", Heartbeat, "/kind", null)]
@@ -51,19 +50,34 @@ public sealed class SchemaAndValidatorAgreementTests(ITestOutputHelper output)
     [InlineData("uptimeSeconds beyond a 64-bit integer", Heartbeat, "/heartbeat/uptimeSeconds", "9223372036854775808")]
     [InlineData("interactiveMinutes above a week", Heartbeat, "/heartbeat/interactiveMinutes", "10081")]
     [InlineData("interactiveMinutes negative", Heartbeat, "/heartbeat/interactiveMinutes", "-1")]
-    [InlineData("lastInteractiveLogonAt without a time", Heartbeat, "/heartbeat/lastInteractiveLogonAt", "\"last tuesday\"")]
+    [InlineData(
+        "lastInteractiveLogonAt without a time",
+        Heartbeat,
+        "/heartbeat/lastInteractiveLogonAt",
+        "\"last tuesday\""
+    )]
     [InlineData("an IP address out of range", Heartbeat, "/heartbeat/ipAddresses/0", "\"192.168.1.300\"")]
     [InlineData("an IP address that is a host name", Heartbeat, "/heartbeat/ipAddresses/0", "\"gateway.local\"")]
     [InlineData("an IP address with a trailing space", Heartbeat, "/heartbeat/ipAddresses/0", "\"10.0.0.1 \"")]
     [InlineData("a null IP address in the list", Heartbeat, "/heartbeat/ipAddresses/0", "null")]
     [InlineData("ipAddresses as a single string", Heartbeat, "/heartbeat/ipAddresses", "\"192.168.1.23\"")]
-    [InlineData("inventoryHash in upper case", Heartbeat, "/heartbeat/inventoryHash", "\"2D711642B726B04401627CA9FBAC32F5C8530FB1903CC4DB02258717921A4881\"")]
+    [InlineData(
+        "inventoryHash in upper case",
+        Heartbeat,
+        "/heartbeat/inventoryHash",
+        "\"2D711642B726B04401627CA9FBAC32F5C8530FB1903CC4DB02258717921A4881\""
+    )]
     [InlineData("inventoryHash too short", Heartbeat, "/heartbeat/inventoryHash", "\"2d711642b726b044\"")]
     [InlineData("hostname longer than 256 characters", Inventory, "/inventory/hostname", "repeat:x:257")]
     [InlineData("hostname with a newline", Inventory, "/inventory/hostname", "\"lt-ops\\n0417\"")]
     [InlineData("hostname with a C1 control character", Inventory, "/inventory/hostname", "\"lt-ops\\u00850417\"")]
     [InlineData("a hardware type the app does not know", Inventory, "/inventory/hardware/type", "\"tablet\"")]
-    [InlineData("serial number longer than 256 characters", Inventory, "/inventory/hardware/serialNumber", "repeat:A:257")]
+    [InlineData(
+        "serial number longer than 256 characters",
+        Inventory,
+        "/inventory/hardware/serialNumber",
+        "repeat:A:257"
+    )]
     [InlineData("zero CPU cores", Inventory, "/inventory/hardware/cpu/cores", "0")]
     [InlineData("more than 4096 CPU cores", Inventory, "/inventory/hardware/cpu/cores", "4097")]
     [InlineData("more than 8192 CPU threads", Inventory, "/inventory/hardware/cpu/threads", "8193")]
@@ -72,17 +86,47 @@ public sealed class SchemaAndValidatorAgreementTests(ITestOutputHelper output)
     [InlineData("a negative disk size", Inventory, "/inventory/hardware/disks/0/sizeGb", "-1")]
     [InlineData("a disk above 10,000,000 GB", Inventory, "/inventory/hardware/disks/0/sizeGb", "10000000.5")]
     [InlineData("a null disk", Inventory, "/inventory/hardware/disks/0", "null")]
-    [InlineData("an interface MAC with a non-hex digit", Inventory, "/inventory/hardware/networkInterfaces/0/macAddress", "\"a4:c3:f0:85:12:9g\"")]
-    [InlineData("an interface MAC with seven octets", Inventory, "/inventory/hardware/networkInterfaces/0/macAddress", "\"a4:c3:f0:85:12:9e:01\"")]
-    [InlineData("an interface IP that is not an address", Inventory, "/inventory/hardware/networkInterfaces/0/ipAddresses/0", "\"dhcp\"")]
+    [InlineData(
+        "an interface MAC with a non-hex digit",
+        Inventory,
+        "/inventory/hardware/networkInterfaces/0/macAddress",
+        "\"a4:c3:f0:85:12:9g\""
+    )]
+    [InlineData(
+        "an interface MAC with seven octets",
+        Inventory,
+        "/inventory/hardware/networkInterfaces/0/macAddress",
+        "\"a4:c3:f0:85:12:9e:01\""
+    )]
+    [InlineData(
+        "an interface IP that is not an address",
+        Inventory,
+        "/inventory/hardware/networkInterfaces/0/ipAddresses/0",
+        "\"dhcp\""
+    )]
     [InlineData("an OS name with a tab", Inventory, "/inventory/operatingSystem/name", "\"Ubuntu\\t24.04\"")]
     [InlineData("a software entry without name", Inventory, "/inventory/software/0/name", null)]
     [InlineData("a software entry with a blank name", Inventory, "/inventory/software/0/name", "\"   \"")]
     [InlineData("a software entry with an empty name", Inventory, "/inventory/software/0/name", "\"\"")]
-    [InlineData("a software entry whose name is a no-break space", Inventory, "/inventory/software/0/name", "\"\\u00a0\"")]
+    [InlineData(
+        "a software entry whose name is a no-break space",
+        Inventory,
+        "/inventory/software/0/name",
+        "\"\\u00a0\""
+    )]
     [InlineData("a software name longer than 256 characters", Inventory, "/inventory/software/0/name", "repeat:n:257")]
-    [InlineData("a software version with a control character", Inventory, "/inventory/software/0/version", "\"1.0\\u0000\"")]
-    [InlineData("installedOn on a day that does not exist", Inventory, "/inventory/software/0/installedOn", "\"2026-02-30\"")]
+    [InlineData(
+        "a software version with a control character",
+        Inventory,
+        "/inventory/software/0/version",
+        "\"1.0\\u0000\""
+    )]
+    [InlineData(
+        "installedOn on a day that does not exist",
+        Inventory,
+        "/inventory/software/0/installedOn",
+        "\"2026-02-30\""
+    )]
     [InlineData("installedOn in day.month.year form", Inventory, "/inventory/software/0/installedOn", "\"15.01.2026\"")]
     [InlineData("installedOn with a time", Inventory, "/inventory/software/0/installedOn", "\"2026-01-15T00:00:00Z\"")]
     [InlineData("installedOn without leading zeros", Inventory, "/inventory/software/0/installedOn", "\"2026-1-5\"")]
@@ -92,7 +136,12 @@ public sealed class SchemaAndValidatorAgreementTests(ITestOutputHelper output)
     [InlineData("isAdmin as a string", Inventory, "/inventory/localUsers/0/isAdmin", "\"yes\"")]
     [InlineData("a neighbour without MAC", Inventory, "/inventory/neighbours/0/macAddress", null)]
     [InlineData("a neighbour whose MAC is null", Inventory, "/inventory/neighbours/0/macAddress", "null")]
-    [InlineData("a neighbour MAC with five octets", Inventory, "/inventory/neighbours/0/macAddress", "\"3c:37:86:5d:20\"")]
+    [InlineData(
+        "a neighbour MAC with five octets",
+        Inventory,
+        "/inventory/neighbours/0/macAddress",
+        "\"3c:37:86:5d:20\""
+    )]
     [InlineData("a neighbour IP that is not an address", Inventory, "/inventory/neighbours/0/ipAddress", "\"router\"")]
     [InlineData("an IPv4 address in a legacy short form", Heartbeat, "/heartbeat/ipAddresses/0", "\"10.1\"")]
     [InlineData("an IPv4 address in hexadecimal", Heartbeat, "/heartbeat/ipAddresses/0", "\"0x7f.0.0.1\"")]
@@ -100,13 +149,23 @@ public sealed class SchemaAndValidatorAgreementTests(ITestOutputHelper output)
     [InlineData("an IPv6 address with a zone index", Heartbeat, "/heartbeat/ipAddresses/0", "\"fe80::1%eth0\"")]
     [InlineData("an IPv6 address in brackets", Inventory, "/inventory/neighbours/0/ipAddress", "\"[fe80::1]\"")]
     [InlineData("a MAC with mixed separators", Inventory, "/inventory/neighbours/0/macAddress", "\"3c:37:86:5d:2011\"")]
-    [InlineData("a MAC with surrounding spaces", Inventory, "/inventory/hardware/networkInterfaces/0/macAddress", "\" a4:c3:f0:85:12:9e \"")]
+    [InlineData(
+        "a MAC with surrounding spaces",
+        Inventory,
+        "/inventory/hardware/networkInterfaces/0/macAddress",
+        "\" a4:c3:f0:85:12:9e \""
+    )]
     [InlineData("a hardware type not in lower case", Inventory, "/inventory/hardware/type", "\"Laptop\"")]
     [InlineData("schemaVersion with a leading zero", Heartbeat, "/schemaVersion", "\"01.0\"")]
     [InlineData("sentAt without an offset", Heartbeat, "/sentAt", "\"2026-11-02T09:00:00\"")]
     [InlineData("sentAt as a date only", Heartbeat, "/sentAt", "\"2026-11-02\"")]
     [InlineData("sentAt without seconds", Heartbeat, "/sentAt", "\"2026-11-02T09:00Z\"")]
-    public void Check_in_outside_the_contract_is_rejected_by_both_the_schema_and_the_validator(string @case, string example, string pointer, string? value)
+    public void Check_in_outside_the_contract_is_rejected_by_both_the_schema_and_the_validator(
+        string @case,
+        string example,
+        string pointer,
+        string? value
+    )
     {
         var document = ContractMutations.With(example, pointer, Value(value));
 
@@ -123,7 +182,12 @@ public sealed class SchemaAndValidatorAgreementTests(ITestOutputHelper output)
     [InlineData("a schemaVersion with the major only", Heartbeat, "/schemaVersion", "\"1\"")]
     [InlineData("an unknown property at the root (forward compatibility)", Heartbeat, "/priority", "{\"any\":[1,2]}")]
     [InlineData("an unknown property in the heartbeat", Heartbeat, "/heartbeat/gpuAveragePercent", "12.5")]
-    [InlineData("an unknown property in a software entry", Inventory, "/inventory/software/0/licenseKey", "\"XXXX-1234\"")]
+    [InlineData(
+        "an unknown property in a software entry",
+        Inventory,
+        "/inventory/software/0/licenseKey",
+        "\"XXXX-1234\""
+    )]
     [InlineData("an unknown property in the hardware", Inventory, "/inventory/hardware/tpm", "{\"version\":\"2.0\"}")]
     [InlineData("optional values that are null", Heartbeat, "/heartbeat/cpuAveragePercent", "null")]
     [InlineData("a null inventoryHash", Heartbeat, "/heartbeat/inventoryHash", "null")]
@@ -148,26 +212,56 @@ public sealed class SchemaAndValidatorAgreementTests(ITestOutputHelper output)
     [InlineData("a hostname of 256 characters", Inventory, "/inventory/hostname", "repeat:x:256")]
     [InlineData("a software name of 256 characters", Inventory, "/inventory/software/0/name", "repeat:n:256")]
     [InlineData("non-ASCII text", Inventory, "/inventory/hostname", "\"büro-drucker-äöü-東京\"")]
-    [InlineData("a software name with inner and outer spaces", Inventory, "/inventory/software/0/name", "\" Visual Studio Code \"")]
+    [InlineData(
+        "a software name with inner and outer spaces",
+        Inventory,
+        "/inventory/software/0/name",
+        "\" Visual Studio Code \""
+    )]
     [InlineData("a software entry with a name only", Inventory, "/inventory/software/0", "{\"name\":\"htop\"}")]
     [InlineData("installedOn on a leap day", Inventory, "/inventory/software/0/installedOn", "\"2024-02-29\"")]
     [InlineData("an empty software list", Inventory, "/inventory/software", "[]")]
     [InlineData("no neighbour list", Inventory, "/inventory/neighbours", null)]
     [InlineData("a MAC without separators", Inventory, "/inventory/neighbours/0/macAddress", "\"3c378653d011\"")]
     [InlineData("a MAC in Cisco dotted form", Inventory, "/inventory/neighbours/0/macAddress", "\"3c37.865d.2011\"")]
-    [InlineData("a MAC with hyphens in upper case", Inventory, "/inventory/neighbours/0/macAddress", "\"3C-37-86-5D-20-11\"")]
-    [InlineData("a locally administered MAC", Inventory, "/inventory/hardware/networkInterfaces/0/macAddress", "\"02:42:ac:11:00:02\"")]
+    [InlineData(
+        "a MAC with hyphens in upper case",
+        Inventory,
+        "/inventory/neighbours/0/macAddress",
+        "\"3C-37-86-5D-20-11\""
+    )]
+    [InlineData(
+        "a locally administered MAC",
+        Inventory,
+        "/inventory/hardware/networkInterfaces/0/macAddress",
+        "\"02:42:ac:11:00:02\""
+    )]
     [InlineData("an interface without MAC", Inventory, "/inventory/hardware/networkInterfaces/0/macAddress", null)]
     [InlineData("a neighbour without IP", Inventory, "/inventory/neighbours/0/ipAddress", null)]
     [InlineData("the IPv6 loopback", Heartbeat, "/heartbeat/ipAddresses/0", "\"::1\"")]
     [InlineData("an IPv4-mapped IPv6 address", Heartbeat, "/heartbeat/ipAddresses/0", "\"::ffff:192.168.1.1\"")]
-    [InlineData("an uncompressed IPv6 address", Heartbeat, "/heartbeat/ipAddresses/0", "\"2001:0db8:0000:0000:0000:ff00:0042:8329\"")]
+    [InlineData(
+        "an uncompressed IPv6 address",
+        Heartbeat,
+        "/heartbeat/ipAddresses/0",
+        "\"2001:0db8:0000:0000:0000:ff00:0042:8329\""
+    )]
     [InlineData("sentAt with an offset of +14:00", Heartbeat, "/sentAt", "\"2026-11-02T09:00:00+14:00\"")]
-    [InlineData("sentAt with 16 fractional digits", Heartbeat, "/sentAt", "\"2026-11-02T09:00:00.1234567890123456-03:30\"")]
+    [InlineData(
+        "sentAt with 16 fractional digits",
+        Heartbeat,
+        "/sentAt",
+        "\"2026-11-02T09:00:00.1234567890123456-03:30\""
+    )]
     [InlineData("an integer written with a fraction", Heartbeat, "/heartbeat/interactiveMinutes", "30.0")]
     [InlineData("an integer written with an exponent", Heartbeat, "/heartbeat/uptimeSeconds", "1e3")]
     [InlineData("a hostname of 200 emoji", Inventory, "/inventory/hostname", "repeat:\U0001F600:200")]
-    public void Check_in_inside_the_contract_is_accepted_by_both_the_schema_and_the_validator(string @case, string example, string pointer, string? value)
+    public void Check_in_inside_the_contract_is_accepted_by_both_the_schema_and_the_validator(
+        string @case,
+        string example,
+        string pointer,
+        string? value
+    )
     {
         var document = ContractMutations.With(example, pointer, Value(value));
 
@@ -198,16 +292,24 @@ public sealed class SchemaAndValidatorAgreementTests(ITestOutputHelper output)
     [InlineData(Inventory, "/inventory/hardware/networkInterfaces", CheckinLimits.MaxNetworkInterfaces)]
     [InlineData(Inventory, "/inventory/hardware/networkInterfaces/0/ipAddresses", CheckinLimits.MaxIpAddresses)]
     [InlineData(Heartbeat, "/heartbeat/ipAddresses", CheckinLimits.MaxIpAddresses)]
-    public void List_at_its_limit_is_accepted_and_one_item_more_is_rejected_by_both(string example, string pointer, int limit)
+    public void List_at_its_limit_is_accepted_and_one_item_more_is_rejected_by_both(
+        string example,
+        string pointer,
+        int limit
+    )
     {
         var atLimit = ContractMutations.With(example, pointer, "[]");
         var list = (JsonArray)Resolve(atLimit, pointer);
-        for (var i = 0; i < limit; i++) list.Add(Item(pointer, i));
+        for (var i = 0; i < limit; i++)
+            list.Add(Item(pointer, i));
 
         var (schemaValid, schemaErrors) = ContractDocuments.Evaluate(ContractDocuments.CheckinSchema, atLimit);
         var problem = ContractDocuments.ValidateWithApp(atLimit.ToJsonString());
         Assert.True(schemaValid, $"{limit} items at {pointer}: the schema refuses them:\n{schemaErrors}");
-        Assert.True(problem is null, $"{limit} items at {pointer}: the app refuses them:\n{ContractDocuments.Describe(problem)}");
+        Assert.True(
+            problem is null,
+            $"{limit} items at {pointer}: the app refuses them:\n{ContractDocuments.Describe(problem)}"
+        );
 
         list.Add(Item(pointer, limit));
         (schemaValid, schemaErrors) = ContractDocuments.Evaluate(ContractDocuments.CheckinSchema, atLimit);
@@ -218,28 +320,51 @@ public sealed class SchemaAndValidatorAgreementTests(ITestOutputHelper output)
     }
 
     /// <summary>A unique, valid item for the list at <paramref name="pointer"/>.</summary>
-    private static JsonNode Item(string pointer, int i) => pointer.Split('/')[^1] switch
-    {
-        "software" => new JsonObject { ["name"] = $"package-{i}", ["version"] = "1.0." + i.ToString(CultureInfo.InvariantCulture), ["architecture"] = "amd64", ["installedOn"] = "2026-01-15" },
-        "neighbours" => new JsonObject { ["macAddress"] = Mac(i), ["ipAddress"] = Ip(i) },
-        "localUsers" => new JsonObject { ["name"] = $"user{i}", ["isAdmin"] = false },
-        "disks" => new JsonObject { ["name"] = $"sd{i}", ["sizeGb"] = 256 },
-        "networkInterfaces" => new JsonObject { ["name"] = $"eth{i}", ["macAddress"] = Mac(i) },
-        "ipAddresses" => JsonValue.Create(Ip(i)),
-        var other => throw new ArgumentOutOfRangeException(nameof(pointer), other, "No item generator for this list."),
-    };
+    private static JsonNode Item(string pointer, int i) =>
+        pointer.Split('/')[^1] switch
+        {
+            "software" => new JsonObject
+            {
+                ["name"] = $"package-{i}",
+                ["version"] = "1.0." + i.ToString(CultureInfo.InvariantCulture),
+                ["architecture"] = "amd64",
+                ["installedOn"] = "2026-01-15",
+            },
+            "neighbours" => new JsonObject { ["macAddress"] = Mac(i), ["ipAddress"] = Ip(i) },
+            "localUsers" => new JsonObject { ["name"] = $"user{i}", ["isAdmin"] = false },
+            "disks" => new JsonObject { ["name"] = $"sd{i}", ["sizeGb"] = 256 },
+            "networkInterfaces" => new JsonObject { ["name"] = $"eth{i}", ["macAddress"] = Mac(i) },
+            "ipAddresses" => JsonValue.Create(Ip(i)),
+            var other => throw new ArgumentOutOfRangeException(
+                nameof(pointer),
+                other,
+                "No item generator for this list."
+            ),
+        };
 
-    private static string Mac(int i) => string.Create(CultureInfo.InvariantCulture, $"00:1b:a9:{(i >> 16) & 0xff:x2}:{(i >> 8) & 0xff:x2}:{i & 0xff:x2}");
+    private static string Mac(int i) =>
+        string.Create(
+            CultureInfo.InvariantCulture,
+            $"00:1b:a9:{(i >> 16) & 0xff:x2}:{(i >> 8) & 0xff:x2}:{i & 0xff:x2}"
+        );
 
-    private static string Ip(int i) => string.Create(CultureInfo.InvariantCulture, $"10.{(i >> 16) & 0xff}.{(i >> 8) & 0xff}.{i & 0xff}");
+    private static string Ip(int i) =>
+        string.Create(CultureInfo.InvariantCulture, $"10.{(i >> 16) & 0xff}.{(i >> 8) & 0xff}.{i & 0xff}");
 
     private static JsonNode Resolve(JsonNode root, string pointer) =>
-        pointer.Split('/').Skip(1).Aggregate(root, (node, token) => node is JsonArray array ? array[int.Parse(token, CultureInfo.InvariantCulture)]! : node[token]!);
+        pointer
+            .Split('/')
+            .Skip(1)
+            .Aggregate(root, (node, token) =>
+                node is JsonArray array ? array[int.Parse(token, CultureInfo.InvariantCulture)]! : node[token]!
+            );
 
-    /// <summary>Raw JSON, or <c>repeat:&lt;text&gt;:&lt;count&gt;</c> for a JSON string of that text repeated.</summary>
+    /// <summary>Raw JSON, or <c>repeat:&lt;text&gt;:&lt;count&gt;</c> for a JSON string of that text
+    /// repeated.</summary>
     private static string? Value(string? spec)
     {
-        if (spec is null || !spec.StartsWith("repeat:", StringComparison.Ordinal)) return spec;
+        if (spec is null || !spec.StartsWith("repeat:", StringComparison.Ordinal))
+            return spec;
         var separator = spec.LastIndexOf(':');
         var text = spec["repeat:".Length..separator];
         var count = int.Parse(spec[(separator + 1)..], CultureInfo.InvariantCulture);

@@ -23,7 +23,11 @@ public sealed class SchemaStructureTests
     [InlineData(Checkin, "/properties/inventory/properties/neighbours/maxItems", CheckinLimits.MaxNeighbours)]
     [InlineData(Checkin, "/properties/inventory/properties/localUsers/maxItems", CheckinLimits.MaxLocalUsers)]
     [InlineData(Checkin, "/properties/inventory/properties/hardware/properties/disks/maxItems", CheckinLimits.MaxDisks)]
-    [InlineData(Checkin, "/properties/inventory/properties/hardware/properties/networkInterfaces/maxItems", CheckinLimits.MaxNetworkInterfaces)]
+    [InlineData(
+        Checkin,
+        "/properties/inventory/properties/hardware/properties/networkInterfaces/maxItems",
+        CheckinLimits.MaxNetworkInterfaces
+    )]
     [InlineData(Checkin, "/$defs/ipAddressList/maxItems", CheckinLimits.MaxIpAddresses)]
     [InlineData(Checkin, "/$defs/text/maxLength", CheckinLimits.MaxShortString)]
     [InlineData(Checkin, "/$defs/requiredText/maxLength", CheckinLimits.MaxShortString)]
@@ -47,10 +51,15 @@ public sealed class SchemaStructureTests
         foreach (var (path, node) in Subschemas(ContractDocuments.SchemaJson(schema)))
         {
             var types = Types(node);
-            if (types.Contains("array") && node["maxItems"] is null && node["$ref"] is null) unbounded.Add(path + " (array without maxItems)");
-            var fixedForm = node["pattern"]?.GetValue<string>() is { } pattern && !pattern.Contains('*', StringComparison.Ordinal)
-                || node["format"] is not null || node["enum"] is not null || node["const"] is not null;
-            if (types.Contains("string") && node["maxLength"] is null && node["$ref"] is null && !fixedForm) unbounded.Add(path + " (string without maxLength)");
+            if (types.Contains("array") && node["maxItems"] is null && node["$ref"] is null)
+                unbounded.Add(path + " (array without maxItems)");
+            var fixedForm =
+                node["pattern"]?.GetValue<string>() is { } pattern && !pattern.Contains('*', StringComparison.Ordinal)
+                || node["format"] is not null
+                || node["enum"] is not null
+                || node["const"] is not null;
+            if (types.Contains("string") && node["maxLength"] is null && node["$ref"] is null && !fixedForm)
+                unbounded.Add(path + " (string without maxLength)");
         }
         Assert.True(unbounded.Count == 0, string.Join("\n", unbounded));
     }
@@ -58,7 +67,8 @@ public sealed class SchemaStructureTests
     [Fact]
     public void Schema_version_pattern_accepts_only_the_supported_major_version()
     {
-        var pattern = Resolve(ContractDocuments.SchemaJson(Checkin), "/properties/schemaVersion/pattern")!.GetValue<string>();
+        var pattern = Resolve(ContractDocuments.SchemaJson(Checkin), "/properties/schemaVersion/pattern")!
+            .GetValue<string>();
 
         Assert.StartsWith($"^{CheckinLimits.SupportedMajorVersion}(", pattern, StringComparison.Ordinal);
     }
@@ -68,8 +78,10 @@ public sealed class SchemaStructureTests
     [InlineData(Enrollment)]
     public void Asset_type_enumeration_equals_the_wire_names_of_the_code(string schema)
     {
-        var values = Resolve(ContractDocuments.SchemaJson(schema), "/$defs/assetType/enum")!.AsArray()
-            .Where(v => v is not null).Select(v => v!.GetValue<string>());
+        var values = Resolve(ContractDocuments.SchemaJson(schema), "/$defs/assetType/enum")!
+            .AsArray()
+            .Where(v => v is not null)
+            .Select(v => v!.GetValue<string>());
 
         Assert.Equal(AssetTypes.WireNames.Order(StringComparer.Ordinal), values.Order(StringComparer.Ordinal));
     }
@@ -77,7 +89,11 @@ public sealed class SchemaStructureTests
     [Fact]
     public void Enrollment_answer_states_equal_the_lifecycle_states_of_the_code()
     {
-        var values = Resolve(ContractDocuments.SchemaJson(ContractDocuments.EnrollmentResponseSchema), "/properties/state/enum")!.AsArray()
+        var values = Resolve(
+                ContractDocuments.SchemaJson(ContractDocuments.EnrollmentResponseSchema),
+                "/properties/state/enum"
+            )!
+            .AsArray()
             .Select(v => v!.GetValue<string>());
 
         Assert.Equal(Enum.GetNames<LifecycleState>(), values);
@@ -86,7 +102,9 @@ public sealed class SchemaStructureTests
     [Fact]
     public void Kind_enumeration_equals_the_check_in_kinds_of_the_code()
     {
-        var values = Resolve(ContractDocuments.SchemaJson(Checkin), "/properties/kind/enum")!.AsArray().Select(v => v!.GetValue<string>());
+        var values = Resolve(ContractDocuments.SchemaJson(Checkin), "/properties/kind/enum")!
+            .AsArray()
+            .Select(v => v!.GetValue<string>());
 
         Assert.Equal([CheckinKinds.Heartbeat, CheckinKinds.Inventory], values);
     }
@@ -105,7 +123,8 @@ public sealed class SchemaStructureTests
         Assert.True(problems.Count == 0, $"{schema} and {root.Name} disagree:\n{string.Join("\n", problems)}");
     }
 
-    /// <summary>Walks a record type and its schema side by side; nested contract records are followed into their subschemas.</summary>
+    /// <summary>Walks a record type and its schema side by side; nested contract records are followed into their
+    /// subschemas.</summary>
     private static void Compare(Type type, JsonObject schemaRoot, JsonObject node, string path, List<string> problems)
     {
         var properties = Resolved(schemaRoot, node)["properties"]?.AsObject();
@@ -118,8 +137,10 @@ public sealed class SchemaStructureTests
         var clrNames = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
-            if (property.GetCustomAttribute<JsonIgnoreAttribute>() is { Condition: JsonIgnoreCondition.Always }) continue;
-            var name = property.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? JsonNamingPolicy.CamelCase.ConvertName(property.Name);
+            if (property.GetCustomAttribute<JsonIgnoreAttribute>() is { Condition: JsonIgnoreCondition.Always })
+                continue;
+            var name = property.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name
+                ?? JsonNamingPolicy.CamelCase.ConvertName(property.Name);
             clrNames.Add(name);
             var propertyPath = $"{path}/{name}";
             if (properties[name] is not JsonObject propertySchema)
@@ -133,11 +154,14 @@ public sealed class SchemaStructureTests
             }
 
             var (target, isList) = ElementType(property.PropertyType);
-            if (!IsContractRecord(target)) continue;
+            if (!IsContractRecord(target))
+                continue;
             if (isList)
             {
-                if (Resolved(schemaRoot, propertySchema)["items"] is JsonObject items) Compare(target, schemaRoot, items, propertyPath + "/*", problems);
-                else problems.Add($"{propertyPath}: the schema has no 'items' for the list of {target.Name}");
+                if (Resolved(schemaRoot, propertySchema)["items"] is JsonObject items)
+                    Compare(target, schemaRoot, items, propertyPath + "/*", problems);
+                else
+                    problems.Add($"{propertyPath}: the schema has no 'items' for the list of {target.Name}");
             }
             else
             {
@@ -147,7 +171,11 @@ public sealed class SchemaStructureTests
 
         foreach (var (name, _) in properties)
         {
-            if (!clrNames.Contains(name)) problems.Add($"{path}/{name}: documented in the schema but {type.Name} has no such property (the app would drop it)");
+            if (!clrNames.Contains(name))
+                problems.Add(
+                    $"{path}/{name}: documented in the schema but {type.Name} has no such property (the app would "
+                        + "drop it)"
+                );
         }
     }
 
@@ -156,8 +184,12 @@ public sealed class SchemaStructureTests
     private static (Type Type, bool IsList) ElementType(Type type)
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
-        if (type != typeof(string) && type.IsGenericType && type.GetGenericArguments() is [var element]
-            && typeof(IEnumerable<>).MakeGenericType(element).IsAssignableFrom(type))
+        if (
+            type != typeof(string)
+            && type.IsGenericType
+            && type.GetGenericArguments() is [var element]
+            && typeof(IEnumerable<>).MakeGenericType(element).IsAssignableFrom(type)
+        )
         {
             return (element, true);
         }
@@ -165,15 +197,20 @@ public sealed class SchemaStructureTests
     }
 
     private static bool IsContractRecord(Type type) =>
-        type.IsClass && type != typeof(string) && type.Namespace?.StartsWith("ItInventory.Functions", StringComparison.Ordinal) == true;
+        type.IsClass
+        && type != typeof(string)
+        && type.Namespace?.StartsWith("ItInventory.Functions", StringComparison.Ordinal) == true;
 
     /// <summary>Follows a local <c>$ref</c> (the schemas only use <c>#/$defs/…</c>).</summary>
     private static JsonObject Resolved(JsonObject schemaRoot, JsonObject node)
     {
         while (node["$ref"]?.GetValue<string>() is { } reference)
         {
-            if (!reference.StartsWith('#')) throw new InvalidOperationException($"Only local references are supported: {reference}");
-            node = Resolve(schemaRoot, reference[1..]) as JsonObject ?? throw new InvalidOperationException($"Unresolved reference {reference}");
+            if (!reference.StartsWith('#'))
+                throw new InvalidOperationException($"Only local references are supported: {reference}");
+            node =
+                Resolve(schemaRoot, reference[1..]) as JsonObject
+                ?? throw new InvalidOperationException($"Unresolved reference {reference}");
         }
         return node;
     }
@@ -191,33 +228,40 @@ public sealed class SchemaStructureTests
                 JsonArray array when int.TryParse(token, out var index) && index < array.Count => array[index],
                 _ => null,
             };
-            if (node is null) return null;
+            if (node is null)
+                return null;
         }
         return node;
     }
 
-    private static IReadOnlyCollection<string> Types(JsonObject node) => node["type"] switch
-    {
-        JsonValue single => [single.GetValue<string>()],
-        JsonArray many => many.Select(t => t!.GetValue<string>()).ToList(),
-        _ => [],
-    };
+    private static IReadOnlyCollection<string> Types(JsonObject node) =>
+        node["type"] switch
+        {
+            JsonValue single => [single.GetValue<string>()],
+            JsonArray many => many.Select(t => t!.GetValue<string>()).ToList(),
+            _ => [],
+        };
 
-    /// <summary>Every schema object that declares data (the root, properties, items, $defs), with its pointer.</summary>
+    /// <summary>Every schema object that declares data (the root, properties, items, $defs), with its
+    /// pointer.</summary>
     private static IEnumerable<(string Path, JsonObject Node)> Subschemas(JsonObject node, string path = "")
     {
         yield return (path, node);
         foreach (var keyword in new[] { "properties", "$defs" })
         {
-            if (node[keyword] is not JsonObject map) continue;
+            if (node[keyword] is not JsonObject map)
+                continue;
             foreach (var (name, child) in map)
             {
-                if (child is JsonObject sub) foreach (var s in Subschemas(sub, $"{path}/{keyword}/{name}")) yield return s;
+                if (child is JsonObject sub)
+                    foreach (var s in Subschemas(sub, $"{path}/{keyword}/{name}"))
+                        yield return s;
             }
         }
         if (node["items"] is JsonObject items)
         {
-            foreach (var s in Subschemas(items, path + "/items")) yield return s;
+            foreach (var s in Subschemas(items, path + "/items"))
+                yield return s;
         }
         // if/then/else and the combinators only narrow properties declared (and bounded) above: not walked.
     }

@@ -22,23 +22,42 @@ public sealed class CredentialRotationTests : IAsyncLifetime
 
     private async Task<int> RequestRotationAsync(string deviceId)
     {
-        var request = app.Request("POST", $"/api/devices/{deviceId}/credential/rotate", [], null,
-            new Dictionary<string, string> { ["Authorization"] = TestTokens.Bearer(TestTokens.Admin) });
-        return (await TestApp.ExecuteAsync(request, app.Create<DeviceAdminFunctions>().RotateDeviceCredential(request, deviceId, CancellationToken.None))).Status;
+        var request = app.Request(
+            "POST",
+            $"/api/devices/{deviceId}/credential/rotate",
+            [],
+            null,
+            new Dictionary<string, string> { ["Authorization"] = TestTokens.Bearer(TestTokens.Admin) }
+        );
+        return (
+            await TestApp.ExecuteAsync(
+                request,
+                app.Create<DeviceAdminFunctions>().RotateDeviceCredential(request, deviceId, CancellationToken.None)
+            )
+        ).Status;
     }
 
     private Task<HttpAnswer> HeartbeatAsync(string deviceId, string secret) =>
         app.CheckinAsync(SamplePayloads.Heartbeat(deviceId).Text(), Auth(deviceId, secret));
 
     private static string? NewSecret(HttpAnswer answer) =>
-        answer.Json.TryGetProperty("credential", out var credential) ? credential.GetProperty("deviceSecret").GetString() : null;
+        answer.Json.TryGetProperty("credential", out var credential)
+            ? credential.GetProperty("deviceSecret").GetString()
+            : null;
 
     private async Task<AssetSummaryEntity> SummaryAsync(string deviceId) =>
-        (await app.Store.Summaries.GetEntityAsync<AssetSummaryEntity>(TableKeys.SummaryPartition(deviceId), deviceId)).Value;
+        (
+            await app.Store.Summaries.GetEntityAsync<AssetSummaryEntity>(TableKeys.SummaryPartition(deviceId), deviceId)
+        ).Value;
 
     private async Task<IReadOnlyList<AuditRecordView>> AuditAsync(string deviceId, string action) =>
-        (await app.Services.GetRequiredService<AuditTrail>().QueryAsync("device", deviceId, null, null, null, 100, CancellationToken.None))
-        .Where(r => r.Action == action).ToList();
+        (
+            await app
+                .Services.GetRequiredService<AuditTrail>()
+                .QueryAsync("device", deviceId, null, null, null, 100, CancellationToken.None)
+        )
+            .Where(r => r.Action == action)
+            .ToList();
 
     [Fact]
     public async Task Rotation_is_delivered_in_the_next_check_in_and_the_old_secret_works_until_the_new_one_is_used()
@@ -55,11 +74,17 @@ public sealed class CredentialRotationTests : IAsyncLifetime
         var lost = await HeartbeatAsync(device.DeviceId, device.Secret);
         Assert.Equal(200, lost.Status);
         var lostSecret = NewSecret(lost)!;
-        Assert.Equal(Auth(device.DeviceId, lostSecret), lost.Json.GetProperty("credential").GetProperty("authorization").GetString());
+        Assert.Equal(
+            Auth(device.DeviceId, lostSecret),
+            lost.Json.GetProperty("credential").GetProperty("authorization").GetString()
+        );
 
         var delivered = await HeartbeatAsync(device.DeviceId, device.Secret);
         Assert.Equal(200, delivered.Status);
-        var (valid, errors) = Contract.ContractDocuments.Evaluate(Contract.ContractDocuments.CheckinResponseSchema, delivered.Body);
+        var (valid, errors) = Contract.ContractDocuments.Evaluate(
+            Contract.ContractDocuments.CheckinResponseSchema,
+            delivered.Body
+        );
         Assert.True(valid, errors);
         var newSecret = NewSecret(delivered)!;
         Assert.NotEqual(lostSecret, newSecret);
@@ -85,7 +110,11 @@ public sealed class CredentialRotationTests : IAsyncLifetime
     {
         var device = await app.EnrollNewDeviceAsync();
         Assert.Equal(202, await RequestRotationAsync(device.DeviceId));
-        var request = app.JsonRequest("/api/checkins", SamplePayloads.Heartbeat(device.DeviceId).Text(), device.Authorization);
+        var request = app.JsonRequest(
+            "/api/checkins",
+            SamplePayloads.Heartbeat(device.DeviceId).Text(),
+            device.Authorization
+        );
 
         using var scope = StorageRequestCounter.BeginScope();
         var answer = await app.CheckinAsync(request);
@@ -100,13 +129,22 @@ public sealed class CredentialRotationTests : IAsyncLifetime
         var device = await app.EnrollNewDeviceAsync();
         Assert.Equal(202, await RequestRotationAsync(device.DeviceId));
 
-        var queued = await app.CheckinAsync(SamplePayloads.Inventory(device.DeviceId, device.Serial, macs: [device.Mac]).Text(), device.Authorization);
+        var queued = await app.CheckinAsync(
+            SamplePayloads.Inventory(device.DeviceId, device.Serial, macs: [device.Mac]).Text(),
+            device.Authorization
+        );
 
         Assert.Equal(202, queued.Status);
-        Assert.True(Contract.ContractDocuments.Evaluate(Contract.ContractDocuments.CheckinResponseSchema, queued.Body).Valid, queued.Body);
+        Assert.True(
+            Contract.ContractDocuments.Evaluate(Contract.ContractDocuments.CheckinResponseSchema, queued.Body).Valid,
+            queued.Body
+        );
         var secret = NewSecret(queued)!;
         Assert.True(await app.ProcessNextCheckinAsync());
-        var unchanged = await app.CheckinAsync(SamplePayloads.Inventory(device.DeviceId, device.Serial, macs: [device.Mac]).Text(), Auth(device.DeviceId, secret));
+        var unchanged = await app.CheckinAsync(
+            SamplePayloads.Inventory(device.DeviceId, device.Serial, macs: [device.Mac]).Text(),
+            Auth(device.DeviceId, secret)
+        );
         Assert.Equal(200, unchanged.Status);
         Assert.Equal("unchanged", unchanged.Json.GetProperty("status").GetString());
         Assert.Null(NewSecret(unchanged));
@@ -122,7 +160,10 @@ public sealed class CredentialRotationTests : IAsyncLifetime
             Assert.Equal(202, await RequestRotationAsync(device.DeviceId));
             var newSecret = NewSecret(await HeartbeatAsync(device.DeviceId, device.Secret))!;
 
-            var answers = await Task.WhenAll(HeartbeatAsync(device.DeviceId, newSecret), HeartbeatAsync(device.DeviceId, device.Secret));
+            var answers = await Task.WhenAll(
+                HeartbeatAsync(device.DeviceId, newSecret),
+                HeartbeatAsync(device.DeviceId, device.Secret)
+            );
 
             var (withNew, withOld) = (answers[0], answers[1]);
             Assert.True(withNew.Status == 200 ^ withOld.Status == 200, $"new: {withNew.Status}, old: {withOld.Status}");
@@ -163,7 +204,11 @@ public sealed class CredentialRotationTests : IAsyncLifetime
 
         Assert.Single(await AuditAsync(device.DeviceId, "rotate-credential"));
         Assert.False((await SummaryAsync(device.DeviceId)).CredentialRotationAuditPending);
-        var request = app.JsonRequest("/api/checkins", SamplePayloads.Heartbeat(device.DeviceId).Text(), Auth(device.DeviceId, newSecret));
+        var request = app.JsonRequest(
+            "/api/checkins",
+            SamplePayloads.Heartbeat(device.DeviceId).Text(),
+            Auth(device.DeviceId, newSecret)
+        );
         using var scope = StorageRequestCounter.BeginScope();
         Assert.Equal(200, (await app.CheckinAsync(request)).Status);
         Assert.Equal(2, scope.Count);
@@ -176,10 +221,14 @@ public sealed class CredentialRotationTests : IAsyncLifetime
         Assert.Equal(202, await RequestRotationAsync(device.DeviceId));
         var pending = NewSecret(await HeartbeatAsync(device.DeviceId, device.Secret))!;
 
-        await app.Services.GetRequiredService<DeviceCredentialService>().RevokeAsync(device.DeviceId, false, AuditActor.System("test"), null, CancellationToken.None);
+        await app
+            .Services.GetRequiredService<DeviceCredentialService>()
+            .RevokeAsync(device.DeviceId, false, AuditActor.System("test"), null, CancellationToken.None);
         Assert.Equal(401, (await HeartbeatAsync(device.DeviceId, pending)).Status);
 
-        var again = await app.EnrollAsync(SamplePayloads.Enrollment(device.Serial, macs: [device.Mac], secret: TestApp.EnrollmentSecret));
+        var again = await app.EnrollAsync(
+            SamplePayloads.Enrollment(device.Serial, macs: [device.Mac], secret: TestApp.EnrollmentSecret)
+        );
         Assert.Equal(200, again.Status);
         Assert.Equal(401, (await HeartbeatAsync(device.DeviceId, pending)).Status);
         var fresh = again.Json.GetProperty("deviceSecret").GetString()!;

@@ -18,11 +18,17 @@ public sealed class EnrollmentTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await app.DisposeAsync();
 
-    private Task<HttpAnswer> Enroll(string serial, string? uuid = null, string[]? macs = null, string secret = TestApp.EnrollmentSecret) =>
-        app.EnrollAsync(SamplePayloads.Enrollment(serial, uuid, macs, secret: secret));
+    private Task<HttpAnswer> Enroll(
+        string serial,
+        string? uuid = null,
+        string[]? macs = null,
+        string secret = TestApp.EnrollmentSecret
+    ) => app.EnrollAsync(SamplePayloads.Enrollment(serial, uuid, macs, secret: secret));
 
     private async Task<AssetSummaryEntity> SummaryAsync(string deviceId) =>
-        (await app.Store.Summaries.GetEntityAsync<AssetSummaryEntity>(TableKeys.SummaryPartition(deviceId), deviceId)).Value;
+        (
+            await app.Store.Summaries.GetEntityAsync<AssetSummaryEntity>(TableKeys.SummaryPartition(deviceId), deviceId)
+        ).Value;
 
     [Fact]
     public async Task Unknown_machine_enrolls_as_a_discovered_asset_flagged_for_review()
@@ -34,7 +40,10 @@ public sealed class EnrollmentTests : IAsyncLifetime
         var deviceId = json.GetProperty("deviceId").GetString()!;
         var secret = json.GetProperty("deviceSecret").GetString()!;
         Assert.True(TableKeys.IsAssetId(deviceId));
-        Assert.True(Convert.FromBase64String(secret.Replace('-', '+').Replace('_', '/') + "=").Length >= 32, "at least 256 bits");
+        Assert.True(
+            Convert.FromBase64String(secret.Replace('-', '+').Replace('_', '/') + "=").Length >= 32,
+            "at least 256 bits"
+        );
         Assert.Equal("created", json.GetProperty("status").GetString());
         Assert.Equal($"Device {deviceId}.{secret}", json.GetProperty("authorization").GetString());
         Assert.True(json.GetProperty("needsReview").GetBoolean());
@@ -45,9 +54,13 @@ public sealed class EnrollmentTests : IAsyncLifetime
         Assert.Equal(DeviceSecrets.Hash(secret), summary.CredentialHash);
         Assert.DoesNotContain(secret, summary.CredentialHash);
 
-        foreach (var key in new[] { "serial|PF3ABC12", "uuid|4c4c4544-0042-3510-8052-b4c04f4e3732", "mac|3C5282AABBCC" })
+        foreach (
+            var key in new[] { "serial|PF3ABC12", "uuid|4c4c4544-0042-3510-8052-b4c04f4e3732", "mac|3C5282AABBCC" }
+        )
         {
-            var identity = (await app.Store.Identities.GetEntityAsync<AssetIdentityEntity>(key, TableKeys.IdentityRow)).Value;
+            var identity = (
+                await app.Store.Identities.GetEntityAsync<AssetIdentityEntity>(key, TableKeys.IdentityRow)
+            ).Value;
             Assert.Equal(deviceId, identity.AssetId);
         }
     }
@@ -66,9 +79,15 @@ public sealed class EnrollmentTests : IAsyncLifetime
         Assert.Equal(deviceId, second.Json.GetProperty("deviceId").GetString());
         Assert.Single(await app.Store.Summaries.QueryAsync<TableEntity>().ToListAsync());
 
-        var oldCredential = await app.CheckinAsync(SamplePayloads.Heartbeat(deviceId).Text(), first.GetProperty("authorization").GetString());
+        var oldCredential = await app.CheckinAsync(
+            SamplePayloads.Heartbeat(deviceId).Text(),
+            first.GetProperty("authorization").GetString()
+        );
         Assert.Equal(401, oldCredential.Status);
-        var newCredential = await app.CheckinAsync(SamplePayloads.Heartbeat(deviceId).Text(), second.Json.GetProperty("authorization").GetString());
+        var newCredential = await app.CheckinAsync(
+            SamplePayloads.Heartbeat(deviceId).Text(),
+            second.Json.GetProperty("authorization").GetString()
+        );
         Assert.Equal(200, newCredential.Status);
     }
 
@@ -80,14 +99,18 @@ public sealed class EnrollmentTests : IAsyncLifetime
         var again = await Enroll("BBBB2222", macs: ["3c-52-82-aa-bb-cc"]);
 
         Assert.Equal(deviceId, again.Json.GetProperty("deviceId").GetString());
-        var serial = (await app.Store.Identities.GetEntityAsync<AssetIdentityEntity>("serial|BBBB2222", TableKeys.IdentityRow)).Value;
+        var serial = (
+            await app.Store.Identities.GetEntityAsync<AssetIdentityEntity>("serial|BBBB2222", TableKeys.IdentityRow)
+        ).Value;
         Assert.Equal(deviceId, serial.AssetId);
     }
 
     [Fact]
     public async Task Concurrent_enrollments_of_the_same_new_machine_create_one_asset()
     {
-        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Enroll("CONC12345", "6f1c2b7a-0d43-4d8e-9a51-1c2d3e4f5a6b")));
+        var answers = await Task.WhenAll(
+            Enumerable.Range(0, 6).Select(_ => Enroll("CONC12345", "6f1c2b7a-0d43-4d8e-9a51-1c2d3e4f5a6b"))
+        );
 
         Assert.All(answers, a => Assert.True(a.Status is 200 or 201, a.Body));
         Assert.Single(answers.Select(a => a.Json.GetProperty("deviceId").GetString()).Distinct());
@@ -109,8 +132,14 @@ public sealed class EnrollmentTests : IAsyncLifetime
     public async Task Placeholder_identity_is_refused_because_it_would_merge_unrelated_machines()
     {
         var snapshot = await app.SnapshotAsync();
-        var answer = await app.EnrollAsync(SamplePayloads.Enrollment("To Be Filled By O.E.M.", "03000200-0400-0500-0006-000700080009",
-            ["FF:FF:FF:FF:FF:FF", "02:42:AC:11:00:02"], secret: TestApp.EnrollmentSecret));
+        var answer = await app.EnrollAsync(
+            SamplePayloads.Enrollment(
+                "To Be Filled By O.E.M.",
+                "03000200-0400-0500-0006-000700080009",
+                ["FF:FF:FF:FF:FF:FF", "02:42:AC:11:00:02"],
+                secret: TestApp.EnrollmentSecret
+            )
+        );
 
         Assert.Equal(400, answer.Status);
         Assert.Contains("hardware identity", answer.Json.GetProperty("detail").GetString());
@@ -121,7 +150,12 @@ public sealed class EnrollmentTests : IAsyncLifetime
     public async Task Secrets_created_through_the_store_are_valid_together_until_they_expire()
     {
         var store = app.Services.GetRequiredService<EnrollmentSecretStore>();
-        var current = await store.CreateAsync("2026-Q4", app.Clock.GetUtcNow().AddDays(30), "Finance", CancellationToken.None);
+        var current = await store.CreateAsync(
+            "2026-Q4",
+            app.Clock.GetUtcNow().AddDays(30),
+            "Finance",
+            CancellationToken.None
+        );
         var next = await store.CreateAsync("2027-Q1", null, null, CancellationToken.None);
         var stored = await app.Store.EnrollmentSecrets.QueryAsync<EnrollmentSecretEntity>().ToListAsync();
         Assert.DoesNotContain(stored, s => s.RowKey == current || s.RowKey == next);
@@ -142,13 +176,24 @@ public sealed class EnrollmentTests : IAsyncLifetime
     {
         var device = await app.EnrollNewDeviceAsync();
         var credentials = app.Services.GetRequiredService<DeviceCredentialService>();
-        Assert.True(await credentials.RevokeAsync(device.DeviceId, blockReenrollment: false, AuditActor.Person(TestTokens.Admin.ObjectId, "admin@contoso.test"), null, CancellationToken.None));
+        Assert.True(
+            await credentials.RevokeAsync(
+                device.DeviceId,
+                blockReenrollment: false,
+                AuditActor.Person(TestTokens.Admin.ObjectId, "admin@contoso.test"),
+                null,
+                CancellationToken.None
+            )
+        );
         var before = await SummaryAsync(device.DeviceId);
         var snapshot = await app.SnapshotAsync();
 
         app.Clock.Advance(TimeSpan.FromMinutes(5));
         var heartbeat = await app.CheckinAsync(SamplePayloads.Heartbeat(device.DeviceId).Text(), device.Authorization);
-        var inventory = await app.CheckinAsync(SamplePayloads.Inventory(device.DeviceId, device.Serial, macs: [device.Mac]).Text(), device.Authorization);
+        var inventory = await app.CheckinAsync(
+            SamplePayloads.Inventory(device.DeviceId, device.Serial, macs: [device.Mac]).Text(),
+            device.Authorization
+        );
 
         Assert.Equal(401, heartbeat.Status);
         Assert.Equal(401, inventory.Status);
@@ -163,10 +208,22 @@ public sealed class EnrollmentTests : IAsyncLifetime
         var device = await app.EnrollNewDeviceAsync();
         var credentials = app.Services.GetRequiredService<DeviceCredentialService>();
 
-        await credentials.RevokeAsync(device.DeviceId, blockReenrollment: false, AuditActor.System("test"), null, CancellationToken.None);
+        await credentials.RevokeAsync(
+            device.DeviceId,
+            blockReenrollment: false,
+            AuditActor.System("test"),
+            null,
+            CancellationToken.None
+        );
         Assert.Equal(200, (await Enroll(device.Serial, macs: [device.Mac])).Status);
 
-        await credentials.RevokeAsync(device.DeviceId, blockReenrollment: true, AuditActor.System("test"), null, CancellationToken.None);
+        await credentials.RevokeAsync(
+            device.DeviceId,
+            blockReenrollment: true,
+            AuditActor.System("test"),
+            null,
+            CancellationToken.None
+        );
         var blocked = await Enroll(device.Serial, macs: [device.Mac]);
         Assert.Equal(403, blocked.Status);
         Assert.StartsWith("application/problem+json", blocked.ContentType);
@@ -175,7 +232,10 @@ public sealed class EnrollmentTests : IAsyncLifetime
     [Theory]
     [InlineData("{\"enrollmentSecret\":\"x\",\"serialNumber\":\"ABC12345\",\"type\":\"toaster\"}", "type")]
     [InlineData("{\"serialNumber\":\"ABC12345\"}", "enrollmentSecret")]
-    [InlineData("{\"enrollmentSecret\":\"x\",\"serialNumber\":\"ABC12345\",\"macAddresses\":[\"not-a-mac\"]}", "macAddresses")]
+    [InlineData(
+        "{\"enrollmentSecret\":\"x\",\"serialNumber\":\"ABC12345\",\"macAddresses\":[\"not-a-mac\"]}",
+        "macAddresses"
+    )]
     public async Task Invalid_enrollment_request_names_the_bad_field_and_writes_nothing(string body, string field)
     {
         var snapshot = await app.SnapshotAsync();

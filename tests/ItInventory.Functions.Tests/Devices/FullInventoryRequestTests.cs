@@ -18,18 +18,27 @@ public sealed class FullInventoryRequestTests : IAsyncLifetime
 
     private async Task<HttpAnswer> RequestFullInventoryAsync(string deviceId)
     {
-        var request = app.Request("POST", $"/api/devices/{deviceId}/inventory-request", [], null,
-            new Dictionary<string, string> { ["Authorization"] = TestTokens.Bearer(TestTokens.Admin) });
-        return await TestApp.ExecuteAsync(request,
-            app.Create<DeviceAdminFunctions>().RequestFullInventory(request, deviceId, CancellationToken.None));
+        var request = app.Request(
+            "POST",
+            $"/api/devices/{deviceId}/inventory-request",
+            [],
+            null,
+            new Dictionary<string, string> { ["Authorization"] = TestTokens.Bearer(TestTokens.Admin) }
+        );
+        return await TestApp.ExecuteAsync(
+            request,
+            app.Create<DeviceAdminFunctions>().RequestFullInventory(request, deviceId, CancellationToken.None)
+        );
     }
 
     private Task<HttpAnswer> HeartbeatAsync(EnrolledDevice device, string? hash) =>
         app.CheckinAsync(SamplePayloads.Heartbeat(device.DeviceId, hash).Text(), device.Authorization);
 
     private Task<HttpAnswer> InventoryAsync(EnrolledDevice device) =>
-        app.CheckinAsync(SamplePayloads.Inventory(device.DeviceId, device.Serial, macs: [device.Mac]).Text(),
-            device.Authorization);
+        app.CheckinAsync(
+            SamplePayloads.Inventory(device.DeviceId, device.Serial, macs: [device.Mac]).Text(),
+            device.Authorization
+        );
 
     private static bool Requested(HttpAnswer answer) => answer.Json.GetProperty("fullInventoryRequested").GetBoolean();
 
@@ -69,7 +78,8 @@ public sealed class FullInventoryRequestTests : IAsyncLifetime
 
         Assert.Equal(202, (await RequestFullInventoryAsync(device.DeviceId)).Status);
 
-        var records = await app.Services.GetRequiredService<AuditTrail>()
+        var records = await app
+            .Services.GetRequiredService<AuditTrail>()
             .QueryAsync("device", device.DeviceId, null, null, null, 100, CancellationToken.None);
         var record = Assert.Single(records, r => r.Action == "request-full-inventory");
         Assert.Equal(TestTokens.Admin.ObjectId, record.Actor.Id);

@@ -23,16 +23,25 @@ public sealed class FindingApiTests : IAsyncLifetime
     {
         app = await TestApp.StartAsync();
         await app.ImportPeopleAsync((Active, "Active"), (Gone, "Departed"));
-        await Findings.ReconcileAsync([FindingKinds.Missing],
-        [
-            Condition(FindingKinds.Missing, FinanceAsset, "Finance", FindingSeverity.High),
-            Condition(FindingKinds.Missing, HrAsset, "HR", FindingSeverity.Medium),
-        ], "seed", CancellationToken.None);
+        await Findings.ReconcileAsync(
+            [FindingKinds.Missing],
+            [
+                Condition(FindingKinds.Missing, FinanceAsset, "Finance", FindingSeverity.High),
+                Condition(FindingKinds.Missing, HrAsset, "HR", FindingSeverity.Medium),
+            ],
+            "seed",
+            CancellationToken.None
+        );
         app.Clock.Advance(TimeSpan.FromDays(10));
-        await Findings.ReconcileAsync([FindingKinds.OwnershipGap],
-            [Condition(FindingKinds.OwnershipGap, FinanceAsset, "Finance", FindingSeverity.Low),
-             Condition(FindingKinds.OwnershipGap, FinanceAsset2, "Finance", FindingSeverity.Low)],
-            "seed-2", CancellationToken.None);
+        await Findings.ReconcileAsync(
+            [FindingKinds.OwnershipGap],
+            [
+                Condition(FindingKinds.OwnershipGap, FinanceAsset, "Finance", FindingSeverity.Low),
+                Condition(FindingKinds.OwnershipGap, FinanceAsset2, "Finance", FindingSeverity.Low),
+            ],
+            "seed-2",
+            CancellationToken.None
+        );
     }
 
     public async Task DisposeAsync() => await app.DisposeAsync();
@@ -48,8 +57,13 @@ public sealed class FindingApiTests : IAsyncLifetime
 
     private HttpRequest Get(string path, string query = "", Persona? persona = null)
     {
-        var request = app.Request("GET", path, [], null,
-            new Dictionary<string, string> { ["Authorization"] = TestTokens.Bearer(persona ?? TestTokens.Admin) });
+        var request = app.Request(
+            "GET",
+            path,
+            [],
+            null,
+            new Dictionary<string, string> { ["Authorization"] = TestTokens.Bearer(persona ?? TestTokens.Admin) }
+        );
         request.QueryString = new QueryString(query);
         return request;
     }
@@ -68,16 +82,27 @@ public sealed class FindingApiTests : IAsyncLifetime
 
     private async Task<string> ETagAsync(string id) => (await GetAsync(id)).Headers.ETag.ToString();
 
-    private async Task<HttpAnswer> ActAsync(string action, string id, string? body = null, Persona? persona = null,
-        string? ifMatch = "current")
+    private async Task<HttpAnswer> ActAsync(
+        string action,
+        string id,
+        string? body = null,
+        Persona? persona = null,
+        string? ifMatch = "current"
+    )
     {
         var headers = new Dictionary<string, string>
         {
             ["Authorization"] = TestTokens.Bearer(persona ?? TestTokens.Admin),
         };
-        if (ifMatch is not null) headers["If-Match"] = ifMatch == "current" ? await ETagAsync(id) : ifMatch;
-        var request = app.Request("POST", $"/api/findings/{id}/{action}", Encoding.UTF8.GetBytes(body ?? ""),
-            body is null ? null : "application/json", headers);
+        if (ifMatch is not null)
+            headers["If-Match"] = ifMatch == "current" ? await ETagAsync(id) : ifMatch;
+        var request = app.Request(
+            "POST",
+            $"/api/findings/{id}/{action}",
+            Encoding.UTF8.GetBytes(body ?? ""),
+            body is null ? null : "application/json",
+            headers
+        );
         Task<IActionResult> invocation = action switch
         {
             "acknowledge" => Functions.AcknowledgeFinding(request, id, CancellationToken.None),
@@ -90,16 +115,23 @@ public sealed class FindingApiTests : IAsyncLifetime
     }
 
     private static string[] Ids(HttpAnswer answer) =>
-        [.. answer.Json.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()!)
-            .Order(StringComparer.Ordinal)];
+        [
+            .. answer
+                .Json.GetProperty("items")
+                .EnumerateArray()
+                .Select(i => i.GetProperty("id").GetString()!)
+                .Order(StringComparer.Ordinal),
+        ];
 
     private async Task<string> SnapshotAsync()
     {
         var table = app.Services.GetRequiredService<FindingsTables>().Findings;
         var rows = new List<string>();
-        await foreach (var row in table.QueryAsync<TableEntity>()) rows.Add(row.PartitionKey + row.RowKey + row.ETag);
-        var audit = await app.Services.GetRequiredService<AuditTrail>().QueryAsync("finding", null, null, null, null,
-            100, CancellationToken.None);
+        await foreach (var row in table.QueryAsync<TableEntity>())
+            rows.Add(row.PartitionKey + row.RowKey + row.ETag);
+        var audit = await app
+            .Services.GetRequiredService<AuditTrail>()
+            .QueryAsync("finding", null, null, null, null, 100, CancellationToken.None);
         return string.Join("\n", rows) + "\naudit:" + audit.Count;
     }
 
@@ -110,12 +142,17 @@ public sealed class FindingApiTests : IAsyncLifetime
         Assert.Equal([Id("missing", FinanceAsset)], Ids(await ListAsync("?kind=missing&severity=High")));
         Assert.Equal(
             [Id("missing", FinanceAsset), Id("ownership-gap", FinanceAsset), Id("ownership-gap", FinanceAsset2)],
-            Ids(await ListAsync("?department=Finance&status=Open")));
-        Assert.Equal([Id("missing", FinanceAsset), Id("ownership-gap", FinanceAsset)],
-            Ids(await ListAsync($"?subjectId={FinanceAsset}")));
+            Ids(await ListAsync("?department=Finance&status=Open"))
+        );
+        Assert.Equal(
+            [Id("missing", FinanceAsset), Id("ownership-gap", FinanceAsset)],
+            Ids(await ListAsync($"?subjectId={FinanceAsset}"))
+        );
         var seeded = app.Clock.GetUtcNow().AddDays(-5).ToString("O");
-        Assert.Equal([Id("missing", HrAsset), Id("missing", FinanceAsset)],
-            Ids(await ListAsync($"?raisedBefore={Uri.EscapeDataString(seeded)}")));
+        Assert.Equal(
+            [Id("missing", HrAsset), Id("missing", FinanceAsset)],
+            Ids(await ListAsync($"?raisedBefore={Uri.EscapeDataString(seeded)}"))
+        );
         Assert.Equal(4, Ids(await ListAsync("")).Length);
     }
 
@@ -169,11 +206,14 @@ public sealed class FindingApiTests : IAsyncLifetime
 
         Assert.Equal(200, answer.Status);
         Assert.Equal("Acknowledged", answer.Json.GetProperty("status").GetString());
-        Assert.Equal("acknowledged", answer.Json.GetProperty("history").EnumerateArray().Last()
-            .GetProperty("action").GetString());
+        Assert.Equal(
+            "acknowledged",
+            answer.Json.GetProperty("history").EnumerateArray().Last().GetProperty("action").GetString()
+        );
         Assert.False(string.IsNullOrEmpty(answer.Headers.ETag));
-        var audit = await app.Services.GetRequiredService<AuditTrail>().QueryAsync("finding", id, null, null, null, 10,
-            CancellationToken.None);
+        var audit = await app
+            .Services.GetRequiredService<AuditTrail>()
+            .QueryAsync("finding", id, null, null, null, 10, CancellationToken.None);
         var record = Assert.Single(audit);
         Assert.Equal(("acknowledge", TestTokens.FinanceLead.ObjectId), (record.Action, record.Actor.Id));
         Assert.Equal(409, (await ActAsync("acknowledge", id)).Status);
@@ -204,14 +244,20 @@ public sealed class FindingApiTests : IAsyncLifetime
         var snoozed = await ActAsync("snooze", id, $"{{\"until\":\"{until}\",\"reason\":\"On leave\"}}");
         Assert.Equal("Snoozed", snoozed.Json.GetProperty("status").GetString());
         app.Clock.Advance(TimeSpan.FromDays(7));
-        await Findings.ReconcileAsync([FindingKinds.Missing],
-            [Condition(FindingKinds.Missing, FinanceAsset, "Finance", FindingSeverity.High)], "day-7",
-            CancellationToken.None);
+        await Findings.ReconcileAsync(
+            [FindingKinds.Missing],
+            [Condition(FindingKinds.Missing, FinanceAsset, "Finance", FindingSeverity.High)],
+            "day-7",
+            CancellationToken.None
+        );
         Assert.Equal("Snoozed", (await GetAsync(id)).Json.GetProperty("status").GetString());
         app.Clock.Advance(TimeSpan.FromDays(8));
-        var after = await Findings.ReconcileAsync([FindingKinds.Missing],
-            [Condition(FindingKinds.Missing, FinanceAsset, "Finance", FindingSeverity.High)], "day-15",
-            CancellationToken.None);
+        var after = await Findings.ReconcileAsync(
+            [FindingKinds.Missing],
+            [Condition(FindingKinds.Missing, FinanceAsset, "Finance", FindingSeverity.High)],
+            "day-15",
+            CancellationToken.None
+        );
 
         Assert.Equal(1, after.Reopened);
         Assert.Equal("Open", (await GetAsync(id)).Json.GetProperty("status").GetString());
@@ -228,8 +274,10 @@ public sealed class FindingApiTests : IAsyncLifetime
         var resolution = resolved.Json.GetProperty("resolution");
         Assert.Equal(TestTokens.Admin.ObjectId, resolution.GetProperty("by").GetString());
         Assert.Equal("Owner set in the HR system", resolution.GetProperty("reason").GetString());
-        Assert.Equal(409, (await ActAsync("snooze", id,
-            $"{{\"until\":\"{app.Clock.GetUtcNow().AddDays(1):O}\"}}")).Status);
+        Assert.Equal(
+            409,
+            (await ActAsync("snooze", id, $"{{\"until\":\"{app.Clock.GetUtcNow().AddDays(1):O}\"}}")).Status
+        );
     }
 
     [Fact]
@@ -281,13 +329,19 @@ public sealed class FindingApiTests : IAsyncLifetime
 
         var answer = await TestApp.ExecuteAsync(request, Functions.CountFindings(request, CancellationToken.None));
         var leadRequest = Get("/api/findings/summary", "", TestTokens.HrLead);
-        var lead = await TestApp.ExecuteAsync(leadRequest,
-            Functions.CountFindings(leadRequest, CancellationToken.None));
+        var lead = await TestApp.ExecuteAsync(
+            leadRequest,
+            Functions.CountFindings(leadRequest, CancellationToken.None)
+        );
 
         Assert.Equal(4, answer.Json.GetProperty("total").GetInt32());
-        var cells = answer.Json.GetProperty("items").EnumerateArray()
-            .Select(i => $"{i.GetProperty("kind").GetString()}|{i.GetProperty("status").GetString()}|"
-                + $"{i.GetProperty("department").GetString()}={i.GetProperty("count").GetInt32()}")
+        var cells = answer
+            .Json.GetProperty("items")
+            .EnumerateArray()
+            .Select(i =>
+                $"{i.GetProperty("kind").GetString()}|{i.GetProperty("status").GetString()}|"
+                + $"{i.GetProperty("department").GetString()}={i.GetProperty("count").GetInt32()}"
+            )
             .ToList();
         Assert.Equal(["missing|Open|Finance=1", "missing|Acknowledged|HR=1", "ownership-gap|Open|Finance=2"], cells);
         Assert.Equal(1, lead.Json.GetProperty("total").GetInt32());

@@ -21,21 +21,37 @@ public sealed class FindingServiceTests : IAsyncLifetime
     private TableClient Table => app.Services.GetRequiredService<FindingsTables>().Findings;
 
     private static FindingCondition Missing(string asset, int days = 31, string? department = "Finance") =>
-        new(FindingKinds.Missing, FindingSubjects.Asset, asset, FindingSeverity.Medium, department,
-            $"Silent for {days} days", new Dictionary<string, string> { ["daysSilent"] = days.ToString() });
+        new(
+            FindingKinds.Missing,
+            FindingSubjects.Asset,
+            asset,
+            FindingSeverity.Medium,
+            department,
+            $"Silent for {days} days",
+            new Dictionary<string, string> { ["daysSilent"] = days.ToString() }
+        );
 
     private Task<FindingReconciliation> ReconcileMissingAsync(params FindingCondition[] current) =>
-        Findings.ReconcileAsync([FindingKinds.Missing], current, "run-" + Guid.NewGuid().ToString("N")[..8],
-            CancellationToken.None);
+        Findings.ReconcileAsync(
+            [FindingKinds.Missing],
+            current,
+            "run-" + Guid.NewGuid().ToString("N")[..8],
+            CancellationToken.None
+        );
 
     private async Task<FindingEntity> GetAsync(string asset, string kind = FindingKinds.Missing) =>
-        (await Findings.FindAsync(FindingKeys.Id(kind, FindingKeys.RowKey(FindingSubjects.Asset, asset)),
-            CancellationToken.None))!;
+        (
+            await Findings.FindAsync(
+                FindingKeys.Id(kind, FindingKeys.RowKey(FindingSubjects.Asset, asset)),
+                CancellationToken.None
+            )
+        )!;
 
     private async Task<int> CountRowsAsync(string partitionFilter)
     {
         var count = 0;
-        await foreach (var _ in Table.QueryAsync<TableEntity>(partitionFilter)) count++;
+        await foreach (var _ in Table.QueryAsync<TableEntity>(partitionFilter))
+            count++;
         return count;
     }
 
@@ -54,8 +70,10 @@ public sealed class FindingServiceTests : IAsyncLifetime
         var opened = Assert.Single(FindingTransitions.History(finding));
         Assert.Equal("opened", opened.Action);
         Assert.Equal(1, await CountRowsAsync($"PartitionKey eq '{FindingKeys.DepartmentPartition("Finance")}'"));
-        Assert.Equal(1, await CountRowsAsync(
-            $"PartitionKey eq '{FindingKeys.SubjectPartition(FindingSubjects.Asset, AssetA)}'"));
+        Assert.Equal(
+            1,
+            await CountRowsAsync($"PartitionKey eq '{FindingKeys.SubjectPartition(FindingSubjects.Asset, AssetA)}'")
+        );
     }
 
     [Fact]
@@ -107,8 +125,10 @@ public sealed class FindingServiceTests : IAsyncLifetime
         var finding = await GetAsync(AssetA);
         Assert.Equal(nameof(FindingStatus.Open), finding.Status);
         Assert.Equal(2, finding.Occurrences);
-        Assert.Equal(["opened", "auto-resolved", "reopened"],
-            FindingTransitions.History(finding).Select(h => h.Action));
+        Assert.Equal(
+            ["opened", "auto-resolved", "reopened"],
+            FindingTransitions.History(finding).Select(h => h.Action)
+        );
         Assert.Equal(1, await CountRowsAsync($"PartitionKey eq '{FindingKinds.Missing}' and SubjectId eq '{AssetA}'"));
     }
 
@@ -174,8 +194,10 @@ public sealed class FindingServiceTests : IAsyncLifetime
         var reopened = await GetAsync(AssetA);
         Assert.Equal(nameof(FindingStatus.Open), reopened.Status);
         Assert.Null(reopened.Resolution);
-        Assert.Equal(["opened", "condition-cleared", "reopened"],
-            FindingTransitions.History(reopened).Select(h => h.Action));
+        Assert.Equal(
+            ["opened", "condition-cleared", "reopened"],
+            FindingTransitions.History(reopened).Select(h => h.Action)
+        );
     }
 
     [Fact]
@@ -183,8 +205,13 @@ public sealed class FindingServiceTests : IAsyncLifetime
     {
         await ReconcileMissingAsync(Missing(AssetA), Missing(AssetB));
 
-        var result = await Findings.ReconcileAsync([FindingKinds.Missing], [], "offline-check", CancellationToken.None,
-            subjectScope: [AssetA]);
+        var result = await Findings.ReconcileAsync(
+            [FindingKinds.Missing],
+            [],
+            "offline-check",
+            CancellationToken.None,
+            subjectScope: [AssetA]
+        );
 
         Assert.Equal(new FindingReconciliation(0, 0, 0, 1), result);
         Assert.Equal(nameof(FindingStatus.AutoResolved), (await GetAsync(AssetA)).Status);
@@ -194,8 +221,14 @@ public sealed class FindingServiceTests : IAsyncLifetime
     [Fact]
     public async Task Other_kinds_are_left_alone_by_a_reconciliation()
     {
-        var idle = new FindingCondition(FindingKinds.IdleAsset, FindingSubjects.Asset, AssetA, FindingSeverity.Low,
-            "Finance", "Idle for 74 days");
+        var idle = new FindingCondition(
+            FindingKinds.IdleAsset,
+            FindingSubjects.Asset,
+            AssetA,
+            FindingSeverity.Low,
+            "Finance",
+            "Idle for 74 days"
+        );
         await Findings.ReconcileAsync([FindingKinds.IdleAsset], [idle], "idle-1", CancellationToken.None);
 
         var result = await ReconcileMissingAsync();
@@ -243,13 +276,20 @@ public sealed class FindingServiceTests : IAsyncLifetime
     public async Task Malformed_conditions_are_refused_before_anything_is_written()
     {
         var badId = Missing("not/a key");
-        var wrongKind = new FindingCondition(FindingKinds.IdleAsset, FindingSubjects.Asset, AssetA,
-            FindingSeverity.Low, null, "Idle");
+        var wrongKind = new FindingCondition(
+            FindingKinds.IdleAsset,
+            FindingSubjects.Asset,
+            AssetA,
+            FindingSeverity.Low,
+            null,
+            "Idle"
+        );
 
         await Assert.ThrowsAsync<ArgumentException>(() => ReconcileMissingAsync(Missing(AssetB), badId));
         await Assert.ThrowsAsync<ArgumentException>(() => ReconcileMissingAsync(wrongKind));
-        await Assert.ThrowsAsync<ArgumentException>(() => Findings.ReconcileAsync(["no-such-kind"], [], "r",
-            CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentException>(() =>
+            Findings.ReconcileAsync(["no-such-kind"], [], "r", CancellationToken.None)
+        );
 
         Assert.Equal(0, await CountRowsAsync("PartitionKey ne ''"));
     }

@@ -5,7 +5,8 @@ public static class AsyncEnumerableExtensions
     public static async Task<List<T>> ToListAsync<T>(this IAsyncEnumerable<T> source)
     {
         var list = new List<T>();
-        await foreach (var item in source) list.Add(item);
+        await foreach (var item in source)
+            list.Add(item);
         return list;
     }
 

@@ -18,22 +18,25 @@ public sealed class Azurite
     {
         this.process = process;
         ConnectionString =
-            "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
-            "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
-            $"BlobEndpoint=http://127.0.0.1:{blobPort}/devstoreaccount1;" +
-            $"QueueEndpoint=http://127.0.0.1:{queuePort}/devstoreaccount1;" +
-            $"TableEndpoint=http://127.0.0.1:{tablePort}/devstoreaccount1;";
+            "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
+            + "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
+            + $"BlobEndpoint=http://127.0.0.1:{blobPort}/devstoreaccount1;"
+            + $"QueueEndpoint=http://127.0.0.1:{queuePort}/devstoreaccount1;"
+            + $"TableEndpoint=http://127.0.0.1:{tablePort}/devstoreaccount1;";
     }
 
     public string ConnectionString { get; }
 
-    /// <summary>The Azurite (node) process itself, the watchdog shell's child: what CPU measurements should watch.</summary>
+    /// <summary>The Azurite (node) process itself, the watchdog shell's child: what CPU measurements should
+    /// watch.</summary>
     public int ProcessId
     {
         get
         {
             var children = $"/proc/{process.Id}/task/{process.Id}/children";
-            return File.Exists(children) && File.ReadAllText(children).Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var child, ..]
+            return
+                File.Exists(children)
+                && File.ReadAllText(children).Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var child, ..]
                 ? int.Parse(child, System.Globalization.CultureInfo.InvariantCulture)
                 : process.Id;
         }
@@ -60,13 +63,28 @@ public sealed class Azurite
             start.ArgumentList.Add(Watchdog);
             start.ArgumentList.Add(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
             start.ArgumentList.Add(executable);
-            foreach (var arg in new[]
-                     {
-                         "--inMemoryPersistence", "--silent", "--skipApiVersionCheck", "--disableTelemetry", "--loose",
-                         "--blobHost", "127.0.0.1", "--blobPort", blob.ToString(),
-                         "--queueHost", "127.0.0.1", "--queuePort", queue.ToString(),
-                         "--tableHost", "127.0.0.1", "--tablePort", table.ToString(),
-                     })
+            foreach (
+                var arg in new[]
+                {
+                    "--inMemoryPersistence",
+                    "--silent",
+                    "--skipApiVersionCheck",
+                    "--disableTelemetry",
+                    "--loose",
+                    "--blobHost",
+                    "127.0.0.1",
+                    "--blobPort",
+                    blob.ToString(),
+                    "--queueHost",
+                    "127.0.0.1",
+                    "--queuePort",
+                    queue.ToString(),
+                    "--tableHost",
+                    "127.0.0.1",
+                    "--tablePort",
+                    table.ToString(),
+                }
+            )
             {
                 start.ArgumentList.Add(arg);
             }
@@ -77,7 +95,10 @@ public sealed class Azurite
             }
             catch (System.ComponentModel.Win32Exception ex)
             {
-                throw new InvalidOperationException($"Azurite ({executable}) could not be started. Prerequisite: Node.js 20+ on PATH.", ex);
+                throw new InvalidOperationException(
+                    $"Azurite ({executable}) could not be started. Prerequisite: Node.js 20+ on PATH.",
+                    ex
+                );
             }
             process.OutputDataReceived += (_, _) => { };
             process.ErrorDataReceived += (_, _) => { };
@@ -90,7 +111,10 @@ public sealed class Azurite
                 return new Azurite(process, blob, queue, table);
             }
             Stop(process);
-            if (attempt == 3) throw new InvalidOperationException($"Azurite did not listen on ports {blob}/{queue}/{table} within 60 s.");
+            if (attempt == 3)
+                throw new InvalidOperationException(
+                    $"Azurite did not listen on ports {blob}/{queue}/{table} within 60 s."
+                );
         }
     }
 
@@ -109,7 +133,8 @@ public sealed class Azurite
         {
             while (true)
             {
-                if (process.HasExited) return false;
+                if (process.HasExited)
+                    return false;
                 try
                 {
                     using var client = new TcpClient();
@@ -133,11 +158,10 @@ public sealed class Azurite
     {
         try
         {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            if (!process.HasExited)
+                process.Kill(entireProcessTree: true);
         }
-        catch (InvalidOperationException)
-        {
-        }
+        catch (InvalidOperationException) { }
     }
 
     private static int FreePort()
@@ -148,18 +172,26 @@ public sealed class Azurite
     }
 }
 
-/// <summary>Runs <c>npm ci</c> in the repository when Azurite is not installed yet, once across parallel test processes.</summary>
+/// <summary>Runs <c>npm ci</c> in the repository when Azurite is not installed yet, once across parallel test
+/// processes.</summary>
 public static class AzuriteInstall
 {
     public static async Task<string> EnsureAsync()
     {
         var executable = RepositoryRoot.Combine("node_modules", ".bin", "azurite");
-        if (File.Exists(executable)) return executable;
+        if (File.Exists(executable))
+            return executable;
 
         // Not inside node_modules: 'npm ci' deletes that folder first.
-        var lockName = "itinventory-npm-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(RepositoryRoot.Path)))[..16] + ".lock";
+        var lockName =
+            "itinventory-npm-"
+            + Convert.ToHexStringLower(
+                System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(RepositoryRoot.Path))
+            )[..16]
+            + ".lock";
         await using var gate = await AcquireLockAsync(Path.Combine(Path.GetTempPath(), lockName));
-        if (File.Exists(executable)) return executable;
+        if (File.Exists(executable))
+            return executable;
 
         var npm = new ProcessStartInfo("npm")
         {
@@ -168,7 +200,8 @@ public static class AzuriteInstall
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "ci", "--no-audit", "--no-fund" }) npm.ArgumentList.Add(arg);
+        foreach (var arg in new[] { "ci", "--no-audit", "--no-fund" })
+            npm.ArgumentList.Add(arg);
         Process process;
         try
         {
@@ -177,15 +210,19 @@ public static class AzuriteInstall
         catch (System.ComponentModel.Win32Exception ex)
         {
             throw new InvalidOperationException(
-                "Azurite is not installed and npm was not found. Prerequisite: Node.js 20+ with npm on PATH " +
-                "(the tests install the pinned Azurite from package-lock.json with 'npm ci').", ex);
+                "Azurite is not installed and npm was not found. Prerequisite: Node.js 20+ with npm on PATH "
+                    + "(the tests install the pinned Azurite from package-lock.json with 'npm ci').",
+                ex
+            );
         }
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         if (process.ExitCode != 0 || !File.Exists(executable))
         {
-            throw new InvalidOperationException($"'npm ci' failed (exit {process.ExitCode}) installing Azurite:\n{await stdout}\n{await stderr}");
+            throw new InvalidOperationException(
+                $"'npm ci' failed (exit {process.ExitCode}) installing Azurite:\n{await stdout}\n{await stderr}"
+            );
         }
         return executable;
     }
@@ -197,7 +234,14 @@ public static class AzuriteInstall
         {
             try
             {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+                return new FileStream(
+                    path,
+                    FileMode.OpenOrCreate,
+                    FileAccess.ReadWrite,
+                    FileShare.None,
+                    1,
+                    FileOptions.DeleteOnClose
+                );
             }
             catch (IOException) when (DateTime.UtcNow < deadline)
             {

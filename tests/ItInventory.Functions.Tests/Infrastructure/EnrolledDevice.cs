@@ -15,10 +15,17 @@ public static class TestAppDeviceExtensions
         var n = Interlocked.Increment(ref counter);
         var serial = $"PF{Guid.NewGuid():N}"[..12].ToUpperInvariant();
         var mac = $"3C:52:82:{n >> 16 & 0xff:X2}:{n >> 8 & 0xff:X2}:{n & 0xff:X2}";
-        var answer = await app.EnrollAsync(SamplePayloads.Enrollment(serial, macs: [mac], secret: TestApp.EnrollmentSecret));
+        var answer = await app.EnrollAsync(
+            SamplePayloads.Enrollment(serial, macs: [mac], secret: TestApp.EnrollmentSecret)
+        );
         Assert.True(answer.Status == 201, answer.Body);
         var json = answer.Json;
-        return new EnrolledDevice(json.GetProperty("deviceId").GetString()!, json.GetProperty("deviceSecret").GetString()!,
-            json.GetProperty("authorization").GetString()!, serial, mac);
+        return new EnrolledDevice(
+            json.GetProperty("deviceId").GetString()!,
+            json.GetProperty("deviceSecret").GetString()!,
+            json.GetProperty("authorization").GetString()!,
+            serial,
+            mac
+        );
     }
 }

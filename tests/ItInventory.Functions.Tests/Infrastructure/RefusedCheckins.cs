@@ -19,9 +19,16 @@ public static class RefusedCheckins
     public static void AssertOnlyStamped(AssetSummaryEntity before, AssetSummaryEntity after, DateTimeOffset now)
     {
         Assert.Equal(now.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), after.RefusedCheckinOn);
-        var compared = typeof(AssetSummaryEntity).GetProperties()
-            .Where(p => p.Name is not (nameof(AssetSummaryEntity.ETag) or nameof(AssetSummaryEntity.Timestamp)
-                or nameof(AssetSummaryEntity.RefusedCheckinOn)));
+        var compared = typeof(AssetSummaryEntity)
+            .GetProperties()
+            .Where(p =>
+                p.Name
+                    is not (
+                        nameof(AssetSummaryEntity.ETag)
+                        or nameof(AssetSummaryEntity.Timestamp)
+                        or nameof(AssetSummaryEntity.RefusedCheckinOn)
+                    )
+            );
         foreach (var property in compared)
         {
             Assert.True(Equals(property.GetValue(before), property.GetValue(after)), $"{property.Name} changed");

@@ -11,7 +11,8 @@ public static class RepositoryRoot
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            if (File.Exists(System.IO.Path.Combine(dir.FullName, "ItInventory.Functions.sln"))) return dir.FullName;
+            if (File.Exists(System.IO.Path.Combine(dir.FullName, "ItInventory.Functions.sln")))
+                return dir.FullName;
         }
         throw new InvalidOperationException($"No ItInventory.Functions.sln above {AppContext.BaseDirectory}.");
     }

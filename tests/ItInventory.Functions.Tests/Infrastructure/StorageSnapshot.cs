@@ -33,11 +33,17 @@ public sealed class StorageSnapshot(IReadOnlyDictionary<string, string> entries)
         var changes = new List<string>();
         foreach (var (item, version) in Entries.OrderBy(e => e.Key, StringComparer.Ordinal))
         {
-            if (!earlier.Entries.TryGetValue(item, out var old)) changes.Add($"added    {item} ({version})");
-            else if (old != version && !allowed.Contains(item)) changes.Add($"changed  {item} ({old} → {version})");
+            if (!earlier.Entries.TryGetValue(item, out var old))
+                changes.Add($"added    {item} ({version})");
+            else if (old != version && !allowed.Contains(item))
+                changes.Add($"changed  {item} ({old} → {version})");
         }
-        changes.AddRange(earlier.Entries.Keys.Where(item => !Entries.ContainsKey(item))
-            .Order(StringComparer.Ordinal).Select(item => $"removed  {item}"));
+        changes.AddRange(
+            earlier
+                .Entries.Keys.Where(item => !Entries.ContainsKey(item))
+                .Order(StringComparer.Ordinal)
+                .Select(item => $"removed  {item}")
+        );
         return changes;
     }
 }
@@ -57,10 +63,12 @@ public static class StorageSnapshotExtensions
         var store = app.Store;
         var serviceClient = app.Services.GetRequiredService<TableServiceClient>();
         var options = app.Services.GetRequiredService<IOptions<InventoryStorageOptions>>().Value;
-        var tables = options.Tables.Select(serviceClient.GetTableClient)
+        var tables = options
+            .Tables.Select(serviceClient.GetTableClient)
             .Concat(StoreClients<TableClient>(store))
             .DistinctBy(t => t.Name);
-        foreach (var table in tables) await AddTableAsync(entries, table);
+        foreach (var table in tables)
+            await AddTableAsync(entries, table);
         foreach (var container in StoreClients<BlobContainerClient>(store).DistinctBy(c => c.Name))
         {
             await AddContainerAsync(entries, container);
@@ -76,17 +84,23 @@ public static class StorageSnapshotExtensions
     /// <param name="exceptUpdatesTo">Items (<see cref="StorageSnapshot.Row"/>) the test expects to be rewritten in
     /// place; they must still exist, and nothing else may change.</param>
     public static async Task AssertUnchangedSinceAsync(
-        this TestApp app, StorageSnapshot before, params string[] exceptUpdatesTo)
+        this TestApp app,
+        StorageSnapshot before,
+        params string[] exceptUpdatesTo
+    )
     {
         var changes = (await app.SnapshotAsync()).ChangesSince(before, exceptUpdatesTo);
-        if (changes.Count == 0) return;
+        if (changes.Count == 0)
+            return;
         var message = new StringBuilder($"Expected storage to be unchanged, but {changes.Count} item(s) differ:");
-        foreach (var change in changes) message.Append("\n  ").Append(change);
+        foreach (var change in changes)
+            message.Append("\n  ").Append(change);
         Assert.Fail(message.ToString());
     }
 
     private static IEnumerable<T> StoreClients<T>(InventoryStore store) =>
-        typeof(InventoryStore).GetProperties(BindingFlags.Public | BindingFlags.Instance)
+        typeof(InventoryStore)
+            .GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.PropertyType == typeof(T))
             .Select(p => (T)p.GetValue(store)!);
 

@@ -48,10 +48,12 @@ public sealed class StorageSnapshotTests : IAsyncLifetime
 
         var changes = (await app.SnapshotAsync()).ChangesSince(before);
         Assert.Equal(2, changes.Count);
-        Assert.Contains(changes, c => c.StartsWith("added    " + StorageSnapshot.Row(app.Store.Tags, "p", "new"),
-            StringComparison.Ordinal));
-        Assert.Contains(changes, c => c.StartsWith("removed  " + StorageSnapshot.Row(app.Store.Tags, "p", "old"),
-            StringComparison.Ordinal));
+        Assert.Contains(changes, c =>
+            c.StartsWith("added    " + StorageSnapshot.Row(app.Store.Tags, "p", "new"), StringComparison.Ordinal)
+        );
+        Assert.Contains(changes, c =>
+            c.StartsWith("removed  " + StorageSnapshot.Row(app.Store.Tags, "p", "old"), StringComparison.Ordinal)
+        );
     }
 
     [Fact]
@@ -65,12 +67,15 @@ public sealed class StorageSnapshotTests : IAsyncLifetime
         await app.Store.CheckinPoisonQueue.SendMessageAsync("poisoned");
 
         var changes = (await app.SnapshotAsync()).ChangesSince(before);
-        Assert.Contains(changes, c => c.StartsWith($"changed  blob {app.Store.Certificates.Name}/asset-1.html",
-            StringComparison.Ordinal));
-        Assert.Contains(changes, c => c.StartsWith($"changed  queue {app.Store.CheckinPoisonQueue.Name} (messages)",
-            StringComparison.Ordinal));
-        Assert.Contains(changes, c => c.StartsWith($"added    queue {app.Store.CheckinPoisonQueue.Name}/",
-            StringComparison.Ordinal));
+        Assert.Contains(changes, c =>
+            c.StartsWith($"changed  blob {app.Store.Certificates.Name}/asset-1.html", StringComparison.Ordinal)
+        );
+        Assert.Contains(changes, c =>
+            c.StartsWith($"changed  queue {app.Store.CheckinPoisonQueue.Name} (messages)", StringComparison.Ordinal)
+        );
+        Assert.Contains(changes, c =>
+            c.StartsWith($"added    queue {app.Store.CheckinPoisonQueue.Name}/", StringComparison.Ordinal)
+        );
     }
 
     [Fact]
@@ -82,6 +87,7 @@ public sealed class StorageSnapshotTests : IAsyncLifetime
         await app.Store.People.DeleteEntityAsync("p", "r");
 
         await Assert.ThrowsAnyAsync<XunitException>(() =>
-            app.AssertUnchangedSinceAsync(before, StorageSnapshot.Row(app.Store.People, "p", "r")));
+            app.AssertUnchangedSinceAsync(before, StorageSnapshot.Row(app.Store.People, "p", "r"))
+        );
     }
 }

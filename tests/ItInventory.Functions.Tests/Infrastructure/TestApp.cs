@@ -45,7 +45,6 @@ public sealed class TestApp : IAsyncDisposable
 
     private readonly System.Collections.Concurrent.ConcurrentBag<AsyncServiceScope> scopes = [];
 
-
     public FakeTimeProvider Clock { get; }
 
     public string ConnectionString { get; }
@@ -53,7 +52,10 @@ public sealed class TestApp : IAsyncDisposable
     public InventoryStore Store => Services.GetRequiredService<InventoryStore>();
 
     /// <param name="services">Extra registrations after the app's own (e.g. a test-only decommissioning step).</param>
-    public static async Task<TestApp> StartAsync(Action<IDictionary<string, string?>>? configure = null, Action<IServiceCollection>? services = null)
+    public static async Task<TestApp> StartAsync(
+        Action<IDictionary<string, string?>>? configure = null,
+        Action<IServiceCollection>? services = null
+    )
     {
         var azurite = await Azurite.SharedAsync();
         var settings = AppWiring.Settings(azurite.ConnectionString, AppWiring.NewSuffix(), EnrollmentSecret);
@@ -62,7 +64,8 @@ public sealed class TestApp : IAsyncDisposable
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
 
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero));
-        var collection = AppWiring.Services(configuration, clock)
+        var collection = AppWiring
+            .Services(configuration, clock)
             .PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, TestTokens.Configure);
         services?.Invoke(collection);
         var provider = AppWiring.Build(collection);
@@ -79,7 +82,13 @@ public sealed class TestApp : IAsyncDisposable
     public DeviceFunctions Devices => Create<DeviceFunctions>();
 
     /// <summary>Builds an HTTP request as the Functions host would hand it to the worker.</summary>
-    public HttpRequest Request(string method, string path, byte[] body, string? contentType = "application/json", IDictionary<string, string>? headers = null)
+    public HttpRequest Request(
+        string method,
+        string path,
+        byte[] body,
+        string? contentType = "application/json",
+        IDictionary<string, string>? headers = null
+    )
     {
         // Like the worker, each invocation gets its own scope of the app's services.
         var scope = Services.CreateAsyncScope();
@@ -91,8 +100,10 @@ public sealed class TestApp : IAsyncDisposable
         context.Request.Path = path;
         context.Request.Body = new MemoryStream(body);
         context.Request.ContentLength = body.Length;
-        if (contentType is not null) context.Request.ContentType = contentType;
-        foreach (var (name, value) in headers ?? new Dictionary<string, string>()) context.Request.Headers[name] = value;
+        if (contentType is not null)
+            context.Request.ContentType = contentType;
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+            context.Request.Headers[name] = value;
         context.Response.Body = new MemoryStream();
         return context.Request;
     }
@@ -100,7 +111,8 @@ public sealed class TestApp : IAsyncDisposable
     public HttpRequest JsonRequest(string path, string json, string? authorization = null, bool gzip = false)
     {
         var headers = new Dictionary<string, string>();
-        if (authorization is not null) headers["Authorization"] = authorization;
+        if (authorization is not null)
+            headers["Authorization"] = authorization;
         var body = Encoding.UTF8.GetBytes(json);
         if (gzip)
         {
@@ -130,23 +142,38 @@ public sealed class TestApp : IAsyncDisposable
         return await ExecuteAsync(request, result);
     }
 
-    /// <summary>Runs an <see cref="IActionResult"/> against the request's response, as the worker's ASP.NET Core integration does.</summary>
+    /// <summary>Runs an <see cref="IActionResult"/> against the request's response, as the worker's ASP.NET Core
+    /// integration does.</summary>
     public static async Task<HttpAnswer> ExecuteAsync(HttpRequest request, IActionResult result)
     {
         var context = request.HttpContext;
         await result.ExecuteResultAsync(new ActionContext(context, new RouteData(), new ActionDescriptor()));
         context.Response.Body.Position = 0;
         var body = await new StreamReader(context.Response.Body).ReadToEndAsync();
-        return new HttpAnswer(context.Response.StatusCode, context.Response.ContentType, body, context.Response.Headers);
+        return new HttpAnswer(
+            context.Response.StatusCode,
+            context.Response.ContentType,
+            body,
+            context.Response.Headers
+        );
     }
 
     /// <summary>Puts people in the directory (through the real import), e.g. so they can own assets.</summary>
     public async Task ImportPeopleAsync(params (string ObjectId, string Status)[] people)
     {
-        var csv = "objectId,displayName,email,department,managerObjectId,status\n"
+        var csv =
+            "objectId,displayName,email,department,managerObjectId,status\n"
             + string.Concat(people.Select((p, i) => $"{p.ObjectId},Person {i},p{i}@example.com,Finance,,{p.Status}\n"));
-        var report = await Services.GetRequiredService<Functions.People.PeopleService>().ImportAsync(Encoding.UTF8.GetBytes(csv), Functions.Audit.AuditActor.System("test-setup"), null, CancellationToken.None);
-        if (report.Value is not { Rejected: 0 }) throw new InvalidOperationException("The test's people import was refused.");
+        var report = await Services
+            .GetRequiredService<Functions.People.PeopleService>()
+            .ImportAsync(
+                Encoding.UTF8.GetBytes(csv),
+                Functions.Audit.AuditActor.System("test-setup"),
+                null,
+                CancellationToken.None
+            );
+        if (report.Value is not { Rejected: 0 })
+            throw new InvalidOperationException("The test's people import was refused.");
     }
 
     public async Task<HttpAnswer> EnrollAsync(string json)
@@ -161,11 +188,13 @@ public sealed class TestApp : IAsyncDisposable
     public Task<HttpAnswer> CheckinAsync(string json, string? authorization, bool gzip = false) =>
         CheckinAsync(JsonRequest("/api/checkins", json, authorization, gzip));
 
-    /// <summary>Receives the next message of the check-in queue and runs the queue-triggered function on it, as the host would.</summary>
+    /// <summary>Receives the next message of the check-in queue and runs the queue-triggered function on it, as the
+    /// host would.</summary>
     public async Task<bool> ProcessNextCheckinAsync()
     {
         var message = (await Store.CheckinQueue.ReceiveMessageAsync()).Value;
-        if (message is null) return false;
+        if (message is null)
+            return false;
         await Checkins.ProcessCheckin(message, CancellationToken.None);
         await Store.CheckinQueue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
         return true;
@@ -174,14 +203,16 @@ public sealed class TestApp : IAsyncDisposable
     public static byte[] Gzip(byte[] data)
     {
         using var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, CompressionLevel.Fastest)) gzip.Write(data);
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest))
+            gzip.Write(data);
         return output.ToArray();
     }
 
     public async ValueTask DisposeAsync()
     {
         await AppWiring.DeleteStorageAsync(Services);
-        foreach (var scope in scopes) await scope.DisposeAsync();
+        foreach (var scope in scopes)
+            await scope.DisposeAsync();
         await Services.DisposeAsync();
     }
 }

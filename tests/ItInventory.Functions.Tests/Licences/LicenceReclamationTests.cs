@@ -12,7 +12,11 @@ public sealed class LicenceReclamationTests : IAsyncLifetime
     private const string Ann = "30000000-0000-4000-8000-000000000001";
     private const string Bob = "30000000-0000-4000-8000-000000000002";
     private const string Cat = "30000000-0000-4000-8000-000000000003";
-    private static readonly (string, string, string) Office = ("Microsoft Office Professional Plus 2021", "Microsoft Corporation", "16.0.1");
+    private static readonly (string, string, string) Office = (
+        "Microsoft Office Professional Plus 2021",
+        "Microsoft Corporation",
+        "16.0.1"
+    );
 
     private TestApp app = null!;
     private LicenceTestKit kit = null!;
@@ -27,12 +31,25 @@ public sealed class LicenceReclamationTests : IAsyncLifetime
 
     private async Task<string[]> SeatIdsAsync(string productId)
     {
-        var answer = await kit.CallAsync("GET", $"/api/licences/{productId}/seats", (f, r) => f.ListLicenceSeats(r, productId, CancellationToken.None));
-        return answer.Json.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("seatId").GetString()!).Order().ToArray();
+        var answer = await kit.CallAsync("GET", $"/api/licences/{productId}/seats", (f, r) =>
+            f.ListLicenceSeats(r, productId, CancellationToken.None)
+        );
+        return answer
+            .Json.GetProperty("items")
+            .EnumerateArray()
+            .Select(i => i.GetProperty("seatId").GetString()!)
+            .Order()
+            .ToArray();
     }
 
     private async Task<int> AssignedAsync(string productId) =>
-        (await kit.CallAsync("GET", $"/api/licences/{productId}", (f, r) => f.GetLicenceProduct(r, productId, CancellationToken.None))).Json.GetProperty("assignedSeats").GetInt32();
+        (
+            await kit.CallAsync("GET", $"/api/licences/{productId}", (f, r) =>
+                f.GetLicenceProduct(r, productId, CancellationToken.None)
+            )
+        )
+            .Json.GetProperty("assignedSeats")
+            .GetInt32();
 
     [Fact]
     public async Task Reclamation_releases_departed_people_and_holders_without_an_installation_after_the_grace_period()
@@ -49,14 +66,22 @@ public sealed class LicenceReclamationTests : IAsyncLifetime
         var devices = await kit.CreateProductAsync("Office devices", "PerDevice", "[{\"name\":\"Microsoft Office*\"}]");
         await kit.AddEntitlementAsync(users, "{\"reference\":\"U\",\"type\":\"Perpetual\",\"seats\":10}");
         await kit.AddEntitlementAsync(devices, "{\"reference\":\"D\",\"type\":\"Perpetual\",\"seats\":10}");
-        foreach (var person in new[] { Ann, Bob, Cat }) Assert.Equal(201, (await kit.AssignAsync(users, $"{{\"person\":\"{person}\"}}")).Status);
-        foreach (var asset in new[] { spare.DeviceId, workstation.DeviceId }) Assert.Equal(201, (await kit.AssignAsync(devices, $"{{\"assetId\":\"{asset}\"}}")).Status);
+        foreach (var person in new[] { Ann, Bob, Cat })
+            Assert.Equal(201, (await kit.AssignAsync(users, $"{{\"person\":\"{person}\"}}")).Status);
+        foreach (var asset in new[] { spare.DeviceId, workstation.DeviceId })
+            Assert.Equal(201, (await kit.AssignAsync(devices, $"{{\"assetId\":\"{asset}\"}}")).Status);
 
-        // Bob leaves: his seat goes at once. Cat (no machine) and the spare (nothing installed) are within the grace period.
+        // Bob leaves: his seat goes at once. Cat (no machine) and the spare (nothing installed) are within the grace
+        // period.
         await kit.ImportPeopleAsync((Ann, "Active"), (Bob, "Departed"), (Cat, "Active"));
         var dry = await kit.ReclaimAsync(dryRun: true);
         Assert.True(dry.Status == 200, dry.Body);
-        Assert.Equal([("person-" + Bob, "departed")], dry.Json.GetProperty("released").EnumerateArray().Select(r => (r.GetProperty("seatId").GetString(), r.GetProperty("reason").GetString())));
+        Assert.Equal(
+            [("person-" + Bob, "departed")],
+            dry.Json.GetProperty("released")
+                .EnumerateArray()
+                .Select(r => (r.GetProperty("seatId").GetString(), r.GetProperty("reason").GetString()))
+        );
         Assert.Equal(5, dry.Json.GetProperty("seatsEvaluated").GetInt32());
         Assert.Equal(3, (await SeatIdsAsync(users)).Length);
 
@@ -67,14 +92,19 @@ public sealed class LicenceReclamationTests : IAsyncLifetime
         var released = (await kit.AuditAsync(users)).Last();
         Assert.Equal("seat-release", released.Action);
         Assert.Contains(released.Changes, c => c.Field == "Reason" && c.To == "departed");
-        Assert.DoesNotContain(await kit.RowsAsync(app.Store.LicenceSeats), r => r.PartitionKey == TableKeys.LicenceHolderPartition("person", Bob));
+        Assert.DoesNotContain(await kit.RowsAsync(app.Store.LicenceSeats), r =>
+            r.PartitionKey == TableKeys.LicenceHolderPartition("person", Bob)
+        );
 
-        // The workstation uninstalls Office; 31 days later it, Cat and the spare have had nothing for longer than the grace period.
+        // The workstation uninstalls Office; 31 days later it, Cat and the spare have had nothing for longer than the
+        // grace period.
         await kit.SendSoftwareAsync(workstation);
         app.Clock.Advance(TimeSpan.FromDays(31));
         var timers = app.Create<LicenceTimers>();
-        await timers.LicenceReclamation(TimerInvocation.Info(app.Clock.GetUtcNow(), TimeSpan.FromDays(1)),
-            CancellationToken.None);
+        await timers.LicenceReclamation(
+            TimerInvocation.Info(app.Clock.GetUtcNow(), TimeSpan.FromDays(1)),
+            CancellationToken.None
+        );
         Assert.Equal(["person-" + Ann], await SeatIdsAsync(users));
         Assert.Empty(await SeatIdsAsync(devices));
         Assert.Equal(0, await AssignedAsync(devices));
@@ -119,7 +149,14 @@ public sealed class LicenceReclamationTests : IAsyncLifetime
         Assert.Equal(0, await AssignedAsync(office));
         var record = (await lifecycle.GetDecommissioningAsync(device.DeviceId)).Json;
         var step = Assert.Single(record.GetProperty("steps").EnumerateArray());
-        Assert.Equal(("licence-reclamation", "Succeeded", 1), (step.GetProperty("step").GetString(), step.GetProperty("status").GetString(), step.GetProperty("released").GetInt32()));
+        Assert.Equal(
+            ("licence-reclamation", "Succeeded", 1),
+            (
+                step.GetProperty("step").GetString(),
+                step.GetProperty("status").GetString(),
+                step.GetProperty("released").GetInt32()
+            )
+        );
         var certificate = await lifecycle.GetCertificateAsync(device.DeviceId);
         Assert.Equal(200, certificate.Status);
         Assert.Contains("Office devices", certificate.Body);
@@ -134,14 +171,17 @@ public sealed class LicenceReclamationTests : IAsyncLifetime
         var office = await kit.CreateProductAsync("Office devices", "PerDevice", "[{\"name\":\"Microsoft Office*\"}]");
         var visio = await kit.CreateProductAsync("Visio devices", "PerDevice", "[{\"name\":\"Visio*\"}]");
         var users = await kit.CreateProductAsync("Office users", "PerUser", "[{\"name\":\"Microsoft Office*\"}]");
-        foreach (var p in new[] { office, visio, users }) await kit.AddEntitlementAsync(p, "{\"reference\":\"E\",\"type\":\"Perpetual\",\"seats\":5}");
+        foreach (var p in new[] { office, visio, users })
+            await kit.AddEntitlementAsync(p, "{\"reference\":\"E\",\"type\":\"Perpetual\",\"seats\":5}");
         await kit.AssignAsync(office, $"{{\"assetId\":\"{device.DeviceId}\"}}");
         await kit.AssignAsync(visio, $"{{\"assetId\":\"{device.DeviceId}\"}}");
         await kit.AssignAsync(office, $"{{\"assetId\":\"{other.DeviceId}\"}}");
         await kit.AssignAsync(users, $"{{\"person\":\"{Ann}\"}}");
 
         await using var scope = app.Services.CreateAsyncScope();
-        var step = Assert.Single(scope.ServiceProvider.GetServices<IDecommissioningStep>().OfType<LicenceDecommissioningStep>());
+        var step = Assert.Single(
+            scope.ServiceProvider.GetServices<IDecommissioningStep>().OfType<LicenceDecommissioningStep>()
+        );
         Assert.Equal("licence-reclamation", step.Name);
         var actor = AuditActor.Person(TestTokens.Admin.ObjectId, "admin@contoso.test");
 

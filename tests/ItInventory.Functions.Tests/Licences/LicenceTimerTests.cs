@@ -10,8 +10,11 @@ public sealed class LicenceTimerTests : IAsyncLifetime
 {
     private const string Ann = "30000000-0000-4000-8000-000000000001";
     private const string Bob = "30000000-0000-4000-8000-000000000002";
-    private static readonly (string, string, string) Office =
-        ("Microsoft Office Professional Plus 2021", "Microsoft Corporation", "16.0.1");
+    private static readonly (string, string, string) Office = (
+        "Microsoft Office Professional Plus 2021",
+        "Microsoft Corporation",
+        "16.0.1"
+    );
 
     private TestApp app = null!;
     private LicenceTestKit kit = null!;
@@ -35,8 +38,10 @@ public sealed class LicenceTimerTests : IAsyncLifetime
         var first = await kit.DeviceWithSoftwareAsync(Office);
         await kit.DeviceWithSoftwareAsync(Office);
         var office = await kit.CreateProductAsync("Office devices", "PerDevice", "[{\"name\":\"Microsoft Office*\"}]");
-        Assert.Equal(201, (await kit.AddEntitlementAsync(office,
-            "{\"reference\":\"D\",\"type\":\"Perpetual\",\"seats\":1}")).Status);
+        Assert.Equal(
+            201,
+            (await kit.AddEntitlementAsync(office, "{\"reference\":\"D\",\"type\":\"Perpetual\",\"seats\":1}")).Status
+        );
         var visio = await kit.CreateProductAsync("Visio", "PerDevice", "[{\"name\":\"visio*\"}]");
 
         await Timers.LicenceComplianceScan(Daily(), CancellationToken.None);
@@ -45,8 +50,10 @@ public sealed class LicenceTimerTests : IAsyncLifetime
         Assert.Equal(2, scanned.GetProperty("installations").GetInt32());
         Assert.Equal("UnderLicensed", scanned.GetProperty("status").GetString());
         Assert.Equal(app.Clock.GetUtcNow(), scanned.GetProperty("computedAt").GetDateTimeOffset());
-        Assert.Equal(app.Clock.GetUtcNow(), (await kit.ComplianceAsync(visio)).Json.GetProperty("computedAt")
-            .GetDateTimeOffset());
+        Assert.Equal(
+            app.Clock.GetUtcNow(),
+            (await kit.ComplianceAsync(visio)).Json.GetProperty("computedAt").GetDateTimeOffset()
+        );
 
         // One machine uninstalls Office: the snapshot keeps the last scan until the timer runs again (past due here).
         await kit.SendSoftwareAsync(first);
@@ -74,10 +81,13 @@ public sealed class LicenceTimerTests : IAsyncLifetime
 
         await Timers.LicenceReclamation(Daily(), CancellationToken.None);
 
-        var seats = await kit.CallAsync("GET", $"/api/licences/{users}/seats",
-            (f, r) => f.ListLicenceSeats(r, users, CancellationToken.None));
-        Assert.Equal(["person-" + Ann],
-            seats.Json.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("seatId").GetString()));
+        var seats = await kit.CallAsync("GET", $"/api/licences/{users}/seats", (f, r) =>
+            f.ListLicenceSeats(r, users, CancellationToken.None)
+        );
+        Assert.Equal(
+            ["person-" + Ann],
+            seats.Json.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("seatId").GetString())
+        );
         var release = Assert.Single(await kit.AuditAsync(users), a => a.Action == "seat-release");
         Assert.Equal(AuditActor.System(LicenceTimers.ReclamationActor), release.Actor);
         Assert.StartsWith("timer-", release.CorrelationId);

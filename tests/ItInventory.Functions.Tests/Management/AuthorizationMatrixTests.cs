@@ -7,6 +7,7 @@ using ItInventory.Functions.Tests.Shared;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
+using AuditArchiverLogger = Microsoft.Extensions.Logging.ILogger<ItInventory.Functions.Audit.AuditArchiver>;
 
 namespace ItInventory.Functions.Tests.Management;
 
@@ -20,15 +21,29 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
     private EnrolledDevice device = null!;
     private string financeAsset = null!;
     private const string FinancePerson = "60000000-0000-4000-8000-000000000001";
-    private const string PeopleCsv = "objectId,displayName,email,department,managerObjectId,status\n" + FinancePerson + ",Fin Person,fin@example.com,Finance,,Active\n";
+    private const string PeopleCsv =
+        "objectId,displayName,email,department,managerObjectId,status\n"
+        + FinancePerson
+        + ",Fin Person,fin@example.com,Finance,,Active\n";
     private string financeTag = null!;
     private string licenceProduct = null!;
-    private const string LicenceCsv = "product,reference,type,seats,unitCost,startDate,endDate,renewalDate\nMatrix Office,MATRIX-CSV,Perpetual,3,,,,\n";
+    private const string LicenceCsv =
+        "product,reference,type,seats,unitCost,startDate,endDate,renewalDate\nMatrix "
+        + "Office,MATRIX-CSV,Perpetual,3,,,,\n";
     private string financeStock = null!;
     private int taxonomyEntries;
 
     private static readonly string[] Personas =
-        ["anonymous", "device", "end-user", "lead-same-department", "lead-other-department", "auditor", "admin-without-mfa", "admin"];
+    [
+        "anonymous",
+        "device",
+        "end-user",
+        "lead-same-department",
+        "lead-other-department",
+        "auditor",
+        "admin-without-mfa",
+        "admin",
+    ];
 
     /// <summary>Expected status per persona, in the order of <see cref="Personas"/>.</summary>
     private static readonly Dictionary<string, int[]> Matrix = new()
@@ -71,7 +86,8 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["RecordDisposal"] = [401, 401, 403, 200, 403, 403, 403, 200],
         ["GetDecommissioning"] = [401, 401, 403, 200, 403, 200, 200, 200],
         ["GetSanitisationCertificate"] = [401, 401, 403, 200, 403, 200, 200, 200],
-        // Licences: admins change them (MFA); admins, auditors and department leads read them; anyone reads their own seats.
+        // Licences: admins change them (MFA); admins, auditors and department leads read them; anyone reads their own
+        // seats.
         ["CreateLicenceProduct"] = [401, 401, 403, 403, 403, 403, 403, 201],
         ["ListLicenceProducts"] = [401, 401, 403, 200, 200, 200, 200, 200],
         ["GetLicenceProduct"] = [401, 401, 403, 200, 200, 200, 200, 200],
@@ -132,12 +148,24 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
     /// <summary>A new open campaign over Finance, created by an admin (the Finance stock asset is its asset).</summary>
     private async Task<string> NewFinanceCampaignAsync()
     {
-        var admin = new Caller("matrix", null, new HashSet<string> { ManagementRoles.Admin }, new HashSet<string>(),
-            HasMfa: true);
-        var body = System.Text.Json.JsonSerializer.Deserialize(FinanceCampaignBody,
-            Functions.Campaigns.CampaignJsonContext.Default.CreateCampaignRequest)!;
-        return (await app.Services.GetRequiredService<Functions.Campaigns.CampaignService>()
-            .CreateAsync(admin, body, null, CancellationToken.None)).Value!.Id;
+        var admin = new Caller(
+            "matrix",
+            null,
+            new HashSet<string> { ManagementRoles.Admin },
+            new HashSet<string>(),
+            HasMfa: true
+        );
+        var body = System.Text.Json.JsonSerializer.Deserialize(
+            FinanceCampaignBody,
+            Functions.Campaigns.CampaignJsonContext.Default.CreateCampaignRequest
+        )!;
+        return (
+            await app
+                .Services.GetRequiredService<Functions.Campaigns.CampaignService>()
+                .CreateAsync(admin, body, null, CancellationToken.None)
+        )
+            .Value!
+            .Id;
     }
 
     public async Task InitializeAsync()
@@ -145,22 +173,78 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         app = await TestApp.StartAsync();
         lifecycle = new Lifecycle.LifecycleClient(app);
         device = await app.EnrollNewDeviceAsync();
-        var financeSecret = await app.Services.GetRequiredService<EnrollmentSecretStore>().CreateAsync("finance", null, "Finance", CancellationToken.None);
-        var enrolled = await app.EnrollAsync(SamplePayloads.Enrollment("FINANCE0001", macs: ["3C:52:82:F1:F1:F1"], secret: financeSecret));
+        var financeSecret = await app
+            .Services.GetRequiredService<EnrollmentSecretStore>()
+            .CreateAsync("finance", null, "Finance", CancellationToken.None);
+        var enrolled = await app.EnrollAsync(
+            SamplePayloads.Enrollment("FINANCE0001", macs: ["3C:52:82:F1:F1:F1"], secret: financeSecret)
+        );
         financeAsset = enrolled.Json.GetProperty("deviceId").GetString()!;
-        var imported = await app.Services.GetRequiredService<Functions.People.PeopleService>().ImportAsync(System.Text.Encoding.UTF8.GetBytes(PeopleCsv), ItInventory.Functions.Audit.AuditActor.System("matrix"), null, CancellationToken.None);
+        var imported = await app
+            .Services.GetRequiredService<Functions.People.PeopleService>()
+            .ImportAsync(
+                System.Text.Encoding.UTF8.GetBytes(PeopleCsv),
+                ItInventory.Functions.Audit.AuditActor.System("matrix"),
+                null,
+                CancellationToken.None
+            );
         Assert.Equal(1, imported.Value!.Created);
-        var admin = new Caller("matrix", null, new HashSet<string> { ManagementRoles.Admin }, new HashSet<string>(), HasMfa: true);
-        financeTag = (await app.Services.GetRequiredService<AssetTagService>().AllocateAsync(admin, financeAsset, CancellationToken.None)).Value!.Tag;
+        var admin = new Caller(
+            "matrix",
+            null,
+            new HashSet<string> { ManagementRoles.Admin },
+            new HashSet<string>(),
+            HasMfa: true
+        );
+        financeTag = (
+            await app
+                .Services.GetRequiredService<AssetTagService>()
+                .AllocateAsync(admin, financeAsset, CancellationToken.None)
+        )
+            .Value!
+            .Tag;
         var licences = app.Services.GetRequiredService<Functions.Licences.LicenceService>();
-        licenceProduct = (await licences.CreateProductAsync(admin, new Functions.Licences.CreateLicenceProductRequest
-        {
-            Name = "Matrix Office", Metric = "PerUser", Rules = [new Functions.Licences.LicenceRule("Microsoft Office*")],
-        }, null, CancellationToken.None)).Value!.Product.ProductId;
-        await licences.AddEntitlementAsync(admin, licenceProduct, new Functions.Licences.CreateEntitlementRequest { Reference = "MATRIX", Type = "Perpetual", Seats = 10 }, null, CancellationToken.None);
+        licenceProduct = (
+            await licences.CreateProductAsync(
+                admin,
+                new Functions.Licences.CreateLicenceProductRequest
+                {
+                    Name = "Matrix Office",
+                    Metric = "PerUser",
+                    Rules = [new Functions.Licences.LicenceRule("Microsoft Office*")],
+                },
+                null,
+                CancellationToken.None
+            )
+        ).Value!.Product.ProductId;
+        await licences.AddEntitlementAsync(
+            admin,
+            licenceProduct,
+            new Functions.Licences.CreateEntitlementRequest
+            {
+                Reference = "MATRIX",
+                Type = "Perpetual",
+                Seats = 10,
+            },
+            null,
+            CancellationToken.None
+        );
         await Catalogue.CatalogueKit.SeedTaxonomyAsync(app, "location", "matrix");
-        financeStock = (await app.Services.GetRequiredService<Functions.Catalogue.AssetCreateService>().CreateAsync(admin,
-            new Functions.Catalogue.CreateAssetRequest { Name = "Finance dock", Type = "peripheral", Department = "Finance" }, null, CancellationToken.None)).Value.Asset.Id;
+        financeStock = (
+            await app
+                .Services.GetRequiredService<Functions.Catalogue.AssetCreateService>()
+                .CreateAsync(
+                    admin,
+                    new Functions.Catalogue.CreateAssetRequest
+                    {
+                        Name = "Finance dock",
+                        Type = "peripheral",
+                        Department = "Finance",
+                    },
+                    null,
+                    CancellationToken.None
+                )
+        ).Value.Asset.Id;
     }
 
     public async Task DisposeAsync() => await app.DisposeAsync();
@@ -169,40 +253,56 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
     private string? financeSecret;
     private string? certifiedFinanceAsset;
 
-    /// <summary>A new Finance device (Discovered), or approved and moved to <paramref name="state"/> (and sanitised), by an admin:
-    /// state-changing lifecycle calls each get their own asset, so every persona meets the same starting point.</summary>
+    /// <summary>A new Finance device (Discovered), or approved and moved to <paramref name="state"/> (and sanitised),
+    /// by an admin:
+    /// state-changing lifecycle calls each get their own asset, so every persona meets the same starting
+    /// point.</summary>
     private async Task<string> FreshFinanceAssetAsync(Functions.Assets.LifecycleState? state, bool sanitised = false)
     {
         financeSecret ??= await lifecycle.FinanceSecretAsync();
         var assetId = (await lifecycle.EnrollAsync(financeSecret)).DeviceId;
-        if (sanitised) await lifecycle.RetireAndSanitiseAsync(assetId);
-        else if (state == Functions.Assets.LifecycleState.InStock) await lifecycle.ApproveAndMoveAsync(assetId);
-        else if (state is { } target) await lifecycle.ApproveAndMoveAsync(assetId, target);
+        if (sanitised)
+            await lifecycle.RetireAndSanitiseAsync(assetId);
+        else if (state == Functions.Assets.LifecycleState.InStock)
+            await lifecycle.ApproveAndMoveAsync(assetId);
+        else if (state is { } target)
+            await lifecycle.ApproveAndMoveAsync(assetId, target);
         return assetId;
     }
 
     private async Task<string> CertifiedFinanceAssetAsync() =>
-        certifiedFinanceAsset ??= await FreshFinanceAssetAsync(Functions.Assets.LifecycleState.Retired, sanitised: true);
+        certifiedFinanceAsset ??= await FreshFinanceAssetAsync(
+            Functions.Assets.LifecycleState.Retired,
+            sanitised: true
+        );
 
-    private string? Authorization(string persona) => persona switch
-    {
-        "anonymous" => null,
-        "device" => device.Authorization,
-        "end-user" => TestTokens.Bearer(TestTokens.EndUser),
-        "lead-same-department" => TestTokens.Bearer(TestTokens.FinanceLead),
-        "lead-other-department" => TestTokens.Bearer(TestTokens.HrLead),
-        "auditor" => TestTokens.Bearer(TestTokens.Auditor),
-        "admin-without-mfa" => TestTokens.Bearer(TestTokens.AdminWithoutMfa),
-        "admin" => TestTokens.Bearer(TestTokens.Admin),
-        _ => throw new ArgumentOutOfRangeException(nameof(persona)),
-    };
+    private string? Authorization(string persona) =>
+        persona switch
+        {
+            "anonymous" => null,
+            "device" => device.Authorization,
+            "end-user" => TestTokens.Bearer(TestTokens.EndUser),
+            "lead-same-department" => TestTokens.Bearer(TestTokens.FinanceLead),
+            "lead-other-department" => TestTokens.Bearer(TestTokens.HrLead),
+            "auditor" => TestTokens.Bearer(TestTokens.Auditor),
+            "admin-without-mfa" => TestTokens.Bearer(TestTokens.AdminWithoutMfa),
+            "admin" => TestTokens.Bearer(TestTokens.Admin),
+            _ => throw new ArgumentOutOfRangeException(nameof(persona)),
+        };
 
     private async Task<int> InvokeAsync(string function, string persona)
     {
         var headers = new Dictionary<string, string>();
-        if (Authorization(persona) is { } value) headers["Authorization"] = value;
+        if (Authorization(persona) is { } value)
+            headers["Authorization"] = value;
         HttpRequest Request(string method, string path, string body = "") =>
-            app.Request(method, path, System.Text.Encoding.UTF8.GetBytes(body), body.Length > 0 ? "application/json" : null, headers);
+            app.Request(
+                method,
+                path,
+                System.Text.Encoding.UTF8.GetBytes(body),
+                body.Length > 0 ? "application/json" : null,
+                headers
+            );
 
         var ct = CancellationToken.None;
         HttpRequest request;
@@ -214,19 +314,33 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
                 result = app.Checkins.PostCheckin(request, ct);
                 break;
             case "EnrollDevice":
-                request = Request("POST", "/api/devices/enroll", SamplePayloads.Enrollment(device.Serial, macs: [device.Mac], secret: TestApp.EnrollmentSecret));
+                request = Request(
+                    "POST",
+                    "/api/devices/enroll",
+                    SamplePayloads.Enrollment(device.Serial, macs: [device.Mac], secret: TestApp.EnrollmentSecret)
+                );
                 result = app.Devices.EnrollDevice(request, ct);
                 // Re-enrollment replaced the device's credential: keep the matrix's device persona valid.
                 var answered = await result.ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : null, ct);
-                if (answered is Functions.Common.JsonBodyResult<EnrollmentResponse> enrolled) device = device with { Authorization = enrolled.Value.Authorization };
+                if (answered is Functions.Common.JsonBodyResult<EnrollmentResponse> enrolled)
+                    device = device with { Authorization = enrolled.Value.Authorization };
                 break;
             case "GetAsset":
                 request = Request("GET", $"/api/assets/{financeAsset}");
                 result = app.Create<Functions.Assets.AssetFunctions>().GetAsset(request, financeAsset, ct);
                 break;
             case "UpdateAsset":
-                var read = app.Request("GET", $"/api/assets/{financeAsset}", [], null, new Dictionary<string, string> { ["Authorization"] = TestTokens.Bearer(TestTokens.Admin) });
-                var current = await TestApp.ExecuteAsync(read, app.Create<Functions.Assets.AssetFunctions>().GetAsset(read, financeAsset, ct));
+                var read = app.Request(
+                    "GET",
+                    $"/api/assets/{financeAsset}",
+                    [],
+                    null,
+                    new Dictionary<string, string> { ["Authorization"] = TestTokens.Bearer(TestTokens.Admin) }
+                );
+                var current = await TestApp.ExecuteAsync(
+                    read,
+                    app.Create<Functions.Assets.AssetFunctions>().GetAsset(read, financeAsset, ct)
+                );
                 headers["If-Match"] = current.Headers.ETag.ToString();
                 request = Request("PATCH", $"/api/assets/{financeAsset}", "{\"location\":\"matrix\"}");
                 result = app.Create<Functions.Assets.AssetFunctions>().UpdateAsset(request, financeAsset, ct);
@@ -256,7 +370,11 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
                 result = app.Create<EnrollmentSecretFunctions>().ListEnrollmentSecrets(request, ct);
                 break;
             case "RevokeEnrollmentSecret":
-                var secretId = ItInventory.Functions.Devices.DeviceSecrets.Hash(await app.Services.GetRequiredService<EnrollmentSecretStore>().CreateAsync("to revoke", null, null, ct));
+                var secretId = ItInventory.Functions.Devices.DeviceSecrets.Hash(
+                    await app
+                        .Services.GetRequiredService<EnrollmentSecretStore>()
+                        .CreateAsync("to revoke", null, null, ct)
+                );
                 request = Request("DELETE", $"/api/enrollment-secrets/{secretId}");
                 result = app.Create<EnrollmentSecretFunctions>().RevokeEnrollmentSecret(request, secretId, ct);
                 break;
@@ -269,16 +387,28 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
                 result = app.Create<ItInventory.Functions.Audit.AuditFunctions>().VerifyAuditTrail(request, ct);
                 break;
             case "VerifyAuditArchive":
-                var day = app.Clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-                var archiver = new ItInventory.Functions.Audit.AuditArchiver(app.Store, app.Services.GetRequiredService<ItInventory.Functions.Audit.AuditTrail>(),
+                var day = app
+                    .Clock.GetUtcNow()
+                    .UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+                var archiver = new ItInventory.Functions.Audit.AuditArchiver(
+                    app.Store,
+                    app.Services.GetRequiredService<ItInventory.Functions.Audit.AuditTrail>(),
                     new Microsoft.Extensions.Time.Testing.FakeTimeProvider(app.Clock.GetUtcNow().AddDays(1)),
-                    app.Services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ItInventory.Functions.Audit.AuditArchiver>>());
+                    app.Services.GetRequiredService<AuditArchiverLogger>()
+                );
                 await archiver.RunAsync(ct);
                 request = Request("GET", $"/api/audit-trail/archive/{day}/verify");
-                result = app.Create<ItInventory.Functions.Audit.AuditArchiveFunctions>().VerifyAuditArchive(request, day, ct);
+                result = app.Create<ItInventory.Functions.Audit.AuditArchiveFunctions>()
+                    .VerifyAuditArchive(request, day, ct);
                 break;
             case "ImportPeople":
-                request = app.Request("POST", "/api/people/import", System.Text.Encoding.UTF8.GetBytes(PeopleCsv), "text/csv", headers);
+                request = app.Request(
+                    "POST",
+                    "/api/people/import",
+                    System.Text.Encoding.UTF8.GetBytes(PeopleCsv),
+                    "text/csv",
+                    headers
+                );
                 result = app.Create<Functions.People.PeopleFunctions>().ImportPeople(request, ct);
                 break;
             case "ExportPeople":
@@ -322,7 +452,8 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
                 var inStock = await FreshFinanceAssetAsync(Functions.Assets.LifecycleState.InStock);
                 headers["If-Match"] = await lifecycle.ETagAsync(inStock);
                 request = Request("POST", $"/api/assets/{inStock}/state", "{\"to\":\"Deployed\"}");
-                result = app.Create<Functions.Lifecycle.LifecycleFunctions>().ChangeLifecycleState(request, inStock, ct);
+                result = app.Create<Functions.Lifecycle.LifecycleFunctions>()
+                    .ChangeLifecycleState(request, inStock, ct);
                 break;
             case "ApproveAsset":
                 var toApprove = await FreshFinanceAssetAsync(null);
@@ -339,33 +470,52 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
             case "RecordSanitisation":
                 var retired = await FreshFinanceAssetAsync(Functions.Assets.LifecycleState.Retired);
                 headers["If-Match"] = await lifecycle.ETagAsync(retired);
-                request = Request("POST", $"/api/assets/{retired}/decommissioning/sanitisation",
-                    Lifecycle.LifecycleClient.PassedSanitisation.Replace("\"verification\"", "\"media\":[\"disk 0\"],\"verification\"", StringComparison.Ordinal));
+                request = Request(
+                    "POST",
+                    $"/api/assets/{retired}/decommissioning/sanitisation",
+                    Lifecycle.LifecycleClient.PassedSanitisation.Replace(
+                        "\"verification\"",
+                        "\"media\":[\"disk 0\"],\"verification\"",
+                        StringComparison.Ordinal
+                    )
+                );
                 result = app.Create<Functions.Lifecycle.LifecycleFunctions>().RecordSanitisation(request, retired, ct);
                 break;
             case "RunDecommissioningSteps":
                 var certified = await CertifiedFinanceAssetAsync();
                 request = Request("POST", $"/api/assets/{certified}/decommissioning/steps");
-                result = app.Create<Functions.Lifecycle.LifecycleFunctions>().RunDecommissioningSteps(request, certified, ct);
+                result = app.Create<Functions.Lifecycle.LifecycleFunctions>()
+                    .RunDecommissioningSteps(request, certified, ct);
                 break;
             case "RecordDisposal":
                 var toDispose = await FreshFinanceAssetAsync(Functions.Assets.LifecycleState.Retired, sanitised: true);
                 headers["If-Match"] = await lifecycle.ETagAsync(toDispose);
-                request = Request("POST", $"/api/assets/{toDispose}/decommissioning/disposal", Lifecycle.LifecycleClient.Disposal);
+                request = Request(
+                    "POST",
+                    $"/api/assets/{toDispose}/decommissioning/disposal",
+                    Lifecycle.LifecycleClient.Disposal
+                );
                 result = app.Create<Functions.Lifecycle.LifecycleFunctions>().RecordDisposal(request, toDispose, ct);
                 break;
             case "GetDecommissioning":
                 var decommissioned = await CertifiedFinanceAssetAsync();
                 request = Request("GET", $"/api/assets/{decommissioned}/decommissioning");
-                result = app.Create<Functions.Lifecycle.LifecycleFunctions>().GetDecommissioning(request, decommissioned, ct);
+                result = app.Create<Functions.Lifecycle.LifecycleFunctions>()
+                    .GetDecommissioning(request, decommissioned, ct);
                 break;
             case "GetSanitisationCertificate":
                 var withCertificate = await CertifiedFinanceAssetAsync();
                 request = Request("GET", $"/api/assets/{withCertificate}/decommissioning/certificate");
-                result = app.Create<Functions.Lifecycle.LifecycleFunctions>().GetSanitisationCertificate(request, withCertificate, ct);
+                result = app.Create<Functions.Lifecycle.LifecycleFunctions>()
+                    .GetSanitisationCertificate(request, withCertificate, ct);
                 break;
             case "CreateLicenceProduct":
-                request = Request("POST", "/api/licences", $"{{\"name\":\"Matrix {Guid.NewGuid():N}\",\"metric\":\"PerDevice\",\"rules\":[{{\"name\":\"Visio*\"}}]}}");
+                request = Request(
+                    "POST",
+                    "/api/licences",
+                    "{\"name\":\"Matrix "
+                        + $"{Guid.NewGuid():N}\",\"metric\":\"PerDevice\",\"rules\":[{{\"name\":\"Visio*\"}}]}}"
+                );
                 result = app.Create<Functions.Licences.LicenceFunctions>().CreateLicenceProduct(request, ct);
                 break;
             case "ListLicenceProducts":
@@ -374,24 +524,55 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
                 break;
             case "GetLicenceProduct":
                 request = Request("GET", $"/api/licences/{licenceProduct}");
-                result = app.Create<Functions.Licences.LicenceFunctions>().GetLicenceProduct(request, licenceProduct, ct);
+                result = app.Create<Functions.Licences.LicenceFunctions>()
+                    .GetLicenceProduct(request, licenceProduct, ct);
                 break;
             case "UpdateLicenceProduct":
-                var product = await app.Services.GetRequiredService<Functions.Licences.LicenceService>().LoadAsync(licenceProduct, ct);
+                var product = await app
+                    .Services.GetRequiredService<Functions.Licences.LicenceService>()
+                    .LoadAsync(licenceProduct, ct);
                 headers["If-Match"] = product!.Product.ETag.ToString();
-                request = Request("PATCH", $"/api/licences/{licenceProduct}", $"{{\"vendor\":\"matrix {Guid.NewGuid():N}\"}}");
-                result = app.Create<Functions.Licences.LicenceFunctions>().UpdateLicenceProduct(request, licenceProduct, ct);
+                request = Request(
+                    "PATCH",
+                    $"/api/licences/{licenceProduct}",
+                    $"{{\"vendor\":\"matrix {Guid.NewGuid():N}\"}}"
+                );
+                result = app.Create<Functions.Licences.LicenceFunctions>()
+                    .UpdateLicenceProduct(request, licenceProduct, ct);
                 break;
             case "AddLicenceEntitlement":
-                request = Request("POST", $"/api/licences/{licenceProduct}/entitlements", $"{{\"reference\":\"PO-{Guid.NewGuid():N}\",\"type\":\"Perpetual\",\"seats\":1}}");
-                result = app.Create<Functions.Licences.LicenceFunctions>().AddLicenceEntitlement(request, licenceProduct, ct);
+                request = Request(
+                    "POST",
+                    $"/api/licences/{licenceProduct}/entitlements",
+                    $"{{\"reference\":\"PO-{Guid.NewGuid():N}\",\"type\":\"Perpetual\",\"seats\":1}}"
+                );
+                result = app.Create<Functions.Licences.LicenceFunctions>()
+                    .AddLicenceEntitlement(request, licenceProduct, ct);
                 break;
             case "UpdateLicenceEntitlement":
             case "DeleteLicenceEntitlement":
                 var licenceService = app.Services.GetRequiredService<Functions.Licences.LicenceService>();
-                var matrixAdmin2 = new Caller("matrix", null, new HashSet<string> { ManagementRoles.Admin }, new HashSet<string>(), HasMfa: true);
-                var entitlement = (await licenceService.AddEntitlementAsync(matrixAdmin2, licenceProduct,
-                    new Functions.Licences.CreateEntitlementRequest { Reference = $"E-{Guid.NewGuid():N}", Type = "Perpetual", Seats = 1 }, null, ct)).Value!;
+                var matrixAdmin2 = new Caller(
+                    "matrix",
+                    null,
+                    new HashSet<string> { ManagementRoles.Admin },
+                    new HashSet<string>(),
+                    HasMfa: true
+                );
+                var entitlement = (
+                    await licenceService.AddEntitlementAsync(
+                        matrixAdmin2,
+                        licenceProduct,
+                        new Functions.Licences.CreateEntitlementRequest
+                        {
+                            Reference = $"E-{Guid.NewGuid():N}",
+                            Type = "Perpetual",
+                            Seats = 1,
+                        },
+                        null,
+                        ct
+                    )
+                ).Value!;
                 headers["If-Match"] = entitlement.ETag;
                 var entitlementPath = $"/api/licences/{licenceProduct}/entitlements/{entitlement.EntitlementId}";
                 var functions = app.Create<Functions.Licences.LicenceFunctions>();
@@ -407,23 +588,54 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
                 }
                 break;
             case "AssignLicenceSeat":
-                await app.Services.GetRequiredService<Functions.Licences.LicenceService>().ReleaseSeatAsync(licenceProduct, $"person-{FinancePerson}", ItInventory.Functions.Audit.AuditActor.System("matrix"), "matrix", null, ct);
-                request = Request("POST", $"/api/licences/{licenceProduct}/seats", $"{{\"person\":\"{FinancePerson}\"}}");
-                result = app.Create<Functions.Licences.LicenceFunctions>().AssignLicenceSeat(request, licenceProduct, ct);
+                await app
+                    .Services.GetRequiredService<Functions.Licences.LicenceService>()
+                    .ReleaseSeatAsync(
+                        licenceProduct,
+                        $"person-{FinancePerson}",
+                        ItInventory.Functions.Audit.AuditActor.System("matrix"),
+                        "matrix",
+                        null,
+                        ct
+                    );
+                request = Request(
+                    "POST",
+                    $"/api/licences/{licenceProduct}/seats",
+                    $"{{\"person\":\"{FinancePerson}\"}}"
+                );
+                result = app.Create<Functions.Licences.LicenceFunctions>()
+                    .AssignLicenceSeat(request, licenceProduct, ct);
                 break;
             case "ListLicenceSeats":
                 request = Request("GET", $"/api/licences/{licenceProduct}/seats");
-                result = app.Create<Functions.Licences.LicenceFunctions>().ListLicenceSeats(request, licenceProduct, ct);
+                result = app.Create<Functions.Licences.LicenceFunctions>()
+                    .ListLicenceSeats(request, licenceProduct, ct);
                 break;
             case "ReleaseLicenceSeat":
-                var matrixAdmin = new Caller("matrix", null, new HashSet<string> { ManagementRoles.Admin }, new HashSet<string>(), HasMfa: true);
-                await app.Services.GetRequiredService<Functions.Licences.LicenceService>().AssignSeatAsync(matrixAdmin, licenceProduct, new Functions.Licences.AssignSeatRequest { Person = FinancePerson }, null, ct);
+                var matrixAdmin = new Caller(
+                    "matrix",
+                    null,
+                    new HashSet<string> { ManagementRoles.Admin },
+                    new HashSet<string>(),
+                    HasMfa: true
+                );
+                await app
+                    .Services.GetRequiredService<Functions.Licences.LicenceService>()
+                    .AssignSeatAsync(
+                        matrixAdmin,
+                        licenceProduct,
+                        new Functions.Licences.AssignSeatRequest { Person = FinancePerson },
+                        null,
+                        ct
+                    );
                 request = Request("DELETE", $"/api/licences/{licenceProduct}/seats/person-{FinancePerson}");
-                result = app.Create<Functions.Licences.LicenceFunctions>().ReleaseLicenceSeat(request, licenceProduct, $"person-{FinancePerson}", ct);
+                result = app.Create<Functions.Licences.LicenceFunctions>()
+                    .ReleaseLicenceSeat(request, licenceProduct, $"person-{FinancePerson}", ct);
                 break;
             case "GetLicenceCompliance":
                 request = Request("GET", $"/api/licences/{licenceProduct}/compliance");
-                result = app.Create<Functions.Licences.LicenceFunctions>().GetLicenceCompliance(request, licenceProduct, ct);
+                result = app.Create<Functions.Licences.LicenceFunctions>()
+                    .GetLicenceCompliance(request, licenceProduct, ct);
                 break;
             case "GetLicenceComplianceOverview":
                 request = Request("GET", "/api/licences/compliance");
@@ -450,7 +662,13 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
                 result = app.Create<Functions.Licences.LicenceFunctions>().GetMyLicences(request, ct);
                 break;
             case "ImportLicences":
-                request = app.Request("POST", "/api/licences/import", System.Text.Encoding.UTF8.GetBytes(LicenceCsv), "text/csv", headers);
+                request = app.Request(
+                    "POST",
+                    "/api/licences/import",
+                    System.Text.Encoding.UTF8.GetBytes(LicenceCsv),
+                    "text/csv",
+                    headers
+                );
                 result = app.Create<Functions.Licences.LicenceFunctions>().ImportLicences(request, ct);
                 break;
             case "ExportLicences":
@@ -463,16 +681,22 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
                 break;
             case "PutTaxonomyEntry":
                 request = Request("PUT", "/api/taxonomy/category/matrix", "{\"displayName\":\"Matrix\"}");
-                result = app.Create<Functions.Catalogue.TaxonomyFunctions>().PutTaxonomyEntry(request, "category", "matrix", ct);
+                result = app.Create<Functions.Catalogue.TaxonomyFunctions>()
+                    .PutTaxonomyEntry(request, "category", "matrix", ct);
                 break;
             case "DeleteTaxonomyEntry":
                 var doomed = $"doomed-{++taxonomyEntries}";
                 await Catalogue.CatalogueKit.SeedTaxonomyAsync(app, "category", doomed);
                 request = Request("DELETE", $"/api/taxonomy/category/{doomed}");
-                result = app.Create<Functions.Catalogue.TaxonomyFunctions>().DeleteTaxonomyEntry(request, "category", doomed, ct);
+                result = app.Create<Functions.Catalogue.TaxonomyFunctions>()
+                    .DeleteTaxonomyEntry(request, "category", doomed, ct);
                 break;
             case "CreateAsset":
-                request = Request("POST", "/api/assets", "{\"name\":\"Matrix dock\",\"type\":\"peripheral\",\"department\":\"Finance\"}");
+                request = Request(
+                    "POST",
+                    "/api/assets",
+                    "{\"name\":\"Matrix dock\",\"type\":\"peripheral\",\"department\":\"Finance\"}"
+                );
                 result = app.Create<Functions.Catalogue.CatalogueFunctions>().CreateAsset(request, ct);
                 break;
             case "SearchAssets":
@@ -486,13 +710,25 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
                 result = app.Create<Functions.Catalogue.CatalogueFunctions>().ExportAssets(request, ct);
                 break;
             case "ImportAssets":
-                request = app.Request("POST", "/api/assets/import", System.Text.Encoding.UTF8.GetBytes("name,type,serialNumber,department\nMatrix sensor,iot-sensor,MATRIX0001,Finance\n"), "text/csv", headers);
+                request = app.Request(
+                    "POST",
+                    "/api/assets/import",
+                    System.Text.Encoding.UTF8.GetBytes(
+                        "name,type,serialNumber,department\nMatrix sensor,iot-sensor,MATRIX0001,Finance\n"
+                    ),
+                    "text/csv",
+                    headers
+                );
                 result = app.Create<Functions.Catalogue.CatalogueFunctions>().ImportAssets(request, ct);
                 break;
             case "CheckOutAsset":
                 await EnsureCheckedOutAsync(false);
                 headers["If-Match"] = await Catalogue.CatalogueKit.ETagAsync(app, financeStock);
-                request = Request("POST", $"/api/assets/{financeStock}/checkout", $"{{\"person\":\"{FinancePerson}\"}}");
+                request = Request(
+                    "POST",
+                    $"/api/assets/{financeStock}/checkout",
+                    $"{{\"person\":\"{FinancePerson}\"}}"
+                );
                 result = app.Create<Functions.Catalogue.CatalogueFunctions>().CheckOutAsset(request, financeStock, ct);
                 break;
             case "CheckInAsset":
@@ -503,7 +739,8 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
                 break;
             case "ListAssetAssignments":
                 request = Request("GET", $"/api/assets/{financeStock}/assignments");
-                result = app.Create<Functions.Catalogue.CatalogueFunctions>().ListAssetAssignments(request, financeStock, ct);
+                result = app.Create<Functions.Catalogue.CatalogueFunctions>()
+                    .ListAssetAssignments(request, financeStock, ct);
                 break;
             case "ListFindings":
             case "CountFindings":
@@ -511,7 +748,8 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
                 var (readId, _) = await FreshFinanceFindingAsync();
                 var findingFunctions = app.Create<Functions.Findings.FindingFunctions>();
                 request = Request("GET", function == "GetFinding" ? $"/api/findings/{readId}" : "/api/findings");
-                if (function != "GetFinding") request.QueryString = new QueryString("?department=Finance");
+                if (function != "GetFinding")
+                    request.QueryString = new QueryString("?department=Finance");
                 result = function switch
                 {
                     "ListFindings" => findingFunctions.ListFindings(request, ct),
@@ -526,19 +764,26 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
                 var (findingId, findingETag) = await FreshFinanceFindingAsync();
                 headers["If-Match"] = findingETag;
                 var acting = app.Create<Functions.Findings.FindingFunctions>();
-                var until = app.Clock.GetUtcNow().AddDays(7).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+                var until = app
+                    .Clock.GetUtcNow()
+                    .AddDays(7)
+                    .ToString("O", System.Globalization.CultureInfo.InvariantCulture);
                 (request, result) = function switch
                 {
-                    "AcknowledgeFinding" => Invoke(Request("POST", $"/api/findings/{findingId}/acknowledge"),
-                        r => acting.AcknowledgeFinding(r, findingId, ct)),
-                    "AssignFinding" => Invoke(Request("POST", $"/api/findings/{findingId}/assign",
-                            $"{{\"assignee\":\"{FinancePerson}\"}}"),
-                        r => acting.AssignFinding(r, findingId, ct)),
-                    "SnoozeFinding" => Invoke(Request("POST", $"/api/findings/{findingId}/snooze",
-                            $"{{\"until\":\"{until}\"}}"),
-                        r => acting.SnoozeFinding(r, findingId, ct)),
-                    _ => Invoke(Request("POST", $"/api/findings/{findingId}/resolve", "{\"reason\":\"matrix\"}"),
-                        r => acting.ResolveFinding(r, findingId, ct)),
+                    "AcknowledgeFinding" => Invoke(Request("POST", $"/api/findings/{findingId}/acknowledge"), r =>
+                        acting.AcknowledgeFinding(r, findingId, ct)
+                    ),
+                    "AssignFinding" => Invoke(
+                        Request("POST", $"/api/findings/{findingId}/assign", $"{{\"assignee\":\"{FinancePerson}\"}}"),
+                        r => acting.AssignFinding(r, findingId, ct)
+                    ),
+                    "SnoozeFinding" => Invoke(
+                        Request("POST", $"/api/findings/{findingId}/snooze", $"{{\"until\":\"{until}\"}}"),
+                        r => acting.SnoozeFinding(r, findingId, ct)
+                    ),
+                    _ => Invoke(Request("POST", $"/api/findings/{findingId}/resolve", "{\"reason\":\"matrix\"}"), r =>
+                        acting.ResolveFinding(r, findingId, ct)
+                    ),
                 };
                 break;
             case "ListScanRuns":
@@ -566,8 +811,11 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
                 break;
             case "RecordCampaignScan":
                 financeCampaign ??= await NewFinanceCampaignAsync();
-                request = Request("POST", $"/api/campaigns/{financeCampaign}/records",
-                    $"{{\"assetId\":\"{financeStock}\",\"result\":\"found\"}}");
+                request = Request(
+                    "POST",
+                    $"/api/campaigns/{financeCampaign}/records",
+                    $"{{\"assetId\":\"{financeStock}\",\"result\":\"found\"}}"
+                );
                 result = app.Create<Functions.Campaigns.CampaignFunctions>()
                     .RecordCampaignScan(request, financeCampaign, ct);
                 break;
@@ -582,32 +830,62 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         return (await TestApp.ExecuteAsync(request, result)).Status;
     }
 
-    private static (HttpRequest, Task<IActionResult>) Invoke(HttpRequest request, Func<HttpRequest, Task<IActionResult>> call) =>
-        (request, call(request));
+    private static (HttpRequest, Task<IActionResult>) Invoke(
+        HttpRequest request,
+        Func<HttpRequest, Task<IActionResult>> call
+    ) => (request, call(request));
 
     /// <summary>A new open Finance finding (its id and ETag): each change call gets its own.</summary>
     private async Task<(string Id, string ETag)> FreshFinanceFindingAsync()
     {
         var findings = app.Services.GetRequiredService<Functions.Findings.FindingService>();
-        var condition = new Functions.Findings.FindingCondition(Functions.Findings.FindingKinds.OwnershipGap,
-            Functions.Findings.FindingSubjects.Asset, Guid.NewGuid().ToString("N"),
-            Functions.Findings.FindingSeverity.Medium, "Finance", "No owner");
+        var condition = new Functions.Findings.FindingCondition(
+            Functions.Findings.FindingKinds.OwnershipGap,
+            Functions.Findings.FindingSubjects.Asset,
+            Guid.NewGuid().ToString("N"),
+            Functions.Findings.FindingSeverity.Medium,
+            "Finance",
+            "No owner"
+        );
         await findings.RaiseAsync(condition, "matrix", CancellationToken.None);
         var finding = await findings.FindAsync(Functions.Findings.FindingKeys.Id(condition), CancellationToken.None);
         return (finding!.Id, finding.ETag.ToString("H"));
     }
 
-    /// <summary>Puts the Finance stock asset into the state the next check-out (false) or check-in (true) call needs.</summary>
+    /// <summary>Puts the Finance stock asset into the state the next check-out (false) or check-in (true) call
+    /// needs.</summary>
     private async Task EnsureCheckedOutAsync(bool checkedOut)
     {
-        var admin = new Caller("matrix", null, new HashSet<string> { ManagementRoles.Admin }, new HashSet<string>(), HasMfa: true);
+        var admin = new Caller(
+            "matrix",
+            null,
+            new HashSet<string> { ManagementRoles.Admin },
+            new HashSet<string>(),
+            HasMfa: true
+        );
         var assignments = app.Services.GetRequiredService<Functions.Catalogue.AssetAssignmentService>();
         var page = await assignments.ListAsync(admin, financeStock, 1, null, CancellationToken.None);
         var isOut = page.Value!.Items is [{ CheckedInAt: null }, ..];
-        if (isOut == checkedOut) return;
+        if (isOut == checkedOut)
+            return;
         var etag = await Catalogue.CatalogueKit.ETagAsync(app, financeStock);
-        if (checkedOut) Assert.False((await assignments.CheckOutAsync(admin, financeStock, etag, new() { Person = FinancePerson }, null, CancellationToken.None)).Failed);
-        else Assert.False((await assignments.CheckInAsync(admin, financeStock, etag, new(), null, CancellationToken.None)).Failed);
+        if (checkedOut)
+            Assert.False(
+                (
+                    await assignments.CheckOutAsync(
+                        admin,
+                        financeStock,
+                        etag,
+                        new() { Person = FinancePerson },
+                        null,
+                        CancellationToken.None
+                    )
+                ).Failed
+            );
+        else
+            Assert.False(
+                (await assignments.CheckInAsync(admin, financeStock, etag, new(), null, CancellationToken.None)).Failed
+            );
     }
 
     [Fact]
@@ -623,7 +901,9 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
     public void Every_http_function_is_anonymous_at_the_host_and_authorises_itself()
     {
         // Function keys are shared secrets: the app authenticates devices and people itself.
-        Assert.All(BuiltFunctions.HttpFunctions(), f => Assert.Equal("anonymous", f.AuthLevel, StringComparer.OrdinalIgnoreCase));
+        Assert.All(BuiltFunctions.HttpFunctions(), f =>
+            Assert.Equal("anonymous", f.AuthLevel, StringComparer.OrdinalIgnoreCase)
+        );
     }
 
     [Fact]
@@ -635,7 +915,8 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
             for (var i = 0; i < Personas.Length; i++)
             {
                 var status = await InvokeAsync(function, Personas[i]);
-                if (status != expected[i]) failures.Add($"{function} as {Personas[i]}: expected {expected[i]}, got {status}");
+                if (status != expected[i])
+                    failures.Add($"{function} as {Personas[i]}: expected {expected[i]}, got {status}");
             }
         }
         Assert.Empty(failures);
@@ -651,7 +932,11 @@ public static class BuiltFunctions
     {
         get
         {
-            var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+            var configuration = AppContext.BaseDirectory.Contains(
+                $"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}"
+            )
+                ? "Release"
+                : "Debug";
             return RepositoryRoot.Combine("functions", "bin", configuration, "net10.0", "functions.metadata");
         }
     }
@@ -659,14 +944,23 @@ public static class BuiltFunctions
     public static IReadOnlyList<HttpFunction> HttpFunctions()
     {
         using var metadata = JsonDocument.Parse(File.ReadAllText(MetadataPath));
-        return metadata.RootElement.EnumerateArray()
-            .Select(f => (Name: f.GetProperty("name").GetString()!, Trigger: f.GetProperty("bindings").EnumerateArray().First(b => b.GetProperty("direction").GetString() == "In")))
+        return metadata
+            .RootElement.EnumerateArray()
+            .Select(f =>
+                (
+                    Name: f.GetProperty("name").GetString()!,
+                    Trigger: f.GetProperty("bindings")
+                        .EnumerateArray()
+                        .First(b => b.GetProperty("direction").GetString() == "In")
+                )
+            )
             .Where(f => f.Trigger.GetProperty("type").GetString() == "httpTrigger")
             .Select(f => new HttpFunction(
                 f.Name,
                 f.Trigger.GetProperty("route").GetString()!,
                 f.Trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!).ToArray(),
-                f.Trigger.GetProperty("authLevel").GetString()!))
+                f.Trigger.GetProperty("authLevel").GetString()!
+            ))
             .ToList();
     }
 }

@@ -51,7 +51,9 @@ public sealed class EntraMetadataOutageTests(ITestOutputHelper output) : IAsyncL
         var request = app.Request("GET", $"/api/assets/{deviceId}", [], null, headers);
         var clock = Stopwatch.StartNew();
         var answer = await TestApp.ExecuteAsync(
-            request, app.Create<AssetFunctions>().GetAsset(request, deviceId, CancellationToken.None));
+            request,
+            app.Create<AssetFunctions>().GetAsset(request, deviceId, CancellationToken.None)
+        );
         output.WriteLine($"{answer.Status} after {clock.Elapsed.TotalMilliseconds:F0} ms");
         return (answer, clock.Elapsed);
     }
@@ -89,7 +91,8 @@ public sealed class EntraMetadataOutageTests(ITestOutputHelper output) : IAsyncL
     [Fact]
     public async Task Twenty_concurrent_requests_share_one_bounded_fetch_instead_of_queueing()
     {
-        var tokens = Enumerable.Range(0, 20)
+        var tokens = Enumerable
+            .Range(0, 20)
             .Select(i => i % 2 == 0 ? endpoint.Bearer(TestTokens.Admin) : "Bearer " + Forged())
             .ToList();
         var clock = Stopwatch.StartNew();
@@ -142,7 +145,8 @@ public sealed class EntraMetadataOutageTests(ITestOutputHelper output) : IAsyncL
 
         // The background refresh times out; the cached keys stay in use.
         var deadline = DateTime.UtcNow + WithinSeconds;
-        while (endpoint.Abandoned == 0 && DateTime.UtcNow < deadline) await Task.Delay(50);
+        while (endpoint.Abandoned == 0 && DateTime.UtcNow < deadline)
+            await Task.Delay(50);
         Assert.Equal(fetches + 1, endpoint.Requests);
         Assert.Equal(1, endpoint.Abandoned);
         var (after, afterTook) = await GetAssetAsync(endpoint.Bearer(TestTokens.Admin));

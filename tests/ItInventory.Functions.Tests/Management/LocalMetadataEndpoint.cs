@@ -63,9 +63,7 @@ public sealed class LocalMetadataEndpoint : IAsyncDisposable
                 _ = ServeAsync(client);
             }
         }
-        catch (OperationCanceledException)
-        {
-        }
+        catch (OperationCanceledException) { }
     }
 
     private async Task ServeAsync(TcpClient client)
@@ -75,28 +73,26 @@ public sealed class LocalMetadataEndpoint : IAsyncDisposable
         {
             var stream = client.GetStream();
             var path = await ReadRequestPathAsync(stream);
-            if (path is null) return;
+            if (path is null)
+                return;
             Interlocked.Increment(ref requests);
             if (!answering)
             {
                 // Hold the connection open, answering nothing, until the client gives up.
                 var buffer = new byte[1024];
-                while (await stream.ReadAsync(buffer, stopping.Token) > 0)
-                {
-                }
+                while (await stream.ReadAsync(buffer, stopping.Token) > 0) { }
                 Interlocked.Increment(ref abandoned);
                 return;
             }
             var (status, body) = Document(path);
             var bytes = Encoding.UTF8.GetBytes(body);
-            var head = $"HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {bytes.Length}\r\n"
+            var head =
+                $"HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {bytes.Length}\r\n"
                 + "Connection: close\r\n\r\n";
             await stream.WriteAsync(Encoding.ASCII.GetBytes(head), stopping.Token);
             await stream.WriteAsync(bytes, stopping.Token);
         }
-        catch (Exception ex) when (ex is IOException or OperationCanceledException or SocketException)
-        {
-        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or SocketException) { }
     }
 
     private async Task<string?> ReadRequestPathAsync(NetworkStream stream)
@@ -106,7 +102,8 @@ public sealed class LocalMetadataEndpoint : IAsyncDisposable
         while (!received.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
         {
             var read = await stream.ReadAsync(buffer, stopping.Token);
-            if (read == 0) return null;
+            if (read == 0)
+                return null;
             received.Append(Encoding.ASCII.GetString(buffer, 0, read));
         }
         // "GET /path HTTP/1.1"
@@ -118,34 +115,44 @@ public sealed class LocalMetadataEndpoint : IAsyncDisposable
         var tenant = $"/{TestTokens.TenantId}";
         if (path == $"{tenant}/v2.0/.well-known/openid-configuration")
         {
-            return ("200 OK", JsonSerializer.Serialize(new Dictionary<string, object>
-            {
-                ["issuer"] = Issuer,
-                ["jwks_uri"] = $"{Instance}{TestTokens.TenantId}/discovery/v2.0/keys",
-                ["authorization_endpoint"] = $"{Instance}{TestTokens.TenantId}/oauth2/v2.0/authorize",
-                ["token_endpoint"] = $"{Instance}{TestTokens.TenantId}/oauth2/v2.0/token",
-                ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
-            }));
+            return (
+                "200 OK",
+                JsonSerializer.Serialize(
+                    new Dictionary<string, object>
+                    {
+                        ["issuer"] = Issuer,
+                        ["jwks_uri"] = $"{Instance}{TestTokens.TenantId}/discovery/v2.0/keys",
+                        ["authorization_endpoint"] = $"{Instance}{TestTokens.TenantId}/oauth2/v2.0/authorize",
+                        ["token_endpoint"] = $"{Instance}{TestTokens.TenantId}/oauth2/v2.0/token",
+                        ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
+                    }
+                )
+            );
         }
         if (path == $"{tenant}/discovery/v2.0/keys")
         {
             var rsa = Key.Rsa.ExportParameters(includePrivateParameters: false);
-            return ("200 OK", JsonSerializer.Serialize(new
-            {
-                keys = new[]
-                {
-                    new Dictionary<string, string>
+            return (
+                "200 OK",
+                JsonSerializer.Serialize(
+                    new
                     {
-                        ["kty"] = "RSA",
-                        ["use"] = "sig",
-                        ["kid"] = Key.KeyId,
-                        ["n"] = Base64UrlEncoder.Encode(rsa.Modulus),
-                        ["e"] = Base64UrlEncoder.Encode(rsa.Exponent),
-                        // As Entra's keys do: Microsoft.Identity.Web checks it against the token's issuer.
-                        ["issuer"] = Issuer,
-                    },
-                },
-            }));
+                        keys = new[]
+                        {
+                            new Dictionary<string, string>
+                            {
+                                ["kty"] = "RSA",
+                                ["use"] = "sig",
+                                ["kid"] = Key.KeyId,
+                                ["n"] = Base64UrlEncoder.Encode(rsa.Modulus),
+                                ["e"] = Base64UrlEncoder.Encode(rsa.Exponent),
+                                // As Entra's keys do: Microsoft.Identity.Web checks it against the token's issuer.
+                                ["issuer"] = Issuer,
+                            },
+                        },
+                    }
+                )
+            );
         }
         return ("404 Not Found", "{}");
     }

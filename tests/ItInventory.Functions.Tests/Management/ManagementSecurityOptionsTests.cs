@@ -19,7 +19,8 @@ public sealed class ManagementSecurityOptionsTests
             ["Enrollment:Secret"] = TestApp.EnrollmentSecret,
         };
         TestTokens.AddSettings(settings);
-        foreach (var (key, value) in overrides) settings[key] = value;
+        foreach (var (key, value) in overrides)
+            settings[key] = value;
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddLogging().AddItInventory(builder.Configuration);
         return builder.Build();
@@ -32,7 +33,10 @@ public sealed class ManagementSecurityOptionsTests
     [InlineData("ManagementSecurity:DepartmentGroups:1b1b1b1b-0000-4000-8000-000000000009", " ", "DepartmentGroups")]
     [InlineData("ManagementSecurity:MfaMethods:1", " ", "MfaMethods")]
     public async Task A_bad_management_security_setting_stops_the_app_naming_the_setting(
-        string key, string value, string named)
+        string key,
+        string value,
+        string named
+    )
     {
         using var host = Build((key, value));
 

@@ -1,8 +1,8 @@
 using ItInventory.Functions.Assets;
 using ItInventory.Functions.Common;
 using ItInventory.Functions.Devices;
-using ItInventory.Functions.Tests.Shared;
 using ItInventory.Functions.Tests.Infrastructure;
+using ItInventory.Functions.Tests.Shared;
 using Microsoft.IdentityModel.Tokens;
 
 namespace ItInventory.Functions.Tests.Management;
@@ -23,10 +23,13 @@ public sealed class ManagementSecurityTests : IAsyncLifetime
     private async Task<HttpAnswer> GetAssetAsync(string? authorization)
     {
         var headers = new Dictionary<string, string>();
-        if (authorization is not null) headers["Authorization"] = authorization;
+        if (authorization is not null)
+            headers["Authorization"] = authorization;
         var request = app.Request("GET", $"/api/assets/{device.DeviceId}", [], null, headers);
         return await TestApp.ExecuteAsync(
-            request, app.Create<AssetFunctions>().GetAsset(request, device.DeviceId, CancellationToken.None));
+            request,
+            app.Create<AssetFunctions>().GetAsset(request, device.DeviceId, CancellationToken.None)
+        );
     }
 
     [Fact]
@@ -65,7 +68,9 @@ public sealed class ManagementSecurityTests : IAsyncLifetime
     public async Task Device_401_challenges_with_the_device_scheme()
     {
         var answer = await app.CheckinAsync(
-            SamplePayloads.Heartbeat(device.DeviceId).Text(), device.Authorization + "x");
+            SamplePayloads.Heartbeat(device.DeviceId).Text(),
+            device.Authorization + "x"
+        );
 
         Assert.Equal(401, answer.Status);
         Assert.StartsWith(DeviceCredentialScheme.Name + " ", answer.Headers.WWWAuthenticate.ToString());
@@ -90,8 +95,10 @@ public sealed class ManagementSecurityTests : IAsyncLifetime
     [Fact]
     public async Task Token_signed_by_another_key_is_401()
     {
-        var forged = TestTokens.Mint(TestTokens.Admin,
-            key: new RsaSecurityKey(System.Security.Cryptography.RSA.Create(2048)) { KeyId = "test-key" });
+        var forged = TestTokens.Mint(
+            TestTokens.Admin,
+            key: new RsaSecurityKey(System.Security.Cryptography.RSA.Create(2048)) { KeyId = "test-key" }
+        );
 
         Assert.Equal(401, (await GetAssetAsync("Bearer " + forged)).Status);
     }
@@ -122,8 +129,10 @@ public sealed class ManagementSecurityTests : IAsyncLifetime
         };
         var request = app.Request("POST", $"/api/devices/{device.DeviceId}/revoke", [], null, headers);
 
-        var answer = await TestApp.ExecuteAsync(request,
-            app.Create<DeviceAdminFunctions>().RevokeDevice(request, device.DeviceId, CancellationToken.None));
+        var answer = await TestApp.ExecuteAsync(
+            request,
+            app.Create<DeviceAdminFunctions>().RevokeDevice(request, device.DeviceId, CancellationToken.None)
+        );
 
         Assert.Equal(403, answer.Status);
         Assert.Contains("multi-factor", answer.Json.GetProperty("detail").GetString());
@@ -135,12 +144,16 @@ public sealed class ManagementSecurityTests : IAsyncLifetime
         var headers = new Dictionary<string, string> { ["Authorization"] = TestTokens.Bearer(TestTokens.Admin) };
         var request = app.Request("POST", $"/api/devices/{device.DeviceId}/revoke", [], null, headers);
 
-        var answer = await TestApp.ExecuteAsync(request,
-            app.Create<DeviceAdminFunctions>().RevokeDevice(request, device.DeviceId, CancellationToken.None));
+        var answer = await TestApp.ExecuteAsync(
+            request,
+            app.Create<DeviceAdminFunctions>().RevokeDevice(request, device.DeviceId, CancellationToken.None)
+        );
 
         Assert.Equal(204, answer.Status);
-        Assert.Equal(401,
-            (await app.CheckinAsync(SamplePayloads.Heartbeat(device.DeviceId).Text(), device.Authorization)).Status);
+        Assert.Equal(
+            401,
+            (await app.CheckinAsync(SamplePayloads.Heartbeat(device.DeviceId).Text(), device.Authorization)).Status
+        );
     }
 }
 
@@ -148,13 +161,14 @@ public sealed class UnconfiguredManagementApiTests : IAsyncLifetime
 {
     private TestApp app = null!;
 
-    public async Task InitializeAsync() => app = await TestApp.StartAsync(settings =>
-    {
-        foreach (var key in settings.Keys.Where(k => k.StartsWith("AzureAd:", StringComparison.Ordinal)).ToList())
+    public async Task InitializeAsync() =>
+        app = await TestApp.StartAsync(settings =>
         {
-            settings.Remove(key);
-        }
-    });
+            foreach (var key in settings.Keys.Where(k => k.StartsWith("AzureAd:", StringComparison.Ordinal)).ToList())
+            {
+                settings.Remove(key);
+            }
+        });
 
     public async Task DisposeAsync() => await app.DisposeAsync();
 
@@ -166,11 +180,15 @@ public sealed class UnconfiguredManagementApiTests : IAsyncLifetime
         var request = app.Request("GET", $"/api/assets/{device.DeviceId}", [], null, headers);
 
         var answer = await TestApp.ExecuteAsync(
-            request, app.Create<AssetFunctions>().GetAsset(request, device.DeviceId, CancellationToken.None));
+            request,
+            app.Create<AssetFunctions>().GetAsset(request, device.DeviceId, CancellationToken.None)
+        );
 
         Assert.Equal(503, answer.Status);
         Assert.Contains("AzureAd", answer.Json.GetProperty("detail").GetString());
-        Assert.Equal(200,
-            (await app.CheckinAsync(SamplePayloads.Heartbeat(device.DeviceId).Text(), device.Authorization)).Status);
+        Assert.Equal(
+            200,
+            (await app.CheckinAsync(SamplePayloads.Heartbeat(device.DeviceId).Text(), device.Authorization)).Status
+        );
     }
 }

@@ -18,12 +18,17 @@ internal static class MonitoringTestApp
         TestApp.StartAsync(s =>
         {
             s["CheckIns:HeartbeatIntervalSeconds"] = IntervalSeconds.ToString(
-                System.Globalization.CultureInfo.InvariantCulture);
+                System.Globalization.CultureInfo.InvariantCulture
+            );
             configure?.Invoke(s);
         });
 
-    public static async Task<HttpAnswer> HeartbeatAsync(this TestApp app, EnrolledDevice device,
-        double disk = 48.0, double memory = 61.2)
+    public static async Task<HttpAnswer> HeartbeatAsync(
+        this TestApp app,
+        EnrolledDevice device,
+        double disk = 48.0,
+        double memory = 61.2
+    )
     {
         var payload = SamplePayloads.Heartbeat(device.DeviceId);
         var heartbeat = (JsonObject)payload["heartbeat"]!;
@@ -35,10 +40,15 @@ internal static class MonitoringTestApp
     }
 
     public static async Task<FindingEntity?> FindingAsync(this TestApp app, string kind, string assetId) =>
-        await app.Services.GetRequiredService<FindingService>().FindAsync(
-            FindingKeys.Id(kind, FindingKeys.RowKey(FindingSubjects.Asset, assetId)), CancellationToken.None);
+        await app
+            .Services.GetRequiredService<FindingService>()
+            .FindAsync(
+                FindingKeys.Id(kind, FindingKeys.RowKey(FindingSubjects.Asset, assetId)),
+                CancellationToken.None
+            );
 
     public static async Task<AssetSummaryEntity> SummaryAsync(this TestApp app, string assetId) =>
-        (await app.Store.Summaries.GetEntityAsync<AssetSummaryEntity>(TableKeys.SummaryPartition(assetId), assetId))
-        .Value;
+        (
+            await app.Store.Summaries.GetEntityAsync<AssetSummaryEntity>(TableKeys.SummaryPartition(assetId), assetId)
+        ).Value;
 }

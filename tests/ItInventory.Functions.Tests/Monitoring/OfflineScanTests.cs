@@ -78,8 +78,10 @@ public sealed class OfflineScanTests : IAsyncLifetime
         app.Clock.Advance(TimeSpan.FromMinutes(16));
         var second = await ScanAsync();
         Assert.Equal((1, 1), (second.WentOffline, second.Findings.Reopened));
-        Assert.Equal(nameof(FindingStatus.Open),
-            (await app.FindingAsync(FindingKinds.Offline, device.DeviceId))!.Status);
+        Assert.Equal(
+            nameof(FindingStatus.Open),
+            (await app.FindingAsync(FindingKinds.Offline, device.DeviceId))!.Status
+        );
     }
 
     [Fact]
@@ -105,7 +107,8 @@ public sealed class OfflineScanTests : IAsyncLifetime
     [Fact]
     public async Task A_scan_with_nothing_due_costs_a_constant_few_requests_however_many_assets_there_are()
     {
-        for (var i = 0; i < 6; i++) await app.EnrollNewDeviceAsync();
+        for (var i = 0; i < 6; i++)
+            await app.EnrollNewDeviceAsync();
         app.Clock.Advance(TimeSpan.FromMinutes(5));
 
         using (var scope = StorageRequestCounter.BeginScope())
@@ -121,18 +124,19 @@ public sealed class OfflineScanTests : IAsyncLifetime
     public async Task A_scan_costs_a_point_read_and_one_batch_write_per_due_asset_that_checked_in()
     {
         var devices = new List<EnrolledDevice>();
-        for (var i = 0; i < 3; i++) devices.Add(await app.EnrollNewDeviceAsync());
+        for (var i = 0; i < 3; i++)
+            devices.Add(await app.EnrollNewDeviceAsync());
         app.Clock.Advance(TimeSpan.FromMinutes(10));
         await app.EnrollNewDeviceAsync(); // enrolled later: not due in this scan
-        foreach (var device in devices) await app.HeartbeatAsync(device);
+        foreach (var device in devices)
+            await app.HeartbeatAsync(device);
 
         app.Clock.Advance(TimeSpan.FromMinutes(6));
         using var scope = StorageRequestCounter.BeginScope();
         var result = await ScanAsync();
 
         Assert.Equal((3, 3), (result.Due, result.Rescheduled));
-        Assert.True(scope.Count == OfflineIndex.Shards + RunHistoryRequests + 2 * 3,
-            string.Join("\n", scope.Requests));
+        Assert.True(scope.Count == OfflineIndex.Shards + RunHistoryRequests + 2 * 3, string.Join("\n", scope.Requests));
     }
 
     [Fact]
@@ -158,11 +162,12 @@ public sealed class OfflineScanTests : IAsyncLifetime
         var device = await app.EnrollNewDeviceAsync();
         app.Clock.Advance(TimeSpan.FromMinutes(16));
 
-        await app.Create<MonitoringTimers>().OfflineScan(
-            TimerInvocation.Info(app.Clock.GetUtcNow(), TimeSpan.FromMinutes(5)), CancellationToken.None);
+        await app.Create<MonitoringTimers>()
+            .OfflineScan(TimerInvocation.Info(app.Clock.GetUtcNow(), TimeSpan.FromMinutes(5)), CancellationToken.None);
 
         Assert.NotNull(await app.FindingAsync(FindingKinds.Offline, device.DeviceId));
-        var (runs, _) = await app.Services.GetRequiredService<ScanRunStore>()
+        var (runs, _) = await app
+            .Services.GetRequiredService<ScanRunStore>()
             .ListAsync(OfflineScan.ScanName, null, 10, CancellationToken.None);
         var run = Assert.Single(runs);
         Assert.Equal(nameof(ScanRunStatus.Succeeded), run.Status);
@@ -172,6 +177,8 @@ public sealed class OfflineScanTests : IAsyncLifetime
 
     private async Task MergeSummaryAsync(string assetId, string property, object value) =>
         await app.Store.Summaries.UpdateEntityAsync(
-            new TableEntity(TableKeys.SummaryPartition(assetId), assetId) { [property] = value }, ETag.All,
-            TableUpdateMode.Merge);
+            new TableEntity(TableKeys.SummaryPartition(assetId), assetId) { [property] = value },
+            ETag.All,
+            TableUpdateMode.Merge
+        );
 }

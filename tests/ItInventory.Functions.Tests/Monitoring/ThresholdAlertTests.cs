@@ -8,12 +8,13 @@ public sealed class ThresholdAlertTests : IAsyncLifetime
 {
     private TestApp app = null!;
 
-    public async Task InitializeAsync() => app = await MonitoringTestApp.StartAsync(s =>
-    {
-        s["Monitoring:DiskThresholdPercent"] = "90";
-        s["Monitoring:MemoryThresholdPercent"] = "95";
-        s["Monitoring:MemorySustainedHeartbeats"] = "3";
-    });
+    public async Task InitializeAsync() =>
+        app = await MonitoringTestApp.StartAsync(s =>
+        {
+            s["Monitoring:DiskThresholdPercent"] = "90";
+            s["Monitoring:MemoryThresholdPercent"] = "95";
+            s["Monitoring:MemorySustainedHeartbeats"] = "3";
+        });
 
     public async Task DisposeAsync() => await app.DisposeAsync();
 

@@ -23,7 +23,8 @@ public sealed class PeopleTests : IAsyncLifetime
 
     private PeopleFunctions Functions => app.Create<PeopleFunctions>();
 
-    private static Dictionary<string, string> Auth(Persona persona) => new() { ["Authorization"] = TestTokens.Bearer(persona) };
+    private static Dictionary<string, string> Auth(Persona persona) =>
+        new() { ["Authorization"] = TestTokens.Bearer(persona) };
 
     private async Task<HttpAnswer> ImportAsync(string csv, Persona? persona = null, string contentType = "text/csv") =>
         await ImportAsync(Encoding.UTF8.GetBytes(csv), persona, contentType);
@@ -56,12 +57,14 @@ public sealed class PeopleTests : IAsyncLifetime
     private async Task<Dictionary<string, string>> ETagsAsync()
     {
         var etags = new Dictionary<string, string>();
-        await foreach (var p in app.Store.People.QueryAsync<PersonEntity>()) etags[p.PartitionKey] = p.ETag.ToString();
+        await foreach (var p in app.Store.People.QueryAsync<PersonEntity>())
+            etags[p.PartitionKey] = p.ETag.ToString();
         return etags;
     }
 
     private static string ValidFile =>
-        Header + "\n"
+        Header
+        + "\n"
         + $"{Boss},Boss Person,boss@example.com,Finance,,Active,E1\n"
         + $"{Ann},\"Doe, Ann\",ann@example.com,Finance,{Boss},Active,\n"
         + $"{Bob},\"Bob \"\"The Builder\"\"\",bob@example.com,HR,{Boss},Departed,E3\n";
@@ -109,11 +112,17 @@ public sealed class PeopleTests : IAsyncLifetime
     {
         AssertReport(await ImportAsync(ValidFile), 3, 0, 0, 0);
         app.Clock.Advance(TimeSpan.FromDays(1));
-        var changed = ValidFile.Replace($"{Ann},\"Doe, Ann\",ann@example.com,Finance,{Boss},Active,", $"{Ann},\"Doe, Ann\",ann@example.com,Finance,{Boss},Departed,");
+        var changed = ValidFile.Replace(
+            $"{Ann},\"Doe, Ann\",ann@example.com,Finance,{Boss},Active,",
+            $"{Ann},\"Doe, Ann\",ann@example.com,Finance,{Boss},Departed,"
+        );
 
         AssertReport(await ImportAsync(changed), 0, 1, 2, 0);
 
-        var departed = await app.Services.GetRequiredService<PeopleService>().FindDepartedAsync(CancellationToken.None).ToListAsync();
+        var departed = await app
+            .Services.GetRequiredService<PeopleService>()
+            .FindDepartedAsync(CancellationToken.None)
+            .ToListAsync();
         Assert.Equal([Ann, Bob], departed.Select(p => p.ObjectId).Order().ToArray());
         Assert.Equal(app.Clock.GetUtcNow(), departed.Single(p => p.ObjectId == Ann).DepartedAt);
         // Bob's departure date is kept from the first import.
@@ -133,7 +142,10 @@ public sealed class PeopleTests : IAsyncLifetime
         Assert.All(created, r =>
         {
             Assert.Equal("import-create", r.Action);
-            Assert.Equal(ItInventory.Functions.Audit.AuditActor.Person(TestTokens.Admin.ObjectId, r.Actor.Name), r.Actor);
+            Assert.Equal(
+                ItInventory.Functions.Audit.AuditActor.Person(TestTokens.Admin.ObjectId, r.Actor.Name),
+                r.Actor
+            );
             Assert.Contains(r.Changes, c => c.Field == "Email" && c.From is null && c.To is not null);
         });
         var correlation = Assert.Single(created.Select(r => r.CorrelationId).Distinct());
@@ -143,7 +155,10 @@ public sealed class PeopleTests : IAsyncLifetime
         AssertReport(await ImportAsync(ValidFile), 0, 0, 3, 0);
         Assert.Equal(3, (await PersonRecordsAsync()).Count); // unchanged people are not audited
 
-        var changed = ValidFile.Replace($"{Ann},\"Doe, Ann\",ann@example.com,Finance,{Boss},Active,", $"{Ann},\"Doe, Ann\",ann@example.com,Finance,{Boss},Departed,");
+        var changed = ValidFile.Replace(
+            $"{Ann},\"Doe, Ann\",ann@example.com,Finance,{Boss},Active,",
+            $"{Ann},\"Doe, Ann\",ann@example.com,Finance,{Boss},Departed,"
+        );
         AssertReport(await ImportAsync(changed), 0, 1, 2, 0);
         var update = Assert.Single(await PersonRecordsAsync(), r => r.Action == "import-update");
         Assert.Equal(Ann, update.EntityId);
@@ -156,13 +171,14 @@ public sealed class PeopleTests : IAsyncLifetime
     [Fact]
     public async Task Bad_rows_are_reported_with_row_number_and_reason_and_good_rows_are_applied()
     {
+        const string missingManager = "99999999-0000-4000-8000-000000000009";
         var file = $"""
             {Header}
             {Boss},Boss Person,boss@example.com,Finance,,Active,
             not-a-guid,X,x@example.com,Finance,,Active,
             20000000-0000-4000-8000-000000000001,Bad Mail,not-an-email,Finance,,Active,
             20000000-0000-4000-8000-000000000002,Bad Status,bs@example.com,Finance,,Retired,
-            20000000-0000-4000-8000-000000000003,Orphan,o@example.com,Finance,99999999-0000-4000-8000-000000000009,Active,
+            20000000-0000-4000-8000-000000000003,Orphan,o@example.com,Finance,{missingManager},Active,
             {Boss},Boss Again,boss2@example.com,Finance,,Active,
             20000000-0000-4000-8000-000000000004,Too,few
             {Ann},Ann,ann@example.com,Finance,{Boss},Active,
@@ -172,19 +188,38 @@ public sealed class PeopleTests : IAsyncLifetime
         var answer = await ImportAsync(file);
 
         AssertReport(answer, created: 2, updated: 0, unchanged: 0, rejected: 7);
-        var rejections = answer.Json.GetProperty("rejections").EnumerateArray()
-            .Select(r => (Row: r.GetProperty("row").GetInt32(), Field: r.GetProperty("field").GetString(), Reason: r.GetProperty("reason").GetString()!))
+        var rejections = answer
+            .Json.GetProperty("rejections")
+            .EnumerateArray()
+            .Select(r =>
+                (
+                    Row: r.GetProperty("row").GetInt32(),
+                    Field: r.GetProperty("field").GetString(),
+                    Reason: r.GetProperty("reason").GetString()!
+                )
+            )
             .ToList();
         Assert.Equal([3, 4, 5, 6, 7, 8, 10], rejections.Select(r => r.Row));
-        Assert.Equal(["objectId", "email", "status", "managerObjectId", "objectId", "", "displayName"], rejections.Select(r => r.Field));
+        Assert.Equal(
+            ["objectId", "email", "status", "managerObjectId", "objectId", "", "displayName"],
+            rejections.Select(r => r.Field)
+        );
         Assert.Contains("row 2", rejections.Single(r => r.Row == 7).Reason);
         Assert.Equal(2, (await ETagsAsync()).Count);
         Assert.Equal(404, (await GetAsync("20000000-0000-4000-8000-000000000003", TestTokens.Admin)).Status);
     }
 
     [Theory]
-    [InlineData("objectId,displayName,email,department,managerObjectId,status\n10000000-0000-4000-8000-000000000001,\"Unterminated,a@example.com,F,,Active\n", "Malformed")]
-    [InlineData("objectId,displayName,email,department,managerObjectId,status\n10000000-0000-4000-8000-000000000002,Ok,b@example.com,F,,Active\n10000000-0000-4000-8000-000000000001,Stray\"Quote,a@example.com,F,,Active\n", "Malformed")]
+    [InlineData(
+        "objectId,displayName,email,department,managerObjectId,status\n10000000-0000-4000-8000-000000000001,"
+            + "\"Unterminated,a@example.com,F,,Active\n",
+        "Malformed"
+    )]
+    [InlineData(
+        "objectId,displayName,email,department,managerObjectId,status\n10000000-0000-4000-8000-000000000002,Ok,"
+            + "b@example.com,F,,Active\n10000000-0000-4000-8000-000000000001,Stray\"Quote,a@example.com,F,,Active\n",
+        "Malformed"
+    )]
     [InlineData("10000000-0000-4000-8000-000000000001,Ann,a@example.com,F,,Active\n", "header")]
     [InlineData("objectId,displayName,email\n10000000-0000-4000-8000-000000000001,Ann,a@example.com\n", "header")]
     public async Task A_malformed_csv_is_a_400_and_writes_nothing(string csv, string detail)
@@ -203,7 +238,8 @@ public sealed class PeopleTests : IAsyncLifetime
     {
         var snapshot = await app.SnapshotAsync();
         var big = new StringBuilder(Header).Append('\n');
-        while (big.Length <= PeopleService.MaxImportBytes) big.Append($"{Guid.NewGuid()},{new string('n', 200)},a@example.com,F,,Active,\n");
+        while (big.Length <= PeopleService.MaxImportBytes)
+            big.Append($"{Guid.NewGuid()},{new string('n', 200)},a@example.com,F,,Active,\n");
 
         Assert.Equal(413, (await ImportAsync(big.ToString())).Status);
         Assert.Equal(415, (await ImportAsync(ValidFile, contentType: "application/json")).Status);
@@ -228,7 +264,10 @@ public sealed class PeopleTests : IAsyncLifetime
     [Fact]
     public async Task Export_escapes_cells_a_spreadsheet_would_run_as_formulas_and_imports_them_back_unchanged()
     {
-        var file = Header + "\n10000000-0000-4000-8000-0000000000f1,\"=HYPERLINK(\"\"http://evil\"\")\",f@example.com,@Finance,,Active,\n";
+        var file =
+            Header
+            + "\n10000000-0000-4000-8000-0000000000f1,\"=HYPERLINK(\"\"http://evil\"\")\",f@example.com,@Finance,,"
+            + "Active,\n";
         AssertReport(await ImportAsync(file), 1, 0, 0, 0);
         var before = await ETagsAsync();
 
@@ -246,9 +285,16 @@ public sealed class PeopleTests : IAsyncLifetime
     public async Task Listing_pages_with_continuation_tokens_and_filters_by_department_and_status()
     {
         var file = new StringBuilder(Header).Append('\n');
-        for (var i = 0; i < 7; i++) file.Append($"30000000-0000-4000-8000-00000000000{i},Fin {i},f{i}@example.com,Finance,,{(i == 6 ? "Departed" : "Active")},\n");
-        for (var i = 0; i < 3; i++) file.Append($"40000000-0000-4000-8000-00000000000{i},Hr {i},h{i}@example.com,HR,,Active,\n");
-        file.Append("50000000-0000-4000-8000-000000000000,Quote,q@example.com,\"O'Brien' or Department ne 'x\",,Active,\n");
+        for (var i = 0; i < 7; i++)
+            file.Append(
+                $"30000000-0000-4000-8000-00000000000{i},Fin "
+                    + $"{i},f{i}@example.com,Finance,,{(i == 6 ? "Departed" : "Active")},\n"
+            );
+        for (var i = 0; i < 3; i++)
+            file.Append($"40000000-0000-4000-8000-00000000000{i},Hr {i},h{i}@example.com,HR,,Active,\n");
+        file.Append(
+            "50000000-0000-4000-8000-000000000000,Quote,q@example.com,\"O'Brien' or Department ne 'x\",,Active,\n"
+        );
         AssertReport(await ImportAsync(file.ToString()), 11, 0, 0, 0);
 
         var seen = new List<string>();
@@ -256,7 +302,9 @@ public sealed class PeopleTests : IAsyncLifetime
         var pages = 0;
         do
         {
-            var query = "?department=Finance&status=Active&pageSize=2" + (token is null ? "" : "&continuationToken=" + Uri.EscapeDataString(token));
+            var query =
+                "?department=Finance&status=Active&pageSize=2"
+                + (token is null ? "" : "&continuationToken=" + Uri.EscapeDataString(token));
             var page = await ListAsync(query);
             Assert.True(page.Status == 200, page.Body);
             var items = page.Json.GetProperty("items").EnumerateArray().ToList();
@@ -265,8 +313,7 @@ public sealed class PeopleTests : IAsyncLifetime
             Assert.All(items, i => Assert.Equal("Finance", i.GetProperty("department").GetString()));
             token = page.Json.TryGetProperty("continuationToken", out var t) ? t.GetString() : null;
             pages++;
-        }
-        while (token is not null && pages < 20);
+        } while (token is not null && pages < 20);
         Assert.Equal(6, seen.Distinct().Count());
         Assert.Equal(6, seen.Count);
         Assert.True(pages >= 3);
@@ -276,7 +323,10 @@ public sealed class PeopleTests : IAsyncLifetime
         Assert.Equal(200, injected.Status);
         Assert.Empty(injected.Json.GetProperty("items").EnumerateArray());
         var exact = await ListAsync("?department=" + Uri.EscapeDataString("O'Brien' or Department ne 'x"));
-        Assert.Equal("50000000-0000-4000-8000-000000000000", Assert.Single(exact.Json.GetProperty("items").EnumerateArray()).GetProperty("objectId").GetString());
+        Assert.Equal(
+            "50000000-0000-4000-8000-000000000000",
+            Assert.Single(exact.Json.GetProperty("items").EnumerateArray()).GetProperty("objectId").GetString()
+        );
 
         Assert.Equal(11, (await ListAsync("?pageSize=500")).Json.GetProperty("items").GetArrayLength());
         Assert.Equal(400, (await ListAsync("?pageSize=501")).Status);
@@ -284,15 +334,30 @@ public sealed class PeopleTests : IAsyncLifetime
         Assert.Equal(400, (await ListAsync("?pageSize=ten")).Status);
         Assert.Equal(400, (await ListAsync("?status=Retired")).Status);
         // Tokens are opaque and bound to their listing's filters: forged, altered or replayed with other filters → 400.
-        Assert.Equal(400, (await ListAsync("?department=HR&continuationToken=" + Uri.EscapeDataString("x' or 1 eq 1 y"))).Status);
+        Assert.Equal(
+            400,
+            (await ListAsync("?department=HR&continuationToken=" + Uri.EscapeDataString("x' or 1 eq 1 y"))).Status
+        );
         var first = await ListAsync("?department=Finance&pageSize=2");
         var realToken = first.Json.GetProperty("continuationToken").GetString()!;
-        Assert.Equal(200, (await ListAsync("?department=Finance&pageSize=2&continuationToken=" + Uri.EscapeDataString(realToken))).Status);
-        var replayed = await ListAsync("?department=HR&pageSize=2&continuationToken=" + Uri.EscapeDataString(realToken));
+        Assert.Equal(
+            200,
+            (
+                await ListAsync("?department=Finance&pageSize=2&continuationToken=" + Uri.EscapeDataString(realToken))
+            ).Status
+        );
+        var replayed = await ListAsync(
+            "?department=HR&pageSize=2&continuationToken=" + Uri.EscapeDataString(realToken)
+        );
         Assert.Equal(400, replayed.Status);
         Assert.Contains("continuation token", replayed.Json.GetProperty("detail").GetString());
         var altered = realToken[..^1] + (realToken[^1] == '0' ? '1' : '0');
-        Assert.Equal(400, (await ListAsync("?department=Finance&pageSize=2&continuationToken=" + Uri.EscapeDataString(altered))).Status);
+        Assert.Equal(
+            400,
+            (
+                await ListAsync("?department=Finance&pageSize=2&continuationToken=" + Uri.EscapeDataString(altered))
+            ).Status
+        );
     }
 
     [Fact]
@@ -311,14 +376,21 @@ public sealed class PeopleTests : IAsyncLifetime
         var answer = await TestApp.ExecuteAsync(request, Functions.GetMyAssets(request, CancellationToken.None));
 
         Assert.Equal(200, answer.Status);
-        var ids = answer.Json.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("assetId").GetString()).ToList();
+        var ids = answer
+            .Json.GetProperty("items")
+            .EnumerateArray()
+            .Select(i => i.GetProperty("assetId").GetString())
+            .ToList();
         Assert.Equal(new[] { mine1.DeviceId, mine2.DeviceId }.Order(StringComparer.Ordinal), ids);
 
         // Ownership moves with PATCH: the summary row follows, so does the answer.
         await SetOwnerAsync(mine1.DeviceId, TestTokens.Auditor.ObjectId);
         request = app.Request("GET", "/api/me/assets", [], null, Auth(TestTokens.EndUser));
         answer = await TestApp.ExecuteAsync(request, Functions.GetMyAssets(request, CancellationToken.None));
-        Assert.Equal([mine2.DeviceId], answer.Json.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("assetId").GetString()));
+        Assert.Equal(
+            [mine2.DeviceId],
+            answer.Json.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("assetId").GetString())
+        );
     }
 
     private async Task SetOwnerAsync(string assetId, string owner)
@@ -328,7 +400,13 @@ public sealed class PeopleTests : IAsyncLifetime
         var current = await TestApp.ExecuteAsync(read, assets.GetAsset(read, assetId, CancellationToken.None));
         var headers = Auth(TestTokens.Admin);
         headers["If-Match"] = current.Headers.ETag.ToString();
-        var patch = app.Request("PATCH", $"/api/assets/{assetId}", Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new { owner })), "application/json", headers);
+        var patch = app.Request(
+            "PATCH",
+            $"/api/assets/{assetId}",
+            Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new { owner })),
+            "application/json",
+            headers
+        );
         var answer = await TestApp.ExecuteAsync(patch, assets.UpdateAsset(patch, assetId, CancellationToken.None));
         Assert.True(answer.Status == 200, answer.Body);
     }

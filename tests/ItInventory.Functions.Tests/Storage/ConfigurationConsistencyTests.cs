@@ -10,12 +10,17 @@ namespace ItInventory.Functions.Tests.Storage;
 
 public sealed class ConfigurationConsistencyTests
 {
-    private static JsonElement HostJson => JsonDocument.Parse(File.ReadAllText(RepositoryRoot.Combine("host.json"))).RootElement;
+    private static JsonElement HostJson =>
+        JsonDocument.Parse(File.ReadAllText(RepositoryRoot.Combine("host.json"))).RootElement;
 
     [Fact]
     public void Queue_senders_use_the_message_encoding_host_json_gives_the_queue_trigger()
     {
-        var hostEncoding = HostJson.GetProperty("extensions").GetProperty("queues").GetProperty("messageEncoding").GetString();
+        var hostEncoding = HostJson
+            .GetProperty("extensions")
+            .GetProperty("queues")
+            .GetProperty("messageEncoding")
+            .GetString();
 
         var hostSetting = hostEncoding switch
         {
@@ -32,20 +37,33 @@ public sealed class ConfigurationConsistencyTests
         var queues = HostJson.GetProperty("extensions").GetProperty("queues");
 
         Assert.InRange(queues.GetProperty("maxDequeueCount").GetInt32(), 2, 10);
-        Assert.Equal("api", HostJson.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
+        Assert.Equal(
+            "api",
+            HostJson.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString()
+        );
     }
 
     [Fact]
     public void The_queue_name_comes_from_the_same_app_setting_the_trigger_reads()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
-            ["CHECKIN_QUEUE"] = "checkins-custom",
-        }).Build();
-        using var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging().AddItInventory(configuration).BuildServiceProvider();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(
+                new Dictionary<string, string?>
+                {
+                    ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
+                    ["CHECKIN_QUEUE"] = "checkins-custom",
+                }
+            )
+            .Build();
+        using var services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(configuration)
+            .AddLogging()
+            .AddItInventory(configuration)
+            .BuildServiceProvider();
 
-        var options = services.GetRequiredService<IOptions<ItInventory.Functions.Storage.InventoryStorageOptions>>().Value;
+        var options = services
+            .GetRequiredService<IOptions<ItInventory.Functions.Storage.InventoryStorageOptions>>()
+            .Value;
 
         Assert.Equal("checkins-custom", options.CheckinQueue);
         Assert.Equal("checkins-custom-poison", options.CheckinPoisonQueue);
@@ -55,28 +73,41 @@ public sealed class ConfigurationConsistencyTests
     [Fact]
     public void Identity_based_storage_settings_need_service_uris()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage:credential"] = "managedidentity",
-        }).Build();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(
+                new Dictionary<string, string?> { ["AzureWebJobsStorage:credential"] = "managedidentity" }
+            )
+            .Build();
 
         var error = Assert.Throws<InvalidOperationException>(() =>
-            new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging().AddItInventory(configuration));
+            new ServiceCollection()
+                .AddSingleton<IConfiguration>(configuration)
+                .AddLogging()
+                .AddItInventory(configuration)
+        );
         Assert.Contains("AzureWebJobsStorage__tableServiceUri", error.Message);
     }
 
     [Fact]
     public void Identity_based_storage_settings_build_clients_without_keys()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage:credential"] = "managedidentity",
-            ["AzureWebJobsStorage:clientId"] = "00000000-0000-0000-0000-000000000001",
-            ["AzureWebJobsStorage:tableServiceUri"] = "https://stexample.table.core.windows.net",
-            ["AzureWebJobsStorage:blobServiceUri"] = "https://stexample.blob.core.windows.net",
-            ["AzureWebJobsStorage:queueServiceUri"] = "https://stexample.queue.core.windows.net",
-        }).Build();
-        using var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging().AddItInventory(configuration).BuildServiceProvider();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(
+                new Dictionary<string, string?>
+                {
+                    ["AzureWebJobsStorage:credential"] = "managedidentity",
+                    ["AzureWebJobsStorage:clientId"] = "00000000-0000-0000-0000-000000000001",
+                    ["AzureWebJobsStorage:tableServiceUri"] = "https://stexample.table.core.windows.net",
+                    ["AzureWebJobsStorage:blobServiceUri"] = "https://stexample.blob.core.windows.net",
+                    ["AzureWebJobsStorage:queueServiceUri"] = "https://stexample.queue.core.windows.net",
+                }
+            )
+            .Build();
+        using var services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(configuration)
+            .AddLogging()
+            .AddItInventory(configuration)
+            .BuildServiceProvider();
 
         var store = services.GetRequiredService<InventoryStore>();
 

@@ -29,12 +29,16 @@ public sealed class AssetTagTests : IAsyncLifetime
 
     private TagFunctions Functions => app.Create<TagFunctions>();
 
-    private static Dictionary<string, string> Auth(Persona persona) => new() { ["Authorization"] = TestTokens.Bearer(persona) };
+    private static Dictionary<string, string> Auth(Persona persona) =>
+        new() { ["Authorization"] = TestTokens.Bearer(persona) };
 
     private async Task<HttpAnswer> AllocateAsync(string assetId, Persona? persona = null)
     {
         var request = app.Request("POST", $"/api/assets/{assetId}/tag", [], null, Auth(persona ?? TestTokens.Admin));
-        return await TestApp.ExecuteAsync(request, Functions.AllocateAssetTag(request, assetId, CancellationToken.None));
+        return await TestApp.ExecuteAsync(
+            request,
+            Functions.AllocateAssetTag(request, assetId, CancellationToken.None)
+        );
     }
 
     private async Task<string> TagOfAsync(string assetId)
@@ -46,27 +50,56 @@ public sealed class AssetTagTests : IAsyncLifetime
 
     private async Task<HttpAnswer> LookupAsync(string tag, Persona? persona = null)
     {
-        var request = app.Request("GET", $"/api/tags/{Uri.EscapeDataString(tag)}", [], null, Auth(persona ?? TestTokens.Admin));
+        var request = app.Request(
+            "GET",
+            $"/api/tags/{Uri.EscapeDataString(tag)}",
+            [],
+            null,
+            Auth(persona ?? TestTokens.Admin)
+        );
         return await TestApp.ExecuteAsync(request, Functions.GetAssetByTag(request, tag, CancellationToken.None));
     }
 
     private async Task<HttpAnswer> SvgAsync(string assetId, Persona? persona = null)
     {
-        var request = app.Request("GET", $"/api/assets/{assetId}/label.svg", [], null, Auth(persona ?? TestTokens.Admin));
-        return await TestApp.ExecuteAsync(request, Functions.GetAssetLabelSvg(request, assetId, CancellationToken.None));
+        var request = app.Request(
+            "GET",
+            $"/api/assets/{assetId}/label.svg",
+            [],
+            null,
+            Auth(persona ?? TestTokens.Admin)
+        );
+        return await TestApp.ExecuteAsync(
+            request,
+            Functions.GetAssetLabelSvg(request, assetId, CancellationToken.None)
+        );
     }
 
     private async Task<HttpAnswer> SheetAsync(string body, Persona? persona = null)
     {
-        var request = app.Request("POST", "/api/labels/sheet", Encoding.UTF8.GetBytes(body), "application/json", Auth(persona ?? TestTokens.Admin));
+        var request = app.Request(
+            "POST",
+            "/api/labels/sheet",
+            Encoding.UTF8.GetBytes(body),
+            "application/json",
+            Auth(persona ?? TestTokens.Admin)
+        );
         return await TestApp.ExecuteAsync(request, Functions.PrintLabelSheet(request, CancellationToken.None));
     }
 
     private async Task<string> FinanceAssetAsync()
     {
-        var secret = await app.Services.GetRequiredService<EnrollmentSecretStore>().CreateAsync("finance", null, "Finance", CancellationToken.None);
+        var secret = await app
+            .Services.GetRequiredService<EnrollmentSecretStore>()
+            .CreateAsync("finance", null, "Finance", CancellationToken.None);
         var serial = $"FN{Guid.NewGuid():N}"[..12].ToUpperInvariant();
-        var enrolled = await app.EnrollAsync(SamplePayloads.Enrollment(serial, macs: [$"3C:52:82:F1:{Random.Shared.Next(256):X2}:{Random.Shared.Next(256):X2}"], secret: secret));
+        var enrolled = await app.EnrollAsync(
+            SamplePayloads.Enrollment(
+                serial,
+                macs: [$"3C:52:82:F1:{Random.Shared.Next(256):X2}:{Random.Shared.Next(256):X2}"],
+                secret: secret
+            )
+        );
         Assert.True(enrolled.Status == 201, enrolled.Body);
         return enrolled.Json.GetProperty("deviceId").GetString()!;
     }
@@ -74,7 +107,8 @@ public sealed class AssetTagTests : IAsyncLifetime
     private async Task<List<string>> EnrollManyAsync(int count)
     {
         var ids = new List<string>();
-        for (var i = 0; i < count; i++) ids.Add((await app.EnrollNewDeviceAsync()).DeviceId);
+        for (var i = 0; i < count; i++)
+            ids.Add((await app.EnrollNewDeviceAsync()).DeviceId);
         return ids;
     }
 
@@ -89,11 +123,24 @@ public sealed class AssetTagTests : IAsyncLifetime
         Assert.Matches("^ITI-[0-9]{6}$", next);
         Assert.True(int.Parse(next[4..]) > int.Parse(first[4..]), $"{first} then {next}");
 
-        var detail = (await app.Store.Assets.GetEntityAsync<AssetDetailEntity>(device.DeviceId, TableKeys.AssetDetailRow)).Value;
+        var detail = (
+            await app.Store.Assets.GetEntityAsync<AssetDetailEntity>(device.DeviceId, TableKeys.AssetDetailRow)
+        ).Value;
         Assert.Equal(first, detail.Tag);
-        var summary = (await app.Store.Summaries.GetEntityAsync<AssetSummaryEntity>(TableKeys.SummaryPartition(device.DeviceId), device.DeviceId)).Value;
+        var summary = (
+            await app.Store.Summaries.GetEntityAsync<AssetSummaryEntity>(
+                TableKeys.SummaryPartition(device.DeviceId),
+                device.DeviceId
+            )
+        ).Value;
         Assert.Equal(first, summary.Tag);
-        var history = await app.Store.Assets.QueryAsync<AssetHistoryEntity>(e => e.PartitionKey == device.DeviceId && e.RowKey.CompareTo(TableKeys.HistoryRowPrefix) >= 0 && e.RowKey.CompareTo("h}") < 0).ToListAsync();
+        var history = await app
+            .Store.Assets.QueryAsync<AssetHistoryEntity>(e =>
+                e.PartitionKey == device.DeviceId
+                && e.RowKey.CompareTo(TableKeys.HistoryRowPrefix) >= 0
+                && e.RowKey.CompareTo("h}") < 0
+            )
+            .ToListAsync();
         Assert.Contains(history, h => h.Source == "api" && h.Summary.Contains(first, StringComparison.Ordinal));
     }
 
@@ -130,7 +177,13 @@ public sealed class AssetTagTests : IAsyncLifetime
         var tag = Assert.Single(tags.Distinct());
         var index = await app.Store.Tags.QueryAsync<TableEntity>(e => e.RowKey == TableKeys.TagIndexRow).ToListAsync();
         Assert.Equal(tag, Assert.Single(index).GetString("Tag"));
-        var history = await app.Store.Assets.QueryAsync<AssetHistoryEntity>(e => e.PartitionKey == device.DeviceId && e.RowKey.CompareTo(TableKeys.HistoryRowPrefix) >= 0 && e.RowKey.CompareTo("h}") < 0).ToListAsync();
+        var history = await app
+            .Store.Assets.QueryAsync<AssetHistoryEntity>(e =>
+                e.PartitionKey == device.DeviceId
+                && e.RowKey.CompareTo(TableKeys.HistoryRowPrefix) >= 0
+                && e.RowKey.CompareTo("h}") < 0
+            )
+            .ToListAsync();
         Assert.Single(history, h => h.Source == "api");
     }
 
@@ -138,10 +191,15 @@ public sealed class AssetTagTests : IAsyncLifetime
     public async Task An_allocation_interrupted_after_its_claim_is_completed_with_the_same_tag()
     {
         // A crash after the claim row was written and before the index and the asset were: the claim decides.
-        await app.Store.Tags.AddEntityAsync(new TagLinkEntity
-        {
-            PartitionKey = TableKeys.AssetTagPartition(device.DeviceId), RowKey = TableKeys.AssetTagRow, AssetId = device.DeviceId, Tag = "ITI-000042",
-        });
+        await app.Store.Tags.AddEntityAsync(
+            new TagLinkEntity
+            {
+                PartitionKey = TableKeys.AssetTagPartition(device.DeviceId),
+                RowKey = TableKeys.AssetTagRow,
+                AssetId = device.DeviceId,
+                Tag = "ITI-000042",
+            }
+        );
 
         Assert.Equal("ITI-000042", await TagOfAsync(device.DeviceId));
         Assert.Equal(device.DeviceId, (await LookupAsync("ITI-000042")).Json.GetProperty("id").GetString());
@@ -151,10 +209,15 @@ public sealed class AssetTagTests : IAsyncLifetime
     public async Task A_number_already_indexed_for_another_asset_is_skipped()
     {
         var other = await app.EnrollNewDeviceAsync();
-        await app.Store.Tags.AddEntityAsync(new TagLinkEntity
-        {
-            PartitionKey = TableKeys.TagIndexPartition("ITI-000001"), RowKey = TableKeys.TagIndexRow, AssetId = other.DeviceId, Tag = "ITI-000001",
-        });
+        await app.Store.Tags.AddEntityAsync(
+            new TagLinkEntity
+            {
+                PartitionKey = TableKeys.TagIndexPartition("ITI-000001"),
+                RowKey = TableKeys.TagIndexRow,
+                AssetId = other.DeviceId,
+                Tag = "ITI-000001",
+            }
+        );
 
         Assert.Equal("ITI-000002", await TagOfAsync(device.DeviceId));
     }
@@ -219,7 +282,9 @@ public sealed class AssetTagTests : IAsyncLifetime
         await TagOfAsync(device.DeviceId);
         var request = app.Request("GET", $"/api/assets/{device.DeviceId}/label.png", [], null, Auth(TestTokens.Admin));
 
-        var result = Assert.IsType<BytesResult>(await Functions.GetAssetLabelPng(request, device.DeviceId, CancellationToken.None));
+        var result = Assert.IsType<BytesResult>(
+            await Functions.GetAssetLabelPng(request, device.DeviceId, CancellationToken.None)
+        );
 
         Assert.Equal("image/png", result.ContentType);
         Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, result.Body[..8]);
@@ -242,7 +307,10 @@ public sealed class AssetTagTests : IAsyncLifetime
     [Fact]
     public void The_label_payload_holds_the_tag_and_the_asset_url()
     {
-        var payload = AssetTagFormat.LabelPayload("ITI-000123", AssetTagFormat.AssetUrl("https://inventory.example.com/", "0123456789abcdef0123456789abcdef"));
+        var payload = AssetTagFormat.LabelPayload(
+            "ITI-000123",
+            AssetTagFormat.AssetUrl("https://inventory.example.com/", "0123456789abcdef0123456789abcdef")
+        );
 
         Assert.Equal("ITI-000123\nhttps://inventory.example.com/api/assets/0123456789abcdef0123456789abcdef", payload);
         Assert.Equal("ITI-000123", AssetTagFormat.Format("ITI", 123));
@@ -253,13 +321,22 @@ public sealed class AssetTagTests : IAsyncLifetime
     public async Task The_label_url_uses_the_configured_base_url_or_the_request_host()
     {
         var tag = await TagOfAsync(device.DeviceId);
-        var defaultLabel = (await app.Services.GetRequiredService<AssetTagService>().LabelAsync(Caller(), device.DeviceId, "http://localhost:7071", CancellationToken.None)).Value!;
+        var defaultLabel = (
+            await app
+                .Services.GetRequiredService<AssetTagService>()
+                .LabelAsync(Caller(), device.DeviceId, "http://localhost:7071", CancellationToken.None)
+        ).Value!;
         Assert.Equal($"{tag}\nhttp://localhost:7071/api/assets/{device.DeviceId}", defaultLabel.Payload);
 
-        await using var configured = await TestApp.StartAsync(s => s["AssetTags:LabelBaseUrl"] = "https://inventory.example.com");
+        await using var configured = await TestApp.StartAsync(s =>
+            s["AssetTags:LabelBaseUrl"] = "https://inventory.example.com"
+        );
         var service = configured.Services.GetRequiredService<AssetTagService>();
         Assert.Equal("https://inventory.example.com", service.BaseUrl("http", "localhost:7071"));
-        Assert.Equal("http://localhost:7071", app.Services.GetRequiredService<AssetTagService>().BaseUrl("http", "localhost:7071"));
+        Assert.Equal(
+            "http://localhost:7071",
+            app.Services.GetRequiredService<AssetTagService>().BaseUrl("http", "localhost:7071")
+        );
     }
 
     [Fact]
@@ -268,7 +345,13 @@ public sealed class AssetTagTests : IAsyncLifetime
         await using var configured = await TestApp.StartAsync(s => s["AssetTags:Prefix"] = "ACME");
         var asset = await configured.EnrollNewDeviceAsync();
 
-        var tag = (await configured.Services.GetRequiredService<AssetTagService>().AllocateAsync(Caller(), asset.DeviceId, CancellationToken.None)).Value!.Tag;
+        var tag = (
+            await configured
+                .Services.GetRequiredService<AssetTagService>()
+                .AllocateAsync(Caller(), asset.DeviceId, CancellationToken.None)
+        )
+            .Value!
+            .Tag;
 
         Assert.Equal("ACME-000001", tag);
     }
@@ -278,7 +361,8 @@ public sealed class AssetTagTests : IAsyncLifetime
     {
         var ids = await EnrollManyAsync(3);
         var tags = new List<string>();
-        foreach (var id in ids) tags.Add(await TagOfAsync(id));
+        foreach (var id in ids)
+            tags.Add(await TagOfAsync(id));
 
         var answer = await SheetAsync($"{{\"assetIds\":[{string.Join(",", ids.Select(id => $"\"{id}\""))}]}}");
 
@@ -295,7 +379,10 @@ public sealed class AssetTagTests : IAsyncLifetime
     [Fact]
     public void A_long_sheet_spans_several_a4_pages()
     {
-        var labels = Enumerable.Range(1, QrLabels.LabelsPerPage + 1).Select(i => new LabelContent(AssetTagFormat.Format("ITI", i), $"ITI-{i}\nhttp://x/api/assets/{i}")).ToList();
+        var labels = Enumerable
+            .Range(1, QrLabels.LabelsPerPage + 1)
+            .Select(i => new LabelContent(AssetTagFormat.Format("ITI", i), $"ITI-{i}\nhttp://x/api/assets/{i}"))
+            .ToList();
 
         var svg = XDocument.Parse(QrLabels.Sheet(labels));
 
@@ -318,7 +405,8 @@ public sealed class AssetTagTests : IAsyncLifetime
         Assert.Contains(untagged, notTagged.Json.GetProperty("detail").GetString());
         Assert.DoesNotContain(device.DeviceId, notTagged.Json.GetProperty("detail").GetString());
 
-        var tooMany = await SheetAsync($"{{\"assetIds\":[{string.Join(",", Enumerable.Repeat($"\"{device.DeviceId}\"", AssetTagService.MaxSheetLabels + 1))}]}}");
+        var ids = string.Join(",", Enumerable.Repeat($"\"{device.DeviceId}\"", AssetTagService.MaxSheetLabels + 1));
+        var tooMany = await SheetAsync($"{{\"assetIds\":[{ids}]}}");
         Assert.Equal(400, tooMany.Status);
         Assert.Equal(400, (await SheetAsync("{\"assetIds\":[]}")).Status);
         Assert.Equal(400, (await SheetAsync("{\"assetIds\":")).Status);

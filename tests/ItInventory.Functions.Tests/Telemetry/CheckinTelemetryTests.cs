@@ -45,10 +45,14 @@ public sealed class CheckinTelemetryTests : IAsyncLifetime
     {
         app = await TestApp.StartAsync(services: services =>
         {
-            services.AddWorkerTelemetryPipeline()
+            services
+                .AddWorkerTelemetryPipeline()
                 .WithTracing(tracing => tracing.AddSource(Invocations.Name).AddInMemoryExporter(spans))
-                .WithMetrics(metering => metering.AddInMemoryExporter(metrics,
-                    reader => reader.TemporalityPreference = MetricReaderTemporalityPreference.Delta))
+                .WithMetrics(metering =>
+                    metering.AddInMemoryExporter(metrics, reader =>
+                        reader.TemporalityPreference = MetricReaderTemporalityPreference.Delta
+                    )
+                )
                 .WithLogging(logging => logging.AddInMemoryExporter(exportedLogs));
             // Every level reaches the providers here, so "no Information log" is a finding, not a filter.
             services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
@@ -156,13 +160,17 @@ public sealed class CheckinTelemetryTests : IAsyncLifetime
     private Dictionary<string, (long Count, double Sum)> Measurements()
     {
         var totals = new Dictionary<string, (long Count, double Sum)>();
-        foreach (var point in metrics.Where(m => m.Name == StorageRequestMetrics.RequestsPerOperation)
-                     .SelectMany(m => m.MetricPoints))
+        foreach (
+            var point in metrics
+                .Where(m => m.Name == StorageRequestMetrics.RequestsPerOperation)
+                .SelectMany(m => m.MetricPoints)
+        )
         {
             string? operation = null;
             foreach (var tag in point.Tags)
             {
-                if (tag.Key == StorageRequestMetrics.OperationTag) operation = (string?)tag.Value;
+                if (tag.Key == StorageRequestMetrics.OperationTag)
+                    operation = (string?)tag.Value;
             }
             var (count, sum) = totals.GetValueOrDefault(operation!);
             totals[operation!] = (count + point.GetHistogramCount(), sum + point.GetHistogramSum());
@@ -180,19 +188,22 @@ public sealed class CheckinTelemetryTests : IAsyncLifetime
 
         public ILogger CreateLogger(string categoryName) => new Logger(categoryName, records);
 
-        public void Dispose()
-        {
-        }
+        public void Dispose() { }
 
         private sealed class Logger(string category, ConcurrentQueue<(string, LogLevel, string)> records) : ILogger
         {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
 
             public bool IsEnabled(LogLevel logLevel) => true;
 
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception,
-                Func<TState, Exception?, string> formatter) =>
-                records.Enqueue((category, logLevel, formatter(state, exception)));
+            public void Log<TState>(
+                LogLevel logLevel,
+                EventId eventId,
+                TState state,
+                Exception? exception,
+                Func<TState, Exception?, string> formatter
+            ) => records.Enqueue((category, logLevel, formatter(state, exception)));
         }
     }
 }

@@ -28,7 +28,8 @@ public sealed class WorkerTelemetryTests
             settings[TelemetryServiceCollectionExtensions.ConnectionStringSetting] = ConnectionString;
             settings[TelemetryServiceCollectionExtensions.AuthenticationStringSetting] =
                 $"ClientId={IdentityClientId};Authorization=AAD";
-            if (samplingPercentage is not null) settings["Telemetry:SamplingPercentage"] = samplingPercentage;
+            if (samplingPercentage is not null)
+                settings["Telemetry:SamplingPercentage"] = samplingPercentage;
         });
 
     [Fact]
@@ -39,8 +40,10 @@ public sealed class WorkerTelemetryTests
         Assert.Null(app.Services.GetService<TracerProvider>());
         Assert.Null(app.Services.GetService<MeterProvider>());
         Assert.DoesNotContain(app.Services.GetServices<ILoggerProvider>(), p => p is OpenTelemetryLoggerProvider);
-        Assert.False(app.Services.GetRequiredService<IOptions<WorkerOptions>>().Value.Capabilities
-            .ContainsKey("WorkerApplicationInsightsLoggingEnabled"));
+        Assert.False(
+            app.Services.GetRequiredService<IOptions<WorkerOptions>>()
+                .Value.Capabilities.ContainsKey("WorkerApplicationInsightsLoggingEnabled")
+        );
     }
 
     [Fact]
@@ -48,7 +51,8 @@ public sealed class WorkerTelemetryTests
     {
         await using var app = await StartWithTelemetryAsync();
 
-        var exporter = app.Services.GetRequiredService<IOptionsMonitor<AzureMonitorExporterOptions>>()
+        var exporter = app
+            .Services.GetRequiredService<IOptionsMonitor<AzureMonitorExporterOptions>>()
             .Get(Options.DefaultName);
         Assert.Equal(ConnectionString, exporter.ConnectionString);
         Assert.Equal(0.1f, exporter.SamplingRatio);
@@ -56,8 +60,12 @@ public sealed class WorkerTelemetryTests
         Assert.False(exporter.EnableTraceBasedLogsSampler);
         Assert.IsType<ManagedIdentityCredential>(exporter.Credential);
         // The host leaves the worker's relayed logs out of its own telemetry: the worker exports them.
-        Assert.Equal("True", app.Services.GetRequiredService<IOptions<WorkerOptions>>().Value
-            .Capabilities["WorkerApplicationInsightsLoggingEnabled"]);
+        Assert.Equal(
+            "True",
+            app.Services.GetRequiredService<IOptions<WorkerOptions>>().Value.Capabilities[
+                "WorkerApplicationInsightsLoggingEnabled"
+            ]
+        );
         Assert.Contains(app.Services.GetServices<ILoggerProvider>(), p => p is OpenTelemetryLoggerProvider);
     }
 
@@ -66,7 +74,8 @@ public sealed class WorkerTelemetryTests
     {
         await using var app = await StartWithTelemetryAsync(samplingPercentage: "2.5");
 
-        var exporter = app.Services.GetRequiredService<IOptionsMonitor<AzureMonitorExporterOptions>>()
+        var exporter = app
+            .Services.GetRequiredService<IOptionsMonitor<AzureMonitorExporterOptions>>()
             .Get(Options.DefaultName);
         Assert.Equal(0.025f, exporter.SamplingRatio);
     }
@@ -79,7 +88,8 @@ public sealed class WorkerTelemetryTests
         await using var app = await StartWithTelemetryAsync(samplingPercentage: percentage);
 
         Assert.Throws<OptionsValidationException>(() =>
-            app.Services.GetRequiredService<IOptions<TelemetryOptions>>().Value);
+            app.Services.GetRequiredService<IOptions<TelemetryOptions>>().Value
+        );
     }
 
     [Fact]
@@ -88,8 +98,11 @@ public sealed class WorkerTelemetryTests
         await using var app = await StartWithTelemetryAsync();
 
         var filters = app.Services.GetRequiredService<IOptions<LoggerFilterOptions>>().Value;
-        Assert.Contains(filters.Rules, rule => rule.ProviderName == typeof(OpenTelemetryLoggerProvider).FullName
-            && rule.CategoryName is null && rule.LogLevel == LogLevel.Warning);
+        Assert.Contains(filters.Rules, rule =>
+            rule.ProviderName == typeof(OpenTelemetryLoggerProvider).FullName
+            && rule.CategoryName is null
+            && rule.LogLevel == LogLevel.Warning
+        );
     }
 
     [Theory]
