@@ -29,7 +29,7 @@ public sealed class CampaignFunctions(
             .ReadObjectAsync(
                 request,
                 MaxBodyBytes,
-                CampaignJsonContext.Default.CreateCampaignRequest,
+                ApiJsonContext.Default.CreateCampaignRequest,
                 cancellationToken
             )
             .OrThrow();
@@ -41,7 +41,7 @@ public sealed class CampaignFunctions(
         return new JsonBodyResult<CampaignView>(
             StatusCodes.Status201Created,
             created,
-            CampaignJsonContext.Default.CampaignView
+            ApiJsonContext.Default.CampaignView
         );
     }
 
@@ -58,7 +58,7 @@ public sealed class CampaignFunctions(
         return new JsonBodyResult<CampaignList>(
             StatusCodes.Status200OK,
             list,
-            CampaignJsonContext.Default.CampaignList
+            ApiJsonContext.Default.CampaignList
         );
     }
 
@@ -75,7 +75,7 @@ public sealed class CampaignFunctions(
         return new JsonBodyResult<CampaignView>(
             StatusCodes.Status200OK,
             view,
-            CampaignJsonContext.Default.CampaignView
+            ApiJsonContext.Default.CampaignView
         );
     }
 
@@ -93,7 +93,7 @@ public sealed class CampaignFunctions(
         return new JsonBodyResult<CampaignAssetPage>(
             StatusCodes.Status200OK,
             page,
-            CampaignJsonContext.Default.CampaignAssetPage
+            ApiJsonContext.Default.CampaignAssetPage
         );
     }
 
@@ -107,7 +107,7 @@ public sealed class CampaignFunctions(
     {
         var caller = await authenticator.AuthenticateAsync(request).OrThrow();
         var body = await JsonBody
-            .ReadObjectAsync(request, MaxBodyBytes, CampaignJsonContext.Default.CampaignScanRequest, cancellationToken)
+            .ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.CampaignScanRequest, cancellationToken)
             .OrThrow();
 
         var recorded = await campaigns
@@ -116,7 +116,7 @@ public sealed class CampaignFunctions(
         return new JsonBodyResult<CampaignRecordView>(
             StatusCodes.Status200OK,
             recorded,
-            CampaignJsonContext.Default.CampaignRecordView
+            ApiJsonContext.Default.CampaignRecordView
         );
     }
 
@@ -135,7 +135,7 @@ public sealed class CampaignFunctions(
         return new JsonBodyResult<CampaignView>(
             StatusCodes.Status200OK,
             closed,
-            CampaignJsonContext.Default.CampaignView
+            ApiJsonContext.Default.CampaignView
         );
     }
 

@@ -3,9 +3,11 @@ using System.Text.Json.Serialization;
 using ItInventory.Functions.Assets;
 using ItInventory.Functions.Audit;
 using ItInventory.Functions.Audits;
+using ItInventory.Functions.Campaigns;
 using ItInventory.Functions.Catalogue;
 using ItInventory.Functions.CheckIns;
 using ItInventory.Functions.Devices;
+using ItInventory.Functions.Findings;
 using ItInventory.Functions.Licences;
 using ItInventory.Functions.Lifecycle;
 using ItInventory.Functions.People;
@@ -94,4 +96,19 @@ namespace ItInventory.Functions.Common;
 [JsonSerializable(typeof(AuditRunSummary))]
 [JsonSerializable(typeof(MyLicences))]
 [JsonSerializable(typeof(LicenceImportReport))]
+[JsonSerializable(typeof(CreateCampaignRequest))]
+[JsonSerializable(typeof(CampaignScanRequest))]
+[JsonSerializable(typeof(CampaignView))]
+[JsonSerializable(typeof(CampaignList))]
+[JsonSerializable(typeof(CampaignAssetPage))]
+[JsonSerializable(typeof(CampaignRecordView))]
+[JsonSerializable(typeof(List<FindingHistoryEntry>))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
+[JsonSerializable(typeof(FindingView))]
+[JsonSerializable(typeof(FindingPage))]
+[JsonSerializable(typeof(AssignFindingRequest))]
+[JsonSerializable(typeof(SnoozeFindingRequest))]
+[JsonSerializable(typeof(ResolveFindingRequest))]
+[JsonSerializable(typeof(FindingSummary))]
+[JsonSerializable(typeof(ScanRunPage))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

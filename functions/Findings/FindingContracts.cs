@@ -1,5 +1,7 @@
 using System.Text.Json;
 
+using ItInventory.Functions.Common;
+
 namespace ItInventory.Functions.Findings;
 
 /// <summary>Who resolved a finding, when and why.</summary>
@@ -41,7 +43,7 @@ public sealed record FindingView(
             e.Text,
             e.FactsJson is null
                 ? null
-                : JsonSerializer.Deserialize(e.FactsJson, FindingsJsonContext.Default.DictionaryStringString),
+                : JsonSerializer.Deserialize(e.FactsJson, ApiJsonContext.Default.DictionaryStringString),
             e.FirstRaisedAt,
             e.LastConfirmedAt,
             e.LastChangedAt,

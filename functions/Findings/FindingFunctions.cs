@@ -42,7 +42,7 @@ public sealed class FindingFunctions(
         var page = await queries
             .ListAsync(caller, policy, filter, Get("continuationToken"), pageSize, cancellationToken)
             .OrThrow();
-        return new JsonBodyResult<FindingPage>(StatusCodes.Status200OK, page, FindingsJsonContext.Default.FindingPage);
+        return new JsonBodyResult<FindingPage>(StatusCodes.Status200OK, page, ApiJsonContext.Default.FindingPage);
     }
 
     [Function(nameof(CountFindings))]
@@ -58,7 +58,7 @@ public sealed class FindingFunctions(
         return new JsonBodyResult<FindingSummary>(
             StatusCodes.Status200OK,
             summary,
-            FindingsJsonContext.Default.FindingSummary
+            ApiJsonContext.Default.FindingSummary
         );
     }
 
@@ -108,7 +108,7 @@ public sealed class FindingFunctions(
         var caller = await authenticator.AuthenticateAsync(request).OrThrow();
         policy.ActOnFindings(caller, null).ThrowIfAny();
         var body = await JsonBody
-            .ReadObjectAsync(request, MaxBodyBytes, FindingsJsonContext.Default.AssignFindingRequest, cancellationToken)
+            .ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.AssignFindingRequest, cancellationToken)
             .OrThrow();
 
         return Finding(
@@ -136,7 +136,7 @@ public sealed class FindingFunctions(
         var caller = await authenticator.AuthenticateAsync(request).OrThrow();
         policy.ActOnFindings(caller, null).ThrowIfAny();
         var body = await JsonBody
-            .ReadObjectAsync(request, MaxBodyBytes, FindingsJsonContext.Default.SnoozeFindingRequest, cancellationToken)
+            .ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.SnoozeFindingRequest, cancellationToken)
             .OrThrow();
 
         return Finding(
@@ -167,7 +167,7 @@ public sealed class FindingFunctions(
             .ReadObjectAsync(
                 request,
                 MaxBodyBytes,
-                FindingsJsonContext.Default.ResolveFindingRequest,
+                ApiJsonContext.Default.ResolveFindingRequest,
                 cancellationToken
             )
             .OrThrow();
@@ -200,7 +200,7 @@ public sealed class FindingFunctions(
         var token = q.TryGetValue("continuationToken", out var t) ? t.ToString() : null;
 
         var page = await runs.ListPageAsync(scan, token, pageSize, cancellationToken).OrThrow();
-        return new JsonBodyResult<ScanRunPage>(StatusCodes.Status200OK, page, FindingsJsonContext.Default.ScanRunPage);
+        return new JsonBodyResult<ScanRunPage>(StatusCodes.Status200OK, page, ApiJsonContext.Default.ScanRunPage);
     }
 
     private static JsonBodyResult<FindingView> Finding(HttpRequest request, FindingEntity finding)
@@ -209,7 +209,7 @@ public sealed class FindingFunctions(
         return new JsonBodyResult<FindingView>(
             StatusCodes.Status200OK,
             FindingView.From(finding, true),
-            FindingsJsonContext.Default.FindingView
+            ApiJsonContext.Default.FindingView
         );
     }
 }

@@ -3,6 +3,8 @@ using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 
+using ItInventory.Functions.Common;
+
 namespace ItInventory.Functions.Findings;
 
 /// <summary>
@@ -428,7 +430,7 @@ public static class FindingTransitions
             ? null
             : JsonSerializer.Serialize(
                 new Dictionary<string, string>(c.Facts.OrderBy(f => f.Key, StringComparer.Ordinal)),
-                FindingsJsonContext.Default.DictionaryStringString
+                ApiJsonContext.Default.DictionaryStringString
             );
 
     /// <summary>A copy to change (the read row stays as read: its ETag guards the write).</summary>
@@ -464,7 +466,7 @@ public static class FindingTransitions
         };
 
     public static List<FindingHistoryEntry> History(FindingEntity f) =>
-        JsonSerializer.Deserialize(f.HistoryJson, FindingsJsonContext.Default.ListFindingHistoryEntry) ?? [];
+        JsonSerializer.Deserialize(f.HistoryJson, ApiJsonContext.Default.ListFindingHistoryEntry) ?? [];
 
     public static void AppendHistory(FindingEntity f, FindingHistoryEntry entry)
     {
@@ -476,6 +478,6 @@ public static class FindingTransitions
             history.RemoveRange(0, drop);
             f.HistoryDropped += drop;
         }
-        f.HistoryJson = JsonSerializer.Serialize(history, FindingsJsonContext.Default.ListFindingHistoryEntry);
+        f.HistoryJson = JsonSerializer.Serialize(history, ApiJsonContext.Default.ListFindingHistoryEntry);
     }
 }

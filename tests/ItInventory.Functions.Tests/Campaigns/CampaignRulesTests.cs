@@ -1,4 +1,5 @@
 using ItInventory.Functions.Campaigns;
+using ItInventory.Functions.Common;
 
 namespace ItInventory.Functions.Tests.Campaigns;
 
@@ -21,7 +22,7 @@ public sealed class CampaignRulesTests
     {
         var body = System.Text.Json.JsonSerializer.Deserialize(
             json,
-            CampaignJsonContext.Default.CreateCampaignRequest
+            ApiJsonContext.Default.CreateCampaignRequest
         )!;
 
         var outcome = CampaignRules.Validate(body);
@@ -71,7 +72,7 @@ public sealed class CampaignRulesTests
     [InlineData("""{"tag":"ITI-000001","result":"found","location":""}""", "location")]
     public void An_invalid_scan_is_a_400_naming_the_field(string json, string field)
     {
-        var body = System.Text.Json.JsonSerializer.Deserialize(json, CampaignJsonContext.Default.CampaignScanRequest)!;
+        var body = System.Text.Json.JsonSerializer.Deserialize(json, ApiJsonContext.Default.CampaignScanRequest)!;
 
         var outcome = CampaignRules.Validate(body);
 

@@ -157,7 +157,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         );
         var body = System.Text.Json.JsonSerializer.Deserialize(
             FinanceCampaignBody,
-            Functions.Campaigns.CampaignJsonContext.Default.CreateCampaignRequest
+            Functions.Common.ApiJsonContext.Default.CreateCampaignRequest
         )!;
         return (
             await app
