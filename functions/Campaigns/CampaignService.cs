@@ -309,11 +309,10 @@ public sealed class CampaignService(
         CancellationToken cancellationToken
     )
     {
-        var campaign = await HeaderAsync(campaignId, cancellationToken);
-        if (campaign is null)
-            return NoCampaign(campaignId);
-        if (CampaignAccess.Read(caller, campaign) is { } denied)
-            return denied;
+        var readable = await ReadableAsync(caller, campaignId, cancellationToken);
+        if (readable.Failed)
+            return readable.Problem;
+        var campaign = readable.Value;
         var validated = CampaignRules.Validate(body);
         if (validated.Failed)
             return validated.Problem;
@@ -623,11 +622,10 @@ public sealed class CampaignService(
         CancellationToken cancellationToken
     )
     {
-        var campaign = await HeaderAsync(campaignId, cancellationToken);
-        if (campaign is null)
-            return NoCampaign(campaignId);
-        if (CampaignAccess.Read(caller, campaign) is { } denied)
-            return denied;
+        var readable = await ReadableAsync(caller, campaignId, cancellationToken);
+        if (readable.Failed)
+            return readable.Problem;
+        var campaign = readable.Value;
         var (rows, unexpected) = await RowsAsync(campaignId, cancellationToken);
         rows = rows.Where(r => CampaignAccess.Sees(caller, r.Department)).ToList();
         unexpected = unexpected.Where(u => CampaignAccess.Sees(caller, u.Department)).ToList();
@@ -652,11 +650,10 @@ public sealed class CampaignService(
         CancellationToken cancellationToken
     )
     {
-        var campaign = await HeaderAsync(campaignId, cancellationToken);
-        if (campaign is null)
-            return NoCampaign(campaignId);
-        if (CampaignAccess.Read(caller, campaign) is { } denied)
-            return denied;
+        var readable = await ReadableAsync(caller, campaignId, cancellationToken);
+        if (readable.Failed)
+            return readable.Problem;
+        var campaign = readable.Value;
         if (result is not (null or "pending" or "found" or "missing"))
         {
             return Problem.BadRequest("result is one of pending, found, missing.");
@@ -776,6 +773,19 @@ public sealed class CampaignService(
     }
 
     // ---- helpers ----
+
+    /// <summary>The campaign's header if it exists (404) and the caller may read it (403).</summary>
+    private async Task<Outcome<CampaignEntity>> ReadableAsync(
+        Caller caller,
+        string campaignId,
+        CancellationToken cancellationToken
+    )
+    {
+        var campaign = await HeaderAsync(campaignId, cancellationToken);
+        if (campaign is null)
+            return NoCampaign(campaignId);
+        return CampaignAccess.Read(caller, campaign) is { } denied ? denied : campaign;
+    }
 
     public async Task<CampaignEntity?> HeaderAsync(string campaignId, CancellationToken cancellationToken)
     {
