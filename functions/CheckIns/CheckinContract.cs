@@ -4,7 +4,7 @@ namespace ItInventory.Functions.CheckIns;
 // CheckinValidator can say exactly what is missing; limits live in CheckinLimits.
 
 /// <summary>The body of <c>POST /api/checkins</c>: a heartbeat or a full inventory.</summary>
-public sealed record CheckinRequest
+public sealed partial record CheckinRequest
 {
     /// <summary>"1.0" (any 1.x is accepted: minor versions only add optional fields).</summary>
     public string? SchemaVersion { get; init; }
@@ -30,14 +30,14 @@ public static class CheckinKinds
     public const string Inventory = "inventory";
 }
 
-public sealed record AgentInfo
+public sealed partial record AgentInfo
 {
     public string? Name { get; init; }
     public string? Version { get; init; }
 }
 
 /// <summary>The frequent, small check-in: utilisation and reachability.</summary>
-public sealed record HeartbeatData
+public sealed partial record HeartbeatData
 {
     public double? CpuAveragePercent { get; init; }
     public double? MemoryUsedPercent { get; init; }
@@ -54,7 +54,7 @@ public sealed record HeartbeatData
 }
 
 /// <summary>The full inventory: hardware, OS, software, local users and LAN neighbours.</summary>
-public sealed record InventoryData
+public sealed partial record InventoryData
 {
     public DateTimeOffset? CollectedAt { get; init; }
     public string? Hostname { get; init; }
@@ -65,7 +65,7 @@ public sealed record InventoryData
     public IReadOnlyList<NeighbourData>? Neighbours { get; init; }
 }
 
-public sealed record HardwareData
+public sealed partial record HardwareData
 {
     public string? Manufacturer { get; init; }
     public string? Model { get; init; }
@@ -79,16 +79,37 @@ public sealed record HardwareData
     public long? MemoryMb { get; init; }
     public IReadOnlyList<DiskData>? Disks { get; init; }
     public IReadOnlyList<NetworkInterfaceData>? NetworkInterfaces { get; init; }
+
+    /// <summary>Operating-system and platform identities (schema 1.1): a machine without DMI data can still be
+    /// told apart.</summary>
+    public PlatformIdentityData? PlatformIdentities { get; init; }
 }
 
-public sealed record CpuData
+/// <summary>
+/// Identities the platform gives a machine besides its DMI serial and SMBIOS UUID (schema 1.1): Linux
+/// <c>/etc/machine-id</c>, the Windows <c>MachineGuid</c>, a cloud instance id with its provider, the system disk's
+/// serial. Each is normalised and junk-filtered like the hardware identities.
+/// </summary>
+public sealed partial record PlatformIdentityData
+{
+    public string? MachineId { get; init; }
+    public string? MachineGuid { get; init; }
+
+    /// <summary><c>azure</c>, <c>aws</c>, <c>gcp</c>, <c>oci</c>, … — an instance id means something only with its
+    /// provider.</summary>
+    public string? CloudProvider { get; init; }
+    public string? CloudInstanceId { get; init; }
+    public string? SystemDiskSerial { get; init; }
+}
+
+public sealed partial record CpuData
 {
     public string? Model { get; init; }
     public int? Cores { get; init; }
     public int? Threads { get; init; }
 }
 
-public sealed record DiskData
+public sealed partial record DiskData
 {
     public string? Name { get; init; }
     public string? Model { get; init; }
@@ -96,14 +117,14 @@ public sealed record DiskData
     public double? SizeGb { get; init; }
 }
 
-public sealed record NetworkInterfaceData
+public sealed partial record NetworkInterfaceData
 {
     public string? Name { get; init; }
     public string? MacAddress { get; init; }
     public IReadOnlyList<string>? IpAddresses { get; init; }
 }
 
-public sealed record OperatingSystemData
+public sealed partial record OperatingSystemData
 {
     public string? Name { get; init; }
     public string? Version { get; init; }
@@ -111,7 +132,7 @@ public sealed record OperatingSystemData
     public string? Architecture { get; init; }
 }
 
-public sealed record SoftwareData
+public sealed partial record SoftwareData
 {
     public string? Name { get; init; }
     public string? Version { get; init; }
@@ -122,21 +143,21 @@ public sealed record SoftwareData
     public string? InstalledOn { get; init; }
 }
 
-public sealed record LocalUserData
+public sealed partial record LocalUserData
 {
     public string? Name { get; init; }
     public bool? IsAdmin { get; init; }
     public DateTimeOffset? LastLogonAt { get; init; }
 }
 
-public sealed record NeighbourData
+public sealed partial record NeighbourData
 {
     public string? MacAddress { get; init; }
     public string? IpAddress { get; init; }
 }
 
 /// <summary>Answer to a heartbeat (200) or an unchanged full inventory (200).</summary>
-public sealed record CheckinResponse
+public sealed partial record CheckinResponse
 {
     public required string DeviceId { get; init; }
 
@@ -161,7 +182,7 @@ public sealed record CheckinResponse
 }
 
 /// <summary>A rotated device credential, delivered in a check-in answer: shown once, stored only as a hash.</summary>
-public sealed record RotatedCredential
+public sealed partial record RotatedCredential
 {
     public required string DeviceSecret { get; init; }
 
@@ -170,7 +191,7 @@ public sealed record RotatedCredential
 }
 
 /// <summary>The message on the check-in queue: a claim check for the blob that holds the payload.</summary>
-public sealed record CheckinMessage
+public sealed partial record CheckinMessage
 {
     public required string CheckinId { get; init; }
     public required string DeviceId { get; init; }

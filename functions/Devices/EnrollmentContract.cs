@@ -1,13 +1,16 @@
 namespace ItInventory.Functions.Devices;
 
 /// <summary>The body of <c>POST /api/devices/enroll</c>.</summary>
-public sealed record EnrollmentRequest
+public sealed partial record EnrollmentRequest
 {
     public string? EnrollmentSecret { get; init; }
     public string? Hostname { get; init; }
     public string? SerialNumber { get; init; }
     public string? SmbiosUuid { get; init; }
     public IReadOnlyList<string>? MacAddresses { get; init; }
+
+    /// <summary>Platform identities (schema 1.1), see <see cref="CheckIns.PlatformIdentityData"/>.</summary>
+    public CheckIns.PlatformIdentityData? PlatformIdentities { get; init; }
     public string? Manufacturer { get; init; }
     public string? Model { get; init; }
 
@@ -17,7 +20,7 @@ public sealed record EnrollmentRequest
 }
 
 /// <summary>The answer to a successful enrollment. <see cref="DeviceSecret"/> is shown once and never again.</summary>
-public sealed record EnrollmentResponse
+public sealed partial record EnrollmentResponse
 {
     public required string DeviceId { get; init; }
     public required string DeviceSecret { get; init; }
