@@ -74,13 +74,14 @@ public sealed class FindingService(FindingsTables tables, TimeProvider clock, IL
         ids.UnionWith(wanted.Keys);
         var total = new Counter();
         await Parallel.ForEachAsync(
-            ids,
+            Plan(ids, existing, wanted, runId),
             new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
-            async (id, ct) =>
+            async (work, ct) =>
             {
-                existing.TryGetValue(id, out var finding);
-                wanted.TryGetValue(id, out var condition);
-                total.Add(await ApplyAsync(id, finding, condition, runId, ct));
+                if (work.Confirmations is { } batch)
+                    total.Add(await ConfirmAsync(batch, runId, ct));
+                else
+                    total.Add(await ApplyAsync(work.Id!, work.Finding, work.Condition, runId, ct));
             }
         );
         var result = total.Result;
@@ -164,6 +165,114 @@ public sealed class FindingService(FindingsTables tables, TimeProvider clock, IL
         return batches.SelectMany(b => b).ToDictionary(f => f.Id, StringComparer.Ordinal);
     }
 
+    internal sealed record Confirmation(FindingEntity Before, FindingEntity Next, FindingCondition Condition);
+
+    /// <summary>A unit of a reconciliation's writes: one finding's transition, or a batch of plain confirmations.
+    /// </summary>
+    private sealed record Work(
+        string? Id,
+        FindingEntity? Finding,
+        FindingCondition? Condition,
+        List<Confirmation>? Confirmations
+    );
+
+    /// <summary>
+    /// Decides each finding's transition, lazily (the writes of earlier work run meanwhile). A plain confirmation — the
+    /// finding stays in its state and no listed field changes, only LastConfirmedAt, text and facts — is collected
+    /// into a batch of its kind's partition: the daily steady state of a scan is one request per
+    /// <see cref="BatchSize"/> open findings instead of one per finding. Everything else is written on its own.
+    /// </summary>
+    private IEnumerable<Work> Plan(
+        HashSet<string> ids,
+        Dictionary<string, FindingEntity> existing,
+        Dictionary<string, FindingCondition> wanted,
+        string runId
+    )
+    {
+        var pending = new Dictionary<string, (List<Confirmation> Rows, int Bytes)>(
+            StringComparer.Ordinal
+        );
+        var now = clock.GetUtcNow();
+        foreach (var id in ids)
+        {
+            existing.TryGetValue(id, out var finding);
+            wanted.TryGetValue(id, out var condition);
+            if (finding is null || condition is null)
+            {
+                yield return new Work(id, finding, condition, null);
+                continue;
+            }
+            var change = FindingTransitions.Scan(finding, condition, now, runId);
+            if (change is not { Counted.Confirmed: 1 } confirm || IndexedFieldsDiffer(finding, confirm.Next))
+            {
+                yield return new Work(id, finding, condition, null);
+                continue;
+            }
+            var size = ApproximateBytes(confirm.Next);
+            pending.TryGetValue(finding.PartitionKey, out var batch);
+            if (batch.Rows is not null && (batch.Rows.Count == BatchSize || batch.Bytes + size > MaxBatchBytes))
+            {
+                yield return new Work(null, null, null, batch.Rows);
+                batch = default;
+            }
+            batch.Rows ??= [];
+            batch.Rows.Add(new Confirmation(finding, confirm.Next, condition));
+            batch.Bytes += size;
+            pending[finding.PartitionKey] = batch;
+        }
+        foreach (var batch in pending.Values)
+            yield return new Work(null, null, null, batch.Rows);
+    }
+
+    /// <summary>Rows per entity-group transaction (the service's limit).</summary>
+    private const int BatchSize = 100;
+
+    /// <summary>Payload bound of one batch, well below the service's 4 MiB.</summary>
+    private const int MaxBatchBytes = 2 * 1024 * 1024;
+
+    private static int ApproximateBytes(FindingEntity f) =>
+        2 * (f.Text.Length + (f.FactsJson?.Length ?? 0) + f.HistoryJson.Length + (f.Resolution?.Length ?? 0)) + 2048;
+
+    /// <summary>
+    /// Writes a batch of plain confirmations in one transaction, each guarded by the ETag it was read with. When the
+    /// batch fails (a finding moved meanwhile: a person acted on it, or another run), every row of it is decided and
+    /// written again on its own, so the outcome is the same as writing them one by one.
+    /// </summary>
+    internal async Task<FindingReconciliation> ConfirmAsync(
+        List<Confirmation> batch,
+        string runId,
+        CancellationToken cancellationToken
+    )
+    {
+        try
+        {
+            await tables.Findings.SubmitTransactionAsync(
+                batch.Select(r => new TableTransactionAction(
+                    TableTransactionActionType.UpdateReplace,
+                    r.Next,
+                    r.Before.ETag
+                )),
+                cancellationToken
+            );
+            return new FindingReconciliation(0, 0, batch.Count, 0);
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status is 404 or 409 or 412)
+        {
+            logger.LogDebug(
+                "A batch of {Count} confirmations of run {RunId} met a finding that moved; writing them one by one",
+                batch.Count,
+                runId
+            );
+            var total = FindingReconciliation.None;
+            foreach (var row in batch)
+            {
+                var current = await FindAsync(row.Before.Id, cancellationToken);
+                total = total.Add(await ApplyAsync(row.Before.Id, current, row.Condition, runId, cancellationToken));
+            }
+            return total;
+        }
+    }
+
     /// <summary>Decides and writes one finding's transition; on a lost race (409/412) reads it again and decides again.
     /// </summary>
     private async Task<FindingReconciliation> ApplyAsync(
@@ -209,7 +318,7 @@ public sealed class FindingService(FindingsTables tables, TimeProvider clock, IL
         next.ETag = response.Headers.ETag ?? default;
         if (before is null || IndexedFieldsDiffer(before, next))
         {
-            await RepairIndexAsync(next, before?.Department, cancellationToken);
+            await RepairIndexAsync(next, before is null ? next.Department : before.Department, cancellationToken);
         }
         return next;
     }

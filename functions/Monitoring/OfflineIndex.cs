@@ -101,6 +101,50 @@ public sealed class OfflineIndex(
         }
     }
 
+    /// <summary>
+    /// Moves many due rows at once: the moves of one shard go in batches of 50 (a delete and an upsert each, the
+    /// service's 100 actions per batch), so rescheduling the assets a scan found alive costs one request per 50 of
+    /// them. A batch that fails because a row was moved or removed meanwhile is redone move by move.
+    /// </summary>
+    public async Task MoveManyAsync(
+        IEnumerable<(OfflineDueEntity Row, DateTimeOffset Due)> moves,
+        CancellationToken cancellationToken
+    )
+    {
+        var chunks = moves
+            .Select(m => (m.Row, Next: Row(m.Row.AssetId, m.Due)))
+            .Where(m => m.Next.RowKey != m.Row.RowKey)
+            .GroupBy(m => m.Row.PartitionKey)
+            .SelectMany(shard => shard.Chunk(MovesPerBatch));
+        await Parallel.ForEachAsync(
+            chunks,
+            new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
+            async (chunk, ct) =>
+            {
+                try
+                {
+                    await Table.SubmitTransactionAsync(
+                        chunk.SelectMany(m =>
+                            new[]
+                            {
+                                new TableTransactionAction(TableTransactionActionType.Delete, m.Row, ETag.All),
+                                new TableTransactionAction(TableTransactionActionType.UpsertReplace, m.Next),
+                            }
+                        ),
+                        ct
+                    );
+                }
+                catch (TableTransactionFailedException ex) when (ex.Status == 404)
+                {
+                    foreach (var (row, next) in chunk)
+                        await MoveAsync(row, next.DueAt, ct);
+                }
+            }
+        );
+    }
+
+    private const int MovesPerBatch = 50;
+
     /// <summary>Takes a row out of the index (gone already is fine).</summary>
     public async Task RemoveAsync(OfflineDueEntity row, CancellationToken cancellationToken)
     {

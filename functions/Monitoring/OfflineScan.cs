@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
@@ -67,11 +68,14 @@ public sealed class OfflineScan(
             }
             tally.Read(due.Count);
             tally.CountDue(due.Count);
+            var moves = new ConcurrentBag<(OfflineDueEntity, DateTimeOffset)>();
             await Parallel.ForEachAsync(
                 due,
                 new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
-                async (row, ct) => await CheckAsync(row, now, run.RunId, tally, ct)
+                async (row, ct) => await CheckAsync(row, now, run.RunId, tally, moves, ct)
             );
+            // A crash before this leaves those rows due: the next run checks them again.
+            await index.MoveManyAsync(moves, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -107,6 +111,7 @@ public sealed class OfflineScan(
         DateTimeOffset now,
         string runId,
         Tally tally,
+        ConcurrentBag<(OfflineDueEntity, DateTimeOffset)> moves,
         CancellationToken cancellationToken
     )
     {
@@ -137,7 +142,7 @@ public sealed class OfflineScan(
         var nextDue = lastSeen + index.Window(summary);
         if (nextDue > now)
         {
-            await index.MoveAsync(row, nextDue, cancellationToken);
+            moves.Add((row, nextDue));
             tally.Reschedule();
             return;
         }

@@ -293,4 +293,59 @@ public sealed class FindingServiceTests : IAsyncLifetime
 
         Assert.Equal(0, await CountRowsAsync("PartitionKey ne ''"));
     }
+
+    private static string Asset(int i) => i.ToString("x32");
+
+    [Fact]
+    public async Task A_rerun_confirms_many_findings_in_batches_with_their_new_facts()
+    {
+        var assets = Enumerable.Range(1, 230).Select(Asset).ToArray();
+        await ReconcileMissingAsync([.. assets.Select(a => Missing(a, 31))]);
+        app.Clock.Advance(TimeSpan.FromDays(1));
+
+        var result = await ReconcileMissingAsync([.. assets.Select(a => Missing(a, 32))]);
+
+        Assert.Equal(new FindingReconciliation(0, 0, 230, 0), result);
+        foreach (var asset in assets)
+        {
+            var finding = await GetAsync(asset);
+            Assert.Equal(app.Clock.GetUtcNow(), finding.LastConfirmedAt);
+            Assert.Equal("Silent for 32 days", finding.Text);
+            Assert.Equal(nameof(FindingStatus.Open), finding.Status);
+        }
+    }
+
+    [Fact]
+    public async Task A_confirmation_batch_that_meets_a_finding_changed_meanwhile_is_redone_row_by_row()
+    {
+        string[] assets = [AssetA, AssetB, Asset(7)];
+        await ReconcileMissingAsync([.. assets.Select(a => Missing(a, 31))]);
+        var read = new List<FindingEntity>();
+        foreach (var asset in assets)
+            read.Add(await GetAsync(asset));
+        // Someone assigns B after the scan read it: the batch's ETag guard for B fails.
+        var moved = FindingTransitions.Copy(read[1]);
+        moved.Assignee = "person-1";
+        await Table.UpdateEntityAsync(moved, read[1].ETag, TableUpdateMode.Replace);
+        app.Clock.Advance(TimeSpan.FromDays(1));
+        var now = app.Clock.GetUtcNow();
+        var batch = read.Select(f =>
+            {
+                var condition = Missing(f.SubjectId, 32);
+                var next = FindingTransitions.Scan(f, condition, now, "run-2")!.Value.Next;
+                return new FindingService.Confirmation(f, next, condition);
+            })
+            .ToList();
+
+        var result = await Findings.ConfirmAsync(batch, "run-2", CancellationToken.None);
+
+        Assert.Equal(new FindingReconciliation(0, 0, 3, 0), result);
+        foreach (var asset in assets)
+        {
+            var finding = await GetAsync(asset);
+            Assert.Equal(now, finding.LastConfirmedAt);
+            Assert.Equal("Silent for 32 days", finding.Text);
+        }
+        Assert.Equal("person-1", (await GetAsync(AssetB)).Assignee);
+    }
 }

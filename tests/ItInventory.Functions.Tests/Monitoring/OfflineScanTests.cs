@@ -121,7 +121,7 @@ public sealed class OfflineScanTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_scan_costs_a_point_read_and_one_batch_write_per_due_asset_that_checked_in()
+    public async Task A_scan_costs_a_point_read_per_due_asset_and_one_batch_per_shard_for_those_that_checked_in()
     {
         var devices = new List<EnrolledDevice>();
         for (var i = 0; i < 3; i++)
@@ -136,7 +136,12 @@ public sealed class OfflineScanTests : IAsyncLifetime
         var result = await ScanAsync();
 
         Assert.Equal((3, 3), (result.Due, result.Rescheduled));
-        Assert.True(scope.Count == OfflineIndex.Shards + RunHistoryRequests + 2 * 3, string.Join("\n", scope.Requests));
+        var shards = devices.Select(d => OfflineIndex.Shard(d.DeviceId)).Distinct().Count();
+        Assert.True(
+            scope.Count == OfflineIndex.Shards + RunHistoryRequests + 3 + shards,
+            string.Join("\n", scope.Requests)
+        );
+        Assert.Equal(4, (await IndexAsync()).Count);
     }
 
     [Fact]
@@ -181,4 +186,26 @@ public sealed class OfflineScanTests : IAsyncLifetime
             ETag.All,
             TableUpdateMode.Merge
         );
+
+    [Fact]
+    public async Task Moving_many_due_rows_batches_them_and_redoes_a_batch_that_met_a_row_moved_meanwhile()
+    {
+        var index = app.Services.GetRequiredService<OfflineIndex>();
+        var due = app.Clock.GetUtcNow();
+        // Ids starting with '0' share shard 0: 120 moves are three batches of at most 50.
+        var rows = Enumerable.Range(0, 120).Select(i => OfflineIndex.Row("0" + i.ToString("x31"), due)).ToList();
+        foreach (var chunk in rows.Chunk(100))
+            await index.Table.SubmitTransactionAsync(
+                chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Add, r))
+            );
+        await index.RemoveAsync(rows[60], CancellationToken.None); // another run took this one out meanwhile
+        var later = due.AddMinutes(15);
+
+        await index.MoveManyAsync(rows.Select(r => (r, later)), CancellationToken.None);
+
+        var after = await IndexAsync();
+        Assert.Equal(119, after.Count);
+        Assert.All(after, r => Assert.Equal(later, r.DueAt));
+        Assert.DoesNotContain(after, r => r.AssetId == rows[60].AssetId);
+    }
 }
