@@ -151,4 +151,16 @@ public sealed class AuditRulesTests
         Assert.Equal("2", under.Facts!["shortfall"]);
         Assert.Null(ReconciliationRules.UnderLicensed("p1", "Visio", "Compliant", 10, 10, 0));
     }
+
+    [Fact]
+    public void An_unlicensed_installation_lists_the_products_in_order_and_never_concerns_a_gone_asset()
+    {
+        var asset = AuditKit.Row("Deployed");
+        var found = ReconciliationRules.UnlicensedInstallation(asset, ["Visio", "AutoCAD"])!;
+        Assert.Equal((FindingKinds.UnlicensedInstallation, asset.RowKey), (found.Kind, found.SubjectId));
+        Assert.Equal("AutoCAD|Visio", found.Facts!["products"]);
+        Assert.Contains("Installed without a seat: AutoCAD, Visio", found.Text);
+        Assert.Null(ReconciliationRules.UnlicensedInstallation(asset, []));
+        Assert.Null(ReconciliationRules.UnlicensedInstallation(AuditKit.Row("Disposed"), ["Visio"]));
+    }
 }
