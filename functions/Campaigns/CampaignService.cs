@@ -297,9 +297,10 @@ public sealed class CampaignService(
 
     /// <summary>
     /// Records one scan. An expected asset's row takes the scan (the last record wins; each record is appended to the
-    /// audit trail with what it changed). A tag known to no asset, or an asset outside the campaign, is recorded as
-    /// unexpected. Nothing is written when the campaign is not open (409), the scan is invalid (400), the location is
-    /// not in the taxonomy (422) or the caller may not record this asset (403).
+    /// audit trail with what it changed). A scanned tag known to no asset, or of an asset outside the campaign, is
+    /// recorded as unexpected. Nothing is written when the campaign is not open (409), the scan is invalid (400), the
+    /// location is not in the taxonomy (422), a record by asset id names an asset outside the campaign (422) or one
+    /// marks such an asset missing (422), or the caller may not record this asset (403).
     /// </summary>
     public async Task<Outcome<CampaignRecordView>> RecordAsync(
         Caller caller,
@@ -361,12 +362,16 @@ public sealed class CampaignService(
         }
         if (row is null && scan.AssetId is not null)
         {
-            if (await assets.FindAsync(scan.AssetId, cancellationToken) is not { } asset)
+            // A record by id picks one of the campaign's assets; an id outside it is a client error. What an auditor
+            // finds on the shelf is scanned by its tag, and a tag outside the campaign is recorded as unexpected.
+            if (await assets.FindAsync(scan.AssetId, cancellationToken) is null)
             {
                 return Problem.NotFound($"There is no asset '{scan.AssetId}'.");
             }
-            department = Blank(asset.Detail.Department);
-            tag = Blank(asset.Detail.Tag);
+            return Problem.UnknownReference(
+                $"Asset '{scan.AssetId}' is not in campaign '{campaignId}'. Record a campaign asset by id, or scan "
+                    + "the tag of an asset found outside the campaign to record it as unexpected."
+            );
         }
 
         if (row is not null)

@@ -269,6 +269,16 @@ public sealed class CampaignApiTests : IAsyncLifetime
             (await ScanAsync(id, $$"""{"tag":"{{asset.Tag}}","result":"found","location":"moon"}""")).Status
         );
         Assert.Equal(404, (await ScanAsync(id, """{"assetId":"0000000000000000","result":"missing"}""")).Status);
+        var sampled = await CreateCampaignAsync(
+            """{"name":"HR only","scope":"department","scopeValue":"HR","mode":"full"}"""
+        );
+        var hrOnly = sampled.Json.GetProperty("id").GetString()!;
+        rows = await CampaignRowsAsync();
+        // A record by id of an asset outside the campaign (found or missing) is refused: scan its tag instead.
+        var outside = await ScanAsync(hrOnly, $$"""{"assetId":"{{asset.Id}}","result":"found","location":"hq"}""");
+        Assert.Equal(422, outside.Status);
+        Assert.Contains("not in campaign", outside.Json.GetProperty("detail").GetString());
+        Assert.Equal(422, (await ScanAsync(hrOnly, $$"""{"assetId":"{{asset.Id}}","result":"missing"}""")).Status);
         Assert.Equal(404, (await ScanAsync("c-nope-0000", $$"""{"tag":"{{asset.Tag}}","result":"found"}""")).Status);
         // A lead records the assets of their departments only; an end user records nothing.
         Assert.Equal(
