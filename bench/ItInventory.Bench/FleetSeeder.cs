@@ -288,6 +288,7 @@ public static class FleetSeeder
             State = state.ToString(),
             Name = $"HOST-{i:D6}",
             Tag = $"ITI-{i:D6}",
+            FieldsVersion = AssetSummaries.FieldsVersion,
             SerialNumber = $"SN{i:D8}X{random.Next(1000):D3}",
             SmbiosUuid = Uuid(random),
             Category = random.NextDouble() < 0.99 ? Categories[random.Next(Categories.Length)] : null,

@@ -37,6 +37,11 @@ public sealed class AssetSummaryEntity : ITableEntity
 
     /// <summary>The asset tag (e.g. <c>ITI-000123</c>), mirrored from the detail row for scans.</summary>
     public string? Tag { get; set; }
+
+    /// <summary>Which generation of summary fields the row carries (<see cref="AssetSummaries.FieldsVersion"/>);
+    /// absent on rows written before the audits: the reconciliation completes those once
+    /// (<see cref="Audits.SummaryBackfill"/>).</summary>
+    public int? FieldsVersion { get; set; }
     public bool NeedsReview { get; set; }
 
     // Device credential

@@ -37,6 +37,7 @@ public static class AssetSummaries
             Criticality = detail.Criticality,
             Tag = detail.Tag,
             NeedsReview = NeedsReview(detail.State),
+            FieldsVersion = FieldsVersion,
         };
         if (enrollment is not null)
         {
@@ -48,6 +49,10 @@ public static class AssetSummaries
         }
         return summary;
     }
+
+    /// <summary>The generation of summary fields new rows carry: 1 = the scan facts (<see cref="ScanFacts"/>) and,
+    /// for a device, a row in the offline due index.</summary>
+    public const int FieldsVersion = 1;
 
     /// <summary>An asset created through the API is named; a device is known by its hostname.</summary>
     public static string? DisplayName(AssetDetailEntity detail) =>

@@ -17,6 +17,7 @@ public static class AuditsServiceCollectionExtensions
             .BindConfiguration(IdleOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddSingleton<SummaryBackfill>();
         services.AddSingleton<ReconciliationScanner>();
         services.AddSingleton<IdleScanner>();
         return services;

@@ -24,6 +24,7 @@ public sealed class ReconciliationScanner(
     LicenceComplianceService compliance,
     FindingService findings,
     ScanRunStore runs,
+    SummaryBackfill backfill,
     IOptions<ReconciliationOptions> options,
     TimeProvider clock,
     ILogger<ReconciliationScanner> logger
@@ -62,6 +63,7 @@ public sealed class ReconciliationScanner(
         nameof(AssetSummaryEntity.SerialNumber),
         nameof(AssetSummaryEntity.SmbiosUuid),
         nameof(AssetSummaryEntity.RefusedCheckinOn),
+        .. SummaryBackfill.Columns,
     ];
 
     private static readonly string[] SightingColumns =
@@ -94,14 +96,26 @@ public sealed class ReconciliationScanner(
             rows += licenceRows;
 
             var duplicates = new DuplicateIdentities();
+            var incomplete = new List<AssetSummaryEntity>();
             await foreach (
-                var asset in store.Summaries.QueryAsync<AssetSummaryEntity>(
+                var row in store.Summaries.QueryAsync<AssetSummaryEntity>(
                     select: Columns,
                     cancellationToken: cancellationToken
                 )
             )
             {
                 rows++;
+                if (SummaryBackfill.IsNeeded(row))
+                    incomplete.Add(row);
+                else
+                    Evaluate(row);
+            }
+            rows += await backfill.CompleteAsync(incomplete, cancellationToken);
+            foreach (var row in incomplete)
+                Evaluate(row);
+
+            void Evaluate(AssetSummaryEntity asset)
+            {
                 conditions.AddRange(ReconciliationRules.ForAsset(asset, context));
                 duplicates.Add(asset);
                 if (

@@ -28,6 +28,7 @@ internal static class AuditKit
             ItStakeholder = "20000000-0000-4000-8000-000000000002",
             Department = "Finance",
             Category = "laptops",
+            FieldsVersion = AssetSummaries.FieldsVersion,
             Location = "hq",
             Criticality = nameof(Criticality.High),
         };
