@@ -23,6 +23,8 @@ public static class AgentConfiguration
         "inventoryCheckSeconds",
         "defaultIntervalSeconds",
         "dmiPath",
+        "retryBaseSeconds",
+        "startupDelaySeconds",
     ];
 
     public static AgentOptions Load(string[] args, IReadOnlyDictionary<string, string?> environment)
@@ -59,6 +61,8 @@ public static class AgentConfiguration
             InventoryCheckSeconds = Int(values, "inventoryCheckSeconds", defaults.InventoryCheckSeconds),
             DefaultIntervalSeconds = Int(values, "defaultIntervalSeconds", defaults.DefaultIntervalSeconds),
             DmiPath = NullIfEmpty(values.GetValueOrDefault("dmiPath")) ?? defaults.DmiPath,
+            RetryBaseSeconds = Int(values, "retryBaseSeconds", defaults.RetryBaseSeconds),
+            StartupDelaySeconds = Int(values, "startupDelaySeconds", defaults.StartupDelaySeconds),
             Once = flags.Contains("once"),
             PrintInventory = flags.Contains("print-inventory"),
         };

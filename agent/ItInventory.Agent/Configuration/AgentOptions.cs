@@ -38,6 +38,13 @@ public sealed record AgentOptions
     /// <summary>Where the Linux DMI attributes are read (a container may mount the host's /sys elsewhere).</summary>
     public string DmiPath { get; init; } = "/sys/class/dmi/id";
 
+    /// <summary>The first back-off step after a failure (seconds); it doubles per failure up to an hour.</summary>
+    public int RetryBaseSeconds { get; init; } = 30;
+
+    /// <summary>A service's first check-in waits a random time up to this (seconds): machines that boot together do
+    /// not all arrive at once.</summary>
+    public int StartupDelaySeconds { get; init; } = 60;
+
     /// <summary>Runs one check-in and exits.</summary>
     public bool Once { get; init; }
 

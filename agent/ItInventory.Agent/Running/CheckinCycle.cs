@@ -33,6 +33,8 @@ public sealed class CheckinCycle(
 
     private static readonly AgentInfo Agent = new() { Name = AgentVersion.Name, Version = AgentVersion.Current };
 
+    private TimeSpan RetryBase => TimeSpan.FromSeconds(Math.Max(1, options.RetryBaseSeconds));
+
     public async Task<CycleResult> RunAsync(CancellationToken cancellationToken)
     {
         var state = stateStore.Load();
@@ -310,7 +312,7 @@ public sealed class CheckinCycle(
         }
         var next = state with { ConsecutiveUnauthorized = count, ConsecutiveFailures = state.ConsecutiveFailures + 1 };
         stateStore.Save(next);
-        return new CycleResult(false, Backoff.Delay(next.ConsecutiveFailures, null, random), "unauthorized");
+        return new CycleResult(false, Backoff.Delay(next.ConsecutiveFailures, null, random, RetryBase), "unauthorized");
     }
 
     private CycleResult Failure(AgentState state, bool retryable, string summary, TimeSpan? retryAfter = null)
@@ -318,7 +320,7 @@ public sealed class CheckinCycle(
         var next = state with { ConsecutiveFailures = state.ConsecutiveFailures + 1 };
         stateStore.Save(next);
         var delay = retryable
-            ? Backoff.Delay(next.ConsecutiveFailures, retryAfter, random)
+            ? Backoff.Delay(next.ConsecutiveFailures, retryAfter, random, RetryBase)
             : Backoff.Interval(state.NextCheckinSeconds > 0 ? state.NextCheckinSeconds : options.DefaultIntervalSeconds, random);
         return new CycleResult(false, delay, summary);
     }
