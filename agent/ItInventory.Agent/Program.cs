@@ -45,25 +45,20 @@ public static class Program
     private const string Usage =
         "usage: itinventory-agent [--once] [--server-url URL] [--enrollment-secret S] [--config FILE]\n"
         + "                         [--state-directory DIR] [--log-file FILE] [--print-inventory]\n"
-        + "Settings also come from the config file (default /etc/itinventory-agent/agent.json) and ITINVENTORY_AGENT_*.";
+        + "Settings also come from the config file (default /etc/itinventory-agent/agent.json) and "
+        + "ITINVENTORY_AGENT_*.";
 
-    /// <summary>One check-in without the generic host: the smallest footprint, for cron, tests and the benchmark.</summary>
+    /// <summary>One check-in without the generic host: the smallest footprint, for cron, tests and the
+    /// benchmark.</summary>
     private static async Task<int> RunOnceAsync(AgentOptions options)
     {
-        using var loggers = LoggerFactory.Create(logging =>
-        {
-            logging.SetMinimumLevel(LogLevel.Information);
-            logging.AddSimpleConsole(c =>
-            {
-                c.SingleLine = true;
-                c.TimestampFormat = "HH:mm:ss ";
-            });
-            if (options.LogFile is not null)
-                logging.AddProvider(new FileLoggerProvider(options.LogFile));
-        });
+        var logger = new MinimalLogger(
+            "ItInventory.Agent",
+            options.LogFile is null ? null : new FileLoggerProvider(options.LogFile)
+        );
         using var http = ServerClient.CreateHttpClient();
         var client = new ServerClient(http, options.ServerUrl!);
-        var cycle = CreateCycle(options, client, loggers.CreateLogger("ItInventory.Agent"));
+        var cycle = CreateCycle(options, client, logger);
         using var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {
@@ -72,7 +67,7 @@ public static class Program
         };
         var result = await cycle.RunAsync(cancel.Token);
         // The benchmark reads this line: request bytes on the wire for this run.
-        loggers.CreateLogger("ItInventory.Agent").LogInformation(
+        logger.LogInformation(
             "Check-in {Outcome}: {Summary}; {Bytes} request body bytes",
             result.Succeeded ? "succeeded" : "failed",
             result.Summary,

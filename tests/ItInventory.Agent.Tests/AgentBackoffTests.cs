@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using FunctionsHost.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -8,7 +9,6 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using FunctionsHost.Tests.Infrastructure;
 
 namespace ItInventory.Agent.Tests;
 
@@ -42,7 +42,10 @@ public sealed class OutageFront : IAsyncDisposable
         var front = new OutageFront(builder.Build(), host, refusals);
         front.app.Run(front.AnswerAsync);
         await front.app.StartAsync();
-        var address = front.app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var address = front
+            .app.Services.GetRequiredService<IServer>()
+            .Features.Get<IServerAddressesFeature>()!
+            .Addresses.First();
         front.BaseUri = new Uri(address.TrimEnd('/') + "/");
         return front;
     }
@@ -61,7 +64,10 @@ public sealed class OutageFront : IAsyncDisposable
         }
         using var body = new MemoryStream();
         await http.Request.Body.CopyToAsync(body);
-        using var request = new HttpRequestMessage(new HttpMethod(http.Request.Method), http.Request.Path.Value!.TrimStart('/'))
+        using var request = new HttpRequestMessage(
+            new HttpMethod(http.Request.Method),
+            http.Request.Path.Value!.TrimStart('/')
+        )
         {
             Content = new ByteArrayContent(body.ToArray()),
         };
@@ -91,7 +97,7 @@ public sealed class OutageFront : IAsyncDisposable
 public sealed class AgentBackoffTests(AgentHostFixture fixture) : IClassFixture<AgentHostFixture>
 {
     [Fact]
-    public async Task The_service_backs_off_through_an_outage_honouring_retry_after_then_checks_in_and_stops_on_sigterm()
+    public async Task Service_backs_off_through_an_outage_honouring_retry_after_then_checks_in_and_stops_on_sigterm()
     {
         await using var front = await OutageFront.StartAsync(fixture.Host.BaseUri, refusals: 3);
         using var agent = new AgentRunner(fixture, front.BaseUri);

@@ -17,7 +17,10 @@ public sealed class BackoffTests
         for (var failures = 1; failures <= 12; failures++)
         {
             var ceiling = Math.Min(3600, 30 * Math.Pow(2, failures - 1));
-            var waits = Enumerable.Range(0, 200).Select(_ => Backoff.Delay(failures, null, random).TotalSeconds).ToList();
+            var waits = Enumerable
+                .Range(0, 200)
+                .Select(_ => Backoff.Delay(failures, null, random).TotalSeconds)
+                .ToList();
             Assert.All(waits, w => Assert.InRange(w, 0, ceiling));
             // Spread over the window (no herd): the waits are not all alike.
             Assert.True(waits.Max() - waits.Min() > ceiling / 2, $"failures {failures}: {waits.Min()}..{waits.Max()}");
@@ -28,9 +31,8 @@ public sealed class BackoffTests
     public void Retry_after_is_a_floor()
     {
         var random = new Random(1);
-        Assert.All(
-            Enumerable.Range(0, 100),
-            _ => Assert.True(Backoff.Delay(1, TimeSpan.FromSeconds(120), random) >= TimeSpan.FromSeconds(120))
+        Assert.All(Enumerable.Range(0, 100), _ =>
+            Assert.True(Backoff.Delay(1, TimeSpan.FromSeconds(120), random) >= TimeSpan.FromSeconds(120))
         );
     }
 
@@ -56,7 +58,9 @@ public sealed class ConfigurationTests : IDisposable
         var file = Path.Combine(directory, "agent.json");
         File.WriteAllText(
             file,
-            """{ "serverUrl": "https://file.example/", "enrollmentSecret": "from-file", "reEnrollAfterUnauthorized": 3 }"""
+            """
+            { "serverUrl": "https://file.example/", "enrollmentSecret": "from-file", "reEnrollAfterUnauthorized": 3 }
+            """
         );
         var env = new Dictionary<string, string?>
         {
@@ -76,7 +80,10 @@ public sealed class ConfigurationTests : IDisposable
     public void Forgetting_the_enrollment_secret_rewrites_the_file_without_it_and_keeps_the_rest()
     {
         var file = Path.Combine(directory, "agent.json");
-        File.WriteAllText(file, """{ "serverUrl": "https://a.example/", "EnrollmentSecret": "s3cret", "logFile": "" }""");
+        File.WriteAllText(
+            file,
+            """{ "serverUrl": "https://a.example/", "EnrollmentSecret": "s3cret", "logFile": "" }"""
+        );
 
         Assert.True(AgentConfiguration.ForgetEnrollmentSecret(file));
 
@@ -84,14 +91,18 @@ public sealed class ConfigurationTests : IDisposable
         Assert.DoesNotContain("s3cret", text);
         Assert.Contains("https://a.example/", text);
         Assert.False(AgentConfiguration.ForgetEnrollmentSecret(file));
-        Assert.Null(AgentConfiguration.Load([], new Dictionary<string, string?> { ["ITINVENTORY_AGENT_CONFIG"] = file }).LogFile);
+        Assert.Null(
+            AgentConfiguration.Load([], new Dictionary<string, string?> { ["ITINVENTORY_AGENT_CONFIG"] = file }).LogFile
+        );
     }
 
     [Theory]
     [InlineData("--bogus", "x")]
     [InlineData("--server-url", "ftp://nope")]
     public void Bad_arguments_are_refused(string name, string value) =>
-        Assert.ThrowsAny<ArgumentException>(() => AgentConfiguration.Load([name, value], new Dictionary<string, string?>()));
+        Assert.ThrowsAny<ArgumentException>(() =>
+            AgentConfiguration.Load([name, value], new Dictionary<string, string?>())
+        );
 }
 
 public sealed class CredentialStoreTests : IDisposable
@@ -108,7 +119,12 @@ public sealed class CredentialStoreTests : IDisposable
     public void Credential_file_is_owner_only_in_an_owner_only_directory_and_round_trips()
     {
         var store = CredentialStores.ForThisPlatform(directory);
-        var credential = new DeviceCredential { DeviceId = new string('a', 32), DeviceSecret = "secret-1", ServerUrl = "http://x/" };
+        var credential = new DeviceCredential
+        {
+            DeviceId = new string('a', 32),
+            DeviceSecret = "secret-1",
+            ServerUrl = "http://x/",
+        };
 
         store.Save(credential);
         store.Save(credential with { PendingSecret = "secret-2" });
@@ -143,21 +159,23 @@ public sealed class ComposerTests
     [Fact]
     public void A_failing_collector_leaves_its_section_out_and_says_why()
     {
-        var inventory = InventoryComposer.Compose(
-            [
-                new Fixed("system", () => new() { Hostname = "pc1", Hardware = new() { Manufacturer = "ACME" } }),
-                new Fixed("packages", () => throw new FileNotFoundException("gone", "/var/lib/dpkg/status")),
-                new Fixed("disks", () => new() { Hardware = new() { Disks = [new() { Name = "sda" }] } }),
-            ],
-            DateTimeOffset.UnixEpoch,
-            CancellationToken.None
-        );
+        var collectors = new List<IInventoryCollector>();
+        collectors.Add(new Fixed("system", () => new()
+                {
+                    Hostname = "pc1",
+                    Hardware = new() { Manufacturer = "A" },
+                }));
+        collectors.Add(new Fixed("packages", () => throw new FileNotFoundException("gone", "/var/lib/dpkg/status")));
+        var disks = new Contribution { Hardware = new() { Disks = [new() { Name = "sda" }] } };
+        collectors.Add(new Fixed("disks", () => disks));
+
+        var inventory = InventoryComposer.Compose(collectors, DateTimeOffset.UnixEpoch, CancellationToken.None);
 
         Assert.Null(inventory.Software);
         var diagnostic = Assert.Single(inventory.Diagnostics!);
         Assert.Equal("packages", diagnostic.Collector);
         Assert.Contains("/var/lib/dpkg/status", diagnostic.Message);
-        Assert.Equal("ACME", inventory.Hardware!.Manufacturer);
+        Assert.Equal("A", inventory.Hardware!.Manufacturer);
         Assert.Equal("sda", Assert.Single(inventory.Hardware.Disks!).Name);
     }
 

@@ -81,7 +81,10 @@ public sealed class AgentEndToEndTests(AgentHostFixture fixture) : IClassFixture
         var blob = Assert.Single(await BlobsOfAsync(deviceId));
         var payload = await ReadBlobAsync(blob);
         var machineId = (await File.ReadAllTextAsync("/etc/machine-id")).Trim();
-        Assert.Equal(machineId, payload["inventory"]!["hardware"]!["platformIdentities"]!["machineId"]!.GetValue<string>());
+        Assert.Equal(
+            machineId,
+            payload["inventory"]!["hardware"]!["platformIdentities"]!["machineId"]!.GetValue<string>()
+        );
 
         // The heartbeat updated the utilisation aggregate on the summary row.
         var summary = (await fixture.SummaryAsync(deviceId))!;
@@ -134,10 +137,16 @@ public sealed class AgentEndToEndTests(AgentHostFixture fixture) : IClassFixture
         var file = Path.Combine(agent.StateDirectory, "credential.json");
         await File.WriteAllBytesAsync(
             file,
-            System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(broken, agent::ItInventory.Agent.Running.AgentJsonContext.Default.DeviceCredential)
+            System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
+                broken,
+                agent::ItInventory.Agent.Running.AgentJsonContext.Default.DeviceCredential
+            )
         );
         File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        var secret = new Dictionary<string, string> { ["ITINVENTORY_AGENT_ENROLLMENT_SECRET"] = fixture.EnrollmentSecret };
+        var secret = new Dictionary<string, string>
+        {
+            ["ITINVENTORY_AGENT_ENROLLMENT_SECRET"] = fixture.EnrollmentSecret,
+        };
 
         // Not configured: however many 401s, the agent never enrolls again on its own.
         for (var i = 0; i < 3; i++)

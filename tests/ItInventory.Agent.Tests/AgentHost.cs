@@ -89,7 +89,10 @@ public sealed class AgentHostFixture : IAsyncLifetime
         if (!await AcceptsPlatformIdentitiesAsync())
         {
             DmiFallbackPath = Directory.CreateTempSubdirectory("agent-dmi-").FullName;
-            await File.WriteAllTextAsync(Path.Combine(DmiFallbackPath, "product_serial"), "AGENTE2E" + suffix.ToUpperInvariant());
+            await File.WriteAllTextAsync(
+                Path.Combine(DmiFallbackPath, "product_serial"),
+                "AGENTE2E" + suffix.ToUpperInvariant()
+            );
         }
     }
 
@@ -170,7 +173,10 @@ public sealed class AgentRunner : IDisposable
 {
     public static string AgentPath =>
         Path.GetFullPath(
-            typeof(AgentRunner).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "AgentPath").Value!
+            typeof(AgentRunner)
+                .Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+                .Single(a => a.Key == "AgentPath")
+                .Value!
         );
 
     private readonly AgentHostFixture fixture;
@@ -194,11 +200,17 @@ public sealed class AgentRunner : IDisposable
 
     public AgentCredential? Credential =>
         File.Exists(Path.Combine(StateDirectory, "credential.json"))
-            ? JsonSerializer.Deserialize(File.ReadAllBytes(Path.Combine(StateDirectory, "credential.json")), AgentJson.Default.DeviceCredential)
+            ? JsonSerializer.Deserialize(
+                File.ReadAllBytes(Path.Combine(StateDirectory, "credential.json")),
+                AgentJson.Default.DeviceCredential
+            )
             : null;
 
     public AgentStateRecord State =>
-        JsonSerializer.Deserialize(File.ReadAllBytes(Path.Combine(StateDirectory, "state.json")), AgentJson.Default.AgentState)!;
+        JsonSerializer.Deserialize(
+            File.ReadAllBytes(Path.Combine(StateDirectory, "state.json")),
+            AgentJson.Default.AgentState
+        )!;
 
     public ProcessStartInfo StartInfo(IEnumerable<string> args, IDictionary<string, string>? environment = null)
     {
@@ -208,9 +220,24 @@ public sealed class AgentRunner : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { AgentPath, "--config", ConfigFile, "--state-directory", StateDirectory, "--log-file", LogFile }.Concat(args))
+        foreach (
+            var arg in new[]
+            {
+                AgentPath,
+                "--config",
+                ConfigFile,
+                "--state-directory",
+                StateDirectory,
+                "--log-file",
+                LogFile,
+            }.Concat(args)
+        )
             start.ArgumentList.Add(arg);
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("ITINVENTORY_AGENT_", StringComparison.Ordinal)).ToList())
+        foreach (
+            var name in start
+                .Environment.Keys.Where(k => k.StartsWith("ITINVENTORY_AGENT_", StringComparison.Ordinal))
+                .ToList()
+        )
             start.Environment.Remove(name);
         start.Environment["ITINVENTORY_AGENT_SERVER_URL"] = ServerUrl.ToString();
         if (fixture.DmiFallbackPath is not null)

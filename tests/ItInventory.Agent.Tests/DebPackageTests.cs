@@ -3,8 +3,9 @@ using ItInventory.Functions.Tests.Infrastructure;
 
 namespace ItInventory.Agent.Tests;
 
-/// <summary>agent/packaging/build-deb.sh builds a .deb that dpkg-deb can read, with the binary, the systemd unit and the
-/// maintainer scripts (packaging the built apphost here: the single-file publish is the release's, not the test's).</summary>
+/// <summary>agent/packaging/build-deb.sh builds a .deb that dpkg-deb can read, with the binary, the systemd unit
+/// and the maintainer scripts (packaging the built apphost here: the single-file publish is the release's, not the
+/// test's).</summary>
 public sealed class DebPackageTests : IDisposable
 {
     private readonly string output = Directory.CreateTempSubdirectory("agent-deb-").FullName;

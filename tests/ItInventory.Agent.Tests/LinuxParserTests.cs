@@ -184,7 +184,9 @@ public sealed class LinuxParserTests
         Assert.Equal(20.0, ProcStatParser.AveragePercent(first, second));
         // Another boot: counters restarted, so the average is since boot.
         Assert.Equal(20.0, ProcStatParser.AveragePercent(first with { BootId = "boot-0" }, first));
-        Assert.NotNull(ProcStatParser.AveragePercent(null, ProcStatParser.Parse(Samples.Text("linux/proc-stat.txt"), null)));
+        Assert.NotNull(
+            ProcStatParser.AveragePercent(null, ProcStatParser.Parse(Samples.Text("linux/proc-stat.txt"), null))
+        );
     }
 
     [Fact]

@@ -11,25 +11,24 @@ public sealed class WindowsParserTests
     private static List<Row> Rows(string file)
     {
         using var doc = JsonDocument.Parse(Samples.Text("windows/" + file));
-        var items = doc.RootElement.ValueKind == JsonValueKind.Array
-            ? doc.RootElement.EnumerateArray().ToList()
-            : [doc.RootElement];
+        var items =
+            doc.RootElement.ValueKind == JsonValueKind.Array
+                ? doc.RootElement.EnumerateArray().ToList()
+                : [doc.RootElement];
         return items
-            .Select(o =>
-                new Row(
-                    o.EnumerateObject()
-                        .ToDictionary(
-                            p => p.Name,
-                            p =>
-                                p.Value.ValueKind switch
-                                {
-                                    JsonValueKind.Null => null,
-                                    JsonValueKind.Array => string.Join(',', p.Value.EnumerateArray().Select(Text)),
-                                    _ => Text(p.Value),
-                                }
-                        )
-                )
-            )
+            .Select(o => new Row(
+                o.EnumerateObject()
+                    .ToDictionary(
+                        p => p.Name,
+                        p =>
+                            p.Value.ValueKind switch
+                            {
+                                JsonValueKind.Null => null,
+                                JsonValueKind.Array => string.Join(',', p.Value.EnumerateArray().Select(Text)),
+                                _ => Text(p.Value),
+                            }
+                    )
+            ))
             .ToList();
     }
 
@@ -125,7 +124,10 @@ public sealed class MacParserTests
     [Fact]
     public void System_profiler_json_gives_hardware_and_os()
     {
-        var (hw, os) = MacParsers.SystemProfiler(Samples.Text("macos/system_profiler-hardware-software.json"), "aarch64");
+        var (hw, os) = MacParsers.SystemProfiler(
+            Samples.Text("macos/system_profiler-hardware-software.json"),
+            "aarch64"
+        );
 
         Assert.Equal("Apple Inc.", hw.Manufacturer);
         Assert.Equal("MacBook Pro (Mac14,9)", hw.Model);

@@ -25,7 +25,8 @@ public interface IInventoryCollector
     Contribution Collect(CancellationToken cancellationToken);
 }
 
-/// <summary>A cheap check run at every heartbeat: when its value moves, the full inventory is collected again.</summary>
+/// <summary>A cheap check run at every heartbeat: when its value moves, the full inventory is collected
+/// again.</summary>
 public interface IChangeFingerprint
 {
     string? Fingerprint();

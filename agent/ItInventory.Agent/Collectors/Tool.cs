@@ -6,7 +6,12 @@ namespace ItInventory.Agent.Collectors;
 /// collector's section is then left out).</summary>
 public static class Tool
 {
-    public static string Run(string file, string arguments, CancellationToken cancellationToken, int timeoutSeconds = 60)
+    public static string Run(
+        string file,
+        string arguments,
+        CancellationToken cancellationToken,
+        int timeoutSeconds = 60
+    )
     {
         var start = new ProcessStartInfo(file, arguments)
         {

@@ -32,8 +32,7 @@ public static class AgentConfiguration
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         var flags = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var fromArgs = ParseArgs(args, flags);
-        var configFile =
-            fromArgs.GetValueOrDefault("config")
+        var configFile = fromArgs.GetValueOrDefault("config")
             ?? environment.GetValueOrDefault(EnvironmentPrefix + "CONFIG")
             ?? DefaultPaths.ConfigFile;
         if (File.Exists(configFile))

@@ -9,7 +9,8 @@ namespace ItInventory.Agent.Configuration;
 /// </summary>
 public sealed record AgentOptions
 {
-    /// <summary>The app's base address, e.g. <c>https://func-abc.azurewebsites.net/</c>; <c>api/…</c> is appended.</summary>
+    /// <summary>The app's base address, e.g. <c>https://func-abc.azurewebsites.net/</c>; <c>api/…</c> is
+    /// appended.</summary>
     public Uri? ServerUrl { get; init; }
 
     /// <summary>Used once: removed from the config file after enrolling (environment and command line are the

@@ -11,8 +11,7 @@ public sealed class AgentService(
     TimeProvider clock,
     Random random,
     ILogger<AgentService> logger
-)
-    : BackgroundService
+) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -28,9 +27,17 @@ public sealed class AgentService(
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 logger.LogError(ex, "The check-in failed unexpectedly");
-                result = new CycleResult(false, Net.Backoff.Delay(3, null, random, TimeSpan.FromSeconds(options.RetryBaseSeconds)), "error");
+                result = new CycleResult(
+                    false,
+                    Net.Backoff.Delay(3, null, random, TimeSpan.FromSeconds(options.RetryBaseSeconds)),
+                    "error"
+                );
             }
-            logger.LogInformation("Next check-in in {Minutes:0.0} min ({Summary})", result.NextDelay.TotalMinutes, result.Summary);
+            logger.LogInformation(
+                "Next check-in in {Minutes:0.0} min ({Summary})",
+                result.NextDelay.TotalMinutes,
+                result.Summary
+            );
             await Task.Delay(result.NextDelay, clock, stoppingToken);
         }
     }

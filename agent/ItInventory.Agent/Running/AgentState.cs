@@ -50,6 +50,9 @@ public sealed class StateStore(string directory)
     public void Save(AgentState state)
     {
         SecureFile.EnsureDirectory(directory);
-        SecureFile.WriteAtomic(FilePath, JsonSerializer.SerializeToUtf8Bytes(state, AgentJsonContext.Default.AgentState));
+        SecureFile.WriteAtomic(
+            FilePath,
+            JsonSerializer.SerializeToUtf8Bytes(state, AgentJsonContext.Default.AgentState)
+        );
     }
 }

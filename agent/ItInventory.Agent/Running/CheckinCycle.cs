@@ -146,7 +146,11 @@ public sealed class CheckinCycle(
     {
         var inventory = InventoryComposer.Compose(platform.Collectors, clock.GetUtcNow(), cancellationToken);
         foreach (var diagnostic in inventory.Diagnostics ?? [])
-            logger.LogWarning("Collector {Collector} left its section out: {Reason}", diagnostic.Collector, diagnostic.Message);
+            logger.LogWarning(
+                "Collector {Collector} left its section out: {Reason}",
+                diagnostic.Collector,
+                diagnostic.Message
+            );
         return inventory;
     }
 
@@ -167,7 +171,10 @@ public sealed class CheckinCycle(
     {
         if (options.EnrollmentSecret is null)
         {
-            logger.LogError("Not enrolled and no enrollment secret configured (config file, ITINVENTORY_AGENT_ENROLLMENT_SECRET or --enrollment-secret)");
+            logger.LogError(
+                "Not enrolled and no enrollment secret configured (config file, "
+                    + "ITINVENTORY_AGENT_ENROLLMENT_SECRET or --enrollment-secret)"
+            );
             return (null, Failure(state, retryable: false, "no enrollment secret"));
         }
         var hw = inventory.Hardware;
@@ -188,7 +195,10 @@ public sealed class CheckinCycle(
         if (answer is not { Kind: AnswerKind.Success, Value: { } enrolled })
         {
             logger.LogError("Enrollment failed ({Status}): {Why}", answer.Status, answer.Why);
-            return (null, Failure(state, answer.Kind == AnswerKind.Retryable, "enrollment " + answer.Status, answer.RetryAfter));
+            return (
+                null,
+                Failure(state, answer.Kind == AnswerKind.Retryable, "enrollment " + answer.Status, answer.RetryAfter)
+            );
         }
         var credential = new DeviceCredential
         {
@@ -197,7 +207,9 @@ public sealed class CheckinCycle(
             ServerUrl = options.ServerUrl!.ToString(),
         };
         credentials.Save(credential);
-        stateStore.Save(new AgentState { FullInventoryRequested = true, NextCheckinSeconds = enrolled.NextCheckinSeconds });
+        stateStore.Save(
+            new AgentState { FullInventoryRequested = true, NextCheckinSeconds = enrolled.NextCheckinSeconds }
+        );
         // The enrollment secret is a fleet-wide bootstrap: once this device has its own credential, it goes.
         if (AgentConfiguration.ForgetEnrollmentSecret(options.ConfigFile))
             logger.LogInformation("Removed the enrollment secret from {ConfigFile}", options.ConfigFile);
@@ -211,8 +223,8 @@ public sealed class CheckinCycle(
     }
 
     /// <summary>
-    /// Sends a check-in, first with a pending rotated secret if there is one. A rotated secret in an answer is stored as
-    /// pending and tried at once; only a successful check-in with it makes it the credential.
+    /// Sends a check-in, first with a pending rotated secret if there is one. A rotated secret in an answer is
+    /// stored as pending and tried at once; only a successful check-in with it makes it the credential.
     /// </summary>
     private async Task<(CheckinResponse? Answer, DeviceCredential Credential, CycleResult? Failure)> CheckinAsync(
         DeviceCredential credential,
@@ -250,8 +262,22 @@ public sealed class CheckinCycle(
             case AnswerKind.Unauthorized:
                 return (null, credential, await UnauthorizedAsync(state, answer, cancellationToken));
             default:
-                logger.LogWarning("Check-in ({Kind}) failed ({Status}): {Why}", request.Kind, answer.Status, answer.Why);
-                return (null, credential, Failure(state, answer.Kind == AnswerKind.Retryable, $"{request.Kind} {answer.Status}", answer.RetryAfter));
+                logger.LogWarning(
+                    "Check-in ({Kind}) failed ({Status}): {Why}",
+                    request.Kind,
+                    answer.Status,
+                    answer.Why
+                );
+                return (
+                    null,
+                    credential,
+                    Failure(
+                        state,
+                        answer.Kind == AnswerKind.Retryable,
+                        $"{request.Kind} {answer.Status}",
+                        answer.RetryAfter
+                    )
+                );
         }
 
         var value = answer.Value!;
@@ -265,9 +291,16 @@ public sealed class CheckinCycle(
                 Kind = CheckinKinds.Heartbeat,
                 Inventory = null,
                 // The interval's interactive minutes were counted by the first answer already.
-                Heartbeat = (request.Heartbeat ?? new HeartbeatData()) with { InteractiveMinutes = 0 },
+                Heartbeat = (request.Heartbeat ?? new HeartbeatData()) with
+                {
+                    InteractiveMinutes = 0,
+                },
             };
-            var confirmed = await client.CheckinAsync(confirm, credential.Authorization(pending: true), cancellationToken);
+            var confirmed = await client.CheckinAsync(
+                confirm,
+                credential.Authorization(pending: true),
+                cancellationToken
+            );
             if (confirmed.Kind == AnswerKind.Success)
                 credential = Promote(credential);
             else if (confirmed.Kind == AnswerKind.Unauthorized)
@@ -300,7 +333,9 @@ public sealed class CheckinCycle(
         {
             if (options.EnrollmentSecret is null)
             {
-                logger.LogError("Re-enrollment is configured but no enrollment secret is; an administrator must provide one");
+                logger.LogError(
+                    "Re-enrollment is configured but no enrollment secret is; an administrator must provide one"
+                );
             }
             else
             {
@@ -321,7 +356,10 @@ public sealed class CheckinCycle(
         stateStore.Save(next);
         var delay = retryable
             ? Backoff.Delay(next.ConsecutiveFailures, retryAfter, random, RetryBase)
-            : Backoff.Interval(state.NextCheckinSeconds > 0 ? state.NextCheckinSeconds : options.DefaultIntervalSeconds, random);
+            : Backoff.Interval(
+                state.NextCheckinSeconds > 0 ? state.NextCheckinSeconds : options.DefaultIntervalSeconds,
+                random
+            );
         return new CycleResult(false, delay, summary);
     }
 }

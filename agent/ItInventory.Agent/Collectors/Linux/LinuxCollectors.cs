@@ -50,7 +50,20 @@ public sealed class LinuxSystemCollector(string dmiPath) : IInventoryCollector
         var dmiFiles = new Dictionary<string, string>(StringComparer.Ordinal);
         if (Directory.Exists(dmiPath))
         {
-            foreach (var name in new[] { "sys_vendor", "product_name", "product_serial", "product_uuid", "chassis_type", "board_vendor", "board_name", "board_serial", "chassis_serial" })
+            foreach (
+                var name in new[]
+                {
+                    "sys_vendor",
+                    "product_name",
+                    "product_serial",
+                    "product_uuid",
+                    "chassis_type",
+                    "board_vendor",
+                    "board_name",
+                    "board_serial",
+                    "chassis_serial",
+                }
+            )
             {
                 if (LinuxCollectors.ReadOrNull(Path.Combine(dmiPath, name)) is { } value)
                     dmiFiles[name] = value;
@@ -63,11 +76,16 @@ public sealed class LinuxSystemCollector(string dmiPath) : IInventoryCollector
                 .EnumerateDirectories("/sys/class/power_supply")
                 .Select(d => LinuxCollectors.ReadOrNull(Path.Combine(d, "type")) ?? "")
             : [];
-        var type =
-            dmi.Type
-            ?? (hypervisor ? "virtual-machine" : PowerSupplyParser.HasBattery(batteries) ? "laptop" : null);
+        var type = dmi.Type
+            ?? (
+                hypervisor ? "virtual-machine"
+                : PowerSupplyParser.HasBattery(batteries) ? "laptop"
+                : null
+            );
         var machineId = LinuxCollectors.ReadOrNull("/etc/machine-id") is { } id ? MachineIdParser.Parse(id) : null;
-        var osRelease = LinuxCollectors.ReadOrNull("/etc/os-release") ?? LinuxCollectors.ReadOrNull("/usr/lib/os-release") ?? "";
+        var osRelease = LinuxCollectors.ReadOrNull("/etc/os-release")
+            ?? LinuxCollectors.ReadOrNull("/usr/lib/os-release")
+            ?? "";
         return new Contribution
         {
             Hostname = Environment.MachineName,
@@ -103,12 +121,15 @@ public sealed class LinuxSoftwareCollector : IInventoryCollector, IChangeFingerp
             static string? InstalledOn(string package, string? arch)
             {
                 var info = "/var/lib/dpkg/info/";
-                var list = File.Exists(info + package + ".list") ? info + package + ".list" : info + package + ":" + arch + ".list";
+                var list = File.Exists(info + package + ".list")
+                    ? info + package + ".list"
+                    : info + package + ":" + arch + ".list";
                 return File.Exists(list)
                     ? File.GetLastWriteTimeUtc(list).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
                     : null;
             }
-            return new Contribution { Software = DpkgStatusParser.Parse(File.ReadAllText(DpkgStatus), InstalledOn) };
+            using var reader = new StreamReader(DpkgStatus);
+            return new Contribution { Software = DpkgStatusParser.Parse(reader, InstalledOn) };
         }
         var rpm = Tool.Find("rpm", "/usr/bin", "/bin");
         return new Contribution
@@ -117,11 +138,17 @@ public sealed class LinuxSoftwareCollector : IInventoryCollector, IChangeFingerp
         };
     }
 
-    /// <summary>The package database's size and modification time: every install, upgrade or removal moves it.</summary>
+    /// <summary>The package database's size and modification time: every install, upgrade or removal moves
+    /// it.</summary>
     public string? Fingerprint()
     {
-        var file = File.Exists(DpkgStatus) ? new FileInfo(DpkgStatus)
-            : Directory.Exists(RpmDatabase) ? new DirectoryInfo(RpmDatabase).EnumerateFiles().OrderByDescending(f => f.LastWriteTimeUtc).FirstOrDefault()
+        var file =
+            File.Exists(DpkgStatus) ? new FileInfo(DpkgStatus)
+            : Directory.Exists(RpmDatabase)
+                ? new DirectoryInfo(RpmDatabase)
+                    .EnumerateFiles()
+                    .OrderByDescending(f => f.LastWriteTimeUtc)
+                    .FirstOrDefault()
             : null;
         return file is null ? null : $"{file.Length}:{file.LastWriteTimeUtc.Ticks}";
     }
@@ -170,7 +197,9 @@ public sealed class LinuxDiskCollector : IInventoryCollector
             Hardware = new HardwareData
             {
                 Disks = disks,
-                PlatformIdentities = systemSerial is null ? null : new PlatformIdentityData { SystemDiskSerial = systemSerial },
+                PlatformIdentities = systemSerial is null
+                    ? null
+                    : new PlatformIdentityData { SystemDiskSerial = systemSerial },
             },
         };
     }

@@ -33,7 +33,10 @@ public static class DmiParser
         string[] virtualVendors = ["QEMU", "KVM", "VMware", "VirtualBox", "innotek", "Xen", "Bochs", "Parallels"];
         if (
             virtualVendors.Any(v => text.Contains(v, StringComparison.OrdinalIgnoreCase))
-            || (text.Contains("Microsoft", StringComparison.Ordinal) && text.Contains("Virtual", StringComparison.Ordinal))
+            || (
+                text.Contains("Microsoft", StringComparison.Ordinal)
+                && text.Contains("Virtual", StringComparison.Ordinal)
+            )
         )
             return "virtual-machine";
         if (!int.TryParse(chassisType, NumberStyles.Integer, CultureInfo.InvariantCulture, out var chassis))
@@ -48,7 +51,8 @@ public static class DmiParser
         };
     }
 
-    /// <summary>Firmware placeholders are not values; the server filters them too, but sending none is cleaner.</summary>
+    /// <summary>Firmware placeholders are not values; the server filters them too, but sending none is
+    /// cleaner.</summary>
     public static string? Clean(string? value)
     {
         var v = value?.Trim();
@@ -68,7 +72,8 @@ public static class CpuInfoParser
         var threads = 0;
         var cores = new HashSet<string>(StringComparer.Ordinal);
         var hypervisor = false;
-        string physical = "", core = "";
+        string physical = "",
+            core = "";
         foreach (var line in text.Split('\n'))
         {
             var colon = line.IndexOf(':', StringComparison.Ordinal);
@@ -100,7 +105,10 @@ public static class CpuInfoParser
             new CpuData
             {
                 Model = model,
-                Cores = cores.Count > 0 ? cores.Count : threads > 0 ? threads : null,
+                Cores =
+                    cores.Count > 0 ? cores.Count
+                    : threads > 0 ? threads
+                    : null,
                 Threads = threads > 0 ? threads : null,
             },
             hypervisor
@@ -185,11 +193,29 @@ public static class DpkgStatusParser
 {
     public static IReadOnlyList<SoftwareData> Parse(string text, Func<string, string?, string?>? installedOn = null)
     {
+        using var reader = new StringReader(text);
+        return Parse(reader, installedOn);
+    }
+
+    /// <summary>Line by line: the status file is ≈ 1 MB, and only five fields of each stanza are kept.</summary>
+    public static IReadOnlyList<SoftwareData> Parse(
+        TextReader reader,
+        Func<string, string?, string?>? installedOn = null
+    )
+    {
         var result = new List<SoftwareData>();
-        string? package = null, version = null, arch = null, maintainer = null, status = null;
+        string? package = null,
+            version = null,
+            arch = null,
+            maintainer = null,
+            status = null;
         void Flush()
         {
-            if (package is not null && status is not null && !status.EndsWith(" not-installed", StringComparison.Ordinal))
+            if (
+                package is not null
+                && status is not null
+                && !status.EndsWith(" not-installed", StringComparison.Ordinal)
+            )
             {
                 result.Add(
                     new SoftwareData
@@ -204,7 +230,7 @@ public static class DpkgStatusParser
             }
             package = version = arch = maintainer = status = null;
         }
-        foreach (var line in text.Split('\n'))
+        while (reader.ReadLine() is { } line)
         {
             if (line.Length == 0 || line == "\r")
             {
@@ -216,8 +242,11 @@ public static class DpkgStatusParser
             var colon = line.IndexOf(':', StringComparison.Ordinal);
             if (colon <= 0)
                 continue;
+            var key = line.AsSpan(0, colon);
+            if (key is not ("Package" or "Version" or "Architecture" or "Maintainer" or "Status"))
+                continue;
             var value = line[(colon + 1)..].Trim();
-            switch (line.AsSpan(0, colon))
+            switch (key)
             {
                 case "Package":
                     package = value;
@@ -319,11 +348,14 @@ public static class IpNeighParser
         return doc
             .RootElement.EnumerateArray()
             .Where(n => IpAddrParser.Str(n, "lladdr") is { Length: 17 })
-            .Where(n => !(n.TryGetProperty("state", out var s) && s.EnumerateArray().Any(x => x.GetString() == "FAILED")))
+            .Where(n =>
+                !(n.TryGetProperty("state", out var s) && s.EnumerateArray().Any(x => x.GetString() == "FAILED"))
+            )
             .Select(n => new NeighbourData
             {
                 MacAddress = IpAddrParser.Str(n, "lladdr"),
-                IpAddress = IpAddrParser.Str(n, "dst") is { } ip && !ip.Contains('%', StringComparison.Ordinal) ? ip : null,
+                IpAddress =
+                    IpAddrParser.Str(n, "dst") is { } ip && !ip.Contains('%', StringComparison.Ordinal) ? ip : null,
             })
             .DistinctBy(n => (n.MacAddress, n.IpAddress))
             .Take(1024)
@@ -347,7 +379,11 @@ public static class LsblkParser
         foreach (var device in doc.RootElement.GetProperty("blockdevices").EnumerateArray())
         {
             var name = IpAddrParser.Str(device, "name");
-            if (IpAddrParser.Str(device, "type") != "disk" || name is null || name.StartsWith("zram", StringComparison.Ordinal))
+            if (
+                IpAddrParser.Str(device, "type") != "disk"
+                || name is null
+                || name.StartsWith("zram", StringComparison.Ordinal)
+            )
                 continue;
             var serial = IpAddrParser.Str(device, "serial")?.Trim();
             disks.Add(
@@ -367,9 +403,11 @@ public static class LsblkParser
 
     private static long? Size(JsonElement device) =>
         device.TryGetProperty("size", out var s)
-            ? s.ValueKind == JsonValueKind.Number ? s.GetInt64()
-            : long.TryParse(s.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n
-            : null
+            ? s.ValueKind == JsonValueKind.Number
+                ? s.GetInt64()
+                : long.TryParse(s.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n)
+                    ? n
+                    : null
             : null;
 
     private static bool HoldsRoot(JsonElement device) =>
@@ -412,7 +450,9 @@ public static class LocalUsersParser
             if (f.Length < 7 || !int.TryParse(f[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out var uid))
                 continue;
             var shell = f[6].Trim();
-            var canLogIn = !shell.EndsWith("nologin", StringComparison.Ordinal) && !shell.EndsWith("/false", StringComparison.Ordinal);
+            var canLogIn =
+                !shell.EndsWith("nologin", StringComparison.Ordinal)
+                && !shell.EndsWith("/false", StringComparison.Ordinal);
             if ((uid == 0 || (uid >= 1000 && uid < 60000)) && canLogIn)
                 users.Add(new LocalUserData { Name = f[0], IsAdmin = admins.Contains(f[0]) });
         }

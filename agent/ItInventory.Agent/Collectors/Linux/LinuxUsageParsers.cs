@@ -66,7 +66,12 @@ public static class UtmpParser
             if (user.Length == 0)
                 continue;
             sessions.Add(
-                new LoginSession(user, line, host.Length == 0 ? null : host, DateTimeOffset.FromUnixTimeSeconds(seconds))
+                new LoginSession(
+                    user,
+                    line,
+                    host.Length == 0 ? null : host,
+                    DateTimeOffset.FromUnixTimeSeconds(seconds)
+                )
             );
         }
         return sessions;

@@ -13,9 +13,10 @@ public sealed class LinuxUsageSampler : IUsageSampler
         var cpu = ProcStatParser.Parse(File.ReadAllText("/proc/stat"), bootId);
         var uptime = UptimeParser.Parse(File.ReadAllText("/proc/uptime"));
         var sessions = Sessions();
-        var intervalStart = previous.LastHeartbeatAt is { } last && previous.Cpu?.BootId == bootId
-            ? last
-            : now.AddSeconds(-Math.Min(uptime, Math.Max(previous.NextCheckinSeconds, 3600)));
+        var intervalStart =
+            previous.LastHeartbeatAt is { } last && previous.Cpu?.BootId == bootId
+                ? last
+                : now.AddSeconds(-Math.Min(uptime, Math.Max(previous.NextCheckinSeconds, 3600)));
         var lastLogon = sessions.Count == 0 ? previous.LastInteractiveLogonAt : sessions.Max(s => s.Session.LoginAt);
         return new UsageSample(
             new HeartbeatData
@@ -43,9 +44,10 @@ public sealed class LinuxUsageSampler : IUsageSampler
             // A terminal's access time is its last input (what `who -u` shows as idle); graphical sessions have
             // none and count as active.
             var tty = "/dev/" + session.Line;
-            var lastInput = session.Line.Length > 0 && File.Exists(tty)
-                ? new DateTimeOffset(File.GetLastAccessTimeUtc(tty), TimeSpan.Zero)
-                : DateTimeOffset.UtcNow;
+            var lastInput =
+                session.Line.Length > 0 && File.Exists(tty)
+                    ? new DateTimeOffset(File.GetLastAccessTimeUtc(tty), TimeSpan.Zero)
+                    : DateTimeOffset.UtcNow;
             result.Add((session, lastInput));
         }
         return result;

@@ -8,7 +8,12 @@ namespace ItInventory.Agent.Collectors.MacOs;
 public static class MacCollectors
 {
     public static IReadOnlyList<IInventoryCollector> All() =>
-        [new MacSystemCollector(), new MacApplicationsCollector(), new MacReceiptsCollector(), new LinuxUsersLikeMacCollector()];
+        [
+            new MacSystemCollector(),
+            new MacApplicationsCollector(),
+            new MacReceiptsCollector(),
+            new LinuxUsersLikeMacCollector(),
+        ];
 }
 
 public sealed class MacSystemCollector : IInventoryCollector
@@ -21,7 +26,9 @@ public sealed class MacSystemCollector : IInventoryCollector
             Tool.Run("/usr/sbin/system_profiler", "-json SPHardwareDataType SPSoftwareDataType", cancellationToken),
             LinuxCollectors.Architecture
         );
-        var (serial, uuid) = MacParsers.Ioreg(Tool.Run("/usr/sbin/ioreg", "-rd1 -c IOPlatformExpertDevice", cancellationToken));
+        var (serial, uuid) = MacParsers.Ioreg(
+            Tool.Run("/usr/sbin/ioreg", "-rd1 -c IOPlatformExpertDevice", cancellationToken)
+        );
         var nics = CommonUsage.IpAddresses();
         return new Contribution
         {
@@ -30,8 +37,8 @@ public sealed class MacSystemCollector : IInventoryCollector
             {
                 SerialNumber = hardware.SerialNumber ?? serial,
                 SmbiosUuid = hardware.SmbiosUuid ?? uuid,
-                NetworkInterfaces = System.Net.NetworkInformation.NetworkInterface
-                    .GetAllNetworkInterfaces()
+                NetworkInterfaces = System
+                    .Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
                     .Where(n => n.NetworkInterfaceType != System.Net.NetworkInformation.NetworkInterfaceType.Loopback)
                     .Select(n => new NetworkInterfaceData
                     {
@@ -56,7 +63,12 @@ public sealed class MacApplicationsCollector : IInventoryCollector
         new()
         {
             Software = MacParsers.Applications(
-                Tool.Run("/usr/sbin/system_profiler", "-json -detailLevel mini SPApplicationsDataType", cancellationToken, 180)
+                Tool.Run(
+                    "/usr/sbin/system_profiler",
+                    "-json -detailLevel mini SPApplicationsDataType",
+                    cancellationToken,
+                    180
+                )
             ),
         };
 }
@@ -88,7 +100,12 @@ public sealed class LinuxUsersLikeMacCollector : IInventoryCollector
             LocalUsers = users
                 .Split('\n', StringSplitOptions.RemoveEmptyEntries)
                 .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-                .Where(f => f.Length == 2 && int.TryParse(f[1], CultureInfo.InvariantCulture, out var uid) && uid >= 500 && !f[0].StartsWith('_'))
+                .Where(f =>
+                    f.Length == 2
+                    && int.TryParse(f[1], CultureInfo.InvariantCulture, out var uid)
+                    && uid >= 500
+                    && !f[0].StartsWith('_')
+                )
                 .Select(f => new LocalUserData { Name = f[0], IsAdmin = admins.Contains(f[0]) })
                 .ToList(),
         };
@@ -112,10 +129,18 @@ public sealed class MacUsageSampler : IUsageSampler
             cpu = Math.Round(Math.Min(100, sum / Environment.ProcessorCount), 1);
         }
         catch (InvalidOperationException) { }
-        var memoryBytes = long.TryParse(Tool.Run("/usr/sbin/sysctl", "-n hw.memsize", ct).Trim(), CultureInfo.InvariantCulture, out var m) ? m : 0;
+        var memoryBytes = long.TryParse(
+            Tool.Run("/usr/sbin/sysctl", "-n hw.memsize", ct).Trim(),
+            CultureInfo.InvariantCulture,
+            out var m
+        )
+            ? m
+            : 0;
         var boot = MacParsers.BootTime(Tool.Run("/usr/sbin/sysctl", "-n kern.boottime", ct));
         var idle = MacParsers.HidIdle(Tool.Run("/usr/sbin/ioreg", "-c IOHIDSystem -d 4", ct));
-        var interval = previous.LastHeartbeatAt is { } last ? now - last : TimeSpan.FromSeconds(Math.Max(previous.NextCheckinSeconds, 3600));
+        var interval = previous.LastHeartbeatAt is { } last
+            ? now - last
+            : TimeSpan.FromSeconds(Math.Max(previous.NextCheckinSeconds, 3600));
         return new UsageSample(
             new HeartbeatData
             {

@@ -16,7 +16,9 @@ public static partial class MacParsers
         var root = doc.RootElement;
         var hw = root.TryGetProperty("SPHardwareDataType", out var h) && h.GetArrayLength() > 0 ? h[0] : default;
         string? Get(JsonElement e, string name) =>
-            e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String
+            e.ValueKind == JsonValueKind.Object
+            && e.TryGetProperty(name, out var v)
+            && v.ValueKind == JsonValueKind.String
                 ? v.GetString()
                 : null;
         var model = Get(hw, "machine_name");
@@ -28,17 +30,32 @@ public static partial class MacParsers
             Model = Get(hw, "machine_model") is { } id && model is not null ? $"{model} ({id})" : model,
             SerialNumber = Get(hw, "serial_number"),
             SmbiosUuid = Get(hw, "platform_UUID")?.ToLowerInvariant(),
-            Type = model is null ? null : model.Contains("Book", StringComparison.Ordinal) ? "laptop" : "desktop",
+            Type =
+                model is null ? null
+                : model.Contains("Book", StringComparison.Ordinal) ? "laptop"
+                : "desktop",
             Cpu = new CpuData
             {
                 Model = Get(hw, "chip_type") ?? Get(hw, "cpu_type"),
                 // "proc 10:8:2" on Apple silicon (total:performance:efficiency), a plain number on Intel.
-                Cores = cores is null ? null : int.TryParse(cores.Replace("proc ", "", StringComparison.Ordinal).Split(':')[0], CultureInfo.InvariantCulture, out var n) ? n : null,
+                Cores =
+                    cores is null ? null
+                    : int.TryParse(
+                        cores.Replace("proc ", "", StringComparison.Ordinal).Split(':')[0],
+                        CultureInfo.InvariantCulture,
+                        out var n
+                    )
+                        ? n
+                    : null,
             },
             MemoryMb = memory is null ? null : MemoryMb(memory),
         };
         OperatingSystemData? os = null;
-        if (root.TryGetProperty("SPSoftwareDataType", out var s) && s.GetArrayLength() > 0 && Get(s[0], "os_version") is { } text)
+        if (
+            root.TryGetProperty("SPSoftwareDataType", out var s)
+            && s.GetArrayLength() > 0
+            && Get(s[0], "os_version") is { } text
+        )
         {
             // "macOS 14.4.1 (23E224)"
             var match = OsVersion().Match(text);
@@ -53,7 +70,8 @@ public static partial class MacParsers
         return (hardware, os);
     }
 
-    /// <summary>Applications (SPApplicationsDataType): name, version, signer as publisher, last-modified date.</summary>
+    /// <summary>Applications (SPApplicationsDataType): name, version, signer as publisher, last-modified
+    /// date.</summary>
     public static IReadOnlyList<SoftwareData> Applications(string json)
     {
         using var doc = JsonDocument.Parse(json);
@@ -62,12 +80,16 @@ public static partial class MacParsers
         var result = new List<SoftwareData>();
         foreach (var app in apps.EnumerateArray())
         {
-            string? Get(string name) => app.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            string? Get(string name) =>
+                app.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
             if (Get("_name") is not { } name)
                 continue;
-            var signed = app.TryGetProperty("signed_by", out var by) && by.ValueKind == JsonValueKind.Array && by.GetArrayLength() > 0
-                ? by[0].GetString()
-                : null;
+            var signed =
+                app.TryGetProperty("signed_by", out var by)
+                && by.ValueKind == JsonValueKind.Array
+                && by.GetArrayLength() > 0
+                    ? by[0].GetString()
+                    : null;
             result.Add(
                 new SoftwareData
                 {
@@ -75,7 +97,12 @@ public static partial class MacParsers
                     Version = Get("version"),
                     Publisher = signed?.Replace("Developer ID Application: ", "", StringComparison.Ordinal),
                     Architecture = Get("arch_kind"),
-                    InstalledOn = DateTimeOffset.TryParse(Get("lastModified"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
+                    InstalledOn = DateTimeOffset.TryParse(
+                        Get("lastModified"),
+                        CultureInfo.InvariantCulture,
+                        DateTimeStyles.AssumeUniversal,
+                        out var at
+                    )
                         ? at.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
                         : null,
                 }
@@ -101,14 +128,17 @@ public static partial class MacParsers
     /// <summary><c>ioreg -c IOHIDSystem -d 4</c>: HIDIdleTime in nanoseconds since the last keyboard/mouse
     /// input.</summary>
     public static TimeSpan? HidIdle(string text) =>
-        HidIdleTime().Match(text) is { Success: true } m && long.TryParse(m.Groups[1].Value, CultureInfo.InvariantCulture, out var ns)
+        HidIdleTime().Match(text) is { Success: true } m
+        && long.TryParse(m.Groups[1].Value, CultureInfo.InvariantCulture, out var ns)
             ? TimeSpan.FromTicks(ns / 100)
             : null;
 
     /// <summary><c>vm_stat</c> pages: used = active + wired + compressed ("occupied by compressor").</summary>
     public static double? VmStatUsedPercent(string text, long memoryBytes)
     {
-        var size = PageSize().Match(text) is { Success: true } p ? long.Parse(p.Groups[1].Value, CultureInfo.InvariantCulture) : 4096;
+        var size = PageSize().Match(text) is { Success: true } p
+            ? long.Parse(p.Groups[1].Value, CultureInfo.InvariantCulture)
+            : 4096;
         long Pages(string label) =>
             Regex.Match(text, "^" + Regex.Escape(label) + @":\s+(\d+)", RegexOptions.Multiline) is { Success: true } m
                 ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)

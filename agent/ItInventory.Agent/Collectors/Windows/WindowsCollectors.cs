@@ -29,7 +29,10 @@ public static class WindowsCollectors
                     values[property.Name] = property.Value switch
                     {
                         null => null,
-                        Array array => string.Join(',', array.Cast<object?>().Select(o => Convert.ToString(o, CultureInfo.InvariantCulture))),
+                        Array array => string.Join(
+                            ',',
+                            array.Cast<object?>().Select(o => Convert.ToString(o, CultureInfo.InvariantCulture))
+                        ),
                         var v => Convert.ToString(v, CultureInfo.InvariantCulture),
                     };
                 }
@@ -48,7 +51,8 @@ public sealed class WmiSystemCollector : IInventoryCollector
 
     public Contribution Collect(CancellationToken cancellationToken)
     {
-        static Row One(string wql) => WindowsCollectors.Query(wql).FirstOrDefault() ?? new Row(new Dictionary<string, string?>());
+        static Row One(string wql) =>
+            WindowsCollectors.Query(wql).FirstOrDefault() ?? new Row(new Dictionary<string, string?>());
         var hardware = WindowsParsers.Hardware(
             One("SELECT Manufacturer, Model, TotalPhysicalMemory, PCSystemType FROM Win32_ComputerSystem"),
             One("SELECT SerialNumber FROM Win32_BIOS"),
@@ -58,7 +62,9 @@ public sealed class WmiSystemCollector : IInventoryCollector
             WindowsCollectors.Query("SELECT DeviceID, Model, SerialNumber, Size FROM Win32_DiskDrive")
         );
         var nics = WindowsParsers.NetworkAdapters(
-            WindowsCollectors.Query("SELECT Description, MACAddress, IPAddress, IPEnabled FROM Win32_NetworkAdapterConfiguration")
+            WindowsCollectors.Query(
+                "SELECT Description, MACAddress, IPAddress, IPEnabled FROM Win32_NetworkAdapterConfiguration"
+            )
         );
         using var cryptography = RegistryKey
             .OpenBaseKey(RegistryHive.LocalMachine, RegistryView.Registry64)
@@ -70,7 +76,9 @@ public sealed class WmiSystemCollector : IInventoryCollector
             Hardware = hardware with
             {
                 NetworkInterfaces = nics,
-                PlatformIdentities = machineGuid is null ? null : new PlatformIdentityData { MachineGuid = machineGuid.ToLowerInvariant() },
+                PlatformIdentities = machineGuid is null
+                    ? null
+                    : new PlatformIdentityData { MachineGuid = machineGuid.ToLowerInvariant() },
             },
             OperatingSystem = WindowsParsers.OperatingSystem(
                 One("SELECT Caption, Version, BuildNumber, OSArchitecture FROM Win32_OperatingSystem")
@@ -85,7 +93,15 @@ public sealed class UninstallKeysCollector : IInventoryCollector, IChangeFingerp
 {
     private const string Uninstall = @"SOFTWARE\Microsoft\Windows\CurrentVersion\Uninstall";
     private static readonly string[] Values =
-        ["DisplayName", "DisplayVersion", "Publisher", "InstallDate", "SystemComponent", "ParentKeyName", "ReleaseType"];
+    [
+        "DisplayName",
+        "DisplayVersion",
+        "Publisher",
+        "InstallDate",
+        "SystemComponent",
+        "ParentKeyName",
+        "ReleaseType",
+    ];
 
     public string Name => "windows-uninstall-keys";
 
@@ -102,7 +118,10 @@ public sealed class UninstallKeysCollector : IInventoryCollector, IChangeFingerp
                 using var key = root.OpenSubKey(name);
                 if (key is null)
                     continue;
-                var values = Values.ToDictionary(v => v, v => Convert.ToString(key.GetValue(v), CultureInfo.InvariantCulture));
+                var values = Values.ToDictionary(
+                    v => v,
+                    v => Convert.ToString(key.GetValue(v), CultureInfo.InvariantCulture)
+                );
                 keys.Add((new Row(values), arch));
             }
         }
@@ -137,7 +156,8 @@ public sealed class SecurityCenterCollector : IInventoryCollector
         };
 }
 
-/// <summary>Windows heartbeat: GetSystemTimes, GlobalMemoryStatusEx, the tick count and <c>quser</c> sessions.</summary>
+/// <summary>Windows heartbeat: GetSystemTimes, GlobalMemoryStatusEx, the tick count and <c>quser</c>
+/// sessions.</summary>
 [SupportedOSPlatform("windows")]
 public sealed partial class WindowsUsageSampler : IUsageSampler
 {
@@ -153,10 +173,11 @@ public sealed partial class WindowsUsageSampler : IUsageSampler
         var memory = new MemoryStatusEx { Length = (uint)Marshal.SizeOf<MemoryStatusEx>() };
         double? memoryUsed = GlobalMemoryStatusEx(ref memory) ? memory.MemoryLoad : null;
         var sessions = Sessions();
-        var interval = previous.LastHeartbeatAt is { } last ? now - last : TimeSpan.FromSeconds(Math.Max(previous.NextCheckinSeconds, 3600));
-        var activeMinutes = sessions.Count == 0
-            ? 0
-            : (int)Math.Round(Math.Max(0, (interval - sessions.Min(s => s.Idle)).TotalMinutes));
+        var interval = previous.LastHeartbeatAt is { } last
+            ? now - last
+            : TimeSpan.FromSeconds(Math.Max(previous.NextCheckinSeconds, 3600));
+        var activeMinutes =
+            sessions.Count == 0 ? 0 : (int)Math.Round(Math.Max(0, (interval - sessions.Min(s => s.Idle)).TotalMinutes));
         return new UsageSample(
             new HeartbeatData
             {
@@ -173,15 +194,21 @@ public sealed partial class WindowsUsageSampler : IUsageSampler
     }
 
     private static string BootId() =>
-        (DateTimeOffset.UtcNow.ToUnixTimeSeconds() - Environment.TickCount64 / 1000).ToString("x", CultureInfo.InvariantCulture)[..^2];
+        (DateTimeOffset.UtcNow.ToUnixTimeSeconds() - Environment.TickCount64 / 1000).ToString(
+            "x",
+            CultureInfo.InvariantCulture
+        )[..^2];
 
     private static IReadOnlyList<(string User, TimeSpan Idle, DateTimeOffset? LogonAt)> Sessions()
     {
         try
         {
-            return WindowsParsers.Quser(Tool.Run(Path.Combine(Environment.SystemDirectory, "quser.exe"), "", CancellationToken.None, 20));
+            return WindowsParsers.Quser(
+                Tool.Run(Path.Combine(Environment.SystemDirectory, "quser.exe"), "", CancellationToken.None, 20)
+            );
         }
-        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or TimeoutException)
+        catch (Exception ex)
+            when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or TimeoutException)
         {
             // quser exits 1 when nobody is logged on.
             return [];

@@ -37,15 +37,23 @@ public static class WindowsParsers
             SerialNumber = DmiParser.Clean(bios["SerialNumber"]),
             SmbiosUuid = DmiParser.Clean(product["UUID"])?.ToLowerInvariant(),
             Type = type,
-            Cpu = processors.Count == 0
-                ? null
-                : new CpuData
-                {
-                    Model = processors[0]["Name"],
-                    Cores = processors.Sum(p => Int(p["NumberOfCores"]) ?? 0) is var c and > 0 ? c : null,
-                    Threads = processors.Sum(p => Int(p["NumberOfLogicalProcessors"]) ?? 0) is var t and > 0 ? t : null,
-                },
-            MemoryMb = long.TryParse(computerSystem["TotalPhysicalMemory"], NumberStyles.Integer, CultureInfo.InvariantCulture, out var bytes)
+            Cpu =
+                processors.Count == 0
+                    ? null
+                    : new CpuData
+                    {
+                        Model = processors[0]["Name"],
+                        Cores = processors.Sum(p => Int(p["NumberOfCores"]) ?? 0) is var c and > 0 ? c : null,
+                        Threads = processors.Sum(p => Int(p["NumberOfLogicalProcessors"]) ?? 0) is var t and > 0
+                            ? t
+                            : null,
+                    },
+            MemoryMb = long.TryParse(
+                computerSystem["TotalPhysicalMemory"],
+                NumberStyles.Integer,
+                CultureInfo.InvariantCulture,
+                out var bytes
+            )
                 ? bytes / (1024 * 1024)
                 : null,
             Disks = disks
@@ -79,7 +87,10 @@ public static class WindowsParsers
     public static IReadOnlyList<SoftwareData> Software(IEnumerable<(Row Key, string Architecture)> keys) =>
         keys.Where(k => k.Key["DisplayName"] is not null)
             .Where(k => k.Key["SystemComponent"] != "1")
-            .Where(k => k.Key["ParentKeyName"] is null && k.Key["ReleaseType"] is not ("Update" or "Hotfix" or "Security Update"))
+            .Where(k =>
+                k.Key["ParentKeyName"] is null
+                && k.Key["ReleaseType"] is not ("Update" or "Hotfix" or "Security Update")
+            )
             .Select(k => new SoftwareData
             {
                 Name = k.Key["DisplayName"],
@@ -104,7 +115,8 @@ public static class WindowsParsers
             {
                 Name = c["Description"],
                 MacAddress = c["MACAddress"],
-                IpAddresses = c["IPAddress"]?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                IpAddresses = c["IPAddress"]
+                    ?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                     .Where(ip => !ip.StartsWith("fe80:", StringComparison.OrdinalIgnoreCase))
                     .ToList(),
             })
@@ -141,7 +153,9 @@ public static class WindowsParsers
             )
                 ? new DateTimeOffset(at)
                 : null;
-            result.Add((fields[0], fields[stateIndex] == "Disc" ? TimeSpan.MaxValue : Idle(fields[stateIndex + 1]), logon));
+            result.Add(
+                (fields[0], fields[stateIndex] == "Disc" ? TimeSpan.MaxValue : Idle(fields[stateIndex + 1]), logon)
+            );
         }
         return result;
     }
@@ -158,9 +172,13 @@ public static class WindowsParsers
             text = text[(plus + 1)..];
         }
         var colon = text.IndexOf(':', StringComparison.Ordinal);
-        var (hours, minutes) = colon > 0
-            ? (int.Parse(text[..colon], CultureInfo.InvariantCulture), int.Parse(text[(colon + 1)..], CultureInfo.InvariantCulture))
-            : (0, int.TryParse(text, CultureInfo.InvariantCulture, out var m) ? m : 0);
+        var (hours, minutes) =
+            colon > 0
+                ? (
+                    int.Parse(text[..colon], CultureInfo.InvariantCulture),
+                    int.Parse(text[(colon + 1)..], CultureInfo.InvariantCulture)
+                )
+                : (0, int.TryParse(text, CultureInfo.InvariantCulture, out var m) ? m : 0);
         return new TimeSpan(days, hours, minutes, 0);
     }
 
