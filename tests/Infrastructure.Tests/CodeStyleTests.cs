@@ -11,7 +11,7 @@ public sealed class CodeStyleTests
     [Fact]
     public void Every_line_of_csharp_is_at_most_120_characters()
     {
-        var sources = new[] { "functions", "tests", "tools", "bench" }
+        var sources = new[] { "functions", "tests", "tools", "bench", "agent" }
             .Select(folder => Repo.Path(folder))
             .Where(Directory.Exists)
             .SelectMany(folder => Directory.EnumerateFiles(folder, "*.cs", SearchOption.AllDirectories))
