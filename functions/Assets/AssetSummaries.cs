@@ -37,6 +37,7 @@ public static class AssetSummaries
             Criticality = detail.Criticality,
             Tag = detail.Tag,
             NeedsReview = NeedsReview(detail.State),
+            SuspectedDuplicateOf = detail.SuspectedDuplicateOf,
         };
         if (enrollment is not null)
         {

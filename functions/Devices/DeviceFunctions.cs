@@ -21,7 +21,9 @@ public sealed class DeviceFunctions(EnrollmentService enrollment)
             .ReadObjectAsync(request, MaxEnrollmentBytes, ApiJsonContext.Default.EnrollmentRequest, cancellationToken)
             .OrThrow();
 
-        var enrolled = await enrollment.EnrollAsync(parsed, cancellationToken).OrThrow();
+        var enrolled = await enrollment
+            .EnrollAsync(parsed, EnrollmentThrottle.SourceOf(request), cancellationToken)
+            .OrThrow();
         return new JsonBodyResult<EnrollmentResponse>(
             enrolled.Status == "created" ? StatusCodes.Status201Created : StatusCodes.Status200OK,
             enrolled,
