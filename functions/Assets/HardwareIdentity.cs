@@ -129,14 +129,16 @@ public sealed record HardwareIdentity(
         {
             MachineId = NormaliseMachineId(detail.MachineId),
             MachineGuid = NormaliseUuid(detail.MachineGuid),
-            CloudInstance = detail.CloudInstance is { } cloud && cloud.Split('|') is [var provider, var id]
-                ? NormaliseCloudInstance(provider, id)
-                : null,
+            CloudInstance =
+                detail.CloudInstance is { } cloud && cloud.Split('|') is [var provider, var id]
+                    ? NormaliseCloudInstance(provider, id)
+                    : null,
             DiskSerial = NormaliseDiskSerial(detail.DiskSerial),
         };
 
     /// <summary>The keys to look up, most trusted first.</summary>
-    public IEnumerable<IdentityKey> Keys => StrongKeys.Concat(MacAddresses.Select(m => new IdentityKey(IdentityKind.Mac, m)));
+    public IEnumerable<IdentityKey> Keys =>
+        StrongKeys.Concat(MacAddresses.Select(m => new IdentityKey(IdentityKind.Mac, m)));
 
     /// <summary>The strong identities, most trusted first.</summary>
     public IEnumerable<IdentityKey> StrongKeys

@@ -37,11 +37,7 @@ public sealed record SuspectedDuplicate(
 /// writes the asset's own rows (its <c>SuspectedDuplicateOf</c> and a history row) with its other writes. Each step is
 /// idempotent, so a retried enrollment or redelivered check-in records it once.
 /// </summary>
-public sealed class SuspectedDuplicates(
-    AuditTrail audit,
-    FindingService findings,
-    ILogger<SuspectedDuplicates> logger
-)
+public sealed class SuspectedDuplicates(AuditTrail audit, FindingService findings, ILogger<SuspectedDuplicates> logger)
 {
     public async Task RecordAsync(SuspectedDuplicate record, CancellationToken cancellationToken)
     {

@@ -138,8 +138,11 @@ public static class EnrollmentRules
                     continue;
                 yield return $"its {label} {Display(kind, theirs)} differs from the one sent ({Display(kind, mine)})";
             }
-            else if (mine is null && theirs is not null && kind is IdentityKind.Uuid or IdentityKind.Serial
-                or IdentityKind.CloudInstance)
+            else if (
+                mine is null
+                && theirs is not null
+                && kind is IdentityKind.Uuid or IdentityKind.Serial or IdentityKind.CloudInstance
+            )
             {
                 yield return $"the request does not carry its {label}, which a reimage would send";
             }
