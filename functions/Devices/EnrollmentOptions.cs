@@ -31,6 +31,12 @@ public sealed class EnrollmentOptions : IValidatableObject
     [Range(1, 1_000_000)]
     public int MaxAttemptsPerSecret { get; set; } = 600;
 
+    /// <summary>A header that carries the client's address, set by a proxy the app is only reachable through — e.g.
+    /// <c>X-Azure-ClientIP</c> behind Azure Front Door (then restrict the app's access to Front Door). Unset: the
+    /// right-most <c>X-Forwarded-For</c> entry, which the platform's own front end appends.</summary>
+    [MaxLength(64)]
+    public string? ClientAddressHeader { get; set; }
+
     /// <summary>An unresolved Key Vault reference (e.g. while a role assignment propagates) is public text, not a
     /// secret: the app refuses to start with it rather than accept it as an enrollment secret.</summary>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

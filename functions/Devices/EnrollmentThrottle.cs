@@ -30,6 +30,9 @@ public sealed class EnrollmentThrottle(IOptions<EnrollmentOptions> options, Time
 
     private TimeSpan Length => TimeSpan.FromSeconds(options.Value.ThrottleWindowSeconds);
 
+    /// <summary>The caller's address as this app is configured to read it (<see cref="SourceOf"/>).</summary>
+    public string? Source(HttpRequest request) => SourceOf(request, options.Value.ClientAddressHeader);
+
     /// <summary>Before anything else: 429 while the source has had too many refused secrets or attempts (an
     /// attempt is counted only when admitted). No source (the front end always sets one) skips this.</summary>
     public Problem? AdmitSource(string? source)
@@ -102,10 +105,18 @@ public sealed class EnrollmentThrottle(IOptions<EnrollmentOptions> options, Time
     /// The caller's address: the last (right-most) entry of <c>X-Forwarded-For</c>, which the platform's front end
     /// appends from the connection it accepted — entries to its left come from the client and can be forged, so
     /// they are not used — without a port (<c>1.2.3.4:5678</c>, <c>[2001:db8::1]:5678</c>); else the connection's
-    /// address. An IPv6 address counts per /64 (one subscriber's prefix). Null when neither is known.
+    /// address. An IPv6 address counts per /64 (one subscriber's prefix). Null when neither is known. With
+    /// <see cref="EnrollmentOptions.ClientAddressHeader"/> set, that header (when present) names the address.
     /// </summary>
-    public static string? SourceOf(HttpRequest request)
+    public static string? SourceOf(HttpRequest request, string? clientAddressHeader = null)
     {
+        if (
+            !string.IsNullOrEmpty(clientAddressHeader)
+            && ParseAddress(request.Headers[clientAddressHeader].ToString().Trim()) is { } proxied
+        )
+        {
+            return Bucket(proxied);
+        }
         var forwarded = request.Headers["X-Forwarded-For"].ToString();
         var last = forwarded.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var address = last.Length > 0 ? ParseAddress(last[^1]) : null;

@@ -101,6 +101,19 @@ public sealed class EnrollmentThrottleTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_configured_client_address_header_names_the_source_when_present()
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Headers["X-Forwarded-For"] = "147.243.1.1:1234";
+        context.Request.Headers["X-Azure-ClientIP"] = "203.0.113.77";
+
+        Assert.Equal("203.0.113.77", EnrollmentThrottle.SourceOf(context.Request, "X-Azure-ClientIP"));
+        Assert.Equal("147.243.1.1", EnrollmentThrottle.SourceOf(context.Request));
+        context.Request.Headers.Remove("X-Azure-ClientIP");
+        Assert.Equal("147.243.1.1", EnrollmentThrottle.SourceOf(context.Request, "X-Azure-ClientIP"));
+    }
+
+    [Fact]
     public void Without_a_forwarded_header_the_connection_is_the_source()
     {
         var context = new DefaultHttpContext();
