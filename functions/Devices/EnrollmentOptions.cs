@@ -31,11 +31,11 @@ public sealed class EnrollmentOptions : IValidatableObject
     [Range(1, 1_000_000)]
     public int MaxAttemptsPerSecret { get; set; } = 600;
 
-    /// <summary>A header that carries the client's address, set by a proxy the app is only reachable through — e.g.
-    /// <c>X-Azure-ClientIP</c> behind Azure Front Door (then restrict the app's access to Front Door). Unset: the
-    /// right-most <c>X-Forwarded-For</c> entry, which the platform's own front end appends.</summary>
-    [MaxLength(64)]
-    public string? ClientAddressHeader { get; set; }
+    /// <summary>The header that names the client's address. <c>X-Forwarded-For</c>: its right-most entry, which the
+    /// platform's own front end appends. Another header (e.g. <c>X-Azure-ClientIP</c> behind Azure Front Door; then
+    /// let only Front Door reach the app) is read as a single address.</summary>
+    [Required, MaxLength(64)]
+    public string ClientAddressHeader { get; set; } = EnrollmentThrottle.ForwardedFor;
 
     /// <summary>An unresolved Key Vault reference (e.g. while a role assignment propagates) is public text, not a
     /// secret: the app refuses to start with it rather than accept it as an enrollment secret.</summary>

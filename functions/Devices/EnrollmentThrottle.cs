@@ -20,6 +20,8 @@ public sealed class EnrollmentThrottle(IOptions<EnrollmentOptions> options, Time
 {
     public const int MaxTrackedKeys = 50_000;
 
+    public const string ForwardedFor = "X-Forwarded-For";
+
     private sealed class Window(DateTimeOffset start)
     {
         public DateTimeOffset Start { get; } = start;
@@ -106,18 +108,19 @@ public sealed class EnrollmentThrottle(IOptions<EnrollmentOptions> options, Time
     /// appends from the connection it accepted — entries to its left come from the client and can be forged, so
     /// they are not used — without a port (<c>1.2.3.4:5678</c>, <c>[2001:db8::1]:5678</c>); else the connection's
     /// address. An IPv6 address counts per /64 (one subscriber's prefix). Null when neither is known. With
-    /// <see cref="EnrollmentOptions.ClientAddressHeader"/> set, that header (when present) names the address.
+    /// <see cref="EnrollmentOptions.ClientAddressHeader"/> naming another header, that header (when present) names the
+    /// address.
     /// </summary>
-    public static string? SourceOf(HttpRequest request, string? clientAddressHeader = null)
+    public static string? SourceOf(HttpRequest request, string clientAddressHeader = ForwardedFor)
     {
         if (
-            !string.IsNullOrEmpty(clientAddressHeader)
+            !clientAddressHeader.Equals(ForwardedFor, StringComparison.OrdinalIgnoreCase)
             && ParseAddress(request.Headers[clientAddressHeader].ToString().Trim()) is { } proxied
         )
         {
             return Bucket(proxied);
         }
-        var forwarded = request.Headers["X-Forwarded-For"].ToString();
+        var forwarded = request.Headers[ForwardedFor].ToString();
         var last = forwarded.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var address = last.Length > 0 ? ParseAddress(last[^1]) : null;
         address ??= request.HttpContext.Connection.RemoteIpAddress;
