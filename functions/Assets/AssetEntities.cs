@@ -44,6 +44,9 @@ public sealed class AssetSummaryEntity : ITableEntity
     public int? FieldsVersion { get; set; }
     public bool NeedsReview { get; set; }
 
+    /// <summary>Mirrored from the detail row: the assets this one may duplicate (empty when none).</summary>
+    public string? SuspectedDuplicateOf { get; set; }
+
     // Device credential
     public string? CredentialHash { get; set; }
     public DateTimeOffset? CredentialIssuedAt { get; set; }
@@ -153,6 +156,18 @@ public sealed class AssetDetailEntity : ITableEntity
 
     /// <summary>Normalised stable MACs, comma-separated, sorted.</summary>
     public string? MacAddresses { get; set; }
+
+    /// <summary>Normalised platform identities (see <see cref="HardwareIdentity"/>); the cloud instance as
+    /// <c>provider|id</c>.</summary>
+    public string? MachineId { get; set; }
+    public string? MachineGuid { get; set; }
+    public string? CloudInstance { get; set; }
+    public string? DiskSerial { get; set; }
+
+    /// <summary>Asset ids (comma-separated) this asset may be a duplicate of: its identities conflicted with theirs
+    /// when it enrolled or reported an inventory, so it was kept apart for review instead of merged. Empty when
+    /// none.</summary>
+    public string? SuspectedDuplicateOf { get; set; }
     public string? Manufacturer { get; set; }
     public string? Model { get; set; }
     public string? OsName { get; set; }

@@ -38,6 +38,7 @@ public static class AssetSummaries
             Tag = detail.Tag,
             NeedsReview = NeedsReview(detail.State),
             FieldsVersion = FieldsVersion,
+            SuspectedDuplicateOf = detail.SuspectedDuplicateOf,
         };
         if (enrollment is not null)
         {
@@ -126,6 +127,8 @@ public static class AssetSummaries
         nameof(AssetDetailEntity.ItStakeholder),
         nameof(AssetDetailEntity.SerialNumber),
         nameof(AssetDetailEntity.SmbiosUuid),
+        // Not an audit's input, but read with the summaries (review lists); written by check-ins the same way.
+        nameof(AssetDetailEntity.SuspectedDuplicateOf),
     ];
 
     /// <summary>The mirror merge (or none) plus the scan facts the change writes (a cleared one as "").</summary>

@@ -33,6 +33,13 @@ public sealed record AssetView
     public string? AgentVersion { get; init; }
     public bool CredentialRevoked { get; init; }
 
+    /// <summary>Assets this one may duplicate: its identities conflicted with theirs, so it was kept apart for
+    /// review (a <c>suspected-duplicate</c> finding says why).</summary>
+    public IReadOnlyList<string> SuspectedDuplicateOf { get; init; } = [];
+
+    /// <summary>Normalised platform identities (machine-id, MachineGuid, cloud instance, system disk serial).</summary>
+    public AssetPlatformIdentities? PlatformIdentities { get; init; }
+
     public static AssetView From(AssetDetailEntity detail, AssetSummaryEntity? summary) =>
         new()
         {
@@ -65,5 +72,42 @@ public sealed record AssetView
             SoftwareCount = detail.SoftwareCount,
             AgentVersion = summary?.AgentVersion,
             CredentialRevoked = summary?.CredentialRevoked ?? false,
+            SuspectedDuplicateOf = SplitIds(detail.SuspectedDuplicateOf),
+            PlatformIdentities = AssetPlatformIdentities.From(detail),
         };
+
+    private static IReadOnlyList<string> SplitIds(string? ids) =>
+        ids?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [];
+}
+
+/// <summary>An asset's platform identities as the API shows them (null when it has none).</summary>
+public sealed record AssetPlatformIdentities
+{
+    public string? MachineId { get; init; }
+    public string? MachineGuid { get; init; }
+    public string? CloudProvider { get; init; }
+    public string? CloudInstanceId { get; init; }
+    public string? SystemDiskSerial { get; init; }
+
+    public static AssetPlatformIdentities? From(AssetDetailEntity detail)
+    {
+        if (
+            string.IsNullOrEmpty(detail.MachineId)
+            && string.IsNullOrEmpty(detail.MachineGuid)
+            && string.IsNullOrEmpty(detail.CloudInstance)
+            && string.IsNullOrEmpty(detail.DiskSerial)
+        )
+            return null;
+        var cloud = detail.CloudInstance?.Split('|', 2);
+        return new()
+        {
+            MachineId = Blank(detail.MachineId),
+            MachineGuid = Blank(detail.MachineGuid),
+            CloudProvider = cloud is [var provider, _] ? provider : null,
+            CloudInstanceId = cloud is [_, var id] ? id : null,
+            SystemDiskSerial = Blank(detail.DiskSerial),
+        };
+    }
+
+    private static string? Blank(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

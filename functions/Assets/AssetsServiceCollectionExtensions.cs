@@ -9,6 +9,8 @@ public static class AssetsServiceCollectionExtensions
     {
         services.AddSingleton<AssetReader>();
         services.AddSingleton<AssetRegistry>();
+        services.AddSingleton<IdentityClaims>();
+        services.AddSingleton<SuspectedDuplicates>();
         services.AddSingleton<AssetWriter>();
         services.AddSingleton<AssetUpdateService>();
         return services;

@@ -62,7 +62,8 @@ public static class InventoryDiff
             hw?.SerialNumber,
             hw?.SmbiosUuid,
             hw?.NetworkInterfaces?.Select(n => n.MacAddress),
-            inventory.Hostname
+            inventory.Hostname,
+            hw?.PlatformIdentities
         );
         Set(nameof(AssetDetailEntity.Hostname), detail.Hostname, identity.Hostname);
         Set(nameof(AssetDetailEntity.SerialNumber), detail.SerialNumber, identity.SerialNumber);
@@ -72,6 +73,10 @@ public static class InventoryDiff
             detail.MacAddresses,
             hw?.NetworkInterfaces is null ? null : string.Join(',', identity.MacAddresses)
         );
+        Set(nameof(AssetDetailEntity.MachineId), detail.MachineId, identity.MachineId);
+        Set(nameof(AssetDetailEntity.MachineGuid), detail.MachineGuid, identity.MachineGuid);
+        Set(nameof(AssetDetailEntity.CloudInstance), detail.CloudInstance, identity.CloudInstance);
+        Set(nameof(AssetDetailEntity.DiskSerial), detail.DiskSerial, identity.DiskSerial);
         Set(nameof(AssetDetailEntity.Manufacturer), detail.Manufacturer, hw?.Manufacturer?.Trim());
         Set(nameof(AssetDetailEntity.Model), detail.Model, hw?.Model?.Trim());
         if (hw?.Type is { } typeName && AssetTypes.TryParse(typeName, out var type))
@@ -139,12 +144,7 @@ public static class InventoryDiff
             SoftwareRemoved = software.Removed.Take(AssetChanges.MaxListedNames).ToList(),
             SoftwareUpdated = software.Updated.Take(AssetChanges.MaxListedNames).ToList(),
         };
-        var storedIdentity = HardwareIdentity.Normalise(
-            detail.SerialNumber,
-            detail.SmbiosUuid,
-            detail.MacAddresses?.Split(','),
-            null
-        );
+        var storedIdentity = HardwareIdentity.Of(detail);
         var newIdentityKeys = identity.Keys.Except(storedIdentity.Keys).ToList();
         return new InventoryDiffResult(
             changes,

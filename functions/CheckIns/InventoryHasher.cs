@@ -51,6 +51,12 @@ public static class InventoryHasher
             );
             Sorted(w, inventory.LocalUsers, u => $"{u.Name}\u001f{u.IsAdmin}");
             Sorted(w, inventory.Neighbours, n => HardwareIdentity.NormaliseMac(n.MacAddress) ?? "");
+            // Only when sent: the hashes of inventories without platform identities stay what they were.
+            if (hw?.PlatformIdentities is { } platform)
+            {
+                var ids = HardwareIdentity.Normalise(null, null, null, null, platform);
+                Strings(w, ids.MachineId, ids.MachineGuid, ids.CloudInstance, ids.DiskSerial);
+            }
             w.WriteEndArray();
         }
         return Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan));

@@ -38,6 +38,8 @@ public sealed class CheckinProcessingException(string message, Exception? inner 
 public sealed class InventoryProcessor(
     InventoryStore store,
     Audit.AuditTrail audit,
+    IdentityClaims claims,
+    SuspectedDuplicates duplicates,
     IOptions<CheckinOptions> options,
     TimeProvider clock,
     ILogger<InventoryProcessor> logger
@@ -68,7 +70,7 @@ public sealed class InventoryProcessor(
         var auditChanges = diff.Changes.IsEmpty ? null : CheckinAudit.Changes(diff.Changes);
         if (auditChanges is not null)
             marker[CheckinAudit.MarkerColumn] = CheckinAudit.Serialize(auditChanges);
-        await IndexIdentitiesAsync(message.DeviceId, diff.NewIdentityKeys, cancellationToken);
+        await IndexIdentitiesAsync(message, detail, diff, cancellationToken);
         await RecordNeighboursAsync(message, detail, diff, cancellationToken);
 
         var actions = diff.SoftwareActions;
@@ -272,47 +274,56 @@ public sealed class InventoryProcessor(
         return ProcessingOutcome.Stale;
     }
 
-    /// <summary>Adds index rows for identities not yet indexed. An insert, so it never takes over an identity another
-    /// asset holds (that conflict is logged for review).</summary>
+    /// <summary>
+    /// Adds index rows for identities not yet indexed. An insert, so it never takes over an identity another asset
+    /// holds: a strong one (serial, UUID, platform identity) held elsewhere marks this asset as a suspected duplicate
+    /// for review (its <c>SuspectedDuplicateOf</c> rides on this check-in's detail merge; a history row, an audit
+    /// record and a finding, each idempotent per check-in, are written first, so a redelivery records it once). A MAC
+    /// held elsewhere is only logged: docks and dongles move between machines.
+    /// </summary>
     private async Task IndexIdentitiesAsync(
-        string assetId,
-        IReadOnlyList<IdentityKey> keys,
+        CheckinMessage message,
+        AssetDetailEntity detail,
+        InventoryDiffResult diff,
         CancellationToken cancellationToken
     )
     {
-        foreach (var key in keys)
+        var conflicts = (await claims.ClaimAsync(message.DeviceId, diff.NewIdentityKeys, cancellationToken))
+            .Where(c => c.Identity.IsStrong)
+            .ToList();
+        if (conflicts.Count == 0)
+            return;
+        var record = new SuspectedDuplicate(
+            message.DeviceId,
+            detail.Hostname,
+            detail.Department,
+            detail.SuspectedDuplicateOf?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [],
+            conflicts.Select(c => c.HolderAssetId).ToList(),
+            conflicts
+                .Select(c => $"{c.Identity.Label} reported by this asset is held by asset {c.HolderAssetId}")
+                .ToList(),
+            "checkin",
+            message.CheckinId
+        );
+        diff.DetailMerge[nameof(AssetDetailEntity.SuspectedDuplicateOf)] = string.Join(',', record.After);
+        var history = AssetChanges.HistoryRow(
+            message.DeviceId,
+            message.ReceivedAt,
+            "checkin",
+            message.CheckinId,
+            SuspectedDuplicate.Clip(
+                $"Kept apart as a suspected duplicate of {string.Join(", ", record.Others)}: {record.ReasonText}; "
+                    + "the identities stay with their assets, awaiting review."
+            ),
+            null
+        );
+        history.RowKey = TableKeys.HistoryRow(message.ReceivedAt, message.CheckinId + "-duplicate");
+        try
         {
-            try
-            {
-                await store.Identities.AddEntityAsync(
-                    new AssetIdentityEntity
-                    {
-                        PartitionKey = key.Key,
-                        AssetId = assetId,
-                        CreatedAt = clock.GetUtcNow(),
-                    },
-                    cancellationToken
-                );
-            }
-            catch (RequestFailedException ex) when (ex.Status == 409)
-            {
-                var holder = await store.Identities.GetEntityIfExistsAsync<AssetIdentityEntity>(
-                    key.Key,
-                    TableKeys.IdentityRow,
-                    [nameof(AssetIdentityEntity.AssetId)],
-                    cancellationToken
-                );
-                if (holder.OrNull() is { } other && other.AssetId != assetId)
-                {
-                    logger.LogWarning(
-                        "Identity {IdentityKey} reported by {AssetId} belongs to asset {OtherAssetId}; left unchanged",
-                        key.Key,
-                        assetId,
-                        other.AssetId
-                    );
-                }
-            }
+            await store.Assets.AddEntityAsync(history, cancellationToken);
         }
+        catch (RequestFailedException ex) when (ex.Status == 409) { }
+        await duplicates.RecordAsync(record, cancellationToken);
     }
 
     /// <summary>LAN neighbours that match no known asset become sightings. Refreshed when the neighbour set changes or

@@ -118,6 +118,14 @@ public sealed record Problem(int Status, string Title, string Detail, [property:
     public static Problem NotConfigured(string detail) =>
         new(StatusCodes.Status503ServiceUnavailable, "Not configured.", detail, TypeBase + "not-configured");
 
+    /// <summary>429: the caller sent too many requests (throttled before anything was written); retry after
+    /// <paramref name="retryAfter"/>.</summary>
+    public static Problem TooManyRequests(string detail, TimeSpan retryAfter) =>
+        new(StatusCodes.Status429TooManyRequests, "Too many requests.", detail, TypeBase + "too-many-requests")
+        {
+            RetryAfter = retryAfter,
+        };
+
     /// <summary>503: a dependency (storage, the identity provider) cannot be reached; nothing was changed.</summary>
     public static Problem Unavailable(string detail, TimeSpan retryAfter, string? traceId = null) =>
         new(StatusCodes.Status503ServiceUnavailable, "Temporarily unavailable.", detail, TypeBase + "unavailable")

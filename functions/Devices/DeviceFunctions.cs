@@ -6,7 +6,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace ItInventory.Functions.Devices;
 
 /// <summary>Device enrollment: an enrollment secret and a hardware identity buy a per-device credential.</summary>
-public sealed class DeviceFunctions(EnrollmentService enrollment)
+public sealed class DeviceFunctions(EnrollmentService enrollment, EnrollmentThrottle throttle)
 {
     /// <summary>Enrollment requests are small; anything bigger is refused before parsing.</summary>
     private const int MaxEnrollmentBytes = 64 * 1024;
@@ -21,7 +21,7 @@ public sealed class DeviceFunctions(EnrollmentService enrollment)
             .ReadObjectAsync(request, MaxEnrollmentBytes, ApiJsonContext.Default.EnrollmentRequest, cancellationToken)
             .OrThrow();
 
-        var enrolled = await enrollment.EnrollAsync(parsed, cancellationToken).OrThrow();
+        var enrolled = await enrollment.EnrollAsync(parsed, throttle.Source(request), cancellationToken).OrThrow();
         return new JsonBodyResult<EnrollmentResponse>(
             enrolled.Status == "created" ? StatusCodes.Status201Created : StatusCodes.Status200OK,
             enrolled,

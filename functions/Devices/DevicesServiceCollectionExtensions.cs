@@ -13,6 +13,7 @@ public static class DevicesServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<EnrollmentSecretStore>();
         services.AddSingleton<EnrollmentService>();
+        services.AddSingleton<EnrollmentThrottle>();
         services.AddSingleton<DeviceAuthenticator>();
         services.AddSingleton<CredentialRotation>();
         services.AddSingleton<DeviceCredentialService>();

@@ -10,14 +10,20 @@ using Microsoft.Extensions.Options;
 namespace ItInventory.Functions.Devices;
 
 /// <summary>
-/// Enrollment: an enrollment secret plus a hardware identity buys a per-device credential. A machine already in the
-/// inventory (found through the identity index) keeps its asset; an unknown one becomes a <c>Discovered</c> asset
-/// flagged for review.
+/// Enrollment: an enrollment secret plus a hardware identity buys a per-device credential. The identity rules are
+/// <see cref="EnrollmentRules"/>: an unknown machine becomes a <c>Discovered</c> asset flagged for review; a reimaged
+/// one (its strong identities agree with one asset) keeps its asset and gets a new credential; a conflict (a clone, a
+/// shared UUID, identities of two assets, a MAC alone) becomes a new <c>Discovered</c> asset marked as a suspected
+/// duplicate — the existing assets and their credentials are never touched. Throttled per source and per secret
+/// (<see cref="EnrollmentThrottle"/>) before anything is written.
 /// </summary>
 public sealed class EnrollmentService(
     InventoryStore store,
     AssetRegistry registry,
+    IdentityClaims claims,
+    SuspectedDuplicates duplicates,
     EnrollmentSecretStore secrets,
+    EnrollmentThrottle throttle,
     Audit.AuditTrail audit,
     Tags.AssetTagService tags,
     Monitoring.OfflineIndex offlineIndex,
@@ -26,16 +32,27 @@ public sealed class EnrollmentService(
     ILogger<EnrollmentService> logger
 )
 {
+    /// <summary>Rounds of look-up and decision when a concurrent enrollment wins the race for an identity.</summary>
+    private const int MaxRounds = 4;
+
+    /// <param name="source">The caller's address (<see cref="EnrollmentThrottle.SourceOf"/>), null when
+    /// unknown.</param>
     public async Task<Outcome<EnrollmentResponse>> EnrollAsync(
         EnrollmentRequest request,
+        string? source,
         CancellationToken cancellationToken
     )
     {
+        if (throttle.AdmitSource(source) is { } busy)
+            return busy;
         if (Validate(request) is { } invalid)
             return invalid;
+        if (throttle.AdmitSecret(request.EnrollmentSecret!) is { } busySecret)
+            return busySecret;
         var grant = await secrets.VerifyAsync(request.EnrollmentSecret!, cancellationToken);
         if (grant is null)
         {
+            throttle.Failed(source);
             logger.LogWarning("Enrollment refused: unknown, expired or revoked enrollment secret");
             return Problem.DeviceUnauthorized("The enrollment secret is not valid (unknown, expired or revoked).");
         }
@@ -44,55 +61,66 @@ public sealed class EnrollmentService(
             request.SerialNumber,
             request.SmbiosUuid,
             request.MacAddresses,
-            request.Hostname
+            request.Hostname,
+            request.PlatformIdentities
         );
         if (identity.IsEmpty)
         {
             return Problem.BadRequest(
-                "No usable hardware identity: send a real serial number, SMBIOS UUID or a "
-                    + "globally unique MAC address."
+                "No usable hardware identity: send a real serial number, SMBIOS UUID, platform identity (machine-id, "
+                    + "MachineGuid, cloud instance id with its provider, system disk serial) or a globally unique MAC "
+                    + "address."
             );
         }
 
         var now = clock.GetUtcNow();
         var secret = DeviceSecrets.NewSecret();
-        var existingId = await FindAssetAsync(identity, cancellationToken);
-        if (existingId is null)
+        for (var round = 0; round < MaxRounds; round++)
         {
-            var created = await TryCreateAsync(request, identity, grant, secret, now, cancellationToken);
+            var decision = await DecideAsync(identity, cancellationToken);
+            if (decision.Path == EnrollmentPath.ReEnroll)
+                return await ReEnrollAsync(decision, grant, secret, now, cancellationToken);
+            var created = await TryCreateAsync(request, identity, decision, grant, secret, now, cancellationToken);
             if (created is { } done)
                 return done;
-            // Another enrollment of the same machine won the race for an identity row: join its asset.
-            existingId = await FindAssetAsync(identity, cancellationToken);
-            if (existingId is null)
-                return Problem.Conflict("The device is being enrolled concurrently; retry.");
+            // A concurrent enrollment won the race for an identity: decide again on what it wrote.
         }
-        return await ReEnrollAsync(existingId, identity, grant, secret, now, cancellationToken);
+        return Problem.Conflict("The device is being enrolled concurrently; retry.");
     }
 
-    private async Task<string?> FindAssetAsync(HardwareIdentity identity, CancellationToken cancellationToken)
+    /// <summary>One point read per identity sent; when the strong ones point at exactly one asset, its detail row
+    /// (what it records) too.</summary>
+    private async Task<EnrollmentDecision> DecideAsync(HardwareIdentity identity, CancellationToken cancellationToken)
     {
-        foreach (var key in identity.Keys)
+        var holders = await claims.HoldersAsync(identity.Keys, cancellationToken);
+        var strongHolders = identity
+            .StrongKeys.Where(k => holders.ContainsKey(k.Key))
+            .Select(k => holders[k.Key])
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        HardwareIdentity? stored = null;
+        if (strongHolders is [var only])
         {
-            var row = await store.Identities.GetEntityIfExistsAsync<AssetIdentityEntity>(
-                key.Key,
-                TableKeys.IdentityRow,
+            var detail = await store.Assets.GetEntityIfExistsAsync<AssetDetailEntity>(
+                only,
+                TableKeys.AssetDetailRow,
                 cancellationToken: cancellationToken
             );
-            if (row.HasValue && row.Value is { } hit)
-                return hit.AssetId;
+            stored = detail.OrNull() is { } row ? HardwareIdentity.Of(row) : null;
         }
-        return null;
+        return EnrollmentRules.Decide(identity, holders, stored);
     }
 
     /// <summary>
-    /// Creates the asset, then claims its identities in the index (most trusted first). The asset exists before any
+    /// Creates the asset, then claims the identities nobody holds (most trusted first). The asset exists before any
     /// identity points at it, so a concurrent enrollment that finds the identity also finds the asset. An enrollment
-    /// that loses the race for an identity removes what it wrote and returns null: the caller joins the winner.
+    /// that loses the race for an identity removes what it wrote and returns null: the caller decides again. A
+    /// suspected duplicate is recorded (audit, finding) once its asset stands.
     /// </summary>
     private async Task<Outcome<EnrollmentResponse>?> TryCreateAsync(
         EnrollmentRequest request,
         HardwareIdentity identity,
+        EnrollmentDecision decision,
         EnrollmentGrant grant,
         string secret,
         DateTimeOffset now,
@@ -102,6 +130,7 @@ public sealed class EnrollmentService(
         var assetId = TableKeys.NewAssetId();
         var type =
             request.Type is not null && AssetTypes.TryParse(request.Type, out var parsed) ? parsed : AssetType.Unknown;
+        var suspected = decision.Path == EnrollmentPath.Review;
         var detail = new AssetDetailEntity
         {
             PartitionKey = assetId,
@@ -114,18 +143,40 @@ public sealed class EnrollmentService(
             SerialNumber = identity.SerialNumber,
             SmbiosUuid = identity.SmbiosUuid,
             MacAddresses = string.Join(',', identity.MacAddresses),
+            MachineId = identity.MachineId,
+            MachineGuid = identity.MachineGuid,
+            CloudInstance = identity.CloudInstance,
+            DiskSerial = identity.DiskSerial,
+            SuspectedDuplicateOf = suspected ? string.Join(',', decision.SuspectedDuplicateOf) : null,
             Manufacturer = request.Manufacturer,
             Model = request.Model,
             Department = grant.DefaultDepartment,
             Category = grant.DefaultCategory,
             Location = grant.DefaultLocation,
         };
+        var record = suspected
+            ? new SuspectedDuplicate(
+                assetId,
+                identity.Hostname,
+                detail.Department,
+                [],
+                decision.SuspectedDuplicateOf,
+                decision.Reasons,
+                "enrollment",
+                assetId
+            )
+            : null;
         var history = AssetChanges.HistoryRow(
             assetId,
             now,
             "enrollment",
             null,
-            $"Enrolled as a new {detail.Type} asset (secret: {grant.Source}); awaiting review.",
+            record is null
+                ? $"Enrolled as a new {detail.Type} asset (secret: {grant.Source}); awaiting review."
+                : SuspectedDuplicate.Clip(
+                    $"Enrolled as a new {detail.Type} asset (secret: {grant.Source}), kept apart as a suspected "
+                        + $"duplicate of {string.Join(", ", record.Others)}: {record.ReasonText}. Awaiting review."
+                ),
             null
         );
         var summary = AssetSummaries.FromDetail(
@@ -136,14 +187,14 @@ public sealed class EnrollmentService(
             detail,
             history,
             summary,
-            identity.Keys.Select(k => k.Key),
+            decision.ClaimKeys.Select(k => k.Key),
             now,
             cancellationToken
         );
         if (lost is not null)
         {
             logger.LogInformation(
-                "Enrollment of {Hostname} lost the race for {IdentityKey}; joining the existing asset",
+                "Enrollment of {Hostname} lost the race for {IdentityKey}; deciding again",
                 identity.Hostname,
                 lost
             );
@@ -165,11 +216,14 @@ public sealed class EnrollmentService(
                     new(nameof(AssetDetailEntity.Department), null, detail.Department),
                     new(nameof(AssetDetailEntity.Category), null, detail.Category),
                     new(nameof(AssetDetailEntity.Location), null, detail.Location),
+                    .. PlatformChanges(detail),
                 ],
                 null
             ),
             cancellationToken
         );
+        if (record is not null)
+            await duplicates.RecordAsync(record, cancellationToken);
         if (grant.AllocateTag)
         {
             await tags.AssignAsync(assetId, Audit.AuditActor.System("enrollment"), null, cancellationToken);
@@ -184,15 +238,35 @@ public sealed class EnrollmentService(
         return Response(assetId, secret, "created", detail.State, needsReview: true);
     }
 
+    /// <summary>Platform identities in the enroll audit record, only those sent (older records stay as they
+    /// were).</summary>
+    private static IEnumerable<FieldChange> PlatformChanges(AssetDetailEntity detail)
+    {
+        foreach (
+            var (field, value) in new[]
+            {
+                (nameof(AssetDetailEntity.MachineId), detail.MachineId),
+                (nameof(AssetDetailEntity.MachineGuid), detail.MachineGuid),
+                (nameof(AssetDetailEntity.CloudInstance), detail.CloudInstance),
+                (nameof(AssetDetailEntity.DiskSerial), detail.DiskSerial),
+                (nameof(AssetDetailEntity.SuspectedDuplicateOf), detail.SuspectedDuplicateOf),
+            }
+        )
+        {
+            if (value is not null)
+                yield return new(field, null, value);
+        }
+    }
+
     private async Task<Outcome<EnrollmentResponse>> ReEnrollAsync(
-        string assetId,
-        HardwareIdentity identity,
+        EnrollmentDecision decision,
         EnrollmentGrant grant,
         string secret,
         DateTimeOffset now,
         CancellationToken cancellationToken
     )
     {
+        var assetId = decision.AssetId!;
         var row = await store.Summaries.GetEntityIfExistsAsync<AssetSummaryEntity>(
             TableKeys.SummaryPartition(assetId),
             assetId,
@@ -218,23 +292,8 @@ public sealed class EnrollmentService(
             );
         }
 
-        foreach (var key in identity.Keys)
-        {
-            // New identities of a known machine (e.g. a replaced NIC) join the index; existing rows stay as they are.
-            try
-            {
-                await store.Identities.AddEntityAsync(
-                    new AssetIdentityEntity
-                    {
-                        PartitionKey = key.Key,
-                        AssetId = assetId,
-                        CreatedAt = now,
-                    },
-                    cancellationToken
-                );
-            }
-            catch (RequestFailedException ex) when (ex.Status == 409) { }
-        }
+        // New identities of a known machine (e.g. a replaced NIC) join the index; existing rows stay as they are.
+        await claims.ClaimAsync(assetId, decision.ClaimKeys, cancellationToken);
 
         await store.Summaries.UpdateEntityAsync(
             new TableEntity(summary.PartitionKey, summary.RowKey)

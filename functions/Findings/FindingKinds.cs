@@ -45,6 +45,11 @@ public static class FindingKinds
     /// </summary>
     public const string DuplicateIdentity = "duplicate-identity";
 
+    /// <summary>An enrollment or inventory reported identities that conflict with another asset's (a clone, a board
+    /// with a shared UUID, a takeover attempt): the reporting asset was kept apart, not merged. Raised when it
+    /// happens, never auto-resolved: a person decides (merge, reject, or resolve).</summary>
+    public const string SuspectedDuplicate = "suspected-duplicate";
+
     // ---- idle assets and reclamation (item 3) ----
 
     /// <summary>An asset below the utilisation threshold for at least N days (default 60): reallocation candidate.
@@ -100,6 +105,7 @@ public static class FindingKinds
         UnlicensedInstallation,
         IncompleteClassification,
         DuplicateIdentity,
+        SuspectedDuplicate,
         IdleAsset,
         NoUtilisationData,
         UnusedSeat,

@@ -177,12 +177,7 @@ public sealed class LifecycleService(
     /// stays).</summary>
     private async Task ReleaseIdentitiesAsync(AssetDetailEntity detail, CancellationToken cancellationToken)
     {
-        var identity = HardwareIdentity.Normalise(
-            detail.SerialNumber,
-            detail.SmbiosUuid,
-            detail.MacAddresses?.Split(',', StringSplitOptions.RemoveEmptyEntries),
-            detail.Hostname
-        );
+        var identity = HardwareIdentity.Of(detail);
         foreach (var key in identity.Keys)
         {
             var row = await store.Identities.GetEntityIfExistsAsync<AssetIdentityEntity>(

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using FunctionsHost.Rpc;
 
 namespace FunctionsHost;
@@ -8,7 +9,7 @@ namespace FunctionsHost;
 /// wins, <c>default</c> otherwise), as the real host filters them. Logs of an invocation have the category
 /// <c>Function.&lt;Name&gt;.User</c>. Framework chatter is at Warning unless host.json says otherwise.
 /// </summary>
-internal sealed class LogFilter
+internal sealed partial class LogFilter
 {
     private readonly Dictionary<string, RpcLog.Types.Level> rules = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -41,6 +42,24 @@ internal sealed class LogFilter
         }
         return filter;
     }
+
+    /// <summary>
+    /// The level a worker log is shown at. The Azure SDK logs every error response at Warning with its headers
+    /// (event <c>ErrorResponse</c>: <c>Error response [id] 409 Conflict (0.0s)</c> …), including the answers the app
+    /// expects and handles — 409 when an identity or marker row already exists, 404 for a neighbour MAC no asset
+    /// claims, 412 for a lost optimistic race: those are Debug here (shown with <c>--verbose</c>, or with a host.json
+    /// rule for the category at Debug). Other error responses stay warnings.
+    /// </summary>
+    public static RpcLog.Types.Level EffectiveLevel(string category, RpcLog.Types.Level level, string? message) =>
+        level == RpcLog.Types.Level.Warning
+        && category.StartsWith("Azure.", StringComparison.OrdinalIgnoreCase)
+        && message is not null
+        && ExpectedErrorResponse().IsMatch(message)
+            ? RpcLog.Types.Level.Debug
+            : level;
+
+    [GeneratedRegex(@"^Error response \[[^\]]*\] (404|409|412) ", RegexOptions.CultureInvariant)]
+    private static partial Regex ExpectedErrorResponse();
 
     public bool Shows(string category, RpcLog.Types.Level level)
     {

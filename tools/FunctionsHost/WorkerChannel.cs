@@ -324,10 +324,11 @@ internal sealed class WorkerChannel(string workerId)
         var inInvocation =
             !string.IsNullOrEmpty(log.InvocationId) && invocationNames.TryGetValue(log.InvocationId, out name);
         var category = inInvocation && !system ? $"Function.{name}.User" : log.Category;
+        var level = LogFilter.EffectiveLevel(log.Category, log.Level, log.Message);
         if (
-            (system && log.Level < RpcLog.Types.Level.Warning)
-            || !Logs.Shows(log.Category, log.Level)
-            || !Logs.Shows(category, log.Level)
+            (system && level < RpcLog.Types.Level.Warning)
+            || !Logs.Shows(log.Category, level)
+            || !Logs.Shows(category, level)
         )
         {
             HostConsole.Debug($"[worker {log.Level}] {log.Category}: {log.Message}");
@@ -336,7 +337,7 @@ internal sealed class WorkerChannel(string workerId)
         var text = inInvocation ? $"{name}: {log.Message}" : log.Message;
         if (log.Exception is { } ex)
             text += Environment.NewLine + "  " + ExceptionText(ex);
-        switch (log.Level)
+        switch (level)
         {
             case RpcLog.Types.Level.Warning:
                 HostConsole.Warn(text);

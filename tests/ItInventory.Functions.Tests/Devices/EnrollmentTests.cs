@@ -92,17 +92,25 @@ public sealed class EnrollmentTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Machine_found_by_mac_alone_keeps_its_asset_and_gains_its_serial_in_the_index()
+    public async Task Machine_found_by_mac_alone_gets_its_own_asset_suspected_of_duplicating_the_mac_holder()
     {
+        // Issue 11: a MAC alone never re-enrolls onto an existing asset (it used to, and took the asset over).
         var deviceId = (await Enroll("AAAA1111", macs: ["3C:52:82:AA:BB:CC"])).Json.GetProperty("deviceId").GetString();
 
         var again = await Enroll("BBBB2222", macs: ["3c-52-82-aa-bb-cc"]);
 
-        Assert.Equal(deviceId, again.Json.GetProperty("deviceId").GetString());
+        Assert.Equal(201, again.Status);
+        var newId = again.Json.GetProperty("deviceId").GetString()!;
+        Assert.NotEqual(deviceId, newId);
+        Assert.Equal(deviceId, (await SummaryAsync(newId)).SuspectedDuplicateOf);
         var serial = (
             await app.Store.Identities.GetEntityAsync<AssetIdentityEntity>("serial|BBBB2222", TableKeys.IdentityRow)
         ).Value;
-        Assert.Equal(deviceId, serial.AssetId);
+        Assert.Equal(newId, serial.AssetId);
+        var mac = (
+            await app.Store.Identities.GetEntityAsync<AssetIdentityEntity>("mac|3C5282AABBCC", TableKeys.IdentityRow)
+        ).Value;
+        Assert.Equal(deviceId, mac.AssetId);
     }
 
     [Fact]
