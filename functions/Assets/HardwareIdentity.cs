@@ -65,7 +65,8 @@ public sealed record HardwareIdentity(
                 yield return new(IdentityKind.Uuid, SmbiosUuid);
             if (SerialNumber is not null)
                 yield return new(IdentityKind.Serial, SerialNumber);
-            foreach (var mac in MacAddresses)
+            // Network gear lists hundreds of MACs: only a few serve as identity rows (CheckinLimits).
+            foreach (var mac in MacAddresses.Take(Common.CheckinLimits.MaxIdentityMacAddresses))
                 yield return new(IdentityKind.Mac, mac);
         }
     }

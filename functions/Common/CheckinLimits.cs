@@ -18,11 +18,12 @@ public static class CheckinLimits
     public const int MaxNetworkInterfaces = 4_096;
     public const int MaxIpAddresses = 64;
 
-    /// <summary>MAC addresses an enrollment may list (the machine's interfaces, as many as network gear has).</summary>
-    public const int MaxEnrollmentMacAddresses = 4_096;
+    /// <summary>MAC addresses an enrollment may list: as many as network gear has, within the 64 KiB enrollment
+    /// body.</summary>
+    public const int MaxEnrollmentMacAddresses = 2_048;
 
-    /// <summary>How many MAC addresses serve as one machine's identities (the first globally unique ones): a switch
-    /// with hundreds of port MACs must not claim hundreds of identity rows.</summary>
+    /// <summary>How many MAC addresses serve as one machine's identities (the lowest globally unique ones; all are
+    /// stored): a switch with hundreds of port MACs must not claim hundreds of identity rows.</summary>
     public const int MaxIdentityMacAddresses = 16;
 
     /// <summary>Collector failures an inventory may report.</summary>
