@@ -101,7 +101,7 @@ public sealed class UtilisationTrackerTests
     [Theory]
     [InlineData(15, 60, 15)]
     [InlineData(90, 60, 60)]
-    [InlineData(0, 60, 0)]
+    [InlineData(1, 60, 1)]
     public void Interactive_minutes_are_at_most_the_minutes_since_the_last_counted_heartbeat(
         int elapsedMinutes,
         int reported,
