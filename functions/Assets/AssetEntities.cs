@@ -98,6 +98,10 @@ public sealed class AssetSummaryEntity : ITableEntity
     public double UtilisationDayCpuSum { get; set; }
     public int UtilisationDayInteractiveMinutes { get; set; }
 
+    /// <summary>The device-clock <c>sentAt</c> of the last heartbeat counted in utilisation: a heartbeat sent at or
+    /// before it is a replay and adds nothing (see CheckIns/UtilisationTracker).</summary>
+    public DateTimeOffset? UtilisationLastSentAt { get; set; }
+
     /// <summary>First day (yyyy-MM-dd) of the current run of unused days; empty while the asset is in use
     /// (Table Storage cannot clear a property with a merge, so "none" is the empty string).</summary>
     public string? BelowThresholdSince { get; set; }

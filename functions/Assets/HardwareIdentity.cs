@@ -138,7 +138,12 @@ public sealed record HardwareIdentity(
 
     /// <summary>The keys to look up, most trusted first.</summary>
     public IEnumerable<IdentityKey> Keys =>
-        StrongKeys.Concat(MacAddresses.Select(m => new IdentityKey(IdentityKind.Mac, m)));
+        StrongKeys.Concat(
+            // Network gear lists hundreds of MACs: only a few serve as identity rows (CheckinLimits).
+            MacAddresses
+                .Take(Common.CheckinLimits.MaxIdentityMacAddresses)
+                .Select(m => new IdentityKey(IdentityKind.Mac, m))
+        );
 
     /// <summary>The strong identities, most trusted first.</summary>
     public IEnumerable<IdentityKey> StrongKeys

@@ -1,7 +1,10 @@
+using System.Text.Json.Serialization;
+using ItInventory.Functions.Common;
+
 namespace ItInventory.Functions.CheckIns;
 
-// The one check-in contract (schema docs/schemas/checkin-1.0.schema.json). Properties are nullable so that
-// CheckinValidator can say exactly what is missing; limits live in CheckinLimits.
+// The one check-in contract (schema docs/schemas/checkin-1.1.schema.json; 1.0 documents stay valid). Properties are
+// nullable so that CheckinValidator can say exactly what is missing; limits live in CheckinLimits.
 
 /// <summary>The body of <c>POST /api/checkins</c>: a heartbeat or a full inventory.</summary>
 public sealed partial record CheckinRequest
@@ -15,6 +18,7 @@ public sealed partial record CheckinRequest
     /// <summary>The device id returned by enrollment; must match the credential.</summary>
     public string? DeviceId { get; init; }
 
+    [JsonConverter(typeof(LenientDateTimeConverter))]
     public DateTimeOffset? SentAt { get; init; }
 
     public AgentInfo? Agent { get; init; }
@@ -46,6 +50,8 @@ public sealed partial record HeartbeatData
 
     /// <summary>Minutes of interactive use since the previous heartbeat.</summary>
     public int? InteractiveMinutes { get; init; }
+
+    [JsonConverter(typeof(LenientDateTimeConverter))]
     public DateTimeOffset? LastInteractiveLogonAt { get; init; }
     public IReadOnlyList<string>? IpAddresses { get; init; }
 
@@ -56,6 +62,7 @@ public sealed partial record HeartbeatData
 /// <summary>The full inventory: hardware, OS, software, local users and LAN neighbours.</summary>
 public sealed partial record InventoryData
 {
+    [JsonConverter(typeof(LenientDateTimeConverter))]
     public DateTimeOffset? CollectedAt { get; init; }
     public string? Hostname { get; init; }
     public HardwareData? Hardware { get; init; }
@@ -63,6 +70,17 @@ public sealed partial record InventoryData
     public IReadOnlyList<SoftwareData>? Software { get; init; }
     public IReadOnlyList<LocalUserData>? LocalUsers { get; init; }
     public IReadOnlyList<NeighbourData>? Neighbours { get; init; }
+
+    /// <summary>Sections the agent failed to collect (schema 1.1): their stored values stay as they are.</summary>
+    public IReadOnlyList<CollectorDiagnostic>? Diagnostics { get; init; }
+}
+
+/// <summary>A collector failure: the section it concerns (its path in the inventory, e.g. <c>software</c> or
+/// <c>hardware.disks</c>) and what went wrong.</summary>
+public sealed partial record CollectorDiagnostic
+{
+    public string? Section { get; init; }
+    public string? Error { get; init; }
 }
 
 public sealed partial record HardwareData
@@ -76,7 +94,13 @@ public sealed partial record HardwareData
     /// remote-device.</summary>
     public string? Type { get; init; }
     public CpuData? Cpu { get; init; }
+
+    /// <summary>Memory visible to the operating system, in MiB (what the OS reports as total physical memory:
+    /// installed memory less what firmware and integrated graphics reserve).</summary>
     public long? MemoryMb { get; init; }
+
+    /// <summary>Installed memory (the sum of the modules), in MiB, when the agent can read it (schema 1.1).</summary>
+    public long? MemoryInstalledMb { get; init; }
     public IReadOnlyList<DiskData>? Disks { get; init; }
     public IReadOnlyList<NetworkInterfaceData>? NetworkInterfaces { get; init; }
 
@@ -147,6 +171,8 @@ public sealed partial record LocalUserData
 {
     public string? Name { get; init; }
     public bool? IsAdmin { get; init; }
+
+    [JsonConverter(typeof(LenientDateTimeConverter))]
     public DateTimeOffset? LastLogonAt { get; init; }
 }
 

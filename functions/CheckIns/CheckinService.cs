@@ -5,8 +5,13 @@ using Microsoft.Extensions.Options;
 
 namespace ItInventory.Functions.CheckIns;
 
-/// <summary>A check-in read off the wire and checked against the contract.</summary>
-public sealed record ReceivedCheckin(CheckinRequest Request, JsonPayload Payload);
+/// <summary>A check-in read off the wire and checked against the contract: <see cref="Request"/> holds its values
+/// as cleaned (see <see cref="CheckinValidator"/>), <see cref="Warnings"/> what was cleaned or dropped.</summary>
+public sealed record ReceivedCheckin(
+    CheckinRequest Request,
+    JsonPayload Payload,
+    IReadOnlyDictionary<string, string[]>? Warnings = null
+);
 
 /// <summary>Reads check-ins and hands each kind to its handler.</summary>
 public sealed class CheckinService(
@@ -26,12 +31,10 @@ public sealed class CheckinService(
         );
         if (payload.Failed)
             return payload.Problem;
-        var parsed = JsonBody.Deserialize(payload.Value.Json.Span, ApiJsonContext.Default.CheckinRequest);
-        if (parsed.Failed)
-            return parsed.Problem;
-        if (CheckinValidator.Validate(parsed.Value) is { } invalid)
-            return invalid;
-        return new ReceivedCheckin(parsed.Value, payload.Value);
+        var read = CheckinValidator.Read(payload.Value.Json.Span);
+        if (read.Failed)
+            return read.Problem;
+        return new ReceivedCheckin(read.Value.Request, payload.Value, read.Value.Warnings);
     }
 
     /// <summary>Handles a check-in of an authenticated device; the status is 200, or 202 for a queued
@@ -51,9 +54,17 @@ public sealed class CheckinService(
         if (checkin.Request.Kind == CheckinKinds.Heartbeat)
         {
             var recorded = await heartbeats.RecordAsync(device, checkin.Request, cancellationToken);
-            return recorded.Failed ? recorded.Problem : (StatusCodes.Status200OK, recorded.Value);
+            return recorded.Failed
+                ? recorded.Problem
+                : (StatusCodes.Status200OK, recorded.Value with { Warnings = checkin.Warnings });
         }
         var accepted = await intake.AcceptAsync(device, checkin.Request.Inventory!, checkin.Payload, cancellationToken);
-        return (accepted.CheckinId is null ? StatusCodes.Status200OK : StatusCodes.Status202Accepted, accepted);
+        return (
+            accepted.CheckinId is null ? StatusCodes.Status200OK : StatusCodes.Status202Accepted,
+            accepted with
+            {
+                Warnings = checkin.Warnings,
+            }
+        );
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using ItInventory.Functions.Assets;
 using ItInventory.Functions.Common;
@@ -5,14 +6,70 @@ using ItInventory.Functions.Storage;
 
 namespace ItInventory.Functions.CheckIns;
 
-/// <summary>Checks a parsed check-in against the contract's rules and limits (pure; no I/O).</summary>
+/// <summary>A check-in that passed the contract: its optional values cleaned, and what was cleaned or
+/// dropped.</summary>
+public sealed record CheckedCheckin(CheckinRequest Request, IReadOnlyDictionary<string, string[]>? Warnings);
+
+/// <summary>
+/// Checks a check-in against the contract (pure; no I/O). Structural faults are errors (400, every one keyed by its
+/// path): a missing or unknown kind, version or device id, a list longer than its limit, text longer than 256
+/// characters, a required name missing. A bad optional value is a warning: a date-time (unreadable, or before
+/// 1601, which storage cannot hold; without an offset it is read as UTC), a MAC or IP address, a number out of
+/// range, an unknown type, a placeholder such as <c>N/A</c> in descriptive text is dropped; control, format and
+/// separator characters are removed from text. The rest is accepted.
+/// </summary>
 public static class CheckinValidator
 {
-    public static Problem? Validate(CheckinRequest request)
+    /// <summary>The contract's date-time properties (all optional and informational).</summary>
+    public static readonly FrozenSet<string> DateTimeProperties = FrozenSet.ToFrozenSet(
+        ["sentAt", "collectedAt", "lastInteractiveLogonAt", "lastLogonAt"],
+        StringComparer.Ordinal
+    );
+
+    /// <summary>Inventory sections a collector failure (<c>diagnostics[].section</c>) may name.</summary>
+    public static readonly FrozenSet<string> Sections = FrozenSet.ToFrozenSet(
+        [
+            "hardware",
+            "hardware.cpu",
+            "hardware.disks",
+            "hardware.networkInterfaces",
+            "hardware.platformIdentities",
+            "operatingSystem",
+            "software",
+            "localUsers",
+            "neighbours",
+        ],
+        StringComparer.Ordinal
+    );
+
+    /// <summary>Reads a check-in body (strict JSON: valid UTF-8, no duplicate keys, the right types) and checks
+    /// it.</summary>
+    public static Outcome<CheckedCheckin> Read(ReadOnlySpan<byte> json)
+    {
+        LenientDateTimeConverter.ResetFlagged();
+        var parsed = JsonBody.Deserialize(json, ApiJsonContext.Default.CheckinRequest);
+        if (parsed.Failed)
+            return parsed.Problem;
+        var issues = new ContractIssues();
+        if (LenientDateTimeConverter.Flagged > 0)
+        {
+            foreach (var (path, message) in JsonBody.DateTimeWarnings(json, DateTimeProperties))
+                issues.Warn(path, message);
+        }
+        return Check(parsed.Value, issues);
+    }
+
+    /// <summary>The errors of a parsed check-in, or null when it is accepted (possibly with warnings).</summary>
+    public static Problem? Validate(CheckinRequest request) => Check(request).Problem;
+
+    public static Outcome<CheckedCheckin> Check(CheckinRequest request, ContractIssues? issues = null)
     {
         if (string.IsNullOrWhiteSpace(request.SchemaVersion))
         {
-            return Problem.BadRequest("schemaVersion is required.", One("schemaVersion", "Required, e.g. \"1.0\"."));
+            return Problem.BadRequest(
+                "schemaVersion is required.",
+                new Dictionary<string, string[]> { ["schemaVersion"] = ["Required, e.g. \"1.1\"."] }
+            );
         }
         if (!IsSupportedVersion(request.SchemaVersion))
         {
@@ -22,301 +79,376 @@ public static class CheckinValidator
             );
         }
 
-        var errors = new Errors();
-        errors.Require(
+        issues ??= new ContractIssues();
+        issues.Require(
             TableKeys.IsAssetId(request.DeviceId),
             "deviceId",
             "Required: the device id returned by enrollment (32 hex digits)."
         );
-        errors.Text("agent.name", request.Agent?.Name);
-        errors.Text("agent.version", request.Agent?.Version);
-
+        var agent = Agent("agent", request.Agent, issues);
+        var heartbeat = request.Heartbeat;
+        var inventory = request.Inventory;
         switch (request.Kind)
         {
             case CheckinKinds.Heartbeat:
-                errors.Require(request.Heartbeat is not null, "heartbeat", "Required when kind is 'heartbeat'.");
-                errors.Require(request.Inventory is null, "inventory", "Not allowed when kind is 'heartbeat'.");
-                if (request.Heartbeat is { } heartbeat)
-                    ValidateHeartbeat(heartbeat, errors);
+                issues.Require(heartbeat is not null, "heartbeat", "Required when kind is 'heartbeat'.");
+                issues.Require(inventory is null, "inventory", "Not allowed when kind is 'heartbeat'.");
+                if (heartbeat is not null)
+                    heartbeat = Heartbeat(heartbeat, issues);
                 break;
             case CheckinKinds.Inventory:
-                errors.Require(request.Inventory is not null, "inventory", "Required when kind is 'inventory'.");
-                errors.Require(request.Heartbeat is null, "heartbeat", "Not allowed when kind is 'inventory'.");
-                if (request.Inventory is { } inventory)
-                    ValidateInventory(inventory, errors);
+                issues.Require(inventory is not null, "inventory", "Required when kind is 'inventory'.");
+                issues.Require(heartbeat is null, "heartbeat", "Not allowed when kind is 'inventory'.");
+                if (inventory is not null)
+                    inventory = Inventory(inventory, issues);
                 break;
             default:
-                errors.Add("kind", "Required: 'heartbeat' or 'inventory'.");
+                issues.Error("kind", "Required: 'heartbeat' or 'inventory'.");
                 break;
         }
 
-        return errors.Count == 0
-            ? null
-            : Problem.BadRequest(
-                $"The check-in has {errors.Count} invalid field(s); see 'errors'.",
-                errors.ToDictionary()
-            );
+        if (issues.ErrorCount > 0)
+            return issues.BadRequest("check-in");
+        return new CheckedCheckin(
+            request with
+            {
+                Agent = agent,
+                Heartbeat = heartbeat,
+                Inventory = inventory,
+            },
+            issues.Warnings
+        );
     }
 
     public static bool IsSupportedVersion(string version) => ContractFormats.SchemaVersion().IsMatch(version);
 
-    private static void ValidateHeartbeat(HeartbeatData heartbeat, Errors errors)
+    /// <summary>The agent's name and version (shared with enrollment).</summary>
+    public static AgentInfo? Agent(string path, AgentInfo? agent, ContractIssues issues) =>
+        agent is null
+            ? null
+            : agent with
+            {
+                Name = issues.Text(path + ".name", agent.Name, placeholders: true),
+                Version = issues.Text(path + ".version", agent.Version, placeholders: true),
+            };
+
+    /// <summary>Platform identities: text only (their meaning is the identity rules').</summary>
+    public static PlatformIdentityData? PlatformIdentities(
+        string path,
+        PlatformIdentityData? ids,
+        ContractIssues issues
+    ) =>
+        ids is null
+            ? null
+            : ids with
+            {
+                MachineId = issues.Text(path + ".machineId", ids.MachineId),
+                MachineGuid = issues.Text(path + ".machineGuid", ids.MachineGuid),
+                CloudProvider = issues.Text(path + ".cloudProvider", ids.CloudProvider),
+                CloudInstanceId = issues.Text(path + ".cloudInstanceId", ids.CloudInstanceId),
+                SystemDiskSerial = issues.Text(path + ".systemDiskSerial", ids.SystemDiskSerial),
+            };
+
+    private static HeartbeatData Heartbeat(HeartbeatData heartbeat, ContractIssues issues)
     {
-        errors.Percent("heartbeat.cpuAveragePercent", heartbeat.CpuAveragePercent);
-        errors.Percent("heartbeat.memoryUsedPercent", heartbeat.MemoryUsedPercent);
-        errors.Percent("heartbeat.diskUsedPercent", heartbeat.DiskUsedPercent);
-        errors.Require(heartbeat.UptimeSeconds is null or >= 0, "heartbeat.uptimeSeconds", "Must be ≥ 0.");
-        errors.Require(
-            heartbeat.InteractiveMinutes is null or (>= 0 and <= 7 * 24 * 60),
-            "heartbeat.interactiveMinutes",
-            "Must be between 0 and 10080."
-        );
-        errors.IpAddresses("heartbeat.ipAddresses", heartbeat.IpAddresses);
-        errors.Require(
-            heartbeat.InventoryHash is null || Sha256Hex.IsValid(heartbeat.InventoryHash),
-            "heartbeat.inventoryHash",
-            "Must be 64 lower-case hex digits."
-        );
+        var hash = heartbeat.InventoryHash;
+        if (hash is not null && !Sha256Hex.IsValid(hash))
+        {
+            issues.Warn("heartbeat.inventoryHash", "Must be 64 lower-case hex digits: dropped.");
+            hash = null;
+        }
+        return heartbeat with
+        {
+            CpuAveragePercent = issues.Range("heartbeat.cpuAveragePercent", heartbeat.CpuAveragePercent, 0d, 100d),
+            MemoryUsedPercent = issues.Range("heartbeat.memoryUsedPercent", heartbeat.MemoryUsedPercent, 0d, 100d),
+            DiskUsedPercent = issues.Range("heartbeat.diskUsedPercent", heartbeat.DiskUsedPercent, 0d, 100d),
+            UptimeSeconds = issues.Range("heartbeat.uptimeSeconds", heartbeat.UptimeSeconds, 0L, long.MaxValue),
+            InteractiveMinutes = issues.Range(
+                "heartbeat.interactiveMinutes",
+                heartbeat.InteractiveMinutes,
+                0,
+                7 * 24 * 60
+            ),
+            IpAddresses = issues.IpAddresses("heartbeat.ipAddresses", heartbeat.IpAddresses),
+            InventoryHash = hash,
+        };
     }
 
-    private static void ValidateInventory(InventoryData inventory, Errors errors)
+    private static InventoryData Inventory(InventoryData inventory, ContractIssues issues)
     {
-        errors.Text("inventory.hostname", inventory.Hostname);
-        if (inventory.Hardware is { } hw)
+        var diagnostics = Diagnostics(inventory.Diagnostics, issues);
+        bool Failed(string section) => diagnostics?.Any(d => d.Section == section) == true;
+
+        var hardware = inventory.Hardware is { } hw ? Hardware(hw, issues) : null;
+        if (hardware is not null)
         {
-            errors.Text("inventory.hardware.manufacturer", hw.Manufacturer);
-            errors.Text("inventory.hardware.model", hw.Model);
-            errors.Text("inventory.hardware.serialNumber", hw.SerialNumber);
-            errors.Text("inventory.hardware.smbiosUuid", hw.SmbiosUuid);
-            errors.Require(
-                hw.Type is null || AssetTypes.TryParse(hw.Type, out _),
-                "inventory.hardware.type",
-                $"Must be one of: {string.Join(", ", AssetTypes.WireNames)}."
-            );
-            errors.Text("inventory.hardware.cpu.model", hw.Cpu?.Model);
-            errors.Require(
-                hw.Cpu?.Cores is null or (> 0 and <= 4096),
-                "inventory.hardware.cpu.cores",
-                "Must be between 1 and 4096."
-            );
-            errors.Require(
-                hw.Cpu?.Threads is null or (> 0 and <= 8192),
-                "inventory.hardware.cpu.threads",
-                "Must be between 1 and 8192."
-            );
-            errors.Require(
-                hw.MemoryMb is null or (> 0 and <= 1L << 32),
-                "inventory.hardware.memoryMb",
-                "Must be positive."
-            );
-            if (errors.Items("inventory.hardware.disks", hw.Disks, CheckinLimits.MaxDisks))
+            // A section the agent failed to collect is not reported: its stored values stay.
+            hardware = hardware with
             {
-                for (var i = 0; i < hw.Disks!.Count; i++)
-                {
-                    var path = $"inventory.hardware.disks[{i}]";
-                    var disk = hw.Disks[i];
-                    if (!errors.NotNull(path, disk))
-                        continue;
-                    errors.Text(path + ".name", disk.Name);
-                    errors.Text(path + ".model", disk.Model);
-                    errors.Text(path + ".serialNumber", disk.SerialNumber);
-                    errors.Require(
-                        disk.SizeGb is null or (>= 0 and <= 1e7),
-                        path + ".sizeGb",
-                        "Must be between 0 and 10,000,000."
-                    );
-                }
-            }
-            if (
-                errors.Items(
-                    "inventory.hardware.networkInterfaces",
-                    hw.NetworkInterfaces,
-                    CheckinLimits.MaxNetworkInterfaces
-                )
-            )
-            {
-                for (var i = 0; i < hw.NetworkInterfaces!.Count; i++)
-                {
-                    var path = $"inventory.hardware.networkInterfaces[{i}]";
-                    var nic = hw.NetworkInterfaces[i];
-                    if (!errors.NotNull(path, nic))
-                        continue;
-                    errors.Text(path + ".name", nic.Name);
-                    errors.Mac(path + ".macAddress", nic.MacAddress, required: false);
-                    errors.IpAddresses(path + ".ipAddresses", nic.IpAddresses);
-                }
-            }
+                Cpu = Failed("hardware.cpu") ? null : hardware.Cpu,
+                Disks = Failed("hardware.disks") ? null : hardware.Disks,
+                NetworkInterfaces = Failed("hardware.networkInterfaces") ? null : hardware.NetworkInterfaces,
+                PlatformIdentities = Failed("hardware.platformIdentities") ? null : hardware.PlatformIdentities,
+            };
         }
-        if (inventory.OperatingSystem is { } os)
+        var os = inventory.OperatingSystem is { } o
+            ? o with
+            {
+                Name = issues.Text("inventory.operatingSystem.name", o.Name, placeholders: true),
+                Version = issues.Text("inventory.operatingSystem.version", o.Version, placeholders: true),
+                Build = issues.Text("inventory.operatingSystem.build", o.Build, placeholders: true),
+                Architecture = issues.Text(
+                    "inventory.operatingSystem.architecture",
+                    o.Architecture,
+                    placeholders: true
+                ),
+            }
+            : null;
+        var software = Software(inventory.Software, issues);
+        var users = LocalUsers(inventory.LocalUsers, issues);
+        var neighbours = Neighbours(inventory.Neighbours, issues);
+        return inventory with
         {
-            errors.Text("inventory.operatingSystem.name", os.Name);
-            errors.Text("inventory.operatingSystem.version", os.Version);
-            errors.Text("inventory.operatingSystem.build", os.Build);
-            errors.Text("inventory.operatingSystem.architecture", os.Architecture);
-        }
-        if (errors.Items("inventory.software", inventory.Software, CheckinLimits.MaxSoftware))
-        {
-            for (var i = 0; i < inventory.Software!.Count && errors.Count < 100; i++)
-            {
-                var software = inventory.Software[i];
-                // The common case, checked without building field paths: this runs for every one of thousands of rows.
-                if (software is not null && IsValid(software))
-                    continue;
-                var path = $"inventory.software[{i}]";
-                if (!errors.NotNull(path, software))
-                    continue;
-                errors.Require(!string.IsNullOrWhiteSpace(software.Name), path + ".name", "Required.");
-                errors.Text(path + ".name", software.Name);
-                errors.Text(path + ".version", software.Version);
-                errors.Text(path + ".publisher", software.Publisher);
-                errors.Text(path + ".architecture", software.Architecture);
-                errors.Require(
-                    software.InstalledOn is null
-                        || DateOnly.TryParseExact(
-                            software.InstalledOn,
-                            "yyyy-MM-dd",
-                            CultureInfo.InvariantCulture,
-                            DateTimeStyles.None,
-                            out _
-                        ),
-                    path + ".installedOn",
-                    "Must be a date, yyyy-MM-dd."
-                );
-            }
-        }
-        if (errors.Items("inventory.localUsers", inventory.LocalUsers, CheckinLimits.MaxLocalUsers))
-        {
-            for (var i = 0; i < inventory.LocalUsers!.Count && errors.Count < 100; i++)
-            {
-                var path = $"inventory.localUsers[{i}]";
-                var user = inventory.LocalUsers[i];
-                if (!errors.NotNull(path, user))
-                    continue;
-                errors.Require(!string.IsNullOrWhiteSpace(user.Name), path + ".name", "Required.");
-                errors.Text(path + ".name", user.Name);
-            }
-        }
-        if (errors.Items("inventory.neighbours", inventory.Neighbours, CheckinLimits.MaxNeighbours))
-        {
-            for (var i = 0; i < inventory.Neighbours!.Count && errors.Count < 100; i++)
-            {
-                var path = $"inventory.neighbours[{i}]";
-                var neighbour = inventory.Neighbours[i];
-                if (!errors.NotNull(path, neighbour))
-                    continue;
-                errors.Mac(path + ".macAddress", neighbour.MacAddress, required: true);
-                errors.Require(
-                    neighbour.IpAddress is null || ContractFormats.IsIpAddress(neighbour.IpAddress),
-                    path + ".ipAddress",
-                    "Must be an IPv4 (dotted quad) or IPv6 address."
-                );
-            }
-        }
+            Hostname = issues.Text("inventory.hostname", inventory.Hostname),
+            Hardware = Failed("hardware") ? null : hardware,
+            OperatingSystem = Failed("operatingSystem") ? null : os,
+            Software = Failed("software") ? null : software,
+            LocalUsers = Failed("localUsers") ? null : users,
+            Neighbours = Failed("neighbours") ? null : neighbours,
+            Diagnostics = diagnostics,
+        };
     }
 
-    private static bool IsValid(SoftwareData software) =>
+    private static HardwareData Hardware(HardwareData hw, ContractIssues issues)
+    {
+        const string at = "inventory.hardware";
+        var type = hw.Type;
+        if (type is not null && !AssetTypes.TryParse(type, out _))
+        {
+            issues.Warn(at + ".type", $"Not one of: {string.Join(", ", AssetTypes.WireNames)}: dropped.");
+            type = null;
+        }
+        return hw with
+        {
+            Manufacturer = issues.Text(at + ".manufacturer", hw.Manufacturer, placeholders: true),
+            Model = issues.Text(at + ".model", hw.Model, placeholders: true),
+            // Identities: cleaned only; telling junk from a real identity is the identity rules' work.
+            SerialNumber = issues.Text(at + ".serialNumber", hw.SerialNumber),
+            SmbiosUuid = issues.Text(at + ".smbiosUuid", hw.SmbiosUuid),
+            PlatformIdentities = PlatformIdentities(at + ".platformIdentities", hw.PlatformIdentities, issues),
+            Type = type,
+            Cpu = hw.Cpu is { } cpu
+                ? cpu with
+                {
+                    Model = issues.Text(at + ".cpu.model", cpu.Model, placeholders: true),
+                    Cores = issues.Range(at + ".cpu.cores", cpu.Cores, 1, 4096),
+                    Threads = issues.Range(at + ".cpu.threads", cpu.Threads, 1, 8192),
+                }
+                : null,
+            MemoryMb = issues.Range(at + ".memoryMb", hw.MemoryMb, 1L, 1L << 32),
+            MemoryInstalledMb = issues.Range(at + ".memoryInstalledMb", hw.MemoryInstalledMb, 1L, 1L << 32),
+            Disks = Items(at + ".disks", hw.Disks, CheckinLimits.MaxDisks, issues, (path, disk) =>
+                disk with
+                {
+                    Name = issues.Text(path + ".name", disk.Name),
+                    Model = issues.Text(path + ".model", disk.Model, placeholders: true),
+                    SerialNumber = issues.Text(path + ".serialNumber", disk.SerialNumber, placeholders: true),
+                    SizeGb = issues.Range(path + ".sizeGb", disk.SizeGb, 0d, 1e7),
+                }
+            ),
+            NetworkInterfaces = Items(
+                at + ".networkInterfaces",
+                hw.NetworkInterfaces,
+                CheckinLimits.MaxNetworkInterfaces,
+                issues,
+                (path, nic) =>
+                    nic with
+                    {
+                        Name = issues.Text(path + ".name", nic.Name),
+                        MacAddress = issues.Mac(path + ".macAddress", nic.MacAddress),
+                        IpAddresses = issues.IpAddresses(path + ".ipAddresses", nic.IpAddresses),
+                    }
+            ),
+        };
+    }
+
+    /// <summary>Checks each item of a short list; a null item is an error.</summary>
+    private static IReadOnlyList<T>? Items<T>(
+        string field,
+        IReadOnlyList<T>? items,
+        int max,
+        ContractIssues issues,
+        Func<string, T, T> check
+    )
+        where T : class
+    {
+        if (!issues.Count(field, items, max))
+            return items;
+        var checkedItems = new List<T>(items!.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var path = Indexed(field, i);
+            if (items[i] is not { } item)
+            {
+                issues.Error(path, "Must not be null.");
+                continue;
+            }
+            checkedItems.Add(check(path, item));
+        }
+        return checkedItems;
+    }
+
+    private static IReadOnlyList<SoftwareData>? Software(IReadOnlyList<SoftwareData>? software, ContractIssues issues)
+    {
+        const string field = "inventory.software";
+        if (!issues.Count(field, software, CheckinLimits.MaxSoftware))
+            return software;
+        List<SoftwareData>? changed = null;
+        for (var i = 0; i < software!.Count && !issues.Full; i++)
+        {
+            var item = software[i];
+            // The common case, checked without building field paths: this runs for every one of thousands of rows.
+            if (item is not null && IsClean(item))
+            {
+                changed?.Add(item);
+                continue;
+            }
+            changed ??= software.Take(i).ToList();
+            var path = Indexed(field, i);
+            if (item is null)
+            {
+                issues.Error(path, "Must not be null.");
+                continue;
+            }
+            var installedOn = item.InstalledOn;
+            if (installedOn is not null && !IsDate(installedOn))
+            {
+                issues.Warn(path + ".installedOn", "Not a date (yyyy-MM-dd): dropped.");
+                installedOn = null;
+            }
+            changed.Add(
+                item with
+                {
+                    Name = issues.RequiredText(path + ".name", item.Name),
+                    Version = issues.Text(path + ".version", item.Version, placeholders: true),
+                    Publisher = issues.Text(path + ".publisher", item.Publisher, placeholders: true),
+                    Architecture = issues.Text(path + ".architecture", item.Architecture, placeholders: true),
+                    InstalledOn = installedOn,
+                }
+            );
+        }
+        return changed ?? software;
+    }
+
+    private static IReadOnlyList<LocalUserData>? LocalUsers(IReadOnlyList<LocalUserData>? users, ContractIssues issues)
+    {
+        const string field = "inventory.localUsers";
+        if (!issues.Count(field, users, CheckinLimits.MaxLocalUsers))
+            return users;
+        var kept = new List<LocalUserData>(users!.Count);
+        for (var i = 0; i < users.Count && !issues.Full; i++)
+        {
+            var path = Indexed(field, i);
+            if (users[i] is not { } user)
+            {
+                issues.Error(path, "Must not be null.");
+                continue;
+            }
+            kept.Add(user with { Name = issues.RequiredText(path + ".name", user.Name) });
+        }
+        return kept;
+    }
+
+    /// <summary>A neighbour is its MAC address: one without a valid MAC is dropped (warning).</summary>
+    private static IReadOnlyList<NeighbourData>? Neighbours(
+        IReadOnlyList<NeighbourData>? neighbours,
+        ContractIssues issues
+    )
+    {
+        const string field = "inventory.neighbours";
+        if (!issues.Count(field, neighbours, CheckinLimits.MaxNeighbours))
+            return neighbours;
+        var kept = new List<NeighbourData>(neighbours!.Count);
+        for (var i = 0; i < neighbours.Count && !issues.Full; i++)
+        {
+            var path = Indexed(field, i);
+            if (neighbours[i] is not { } neighbour)
+            {
+                issues.Error(path, "Must not be null.");
+                continue;
+            }
+            if (neighbour.MacAddress is null || !ContractFormats.IsMacAddress(neighbour.MacAddress))
+            {
+                issues.Warn(
+                    path + ".macAddress",
+                    $"Required: a MAC address ({ContractIssues.MacFormats}); the neighbour is dropped."
+                );
+                continue;
+            }
+            var ip = neighbour.IpAddress;
+            if (ip is not null && !ContractFormats.IsIpAddress(ip))
+            {
+                issues.Warn(path + ".ipAddress", "Not an IPv4 (dotted quad) or IPv6 address: dropped.");
+                ip = null;
+            }
+            kept.Add(ip == neighbour.IpAddress ? neighbour : neighbour with { IpAddress = ip });
+        }
+        return kept;
+    }
+
+    private static IReadOnlyList<CollectorDiagnostic>? Diagnostics(
+        IReadOnlyList<CollectorDiagnostic>? diagnostics,
+        ContractIssues issues
+    )
+    {
+        const string field = "inventory.diagnostics";
+        if (!issues.Count(field, diagnostics, CheckinLimits.MaxDiagnostics))
+            return diagnostics;
+        var kept = new List<CollectorDiagnostic>(diagnostics!.Count);
+        for (var i = 0; i < diagnostics.Count; i++)
+        {
+            var path = Indexed(field, i);
+            if (diagnostics[i] is not { } diagnostic)
+            {
+                issues.Error(path, "Must not be null.");
+                continue;
+            }
+            if (diagnostic.Section is not { } section || !Sections.Contains(section))
+            {
+                issues.Warn(
+                    path + ".section",
+                    $"Not one of: {string.Join(", ", Sections.Order(StringComparer.Ordinal))}: ignored."
+                );
+                continue;
+            }
+            kept.Add(diagnostic with { Error = issues.Text(path + ".error", diagnostic.Error, max: 1024) });
+        }
+        return kept;
+    }
+
+    private static bool IsClean(SoftwareData software) =>
         !string.IsNullOrWhiteSpace(software.Name)
-        && ContractFormats.IsShortText(software.Name)
-        && ContractFormats.IsShortText(software.Version)
-        && ContractFormats.IsShortText(software.Publisher)
-        && ContractFormats.IsShortText(software.Architecture)
-        && (
-            software.InstalledOn is null
-            || DateOnly.TryParseExact(
-                software.InstalledOn,
-                "yyyy-MM-dd",
-                CultureInfo.InvariantCulture,
-                DateTimeStyles.None,
-                out _
+        && IsCleanText(software.Name)
+        && IsCleanText(software.Version, placeholders: true)
+        && IsCleanText(software.Publisher, placeholders: true)
+        && IsCleanText(software.Architecture, placeholders: true)
+        && (software.InstalledOn is null || IsDate(software.InstalledOn));
+
+    private static bool IsCleanText(string? value, bool placeholders = false) =>
+        value is null
+        || (
+            (
+                value.Length <= CheckinLimits.MaxShortString
+                || ContractFormats.Characters(value) <= CheckinLimits.MaxShortString
             )
+            && !ContractFormats.NeedsCleaning(value)
+            && !(placeholders && ContractFormats.IsPlaceholder(value))
         );
 
-    private static Dictionary<string, string[]> One(string field, string message) => new() { [field] = [message] };
+    private static bool IsDate(string value) =>
+        DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
+
+    private static string Indexed(string field, int i) => string.Create(CultureInfo.InvariantCulture, $"{field}[{i}]");
 
     private static string Truncate(string value) => value.Length <= 32 ? value : value[..32] + "…";
-
-    /// <summary>Collects field errors (at most a hundred, so a bad 20,000-row list answers quickly).</summary>
-    private sealed class Errors
-    {
-        private readonly Dictionary<string, List<string>> items = [];
-
-        public int Count => items.Count;
-
-        public void Add(string field, string message)
-        {
-            if (items.Count >= 100 && !items.ContainsKey(field))
-                return;
-            if (!items.TryGetValue(field, out var list))
-                items[field] = list = [];
-            list.Add(message);
-        }
-
-        public void Require(bool condition, string field, string message)
-        {
-            if (!condition)
-                Add(field, message);
-        }
-
-        public bool NotNull<T>(string field, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] T? value)
-            where T : class
-        {
-            Require(value is not null, field, "Must not be null.");
-            return value is not null;
-        }
-
-        public void Text(string field, string? value, int max = CheckinLimits.MaxShortString)
-        {
-            if (value is null)
-                return;
-            if (value.Length > max && ContractFormats.Characters(value) is var length && length > max)
-                Add(field, $"At most {max} characters (got {length}).");
-            else if (ContractFormats.HasControlCharacter(value))
-                Add(field, "Must not contain control characters.");
-        }
-
-        public void Percent(string field, double? value) =>
-            Require(value is null or (>= 0 and <= 100), field, "Must be between 0 and 100.");
-
-        public void Mac(string field, string? value, bool required)
-        {
-            if (value is null)
-            {
-                Require(!required, field, "Required.");
-                return;
-            }
-            Require(
-                ContractFormats.IsMacAddress(value),
-                field,
-                "Must be a MAC address: aa:bb:cc:dd:ee:ff, aa-bb-cc-dd-ee-ff, aabb.ccdd.eeff or aabbccddeeff."
-            );
-        }
-
-        public void IpAddresses(string field, IReadOnlyList<string>? values)
-        {
-            if (!Items(field, values, CheckinLimits.MaxIpAddresses))
-                return;
-            for (var i = 0; i < values!.Count; i++)
-            {
-                Require(
-                    values[i] is { } ip && ContractFormats.IsIpAddress(ip),
-                    $"{field}[{i}]",
-                    "Must be an IPv4 (dotted quad) or IPv6 address."
-                );
-            }
-        }
-
-        /// <summary>Checks a list's length; true when its items should be checked too.</summary>
-        public bool Items<T>(string field, IReadOnlyList<T>? values, int max)
-        {
-            if (values is null)
-                return false;
-            if (values.Count <= max)
-                return true;
-            Add(field, $"At most {max} items (got {values.Count}).");
-            return false;
-        }
-
-        public Dictionary<string, string[]> ToDictionary() =>
-            items.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray());
-    }
 }

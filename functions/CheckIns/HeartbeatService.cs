@@ -38,7 +38,13 @@ public sealed class HeartbeatService(
         {
             var now = clock.GetUtcNow();
             issued = Devices.CredentialRotation.IssueIfRequested(summary);
-            var usage = UtilisationTracker.Apply(summary, heartbeat, now, options.Value.IdleCpuThresholdPercent);
+            var usage = UtilisationTracker.Apply(
+                summary,
+                heartbeat,
+                now,
+                options.Value.IdleCpuThresholdPercent,
+                request.SentAt
+            );
             // Null values are left out of a merge: what the device did not report keeps its stored value.
             var merge = new TableEntity(summary.PartitionKey, summary.RowKey)
             {
@@ -58,6 +64,7 @@ public sealed class HeartbeatService(
                 [nameof(AssetSummaryEntity.UtilisationDayCpuSum)] = usage.CpuSum,
                 [nameof(AssetSummaryEntity.UtilisationDayInteractiveMinutes)] = usage.InteractiveMinutes,
                 [nameof(AssetSummaryEntity.BelowThresholdSince)] = usage.BelowThresholdSince,
+                [nameof(AssetSummaryEntity.UtilisationLastSentAt)] = usage.LastSentAt,
                 // A rotation: the new secret's hash rides on this conditional merge (no extra request).
                 [nameof(AssetSummaryEntity.PendingCredentialHash)] = issued?.Hash,
                 [nameof(AssetSummaryEntity.CredentialRotationAuditPending)] = switchAudited,

@@ -113,7 +113,11 @@ public static class InventoryDiff
             BoundedJson(users, ApiJsonContext.Default.IReadOnlyListLocalUserData)
         );
 
-        var software = DiffSoftware(assetId, storedSoftware, inventory.Software ?? [], message);
+        // A section that is absent (or that the agent failed to collect, see CheckinValidator) is "not reported":
+        // its stored values stay. A missing software list never uninstalls anything.
+        var software = inventory.Software is null
+            ? SoftwareDiff.Unchanged(storedSoftware)
+            : DiffSoftware(assetId, storedSoftware, inventory.Software, message);
 
         var neighbours = (inventory.Neighbours ?? [])
             .Select(n => (Mac: HardwareIdentity.NormaliseMac(n.MacAddress), n.IpAddress))
@@ -125,7 +129,7 @@ public static class InventoryDiff
             .OrderBy(n => n.MacAddress, StringComparer.Ordinal)
             .ToList();
         var neighbourMacs = string.Join(',', neighbours.Select(n => n.MacAddress));
-        var neighboursChanged = neighbourMacs != (detail.NeighbourMacs ?? "");
+        var neighboursChanged = inventory.Neighbours is not null && neighbourMacs != (detail.NeighbourMacs ?? "");
         if (neighboursChanged)
             merge[nameof(AssetDetailEntity.NeighbourMacs)] = neighbourMacs;
 
@@ -163,7 +167,12 @@ public static class InventoryDiff
         List<string> Removed,
         List<string> Updated,
         int InstalledCount
-    );
+    )
+    {
+        /// <summary>Software not reported: nothing written, the installed count as stored.</summary>
+        public static SoftwareDiff Unchanged(IReadOnlyCollection<SoftwareEntity> stored) =>
+            new([], [], [], [], stored.Count(s => s.State == nameof(SoftwareState.Installed)));
+    }
 
     private static SoftwareDiff DiffSoftware(
         string assetId,

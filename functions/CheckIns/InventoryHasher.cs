@@ -70,6 +70,12 @@ public static class InventoryHasher
 
     private static void Sorted<T>(Utf8JsonWriter w, IReadOnlyList<T>? items, Func<T, string> canonical)
     {
+        // "Not reported" (null) and "reported empty" ([]) are different inventories: only the second uninstalls.
+        if (items is null)
+        {
+            w.WriteNullValue();
+            return;
+        }
         w.WriteStartArray();
         foreach (
             var item in (items ?? []).Select(canonical).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)

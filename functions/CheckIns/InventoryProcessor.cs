@@ -180,12 +180,13 @@ public sealed class InventoryProcessor(
             throw new CheckinProcessingException($"The payload of check-in {message.CheckinId} is not valid gzip.", ex);
         }
 
-        var parsed = JsonBody.Deserialize(json, ApiJsonContext.Default.CheckinRequest);
-        var problem = parsed.Failed ? parsed.Problem : CheckinValidator.Validate(parsed.Value);
+        // Read exactly as at intake: the same cleaning, so the stored inventory is the one that was hashed.
+        var parsed = CheckinValidator.Read(json);
+        var problem = parsed.Problem;
         if (
             problem is not null
-            || parsed.Value?.Inventory is not { } inventory
-            || parsed.Value.DeviceId != message.DeviceId
+            || parsed.Value?.Request.Inventory is not { } inventory
+            || parsed.Value.Request.DeviceId != message.DeviceId
         )
         {
             throw new CheckinProcessingException(

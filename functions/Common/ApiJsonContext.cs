@@ -24,6 +24,8 @@ namespace ItInventory.Functions.Common;
     AllowTrailingCommas = false,
     PropertyNameCaseInsensitive = false,
     MaxDepth = 16,
+    // A second "deviceId" or "kind" must not silently change what a document means.
+    AllowDuplicateProperties = false,
     Converters = [
         typeof(Rfc3339DateTimeOffsetConverter),
         typeof(JsonSchemaInt32Converter),

@@ -82,6 +82,132 @@ public static partial class ContractFormats
         return false;
     }
 
+    /// <summary>The earliest instant Azure Table Storage holds in a DateTime property (1601-01-01T00:00:00Z); the
+    /// latest, 9999-12-31, is the end of .NET's range, so any parsed value is below it.</summary>
+    public static readonly DateTimeOffset EarliestStorableDateTime = new(1601, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>An RFC 3339 date-time without an offset (local time of an agent that does not say its zone).</summary>
+    [GeneratedRegex(
+        @"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]{1,7})?\z",
+        RegexOptions.CultureInvariant
+    )]
+    private static partial Regex DateTimeWithoutOffset();
+
+    /// <summary>
+    /// Reads a date-time of the contract leniently: the strict RFC 3339 form is <see cref="ContractDateTime.Valid"/>;
+    /// the same without an offset is read as UTC (<see cref="ContractDateTime.WithoutOffset"/>); a date before what
+    /// Azure Table Storage holds is <see cref="ContractDateTime.OutOfRange"/>; anything else is
+    /// <see cref="ContractDateTime.Invalid"/>. Only the first two give a value.
+    /// </summary>
+    public static ContractDateTime ClassifyDateTime(string text, out DateTimeOffset value)
+    {
+        ContractDateTime kind;
+        if (TryParseDateTime(text, out value))
+            kind = ContractDateTime.Valid;
+        else if (
+            DateTimeWithoutOffset().IsMatch(text)
+            && DateTimeOffset.TryParse(
+                text,
+                CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal,
+                out value
+            )
+        )
+            kind = ContractDateTime.WithoutOffset;
+        else
+        {
+            value = default;
+            return ContractDateTime.Invalid;
+        }
+        if (value < EarliestStorableDateTime)
+        {
+            value = default;
+            return ContractDateTime.OutOfRange;
+        }
+        return kind;
+    }
+
+    /// <summary>What a warning says about a date-time that is not <see cref="ContractDateTime.Valid"/>.</summary>
+    public static string Describe(ContractDateTime kind) =>
+        kind switch
+        {
+            ContractDateTime.WithoutOffset => "No UTC offset: read as UTC.",
+            ContractDateTime.OutOfRange =>
+                "Before 1601-01-01T00:00:00Z (no real date; storage cannot hold it): dropped.",
+            _ => "Not an RFC 3339 date-time (e.g. 2026-11-02T09:00:00Z): dropped.",
+        };
+
+    /// <summary>True when the text holds a character the contract removes from text: a control character (Unicode
+    /// Cc), a format character (Cf: bidi controls such as U+202E, zero-width characters, U+FEFF) or a line or
+    /// paragraph separator (U+2028, U+2029).</summary>
+    public static bool NeedsCleaning(string value)
+    {
+        foreach (var c in value)
+        {
+            if (IsRemoved(c))
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>The text without the characters <see cref="NeedsCleaning"/> looks for.</summary>
+    public static string Clean(string value)
+    {
+        var builder = new System.Text.StringBuilder(value.Length);
+        foreach (var c in value)
+        {
+            if (!IsRemoved(c))
+                builder.Append(c);
+        }
+        return builder.ToString();
+    }
+
+    private static bool IsRemoved(char c) =>
+        c < 0x20
+        || (c >= 0x7F && c <= 0x9F)
+        || (
+            c >= 0xAD
+            && CharUnicodeInfo.GetUnicodeCategory(c)
+                is UnicodeCategory.Format
+                    or UnicodeCategory.LineSeparator
+                    or UnicodeCategory.ParagraphSeparator
+        );
+
+    /// <summary>Values agents write where they have nothing to say (firmware defaults, "not applicable"). In optional
+    /// descriptive text they mean "not reported".</summary>
+    public static bool IsPlaceholder(string value)
+    {
+        var trimmed = value.Trim().TrimEnd('.');
+        return trimmed.Length <= 32 && Placeholders.Contains(trimmed);
+    }
+
+    private static readonly HashSet<string> Placeholders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "N/A",
+        "NA",
+        "n.a",
+        "n/a.",
+        "Unknown",
+        "<unknown>",
+        "Not Available",
+        "Not Applicable",
+        "Not Specified",
+        "None",
+        "null",
+        "undefined",
+        "To be filled by O.E.M",
+        "To Be Filled By O.E.M",
+        "Default string",
+        "System manufacturer",
+        "System Product Name",
+        "System Version",
+        "OEM",
+        "O.E.M",
+        "-",
+        "--",
+        "?",
+    };
+
     /// <summary>Length in characters (Unicode code points), as JSON Schema's maxLength counts.</summary>
     public static int Characters(string value)
     {
@@ -92,6 +218,51 @@ public static partial class ContractFormats
                 surrogates++;
         }
         return value.Length - surrogates;
+    }
+}
+
+/// <summary>How a contract date-time was read (see <see cref="ContractFormats.ClassifyDateTime"/>).</summary>
+public enum ContractDateTime
+{
+    Valid,
+    WithoutOffset,
+    OutOfRange,
+    Invalid,
+}
+
+/// <summary>
+/// Reads the check-in contract's optional date-times leniently (RFC 3339; without offset as UTC; unreadable or
+/// before 1601 as not reported) and counts, per thread, the values that were not strictly valid: the reader then
+/// walks the document once to report each with its path (<see cref="JsonBody.DateTimeWarnings"/>). Deserialising
+/// is synchronous, so the per-thread count belongs to the one document being read.
+/// </summary>
+public sealed class LenientDateTimeConverter : JsonConverter<DateTimeOffset?>
+{
+    [ThreadStatic]
+    private static int flagged;
+
+    /// <summary>Values read leniently on this thread since the last <see cref="ResetFlagged"/>.</summary>
+    public static int Flagged => flagged;
+
+    public static void ResetFlagged() => flagged = 0;
+
+    public override DateTimeOffset? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+            throw new JsonException("A date-time must be a string, e.g. 2026-11-02T09:00:00Z.");
+        var kind = ContractFormats.ClassifyDateTime(reader.GetString()!, out var value);
+        if (kind == ContractDateTime.Valid)
+            return value;
+        flagged++;
+        return kind == ContractDateTime.WithoutOffset ? value : null;
+    }
+
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset? value, JsonSerializerOptions options)
+    {
+        if (value is { } v)
+            writer.WriteStringValue(v.ToString("O", CultureInfo.InvariantCulture));
+        else
+            writer.WriteNullValue();
     }
 }
 

@@ -111,8 +111,89 @@ public static class JsonBody
         }
         catch (JsonException ex)
         {
-            return Problem.MalformedJson(Describe(ex));
+            var message = Describe(ex);
+            // Valid JSON of the wrong shape (a wrong type, a duplicate key) names the place, as validation errors do.
+            return ex.Path is { Length: > 0 } path && ex.LineNumber is not null
+                ? Problem.MalformedJson(message, new Dictionary<string, string[]> { [FieldPath(path)] = [message] })
+                : Problem.MalformedJson(message);
         }
+    }
+
+    /// <summary><c>$.inventory.software[3].name</c> as the contract's errors and warnings name fields:
+    /// <c>inventory.software[3].name</c>.</summary>
+    internal static string FieldPath(string jsonPath) =>
+        jsonPath == "$" ? ""
+        : jsonPath.StartsWith("$.", StringComparison.Ordinal) ? jsonPath[2..]
+        : jsonPath.TrimStart('$');
+
+    /// <summary>
+    /// The paths of the date-time values (properties named <paramref name="names"/>) that are not strictly valid,
+    /// each with what a warning says about it. One pass of the reader over a document that already deserialised:
+    /// called only when <see cref="LenientDateTimeConverter"/> flagged something, so a clean document pays
+    /// nothing.
+    /// </summary>
+    public static List<(string Path, string Message)> DateTimeWarnings(
+        ReadOnlySpan<byte> json,
+        IReadOnlyCollection<string> names
+    )
+    {
+        var found = new List<(string, string)>();
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 64 });
+        var frames = new List<PathFrame>();
+        string? name = null;
+        while (reader.Read())
+        {
+            var token = reader.TokenType;
+            if (token == JsonTokenType.PropertyName)
+            {
+                name = reader.GetString();
+                continue;
+            }
+            if (token is JsonTokenType.EndObject or JsonTokenType.EndArray)
+            {
+                frames.RemoveAt(frames.Count - 1);
+                continue;
+            }
+            var inArray = frames.Count > 0 && frames[^1].IsArray;
+            var index = inArray ? frames[^1].Count++ : -1;
+            var frameName = inArray ? null : name;
+            if (token is JsonTokenType.StartObject or JsonTokenType.StartArray)
+            {
+                frames.Add(new PathFrame(frameName, index, token == JsonTokenType.StartArray));
+            }
+            else if (
+                token == JsonTokenType.String
+                && frameName is not null
+                && names.Contains(frameName)
+                && ContractFormats.ClassifyDateTime(reader.GetString()!, out _) is var kind
+                && kind != ContractDateTime.Valid
+            )
+            {
+                found.Add((PathOf(frames, frameName), ContractFormats.Describe(kind)));
+            }
+        }
+        return found;
+    }
+
+    private sealed class PathFrame(string? name, int index, bool isArray)
+    {
+        public string? Name { get; } = name;
+        public int Index { get; } = index;
+        public bool IsArray { get; } = isArray;
+        public int Count { get; set; }
+    }
+
+    private static string PathOf(List<PathFrame> frames, string property)
+    {
+        var path = new System.Text.StringBuilder();
+        foreach (var frame in frames.Skip(1))
+        {
+            if (frame.Index >= 0)
+                path.Append('[').Append(frame.Index).Append(']');
+            else
+                path.Append(path.Length == 0 ? "" : ".").Append(frame.Name);
+        }
+        return path.Length == 0 ? property : $"{path}.{property}";
     }
 
     /// <summary>A JSON error in the reader's words: what is wrong and where (path, line, byte), never the .NET type

@@ -34,8 +34,11 @@ public sealed record Problem(int Status, string Title, string Detail, [property:
             Errors = errors,
         };
 
-    public static Problem MalformedJson(string detail) =>
-        new(StatusCodes.Status400BadRequest, "The body is not valid JSON.", detail, TypeBase + "malformed-json");
+    public static Problem MalformedJson(string detail, IReadOnlyDictionary<string, string[]>? errors = null) =>
+        new(StatusCodes.Status400BadRequest, "The body is not valid JSON.", detail, TypeBase + "malformed-json")
+        {
+            Errors = errors,
+        };
 
     public static Problem UnsupportedSchemaVersion(string detail) =>
         new(

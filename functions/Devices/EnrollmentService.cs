@@ -45,10 +45,21 @@ public sealed class EnrollmentService(
     {
         if (throttle.AdmitSource(source) is { } busy)
             return busy;
-        if (Validate(request) is { } invalid)
-            return invalid;
-        if (throttle.AdmitSecret(request.EnrollmentSecret!) is { } busySecret)
+        var valid = EnrollmentValidator.Validate(request);
+        if (valid.Failed)
+            return valid.Problem;
+        if (throttle.AdmitSecret(valid.Value.Request.EnrollmentSecret!) is { } busySecret)
             return busySecret;
+        var enrolled = await EnrollValidAsync(valid.Value.Request, source, cancellationToken);
+        return enrolled.Failed ? enrolled.Problem : enrolled.Value with { Warnings = valid.Value.Warnings };
+    }
+
+    private async Task<Outcome<EnrollmentResponse>> EnrollValidAsync(
+        EnrollmentRequest request,
+        string? source,
+        CancellationToken cancellationToken
+    )
+    {
         var grant = await secrets.VerifyAsync(request.EnrollmentSecret!, cancellationToken);
         if (grant is null)
         {
@@ -360,52 +371,4 @@ public sealed class EnrollmentService(
             NeedsReview = needsReview,
             NextCheckinSeconds = checkinOptions.Value.HeartbeatIntervalSeconds,
         };
-
-    private static Problem? Validate(EnrollmentRequest request)
-    {
-        var errors = new Dictionary<string, string[]>();
-        if (
-            string.IsNullOrEmpty(request.EnrollmentSecret)
-            || request.EnrollmentSecret.Length > CheckinLimits.MaxShortString
-        )
-            errors["enrollmentSecret"] = ["Required (at most 256 characters)."];
-        foreach (
-            var (field, value) in new[]
-            {
-                ("hostname", request.Hostname),
-                ("serialNumber", request.SerialNumber),
-                ("smbiosUuid", request.SmbiosUuid),
-                ("manufacturer", request.Manufacturer),
-                ("model", request.Model),
-                ("agent.name", request.Agent?.Name),
-                ("agent.version", request.Agent?.Version),
-            }
-        )
-        {
-            if (!ContractFormats.IsShortText(value))
-            {
-                errors[field] = [$"At most {CheckinLimits.MaxShortString} characters, no control characters."];
-            }
-        }
-        if (request.MacAddresses is { } macs)
-        {
-            if (macs.Count > CheckinLimits.MaxNetworkInterfaces)
-            {
-                errors["macAddresses"] = [$"At most {CheckinLimits.MaxNetworkInterfaces} items."];
-            }
-            else if (macs.Any(m => m is null || !ContractFormats.IsMacAddress(m)))
-            {
-                errors["macAddresses"] =
-                [
-                    "Each item must be a MAC address: aa:bb:cc:dd:ee:ff, aa-bb-cc-dd-ee-ff, "
-                        + "aabb.ccdd.eeff or aabbccddeeff.",
-                ];
-            }
-        }
-        if (request.Type is not null && !AssetTypes.TryParse(request.Type, out _))
-            errors["type"] = [$"Must be one of: {string.Join(", ", AssetTypes.WireNames)}."];
-        return errors.Count == 0
-            ? null
-            : Problem.BadRequest($"The enrollment request has {errors.Count} invalid field(s); see 'errors'.", errors);
-    }
 }

@@ -173,8 +173,8 @@ public sealed class ComposerTests
 
         Assert.Null(inventory.Software);
         var diagnostic = Assert.Single(inventory.Diagnostics!);
-        Assert.Equal("packages", diagnostic.Collector);
-        Assert.Contains("/var/lib/dpkg/status", diagnostic.Message);
+        Assert.Equal("software", diagnostic.Section);
+        Assert.Contains("/var/lib/dpkg/status", diagnostic.Error);
         Assert.Equal("A", inventory.Hardware!.Manufacturer);
         Assert.Equal("sda", Assert.Single(inventory.Hardware.Disks!).Name);
     }
@@ -183,7 +183,7 @@ public sealed class ComposerTests
     public void The_local_hash_ignores_collection_time_and_diagnostics_but_not_content()
     {
         var a = new Contract.InventoryData { Hostname = "pc1", CollectedAt = DateTimeOffset.UnixEpoch };
-        var b = a with { CollectedAt = DateTimeOffset.UtcNow, Diagnostics = [new("x", "y")] };
+        var b = a with { CollectedAt = DateTimeOffset.UtcNow, Diagnostics = [new() { Section = "software", Error = "y" }] };
 
         Assert.Equal(CheckinCycle.LocalHash(a), CheckinCycle.LocalHash(b));
         Assert.NotEqual(CheckinCycle.LocalHash(a), CheckinCycle.LocalHash(a with { Hostname = "pc2" }));

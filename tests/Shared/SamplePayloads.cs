@@ -40,14 +40,15 @@ public static class SamplePayloads
         string deviceId,
         string? inventoryHash = null,
         double cpu = 12.5,
-        int interactiveMinutes = 30
+        int interactiveMinutes = 30,
+        string? sentAt = "2026-11-02T09:00:00Z"
     ) =>
         new()
         {
             ["schemaVersion"] = "1.0",
             ["kind"] = "heartbeat",
             ["deviceId"] = deviceId,
-            ["sentAt"] = "2026-11-02T09:00:00Z",
+            ["sentAt"] = sentAt,
             ["agent"] = new JsonObject { ["name"] = "itinventory-agent", ["version"] = "1.0.0" },
             ["heartbeat"] = new JsonObject
             {

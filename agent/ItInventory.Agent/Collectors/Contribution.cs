@@ -53,7 +53,9 @@ public static class InventoryComposer
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                diagnostics.Add(new(collector.Name, Describe(ex)));
+                // The contract's diagnostics name the sections left out: the server keeps their stored values.
+                foreach (var section in SectionsOf(collector.Name))
+                    diagnostics.Add(new() { Section = section, Error = $"{collector.Name}: {Describe(ex)}" });
                 continue;
             }
             inventory = Merge(inventory, found);
@@ -116,5 +118,24 @@ public static class InventoryComposer
             UnauthorizedAccessException => "access denied: " + ex.Message,
             System.ComponentModel.Win32Exception w => $"could not run a tool: {w.Message}",
             _ => ex.Message,
+        };
+
+    /// <summary>The inventory sections (docs/schemas, <c>diagnostics[].section</c>) a collector fills, by the end
+    /// of its name.</summary>
+    public static IReadOnlyList<string> SectionsOf(string collector) =>
+        collector switch
+        {
+            _ when collector.EndsWith("packages", StringComparison.Ordinal)
+                || collector.EndsWith("applications", StringComparison.Ordinal)
+                || collector.EndsWith("pkgutil", StringComparison.Ordinal)
+                || collector.EndsWith("uninstall-keys", StringComparison.Ordinal) => ["software"],
+            _ when collector.EndsWith("disks", StringComparison.Ordinal) => ["hardware.disks"],
+            _ when collector.EndsWith("neighbours", StringComparison.Ordinal) => ["neighbours"],
+            _ when collector.EndsWith("network", StringComparison.Ordinal) => ["hardware.networkInterfaces"],
+            _ when collector.EndsWith("users", StringComparison.Ordinal) => ["localUsers"],
+            _ when collector.EndsWith("system", StringComparison.Ordinal)
+                || collector.EndsWith("wmi", StringComparison.Ordinal)
+                || collector.EndsWith("system-profiler", StringComparison.Ordinal) => ["hardware", "operatingSystem"],
+            _ => [],
         };
 }

@@ -147,9 +147,9 @@ public sealed class CheckinCycle(
         var inventory = InventoryComposer.Compose(platform.Collectors, clock.GetUtcNow(), cancellationToken);
         foreach (var diagnostic in inventory.Diagnostics ?? [])
             logger.LogWarning(
-                "Collector {Collector} left its section out: {Reason}",
-                diagnostic.Collector,
-                diagnostic.Message
+                "Section {Section} left out: {Reason}",
+                diagnostic.Section,
+                diagnostic.Error
             );
         return inventory;
     }

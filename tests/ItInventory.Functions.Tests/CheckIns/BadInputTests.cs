@@ -1,5 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using ItInventory.Functions.Assets;
+using ItInventory.Functions.Storage;
 using ItInventory.Functions.Tests.Infrastructure;
 using ItInventory.Functions.Tests.Shared;
 using Microsoft.AspNetCore.Http;
@@ -177,12 +179,36 @@ public sealed class BadInputTests : IAsyncLifetime
     }
 
     [Fact]
-    public Task Out_of_range_utilisation_is_400()
+    public async Task Out_of_range_utilisation_is_dropped_with_a_warning_and_the_rest_recorded()
     {
         var body = SamplePayloads.Heartbeat(device.DeviceId);
         body["heartbeat"]!["cpuAveragePercent"] = 140;
-        return AssertRejectedAsync(Raw(Encoding.UTF8.GetBytes(body.Text())), 400, "heartbeat.cpuAveragePercent");
+
+        var answer = await app.CheckinAsync(body.Text(), device.Authorization);
+
+        Assert.True(answer.Status == 200, answer.Body);
+        Assert.True(answer.Json.GetProperty("warnings").TryGetProperty("heartbeat.cpuAveragePercent", out _));
+        var summary = (
+            await app.Store.Summaries.GetEntityAsync<AssetSummaryEntity>(
+                TableKeys.SummaryPartition(device.DeviceId),
+                device.DeviceId
+            )
+        ).Value;
+        Assert.Null(summary.CpuAveragePercent);
+        Assert.Equal(61.2, summary.MemoryUsedPercent);
     }
+
+    [Fact]
+    public Task Duplicate_keys_are_400_with_the_path() =>
+        AssertRejectedAsync(
+            Raw(
+                Encoding.UTF8.GetBytes(
+                    Heartbeat().Replace("\"kind\":", "\"kind\":\"inventory\",\"kind\":", StringComparison.Ordinal)
+                )
+            ),
+            400,
+            "kind"
+        );
 
     [Fact]
     public Task Number_sent_as_string_is_400()
@@ -193,11 +219,18 @@ public sealed class BadInputTests : IAsyncLifetime
     }
 
     [Fact]
-    public Task Bad_mac_address_in_an_inventory_is_400()
+    public async Task Bad_neighbour_mac_in_an_inventory_drops_that_neighbour_with_a_warning()
     {
         var body = Inventory();
         body["inventory"]!["neighbours"] = new JsonArray(new JsonObject { ["macAddress"] = "not-a-mac" });
-        return AssertRejectedAsync(Raw(Encoding.UTF8.GetBytes(body.Text())), 400, "inventory.neighbours[0].macAddress");
+
+        var answer = await app.CheckinAsync(body.Text(), device.Authorization);
+
+        Assert.True(answer.Status == 202, answer.Body);
+        Assert.Equal(
+            ["inventory.neighbours[0].macAddress"],
+            answer.Json.GetProperty("warnings").EnumerateObject().Select(p => p.Name)
+        );
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using ItInventory.Functions.Assets;
+using ItInventory.Functions.CheckIns;
 using ItInventory.Functions.Devices;
 using ItInventory.Functions.Storage;
 using ItInventory.Functions.Tests.Infrastructure;
@@ -115,7 +116,11 @@ public sealed class HeartbeatTests : IAsyncLifetime
             Enumerable
                 .Range(0, 3)
                 .Select(_ =>
-                    app.CheckinAsync(SamplePayloads.Heartbeat(device.DeviceId, cpu: 10).Text(), device.Authorization)
+                    // Without sentAt: with one, those that lose the race could count as replays of the winner.
+                    app.CheckinAsync(
+                        SamplePayloads.Heartbeat(device.DeviceId, cpu: 10, sentAt: null).Text(),
+                        device.Authorization
+                    )
                 )
         );
 
@@ -123,5 +128,79 @@ public sealed class HeartbeatTests : IAsyncLifetime
         var summary = await SummaryAsync(device.DeviceId);
         Assert.Equal(3, summary.UtilisationDaySamples);
         Assert.Equal(30, summary.UtilisationDayCpuSum, 3);
+    }
+
+    [Fact]
+    public async Task A_replayed_heartbeat_adds_no_utilisation_and_still_costs_two_requests()
+    {
+        var device = await app.EnrollNewDeviceAsync();
+        var heartbeat = SamplePayloads.Heartbeat(device.DeviceId, interactiveMinutes: 45).Text();
+        app.Clock.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(200, (await app.CheckinAsync(heartbeat, device.Authorization)).Status);
+
+        for (var i = 0; i < 20; i++)
+        {
+            app.Clock.Advance(TimeSpan.FromMinutes(1));
+            using var scope = StorageRequestCounter.BeginScope();
+            var replay = await app.CheckinAsync(heartbeat, device.Authorization);
+            Assert.Equal(200, replay.Status);
+            Assert.True(scope.Count == 2, string.Join("\n", scope.Requests));
+        }
+
+        var summary = await SummaryAsync(device.DeviceId);
+        Assert.Equal(45, summary.UtilisationDayInteractiveMinutes);
+        Assert.Equal(1, summary.UtilisationDaySamples);
+        Assert.Equal(app.Clock.GetUtcNow(), summary.LastSeenAt);
+    }
+
+    [Fact]
+    public async Task Interactive_minutes_are_bounded_by_the_time_since_the_previous_heartbeat_and_the_day()
+    {
+        var device = await app.EnrollNewDeviceAsync();
+        // The device's clock is a day behind the server's (allowed: only a clock ahead of it is suspicious).
+        var sentAt = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
+        async Task SendAsync(int minutes)
+        {
+            var body = SamplePayloads.Heartbeat(
+                device.DeviceId,
+                interactiveMinutes: minutes,
+                sentAt: sentAt.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)
+            );
+            Assert.Equal(200, (await app.CheckinAsync(body.Text(), device.Authorization)).Status);
+        }
+
+        await SendAsync(30);
+        sentAt = sentAt.AddMinutes(15);
+        await SendAsync(10080);
+
+        var summary = await SummaryAsync(device.DeviceId);
+        Assert.Equal(30 + 15, summary.UtilisationDayInteractiveMinutes);
+        Assert.Equal(sentAt, summary.UtilisationLastSentAt);
+
+        sentAt = sentAt.AddMinutes(990);
+        await SendAsync(10080);
+        sentAt = sentAt.AddMinutes(975);
+        await SendAsync(10080);
+        Assert.Equal(
+            UtilisationTracker.MinutesPerDay,
+            (await SummaryAsync(device.DeviceId)).UtilisationDayInteractiveMinutes
+        );
+    }
+
+    [Fact]
+    public async Task A_far_future_sent_at_counts_nothing_and_does_not_block_later_heartbeats()
+    {
+        var device = await app.EnrollNewDeviceAsync();
+        var future = SamplePayloads.Heartbeat(device.DeviceId, interactiveMinutes: 60, sentAt: "2030-01-01T00:00:00Z");
+        Assert.Equal(200, (await app.CheckinAsync(future.Text(), device.Authorization)).Status);
+
+        var summary = await SummaryAsync(device.DeviceId);
+        Assert.Equal(0, summary.UtilisationDayInteractiveMinutes);
+        Assert.Null(summary.UtilisationLastSentAt);
+
+        app.Clock.Advance(TimeSpan.FromMinutes(30));
+        var normal = SamplePayloads.Heartbeat(device.DeviceId, interactiveMinutes: 20, sentAt: "2026-11-02T09:30:00Z");
+        Assert.Equal(200, (await app.CheckinAsync(normal.Text(), device.Authorization)).Status);
+        Assert.Equal(20, (await SummaryAsync(device.DeviceId)).UtilisationDayInteractiveMinutes);
     }
 }

@@ -67,4 +67,83 @@ public sealed class UtilisationTrackerTests
 
         Assert.Equal("", row.BelowThresholdSince);
     }
+
+    [Fact]
+    public void A_heartbeat_sent_at_or_before_the_last_counted_one_adds_nothing()
+    {
+        var row = new AssetSummaryEntity { UtilisationLastSentAt = Monday };
+        var sample = new HeartbeatData { CpuAveragePercent = 50, InteractiveMinutes = 60 };
+
+        var same = UtilisationTracker.Apply(row, sample, Monday.AddMinutes(5), 5, sentAt: Monday);
+        var older = UtilisationTracker.Apply(row, sample, Monday.AddMinutes(5), 5, sentAt: Monday.AddMinutes(-1));
+
+        Assert.False(same.Counted);
+        Assert.False(older.Counted);
+        Assert.Equal(0, same.Samples);
+        Assert.Equal(0, older.InteractiveMinutes);
+        Assert.Null(same.LastSentAt);
+    }
+
+    [Fact]
+    public void A_heartbeat_from_the_future_adds_nothing()
+    {
+        var sample = new HeartbeatData { CpuAveragePercent = 50, InteractiveMinutes = 60 };
+
+        var usage = UtilisationTracker.Apply(new AssetSummaryEntity(), sample, Monday, 5, sentAt: Monday.AddMinutes(6));
+
+        Assert.False(usage.Counted);
+        Assert.Equal(0, usage.InteractiveMinutes);
+        Assert.True(
+            UtilisationTracker.Apply(new AssetSummaryEntity(), sample, Monday, 5, Monday.AddMinutes(5)).Counted
+        );
+    }
+
+    [Theory]
+    [InlineData(15, 60, 15)]
+    [InlineData(90, 60, 60)]
+    [InlineData(1, 60, 1)]
+    public void Interactive_minutes_are_at_most_the_minutes_since_the_last_counted_heartbeat(
+        int elapsedMinutes,
+        int reported,
+        int counted
+    )
+    {
+        var row = new AssetSummaryEntity { UtilisationLastSentAt = Monday.AddMinutes(-elapsedMinutes) };
+
+        var usage = UtilisationTracker.Apply(
+            row,
+            new HeartbeatData { InteractiveMinutes = reported },
+            Monday,
+            5,
+            sentAt: Monday
+        );
+
+        Assert.Equal(counted, usage.InteractiveMinutes);
+        Assert.Equal(Monday, usage.LastSentAt);
+    }
+
+    [Fact]
+    public void Without_sent_at_the_server_receive_times_bound_the_minutes()
+    {
+        var row = new AssetSummaryEntity { LastHeartbeatAt = Monday.AddSeconds(-20) };
+
+        var usage = UtilisationTracker.Apply(row, new HeartbeatData { InteractiveMinutes = 30 }, Monday, 5);
+
+        Assert.Equal(0, usage.InteractiveMinutes);
+    }
+
+    [Fact]
+    public void A_day_holds_at_most_1440_interactive_minutes()
+    {
+        var row = new AssetSummaryEntity
+        {
+            UtilisationDay = "2026-11-02",
+            UtilisationDayInteractiveMinutes = 1400,
+            UtilisationLastSentAt = Monday.AddHours(-5),
+        };
+
+        var usage = UtilisationTracker.Apply(row, new HeartbeatData { InteractiveMinutes = 300 }, Monday, 5, Monday);
+
+        Assert.Equal(UtilisationTracker.MinutesPerDay, usage.InteractiveMinutes);
+    }
 }

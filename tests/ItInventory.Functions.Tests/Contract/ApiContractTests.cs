@@ -97,11 +97,7 @@ public sealed class ApiContractTests(ITestOutputHelper output) : IAsyncLifetime
     [InlineData("an empty enrollmentSecret", "/enrollmentSecret", "\"\"")]
     [InlineData("an enrollmentSecret longer than 256 characters", "/enrollmentSecret", "repeat:s:257")]
     [InlineData("a hostname longer than 256 characters", "/hostname", "repeat:h:257")]
-    [InlineData("a model with a control character", "/model", "\"ThinkPad\\u0007\"")]
-    [InlineData("a MAC that is not a MAC", "/macAddresses/0", "\"not-a-mac\"")]
-    [InlineData("a null MAC", "/macAddresses/0", "null")]
     [InlineData("macAddresses as a string", "/macAddresses", "\"a4:c3:f0:85:12:9e\"")]
-    [InlineData("a type the app does not know", "/type", "\"tablet\"")]
     [InlineData("an agent version longer than 256 characters", "/agent/version", "repeat:1:257")]
     [InlineData("no hardware identity at all", "/serialNumber", "none")]
     public async Task Enrollment_outside_the_contract_is_rejected_by_both_the_schema_and_the_app(
@@ -133,6 +129,34 @@ public sealed class ApiContractTests(ITestOutputHelper output) : IAsyncLifetime
         output.WriteLine($"schema: {schemaErrors}\napp: {answer.Status} {answer.Body}");
         Assert.False(schemaValid, $"{@case}: the schema accepts it");
         Assert.Equal(400, answer.Status);
+    }
+
+    /// <summary>A bad optional value: the schema refuses it, the app enrolls the machine (201) and names it in the
+    /// answer's warnings, which match the response schema.</summary>
+    [Theory]
+    [InlineData("a model with a control character", "/model", "\"ThinkPad\\u0007\"", "model")]
+    [InlineData("a MAC that is not a MAC", "/macAddresses/0", "\"not-a-mac\"", "macAddresses[0]")]
+    [InlineData("a null MAC", "/macAddresses/0", "null", "macAddresses[0]")]
+    [InlineData("a type the app does not know", "/type", "\"tablet\"", "type")]
+    [InlineData("a hostname with a right-to-left override", "/hostname", "\"\\u202Eevil\"", "hostname")]
+    public async Task Enrollment_with_a_bad_optional_value_is_accepted_with_a_warning_at_its_path(
+        string @case,
+        string pointer,
+        string value,
+        string warningAt
+    )
+    {
+        var document = Enrollment();
+        ContractMutations.Set(document, pointer, JsonNode.Parse(value));
+
+        var (schemaValid, _) = ContractDocuments.Evaluate(ContractDocuments.EnrollmentSchema, document);
+        var answer = await app.EnrollAsync(document.ToJsonString());
+
+        output.WriteLine($"app: {answer.Status} {answer.Body}");
+        Assert.False(schemaValid, $"{@case}: the schema accepts it");
+        Assert.True(answer.Status == 201, $"{@case}: the app answers {answer.Status} {answer.Body}");
+        Assert.True(answer.Json.GetProperty("warnings").TryGetProperty(warningAt, out _), answer.Body);
+        AssertMatches(ContractDocuments.EnrollmentResponseSchema, answer.Body);
     }
 
     [Theory]

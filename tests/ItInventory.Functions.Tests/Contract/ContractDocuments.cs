@@ -14,10 +14,14 @@ namespace ItInventory.Functions.Tests.Contract;
 /// </summary>
 public static class ContractDocuments
 {
-    public const string CheckinSchema = "checkin-1.0.schema.json";
-    public const string CheckinResponseSchema = "checkin-response-1.0.schema.json";
-    public const string EnrollmentSchema = "enrollment-1.0.schema.json";
-    public const string EnrollmentResponseSchema = "enrollment-response-1.0.schema.json";
+    public const string CheckinSchema = "checkin-1.1.schema.json";
+    public const string CheckinResponseSchema = "checkin-response-1.1.schema.json";
+    public const string EnrollmentSchema = "enrollment-1.1.schema.json";
+    public const string EnrollmentResponseSchema = "enrollment-response-1.1.schema.json";
+
+    /// <summary>The 1.0 documents: still published, and every document valid against them is accepted.</summary>
+    public const string CheckinSchema10 = "checkin-1.0.schema.json";
+    public const string EnrollmentSchema10 = "enrollment-1.0.schema.json";
 
     private static readonly Dictionary<string, Lazy<JsonSchema>> Schemas = new[]
     {
@@ -25,6 +29,10 @@ public static class ContractDocuments
         CheckinResponseSchema,
         EnrollmentSchema,
         EnrollmentResponseSchema,
+        CheckinSchema10,
+        EnrollmentSchema10,
+        "checkin-response-1.0.schema.json",
+        "enrollment-response-1.0.schema.json",
     }.ToDictionary(name => name, name => new Lazy<JsonSchema>(() => Load(name)));
 
     /// <summary>Formats are assertions here (by default JSON Schema 2020-12 only annotates them).</summary>
@@ -81,11 +89,11 @@ public static class ContractDocuments
 
     /// <summary>The app's own verdict on a check-in body: strict deserialisation, then <see
     /// cref="CheckinValidator"/>.</summary>
-    public static Problem? ValidateWithApp(string json)
-    {
-        var parsed = JsonBody.Deserialize(Encoding.UTF8.GetBytes(json), ApiJsonContext.Default.CheckinRequest);
-        return parsed.Problem ?? CheckinValidator.Validate(parsed.Value!);
-    }
+    public static Problem? ValidateWithApp(string json) => ReadWithApp(json).Problem;
+
+    /// <summary>The app's reading of a check-in body: its errors, or the cleaned check-in and its warnings.</summary>
+    public static Outcome<CheckedCheckin> ReadWithApp(string json) =>
+        CheckinValidator.Read(Encoding.UTF8.GetBytes(json));
 
     public static string Describe(Problem? problem) =>
         problem is null

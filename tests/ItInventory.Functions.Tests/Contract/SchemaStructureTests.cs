@@ -32,7 +32,8 @@ public sealed class SchemaStructureTests
     [InlineData(Checkin, "/$defs/text/maxLength", CheckinLimits.MaxShortString)]
     [InlineData(Checkin, "/$defs/requiredText/maxLength", CheckinLimits.MaxShortString)]
     [InlineData(Enrollment, "/properties/enrollmentSecret/maxLength", CheckinLimits.MaxShortString)]
-    [InlineData(Enrollment, "/properties/macAddresses/maxItems", CheckinLimits.MaxNetworkInterfaces)]
+    [InlineData(Enrollment, "/properties/macAddresses/maxItems", CheckinLimits.MaxEnrollmentMacAddresses)]
+    [InlineData(Checkin, "/properties/inventory/properties/diagnostics/maxItems", CheckinLimits.MaxDiagnostics)]
     [InlineData(Enrollment, "/$defs/text/maxLength", CheckinLimits.MaxShortString)]
     public void Schema_limit_equals_the_CheckinLimits_constant(string schema, string pointer, int expected)
     {

@@ -238,10 +238,10 @@ public sealed class EnrollmentTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("{\"enrollmentSecret\":\"x\",\"serialNumber\":\"ABC12345\",\"type\":\"toaster\"}", "type")]
+    [InlineData("{\"enrollmentSecret\":\"x\",\"serialNumber\":\"ABC12345\",\"type\":42}", "type")]
     [InlineData("{\"serialNumber\":\"ABC12345\"}", "enrollmentSecret")]
     [InlineData(
-        "{\"enrollmentSecret\":\"x\",\"serialNumber\":\"ABC12345\",\"macAddresses\":[\"not-a-mac\"]}",
+        "{\"enrollmentSecret\":\"x\",\"serialNumber\":\"ABC12345\",\"macAddresses\":\"not-a-list\"}",
         "macAddresses"
     )]
     public async Task Invalid_enrollment_request_names_the_bad_field_and_writes_nothing(string body, string field)
