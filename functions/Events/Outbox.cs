@@ -37,6 +37,48 @@ public sealed class Outbox(
         return new OutboxEntry(this, OutboxKeys.NewId(at), at);
     }
 
+    /// <summary>
+    /// The common case in one call: <paramref name="changes"/> (rows of one partition of <paramref name="table"/>) and
+    /// the entry's outbox row in one batch transaction, then the dispatcher's queue message. A refused batch
+    /// (<see cref="TableTransactionFailedException"/>, a <see cref="Azure.RequestFailedException"/> with the failed
+    /// row's status) removes the pending row and rethrows. Answers the changes' responses (ETags), in order.
+    /// </summary>
+    public async Task<IReadOnlyList<Azure.Response>> WriteAsync(
+        TableClient table,
+        IReadOnlyList<TableTransactionAction> changes,
+        OutboxEntry entry,
+        CancellationToken cancellationToken
+    )
+    {
+        var partition = changes[0].Entity.PartitionKey;
+        IReadOnlyList<Azure.Response> responses;
+        try
+        {
+            responses = (
+                await table.SubmitTransactionAsync(
+                    [.. changes, await entry.StageAsync(table, partition, cancellationToken)],
+                    cancellationToken
+                )
+            ).Value;
+        }
+        catch (TableTransactionFailedException)
+        {
+            await entry.AbandonAsync(cancellationToken);
+            throw;
+        }
+        await entry.CommittedAsync(cancellationToken);
+        return responses;
+    }
+
+    /// <summary><see cref="WriteAsync(TableClient, IReadOnlyList{TableTransactionAction}, OutboxEntry,
+    /// CancellationToken)"/> for one row and one audit record; answers the row's response.</summary>
+    public async Task<Azure.Response> WriteAsync(
+        TableClient table,
+        TableTransactionAction change,
+        AuditEvent audit,
+        CancellationToken cancellationToken
+    ) => (await WriteAsync(table, [change], Entry().Audit(audit), cancellationToken))[0];
+
     internal async Task WritePendingAsync(OutboxPendingEntity pending, CancellationToken cancellationToken) =>
         await store.Outbox.AddEntityAsync(pending, cancellationToken);
 
@@ -59,6 +101,9 @@ public sealed class Outbox(
             logger.LogWarning(ex, "Outbox entry {OutboxId} left for the sweep: {Reason}", message.Id, ex.Message);
         }
     }
+
+    internal async Task DeletePendingAsync(string id, CancellationToken cancellationToken) =>
+        await store.Outbox.DeleteEntityAsync(OutboxKeys.PendingPartition, id, Azure.ETag.All, cancellationToken);
 
     internal string OutboxTableName => store.Outbox.Name;
 }
@@ -120,17 +165,22 @@ public sealed class OutboxEntry
         CancellationToken cancellationToken
     )
     {
-        staged = new OutboxMessage(Id, table.Name, partitionKey, OutboxKeys.Row(Id));
-        await outbox.WritePendingAsync(
-            new OutboxPendingEntity
-            {
-                RowKey = Id,
-                Table = table.Name,
-                TargetPartition = partitionKey,
-                TargetRow = staged.RowKey,
-            },
-            cancellationToken
-        );
+        // Idempotent for a change that retries its batch (e.g. after a lost ETag race): one pending row.
+        if (staged is null || staged.Table != table.Name || staged.PartitionKey != partitionKey)
+        {
+            await AbandonAsync(cancellationToken);
+            staged = new OutboxMessage(Id, table.Name, partitionKey, OutboxKeys.Row(Id));
+            await outbox.WritePendingAsync(
+                new OutboxPendingEntity
+                {
+                    RowKey = Id,
+                    Table = table.Name,
+                    TargetPartition = partitionKey,
+                    TargetRow = staged.RowKey,
+                },
+                cancellationToken
+            );
+        }
         return new TableTransactionAction(
             TableTransactionActionType.Add,
             new OutboxRowEntity
@@ -161,6 +211,17 @@ public sealed class OutboxEntry
             },
             cancellationToken
         );
+    }
+
+    /// <summary>The change was refused after <see cref="StageAsync"/> (a 409/412 from its batch): removes the
+    /// pending row (one request). Without it the sweep removes the row later; nothing is delivered either way.
+    /// </summary>
+    public async Task AbandonAsync(CancellationToken cancellationToken)
+    {
+        if (staged is null)
+            return;
+        await outbox.DeletePendingAsync(Id, cancellationToken);
+        staged = null;
     }
 
     /// <summary>After the change committed: hands the entry to the dispatcher (a queue message, one request). Never
