@@ -136,6 +136,26 @@ public sealed class OutboxFaultInjectionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_asset_change_costs_the_requests_it_cost_before_the_outbox_and_the_dispatcher_six()
+    {
+        var (id, etag) = await CreateDeliveredAssetAsync();
+        using (var change = StorageRequestCounter.BeginScope())
+        {
+            Assert.Equal(200, (await PatchAsync(id, etag)).Status);
+            // read, pending row, batch (change + history + outbox row), summary merge, queue message, 2 answer reads:
+            // the pending row and the queue message take the place of the two audit requests (docs/storage.md).
+            Assert.True(change.Count == 7, string.Join("\n", change.Requests));
+        }
+        var message = Assert.Single(await ReceiveOutboxAsync());
+        using var dispatch = StorageRequestCounter.BeginScope();
+        Assert.True(
+            await app.Services.GetRequiredService<OutboxDispatcher>().DispatchAsync(message, CancellationToken.None)
+        );
+        // outbox row read, audit head read + batch, one event message, outbox row and pending row deletes
+        Assert.True(dispatch.Count == 6, string.Join("\n", dispatch.Requests));
+    }
+
+    [Fact]
     public async Task Two_concurrent_creates_of_one_licence_product_name_leave_one_product()
     {
         var answers = await Task.WhenAll(
