@@ -39,8 +39,4 @@ public static class AppSettingNames
 
     /// <summary>NCRONTAB schedule of the outbox sweep (delivers entries whose queue message was lost).</summary>
     public const string OutboxSweepSchedule = "OUTBOX_SWEEP_SCHEDULE";
-
-    /// <summary>The Service Bus topic of the integration events (read by the Events options, not by a
-    /// trigger).</summary>
-    public const string EventsTopic = "INVENTORY_EVENTS_TOPIC";
 }

@@ -31,7 +31,7 @@ public static class EventsServiceCollectionExtensions
             .BindConfiguration(EventsOptions.SectionName)
             .PostConfigure(options =>
             {
-                if (configuration[AppSettingNames.EventsTopic] is { Length: > 0 } topic)
+                if (configuration[EventsOptions.TopicSetting] is { Length: > 0 } topic)
                     options.Topic = topic;
             })
             .ValidateDataAnnotations()

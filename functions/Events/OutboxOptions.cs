@@ -26,6 +26,9 @@ public sealed class EventsOptions
 {
     public const string SectionName = "Events";
 
+    /// <summary>The app setting naming the topic in Azure (set by infra/main.bicep).</summary>
+    public const string TopicSetting = "INVENTORY_EVENTS_TOPIC";
+
     /// <summary>The Service Bus topic (app setting <c>INVENTORY_EVENTS_TOPIC</c> in Azure).</summary>
     [Required, RegularExpression("^[A-Za-z0-9][A-Za-z0-9._/-]{0,259}$")]
     public string Topic { get; set; } = "inventory-events";

@@ -175,8 +175,8 @@ public static class TableKeys
 
     public static string NewLicenceProductId() => Guid.NewGuid().ToString("N");
 
-    /// <summary>The licence name index (one partition, outside the 32-hex product partitions): one row per product name,
-    /// RowKey = <see cref="LicenceNameRow"/>, inserted before the product so two concurrent creates of one name
+    /// <summary>The licence name index (one partition, outside the 32-hex product partitions): one row per product
+    /// name, RowKey = <see cref="LicenceNameRow"/>, inserted before the product so two concurrent creates of one name
     /// cannot both succeed.</summary>
     public const string LicenceNamePartition = "names";
 
