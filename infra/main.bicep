@@ -59,6 +59,9 @@ param heartbeatIntervalSeconds int = 14400
 @description('NCRONTAB schedule (6 fields, UTC) of the offline scan (OFFLINE_SCAN_SCHEDULE); it reads only due assets.')
 param offlineScanSchedule string = '0 */5 * * * *'
 
+@description('NCRONTAB schedule (6 fields, UTC) of the outbox sweep (OUTBOX_SWEEP_SCHEDULE): delivers audit records and events whose queue message was lost.')
+param outboxSweepSchedule string = '0 */5 * * * *'
+
 @description('Offline after the heartbeat interval times this factor (Monitoring:OfflineTolerance).')
 param offlineTolerance int = 3
 
@@ -200,10 +203,13 @@ var storageNames = {
   scanRunsTable: 'scanruns'
   campaignsTable: 'campaigns'
   offlineDueTable: 'offlinedue'
+  outboxTable: 'outbox'
   checkinsContainer: 'checkins'
   certificatesContainer: 'certificates'
   auditArchiveContainer: 'audit-archive'
   checkinQueue: 'checkins'
+  outboxQueue: 'outbox'
+  eventsQueue: 'inventory-events'
 }
 var eventsTopicName = 'inventory-events'
 var enrollmentSecretName = 'enrollment-secret'
@@ -263,8 +269,9 @@ module storage 'app/storage.bicep' = {
       storageNames.scanRunsTable
       storageNames.campaignsTable
       storageNames.offlineDueTable
+      storageNames.outboxTable
     ]
-    queueNames: [storageNames.checkinQueue]
+    queueNames: [storageNames.checkinQueue, storageNames.outboxQueue, storageNames.eventsQueue]
     checkinsContainerName: storageNames.checkinsContainer
     certificatesContainerName: storageNames.certificatesContainer
     deploymentContainerName: names.deploymentContainer
@@ -407,6 +414,12 @@ var appSettings = union(
     Storage__ScanRunsTable: storageNames.scanRunsTable
     Storage__CampaignsTable: storageNames.campaignsTable
     Storage__OfflineDueTable: storageNames.offlineDueTable
+    Storage__OutboxTable: storageNames.outboxTable
+    Storage__OutboxQueue: storageNames.outboxQueue
+    Storage__EventsQueue: storageNames.eventsQueue
+    // Outbox (functions/Events): queue trigger %OUTBOX_QUEUE% of DispatchOutbox, timer of SweepOutbox.
+    OUTBOX_QUEUE: storageNames.outboxQueue
+    OUTBOX_SWEEP_SCHEDULE: outboxSweepSchedule
     Storage__CheckinsContainer: storageNames.checkinsContainer
     Storage__CertificatesContainer: storageNames.certificatesContainer
     Storage__AuditArchiveContainer: storageNames.auditArchiveContainer

@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using ItInventory.Functions.Events;
 using ItInventory.Functions.Storage;
 
 namespace ItInventory.Functions.Assets;
@@ -21,13 +22,20 @@ public sealed class AssetRegistry(InventoryStore store)
         AssetSummaryEntity summary,
         IEnumerable<string> identityKeys,
         DateTimeOffset now,
-        CancellationToken cancellationToken
+        CancellationToken cancellationToken,
+        OutboxEntry? entry = null
     )
     {
-        var batch = await store.Assets.SubmitTransactionAsync(
-            [new(TableTransactionActionType.Add, detail), new(TableTransactionActionType.Add, history)],
-            cancellationToken
-        );
+        // The entry's outbox row (audit record, discovered event) joins the asset's first batch; it is handed to the
+        // dispatcher only once every identity is claimed, and removed with the rest when a claim is lost.
+        List<TableTransactionAction> rows =
+        [
+            new(TableTransactionActionType.Add, detail),
+            new(TableTransactionActionType.Add, history),
+        ];
+        if (entry is not null)
+            rows.Add(await entry.StageAsync(store.Assets, detail.PartitionKey, cancellationToken));
+        var batch = await store.Assets.SubmitTransactionAsync(rows, cancellationToken);
         var etag = batch.Value[0].Headers.ETag ?? default;
         await store.Summaries.AddEntityAsync(summary, cancellationToken);
 
@@ -61,14 +69,21 @@ public sealed class AssetRegistry(InventoryStore store)
                 );
                 await store.Assets.SubmitTransactionAsync(
                     [
-                        new(TableTransactionActionType.Delete, detail, ETag.All),
-                        new(TableTransactionActionType.Delete, history, ETag.All),
+                        .. rows.Select(r => new TableTransactionAction(
+                            TableTransactionActionType.Delete,
+                            r.Entity,
+                            ETag.All
+                        )),
                     ],
                     cancellationToken
                 );
+                if (entry is not null)
+                    await entry.AbandonAsync(cancellationToken);
                 return (default, key);
             }
         }
+        if (entry is not null)
+            await entry.CommittedAsync(cancellationToken);
         return (etag, null);
     }
 }

@@ -2,6 +2,7 @@ using Azure;
 using Azure.Data.Tables;
 using ItInventory.Functions.Audit;
 using ItInventory.Functions.Common;
+using ItInventory.Functions.Events;
 using ItInventory.Functions.Lifecycle;
 using ItInventory.Functions.Management.Security;
 using ItInventory.Functions.Storage;
@@ -63,7 +64,7 @@ public sealed record AssetWrite
 /// (<see cref="AssetSummaries.MirrorOf"/>) and the audit record. (Licence seats are rows of the licence tables:
 /// assigning one to an asset reads its summary row and changes nothing of the asset, so it does not come here.)
 /// </summary>
-public sealed class AssetWriter(InventoryStore store, AccessPolicy policy, AuditTrail audit, TimeProvider clock)
+public sealed class AssetWriter(InventoryStore store, AccessPolicy policy, Outbox outbox, TimeProvider clock)
 {
     public Task<Outcome<AssetForWrite>> LoadAsync(
         Caller caller,
@@ -154,6 +155,20 @@ public sealed class AssetWriter(InventoryStore store, AccessPolicy policy, Audit
             write.Summary,
             new AssetChanges { Fields = write.Changes }
         );
+        // The audit record and the event travel in the change's own batch (outbox row in the asset's partition).
+        var entry = AssetEvents.Stage(
+            outbox.Entry(),
+            new AuditEvent(
+                caller.AuditActor,
+                "asset",
+                asset.AssetId,
+                write.Action,
+                write.AuditChanges ?? write.Changes,
+                correlationId
+            ),
+            asset.Detail,
+            write.Changes
+        );
         ETag etag;
         try
         {
@@ -162,6 +177,7 @@ public sealed class AssetWriter(InventoryStore store, AccessPolicy policy, Audit
                     new(TableTransactionActionType.UpdateMerge, merge, asset.ETag),
                     new(TableTransactionActionType.Add, history),
                     .. write.Rows,
+                    await entry.StageAsync(store.Assets, asset.AssetId, cancellationToken),
                 ],
                 cancellationToken
             );
@@ -169,10 +185,12 @@ public sealed class AssetWriter(InventoryStore store, AccessPolicy policy, Audit
         }
         catch (TableTransactionFailedException ex) when (ex.Status == 412)
         {
+            await entry.AbandonAsync(cancellationToken);
             return Stale();
         }
         catch (TableTransactionFailedException ex) when (ex.Status == 409)
         {
+            await entry.AbandonAsync(cancellationToken);
             return Problem.Conflict("The record was written concurrently by another request; read the asset again.");
         }
 
@@ -194,17 +212,7 @@ public sealed class AssetWriter(InventoryStore store, AccessPolicy policy, Audit
                 // No summary row (an asset written before summary rows existed for every asset): nothing to mirror to.
             }
         }
-        await audit.AppendAsync(
-            new AuditEvent(
-                caller.AuditActor,
-                "asset",
-                asset.AssetId,
-                write.Action,
-                write.AuditChanges ?? write.Changes,
-                correlationId
-            ),
-            cancellationToken
-        );
+        await entry.CommittedAsync(cancellationToken);
         return etag;
     }
 

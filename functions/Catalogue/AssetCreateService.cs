@@ -1,6 +1,7 @@
 using Azure;
 using ItInventory.Functions.Assets;
 using ItInventory.Functions.Common;
+using ItInventory.Functions.Events;
 using ItInventory.Functions.Management.Security;
 using ItInventory.Functions.Storage;
 using Microsoft.Extensions.Logging;
@@ -17,7 +18,7 @@ public sealed class AssetCreateService(
     AssetRegistry registry,
     AccessPolicy policy,
     TaxonomyService taxonomy,
-    Audit.AuditTrail audit,
+    Outbox outbox,
     TimeProvider clock,
     ILogger<AssetCreateService> logger
 )
@@ -59,32 +60,26 @@ public sealed class AssetCreateService(
         if (references.Count > 0)
             return TaxonomyService.ReferenceProblem(references);
 
-        var created = await WriteAsync(draft, "api", $"Created by {caller.Actor}", cancellationToken);
+        var created = await WriteAsync(draft, "api", $"Created by {caller.Actor}", cancellationToken, id =>
+            new(caller.AuditActor, "asset", id, "create", AssetDrafts.CreatedFields(draft), correlationId)
+        );
         if (created.Failed)
             return created.Problem;
         var (assetId, detail) = created.Value;
-        await audit.AppendAsync(
-            new Audit.AuditEvent(
-                caller.AuditActor,
-                "asset",
-                assetId,
-                "create",
-                AssetDrafts.CreatedFields(draft),
-                correlationId
-            ),
-            cancellationToken
-        );
         logger.LogInformation("Asset {AssetId} ({Type}) created by {Actor}", assetId, draft.Type, caller.Actor);
         return (AssetView.From(detail, null), detail.ETag);
     }
 
     /// <summary>Writes a new asset from a validated draft whose references were checked; 409 when its serial or cloud
     /// resource id belongs to another asset (then nothing stays written).</summary>
+    /// <param name="audit">The audit record of the new asset's id: committed with it, with the
+    /// <c>itinventory.asset.discovered</c> event (outbox).</param>
     internal async Task<Outcome<(string AssetId, AssetDetailEntity Detail)>> WriteAsync(
         AssetDraft draft,
         string source,
         string summary,
-        CancellationToken cancellationToken
+        CancellationToken cancellationToken,
+        Func<string, Audit.AuditEvent>? audit = null
     )
     {
         var identities = IdentityKeys(draft).ToList();
@@ -138,7 +133,10 @@ public sealed class AssetCreateService(
             summaryRow,
             identities.Select(i => i.Key),
             now,
-            cancellationToken
+            cancellationToken,
+            audit is null
+                ? null
+                : AssetEvents.Discovered(outbox.Entry(), audit(assetId), detail.State, detail.Department)
         );
         if (lost is not null)
         {

@@ -289,7 +289,8 @@ public sealed class AssetImportService(
             draft,
             "import",
             $"Imported by {caller.Actor} (row {row.Row})",
-            cancellationToken
+            cancellationToken,
+            id => new(caller.AuditActor, "asset", id, "create", AssetDrafts.CreatedFields(draft), correlationId)
         );
         if (written.Failed)
             return new ImportRejection(
@@ -297,17 +298,6 @@ public sealed class AssetImportService(
                 written.Problem.Errors?.Keys.FirstOrDefault() ?? "",
                 written.Problem.Detail
             );
-        await audit.AppendAsync(
-            new Audit.AuditEvent(
-                caller.AuditActor,
-                "asset",
-                written.Value.AssetId,
-                "create",
-                AssetDrafts.CreatedFields(draft),
-                correlationId
-            ),
-            cancellationToken
-        );
         return "created";
     }
 

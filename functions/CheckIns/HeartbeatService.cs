@@ -17,6 +17,7 @@ namespace ItInventory.Functions.CheckIns;
 public sealed class HeartbeatService(
     InventoryStore store,
     HeartbeatAlerts alerts,
+    DeviceStatusWriter status,
     IOptions<CheckinOptions> options,
     TimeProvider clock,
     ILogger<HeartbeatService> logger
@@ -79,7 +80,7 @@ public sealed class HeartbeatService(
             {
                 // Conditional on the ETag read at authentication: a concurrent revocation or heartbeat is never
                 // overwritten.
-                await store.Summaries.UpdateEntityAsync(merge, summary.ETag, TableUpdateMode.Merge, cancellationToken);
+                await status.MergeAsync(merge, summary, assessment.CameBackOnline ? false : null, cancellationToken);
                 break;
             }
             catch (RequestFailedException ex) when (ex.Status == 412 && attempt < MaxAttempts)

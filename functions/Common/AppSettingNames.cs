@@ -33,4 +33,10 @@ public static class AppSettingNames
 
     /// <summary>NCRONTAB schedule of the offline scan (every few minutes; it reads only what is due).</summary>
     public const string OfflineScanSchedule = "OFFLINE_SCAN_SCHEDULE";
+
+    /// <summary>The queue of committed outbox entries that <c>DispatchOutbox</c> drains.</summary>
+    public const string OutboxQueue = "OUTBOX_QUEUE";
+
+    /// <summary>NCRONTAB schedule of the outbox sweep (delivers entries whose queue message was lost).</summary>
+    public const string OutboxSweepSchedule = "OUTBOX_SWEEP_SCHEDULE";
 }

@@ -24,7 +24,7 @@ public sealed class EnrollmentService(
     SuspectedDuplicates duplicates,
     EnrollmentSecretStore secrets,
     EnrollmentThrottle throttle,
-    Audit.AuditTrail audit,
+    Events.Outbox outbox,
     Tags.AssetTagService tags,
     Monitoring.OfflineIndex offlineIndex,
     IOptions<CheckinOptions> checkinOptions,
@@ -194,13 +194,33 @@ public sealed class EnrollmentService(
             detail,
             new EnrollmentFacts(DeviceSecrets.Hash(secret), now, request.Agent?.Version)
         );
+        // The enroll record and the discovered event commit with the asset (outbox row in its first batch).
+        var enrolled = new Audit.AuditEvent(
+            Audit.AuditActor.Device(assetId),
+            "asset",
+            assetId,
+            "enroll",
+            [
+                new(nameof(AssetDetailEntity.State), null, detail.State),
+                new(nameof(AssetDetailEntity.SerialNumber), null, detail.SerialNumber),
+                new(nameof(AssetDetailEntity.SmbiosUuid), null, detail.SmbiosUuid),
+                new(nameof(AssetDetailEntity.MacAddresses), null, detail.MacAddresses),
+                new(nameof(AssetDetailEntity.Hostname), null, detail.Hostname),
+                new(nameof(AssetDetailEntity.Department), null, detail.Department),
+                new(nameof(AssetDetailEntity.Category), null, detail.Category),
+                new(nameof(AssetDetailEntity.Location), null, detail.Location),
+                .. PlatformChanges(detail),
+            ],
+            null
+        );
         var (_, lost) = await registry.CreateAsync(
             detail,
             history,
             summary,
             decision.ClaimKeys.Select(k => k.Key),
             now,
-            cancellationToken
+            cancellationToken,
+            Events.AssetEvents.Discovered(outbox.Entry(), enrolled, detail.State, detail.Department)
         );
         if (lost is not null)
         {
@@ -212,27 +232,6 @@ public sealed class EnrollmentService(
             return null;
         }
 
-        await audit.AppendAsync(
-            new Audit.AuditEvent(
-                Audit.AuditActor.Device(assetId),
-                "asset",
-                assetId,
-                "enroll",
-                [
-                    new(nameof(AssetDetailEntity.State), null, detail.State),
-                    new(nameof(AssetDetailEntity.SerialNumber), null, detail.SerialNumber),
-                    new(nameof(AssetDetailEntity.SmbiosUuid), null, detail.SmbiosUuid),
-                    new(nameof(AssetDetailEntity.MacAddresses), null, detail.MacAddresses),
-                    new(nameof(AssetDetailEntity.Hostname), null, detail.Hostname),
-                    new(nameof(AssetDetailEntity.Department), null, detail.Department),
-                    new(nameof(AssetDetailEntity.Category), null, detail.Category),
-                    new(nameof(AssetDetailEntity.Location), null, detail.Location),
-                    .. PlatformChanges(detail),
-                ],
-                null
-            ),
-            cancellationToken
-        );
         if (record is not null)
             await duplicates.RecordAsync(record, cancellationToken);
         if (grant.AllocateTag)
@@ -322,33 +321,40 @@ public sealed class EnrollmentService(
             TableUpdateMode.Merge,
             cancellationToken
         );
-        await store.Assets.AddEntityAsync(
-            AssetChanges.HistoryRow(
-                assetId,
-                now,
-                "enrollment",
-                null,
-                "Re-enrolled: hardware identity matched this asset; a new device credential was issued.",
-                null
-            ),
-            cancellationToken
-        );
-
-        await audit.AppendAsync(
-            new Audit.AuditEvent(
-                Audit.AuditActor.Device(assetId),
-                "device",
-                assetId,
-                "re-enroll",
-                [
-                    new(
-                        nameof(AssetSummaryEntity.CredentialIssuedAt),
-                        summary.CredentialIssuedAt?.ToString("O"),
-                        now.ToString("O")
-                    ),
-                ],
-                null
-            ),
+        // The history row and the re-enroll record: one batch of the asset's partition (outbox).
+        await outbox.WriteAsync(
+            store.Assets,
+            [
+                new(
+                    TableTransactionActionType.Add,
+                    AssetChanges.HistoryRow(
+                        assetId,
+                        now,
+                        "enrollment",
+                        null,
+                        "Re-enrolled: hardware identity matched this asset; a new device credential was issued.",
+                        null
+                    )
+                ),
+            ],
+            outbox
+                .Entry()
+                .Audit(
+                    new Audit.AuditEvent(
+                        Audit.AuditActor.Device(assetId),
+                        "device",
+                        assetId,
+                        "re-enroll",
+                        [
+                            new(
+                                nameof(AssetSummaryEntity.CredentialIssuedAt),
+                                summary.CredentialIssuedAt?.ToString("O"),
+                                now.ToString("O")
+                            ),
+                        ],
+                        null
+                    )
+                ),
             cancellationToken
         );
         // A first enrollment that failed after creating the asset is retried as a re-enrollment: the tag still comes.

@@ -19,7 +19,6 @@ namespace ItInventory.Functions.Findings;
 public sealed class FindingActions(
     FindingService findings,
     PeopleService people,
-    AuditTrail audit,
     AccessPolicy policy,
     TimeProvider clock
 )
@@ -275,17 +274,19 @@ public sealed class FindingActions(
         var next = decided.Value;
         try
         {
-            await findings.WriteAsync(next, finding, cancellationToken);
+            // The audit record commits with the write (outbox): a change lost to a concurrent one is answered 412
+            // and never audited as done.
+            await findings.WriteAsync(
+                next,
+                finding,
+                cancellationToken,
+                new AuditEvent(caller.AuditActor, "finding", finding.Id, action, Changes(finding, next), correlationId)
+            );
         }
         catch (RequestFailedException ex) when (ex.Status == 412)
         {
             return Stale();
         }
-        // After the write: a change lost to a concurrent one is answered 412 and never audited as done.
-        await audit.AppendAsync(
-            new AuditEvent(caller.AuditActor, "finding", finding.Id, action, Changes(finding, next), correlationId),
-            cancellationToken
-        );
         return next;
     }
 

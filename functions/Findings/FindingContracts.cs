@@ -1,5 +1,4 @@
 using System.Text.Json;
-
 using ItInventory.Functions.Common;
 
 namespace ItInventory.Functions.Findings;

@@ -164,12 +164,7 @@ public sealed class FindingFunctions(
         var caller = await authenticator.AuthenticateAsync(request).OrThrow();
         policy.ActOnFindings(caller, null).ThrowIfAny();
         var body = await JsonBody
-            .ReadObjectAsync(
-                request,
-                MaxBodyBytes,
-                ApiJsonContext.Default.ResolveFindingRequest,
-                cancellationToken
-            )
+            .ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.ResolveFindingRequest, cancellationToken)
             .OrThrow();
 
         return Finding(

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
-using Microsoft.Extensions.Logging;
-
 using ItInventory.Functions.Common;
+using ItInventory.Functions.Events;
+using Microsoft.Extensions.Logging;
 
 namespace ItInventory.Functions.Findings;
 
@@ -13,7 +13,12 @@ namespace ItInventory.Functions.Findings;
 /// finding as read and the condition, and written with the row's ETag (a finding that moved meanwhile is read again
 /// and decided again), so a rerun or a concurrent run converges on the same state and never duplicates a finding.
 /// </summary>
-public sealed class FindingService(FindingsTables tables, TimeProvider clock, ILogger<FindingService> logger)
+public sealed class FindingService(
+    FindingsTables tables,
+    Outbox outbox,
+    TimeProvider clock,
+    ILogger<FindingService> logger
+)
 {
     /// <summary>History entries kept in a finding's row (older ones are dropped and counted).</summary>
     public const int MaxHistory = 50;
@@ -305,21 +310,57 @@ public sealed class FindingService(FindingsTables tables, TimeProvider clock, IL
     /// Writes a finding (insert when new, else replace with the ETag it was read with), then its index rows when a
     /// listed field changed. A crash between the two leaves an index row behind: listings through an index read each
     /// finding row and repair the index row (<see cref="RepairIndexAsync"/>), so they never show a stale state.
+    /// The audit record (<paramref name="audit"/>, a person's action) and the opened/resolved event the transition
+    /// implies travel in the same batch as the finding row (an outbox row in the kind's partition).
     /// </summary>
     internal async Task<FindingEntity> WriteAsync(
         FindingEntity next,
         FindingEntity? before,
-        CancellationToken cancellationToken
+        CancellationToken cancellationToken,
+        Audit.AuditEvent? audit = null
     )
     {
-        Response response = before is null
-            ? await tables.Findings.AddEntityAsync(next, cancellationToken)
-            : await tables.Findings.UpdateEntityAsync(next, before.ETag, TableUpdateMode.Replace, cancellationToken);
-        next.ETag = response.Headers.ETag ?? default;
+        var entry = outbox.Entry();
+        if (audit is not null)
+            entry.Audit(audit);
+        FindingEvents.Stage(entry, before, next);
+        TableTransactionAction write = before is null
+            ? new(TableTransactionActionType.Add, next)
+            : new(TableTransactionActionType.UpdateReplace, next, before.ETag);
+        if (entry.IsEmpty)
+        {
+            Response response = before is null
+                ? await tables.Findings.AddEntityAsync(next, cancellationToken)
+                : await tables.Findings.UpdateEntityAsync(
+                    next,
+                    before.ETag,
+                    TableUpdateMode.Replace,
+                    cancellationToken
+                );
+            next.ETag = response.Headers.ETag ?? default;
+        }
+        else
+        {
+            try
+            {
+                var batch = await tables.Findings.SubmitTransactionAsync(
+                    [write, await entry.StageAsync(tables.Findings, next.PartitionKey, cancellationToken)],
+                    cancellationToken
+                );
+                next.ETag = batch.Value[0].Headers.ETag ?? default;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+            {
+                await entry.AbandonAsync(cancellationToken);
+                throw;
+            }
+        }
         if (before is null || IndexedFieldsDiffer(before, next))
         {
             await RepairIndexAsync(next, before is null ? next.Department : before.Department, cancellationToken);
         }
+        if (!entry.IsEmpty)
+            await entry.CommittedAsync(cancellationToken);
         return next;
     }
 

@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
 using ItInventory.Functions.Assets;
 using ItInventory.Functions.Common;
+using ItInventory.Functions.Events;
 using ItInventory.Functions.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -42,6 +43,7 @@ public sealed record FleetUsage(
 public sealed class LicenceComplianceService(
     InventoryStore store,
     LicenceService licences,
+    Outbox outbox,
     TimeProvider clock,
     ILogger<LicenceComplianceService> logger
 )
@@ -170,15 +172,45 @@ public sealed class LicenceComplianceService(
             products.Select(p => (p.ProductId, LicenceService.ReadRules(p))).ToList(),
             cancellationToken
         );
+        var states = await licences.LoadManyAsync(products, cancellationToken);
         await Parallel.ForEachAsync(
-            products,
+            states,
             new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
-            async (p, ct) =>
-                await store.Licences.UpsertEntityAsync(
-                    Count(p.ProductId, fleet.Products[p.ProductId], fleet, now),
-                    Azure.Data.Tables.TableUpdateMode.Replace,
+            async (state, ct) =>
+            {
+                var id = state.Product.ProductId;
+                var snapshot = Count(id, fleet.Products[id], fleet, now);
+                var before = state.Compliance is null ? null : View(state).Status;
+                var after = View(state with { Compliance = snapshot });
+                if (before == after.Status)
+                {
+                    await store.Licences.UpsertEntityAsync(snapshot, Azure.Data.Tables.TableUpdateMode.Replace, ct);
+                    return;
+                }
+                // A status change: the event commits with the snapshot (outbox row in the product's partition).
+                await outbox.WriteAsync(
+                    store.Licences,
+                    [new(Azure.Data.Tables.TableTransactionActionType.UpsertReplace, snapshot)],
+                    outbox
+                        .Entry()
+                        .Publish(
+                            EventTypes.LicenceComplianceChanged,
+                            EventTypes.Subject("licences", id),
+                            new LicenceComplianceData(
+                                id,
+                                after.ProductName,
+                                after.Metric,
+                                after.Status,
+                                before,
+                                after.Installations,
+                                after.PurchasedSeats,
+                                after.Shortfall
+                            ),
+                            ApiJsonContext.Default.LicenceComplianceData
+                        ),
                     ct
-                )
+                );
+            }
         );
         logger.LogInformation(
             "Licence compliance recomputed for {Products} product(s) over {Rows} software row(s)",

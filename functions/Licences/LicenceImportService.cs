@@ -4,6 +4,7 @@ using Azure.Data.Tables;
 using ItInventory.Functions.Assets;
 using ItInventory.Functions.Audit;
 using ItInventory.Functions.Common;
+using ItInventory.Functions.Events;
 using ItInventory.Functions.Management.Security;
 using ItInventory.Functions.People;
 using ItInventory.Functions.Storage;
@@ -28,7 +29,7 @@ namespace ItInventory.Functions.Licences;
 public sealed class LicenceImportService(
     InventoryStore store,
     LicenceService licences,
-    AuditTrail audit,
+    Outbox outbox,
     ILogger<LicenceImportService> logger
 )
 {
@@ -411,15 +412,26 @@ public sealed class LicenceImportService(
         var changes = ProductChanges(current, planned);
         if (current is not null && changes.Count == 0)
             return 2;
+        var audit = new AuditEvent(
+            caller.AuditActor,
+            LicenceService.AuditEntity,
+            planned.ProductId,
+            current is null ? "import-create" : "import-update",
+            changes,
+            correlationId
+        );
         try
         {
             if (current is null)
-                await licences.InsertProductAsync(planned, cancellationToken);
+            {
+                if (!await licences.InsertProductAsync(planned, outbox.Entry().Audit(audit), cancellationToken))
+                    return -1;
+            }
             else
-                await store.Licences.UpdateEntityAsync(
-                    planned,
-                    current.ETag,
-                    TableUpdateMode.Replace,
+                await outbox.WriteAsync(
+                    store.Licences,
+                    new TableTransactionAction(TableTransactionActionType.UpdateReplace, planned, current.ETag),
+                    audit,
                     cancellationToken
                 );
         }
@@ -427,17 +439,6 @@ public sealed class LicenceImportService(
         {
             return -1;
         }
-        await audit.AppendAsync(
-            new AuditEvent(
-                caller.AuditActor,
-                LicenceService.AuditEntity,
-                planned.ProductId,
-                current is null ? "import-create" : "import-update",
-                changes,
-                correlationId
-            ),
-            cancellationToken
-        );
         logger.LogInformation(
             "Licence product {ProductId} ({Name}) {Action} by import of {Actor}",
             planned.ProductId,
@@ -480,31 +481,26 @@ public sealed class LicenceImportService(
             entity.CreatedAt = current.CreatedAt;
         try
         {
-            if (current is null)
-                await store.Licences.AddEntityAsync(entity, cancellationToken);
-            else
-                await store.Licences.UpdateEntityAsync(
-                    entity,
-                    current.ETag,
-                    TableUpdateMode.Replace,
-                    cancellationToken
-                );
+            await outbox.WriteAsync(
+                store.Licences,
+                current is null
+                    ? new TableTransactionAction(TableTransactionActionType.Add, entity)
+                    : new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, current.ETag),
+                new AuditEvent(
+                    caller.AuditActor,
+                    LicenceService.AuditEntity,
+                    entity.PartitionKey,
+                    "entitlement-import",
+                    LicenceService.EntitlementChanges(current, entity),
+                    correlationId
+                ),
+                cancellationToken
+            );
         }
         catch (RequestFailedException ex) when (ex.Status is 404 or 409 or 412)
         {
             return -1;
         }
-        await audit.AppendAsync(
-            new AuditEvent(
-                caller.AuditActor,
-                LicenceService.AuditEntity,
-                entity.PartitionKey,
-                "entitlement-import",
-                LicenceService.EntitlementChanges(current, entity),
-                correlationId
-            ),
-            cancellationToken
-        );
         return current is null ? 0 : 1;
     }
 

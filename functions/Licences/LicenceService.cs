@@ -5,6 +5,7 @@ using Azure.Data.Tables;
 using ItInventory.Functions.Assets;
 using ItInventory.Functions.Audit;
 using ItInventory.Functions.Common;
+using ItInventory.Functions.Events;
 using ItInventory.Functions.Management.Security;
 using ItInventory.Functions.People;
 using ItInventory.Functions.Storage;
@@ -31,7 +32,8 @@ public sealed record LicenceProductState(
 public sealed class LicenceService(
     InventoryStore store,
     PeopleService people,
-    AuditTrail audit,
+    Outbox outbox,
+    LicenceNames names,
     TimeProvider clock,
     ILogger<LicenceService> logger
 )
@@ -375,24 +377,26 @@ public sealed class LicenceService(
             return Problem.Conflict($"A licence product named '{name}' exists already.");
         }
         var product = NewProduct(name, request.Vendor, metric, request.Currency ?? "EUR", request.Rules!);
-        await InsertProductAsync(product, cancellationToken);
-        await audit.AppendAsync(
-            new AuditEvent(
-                caller.AuditActor,
-                AuditEntity,
-                product.PartitionKey,
-                "create",
-                [
-                    new FieldChange("Name", null, product.Name),
-                    new FieldChange("Vendor", null, product.Vendor),
-                    new FieldChange("Metric", null, product.Metric),
-                    new FieldChange("Currency", null, product.Currency),
-                    new FieldChange("Rules", null, product.RulesJson),
-                ],
-                correlationId
-            ),
-            cancellationToken
-        );
+        var entry = outbox
+            .Entry()
+            .Audit(
+                new AuditEvent(
+                    caller.AuditActor,
+                    AuditEntity,
+                    product.PartitionKey,
+                    "create",
+                    [
+                        new FieldChange("Name", null, product.Name),
+                        new FieldChange("Vendor", null, product.Vendor),
+                        new FieldChange("Metric", null, product.Metric),
+                        new FieldChange("Currency", null, product.Currency),
+                        new FieldChange("Rules", null, product.RulesJson),
+                    ],
+                    correlationId
+                )
+            );
+        if (!await InsertProductAsync(product, entry, cancellationToken))
+            return Problem.Conflict($"A licence product named '{name}' exists already.");
         logger.LogInformation(
             "Licence product {ProductId} ({Name}) created by {Actor}",
             product.PartitionKey,
@@ -425,14 +429,28 @@ public sealed class LicenceService(
         };
     }
 
-    /// <summary>Writes a new product row and its seat counter in one transaction.</summary>
-    public async Task InsertProductAsync(LicenceProductEntity product, CancellationToken cancellationToken)
+    /// <summary>Claims the product's name (<see cref="LicenceNames"/>; false: another product holds it, nothing
+    /// written), then writes the product row, its seat counter and the entry's outbox row in one transaction.
+    /// </summary>
+    public async Task<bool> InsertProductAsync(
+        LicenceProductEntity product,
+        OutboxEntry entry,
+        CancellationToken cancellationToken
+    )
     {
+        if (!await names.ClaimAsync(product.Name, product.PartitionKey, cancellationToken))
+            return false;
         var counter = new LicenceSeatCounterEntity { PartitionKey = product.PartitionKey, Assigned = 0 };
         await store.Licences.SubmitTransactionAsync(
-            [new(TableTransactionActionType.Add, product), new(TableTransactionActionType.Add, counter)],
+            [
+                new(TableTransactionActionType.Add, product),
+                new(TableTransactionActionType.Add, counter),
+                await entry.StageAsync(store.Licences, product.PartitionKey, cancellationToken),
+            ],
             cancellationToken
         );
+        await entry.CommittedAsync(cancellationToken);
+        return true;
     }
 
     /// <summary>The stored form of a rule list (trimmed, empty publisher/version → absent), so equal rules compare
@@ -504,18 +522,31 @@ public sealed class LicenceService(
         if (changes.Count == 0)
             return state;
         product.UpdatedAt = clock.GetUtcNow();
+        var previousName = state.Product.Name;
+        var renamed = changes.Any(c => c.Field == "Name");
+        if (renamed && !await names.ClaimAsync(product.Name, productId, cancellationToken))
+            return Problem.Conflict($"A licence product named '{product.Name}' exists already.");
+        var entry = outbox
+            .Entry()
+            .Audit(new AuditEvent(caller.AuditActor, AuditEntity, productId, "update", changes, correlationId));
         try
         {
-            await store.Licences.UpdateEntityAsync(product, product.ETag, TableUpdateMode.Replace, cancellationToken);
+            await store.Licences.SubmitTransactionAsync(
+                [
+                    new(TableTransactionActionType.UpdateReplace, product, product.ETag),
+                    await entry.StageAsync(store.Licences, productId, cancellationToken),
+                ],
+                cancellationToken
+            );
         }
         catch (RequestFailedException ex) when (ex.Status is 412 or 404)
         {
+            await entry.AbandonAsync(cancellationToken);
             return PreconditionFailed();
         }
-        await audit.AppendAsync(
-            new AuditEvent(caller.AuditActor, AuditEntity, productId, "update", changes, correlationId),
-            cancellationToken
-        );
+        await entry.CommittedAsync(cancellationToken);
+        if (renamed)
+            await names.ReleaseAsync(previousName, productId, cancellationToken);
         return (await LoadAsync(productId, cancellationToken))!;
     }
 
@@ -551,24 +582,25 @@ public sealed class LicenceService(
         var entity = NewEntitlement(productId, request.Reference!.Trim(), terms, request.RenewalDate);
         try
         {
-            var response = await store.Licences.AddEntityAsync(entity, cancellationToken);
+            var response = await outbox.WriteAsync(
+                store.Licences,
+                new TableTransactionAction(TableTransactionActionType.Add, entity),
+                new AuditEvent(
+                    caller.AuditActor,
+                    AuditEntity,
+                    productId,
+                    "entitlement-add",
+                    EntitlementChanges(null, entity),
+                    correlationId
+                ),
+                cancellationToken
+            );
             entity.ETag = response.Headers.ETag ?? default;
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
             return Problem.Conflict($"The product already has an entitlement with reference '{entity.Reference}'.");
         }
-        await audit.AppendAsync(
-            new AuditEvent(
-                caller.AuditActor,
-                AuditEntity,
-                productId,
-                "entitlement-add",
-                EntitlementChanges(null, entity),
-                correlationId
-            ),
-            cancellationToken
-        );
         return EntitlementViewOf(entity);
     }
 
@@ -614,10 +646,17 @@ public sealed class LicenceService(
             return EntitlementViewOf(current);
         try
         {
-            var response = await store.Licences.UpdateEntityAsync(
-                updated,
-                current.ETag,
-                TableUpdateMode.Replace,
+            var response = await outbox.WriteAsync(
+                store.Licences,
+                new TableTransactionAction(TableTransactionActionType.UpdateReplace, updated, current.ETag),
+                new AuditEvent(
+                    caller.AuditActor,
+                    AuditEntity,
+                    productId,
+                    "entitlement-update",
+                    EntitlementChanges(current, updated),
+                    correlationId
+                ),
                 cancellationToken
             );
             updated.ETag = response.Headers.ETag ?? default;
@@ -626,17 +665,6 @@ public sealed class LicenceService(
         {
             return PreconditionFailed("entitlement");
         }
-        await audit.AppendAsync(
-            new AuditEvent(
-                caller.AuditActor,
-                AuditEntity,
-                productId,
-                "entitlement-update",
-                EntitlementChanges(current, updated),
-                correlationId
-            ),
-            cancellationToken
-        );
         return EntitlementViewOf(updated);
     }
 
@@ -658,19 +686,20 @@ public sealed class LicenceService(
             return NoEntitlement(productId, entitlementId);
         if (new ETag(ifMatch.Trim()) != current.ETag)
             return PreconditionFailed("entitlement");
+        var changes = EntitlementChanges(null, current).Select(c => new FieldChange(c.Field, c.To, null)).ToList();
         try
         {
-            await store.Licences.DeleteEntityAsync(productId, current.RowKey, current.ETag, cancellationToken);
+            await outbox.WriteAsync(
+                store.Licences,
+                new TableTransactionAction(TableTransactionActionType.Delete, current, current.ETag),
+                new AuditEvent(caller.AuditActor, AuditEntity, productId, "entitlement-delete", changes, correlationId),
+                cancellationToken
+            );
         }
         catch (RequestFailedException ex) when (ex.Status is 404 or 412)
         {
             return PreconditionFailed("entitlement");
         }
-        var changes = EntitlementChanges(null, current).Select(c => new FieldChange(c.Field, c.To, null)).ToList();
-        await audit.AppendAsync(
-            new AuditEvent(caller.AuditActor, AuditEntity, productId, "entitlement-delete", changes, correlationId),
-            cancellationToken
-        );
         return null;
     }
 
@@ -829,11 +858,24 @@ public sealed class LicenceService(
             AssignedAt = clock.GetUtcNow(),
             AssignedBy = caller.Actor,
         };
+        var entry = outbox
+            .Entry()
+            .Audit(
+                new AuditEvent(
+                    caller.AuditActor,
+                    AuditEntity,
+                    productId,
+                    "seat-assign",
+                    [new FieldChange("Seat", null, seatId), new FieldChange("Assignee", null, $"{kind}:{assigneeId}")],
+                    correlationId
+                )
+            );
         for (var attempt = 1; ; attempt++)
         {
             var assigned = counter?.Assigned ?? 0;
             if (limit is { } seats && assigned >= seats)
             {
+                await entry.AbandonAsync(cancellationToken);
                 return Problem.Conflict(
                     $"All {seats} purchased seat(s) of '{state.Product.Name}' are assigned: "
                         + "release a seat or add an entitlement."
@@ -848,6 +890,7 @@ public sealed class LicenceService(
                         counter is null
                             ? new(TableTransactionActionType.Add, next)
                             : new(TableTransactionActionType.UpdateReplace, next, counter.ETag),
+                        await entry.StageAsync(store.Licences, productId, cancellationToken),
                     ],
                     cancellationToken
                 );
@@ -855,6 +898,7 @@ public sealed class LicenceService(
             }
             catch (TableTransactionFailedException ex) when (ex.Status == 409 && ex.FailedTransactionActionIndex == 0)
             {
+                await entry.AbandonAsync(cancellationToken);
                 var holder = kind == SeatHolder.Person ? "Person" : "Asset";
                 return Problem.Conflict(
                     $"{holder} '{assigneeId}' already holds a seat of '{state.Product.Name}' (seat '{seatId}')."
@@ -883,17 +927,7 @@ public sealed class LicenceService(
             TableUpdateMode.Replace,
             cancellationToken
         );
-        await audit.AppendAsync(
-            new AuditEvent(
-                caller.AuditActor,
-                AuditEntity,
-                productId,
-                "seat-assign",
-                [new FieldChange("Seat", null, seatId), new FieldChange("Assignee", null, $"{kind}:{assigneeId}")],
-                correlationId
-            ),
-            cancellationToken
-        );
+        await entry.CommittedAsync(cancellationToken);
         logger.LogInformation(
             "Seat {SeatId} of licence product {ProductId} assigned by {Actor}",
             seatId,
@@ -918,6 +952,22 @@ public sealed class LicenceService(
     {
         if (!TryParseSeatId(seatId, out var kind, out var assigneeId))
             return false;
+        var entry = outbox
+            .Entry()
+            .Audit(
+                new AuditEvent(
+                    actor,
+                    AuditEntity,
+                    productId,
+                    "seat-release",
+                    [
+                        new FieldChange("Seat", seatId, null),
+                        new FieldChange("Assignee", $"{kind}:{assigneeId}", null),
+                        new FieldChange("Reason", null, reason),
+                    ],
+                    correlationId
+                )
+            );
         for (var attempt = 1; ; attempt++)
         {
             var seat = await store
@@ -929,6 +979,7 @@ public sealed class LicenceService(
                 .OrNull();
             if (seat is null)
             {
+                await entry.AbandonAsync(cancellationToken);
                 await DeleteHolderRowAsync(kind, assigneeId, productId, cancellationToken);
                 return false;
             }
@@ -954,6 +1005,7 @@ public sealed class LicenceService(
                     )
                 );
             }
+            batch.Add(await entry.StageAsync(store.Licences, productId, cancellationToken));
             try
             {
                 await store.Licences.SubmitTransactionAsync(batch, cancellationToken);
@@ -965,21 +1017,7 @@ public sealed class LicenceService(
             }
         }
         await DeleteHolderRowAsync(kind, assigneeId, productId, cancellationToken);
-        await audit.AppendAsync(
-            new AuditEvent(
-                actor,
-                AuditEntity,
-                productId,
-                "seat-release",
-                [
-                    new FieldChange("Seat", seatId, null),
-                    new FieldChange("Assignee", $"{kind}:{assigneeId}", null),
-                    new FieldChange("Reason", null, reason),
-                ],
-                correlationId
-            ),
-            cancellationToken
-        );
+        await entry.CommittedAsync(cancellationToken);
         logger.LogInformation(
             "Seat {SeatId} of licence product {ProductId} released by {Actor}: {Reason}",
             seatId,

@@ -15,6 +15,7 @@ public static class LicencesServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<LicenceService>();
+        services.AddSingleton<LicenceNames>();
         services.AddSingleton<LicenceComplianceService>();
         services.AddSingleton<LicenceReclamationService>();
         services.AddSingleton<LicenceImportService>();

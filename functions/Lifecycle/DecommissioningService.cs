@@ -9,6 +9,7 @@ using ItInventory.Functions.Audit;
 using ItInventory.Functions.CheckIns;
 using ItInventory.Functions.Common;
 using ItInventory.Functions.Devices;
+using ItInventory.Functions.Events;
 using ItInventory.Functions.Management.Security;
 using ItInventory.Functions.Storage;
 using Microsoft.Extensions.Logging;
@@ -30,7 +31,7 @@ public sealed partial class DecommissioningService
     private readonly InventoryStore store;
     private readonly AssetWriter writer;
     private readonly AccessPolicy policy;
-    private readonly AuditTrail audit;
+    private readonly Outbox outbox;
     private readonly DeviceCredentialService credentials;
     private readonly TimeProvider clock;
     private readonly ILogger<DecommissioningService> logger;
@@ -40,18 +41,18 @@ public sealed partial class DecommissioningService
         InventoryStore store,
         AssetWriter writer,
         AccessPolicy policy,
-        AuditTrail audit,
+        Outbox outbox,
         DeviceCredentialService credentials,
         IEnumerable<IDecommissioningStep> steps,
         TimeProvider clock,
         ILogger<DecommissioningService> logger
     )
     {
-        (this.store, this.writer, this.policy, this.audit, this.credentials, this.clock, this.logger) = (
+        (this.store, this.writer, this.policy, this.outbox, this.credentials, this.clock, this.logger) = (
             store,
             writer,
             policy,
-            audit,
+            outbox,
             credentials,
             clock,
             logger
@@ -378,6 +379,7 @@ public sealed partial class DecommissioningService
         var assetId = detail.PartitionKey;
         var rows = await RowsAsync(assetId, cancellationToken);
         var changes = new List<FieldChange>();
+        var written = new List<TableTransactionAction>();
         foreach (var step in steps)
         {
             rows.Steps.TryGetValue(step.Name, out var last);
@@ -411,7 +413,9 @@ public sealed partial class DecommissioningService
                 );
                 (row.Status, row.Error) = (StepFailed, Truncate($"{ex.GetType().Name}: {ex.Message}", 1000));
             }
-            await store.Assets.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
+            // Step rows are written together with the audit record, after the steps ran (one batch of the asset's
+            // partition): a crash before it runs the steps again, and steps are idempotent.
+            written.Add(new(TableTransactionActionType.UpsertReplace, row));
             rows.Steps[step.Name] = row;
             changes.Add(
                 new(
@@ -423,8 +427,21 @@ public sealed partial class DecommissioningService
         }
         if (changes.Count > 0)
         {
-            await audit.AppendAsync(
-                new AuditEvent(caller.AuditActor, "asset", assetId, "decommissioning-steps", changes, correlationId),
+            await outbox.WriteAsync(
+                store.Assets,
+                written,
+                outbox
+                    .Entry()
+                    .Audit(
+                        new AuditEvent(
+                            caller.AuditActor,
+                            "asset",
+                            assetId,
+                            "decommissioning-steps",
+                            changes,
+                            correlationId
+                        )
+                    ),
                 cancellationToken
             );
         }
@@ -498,37 +515,44 @@ public sealed partial class DecommissioningService
             sha256 = metadata["sha256"];
             issuedAt = DateTimeOffset.Parse(metadata["issuedat"], System.Globalization.CultureInfo.InvariantCulture);
         }
-        await store.Assets.UpdateEntityAsync(
-            new TableEntity(assetId, TableKeys.SanitisationRow)
-            {
-                [nameof(SanitisationEntity.CertificateId)] = certificate.CertificateId,
-                [nameof(SanitisationEntity.CertificateSha256)] = sha256,
-                [nameof(SanitisationEntity.CertificateIssuedAt)] = issuedAt,
-            },
-            ETag.All,
-            TableUpdateMode.Merge,
-            cancellationToken
-        );
-        await store.Assets.AddEntityAsync(
-            AssetChanges.HistoryRow(
-                assetId,
-                issuedAt,
-                "api",
-                null,
-                $"Sanitisation certificate {certificate.CertificateId} issued (SHA-256 {sha256}).",
-                null
-            ),
-            cancellationToken
-        );
-        await audit.AppendAsync(
-            new AuditEvent(
-                caller.AuditActor,
-                "asset",
-                assetId,
-                "issue-certificate",
-                [new("Certificate", null, blob.Name), new("CertificateSha256", null, sha256)],
-                correlationId
-            ),
+        // The certificate's note, its history row and the audit record: one batch of the asset's partition.
+        await outbox.WriteAsync(
+            store.Assets,
+            [
+                new(
+                    TableTransactionActionType.UpdateMerge,
+                    new TableEntity(assetId, TableKeys.SanitisationRow)
+                    {
+                        [nameof(SanitisationEntity.CertificateId)] = certificate.CertificateId,
+                        [nameof(SanitisationEntity.CertificateSha256)] = sha256,
+                        [nameof(SanitisationEntity.CertificateIssuedAt)] = issuedAt,
+                    },
+                    ETag.All
+                ),
+                new(
+                    TableTransactionActionType.Add,
+                    AssetChanges.HistoryRow(
+                        assetId,
+                        issuedAt,
+                        "api",
+                        null,
+                        $"Sanitisation certificate {certificate.CertificateId} issued (SHA-256 {sha256}).",
+                        null
+                    )
+                ),
+            ],
+            outbox
+                .Entry()
+                .Audit(
+                    new AuditEvent(
+                        caller.AuditActor,
+                        "asset",
+                        assetId,
+                        "issue-certificate",
+                        [new("Certificate", null, blob.Name), new("CertificateSha256", null, sha256)],
+                        correlationId
+                    )
+                ),
             cancellationToken
         );
         logger.LogInformation(

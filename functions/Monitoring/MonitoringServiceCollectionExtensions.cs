@@ -15,6 +15,7 @@ public static class MonitoringServiceCollectionExtensions
         services.AddSingleton<OfflineIndex>();
         services.AddSingleton<OfflineScan>();
         services.AddSingleton<HeartbeatAlerts>();
+        services.AddSingleton<DeviceStatusWriter>();
         return services;
     }
 }

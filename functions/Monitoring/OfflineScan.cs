@@ -30,6 +30,7 @@ public sealed record OfflineScanResult(
 /// </summary>
 public sealed class OfflineScan(
     InventoryStore store,
+    DeviceStatusWriter status,
     OfflineIndex index,
     FindingService findings,
     ScanRunStore runs,
@@ -153,14 +154,14 @@ public sealed class OfflineScan(
         tally.Add(await findings.RaiseAsync(Condition(summary, now), runId, cancellationToken));
         try
         {
-            await store.Summaries.UpdateEntityAsync(
+            await status.MergeAsync(
                 new TableEntity(summary.PartitionKey, summary.RowKey)
                 {
                     [nameof(AssetSummaryEntity.Offline)] = true,
                     [nameof(AssetSummaryEntity.OfflineSince)] = now,
                 },
-                summary.ETag,
-                TableUpdateMode.Merge,
+                summary,
+                wentOffline: true,
                 cancellationToken
             );
         }

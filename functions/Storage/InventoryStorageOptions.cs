@@ -76,6 +76,11 @@ public sealed class InventoryStorageOptions
     [Required, RegularExpression(TableNamePattern)]
     public string OfflineDueTable { get; set; } = "offlinedue";
 
+    /// <summary>The outbox's pending rows (one per change not yet delivered) and write-ahead entries
+    /// (Events/Outbox).</summary>
+    [Required, RegularExpression(TableNamePattern)]
+    public string OutboxTable { get; set; } = "outbox";
+
     /// <summary>Raw, gzip-compressed full inventories (claim check).</summary>
     [Required, RegularExpression(ContainerNamePattern)]
     public string CheckinsContainer { get; set; } = "checkins";
@@ -94,6 +99,15 @@ public sealed class InventoryStorageOptions
     /// equal.</summary>
     [Required, RegularExpression(ContainerNamePattern)]
     public string CheckinQueue { get; set; } = "checkins";
+
+    /// <summary>Committed outbox entries waiting for the dispatcher (trigger setting <c>OUTBOX_QUEUE</c>).</summary>
+    [Required, RegularExpression(ContainerNamePattern)]
+    public string OutboxQueue { get; set; } = "outbox";
+
+    /// <summary>Integration events as structured CloudEvents JSON, when no Service Bus namespace is configured.
+    /// </summary>
+    [Required, RegularExpression(ContainerNamePattern)]
+    public string EventsQueue { get; set; } = "inventory-events";
 
     /// <summary>Create missing tables, queues and containers at start-up (local runs; in Azure, Bicep provisions
     /// them).</summary>
@@ -116,6 +130,7 @@ public sealed class InventoryStorageOptions
             ScanRunsTable,
             CampaignsTable,
             OfflineDueTable,
+            OutboxTable,
         ];
 
     public string CheckinPoisonQueue => CheckinQueue + "-poison";

@@ -175,6 +175,20 @@ public static class TableKeys
 
     public static string NewLicenceProductId() => Guid.NewGuid().ToString("N");
 
+    /// <summary>The licence name index (one partition, outside the 32-hex product partitions): one row per product
+    /// name, RowKey = <see cref="LicenceNameRow"/>, inserted before the product so two concurrent creates of one name
+    /// cannot both succeed.</summary>
+    public const string LicenceNamePartition = "names";
+
+    /// <summary>SHA-256 (hex) of the trimmed, lower-cased name: names compare case-insensitively, and any character
+    /// is key-safe this way.</summary>
+    public static string LicenceNameRow(string name) =>
+        Convert.ToHexStringLower(
+            System.Security.Cryptography.SHA256.HashData(
+                System.Text.Encoding.UTF8.GetBytes(name.Trim().ToLowerInvariant())
+            )
+        );
+
     // ---- licenceseats table: seats by holder (PartitionKey = "person|<object id>" or "asset|<asset id>", RowKey =
     // product id) ----
 

@@ -41,6 +41,7 @@ public sealed class InventoryHostFixture : IAsyncLifetime
                 ["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated",
                 ["AzureWebJobsStorage"] = ConnectionString,
                 ["CHECKIN_QUEUE"] = CheckinQueue,
+                ["OUTBOX_QUEUE"] = $"outbox-{Guid.NewGuid():N}"[..20],
                 ["Storage__AssetsTable"] = AssetsTable,
                 ["Storage__AssetSummaryTable"] = SummaryTable,
                 ["Storage__IdentitiesTable"] = $"assetidentities{suffix}",

@@ -57,6 +57,7 @@ public sealed class StorageOutageFixture : IAsyncLifetime
             ["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated",
             ["AzureWebJobsStorage"] = storage,
             ["CHECKIN_QUEUE"] = "checkins",
+            ["OUTBOX_QUEUE"] = $"outbox-{Guid.NewGuid():N}"[..20],
             // As deployed (the infrastructure creates the tables): creating them at start-up needs storage, and the
             // worker stops when that fails.
             ["Storage__CreateIfNotExists"] = "false",

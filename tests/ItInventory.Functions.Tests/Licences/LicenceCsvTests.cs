@@ -343,8 +343,8 @@ public sealed class LicenceCsvTests : IAsyncLifetime
                 .Select(e => e.GetProperty("reference").GetString())
                 .ToList()
         );
-        // product + counter of "Fine", its entitlement F-1, and OK-1
-        Assert.Equal(licenceRows + 4, (await kit.RowsAsync(app.Store.Licences)).Count);
+        // product + counter + name index row of "Fine", its entitlement F-1, and OK-1
+        Assert.Equal(licenceRows + 5, (await kit.RowsAsync(app.Store.Licences)).Count);
 
         var again = await ImportAsync(bad);
         Assert.Equal((0, 0, 1), Counts(again.Json, "products"));
