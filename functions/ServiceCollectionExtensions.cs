@@ -6,6 +6,7 @@ using ItInventory.Functions.Catalogue;
 using ItInventory.Functions.CheckIns;
 using ItInventory.Functions.Devices;
 using ItInventory.Functions.Findings;
+using ItInventory.Functions.Kpis;
 using ItInventory.Functions.Licences;
 using ItInventory.Functions.Lifecycle;
 using ItInventory.Functions.Management.Security;
@@ -42,6 +43,7 @@ public static class ServiceCollectionExtensions
             .AddReconciliation()
             .AddCampaigns()
             .AddMonitoring()
+            .AddKpis()
             .AddManagementSecurity(configuration)
             .AddWorkerTelemetry(configuration);
     }

@@ -200,6 +200,7 @@ var storageNames = {
   scanRunsTable: 'scanruns'
   campaignsTable: 'campaigns'
   offlineDueTable: 'offlinedue'
+  kpiSnapshotsTable: 'kpisnapshots'
   checkinsContainer: 'checkins'
   certificatesContainer: 'certificates'
   auditArchiveContainer: 'audit-archive'
@@ -263,6 +264,7 @@ module storage 'app/storage.bicep' = {
       storageNames.scanRunsTable
       storageNames.campaignsTable
       storageNames.offlineDueTable
+      storageNames.kpiSnapshotsTable
     ]
     queueNames: [storageNames.checkinQueue]
     checkinsContainerName: storageNames.checkinsContainer
@@ -407,6 +409,7 @@ var appSettings = union(
     Storage__ScanRunsTable: storageNames.scanRunsTable
     Storage__CampaignsTable: storageNames.campaignsTable
     Storage__OfflineDueTable: storageNames.offlineDueTable
+    Storage__KpiSnapshotsTable: storageNames.kpiSnapshotsTable
     Storage__CheckinsContainer: storageNames.checkinsContainer
     Storage__CertificatesContainer: storageNames.certificatesContainer
     Storage__AuditArchiveContainer: storageNames.auditArchiveContainer

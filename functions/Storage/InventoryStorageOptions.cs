@@ -76,6 +76,11 @@ public sealed class InventoryStorageOptions
     [Required, RegularExpression(TableNamePattern)]
     public string OfflineDueTable { get; set; } = "offlinedue";
 
+    /// <summary>Daily KPI snapshots: one row per scope (total, department) and day (Kpis/KpiStore, docs/kpis.md).
+    /// </summary>
+    [Required, RegularExpression(TableNamePattern)]
+    public string KpiSnapshotsTable { get; set; } = "kpisnapshots";
+
     /// <summary>Raw, gzip-compressed full inventories (claim check).</summary>
     [Required, RegularExpression(ContainerNamePattern)]
     public string CheckinsContainer { get; set; } = "checkins";
@@ -116,6 +121,7 @@ public sealed class InventoryStorageOptions
             ScanRunsTable,
             CampaignsTable,
             OfflineDueTable,
+            KpiSnapshotsTable,
         ];
 
     public string CheckinPoisonQueue => CheckinQueue + "-poison";
