@@ -94,6 +94,10 @@ param reconciliationSchedule string = '0 0 4 * * *'
 
 @description('NCRONTAB schedule (6 fields, UTC) of the daily idle-asset scan (IDLE_SCAN_SCHEDULE).')
 param idleScanSchedule string = '0 30 4 * * *'
+// ---- KPIs ----
+@description('NCRONTAB schedule (6 fields, UTC) of the daily KPI snapshot of the day that ended (KPI_SNAPSHOT_SCHEDULE).')
+param kpiSnapshotSchedule string = '0 10 0 * * *'
+
 // ---- Audit campaigns ----
 @description('NCRONTAB schedule (6 fields, UTC) of the daily check that opens scheduled campaigns (CAMPAIGN_SCHEDULE).')
 param campaignSchedule string = '0 0 6 * * *'
@@ -430,6 +434,8 @@ var appSettings = union(
     // Audit timers (NCRONTAB, UTC): reconciliation and idle scans (docs/audits.md); thresholds keep their defaults.
     RECONCILIATION_SCHEDULE: reconciliationSchedule
     IDLE_SCAN_SCHEDULE: idleScanSchedule
+    // Timer %KPI_SNAPSHOT_SCHEDULE% of KpiSnapshot (docs/kpis.md): one snapshot per department and in total, daily.
+    KPI_SNAPSHOT_SCHEDULE: kpiSnapshotSchedule
     // Timer %AUDIT_ARCHIVE_SCHEDULE% of ArchiveAuditTrail (daily sealed segments of the audit trail).
     AUDIT_ARCHIVE_SCHEDULE: auditArchiveSchedule
     // Timer %CAMPAIGN_SCHEDULE% of CampaignSchedule (opens the scheduled spot and full audits when due).

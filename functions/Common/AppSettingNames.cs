@@ -33,4 +33,7 @@ public static class AppSettingNames
 
     /// <summary>NCRONTAB schedule of the offline scan (every few minutes; it reads only what is due).</summary>
     public const string OfflineScanSchedule = "OFFLINE_SCAN_SCHEDULE";
+
+    /// <summary>NCRONTAB schedule of the daily KPI snapshot (it snapshots the UTC day that ended last).</summary>
+    public const string KpiSnapshotSchedule = "KPI_SNAPSHOT_SCHEDULE";
 }

@@ -14,6 +14,8 @@ public static class KpisServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<KpiStore>();
+        services.AddSingleton<KpiQueries>();
+        services.AddSingleton<KpiSnapshotService>();
         return services;
     }
 }
