@@ -5,6 +5,7 @@ using ItInventory.Functions.Campaigns;
 using ItInventory.Functions.Catalogue;
 using ItInventory.Functions.CheckIns;
 using ItInventory.Functions.Devices;
+using ItInventory.Functions.Events;
 using ItInventory.Functions.Findings;
 using ItInventory.Functions.Kpis;
 using ItInventory.Functions.Licences;
@@ -32,6 +33,7 @@ public static class ServiceCollectionExtensions
             .AddInventoryStorage(configuration)
             .AddAssets()
             .AddAuditTrail()
+            .AddEvents(configuration)
             .AddDevices()
             .AddCheckIns()
             .AddPeople()

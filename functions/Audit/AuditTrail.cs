@@ -18,18 +18,20 @@ public sealed class AuditTrail(InventoryStore store, TimeProvider clock, ILogger
     private const int MaxAttempts = 20;
 
     public async Task<AuditRecordEntity> AppendAsync(AuditEvent change, CancellationToken cancellationToken) =>
-        (await AppendAsync(change, null, cancellationToken))!;
+        (await AppendAsync(change, null, null, cancellationToken))!;
 
     /// <summary>
     /// Appends the change unless a change with the same idempotency key was appended before (then returns null). The
     /// batch also inserts the key's reference row, so the first append still costs two requests and a repeat fails
-    /// that insert and writes nothing.
+    /// that insert and writes nothing. <paramref name="at"/>: when the change happened, if it was recorded earlier
+    /// (the outbox); by default now.
     /// </summary>
     public Task<AuditRecordEntity?> AppendOnceAsync(
         AuditEvent change,
         string idempotencyKey,
-        CancellationToken cancellationToken
-    ) => AppendAsync(change, idempotencyKey, cancellationToken);
+        CancellationToken cancellationToken,
+        DateTimeOffset? at = null
+    ) => AppendAsync(change, idempotencyKey, at, cancellationToken);
 
     /// <summary>Whether a change with this idempotency key was appended to the entity's lane (one point
     /// read).</summary>
@@ -51,6 +53,7 @@ public sealed class AuditTrail(InventoryStore store, TimeProvider clock, ILogger
     private async Task<AuditRecordEntity?> AppendAsync(
         AuditEvent change,
         string? idempotencyKey,
+        DateTimeOffset? at,
         CancellationToken cancellationToken
     )
     {
@@ -68,7 +71,7 @@ public sealed class AuditTrail(InventoryStore store, TimeProvider clock, ILogger
             {
                 PartitionKey = lane,
                 Sequence = (head?.Sequence ?? 0) + 1,
-                At = clock.GetUtcNow(),
+                At = at ?? clock.GetUtcNow(),
                 ActorKind = change.Actor.Kind,
                 ActorId = change.Actor.Id,
                 ActorName = change.Actor.Name,

@@ -49,6 +49,8 @@ namespace ItInventory.Functions.Common;
 [JsonSerializable(typeof(IReadOnlyList<FieldChange>))]
 [JsonSerializable(typeof(AuditVerification))]
 [JsonSerializable(typeof(AuditPage))]
+[JsonSerializable(typeof(Events.OutboxPayload))]
+[JsonSerializable(typeof(Events.OutboxMessage))]
 [JsonSerializable(typeof(ArchivedAuditRecord))]
 [JsonSerializable(typeof(AuditSegmentManifest))]
 [JsonSerializable(typeof(AuditArchiveVerification))]

@@ -36,4 +36,14 @@ public static class AppSettingNames
 
     /// <summary>NCRONTAB schedule of the daily KPI snapshot (it snapshots the UTC day that ended last).</summary>
     public const string KpiSnapshotSchedule = "KPI_SNAPSHOT_SCHEDULE";
+
+    /// <summary>The queue of committed outbox entries that <c>DispatchOutbox</c> drains.</summary>
+    public const string OutboxQueue = "OUTBOX_QUEUE";
+
+    /// <summary>NCRONTAB schedule of the outbox sweep (delivers entries whose queue message was lost).</summary>
+    public const string OutboxSweepSchedule = "OUTBOX_SWEEP_SCHEDULE";
+
+    /// <summary>The Service Bus topic of the integration events (read by the Events options, not by a
+    /// trigger).</summary>
+    public const string EventsTopic = "INVENTORY_EVENTS_TOPIC";
 }

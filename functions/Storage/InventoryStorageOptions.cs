@@ -81,6 +81,11 @@ public sealed class InventoryStorageOptions
     [Required, RegularExpression(TableNamePattern)]
     public string KpiSnapshotsTable { get; set; } = "kpisnapshots";
 
+    /// <summary>The outbox's pending rows (one per change not yet delivered) and write-ahead entries
+    /// (Events/Outbox).</summary>
+    [Required, RegularExpression(TableNamePattern)]
+    public string OutboxTable { get; set; } = "outbox";
+
     /// <summary>Raw, gzip-compressed full inventories (claim check).</summary>
     [Required, RegularExpression(ContainerNamePattern)]
     public string CheckinsContainer { get; set; } = "checkins";
@@ -99,6 +104,15 @@ public sealed class InventoryStorageOptions
     /// equal.</summary>
     [Required, RegularExpression(ContainerNamePattern)]
     public string CheckinQueue { get; set; } = "checkins";
+
+    /// <summary>Committed outbox entries waiting for the dispatcher (trigger setting <c>OUTBOX_QUEUE</c>).</summary>
+    [Required, RegularExpression(ContainerNamePattern)]
+    public string OutboxQueue { get; set; } = "outbox";
+
+    /// <summary>Integration events as structured CloudEvents JSON, when no Service Bus namespace is configured.
+    /// </summary>
+    [Required, RegularExpression(ContainerNamePattern)]
+    public string EventsQueue { get; set; } = "inventory-events";
 
     /// <summary>Create missing tables, queues and containers at start-up (local runs; in Azure, Bicep provisions
     /// them).</summary>
@@ -122,6 +136,7 @@ public sealed class InventoryStorageOptions
             CampaignsTable,
             OfflineDueTable,
             KpiSnapshotsTable,
+            OutboxTable,
         ];
 
     public string CheckinPoisonQueue => CheckinQueue + "-poison";

@@ -33,6 +33,12 @@ public sealed class InventoryStore(
     public TableClient Taxonomy { get; } = tables.GetTableClient(options.Value.TaxonomyTable);
     public TableClient Campaigns { get; } = tables.GetTableClient(options.Value.CampaignsTable);
 
+    public TableClient Outbox { get; } = tables.GetTableClient(options.Value.OutboxTable);
+
+    public QueueClient OutboxQueue { get; } = queues.GetQueueClient(options.Value.OutboxQueue);
+
+    public QueueClient EventsQueue { get; } = queues.GetQueueClient(options.Value.EventsQueue);
+
     public BlobContainerClient Checkins { get; } = blobs.GetBlobContainerClient(options.Value.CheckinsContainer);
 
     public BlobContainerClient Certificates { get; } =
@@ -55,5 +61,7 @@ public sealed class InventoryStore(
         await AuditArchive.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         await CheckinQueue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         await CheckinPoisonQueue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        await OutboxQueue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        await EventsQueue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
     }
 }

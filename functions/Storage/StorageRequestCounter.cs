@@ -40,15 +40,47 @@ public sealed class StorageRequestCounter : HttpPipelinePolicy
     private static void Record(HttpMessage message)
     {
         Interlocked.Increment(ref total);
-        Current.Value?.Add(
-            $"{message.Request.Method} {message.Request.Uri.Host}:{message.Request.Uri.Port}{message.Request.Uri.Path}"
-        );
+        var request =
+            $"{message.Request.Method} {message.Request.Uri.Host}:{message.Request.Uri.Port}{message.Request.Uri.Path}";
+        Current.Value?.Add(request);
+        if (Current.Value?.ShouldFail() == true)
+            throw new InjectedFaultException(request);
     }
 
     /// <summary>The requests counted since the scope began (including nested scopes).</summary>
     public sealed class Scope(Scope? parent) : IDisposable
     {
         private readonly List<string> requests = [];
+        private int failAt;
+
+        /// <summary>
+        /// Fault injection for crash tests: the scope's <paramref name="request"/>-th request (1-based, counted from
+        /// now) throws <see cref="InjectedFaultException"/> instead of being sent, as if the process died just before
+        /// it. Only this scope's own requests count.
+        /// </summary>
+        public Scope FailAt(int request)
+        {
+            lock (requests)
+            {
+                failAt = requests.Count + request;
+            }
+            return this;
+        }
+
+        /// <summary>Whether the fault armed by <see cref="FailAt"/> fired.</summary>
+        public bool Failed { get; private set; }
+
+        internal bool ShouldFail()
+        {
+            lock (requests)
+            {
+                if (failAt == 0 || requests.Count != failAt)
+                    return false;
+                failAt = 0;
+                Failed = true;
+                return true;
+            }
+        }
 
         public int Count
         {
@@ -85,3 +117,7 @@ public sealed class StorageRequestCounter : HttpPipelinePolicy
         public void Dispose() => Current.Value = parent;
     }
 }
+
+/// <summary>A storage request refused by <see cref="StorageRequestCounter.Scope.FailAt"/>: a simulated crash.</summary>
+public sealed class InjectedFaultException(string request)
+    : Exception($"Injected fault before storage request {request}");

@@ -35,6 +35,9 @@ public static class AppWiring
         {
             [AppSettingNames.StorageConnection] = connectionString,
             ["Enrollment:Secret"] = enrollmentSecret,
+            // Tests read audit records right after a change: deliver outbox entries in the request (the outbox tests
+            // and the bench turn this off to exercise the queue).
+            ["Outbox:DispatchInline"] = "true",
         };
         foreach (var name in StorageNames.All)
         {
@@ -45,6 +48,8 @@ public static class AppWiring
                 // The queue trigger reads this setting; the app takes the same name from it.
                 settings[AppSettingNames.CheckinQueue] = unique;
             }
+            if (name.Property.Name == nameof(InventoryStorageOptions.OutboxQueue))
+                settings[AppSettingNames.OutboxQueue] = unique;
         }
         return settings;
     }

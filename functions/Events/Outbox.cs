@@ -1,0 +1,172 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Azure.Data.Tables;
+using ItInventory.Functions.Audit;
+using ItInventory.Functions.Common;
+using ItInventory.Functions.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ItInventory.Functions.Events;
+
+/// <summary>
+/// The transactional outbox: how a change records its audit record(s) and integration event(s) so that a crash at
+/// any point loses none of them and writes none twice. Usage at a change (see docs/events.md):
+/// <code>
+/// var entry = outbox.Entry().Audit(auditEvent).Publish(EventTypes.AssetChanged, subject, data, typeInfo);
+/// actions.Add(await entry.StageAsync(table, partitionKey, ct)); // pending row first, outbox row in the batch
+/// await table.SubmitTransactionAsync(actions, ct);                // the change and its outbox row: atomic
+/// await entry.CommittedAsync(ct);                                 // wakes the dispatcher (queue message)
+/// </code>
+/// Where no single transaction can hold the change and the row (several tables, a blob), <see
+/// cref="OutboxEntry.WriteAheadAsync"/> writes the entry before the change instead: nothing is lost, and a crash
+/// between the two leaves a record of an attempted change (docs/storage.md names those paths).
+/// </summary>
+public sealed class Outbox(
+    InventoryStore store,
+    OutboxDispatcher dispatcher,
+    IOptions<OutboxOptions> options,
+    TimeProvider clock,
+    ILogger<Outbox> logger
+)
+{
+    /// <summary>Starts an entry, stamped with the change's time and a new time-ordered id.</summary>
+    public OutboxEntry Entry()
+    {
+        var at = clock.GetUtcNow();
+        return new OutboxEntry(this, OutboxKeys.NewId(at), at);
+    }
+
+    internal async Task WritePendingAsync(OutboxPendingEntity pending, CancellationToken cancellationToken) =>
+        await store.Outbox.AddEntityAsync(pending, cancellationToken);
+
+    internal async Task CommittedAsync(OutboxMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (options.Value.DispatchInline)
+                await dispatcher.DispatchAsync(message, cancellationToken);
+            else
+                await store.OutboxQueue.SendMessageAsync(
+                    JsonSerializer.Serialize(message, ApiJsonContext.Default.OutboxMessage),
+                    cancellationToken
+                );
+        }
+        catch (Exception ex) when (ex is not InjectedFaultException and not OperationCanceledException)
+        {
+            // The change is committed and its entry stored: answering an error would invite a retry of a change that
+            // happened. The sweep delivers the entry instead.
+            logger.LogWarning(ex, "Outbox entry {OutboxId} left for the sweep: {Reason}", message.Id, ex.Message);
+        }
+    }
+
+    internal string OutboxTableName => store.Outbox.Name;
+}
+
+/// <summary>One change's entry in the outbox: built, staged with the change, then committed.</summary>
+public sealed class OutboxEntry
+{
+    private readonly Outbox outbox;
+    private readonly List<AuditEvent> audits = [];
+    private readonly List<StagedEvent> events = [];
+    private OutboxMessage? staged;
+
+    internal OutboxEntry(Outbox outbox, string id, DateTimeOffset at)
+    {
+        this.outbox = outbox;
+        Id = id;
+        At = at;
+    }
+
+    /// <summary>The entry id: idempotency keys of its audit records and ids of its events derive from it.</summary>
+    public string Id { get; }
+
+    public DateTimeOffset At { get; }
+
+    public bool IsEmpty => audits.Count == 0 && events.Count == 0;
+
+    public OutboxEntry Audit(AuditEvent change)
+    {
+        audits.Add(change);
+        return this;
+    }
+
+    public OutboxEntry Publish<T>(string type, string subject, T data, JsonTypeInfo<T> typeInfo)
+    {
+        events.Add(new StagedEvent(type, subject, JsonSerializer.SerializeToElement(data, typeInfo)));
+        return this;
+    }
+
+    public OutboxEntry Publish(string type, string subject, JsonElement data)
+    {
+        events.Add(new StagedEvent(type, subject, data));
+        return this;
+    }
+
+    /// <summary>The id of this entry's <paramref name="index"/>-th event (CloudEvents <c>id</c>).</summary>
+    public string EventId(int index) => OutboxKeys.EventId(Id, index);
+
+    private string PayloadJson =>
+        JsonSerializer.Serialize(new OutboxPayload(At, [.. audits], [.. events]), ApiJsonContext.Default.OutboxPayload);
+
+    /// <summary>
+    /// Writes the entry's pending row (one request) and answers the outbox row to add to the change's batch
+    /// transaction in <paramref name="partitionKey"/> of <paramref name="table"/>. Call it once every check that can
+    /// refuse the change has passed: a refused change leaves a pending row that the sweep removes.
+    /// </summary>
+    public async Task<TableTransactionAction> StageAsync(
+        TableClient table,
+        string partitionKey,
+        CancellationToken cancellationToken
+    )
+    {
+        staged = new OutboxMessage(Id, table.Name, partitionKey, OutboxKeys.Row(Id));
+        await outbox.WritePendingAsync(
+            new OutboxPendingEntity
+            {
+                RowKey = Id,
+                Table = table.Name,
+                TargetPartition = partitionKey,
+                TargetRow = staged.RowKey,
+            },
+            cancellationToken
+        );
+        return new TableTransactionAction(
+            TableTransactionActionType.Add,
+            new OutboxRowEntity
+            {
+                PartitionKey = partitionKey,
+                RowKey = staged.RowKey,
+                Payload = PayloadJson,
+            }
+        );
+    }
+
+    /// <summary>
+    /// For a change no single transaction can hold together with its outbox row: stores the whole entry in the
+    /// outbox table now (one request), before the change. Nothing is lost; if the process dies before the change,
+    /// the dispatcher still delivers the record of the attempt.
+    /// </summary>
+    public async Task WriteAheadAsync(CancellationToken cancellationToken)
+    {
+        staged = new OutboxMessage(Id, outbox.OutboxTableName, OutboxKeys.PendingPartition, Id);
+        await outbox.WritePendingAsync(
+            new OutboxPendingEntity
+            {
+                RowKey = Id,
+                Table = staged.Table,
+                TargetPartition = staged.PartitionKey,
+                TargetRow = staged.RowKey,
+                Payload = PayloadJson,
+            },
+            cancellationToken
+        );
+    }
+
+    /// <summary>After the change committed: hands the entry to the dispatcher (a queue message, one request). Never
+    /// throws for an outage: the sweep delivers what this could not.</summary>
+    public Task CommittedAsync(CancellationToken cancellationToken) =>
+        staged is null
+            ? throw new InvalidOperationException("Stage or write the entry ahead before committing it.")
+            : outbox.CommittedAsync(staged, cancellationToken);
+}

@@ -1,0 +1,120 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using ItInventory.Functions.Audit;
+using ItInventory.Functions.Common;
+using ItInventory.Functions.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ItInventory.Functions.Events;
+
+/// <summary>
+/// Delivers outbox entries: appends each audit record once (<see cref="AuditTrail.AppendOnceAsync"/>, idempotency key
+/// = entry id and index), publishes each event (stable id = entry id and index), then deletes the outbox row and the
+/// pending row. Every step is safe to repeat, so a crash anywhere only means the entry is delivered again (from a
+/// redelivered queue message or the sweep) without a second audit record; events are at-least-once.
+/// </summary>
+public sealed class OutboxDispatcher(
+    TableServiceClient tables,
+    InventoryStore store,
+    AuditTrail audit,
+    IEventSink sink,
+    IOptions<OutboxOptions> options,
+    TimeProvider clock,
+    ILogger<OutboxDispatcher> logger
+)
+{
+    /// <summary>Delivers one entry; answers false when its outbox row is gone (delivered before, or its change never
+    /// committed).</summary>
+    public async Task<bool> DispatchAsync(OutboxMessage message, CancellationToken cancellationToken)
+    {
+        var table = tables.GetTableClient(message.Table);
+        var row = await table.GetEntityIfExistsAsync<OutboxRowEntity>(
+            message.PartitionKey,
+            message.RowKey,
+            cancellationToken: cancellationToken
+        );
+        if (!row.HasValue || row.Value is not { } entry)
+        {
+            await DeletePendingAsync(message, cancellationToken);
+            return false;
+        }
+        var payload = JsonSerializer.Deserialize(entry.Payload, ApiJsonContext.Default.OutboxPayload)
+            ?? throw new InvalidDataException($"Outbox entry {message.Id} has no payload.");
+        for (var i = 0; i < payload.Audits.Count; i++)
+        {
+            await audit.AppendOnceAsync(
+                payload.Audits[i],
+                OutboxKeys.AuditKey(message.Id, i),
+                cancellationToken,
+                payload.At
+            );
+        }
+        if (payload.Events.Count > 0)
+        {
+            await sink.PublishAsync(
+                [
+                    .. payload.Events.Select(
+                        (e, i) => new IntegrationEvent(OutboxKeys.EventId(message.Id, i), e, payload.At)
+                    ),
+                ],
+                cancellationToken
+            );
+        }
+        await DeleteAsync(table, message.PartitionKey, message.RowKey, cancellationToken);
+        await DeletePendingAsync(message, cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// Delivers every entry whose pending row is older than the grace period (its queue message was lost, or its
+    /// change never committed): the timer sweep. Answers how many entries it delivered.
+    /// </summary>
+    public async Task<int> SweepAsync(CancellationToken cancellationToken)
+    {
+        var before = OutboxKeys.IdsBefore(clock.GetUtcNow() - options.Value.SweepGrace);
+        var delivered = 0;
+        var seen = 0;
+        await foreach (
+            var pending in store.Outbox.QueryAsync<OutboxPendingEntity>(
+                p => p.PartitionKey == OutboxKeys.PendingPartition && p.RowKey.CompareTo(before) < 0,
+                cancellationToken: cancellationToken
+            )
+        )
+        {
+            if (++seen > options.Value.SweepMaxEntries)
+                break;
+            var message = new OutboxMessage(pending.RowKey, pending.Table, pending.TargetPartition, pending.TargetRow);
+            if (await DispatchAsync(message, cancellationToken))
+                delivered++;
+        }
+        if (delivered > 0)
+            logger.LogWarning("Outbox sweep delivered {Delivered} straggling entr(ies)", delivered);
+        return delivered;
+    }
+
+    /// <summary>Deletes the pending row, unless it is the outbox row itself (a write-ahead entry: deleted
+    /// already).</summary>
+    private Task DeletePendingAsync(OutboxMessage message, CancellationToken cancellationToken) =>
+        message.Table == store.Outbox.Name && message.PartitionKey == OutboxKeys.PendingPartition
+            ? Task.CompletedTask
+            : DeleteAsync(store.Outbox, OutboxKeys.PendingPartition, message.Id, cancellationToken);
+
+    private static async Task DeleteAsync(
+        TableClient table,
+        string partitionKey,
+        string rowKey,
+        CancellationToken cancellationToken
+    )
+    {
+        try
+        {
+            await table.DeleteEntityAsync(partitionKey, rowKey, ETag.All, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // Deleted by an earlier delivery of the same entry.
+        }
+    }
+}
