@@ -4,6 +4,7 @@ using ItInventory.Functions.Assets;
 using ItInventory.Functions.Audits;
 using ItInventory.Functions.Campaigns;
 using ItInventory.Functions.Common;
+using ItInventory.Functions.Events;
 using ItInventory.Functions.Findings;
 using ItInventory.Functions.Licences;
 using ItInventory.Functions.Storage;
@@ -23,6 +24,7 @@ public sealed class KpiSnapshotService(
     InventoryStore store,
     FindingsTables findingsTables,
     KpiStore kpis,
+    Outbox outbox,
     IOptions<KpiOptions> options,
     IOptions<IdleOptions> idle,
     IOptions<ReconciliationOptions> reconciliation,
@@ -62,7 +64,19 @@ public sealed class KpiSnapshotService(
         )
             calculator.Add(row);
         var snapshots = calculator.Snapshots(source);
+        // The rows are many upserts (no one transaction holds them and an outbox row): the event's entry is written
+        // ahead, so a crash after the rows cannot lose it; the upserts are idempotent, so a rerun rewrites the same.
+        var entry = outbox
+            .Entry()
+            .Publish(
+                EventTypes.KpiSnapshot,
+                EventTypes.Subject("kpis", KpiKeys.Row(day)),
+                snapshots[0],
+                ApiJsonContext.Default.KpiSnapshot
+            );
+        await entry.WriteAheadAsync(cancellationToken);
         await WriteAsync(snapshots, cancellationToken);
+        await entry.CommittedAsync(cancellationToken);
         logger.LogInformation(
             "KPI snapshot of {Day}: {Scopes} scope(s) from {Rows} summary row(s)",
             KpiKeys.Row(day),

@@ -77,6 +77,21 @@ public sealed class KpiSnapshotTests : IAsyncLifetime
 
         await app.Create<KpiFunctions>().KpiSnapshot(new TimerInfo(), CancellationToken.None);
 
+        // One itinventory.kpi.snapshot event (CloudEvents JSON on the local events queue) carries the total.
+        var events = (await app.Store.EventsQueue.ReceiveMessagesAsync(32)).Value;
+        var kpiEvent = System
+            .Text.Json.JsonDocument.Parse(
+                events
+                    .Single(m => m.Body.ToString().Contains("itinventory.kpi.snapshot", StringComparison.Ordinal))
+                    .Body
+            )
+            .RootElement;
+        Assert.Equal(
+            "kpis/" + app.Clock.GetUtcNow().AddDays(-1).ToString("yyyy-MM-dd"),
+            kpiEvent.GetProperty("subject").GetString()
+        );
+        Assert.Equal(2, kpiEvent.GetProperty("data").GetProperty("assets").GetInt32());
+
         var finance = await GetAsync("/api/kpis/latest", "?department=Finance", TestTokens.FinanceLead);
         Assert.True(finance.Status == 200, finance.Body);
         var snapshot = finance.Json.GetProperty("snapshot");
