@@ -338,7 +338,7 @@ public static class FleetSeeder
                 : now.AddDays(-random.Next(30, 1200));
         row.CredentialHash = "bench-" + id[..16];
         row.CredentialIssuedAt = row.EnrolledAt;
-        // Lifecycle stamps the KPIs read (derived from the id, so the random stream, and the spread, stay as they were):
+        // Lifecycle stamps the KPIs read, derived from the id (the random stream, and the spread, stay as they were):
         // approval 1–240 h after enrolling; retirement 40–129 days ago, disposal 0–39 days after it.
         var jitter = Convert.ToInt32(id[..4], 16);
         if (state != LifecycleState.Discovered)

@@ -15,9 +15,9 @@ namespace ItInventory.Bench;
 /// <summary>
 /// The KPI bench (issue 12, "Scale"): seeds the scans bench's fleet (<see cref="FleetSeeder"/>, with lifecycle
 /// stamps), licence products with their seats, open and resolved findings and a closed campaign, then measures the
-/// KPI snapshot (<see cref="KpiSnapshotService.SnapshotAsync"/>) beside the raw projected reads it needs, in order: raw,
-/// snapshot, snapshot, raw. The raw pass is the same queries with the same filters and <c>$select</c> through the same
-/// SDK clients, rows counted and dropped. Command line: <c>kpis [--assets N] [--seats N]</c>.
+/// KPI snapshot (<see cref="KpiSnapshotService.SnapshotAsync"/>) beside the raw projected reads it needs, in order:
+/// raw, snapshot, snapshot, raw. The raw pass is the same queries with the same filters and <c>$select</c> through the
+/// same SDK clients, rows counted and dropped. Command line: <c>kpis [--assets N] [--seats N]</c>.
 /// </summary>
 public static class KpiBench
 {

@@ -80,7 +80,8 @@ public sealed record KpiContext(
 public sealed class KpiCalculator
 {
     /// <summary>Open findings of these kinds say the record disagrees with what is reported or found: identity
-    /// (a shared serial/UUID), owner (departed), location (a campaign found it elsewhere), presence (missing).</summary>
+    /// (a shared serial/UUID), owner (departed), location (a campaign found it elsewhere), presence (missing).
+    /// </summary>
     public static IReadOnlyList<string> DisagreementKinds { get; } =
     [
         FindingKinds.DuplicateIdentity,

@@ -352,7 +352,7 @@ public sealed class KpiSnapshotService(
             }
             if (merge.Count <= 2)
                 continue;
-            // Only absent stamps are written, and nothing else writes them: no ETag needed (a heartbeat may come between).
+            // Only absent stamps are written and nothing else writes them: no ETag (a heartbeat may come between).
             await store.Summaries.UpdateEntityAsync(merge, Azure.ETag.All, TableUpdateMode.Merge, cancellationToken);
             filled += merge.Count - 2;
         }
