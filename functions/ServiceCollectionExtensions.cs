@@ -7,6 +7,7 @@ using ItInventory.Functions.CheckIns;
 using ItInventory.Functions.Devices;
 using ItInventory.Functions.Events;
 using ItInventory.Functions.Findings;
+using ItInventory.Functions.Kpis;
 using ItInventory.Functions.Licences;
 using ItInventory.Functions.Lifecycle;
 using ItInventory.Functions.Management.Security;
@@ -44,6 +45,7 @@ public static class ServiceCollectionExtensions
             .AddReconciliation()
             .AddCampaigns()
             .AddMonitoring()
+            .AddKpis()
             .AddManagementSecurity(configuration)
             .AddWorkerTelemetry(configuration);
     }

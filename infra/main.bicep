@@ -97,6 +97,10 @@ param reconciliationSchedule string = '0 0 4 * * *'
 
 @description('NCRONTAB schedule (6 fields, UTC) of the daily idle-asset scan (IDLE_SCAN_SCHEDULE).')
 param idleScanSchedule string = '0 30 4 * * *'
+// ---- KPIs ----
+@description('NCRONTAB schedule (6 fields, UTC) of the daily KPI snapshot of the day that ended (KPI_SNAPSHOT_SCHEDULE).')
+param kpiSnapshotSchedule string = '0 10 0 * * *'
+
 // ---- Audit campaigns ----
 @description('NCRONTAB schedule (6 fields, UTC) of the daily check that opens scheduled campaigns (CAMPAIGN_SCHEDULE).')
 param campaignSchedule string = '0 0 6 * * *'
@@ -204,6 +208,7 @@ var storageNames = {
   campaignsTable: 'campaigns'
   offlineDueTable: 'offlinedue'
   outboxTable: 'outbox'
+  kpiSnapshotsTable: 'kpisnapshots'
   checkinsContainer: 'checkins'
   certificatesContainer: 'certificates'
   auditArchiveContainer: 'audit-archive'
@@ -270,6 +275,7 @@ module storage 'app/storage.bicep' = {
       storageNames.campaignsTable
       storageNames.offlineDueTable
       storageNames.outboxTable
+      storageNames.kpiSnapshotsTable
     ]
     queueNames: [storageNames.checkinQueue, storageNames.outboxQueue, storageNames.eventsQueue]
     checkinsContainerName: storageNames.checkinsContainer
@@ -420,6 +426,7 @@ var appSettings = union(
     // Outbox (functions/Events): queue trigger %OUTBOX_QUEUE% of DispatchOutbox, timer of SweepOutbox.
     OUTBOX_QUEUE: storageNames.outboxQueue
     OUTBOX_SWEEP_SCHEDULE: outboxSweepSchedule
+    Storage__KpiSnapshotsTable: storageNames.kpiSnapshotsTable
     Storage__CheckinsContainer: storageNames.checkinsContainer
     Storage__CertificatesContainer: storageNames.certificatesContainer
     Storage__AuditArchiveContainer: storageNames.auditArchiveContainer
@@ -440,6 +447,8 @@ var appSettings = union(
     // Audit timers (NCRONTAB, UTC): reconciliation and idle scans (docs/audits.md); thresholds keep their defaults.
     RECONCILIATION_SCHEDULE: reconciliationSchedule
     IDLE_SCAN_SCHEDULE: idleScanSchedule
+    // Timer %KPI_SNAPSHOT_SCHEDULE% of KpiSnapshot (docs/kpis.md): one snapshot per department and in total, daily.
+    KPI_SNAPSHOT_SCHEDULE: kpiSnapshotSchedule
     // Timer %AUDIT_ARCHIVE_SCHEDULE% of ArchiveAuditTrail (daily sealed segments of the audit trail).
     AUDIT_ARCHIVE_SCHEDULE: auditArchiveSchedule
     // Timer %CAMPAIGN_SCHEDULE% of CampaignSchedule (opens the scheduled spot and full audits when due).

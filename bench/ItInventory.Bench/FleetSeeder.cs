@@ -48,7 +48,7 @@ public static class FleetSeeder
     /// once per offline window (5 min × 3): a scan every 5 minutes finds about a third of them due.</summary>
     public const double DueFraction = 1.0 / 3;
 
-    private static readonly string[] Departments =
+    internal static readonly string[] Departments =
     [
         "Finance",
         "HR",
@@ -339,6 +339,15 @@ public static class FleetSeeder
                 : now.AddDays(-random.Next(30, 1200));
         row.CredentialHash = "bench-" + id[..16];
         row.CredentialIssuedAt = row.EnrolledAt;
+        // Lifecycle stamps the KPIs read, derived from the id (the random stream, and the spread, stay as they were):
+        // approval 1–240 h after enrolling; retirement 40–129 days ago, disposal 0–39 days after it.
+        var jitter = Convert.ToInt32(id[..4], 16);
+        if (state != LifecycleState.Discovered)
+            row.ApprovedAt = row.EnrolledAt.Value.AddHours(1 + jitter % 240);
+        if (state is LifecycleState.Retired or LifecycleState.Disposed)
+            row.RetiredAt = now.AddDays(-40 - jitter % 90);
+        if (state is LifecycleState.Disposed)
+            row.DisposedAt = row.RetiredAt!.Value.AddDays(jitter % 40);
         row.ExpectedIntervalSeconds = 300;
         if (state is LifecycleState.Retired or LifecycleState.Disposed)
         {

@@ -13,6 +13,10 @@ using ItInventory.Functions.Tests.Shared;
 if (args.Length > 0 && args[0] == "scans")
     return await ScanBench.RunAsync(args[1..]);
 
+// The KPI bench (issue 12): a KPI snapshot beside the raw projected reads it needs.
+if (args.Length > 0 && args[0] == "kpis")
+    return await KpiBench.RunAsync(args[1..]);
+
 BenchOptions options;
 try
 {

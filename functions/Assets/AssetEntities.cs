@@ -122,6 +122,12 @@ public sealed class AssetSummaryEntity : ITableEntity
 
     /// <summary>Memory stayed high for the sustained count (a memory-sustained-high finding is open).</summary>
     public bool MemoryThresholdExceeded { get; set; }
+
+    // Lifecycle moments the KPIs measure (Assets/LifecycleTimestamps, docs/kpis.md); absent on rows older than them
+    // until the KPI backfill fills them from the change history.
+    public DateTimeOffset? ApprovedAt { get; set; }
+    public DateTimeOffset? RetiredAt { get; set; }
+    public DateTimeOffset? DisposedAt { get; set; }
 }
 
 /// <summary>The asset's detail row (table <c>assets</c>, PartitionKey = asset id, RowKey = <c>asset</c>).</summary>

@@ -147,9 +147,10 @@ public sealed class AssetWriter(InventoryStore store, AccessPolicy policy, Outbo
             merge[field] = value;
         if (write.Fields.Count == 0)
             merge[nameof(AssetDetailEntity.State)] = asset.Detail.State;
+        var now = clock.GetUtcNow();
         var history = AssetChanges.HistoryRow(
             asset.AssetId,
-            clock.GetUtcNow(),
+            now,
             "api",
             null,
             write.Summary,
@@ -194,14 +195,12 @@ public sealed class AssetWriter(InventoryStore store, AccessPolicy policy, Outbo
             return Problem.Conflict("The record was written concurrently by another request; read the asset again.");
         }
 
-        if (
-            AssetSummaries.WithScanFacts(
-                AssetSummaries.MirrorOf(asset.Detail, write.Fields),
-                asset.AssetId,
-                write.Fields
-            ) is
-            { } mirror
-        )
+        var summaryMerge = AssetSummaries.WithScanFacts(
+            AssetSummaries.MirrorOf(asset.Detail, write.Fields),
+            asset.AssetId,
+            write.Fields
+        );
+        if (LifecycleTimestamps.With(summaryMerge, asset.AssetId, asset.Detail.State, write.Fields, now) is { } mirror)
         {
             try
             {

@@ -8,6 +8,7 @@ using ItInventory.Functions.Catalogue;
 using ItInventory.Functions.CheckIns;
 using ItInventory.Functions.Devices;
 using ItInventory.Functions.Findings;
+using ItInventory.Functions.Kpis;
 using ItInventory.Functions.Licences;
 using ItInventory.Functions.Lifecycle;
 using ItInventory.Functions.People;
@@ -120,4 +121,10 @@ namespace ItInventory.Functions.Common;
 [JsonSerializable(typeof(ResolveFindingRequest))]
 [JsonSerializable(typeof(FindingSummary))]
 [JsonSerializable(typeof(ScanRunPage))]
+[JsonSerializable(typeof(Dictionary<string, int>))]
+[JsonSerializable(typeof(KpiLatest))]
+[JsonSerializable(typeof(KpiSeries))]
+[JsonSerializable(typeof(KpiBackfillRequest))]
+[JsonSerializable(typeof(KpiBackfillResult))]
+[JsonSerializable(typeof(KpiRunResult))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -34,6 +34,9 @@ public static class AppSettingNames
     /// <summary>NCRONTAB schedule of the offline scan (every few minutes; it reads only what is due).</summary>
     public const string OfflineScanSchedule = "OFFLINE_SCAN_SCHEDULE";
 
+    /// <summary>NCRONTAB schedule of the daily KPI snapshot (it snapshots the UTC day that ended last).</summary>
+    public const string KpiSnapshotSchedule = "KPI_SNAPSHOT_SCHEDULE";
+
     /// <summary>The queue of committed outbox entries that <c>DispatchOutbox</c> drains.</summary>
     public const string OutboxQueue = "OUTBOX_QUEUE";
 

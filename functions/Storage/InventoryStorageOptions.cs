@@ -76,6 +76,11 @@ public sealed class InventoryStorageOptions
     [Required, RegularExpression(TableNamePattern)]
     public string OfflineDueTable { get; set; } = "offlinedue";
 
+    /// <summary>Daily KPI snapshots: one row per scope (total, department) and day (Kpis/KpiStore, docs/kpis.md).
+    /// </summary>
+    [Required, RegularExpression(TableNamePattern)]
+    public string KpiSnapshotsTable { get; set; } = "kpisnapshots";
+
     /// <summary>The outbox's pending rows (one per change not yet delivered) and write-ahead entries
     /// (Events/Outbox).</summary>
     [Required, RegularExpression(TableNamePattern)]
@@ -130,6 +135,7 @@ public sealed class InventoryStorageOptions
             ScanRunsTable,
             CampaignsTable,
             OfflineDueTable,
+            KpiSnapshotsTable,
             OutboxTable,
         ];
 

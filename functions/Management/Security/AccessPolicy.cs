@@ -69,6 +69,16 @@ public sealed class AccessPolicy(Microsoft.Extensions.Options.IOptions<Managemen
                 "Requires the Inventory.Admin role, or Inventory.DepartmentLead for this finding's department."
             );
 
+    /// <summary>Reading KPI snapshots: admins and auditors, every scope; a department lead, the snapshots of their
+    /// departments (the whole inventory's, department null, is not theirs).</summary>
+    public Problem? ReadKpis(Caller caller, string? department) =>
+        caller.IsAdmin || caller.IsAuditor || LeadsDepartment(caller, department)
+            ? null
+            : Problem.Forbidden(
+                "Requires the Inventory.Admin or Inventory.Auditor role, or "
+                    + "Inventory.DepartmentLead with a department of yours named in 'department'."
+            );
+
     private static bool LeadsDepartment(Caller caller, string? department) =>
         caller.IsDepartmentLead && department is not null && caller.Departments.Contains(department);
 

@@ -139,6 +139,10 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["ListCampaignAssets"] = [401, 401, 403, 200, 403, 200, 200, 200],
         ["RecordCampaignScan"] = [401, 401, 403, 200, 403, 200, 200, 200],
         ["CloseCampaign"] = [401, 401, 403, 403, 403, 403, 403, 200],
+        // KPIs of Finance (department=Finance): admins, auditors and Finance's lead read; admins backfill (MFA).
+        ["GetLatestKpis"] = [401, 401, 403, 200, 403, 200, 200, 200],
+        ["GetKpiSeries"] = [401, 401, 403, 200, 403, 200, 200, 200],
+        ["BackfillKpis"] = [401, 401, 403, 403, 403, 403, 403, 200],
     };
 
     private const string FinanceCampaignBody =
@@ -823,6 +827,25 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
                 var toClose = await NewFinanceCampaignAsync();
                 request = Request("POST", $"/api/campaigns/{toClose}/close");
                 result = app.Create<Functions.Campaigns.CampaignFunctions>().CloseCampaign(request, toClose, ct);
+                break;
+            case "GetLatestKpis":
+            case "GetKpiSeries":
+                var kpiService = app.Services.GetRequiredService<Functions.Kpis.KpiSnapshotService>();
+                await kpiService.SnapshotAsync(kpiService.Yesterday, "run", CancellationToken.None);
+                var kpiFunctions = app.Create<Functions.Kpis.KpiFunctions>();
+                request = Request("GET", function == "GetLatestKpis" ? "/api/kpis/latest" : "/api/kpis/series");
+                request.QueryString = new QueryString(
+                    function == "GetLatestKpis" ? "?department=Finance" : "?kpi=utilisationRate&department=Finance"
+                );
+                result =
+                    function == "GetLatestKpis"
+                        ? kpiFunctions.GetLatestKpis(request, ct)
+                        : kpiFunctions.GetKpiSeries(request, ct);
+                break;
+            case "BackfillKpis":
+                var lastDay = app.Clock.GetUtcNow().AddDays(-1).ToString("yyyy-MM-dd");
+                request = Request("POST", "/api/kpis/backfill", $"{{\"from\":\"{lastDay}\",\"to\":\"{lastDay}\"}}");
+                result = app.Create<Functions.Kpis.KpiFunctions>().BackfillKpis(request, ct);
                 break;
             default:
                 throw new InvalidOperationException($"No invoker for {function}");
