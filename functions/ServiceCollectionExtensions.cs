@@ -5,6 +5,7 @@ using ItInventory.Functions.Campaigns;
 using ItInventory.Functions.Catalogue;
 using ItInventory.Functions.CheckIns;
 using ItInventory.Functions.Devices;
+using ItInventory.Functions.Financials;
 using ItInventory.Functions.Findings;
 using ItInventory.Functions.Licences;
 using ItInventory.Functions.Lifecycle;
@@ -42,6 +43,7 @@ public static class ServiceCollectionExtensions
             .AddReconciliation()
             .AddCampaigns()
             .AddMonitoring()
+            .AddFinancials()
             .AddManagementSecurity(configuration)
             .AddWorkerTelemetry(configuration);
     }

@@ -37,6 +37,7 @@ public static class AssetSummaries
             Criticality = detail.Criticality,
             Tag = detail.Tag,
             NeedsReview = NeedsReview(detail.State),
+            Financials = detail.Financials,
         };
         if (enrollment is not null)
         {
@@ -121,6 +122,7 @@ public static class AssetSummaries
         nameof(AssetDetailEntity.ItStakeholder),
         nameof(AssetDetailEntity.SerialNumber),
         nameof(AssetDetailEntity.SmbiosUuid),
+        nameof(AssetDetailEntity.Financials),
     ];
 
     /// <summary>The mirror merge (or none) plus the scan facts the change writes (a cleared one as "").</summary>

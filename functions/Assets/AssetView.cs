@@ -1,3 +1,5 @@
+using ItInventory.Functions.Financials;
+
 namespace ItInventory.Functions.Assets;
 
 /// <summary>An asset as the management API shows it: the detail row with the live state of the summary row.</summary>
@@ -32,6 +34,7 @@ public sealed record AssetView
     public int SoftwareCount { get; init; }
     public string? AgentVersion { get; init; }
     public bool CredentialRevoked { get; init; }
+    public AssetFinancials? Financials { get; init; }
 
     public static AssetView From(AssetDetailEntity detail, AssetSummaryEntity? summary) =>
         new()
@@ -65,5 +68,6 @@ public sealed record AssetView
             SoftwareCount = detail.SoftwareCount,
             AgentVersion = summary?.AgentVersion,
             CredentialRevoked = summary?.CredentialRevoked ?? false,
+            Financials = AssetFinancials.Parse(detail.Financials),
         };
 }

@@ -7,6 +7,7 @@ using ItInventory.Functions.Campaigns;
 using ItInventory.Functions.Catalogue;
 using ItInventory.Functions.CheckIns;
 using ItInventory.Functions.Devices;
+using ItInventory.Functions.Financials;
 using ItInventory.Functions.Findings;
 using ItInventory.Functions.Licences;
 using ItInventory.Functions.Lifecycle;
@@ -31,6 +32,8 @@ namespace ItInventory.Functions.Common;
     ]
 )]
 [JsonSerializable(typeof(Problem))]
+[JsonSerializable(typeof(AssetFinancials))]
+[JsonSerializable(typeof(ExchangeRateList))]
 [JsonSerializable(typeof(CheckinRequest))]
 [JsonSerializable(typeof(CheckinResponse))]
 [JsonSerializable(typeof(RotatedCredential))]
