@@ -147,6 +147,16 @@ param logDailyQuotaGb int = -1
 @maxValue(100)
 param telemetrySamplingPercentage int = 10
 
+// ---- Financials and reports (docs/reports.md) ----
+@description('ISO 4217 currency reports sum in (Financials:ReportingCurrency); other currencies need a rate.')
+@minLength(3)
+@maxLength(3)
+param reportingCurrency string = 'EUR'
+
+@description('Days after which a generated report blob moves to the cool tier.')
+@minValue(1)
+param reportsCoolAfterDays int = 90
+
 // ---- Secrets (stored in Key Vault; the app gets Key Vault references) ----
 @secure()
 @minLength(16)
@@ -200,6 +210,9 @@ var storageNames = {
   scanRunsTable: 'scanruns'
   campaignsTable: 'campaigns'
   offlineDueTable: 'offlinedue'
+  exchangeRatesTable: 'fxrates'
+  reportsTable: 'reports'
+  reportsContainer: 'reports'
   checkinsContainer: 'checkins'
   certificatesContainer: 'certificates'
   auditArchiveContainer: 'audit-archive'
@@ -263,6 +276,8 @@ module storage 'app/storage.bicep' = {
       storageNames.scanRunsTable
       storageNames.campaignsTable
       storageNames.offlineDueTable
+      storageNames.exchangeRatesTable
+      storageNames.reportsTable
     ]
     queueNames: [storageNames.checkinQueue]
     checkinsContainerName: storageNames.checkinsContainer
@@ -271,6 +286,8 @@ module storage 'app/storage.bicep' = {
     auditContainerName: storageNames.auditArchiveContainer
     auditRetentionDays: auditRetentionDays
     checkinCoolAfterDays: checkinCoolAfterDays
+    reportsContainerName: storageNames.reportsContainer
+    reportsCoolAfterDays: reportsCoolAfterDays
     checkinRetentionDays: checkinRetentionDays
     softDeleteRetentionDays: softDeleteRetentionDays
     vnetEnabled: vnetEnabled
@@ -407,6 +424,10 @@ var appSettings = union(
     Storage__ScanRunsTable: storageNames.scanRunsTable
     Storage__CampaignsTable: storageNames.campaignsTable
     Storage__OfflineDueTable: storageNames.offlineDueTable
+    Storage__ExchangeRatesTable: storageNames.exchangeRatesTable
+    Storage__ReportsTable: storageNames.reportsTable
+    Storage__ReportsContainer: storageNames.reportsContainer
+    Financials__ReportingCurrency: reportingCurrency
     Storage__CheckinsContainer: storageNames.checkinsContainer
     Storage__CertificatesContainer: storageNames.certificatesContainer
     Storage__AuditArchiveContainer: storageNames.auditArchiveContainer

@@ -119,6 +119,9 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["SearchAssets"] = [401, 401, 403, 200, 403, 200, 200, 200],
         ["ExportAssets"] = [401, 401, 403, 200, 403, 200, 200, 200],
         ["ImportAssets"] = [401, 401, 403, 403, 403, 403, 403, 200],
+        // Financials: admins and auditors read the rate table; admins import it (MFA).
+        ["ListExchangeRates"] = [401, 401, 403, 403, 403, 200, 200, 200],
+        ["ImportExchangeRates"] = [401, 401, 403, 403, 403, 403, 403, 200],
         ["CheckOutAsset"] = [401, 401, 403, 200, 403, 403, 403, 200],
         ["CheckInAsset"] = [401, 401, 403, 200, 403, 403, 403, 200],
         ["ListAssetAssignments"] = [401, 401, 403, 200, 403, 200, 200, 200],
@@ -720,6 +723,20 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
                     headers
                 );
                 result = app.Create<Functions.Catalogue.CatalogueFunctions>().ImportAssets(request, ct);
+                break;
+            case "ListExchangeRates":
+                request = Request("GET", "/api/financials/rates");
+                result = app.Create<Functions.Financials.FinancialsFunctions>().ListExchangeRates(request, ct);
+                break;
+            case "ImportExchangeRates":
+                request = app.Request(
+                    "POST",
+                    "/api/financials/rates",
+                    System.Text.Encoding.UTF8.GetBytes("currency,from,rate\nUSD,2026-01-01,0.9\n"),
+                    "text/csv",
+                    headers
+                );
+                result = app.Create<Functions.Financials.FinancialsFunctions>().ImportExchangeRates(request, ct);
                 break;
             case "CheckOutAsset":
                 await EnsureCheckedOutAsync(false);
