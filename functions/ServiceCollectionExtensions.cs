@@ -12,6 +12,7 @@ using ItInventory.Functions.Lifecycle;
 using ItInventory.Functions.Management.Security;
 using ItInventory.Functions.Monitoring;
 using ItInventory.Functions.People;
+using ItInventory.Functions.Reports;
 using ItInventory.Functions.Storage;
 using ItInventory.Functions.Tags;
 using ItInventory.Functions.Telemetry;
@@ -44,6 +45,7 @@ public static class ServiceCollectionExtensions
             .AddCampaigns()
             .AddMonitoring()
             .AddFinancials()
+            .AddReports()
             .AddManagementSecurity(configuration)
             .AddWorkerTelemetry(configuration);
     }

@@ -153,6 +153,9 @@ param telemetrySamplingPercentage int = 10
 @maxLength(3)
 param reportingCurrency string = 'EUR'
 
+@description('NCRONTAB schedule (6 fields, UTC) of the monthly finance summary (FINANCE_REPORT_SCHEDULE): the 1st.')
+param financeReportSchedule string = '0 0 5 1 * *'
+
 @description('Days after which a generated report blob moves to the cool tier.')
 @minValue(1)
 param reportsCoolAfterDays int = 90
@@ -428,6 +431,8 @@ var appSettings = union(
     Storage__ReportsTable: storageNames.reportsTable
     Storage__ReportsContainer: storageNames.reportsContainer
     Financials__ReportingCurrency: reportingCurrency
+    // Timer %FINANCE_REPORT_SCHEDULE% of FinanceReportTimer (docs/reports.md).
+    FINANCE_REPORT_SCHEDULE: financeReportSchedule
     Storage__CheckinsContainer: storageNames.checkinsContainer
     Storage__CertificatesContainer: storageNames.certificatesContainer
     Storage__AuditArchiveContainer: storageNames.auditArchiveContainer

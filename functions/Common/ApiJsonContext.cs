@@ -12,6 +12,7 @@ using ItInventory.Functions.Findings;
 using ItInventory.Functions.Licences;
 using ItInventory.Functions.Lifecycle;
 using ItInventory.Functions.People;
+using ItInventory.Functions.Reports;
 using ItInventory.Functions.Tags;
 
 namespace ItInventory.Functions.Common;
@@ -34,6 +35,10 @@ namespace ItInventory.Functions.Common;
 [JsonSerializable(typeof(Problem))]
 [JsonSerializable(typeof(AssetFinancials))]
 [JsonSerializable(typeof(ExchangeRateList))]
+[JsonSerializable(typeof(FinanceReport))]
+[JsonSerializable(typeof(FinanceTotals))]
+[JsonSerializable(typeof(ReportList))]
+[JsonSerializable(typeof(GenerateReportRequest))]
 [JsonSerializable(typeof(CheckinRequest))]
 [JsonSerializable(typeof(CheckinResponse))]
 [JsonSerializable(typeof(RotatedCredential))]

@@ -53,6 +53,7 @@ fi
   echo '    "IDLE_SCAN_SCHEDULE": "0 30 4 * * *",'
   echo '    "CAMPAIGN_SCHEDULE": "0 0 6 * * *",'
   echo '    "OFFLINE_SCAN_SCHEDULE": "0 */5 * * * *",'
+  echo '    "FINANCE_REPORT_SCHEDULE": "0 0 5 1 * *",'
   if [ -n "$enrollment_line" ]; then echo "$enrollment_line"; fi
   echo "    \"ServiceBus__fullyQualifiedNamespace\": \"$AZURE_SERVICEBUS_FULLY_QUALIFIED_NAMESPACE\","
   echo "    \"INVENTORY_EVENTS_TOPIC\": \"$INVENTORY_EVENTS_TOPIC\","
