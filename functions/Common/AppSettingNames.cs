@@ -34,6 +34,7 @@ public static class AppSettingNames
     /// <summary>NCRONTAB schedule of the offline scan (every few minutes; it reads only what is due).</summary>
     public const string OfflineScanSchedule = "OFFLINE_SCAN_SCHEDULE";
 
-    /// <summary>NCRONTAB schedule of the monthly finance summary (the 1st of the month, for the month before).</summary>
+    /// <summary>NCRONTAB schedule of the monthly finance summary (the 1st of the month, for the month
+    /// before).</summary>
     public const string FinanceReportSchedule = "FINANCE_REPORT_SCHEDULE";
 }

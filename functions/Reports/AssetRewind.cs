@@ -17,7 +17,8 @@ public static class AssetRewind
 {
     private static readonly HashSet<string> Creations = ["create", "enroll"];
 
-    /// <returns>The asset as it stood at <paramref name="periodEndExclusive"/>, or null when it did not exist.</returns>
+    /// <returns>The asset as it stood at <paramref name="periodEndExclusive"/>, or null when it did not
+    /// exist.</returns>
     public static AssetAsOf? AsOf(
         AssetAsOf current,
         IEnumerable<AssetAuditChange> changes,

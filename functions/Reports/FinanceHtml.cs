@@ -41,7 +41,8 @@ public static class FinanceHtml
         foreach (var (label, kind, now, before) in FinanceTables.Headlines(report))
         {
             html.Append(
-                    $"<tr><td>{E(label)}</td><td class=\"n\" data-value=\"{now.ToString(CultureInfo.InvariantCulture)}\">"
+                    $"<tr><td>{E(label)}</td><td class=\"n\" "
+                        + $"data-value=\"{now.ToString(CultureInfo.InvariantCulture)}\">"
                 )
                 .Append(Cell(now, kind))
                 .Append("</td><td class=\"n\">")

@@ -178,7 +178,8 @@ public sealed class FinanceReportTests
 
         var html = Encoding.UTF8.GetString(files.Single(f => f.Name == "summary.html").Content);
         Assert.Contains(
-            $"<td>Book value</td><td class=\"n\" data-value=\"{report.Totals.BookValue.ToString(CultureInfo.InvariantCulture)}\">",
+            "<td>Book value</td><td class=\"n\" data-value=\""
+                + $"{report.Totals.BookValue.ToString(CultureInfo.InvariantCulture)}\">",
             html
         );
         Assert.Contains("data:image/png;base64,", html);
