@@ -75,8 +75,9 @@ public sealed class FinanceReportSource(InventoryStore store, ExchangeRateServic
             if (AssetRewind.AsOf(current, history, end) is { } asOf)
                 builder.Add(asOf, AssetRewind.StateEvents(history, start, end));
         }
-        await AddLicencesAsync(builder, table, cancellationToken);
-        return builder.Build(generatedAt, previous, earlierIdle, [Reconstruction]);
+        var notes = new List<string> { Reconstruction };
+        await AddLicencesAsync(builder, table, notes, cancellationToken);
+        return builder.Build(generatedAt, previous, earlierIdle, notes);
     }
 
     private async Task<Dictionary<string, int>> CategoryLivesAsync(CancellationToken cancellationToken)
@@ -136,6 +137,7 @@ public sealed class FinanceReportSource(InventoryStore store, ExchangeRateServic
     private async Task AddLicencesAsync(
         FinanceReportBuilder builder,
         RateTable table,
+        List<string> notes,
         CancellationToken cancellationToken
     )
     {
@@ -161,6 +163,14 @@ public sealed class FinanceReportSource(InventoryStore store, ExchangeRateServic
             var metric = product.GetString(nameof(LicenceProductEntity.Metric)) ?? nameof(LicenceMetric.PerUser);
             var currency = product.GetString(nameof(LicenceProductEntity.Currency));
             var rate = table.RateOn(currency, end);
+            if (rate is null)
+            {
+                // Never summed: the product is listed without amounts and named here.
+                notes.Add(
+                    $"Licence '{name}' is priced in {currency}, which has no rate on "
+                        + $"{end.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}: its amounts are not converted."
+                );
+            }
             decimal Convert(decimal amount) => decimal.Round(amount * (rate ?? 0m), 2, MidpointRounding.ToEven);
             int seats = 0,
                 subscriptionSeats = 0;
