@@ -6,6 +6,7 @@ using ItInventory.Functions.Catalogue;
 using ItInventory.Functions.CheckIns;
 using ItInventory.Functions.Devices;
 using ItInventory.Functions.Events;
+using ItInventory.Functions.Financials;
 using ItInventory.Functions.Findings;
 using ItInventory.Functions.Kpis;
 using ItInventory.Functions.Licences;
@@ -13,6 +14,7 @@ using ItInventory.Functions.Lifecycle;
 using ItInventory.Functions.Management.Security;
 using ItInventory.Functions.Monitoring;
 using ItInventory.Functions.People;
+using ItInventory.Functions.Reports;
 using ItInventory.Functions.Storage;
 using ItInventory.Functions.Tags;
 using ItInventory.Functions.Telemetry;
@@ -46,6 +48,8 @@ public static class ServiceCollectionExtensions
             .AddCampaigns()
             .AddMonitoring()
             .AddKpis()
+            .AddFinancials()
+            .AddReports()
             .AddManagementSecurity(configuration)
             .AddWorkerTelemetry(configuration);
     }

@@ -154,6 +154,19 @@ param logDailyQuotaGb int = -1
 @maxValue(100)
 param telemetrySamplingPercentage int = 10
 
+// ---- Financials and reports (docs/reports.md) ----
+@description('ISO 4217 currency reports sum in (Financials:ReportingCurrency); other currencies need a rate.')
+@minLength(3)
+@maxLength(3)
+param reportingCurrency string = 'EUR'
+
+@description('NCRONTAB schedule (6 fields, UTC) of the monthly finance summary (FINANCE_REPORT_SCHEDULE): the 1st.')
+param financeReportSchedule string = '0 0 5 1 * *'
+
+@description('Days after which a generated report blob moves to the cool tier.')
+@minValue(1)
+param reportsCoolAfterDays int = 90
+
 // ---- Secrets (stored in Key Vault; the app gets Key Vault references) ----
 @secure()
 @minLength(16)
@@ -209,6 +222,9 @@ var storageNames = {
   offlineDueTable: 'offlinedue'
   outboxTable: 'outbox'
   kpiSnapshotsTable: 'kpisnapshots'
+  exchangeRatesTable: 'fxrates'
+  reportsTable: 'reports'
+  reportsContainer: 'reports'
   checkinsContainer: 'checkins'
   certificatesContainer: 'certificates'
   auditArchiveContainer: 'audit-archive'
@@ -276,6 +292,8 @@ module storage 'app/storage.bicep' = {
       storageNames.offlineDueTable
       storageNames.outboxTable
       storageNames.kpiSnapshotsTable
+      storageNames.exchangeRatesTable
+      storageNames.reportsTable
     ]
     queueNames: [storageNames.checkinQueue, storageNames.outboxQueue, storageNames.eventsQueue]
     checkinsContainerName: storageNames.checkinsContainer
@@ -284,6 +302,8 @@ module storage 'app/storage.bicep' = {
     auditContainerName: storageNames.auditArchiveContainer
     auditRetentionDays: auditRetentionDays
     checkinCoolAfterDays: checkinCoolAfterDays
+    reportsContainerName: storageNames.reportsContainer
+    reportsCoolAfterDays: reportsCoolAfterDays
     checkinRetentionDays: checkinRetentionDays
     softDeleteRetentionDays: softDeleteRetentionDays
     vnetEnabled: vnetEnabled
@@ -427,6 +447,12 @@ var appSettings = union(
     OUTBOX_QUEUE: storageNames.outboxQueue
     OUTBOX_SWEEP_SCHEDULE: outboxSweepSchedule
     Storage__KpiSnapshotsTable: storageNames.kpiSnapshotsTable
+    Storage__ExchangeRatesTable: storageNames.exchangeRatesTable
+    Storage__ReportsTable: storageNames.reportsTable
+    Storage__ReportsContainer: storageNames.reportsContainer
+    Financials__ReportingCurrency: reportingCurrency
+    // Timer %FINANCE_REPORT_SCHEDULE% of FinanceReportTimer (docs/reports.md).
+    FINANCE_REPORT_SCHEDULE: financeReportSchedule
     Storage__CheckinsContainer: storageNames.checkinsContainer
     Storage__CertificatesContainer: storageNames.certificatesContainer
     Storage__AuditArchiveContainer: storageNames.auditArchiveContainer

@@ -128,6 +128,8 @@ public sealed class AssetSummaryEntity : ITableEntity
     public DateTimeOffset? ApprovedAt { get; set; }
     public DateTimeOffset? RetiredAt { get; set; }
     public DateTimeOffset? DisposedAt { get; set; }
+    /// <summary>The financial record (Financials/AssetFinancials JSON, "" for none), mirrored for reports.</summary>
+    public string? Financials { get; set; }
 }
 
 /// <summary>The asset's detail row (table <c>assets</c>, PartitionKey = asset id, RowKey = <c>asset</c>).</summary>
@@ -203,6 +205,9 @@ public sealed class AssetDetailEntity : ITableEntity
     /// refreshed.</summary>
     public string? NeighbourMacs { get; set; }
     public DateTimeOffset? NeighboursRefreshedAt { get; set; }
+
+    /// <summary>The financial record (Financials/AssetFinancials JSON, "" for none).</summary>
+    public string? Financials { get; set; }
 }
 
 /// <summary>One installed (or formerly installed) product on an asset (RowKey = <c>asset|sw|&lt;hash of

@@ -39,6 +39,7 @@ public static class AssetSummaries
             NeedsReview = NeedsReview(detail.State),
             FieldsVersion = FieldsVersion,
             SuspectedDuplicateOf = detail.SuspectedDuplicateOf,
+            Financials = detail.Financials,
         };
         if (enrollment is not null)
         {
@@ -129,6 +130,7 @@ public static class AssetSummaries
         nameof(AssetDetailEntity.SmbiosUuid),
         // Not an audit's input, but read with the summaries (review lists); written by check-ins the same way.
         nameof(AssetDetailEntity.SuspectedDuplicateOf),
+        nameof(AssetDetailEntity.Financials),
     ];
 
     /// <summary>The mirror merge (or none) plus the scan facts the change writes (a cleared one as "").</summary>

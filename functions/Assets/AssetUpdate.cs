@@ -1,6 +1,7 @@
 using Azure;
 using ItInventory.Functions.CheckIns;
 using ItInventory.Functions.Common;
+using ItInventory.Functions.Financials;
 using ItInventory.Functions.Management.Security;
 using Microsoft.Extensions.Logging;
 
@@ -18,6 +19,10 @@ public sealed record AssetPatch
 
     /// <summary>Unassigned, Low, Medium, High or MissionCritical.</summary>
     public string? Criticality { get; init; }
+
+    /// <summary>Replaces the asset's financial record as a whole (send every field to keep; <c>{}</c> clears
+    /// it).</summary>
+    public AssetFinancials? Financials { get; init; }
 }
 
 /// <summary>
@@ -113,6 +118,11 @@ public sealed class AssetUpdateService(
             detail.Criticality,
             patch.Criticality is null ? null : Enum.Parse<Criticality>(patch.Criticality).ToString()
         );
+        if (patch.Financials is { } financials)
+        {
+            var normalised = FinancialRules.Normalise(financials, "", new Dictionary<string, string[]>());
+            Set(nameof(AssetDetailEntity.Financials), detail.Financials, AssetFinancials.Serialize(normalised));
+        }
         if (changes.Count == 0)
             return await writer.ViewAsync(asset, cancellationToken);
 
@@ -175,6 +185,8 @@ public sealed class AssetUpdateService(
         {
             errors["criticality"] = [$"Must be one of: {string.Join(", ", Enum.GetNames<Criticality>())}."];
         }
+        if (patch.Financials is { } financials)
+            FinancialRules.Normalise(financials, "financials.", errors);
         return errors.Count == 0
             ? null
             : Problem.BadRequest($"The change has {errors.Count} invalid field(s); see 'errors'.", errors);

@@ -1,3 +1,5 @@
+using ItInventory.Functions.Financials;
+
 namespace ItInventory.Functions.Assets;
 
 /// <summary>An asset as the management API shows it: the detail row with the live state of the summary row.</summary>
@@ -32,6 +34,7 @@ public sealed record AssetView
     public int SoftwareCount { get; init; }
     public string? AgentVersion { get; init; }
     public bool CredentialRevoked { get; init; }
+    public AssetFinancials? Financials { get; init; }
 
     /// <summary>Assets this one may duplicate: its identities conflicted with theirs, so it was kept apart for
     /// review (a <c>suspected-duplicate</c> finding says why).</summary>
@@ -74,6 +77,7 @@ public sealed record AssetView
             CredentialRevoked = summary?.CredentialRevoked ?? false,
             SuspectedDuplicateOf = SplitIds(detail.SuspectedDuplicateOf),
             PlatformIdentities = AssetPlatformIdentities.From(detail),
+            Financials = AssetFinancials.Parse(detail.Financials),
         };
 
     private static IReadOnlyList<string> SplitIds(string? ids) =>

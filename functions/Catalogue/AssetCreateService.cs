@@ -117,6 +117,7 @@ public sealed class AssetCreateService(
             SerialNumber = draft.SerialNumber,
             Manufacturer = draft.Manufacturer,
             Model = draft.Model,
+            Financials = draft.Financials is null ? null : Financials.AssetFinancials.Serialize(draft.Financials),
         };
         var history = AssetChanges.HistoryRow(
             assetId,

@@ -1,6 +1,7 @@
 using CsvHelper;
 using ItInventory.Functions.Assets;
 using ItInventory.Functions.Common;
+using ItInventory.Functions.Financials;
 using ItInventory.Functions.People;
 
 namespace ItInventory.Functions.Catalogue;
@@ -46,6 +47,8 @@ public static class AssetCsv
         "criticality",
         "state",
         "cloudResourceId",
+        // Financials (optional: files without them still import, and an update leaves the record as it is).
+        .. FinancialRules.CsvColumns,
     ];
 
     private static readonly string[] RequiredColumns = ["name", "type"];
@@ -71,6 +74,7 @@ public static class AssetCsv
         nameof(AssetDetailEntity.Criticality),
         nameof(AssetDetailEntity.State),
         nameof(AssetDetailEntity.CloudResourceId),
+        nameof(AssetDetailEntity.Financials),
     ];
 
     public static (ParsedAssets? Assets, string? Error) Parse(ReadOnlyMemory<byte> utf8, int maxRows)
@@ -124,6 +128,14 @@ public static class AssetCsv
                     rejections.Add(new(row, "tag", "Not an asset tag (PREFIX-000123)."));
                     continue;
                 }
+                var financialErrors = new Dictionary<string, string[]>();
+                var financials = FinancialRules.FromCsv(Field, financialErrors);
+                if (financialErrors.Count > 0)
+                {
+                    var (column, messages) = financialErrors.First();
+                    rejections.Add(new(row, column, messages[0]));
+                    continue;
+                }
                 rows.Add(
                     new AssetCsvRow(
                         row,
@@ -145,6 +157,7 @@ public static class AssetCsv
                             Criticality = Field("criticality"),
                             State = Field("state"),
                             CloudResourceId = Field("cloudResourceId"),
+                            Financials = financials,
                         },
                         present
                     )
@@ -193,6 +206,7 @@ public static class AssetCsv
                     d.Criticality,
                     d.State,
                     d.CloudResourceId ?? "",
+                    .. FinancialRules.ToCsv(AssetFinancials.Parse(d.Financials)),
                 ]);
             }
         }

@@ -1,6 +1,7 @@
 using ItInventory.Functions.Assets;
 using ItInventory.Functions.CheckIns;
 using ItInventory.Functions.Common;
+using ItInventory.Functions.Financials;
 using ItInventory.Functions.Lifecycle;
 using ItInventory.Functions.People;
 
@@ -31,6 +32,9 @@ public sealed record CreateAssetRequest
     /// <summary>Ordered, InStock (default) or Deployed: <see cref="LifecycleStateMachine.InitialStates"/>.</summary>
     public string? State { get; init; }
     public string? CloudResourceId { get; init; }
+
+    /// <summary>Purchase, warranty and depreciation facts (optional).</summary>
+    public AssetFinancials? Financials { get; init; }
 }
 
 /// <summary>A validated, normalised new asset (object ids lower-case, serial normalised as the identity index
@@ -50,7 +54,11 @@ public sealed record AssetDraft(
     Criticality Criticality,
     LifecycleState State,
     string? CloudResourceId
-);
+)
+{
+    /// <summary>The validated financial record (null: none).</summary>
+    public AssetFinancials? Financials { get; init; }
+}
 
 /// <summary>Field rules of a new asset (pure: the references are checked against storage afterwards).</summary>
 public static class AssetDrafts
@@ -181,6 +189,8 @@ public static class AssetDrafts
             }
         }
 
+        var financials = r.Financials is { } f ? FinancialRules.Normalise(f, "financials.", errors) : null;
+
         if (errors.Count > 0)
             return errors;
         draft = new AssetDraft(
@@ -198,7 +208,10 @@ public static class AssetDrafts
             criticality,
             state,
             cloudId
-        );
+        )
+        {
+            Financials = financials is { IsEmpty: false } ? financials : null,
+        };
         return errors;
     }
 
@@ -225,6 +238,10 @@ public static class AssetDrafts
         Add(nameof(AssetDetailEntity.Location), d.Location);
         Add(nameof(AssetDetailEntity.Criticality), d.Criticality.ToString());
         Add(nameof(AssetDetailEntity.CloudResourceId), d.CloudResourceId);
+        Add(
+            nameof(AssetDetailEntity.Financials),
+            d.Financials is null ? null : AssetFinancials.Serialize(d.Financials)
+        );
         return fields;
     }
 }

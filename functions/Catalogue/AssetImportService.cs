@@ -3,6 +3,7 @@ using Azure;
 using Azure.Data.Tables;
 using ItInventory.Functions.Assets;
 using ItInventory.Functions.Common;
+using ItInventory.Functions.Financials;
 using ItInventory.Functions.Management.Security;
 using ItInventory.Functions.People;
 using ItInventory.Functions.Storage;
@@ -374,6 +375,7 @@ public sealed class AssetImportService(
                 State = null,
                 SerialNumber = null,
                 CloudResourceId = null,
+                Financials = null,
             },
             out var draft
         );
@@ -405,6 +407,22 @@ public sealed class AssetImportService(
         Set("location", nameof(AssetDetailEntity.Location), detail.Location, draft.Location);
         if (row.Columns.Contains("criticality") && !string.IsNullOrEmpty(v.Criticality))
             Set("criticality", nameof(AssetDetailEntity.Criticality), detail.Criticality, draft.Criticality.ToString());
+        if (FinancialRules.CsvColumns.Any(row.Columns.Contains))
+        {
+            var merged = FinancialRules.MergeCsv(AssetFinancials.Parse(detail.Financials), v.Financials, row.Columns);
+            var financialErrors = new Dictionary<string, string[]>();
+            var normalised = FinancialRules.Normalise(merged, "", financialErrors);
+            if (financialErrors.Count > 0)
+                return First(row, financialErrors);
+            var (stored, incoming) = (detail.Financials ?? "", AssetFinancials.Serialize(normalised));
+            if (stored != incoming)
+            {
+                changes.Add(
+                    new FieldChange(nameof(AssetDetailEntity.Financials), stored.Length == 0 ? null : stored, incoming)
+                );
+                merge[nameof(AssetDetailEntity.Financials)] = incoming;
+            }
+        }
         if (changes.Count == 0)
             return "unchanged";
 
@@ -463,6 +481,7 @@ public sealed class AssetImportService(
                 nameof(AssetSummaryEntity.Department),
                 nameof(AssetSummaryEntity.Location),
                 nameof(AssetSummaryEntity.Criticality),
+                nameof(AssetSummaryEntity.Financials),
             }
         )
         {

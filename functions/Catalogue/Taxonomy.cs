@@ -38,6 +38,10 @@ public sealed class TaxonomyEntity : ITableEntity
     public string? Parent { get; set; }
     public bool Active { get; set; } = true;
     public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>Categories: the useful life (months) assets of the category are depreciated over unless they name
+    /// their own (Financials).</summary>
+    public int? UsefulLifeMonths { get; set; }
 }
 
 /// <summary>Body of <c>PUT /api/taxonomy/{kind}/{code}</c>.</summary>
@@ -47,6 +51,9 @@ public sealed record TaxonomyEntryRequest
     public string? Description { get; init; }
     public string? Parent { get; init; }
     public bool? Active { get; init; }
+
+    /// <summary>Categories only: default useful life in months (1–600) for depreciation.</summary>
+    public int? UsefulLifeMonths { get; init; }
 }
 
 /// <summary>A taxonomy entry as the API shows it. <c>builtIn</c> entries (types, criticality levels) cannot be changed;
@@ -60,7 +67,11 @@ public sealed record TaxonomyEntryView(
     bool Active,
     bool BuiltIn,
     string? AssetKind
-);
+)
+{
+    /// <summary>Categories: the default useful life in months for depreciation.</summary>
+    public int? UsefulLifeMonths { get; init; }
+}
 
 /// <summary>The answer of <c>GET /api/taxonomy/{kind}</c>.</summary>
 public sealed record TaxonomyList(string Kind, IReadOnlyList<TaxonomyEntryView> Items);
@@ -198,6 +209,13 @@ public static partial class TaxonomyRules
                 errors["parent"] = ["Not a valid location code."];
             else if (parent == code)
                 errors["parent"] = ["A location cannot be its own parent."];
+        }
+        if (body.UsefulLifeMonths is { } life)
+        {
+            if (kind != TaxonomyKind.Category)
+                errors["usefulLifeMonths"] = ["Only categories have a default useful life."];
+            else if (life < 1 || life > Financials.FinancialRules.MaxUsefulLifeMonths)
+                errors["usefulLifeMonths"] = [$"From 1 to {Financials.FinancialRules.MaxUsefulLifeMonths} months."];
         }
         return errors;
     }

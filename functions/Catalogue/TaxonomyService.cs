@@ -120,6 +120,7 @@ public sealed class TaxonomyService(
             Parent = parent,
             Active = body.Active ?? current?.Active ?? true,
             UpdatedAt = clock.GetUtcNow(),
+            UsefulLifeMonths = body.UsefulLifeMonths,
         };
         var changes = new List<FieldChange>();
         void Compare(string field, string? before, string? after)
@@ -130,6 +131,7 @@ public sealed class TaxonomyService(
         Compare("displayName", current?.DisplayName, entity.DisplayName);
         Compare("description", current?.Description, entity.Description);
         Compare("parent", current?.Parent, entity.Parent);
+        Compare("usefulLifeMonths", current?.UsefulLifeMonths?.ToString(), entity.UsefulLifeMonths?.ToString());
         Compare(
             "active",
             current is null ? null
@@ -355,7 +357,10 @@ public sealed class TaxonomyService(
         : null;
 
     private static TaxonomyEntryView View(TaxonomyKind kind, TaxonomyEntity e) =>
-        new(TaxonomyRules.WireName(kind), e.RowKey, e.DisplayName, e.Description, e.Parent, e.Active, false, null);
+        new(TaxonomyRules.WireName(kind), e.RowKey, e.DisplayName, e.Description, e.Parent, e.Active, false, null)
+        {
+            UsefulLifeMonths = e.UsefulLifeMonths,
+        };
 
     private static Problem UnknownKind(string kind) =>
         Problem.NotFound($"There is no taxonomy kind '{kind}': use category, type, location or criticality.");

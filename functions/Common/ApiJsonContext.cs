@@ -7,11 +7,13 @@ using ItInventory.Functions.Campaigns;
 using ItInventory.Functions.Catalogue;
 using ItInventory.Functions.CheckIns;
 using ItInventory.Functions.Devices;
+using ItInventory.Functions.Financials;
 using ItInventory.Functions.Findings;
 using ItInventory.Functions.Kpis;
 using ItInventory.Functions.Licences;
 using ItInventory.Functions.Lifecycle;
 using ItInventory.Functions.People;
+using ItInventory.Functions.Reports;
 using ItInventory.Functions.Tags;
 
 namespace ItInventory.Functions.Common;
@@ -34,6 +36,12 @@ namespace ItInventory.Functions.Common;
     ]
 )]
 [JsonSerializable(typeof(Problem))]
+[JsonSerializable(typeof(AssetFinancials))]
+[JsonSerializable(typeof(ExchangeRateList))]
+[JsonSerializable(typeof(FinanceReport))]
+[JsonSerializable(typeof(FinanceTotals))]
+[JsonSerializable(typeof(ReportList))]
+[JsonSerializable(typeof(GenerateReportRequest))]
 [JsonSerializable(typeof(CheckinRequest))]
 [JsonSerializable(typeof(CheckinResponse))]
 [JsonSerializable(typeof(RotatedCredential))]

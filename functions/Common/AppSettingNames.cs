@@ -42,4 +42,7 @@ public static class AppSettingNames
 
     /// <summary>NCRONTAB schedule of the outbox sweep (delivers entries whose queue message was lost).</summary>
     public const string OutboxSweepSchedule = "OUTBOX_SWEEP_SCHEDULE";
+    /// <summary>NCRONTAB schedule of the monthly finance summary (the 1st of the month, for the month
+    /// before).</summary>
+    public const string FinanceReportSchedule = "FINANCE_REPORT_SCHEDULE";
 }

@@ -85,6 +85,18 @@ public sealed class InventoryStorageOptions
     /// (Events/Outbox).</summary>
     [Required, RegularExpression(TableNamePattern)]
     public string OutboxTable { get; set; } = "outbox";
+    /// <summary>Exchange rates into the reporting currency (Financials; PartitionKey = currency, RowKey = from-day).
+    /// </summary>
+    [Required, RegularExpression(TableNamePattern)]
+    public string ExchangeRatesTable { get; set; } = "fxrates";
+
+    /// <summary>The index of generated reports and the finance email's send claims (Reports).</summary>
+    [Required, RegularExpression(TableNamePattern)]
+    public string ReportsTable { get; set; } = "reports";
+
+    /// <summary>Generated reports: <c>{kind}/{period}/…</c> (cool tier after 90 days by a lifecycle rule).</summary>
+    [Required, RegularExpression(ContainerNamePattern)]
+    public string ReportsContainer { get; set; } = "reports";
 
     /// <summary>Raw, gzip-compressed full inventories (claim check).</summary>
     [Required, RegularExpression(ContainerNamePattern)]
@@ -137,6 +149,8 @@ public sealed class InventoryStorageOptions
             OfflineDueTable,
             KpiSnapshotsTable,
             OutboxTable,
+            ExchangeRatesTable,
+            ReportsTable,
         ];
 
     public string CheckinPoisonQueue => CheckinQueue + "-poison";

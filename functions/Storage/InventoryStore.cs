@@ -45,6 +45,9 @@ public sealed class InventoryStore(
         blobs.GetBlobContainerClient(options.Value.CertificatesContainer);
     public BlobContainerClient AuditArchive { get; } =
         blobs.GetBlobContainerClient(options.Value.AuditArchiveContainer);
+    public BlobContainerClient Reports { get; } = blobs.GetBlobContainerClient(options.Value.ReportsContainer);
+    public TableClient ExchangeRates { get; } = tables.GetTableClient(options.Value.ExchangeRatesTable);
+    public TableClient ReportIndex { get; } = tables.GetTableClient(options.Value.ReportsTable);
 
     public QueueClient CheckinQueue { get; } = queues.GetQueueClient(options.Value.CheckinQueue);
 
@@ -59,6 +62,7 @@ public sealed class InventoryStore(
         await Checkins.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         await Certificates.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         await AuditArchive.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        await Reports.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         await CheckinQueue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         await CheckinPoisonQueue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         await OutboxQueue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);

@@ -27,6 +27,12 @@ param queueNames string[]
 @description('Container of raw, compressed full inventories (claim check); the lifecycle rule applies to it.')
 param checkinsContainerName string
 
+@description('Container of generated reports ({kind}/{period}/…); the reports lifecycle rule applies to it.')
+param reportsContainerName string
+
+@description('Days after which a report blob moves to the cool tier.')
+param reportsCoolAfterDays int
+
 @description('Container of sanitisation certificates of decommissioned assets (HTML, each written once).')
 param certificatesContainerName string
 
@@ -111,6 +117,15 @@ resource checkinsContainer 'Microsoft.Storage/storageAccounts/blobServices/conta
 resource certificatesContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2024-01-01' = {
   parent: blobService
   name: certificatesContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+// Reports are read when new and kept for the record: cool after reportsCoolAfterDays, never deleted by a rule.
+resource reportsContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2024-01-01' = {
+  parent: blobService
+  name: reportsContainerName
   properties: {
     publicAccess: 'None'
   }
@@ -202,6 +217,24 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2024-01
               snapshot: {
                 delete: {
                   daysAfterCreationGreaterThan: checkinRetentionDays
+                }
+              }
+            }
+          }
+        }
+        {
+          name: 'reports-cool'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: ['blockBlob']
+              prefixMatch: ['${reportsContainer.name}/']
+            }
+            actions: {
+              baseBlob: {
+                tierToCool: {
+                  daysAfterModificationGreaterThan: reportsCoolAfterDays
                 }
               }
             }

@@ -175,4 +175,15 @@ public sealed class AppSettingsTests(InfraFixture infra)
         Assert.Equal("3", full["Monitoring__MemorySustainedHeartbeats"]);
         Assert.Equal("offlinedue", full["Storage__OfflineDueTable"]);
     }
+
+    [Fact]
+    public void Financials_and_report_settings_come_from_parameters_with_the_documented_defaults()
+    {
+        var full = infra.Full.AppSettings;
+        Assert.Equal("EUR", full["Financials__ReportingCurrency"]);
+        Assert.Equal("0 0 5 1 * *", full["FINANCE_REPORT_SCHEDULE"]);
+        Assert.Equal("fxrates", full["Storage__ExchangeRatesTable"]);
+        Assert.Equal("reports", full["Storage__ReportsTable"]);
+        Assert.Equal("reports", full["Storage__ReportsContainer"]);
+    }
 }

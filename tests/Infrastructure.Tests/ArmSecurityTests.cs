@@ -98,7 +98,8 @@ public sealed class ArmSecurityTests(InfraFixture infra)
             .Full.Single("Microsoft.Storage/storageAccounts/managementPolicies")
             .At("properties.policy.rules")!
             .AsArray();
-        var rule = Assert.Single(rules)!;
+        // Two rules since the reports (issue 13): raw check-ins, and reports to cool.
+        var rule = Assert.Single(rules, r => r!.StringAt("name") == "raw-checkins-retention")!;
         Assert.True(rule.BoolAt("enabled"));
         Assert.Equal("Lifecycle", rule.StringAt("type"));
         var prefixes = rule.At("definition.filters.prefixMatch")!.AsArray().Select(p => (string)p!).ToList();
@@ -113,6 +114,22 @@ public sealed class ArmSecurityTests(InfraFixture infra)
         // The retention is a parameter of main.bicep.
         Assert.NotNull(Template["parameters"]!["checkinRetentionDays"]);
         Assert.NotNull(Template["parameters"]!["checkinCoolAfterDays"]);
+    }
+
+    [Fact]
+    public void Lifecycle_rule_moves_reports_to_cool_after_90_days_and_never_deletes_them()
+    {
+        var rules = infra
+            .Full.Single("Microsoft.Storage/storageAccounts/managementPolicies")
+            .At("properties.policy.rules")!
+            .AsArray();
+        var rule = Assert.Single(rules, r => r!.StringAt("name") == "reports-cool")!;
+        Assert.True(rule.BoolAt("enabled"));
+        var prefixes = rule.At("definition.filters.prefixMatch")!.AsArray().Select(p => (string)p!).ToList();
+        Assert.Equal(["reports/"], prefixes);
+        Assert.Equal(90, rule.IntAt("definition.actions.baseBlob.tierToCool.daysAfterModificationGreaterThan"));
+        Assert.Null(rule.At("definition.actions.baseBlob.delete"));
+        Assert.NotNull(Template["parameters"]!["reportsCoolAfterDays"]);
     }
 
     [Fact]

@@ -119,6 +119,13 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["SearchAssets"] = [401, 401, 403, 200, 403, 200, 200, 200],
         ["ExportAssets"] = [401, 401, 403, 200, 403, 200, 200, 200],
         ["ImportAssets"] = [401, 401, 403, 403, 403, 403, 403, 200],
+        // Financials: admins and auditors read the rate table; admins import it (MFA).
+        ["ListExchangeRates"] = [401, 401, 403, 403, 403, 200, 200, 200],
+        ["ImportExchangeRates"] = [401, 401, 403, 403, 403, 403, 403, 200],
+        // Reports: admins generate (MFA); admins, auditors and leads list and download (leads: their cut).
+        ["GenerateFinanceReport"] = [401, 401, 403, 403, 403, 403, 403, 200],
+        ["ListReports"] = [401, 401, 403, 200, 200, 200, 200, 200],
+        ["DownloadReport"] = [401, 401, 403, 200, 200, 200, 200, 200],
         ["CheckOutAsset"] = [401, 401, 403, 200, 403, 403, 403, 200],
         ["CheckInAsset"] = [401, 401, 403, 200, 403, 403, 403, 200],
         ["ListAssetAssignments"] = [401, 401, 403, 200, 403, 200, 200, 200],
@@ -724,6 +731,39 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
                     headers
                 );
                 result = app.Create<Functions.Catalogue.CatalogueFunctions>().ImportAssets(request, ct);
+                break;
+            case "ListExchangeRates":
+                request = Request("GET", "/api/financials/rates");
+                result = app.Create<Functions.Financials.FinancialsFunctions>().ListExchangeRates(request, ct);
+                break;
+            case "ImportExchangeRates":
+                request = app.Request(
+                    "POST",
+                    "/api/financials/rates",
+                    System.Text.Encoding.UTF8.GetBytes("currency,from,rate\nUSD,2026-01-01,0.9\n"),
+                    "text/csv",
+                    headers
+                );
+                result = app.Create<Functions.Financials.FinancialsFunctions>().ImportExchangeRates(request, ct);
+                break;
+            case "GenerateFinanceReport":
+                request = Request("POST", "/api/reports/finance", "{\"period\":\"2026-10\"}");
+                result = app.Create<Functions.Reports.ReportFunctions>().GenerateFinanceReport(request, ct);
+                break;
+            case "ListReports":
+                request = Request("GET", "/api/reports");
+                result = app.Create<Functions.Reports.ReportFunctions>().ListReports(request, ct);
+                break;
+            case "DownloadReport":
+                if (await app.Store.ReportIndex.GetEntityIfExistsAsync<Functions.Reports.ReportIndexEntity>(
+                        "finance", "2026-10", cancellationToken: ct) is not { HasValue: true })
+                {
+                    await app.Services.GetRequiredService<Functions.Reports.FinanceReportService>()
+                        .GenerateAsync("2026-10", ct);
+                }
+                request = Request("GET", "/api/reports/finance/2026-10/holdings.csv");
+                result = app.Create<Functions.Reports.ReportFunctions>()
+                    .DownloadReport(request, "finance", "2026-10", "holdings.csv", ct);
                 break;
             case "CheckOutAsset":
                 await EnsureCheckedOutAsync(false);
