@@ -1,3 +1,4 @@
+using ItInventory.Functions.AgentProtocols;
 using ItInventory.Functions.Assets;
 using ItInventory.Functions.Audit;
 using ItInventory.Functions.Audits;
@@ -33,6 +34,7 @@ public static class ServiceCollectionExtensions
             .AddAuditTrail()
             .AddDevices()
             .AddCheckIns()
+            .AddAgentProtocols()
             .AddPeople()
             .AddTags()
             .AddLifecycle()

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ItInventory.Functions.AgentProtocols;
 using ItInventory.Functions.Assets;
 using ItInventory.Functions.Audit;
 using ItInventory.Functions.Audits;
@@ -111,4 +112,6 @@ namespace ItInventory.Functions.Common;
 [JsonSerializable(typeof(ResolveFindingRequest))]
 [JsonSerializable(typeof(FindingSummary))]
 [JsonSerializable(typeof(ScanRunPage))]
+[JsonSerializable(typeof(GlpiAgentReply))]
+[JsonSerializable(typeof(AgentTokenResponse))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -45,6 +45,10 @@ public static class FindingKinds
     /// </summary>
     public const string DuplicateIdentity = "duplicate-identity";
 
+    /// <summary>An existing agent (GLPI, FusionInventory, OCS) other than the one pinned to a device credential used
+    /// it: a cloned image or a copied configuration; its inventory was refused (functions/AgentProtocols).</summary>
+    public const string AgentIdentityMismatch = "agent-identity-mismatch";
+
     // ---- idle assets and reclamation (item 3) ----
 
     /// <summary>An asset below the utilisation threshold for at least N days (default 60): reallocation candidate.
@@ -100,6 +104,7 @@ public static class FindingKinds
         UnlicensedInstallation,
         IncompleteClassification,
         DuplicateIdentity,
+        AgentIdentityMismatch,
         IdleAsset,
         NoUtilisationData,
         UnusedSeat,
