@@ -26,11 +26,14 @@ public static class AgentCredentials
     /// <summary>Lifetime of an access token.</summary>
     public static readonly TimeSpan TokenLifetime = TimeSpan.FromHours(1);
 
-    /// <summary>Reads <c>Basic base64(deviceId:secret)</c> or <c>Bearer token</c>; null when neither.</summary>
+    /// <summary>Reads <c>Basic base64(deviceId:secret)</c>, <c>Bearer token</c> or the native <c>Device
+    /// id.secret</c>; null when none of them.</summary>
     public static AgentCredential? Parse(string? authorization)
     {
         if (string.IsNullOrWhiteSpace(authorization) || authorization.Length > 1024)
             return null;
+        if (Devices.DeviceSecrets.TryParseAuthorization(authorization, out var id, out var deviceSecret))
+            return new AgentCredential(id, deviceSecret, null);
         var space = authorization.IndexOf(' ', StringComparison.Ordinal);
         if (space <= 0)
             return null;

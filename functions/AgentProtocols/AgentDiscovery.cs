@@ -30,8 +30,7 @@ public sealed class AgentDiscovery(InventoryStore store, ILogger<AgentDiscovery>
     {
         var device = content.One("NETWORK_DEVICE");
         var ports = content.All("NETWORK_PORTS");
-        var mac =
-            AgentInventoryMapper.Mac(device?.Value("MAC"))
+        var mac = AgentInventoryMapper.Mac(device?.Value("MAC"))
             ?? ports.Select(p => AgentInventoryMapper.Mac(p.Value("MAC"))).FirstOrDefault(m => m is not null);
         var ip = device?.All("IPS").Select(i => i.Text?.Trim()).FirstOrDefault(i => !string.IsNullOrEmpty(i));
         var bios = content.One("BIOS");

@@ -38,15 +38,16 @@ public static class AgentInventoryMapper
                 NetworkInterfaces = Interfaces(content.All("NETWORKS")),
                 PlatformIdentities = Platform(content),
             },
-            OperatingSystem = os is null && hardware?.Value("OSNAME") is null
-                ? null
-                : new OperatingSystemData
-                {
-                    Name = Text(os?.Value("FULL_NAME", "NAME") ?? hardware?.Value("OSNAME")),
-                    Version = Text(os?.Value("VERSION") ?? hardware?.Value("OSVERSION")),
-                    Build = Text(os?.Value("KERNEL_VERSION")),
-                    Architecture = Text(os?.Value("ARCH")),
-                },
+            OperatingSystem =
+                os is null && hardware?.Value("OSNAME") is null
+                    ? null
+                    : new OperatingSystemData
+                    {
+                        Name = Text(os?.Value("FULL_NAME", "NAME") ?? hardware?.Value("OSNAME")),
+                        Version = Text(os?.Value("VERSION") ?? hardware?.Value("OSVERSION")),
+                        Build = Text(os?.Value("KERNEL_VERSION")),
+                        Architecture = Text(os?.Value("ARCH")),
+                    },
             Software = Software(content.All("SOFTWARES")),
             LocalUsers = Users(content.All("LOCAL_USERS")),
         };
@@ -79,7 +80,13 @@ public static class AgentInventoryMapper
         {
             "notebook" or "laptop" or "portable" or "sub notebook" or "convertible" or "detachable" or "hand held" =>
                 AssetTypes.ToWireName(AssetType.Laptop),
-            "desktop" or "tower" or "mini tower" or "all in one" or "low profile desktop" or "mini pc" or "space-saving"
+            "desktop"
+            or "tower"
+            or "mini tower"
+            or "all in one"
+            or "low profile desktop"
+            or "mini pc"
+            or "space-saving"
             or "lunch box" => AssetTypes.ToWireName(AssetType.Desktop),
             "server" or "rack mount chassis" or "blade" or "multi-system chassis" or "main server chassis" =>
                 AssetTypes.ToWireName(AssetType.Server),
@@ -174,7 +181,9 @@ public static class AgentInventoryMapper
     {
         var disks = content.All("STORAGES").Where(s => s.Value("TYPE") is null or "disk").ToList();
         var serial = disks.Count == 1 ? Text(disks[0].Value("SERIAL", "SERIALNUMBER")) : null;
-        return HardwareIdentity.NormaliseSerial(serial) is null ? null : new PlatformIdentityData { SystemDiskSerial = serial };
+        return HardwareIdentity.NormaliseSerial(serial) is null
+            ? null
+            : new PlatformIdentityData { SystemDiskSerial = serial };
     }
 
     private static List<SoftwareData>? Software(IReadOnlyList<AgentNode> softwares)

@@ -30,7 +30,9 @@ public static class AgentPayloadReader
     )
     {
         if (request.ContentLength > maxRequestBytes)
-            return Problem.PayloadTooLarge($"The body is {request.ContentLength} bytes; the limit is {maxRequestBytes}.");
+            return Problem.PayloadTooLarge(
+                $"The body is {request.ContentLength} bytes; the limit is {maxRequestBytes}."
+            );
         var wire = await JsonBody.ReadBoundedAsync(request.Body, maxRequestBytes, cancellationToken);
         if (wire is null)
             return Problem.PayloadTooLarge($"The body exceeds the limit of {maxRequestBytes} bytes.");
@@ -66,9 +68,7 @@ public static class AgentPayloadReader
                 var inflated = await JsonBody.ReadBoundedAsync(inflater, maxDecompressedBytes, cancellationToken);
                 if (inflated is null)
                 {
-                    return Problem.PayloadTooLarge(
-                        $"The body decompresses to more than {maxDecompressedBytes} bytes."
-                    );
+                    return Problem.PayloadTooLarge($"The body decompresses to more than {maxDecompressedBytes} bytes.");
                 }
                 plain = inflated;
             }

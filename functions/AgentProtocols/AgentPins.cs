@@ -1,13 +1,12 @@
 using Azure;
 using Azure.Data.Tables;
+using ItInventory.Functions.Assets;
 using ItInventory.Functions.Common;
 using ItInventory.Functions.Findings;
 using ItInventory.Functions.Storage;
 using Microsoft.Extensions.Logging;
 
-using ItInventory.Functions.Assets;
 namespace ItInventory.Functions.AgentProtocols;
-
 
 /// <summary>
 /// Binds an agent installation to the device credential on first use, so a copied configuration or a cloned

@@ -25,8 +25,9 @@ public enum AgentDialect
 /// <summary>
 /// The existing agents' endpoints: authenticates every request (PROLOG and CONTACT included) with the device
 /// credential, pins the agent's identity, decodes the document and hands an inventory to the native check-in path
-/// (<see cref="CheckinService"/>: unchanged detection, claim-check blob, queue, diff processor, audit). Every answer —
-/// errors included — is in the agent's own protocol, so it logs the reason and backs off for <c>expiration</c>.
+/// (<see cref="CheckinService"/>: unchanged detection, claim-check blob, queue, diff processor, audit). Every
+/// answer — errors included — is in the agent's own protocol, so it logs the reason and backs off for
+/// <c>expiration</c>.
 /// </summary>
 public sealed class AgentProtocolService(
     DeviceAuthenticator authenticator,
@@ -154,7 +155,11 @@ public sealed class AgentProtocolService(
         if (CheckinValidator.Validate(checkin) is { } invalid)
             return invalid;
         var json = JsonSerializer.SerializeToUtf8Bytes(checkin, ApiJsonContext.Default.CheckinRequest);
-        var handled = await checkins.HandleAsync(summary, new ReceivedCheckin(checkin, new JsonPayload(json, null)), ct);
+        var handled = await checkins.HandleAsync(
+            summary,
+            new ReceivedCheckin(checkin, new JsonPayload(json, null)),
+            ct
+        );
         if (handled.Failed)
             return handled.Problem;
         logger.LogInformation(
@@ -169,9 +174,7 @@ public sealed class AgentProtocolService(
     private async Task<List<SoftwareData>> StoredSoftwareAsync(string assetId, CancellationToken ct)
     {
         var filter =
-            TableClient.CreateQueryFilter(
-                $"PartitionKey eq {assetId} and RowKey ge {TableKeys.SoftwareRowPrefix}"
-            )
+            TableClient.CreateQueryFilter($"PartitionKey eq {assetId} and RowKey ge {TableKeys.SoftwareRowPrefix}")
             + " and "
             + TableClient.CreateQueryFilter($"RowKey lt {TableKeys.SoftwareRangeEnd}");
         var list = new List<SoftwareData>();
@@ -271,8 +274,9 @@ public sealed class AgentProtocolService(
         }
         var credential =
             AgentCredentials.Parse(request.Headers.Authorization) is { Secret: not null } basic ? basic
-            : fields.GetValueOrDefault("client_id") is { } id && fields.GetValueOrDefault("client_secret") is { } secret
-                && TableKeys.IsAssetId(id.Trim().ToLowerInvariant())
+            : fields.GetValueOrDefault("client_id") is { } id
+            && fields.GetValueOrDefault("client_secret") is { } secret
+            && TableKeys.IsAssetId(id.Trim().ToLowerInvariant())
                 ? new AgentCredential(id.Trim().ToLowerInvariant(), secret, null)
             : null;
         if (credential is null)

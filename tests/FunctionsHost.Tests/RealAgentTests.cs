@@ -156,7 +156,8 @@ public sealed class RealAgentTests(InventoryHostFixture fixture) : IClassFixture
         // the asset agree, and both agree with dpkg (within what parallel apt-gets on this shared machine change).
         var sent = await SentSoftwareCountAsync(deviceId);
         Assert.Equal(sent, detail.GetInt32("SoftwareCount"));
-        var installed = (await RunAsync("dpkg-query", ["-W", "-f=${Status}\\n"])).Output.Split('\n')
+        var installed = (await RunAsync("dpkg-query", ["-W", "-f=${Status}\\n"]))
+            .Output.Split('\n')
             .Count(l => l.Contains("install ok installed", StringComparison.Ordinal));
         Assert.InRange(sent, installed * 0.95, installed * 1.05);
         Assert.False(string.IsNullOrEmpty(detail.GetString("OsName")));

@@ -106,7 +106,12 @@ public static class AgentDocuments
                 ["local_users"] = new JsonArray
                 {
                     new JsonObject { ["id"] = "S-1-5-21-1-500", ["login"] = "Administrator" },
-                    new JsonObject { ["id"] = "S-1-5-21-1-1001", ["login"] = "j.doe", ["name"] = "Jane Doe" },
+                    new JsonObject
+                    {
+                        ["id"] = "S-1-5-21-1-1001",
+                        ["login"] = "j.doe",
+                        ["name"] = "Jane Doe",
+                    },
                 },
                 ["antivirus"] = new JsonArray
                 {
@@ -130,7 +135,12 @@ public static class AgentDocuments
             ["content"] = new JsonObject
             {
                 ["versionclient"] = "GLPI-Agent_v1.11",
-                ["hardware"] = new JsonObject { ["name"] = "db-01", ["memory"] = 65536, ["vmsystem"] = "Physical" },
+                ["hardware"] = new JsonObject
+                {
+                    ["name"] = "db-01",
+                    ["memory"] = 65536,
+                    ["vmsystem"] = "Physical",
+                },
                 ["bios"] = new JsonObject
                 {
                     ["smanufacturer"] = "HPE",
@@ -147,8 +157,18 @@ public static class AgentDocuments
                 },
                 ["cpus"] = new JsonArray
                 {
-                    new JsonObject { ["name"] = "Intel(R) Xeon(R) Gold 6430", ["core"] = 32, ["thread"] = 2 },
-                    new JsonObject { ["name"] = "Intel(R) Xeon(R) Gold 6430", ["core"] = 32, ["thread"] = 2 },
+                    new JsonObject
+                    {
+                        ["name"] = "Intel(R) Xeon(R) Gold 6430",
+                        ["core"] = 32,
+                        ["thread"] = 2,
+                    },
+                    new JsonObject
+                    {
+                        ["name"] = "Intel(R) Xeon(R) Gold 6430",
+                        ["core"] = 32,
+                        ["thread"] = 2,
+                    },
                 },
                 ["networks"] = new JsonArray
                 {
@@ -217,7 +237,12 @@ public static class AgentDocuments
                 },
                 ["network_ports"] = new JsonArray
                 {
-                    new JsonObject { ["ifnumber"] = 1, ["ifdescr"] = "Gi1/0/1", ["mac"] = "00:1b:54:aa:bb:81" },
+                    new JsonObject
+                    {
+                        ["ifnumber"] = 1,
+                        ["ifdescr"] = "Gi1/0/1",
+                        ["mac"] = "00:1b:54:aa:bb:81",
+                    },
                 },
             },
         };
@@ -289,7 +314,9 @@ public static class AgentDocuments
     {
         var xml = new StringBuilder();
         xml.Append($"<?xml version=\"1.0\" encoding=\"{encoding}\" ?>\n<REQUEST>\n  <CONTENT>\n");
-        xml.Append("    <BIOS>\n      <SMANUFACTURER>LENOVO</SMANUFACTURER>\n      <SMODEL>ThinkCentre M70q</SMODEL>\n");
+        xml.Append(
+            "    <BIOS>\n      <SMANUFACTURER>LENOVO</SMANUFACTURER>\n      <SMODEL>ThinkCentre M70q</SMODEL>\n"
+        );
         xml.Append("      <SSN>MJ0ABCDE</SSN>\n      <BVERSION>M3AKT4AA</BVERSION>\n");
         xml.Append("      <BDATE>06/12/2024</BDATE>\n    </BIOS>\n");
         xml.Append("    <CPUS>\n      <NAME>Intel(R) Core(TM) i5-12400T</NAME>\n      <CORE>6</CORE>\n");
@@ -299,7 +326,9 @@ public static class AgentDocuments
         xml.Append("      <CHASSIS_TYPE>Desktop</CHASSIS_TYPE>\n    </HARDWARE>\n");
         xml.Append("    <NETWORKS>\n      <DESCRIPTION>lo</DESCRIPTION>\n      <IPADDRESS>127.0.0.1</IPADDRESS>\n");
         xml.Append("      <MACADDR>00:00:00:00:00:00</MACADDR>\n      <TYPE>loopback</TYPE>\n    </NETWORKS>\n");
-        xml.Append("    <NETWORKS>\n      <DESCRIPTION>enp2s0</DESCRIPTION>\n      <IPADDRESS>192.168.7.14</IPADDRESS>\n");
+        xml.Append(
+            "    <NETWORKS>\n      <DESCRIPTION>enp2s0</DESCRIPTION>\n      <IPADDRESS>192.168.7.14</IPADDRESS>\n"
+        );
         xml.Append("      <MACADDR>98:fa:9b:10:20:30</MACADDR>\n      <STATUS>Up</STATUS>\n    </NETWORKS>\n");
         xml.Append("    <OPERATINGSYSTEM>\n      <ARCH>x86_64</ARCH>\n      <FULL_NAME>Debian GNU/Linux 12 (bookworm)");
         xml.Append("</FULL_NAME>\n      <KERNEL_VERSION>6.1.0-26-amd64</KERNEL_VERSION>\n");

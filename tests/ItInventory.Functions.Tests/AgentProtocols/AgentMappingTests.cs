@@ -37,14 +37,20 @@ public sealed class AgentMappingTests
         Assert.Equal(10, hw.Cpu.Cores);
         Assert.Equal(10, hw.Cpu.Threads);
         var disk = Assert.Single(hw.Disks!);
-        Assert.Equal(("\\\\.\\PHYSICALDRIVE0", "KXG80ZNV512G KIOXIA", "8E1PS0ABCDEF", 512.1), (disk.Name, disk.Model, disk.SerialNumber, disk.SizeGb));
+        Assert.Equal(
+            ("\\\\.\\PHYSICALDRIVE0", "KXG80ZNV512G KIOXIA", "8E1PS0ABCDEF", 512.1),
+            (disk.Name, disk.Model, disk.SerialNumber, disk.SizeGb)
+        );
         var nic = Assert.Single(hw.NetworkInterfaces!);
         Assert.Equal("Intel(R) Wi-Fi 6E AX211 160MHz", nic.Name);
         Assert.Equal("a4:c3:f0:12:34:56", nic.MacAddress);
         Assert.Equal(["10.20.30.40", "fe80::1c2d:3e4f:5a6b:7c8d"], nic.IpAddresses);
         Assert.Equal("8E1PS0ABCDEF", hw.PlatformIdentities!.SystemDiskSerial);
         var os = inventory.OperatingSystem!;
-        Assert.Equal(("Microsoft Windows 11 Pro", "23H2", "10.0.22631", "64-bit"), (os.Name, os.Version, os.Build, os.Architecture));
+        Assert.Equal(
+            ("Microsoft Windows 11 Pro", "23H2", "10.0.22631", "64-bit"),
+            (os.Name, os.Version, os.Build, os.Architecture)
+        );
         Assert.Equal(3, inventory.Software!.Count);
         var firefox = inventory.Software[0];
         Assert.Equal(
@@ -61,9 +67,15 @@ public sealed class AgentMappingTests
     {
         var inventory = MapJson(AgentDocuments.LinuxServer());
 
-        Assert.Equal(("HPE", "ProLiant DL360 Gen11", "CZJ4021ABC"), (inventory.Hardware!.Manufacturer, inventory.Hardware.Model, inventory.Hardware.SerialNumber));
+        Assert.Equal(
+            ("HPE", "ProLiant DL360 Gen11", "CZJ4021ABC"),
+            (inventory.Hardware!.Manufacturer, inventory.Hardware.Model, inventory.Hardware.SerialNumber)
+        );
         Assert.Equal((64, 128), (inventory.Hardware.Cpu!.Cores!.Value, inventory.Hardware.Cpu.Threads!.Value));
-        Assert.Equal(("Ubuntu 24.04.1 LTS", "24.04", "6.8.0-48-generic"), (inventory.OperatingSystem!.Name, inventory.OperatingSystem.Version, inventory.OperatingSystem.Build));
+        Assert.Equal(
+            ("Ubuntu 24.04.1 LTS", "24.04", "6.8.0-48-generic"),
+            (inventory.OperatingSystem!.Name, inventory.OperatingSystem.Version, inventory.OperatingSystem.Build)
+        );
         Assert.Equal("2026-09-01", inventory.Software![0].InstalledOn);
         Assert.Null(inventory.Hardware.Type);
     }
@@ -73,8 +85,14 @@ public sealed class AgentMappingTests
     {
         var inventory = MapJson(AgentDocuments.MacBook());
 
-        Assert.Equal(("Apple Inc", "MacBookPro17,1", "C02FK1ABQ05D"), (inventory.Hardware!.Manufacturer, inventory.Hardware.Model, inventory.Hardware.SerialNumber));
-        Assert.Equal(("macOS", "14.6.1", "arm64"), (inventory.OperatingSystem!.Name, inventory.OperatingSystem.Version, inventory.OperatingSystem.Architecture));
+        Assert.Equal(
+            ("Apple Inc", "MacBookPro17,1", "C02FK1ABQ05D"),
+            (inventory.Hardware!.Manufacturer, inventory.Hardware.Model, inventory.Hardware.SerialNumber)
+        );
+        Assert.Equal(
+            ("macOS", "14.6.1", "arm64"),
+            (inventory.OperatingSystem!.Name, inventory.OperatingSystem.Version, inventory.OperatingSystem.Architecture)
+        );
         Assert.Equal("2024-08-07", Assert.Single(inventory.Software!).InstalledOn);
     }
 
@@ -93,9 +111,20 @@ public sealed class AgentMappingTests
         var nic = Assert.Single(hw.NetworkInterfaces!);
         Assert.Equal(("enp2s0", "98:fa:9b:10:20:30"), (nic.Name, nic.MacAddress));
         Assert.Equal(["192.168.7.14"], nic.IpAddresses);
-        Assert.Equal(("Debian GNU/Linux 12 (bookworm)", "12.7", "6.1.0-26-amd64", "x86_64"), (inventory.OperatingSystem!.Name, inventory.OperatingSystem.Version, inventory.OperatingSystem.Build, inventory.OperatingSystem.Architecture));
+        Assert.Equal(
+            ("Debian GNU/Linux 12 (bookworm)", "12.7", "6.1.0-26-amd64", "x86_64"),
+            (
+                inventory.OperatingSystem!.Name,
+                inventory.OperatingSystem.Version,
+                inventory.OperatingSystem.Build,
+                inventory.OperatingSystem.Architecture
+            )
+        );
         var package = inventory.Software![1];
-        Assert.Equal(("package-0001", "1.1-1", "Debian", "amd64", "2025-04-20"), (package.Name, package.Version, package.Publisher, package.Architecture, package.InstalledOn));
+        Assert.Equal(
+            ("package-0001", "1.1-1", "Debian", "amd64", "2025-04-20"),
+            (package.Name, package.Version, package.Publisher, package.Architecture, package.InstalledOn)
+        );
         Assert.Equal([("root", (bool?)true), ("alex", null)], inventory.LocalUsers!.Select(u => (u.Name!, u.IsAdmin)));
         Assert.Null(CheckinValidator.Validate(Checkin(inventory)));
     }
@@ -163,15 +192,39 @@ public sealed class AgentMappingTests
         }
 
         Assert.Equal(
-            new AgentDiscovery.ReportedDevice("NetworkEquipment", "00:1b:54:aa:bb:cc", "10.20.0.2", "sw-floor2", "FOC2231X0AB", "Cisco", "C9200L-48P-4G"),
+            new AgentDiscovery.ReportedDevice(
+                "NetworkEquipment",
+                "00:1b:54:aa:bb:cc",
+                "10.20.0.2",
+                "sw-floor2",
+                "FOC2231X0AB",
+                "Cisco",
+                "C9200L-48P-4G"
+            ),
             Describe(AgentDocuments.Switch())
         );
         Assert.Equal(
-            new AgentDiscovery.ReportedDevice("Printer", "30:05:5c:11:22:33", "10.20.0.50", "PRN-2F-EAST", "VNB3K12345", "HP", "LaserJet Pro M404dn"),
+            new AgentDiscovery.ReportedDevice(
+                "Printer",
+                "30:05:5c:11:22:33",
+                "10.20.0.50",
+                "PRN-2F-EAST",
+                "VNB3K12345",
+                "HP",
+                "LaserJet Pro M404dn"
+            ),
             Describe(AgentDocuments.Printer())
         );
         Assert.Equal(
-            new AgentDiscovery.ReportedDevice("Phone", "00:04:f2:ab:cd:ef", null, "SEP0004F2ABCDEF", null, "Cisco", "CP-8845"),
+            new AgentDiscovery.ReportedDevice(
+                "Phone",
+                "00:04:f2:ab:cd:ef",
+                null,
+                "SEP0004F2ABCDEF",
+                null,
+                "Cisco",
+                "CP-8845"
+            ),
             Describe(AgentDocuments.Phone())
         );
     }

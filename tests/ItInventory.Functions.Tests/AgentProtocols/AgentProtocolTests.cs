@@ -8,11 +8,11 @@ using ItInventory.Functions.Assets;
 using ItInventory.Functions.Findings;
 using ItInventory.Functions.Storage;
 using ItInventory.Functions.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ItInventory.Functions.Tests.AgentProtocols;
 
@@ -89,10 +89,7 @@ public sealed class AgentProtocolTests : IAsyncLifetime
 
     private async Task<AssetSummaryEntity> SummaryAsync(string deviceId) =>
         (
-            await app.Store.Summaries.GetEntityAsync<AssetSummaryEntity>(
-                TableKeys.SummaryPartition(deviceId),
-                deviceId
-            )
+            await app.Store.Summaries.GetEntityAsync<AssetSummaryEntity>(TableKeys.SummaryPartition(deviceId), deviceId)
         ).Value;
 
     private async Task<AssetDetailEntity> DetailAsync(string deviceId) =>
@@ -241,7 +238,9 @@ public sealed class AgentProtocolTests : IAsyncLifetime
                 .Store.Assets.QueryAsync<SoftwareEntity>(
                     TableClient.CreateQueryFilter(
                         $"PartitionKey eq {device.DeviceId} and RowKey ge {TableKeys.SoftwareRowPrefix}"
-                    ) + " and " + TableClient.CreateQueryFilter($"RowKey lt {TableKeys.SoftwareRangeEnd}")
+                    )
+                        + " and "
+                        + TableClient.CreateQueryFilter($"RowKey lt {TableKeys.SoftwareRangeEnd}")
                 )
                 .ToListAsync()
         ).First();
@@ -351,7 +350,10 @@ public sealed class AgentProtocolTests : IAsyncLifetime
         var finding = await app
             .Services.GetRequiredService<FindingService>()
             .FindAsync(
-                FindingKeys.Id(FindingKinds.AgentIdentityMismatch, FindingKeys.RowKey(FindingSubjects.Asset, device.DeviceId)),
+                FindingKeys.Id(
+                    FindingKinds.AgentIdentityMismatch,
+                    FindingKeys.RowKey(FindingSubjects.Asset, device.DeviceId)
+                ),
                 CancellationToken.None
             );
         Assert.NotNull(finding);
@@ -360,7 +362,10 @@ public sealed class AgentProtocolTests : IAsyncLifetime
         Assert.All(changes, c => Assert.Contains("finding", c, StringComparison.OrdinalIgnoreCase));
 
         // The pinned agent carries on.
-        Assert.Equal(200, (await GlpiAsync(AgentDocuments.WindowsLaptop(), DeviceBasic, AgentDocuments.AgentId)).Status);
+        Assert.Equal(
+            200,
+            (await GlpiAsync(AgentDocuments.WindowsLaptop(), DeviceBasic, AgentDocuments.AgentId)).Status
+        );
     }
 
     [Fact]
@@ -375,7 +380,10 @@ public sealed class AgentProtocolTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;\">]><REQUEST><QUERY>&b;</QUERY></REQUEST>")]
+    [InlineData(
+        "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;\">]>"
+            + "<REQUEST><QUERY>&b;</QUERY></REQUEST>"
+    )]
     [InlineData("<?xml version=\"1.0\"?><!DOCTYPE r SYSTEM \"http://127.0.0.1:1/evil.dtd\"><REQUEST/>")]
     [InlineData("<REQUEST><QUERY>INVENTORY</QUERY><CONTENT><HARDWARE>")]
     public async Task Doctypes_and_malformed_xml_get_an_xml_error_and_nothing_is_written(string xml)
