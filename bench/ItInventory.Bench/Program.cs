@@ -13,6 +13,10 @@ using ItInventory.Functions.Tests.Shared;
 if (args.Length > 0 && args[0] == "scans")
     return await ScanBench.RunAsync(args[1..]);
 
+// The existing agents' formats (issue 14) against the native check-in, in the same run.
+if (args.Length > 0 && args[0] == "agents")
+    return await AgentBench.RunAsync(args[1..]);
+
 BenchOptions options;
 try
 {

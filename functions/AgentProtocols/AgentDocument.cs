@@ -7,42 +7,57 @@ namespace ItInventory.Functions.AgentProtocols;
 /// <summary>
 /// One inventory document of an existing agent, as a format-neutral tree: the GLPI Agent's JSON (inventory_format)
 /// and the FusionInventory/OCS XML name their sections alike (<c>softwares</c> / <c>SOFTWARES</c>), so both load into
-/// this tree with upper-case keys and one mapper reads either.
+/// this tree (keys compared ignoring case) and one mapper reads either.
 /// </summary>
 public sealed class AgentNode
 {
     private static readonly IReadOnlyList<AgentNode> None = [];
 
-    private readonly Dictionary<string, List<AgentNode>> children = new(StringComparer.Ordinal);
+    // A flat list of (key, child): a node has few keys, so a linear scan beats a dictionary per node (an inventory has
+    // thousands of nodes). Keys keep the document's spelling and are compared ignoring case.
+    private List<(string Key, AgentNode Node)>? children;
 
     /// <summary>The scalar value of a leaf (strings, numbers and booleans as text); null for an object.</summary>
     public string? Text { get; private set; }
 
     /// <summary>Every child with this key (a repeated XML element or a JSON array).</summary>
-    public IReadOnlyList<AgentNode> All(string key) => children.TryGetValue(key, out var list) ? list : None;
+    public IReadOnlyList<AgentNode> All(string key)
+    {
+        if (children is null)
+            return None;
+        List<AgentNode>? all = null;
+        foreach (var (k, node) in children)
+        {
+            if (k.Equals(key, StringComparison.OrdinalIgnoreCase))
+                (all ??= []).Add(node);
+        }
+        return all ?? None;
+    }
 
     /// <summary>The first child with this key, or null.</summary>
-    public AgentNode? One(string key) => children.TryGetValue(key, out var list) && list.Count > 0 ? list[0] : null;
-
-    /// <summary>The trimmed text of the first child with one of these keys that has some; null when none has.</summary>
-    public string? Value(params string[] keys)
+    public AgentNode? One(string key)
     {
-        foreach (var key in keys)
+        if (children is null)
+            return null;
+        foreach (var (k, node) in children)
         {
-            if (One(key)?.Text is { } text && text.Trim() is { Length: > 0 } trimmed)
-                return trimmed;
+            if (k.Equals(key, StringComparison.OrdinalIgnoreCase))
+                return node;
         }
         return null;
     }
 
-    public bool Has(string key) => children.ContainsKey(key);
+    /// <summary>The trimmed text of the first child with this key, or null when it has none.</summary>
+    public string? Value(string key) => One(key)?.Text is { } text && text.Trim() is { Length: > 0 } t ? t : null;
 
-    private void Add(string key, AgentNode child)
-    {
-        if (!children.TryGetValue(key, out var list))
-            children[key] = list = [];
-        list.Add(child);
-    }
+    /// <summary>The trimmed text of the first of these keys that has some; null when none has.</summary>
+    public string? Value(string key, string otherKey) => Value(key) ?? Value(otherKey);
+
+    public bool Has(string key) => One(key) is not null;
+
+    private bool HasChildren => children is { Count: > 0 };
+
+    private void Add(string key, AgentNode child) => (children ??= []).Add((key, child));
 
     /// <summary>Loads a JSON value (keys upper-cased, arrays become repeated children).</summary>
     public static AgentNode FromJson(JsonElement element)
@@ -53,10 +68,9 @@ public sealed class AgentNode
             case JsonValueKind.Object:
                 foreach (var property in element.EnumerateObject())
                 {
-                    var key = property.Name.ToUpperInvariant();
+                    var key = property.Name;
                     if (property.Value.ValueKind == JsonValueKind.Array)
                     {
-                        node.children.TryAdd(key, []);
                         foreach (var item in property.Value.EnumerateArray())
                             node.Add(key, FromJson(item));
                     }
@@ -85,7 +99,7 @@ public sealed class AgentNode
     /// <summary>
     /// Loads an XML document safely: any DOCTYPE is refused (no entity expansion, no external resolution), the size
     /// is capped, and the encoding is the document's own (the OCS agent on some systems declares ISO-8859-1).
-    /// Element names are upper-cased; attributes are ignored (neither agent uses them).
+    /// Attributes are ignored (neither agent uses them).
     /// </summary>
     public static AgentNode FromXml(ReadOnlyMemory<byte> xml, long maxCharacters)
     {
@@ -105,7 +119,7 @@ public sealed class AgentNode
         var root = new AgentNode();
         var stack = new Stack<AgentNode>();
         var top = new AgentNode();
-        root.Add(reader.Name.ToUpperInvariant(), top);
+        root.Add(reader.Name, top);
         if (reader.IsEmptyElement)
             return root;
         stack.Push(top);
@@ -116,7 +130,7 @@ public sealed class AgentNode
             {
                 case XmlNodeType.Element:
                     var child = new AgentNode();
-                    stack.Peek().Add(reader.Name.ToUpperInvariant(), child);
+                    stack.Peek().Add(reader.Name, child);
                     if (reader.IsEmptyElement)
                     {
                         child.Text = "";
@@ -134,7 +148,7 @@ public sealed class AgentNode
                     break;
                 case XmlNodeType.EndElement:
                     var done = stack.Pop();
-                    if (done.children.Count == 0)
+                    if (!done.HasChildren)
                         done.Text = text?.ToString() ?? "";
                     text = null;
                     if (stack.Count == 0)
