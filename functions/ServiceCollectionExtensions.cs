@@ -1,3 +1,4 @@
+using ItInventory.Functions.AgentProtocols;
 using ItInventory.Functions.Assets;
 using ItInventory.Functions.Audit;
 using ItInventory.Functions.Audits;
@@ -38,6 +39,7 @@ public static class ServiceCollectionExtensions
             .AddEvents(configuration)
             .AddDevices()
             .AddCheckIns()
+            .AddAgentProtocols()
             .AddPeople()
             .AddTags()
             .AddLifecycle()

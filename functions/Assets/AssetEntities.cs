@@ -8,7 +8,7 @@ namespace ItInventory.Functions.Assets;
 /// The narrow per-asset row that heartbeats, audits, idle detection and reports read
 /// (table <c>assetsummary</c>, PartitionKey = <see cref="TableKeys.SummaryPartition"/>, RowKey = asset id).
 /// </summary>
-public sealed class AssetSummaryEntity : ITableEntity
+public sealed partial class AssetSummaryEntity : ITableEntity
 {
     public string PartitionKey { get; set; } = "";
     public string RowKey { get; set; } = "";

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ItInventory.Functions.AgentProtocols;
 using ItInventory.Functions.Assets;
 using ItInventory.Functions.Audit;
 using ItInventory.Functions.Audits;
@@ -135,4 +136,6 @@ namespace ItInventory.Functions.Common;
 [JsonSerializable(typeof(KpiBackfillRequest))]
 [JsonSerializable(typeof(KpiBackfillResult))]
 [JsonSerializable(typeof(KpiRunResult))]
+[JsonSerializable(typeof(GlpiAgentReply))]
+[JsonSerializable(typeof(AgentTokenResponse))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

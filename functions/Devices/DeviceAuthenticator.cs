@@ -31,15 +31,30 @@ public sealed class DeviceAuthenticator(
                     + "returned by enrollment."
             );
         }
+        return await AuthenticateAsync(deviceId, hash => DeviceSecrets.Matches(secret, hash), cancellationToken);
+    }
 
+    /// <summary>
+    /// The same check for a credential presented in another form (the existing agents' HTTP Basic or OAuth token,
+    /// functions/AgentProtocols): <paramref name="proves"/> answers whether the presented proof matches a stored
+    /// credential hash (the current one or the pending rotated one).
+    /// </summary>
+    public async Task<Outcome<AssetSummaryEntity>> AuthenticateAsync(
+        string deviceId,
+        Func<string?, bool> proves,
+        CancellationToken cancellationToken
+    )
+    {
+        if (!TableKeys.IsAssetId(deviceId))
+            return Problem.DeviceUnauthorized("The device credential is not valid.");
         var row = await store.Summaries.GetEntityIfExistsAsync<AssetSummaryEntity>(
             TableKeys.SummaryPartition(deviceId),
             deviceId,
             cancellationToken: cancellationToken
         );
         var summary = row.HasValue ? row.Value : null;
-        var current = summary is not null && DeviceSecrets.Matches(secret, summary.CredentialHash);
-        var pending = summary is not null && !current && DeviceSecrets.Matches(secret, summary.PendingCredentialHash);
+        var current = summary is not null && proves(summary.CredentialHash);
+        var pending = summary is not null && !current && proves(summary.PendingCredentialHash);
         if (summary is null || !(current || pending))
         {
             logger.LogWarning("Rejected device credential for {DeviceId}", deviceId);

@@ -49,6 +49,9 @@ public static class FindingKinds
     /// with a shared UUID, a takeover attempt): the reporting asset was kept apart, not merged. Raised when it
     /// happens, never auto-resolved: a person decides (merge, reject, or resolve).</summary>
     public const string SuspectedDuplicate = "suspected-duplicate";
+    /// <summary>An existing agent (GLPI, FusionInventory, OCS) other than the one pinned to a device credential used
+    /// it: a cloned image or a copied configuration; its inventory was refused (functions/AgentProtocols).</summary>
+    public const string AgentIdentityMismatch = "agent-identity-mismatch";
 
     // ---- idle assets and reclamation (item 3) ----
 
@@ -106,6 +109,7 @@ public static class FindingKinds
         IncompleteClassification,
         DuplicateIdentity,
         SuspectedDuplicate,
+        AgentIdentityMismatch,
         IdleAsset,
         NoUtilisationData,
         UnusedSeat,

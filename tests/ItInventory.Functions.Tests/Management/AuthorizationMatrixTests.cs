@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ItInventory.Functions.AgentProtocols;
 using ItInventory.Functions.Devices;
 using ItInventory.Functions.Management.Security;
 using ItInventory.Functions.Tags;
@@ -50,6 +51,12 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
     {
         // Devices authenticate with their credential; people's tokens are refused.
         ["PostCheckin"] = [401, 200, 401, 401, 401, 401, 401, 401],
+        // The existing agents' endpoints: the device credential (Basic, OAuth token or the native header) only.
+        ["PostGlpiAgentMessage"] = [401, 200, 401, 401, 401, 401, 401, 401],
+        ["PostGlpiFrontInventory"] = [401, 200, 401, 401, 401, 401, 401, 401],
+        ["PostOcsAgentMessage"] = [401, 200, 401, 401, 401, 401, 401, 401],
+        ["IssueGlpiAgentToken"] = [401, 200, 401, 401, 401, 401, 401, 401],
+        ["IssueGlpiAgentTokenAtApiRoot"] = [401, 200, 401, 401, 401, 401, 401, 401],
         // Authorised by the enrollment secret in the body, whoever sends it.
         ["EnrollDevice"] = [200, 200, 200, 200, 200, 200, 200, 200],
         ["GetAsset"] = [401, 401, 403, 200, 403, 200, 200, 200],
@@ -367,6 +374,34 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
             case "RotateDeviceCredential":
                 request = Request("POST", $"/api/devices/{financeAsset}/credential/rotate");
                 result = app.Create<DeviceAdminFunctions>().RotateDeviceCredential(request, financeAsset, ct);
+                break;
+            case "PostGlpiAgentMessage" or "PostGlpiFrontInventory":
+                request = Request(
+                    "POST",
+                    function == "PostGlpiAgentMessage" ? "/api/agents/glpi" : "/api/front/inventory.php",
+                    "{\"action\":\"contact\",\"deviceid\":\"matrix-agent-2026-01-01-00-00-00\"}"
+                );
+                result = AsAction(
+                    function == "PostGlpiAgentMessage"
+                        ? app.Create<AgentProtocolFunctions>().PostGlpiAgentMessage(request, ct)
+                        : app.Create<AgentProtocolFunctions>().PostGlpiFrontInventory(request, ct)
+                );
+                break;
+            case "PostOcsAgentMessage":
+                request = Request(
+                    "POST",
+                    "/api/agents/ocs",
+                    "<REQUEST><DEVICEID>matrix-agent-2026-01-01-00-00-00</DEVICEID><QUERY>PROLOG</QUERY></REQUEST>"
+                );
+                result = AsAction(app.Create<AgentProtocolFunctions>().PostOcsAgentMessage(request, ct));
+                break;
+            case "IssueGlpiAgentToken" or "IssueGlpiAgentTokenAtApiRoot":
+                request = Request("POST", "/api/api.php/token", "{\"grant_type\":\"client_credentials\"}");
+                result = AsAction(
+                    function == "IssueGlpiAgentToken"
+                        ? app.Create<AgentProtocolFunctions>().IssueGlpiAgentToken(request, ct)
+                        : app.Create<AgentProtocolFunctions>().IssueGlpiAgentTokenAtApiRoot(request, ct)
+                );
                 break;
             case "ReplayPoisonCheckins":
                 request = Request("POST", "/api/checkins/poison/replay");
@@ -892,6 +927,8 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         }
         return (await TestApp.ExecuteAsync(request, result)).Status;
     }
+
+    private static async Task<IActionResult> AsAction(Task<AgentReply> reply) => await reply;
 
     private static (HttpRequest, Task<IActionResult>) Invoke(
         HttpRequest request,
