@@ -1,7 +1,8 @@
 namespace ItInventory.Functions.Assets;
 
-/// <summary>An asset as the management API shows it: the detail row with the live state of the summary row.</summary>
-public sealed record AssetView
+/// <summary>An asset as the management API shows it: the detail row with the live state of the summary row. A pure
+/// contract (the console links this file); the mapping from storage is in AssetViewMapping.cs.</summary>
+public sealed partial record AssetView
 {
     public required string Id { get; init; }
     public string? Tag { get; init; }
@@ -32,38 +33,4 @@ public sealed record AssetView
     public int SoftwareCount { get; init; }
     public string? AgentVersion { get; init; }
     public bool CredentialRevoked { get; init; }
-
-    public static AssetView From(AssetDetailEntity detail, AssetSummaryEntity? summary) =>
-        new()
-        {
-            Id = detail.PartitionKey,
-            Tag = detail.Tag,
-            Name = detail.Name ?? summary?.Name ?? detail.Hostname,
-            Kind = detail.Kind,
-            Type = detail.Type,
-            Category = detail.Category,
-            State = detail.State,
-            NeedsReview = summary?.NeedsReview ?? false,
-            Hostname = detail.Hostname,
-            SerialNumber = detail.SerialNumber,
-            SmbiosUuid = detail.SmbiosUuid,
-            MacAddresses = detail.MacAddresses?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [],
-            Manufacturer = detail.Manufacturer,
-            Model = detail.Model,
-            CloudResourceId = detail.CloudResourceId,
-            OperatingSystem = detail.OsName is null ? null : $"{detail.OsName} {detail.OsVersion}".Trim(),
-            CpuModel = detail.CpuModel,
-            MemoryMb = detail.MemoryMb,
-            Owner = detail.Owner,
-            ItStakeholder = detail.ItStakeholder,
-            Department = detail.Department,
-            Location = detail.Location,
-            Criticality = detail.Criticality,
-            CreatedAt = detail.CreatedAt,
-            LastSeenAt = summary?.LastSeenAt,
-            LastInventoryAt = detail.LastInventoryAt,
-            SoftwareCount = detail.SoftwareCount,
-            AgentVersion = summary?.AgentVersion,
-            CredentialRevoked = summary?.CredentialRevoked ?? false,
-        };
 }
