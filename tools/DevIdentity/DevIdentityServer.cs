@@ -157,6 +157,8 @@ public sealed class DevIdentityServer : IAsyncDisposable
     public IReadOnlyDictionary<string, string> FunctionAppSettings() =>
         new Dictionary<string, string>
         {
+            // Identity.Web needs an instance; it is never contacted (the development authority replaces it).
+            ["AzureAd__Instance"] = Issuer.ToString(),
             ["AzureAd__TenantId"] = Personas.TenantId,
             ["AzureAd__ClientId"] = Options.ApiClientId,
             ["ManagementSecurity__DevelopmentAuthority"] = Issuer.ToString(),

@@ -8,7 +8,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Hosting.StaticWebAssets;
-using Microsoft.AspNetCore.StaticFiles;
 
 namespace FunctionsHost;
 
@@ -59,11 +58,10 @@ internal sealed class ConsoleSite(WebApplication app) : IAsyncDisposable
             }
         );
         app.MapGet($"/appsettings.{Environment}.json", () => Results.Json(localSettings()));
-        var types = new FileExtensionContentTypeProvider();
-        types.Mappings[".dat"] = "application/octet-stream";
-        types.Mappings[".blat"] = "application/octet-stream";
-        types.Mappings[".webcil"] = "application/octet-stream";
-        app.UseStaticFiles(new StaticFileOptions { ContentTypeProvider = types });
+        // The runtime fetches .pdb, .dat and other files the default type map does not know.
+        app.UseStaticFiles(
+            new StaticFileOptions { ServeUnknownFileTypes = true, DefaultContentType = "application/octet-stream" }
+        );
         app.MapFallbackToFile("index.html");
         var site = new ConsoleSite(app);
         try
