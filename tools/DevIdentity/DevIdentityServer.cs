@@ -136,9 +136,11 @@ public sealed class DevIdentityServer : IAsyncDisposable
         var app = builder.Build();
         var server = new DevIdentityServer(app, options);
         // The console (another loopback origin) calls discovery, JWKS, token and userinfo from the browser.
+        // Before authentication, which is where OpenIddict answers its endpoints (so they get CORS headers too).
         app.UseCors(cors =>
             cors.SetIsOriginAllowed(origin => IsLoopback(origin)).AllowAnyHeader().AllowAnyMethod()
         );
+        app.UseAuthentication();
         app.MapGet("/", () => Results.Redirect("/personas"));
         app.MapGet("/personas", server.PersonaList);
         app.MapMethods("/connect/authorize", ["GET", "POST"], (HttpContext http) => server.Authorize(http));

@@ -14,9 +14,8 @@ namespace FunctionsHost;
 /// <summary>
 /// Serves a Blazor WebAssembly app from its build output (the static web assets manifest a Debug build writes, so no
 /// publish is needed) on a loopback port, with a fallback to index.html for client-side routes. The app is told it
-/// runs in the <c>Local</c> environment (<c>Blazor-Environment</c> header), so it also reads
-/// <c>appsettings.Local.json</c>, which this site writes in memory from <see cref="LocalSettings"/> (the API's and
-/// identity provider's addresses of this run).
+/// runs in the <c>Local</c> environment (<c>Blazor-Environment</c> header), and its <c>appsettings.json</c> is served
+/// with this run's addresses (the API's and the identity provider's) laid over the file's.
 /// </summary>
 internal sealed class ConsoleSite(WebApplication app) : IAsyncDisposable
 {
@@ -57,7 +56,24 @@ internal sealed class ConsoleSite(WebApplication app) : IAsyncDisposable
                 return next(http);
             }
         );
-        app.MapGet($"/appsettings.{Environment}.json", () => Results.Json(localSettings()));
+        // The app's own appsettings.json with this run's addresses laid over it (a standalone WebAssembly app reads
+        // its environment name from its build, not from the server, so the overlay replaces the file itself).
+        app.MapGet(
+            "/appsettings.json",
+            async (HttpContext http) =>
+            {
+                var file = app.Environment.WebRootFileProvider.GetFileInfo("appsettings.json");
+                var settings = new JsonObject();
+                if (file.Exists)
+                {
+                    await using var stream = file.CreateReadStream();
+                    settings = JsonNode.Parse(stream)?.AsObject() ?? [];
+                }
+                foreach (var (key, value) in localSettings())
+                    settings[key] = value?.DeepClone();
+                return Results.Json(settings);
+            }
+        );
         // The runtime fetches .pdb, .dat and other files the default type map does not know.
         app.UseStaticFiles(
             new StaticFileOptions { ServeUnknownFileTypes = true, DefaultContentType = "application/octet-stream" }

@@ -26,7 +26,7 @@ internal sealed class HostOptions
                                   make the app accept its tokens (development only; off unless asked).
           --dev-identity-port <n> Its port (0 = any free port). Default: 7072.
           --console <path>        Also serve a Blazor WebAssembly app (its project dir or built output dir) on
-                                  127.0.0.1, with an appsettings.Local.json naming the API and the identity provider,
+                                  127.0.0.1, its appsettings.json overlaid with the API and the identity provider,
                                   and allow its origin (CORS).
           --console-port <n>      Its port (0 = any free port). Default: 7073.
           --cors <origin>         Allow this browser origin to call the HTTP triggers (repeatable).

@@ -204,7 +204,7 @@ internal static partial class LocalFunctionsHost
         }
     }
 
-    /// <summary>What the console reads as appsettings.Local.json: this run's API and, when started, the development
+    /// <summary>What the console reads over its appsettings.json: this run's API and, when started, the development
     /// identity provider (otherwise its own appsettings.json decides, e.g. Entra ID).</summary>
     private static System.Text.Json.Nodes.JsonObject ConsoleSettings(RunningHost host)
     {

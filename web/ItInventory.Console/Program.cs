@@ -10,7 +10,7 @@ builder.RootComponents.Add<App>("#app");
 builder.RootComponents.Add<HeadOutlet>("head::after");
 
 // Configuration only decides where the API and the identity provider are: appsettings.json (Azure: Entra ID, written
-// at deploy time) or appsettings.Local.json (the local host: the development provider).
+// at deploy time); the local host overlays appsettings.json with the development provider and its API.
 var apiBase = new Uri(builder.Configuration["Api:BaseUrl"] ?? throw new InvalidOperationException("Api:BaseUrl"));
 var apiScope = builder.Configuration["Oidc:ApiScope"] ?? throw new InvalidOperationException("Oidc:ApiScope");
 

@@ -98,9 +98,23 @@ public sealed partial class ConsoleHost : IAsyncLifetime
         );
         context.SetDefaultTimeout(60_000);
         var page = await context.NewPageAsync();
-        await page.GotoAsync(ConsoleUri.ToString());
-        await page.GetByRole(AriaRole.Link, new() { Name = persona.DisplayName, Exact = true }).ClickAsync();
-        await page.GetByText($"Signed in as {persona.DisplayName}").WaitForAsync();
+        var console = new List<string>();
+        page.Console += (_, message) => console.Add($"{message.Type}: {message.Text}");
+        page.RequestFailed += (_, request) => console.Add($"failed: {request.Method} {request.Url} {request.Failure}");
+        try
+        {
+            await page.GotoAsync(ConsoleUri.ToString());
+            await page.GetByRole(AriaRole.Link, new() { Name = persona.DisplayName, Exact = true }).ClickAsync();
+            await page.GetByText($"Signed in as {persona.DisplayName}").WaitForAsync();
+        }
+        catch (TimeoutException ex)
+        {
+            var text = await page.InnerTextAsync("body");
+            throw new TimeoutException(
+                $"Signing in as {persona.Name} did not finish at {page.Url}: {text}\n{string.Join("\n", console)}",
+                ex
+            );
+        }
         return page;
     }
 
