@@ -48,7 +48,6 @@ public sealed partial record AssetListItem
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }
 
-
 /// <summary>
 /// Query parsing, access scoping, Table filter building and continuation tokens of the asset search — pure code.
 /// Filters are built only with <see cref="TableClient.CreateQueryFilter(FormattableString)"/>, which quotes every

@@ -59,9 +59,8 @@ public sealed class ConsoleHostingTests(InfraFixture infra)
     {
         foreach (var snapshot in new[] { infra.Full, infra.Vnet })
         {
-            Assert.DoesNotContain(
-                snapshot.AppSettings.Keys,
-                n => n.Contains("DevelopmentAuthority", StringComparison.OrdinalIgnoreCase)
+            Assert.DoesNotContain(snapshot.AppSettings.Keys, n =>
+                n.Contains("DevelopmentAuthority", StringComparison.OrdinalIgnoreCase)
             );
         }
         // Nor anywhere in the infrastructure code or the generated local settings of a provisioned environment.

@@ -88,12 +88,13 @@ public sealed class DevIdentityServer : IAsyncDisposable
                     .EnableEndSessionEndpointPassthrough()
                     .DisableTransportSecurityRequirement();
                 server.AddEventHandler<OpenIddictServerEvents.ProcessRequestContext>(handler =>
-                    handler.UseInlineHandler(context =>
-                    {
-                        // The issuer is the address actually listened on (known once started).
-                        context.Options.Issuer ??= issuer.Value;
-                        return default;
-                    })
+                    handler
+                        .UseInlineHandler(context =>
+                        {
+                            // The issuer is the address actually listened on (known once started).
+                            context.Options.Issuer ??= issuer.Value;
+                            return default;
+                        })
                         .SetOrder(int.MinValue)
                 );
                 server.AddEventHandler<OpenIddictServerEvents.ValidateAuthorizationRequestContext>(handler =>
@@ -137,9 +138,7 @@ public sealed class DevIdentityServer : IAsyncDisposable
         var server = new DevIdentityServer(app, options);
         // The console (another loopback origin) calls discovery, JWKS, token and userinfo from the browser.
         // Before authentication, which is where OpenIddict answers its endpoints (so they get CORS headers too).
-        app.UseCors(cors =>
-            cors.SetIsOriginAllowed(origin => IsLoopback(origin)).AllowAnyHeader().AllowAnyMethod()
-        );
+        app.UseCors(cors => cors.SetIsOriginAllowed(origin => IsLoopback(origin)).AllowAnyHeader().AllowAnyMethod());
         app.UseAuthentication();
         app.MapGet("/", () => Results.Redirect("/personas"));
         app.MapGet("/personas", server.PersonaList);
@@ -192,7 +191,9 @@ public sealed class DevIdentityServer : IAsyncDisposable
         var body = await response.Content.ReadAsStringAsync(cancel);
         if (!response.IsSuccessStatusCode)
         {
-            throw new InvalidOperationException($"{issuer} refused the persona grant ({(int)response.StatusCode}): {body}");
+            throw new InvalidOperationException(
+                $"{issuer} refused the persona grant ({(int)response.StatusCode}): {body}"
+            );
         }
         using var json = System.Text.Json.JsonDocument.Parse(body);
         return json.RootElement.GetProperty("access_token").GetString()
@@ -217,8 +218,7 @@ public sealed class DevIdentityServer : IAsyncDisposable
 
     private IResult Authorize(HttpContext http)
     {
-        var request =
-            http.GetOpenIddictServerRequest()
+        var request = http.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
         var chosen = Personas.Find(http.Request.Query["persona"].ToString());
         if (chosen is null)
@@ -248,8 +248,7 @@ public sealed class DevIdentityServer : IAsyncDisposable
 
     private async Task<IResult> TokenAsync(HttpContext http)
     {
-        var request =
-            http.GetOpenIddictServerRequest()
+        var request = http.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
         if (request.IsAuthorizationCodeGrantType())
         {
@@ -327,7 +326,10 @@ public sealed class DevIdentityServer : IAsyncDisposable
             claim.Type switch
             {
                 Claims.Name or Claims.PreferredUsername or "oid" or "tid" or "roles" =>
-                [Destinations.AccessToken, Destinations.IdentityToken],
+                [
+                    Destinations.AccessToken,
+                    Destinations.IdentityToken,
+                ],
                 // Kept in the authorization code so the token endpoint knows who chose what.
                 "persona" => [],
                 _ => [Destinations.AccessToken],

@@ -22,7 +22,8 @@ public static class Personas
     /// <summary>The tenant id every development token carries (<c>tid</c>).</summary>
     public const string TenantId = "d0d0d0d0-0000-4000-8000-00000000d0e0";
 
-    /// <summary>The security group that makes <see cref="FinanceLead"/> responsible for the Finance department.</summary>
+    /// <summary>The security group that makes <see cref="FinanceLead"/> responsible for the Finance department.
+    /// </summary>
     public const string FinanceGroup = "f1f1f1f1-0000-4000-8000-000000000001";
 
     public const string FinanceDepartment = "Finance";
@@ -84,7 +85,7 @@ public static class Personas
     };
 
     public static IReadOnlyList<Persona> All { get; } =
-        [Admin, AdminWithoutMfa, Auditor, FinanceLead, Employee, EmployeeWithoutMfa];
+    [Admin, AdminWithoutMfa, Auditor, FinanceLead, Employee, EmployeeWithoutMfa];
 
     public static Persona? Find(string? name) =>
         All.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));

@@ -52,5 +52,4 @@ using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Creat
 await stopped.Task;
 return 0;
 
-string? Argument(string name) =>
-    args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+string? Argument(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();

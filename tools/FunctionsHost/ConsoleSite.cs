@@ -3,11 +3,11 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Hosting.StaticWebAssets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Hosting.StaticWebAssets;
 
 namespace FunctionsHost;
 
@@ -58,22 +58,19 @@ internal sealed class ConsoleSite(WebApplication app) : IAsyncDisposable
         );
         // The app's own appsettings.json with this run's addresses laid over it (a standalone WebAssembly app reads
         // its environment name from its build, not from the server, so the overlay replaces the file itself).
-        app.MapGet(
-            "/appsettings.json",
-            async (HttpContext http) =>
+        app.MapGet("/appsettings.json", async (HttpContext http) =>
+        {
+            var file = app.Environment.WebRootFileProvider.GetFileInfo("appsettings.json");
+            var settings = new JsonObject();
+            if (file.Exists)
             {
-                var file = app.Environment.WebRootFileProvider.GetFileInfo("appsettings.json");
-                var settings = new JsonObject();
-                if (file.Exists)
-                {
-                    await using var stream = file.CreateReadStream();
-                    settings = JsonNode.Parse(stream)?.AsObject() ?? [];
-                }
-                foreach (var (key, value) in localSettings())
-                    settings[key] = value?.DeepClone();
-                return Results.Json(settings);
+                await using var stream = file.CreateReadStream();
+                settings = JsonNode.Parse(stream)?.AsObject() ?? [];
             }
-        );
+            foreach (var (key, value) in localSettings())
+                settings[key] = value?.DeepClone();
+            return Results.Json(settings);
+        });
         // The runtime fetches .pdb, .dat and other files the default type map does not know.
         app.UseStaticFiles(
             new StaticFileOptions { ServeUnknownFileTypes = true, DefaultContentType = "application/octet-stream" }

@@ -147,7 +147,9 @@ internal sealed class HostOptions
                     options.CorsOrigins.Add(
                         Uri.TryCreate(origin, UriKind.Absolute, out var o) && o.AbsolutePath == "/"
                             ? o.GetLeftPart(UriPartial.Authority)
-                            : throw new ArgumentException($"--cors expects an origin (scheme://host:port), not '{origin}'.")
+                            : throw new ArgumentException(
+                                $"--cors expects an origin (scheme://host:port), not '{origin}'."
+                            )
                     );
                     break;
                 case "--verbose" or "-v":

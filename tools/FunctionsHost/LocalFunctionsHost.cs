@@ -210,7 +210,10 @@ internal static partial class LocalFunctionsHost
     {
         var settings = new System.Text.Json.Nodes.JsonObject
         {
-            ["Api"] = new System.Text.Json.Nodes.JsonObject { ["BaseUrl"] = host.FrontEnd?.BaseUri.ToString() + "api/" },
+            ["Api"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["BaseUrl"] = host.FrontEnd?.BaseUri.ToString() + "api/",
+            },
         };
         if (host.DevIdentity is { } identity)
         {

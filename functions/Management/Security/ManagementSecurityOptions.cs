@@ -50,7 +50,8 @@ public sealed class ManagementSecurityOptions : IValidatableObject
         if (runningInAzure)
             return "ManagementSecurity:DevelopmentAuthority is set on Azure: the development identity provider is "
                 + "for a developer's machine only.";
-        return Uri.TryCreate(authority, UriKind.Absolute, out var uri)
+        return
+            Uri.TryCreate(authority, UriKind.Absolute, out var uri)
             && uri.Scheme is "http" or "https"
             && uri.IsLoopback
             && uri.Host != "localhost"

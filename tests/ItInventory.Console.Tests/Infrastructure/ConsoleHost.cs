@@ -56,16 +56,7 @@ public sealed partial class ConsoleHost : IAsyncLifetime
                 ["Storage__CreateIfNotExists"] = "true",
                 ["Enrollment__Secret"] = EnrollmentSecret,
             },
-            extraArgs:
-            [
-                "--dev-identity",
-                "--dev-identity-port",
-                "0",
-                "--console",
-                ConsoleBuild,
-                "--console-port",
-                "0",
-            ]
+            extraArgs: ["--dev-identity", "--dev-identity-port", "0", "--console", ConsoleBuild, "--console-port", "0"]
         );
         IdentityUri = new Uri(IdentityLine().Match(Host.Output).Groups[1].Value);
         ConsoleUri = new Uri(ConsoleLine().Match(Host.Output).Groups[1].Value);
@@ -94,7 +85,10 @@ public sealed partial class ConsoleHost : IAsyncLifetime
     public async Task<IPage> SignInAsync(Persona persona, int width = 1280, int height = 800)
     {
         var context = await Browser.NewContextAsync(
-            new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height } }
+            new BrowserNewContextOptions
+            {
+                ViewportSize = new ViewportSize { Width = width, Height = height },
+            }
         );
         context.SetDefaultTimeout(60_000);
         var page = await context.NewPageAsync();

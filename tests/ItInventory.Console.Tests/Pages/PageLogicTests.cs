@@ -16,7 +16,9 @@ public sealed class PageLogicTests
     {
         var problem = ApiProblem.From(
             HttpStatusCode.BadRequest,
-            """{"status":400,"title":"Invalid request.","detail":"Fix the fields.","errors":{"$.location":["Too long."]}}"""
+            """
+            {"status":400,"title":"Invalid request.","detail":"Fix the fields.","errors":{"$.location":["Too long."]}}
+            """
         );
 
         Assert.Equal("Invalid request.", problem.Title);

@@ -36,7 +36,8 @@ public sealed class ApiClient(HttpClient http)
         return SendAsync<T>(request);
     }
 
-    /// <summary>A change under optimistic concurrency: <paramref name="etag"/> is the version the user opened.</summary>
+    /// <summary>A change under optimistic concurrency: <paramref name="etag"/> is the version the user opened.
+    /// </summary>
     public Task<ApiResult<T>> PatchAsync<T>(string path, object body, string? etag)
     {
         var request = new HttpRequestMessage(HttpMethod.Patch, path)

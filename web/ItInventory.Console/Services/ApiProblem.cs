@@ -5,12 +5,7 @@ namespace ItInventory.Console.Services;
 
 /// <summary>An RFC 7807 problem as the console shows it: a title and detail in words, field errors by JSON path.
 /// </summary>
-public sealed record ApiProblem(
-    int Status,
-    string Title,
-    string? Detail,
-    IReadOnlyDictionary<string, string[]> Errors
-)
+public sealed record ApiProblem(int Status, string Title, string? Detail, IReadOnlyDictionary<string, string[]> Errors)
 {
     public static readonly ApiProblem SignInNeeded = new(401, "Please sign in again.", null, Empty);
 
