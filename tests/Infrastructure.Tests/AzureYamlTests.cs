@@ -58,7 +58,7 @@ public sealed partial class AzureYamlTests(InfraFixture infra)
     {
         var services = Assert.IsType<YamlMappingNode>(Root.Children[new YamlScalarNode("services")]);
         // Two services: the API and the admin console (ConsoleHostingTests).
-        Assert.Equal(["api", "console"], services.Children.Keys.Select(k => ((YamlScalarNode)k).Value).ToArray());
+        Assert.Equal(["api", "console"], services.Children.Keys.Select(k => ((YamlScalarNode)k).Value!).ToArray());
         var api = Assert.IsType<YamlMappingNode>(services.Children[new YamlScalarNode("api")]);
         Assert.Equal("dotnet", Scalar(api, "language"));
         Assert.Equal("function", Scalar(api, "host")); // required by the schema
