@@ -40,6 +40,11 @@ param logAnalyticsName string = ''
 param keyVaultName string = ''
 param serviceBusNamespaceName string = ''
 param vNetName string = ''
+param consoleName string = ''
+
+@description('Region of the console (Azure Static Web Apps, Free): one of the few regions that offer it.')
+@allowed(['westeurope', 'eastus2', 'centralus', 'westus2', 'eastasia'])
+param consoleLocation string = 'westeurope'
 
 // ---- Function app ----
 @description('Memory per instance in MB (Flex Consumption).')
@@ -246,6 +251,7 @@ var names = {
   keyVault: !empty(keyVaultName) ? keyVaultName : '${abbrs.keyVaultVaults}${resourceToken}'
   serviceBus: !empty(serviceBusNamespaceName) ? serviceBusNamespaceName : '${abbrs.serviceBusNamespaces}${resourceToken}'
   vnet: !empty(vNetName) ? vNetName : '${abbrs.networkVirtualNetworks}${resourceToken}'
+  console: !empty(consoleName) ? consoleName : '${abbrs.webStaticSites}console-${resourceToken}'
   privateEndpointSubnet: 'private-endpoints'
   deploymentContainer: 'app-package-${resourceToken}'
 }
@@ -505,6 +511,17 @@ var appSettings = union(
   smtpSettings
 )
 
+// The admin console (docs/console.md): static files, signed in with Entra ID in the browser.
+module console 'app/console.bicep' = {
+  name: 'console'
+  scope: rg
+  params: {
+    name: names.console
+    location: consoleLocation
+    tags: tags
+  }
+}
+
 module api 'app/api.bicep' = {
   name: 'api'
   scope: rg
@@ -522,6 +539,8 @@ module api 'app/api.bicep' = {
     maximumInstanceCount: maximumInstanceCount
     virtualNetworkSubnetId: vnet.?outputs.appSubnetId ?? ''
     appSettings: appSettings
+    // Exactly the console's origin may call the API from a browser.
+    corsAllowedOrigins: [console.outputs.uri]
   }
   // The app resolves Key Vault references and opens storage as soon as it exists: grant the roles (and, with
   // vnetEnabled, create the private endpoints) first.
@@ -539,6 +558,8 @@ output AZURE_RESOURCE_GROUP string = rg.name
 output AZURE_FUNCTION_APP_NAME string = api.outputs.name
 output SERVICE_API_NAME string = api.outputs.name
 output SERVICE_API_URI string = api.outputs.uri
+output SERVICE_CONSOLE_NAME string = console.outputs.name
+output SERVICE_CONSOLE_URI string = console.outputs.uri
 output AZURE_USER_ASSIGNED_IDENTITY_CLIENT_ID string = identity.outputs.clientId
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output AZURE_STORAGE_BLOB_ENDPOINT string = storage.outputs.blobEndpoint

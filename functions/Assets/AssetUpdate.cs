@@ -7,24 +7,6 @@ using Microsoft.Extensions.Logging;
 
 namespace ItInventory.Functions.Assets;
 
-/// <summary>The body of <c>PATCH /api/assets/{assetId}</c>: classification and ownership; absent fields stay as they
-/// are, an empty string clears a field.</summary>
-public sealed record AssetPatch
-{
-    public string? Category { get; init; }
-    public string? Owner { get; init; }
-    public string? ItStakeholder { get; init; }
-    public string? Department { get; init; }
-    public string? Location { get; init; }
-
-    /// <summary>Unassigned, Low, Medium, High or MissionCritical.</summary>
-    public string? Criticality { get; init; }
-
-    /// <summary>Replaces the asset's financial record as a whole (send every field to keep; <c>{}</c> clears
-    /// it).</summary>
-    public AssetFinancials? Financials { get; init; }
-}
-
 /// <summary>
 /// Changes an asset's classification under optimistic concurrency through <see cref="AssetWriter"/>: its preconditions
 /// (428, 404, 403 — also for the department the asset is moved to —, 412, 409 terminal), then the references (422);

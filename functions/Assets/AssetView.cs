@@ -2,8 +2,9 @@ using ItInventory.Functions.Financials;
 
 namespace ItInventory.Functions.Assets;
 
-/// <summary>An asset as the management API shows it: the detail row with the live state of the summary row.</summary>
-public sealed record AssetView
+/// <summary>An asset as the management API shows it: the detail row with the live state of the summary row. A pure
+/// contract (the console links this file); the mapping from storage is in AssetViewMapping.cs.</summary>
+public sealed partial record AssetView
 {
     public required string Id { get; init; }
     public string? Tag { get; init; }
@@ -42,76 +43,14 @@ public sealed record AssetView
 
     /// <summary>Normalised platform identities (machine-id, MachineGuid, cloud instance, system disk serial).</summary>
     public AssetPlatformIdentities? PlatformIdentities { get; init; }
-
-    public static AssetView From(AssetDetailEntity detail, AssetSummaryEntity? summary) =>
-        new()
-        {
-            Id = detail.PartitionKey,
-            Tag = detail.Tag,
-            Name = detail.Name ?? summary?.Name ?? detail.Hostname,
-            Kind = detail.Kind,
-            Type = detail.Type,
-            Category = detail.Category,
-            State = detail.State,
-            NeedsReview = summary?.NeedsReview ?? false,
-            Hostname = detail.Hostname,
-            SerialNumber = detail.SerialNumber,
-            SmbiosUuid = detail.SmbiosUuid,
-            MacAddresses = detail.MacAddresses?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [],
-            Manufacturer = detail.Manufacturer,
-            Model = detail.Model,
-            CloudResourceId = detail.CloudResourceId,
-            OperatingSystem = detail.OsName is null ? null : $"{detail.OsName} {detail.OsVersion}".Trim(),
-            CpuModel = detail.CpuModel,
-            MemoryMb = detail.MemoryMb,
-            Owner = detail.Owner,
-            ItStakeholder = detail.ItStakeholder,
-            Department = detail.Department,
-            Location = detail.Location,
-            Criticality = detail.Criticality,
-            CreatedAt = detail.CreatedAt,
-            LastSeenAt = summary?.LastSeenAt,
-            LastInventoryAt = detail.LastInventoryAt,
-            SoftwareCount = detail.SoftwareCount,
-            AgentVersion = summary?.AgentVersion,
-            CredentialRevoked = summary?.CredentialRevoked ?? false,
-            SuspectedDuplicateOf = SplitIds(detail.SuspectedDuplicateOf),
-            PlatformIdentities = AssetPlatformIdentities.From(detail),
-            Financials = AssetFinancials.Parse(detail.Financials),
-        };
-
-    private static IReadOnlyList<string> SplitIds(string? ids) =>
-        ids?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [];
 }
 
 /// <summary>An asset's platform identities as the API shows them (null when it has none).</summary>
-public sealed record AssetPlatformIdentities
+public sealed partial record AssetPlatformIdentities
 {
     public string? MachineId { get; init; }
     public string? MachineGuid { get; init; }
     public string? CloudProvider { get; init; }
     public string? CloudInstanceId { get; init; }
     public string? SystemDiskSerial { get; init; }
-
-    public static AssetPlatformIdentities? From(AssetDetailEntity detail)
-    {
-        if (
-            string.IsNullOrEmpty(detail.MachineId)
-            && string.IsNullOrEmpty(detail.MachineGuid)
-            && string.IsNullOrEmpty(detail.CloudInstance)
-            && string.IsNullOrEmpty(detail.DiskSerial)
-        )
-            return null;
-        var cloud = detail.CloudInstance?.Split('|', 2);
-        return new()
-        {
-            MachineId = Blank(detail.MachineId),
-            MachineGuid = Blank(detail.MachineGuid),
-            CloudProvider = cloud is [var provider, _] ? provider : null,
-            CloudInstanceId = cloud is [_, var id] ? id : null,
-            SystemDiskSerial = Blank(detail.DiskSerial),
-        };
-    }
-
-    private static string? Blank(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

@@ -26,22 +26,7 @@ public sealed record AssetFilter
     public bool? NeedsReview { get; init; }
 }
 
-/// <summary>One asset in a search answer: the summary row's classification and state.</summary>
-public sealed record AssetListItem(
-    string Id,
-    string? Name,
-    string? Tag,
-    string Kind,
-    string Type,
-    string? Category,
-    string State,
-    string? Owner,
-    string? Department,
-    string? Location,
-    string Criticality,
-    DateTimeOffset? LastSeenAt,
-    bool NeedsReview
-)
+public sealed partial record AssetListItem
 {
     public static AssetListItem From(AssetSummaryEntity s) =>
         new(
@@ -62,9 +47,6 @@ public sealed record AssetListItem(
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }
-
-/// <summary>A page of assets; <c>continuationToken</c> is absent on the last page.</summary>
-public sealed record AssetPage(IReadOnlyList<AssetListItem> Items, string? ContinuationToken);
 
 /// <summary>
 /// Query parsing, access scoping, Table filter building and continuation tokens of the asset search — pure code.

@@ -40,6 +40,9 @@ param maximumInstanceCount int
 @description('Subnet (delegated to Microsoft.App/environments) for VNet integration; empty for none.')
 param virtualNetworkSubnetId string
 
+@description('Browser origins allowed to call the app (CORS): the admin console only.')
+param corsAllowedOrigins string[]
+
 @description('App settings that depend on the app (names of tables, queues, Key Vault references, Entra ID, ...).')
 param appSettings object
 
@@ -102,6 +105,10 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       scmMinTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
+      cors: {
+        allowedOrigins: corsAllowedOrigins
+        supportCredentials: false
+      }
     }
     functionAppConfig: {
       deployment: {

@@ -57,8 +57,9 @@ public sealed partial class AzureYamlTests(InfraFixture infra)
     public void Api_service_is_a_dotnet_function_app_whose_project_exists()
     {
         var services = Assert.IsType<YamlMappingNode>(Root.Children[new YamlScalarNode("services")]);
-        var api = Assert.IsType<YamlMappingNode>(Assert.Single(services.Children).Value);
-        Assert.Equal("api", ((YamlScalarNode)services.Children.Single().Key).Value);
+        // Two services: the API and the admin console (ConsoleHostingTests).
+        Assert.Equal(["api", "console"], services.Children.Keys.Select(k => ((YamlScalarNode)k).Value!).ToArray());
+        var api = Assert.IsType<YamlMappingNode>(services.Children[new YamlScalarNode("api")]);
         Assert.Equal("dotnet", Scalar(api, "language"));
         Assert.Equal("function", Scalar(api, "host")); // required by the schema
 
@@ -74,10 +75,8 @@ public sealed partial class AzureYamlTests(InfraFixture infra)
     public void Service_name_is_the_azd_service_name_tag_of_the_function_app()
     {
         var services = (YamlMappingNode)Root.Children[new YamlScalarNode("services")];
-        Assert.Equal(
-            ((YamlScalarNode)services.Children.Single().Key).Value,
-            infra.Full.FunctionApp.StringAt("tags.azd-service-name")
-        );
+        Assert.True(services.Children.ContainsKey(new YamlScalarNode("api")));
+        Assert.Equal("api", infra.Full.FunctionApp.StringAt("tags.azd-service-name"));
     }
 
     [Fact]

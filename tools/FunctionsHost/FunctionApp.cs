@@ -122,7 +122,7 @@ internal sealed record FunctionApp(
         return new FunctionApp(projectDirectory, scriptRoot, executable, workerPath, workerIndexing);
     }
 
-    private static async Task BuildAsync(string project, string configuration, CancellationToken cancellationToken)
+    internal static async Task BuildAsync(string project, string configuration, CancellationToken cancellationToken)
     {
         HostConsole.Info($"Building {Path.GetFileName(project)} ({configuration})...");
         var watch = Stopwatch.StartNew();
@@ -138,7 +138,7 @@ internal sealed record FunctionApp(
         HostConsole.Info($"Build succeeded in {watch.Elapsed.TotalSeconds:0.0} s.");
     }
 
-    private static async Task<string> MsBuildPropertyAsync(
+    internal static async Task<string> MsBuildPropertyAsync(
         string project,
         string property,
         string configuration,

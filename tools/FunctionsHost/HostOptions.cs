@@ -22,6 +22,14 @@ internal sealed class HostOptions
           --no-build              Do not build the project; use its existing output.
           --no-azurite            Never start Azurite, even when no storage is configured.
           --azurite-location <d>  Azurite data folder. Default: .azurite next to the package.json that pins azurite.
+          --dev-identity          Also start the development identity provider (tools/DevIdentity) on 127.0.0.1 and
+                                  make the app accept its tokens (development only; off unless asked).
+          --dev-identity-port <n> Its port (0 = any free port). Default: 7072.
+          --console <path>        Also serve a Blazor WebAssembly app (its project dir or built output dir) on
+                                  127.0.0.1, its appsettings.json overlaid with the API and the identity provider,
+                                  and allow its origin (CORS).
+          --console-port <n>      Its port (0 = any free port). Default: 7073.
+          --cors <origin>         Allow this browser origin to call the HTTP triggers (repeatable).
           --verbose               Also print debug output (protocol messages, worker stdout).
           -h, --help              Show this help.
         """;
@@ -47,6 +55,16 @@ internal sealed class HostOptions
     public string? AzuriteLocation { get; private set; }
 
     public bool Verbose { get; private set; }
+
+    public bool DevIdentity { get; private set; }
+
+    public int DevIdentityPort { get; private set; } = 7072;
+
+    public string? Console { get; private set; }
+
+    public int ConsolePort { get; private set; } = 7073;
+
+    public List<string> CorsOrigins { get; } = [];
 
     public bool Help { get; private set; }
 
@@ -112,6 +130,28 @@ internal sealed class HostOptions
                 case "--azurite-location":
                     options.AzuriteLocation = Value();
                     break;
+                case "--dev-identity":
+                    options.DevIdentity = true;
+                    break;
+                case "--dev-identity-port":
+                    options.DevIdentityPort = PortValue(arg, Value());
+                    break;
+                case "--console":
+                    options.Console = Value();
+                    break;
+                case "--console-port":
+                    options.ConsolePort = PortValue(arg, Value());
+                    break;
+                case "--cors":
+                    var origin = Value();
+                    options.CorsOrigins.Add(
+                        Uri.TryCreate(origin, UriKind.Absolute, out var o) && o.AbsolutePath == "/"
+                            ? o.GetLeftPart(UriPartial.Authority)
+                            : throw new ArgumentException(
+                                $"--cors expects an origin (scheme://host:port), not '{origin}'."
+                            )
+                    );
+                    break;
                 case "--verbose" or "-v":
                     options.Verbose = true;
                     break;
@@ -124,4 +164,9 @@ internal sealed class HostOptions
         }
         return options;
     }
+
+    private static int PortValue(string option, string value) =>
+        int.TryParse(value, out var port) && port is >= 0 and <= 65535
+            ? port
+            : throw new ArgumentException($"{option} expects a number from 0 to 65535, not '{value}'.");
 }

@@ -67,7 +67,7 @@ internal sealed class HttpFrontEnd : IAsyncDisposable
     /// <summary>Routes of the HTTP functions (method list and URL), for the start-up listing.</summary>
     public List<(string Function, string Description)> Routes { get; } = [];
 
-    public static HttpFrontEnd Create(FrontEndContext context, int port)
+    public static HttpFrontEnd Create(FrontEndContext context, int port, IReadOnlyList<string>? corsOrigins = null)
     {
         var builder = WebApplication.CreateSlimBuilder(
             new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, Args = [] }
@@ -85,7 +85,18 @@ internal sealed class HttpFrontEnd : IAsyncDisposable
                 kestrel.ListenLocalhost(port);
         });
         builder.Services.AddHttpForwarder();
+        builder.Services.AddCors();
         var app = builder.Build();
+        if (corsOrigins is { Count: > 0 })
+        {
+            // As Azure's platform CORS: exactly these origins; the headers a browser app needs to read answers.
+            app.UseCors(cors =>
+                cors.WithOrigins([.. corsOrigins])
+                    .AllowAnyHeader()
+                    .AllowAnyMethod()
+                    .WithExposedHeaders("ETag", "Location", "Retry-After", "Content-Disposition")
+            );
+        }
         var workerClient = new HttpMessageInvoker(
             new SocketsHttpHandler
             {

@@ -106,6 +106,17 @@ internal static partial class LocalFunctionsHost
                 );
                 settings.Set("AzureWebJobsStorage", host.Emulator.ConnectionString);
             }
+            if (options.DevIdentity)
+            {
+                // Started before the worker, whose settings then name it (see ManagementSecurity:DevelopmentAuthority).
+                host.DevIdentity = await DevIdentity.DevIdentityServer.StartAsync(
+                    options.DevIdentityPort,
+                    cancel: cancellationToken
+                );
+                foreach (var (name, value) in host.DevIdentity.FunctionAppSettings())
+                    settings.Set(name, value);
+                HostConsole.Info($"Development identity provider: {host.DevIdentity.Issuer}personas");
+            }
             host.Settings = settings;
 
             var keys = HostKeys.From(options.MasterKey ?? local.MasterKey, local.FunctionKeys);
@@ -162,9 +173,21 @@ internal static partial class LocalFunctionsHost
             if (httpUri is not null)
                 await WaitForWorkerHttpAsync(httpUri, worker, cancellationToken);
 
+            var corsOrigins = new List<string>(options.CorsOrigins);
+            if (options.Console is not null)
+            {
+                host.Console = await ConsoleSite.StartAsync(
+                    options,
+                    options.ConsolePort,
+                    () => ConsoleSettings(host),
+                    cancellationToken
+                );
+                corsOrigins.Add(host.Console.Origin);
+            }
             host.FrontEnd = HttpFrontEnd.Create(
                 new FrontEndContext(functions, hostJson.RoutePrefix, keys, channel, httpUri, timers, queues, hostId),
-                options.Port ?? local.LocalHttpPort ?? 7071
+                options.Port ?? local.LocalHttpPort ?? 7071,
+                corsOrigins
             );
             await host.FrontEnd.StartAsync(cancellationToken);
 
@@ -174,9 +197,34 @@ internal static partial class LocalFunctionsHost
 
             host.TriggerTasks.AddRange(timers.Start(host.TriggersStopping.Token));
             host.TriggerTasks.AddRange(queues.Start(host.TriggersStopping.Token));
+            if (host.Console is not null)
+                HostConsole.Success($"Console: {host.Console.BaseUri}");
             HostConsole.Success($"Host started: listening on {host.FrontEnd.BaseUri} (Ctrl+C to stop)");
             return host;
         }
+    }
+
+    /// <summary>What the console reads over its appsettings.json: this run's API and, when started, the development
+    /// identity provider (otherwise its own appsettings.json decides, e.g. Entra ID).</summary>
+    private static System.Text.Json.Nodes.JsonObject ConsoleSettings(RunningHost host)
+    {
+        var settings = new System.Text.Json.Nodes.JsonObject
+        {
+            ["Api"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["BaseUrl"] = host.FrontEnd?.BaseUri.ToString() + "api/",
+            },
+        };
+        if (host.DevIdentity is { } identity)
+        {
+            settings["Oidc"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["Authority"] = identity.Issuer.ToString(),
+                ["ClientId"] = identity.Options.ConsoleClientId,
+                ["ApiScope"] = identity.Options.ApiScope,
+            };
+        }
+        return settings;
     }
 
     /// <summary>A started host and what it owns; disposing it stops everything in order.</summary>
@@ -200,6 +248,10 @@ internal static partial class LocalFunctionsHost
 
         public HttpFrontEnd? FrontEnd { get; set; }
 
+        public DevIdentity.DevIdentityServer? DevIdentity { get; set; }
+
+        public ConsoleSite? Console { get; set; }
+
         public Uri BaseUri => FrontEnd!.BaseUri;
 
         public CancellationTokenSource TriggersStopping { get; } = new();
@@ -216,6 +268,10 @@ internal static partial class LocalFunctionsHost
             }
             if (FrontEnd is not null)
                 await FrontEnd.DisposeAsync();
+            if (Console is not null)
+                await Console.DisposeAsync();
+            if (DevIdentity is not null)
+                await DevIdentity.DisposeAsync();
             if (Worker is not null && Channel is not null)
                 await Worker.StopAsync(Channel, WorkerGrace);
             if (RpcServer is not null)

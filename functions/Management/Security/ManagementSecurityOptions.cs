@@ -34,8 +34,39 @@ public sealed class ManagementSecurityOptions : IValidatableObject
     [Range(5, 7 * 24 * 60)]
     public int MetadataRefreshMinutes { get; set; } = 12 * 60;
 
+    /// <summary>Development only: the issuer of the development identity provider (tools/DevIdentity), e.g.
+    /// <c>http://127.0.0.1:7072/</c>. When set, tokens are validated against it instead of Entra ID. Accepted only on a
+    /// loopback address and never on Azure (the app refuses to start); infra never sets it.</summary>
+    public string? DevelopmentAuthority { get; set; }
+
+    /// <summary>Environment variable Azure App Service and Functions set on every instance.</summary>
+    public const string AzureInstanceVariable = "WEBSITE_INSTANCE_ID";
+
+    /// <summary>Why <paramref name="authority"/> cannot be the development authority, or null when it can.</summary>
+    public static string? DevelopmentAuthorityProblem(string? authority, bool runningInAzure)
+    {
+        if (string.IsNullOrEmpty(authority))
+            return null;
+        if (runningInAzure)
+            return "ManagementSecurity:DevelopmentAuthority is set on Azure: the development identity provider is "
+                + "for a developer's machine only.";
+        return
+            Uri.TryCreate(authority, UriKind.Absolute, out var uri)
+            && uri.Scheme is "http" or "https"
+            && uri.IsLoopback
+            && uri.Host != "localhost"
+            ? null
+            : $"ManagementSecurity:DevelopmentAuthority '{authority}' must be an http(s) address on a loopback IP "
+                + "(e.g. http://127.0.0.1:7072/).";
+    }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        var inAzure = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(AzureInstanceVariable));
+        if (DevelopmentAuthorityProblem(DevelopmentAuthority, inAzure) is { } development)
+        {
+            yield return new ValidationResult(development, [nameof(DevelopmentAuthority)]);
+        }
         if (MfaMethods.Any(string.IsNullOrWhiteSpace))
         {
             yield return new ValidationResult(

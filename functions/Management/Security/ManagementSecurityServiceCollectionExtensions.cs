@@ -59,6 +59,7 @@ public static class ManagementSecurityServiceCollectionExtensions
 
     private static void UseBoundedMetadata(JwtBearerOptions options, IServiceProvider provider)
     {
+        UseDevelopmentAuthority(options, provider.GetRequiredService<IOptions<ManagementSecurityOptions>>().Value);
         if (
             options.ConfigurationManager is not null
             || options.Configuration is not null
@@ -91,5 +92,23 @@ public static class ManagementSecurityServiceCollectionExtensions
                     ? issuer
                     : fallback(issuer, token, parameters);
         }
+    }
+
+    /// <summary>Points token validation at the development identity provider when (and only when) it is configured;
+    /// the options' validation has made sure it is on loopback and not on Azure. Its issuer is the only one accepted.
+    /// </summary>
+    private static void UseDevelopmentAuthority(JwtBearerOptions options, ManagementSecurityOptions security)
+    {
+        if (string.IsNullOrEmpty(security.DevelopmentAuthority) || options.ConfigurationManager is not null)
+        {
+            return;
+        }
+        var authority = security.DevelopmentAuthority;
+        options.Authority = authority;
+        options.MetadataAddress = authority.TrimEnd('/') + "/.well-known/openid-configuration";
+        options.RequireHttpsMetadata = false;
+        options.TokenValidationParameters.ValidIssuer = authority;
+        options.TokenValidationParameters.ValidIssuers = null;
+        options.TokenValidationParameters.IssuerValidator = null;
     }
 }

@@ -32,6 +32,8 @@ public sealed class ManagementSecurityOptionsTests
     [InlineData("ManagementSecurity:MetadataRefreshMinutes", "1", "MetadataRefreshMinutes")]
     [InlineData("ManagementSecurity:DepartmentGroups:1b1b1b1b-0000-4000-8000-000000000009", " ", "DepartmentGroups")]
     [InlineData("ManagementSecurity:MfaMethods:1", " ", "MfaMethods")]
+    [InlineData("ManagementSecurity:DevelopmentAuthority", "https://login.example.org/", "DevelopmentAuthority")]
+    [InlineData("ManagementSecurity:DevelopmentAuthority", "http://10.0.0.5:7072/", "DevelopmentAuthority")]
     public async Task A_bad_management_security_setting_stops_the_app_naming_the_setting(
         string key,
         string value,
@@ -58,5 +60,28 @@ public sealed class ManagementSecurityOptionsTests
         Assert.Equal(5, options.MetadataTimeoutSeconds);
         Assert.Equal(15, options.MetadataRetrySeconds);
         Assert.Equal(720, options.MetadataRefreshMinutes);
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:7072/", false, true)]
+    [InlineData("http://[::1]:7072/", false, true)]
+    [InlineData("http://localhost:7072/", false, false)]
+    [InlineData("http://192.168.1.10:7072/", false, false)]
+    [InlineData("https://login.microsoftonline.com/common/v2.0", false, false)]
+    [InlineData("not a uri", false, false)]
+    [InlineData("http://127.0.0.1:7072/", true, false)]
+    public void The_development_authority_is_accepted_only_on_a_loopback_ip_and_never_on_azure(
+        string authority,
+        bool onAzure,
+        bool accepted
+    )
+    {
+        Assert.Equal(accepted, ManagementSecurityOptions.DevelopmentAuthorityProblem(authority, onAzure) is null);
+    }
+
+    [Fact]
+    public void Without_a_development_authority_there_is_nothing_to_refuse_even_on_azure()
+    {
+        Assert.Null(ManagementSecurityOptions.DevelopmentAuthorityProblem(null, runningInAzure: true));
     }
 }
