@@ -41,7 +41,7 @@ param maximumInstanceCount int
 param virtualNetworkSubnetId string
 
 @description('Browser origins allowed to call the app (CORS): the admin console only.')
-param corsAllowedOrigins string[]
+param corsAllowedOrigins array
 
 @description('App settings that depend on the app (names of tables, queues, Key Vault references, Entra ID, ...).')
 param appSettings object

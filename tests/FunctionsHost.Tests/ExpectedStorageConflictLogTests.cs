@@ -30,6 +30,7 @@ public sealed class ExpectedStorageConflictLogTests : IAsyncLifetime
             ["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated",
             ["AzureWebJobsStorage"] = connectionString,
             ["CHECKIN_QUEUE"] = $"checkins-{suffix}",
+            ["OUTBOX_QUEUE"] = $"outbox-{suffix}",
             ["Storage__CreateIfNotExists"] = "true",
             ["Enrollment__Secret"] = Secret,
         };

@@ -61,7 +61,14 @@ public sealed class ConventionsTests(InfraFixture infra)
             );
         }
         Assert.Equal("api", infra.Full.FunctionApp.StringAt("tags.azd-service-name"));
-        Assert.Single(infra.Full.Resources, r => r.StringAt("tags.azd-service-name") is not null);
+        // One resource per azd service (azure.yaml): the function app and the console's Static Web App.
+        Assert.Equal(
+            ["api", "console"],
+            infra
+                .Full.Resources.Select(r => r.StringAt("tags.azd-service-name"))
+                .OfType<string>()
+                .Order(StringComparer.Ordinal)
+        );
     }
 
     [Fact]

@@ -226,6 +226,8 @@ public sealed partial class InfraCodeConsistencyTests(InfraFixture infra)
         Covered("Microsoft.ServiceBus/namespaces/topics", "inventory-events", RoleAssignmentTests.ServiceBusDataSender);
     }
 
+    private static readonly HashSet<string> NeverSetInAzure = ["ManagementSecurity:DevelopmentAuthority"];
+
     [Fact]
     public void Every_option_the_app_binds_is_set_or_has_a_safe_default()
     {
@@ -253,6 +255,15 @@ public sealed partial class InfraCodeConsistencyTests(InfraFixture infra)
                 var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite)
             )
             {
+                // Options that must never be set in Azure (the development identity provider) stay unset.
+                if (NeverSetInAzure.Contains($"{section}:{property.Name}"))
+                {
+                    Assert.True(
+                        configuration[$"{section}:{property.Name}"] is null or "",
+                        $"{section}__{property.Name} must never be set in Azure"
+                    );
+                    continue;
+                }
                 // A property without a usable default must come from an app setting.
                 if (property.GetValue(fresh) is null or "")
                 {

@@ -183,7 +183,11 @@ public sealed class ComposerTests
     public void The_local_hash_ignores_collection_time_and_diagnostics_but_not_content()
     {
         var a = new Contract.InventoryData { Hostname = "pc1", CollectedAt = DateTimeOffset.UnixEpoch };
-        var b = a with { CollectedAt = DateTimeOffset.UtcNow, Diagnostics = [new() { Section = "software", Error = "y" }] };
+        var b = a with
+        {
+            CollectedAt = DateTimeOffset.UtcNow,
+            Diagnostics = [new() { Section = "software", Error = "y" }],
+        };
 
         Assert.Equal(CheckinCycle.LocalHash(a), CheckinCycle.LocalHash(b));
         Assert.NotEqual(CheckinCycle.LocalHash(a), CheckinCycle.LocalHash(a with { Hostname = "pc2" }));

@@ -55,6 +55,7 @@ public sealed class AgentHostFixture : IAsyncLifetime
             ["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated",
             ["AzureWebJobsStorage"] = ConnectionString,
             ["CHECKIN_QUEUE"] = $"checkins-{suffix}",
+            ["OUTBOX_QUEUE"] = $"outbox-{suffix}",
             ["Storage__AssetsTable"] = $"assets{suffix}",
             ["Storage__AssetSummaryTable"] = SummaryTable,
             ["Storage__IdentitiesTable"] = $"assetidentities{suffix}",

@@ -30,7 +30,10 @@ public static class DebianPackages
                 return null;
             if (!OperatingSystem.IsLinux() || Environment.UserName != "root")
                 return $"Debian package(s) {string.Join(", ", missing)} missing and this user cannot apt-get install.";
-            await using var gate = await AcquireLockAsync(Path.Combine(Path.GetTempPath(), "itinventory-apt.lock"));
+            await using var gate = await CrossProcessLock.AcquireAsync(
+                Path.Combine(Path.GetTempPath(), "itinventory-apt.lock"),
+                TimeSpan.FromMinutes(15)
+            );
             missing = await MissingAsync(packages);
             if (missing.Count == 0)
                 return null;
@@ -82,28 +85,5 @@ public static class DebianPackages
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         return (process.ExitCode, await stdout + await stderr);
-    }
-
-    private static async Task<FileStream> AcquireLockAsync(string path)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(15);
-        while (true)
-        {
-            try
-            {
-                return new FileStream(
-                    path,
-                    FileMode.OpenOrCreate,
-                    FileAccess.ReadWrite,
-                    FileShare.None,
-                    1,
-                    FileOptions.DeleteOnClose
-                );
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(500);
-            }
-        }
     }
 }

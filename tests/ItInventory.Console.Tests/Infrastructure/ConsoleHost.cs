@@ -46,6 +46,7 @@ public sealed partial class ConsoleHost : IAsyncLifetime
                 ["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated",
                 ["AzureWebJobsStorage"] = connectionString,
                 ["CHECKIN_QUEUE"] = $"checkins-{suffix}",
+                ["OUTBOX_QUEUE"] = $"outbox-{suffix}",
                 ["Storage__AssetsTable"] = $"assets{suffix}",
                 ["Storage__AssetSummaryTable"] = $"assetsummary{suffix}",
                 ["Storage__IdentitiesTable"] = $"assetidentities{suffix}",

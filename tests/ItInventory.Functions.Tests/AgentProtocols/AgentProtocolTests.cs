@@ -357,9 +357,16 @@ public sealed class AgentProtocolTests : IAsyncLifetime
                 CancellationToken.None
             );
         Assert.NotNull(finding);
-        // Only the finding was written: no blob, no queue message, no asset change.
+        // Only the finding (and its finding.opened event) was written: no check-in blob or message, no asset change.
         var changes = (await app.SnapshotAsync()).ChangesSince(before);
-        Assert.All(changes, c => Assert.Contains("finding", c, StringComparison.OrdinalIgnoreCase));
+        Assert.All(
+            changes,
+            c =>
+                Assert.True(
+                    c.Contains("finding", StringComparison.OrdinalIgnoreCase) || c.Contains("inventory-events"),
+                    c
+                )
+        );
 
         // The pinned agent carries on.
         Assert.Equal(

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using ItInventory.Functions.Tests.Shared;
 
 namespace ItInventory.Functions.Tests.Infrastructure;
 
@@ -189,7 +190,10 @@ public static class AzuriteInstall
                 System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(RepositoryRoot.Path))
             )[..16]
             + ".lock";
-        await using var gate = await AcquireLockAsync(Path.Combine(Path.GetTempPath(), lockName));
+        await using var gate = await CrossProcessLock.AcquireAsync(
+            Path.Combine(Path.GetTempPath(), lockName),
+            TimeSpan.FromMinutes(10)
+        );
         if (File.Exists(executable))
             return executable;
 
@@ -225,28 +229,5 @@ public static class AzuriteInstall
             );
         }
         return executable;
-    }
-
-    private static async Task<FileStream> AcquireLockAsync(string path)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(10);
-        while (true)
-        {
-            try
-            {
-                return new FileStream(
-                    path,
-                    FileMode.OpenOrCreate,
-                    FileAccess.ReadWrite,
-                    FileShare.None,
-                    1,
-                    FileOptions.DeleteOnClose
-                );
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(200);
-            }
-        }
     }
 }
