@@ -58,16 +58,7 @@ public static class KpiBench
         try
         {
             var azurite = await Azurite.SharedAsync();
-            Console.WriteLine("ItInventory KPI bench");
-            Console.WriteLine(
-                $"  Azurite in memory (pid {azurite.ProcessId}), .NET {Environment.Version}, "
-                    + $"{Environment.ProcessorCount} cores, "
-                    + (System.Runtime.GCSettings.IsServerGC ? "server GC" : "workstation GC")
-            );
-            Console.WriteLine($"  Load average at start: {LoadAverage()}");
-#if DEBUG
-            Console.WriteLine("  WARNING: Debug build; run with -c Release for representative figures.");
-#endif
+            BenchMachine.PrintHeader("ItInventory KPI bench", azurite.ProcessId);
             await using var app = await BenchApp.StartAsync(azurite.ConnectionString);
             var now = DateTimeOffset.UtcNow;
             Console.WriteLine($"  Seeding {assets} assets, {seats} seats…");
@@ -113,7 +104,7 @@ public static class KpiBench
                         + $"{m.Requests, 6} requests ({m.Methods})  peak {m.PeakWorkingSetMb:F0} MB  {m.Result.Detail}"
                 );
             }
-            Console.WriteLine($"  Load average at end: {LoadAverage()}");
+            Console.WriteLine($"  Load average at end: {BenchMachine.LoadAverage()}");
             Console.WriteLine();
 
             var rawSeconds = (rawA.Elapsed.TotalSeconds + rawB.Elapsed.TotalSeconds) / 2;
@@ -392,6 +383,4 @@ public static class KpiBench
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 }

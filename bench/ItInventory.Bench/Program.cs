@@ -44,8 +44,8 @@ try
     report.Line($"  {environment}");
     report.Line($"  {PayloadSummary()}");
     report.Line(
-        $"  Load average at start: {LoadAverage()} (other processes on this machine skew wall-clock figures; CPU "
-            + "ms/op less so)"
+        $"  Load average at start: {BenchMachine.LoadAverage()} (other processes on this machine skew wall-clock "
+            + "figures; CPU ms/op less so)"
     );
 #if DEBUG
     report.Line("  WARNING: Debug build; run with -c Release for representative figures.");
@@ -61,7 +61,7 @@ try
         comparisons = await ThroughputComparison.RunAsync(azurite.ConnectionString, options, report.Progress);
         report.Line();
         report.Throughput(comparisons);
-        report.Line($"   Load average at end: {LoadAverage()}");
+        report.Line($"   Load average at end: {BenchMachine.LoadAverage()}");
         report.Line();
     }
 
@@ -114,5 +114,3 @@ static string PayloadSummary()
         + $"{json.Length / 1024.0:F0} KB JSON, {gzip.Length / 1024.0:F1} KB gzip (sent gzip-compressed)";
 }
 
-static string LoadAverage() =>
-    File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";

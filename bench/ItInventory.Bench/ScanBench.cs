@@ -87,16 +87,7 @@ public static class ScanBench
         try
         {
             var azurite = await Azurite.SharedAsync();
-            Console.WriteLine("ItInventory scans bench");
-            Console.WriteLine(
-                $"  Azurite in memory (pid {azurite.ProcessId}), .NET {Environment.Version}, "
-                    + $"{Environment.ProcessorCount} cores, "
-                    + (System.Runtime.GCSettings.IsServerGC ? "server GC" : "workstation GC")
-            );
-            Console.WriteLine($"  Load average at start: {LoadAverage()}");
-#if DEBUG
-            Console.WriteLine("  WARNING: Debug build; run with -c Release for representative figures.");
-#endif
+            BenchMachine.PrintHeader("ItInventory scans bench", azurite.ProcessId);
             await using var app = await BenchApp.StartAsync(azurite.ConnectionString);
             var now = DateTimeOffset.UtcNow;
             Console.WriteLine($"  Seeding {options.Assets} assets…");
@@ -162,7 +153,7 @@ public static class ScanBench
                     );
                 }
             }
-            Console.WriteLine($"  Load average at end: {LoadAverage()}");
+            Console.WriteLine($"  Load average at end: {BenchMachine.LoadAverage()}");
             Console.WriteLine();
 
             var passed = true;
@@ -435,6 +426,4 @@ public static class ScanBench
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 }
