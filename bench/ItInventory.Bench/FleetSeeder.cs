@@ -144,8 +144,8 @@ public static class FleetSeeder
                 macs.Add((MacOf(random), row.RowKey));
         }
 
-        // The due index as the offline scan keeps it.
-        var dueRows = new List<OfflineDueEntity>();
+        // The due index as the offline scan keeps it: buckets of assets per shard and minute.
+        var dueEntries = new List<(string, DateTimeOffset)>();
         var dueNow = 0;
         foreach (var row in rows.Where(OfflineScan.IsMonitored))
         {
@@ -161,8 +161,9 @@ public static class FleetSeeder
                 due = now.AddSeconds(-random.Next(1, 300));
                 dueNow++;
             }
-            dueRows.Add(OfflineIndex.Row(row.RowKey, due));
+            dueEntries.Add((row.RowKey, due));
         }
+        var dueRows = OfflineIndex.Buckets(dueEntries, "seed");
 
         var batches = rows.GroupBy(r => r.PartitionKey)
             .SelectMany(g => g.Chunk(BatchSize))

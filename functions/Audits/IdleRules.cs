@@ -44,9 +44,9 @@ public static class IdleRules
             FindingKinds.IdleAsset,
             a,
             FindingSeverity.Low,
-            $"Idle for {days} days (below {threshold} % CPU, no interactive use since {a.BelowThresholdSince}); "
-                + $"{owner}, {department}",
-            ("daysIdle", ReconciliationRules.Number(days)),
+            // The start date, not a day count: the text stays the same while the asset stays idle (see Missing).
+            $"Idle since {a.BelowThresholdSince} (below {threshold} % CPU, no interactive use, {options.Days} days or "
+                + $"more); {owner}, {department}",
             ("belowThresholdSince", a.BelowThresholdSince!)
         );
     }

@@ -82,8 +82,9 @@ public static class ReconciliationRules
             FindingKinds.Missing,
             a,
             FindingSeverity.Medium,
-            $"Not seen for {days} days (last seen {Day(lastSeen)}); state {a.State}",
-            ("daysSilent", Number(days)),
+            // Dates, not day counts: a standing finding's text stays the same from one daily run to the next, so
+            // confirming it writes nothing (FindingService); readers work out the age from the date.
+            $"Not seen since {Day(lastSeen)} ({context.Options.MissingAfterDays} days or more); state {a.State}",
             ("lastSeenAt", lastSeen.ToString("O", CultureInfo.InvariantCulture))
         );
     }
@@ -153,8 +154,9 @@ public static class ReconciliationRules
             FindingKinds.DiscoveredNotReviewed,
             a,
             FindingSeverity.Low,
-            $"Enrolled itself {days} days ago ({Day(since.Value)}) and not reviewed",
-            ("daysWaiting", Number(days))
+            $"Enrolled itself on {Day(since.Value)} and not reviewed within "
+                + $"{context.Options.DiscoveredReviewDays} days",
+            ("enrolledAt", since.Value.ToString("O", CultureInfo.InvariantCulture))
         );
     }
 

@@ -254,6 +254,7 @@ public sealed class FindingActions(
             return Problem.NotFound($"There is no finding '{id}'.");
         if (policy.ActOnFindings(caller, finding.Department) is { } outside)
             return outside;
+        await findings.WithConfirmationsAsync([finding], cancellationToken);
         if (new ETag(ifMatch.Trim()) != finding.ETag)
             return Stale();
         if (finding.IsClosed)

@@ -49,6 +49,9 @@ public static partial class FindingKeys
     /// Findings without a department share <c>~d|</c>.</summary>
     public static string DepartmentPartition(string? department) => "~d|" + Uri.EscapeDataString(department ?? "");
 
+    /// <summary>The partition of the kinds' confirmation marks (<see cref="FindingConfirmationEntity"/>).</summary>
+    public const string ConfirmationsPartition = "~c";
+
     /// <summary>Index partition of one subject's findings (every kind).</summary>
     public static string SubjectPartition(string subjectType, string subjectId) =>
         "~s|" + subjectType + "|" + subjectId;

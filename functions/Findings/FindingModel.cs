@@ -133,6 +133,23 @@ public sealed class FindingEntity : ITableEntity
 }
 
 /// <summary>
+/// When the latest full reconciliation of a kind confirmed its standing findings (same table, PartitionKey
+/// <see cref="FindingKeys.ConfirmationsPartition"/>, RowKey = the kind): a confirmation that changes nothing is not
+/// written to the finding's row, so readers take LastConfirmedAt from here
+/// (<see cref="FindingService.WithConfirmationsAsync"/>).
+/// </summary>
+public sealed class FindingConfirmationEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = FindingKeys.ConfirmationsPartition;
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public DateTimeOffset ConfirmedAt { get; set; }
+    public string RunId { get; set; } = "";
+}
+
+/// <summary>
 /// An index row of a finding (same table): PartitionKey <see cref="FindingKeys.DepartmentPartition"/> or
 /// <see cref="FindingKeys.SubjectPartition"/>, RowKey = the finding's id. It carries the fields listings filter on;
 /// the finding row stays the truth: a listing through an index re-reads each finding and repairs an index row that

@@ -40,7 +40,10 @@ public sealed class FindingQueries(FindingsTables tables, FindingService finding
         var finding = await findings.FindAsync(id, cancellationToken);
         if (finding is null)
             return Problem.NotFound($"There is no finding '{id}'.");
-        return policy.ReadFindings(caller, finding.Department) is { } denied ? denied : finding;
+        if (policy.ReadFindings(caller, finding.Department) is { } denied)
+            return denied;
+        await findings.WithConfirmationsAsync([finding], cancellationToken);
+        return finding;
     }
 
     public async Task<Outcome<FindingPage>> ListAsync(
@@ -143,6 +146,7 @@ public sealed class FindingQueries(FindingsTables tables, FindingService finding
                         .AsPages(position, pageSize)
                 )
                 {
+                    await findings.WithConfirmationsAsync(page.Values, cancellationToken);
                     return new FindingPage(
                         page.Values.Select(f => FindingView.From(f, false)).ToList(),
                         Next(page.ContinuationToken, scope)
@@ -345,7 +349,9 @@ public sealed class FindingQueries(FindingsTables tables, FindingService finding
                 return Matches(finding, filter, allowed) ? finding : null;
             })
         );
-        return found.OfType<FindingEntity>().Select(f => FindingView.From(f, false)).ToList();
+        var shown = found.OfType<FindingEntity>().ToList();
+        await findings.WithConfirmationsAsync(shown, cancellationToken);
+        return shown.Select(f => FindingView.From(f, false)).ToList();
     }
 
     private static bool Matches(FindingEntity f, Filter filter, IReadOnlySet<string>? allowed) =>

@@ -36,8 +36,10 @@ public sealed class FindingService(
     /// department follow the scan), an open, acknowledged or snoozed finding of these kinds whose condition is absent
     /// becomes AutoResolved. Acknowledged and snoozed findings stay as they are while their condition holds; a snooze
     /// that has ended while the condition holds opens the finding again (counted as reopened). Idempotent: rerunning
-    /// with the same input changes nothing but LastConfirmedAt (and LastRunId). <paramref name="subjectScope"/> limits
-    /// the reconciliation to findings of those subject ids (any subject type); null means all subjects of the kinds.
+    /// with the same input writes nothing to the findings: a full reconciliation (no scope) ends by recording, per
+    /// kind, when it confirmed every finding of the kind it left open (<see cref="WithConfirmationsAsync"/> shows
+    /// that time as LastConfirmedAt). <paramref name="subjectScope"/> limits the reconciliation to findings of those subject ids
+    /// (any subject type); null means all subjects of the kinds.
     /// Malformed conditions (unknown kind or subject type, a subject id that is not key-safe, a condition of a kind
     /// not listed or outside the scope) are a programming error of the scan: <see cref="ArgumentException"/>.
     /// </summary>
@@ -78,8 +80,9 @@ public sealed class FindingService(
         var ids = new HashSet<string>(existing.Keys, StringComparer.Ordinal);
         ids.UnionWith(wanted.Keys);
         var total = new Counter();
+        var now = clock.GetUtcNow();
         await Parallel.ForEachAsync(
-            Plan(ids, existing, wanted, runId),
+            Plan(ids, existing, wanted, runId, now, total),
             new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
             async (work, ct) =>
             {
@@ -89,6 +92,8 @@ public sealed class FindingService(
                     total.Add(await ApplyAsync(work.Id!, work.Finding, work.Condition, runId, ct));
             }
         );
+        if (scope is null)
+            await MarkConfirmedAsync(kindSet, now, runId, cancellationToken);
         var result = total.Result;
         logger.LogInformation(
             "Run {RunId} reconciled {Kinds}: {Opened} opened, {Reopened} reopened, {Confirmed} confirmed, "
@@ -182,22 +187,22 @@ public sealed class FindingService(
     );
 
     /// <summary>
-    /// Decides each finding's transition, lazily (the writes of earlier work run meanwhile). A plain confirmation — the
-    /// finding stays in its state and no listed field changes, only LastConfirmedAt, text and facts — is collected
-    /// into a batch of its kind's partition: the daily steady state of a scan is one request per
-    /// <see cref="BatchSize"/> open findings instead of one per finding. Everything else is written on its own.
+    /// Decides each finding's transition, lazily (the writes of earlier work run meanwhile). A plain confirmation that
+    /// changes nothing the finding shows (text, facts, severity, department) is not written at all: the steady state
+    /// of a scan over standing findings costs no writes. One whose text or facts changed — the finding stays in its
+    /// state and no listed field changes — is collected into a batch of its kind's partition: one request per
+    /// <see cref="BatchSize"/> such findings. Everything else is written on its own.
     /// </summary>
-    private IEnumerable<Work> Plan(
+    private static IEnumerable<Work> Plan(
         HashSet<string> ids,
         Dictionary<string, FindingEntity> existing,
         Dictionary<string, FindingCondition> wanted,
-        string runId
+        string runId,
+        DateTimeOffset now,
+        Counter counted
     )
     {
-        var pending = new Dictionary<string, (List<Confirmation> Rows, int Bytes)>(
-            StringComparer.Ordinal
-        );
-        var now = clock.GetUtcNow();
+        var pending = new Dictionary<string, (List<Confirmation> Rows, int Bytes)>(StringComparer.Ordinal);
         foreach (var id in ids)
         {
             existing.TryGetValue(id, out var finding);
@@ -211,6 +216,12 @@ public sealed class FindingService(
             if (change is not { Counted.Confirmed: 1 } confirm || IndexedFieldsDiffer(finding, confirm.Next))
             {
                 yield return new Work(id, finding, condition, null);
+                continue;
+            }
+            if (Unchanged(finding, confirm.Next))
+            {
+                // Nothing to write: the kind's confirmation mark (written when the run ends) confirms it.
+                counted.Add(confirm.Counted);
                 continue;
             }
             var size = ApproximateBytes(confirm.Next);
@@ -405,6 +416,80 @@ public sealed class FindingService(
             Department = f.Department,
             FirstRaisedAt = f.FirstRaisedAt,
         };
+
+    /// <summary>A confirmation that changes nothing a reader sees (LastConfirmedAt comes from the kind's mark).
+    /// </summary>
+    private static bool Unchanged(FindingEntity before, FindingEntity next) =>
+        before.ConditionPresent
+        && before.Text == next.Text
+        && before.FactsJson == next.FactsJson
+        && before.Severity == next.Severity
+        && before.Department == next.Department
+        && before.Status == next.Status
+        && before.SnoozedUntil == next.SnoozedUntil;
+
+    /// <summary>Records that a full reconciliation of these kinds, reading the state at <paramref name="at"/>,
+    /// completed: every finding of them it left open, acknowledged or snoozed with its condition present was confirmed
+    /// then (one batch in the <see cref="FindingKeys.ConfirmationsPartition"/>).</summary>
+    private async Task MarkConfirmedAsync(
+        HashSet<string> kinds,
+        DateTimeOffset at,
+        string runId,
+        CancellationToken cancellationToken
+    )
+    {
+        if (kinds.Count == 0)
+            return;
+        await tables.Findings.SubmitTransactionAsync(
+            kinds.Select(kind => new TableTransactionAction(
+                TableTransactionActionType.UpsertReplace,
+                new FindingConfirmationEntity
+                {
+                    RowKey = kind,
+                    ConfirmedAt = at,
+                    RunId = runId,
+                }
+            )),
+            cancellationToken
+        );
+    }
+
+    /// <summary>
+    /// Completes LastConfirmedAt of findings as read for a reader: a finding still open, acknowledged or snoozed with
+    /// its condition present was confirmed by the latest full reconciliation of its kind when that ended after the
+    /// finding's row was last written (a run that found the condition absent would have resolved it). One query of
+    /// the confirmation marks (one row per reconciled kind).
+    /// </summary>
+    public async Task WithConfirmationsAsync(
+        IReadOnlyCollection<FindingEntity> found,
+        CancellationToken cancellationToken
+    )
+    {
+        if (found.Count == 0 || !found.Any(f => f.ConditionPresent && !f.IsClosed))
+            return;
+        var marks = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        await foreach (
+            var mark in tables.Findings.QueryAsync<FindingConfirmationEntity>(
+                TableClient.CreateQueryFilter($"PartitionKey eq {FindingKeys.ConfirmationsPartition}"),
+                cancellationToken: cancellationToken
+            )
+        )
+        {
+            marks[mark.RowKey] = mark.ConfirmedAt;
+        }
+        foreach (var f in found)
+        {
+            if (
+                f.ConditionPresent
+                && !f.IsClosed
+                && marks.TryGetValue(f.Kind, out var confirmedAt)
+                && confirmedAt > f.LastConfirmedAt
+            )
+            {
+                f.LastConfirmedAt = confirmedAt;
+            }
+        }
+    }
 
     internal static bool IndexedFieldsDiffer(FindingEntity a, FindingEntity b) =>
         a.Status != b.Status

@@ -50,7 +50,8 @@ public sealed class OfflineScan(
         try
         {
             var now = clock.GetUtcNow();
-            var due = new List<OfflineDueEntity>();
+            var rows = new List<OfflineDueEntity>();
+            var assets = new HashSet<string>(StringComparer.Ordinal);
             foreach (var shard in OfflineIndex.AllShards)
             {
                 var filter = TableClient.CreateQueryFilter(
@@ -60,23 +61,24 @@ public sealed class OfflineScan(
                     var row in index.Table.QueryAsync<OfflineDueEntity>(filter, cancellationToken: cancellationToken)
                 )
                 {
-                    due.Add(row);
-                    if (due.Count >= options.Value.MaxDuePerScan)
+                    rows.Add(row);
+                    assets.UnionWith(row.Assets()); // an asset in two rows (a crash, a re-enrollment) is checked once
+                    if (assets.Count >= options.Value.MaxDuePerScan)
                         break;
                 }
-                if (due.Count >= options.Value.MaxDuePerScan)
+                if (assets.Count >= options.Value.MaxDuePerScan)
                     break;
             }
-            tally.Read(due.Count);
-            tally.CountDue(due.Count);
-            var moves = new ConcurrentBag<(OfflineDueEntity, DateTimeOffset)>();
+            tally.Read(rows.Count);
+            tally.CountDue(assets.Count);
+            var reschedule = new ConcurrentDictionary<string, DateTimeOffset>(StringComparer.Ordinal);
             await Parallel.ForEachAsync(
-                due,
+                assets,
                 new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
-                async (row, ct) => await CheckAsync(row, now, run.RunId, tally, moves, ct)
+                async (assetId, ct) => await CheckAsync(assetId, now, run.RunId, tally, reschedule, ct)
             );
-            // A crash before this leaves those rows due: the next run checks them again.
-            await index.MoveManyAsync(moves, cancellationToken);
+            // A crash before this leaves every row read in place: the next run checks their assets again.
+            await index.CommitAsync(rows, reschedule, run.RunId, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -107,19 +109,22 @@ public sealed class OfflineScan(
         return result;
     }
 
+    /// <summary>Decides one due asset: rescheduled (into <paramref name="reschedule"/>), offline or dropped (left out
+    /// of it: <see cref="OfflineIndex.CommitAsync"/> takes it out of the index).</summary>
     private async Task CheckAsync(
-        OfflineDueEntity row,
+        string assetId,
         DateTimeOffset now,
         string runId,
         Tally tally,
-        ConcurrentBag<(OfflineDueEntity, DateTimeOffset)> moves,
+        ConcurrentDictionary<string, DateTimeOffset> reschedule,
         CancellationToken cancellationToken
     )
     {
         var read = await store.Summaries.GetEntityIfExistsAsync<AssetSummaryEntity>(
-            TableKeys.SummaryPartition(row.AssetId),
-            row.AssetId,
-            cancellationToken: cancellationToken
+            TableKeys.SummaryPartition(assetId),
+            assetId,
+            Columns,
+            cancellationToken
         );
         tally.Read(1);
         var summary = read.HasValue ? read.Value : null;
@@ -127,23 +132,21 @@ public sealed class OfflineScan(
         {
             // Out of monitoring for good: an open offline finding of it is moot.
             if (summary?.Offline == true)
-                tally.Add(await ResolveAsync(row.AssetId, runId, cancellationToken));
-            await index.RemoveAsync(row, cancellationToken);
+                tally.Add(await ResolveAsync(assetId, runId, cancellationToken));
             tally.Drop();
             return;
         }
         if (summary.Offline)
         {
-            // Marked offline by a run that stopped before removing the row: finish its work (idempotent).
+            // Marked offline by a run that stopped before taking it out of the index: finish its work (idempotent).
             tally.Add(await findings.RaiseAsync(Condition(summary, now), runId, cancellationToken));
-            await index.RemoveAsync(row, cancellationToken);
             return;
         }
-        var lastSeen = summary.LastSeenAt ?? summary.EnrolledAt ?? row.DueAt;
+        var lastSeen = summary.LastSeenAt ?? summary.EnrolledAt ?? now;
         var nextDue = lastSeen + index.Window(summary);
         if (nextDue > now)
         {
-            moves.Add((row, nextDue));
+            reschedule[assetId] = nextDue;
             tally.Reschedule();
             return;
         }
@@ -167,14 +170,31 @@ public sealed class OfflineScan(
         }
         catch (RequestFailedException ex) when (ex.Status == 412)
         {
-            // The asset wrote meanwhile (likely a check-in): not offline after all; the next run re-checks it.
-            tally.Add(await ResolveAsync(row.AssetId, runId, cancellationToken));
+            // The asset wrote meanwhile (likely a check-in): not offline after all; check it again in a minute.
+            tally.Add(await ResolveAsync(assetId, runId, cancellationToken));
+            reschedule[assetId] = now.AddMinutes(1);
             return;
         }
-        await index.RemoveAsync(row, cancellationToken);
         tally.Offline();
-        logger.LogInformation("Asset {AssetId} is offline: last seen {LastSeen}", row.AssetId, lastSeen);
+        logger.LogInformation("Asset {AssetId} is offline: last seen {LastSeen}", assetId, lastSeen);
     }
+
+    /// <summary>The summary columns the scan, its finding and the status writer read (a point read with
+    /// <c>$select</c>: the summary row holds much more).</summary>
+    public static IReadOnlyList<string> Columns { get; } =
+    [
+        nameof(AssetSummaryEntity.PartitionKey),
+        nameof(AssetSummaryEntity.RowKey),
+        nameof(AssetSummaryEntity.CredentialHash),
+        nameof(AssetSummaryEntity.CredentialRevoked),
+        nameof(AssetSummaryEntity.State),
+        nameof(AssetSummaryEntity.Offline),
+        nameof(AssetSummaryEntity.OfflineSince),
+        nameof(AssetSummaryEntity.LastSeenAt),
+        nameof(AssetSummaryEntity.EnrolledAt),
+        nameof(AssetSummaryEntity.ExpectedIntervalSeconds),
+        nameof(AssetSummaryEntity.Department),
+    ];
 
     /// <summary>Agent-managed (has a device credential, not revoked) and not retired, disposed or rejected.</summary>
     public static bool IsMonitored(AssetSummaryEntity summary) =>

@@ -123,7 +123,11 @@ public sealed class AuditRulesTests
         var found = IdleRules.Idle(row, Now, new IdleOptions(), 5);
         Assert.Equal(idle, found is not null);
         if (idle)
-            Assert.Equal(days.ToString(), found!.Facts!["daysIdle"]);
+        {
+            Assert.Equal(days, IdleRules.DaysIdle(row, Now));
+            Assert.Equal(since, found!.Facts!["belowThresholdSince"]);
+            Assert.Contains($"Idle since {since} ", found.Text);
+        }
     }
 
     [Fact]

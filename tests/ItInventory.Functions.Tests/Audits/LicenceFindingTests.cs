@@ -43,7 +43,9 @@ public sealed class LicenceFindingTests : IAsyncLifetime
         var rows = new List<FindingEntity>();
         await foreach (var f in table.QueryAsync<FindingEntity>(f => f.PartitionKey == kind && f.SubjectId == subject))
             rows.Add(f);
-        return Assert.Single(rows);
+        var finding = Assert.Single(rows);
+        await app.Services.GetRequiredService<FindingService>().WithConfirmationsAsync([finding], default);
+        return finding;
     }
 
     [Fact]

@@ -81,6 +81,7 @@ public sealed class FindingServiceTests : IAsyncLifetime
     {
         var first = await ReconcileMissingAsync(Missing(AssetA), Missing(AssetA));
         var raisedAt = app.Clock.GetUtcNow();
+        var written = await GetAsync(AssetA);
         app.Clock.Advance(TimeSpan.FromDays(1));
         var second = await ReconcileMissingAsync(Missing(AssetA));
 
@@ -88,9 +89,40 @@ public sealed class FindingServiceTests : IAsyncLifetime
         Assert.Equal(new FindingReconciliation(0, 0, 1, 0), second);
         Assert.Equal(1, await CountRowsAsync($"PartitionKey eq '{FindingKinds.Missing}'"));
         var finding = await GetAsync(AssetA);
+        Assert.Equal(written.ETag, finding.ETag); // nothing changed: the confirmation wrote nothing to the row
+        Assert.Equal(raisedAt, finding.LastConfirmedAt);
+        await Findings.WithConfirmationsAsync([finding], CancellationToken.None);
         Assert.Equal(raisedAt, finding.FirstRaisedAt);
-        Assert.Equal(app.Clock.GetUtcNow(), finding.LastConfirmedAt);
+        Assert.Equal(app.Clock.GetUtcNow(), finding.LastConfirmedAt); // from the kind's mark
         Assert.Single(FindingTransitions.History(finding));
+    }
+
+    [Fact]
+    public async Task The_confirmation_mark_applies_only_to_standing_findings_and_only_after_full_runs()
+    {
+        await ReconcileMissingAsync(Missing(AssetA), Missing(AssetB));
+        var openedAt = app.Clock.GetUtcNow();
+        app.Clock.Advance(TimeSpan.FromDays(1));
+        // A scoped run (one subject) confirms A but leaves no mark: the others were not looked at.
+        await Findings.ReconcileAsync(
+            [FindingKinds.Missing],
+            [Missing(AssetA)],
+            "scoped",
+            CancellationToken.None,
+            [AssetA]
+        );
+        var b = await GetAsync(AssetB);
+        await Findings.WithConfirmationsAsync([b], CancellationToken.None);
+        Assert.Equal(openedAt, b.LastConfirmedAt);
+
+        app.Clock.Advance(TimeSpan.FromDays(1));
+        await ReconcileMissingAsync(Missing(AssetA)); // full run: B is gone
+        var fullRunAt = app.Clock.GetUtcNow();
+        var (a, resolved) = (await GetAsync(AssetA), await GetAsync(AssetB));
+        await Findings.WithConfirmationsAsync([a, resolved], CancellationToken.None);
+        Assert.Equal(fullRunAt, a.LastConfirmedAt);
+        Assert.Equal(nameof(FindingStatus.AutoResolved), resolved.Status);
+        Assert.Equal(openedAt, resolved.LastConfirmedAt); // a closed finding keeps its own
     }
 
     [Fact]

@@ -24,8 +24,15 @@ public sealed class OfflineScanTests : IAsyncLifetime
 
     private Task<OfflineScanResult> ScanAsync() => Scan.RunAsync(CancellationToken.None);
 
-    private async Task<List<OfflineDueEntity>> IndexAsync() =>
-        await app.Services.GetRequiredService<OfflineIndex>().Table.QueryAsync<OfflineDueEntity>().ToListAsync();
+    private OfflineIndex Index => app.Services.GetRequiredService<OfflineIndex>();
+
+    /// <summary>The index as (asset, due, row) entries: single rows and buckets alike.</summary>
+    private async Task<List<(string AssetId, DateTimeOffset DueAt, OfflineDueEntity Row)>> IndexAsync() =>
+        [
+            .. (await Index.Table.QueryAsync<OfflineDueEntity>().ToListAsync()).SelectMany(r =>
+                r.Assets().Select(a => (a, r.DueAt, r))
+            ),
+        ];
 
     [Fact]
     public async Task Enrollment_puts_the_device_in_the_due_index_at_interval_times_tolerance()
@@ -36,7 +43,7 @@ public sealed class OfflineScanTests : IAsyncLifetime
         var row = Assert.Single(await IndexAsync());
         Assert.Equal(device.DeviceId, row.AssetId);
         Assert.Equal(enrolledAt.AddSeconds(3 * MonitoringTestApp.IntervalSeconds), row.DueAt);
-        Assert.Equal(OfflineIndex.Shard(device.DeviceId), row.PartitionKey);
+        Assert.Equal(OfflineIndex.Shard(device.DeviceId), row.Row.PartitionKey);
     }
 
     [Fact]
@@ -97,7 +104,8 @@ public sealed class OfflineScanTests : IAsyncLifetime
 
         Assert.Equal((1, 1, 0), (result.Due, result.Rescheduled, result.WentOffline));
         var row = Assert.Single(await IndexAsync());
-        Assert.Equal(heartbeatAt.AddMinutes(15), row.DueAt);
+        Assert.Equal(OfflineIndex.Slot(heartbeatAt.AddMinutes(15)), row.DueAt); // in the bucket of its minute
+        Assert.NotNull(row.Row.AssetIds);
         Assert.Null(await app.FindingAsync(FindingKinds.Offline, device.DeviceId));
 
         app.Clock.Advance(TimeSpan.FromMinutes(10)); // 16 minutes after the heartbeat
@@ -188,24 +196,64 @@ public sealed class OfflineScanTests : IAsyncLifetime
         );
 
     [Fact]
-    public async Task Moving_many_due_rows_batches_them_and_redoes_a_batch_that_met_a_row_moved_meanwhile()
+    public async Task Rescheduling_many_assets_writes_few_buckets_and_never_loses_nor_doubles_an_asset()
     {
-        var index = app.Services.GetRequiredService<OfflineIndex>();
         var due = app.Clock.GetUtcNow();
-        // Ids starting with '0' share shard 0: 120 moves are three batches of at most 50.
-        var rows = Enumerable.Range(0, 120).Select(i => OfflineIndex.Row("0" + i.ToString("x31"), due)).ToList();
-        foreach (var chunk in rows.Chunk(100))
-            await index.Table.SubmitTransactionAsync(
+        // 300 single rows in shard 0 (ids starting with '0'), as enrollment writes them; all due now.
+        var singles = Enumerable.Range(0, 300).Select(i => OfflineIndex.Row("0" + i.ToString("x31"), due)).ToList();
+        foreach (var chunk in singles.Chunk(100))
+            await Index.Table.SubmitTransactionAsync(
                 chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Add, r))
             );
-        await index.RemoveAsync(rows[60], CancellationToken.None); // another run took this one out meanwhile
-        var later = due.AddMinutes(15);
+        var read = await Index.Table.QueryAsync<OfflineDueEntity>().ToListAsync();
+        // Another run consumed one row meanwhile (and rescheduled its asset itself).
+        await Index.Table.DeleteEntityAsync(read[150].PartitionKey, read[150].RowKey, ETag.All);
+        // Alive: due again within the next five minutes (five distinct minutes); one asset went offline.
+        var reschedule = read.Select((r, i) => (r.AssetId, i))
+            .Where(x => x.i != 7)
+            .ToDictionary(x => x.AssetId, x => due.AddMinutes(10 + x.i % 5).AddSeconds(1));
 
-        await index.MoveManyAsync(rows.Select(r => (r, later)), CancellationToken.None);
+        using var scope = StorageRequestCounter.BeginScope();
+        await Index.CommitAsync(read, reschedule, "run-1", CancellationToken.None);
 
         var after = await IndexAsync();
-        Assert.Equal(119, after.Count);
-        Assert.All(after, r => Assert.Equal(later, r.DueAt));
-        Assert.DoesNotContain(after, r => r.AssetId == rows[60].AssetId);
+        Assert.Equal(298, after.Count); // less the offline one and the one the other run took
+        Assert.Equal(after.Count, after.Select(e => e.AssetId).Distinct().Count());
+        Assert.DoesNotContain(after, e => e.AssetId == read[7].AssetId || e.AssetId == read[150].AssetId);
+        Assert.All(after, e => Assert.Equal(OfflineIndex.Slot(reschedule[e.AssetId]), e.DueAt));
+        Assert.All(after, e => Assert.NotNull(e.Row.AssetIds));
+        // 300 deletes and at most 5 buckets per transaction: four transactions, one of which failed on the row taken
+        // meanwhile and was redone row by row.
+        Assert.InRange(scope.Count, 4, 4 + 100);
+    }
+
+    [Fact]
+    public async Task A_bucket_of_due_assets_is_checked_asset_by_asset_and_only_the_live_ones_stay()
+    {
+        var alive = await app.EnrollNewDeviceAsync();
+        var silent = await app.EnrollNewDeviceAsync();
+        app.Clock.Advance(TimeSpan.FromMinutes(10));
+        await app.HeartbeatAsync(alive);
+        app.Clock.Advance(TimeSpan.FromMinutes(6)); // t16: both singles due
+        Assert.Equal((2, 1, 1), await CountsAsync()); // alive → a bucket (t25), silent offline and out
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        await app.HeartbeatAsync(silent); // t17: back, a single row again (t32)
+        app.Clock.Advance(TimeSpan.FromMinutes(3));
+        Assert.Equal((0, 0, 0), await CountsAsync()); // t20: nothing due
+        app.Clock.Advance(TimeSpan.FromMinutes(4));
+        await app.HeartbeatAsync(alive); // t24
+        app.Clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal((1, 1, 0), await CountsAsync()); // t26: the bucket is due; alive moves to t39
+        app.Clock.Advance(TimeSpan.FromMinutes(7));
+        Assert.Equal((1, 0, 1), await CountsAsync()); // t33: silent again
+        app.Clock.Advance(TimeSpan.FromMinutes(7));
+        Assert.Equal((1, 0, 1), await CountsAsync()); // t40: alive silent since t24
+        Assert.Empty(await IndexAsync());
+
+        async Task<(int, int, int)> CountsAsync()
+        {
+            var result = await ScanAsync();
+            return (result.Due, result.Rescheduled, result.WentOffline);
+        }
     }
 }
