@@ -253,7 +253,7 @@ public static class FleetSeeder
             people.Count,
             departedCount,
             sightings.Count,
-            dueRows.Count,
+            dueEntries.Count,
             dueNow,
             clock.Elapsed,
             spread
