@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the agent's .deb with dpkg-deb: publishes the agent single-file self-contained for the architecture (unless
-# --binary names an already published one), stages the package tree and builds it.
+# Builds the agent's .deb with dpkg-deb: publishes the agent for the architecture (Native AOT on a host of the same
+# architecture, which needs clang; a ReadyToRun single file otherwise) unless --binary names an already published one,
+# stages the package tree and builds it.
 #   agent/packaging/build-deb.sh [--arch amd64|arm64] [--binary PATH] [--out DIR] [--version X.Y.Z]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"

@@ -85,6 +85,8 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     if not os.path.exists(args.agent):
+        if shutil.which("clang") is None:  # Native AOT links with clang (agent/ItInventory.Agent.csproj)
+            subprocess.run(["apt-get", "install", "-y", "--no-install-recommends", "clang"], check=True)
         subprocess.run(["dotnet", "publish", os.path.join(REPO, "agent", "ItInventory.Agent"), "-c", "Release",
                         "-r", "linux-x64", "-o", os.path.dirname(args.agent)], check=True)
     if shutil.which("fusioninventory-agent") is None:
