@@ -16,6 +16,11 @@ if (args.Length > 0 && args[0] == "scans")
 // The KPI bench (issue 12): a KPI snapshot beside the raw projected reads it needs.
 if (args.Length > 0 && args[0] == "kpis")
     return await KpiBench.RunAsync(args[1..]);
+
+// The outbox bench (issue 12): requests per change before/after, dispatcher throughput beside raw appends.
+if (args.Length > 0 && args[0] == "outbox")
+    return await OutboxBench.RunAsync(args[1..]);
+
 // The existing agents' formats (issue 14) against the native check-in, in the same run.
 if (args.Length > 0 && args[0] == "agents")
     return await AgentBench.RunAsync(args[1..]);
@@ -113,4 +118,3 @@ static string PayloadSummary()
     return $"Full inventory: {BenchDevice.SoftwareCount} software entries (Debian package list), "
         + $"{json.Length / 1024.0:F0} KB JSON, {gzip.Length / 1024.0:F1} KB gzip (sent gzip-compressed)";
 }
-

@@ -5,6 +5,7 @@ using ItInventory.Functions.Assets;
 using ItInventory.Functions.Audit;
 using ItInventory.Functions.Catalogue;
 using ItInventory.Functions.Common;
+using ItInventory.Functions.Events;
 using ItInventory.Functions.Management.Security;
 using ItInventory.Functions.Storage;
 using ItInventory.Functions.Tags;
@@ -23,7 +24,7 @@ public sealed class CampaignService(
     AssetReader assets,
     TaxonomyService taxonomy,
     CampaignFindings findings,
-    AuditTrail audit,
+    Outbox outbox,
     TimeProvider clock,
     ILogger<CampaignService> logger
 )
@@ -188,15 +189,10 @@ public sealed class CampaignService(
             )
         ).Value;
         header.Status = nameof(CampaignStatus.Open);
-        var updated = await store.Campaigns.UpdateEntityAsync(
-            header,
-            header.ETag,
-            TableUpdateMode.Replace,
-            cancellationToken
-        );
-        header.ETag = updated.Headers.ETag ?? default;
-
-        await audit.AppendAsync(
+        // The header's switch to Open and its audit record: one batch (the outbox row in the header partition).
+        var updated = await outbox.WriteAsync(
+            store.Campaigns,
+            new TableTransactionAction(TableTransactionActionType.UpdateReplace, header, header.ETag),
             new AuditEvent(
                 actor,
                 AuditEntity,
@@ -217,6 +213,7 @@ public sealed class CampaignService(
             ),
             cancellationToken
         );
+        header.ETag = updated.Headers.ETag ?? default;
         logger.LogInformation(
             "Campaign {CampaignId} opened by {ActorId}: {Expected} of {Population} asset(s)",
             id,
@@ -426,9 +423,37 @@ public sealed class CampaignService(
             row.RecordedAt = clock.GetUtcNow();
             row.RecordedBy = caller.Actor;
             row.Records++;
+            var prefix = "asset " + row.AssetId + ".";
+            var record = new AuditEvent(
+                caller.AuditActor,
+                AuditEntity,
+                campaignId,
+                "record",
+                [
+                    new FieldChange(
+                        prefix + "result",
+                        CampaignRules.Wire(before.Result),
+                        CampaignRules.Wire(row.Result)
+                    ),
+                    new FieldChange(prefix + "location", before.Location, row.Location),
+                    new FieldChange(
+                        prefix + "condition",
+                        CampaignRules.Wire(before.Condition),
+                        CampaignRules.Wire(row.Condition)
+                    ),
+                    new FieldChange(prefix + "note", before.Note, row.Note),
+                ],
+                correlationId
+            );
             try
             {
-                await store.Campaigns.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken);
+                // The row and its audit record: one batch (the outbox row in the campaign's partition).
+                await outbox.WriteAsync(
+                    store.Campaigns,
+                    new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, row.ETag),
+                    record,
+                    cancellationToken
+                );
             }
             catch (RequestFailedException ex) when (ex.Status == 412 && attempt < MaxAttempts)
             {
@@ -442,31 +467,6 @@ public sealed class CampaignService(
                 ).Value;
                 continue;
             }
-            var prefix = "asset " + row.AssetId + ".";
-            await audit.AppendAsync(
-                new AuditEvent(
-                    caller.AuditActor,
-                    AuditEntity,
-                    campaignId,
-                    "record",
-                    [
-                        new FieldChange(
-                            prefix + "result",
-                            CampaignRules.Wire(before.Result),
-                            CampaignRules.Wire(row.Result)
-                        ),
-                        new FieldChange(prefix + "location", before.Location, row.Location),
-                        new FieldChange(
-                            prefix + "condition",
-                            CampaignRules.Wire(before.Condition),
-                            CampaignRules.Wire(row.Condition)
-                        ),
-                        new FieldChange(prefix + "note", before.Note, row.Note),
-                    ],
-                    correlationId
-                ),
-                cancellationToken
-            );
             return new CampaignRecordView(
                 campaignId,
                 CampaignRules.Wire(row.Result)!,
@@ -520,42 +520,38 @@ public sealed class CampaignService(
                 RecordedBy = caller.Actor,
                 Records = (previous?.Records ?? 0) + 1,
             };
+            var prefix = "unexpected " + (tag ?? assetId) + ".";
+            var record = new AuditEvent(
+                caller.AuditActor,
+                AuditEntity,
+                campaignId,
+                "record",
+                [
+                    new FieldChange(prefix + "reason", previous?.Reason, reason),
+                    new FieldChange(prefix + "location", previous?.Location, row.Location),
+                    new FieldChange(
+                        prefix + "condition",
+                        CampaignRules.Wire(previous?.Condition),
+                        CampaignRules.Wire(row.Condition)
+                    ),
+                ],
+                correlationId
+            );
             try
             {
-                if (previous is null)
-                    await store.Campaigns.AddEntityAsync(row, cancellationToken);
-                else
-                    await store.Campaigns.UpdateEntityAsync(
-                        row,
-                        previous.ETag,
-                        TableUpdateMode.Replace,
-                        cancellationToken
-                    );
+                await outbox.WriteAsync(
+                    store.Campaigns,
+                    previous is null
+                        ? new TableTransactionAction(TableTransactionActionType.Add, row)
+                        : new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, previous.ETag),
+                    record,
+                    cancellationToken
+                );
             }
             catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxAttempts)
             {
                 continue;
             }
-            var prefix = "unexpected " + (tag ?? assetId) + ".";
-            await audit.AppendAsync(
-                new AuditEvent(
-                    caller.AuditActor,
-                    AuditEntity,
-                    campaignId,
-                    "record",
-                    [
-                        new FieldChange(prefix + "reason", previous?.Reason, reason),
-                        new FieldChange(prefix + "location", previous?.Location, row.Location),
-                        new FieldChange(
-                            prefix + "condition",
-                            CampaignRules.Wire(previous?.Condition),
-                            CampaignRules.Wire(row.Condition)
-                        ),
-                    ],
-                    correlationId
-                ),
-                cancellationToken
-            );
             return new CampaignRecordView(
                 campaignId,
                 "unexpected",
@@ -608,6 +604,8 @@ public sealed class CampaignService(
             )
         )
         {
+            if (header.RowKey.StartsWith(OutboxKeys.RowPrefix, StringComparison.Ordinal))
+                continue; // a change's outbox row, until the dispatcher delivers it
             if (wanted is { } w && header.Status != w.ToString())
                 continue;
             if (CampaignAccess.Read(caller, header) is not null)
@@ -735,10 +733,36 @@ public sealed class CampaignService(
         campaign.AccuracyRate = CampaignRules.AccuracyRate(progress);
         try
         {
-            await store.Campaigns.UpdateEntityAsync(
-                campaign,
-                campaign.ETag,
-                TableUpdateMode.Replace,
+            // The header's switch to Closed and its audit record: one batch (the outbox row in the header partition).
+            await outbox.WriteAsync(
+                store.Campaigns,
+                new TableTransactionAction(TableTransactionActionType.UpdateReplace, campaign, campaign.ETag),
+                new AuditEvent(
+                    caller.AuditActor,
+                    AuditEntity,
+                    campaignId,
+                    "close",
+                    [
+                        new FieldChange("status", "open", "closed"),
+                        new FieldChange(
+                            "accuracyRate",
+                            null,
+                            campaign.AccuracyRate?.ToString("0.####", CultureInfo.InvariantCulture)
+                        ),
+                        new FieldChange("missing", null, campaign.Missing?.ToString(CultureInfo.InvariantCulture)),
+                        new FieldChange(
+                            "neverRecorded",
+                            null,
+                            progress.Remaining.ToString(CultureInfo.InvariantCulture)
+                        ),
+                        new FieldChange(
+                            "discrepancies",
+                            null,
+                            discrepancies.Count.ToString(CultureInfo.InvariantCulture)
+                        ),
+                    ],
+                    correlationId
+                ),
                 cancellationToken
             );
         }
@@ -746,27 +770,6 @@ public sealed class CampaignService(
         {
             return Problem.Conflict($"Campaign '{campaignId}' was closed or changed meanwhile: read it again.");
         }
-        await audit.AppendAsync(
-            new AuditEvent(
-                caller.AuditActor,
-                AuditEntity,
-                campaignId,
-                "close",
-                [
-                    new FieldChange("status", "open", "closed"),
-                    new FieldChange(
-                        "accuracyRate",
-                        null,
-                        campaign.AccuracyRate?.ToString("0.####", CultureInfo.InvariantCulture)
-                    ),
-                    new FieldChange("missing", null, campaign.Missing?.ToString(CultureInfo.InvariantCulture)),
-                    new FieldChange("neverRecorded", null, progress.Remaining.ToString(CultureInfo.InvariantCulture)),
-                    new FieldChange("discrepancies", null, discrepancies.Count.ToString(CultureInfo.InvariantCulture)),
-                ],
-                correlationId
-            ),
-            cancellationToken
-        );
         logger.LogInformation(
             "Campaign {CampaignId} closed by {ActorId}: accuracy {AccuracyRate}, {Discrepancies} discrepancy(ies)",
             campaignId,

@@ -25,7 +25,7 @@ public sealed class AssetImportService(
     TaxonomyService taxonomy,
     PeopleService people,
     AssetCreateService creator,
-    Audit.AuditTrail audit,
+    Events.Outbox outbox,
     TimeProvider clock,
     ILogger<AssetImportService> logger
 )
@@ -443,9 +443,17 @@ public sealed class AssetImportService(
         var assetId = detail.PartitionKey;
         var now = clock.GetUtcNow();
         var recorded = new AssetChanges { Fields = changes };
+        // The change, its history row and its outbox row (audit record, asset.changed): one batch.
+        var entry = Events.AssetEvents.Stage(
+            outbox.Entry(),
+            new Audit.AuditEvent(caller.AuditActor, "asset", assetId, "update", changes, correlationId),
+            detail,
+            changes
+        );
         try
         {
-            await store.Assets.SubmitTransactionAsync(
+            await outbox.WriteAsync(
+                store.Assets,
                 [
                     new(TableTransactionActionType.UpdateMerge, merge, detail.ETag),
                     new(
@@ -460,6 +468,7 @@ public sealed class AssetImportService(
                         )
                     ),
                 ],
+                entry,
                 cancellationToken
             );
         }
@@ -490,10 +499,6 @@ public sealed class AssetImportService(
         }
         if (mirror.Count > 2)
             await store.Summaries.UpdateEntityAsync(mirror, ETag.All, TableUpdateMode.Merge, cancellationToken);
-        await audit.AppendAsync(
-            new Audit.AuditEvent(caller.AuditActor, "asset", assetId, "update", changes, correlationId),
-            cancellationToken
-        );
         return "updated";
     }
 

@@ -26,7 +26,7 @@ public sealed class TaxonomySnapshot(
 public sealed class TaxonomyService(
     InventoryStore store,
     PeopleService people,
-    Audit.AuditTrail audit,
+    Events.Outbox outbox,
     TimeProvider clock,
     ILogger<TaxonomyService> logger
 )
@@ -142,6 +142,21 @@ public sealed class TaxonomyService(
         if (current is not null && changes.Count == 0)
             return (View(kind, current), false);
 
+        // Written ahead (the taxonomy's partitions are read whole, so no outbox row can join them); a refusal
+        // abandons the entry, a crash before the write leaves the record of an attempted change.
+        var entry = outbox
+            .Entry()
+            .Audit(
+                new Audit.AuditEvent(
+                    caller.AuditActor,
+                    "taxonomy",
+                    $"{kindText}/{code}",
+                    current is null ? "create" : "update",
+                    changes,
+                    correlationId
+                )
+            );
+        await entry.WriteAheadAsync(cancellationToken);
         try
         {
             if (current is null)
@@ -156,19 +171,10 @@ public sealed class TaxonomyService(
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412)
         {
+            await entry.AbandonAsync(cancellationToken);
             return Problem.Conflict($"The {kindText} '{code}' was changed concurrently; retry.");
         }
-        await audit.AppendAsync(
-            new Audit.AuditEvent(
-                caller.AuditActor,
-                "taxonomy",
-                $"{kindText}/{code}",
-                current is null ? "create" : "update",
-                changes,
-                correlationId
-            ),
-            cancellationToken
-        );
+        await entry.CommittedAsync(cancellationToken);
         logger.LogInformation(
             "Taxonomy {Kind} {Code} {Action} by {Actor}",
             kindText,
@@ -238,6 +244,22 @@ public sealed class TaxonomyService(
             }
         }
 
+        var entry = outbox
+            .Entry()
+            .Audit(
+                new Audit.AuditEvent(
+                    caller.AuditActor,
+                    "taxonomy",
+                    $"{kindText}/{code}",
+                    "delete",
+                    [
+                        new FieldChange("displayName", current.DisplayName, null),
+                        new FieldChange("active", current.Active ? "true" : "false", null),
+                    ],
+                    correlationId
+                )
+            );
+        await entry.WriteAheadAsync(cancellationToken);
         try
         {
             await store.Taxonomy.DeleteEntityAsync(
@@ -249,22 +271,10 @@ public sealed class TaxonomyService(
         }
         catch (RequestFailedException ex) when (ex.Status is 404 or 412)
         {
+            await entry.AbandonAsync(cancellationToken);
             return Problem.Conflict($"The {kindText} '{code}' was changed concurrently; retry.");
         }
-        await audit.AppendAsync(
-            new Audit.AuditEvent(
-                caller.AuditActor,
-                "taxonomy",
-                $"{kindText}/{code}",
-                "delete",
-                [
-                    new FieldChange("displayName", current.DisplayName, null),
-                    new FieldChange("active", current.Active ? "true" : "false", null),
-                ],
-                correlationId
-            ),
-            cancellationToken
-        );
+        await entry.CommittedAsync(cancellationToken);
         logger.LogInformation("Taxonomy {Kind} {Code} deleted by {Actor}", kindText, code, caller.Actor);
         return null;
     }

@@ -30,14 +30,15 @@ public sealed class CheckinProcessingException(string message, Exception? inner 
 /// state and writes only what changed, in batch transactions within the asset's partition. The last batch inserts
 /// the check-in's marker row, so a redelivered message fails that batch and changes nothing. The blob is never
 /// deleted here: a message that ends in the poison queue can be replayed.
-/// A check-in that changed the asset is audited (<see cref="CheckinAudit"/>). The queue message is the outbox: the
-/// record's content rides on the marker row (same batch, atomic) and is appended after the batch, idempotently (its
-/// reference row is written in the append's own batch); a redelivery of an applied check-in appends it only if that
-/// reference row is missing, so a crash between the batch and the append neither loses nor duplicates the record.
+/// A check-in that changed the asset is audited (<see cref="CheckinAudit"/>) and announced
+/// (<c>itinventory.asset.changed</c>) through the outbox: its outbox row rides in the final batch with the marker
+/// (atomic), and the dispatcher appends the record once and publishes the event. Markers written before the outbox
+/// carry the record's changes instead; a redelivery of such a check-in appends the record if it is still missing.
 /// </summary>
 public sealed class InventoryProcessor(
     InventoryStore store,
     Audit.AuditTrail audit,
+    Events.Outbox outbox,
     IdentityClaims claims,
     SuspectedDuplicates duplicates,
     IOptions<CheckinOptions> options,
@@ -48,8 +49,9 @@ public sealed class InventoryProcessor(
     /// <summary>Operations per batch transaction (the service's limit).</summary>
     public const int MaxBatchOperations = 100;
 
-    /// <summary>The final batch also carries the marker, the detail merge and the history row.</summary>
-    private const int FinalBatchOverhead = 3;
+    /// <summary>The final batch also carries the marker, the detail merge, the history row and the outbox
+    /// row.</summary>
+    private const int FinalBatchOverhead = 4;
 
     public async Task<ProcessingOutcome> ProcessAsync(CheckinMessage message, CancellationToken cancellationToken)
     {
@@ -68,8 +70,14 @@ public sealed class InventoryProcessor(
 
         var diff = InventoryDiff.Compute(detail, software, inventory, message);
         var auditChanges = diff.Changes.IsEmpty ? null : CheckinAudit.Changes(diff.Changes);
-        if (auditChanges is not null)
-            marker[CheckinAudit.MarkerColumn] = CheckinAudit.Serialize(auditChanges);
+        var entry = auditChanges is null
+            ? null
+            : Events.AssetEvents.Stage(
+                outbox.Entry(),
+                CheckinAudit.Event(message.DeviceId, message.CheckinId, auditChanges),
+                detail,
+                auditChanges
+            );
         await IndexIdentitiesAsync(message, detail, diff, cancellationToken);
         await RecordNeighboursAsync(message, detail, diff, cancellationToken);
 
@@ -105,6 +113,8 @@ public sealed class InventoryProcessor(
             );
         }
         final.AddRange(actions.Skip(actions.Count - finalCount));
+        if (entry is not null)
+            final.Add(await entry.StageAsync(store.Assets, message.DeviceId, cancellationToken));
 
         try
         {
@@ -112,6 +122,8 @@ public sealed class InventoryProcessor(
         }
         catch (TableTransactionFailedException ex) when (ex.Status == 409 && ex.FailedTransactionActionIndex == 0)
         {
+            if (entry is not null)
+                await entry.AbandonAsync(cancellationToken);
             logger.LogInformation(
                 "Check-in {CheckinId} of {DeviceId} was already processed; nothing written",
                 message.CheckinId,
@@ -125,16 +137,15 @@ public sealed class InventoryProcessor(
             await CompleteAuditAsync(message, cancellationToken);
             return ProcessingOutcome.Duplicate;
         }
+        catch (TableTransactionFailedException) when (entry is not null)
+        {
+            await entry.AbandonAsync(cancellationToken);
+            throw;
+        }
 
         await UpdateSummaryAsync(message, diff, cancellationToken);
-        if (auditChanges is not null)
-        {
-            await audit.AppendOnceAsync(
-                CheckinAudit.Event(message.DeviceId, message.CheckinId, auditChanges),
-                CheckinAudit.Key(message.CheckinId),
-                cancellationToken
-            );
-        }
+        if (entry is not null)
+            await entry.CommittedAsync(cancellationToken);
         logger.LogInformation(
             "Processed check-in {CheckinId} of {DeviceId}: {Changes}",
             message.CheckinId,
@@ -219,13 +230,12 @@ public sealed class InventoryProcessor(
         return (detail ?? throw new CheckinProcessingException($"Asset {assetId} does not exist."), software);
     }
 
-    /// <summary>A redelivered, already applied check-in: append its audit record if the first delivery stopped before
-    /// that.</summary>
+    /// <summary>A redelivered, already applied check-in whose marker predates the outbox (it carries the record's
+    /// changes): append its audit record if the first delivery stopped before that. A check-in applied with the
+    /// outbox has its record in the outbox row of its final batch, which the dispatcher delivers.</summary>
     private async Task CompleteAuditAsync(CheckinMessage message, CancellationToken cancellationToken)
     {
         var key = CheckinAudit.Key(message.CheckinId);
-        if (await audit.IsAppendedAsync(CheckinAudit.Entity, message.DeviceId, key, cancellationToken))
-            return;
         var marker = await store.Assets.GetEntityIfExistsAsync<TableEntity>(
             message.DeviceId,
             TableKeys.CheckinMarkerRow(message.CheckinId),
@@ -233,6 +243,8 @@ public sealed class InventoryProcessor(
             cancellationToken
         );
         if (marker.OrNull()?.GetString(CheckinAudit.MarkerColumn) is not { Length: > 0 } json)
+            return;
+        if (await audit.IsAppendedAsync(CheckinAudit.Entity, message.DeviceId, key, cancellationToken))
             return;
         if (
             await audit.AppendOnceAsync(

@@ -10,11 +10,7 @@ public sealed record PoisonReplayResponse(int Replayed, int Remaining);
 /// Moves check-in messages from the poison queue back to the check-in queue, e.g. after a fix was deployed. Their
 /// blobs were kept, and processing is idempotent, so a replay is always safe.
 /// </summary>
-public sealed class PoisonReplayService(
-    InventoryStore store,
-    Audit.AuditTrail audit,
-    ILogger<PoisonReplayService> logger
-)
+public sealed class PoisonReplayService(InventoryStore store, Events.Outbox outbox, ILogger<PoisonReplayService> logger)
 {
     public const int MaxPerCall = 1_000;
 
@@ -26,6 +22,9 @@ public sealed class PoisonReplayService(
     )
     {
         var replayed = 0;
+        // Written ahead before the first message moves (the record of the attempt: how many were asked for), then
+        // rewritten with the count that moved and committed; a queue operation cannot share a table transaction.
+        Events.OutboxEntry? entry = null;
         if (await store.CheckinPoisonQueue.ExistsAsync(cancellationToken))
         {
             while (replayed < max)
@@ -39,6 +38,11 @@ public sealed class PoisonReplayService(
                 ).Value;
                 if (batch.Length == 0)
                     break;
+                if (entry is null)
+                {
+                    entry = outbox.Entry().Audit(ReplayRecord("Requested", max, actor, correlationId));
+                    await entry.WriteAheadAsync(cancellationToken);
+                }
                 foreach (var message in batch)
                 {
                     // Send first, then delete: a crash in between leaves a duplicate, which processing ignores; never a
@@ -56,19 +60,20 @@ public sealed class PoisonReplayService(
         var remaining = await store.CheckinPoisonQueue.ExistsAsync(cancellationToken)
             ? (await store.CheckinPoisonQueue.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount
             : 0;
-        if (replayed > 0)
+        if (entry is not null)
         {
-            await audit.AppendAsync(
-                new Audit.AuditEvent(
-                    actor,
-                    "queue",
-                    store.CheckinPoisonQueue.Name,
-                    "replay-poison",
-                    [new("Replayed", null, replayed.ToString(System.Globalization.CultureInfo.InvariantCulture))],
-                    correlationId
-                ),
-                cancellationToken
-            );
+            if (replayed == 0)
+            {
+                await entry.AbandonAsync(cancellationToken);
+            }
+            else
+            {
+                await entry.RewriteAheadAsync(
+                    [ReplayRecord("Replayed", replayed, actor, correlationId)],
+                    cancellationToken
+                );
+                await entry.CommittedAsync(cancellationToken);
+            }
         }
         logger.LogInformation(
             "Replayed {Replayed} poisoned check-in message(s); {Remaining} left",
@@ -77,4 +82,14 @@ public sealed class PoisonReplayService(
         );
         return new PoisonReplayResponse(replayed, remaining);
     }
+
+    private Audit.AuditEvent ReplayRecord(string field, int count, Audit.AuditActor actor, string? correlationId) =>
+        new(
+            actor,
+            "queue",
+            store.CheckinPoisonQueue.Name,
+            "replay-poison",
+            [new(field, null, count.ToString(System.Globalization.CultureInfo.InvariantCulture))],
+            correlationId
+        );
 }

@@ -24,13 +24,14 @@ public sealed record PendingCredential(string Secret, string Hash)
 /// set gets a freshly generated secret whose hash is stored as the pending credential in the check-in's own write (no
 /// extra request). The current secret keeps working until the device first authenticates with the pending one: then
 /// the pending hash becomes the credential, the old secret stops working, and the switch is audited with the device as
-/// actor (durably: a flag set with the switch is cleared by the check-in's own write only after the append). A lost
+/// actor (durably: the record rides in the switching batch through the outbox). A lost
 /// answer therefore never locks a device out: the next check-in (still with the old secret) gets another new secret,
 /// replacing the undelivered one. Only hashes are stored, so the same secret can never be sent twice.
 /// </summary>
 public sealed class CredentialRotation(
     InventoryStore store,
     AuditTrail audit,
+    Events.Outbox outbox,
     TimeProvider clock,
     ILogger<CredentialRotation> logger
 )
@@ -56,14 +57,26 @@ public sealed class CredentialRotation(
     {
         try
         {
-            // If-Match * makes the merge fail on a missing row instead of creating one.
-            await store.Summaries.UpdateEntityAsync(
-                new TableEntity(TableKeys.SummaryPartition(deviceId), deviceId)
-                {
-                    [nameof(AssetSummaryEntity.CredentialRotationRequested)] = true,
-                },
-                ETag.All,
-                TableUpdateMode.Merge,
+            // If-Match * makes the merge fail on a missing row instead of creating one; the record joins the merge's
+            // batch (the outbox row in the summary row's bucket partition).
+            await outbox.WriteAsync(
+                store.Summaries,
+                new TableTransactionAction(
+                    TableTransactionActionType.UpdateMerge,
+                    new TableEntity(TableKeys.SummaryPartition(deviceId), deviceId)
+                    {
+                        [nameof(AssetSummaryEntity.CredentialRotationRequested)] = true,
+                    },
+                    ETag.All
+                ),
+                new AuditEvent(
+                    actor,
+                    "device",
+                    deviceId,
+                    "request-credential-rotation",
+                    [new(nameof(AssetSummaryEntity.CredentialRotationRequested), null, "true")],
+                    correlationId
+                ),
                 cancellationToken
             );
         }
@@ -71,45 +84,20 @@ public sealed class CredentialRotation(
         {
             return false;
         }
-        await audit.AppendAsync(
-            new AuditEvent(
-                actor,
-                "device",
-                deviceId,
-                "request-credential-rotation",
-                [new(nameof(AssetSummaryEntity.CredentialRotationRequested), null, "true")],
-                correlationId
-            ),
-            cancellationToken
-        );
         logger.LogInformation("Credential rotation requested for device {DeviceId}", deviceId);
         return true;
     }
 
     /// <summary>
-    /// Appends the audit record of the device's last switch to a rotated credential, once (keyed by the switch time).
-    /// The
-    /// check-in's own write then clears <see cref="AssetSummaryEntity.CredentialRotationAuditPending"/>; until it does,
-    /// every check-in repeats this, and the key makes the repeats write nothing.
+    /// A switch made before the outbox (its row still has
+    /// <see cref="AssetSummaryEntity.CredentialRotationAuditPending"/> set): appends its audit record once (keyed by the switch time); the check-in's own write then clears the flag.
+    /// Switches made now carry their record in the switching batch (<see cref="CompleteAsync"/>) and never set it.
     /// </summary>
     public async Task AuditSwitchAsync(AssetSummaryEntity summary, CancellationToken cancellationToken)
     {
         var switchedAt = summary.CredentialIssuedAt;
         await audit.AppendOnceAsync(
-            new AuditEvent(
-                AuditActor.Device(summary.RowKey),
-                "device",
-                summary.RowKey,
-                "rotate-credential",
-                [
-                    new(
-                        nameof(AssetSummaryEntity.CredentialIssuedAt),
-                        summary.PreviousCredentialIssuedAt?.ToString("O"),
-                        switchedAt?.ToString("O")
-                    ),
-                ],
-                null
-            ),
+            SwitchRecord(summary.RowKey, summary.PreviousCredentialIssuedAt, switchedAt),
             "rotation|"
                 + summary.RowKey
                 + "|"
@@ -117,6 +105,16 @@ public sealed class CredentialRotation(
             cancellationToken
         );
     }
+
+    private static AuditEvent SwitchRecord(string deviceId, DateTimeOffset? previous, DateTimeOffset? switchedAt) =>
+        new(
+            AuditActor.Device(deviceId),
+            "device",
+            deviceId,
+            "rotate-credential",
+            [new(nameof(AssetSummaryEntity.CredentialIssuedAt), previous?.ToString("O"), switchedAt?.ToString("O"))],
+            null
+        );
 
     /// <summary>
     /// The device authenticated with its pending credential: make it the credential (conditional on the row read, so a
@@ -134,18 +132,23 @@ public sealed class CredentialRotation(
             var previousIssuedAt = summary.CredentialIssuedAt;
             try
             {
-                var response = await store.Summaries.UpdateEntityAsync(
-                    new TableEntity(summary.PartitionKey, summary.RowKey)
-                    {
-                        [nameof(AssetSummaryEntity.CredentialHash)] = pendingHash,
-                        [nameof(AssetSummaryEntity.PendingCredentialHash)] = "",
-                        [nameof(AssetSummaryEntity.CredentialRotationRequested)] = false,
-                        [nameof(AssetSummaryEntity.CredentialIssuedAt)] = now,
-                        [nameof(AssetSummaryEntity.PreviousCredentialIssuedAt)] = previousIssuedAt,
-                        [nameof(AssetSummaryEntity.CredentialRotationAuditPending)] = true,
-                    },
-                    summary.ETag,
-                    TableUpdateMode.Merge,
+                // The switch and its audit record (device as actor): one batch, the outbox row in the summary row's
+                // bucket partition.
+                var response = await outbox.WriteAsync(
+                    store.Summaries,
+                    new TableTransactionAction(
+                        TableTransactionActionType.UpdateMerge,
+                        new TableEntity(summary.PartitionKey, summary.RowKey)
+                        {
+                            [nameof(AssetSummaryEntity.CredentialHash)] = pendingHash,
+                            [nameof(AssetSummaryEntity.PendingCredentialHash)] = "",
+                            [nameof(AssetSummaryEntity.CredentialRotationRequested)] = false,
+                            [nameof(AssetSummaryEntity.CredentialIssuedAt)] = now,
+                            [nameof(AssetSummaryEntity.PreviousCredentialIssuedAt)] = previousIssuedAt,
+                        },
+                        summary.ETag
+                    ),
+                    SwitchRecord(summary.RowKey, previousIssuedAt, now),
                     cancellationToken
                 );
                 summary.CredentialHash = pendingHash;
@@ -153,7 +156,6 @@ public sealed class CredentialRotation(
                 summary.CredentialRotationRequested = false;
                 summary.CredentialIssuedAt = now;
                 summary.PreviousCredentialIssuedAt = previousIssuedAt;
-                summary.CredentialRotationAuditPending = true;
                 summary.ETag = response.Headers.ETag ?? summary.ETag;
                 logger.LogInformation("Device {DeviceId} switched to its rotated credential", summary.RowKey);
                 return summary;

@@ -11,7 +11,7 @@ namespace ItInventory.Functions.Devices;
 /// check-in).</summary>
 public sealed class DeviceCredentialService(
     InventoryStore store,
-    AuditTrail audit,
+    Events.Outbox outbox,
     TimeProvider clock,
     ILogger<DeviceCredentialService> logger
 )
@@ -33,9 +33,19 @@ public sealed class DeviceCredentialService(
         };
         if (blockReenrollment)
             merge[nameof(AssetSummaryEntity.EnrollmentBlocked)] = true;
-        if (!await MergeIfExistsAsync(merge, cancellationToken))
+        List<FieldChange> changes = [new(nameof(AssetSummaryEntity.CredentialRevoked), null, "true")];
+        if (blockReenrollment)
+            changes.Add(new(nameof(AssetSummaryEntity.EnrollmentBlocked), null, "true"));
+        if (
+            !await MergeIfExistsAsync(
+                merge,
+                new AuditEvent(actor, "device", deviceId, "revoke-credential", changes, correlationId),
+                cancellationToken
+            )
+        )
             return false;
 
+        // The asset's history line follows the committed revocation (another table's partition).
         await store.Assets.AddEntityAsync(
             AssetChanges.HistoryRow(
                 deviceId,
@@ -46,13 +56,6 @@ public sealed class DeviceCredentialService(
                     + $"{actor.Name ?? actor.Id}{(blockReenrollment ? "; re-enrollment blocked" : "")}.",
                 null
             ),
-            cancellationToken
-        );
-        List<FieldChange> changes = [new(nameof(AssetSummaryEntity.CredentialRevoked), null, "true")];
-        if (blockReenrollment)
-            changes.Add(new(nameof(AssetSummaryEntity.EnrollmentBlocked), null, "true"));
-        await audit.AppendAsync(
-            new AuditEvent(actor, "device", deviceId, "revoke-credential", changes, correlationId),
             cancellationToken
         );
         logger.LogInformation(
@@ -71,19 +74,11 @@ public sealed class DeviceCredentialService(
         CancellationToken cancellationToken
     )
     {
-        if (
-            !await MergeIfExistsAsync(
-                new TableEntity(TableKeys.SummaryPartition(deviceId), deviceId)
-                {
-                    [nameof(AssetSummaryEntity.FullInventoryRequested)] = true,
-                },
-                cancellationToken
-            )
-        )
-        {
-            return false;
-        }
-        await audit.AppendAsync(
+        return await MergeIfExistsAsync(
+            new TableEntity(TableKeys.SummaryPartition(deviceId), deviceId)
+            {
+                [nameof(AssetSummaryEntity.FullInventoryRequested)] = true,
+            },
             new AuditEvent(
                 actor,
                 "device",
@@ -94,15 +89,25 @@ public sealed class DeviceCredentialService(
             ),
             cancellationToken
         );
-        return true;
     }
 
-    private async Task<bool> MergeIfExistsAsync(TableEntity merge, CancellationToken cancellationToken)
+    /// <summary>Merges into the device's summary row, if it exists, with its audit record in the same batch (the
+    /// outbox row in the summary row's bucket partition).</summary>
+    private async Task<bool> MergeIfExistsAsync(
+        TableEntity merge,
+        AuditEvent record,
+        CancellationToken cancellationToken
+    )
     {
         try
         {
             // If-Match * makes the merge fail on a missing row instead of creating one.
-            await store.Summaries.UpdateEntityAsync(merge, ETag.All, TableUpdateMode.Merge, cancellationToken);
+            await outbox.WriteAsync(
+                store.Summaries,
+                new TableTransactionAction(TableTransactionActionType.UpdateMerge, merge, ETag.All),
+                record,
+                cancellationToken
+            );
             return true;
         }
         catch (RequestFailedException ex) when (ex.Status == 404)

@@ -91,7 +91,7 @@ public sealed record EnrollmentGrant(
 /// hashed).</summary>
 public sealed class EnrollmentSecretStore(
     InventoryStore store,
-    Audit.AuditTrail audit,
+    Events.Outbox outbox,
     Catalogue.TaxonomyService taxonomy,
     IOptions<EnrollmentOptions> options,
     TimeProvider clock
@@ -143,7 +143,9 @@ public sealed class EnrollmentSecretStore(
 
     private async Task<CreatedEnrollmentSecret> CreateWithDetailsAsync(
         CreateEnrollmentSecretRequest request,
-        CancellationToken cancellationToken
+        CancellationToken cancellationToken,
+        Audit.AuditActor? actor = null,
+        string? correlationId = null
     )
     {
         var secret = DeviceSecrets.NewSecret();
@@ -158,8 +160,34 @@ public sealed class EnrollmentSecretStore(
             DefaultLocation = Blank(request.DefaultLocation),
             AllocateTag = request.AllocateTag,
         };
-        await store.EnrollmentSecrets.AddEntityAsync(entity, cancellationToken);
-        return new CreatedEnrollmentSecret(secret, EnrollmentSecretView.From(entity));
+        var view = EnrollmentSecretView.From(entity);
+        if (actor is null)
+        {
+            await store.EnrollmentSecrets.AddEntityAsync(entity, cancellationToken);
+            return new CreatedEnrollmentSecret(secret, view);
+        }
+        // The secret and its audit record: one batch (the outbox row in the secrets' partition).
+        await outbox.WriteAsync(
+            store.EnrollmentSecrets,
+            new TableTransactionAction(TableTransactionActionType.Add, entity),
+            new Audit.AuditEvent(
+                actor,
+                "enrollment-secret",
+                view.Id,
+                "create",
+                [
+                    new("Label", null, view.Label),
+                    new("ExpiresAt", null, view.ExpiresAt?.ToString("O")),
+                    new("DefaultDepartment", null, view.DefaultDepartment),
+                    new("DefaultCategory", null, view.DefaultCategory),
+                    new("DefaultLocation", null, view.DefaultLocation),
+                    new("AllocateTag", null, view.AllocateTag ? "true" : "false"),
+                ],
+                correlationId
+            ),
+            cancellationToken
+        );
+        return new CreatedEnrollmentSecret(secret, view);
     }
 
     /// <summary>Creates a secret for an administrator (validated, audited); the answer holds the secret, shown this
@@ -200,26 +228,7 @@ public sealed class EnrollmentSecretStore(
         if (references.Count > 0)
             return Catalogue.TaxonomyService.ReferenceProblem(references);
 
-        var created = await CreateWithDetailsAsync(request, cancellationToken);
-        var view = created.Details;
-        await audit.AppendAsync(
-            new Audit.AuditEvent(
-                actor,
-                "enrollment-secret",
-                view.Id,
-                "create",
-                [
-                    new("Label", null, view.Label),
-                    new("ExpiresAt", null, view.ExpiresAt?.ToString("O")),
-                    new("DefaultDepartment", null, view.DefaultDepartment),
-                    new("DefaultCategory", null, view.DefaultCategory),
-                    new("DefaultLocation", null, view.DefaultLocation),
-                    new("AllocateTag", null, view.AllocateTag ? "true" : "false"),
-                ],
-                correlationId
-            ),
-            cancellationToken
-        );
+        var created = await CreateWithDetailsAsync(request, cancellationToken, actor, correlationId);
         return created;
     }
 
@@ -234,7 +243,8 @@ public sealed class EnrollmentSecretStore(
             )
         )
         {
-            items.Add(EnrollmentSecretView.From(e));
+            if (!e.RowKey.StartsWith(Events.OutboxKeys.RowPrefix, StringComparison.Ordinal))
+                items.Add(EnrollmentSecretView.From(e)); // (an outbox row waits for the dispatcher)
         }
         return items.OrderBy(i => i.CreatedAt).ToList();
     }
@@ -251,13 +261,25 @@ public sealed class EnrollmentSecretStore(
             return false;
         try
         {
-            await store.EnrollmentSecrets.UpdateEntityAsync(
-                new TableEntity(TableKeys.EnrollmentSecretPartition, id)
-                {
-                    [nameof(EnrollmentSecretEntity.Revoked)] = true,
-                },
-                ETag.All,
-                TableUpdateMode.Merge,
+            // If-Match * makes the merge fail on a missing row; the record joins the merge's batch.
+            await outbox.WriteAsync(
+                store.EnrollmentSecrets,
+                new TableTransactionAction(
+                    TableTransactionActionType.UpdateMerge,
+                    new TableEntity(TableKeys.EnrollmentSecretPartition, id)
+                    {
+                        [nameof(EnrollmentSecretEntity.Revoked)] = true,
+                    },
+                    ETag.All
+                ),
+                new Audit.AuditEvent(
+                    actor,
+                    "enrollment-secret",
+                    id,
+                    "revoke",
+                    [new("Revoked", "false", "true")],
+                    correlationId
+                ),
                 cancellationToken
             );
         }
@@ -265,17 +287,6 @@ public sealed class EnrollmentSecretStore(
         {
             return false;
         }
-        await audit.AppendAsync(
-            new Audit.AuditEvent(
-                actor,
-                "enrollment-secret",
-                id,
-                "revoke",
-                [new("Revoked", "false", "true")],
-                correlationId
-            ),
-            cancellationToken
-        );
         return true;
     }
 

@@ -102,6 +102,9 @@ public sealed class Outbox(
         }
     }
 
+    internal async Task RewritePendingAsync(OutboxPendingEntity pending, CancellationToken cancellationToken) =>
+        await store.Outbox.UpsertEntityAsync(pending, TableUpdateMode.Replace, cancellationToken);
+
     internal async Task DeletePendingAsync(string id, CancellationToken cancellationToken) =>
         await store.Outbox.DeleteEntityAsync(OutboxKeys.PendingPartition, id, Azure.ETag.All, cancellationToken);
 
@@ -201,6 +204,34 @@ public sealed class OutboxEntry
     {
         staged = new OutboxMessage(Id, outbox.OutboxTableName, OutboxKeys.PendingPartition, Id);
         await outbox.WritePendingAsync(
+            new OutboxPendingEntity
+            {
+                RowKey = Id,
+                Table = staged.Table,
+                TargetPartition = staged.PartitionKey,
+                TargetRow = staged.RowKey,
+                Payload = PayloadJson,
+            },
+            cancellationToken
+        );
+    }
+
+    /// <summary>
+    /// For a written-ahead entry whose record depends on how the change went (e.g. how many messages it moved):
+    /// replaces the entry's audit records and rewrites the stored entry (one request), after the change and before
+    /// <see cref="CommittedAsync"/>. A crash before the rewrite leaves the record written ahead (the attempt).
+    /// </summary>
+    public async Task RewriteAheadAsync(IReadOnlyList<AuditEvent> records, CancellationToken cancellationToken)
+    {
+        if (
+            staged is null
+            || staged.Table != outbox.OutboxTableName
+            || staged.PartitionKey != OutboxKeys.PendingPartition
+        )
+            throw new InvalidOperationException("Only an entry written ahead can be rewritten.");
+        audits.Clear();
+        audits.AddRange(records);
+        await outbox.RewritePendingAsync(
             new OutboxPendingEntity
             {
                 RowKey = Id,

@@ -96,6 +96,7 @@ public sealed class KpiCalculator
     private readonly Scope total = new(null);
     private readonly Dictionary<string, Scope> departments = new(StringComparer.Ordinal);
     private long rows;
+    private IReadOnlyDictionary<string, DateTimeOffset>? firstSightings;
 
     public KpiCalculator(KpiContext context, TimeProvider clock)
     {
@@ -156,7 +157,7 @@ public sealed class KpiCalculator
             && approved >= windowStart
             && approved < context.End
         )
-            s.Discovery.Add(Math.Max(0, (approved - enrolled).TotalHours));
+            s.Discovery.Add(new DiscoverySample(a.RowKey, enrolled, approved));
         if (
             a.RetiredAt is { } retired
             && a.DisposedAt is { } disposed
@@ -223,8 +224,28 @@ public sealed class KpiCalculator
         && idle >= idleDays;
 
     /// <summary>One snapshot per scope: the total first, then the departments in ordinal order.</summary>
-    public IReadOnlyList<KpiSnapshot> Snapshots(string source)
+    /// <summary>The assets whose time to discovery the snapshots measure (approved in the window, enrolled): the
+    /// ones whose first sighting the caller may look up for <see cref="Snapshots"/>.</summary>
+    public IEnumerable<string> DiscoveryAssets => total.Discovery.Select(d => d.AssetId);
+
+    /// <summary>Time to discovery of one asset in hours: from its first sighting when that came before its enrollment
+    /// (a LAN neighbour report of one of its MACs while it was unregistered), else from its enrollment, to its
+    /// approval; never negative.</summary>
+    public static double DiscoveryHours(DateTimeOffset? firstSighting, DateTimeOffset enrolled, DateTimeOffset approved)
     {
+        var start = firstSighting is { } seen && seen < enrolled ? seen : enrolled;
+        return Math.Max(0, (approved - start).TotalHours);
+    }
+
+    /// <param name="source">Who computed the snapshots (timer, backfill, …).</param>
+    /// <param name="firstSightings">Asset id → its earliest sighting as an unregistered device, for the assets of
+    /// <see cref="DiscoveryAssets"/> that have one.</param>
+    public IReadOnlyList<KpiSnapshot> Snapshots(
+        string source,
+        IReadOnlyDictionary<string, DateTimeOffset>? firstSightings = null
+    )
+    {
+        this.firstSightings = firstSightings;
         var computedAt = clock.GetUtcNow();
         var (installations, covered) = context.Live ? LicenceCoverage(context.Licences, context.Day) : (0, 0);
         var findings = context.Live ? context.OpenFindings : [];
@@ -267,6 +288,15 @@ public sealed class KpiCalculator
         (int Installations, int Covered)? licences
     )
     {
+        var discovery = s
+            .Discovery.Select(d =>
+                DiscoveryHours(
+                    firstSightings?.TryGetValue(d.AssetId, out var seen) == true ? seen : null,
+                    d.Enrolled,
+                    d.Approved
+                )
+            )
+            .ToList();
         double? accuracy = null;
         string? campaignId = null;
         int? expected = null;
@@ -296,9 +326,9 @@ public sealed class KpiCalculator
             live ? Rate(s.DeployedUsed, s.Deployed) : null,
             live ? s.Deployed : null,
             live ? s.DeployedUsed : null,
-            Mean(s.Discovery, 2),
-            P90(s.Discovery, 2),
-            s.Discovery.Count,
+            Mean(discovery, 2),
+            P90(discovery, 2),
+            discovery.Count,
             licences is { } l ? Rate(l.Covered, l.Installations) : null,
             licences?.Installations,
             licences?.Covered,
@@ -358,10 +388,12 @@ public sealed class KpiCalculator
     private static void Increment(Dictionary<string, int> counts, string key) =>
         counts[key] = counts.GetValueOrDefault(key) + 1;
 
+    private readonly record struct DiscoverySample(string AssetId, DateTimeOffset Enrolled, DateTimeOffset Approved);
+
     private sealed class Scope(string? department)
     {
         public string? Department { get; } = department;
-        public List<double> Discovery { get; } = [];
+        public List<DiscoverySample> Discovery { get; } = [];
         public List<double> Decommission { get; } = [];
         public int Assets { get; set; }
         public Dictionary<string, int> ByKind { get; } = new(StringComparer.Ordinal);

@@ -63,7 +63,10 @@ public sealed class KpiSnapshotService(
             )
         )
             calculator.Add(row);
-        var snapshots = calculator.Snapshots(source);
+        var snapshots = calculator.Snapshots(
+            source,
+            await FirstSightingsAsync(calculator.DiscoveryAssets, cancellationToken)
+        );
         // The rows are many upserts (no one transaction holds them and an outbox row): the event's entry is written
         // ahead, so a crash after the rows cannot lose it; the upserts are idempotent, so a rerun rewrites the same.
         var entry = outbox
@@ -113,6 +116,11 @@ public sealed class KpiSnapshotService(
                 events.Add(row);
         }
         var campaigns = await CampaignsAsync(from, to, cancellationToken);
+        var windowStart = new DateTimeOffset(from.AddDays(1 - options.Value.WindowDays).ToDateTime(default), default);
+        var sightings = await FirstSightingsAsync(
+            events.Where(e => e.EnrolledAt is not null && e.ApprovedAt >= windowStart).Select(e => e.RowKey),
+            cancellationToken
+        );
         var written = 0;
         for (var day = from; day <= to; day = day.AddDays(1))
         {
@@ -129,7 +137,7 @@ public sealed class KpiSnapshotService(
             var calculator = new KpiCalculator(context, clock);
             foreach (var row in events)
                 calculator.Add(row);
-            var snapshots = calculator.Snapshots(BackfillSource);
+            var snapshots = calculator.Snapshots(BackfillSource, sightings);
             await WriteAsync(snapshots, cancellationToken);
             written += snapshots.Count;
         }
@@ -162,6 +170,53 @@ public sealed class KpiSnapshotService(
         else if (hasFrom && hasTo && to.DayNumber - from.DayNumber + 1 > maxDays)
             errors["$.from"] = [$"At most {maxDays} days per backfill."];
         return errors.Count == 0 ? null : Problem.BadRequest("The backfill range is invalid.", errors);
+    }
+
+    /// <summary>
+    /// The earliest sighting of each asset as an unregistered device (a LAN neighbour report of one of its MACs,
+    /// table <c>sightings</c>, kept after the device enrolls), for the assets whose time to discovery is measured:
+    /// per asset one point read of its detail row (<c>$select</c> MacAddresses) and one per MAC. Assets never
+    /// sighted are absent (their discovery starts at enrollment).
+    /// </summary>
+    private async Task<IReadOnlyDictionary<string, DateTimeOffset>> FirstSightingsAsync(
+        IEnumerable<string> assetIds,
+        CancellationToken cancellationToken
+    )
+    {
+        var found = new System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset>(
+            StringComparer.Ordinal
+        );
+        await Parallel.ForEachAsync(
+            assetIds.Distinct(StringComparer.Ordinal),
+            new ParallelOptions { MaxDegreeOfParallelism = WriteParallelism, CancellationToken = cancellationToken },
+            async (assetId, ct) =>
+            {
+                var detail = await store.Assets.GetEntityIfExistsAsync<AssetDetailEntity>(
+                    assetId,
+                    TableKeys.AssetDetailRow,
+                    [nameof(AssetDetailEntity.MacAddresses)],
+                    ct
+                );
+                if (!detail.HasValue || detail.Value?.MacAddresses is not { Length: > 0 } macs)
+                    return;
+                foreach (
+                    var mac in macs.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                )
+                {
+                    var sighting = await store.Sightings.GetEntityIfExistsAsync<SightingEntity>(
+                        mac,
+                        TableKeys.SightingRow,
+                        [nameof(SightingEntity.FirstSeenAt)],
+                        ct
+                    );
+                    if (sighting.HasValue && sighting.Value is { } seen)
+                        found.AddOrUpdate(assetId, seen.FirstSeenAt, (_, was) =>
+                            was < seen.FirstSeenAt ? was : seen.FirstSeenAt
+                        );
+                }
+            }
+        );
+        return found;
     }
 
     private async Task WriteAsync(IReadOnlyList<KpiSnapshot> snapshots, CancellationToken cancellationToken) =>

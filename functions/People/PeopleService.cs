@@ -9,7 +9,7 @@ using ItInventory.Functions.Storage;
 namespace ItInventory.Functions.People;
 
 /// <summary>The people directory: CSV import/export, reads, paged listing, and the caller's own assets.</summary>
-public sealed class PeopleService(InventoryStore store, AuditTrail audit, TimeProvider clock)
+public sealed class PeopleService(InventoryStore store, Events.Outbox outbox, TimeProvider clock)
 {
     public const int MaxImportBytes = 4 * 1024 * 1024;
     public const int MaxImportRows = 50_000;
@@ -119,18 +119,17 @@ public sealed class PeopleService(InventoryStore store, AuditTrail audit, TimePr
             {
                 try
                 {
-                    if (write.Current is { } current)
-                    {
-                        await store.People.UpdateEntityAsync(write.Entity, current.ETag, TableUpdateMode.Replace, ct);
-                        Interlocked.Increment(ref updatedCount);
-                    }
-                    else
-                    {
-                        await store.People.AddEntityAsync(write.Entity, ct);
-                        Interlocked.Increment(ref createdCount);
-                    }
-                    // After the write: a write lost to a concurrent import is reported, never audited as done.
-                    await audit.AppendAsync(
+                    // The person and their audit record: one batch (the outbox row in the person's partition), so a
+                    // write lost to a concurrent import is reported, never audited as done.
+                    await outbox.WriteAsync(
+                        store.People,
+                        write.Current is { } current
+                            ? new TableTransactionAction(
+                                TableTransactionActionType.UpdateReplace,
+                                write.Entity,
+                                current.ETag
+                            )
+                            : new TableTransactionAction(TableTransactionActionType.Add, write.Entity),
                         new AuditEvent(
                             actor,
                             "person",
@@ -141,6 +140,10 @@ public sealed class PeopleService(InventoryStore store, AuditTrail audit, TimePr
                         ),
                         ct
                     );
+                    if (write.Current is null)
+                        Interlocked.Increment(ref createdCount);
+                    else
+                        Interlocked.Increment(ref updatedCount);
                 }
                 catch (RequestFailedException ex) when (ex.Status is 409 or 412)
                 {

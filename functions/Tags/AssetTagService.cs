@@ -62,7 +62,7 @@ public sealed class AssetTagService(
     InventoryStore store,
     AssetReader assets,
     AccessPolicy policy,
-    Audit.AuditTrail audit,
+    Events.Outbox outbox,
     IOptions<AssetTagOptions> options,
     TimeProvider clock,
     ILogger<AssetTagService> logger
@@ -241,9 +241,17 @@ public sealed class AssetTagService(
             {
                 Fields = [new FieldChange(nameof(AssetDetailEntity.Tag), detail.Tag, tag)],
             };
+            // The tag, its history row and its outbox row (audit record, asset.changed): one batch.
+            var entry = Events.AssetEvents.Stage(
+                outbox.Entry(),
+                new Audit.AuditEvent(actor, "asset", assetId, "tag", recorded.Fields, correlationId),
+                detail,
+                recorded.Fields
+            );
             try
             {
-                await store.Assets.SubmitTransactionAsync(
+                await outbox.WriteAsync(
+                    store.Assets,
                     [
                         new(
                             TableTransactionActionType.UpdateMerge,
@@ -266,10 +274,7 @@ public sealed class AssetTagService(
                             )
                         ),
                     ],
-                    cancellationToken
-                );
-                await audit.AppendAsync(
-                    new Audit.AuditEvent(actor, "asset", assetId, "tag", recorded.Fields, correlationId),
+                    entry,
                     cancellationToken
                 );
                 logger.LogInformation(

@@ -4,20 +4,25 @@ using ItInventory.Functions.Assets;
 using ItInventory.Functions.Audit;
 using ItInventory.Functions.CheckIns;
 using ItInventory.Functions.Common;
+using ItInventory.Functions.Events;
 using ItInventory.Functions.Storage;
 using ItInventory.Functions.Tests.Infrastructure;
 using ItInventory.Functions.Tests.Shared;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace ItInventory.Functions.Tests.CheckIns;
 
 /// <summary>Check-ins in the audit trail: one record per processed inventory that changed the asset, never lost or
-/// duplicated by redelivery; heartbeats are telemetry, not changes.</summary>
+/// duplicated by redelivery; heartbeats are telemetry, not changes. The record (and the asset.changed event) travel
+/// through the outbox: its row rides in the processor's final batch, the dispatcher delivers it (here, as in Azure,
+/// through the outbox queue: <see cref="DeliverAsync"/>).</summary>
 public sealed class CheckinAuditTests : IAsyncLifetime
 {
     private TestApp app = null!;
 
-    public async Task InitializeAsync() => app = await TestApp.StartAsync();
+    public async Task InitializeAsync() =>
+        app = await TestApp.StartAsync(settings => settings["Outbox:DispatchInline"] = "false");
 
     public async Task DisposeAsync() => await app.DisposeAsync();
 
@@ -52,6 +57,29 @@ public sealed class CheckinAuditTests : IAsyncLifetime
             .Where(r => r.Action == "inventory")
             .ToList();
 
+    private OutboxDispatcher Dispatcher => app.Services.GetRequiredService<OutboxDispatcher>();
+
+    /// <summary>What the host does with the outbox queue: each message to the dispatcher.</summary>
+    private async Task DeliverAsync()
+    {
+        while ((await app.Store.OutboxQueue.ReceiveMessageAsync()).Value is { } message)
+        {
+            await Dispatcher.DispatchAsync(
+                JsonSerializer.Deserialize(message.Body, ApiJsonContext.Default.OutboxMessage)!,
+                CancellationToken.None
+            );
+            await app.Store.OutboxQueue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+        }
+    }
+
+    /// <summary>The timer sweep, once the grace period of every pending entry is over.</summary>
+    private async Task SweepAsync()
+    {
+        app.Clock.Advance(app.Services.GetRequiredService<IOptions<OutboxOptions>>().Value.SweepGrace);
+        app.Clock.Advance(TimeSpan.FromSeconds(1));
+        await Dispatcher.SweepAsync(CancellationToken.None);
+    }
+
     [Fact]
     public async Task A_processed_inventory_that_changed_the_asset_appends_one_bounded_record_with_the_device_as_actor()
     {
@@ -59,6 +87,7 @@ public sealed class CheckinAuditTests : IAsyncLifetime
         var message = await SendInventoryAsync(device, softwareCount: 800);
 
         Assert.Equal(ProcessingOutcome.Applied, await Processor.ProcessAsync(message, CancellationToken.None));
+        await DeliverAsync();
 
         var record = Assert.Single(await InventoryRecordsAsync(device.DeviceId));
         Assert.Equal(AuditActor.Device(device.DeviceId), record.Actor);
@@ -77,6 +106,7 @@ public sealed class CheckinAuditTests : IAsyncLifetime
         app.Clock.Advance(TimeSpan.FromDays(1));
         var second = await SendInventoryAsync(device, softwareCount: 795, variant: 10, hostname: "ws-0001-renamed");
         Assert.Equal(ProcessingOutcome.Applied, await Processor.ProcessAsync(second, CancellationToken.None));
+        await DeliverAsync();
         var update = Assert.Single(await InventoryRecordsAsync(device.DeviceId), r =>
             r.CorrelationId == second.CheckinId
         );
@@ -84,6 +114,21 @@ public sealed class CheckinAuditTests : IAsyncLifetime
         Assert.StartsWith("5: ", Assert.Single(update.Changes, c => c.Field == "Software.Uninstalled").From);
         Assert.StartsWith("10: ", Assert.Single(update.Changes, c => c.Field == "Software.Updated").To);
         Assert.True((await Trail.VerifyAsync(CancellationToken.None)).Intact);
+
+        // Each changing inventory is announced: itinventory.asset.changed with the record's changes.
+        var changed = (await app.Store.EventsQueue.ReceiveMessagesAsync(32))
+            .Value.Select(m => JsonDocument.Parse(m.Body.ToString()).RootElement)
+            .Where(e => e.GetProperty("type").GetString() == Functions.Events.EventTypes.AssetChanged)
+            .ToList();
+        Assert.Equal(2, changed.Count);
+        Assert.All(changed, e => Assert.Equal("assets/" + device.DeviceId, e.GetProperty("subject").GetString()));
+        Assert.Contains(changed, e =>
+            e.GetProperty("data").GetProperty("action").GetString() == "inventory"
+            && e.GetProperty("data")
+                .GetProperty("changes")
+                .EnumerateArray()
+                .Any(c => c.GetProperty("field").GetString() == "Hostname")
+        );
     }
 
     [Fact]
@@ -93,19 +138,20 @@ public sealed class CheckinAuditTests : IAsyncLifetime
         var message = await SendInventoryAsync(device);
 
         Assert.Equal(ProcessingOutcome.Applied, await Processor.ProcessAsync(message, CancellationToken.None));
+        await DeliverAsync();
         var before = await app.SnapshotAsync();
         using (var scope = StorageRequestCounter.BeginScope())
         {
             Assert.Equal(ProcessingOutcome.Duplicate, await Processor.ProcessAsync(message, CancellationToken.None));
-            // "Was it appended?" is one point read of the reference row.
+            // The record travelled in the first delivery's batch: the redelivery only reads the marker (which carries
+            // no record any more) and stages nothing in the outbox.
             Assert.Contains(scope.Requests, r =>
-                r.StartsWith("GET ", StringComparison.Ordinal)
-                && (
-                    r.Contains("ref%7Ccheckin", StringComparison.Ordinal)
-                    || r.Contains("ref|checkin", StringComparison.Ordinal)
-                )
+                r.StartsWith("GET ", StringComparison.Ordinal) && r.Contains("ci%7C", StringComparison.Ordinal)
+                || r.StartsWith("GET ", StringComparison.Ordinal) && r.Contains("ci|", StringComparison.Ordinal)
             );
+            Assert.DoesNotContain(scope.Requests, r => r.Contains("/outbox", StringComparison.Ordinal));
         }
+        await DeliverAsync();
 
         Assert.Single(await InventoryRecordsAsync(device.DeviceId));
         // A redelivery of the inventory last applied merges the summary row again with the same values (in case the
@@ -117,30 +163,74 @@ public sealed class CheckinAuditTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_crash_between_the_batch_and_the_append_still_yields_exactly_one_record_after_redelivery()
+    public async Task A_crash_after_the_batch_loses_no_record_the_sweep_delivers_it_once_and_redelivery_adds_none()
+    {
+        // Where the final batch comes, measured on a device like it.
+        var twin = await SendInventoryAsync(await app.EnrollNewDeviceAsync(), softwareCount: 5);
+        int afterBatch;
+        using (var counting = StorageRequestCounter.BeginScope())
+        {
+            await Processor.ProcessAsync(twin, CancellationToken.None);
+            afterBatch =
+                counting.Requests.ToList().FindLastIndex(r => r.Contains("$batch", StringComparison.Ordinal)) + 2;
+        }
+        await DeliverAsync();
+        var device = await app.EnrollNewDeviceAsync();
+        var message = await SendInventoryAsync(device, softwareCount: 5);
+
+        // The process dies right after the final batch (before the summary merge and the outbox queue message).
+        using (var crash = StorageRequestCounter.BeginScope().FailAt(afterBatch))
+        {
+            await Assert.ThrowsAsync<InjectedFaultException>(() =>
+                Processor.ProcessAsync(message, CancellationToken.None)
+            );
+        }
+        Assert.True(
+            (
+                await app.Store.Assets.GetEntityIfExistsAsync<TableEntity>(
+                    device.DeviceId,
+                    TableKeys.CheckinMarkerRow(message.CheckinId)
+                )
+            ).HasValue,
+            "the batch committed"
+        );
+        Assert.Empty(await InventoryRecordsAsync(device.DeviceId));
+
+        // Redeliveries find the marker: nothing twice, and nothing staged again.
+        Assert.Equal(ProcessingOutcome.Duplicate, await Processor.ProcessAsync(message, CancellationToken.None));
+        Assert.Equal(ProcessingOutcome.Duplicate, await Processor.ProcessAsync(message, CancellationToken.None));
+        await DeliverAsync();
+        Assert.Empty(await InventoryRecordsAsync(device.DeviceId));
+
+        await SweepAsync();
+        var record = Assert.Single(await InventoryRecordsAsync(device.DeviceId));
+        Assert.Equal(message.CheckinId, record.CorrelationId);
+        Assert.Contains(record.Changes, c => c.Field == "Software.Installed");
+        await SweepAsync();
+        Assert.Single(await InventoryRecordsAsync(device.DeviceId));
+        Assert.True((await Trail.VerifyAsync(CancellationToken.None)).Intact);
+    }
+
+    [Fact]
+    public async Task A_marker_written_before_the_outbox_still_gets_its_missing_record_once_on_redelivery()
     {
         var device = await app.EnrollNewDeviceAsync();
         var message = await SendInventoryAsync(device);
-
-        // The append fails once: the audit table is gone while the first delivery runs.
-        await app.Store.AuditTrail.DeleteAsync();
-        await Assert.ThrowsAnyAsync<Azure.RequestFailedException>(() =>
-            Processor.ProcessAsync(message, CancellationToken.None)
+        // What the processor wrote before the outbox: the marker carrying the record's changes, appended later.
+        IReadOnlyList<FieldChange> changes = [new("Hostname", null, "ws-0001")];
+        await app.Store.Assets.AddEntityAsync(
+            new TableEntity(device.DeviceId, TableKeys.CheckinMarkerRow(message.CheckinId))
+            {
+                ["ProcessedAt"] = app.Clock.GetUtcNow(),
+                [CheckinAudit.MarkerColumn] = CheckinAudit.Serialize(changes),
+            }
         );
-        await app.Store.AuditTrail.CreateIfNotExistsAsync();
-        Assert.Empty(await InventoryRecordsAsync(device.DeviceId));
-        var marker = await app.Store.Assets.GetEntityAsync<TableEntity>(
-            device.DeviceId,
-            TableKeys.CheckinMarkerRow(message.CheckinId)
-        );
-        Assert.False(string.IsNullOrEmpty(marker.Value.GetString(CheckinAudit.MarkerColumn)));
 
         Assert.Equal(ProcessingOutcome.Duplicate, await Processor.ProcessAsync(message, CancellationToken.None));
         Assert.Equal(ProcessingOutcome.Duplicate, await Processor.ProcessAsync(message, CancellationToken.None));
 
         var record = Assert.Single(await InventoryRecordsAsync(device.DeviceId));
-        Assert.Equal(message.CheckinId, record.CorrelationId);
-        Assert.Contains(record.Changes, c => c.Field == "Software.Installed");
+        Assert.Equal(changes, record.Changes);
         Assert.True(
             await Trail.IsAppendedAsync(
                 "asset",
@@ -153,34 +243,11 @@ public sealed class CheckinAuditTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_record_missing_after_a_crash_is_appended_even_when_a_newer_inventory_was_applied_meanwhile()
-    {
-        var device = await app.EnrollNewDeviceAsync();
-        var first = await SendInventoryAsync(device);
-        await app.Store.AuditTrail.DeleteAsync();
-        await Assert.ThrowsAnyAsync<Azure.RequestFailedException>(() =>
-            Processor.ProcessAsync(first, CancellationToken.None)
-        );
-        await app.Store.AuditTrail.CreateIfNotExistsAsync();
-        app.Clock.Advance(TimeSpan.FromHours(1));
-        var newer = await SendInventoryAsync(device, variant: 3);
-        Assert.Equal(ProcessingOutcome.Applied, await Processor.ProcessAsync(newer, CancellationToken.None));
-
-        Assert.Equal(ProcessingOutcome.Duplicate, await Processor.ProcessAsync(first, CancellationToken.None));
-        Assert.Equal(ProcessingOutcome.Duplicate, await Processor.ProcessAsync(first, CancellationToken.None));
-
-        var records = await InventoryRecordsAsync(device.DeviceId);
-        Assert.Equal(
-            new[] { first.CheckinId, newer.CheckinId }.Order(StringComparer.Ordinal),
-            records.Select(r => r.CorrelationId!).Order(StringComparer.Ordinal).ToArray()
-        );
-    }
-
-    [Fact]
     public async Task Changed_inventory_with_its_audit_record_stays_within_ten_requests_and_heartbeats_are_not_audited()
     {
         var device = await app.EnrollNewDeviceAsync();
         await Processor.ProcessAsync(await SendInventoryAsync(device), CancellationToken.None);
+        await DeliverAsync();
         app.Clock.Advance(TimeSpan.FromDays(1));
 
         var body = SamplePayloads.Inventory(
@@ -209,6 +276,7 @@ public sealed class CheckinAuditTests : IAsyncLifetime
                 $"intake {intake} + processing {processing.Count}:\n{string.Join("\n", total.Requests)}"
             );
         }
+        await DeliverAsync();
         Assert.Equal(2, (await InventoryRecordsAsync(device.DeviceId)).Count);
 
         var records = (await Trail.VerifyAsync(CancellationToken.None)).Records;

@@ -186,24 +186,29 @@ public sealed class CredentialRotationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_crash_between_the_switch_and_its_audit_record_is_made_good_by_the_next_check_in_once()
+    public async Task A_switch_whose_record_could_not_be_appended_gets_it_once_from_the_outbox_sweep()
     {
         var device = await app.EnrollNewDeviceAsync();
         Assert.Equal(202, await RequestRotationAsync(device.DeviceId));
         var newSecret = NewSecret(await HeartbeatAsync(device.DeviceId, device.Secret))!;
 
-        // The append fails once: the audit table is gone while the switching check-in runs.
+        // The append fails: the audit table is gone while the switching check-in runs. The switch and its outbox row
+        // commit together; the record waits in the outbox.
         await app.Store.AuditTrail.DeleteAsync();
-        await Assert.ThrowsAnyAsync<Azure.RequestFailedException>(() => HeartbeatAsync(device.DeviceId, newSecret));
+        Assert.Equal(200, (await HeartbeatAsync(device.DeviceId, newSecret)).Status);
         await app.Store.AuditTrail.CreateIfNotExistsAsync();
-        Assert.Equal(401, (await HeartbeatAsync(device.DeviceId, device.Secret)).Status); // the switch itself happened
-        Assert.True((await SummaryAsync(device.DeviceId)).CredentialRotationAuditPending);
-
-        Assert.Equal(200, (await HeartbeatAsync(device.DeviceId, newSecret)).Status);
-        Assert.Equal(200, (await HeartbeatAsync(device.DeviceId, newSecret)).Status);
-
-        Assert.Single(await AuditAsync(device.DeviceId, "rotate-credential"));
+        Assert.Equal(401, (await HeartbeatAsync(device.DeviceId, device.Secret)).Status); // the switch happened
         Assert.False((await SummaryAsync(device.DeviceId)).CredentialRotationAuditPending);
+        Assert.Empty(await AuditAsync(device.DeviceId, "rotate-credential"));
+
+        var dispatcher = app.Services.GetRequiredService<Functions.Events.OutboxDispatcher>();
+        app.Clock.Advance(TimeSpan.FromMinutes(10));
+        await dispatcher.SweepAsync(CancellationToken.None);
+        await dispatcher.SweepAsync(CancellationToken.None);
+        var record = Assert.Single(await AuditAsync(device.DeviceId, "rotate-credential"));
+        Assert.Equal(AuditActor.Device(device.DeviceId), record.Actor);
+
+        // Heartbeats with the new secret stay at 2 requests: nothing is due on the summary row.
         var request = app.JsonRequest(
             "/api/checkins",
             SamplePayloads.Heartbeat(device.DeviceId).Text(),
@@ -212,6 +217,28 @@ public sealed class CredentialRotationTests : IAsyncLifetime
         using var scope = StorageRequestCounter.BeginScope();
         Assert.Equal(200, (await app.CheckinAsync(request)).Status);
         Assert.Equal(2, scope.Count);
+    }
+
+    [Fact]
+    public async Task A_switch_made_before_the_outbox_with_its_record_still_due_is_audited_once_by_the_next_check_in()
+    {
+        var device = await app.EnrollNewDeviceAsync();
+        var summary = await SummaryAsync(device.DeviceId);
+        // What a switch left before the outbox: the flag set in the switching merge, the record not appended yet.
+        await app.Store.Summaries.UpdateEntityAsync(
+            new Azure.Data.Tables.TableEntity(summary.PartitionKey, summary.RowKey)
+            {
+                [nameof(AssetSummaryEntity.CredentialRotationAuditPending)] = true,
+                [nameof(AssetSummaryEntity.CredentialIssuedAt)] = app.Clock.GetUtcNow(),
+            },
+            Azure.ETag.All
+        );
+
+        Assert.Equal(200, (await HeartbeatAsync(device.DeviceId, device.Secret)).Status);
+        Assert.Equal(200, (await HeartbeatAsync(device.DeviceId, device.Secret)).Status);
+
+        Assert.Single(await AuditAsync(device.DeviceId, "rotate-credential"));
+        Assert.False((await SummaryAsync(device.DeviceId)).CredentialRotationAuditPending);
     }
 
     [Fact]

@@ -57,6 +57,43 @@ public sealed class KpiCalculatorTests
     }
 
     [Fact]
+    public void Time_to_discovery_starts_at_the_first_sighting_when_the_device_was_seen_before_it_enrolled()
+    {
+        AssetSummaryEntity Approved(string id, int enrolledHoursBefore) =>
+            AuditKit.Row("InStock", r =>
+                (r.RowKey, r.EnrolledAt, r.ApprovedAt) = (
+                    id,
+                    End.AddDays(-2).AddHours(-enrolledHoursBefore),
+                    End.AddDays(-2)
+                )
+            );
+        var calculator = new KpiCalculator(Context(), Clock);
+        calculator.Add(Approved("sighted", 2));
+        calculator.Add(Approved("sighted-after", 4));
+        calculator.Add(Approved("never-sighted", 6));
+        Assert.Equal(
+            ["never-sighted", "sighted", "sighted-after"],
+            calculator.DiscoveryAssets.Order(StringComparer.Ordinal)
+        );
+
+        var total = calculator.Snapshots(
+            "test",
+            new Dictionary<string, DateTimeOffset>
+            {
+                // Seen 30 hours before its approval, as a LAN neighbour, while unregistered.
+                ["sighted"] = End.AddDays(-2).AddHours(-30),
+                // A sighting after the enrollment is not earlier: the enrollment stays the start.
+                ["sighted-after"] = End.AddDays(-2).AddHours(-1),
+            }
+        )[0];
+
+        Assert.Equal(3, total.DiscoveryCount);
+        Assert.Equal(Math.Round((30 + 4 + 6) / 3.0, 2), total.DiscoveryMeanHours);
+        Assert.Equal(30, total.DiscoveryP90Hours);
+        Assert.Equal(0, KpiCalculator.DiscoveryHours(End, End, End.AddHours(-1)));
+    }
+
+    [Fact]
     public void Time_to_discovery_is_enrollment_to_approval_for_approvals_in_the_window_with_a_nearest_rank_p90()
     {
         var rows = Enumerable

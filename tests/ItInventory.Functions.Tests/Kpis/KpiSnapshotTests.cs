@@ -57,6 +57,41 @@ public sealed class KpiSnapshotTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Time_to_discovery_starts_at_the_first_sighting_of_one_of_the_devices_macs_before_it_enrolled()
+    {
+        var sightedAt = app.Clock.GetUtcNow();
+        app.Clock.Advance(TimeSpan.FromHours(10));
+        var sighted = await client.EnrollAsync();
+        var enrolledOnly = await client.EnrollAsync();
+        // The sighting row another agent's neighbour report left while the device was unregistered (kept after it
+        // enrolled), keyed by the normalised MAC the device later enrolled with.
+        var mac = HardwareIdentity.NormaliseMac(sighted.Mac)!;
+        await app.Store.Sightings.UpsertEntityAsync(
+            new SightingEntity
+            {
+                PartitionKey = mac,
+                FirstSeenAt = sightedAt,
+                LastSeenAt = sightedAt.AddHours(9),
+                FirstSeenBy = enrolledOnly.DeviceId,
+            }
+        );
+        app.Clock.Advance(TimeSpan.FromHours(6));
+        await client.ApproveAndMoveAsync(sighted.DeviceId);
+        await client.ApproveAndMoveAsync(enrolledOnly.DeviceId);
+        app.Clock.Advance(TimeSpan.FromDays(1));
+
+        await app.Create<KpiFunctions>().KpiSnapshot(new TimerInfo(), CancellationToken.None);
+
+        var total = await GetAsync("/api/kpis/latest", "", TestTokens.Admin);
+        Assert.True(total.Status == 200, total.Body);
+        var snapshot = total.Json.GetProperty("snapshot");
+        // (10 + 6) hours from the sighting, 6 from the enrollment alone.
+        Assert.Equal(2, snapshot.GetProperty("discoveryCount").GetInt32());
+        Assert.Equal(11.0, snapshot.GetProperty("discoveryMeanHours").GetDouble());
+        Assert.Equal(16.0, snapshot.GetProperty("discoveryP90Hours").GetDouble());
+    }
+
+    [Fact]
     public async Task The_daily_timer_measures_discovery_and_decommissioning_of_the_real_lifecycle_per_department()
     {
         var secret = await client.FinanceSecretAsync();
