@@ -68,6 +68,8 @@ public sealed class IdleScanner(
                 )
             )
             {
+                if (!TableKeys.IsSummaryRow(asset.RowKey))
+                    continue;
                 rows++;
                 if (IdleRules.Idle(asset, startedAt, options.Value, threshold) is { } idle)
                 {

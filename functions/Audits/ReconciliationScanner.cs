@@ -104,6 +104,8 @@ public sealed class ReconciliationScanner(
                 )
             )
             {
+                if (!TableKeys.IsSummaryRow(row.RowKey))
+                    continue;
                 rows++;
                 if (SummaryBackfill.IsNeeded(row))
                     incomplete.Add(row);

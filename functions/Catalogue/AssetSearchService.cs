@@ -65,7 +65,7 @@ public sealed class AssetSearchService(InventoryStore store)
                     .AsPages(storageToken, pageSize)
             )
             {
-                items.AddRange(page.Values.Select(AssetListItem.From));
+                items.AddRange(page.Values.Where(r => TableKeys.IsSummaryRow(r.RowKey)).Select(AssetListItem.From));
                 next = page.ContinuationToken;
                 if (items.Count > 0 || ++pages >= MaxStoragePagesPerRequest)
                     break;
@@ -106,6 +106,8 @@ public sealed class AssetSearchService(InventoryStore store)
             )
         )
         {
+            if (!TableKeys.IsSummaryRow(row.RowKey))
+                continue;
             if (summaries.Count == MaxExportRows)
                 return Problem.BadRequest($"More than {MaxExportRows} assets match: narrow the filters.");
             summaries.Add(row);

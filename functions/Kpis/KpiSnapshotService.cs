@@ -62,7 +62,10 @@ public sealed class KpiSnapshotService(
                 cancellationToken: cancellationToken
             )
         )
-            calculator.Add(row);
+        {
+            if (TableKeys.IsSummaryRow(row.RowKey))
+                calculator.Add(row);
+        }
         var snapshots = calculator.Snapshots(
             source,
             await FirstSightingsAsync(calculator.DiscoveryAssets, cancellationToken)
@@ -112,7 +115,7 @@ public sealed class KpiSnapshotService(
             )
         )
         {
-            if (row.ApprovedAt is not null || row.DisposedAt is not null)
+            if (TableKeys.IsSummaryRow(row.RowKey) && (row.ApprovedAt is not null || row.DisposedAt is not null))
                 events.Add(row);
         }
         var campaigns = await CampaignsAsync(from, to, cancellationToken);

@@ -80,7 +80,8 @@ public sealed class LicenceComplianceService(
             )
         )
         {
-            assets[a.RowKey] = a;
+            if (TableKeys.IsSummaryRow(a.RowKey))
+                assets[a.RowKey] = a;
         }
         if (products.Count == 0)
             return new FleetUsage(usage, assets, 0);

@@ -57,6 +57,8 @@ public sealed class FinanceReportSource(InventoryStore store, ExchangeRateServic
             )
         )
         {
+            if (!TableKeys.IsSummaryRow(row.RowKey))
+                continue;
             var current = new AssetAsOf
             {
                 Id = row.RowKey,

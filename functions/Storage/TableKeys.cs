@@ -247,6 +247,11 @@ public static class TableKeys
 
     public static string NewAssetId() => Guid.NewGuid().ToString("N");
 
+    /// <summary>Whether a row of an unfiltered pass over <c>assetsummary</c> is an asset's summary row: the table's
+    /// partitions also hold the outbox rows that ride in an asset's batch (<c>outbox|…</c>) until the dispatcher
+    /// removes them, and a full scan must not take one for an asset.</summary>
+    public static bool IsSummaryRow(string rowKey) => IsAssetId(rowKey);
+
     /// <summary>Check-in ids are time-ordered (GUID v7), 32 lower-case hex digits.</summary>
     public static string NewCheckinId(DateTimeOffset now) => Guid.CreateVersion7(now).ToString("N");
 }

@@ -128,6 +128,21 @@ public sealed class AssetSearchTests : IAsyncLifetime
         answer.Json.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()!).ToArray();
 
     [Fact]
+    public async Task An_outbox_row_waiting_in_a_summary_partition_is_never_listed_as_an_asset()
+    {
+        // A change's outbox row rides in the asset's summary partition until the dispatcher removes it.
+        await app.Store.Summaries.AddEntityAsync(
+            new TableEntity(TableKeys.SummaryPartition(hrSensor), "outbox|pending|0") { ["Kind"] = "audit" }
+        );
+
+        var all = Ids(await SearchAsync(app, ""));
+
+        Assert.Contains(hrSensor, all);
+        Assert.DoesNotContain(all, id => id.StartsWith("outbox", StringComparison.Ordinal));
+        Assert.Equal(all.Length, all.Count(TableKeys.IsAssetId));
+    }
+
+    [Fact]
     public async Task Filters_select_the_matching_assets()
     {
         Assert.Equal([hrSensor], Ids(await SearchAsync(app, "?kind=IotDevice")));
