@@ -116,4 +116,3 @@ static string PayloadSummary()
     return $"Full inventory: {BenchDevice.SoftwareCount} software entries (Debian package list), "
         + $"{json.Length / 1024.0:F0} KB JSON, {gzip.Length / 1024.0:F1} KB gzip (sent gzip-compressed)";
 }
-
