@@ -16,9 +16,11 @@ if (args.Length > 0 && args[0] == "scans")
 // The KPI bench (issue 12): a KPI snapshot beside the raw projected reads it needs.
 if (args.Length > 0 && args[0] == "kpis")
     return await KpiBench.RunAsync(args[1..]);
+
 // The reports bench (issue 13): the monthly finance report beside the raw projected reads it needs.
 if (args.Length > 0 && args[0] == "reports")
     return await ReportBench.RunAsync(args[1..]);
+
 // The existing agents' formats (issue 14) against the native check-in, in the same run.
 if (args.Length > 0 && args[0] == "agents")
     return await AgentBench.RunAsync(args[1..]);
