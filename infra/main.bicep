@@ -168,6 +168,9 @@ param reportingCurrency string = 'EUR'
 @description('NCRONTAB schedule (6 fields, UTC) of the monthly finance summary (FINANCE_REPORT_SCHEDULE): the 1st.')
 param financeReportSchedule string = '0 0 5 1 * *'
 
+@description('NCRONTAB schedule (6 fields, UTC) of the weekly IT snapshot (IT_SNAPSHOT_SCHEDULE): Monday, the week before.')
+param itSnapshotSchedule string = '0 30 5 * * 1'
+
 @description('Days after which a generated report blob moves to the cool tier.')
 @minValue(1)
 param reportsCoolAfterDays int = 90
@@ -459,6 +462,8 @@ var appSettings = union(
     Financials__ReportingCurrency: reportingCurrency
     // Timer %FINANCE_REPORT_SCHEDULE% of FinanceReportTimer (docs/reports.md).
     FINANCE_REPORT_SCHEDULE: financeReportSchedule
+    // Timer %IT_SNAPSHOT_SCHEDULE% of ItSnapshotTimer (docs/reports.md).
+    IT_SNAPSHOT_SCHEDULE: itSnapshotSchedule
     Storage__CheckinsContainer: storageNames.checkinsContainer
     Storage__CertificatesContainer: storageNames.certificatesContainer
     Storage__AuditArchiveContainer: storageNames.auditArchiveContainer

@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Azure.Data.Tables;
 using ItInventory.Functions.Assets;
+using ItInventory.Functions.Financials;
+using ItInventory.Functions.Licences;
 using ItInventory.Functions.Monitoring;
 using ItInventory.Functions.People;
 using ItInventory.Functions.Storage;
@@ -85,7 +87,8 @@ public static class FleetSeeder
         int assets,
         DateTimeOffset now,
         Action<string> progress,
-        CancellationToken cancellationToken
+        CancellationToken cancellationToken,
+        bool financials = false
     )
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -133,6 +136,8 @@ public static class FleetSeeder
         for (var i = 0; i < assets; i++)
         {
             var row = Asset(i, random, now, today, people, Count);
+            if (financials)
+                row.Financials = AssetFinancials.Serialize(FinancialsOf(row.RowKey, today));
             rows.Add(row);
             // A few shared serials: every 5,000th asset carries its predecessor's (a duplicate or a cloned image).
             if (i % 5000 == 4999)
@@ -398,6 +403,117 @@ public static class FleetSeeder
         if (idle >= 0.95 && state == LifecycleState.Deployed)
             count("idle >= 60 days (Deployed)");
         return row;
+    }
+
+    // ---- Financials and licence seats (the reports bench) ----
+
+    /// <summary>A financial record derived from the asset id (the random stream, and the spread, stay as they were):
+    /// bought 0–59 months ago for 400–3,399 EUR over 36 or 48 months, a warranty of three years, every 20th charged
+    /// to a cost centre of its own.</summary>
+    public static AssetFinancials FinancialsOf(string assetId, DateOnly today)
+    {
+        var jitter = Convert.ToInt32(assetId[4..10], 16);
+        var bought = today.AddDays(-(jitter % 1800));
+        return new AssetFinancials
+        {
+            PurchaseDate = bought,
+            PurchaseCost = 400 + jitter % 3000,
+            Currency = "EUR",
+            Supplier = "Bench supplier " + jitter % 7,
+            OrderReference = "PO-" + assetId[..8],
+            WarrantyEnd = bought.AddYears(3),
+            CostCentre = jitter % 20 == 0 ? "CC-" + jitter % 13 : null,
+            UsefulLifeMonths = jitter % 2 == 0 ? 36 : 48,
+        };
+    }
+
+    /// <summary>Licence products of <paramref name="seatsPerProduct"/> seats each (in batches of 100 per product
+    /// partition): the product, its compliance snapshot and seat counter, a subscription and a perpetual entitlement
+    /// with unit costs (the subscription renewing within 90 days for every third product), then its seat rows.
+    /// </summary>
+    public static async Task<int> SeedLicenceSeatsAsync(
+        InventoryStore store,
+        int seats,
+        int seatsPerProduct,
+        DateOnly today,
+        CancellationToken cancellationToken
+    )
+    {
+        var count = Math.Max(1, seats / seatsPerProduct);
+        string Day(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, count),
+            new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+            async (p, ct) =>
+            {
+                var id = TableKeys.NewLicenceProductId();
+                var perDevice = p % 2 == 0;
+                var rows = new List<ITableEntity>
+                {
+                    new LicenceProductEntity
+                    {
+                        PartitionKey = id,
+                        Name = $"Bench product {p:D3}",
+                        Vendor = "Bench vendor " + p % 5,
+                        Metric = perDevice ? nameof(LicenceMetric.PerDevice) : nameof(LicenceMetric.PerUser),
+                        Currency = "EUR",
+                        RulesJson = "[]",
+                    },
+                    new LicenceComplianceEntity
+                    {
+                        PartitionKey = id,
+                        ComputedAt = DateTimeOffset.UtcNow,
+                        InstallingAssets = seatsPerProduct * 8 / 10 + p * 7 % (seatsPerProduct / 2),
+                        InstallingUsers = seatsPerProduct * 7 / 10 + p * 11 % (seatsPerProduct / 2),
+                    },
+                    new LicenceSeatCounterEntity { PartitionKey = id, Assigned = seatsPerProduct },
+                };
+                (string Type, string? Renewal)[] terms =
+                [
+                    (nameof(EntitlementType.Subscription), Day(today.AddDays(p % 3 == 0 ? 30 + p % 50 : 200))),
+                    (nameof(EntitlementType.Perpetual), null),
+                ];
+                foreach (var (type, renewal) in terms)
+                {
+                    var reference = $"PO-{p}-{type}";
+                    rows.Add(
+                        new LicenceEntitlementEntity
+                        {
+                            PartitionKey = id,
+                            RowKey = TableKeys.LicenceEntitlementRow(TableKeys.LicenceEntitlementId(reference)),
+                            Reference = reference,
+                            Type = type,
+                            Seats = seatsPerProduct / 2,
+                            UnitCost = (12 + p % 40).ToString(CultureInfo.InvariantCulture) + ".50",
+                            StartDate = Day(today.AddYears(-2)),
+                            RenewalDate = renewal,
+                        }
+                    );
+                }
+                for (var s = 0; s < seatsPerProduct; s++)
+                {
+                    var holder = Guid.NewGuid().ToString("N");
+                    rows.Add(
+                        new LicenceSeatEntity
+                        {
+                            PartitionKey = id,
+                            RowKey = TableKeys.LicenceSeatRow(TableKeys.LicenceSeatId(SeatHolder.Asset, holder)),
+                            AssigneeKind = SeatHolder.Asset,
+                            AssigneeId = holder,
+                            AssignedAt = DateTimeOffset.UtcNow,
+                        }
+                    );
+                }
+                foreach (var batch in rows.Chunk(BatchSize))
+                {
+                    await store.Licences.SubmitTransactionAsync(
+                        batch.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)),
+                        ct
+                    );
+                }
+            }
+        );
+        return count;
     }
 
     private static string Hex(Random random)

@@ -20,6 +20,9 @@ if (args.Length > 0 && args[0] == "kpis")
 // The outbox bench (issue 12): requests per change before/after, dispatcher throughput beside raw appends.
 if (args.Length > 0 && args[0] == "outbox")
     return await OutboxBench.RunAsync(args[1..]);
+// The reports bench (issue 13): the monthly finance report beside the raw projected reads it needs.
+if (args.Length > 0 && args[0] == "reports")
+    return await ReportBench.RunAsync(args[1..]);
 
 // The existing agents' formats (issue 14) against the native check-in, in the same run.
 if (args.Length > 0 && args[0] == "agents")

@@ -15,6 +15,7 @@ using ItInventory.Functions.Licences;
 using ItInventory.Functions.Lifecycle;
 using ItInventory.Functions.People;
 using ItInventory.Functions.Reports;
+using ItInventory.Functions.Reports.Snapshot;
 using ItInventory.Functions.Tags;
 
 namespace ItInventory.Functions.Common;
@@ -43,6 +44,7 @@ namespace ItInventory.Functions.Common;
 [JsonSerializable(typeof(FinanceTotals))]
 [JsonSerializable(typeof(ReportList))]
 [JsonSerializable(typeof(GenerateReportRequest))]
+[JsonSerializable(typeof(ItSnapshotReport))]
 [JsonSerializable(typeof(CheckinRequest))]
 [JsonSerializable(typeof(CheckinResponse))]
 [JsonSerializable(typeof(RotatedCredential))]

@@ -45,4 +45,7 @@ public static class AppSettingNames
     /// <summary>NCRONTAB schedule of the monthly finance summary (the 1st of the month, for the month
     /// before).</summary>
     public const string FinanceReportSchedule = "FINANCE_REPORT_SCHEDULE";
+
+    /// <summary>NCRONTAB schedule of the weekly IT snapshot (Monday, for the ISO week before).</summary>
+    public const string ItSnapshotSchedule = "IT_SNAPSHOT_SCHEDULE";
 }

@@ -100,7 +100,7 @@ public sealed class FinanceReportSource(InventoryStore store, ExchangeRateServic
 
     /// <summary>The audit records of assets from <paramref name="start"/> on, by asset (each lane's records
     /// filtered by the service).</summary>
-    private async Task<Dictionary<string, List<AssetAuditChange>>> AssetChangesSinceAsync(
+    public async Task<Dictionary<string, List<AssetAuditChange>>> AssetChangesSinceAsync(
         DateTimeOffset start,
         CancellationToken cancellationToken
     )

@@ -1,5 +1,6 @@
 using ItInventory.Functions.Common;
 using ItInventory.Functions.Management.Security;
+using ItInventory.Functions.Reports.Snapshot;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -12,6 +13,7 @@ public sealed class ReportFunctions(
     CallerAuthenticator authenticator,
     AccessPolicy policy,
     FinanceReportService finance,
+    ItSnapshotService snapshot,
     ILogger<ReportFunctions> logger
 )
 {
@@ -42,6 +44,31 @@ public sealed class ReportFunctions(
         return new JsonBodyResult<ReportEntry>(StatusCodes.Status200OK, entry, ApiJsonContext.Default.ReportEntry);
     }
 
+    [Function(nameof(ItSnapshotTimer))]
+    public async Task ItSnapshotTimer(
+        [TimerTrigger("%" + AppSettingNames.ItSnapshotSchedule + "%")] TimerInfo timer,
+        CancellationToken cancellationToken
+    )
+    {
+        var entry = await snapshot.RunScheduledAsync(cancellationToken);
+        logger.LogInformation("Scheduled IT snapshot: {Period}", entry?.Period ?? "already generated");
+    }
+
+    [Function(nameof(GenerateItSnapshot))]
+    public async Task<IActionResult> GenerateItSnapshot(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "reports/it-snapshot")] HttpRequest request,
+        CancellationToken cancellationToken
+    )
+    {
+        var caller = await authenticator.AuthorizeAsync(request, policy.Administer).OrThrow();
+        var body = await JsonBody
+            .ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.GenerateReportRequest, cancellationToken)
+            .OrThrow();
+
+        var entry = await snapshot.GenerateAsync(caller, body.Period, cancellationToken).OrThrow();
+        return new JsonBodyResult<ReportEntry>(StatusCodes.Status200OK, entry, ApiJsonContext.Default.ReportEntry);
+    }
+
     [Function(nameof(ListReports))]
     public async Task<IActionResult> ListReports(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports")] HttpRequest request,
@@ -66,9 +93,12 @@ public sealed class ReportFunctions(
     {
         var caller = await authenticator.AuthenticateAsync(request).OrThrow();
 
-        var (content, contentType) = await finance
-            .DownloadAsync(caller, kind, period, file, cancellationToken)
-            .OrThrow();
+        // The IT snapshot renders its own departmental cuts; every other kind goes through the finance service.
+        var (content, contentType) = await (
+            kind == ItSnapshotService.Kind
+                ? snapshot.DownloadAsync(caller, period, file, cancellationToken)
+                : finance.DownloadAsync(caller, kind, period, file, cancellationToken)
+        ).OrThrow();
         return new BytesResult(StatusCodes.Status200OK, contentType, content);
     }
 }

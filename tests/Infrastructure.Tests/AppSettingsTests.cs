@@ -182,6 +182,7 @@ public sealed class AppSettingsTests(InfraFixture infra)
         var full = infra.Full.AppSettings;
         Assert.Equal("EUR", full["Financials__ReportingCurrency"]);
         Assert.Equal("0 0 5 1 * *", full["FINANCE_REPORT_SCHEDULE"]);
+        Assert.Equal("0 30 5 * * 1", full["IT_SNAPSHOT_SCHEDULE"]);
         Assert.Equal("fxrates", full["Storage__ExchangeRatesTable"]);
         Assert.Equal("reports", full["Storage__ReportsTable"]);
         Assert.Equal("reports", full["Storage__ReportsContainer"]);

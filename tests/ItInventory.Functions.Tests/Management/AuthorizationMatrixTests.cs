@@ -131,6 +131,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["ImportExchangeRates"] = [401, 401, 403, 403, 403, 403, 403, 200],
         // Reports: admins generate (MFA); admins, auditors and leads list and download (leads: their cut).
         ["GenerateFinanceReport"] = [401, 401, 403, 403, 403, 403, 403, 200],
+        ["GenerateItSnapshot"] = [401, 401, 403, 403, 403, 403, 403, 200],
         ["ListReports"] = [401, 401, 403, 200, 200, 200, 200, 200],
         ["DownloadReport"] = [401, 401, 403, 200, 200, 200, 200, 200],
         ["CheckOutAsset"] = [401, 401, 403, 200, 403, 403, 403, 200],
@@ -784,6 +785,10 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
             case "GenerateFinanceReport":
                 request = Request("POST", "/api/reports/finance", "{\"period\":\"2026-10\"}");
                 result = app.Create<Functions.Reports.ReportFunctions>().GenerateFinanceReport(request, ct);
+                break;
+            case "GenerateItSnapshot":
+                request = Request("POST", "/api/reports/it-snapshot", "{\"period\":\"2026-W40\"}");
+                result = app.Create<Functions.Reports.ReportFunctions>().GenerateItSnapshot(request, ct);
                 break;
             case "ListReports":
                 request = Request("GET", "/api/reports");
