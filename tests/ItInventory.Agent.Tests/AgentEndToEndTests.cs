@@ -45,10 +45,24 @@ public sealed class AgentEndToEndTests(AgentHostFixture fixture) : IClassFixture
         return (await JsonNode.ParseAsync(gzip))!;
     }
 
-    [Fact]
-    public async Task Agent_once_lands_this_machine_in_the_inventory_with_utilisation_then_sends_only_a_heartbeat()
+    [Theory]
+    [InlineData("built")]
+    [InlineData("published")] // the Native AOT binary that ships (agent/ItInventory.Agent.csproj)
+    public async Task Agent_once_lands_this_machine_in_the_inventory_with_utilisation_then_sends_only_a_heartbeat(
+        string build
+    )
     {
-        using var agent = new AgentRunner(fixture);
+        var executable = build == "published" ? await PublishedAgent.PathAsync() : null;
+        if (executable is not null)
+        {
+            // One native executable: no managed assembly beside it, no runtime to start.
+            Assert.False(File.Exists(Path.ChangeExtension(executable, ".dll")));
+            Assert.Equal(
+                new byte[] { 0x7f, (byte)'E', (byte)'L', (byte)'F' },
+                (await File.ReadAllBytesAsync(executable))[..4]
+            );
+        }
+        using var agent = new AgentRunner(fixture, executable: executable);
         // The enrollment secret comes from the config file, and is gone from it after enrolling.
         await File.WriteAllTextAsync(agent.ConfigFile, $$"""{ "enrollmentSecret": "{{fixture.EnrollmentSecret}}" }""");
         var packagesBefore = await DpkgPackageCountAsync();

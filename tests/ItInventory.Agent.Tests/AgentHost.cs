@@ -168,8 +168,8 @@ public sealed class AgentHostFixture : IAsyncLifetime
     }
 }
 
-/// <summary>The built agent (not the single-file publish: that is the benchmark's and the package's) run as a process
-/// with a state directory of its own.</summary>
+/// <summary>The built agent (or a published binary: <see cref="PublishedAgent"/>) run as a process with a state
+/// directory of its own.</summary>
 public sealed class AgentRunner : IDisposable
 {
     public static string AgentPath =>
@@ -181,10 +181,13 @@ public sealed class AgentRunner : IDisposable
         );
 
     private readonly AgentHostFixture fixture;
+    private readonly string? executable;
 
-    public AgentRunner(AgentHostFixture fixture, Uri? serverUrl = null)
+    /// <param name="executable">A published agent binary to run instead of the built one.</param>
+    public AgentRunner(AgentHostFixture fixture, Uri? serverUrl = null, string? executable = null)
     {
         this.fixture = fixture;
+        this.executable = executable;
         ServerUrl = serverUrl ?? fixture.Host.BaseUri;
         Directory = System.IO.Directory.CreateTempSubdirectory("agent-run-").FullName;
     }
@@ -215,16 +218,17 @@ public sealed class AgentRunner : IDisposable
 
     public ProcessStartInfo StartInfo(IEnumerable<string> args, IDictionary<string, string>? environment = null)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(executable ?? "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (executable is null)
+            start.ArgumentList.Add(AgentPath);
         foreach (
             var arg in new[]
             {
-                AgentPath,
                 "--config",
                 ConfigFile,
                 "--state-directory",
@@ -262,4 +266,52 @@ public sealed class AgentRunner : IDisposable
     }
 
     public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
+}
+
+/// <summary>
+/// The agent as it ships for this machine: <c>dotnet publish -c Release -r linux-x64</c> (Native AOT: one native
+/// binary, linked with clang, installed when missing), published once per test run into a directory of its own.
+/// </summary>
+public static class PublishedAgent
+{
+    private static readonly Lazy<Task<string>> Binary = new(PublishAsync);
+
+    /// <summary>The binary's path, or throws with the publish output.</summary>
+    public static Task<string> PathAsync() => Binary.Value;
+
+    private static async Task<string> PublishAsync()
+    {
+        if (await ItInventory.Functions.Tests.Shared.DebianPackages.EnsureAsync("clang") is { } reason)
+            throw new InvalidOperationException("Native AOT needs clang: " + reason);
+        var output = Directory.CreateTempSubdirectory("agent-publish-").FullName;
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (
+            var arg in new[]
+            {
+                "publish",
+                RepositoryRoot.Combine("agent", "ItInventory.Agent"),
+                "-c",
+                "Release",
+                "-r",
+                "linux-x64",
+                "-o",
+                output,
+            }
+        )
+            start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(15));
+        await process.WaitForExitAsync(timeout.Token);
+        var binary = Path.Combine(output, "itinventory-agent");
+        if (process.ExitCode != 0 || !File.Exists(binary))
+            throw new InvalidOperationException($"dotnet publish failed: {await stdout}{await stderr}");
+        return binary;
+    }
 }
