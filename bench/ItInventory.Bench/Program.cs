@@ -16,9 +16,14 @@ if (args.Length > 0 && args[0] == "scans")
 // The KPI bench (issue 12): a KPI snapshot beside the raw projected reads it needs.
 if (args.Length > 0 && args[0] == "kpis")
     return await KpiBench.RunAsync(args[1..]);
+
 // The existing agents' formats (issue 14) against the native check-in, in the same run.
 if (args.Length > 0 && args[0] == "agents")
     return await AgentBench.RunAsync(args[1..]);
+
+// CPU and allocations of the pure intake path (issue 11): no storage, independent of the machine's load.
+if (args.Length > 0 && args[0] == "intake-cpu")
+    return IntakeCpuBench.Run(args[1..]);
 
 BenchOptions options;
 try
@@ -113,4 +118,3 @@ static string PayloadSummary()
     return $"Full inventory: {BenchDevice.SoftwareCount} software entries (Debian package list), "
         + $"{json.Length / 1024.0:F0} KB JSON, {gzip.Length / 1024.0:F1} KB gzip (sent gzip-compressed)";
 }
-
