@@ -89,6 +89,12 @@ public static class InventoryDiff
         Set(nameof(AssetDetailEntity.CpuThreads), Text(detail.CpuThreads), Text(hw?.Cpu?.Threads), hw?.Cpu?.Threads);
         Set(nameof(AssetDetailEntity.MemoryMb), Text(detail.MemoryMb), Text(hw?.MemoryMb), hw?.MemoryMb);
         Set(
+            nameof(AssetDetailEntity.MemoryInstalledMb),
+            Text(detail.MemoryInstalledMb),
+            Text(hw?.MemoryInstalledMb),
+            hw?.MemoryInstalledMb
+        );
+        Set(
             nameof(AssetDetailEntity.DisksJson),
             detail.DisksJson,
             BoundedJson(hw?.Disks, ApiJsonContext.Default.IReadOnlyListDiskData)

@@ -59,9 +59,12 @@ public static class InventoryHasher
                 var ids = HardwareIdentity.Normalise(null, null, null, null, platform);
                 Strings(w, ids.MachineId, ids.MachineGuid, ids.CloudInstance, ids.DiskSerial);
             }
+            // Likewise only when sent: installed memory is stored, so a change of it alone is a changed inventory.
+            if (hw?.MemoryInstalledMb is { } installed)
+                w.WriteNumberValue(installed);
             w.WriteEndArray();
         }
-        return Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan));
+        return hashing.HexHash();
     }
 
     private static void Strings(Utf8JsonWriter w, params string?[] values)
