@@ -28,6 +28,10 @@ if (args.Length > 0 && args[0] == "reports")
 if (args.Length > 0 && args[0] == "agents")
     return await AgentBench.RunAsync(args[1..]);
 
+// CPU and allocations of the pure intake path (issue 11): no storage, independent of the machine's load.
+if (args.Length > 0 && args[0] == "intake-cpu")
+    return IntakeCpuBench.Run(args[1..]);
+
 BenchOptions options;
 try
 {

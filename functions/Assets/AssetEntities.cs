@@ -128,6 +128,7 @@ public sealed partial class AssetSummaryEntity : ITableEntity
     public DateTimeOffset? ApprovedAt { get; set; }
     public DateTimeOffset? RetiredAt { get; set; }
     public DateTimeOffset? DisposedAt { get; set; }
+
     /// <summary>The financial record (Financials/AssetFinancials JSON, "" for none), mirrored for reports.</summary>
     public string? Financials { get; set; }
 }
@@ -189,7 +190,13 @@ public sealed class AssetDetailEntity : ITableEntity
     public string? CpuModel { get; set; }
     public int? CpuCores { get; set; }
     public int? CpuThreads { get; set; }
+
+    /// <summary>Memory visible to the operating system, MiB.</summary>
     public long? MemoryMb { get; set; }
+
+    /// <summary>Installed memory (the sum of the modules), MiB, when the agent reports it (check-in schema
+    /// 1.1).</summary>
+    public long? MemoryInstalledMb { get; set; }
 
     /// <summary>Disks, NICs and local users as JSON (bounded by the check-in limits).</summary>
     public string? DisksJson { get; set; }

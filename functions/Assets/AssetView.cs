@@ -23,7 +23,12 @@ public sealed partial record AssetView
     public string? CloudResourceId { get; init; }
     public string? OperatingSystem { get; init; }
     public string? CpuModel { get; init; }
+
+    /// <summary>Memory visible to the operating system, MiB.</summary>
     public long? MemoryMb { get; init; }
+
+    /// <summary>Installed memory (the sum of the modules), MiB, when the agent reports it.</summary>
+    public long? MemoryInstalledMb { get; init; }
     public string? Owner { get; init; }
     public string? ItStakeholder { get; init; }
     public string? Department { get; init; }

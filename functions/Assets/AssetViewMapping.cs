@@ -25,6 +25,7 @@ public sealed partial record AssetView
             OperatingSystem = detail.OsName is null ? null : $"{detail.OsName} {detail.OsVersion}".Trim(),
             CpuModel = detail.CpuModel,
             MemoryMb = detail.MemoryMb,
+            MemoryInstalledMb = detail.MemoryInstalledMb,
             Owner = detail.Owner,
             ItStakeholder = detail.ItStakeholder,
             Department = detail.Department,
@@ -69,4 +70,3 @@ public sealed partial record AssetPlatformIdentities
 
     private static string? Blank(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }
-

@@ -17,8 +17,10 @@ public static class InventoryHasher
 
     public static string Hash(InventoryData inventory)
     {
-        var buffer = new ArrayBufferWriter<byte>(16 * 1024);
-        using (var w = new Utf8JsonWriter(buffer))
+        // The canonical form is hashed as it is written (it is never needed as a whole): a growing buffer of the
+        // whole form was most of what hashing allocated.
+        using var hashing = new HashingBufferWriter();
+        using (var w = new Utf8JsonWriter(hashing))
         {
             w.WriteStartArray();
             w.WriteStringValue(inventory.Hostname?.Trim().ToLowerInvariant());
@@ -57,9 +59,12 @@ public static class InventoryHasher
                 var ids = HardwareIdentity.Normalise(null, null, null, null, platform);
                 Strings(w, ids.MachineId, ids.MachineGuid, ids.CloudInstance, ids.DiskSerial);
             }
+            // Likewise only when sent: installed memory is stored, so a change of it alone is a changed inventory.
+            if (hw?.MemoryInstalledMb is { } installed)
+                w.WriteNumberValue(installed);
             w.WriteEndArray();
         }
-        return Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan));
+        return hashing.HexHash();
     }
 
     private static void Strings(Utf8JsonWriter w, params string?[] values)
@@ -76,13 +81,52 @@ public static class InventoryHasher
             w.WriteNullValue();
             return;
         }
+        // Sorted and de-duplicated by hand: the LINQ chain (Select, Distinct, Order) allocated a hash set and two
+        // buffers per list, a third of what hashing an inventory of 800 packages allocated.
+        var canonicals = new string[items.Count];
+        for (var i = 0; i < canonicals.Length; i++)
+            canonicals[i] = canonical(items[i]);
+        Array.Sort(canonicals, StringComparer.Ordinal);
         w.WriteStartArray();
-        foreach (
-            var item in (items ?? []).Select(canonical).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
-        )
+        for (var i = 0; i < canonicals.Length; i++)
         {
-            w.WriteStringValue(item);
+            if (i == 0 || !string.Equals(canonicals[i], canonicals[i - 1], StringComparison.Ordinal))
+                w.WriteStringValue(canonicals[i]);
         }
         w.WriteEndArray();
+    }
+
+    /// <summary>An <see cref="IBufferWriter{T}"/> that hashes what is written into one pooled buffer.</summary>
+    private sealed class HashingBufferWriter : IBufferWriter<byte>, IDisposable
+    {
+        private readonly IncrementalHash sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        private byte[] buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+
+        public void Advance(int count) => sha.AppendData(buffer, 0, count);
+
+        public Memory<byte> GetMemory(int sizeHint = 0)
+        {
+            if (sizeHint > buffer.Length)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+                buffer = ArrayPool<byte>.Shared.Rent(sizeHint);
+            }
+            return buffer;
+        }
+
+        public Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
+
+        public string HexHash()
+        {
+            Span<byte> hash = stackalloc byte[32];
+            sha.GetHashAndReset(hash);
+            return Convert.ToHexStringLower(hash);
+        }
+
+        public void Dispose()
+        {
+            sha.Dispose();
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }

@@ -49,12 +49,17 @@ public static class JsonBody
             );
         }
 
-        var wire = await ReadBoundedAsync(request.Body, maxRequestBytes, cancellationToken);
-        if (wire is null)
+        var read = await ReadBoundedAsync(
+            request.Body,
+            maxRequestBytes,
+            request.ContentLength ?? UnknownSizeHint,
+            cancellationToken
+        );
+        if (read is not { } wire)
         {
             return Problem.PayloadTooLarge($"The body exceeds the limit of {maxRequestBytes} bytes.");
         }
-        if (wire.Length == 0)
+        if (wire.Count == 0)
         {
             return Problem.BadRequest("The body is empty.");
         }
@@ -66,13 +71,13 @@ public static class JsonBody
         try
         {
             await using var inflater = new GZipStream(
-                new MemoryStream(wire, writable: false),
+                new MemoryStream(wire.Array!, wire.Offset, wire.Count, writable: false),
                 CompressionMode.Decompress
             );
-            var json = await ReadBoundedAsync(inflater, maxDecompressedBytes, cancellationToken);
-            return json is null
+            var json = await ReadBoundedAsync(inflater, maxDecompressedBytes, GzipSizeHint(wire), cancellationToken);
+            return json is not { } inflated
                 ? Problem.PayloadTooLarge($"The body decompresses to more than {maxDecompressedBytes} bytes.")
-                : new JsonPayload(json, wire);
+                : new JsonPayload(inflated, wire);
         }
         catch (InvalidDataException ex)
         {
@@ -224,6 +229,50 @@ public static class JsonBody
         @"'?\b(?:System|Microsoft|ItInventory)(?:\.[\w`+]+)+(?:\[\[.*?\]\])?'?",
         System.Text.RegularExpressions.RegexOptions.CultureInvariant
     );
+
+    /// <summary>What a body of unknown length starts with.</summary>
+    private const int UnknownSizeHint = 16 * 1024;
+
+    /// <summary>
+    /// The size a gzip body inflates to, as its trailer states it (ISIZE, the last four bytes: the size modulo
+    /// 2^32 of the last member), bounded by deflate's best ratio (1032:1) so that a forged trailer cannot make a
+    /// small body allocate more than a real decompression bomb of its size would. Only a hint: reading does not
+    /// trust it.
+    /// </summary>
+    private static long GzipSizeHint(ArraySegment<byte> gzip) =>
+        gzip.Count < 18
+            ? UnknownSizeHint
+            : Math.Min(
+                System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(gzip.AsSpan(gzip.Count - 4)),
+                gzip.Count * 1032L
+            );
+
+    /// <summary>
+    /// Reads at most <paramref name="limit"/> bytes into one array sized by <paramref name="sizeHint"/> (plus a byte,
+    /// so that the end is seen without growing); null when the stream holds more. A right hint means one allocation
+    /// of the body's size: growing a stream and copying it out cost three times the body.
+    /// </summary>
+    internal static async Task<ArraySegment<byte>?> ReadBoundedAsync(
+        Stream stream,
+        int limit,
+        long sizeHint,
+        CancellationToken cancellationToken
+    )
+    {
+        var buffer = new byte[Math.Clamp(sizeHint, 0, limit) + 1];
+        var length = 0;
+        while (true)
+        {
+            if (length == buffer.Length)
+                Array.Resize(ref buffer, (int)Math.Min(buffer.Length * 2L, limit + 1L));
+            var read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken);
+            if (read == 0)
+                return new ArraySegment<byte>(buffer, 0, length);
+            length += read;
+            if (length > limit)
+                return null;
+        }
+    }
 
     /// <summary>Reads at most <paramref name="limit"/> bytes; null when the stream holds more.</summary>
     internal static async Task<byte[]?> ReadBoundedAsync(Stream stream, int limit, CancellationToken cancellationToken)

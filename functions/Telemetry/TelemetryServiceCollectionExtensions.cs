@@ -5,6 +5,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
@@ -59,6 +60,12 @@ public static class TelemetryServiceCollectionExtensions
         // The Azure SDK logs every request and response at Information (two lines per heartbeat, relayed to the
         // host as the function's own logs): warnings only, telemetry or not. "Logging:LogLevel:Azure.Core" overrides.
         services.AddLogging(logging => logging.AddFilter(AzureSdkLogCategory, LogLevel.Warning));
+        // Expected 404/409/412 answers at Debug, not Warning (whichever of this and AddAzureClients runs first).
+        services.Replace(
+            ServiceDescriptor.Singleton(provider =>
+                ExpectedStorageOutcomes.Forwarder(provider.GetRequiredService<ILoggerFactory>())
+            )
+        );
         var connectionString = configuration[ConnectionStringSetting];
         if (string.IsNullOrWhiteSpace(connectionString))
         {
@@ -97,7 +104,9 @@ public static class TelemetryServiceCollectionExtensions
         AppContext.SetSwitch(AzureSdkActivitySourceSwitch, true);
         return services
             .AddOpenTelemetry()
-            .WithTracing(tracing => tracing.AddSource(AzureSdkHttpSource))
+            .WithTracing(tracing =>
+                tracing.AddSource(AzureSdkHttpSource).AddProcessor(new ExpectedStorageOutcomes.SpanProcessor())
+            )
             .WithMetrics(metrics => metrics.AddMeter(StorageRequestMetrics.MeterName));
     }
 

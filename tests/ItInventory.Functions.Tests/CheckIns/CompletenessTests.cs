@@ -189,4 +189,39 @@ public sealed class CompletenessTests : IAsyncLifetime
         Assert.Equal("unchanged", again.Json.GetProperty("status").GetString());
         Assert.True(again.Json.TryGetProperty("warnings", out _), again.Body);
     }
+
+    [Fact]
+    public async Task Installed_memory_is_stored_beside_visible_memory_and_shown_in_the_asset_view()
+    {
+        var device = await app.EnrollNewDeviceAsync();
+        var body = Inventory(device);
+        body["schemaVersion"] = "1.1";
+        body["inventory"]!["hardware"]!["memoryMb"] = 15734;
+        body["inventory"]!["hardware"]!["memoryInstalledMb"] = 16384;
+
+        await ApplyAsync(device, body);
+
+        var (detail, _) = await StoredAsync(device.DeviceId);
+        Assert.Equal(15734, detail.MemoryMb);
+        Assert.Equal(16384, detail.MemoryInstalledMb);
+        var request = app.Request(
+            "GET",
+            $"/api/assets/{device.DeviceId}",
+            [],
+            null,
+            new Dictionary<string, string> { ["Authorization"] = TestTokens.Bearer(TestTokens.Admin) }
+        );
+        var view = await TestApp.ExecuteAsync(
+            request,
+            app.Create<AssetFunctions>().GetAsset(request, device.DeviceId, CancellationToken.None)
+        );
+        Assert.Equal(200, view.Status);
+        Assert.Equal(15734, view.Json.GetProperty("memoryMb").GetInt64());
+        Assert.Equal(16384, view.Json.GetProperty("memoryInstalledMb").GetInt64());
+
+        // A module added: only installed memory changes, and that alone is a changed inventory that is stored.
+        body["inventory"]!["hardware"]!["memoryInstalledMb"] = 32768;
+        Assert.Equal(202, (await ApplyAsync(device, body)).Status);
+        Assert.Equal(32768, (await StoredAsync(device.DeviceId)).Detail.MemoryInstalledMb);
+    }
 }

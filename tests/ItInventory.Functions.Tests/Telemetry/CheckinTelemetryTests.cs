@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Azure;
+using Azure.Data.Tables;
 using ItInventory.Functions.Devices;
 using ItInventory.Functions.Storage;
 using ItInventory.Functions.Telemetry;
@@ -144,6 +146,56 @@ public sealed class CheckinTelemetryTests : IAsyncLifetime
         var unchanged = Measurements(CheckinOperations.InventoryUnchanged);
         Assert.Equal(1, unchanged.Count);
         Assert.Equal(2, unchanged.Sum);
+    }
+
+    [Fact]
+    public async Task An_expected_conflict_is_neither_a_warning_nor_a_failed_dependency()
+    {
+        var row = new TableEntity("expected-outcomes", Guid.NewGuid().ToString("N"));
+        await app.Store.Assets.AddEntityAsync(row);
+        Flush();
+        logs.Clear();
+        exportedLogs.Clear();
+
+        var (trace, status) = await InvocationAsync(() => app.Store.Assets.AddEntityAsync(row));
+
+        Assert.Equal(409, status);
+        var dependency = Assert.Single(spans, s => s.TraceId == trace && s.Source.Name == "Azure.Core.Http");
+        Assert.Equal(409, dependency.GetTagItem("http.response.status_code"));
+        Assert.NotEqual(ActivityStatusCode.Error, dependency.Status);
+        Assert.DoesNotContain(logs.Records, r => r.Category.StartsWith("Azure") && r.Level >= LogLevel.Warning);
+        Assert.DoesNotContain(exportedLogs, r => r.CategoryName?.StartsWith("Azure") == true);
+    }
+
+    [Fact]
+    public async Task An_unexpected_error_response_stays_a_warning_and_a_failed_dependency()
+    {
+        Flush();
+        logs.Clear();
+
+        // A row key with '/' is refused with 400: nothing the code expects.
+        var (trace, status) = await InvocationAsync(() =>
+            app.Store.Assets.AddEntityAsync(new TableEntity("expected-outcomes", "a/b"))
+        );
+
+        Assert.Equal(400, status);
+        var dependency = Assert.Single(spans, s => s.TraceId == trace && s.Source.Name == "Azure.Core.Http");
+        Assert.Equal(ActivityStatusCode.Error, dependency.Status);
+        Assert.Contains(logs.Records, r => r.Category == "Azure.Core" && r.Level == LogLevel.Warning);
+    }
+
+    /// <summary>Runs a storage call that fails under a root span; answers the span's trace and the status.</summary>
+    private async Task<(ActivityTraceId Trace, int Status)> InvocationAsync(Func<Task> call)
+    {
+        ActivityTraceId trace;
+        RequestFailedException failed;
+        using (var invocation = Invocations.StartActivity("function Expected")!)
+        {
+            trace = invocation.TraceId;
+            failed = await Assert.ThrowsAsync<RequestFailedException>(call);
+        }
+        Flush();
+        return (trace, failed.Status);
     }
 
     private void Flush()
