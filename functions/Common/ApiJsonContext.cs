@@ -43,6 +43,8 @@ namespace ItInventory.Functions.Common;
 [JsonSerializable(typeof(FinanceTotals))]
 [JsonSerializable(typeof(ReportList))]
 [JsonSerializable(typeof(GenerateReportRequest))]
+[JsonSerializable(typeof(Reports.Mail.FinanceMailStatus))]
+[JsonSerializable(typeof(Reports.Mail.ResendFinanceMailRequest))]
 [JsonSerializable(typeof(CheckinRequest))]
 [JsonSerializable(typeof(CheckinResponse))]
 [JsonSerializable(typeof(RotatedCredential))]

@@ -12,6 +12,7 @@ public sealed class ReportFunctions(
     CallerAuthenticator authenticator,
     AccessPolicy policy,
     FinanceReportService finance,
+    Mail.FinanceMailService financeMail,
     ILogger<ReportFunctions> logger
 )
 {
@@ -25,6 +26,8 @@ public sealed class ReportFunctions(
     {
         var entry = await finance.RunScheduledAsync(cancellationToken);
         logger.LogInformation("Scheduled finance report: {Period}", entry?.Period ?? "already generated");
+        // After the report is stored: the email, exactly once per period (Reports/Mail).
+        await financeMail.DeliverScheduledAsync(cancellationToken);
     }
 
     [Function(nameof(GenerateFinanceReport))]
