@@ -93,7 +93,8 @@ public sealed class MailSendClaims(InventoryStore store, TimeProvider clock, IOp
         Table.GetEntityIfExistsAsync<MailSendEntity>(kind, period, cancellationToken: cancellationToken).OrNull();
 
     /// <summary>Takes the claim when the rules allow it: the insert (no row yet) or the replace under the ETag read
-    /// (any other row) is the one write that decides; a run that loses the race reads again and decides again.</summary>
+    /// (any other row) is the one write that decides; a run that loses the race reads again and decides again.
+    /// </summary>
     public async Task<(ClaimDecision Decision, MailSendEntity? Claim)> TryClaimAsync(
         string kind,
         string period,
