@@ -487,6 +487,8 @@ var appSettings = union(
     FinanceMail__Recipients: financeMailRecipients
     FinanceMail__Sender: !empty(financeMailSender) ? financeMailSender : smtpFrom
     FinanceMail__Subject: financeMailSubject
+    // Graph tokens (Transport Graph) come from the app's user-assigned identity.
+    FinanceMail__ManagedIdentityClientId: identity.outputs.clientId
     Financials__ReportingCurrency: reportingCurrency
     // Timer %FINANCE_REPORT_SCHEDULE% of FinanceReportTimer (docs/reports.md).
     FINANCE_REPORT_SCHEDULE: financeReportSchedule

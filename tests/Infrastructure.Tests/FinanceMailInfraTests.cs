@@ -18,6 +18,10 @@ public sealed class FinanceMailInfraTests(InfraFixture infra)
         Assert.Equal("finance@example.org, controller@example.org", settings[AppSettingNames.FinanceMailRecipients]);
         Assert.Equal("inventory@example.org", settings[AppSettingNames.FinanceMailSender]);
         Assert.Contains("{period}", settings[AppSettingNames.FinanceMailSubject], StringComparison.Ordinal);
+        Assert.Equal(
+            $"[{infra.Full.IdentityClientIdReference}]",
+            settings[$"{FinanceMailOptions.SectionName}__{nameof(FinanceMailOptions.ManagedIdentityClientId)}"]
+        );
         Assert.Equal("smtp.example.org", settings["Smtp__Host"]);
         Assert.Equal("587", settings["Smtp__Port"]);
         Assert.Equal("StartTls", settings["Smtp__Security"]);
