@@ -135,6 +135,17 @@ public sealed class FinanceMailOptionsValidator(IOptions<SmtpOptions> smtp) : IV
             errors.Add($"{prefix}ClaimLease must exceed SendTimeout + MaxRetryDelay (one attempt and one wait).");
         if (options.Transport == MailTransportKind.Smtp && string.IsNullOrWhiteSpace(smtp.Value.Host))
             errors.Add($"{SmtpOptions.SectionName}:Host is required when {prefix}Transport is Smtp.");
+        // The platform replaces a Key Vault reference with the secret; the reference itself means it could not.
+        if (
+            options.Transport == MailTransportKind.Smtp
+            && smtp.Value.Password?.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase) == true
+        )
+        {
+            errors.Add(
+                $"{SmtpOptions.SectionName}:Password is an unresolved Key Vault reference: the app's identity "
+                    + "cannot read the secret (docs/deploy.md)."
+            );
+        }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

@@ -92,6 +92,30 @@ public sealed class FinanceMailRulesTests
     }
 
     [Fact]
+    public void An_unresolved_key_vault_reference_as_smtp_password_is_refused()
+    {
+        var result = new FinanceMailOptionsValidator(
+            Options.Create(
+                new SmtpOptions
+                {
+                    Host = "smtp.example.org",
+                    Password = "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/smtp-password)",
+                }
+            )
+        ).Validate(
+            null,
+            new FinanceMailOptions
+            {
+                Transport = MailTransportKind.Smtp,
+                Sender = "a@example.org",
+                Recipients = "b@example.org",
+            }
+        );
+
+        Assert.Contains("Smtp:Password", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_claim_lease_must_outlast_one_attempt_and_one_wait()
     {
         var result = Validate(
