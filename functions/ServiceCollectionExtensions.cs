@@ -17,6 +17,7 @@ using ItInventory.Functions.Monitoring;
 using ItInventory.Functions.People;
 using ItInventory.Functions.Reports;
 using ItInventory.Functions.Reports.Snapshot;
+using ItInventory.Functions.Reports.Mail;
 using ItInventory.Functions.Storage;
 using ItInventory.Functions.Tags;
 using ItInventory.Functions.Telemetry;
@@ -54,6 +55,7 @@ public static class ServiceCollectionExtensions
             .AddFinancials()
             .AddReports()
             .AddItSnapshot()
+            .AddFinanceMail(configuration)
             .AddManagementSecurity(configuration)
             .AddWorkerTelemetry(configuration);
     }

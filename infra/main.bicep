@@ -194,8 +194,26 @@ param smtpPort int = 587
 @description('SMTP user name.')
 param smtpUsername string = ''
 
-@description('Sender address of notification e-mail.')
+@description('Sender address of notification e-mail (the finance email\'s sender unless financeMailSender is set).')
 param smtpFrom string = ''
+
+@description('Security of the SMTP connection: StartTls (port 587), SslOnConnect (port 465) or None.')
+@allowed(['None', 'StartTls', 'SslOnConnect'])
+param smtpSecurity string = 'StartTls'
+
+// ---- The monthly finance email (docs/reports.md "The finance email") ----
+@description('None, Smtp or Graph. Empty: Smtp when smtpHost and financeMailRecipients are set, else None.')
+@allowed(['', 'None', 'Smtp', 'Graph'])
+param financeMailTransport string = ''
+
+@description('Recipients of the monthly finance email, comma-separated. Empty: no email.')
+param financeMailRecipients string = ''
+
+@description('Sender of the finance email (for Graph: the mailbox the app sends as). Empty: smtpFrom.')
+param financeMailSender string = ''
+
+@description('Subject of the finance email; {period} becomes the month.')
+param financeMailSubject string = 'IT inventory finance summary {period}'
 
 // ---- Entra ID for the management API (infra/hooks/entra-app.sh creates the app registration) ----
 @description('Tenant of the API app registration.')
@@ -232,6 +250,7 @@ var storageNames = {
   kpiSnapshotsTable: 'kpisnapshots'
   exchangeRatesTable: 'fxrates'
   reportsTable: 'reports'
+  mailSendsTable: 'mailsends'
   reportsContainer: 'reports'
   checkinsContainer: 'checkins'
   certificatesContainer: 'certificates'
@@ -303,6 +322,7 @@ module storage 'app/storage.bicep' = {
       storageNames.kpiSnapshotsTable
       storageNames.exchangeRatesTable
       storageNames.reportsTable
+      storageNames.mailSendsTable
     ]
     queueNames: [storageNames.checkinQueue, storageNames.outboxQueue, storageNames.eventsQueue]
     checkinsContainerName: storageNames.checkinsContainer
@@ -423,9 +443,14 @@ var smtpSettings = empty(smtpHost)
       Smtp__Host: smtpHost
       Smtp__Port: string(smtpPort)
       Smtp__Username: smtpUsername
-      Smtp__From: smtpFrom
+      Smtp__Security: smtpSecurity
       Smtp__Password: '@Microsoft.KeyVault(SecretUri=${smtpPasswordSecretUri})'
     }
+
+// The finance email: always set, so the app never guesses; the transport needs its recipients (and SMTP its host).
+var financeMailTransportResolved = !empty(financeMailTransport)
+  ? financeMailTransport
+  : (!empty(smtpHost) && !empty(financeMailRecipients) ? 'Smtp' : 'None')
 
 // host.json logging.applicationInsights.samplingSettings, as an app setting overrides it.
 var hostSamplingSettings = 'AzureFunctionsJobHost__logging__applicationInsights__samplingSettings'
@@ -459,6 +484,14 @@ var appSettings = union(
     Storage__ExchangeRatesTable: storageNames.exchangeRatesTable
     Storage__ReportsTable: storageNames.reportsTable
     Storage__ReportsContainer: storageNames.reportsContainer
+    Storage__MailSendsTable: storageNames.mailSendsTable
+    // The finance email (FinanceMailOptions); SMTP's Smtp__* settings below, its password a Key Vault reference.
+    FinanceMail__Transport: financeMailTransportResolved
+    FinanceMail__Recipients: financeMailRecipients
+    FinanceMail__Sender: !empty(financeMailSender) ? financeMailSender : smtpFrom
+    FinanceMail__Subject: financeMailSubject
+    // Graph tokens (Transport Graph) come from the app's user-assigned identity.
+    FinanceMail__ManagedIdentityClientId: identity.outputs.clientId
     Financials__ReportingCurrency: reportingCurrency
     // Timer %FINANCE_REPORT_SCHEDULE% of FinanceReportTimer (docs/reports.md).
     FINANCE_REPORT_SCHEDULE: financeReportSchedule

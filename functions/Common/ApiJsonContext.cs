@@ -45,6 +45,8 @@ namespace ItInventory.Functions.Common;
 [JsonSerializable(typeof(ReportList))]
 [JsonSerializable(typeof(GenerateReportRequest))]
 [JsonSerializable(typeof(ItSnapshotReport))]
+[JsonSerializable(typeof(Reports.Mail.FinanceMailStatus))]
+[JsonSerializable(typeof(Reports.Mail.ResendFinanceMailRequest))]
 [JsonSerializable(typeof(CheckinRequest))]
 [JsonSerializable(typeof(CheckinResponse))]
 [JsonSerializable(typeof(RotatedCredential))]

@@ -48,4 +48,17 @@ public static class AppSettingNames
 
     /// <summary>NCRONTAB schedule of the weekly IT snapshot (Monday, for the ISO week before).</summary>
     public const string ItSnapshotSchedule = "IT_SNAPSHOT_SCHEDULE";
+    // The finance email (Reports/Mail/FinanceMailOptions, docs/reports.md): always set, so the app never guesses.
+
+    /// <summary><c>None</c>, <c>Smtp</c> or <c>Graph</c>.</summary>
+    public const string FinanceMailTransport = "FinanceMail__Transport";
+
+    /// <summary>Recipients of the finance email, comma-separated.</summary>
+    public const string FinanceMailRecipients = "FinanceMail__Recipients";
+
+    /// <summary>Sender address (for Graph, the mailbox the app sends as).</summary>
+    public const string FinanceMailSender = "FinanceMail__Sender";
+
+    /// <summary>Subject template; <c>{period}</c> becomes the month.</summary>
+    public const string FinanceMailSubject = "FinanceMail__Subject";
 }

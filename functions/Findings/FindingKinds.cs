@@ -94,6 +94,12 @@ public static class FindingKinds
     /// <summary>An asset of the campaign's sample was never recorded before the campaign closed.</summary>
     public const string CampaignNotAudited = "campaign-not-audited";
 
+    // ---- reports (issue 13) ----
+
+    /// <summary>A report's email (the monthly finance summary) was not accepted after its bounded retries; the next
+    /// timer run or an admin's resend tries again, and a later successful send resolves it.</summary>
+    public const string ReportDeliveryFailed = "report-delivery-failed";
+
     /// <summary>Every kind, in the order above: what the API accepts as <c>kind</c>.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
@@ -121,6 +127,7 @@ public static class FindingKinds
         CampaignConditionIssue,
         CampaignUnexpectedTag,
         CampaignNotAudited,
+        ReportDeliveryFailed,
     ];
 
     private static readonly HashSet<string> Known = new(All, StringComparer.Ordinal);
@@ -137,7 +144,10 @@ public static class FindingSubjects
     public const string Sighting = "sighting";
     public const string Campaign = "campaign";
 
-    public static IReadOnlyList<string> All { get; } = [Asset, Person, Licence, Sighting, Campaign];
+    /// <summary>A generated report, by <c>{kind}:{period}</c> (e.g. <c>finance:2026-10</c>).</summary>
+    public const string Report = "report";
+
+    public static IReadOnlyList<string> All { get; } = [Asset, Person, Licence, Sighting, Campaign, Report];
 
     public static bool IsKnown(string? type) => type is not null && All.Contains(type, StringComparer.Ordinal);
 }

@@ -14,6 +14,7 @@ public sealed class ReportFunctions(
     AccessPolicy policy,
     FinanceReportService finance,
     ItSnapshotService snapshot,
+    Mail.FinanceMailService financeMail,
     ILogger<ReportFunctions> logger
 )
 {
@@ -27,6 +28,8 @@ public sealed class ReportFunctions(
     {
         var entry = await finance.RunScheduledAsync(cancellationToken);
         logger.LogInformation("Scheduled finance report: {Period}", entry?.Period ?? "already generated");
+        // After the report is stored: the email, exactly once per period (Reports/Mail).
+        await financeMail.DeliverScheduledAsync(cancellationToken);
     }
 
     [Function(nameof(GenerateFinanceReport))]

@@ -90,9 +90,13 @@ public sealed class InventoryStorageOptions
     [Required, RegularExpression(TableNamePattern)]
     public string ExchangeRatesTable { get; set; } = "fxrates";
 
-    /// <summary>The index of generated reports and the finance email's send claims (Reports).</summary>
+    /// <summary>The index of generated reports (Reports).</summary>
     [Required, RegularExpression(TableNamePattern)]
     public string ReportsTable { get; set; } = "reports";
+
+    /// <summary>Send claims of report emails: one row per kind and period (Reports/Mail, exactly once).</summary>
+    [Required, RegularExpression(TableNamePattern)]
+    public string MailSendsTable { get; set; } = "mailsends";
 
     /// <summary>Generated reports: <c>{kind}/{period}/…</c> (cool tier after 90 days by a lifecycle rule).</summary>
     [Required, RegularExpression(ContainerNamePattern)]
@@ -151,6 +155,7 @@ public sealed class InventoryStorageOptions
             OutboxTable,
             ExchangeRatesTable,
             ReportsTable,
+            MailSendsTable,
         ];
 
     public string CheckinPoisonQueue => CheckinQueue + "-poison";

@@ -48,6 +48,7 @@ public sealed class InventoryStore(
     public BlobContainerClient Reports { get; } = blobs.GetBlobContainerClient(options.Value.ReportsContainer);
     public TableClient ExchangeRates { get; } = tables.GetTableClient(options.Value.ExchangeRatesTable);
     public TableClient ReportIndex { get; } = tables.GetTableClient(options.Value.ReportsTable);
+    public TableClient MailSends { get; } = tables.GetTableClient(options.Value.MailSendsTable);
 
     public QueueClient CheckinQueue { get; } = queues.GetQueueClient(options.Value.CheckinQueue);
 

@@ -77,6 +77,10 @@ public sealed class StartupValidationTests
     [InlineData("AssetTags:LabelBaseUrl", "ftp://inventory.contoso.com", "AssetTags:LabelBaseUrl")]
     // LicenceOptions (Licences)
     [InlineData("Licences:ReclaimGraceDays", "-1", "ReclaimGraceDays")]
+    // FinanceMailOptions (FinanceMail): a transport needs sender and recipients (SMTP: a host)
+    [InlineData("FinanceMail:Transport", "Smtp", "FinanceMail:Sender")]
+    [InlineData("FinanceMail:Transport", "Pigeon", "FinanceMail:Transport")]
+    [InlineData("FinanceMail:MaxAttempts", "0", "MaxAttempts")]
     public async Task A_bad_value_stops_the_app_with_a_message_naming_it(string setting, string value, string named)
     {
         var settings = GoodSettings();

@@ -62,6 +62,7 @@ public sealed class InfraFixture : IAsyncLifetime
             param smtpUsername = 'inventory'
             param smtpFrom = 'inventory@example.org'
             param smtpPassword = 'ci-smtp-password'
+            param financeMailRecipients = 'finance@example.org, controller@example.org'
             param apiClientId = '{ApiClientId}'
             """
         );

@@ -134,6 +134,8 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["GenerateItSnapshot"] = [401, 401, 403, 403, 403, 403, 403, 200],
         ["ListReports"] = [401, 401, 403, 200, 200, 200, 200, 200],
         ["DownloadReport"] = [401, 401, 403, 200, 200, 200, 200, 200],
+        // The finance email's resend: admins (MFA) only; sent through the matrix's in-process SMTP server.
+        ["ResendFinanceEmail"] = [401, 401, 403, 403, 403, 403, 403, 200],
         ["CheckOutAsset"] = [401, 401, 403, 200, 403, 403, 403, 200],
         ["CheckInAsset"] = [401, 401, 403, 200, 403, 403, 403, 200],
         ["ListAssetAssignments"] = [401, 401, 403, 200, 403, 200, 200, 200],
@@ -187,9 +189,17 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
             .Id;
     }
 
+    private readonly Reports.Mail.TestSmtpServer smtp = Reports.Mail.TestSmtpServer.Start();
+
     public async Task InitializeAsync()
     {
-        app = await TestApp.StartAsync();
+        app = await TestApp.StartAsync(settings =>
+        {
+            foreach (var (key, value) in smtp.Settings())
+                settings[key] = value;
+            settings["FinanceMail:Recipients"] = "finance@example.org";
+            settings["FinanceMail:Sender"] = "inventory@example.org";
+        });
         lifecycle = new Lifecycle.LifecycleClient(app);
         device = await app.EnrollNewDeviceAsync();
         var financeSecret = await app
@@ -266,7 +276,11 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ).Value.Asset.Id;
     }
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await app.DisposeAsync();
+        await smtp.DisposeAsync();
+    }
 
     private Lifecycle.LifecycleClient lifecycle = null!;
     private string? financeSecret;
@@ -804,6 +818,15 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
                 request = Request("GET", "/api/reports/finance/2026-10/holdings.csv");
                 result = app.Create<Functions.Reports.ReportFunctions>()
                     .DownloadReport(request, "finance", "2026-10", "holdings.csv", ct);
+                break;
+            case "ResendFinanceEmail":
+                // The stored report of October (generated again: same state, same report).
+                await app
+                    .Services.GetRequiredService<Functions.Reports.FinanceReportService>()
+                    .GenerateAsync("2026-10", ct);
+                request = Request("POST", "/api/reports/finance/2026-10/email/resend", "{\"reason\":\"matrix\"}");
+                result = app.Create<Functions.Reports.Mail.FinanceMailFunctions>()
+                    .ResendFinanceEmail(request, "2026-10", ct);
                 break;
             case "CheckOutAsset":
                 await EnsureCheckedOutAsync(false);
