@@ -16,6 +16,7 @@ using ItInventory.Functions.Management.Security;
 using ItInventory.Functions.Monitoring;
 using ItInventory.Functions.People;
 using ItInventory.Functions.Reports;
+using ItInventory.Functions.Reports.Audit;
 using ItInventory.Functions.Storage;
 using ItInventory.Functions.Tags;
 using ItInventory.Functions.Telemetry;
@@ -52,6 +53,7 @@ public static class ServiceCollectionExtensions
             .AddKpis()
             .AddFinancials()
             .AddReports()
+            .AddAuditReports()
             .AddManagementSecurity(configuration)
             .AddWorkerTelemetry(configuration);
     }

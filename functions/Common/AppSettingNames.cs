@@ -45,4 +45,7 @@ public static class AppSettingNames
     /// <summary>NCRONTAB schedule of the monthly finance summary (the 1st of the month, for the month
     /// before).</summary>
     public const string FinanceReportSchedule = "FINANCE_REPORT_SCHEDULE";
+
+    /// <summary>The queue of requested audit reports that <c>GenerateAuditReport</c> drains.</summary>
+    public const string AuditReportQueue = "AUDIT_REPORT_QUEUE";
 }

@@ -67,5 +67,6 @@ public sealed class InventoryStore(
         await CheckinPoisonQueue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         await OutboxQueue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         await EventsQueue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        await queues.GetQueueClient(names.AuditReportQueue).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
     }
 }
