@@ -19,7 +19,7 @@ namespace ItInventory.Functions.Reports.Audit;
 /// </summary>
 public sealed class AuditReportService(
     TableServiceClient tables,
-    QueueServiceClient queues,
+    InventoryStore store,
     IOptions<InventoryStorageOptions> options,
     AuditReportSource source,
     ReportStore reports,
@@ -35,7 +35,7 @@ public sealed class AuditReportService(
     public const int MaxAttempts = 5;
 
     private readonly TableClient jobs = tables.GetTableClient(options.Value.AuditReportsTable);
-    private readonly QueueClient queue = queues.GetQueueClient(options.Value.AuditReportQueue);
+    private readonly QueueClient queue = store.AuditReportQueue;
 
     public static string Location(string id) => $"/api/reports/audit/{id}";
 

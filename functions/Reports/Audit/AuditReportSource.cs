@@ -161,7 +161,7 @@ public sealed class AuditReportSource(
                 TableClient.CreateQueryFilter(
                     $"State eq {nameof(LifecycleState.Retired)} or State eq {nameof(LifecycleState.Disposed)}"
                 ),
-                select: [nameof(AssetSummaryEntity.Tag)],
+                select: [nameof(ITableEntity.RowKey), nameof(AssetSummaryEntity.Tag)],
                 cancellationToken: cancellationToken
             )
         )
