@@ -229,6 +229,7 @@ var storageNames = {
   kpiSnapshotsTable: 'kpisnapshots'
   exchangeRatesTable: 'fxrates'
   reportsTable: 'reports'
+  auditReportsTable: 'auditreports'
   reportsContainer: 'reports'
   checkinsContainer: 'checkins'
   certificatesContainer: 'certificates'
@@ -236,6 +237,7 @@ var storageNames = {
   checkinQueue: 'checkins'
   outboxQueue: 'outbox'
   eventsQueue: 'inventory-events'
+  auditReportQueue: 'audit-reports'
 }
 var eventsTopicName = 'inventory-events'
 var enrollmentSecretName = 'enrollment-secret'
@@ -300,8 +302,14 @@ module storage 'app/storage.bicep' = {
       storageNames.kpiSnapshotsTable
       storageNames.exchangeRatesTable
       storageNames.reportsTable
+      storageNames.auditReportsTable
     ]
-    queueNames: [storageNames.checkinQueue, storageNames.outboxQueue, storageNames.eventsQueue]
+    queueNames: [
+      storageNames.checkinQueue
+      storageNames.outboxQueue
+      storageNames.eventsQueue
+      storageNames.auditReportQueue
+    ]
     checkinsContainerName: storageNames.checkinsContainer
     certificatesContainerName: storageNames.certificatesContainer
     deploymentContainerName: names.deploymentContainer
@@ -459,6 +467,11 @@ var appSettings = union(
     Financials__ReportingCurrency: reportingCurrency
     // Timer %FINANCE_REPORT_SCHEDULE% of FinanceReportTimer (docs/reports.md).
     FINANCE_REPORT_SCHEDULE: financeReportSchedule
+    // Audit reports on demand (functions/Reports/Audit): table and queue; trigger %AUDIT_REPORT_QUEUE% of
+    // GenerateAuditReport.
+    Storage__AuditReportsTable: storageNames.auditReportsTable
+    Storage__AuditReportQueue: storageNames.auditReportQueue
+    AUDIT_REPORT_QUEUE: storageNames.auditReportQueue
     Storage__CheckinsContainer: storageNames.checkinsContainer
     Storage__CertificatesContainer: storageNames.certificatesContainer
     Storage__AuditArchiveContainer: storageNames.auditArchiveContainer

@@ -202,7 +202,9 @@ public sealed class LifecycleFunctions(
         }
         var pdf =
             format == "pdf"
-            || (format == "" && request.Headers.Accept.ToString().Contains("application/pdf", StringComparison.Ordinal));
+            || (
+                format == "" && request.Headers.Accept.ToString().Contains("application/pdf", StringComparison.Ordinal)
+            );
         var (content, contentType) = await decommissioning
             .GetCertificateAsync(caller, assetId, pdf, cancellationToken)
             .OrThrow();

@@ -94,7 +94,9 @@ public static class SanitisationCertificatePdf
         if (record.Steps.Count == 0)
             pdf.Paragraph("No further decommissioning steps were registered.");
         else
-            pdf.Fields(record.Steps.Select(step => (step.Step, (string?)$"{step.Summary} (released: {step.Released})")));
+            pdf.Fields(
+                record.Steps.Select(step => (step.Step, (string?)$"{step.Summary} (released: {step.Released})"))
+            );
         pdf.Heading("Integrity")
             .Paragraph("SHA-256 of the canonical record below (UTF-8, exactly as shown):")
             .Paragraph(sha, strong: true)

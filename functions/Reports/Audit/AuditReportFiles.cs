@@ -44,7 +44,11 @@ public static class AuditReportFiles
             }
             pdf.Table(
                 [.. table.Columns.Select(c => c.Header)],
-                [.. table.Rows.Select(r => (IReadOnlyList<string>)[.. r.Select((v, i) => ReportTable.Text(v, table.Columns[i].Kind))])]
+                [
+                    .. table.Rows.Select(r =>
+                        (IReadOnlyList<string>)[.. r.Select((v, i) => ReportTable.Text(v, table.Columns[i].Kind))]
+                    ),
+                ]
             );
         }
         return pdf.ToArray();

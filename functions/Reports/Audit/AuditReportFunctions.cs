@@ -33,7 +33,12 @@ public sealed class AuditReportFunctions(
             request.ContentLength is null or 0 && string.IsNullOrEmpty(request.ContentType)
                 ? new AuditReportRequest()
                 : await JsonBody
-                    .ReadObjectAsync(request, MaxBodyBytes, ApiJsonContext.Default.AuditReportRequest, cancellationToken)
+                    .ReadObjectAsync(
+                        request,
+                        MaxBodyBytes,
+                        ApiJsonContext.Default.AuditReportRequest,
+                        cancellationToken
+                    )
                     .OrThrow();
 
         var view = await reports.RequestAsync(caller, body, cancellationToken).OrThrow();
@@ -55,7 +60,11 @@ public sealed class AuditReportFunctions(
         var caller = await authenticator.AuthenticateAsync(request).OrThrow();
 
         var view = await reports.GetAsync(caller, id, cancellationToken).OrThrow();
-        return new JsonBodyResult<AuditReportView>(StatusCodes.Status200OK, view, ApiJsonContext.Default.AuditReportView);
+        return new JsonBodyResult<AuditReportView>(
+            StatusCodes.Status200OK,
+            view,
+            ApiJsonContext.Default.AuditReportView
+        );
     }
 
     [Function(nameof(GenerateAuditReport))]

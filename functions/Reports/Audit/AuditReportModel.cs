@@ -133,13 +133,7 @@ public sealed record AuditCampaignLine(
 );
 
 /// <summary>One result of the verifications run with the report (the live trail, then each archived day).</summary>
-public sealed record AuditVerificationLine(
-    string Check,
-    string Scope,
-    string Result,
-    long? Records,
-    string? Detail
-);
+public sealed record AuditVerificationLine(string Check, string Scope, string Result, long? Records, string? Detail);
 
 /// <summary>A sanitisation recorded in the period.</summary>
 public sealed record AuditSanitisationLine(
@@ -156,7 +150,13 @@ public sealed record AuditSanitisationLine(
 );
 
 /// <summary>A sanitisation certificate issued in the period, with the SHA-256 of its canonical record.</summary>
-public sealed record AuditCertificateLine(string AssetId, string? Tag, string CertificateId, string Sha256, DateTimeOffset IssuedAt);
+public sealed record AuditCertificateLine(
+    string AssetId,
+    string? Tag,
+    string CertificateId,
+    string Sha256,
+    DateTimeOffset IssuedAt
+);
 
 /// <summary>A disposal recorded in the period.</summary>
 public sealed record AuditDisposalLine(

@@ -28,7 +28,15 @@ public static partial class AuditReportRules
         {
             if (request.From is not null || request.To is not null)
                 errors["period"] = ["Give either period or from/to, not both."];
-            if (!DateOnly.TryParseExact(request.Period + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out from))
+            if (
+                !DateOnly.TryParseExact(
+                    request.Period + "-01",
+                    "yyyy-MM-dd",
+                    CultureInfo.InvariantCulture,
+                    DateTimeStyles.None,
+                    out from
+                )
+            )
                 errors["period"] = ["A month, yyyy-MM."];
             to = from.AddMonths(1).AddDays(-1);
         }
@@ -78,7 +86,11 @@ public static partial class AuditReportRules
     /// <summary>A finding's status at <paramref name="at"/>: the last history entry before it; null when the finding
     /// did not exist yet. When older entries were dropped from the row, an earlier time reads as the oldest kept
     /// entry's status before it, approximated as open.</summary>
-    public static FindingStatus? StatusAt(FindingEntity finding, IReadOnlyList<FindingHistoryEntry> history, DateTimeOffset at)
+    public static FindingStatus? StatusAt(
+        FindingEntity finding,
+        IReadOnlyList<FindingHistoryEntry> history,
+        DateTimeOffset at
+    )
     {
         if (finding.FirstRaisedAt >= at)
             return null;
@@ -147,7 +159,17 @@ public static partial class AuditReportRules
             );
         }
         return (
-            [.. kinds.Select(k => new AuditFindingKindRow(k.Key, k.Value[0], k.Value[1], k.Value[2], k.Value[3], k.Value[4], k.Value[5]))],
+            [
+                .. kinds.Select(k => new AuditFindingKindRow(
+                    k.Key,
+                    k.Value[0],
+                    k.Value[1],
+                    k.Value[2],
+                    k.Value[3],
+                    k.Value[4],
+                    k.Value[5]
+                )),
+            ],
             [.. lines.OrderBy(l => l.Kind, StringComparer.Ordinal).ThenBy(l => l.Id, StringComparer.Ordinal)],
             [.. events.OrderBy(e => e.At).ThenBy(e => e.FindingId, StringComparer.Ordinal)]
         );
@@ -187,9 +209,8 @@ public static partial class AuditReportRules
         }
         var closedLines = lines.Where(l => l.ClosedAt is not null && l.Expected > 0).ToList();
         var expected = closedLines.Sum(l => l.Expected);
-        double? rate = expected == 0
-            ? null
-            : Math.Round((double)closedLines.Sum(l => l.FoundAsRecorded ?? 0) / expected, 4);
+        double? rate =
+            expected == 0 ? null : Math.Round((double)closedLines.Sum(l => l.FoundAsRecorded ?? 0) / expected, 4);
         return ([.. lines.OrderBy(l => l.CreatedAt).ThenBy(l => l.Id, StringComparer.Ordinal)], rate);
     }
 

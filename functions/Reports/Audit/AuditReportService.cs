@@ -69,8 +69,9 @@ public sealed class AuditReportService(
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
             // The same request again (a retry): the report it asked for, never a second one.
-            job = (await jobs.GetEntityAsync<AuditReportJobEntity>(id, AuditReportJobEntity.Row, null, cancellationToken))
-                .Value;
+            job = (
+                await jobs.GetEntityAsync<AuditReportJobEntity>(id, AuditReportJobEntity.Row, null, cancellationToken)
+            ).Value;
             if (job.From != AuditReportRules.Day(from) || job.To != AuditReportRules.Day(to))
             {
                 return Problem.Conflict(
@@ -162,9 +163,8 @@ public sealed class AuditReportService(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogError(ex, "Audit report {ReportId} failed (delivery {DequeueCount})", id, dequeueCount);
-            job.Status = dequeueCount >= MaxAttempts
-                ? nameof(AuditReportStatus.Failed)
-                : nameof(AuditReportStatus.Pending);
+            job.Status =
+                dequeueCount >= MaxAttempts ? nameof(AuditReportStatus.Failed) : nameof(AuditReportStatus.Pending);
             job.Error = ex.Message.Length > 1000 ? ex.Message[..1000] : ex.Message;
             try
             {
@@ -200,7 +200,8 @@ public sealed class AuditReportService(
             job.CompletedAt,
             job.Error,
             [
-                .. job.Files.Split(',', StringSplitOptions.RemoveEmptyEntries)
+                .. job
+                    .Files.Split(',', StringSplitOptions.RemoveEmptyEntries)
                     .Select(f => new AuditReportFile(f, $"/api/reports/{Kind}/{job.PartitionKey}/{f}")),
             ]
         );

@@ -245,10 +245,7 @@ public static class AuditReportTables
                 "Archived days verified",
                 Count(r.Verification.Count(v => v.Check == ArchiveCheck && v.Result != NotArchived))
             ),
-            (
-                "Archived days broken",
-                Count(r.Verification.Count(v => v.Check == ArchiveCheck && v.Result == Broken))
-            ),
+            ("Archived days broken", Count(r.Verification.Count(v => v.Check == ArchiveCheck && v.Result == Broken))),
             ("Sanitisations", Count(r.Sanitisations.Count)),
             ("Certificates issued", Count(r.Certificates.Count)),
             ("Disposals", Count(r.Disposals.Count)),

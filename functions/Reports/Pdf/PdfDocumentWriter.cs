@@ -190,8 +190,7 @@ public sealed class PdfDocumentWriter : IDisposable
             graphics!.DrawString(text, font, XBrushes.Black, new XPoint(x, top), XStringFormats.TopLeft);
     }
 
-    private double Measure(string text, XFont font) =>
-        text.Length == 0 ? 0 : graphics!.MeasureString(text, font).Width;
+    private double Measure(string text, XFont font) => text.Length == 0 ? 0 : graphics!.MeasureString(text, font).Width;
 
     /// <summary>Word wrap; a word wider than the line (a hash, an id) is broken by character.</summary>
     private List<string> Wrap(string text, XFont font, double width)

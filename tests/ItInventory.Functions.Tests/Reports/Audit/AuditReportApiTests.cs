@@ -177,15 +177,26 @@ public sealed class AuditReportApiTests : IAsyncLifetime
 
         var status = (await StatusAsync(location)).Json;
         Assert.Equal("Done", status.GetProperty("status").GetString());
-        Assert.Equal(("2026-11-01", "2026-11-30"), (status.GetProperty("from").GetString(), status.GetProperty("to").GetString()));
-        var files = status.GetProperty("files").EnumerateArray().Select(f => f.GetProperty("name").GetString()!).ToList();
+        Assert.Equal(
+            ("2026-11-01", "2026-11-30"),
+            (status.GetProperty("from").GetString(), status.GetProperty("to").GetString())
+        );
+        var files = status
+            .GetProperty("files")
+            .EnumerateArray()
+            .Select(f => f.GetProperty("name").GetString()!)
+            .ToList();
         Assert.Contains("audit.pdf", files);
         Assert.Contains("audit.xlsx", files);
         Assert.Contains("summary.csv", files);
         Assert.Equal(
             $"/api/reports/audit/{id}/audit.pdf",
-            status.GetProperty("files").EnumerateArray().First(f => f.GetProperty("name").GetString() == "audit.pdf")
-                .GetProperty("href").GetString()
+            status
+                .GetProperty("files")
+                .EnumerateArray()
+                .First(f => f.GetProperty("name").GetString() == "audit.pdf")
+                .GetProperty("href")
+                .GetString()
         );
         // Filed in Blob Storage under reports/audit/{id}/ with its index row.
         Assert.True((await app.Store.Reports.GetBlobClient($"audit/{id}/audit.pdf").ExistsAsync()).Value);
@@ -238,7 +249,10 @@ public sealed class AuditReportApiTests : IAsyncLifetime
         Assert.Equal(2, await RunWorkerAsync());
         var id = first.Json.GetProperty("id").GetString()!;
         var status = (await StatusAsync(first.Headers.Location.ToString())).Json;
-        Assert.Equal(("Done", 1), (status.GetProperty("status").GetString(), status.GetProperty("attempts").GetInt32()));
+        Assert.Equal(
+            ("Done", 1),
+            (status.GetProperty("status").GetString(), status.GetProperty("attempts").GetInt32())
+        );
 
         // Once done, a retry queues nothing and answers the finished report.
         var done = await RequestAsync("""{"period":"2026-11","requestId":"nov-1"}""", TestTokens.Admin);
@@ -246,7 +260,10 @@ public sealed class AuditReportApiTests : IAsyncLifetime
         Assert.Equal(0, await RunWorkerAsync());
 
         // The same id for another period is a conflict.
-        Assert.Equal(409, (await RequestAsync("""{"period":"2026-10","requestId":"nov-1"}""", TestTokens.Admin)).Status);
+        Assert.Equal(
+            409,
+            (await RequestAsync("""{"period":"2026-10","requestId":"nov-1"}""", TestTokens.Admin)).Status
+        );
 
         // A rerun for the same period, later (and by someone else): a second report with the same numbers.
         app.Clock.SetUtcNow(At(12, 5));
@@ -254,8 +271,20 @@ public sealed class AuditReportApiTests : IAsyncLifetime
         Assert.Equal(1, await RunWorkerAsync());
         var rerunId = rerun.Json.GetProperty("id").GetString()!;
         Assert.NotEqual(id, rerunId);
-        foreach (var file in new[] { "summary.csv", "findings-by-kind.csv", "findings.csv", "campaigns.csv", "certificates.csv" })
-            Assert.Equal(Encoding.UTF8.GetString(await DownloadAsync(id, file)), Encoding.UTF8.GetString(await DownloadAsync(rerunId, file)));
+        foreach (
+            var file in new[]
+            {
+                "summary.csv",
+                "findings-by-kind.csv",
+                "findings.csv",
+                "campaigns.csv",
+                "certificates.csv",
+            }
+        )
+            Assert.Equal(
+                Encoding.UTF8.GetString(await DownloadAsync(id, file)),
+                Encoding.UTF8.GetString(await DownloadAsync(rerunId, file))
+            );
 
         var listed = await app.Services.GetRequiredService<ReportStore>().ListAsync("audit", CancellationToken.None);
         Assert.Equal(

@@ -32,7 +32,10 @@ public sealed class AuditReportRulesTests
     [Fact]
     public void No_period_means_the_month_that_ended_last_and_a_month_or_a_range_of_ended_days_is_accepted()
     {
-        Assert.Equal((new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 30)), AuditReportRules.Period(new(), Today).Value);
+        Assert.Equal(
+            (new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 30)),
+            AuditReportRules.Period(new(), Today).Value
+        );
         Assert.Equal(
             (new DateOnly(2026, 2, 1), new DateOnly(2026, 2, 28)),
             AuditReportRules.Period(new() { Period = "2026-02" }, Today).Value
@@ -61,7 +64,13 @@ public sealed class AuditReportRulesTests
     )
     {
         var outcome = AuditReportRules.Period(
-            new() { RequestId = requestId, Period = period, From = from, To = to },
+            new()
+            {
+                RequestId = requestId,
+                Period = period,
+                From = from,
+                To = to,
+            },
             Today
         );
 
@@ -142,7 +151,12 @@ public sealed class AuditReportRulesTests
             };
 
         var (lines, rate) = AuditReportRules.Campaigns(
-            [Campaign("a", 2, 10, 4, 3), Campaign("b", 3, 12, 6, 6), Campaign("c", 20, 35, 10, 1), Campaign("d", 21, null, 5, 0)],
+            [
+                Campaign("a", 2, 10, 4, 3),
+                Campaign("b", 3, 12, 6, 6),
+                Campaign("c", 20, 35, 10, 1),
+                Campaign("d", 21, null, 5, 0),
+            ],
             Start,
             End
         );

@@ -96,7 +96,14 @@ public sealed class SanitisationCertificatePdfTests : IAsyncLifetime
     {
         var (assetId, _) = await CertifiedAsync();
         var blobs = app.Store.Certificates;
-        await foreach (var item in blobs.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, assetId + "/", CancellationToken.None))
+        await foreach (
+            var item in blobs.GetBlobsAsync(
+                Azure.Storage.Blobs.Models.BlobTraits.None,
+                Azure.Storage.Blobs.Models.BlobStates.None,
+                assetId + "/",
+                CancellationToken.None
+            )
+        )
         {
             var blob = blobs.GetBlobClient(item.Name);
             var html = (await blob.DownloadContentAsync()).Value.Content.ToString();
