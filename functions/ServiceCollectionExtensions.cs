@@ -18,6 +18,7 @@ using ItInventory.Functions.People;
 using ItInventory.Functions.Reports;
 using ItInventory.Functions.Reports.Snapshot;
 using ItInventory.Functions.Reports.Mail;
+using ItInventory.Functions.Reports.Audit;
 using ItInventory.Functions.Storage;
 using ItInventory.Functions.Tags;
 using ItInventory.Functions.Telemetry;
@@ -56,6 +57,7 @@ public static class ServiceCollectionExtensions
             .AddReports()
             .AddItSnapshot()
             .AddFinanceMail(configuration)
+            .AddAuditReports()
             .AddManagementSecurity(configuration)
             .AddWorkerTelemetry(configuration);
     }

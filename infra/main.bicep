@@ -251,6 +251,7 @@ var storageNames = {
   exchangeRatesTable: 'fxrates'
   reportsTable: 'reports'
   mailSendsTable: 'mailsends'
+  auditReportsTable: 'auditreports'
   reportsContainer: 'reports'
   checkinsContainer: 'checkins'
   certificatesContainer: 'certificates'
@@ -258,6 +259,7 @@ var storageNames = {
   checkinQueue: 'checkins'
   outboxQueue: 'outbox'
   eventsQueue: 'inventory-events'
+  auditReportQueue: 'audit-reports'
 }
 var eventsTopicName = 'inventory-events'
 var enrollmentSecretName = 'enrollment-secret'
@@ -323,8 +325,14 @@ module storage 'app/storage.bicep' = {
       storageNames.exchangeRatesTable
       storageNames.reportsTable
       storageNames.mailSendsTable
+      storageNames.auditReportsTable
     ]
-    queueNames: [storageNames.checkinQueue, storageNames.outboxQueue, storageNames.eventsQueue]
+    queueNames: [
+      storageNames.checkinQueue
+      storageNames.outboxQueue
+      storageNames.eventsQueue
+      storageNames.auditReportQueue
+    ]
     checkinsContainerName: storageNames.checkinsContainer
     certificatesContainerName: storageNames.certificatesContainer
     deploymentContainerName: names.deploymentContainer
@@ -497,6 +505,11 @@ var appSettings = union(
     FINANCE_REPORT_SCHEDULE: financeReportSchedule
     // Timer %IT_SNAPSHOT_SCHEDULE% of ItSnapshotTimer (docs/reports.md).
     IT_SNAPSHOT_SCHEDULE: itSnapshotSchedule
+    // Audit reports on demand (functions/Reports/Audit): table and queue; trigger %AUDIT_REPORT_QUEUE% of
+    // GenerateAuditReport.
+    Storage__AuditReportsTable: storageNames.auditReportsTable
+    Storage__AuditReportQueue: storageNames.auditReportQueue
+    AUDIT_REPORT_QUEUE: storageNames.auditReportQueue
     Storage__CheckinsContainer: storageNames.checkinsContainer
     Storage__CertificatesContainer: storageNames.certificatesContainer
     Storage__AuditArchiveContainer: storageNames.auditArchiveContainer

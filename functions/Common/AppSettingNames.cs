@@ -61,4 +61,7 @@ public static class AppSettingNames
 
     /// <summary>Subject template; <c>{period}</c> becomes the month.</summary>
     public const string FinanceMailSubject = "FinanceMail__Subject";
+
+    /// <summary>The queue of requested audit reports that <c>GenerateAuditReport</c> drains.</summary>
+    public const string AuditReportQueue = "AUDIT_REPORT_QUEUE";
 }

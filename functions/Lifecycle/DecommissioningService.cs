@@ -333,6 +333,33 @@ public sealed partial class DecommissioningService
         return await ViewAsync(assetId, state, cancellationToken);
     }
 
+    /// <summary>The certificate as stored (HTML) or as PDF, rendered from the stored document's canonical record once
+    /// its SHA-256 matches the one on record (a document altered in storage is refused, never re-certified).</summary>
+    public async Task<Outcome<(byte[] Content, string ContentType)>> GetCertificateAsync(
+        Caller caller,
+        string assetId,
+        bool pdf,
+        CancellationToken cancellationToken
+    )
+    {
+        var html = await GetCertificateAsync(caller, assetId, cancellationToken);
+        if (html.Failed)
+            return html.Problem;
+        if (!pdf)
+            return (html.Value, "text/html; charset=utf-8");
+        var record = SanitisationCertificatePdf.RecordOf(html.Value);
+        var onRecord = (await SanitisationAsync(assetId, cancellationToken))?.CertificateSha256;
+        if (record is null || SanitisationCertificate.Sha256(record) != onRecord)
+        {
+            logger.LogError("The stored certificate of asset {AssetId} does not match its recorded hash", assetId);
+            return Problem.Conflict(
+                "The stored certificate does not match the SHA-256 on record; no PDF is rendered from it. Ask an "
+                    + "administrator to restore the document (soft delete/versioning)."
+            );
+        }
+        return (SanitisationCertificatePdf.Render(record), "application/pdf");
+    }
+
     public async Task<Outcome<byte[]>> GetCertificateAsync(
         Caller caller,
         string assetId,

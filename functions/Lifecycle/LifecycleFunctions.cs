@@ -189,8 +189,26 @@ public sealed class LifecycleFunctions(
     )
     {
         var caller = await authenticator.AuthenticateAsync(request).OrThrow();
-        var certificate = await decommissioning.GetCertificateAsync(caller, assetId, cancellationToken).OrThrow();
-        return new BytesResult(StatusCodes.Status200OK, "text/html; charset=utf-8", certificate);
+        // HTML as stored, or PDF: ?format=pdf, or an Accept header that asks for application/pdf.
+        var format = request.Query["format"].ToString();
+        if (format is not ("" or "html" or "pdf"))
+        {
+            throw new ProblemException(
+                Problem.BadRequest(
+                    "Unknown certificate format.",
+                    new Dictionary<string, string[]> { ["format"] = ["html or pdf"] }
+                )
+            );
+        }
+        var pdf =
+            format == "pdf"
+            || (
+                format == "" && request.Headers.Accept.ToString().Contains("application/pdf", StringComparison.Ordinal)
+            );
+        var (content, contentType) = await decommissioning
+            .GetCertificateAsync(caller, assetId, pdf, cancellationToken)
+            .OrThrow();
+        return new BytesResult(StatusCodes.Status200OK, contentType, content);
     }
 
     private static IActionResult Asset(HttpRequest request, Outcome<(AssetView Asset, Azure.ETag ETag)> outcome)

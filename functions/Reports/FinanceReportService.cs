@@ -163,7 +163,11 @@ public sealed class FinanceReportService(
         var whole = policy.ReadAll(caller) is null;
         if (!whole && !caller.IsDepartmentLead)
             return policy.ReadAll(caller)!;
-        var entry = IsPeriod(period) ? await reports.FindAsync(kind, period, cancellationToken) : null;
+        // Audit reports (on demand) are filed under their id instead of a month.
+        var entry =
+            IsPeriod(period) || Audit.AuditReportRules.IsReportId(period)
+                ? await reports.FindAsync(kind, period, cancellationToken)
+                : null;
         if (entry is null || !entry.Files.Split(',').Contains(file))
             return Problem.NotFound($"There is no report file {kind}/{period}/{file}.");
         if (whole)

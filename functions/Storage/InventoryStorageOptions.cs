@@ -102,6 +102,14 @@ public sealed class InventoryStorageOptions
     [Required, RegularExpression(ContainerNamePattern)]
     public string ReportsContainer { get; set; } = "reports";
 
+    /// <summary>Audit reports requested on demand: request, status, files (Reports/Audit).</summary>
+    [Required, RegularExpression(TableNamePattern)]
+    public string AuditReportsTable { get; set; } = "auditreports";
+
+    /// <summary>Audit reports waiting to be generated (trigger setting <c>AUDIT_REPORT_QUEUE</c>).</summary>
+    [Required, RegularExpression(ContainerNamePattern)]
+    public string AuditReportQueue { get; set; } = "audit-reports";
+
     /// <summary>Raw, gzip-compressed full inventories (claim check).</summary>
     [Required, RegularExpression(ContainerNamePattern)]
     public string CheckinsContainer { get; set; } = "checkins";
@@ -156,6 +164,7 @@ public sealed class InventoryStorageOptions
             ExchangeRatesTable,
             ReportsTable,
             MailSendsTable,
+            AuditReportsTable,
         ];
 
     public string CheckinPoisonQueue => CheckinQueue + "-poison";

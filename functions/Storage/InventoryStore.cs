@@ -39,6 +39,9 @@ public sealed class InventoryStore(
 
     public QueueClient EventsQueue { get; } = queues.GetQueueClient(options.Value.EventsQueue);
 
+    /// <summary>Requested audit reports waiting for their worker (Reports/Audit).</summary>
+    public QueueClient AuditReportQueue { get; } = queues.GetQueueClient(options.Value.AuditReportQueue);
+
     public BlobContainerClient Checkins { get; } = blobs.GetBlobContainerClient(options.Value.CheckinsContainer);
 
     public BlobContainerClient Certificates { get; } =
@@ -68,5 +71,6 @@ public sealed class InventoryStore(
         await CheckinPoisonQueue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         await OutboxQueue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         await EventsQueue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        await AuditReportQueue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
     }
 }

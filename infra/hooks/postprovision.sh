@@ -58,6 +58,7 @@ fi
   echo '    "KPI_SNAPSHOT_SCHEDULE": "0 10 0 * * *",'
   echo '    "FINANCE_REPORT_SCHEDULE": "0 0 5 1 * *",'
   echo '    "IT_SNAPSHOT_SCHEDULE": "0 30 5 * * 1",'
+  echo '    "AUDIT_REPORT_QUEUE": "audit-reports",'
   if [ -n "$enrollment_line" ]; then echo "$enrollment_line"; fi
   echo "    \"ServiceBus__fullyQualifiedNamespace\": \"$AZURE_SERVICEBUS_FULLY_QUALIFIED_NAMESPACE\","
   echo "    \"INVENTORY_EVENTS_TOPIC\": \"$INVENTORY_EVENTS_TOPIC\","

@@ -136,6 +136,9 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["DownloadReport"] = [401, 401, 403, 200, 200, 200, 200, 200],
         // The finance email's resend: admins (MFA) only; sent through the matrix's in-process SMTP server.
         ["ResendFinanceEmail"] = [401, 401, 403, 403, 403, 403, 403, 200],
+        // Audit reports on demand: admins and auditors (no MFA: a report changes no inventory data).
+        ["RequestAuditReport"] = [401, 401, 403, 403, 403, 202, 202, 202],
+        ["GetAuditReport"] = [401, 401, 403, 403, 403, 200, 200, 200],
         ["CheckOutAsset"] = [401, 401, 403, 200, 403, 403, 403, 200],
         ["CheckInAsset"] = [401, 401, 403, 200, 403, 403, 403, 200],
         ["ListAssetAssignments"] = [401, 401, 403, 200, 403, 200, 200, 200],
@@ -828,6 +831,30 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
                 result = app.Create<Functions.Reports.Mail.FinanceMailFunctions>()
                     .ResendFinanceEmail(request, "2026-10", ct);
                 break;
+            case "RequestAuditReport":
+                request = Request("POST", "/api/reports/audit", "{\"period\":\"2026-10\"}");
+                result = app.Create<Functions.Reports.Audit.AuditReportFunctions>().RequestAuditReport(request, ct);
+                break;
+            case "GetAuditReport":
+            {
+                // The admin's request (the same request id each time: one report).
+                var seed = app.Request(
+                    "POST",
+                    "/api/reports/audit",
+                    System.Text.Encoding.UTF8.GetBytes("{\"period\":\"2026-10\",\"requestId\":\"matrix\"}"),
+                    "application/json",
+                    new Dictionary<string, string> { ["Authorization"] = TestTokens.Bearer(TestTokens.Admin) }
+                );
+                var seeded = await TestApp.ExecuteAsync(
+                    seed,
+                    app.Create<Functions.Reports.Audit.AuditReportFunctions>().RequestAuditReport(seed, ct)
+                );
+                var reportId = seeded.Json.GetProperty("id").GetString()!;
+                request = Request("GET", $"/api/reports/audit/{reportId}");
+                result = app.Create<Functions.Reports.Audit.AuditReportFunctions>()
+                    .GetAuditReport(request, reportId, ct);
+                break;
+            }
             case "CheckOutAsset":
                 await EnsureCheckedOutAsync(false);
                 headers["If-Match"] = await Catalogue.CatalogueKit.ETagAsync(app, financeStock);
