@@ -199,12 +199,32 @@ public sealed class ComponentTests : IDisposable
     public void The_scan_page_posts_a_typed_tag_as_a_campaign_record_and_lists_the_newest_result_first()
     {
         var campaign = new CampaignView(
-            "c1", "Finance count", "open", "department", "Finance", "full", null, null, null, "manual", null, 3, 3,
-            Now, "ada", null, null, null, null, null, null
+            "c1",
+            "Finance count",
+            "open",
+            "department",
+            "Finance",
+            "full",
+            null,
+            null,
+            null,
+            "manual",
+            null,
+            3,
+            3,
+            Now,
+            "ada",
+            null,
+            null,
+            null,
+            null,
+            null,
+            null
         );
         api.Answer(HttpMethod.Get, "campaigns/c1", Json(campaign));
         api.Answer(HttpMethod.Post, "campaigns/c1/records", Json(Record("found")));
-        context.Services.GetRequiredService<Bunit.TestDoubles.BunitNavigationManager>()
+        context
+            .Services.GetRequiredService<Bunit.TestDoubles.BunitNavigationManager>()
             .NavigateTo("campaigns/scan?id=c1");
         var cut = context.Render<CampaignScan>();
         cut.WaitForAssertion(() => Assert.Equal("Scan: Finance count", cut.Find("h1").TextContent));
@@ -250,10 +270,7 @@ public sealed class ComponentTests : IDisposable
     [Fact]
     public void A_sparkline_without_values_says_so_and_a_flat_one_runs_through_the_middle()
     {
-        Assert.Contains(
-            "no history yet",
-            context.Render<Sparkline>(p => p.Add(c => c.Values, [null, null])).Markup
-        );
+        Assert.Contains("no history yet", context.Render<Sparkline>(p => p.Add(c => c.Values, [null, null])).Markup);
         Assert.Equal("2,16 118,16", SparklineGeometry.Points([3, 3], 120, 32));
     }
 
@@ -264,11 +281,7 @@ public sealed class ComponentTests : IDisposable
         var latest = new KpiLatest(
             snapshot,
             Snapshot("2026-11-06", utilisation: 0.585, offline: 6),
-            new Dictionary<string, double?>
-            {
-                [KpiNames.UtilisationRate] = 0.035,
-                [KpiNames.Offline] = -2,
-            }
+            new Dictionary<string, double?> { [KpiNames.UtilisationRate] = 0.035, [KpiNames.Offline] = -2 }
         );
         api.Answer(HttpMethod.Get, "kpis/latest", Json(latest));
         api.Answer(
@@ -311,7 +324,35 @@ public sealed class ComponentTests : IDisposable
 
     private static KpiSnapshot Snapshot(string day, double utilisation, int offline) =>
         new(
-            day, null, Now, "timer", true, 0.9, null, null, null, null, null, utilisation, null, null, null, null, 0,
-            null, null, null, null, null, 0, 10, null, null, offline, 0, 1, null
+            day,
+            null,
+            Now,
+            "timer",
+            true,
+            0.9,
+            null,
+            null,
+            null,
+            null,
+            null,
+            utilisation,
+            null,
+            null,
+            null,
+            null,
+            0,
+            null,
+            null,
+            null,
+            null,
+            null,
+            0,
+            10,
+            null,
+            null,
+            offline,
+            0,
+            1,
+            null
         );
 }

@@ -56,7 +56,10 @@ public static class KpiTiles
     {
         if (change is not { } c)
             return "no month-earlier snapshot";
-        var sign = c > 0 ? "+" : c < 0 ? "−" : "±";
+        var sign =
+            c > 0 ? "+"
+            : c < 0 ? "−"
+            : "±";
         var magnitude = Math.Abs(c);
         var text = unit switch
         {
