@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Deque.AxeCore.Playwright;
 using DevIdentity;
 using ItInventory.Console.Tests.Infrastructure;
 using ItInventory.Functions.Tags;
@@ -99,6 +100,8 @@ public sealed class FindingsAndCampaignsTests(ConsoleHost host) : IClassFixture<
         Assert.Contains("Outside the campaign — not recorded", refused);
         Assert.Contains("only the campaign's assets can be recorded missing", refused);
         await ConsoleHost.ScreenshotAsync(page, "campaign-scan");
+        var axe = await page.RunAxe();
+        Assert.True(axe.Violations.Length == 0, string.Join("; ", axe.Violations.Select(v => $"{v.Id}: {v.Help}")));
 
         await page.GetByRole(AriaRole.Link, new() { Name = "← Campaign" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Close campaign" }).ClickAsync();
