@@ -135,7 +135,7 @@ public static class FindingKinds
     public static bool IsKnown(string? kind) => kind is not null && Known.Contains(kind);
 }
 
-/// <summary>What a finding is about (<see cref="FindingCondition.SubjectType"/>).</summary>
+/// <summary>What a finding is about (<c>FindingCondition.SubjectType</c>).</summary>
 public static class FindingSubjects
 {
     public const string Asset = "asset";

@@ -1,39 +1,7 @@
-using System.Text.Json.Serialization;
 using Azure;
 using Azure.Data.Tables;
 
 namespace ItInventory.Functions.Findings;
-
-/// <summary>How urgent a finding is.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<FindingSeverity>))]
-public enum FindingSeverity
-{
-    Info,
-    Low,
-    Medium,
-    High,
-}
-
-/// <summary>Where a finding stands (docs/audits.md, "Findings": what moves it where).</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<FindingStatus>))]
-public enum FindingStatus
-{
-    /// <summary>Raised (or raised again) and nobody has acted on it.</summary>
-    Open,
-
-    /// <summary>Someone has seen it and owns the follow-up; the scans keep confirming it.</summary>
-    Acknowledged,
-
-    /// <summary>Silenced until <c>SnoozedUntil</c>; if the condition still holds then, it opens again.</summary>
-    Snoozed,
-
-    /// <summary>Closed by a person with a reason; reopens only if its condition clears and later comes back.</summary>
-    Resolved,
-
-    /// <summary>Closed by a scan because its condition no longer holds; reopens when the condition comes back.
-    /// </summary>
-    AutoResolved,
-}
 
 /// <summary>
 /// A condition a scan found (the contract the scans code against): one finding per (Kind, SubjectType, SubjectId).
@@ -64,17 +32,6 @@ public sealed record FindingReconciliation(int Opened, int Reopened, int Confirm
             AutoResolved + other.AutoResolved
         );
 }
-
-/// <summary>One entry of a finding's history: a status change (or an assignment), who or which run made it, why.
-/// </summary>
-public sealed record FindingHistoryEntry(
-    DateTimeOffset At,
-    string Action,
-    FindingStatus Status,
-    string Actor,
-    string? Detail = null,
-    string? RunId = null
-);
 
 /// <summary>
 /// A finding (table <c>findings</c>): PartitionKey = kind, RowKey = <c>&lt;subjectId&gt;.&lt;subjectType&gt;</c>

@@ -15,6 +15,8 @@ var apiBase = new Uri(builder.Configuration["Api:BaseUrl"] ?? throw new InvalidO
 var apiScope = builder.Configuration["Oidc:ApiScope"] ?? throw new InvalidOperationException("Oidc:ApiScope");
 
 builder.Services.AddFluentUIComponents();
+// Today for the findings age filter and snooze dates (a fake clock in component tests).
+builder.Services.AddSingleton(TimeProvider.System);
 builder
     .Services.AddOidcAuthentication(options =>
     {

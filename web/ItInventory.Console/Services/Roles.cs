@@ -27,6 +27,8 @@ public static class Roles
             pages.Add(new("assets", "Assets"));
         if (IsAdmin(user))
             pages.Add(new("review", "Review"));
+        if (CanReadInventory(user))
+            pages.AddRange([new("findings", "Findings"), new("campaigns", "Audit campaigns")]);
         pages.Add(new("my-devices", "My devices"));
         return pages;
     }
