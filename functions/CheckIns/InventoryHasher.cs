@@ -11,7 +11,7 @@ namespace ItInventory.Functions.CheckIns;
 /// volatile values — collection time, logon times, neighbour IPs — left out). Two inventories of an unchanged
 /// machine hash the same, whatever order the agent listed things in.
 /// </summary>
-public static class InventoryHasher
+public static partial class InventoryHasher
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
@@ -57,6 +57,7 @@ public static class InventoryHasher
                 var ids = HardwareIdentity.Normalise(null, null, null, null, platform);
                 Strings(w, ids.MachineId, ids.MachineGuid, ids.CloudInstance, ids.DiskSerial);
             }
+            HashModel(w, inventory);
             w.WriteEndArray();
         }
         return Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan));
