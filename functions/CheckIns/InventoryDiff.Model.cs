@@ -186,7 +186,8 @@ public static partial class InventoryDiff
         JsonTypeInfo<IReadOnlyList<T>> typeInfo
     )
     {
-        if (items is not null)
+        // An empty list where nothing was ever stored is no change (e.g. no remote-access tool in a software list).
+        if (items is not null && !(items.Count == 0 && string.IsNullOrEmpty(stored)))
             set(field, stored, BoundedJson(items, typeInfo), null);
     }
 

@@ -35,7 +35,8 @@ public sealed class LicenceKeyOptions : IValidatableObject
 /// included), each key is replaced by its masked form (all but the last five characters hidden) and an HMAC-SHA-256
 /// of its normalised form with the server's secret. The masked form lets people recognise a key; the hash finds the
 /// same key on two machines; neither gives the key back, and without the secret the hash cannot be tested against
-/// guessed keys. A <c>maskedKey</c> or <c>keyHash</c> the device sends is replaced: the server's are the only ones.
+/// guessed keys. A <c>maskedKey</c> or <c>keyHash</c> the device sends is replaced (without a key, dropped): the
+/// server's are the only ones.
 /// </summary>
 public sealed class LicenceKeyProtector(IOptions<LicenceKeyOptions> options)
 {
@@ -57,7 +58,8 @@ public sealed class LicenceKeyProtector(IOptions<LicenceKeyOptions> options)
     {
         if (checkin.Request.Inventory?.Licences is not { Count: > 0 } licences)
             return checkin;
-        var protectedLicences = licences.Select(Protect).ToList();
+        // An entry left without a key is dropped here, as the validator would drop it when the payload is read back.
+        var protectedLicences = licences.Select(Protect).Where(l => l.MaskedKey is not null).ToList();
         var request = checkin.Request with
         {
             Inventory = checkin.Request.Inventory with { Licences = protectedLicences },
@@ -68,8 +70,9 @@ public sealed class LicenceKeyProtector(IOptions<LicenceKeyOptions> options)
 
     public LicenceKeyData Protect(LicenceKeyData licence)
     {
+        // Without a key there is nothing the server vouches for: a device's own masked text could be a key in clear.
         if (Normalise(licence.Key) is not { Length: > 0 } key)
-            return licence with { Key = null, KeyHash = null };
+            return licence with { Key = null, MaskedKey = null, KeyHash = null };
         return licence with { Key = null, MaskedKey = Mask(licence.Key!), KeyHash = Hash(key) };
     }
 

@@ -235,8 +235,12 @@ public sealed class InventoryModelContractTests
         var payload = Encoding.UTF8.GetString(protectedCheckin.Payload.Json.Span);
         Assert.DoesNotContain("6RK4F", payload, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("*****-*****-*****-*****-6MWKP", payload);
-        var forged = protectedCheckin.Request.Inventory!.Licences![1];
-        Assert.Null(forged.KeyHash);
+        // The device's own masked key and hash, without a key, are dropped.
+        Assert.Equal(
+            ["Microsoft Office Professional Plus 2021"],
+            protectedCheckin.Request.Inventory!.Licences!.Select(l => l.Product)
+        );
+        Assert.DoesNotContain("Forged", payload);
         // The stored payload reads back to the same protected inventory.
         var reread = CheckinValidator.Read(protectedCheckin.Payload.Json.Span).Value!.Request.Inventory!;
         Assert.Equal(InventoryHasher.Hash(protectedCheckin.Request.Inventory), InventoryHasher.Hash(reread));
@@ -262,6 +266,24 @@ public sealed class InventoryModelContractTests
         var old = Read(SamplePayloads.Inventory(DeviceId, "PF3ABC12", softwareCount: 3)).Request.Inventory!;
 
         Assert.Equal(InventoryHasher.Hash(old), InventoryHasher.Hash(old with { LoggedOnUsers = ["alice"] }));
+    }
+
+    [Fact]
+    public void The_schema_lists_the_peripheral_kinds_of_the_code()
+    {
+        var kinds = ItInventory.Functions.Tests.Contract.ContractDocuments.SchemaJson(
+            ItInventory.Functions.Tests.Contract.ContractDocuments.CheckinSchema
+        )["properties"]!["inventory"]!["properties"]!["hardware"]!["properties"]!["peripherals"]!["items"]![
+            "properties"
+        ]!["kind"]!["enum"]!
+            .AsArray()
+            .Where(k => k is not null)
+            .Select(k => k!.GetValue<string>());
+
+        Assert.Equal(
+            CheckinValidator.PeripheralKinds.Order(StringComparer.Ordinal),
+            kinds.Order(StringComparer.Ordinal)
+        );
     }
 
     [Theory]
