@@ -2,6 +2,7 @@ extern alias agent;
 using System.Text.Json;
 using agent::ItInventory.Agent.Collectors.MacOs;
 using agent::ItInventory.Agent.Collectors.Windows;
+using AntivirusData = agent::ItInventory.Functions.CheckIns.AntivirusData;
 
 namespace ItInventory.Agent.Tests;
 
