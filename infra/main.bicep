@@ -182,6 +182,11 @@ param reportsCoolAfterDays int = 90
 param enrollmentSecret string
 
 @secure()
+@minLength(32)
+@description('Secret of the keyed hash of licence keys found in inventories (docs/agents.md). azd: LICENCE_KEY_HASH_SECRET (the preprovision hook generates one). Keep it: a new one changes every hash from then on.')
+param licenceKeyHashSecret string
+
+@secure()
 @description('SMTP password for notification e-mail. Empty: keep what the vault has (if anything).')
 param smtpPassword string = ''
 
@@ -264,6 +269,7 @@ var storageNames = {
 var eventsTopicName = 'inventory-events'
 var enrollmentSecretName = 'enrollment-secret'
 var smtpPasswordSecretName = 'smtp-password'
+var licenceKeyHashSecretName = 'licence-key-hash-secret'
 
 var names = {
   functionApp: !empty(functionAppName) ? functionAppName : '${abbrs.webSitesFunctions}api-${resourceToken}'
@@ -370,6 +376,8 @@ module keyVault 'app/keyvault.bicep' = {
     vnetEnabled: vnetEnabled
     enrollmentSecretName: enrollmentSecretName
     enrollmentSecret: enrollmentSecret
+    licenceKeyHashSecretName: licenceKeyHashSecretName
+    licenceKeyHashSecret: licenceKeyHashSecret
     smtpPasswordSecretName: smtpPasswordSecretName
     smtpPassword: smtpPassword
   }
@@ -444,6 +452,7 @@ module privateEndpoints 'app/private-endpoints.bicep' = if (vnetEnabled) {
 // Versionless secret URIs: a Key Vault reference to them follows rotation (the platform re-reads within a day).
 var enrollmentSecretUri = '${keyVault.outputs.uri}secrets/${enrollmentSecretName}'
 var smtpPasswordSecretUri = '${keyVault.outputs.uri}secrets/${smtpPasswordSecretName}'
+var licenceKeyHashSecretUri = '${keyVault.outputs.uri}secrets/${licenceKeyHashSecretName}'
 
 var smtpSettings = empty(smtpHost)
   ? {}
@@ -540,6 +549,8 @@ var appSettings = union(
     Campaigns__SpotSampleSize: string(campaignSpotSampleSize)
     Campaigns__FullMonths: campaignFullMonths
     Enrollment__Secret: '@Microsoft.KeyVault(SecretUri=${enrollmentSecretUri})'
+    // Licence keys in inventories are stored masked with an HMAC keyed by this secret (functions/CheckIns/LicenceKeys).
+    LicenceKeys__HashSecret: '@Microsoft.KeyVault(SecretUri=${licenceKeyHashSecretUri})'
     // Telemetry: one fixed sampling share for the worker's traces (TelemetryOptions) and the host's requests
     // (host.json samplingSettings, overridden here so both follow the one parameter; min = max pins the share).
     Telemetry__SamplingPercentage: string(telemetrySamplingPercentage)

@@ -13,7 +13,7 @@ namespace ItInventory.Functions.AgentProtocols;
 /// mapped document always passes <see cref="CheckinValidator"/>; identity junk is filtered later by the same rules as
 /// the native check-in's (<see cref="HardwareIdentity"/>).
 /// </summary>
-public static class AgentInventoryMapper
+public static partial class AgentInventoryMapper
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
@@ -22,7 +22,7 @@ public static class AgentInventoryMapper
         var hardware = content.One("HARDWARE");
         var bios = content.One("BIOS");
         var os = content.One("OPERATINGSYSTEM");
-        return new InventoryData
+        var mapped = new InventoryData
         {
             Hostname = Text(hardware?.Value("NAME") ?? os?.Value("FQDN")),
             Hardware = new HardwareData
@@ -51,6 +51,7 @@ public static class AgentInventoryMapper
             Software = Software(content.All("SOFTWARES")),
             LocalUsers = Users(content.All("LOCAL_USERS")),
         };
+        return WithModel(mapped, content);
     }
 
     /// <summary>The agent's name and version: <c>versionclient</c> (e.g. <c>GLPI-Agent_v1.11</c>) or

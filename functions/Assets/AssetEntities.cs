@@ -134,7 +134,7 @@ public sealed partial class AssetSummaryEntity : ITableEntity
 }
 
 /// <summary>The asset's detail row (table <c>assets</c>, PartitionKey = asset id, RowKey = <c>asset</c>).</summary>
-public sealed class AssetDetailEntity : ITableEntity
+public sealed partial class AssetDetailEntity : ITableEntity
 {
     public string PartitionKey { get; set; } = "";
     public string RowKey { get; set; } = TableKeys.AssetDetailRow;

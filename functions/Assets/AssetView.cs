@@ -48,6 +48,134 @@ public sealed partial record AssetView
 
     /// <summary>Normalised platform identities (machine-id, MachineGuid, cloud instance, system disk serial).</summary>
     public AssetPlatformIdentities? PlatformIdentities { get; init; }
+
+    // What inventories carry besides hardware and software (check-in schema 1.2, docs/agents.md).
+
+    /// <summary>The firmware (BIOS/UEFI): vendor, version, release date.</summary>
+    public AssetFirmware? Bios { get; init; }
+    public DateTimeOffset? OsInstalledAt { get; init; }
+
+    /// <summary>Last boot as of the last processed inventory (not refreshed by unchanged inventories).</summary>
+    public DateTimeOffset? LastBootAt { get; init; }
+
+    /// <summary>Users logged on when the last processed inventory was taken (names only).</summary>
+    public IReadOnlyList<string> LoggedOnUsers { get; init; } = [];
+    public string? LastLoggedOnUser { get; init; }
+    public IReadOnlyList<AssetBattery> Batteries { get; init; } = [];
+
+    /// <summary>Antivirus and firewall state; null when never reported.</summary>
+    public AssetSecurity? Security { get; init; }
+
+    /// <summary>Remote-access tools: reported by the agent, or recognised in the software list.</summary>
+    public IReadOnlyList<AssetRemoteAccess> RemoteAccess { get; init; } = [];
+
+    /// <summary>Licence keys, masked, with their keyed hash (never the key).</summary>
+    public IReadOnlyList<AssetLicenceKey> LicenceKeys { get; init; } = [];
+
+    /// <summary>Monitors and peripherals last reported; one with a serial is also an asset
+    /// (<see cref="AssetPeripheral.AssetId"/>).</summary>
+    public IReadOnlyList<AssetPeripheral> Peripherals { get; init; } = [];
+
+    /// <summary>Virtual machines this host last reported, each with its asset id.</summary>
+    public IReadOnlyList<AssetVirtualMachine> VirtualMachines { get; init; } = [];
+
+    /// <summary>For a monitor, peripheral or virtual machine that is an asset of its own: the computer or host it
+    /// was last seen on.</summary>
+    public string? LinkedTo { get; init; }
+}
+
+public sealed partial record AssetFirmware
+{
+    public string? Vendor { get; init; }
+    public string? Version { get; init; }
+
+    /// <summary><c>yyyy-MM-dd</c>.</summary>
+    public string? ReleaseDate { get; init; }
+}
+
+public sealed partial record AssetBattery
+{
+    public string? Name { get; init; }
+    public string? Manufacturer { get; init; }
+    public string? SerialNumber { get; init; }
+    public string? Chemistry { get; init; }
+    public long? DesignCapacityMwh { get; init; }
+    public long? FullChargeCapacityMwh { get; init; }
+
+    /// <summary>Full-charge capacity over design capacity, in percent (0-100); null when either is unknown.
+    /// </summary>
+    public int? HealthPercent { get; init; }
+}
+
+public sealed partial record AssetSecurity
+{
+    public IReadOnlyList<AssetAntivirus> Antivirus { get; init; } = [];
+    public IReadOnlyList<AssetFirewall> Firewalls { get; init; } = [];
+}
+
+public sealed partial record AssetAntivirus
+{
+    public required string Name { get; init; }
+    public string? Vendor { get; init; }
+    public string? Version { get; init; }
+    public bool? Enabled { get; init; }
+    public bool? UpToDate { get; init; }
+}
+
+public sealed partial record AssetFirewall
+{
+    public string? Name { get; init; }
+    public bool? Enabled { get; init; }
+}
+
+public sealed partial record AssetRemoteAccess
+{
+    public required string Tool { get; init; }
+    public string? Id { get; init; }
+
+    /// <summary><c>agent</c> (reported) or <c>software</c> (recognised in the software list).</summary>
+    public required string Source { get; init; }
+
+    /// <summary>The software entry that was recognised (source <c>software</c>).</summary>
+    public string? Software { get; init; }
+}
+
+public sealed partial record AssetLicenceKey
+{
+    public string? Product { get; init; }
+
+    /// <summary>The key with all but its last five characters replaced by <c>*</c>.</summary>
+    public string? MaskedKey { get; init; }
+
+    /// <summary>HMAC-SHA-256 of the normalised key with the server's secret: equal on every machine with the same
+    /// key; null when the server has no secret configured.</summary>
+    public string? KeyHash { get; init; }
+}
+
+public sealed partial record AssetPeripheral
+{
+    public required string Kind { get; init; }
+    public string? Name { get; init; }
+    public string? Manufacturer { get; init; }
+    public string? Model { get; init; }
+    public string? SerialNumber { get; init; }
+
+    /// <summary>The peripheral's own asset (it has a serial number); null for a component.</summary>
+    public string? AssetId { get; init; }
+}
+
+public sealed partial record AssetVirtualMachine
+{
+    public required string Name { get; init; }
+    public string? Uuid { get; init; }
+    public string? Hypervisor { get; init; }
+    public string? State { get; init; }
+    public int? Cpus { get; init; }
+    public long? MemoryMb { get; init; }
+    public string? MacAddress { get; init; }
+
+    /// <summary>The virtual machine's own asset.</summary>
+    public string? AssetId { get; init; }
 }
 
 /// <summary>An asset's platform identities as the API shows them (null when it has none).</summary>

@@ -1,3 +1,5 @@
+using ItInventory.Functions.CheckIns;
+using ItInventory.Functions.Common;
 using ItInventory.Functions.Financials;
 
 namespace ItInventory.Functions.Assets;
@@ -40,6 +42,48 @@ public sealed partial record AssetView
             SuspectedDuplicateOf = SplitIds(detail.SuspectedDuplicateOf),
             PlatformIdentities = AssetPlatformIdentities.From(detail),
             Financials = AssetFinancials.Parse(detail.Financials),
+            Bios =
+                detail.BiosVendor is null && detail.BiosVersion is null && detail.BiosDate is null
+                    ? null
+                    : new AssetFirmware
+                    {
+                        Vendor = detail.BiosVendor,
+                        Version = detail.BiosVersion,
+                        ReleaseDate = detail.BiosDate,
+                    },
+            OsInstalledAt = detail.OsInstalledAt,
+            LastBootAt = detail.LastBootAt,
+            LoggedOnUsers = AssetViewJson.Read(detail.LoggedOnUsersJson, ApiJsonContext.Default.IReadOnlyListString),
+            LastLoggedOnUser = string.IsNullOrEmpty(detail.LastLoggedOnUser) ? null : detail.LastLoggedOnUser,
+            Batteries = AssetViewJson.Read(detail.BatteriesJson, ApiJsonContext.Default.IReadOnlyListAssetBattery),
+            Security =
+                detail.AntivirusJson is null && detail.FirewallsJson is null
+                    ? null
+                    : new AssetSecurity
+                    {
+                        Antivirus = AssetViewJson.Read(
+                            detail.AntivirusJson,
+                            ApiJsonContext.Default.IReadOnlyListAssetAntivirus
+                        ),
+                        Firewalls = AssetViewJson.Read(
+                            detail.FirewallsJson,
+                            ApiJsonContext.Default.IReadOnlyListAssetFirewall
+                        ),
+                    },
+            RemoteAccess = AssetViewJson.RemoteAccess(detail.RemoteAccessJson),
+            LicenceKeys = AssetViewJson.Read(
+                detail.LicenceKeysJson,
+                ApiJsonContext.Default.IReadOnlyListAssetLicenceKey
+            ),
+            Peripherals = AssetViewJson.Read(
+                detail.PeripheralsJson,
+                ApiJsonContext.Default.IReadOnlyListAssetPeripheral
+            ),
+            VirtualMachines = AssetViewJson.Read(
+                detail.VirtualMachinesJson,
+                ApiJsonContext.Default.IReadOnlyListAssetVirtualMachine
+            ),
+            LinkedTo = string.IsNullOrEmpty(detail.LinkedTo) ? null : detail.LinkedTo,
         };
 
     private static IReadOnlyList<string> SplitIds(string? ids) =>

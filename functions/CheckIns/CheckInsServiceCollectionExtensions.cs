@@ -11,6 +11,12 @@ public static class CheckInsServiceCollectionExtensions
             .BindConfiguration(CheckinOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services
+            .AddOptions<LicenceKeyOptions>()
+            .BindConfiguration(LicenceKeyOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<LicenceKeyProtector>();
         services.AddSingleton<HeartbeatService>();
         services.AddSingleton<InventoryIntakeService>();
         services.AddSingleton<InventoryProcessor>();

@@ -3,8 +3,8 @@ using ItInventory.Functions.Common;
 
 namespace ItInventory.Functions.CheckIns;
 
-// The one check-in contract (schema docs/schemas/checkin-1.1.schema.json; 1.0 documents stay valid). Properties are
-// nullable so that CheckinValidator can say exactly what is missing; limits live in CheckinLimits.
+// The one check-in contract (schema docs/schemas/checkin-1.2.schema.json; 1.0 and 1.1 documents stay valid).
+// Properties are nullable so that CheckinValidator can say exactly what is missing; limits live in CheckinLimits.
 
 /// <summary>The body of <c>POST /api/checkins</c>: a heartbeat or a full inventory.</summary>
 public sealed partial record CheckinRequest
@@ -73,6 +73,124 @@ public sealed partial record InventoryData
 
     /// <summary>Sections the agent failed to collect (schema 1.1): their stored values stay as they are.</summary>
     public IReadOnlyList<CollectorDiagnostic>? Diagnostics { get; init; }
+
+    /// <summary>Users logged on when the inventory was taken, names only (schema 1.2; volatile: not hashed).</summary>
+    public IReadOnlyList<string>? LoggedOnUsers { get; init; }
+
+    /// <summary>The last user who logged on, a name (schema 1.2; volatile: not hashed).</summary>
+    public string? LastLoggedOnUser { get; init; }
+
+    /// <summary>Antivirus products registered with the OS and their state (schema 1.2).</summary>
+    public IReadOnlyList<AntivirusData>? Antivirus { get; init; }
+
+    /// <summary>Firewalls (or firewall profiles) and whether each is on (schema 1.2).</summary>
+    public IReadOnlyList<FirewallData>? Firewalls { get; init; }
+
+    /// <summary>Remote-access tools the agent found (schema 1.2); the server adds those it recognises in the
+    /// software list.</summary>
+    public IReadOnlyList<RemoteAccessData>? RemoteAccess { get; init; }
+
+    /// <summary>Licence/product keys (schema 1.2). A key arrives in clear and is never stored so: the server keeps
+    /// its last five characters and a keyed hash (<see cref="LicenceKeyData"/>).</summary>
+    public IReadOnlyList<LicenceKeyData>? Licences { get; init; }
+
+    /// <summary>Virtual machines this host runs (schema 1.2): each becomes an asset linked to the host.</summary>
+    public IReadOnlyList<VirtualMachineData>? VirtualMachines { get; init; }
+}
+
+/// <summary>An antivirus product (schema 1.2).</summary>
+public sealed partial record AntivirusData
+{
+    public string? Name { get; init; }
+    public string? Vendor { get; init; }
+    public string? Version { get; init; }
+
+    /// <summary>Real-time protection on.</summary>
+    public bool? Enabled { get; init; }
+
+    /// <summary>Signatures up to date.</summary>
+    public bool? UpToDate { get; init; }
+}
+
+/// <summary>A firewall or firewall profile (Windows: domain, private, public) (schema 1.2).</summary>
+public sealed partial record FirewallData
+{
+    public string? Name { get; init; }
+    public bool? Enabled { get; init; }
+}
+
+/// <summary>A remote-access tool (TeamViewer, AnyDesk, …) and its id for the tool, when it has one (schema
+/// 1.2).</summary>
+public sealed partial record RemoteAccessData
+{
+    public string? Tool { get; init; }
+    public string? Id { get; init; }
+}
+
+/// <summary>
+/// A licence or product key (schema 1.2). Agents send <see cref="Key"/> in clear (over TLS); the server replaces
+/// it, before anything is written, by <see cref="MaskedKey"/> (its last five characters) and <see cref="KeyHash"/>
+/// (HMAC-SHA-256 with the server's secret), so equal keys on two machines can be found without keeping the key.
+/// A <c>maskedKey</c> or <c>keyHash</c> sent by a device is ignored.
+/// </summary>
+public sealed partial record LicenceKeyData
+{
+    public string? Product { get; init; }
+    public string? Key { get; init; }
+    public string? MaskedKey { get; init; }
+    public string? KeyHash { get; init; }
+}
+
+/// <summary>A virtual machine reported by its host (schema 1.2).</summary>
+public sealed partial record VirtualMachineData
+{
+    public string? Name { get; init; }
+
+    /// <summary>The VM's UUID (its SMBIOS UUID inside the guest, for most hypervisors).</summary>
+    public string? Uuid { get; init; }
+
+    /// <summary>kvm, hyperv, vmware, virtualbox, xen, …</summary>
+    public string? Hypervisor { get; init; }
+
+    /// <summary>running, off, paused, …</summary>
+    public string? State { get; init; }
+    public int? Cpus { get; init; }
+    public long? MemoryMb { get; init; }
+    public string? MacAddress { get; init; }
+}
+
+/// <summary>The firmware (BIOS/UEFI) (schema 1.2).</summary>
+public sealed partial record FirmwareData
+{
+    public string? Vendor { get; init; }
+    public string? Version { get; init; }
+
+    /// <summary>Release date, <c>yyyy-MM-dd</c>.</summary>
+    public string? ReleaseDate { get; init; }
+}
+
+/// <summary>A battery (schema 1.2): its health is the full-charge capacity over the design capacity.</summary>
+public sealed partial record BatteryData
+{
+    public string? Name { get; init; }
+    public string? Manufacturer { get; init; }
+    public string? SerialNumber { get; init; }
+    public string? Chemistry { get; init; }
+    public long? DesignCapacityMwh { get; init; }
+    public long? FullChargeCapacityMwh { get; init; }
+}
+
+/// <summary>A monitor or other peripheral (schema 1.2): one with a serial number becomes an asset linked to the
+/// computer; one without stays a component of it.</summary>
+public sealed partial record PeripheralData
+{
+    /// <summary><c>monitor</c>, <c>printer</c>, <c>dock</c>, <c>keyboard</c>, <c>mouse</c>, <c>webcam</c>,
+    /// <c>headset</c>, <c>other</c>.</summary>
+    public string? Kind { get; init; }
+    public string? Name { get; init; }
+    public string? Manufacturer { get; init; }
+    public string? Model { get; init; }
+    public string? SerialNumber { get; init; }
 }
 
 /// <summary>A collector failure: the section it concerns (its path in the inventory, e.g. <c>software</c> or
@@ -103,6 +221,15 @@ public sealed partial record HardwareData
     public long? MemoryInstalledMb { get; init; }
     public IReadOnlyList<DiskData>? Disks { get; init; }
     public IReadOnlyList<NetworkInterfaceData>? NetworkInterfaces { get; init; }
+
+    /// <summary>The firmware (schema 1.2).</summary>
+    public FirmwareData? Bios { get; init; }
+
+    /// <summary>Batteries (schema 1.2).</summary>
+    public IReadOnlyList<BatteryData>? Batteries { get; init; }
+
+    /// <summary>Monitors and other peripherals (schema 1.2).</summary>
+    public IReadOnlyList<PeripheralData>? Peripherals { get; init; }
 
     /// <summary>Operating-system and platform identities (schema 1.1): a machine without DMI data can still be
     /// told apart.</summary>
@@ -154,6 +281,14 @@ public sealed partial record OperatingSystemData
     public string? Version { get; init; }
     public string? Build { get; init; }
     public string? Architecture { get; init; }
+
+    /// <summary>When the operating system was installed (schema 1.2).</summary>
+    [JsonConverter(typeof(LenientDateTimeConverter))]
+    public DateTimeOffset? InstalledAt { get; init; }
+
+    /// <summary>When the machine last booted (schema 1.2; volatile: not hashed).</summary>
+    [JsonConverter(typeof(LenientDateTimeConverter))]
+    public DateTimeOffset? LastBootAt { get; init; }
 }
 
 public sealed partial record SoftwareData

@@ -17,7 +17,8 @@ public sealed record ReceivedCheckin(
 public sealed class CheckinService(
     HeartbeatService heartbeats,
     InventoryIntakeService intake,
-    IOptions<CheckinOptions> options
+    IOptions<CheckinOptions> options,
+    LicenceKeyProtector licenceKeys
 )
 {
     /// <summary>Reads and validates the body: size caps, gzip, strict JSON, the contract's rules.</summary>
@@ -58,6 +59,8 @@ public sealed class CheckinService(
                 ? recorded.Problem
                 : (StatusCodes.Status200OK, recorded.Value with { Warnings = checkin.Warnings });
         }
+        // Licence keys are masked and hashed before anything is written (the claim-check blob included).
+        checkin = licenceKeys.Protect(checkin);
         var accepted = await intake.AcceptAsync(device, checkin.Request.Inventory!, checkin.Payload, cancellationToken);
         return (
             accepted.CheckinId is null ? StatusCodes.Status200OK : StatusCodes.Status202Accepted,

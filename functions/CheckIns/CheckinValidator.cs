@@ -18,11 +18,11 @@ public sealed record CheckedCheckin(CheckinRequest Request, IReadOnlyDictionary<
 /// range, an unknown type, a placeholder such as <c>N/A</c> in descriptive text is dropped; control, format and
 /// separator characters are removed from text. The rest is accepted.
 /// </summary>
-public static class CheckinValidator
+public static partial class CheckinValidator
 {
     /// <summary>The contract's date-time properties (all optional and informational).</summary>
     public static readonly FrozenSet<string> DateTimeProperties = FrozenSet.ToFrozenSet(
-        ["sentAt", "collectedAt", "lastInteractiveLogonAt", "lastLogonAt"],
+        ["sentAt", "collectedAt", "lastInteractiveLogonAt", "lastLogonAt", "installedAt", "lastBootAt"],
         StringComparer.Ordinal
     );
 
@@ -38,6 +38,16 @@ public static class CheckinValidator
             "software",
             "localUsers",
             "neighbours",
+            // Schema 1.2 (CheckinValidator.Model.cs)
+            "hardware.bios",
+            "hardware.batteries",
+            "hardware.peripherals",
+            "loggedOnUsers",
+            "antivirus",
+            "firewalls",
+            "remoteAccess",
+            "licences",
+            "virtualMachines",
         ],
         StringComparer.Ordinal
     );
@@ -100,7 +110,7 @@ public static class CheckinValidator
                 issues.Require(inventory is not null, "inventory", "Required when kind is 'inventory'.");
                 issues.Require(heartbeat is null, "heartbeat", "Not allowed when kind is 'inventory'.");
                 if (inventory is not null)
-                    inventory = Inventory(inventory, issues);
+                    inventory = Model(Inventory(inventory, issues), issues);
                 break;
             default:
                 issues.Error("kind", "Required: 'heartbeat' or 'inventory'.");

@@ -31,7 +31,7 @@ public sealed record InventoryDiffResult(
 /// write: new software is inserted, changed software merged, vanished software marked uninstalled with a date,
 /// unchanged rows are not touched.
 /// </summary>
-public static class InventoryDiff
+public static partial class InventoryDiff
 {
     /// <summary>Azure Table string properties hold at most 32K UTF-16 characters; JSON columns stay below
     /// this.</summary>
@@ -138,6 +138,9 @@ public static class InventoryDiff
         var neighboursChanged = inventory.Neighbours is not null && neighbourMacs != (detail.NeighbourMacs ?? "");
         if (neighboursChanged)
             merge[nameof(AssetDetailEntity.NeighbourMacs)] = neighbourMacs;
+
+        // Schema 1.2 sections (InventoryDiff.Model.cs).
+        DiffModel(detail, inventory, Set, merge);
 
         merge[nameof(AssetDetailEntity.InventoryHash)] = message.InventoryHash;
         merge[nameof(AssetDetailEntity.LastInventoryAt)] = at;
@@ -351,7 +354,7 @@ public static class InventoryDiff
     private static string? Clip(string? value) => value is { Length: > 200 } ? value[..200] + "…" : value;
 
     /// <summary>Serialises a list, dropping items from the end until it fits a table column.</summary>
-    private static string? BoundedJson<T>(IReadOnlyList<T>? items, JsonTypeInfo<IReadOnlyList<T>> typeInfo)
+    internal static string? BoundedJson<T>(IReadOnlyList<T>? items, JsonTypeInfo<IReadOnlyList<T>> typeInfo)
     {
         if (items is null)
             return null;

@@ -11,7 +11,7 @@ namespace ItInventory.Functions.CheckIns;
 /// volatile values — collection time, logon times, neighbour IPs — left out). Two inventories of an unchanged
 /// machine hash the same, whatever order the agent listed things in.
 /// </summary>
-public static class InventoryHasher
+public static partial class InventoryHasher
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
@@ -62,6 +62,7 @@ public static class InventoryHasher
             // Likewise only when sent: installed memory is stored, so a change of it alone is a changed inventory.
             if (hw?.MemoryInstalledMb is { } installed)
                 w.WriteNumberValue(installed);
+            HashModel(w, inventory);
             w.WriteEndArray();
         }
         return hashing.HexHash();

@@ -1,6 +1,6 @@
 namespace ItInventory.Functions.Common;
 
-/// <summary>Limits of the check-in and enrollment contract; docs/schemas/checkin-1.1.schema.json and
+/// <summary>Limits of the check-in and enrollment contract; docs/schemas/checkin-1.2.schema.json and
 /// enrollment-1.1.schema.json state the same numbers (a test keeps them equal). String lengths count Unicode code
 /// points, as JSON Schema's maxLength does.</summary>
 public static class CheckinLimits
@@ -33,4 +33,16 @@ public static class CheckinLimits
     public const int MaxWarnings = 100;
 
     public const int SupportedMajorVersion = 1;
+
+    // Schema 1.2: what real inventories carry besides hardware and software (sized above what machines have).
+    public const int MaxBatteries = 16;
+    public const int MaxPeripherals = 64;
+    public const int MaxLoggedOnUsers = 64;
+    public const int MaxAntivirus = 32;
+    public const int MaxFirewalls = 32;
+    public const int MaxRemoteAccess = 32;
+    public const int MaxLicences = 64;
+
+    /// <summary>A hypervisor host's guests.</summary>
+    public const int MaxVirtualMachines = 1_024;
 }

@@ -24,6 +24,14 @@ param enrollmentSecretName string
 @minLength(16)
 param enrollmentSecret string
 
+@description('Name of the secret holding the licence-key hash secret.')
+param licenceKeyHashSecretName string
+
+@description('Secret of the keyed hash (HMAC) of licence keys found in inventories (at least 32 characters). Never change it once hashes are stored: equal keys would no longer hash alike.')
+@secure()
+@minLength(32)
+param licenceKeyHashSecret string
+
 @description('Name of the secret holding the SMTP password.')
 param smtpPasswordSecretName string
 
@@ -61,6 +69,15 @@ resource enrollment 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = {
   name: enrollmentSecretName
   properties: {
     value: enrollmentSecret
+    contentType: 'text/plain'
+  }
+}
+
+resource licenceKeyHash 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = {
+  parent: vault
+  name: licenceKeyHashSecretName
+  properties: {
+    value: licenceKeyHashSecret
     contentType: 'text/plain'
   }
 }

@@ -3,7 +3,8 @@
 #  1. ENROLLMENT_SECRET: the bootstrap enrollment secret devices present to enroll. Bicep stores it in Key Vault and
 #     the app reads it through a Key Vault reference. Generated once (32 random bytes, base64url) and kept in the azd
 #     environment (.azure/<env>/.env, git-ignored); set your own with `azd env set ENROLLMENT_SECRET ...` (16+ chars).
-#  2. With CREATE_ENTRA_APP=true and no API_CLIENT_ID yet: registers the management API in Entra ID
+#  2. LICENCE_KEY_HASH_SECRET: the keyed-hash secret of licence keys, generated once the same way (see below).
+#  3. With CREATE_ENTRA_APP=true and no API_CLIENT_ID yet: registers the management API in Entra ID
 #     (infra/hooks/entra-app.sh), which sets API_CLIENT_ID and API_AUDIENCE for this provision.
 set -eu
 
@@ -21,6 +22,15 @@ if [ "${#current_secret}" -lt 16 ]; then
   secret=$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
   azd env set ENROLLMENT_SECRET "$secret" >/dev/null
   echo "preprovision: generated ENROLLMENT_SECRET (stored in Key Vault as 'enrollment-secret' by this provision)."
+fi
+
+# LICENCE_KEY_HASH_SECRET: the secret of the keyed hash of licence keys (functions/CheckIns/LicenceKeys). Generated
+# once like ENROLLMENT_SECRET and kept: a new one would change every hash from then on.
+current_hash_secret=$(env_value LICENCE_KEY_HASH_SECRET)
+if [ "${#current_hash_secret}" -lt 32 ]; then
+  hash_secret=$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
+  azd env set LICENCE_KEY_HASH_SECRET "$hash_secret" >/dev/null
+  echo "preprovision: generated LICENCE_KEY_HASH_SECRET (stored in Key Vault as 'licence-key-hash-secret')."
 fi
 
 if [ "${CREATE_ENTRA_APP:-false}" = "true" ]; then

@@ -102,6 +102,7 @@ public sealed class AppSettingsTests(InfraFixture infra)
             var (setting, secret) in new[]
             {
                 ("Enrollment__Secret", "enrollment-secret"),
+                ("LicenceKeys__HashSecret", "licence-key-hash-secret"),
                 ("Smtp__Password", "smtp-password"),
             }
         )

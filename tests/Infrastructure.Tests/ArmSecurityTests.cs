@@ -159,12 +159,15 @@ public sealed class ArmSecurityTests(InfraFixture infra)
     public void Key_vault_holds_the_enrollment_secret_and_smtp_password_from_secure_parameters()
     {
         var secrets = infra.Full.ChildNames("Microsoft.KeyVault/vaults/secrets");
-        Assert.Equal(["enrollment-secret", "smtp-password"], secrets.Order());
+        Assert.Equal(["enrollment-secret", "licence-key-hash-secret", "smtp-password"], secrets.Order());
         var parameters = Template["parameters"]!;
         Assert.Equal("securestring", (string)parameters["enrollmentSecret"]!["type"]!);
         Assert.Equal("securestring", (string)parameters["smtpPassword"]!["type"]!);
         Assert.Null(parameters["enrollmentSecret"]!["defaultValue"]);
         Assert.Equal(16, (int)parameters["enrollmentSecret"]!["minLength"]!);
+        Assert.Equal("securestring", (string)parameters["licenceKeyHashSecret"]!["type"]!);
+        Assert.Null(parameters["licenceKeyHashSecret"]!["defaultValue"]);
+        Assert.Equal(32, (int)parameters["licenceKeyHashSecret"]!["minLength"]!);
     }
 
     [Fact]

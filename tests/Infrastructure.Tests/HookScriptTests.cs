@@ -120,6 +120,7 @@ public sealed class HookScriptTests : IDisposable
         // Under azd the environment's values arrive as variables: an existing secret is kept without asking azd.
         File.WriteAllText(store, "");
         environment["ENROLLMENT_SECRET"] = "an-existing-secret-of-enough-length";
+        environment["LICENCE_KEY_HASH_SECRET"] = "an-existing-hash-secret-of-at-least-32-characters";
         var third = await ProcessRunner.RunAsync("sh", [script], root, environment);
         Assert.True(third.ExitCode == 0, third.ToString());
         Assert.Empty(File.ReadAllLines(store));

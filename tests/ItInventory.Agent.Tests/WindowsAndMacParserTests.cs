@@ -2,6 +2,7 @@ extern alias agent;
 using System.Text.Json;
 using agent::ItInventory.Agent.Collectors.MacOs;
 using agent::ItInventory.Agent.Collectors.Windows;
+using AntivirusData = agent::ItInventory.Functions.CheckIns.AntivirusData;
 
 namespace ItInventory.Agent.Tests;
 
@@ -100,9 +101,22 @@ public sealed class WindowsParserTests
     }
 
     [Fact]
-    public void Security_center_lists_antivirus_products() =>
+    public void Security_center_lists_antivirus_products_with_their_state() =>
         Assert.Equal(
-            ["Windows Defender", "Sophos Intercept X"],
+            [
+                new AntivirusData
+                {
+                    Name = "Windows Defender",
+                    Enabled = true,
+                    UpToDate = true,
+                },
+                new AntivirusData
+                {
+                    Name = "Sophos Intercept X",
+                    Enabled = true,
+                    UpToDate = false,
+                },
+            ],
             WindowsParsers.Antivirus(Rows("AntiVirusProduct.json"))
         );
 

@@ -14,7 +14,7 @@ public sealed record Contribution
     public IReadOnlyList<SoftwareData>? Software { get; init; }
     public IReadOnlyList<LocalUserData>? LocalUsers { get; init; }
     public IReadOnlyList<NeighbourData>? Neighbours { get; init; }
-    public IReadOnlyList<string>? Antivirus { get; init; }
+    public IReadOnlyList<AntivirusData>? Antivirus { get; init; }
 }
 
 /// <summary>One source of inventory facts (a file, a command, an API), with a pure parser behind it.</summary>

@@ -58,6 +58,7 @@ public sealed class InfraFixture : IAsyncLifetime
             param location = '{Location}'
             param principalId = '{UserPrincipalId}'
             param enrollmentSecret = 'ci-enrollment-secret-0123456789'
+            param licenceKeyHashSecret = 'ci-licence-key-hash-secret-0123456789abcdef'
             param smtpHost = 'smtp.example.org'
             param smtpUsername = 'inventory'
             param smtpFrom = 'inventory@example.org'
@@ -73,6 +74,7 @@ public sealed class InfraFixture : IAsyncLifetime
             param location = '{Location}'
             param vnetEnabled = true
             param enrollmentSecret = 'ci-enrollment-secret-0123456789'
+            param licenceKeyHashSecret = 'ci-licence-key-hash-secret-0123456789abcdef'
             """
         );
 

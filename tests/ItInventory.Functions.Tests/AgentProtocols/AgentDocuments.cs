@@ -36,7 +36,7 @@ public static class AgentDocuments
                     ["chassis_type"] = "Notebook",
                     ["vmsystem"] = "Physical",
                     ["lastloggeduser"] = "j.doe",
-                    ["winprodkey"] = "ABCDE-FGHIJ-KLMNO-PQRST-UVWXY",
+                    ["winprodkey"] = WindowsKey,
                 },
                 ["bios"] = new JsonObject
                 {
@@ -118,14 +118,69 @@ public static class AgentDocuments
                     new JsonObject
                     {
                         ["name"] = "Microsoft Defender Antivirus",
+                        ["company"] = "Microsoft Corporation",
                         ["enabled"] = true,
                         ["uptodate"] = true,
                         ["version"] = "4.18.24090.11",
                     },
                 },
+                // As the GLPI Agent's Win32 modules report them (inventory_format: batteries in mWh, firewall
+                // profiles with status on/off, remote_mgmt type/id, users domain/login, licenseinfos with the key).
+                ["batteries"] = new JsonArray
+                {
+                    new JsonObject
+                    {
+                        ["name"] = "DELL VKYJX3A",
+                        ["manufacturer"] = "BYD",
+                        ["serial"] = "3185",
+                        ["chemistry"] = "LiP",
+                        ["capacity"] = 54000,
+                        ["real_capacity"] = 45900,
+                        ["voltage"] = 15000,
+                    },
+                },
+                ["monitors"] = new JsonArray
+                {
+                    new JsonObject
+                    {
+                        ["caption"] = "DELL P2422H",
+                        ["manufacturer"] = "Dell Inc.",
+                        ["serial"] = "CN0D4RV2FCC0027B1ZHL",
+                        ["description"] = "45/2023",
+                    },
+                    new JsonObject { ["caption"] = "Integrated Monitor", ["manufacturer"] = "Sharp Corporation" },
+                },
+                ["firewalls"] = new JsonArray
+                {
+                    new JsonObject { ["profile"] = "DomainProfile", ["status"] = "on" },
+                    new JsonObject { ["profile"] = "PublicProfile", ["status"] = "off" },
+                },
+                ["remote_mgmt"] = new JsonArray
+                {
+                    new JsonObject { ["type"] = "teamviewer", ["id"] = "1234567890" },
+                },
+                ["users"] = new JsonArray
+                {
+                    new JsonObject { ["domain"] = "CORP", ["login"] = "j.doe" },
+                },
+                ["licenseinfos"] = new JsonArray
+                {
+                    new JsonObject
+                    {
+                        ["name"] = "Microsoft Office Professional Plus 2021",
+                        ["fullname"] = "Microsoft Office Professional Plus 2021",
+                        ["key"] = OfficeKey,
+                        ["productid"] = "00416-40000-00000-AA123",
+                    },
+                },
             },
         };
     }
+
+    /// <summary>Made-up licence keys in the vendors' 5×5 form: they must never be stored in clear.</summary>
+    public const string OfficeKey = "NMMKJ-6RK4F-KMJVX-8D9MJ-6MWKP";
+
+    public const string WindowsKey = "ABCDE-FGHIJ-KLMNO-PQRST-UVWXY";
 
     public static JsonObject LinuxServer(string deviceId = "db-01-2026-11-02-09-00-00") =>
         new()
@@ -309,7 +364,8 @@ public static class AgentDocuments
         int software = 2,
         string hostname = "ws-linux",
         string encoding = "UTF-8",
-        string publisher = "Debian"
+        string publisher = "Debian",
+        bool extended = false
     )
     {
         var xml = new StringBuilder();
@@ -332,7 +388,16 @@ public static class AgentDocuments
         xml.Append("      <MACADDR>98:fa:9b:10:20:30</MACADDR>\n      <STATUS>Up</STATUS>\n    </NETWORKS>\n");
         xml.Append("    <OPERATINGSYSTEM>\n      <ARCH>x86_64</ARCH>\n      <FULL_NAME>Debian GNU/Linux 12 (bookworm)");
         xml.Append("</FULL_NAME>\n      <KERNEL_VERSION>6.1.0-26-amd64</KERNEL_VERSION>\n");
-        xml.Append("      <NAME>Debian GNU/Linux</NAME>\n      <VERSION>12.7</VERSION>\n    </OPERATINGSYSTEM>\n");
+        xml.Append("      <NAME>Debian GNU/Linux</NAME>\n      <VERSION>12.7</VERSION>\n");
+        if (extended)
+        {
+            xml.Append("      <BOOT_TIME>2026-11-02 07:30:00</BOOT_TIME>\n");
+            xml.Append("      <INSTALL_DATE>2024-06-20 14:05:09</INSTALL_DATE>\n");
+            xml.Append(
+                "      <TIMEZONE>\n        <NAME>CET</NAME>\n        <OFFSET>+0100</OFFSET>\n      </TIMEZONE>\n"
+            );
+        }
+        xml.Append("    </OPERATINGSYSTEM>\n");
         for (var i = 0; i < software; i++)
         {
             xml.Append($"    <SOFTWARES>\n      <ARCH>amd64</ARCH>\n      <NAME>package-{i:D4}</NAME>\n");
@@ -341,10 +406,48 @@ public static class AgentDocuments
         }
         xml.Append("    <LOCAL_USERS>\n      <ID>0</ID>\n      <LOGIN>root</LOGIN>\n    </LOCAL_USERS>\n");
         xml.Append("    <LOCAL_USERS>\n      <ID>1000</ID>\n      <LOGIN>alex</LOGIN>\n    </LOCAL_USERS>\n");
+        if (extended)
+            xml.Append(FusionExtendedSections);
         xml.Append("    <VERSIONCLIENT>FusionInventory-Agent_v2.6-3</VERSIONCLIENT>\n");
         xml.Append($"  </CONTENT>\n  <DEVICEID>{deviceId}</DEVICEID>\n  <QUERY>INVENTORY</QUERY>\n</REQUEST>\n");
         return xml.ToString();
     }
+
+    /// <summary>What FusionInventory 2.6 adds on a KVM host with a laptop battery and a monitor (dmidecode's
+    /// MM/dd/yyyy dates, capacities with their unit as older agents write them, local times with the zone's
+    /// offset).</summary>
+    private const string FusionExtendedSections = """
+            <BATTERIES>
+              <CAPACITY>57000 mWh</CAPACITY>
+              <REAL_CAPACITY>51300</REAL_CAPACITY>
+              <CHEMISTRY>Lithium Polymer</CHEMISTRY>
+              <DATE>02/03/2023</DATE>
+              <MANUFACTURER>Sunwoda</MANUFACTURER>
+              <NAME>5B10W51867</NAME>
+              <SERIAL>1234</SERIAL>
+              <VOLTAGE>15480</VOLTAGE>
+            </BATTERIES>
+            <MONITORS>
+              <CAPTION>LEN T27h-20</CAPTION>
+              <DESCRIPTION>36/2022</DESCRIPTION>
+              <MANUFACTURER>Lenovo Group Limited</MANUFACTURER>
+              <SERIAL>V90A1B2C</SERIAL>
+            </MONITORS>
+            <USERS>
+              <LOGIN>alex</LOGIN>
+            </USERS>
+            <VIRTUALMACHINES>
+              <MEMORY>4096</MEMORY>
+              <NAME>build-runner-01</NAME>
+              <STATUS>running</STATUS>
+              <SUBSYSTEM>kvm</SUBSYSTEM>
+              <UUID>6f1d2c3b-4a59-4e68-9d7c-0b1a2c3d4e5f</UUID>
+              <VCPU>2</VCPU>
+              <VMTYPE>libvirt</VMTYPE>
+              <MAC>52:54:00:ab:cd:ef</MAC>
+            </VIRTUALMACHINES>
+
+        """;
 
     public static byte[] Zlib(byte[] data)
     {

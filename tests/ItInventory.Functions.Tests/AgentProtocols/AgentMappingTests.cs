@@ -238,6 +238,99 @@ public sealed class AgentMappingTests
         Assert.Equal(first, second);
     }
 
+    [Fact]
+    public void A_windows_laptop_maps_bios_os_dates_users_batteries_monitors_security_remote_access_and_keys()
+    {
+        var inventory = MapJson(AgentDocuments.WindowsLaptop());
+
+        var hw = inventory.Hardware!;
+        Assert.Equal(("Dell Inc.", "1.21.0", "2024-03-11"), (hw.Bios!.Vendor, hw.Bios.Version, hw.Bios.ReleaseDate));
+        // No timezone in the document: the agent's local time is read as UTC.
+        Assert.Equal(new DateTimeOffset(2024, 4, 2, 10, 11, 12, TimeSpan.Zero), inventory.OperatingSystem!.InstalledAt);
+        Assert.Equal(new DateTimeOffset(2026, 11, 2, 7, 58, 0, TimeSpan.Zero), inventory.OperatingSystem.LastBootAt);
+        Assert.Equal(["CORP\\j.doe"], inventory.LoggedOnUsers);
+        Assert.Equal("j.doe", inventory.LastLoggedOnUser);
+        var battery = Assert.Single(hw.Batteries!);
+        Assert.Equal(
+            ("DELL VKYJX3A", "BYD", "3185", "LiP", 54000L, 45900L),
+            (
+                battery.Name,
+                battery.Manufacturer,
+                battery.SerialNumber,
+                battery.Chemistry,
+                battery.DesignCapacityMwh!.Value,
+                battery.FullChargeCapacityMwh!.Value
+            )
+        );
+        Assert.Equal(
+            [("monitor", "DELL P2422H", "CN0D4RV2FCC0027B1ZHL"), ("monitor", "Integrated Monitor", null)],
+            hw.Peripherals!.Select(p => (p.Kind!, p.Model!, p.SerialNumber))
+        );
+        var antivirus = Assert.Single(inventory.Antivirus!);
+        Assert.Equal(
+            ("Microsoft Defender Antivirus", "Microsoft Corporation", (bool?)true, (bool?)true),
+            (antivirus.Name, antivirus.Vendor, antivirus.Enabled, antivirus.UpToDate)
+        );
+        Assert.Equal(
+            [("DomainProfile", (bool?)true), ("PublicProfile", false)],
+            inventory.Firewalls!.Select(f => (f.Name!, f.Enabled))
+        );
+        Assert.Equal(("teamviewer", "1234567890"), (inventory.RemoteAccess![0].Tool, inventory.RemoteAccess[0].Id));
+        // In clear here (the mapper's output); masked before anything is written (LicenceKeyProtector).
+        Assert.Equal(
+            [
+                ("Microsoft Office Professional Plus 2021", AgentDocuments.OfficeKey),
+                ("Microsoft Windows 11 Pro", AgentDocuments.WindowsKey),
+            ],
+            inventory.Licences!.Select(l => (l.Product!, l.Key!))
+        );
+        Assert.Null(CheckinValidator.Validate(Checkin(inventory)));
+    }
+
+    [Fact]
+    public void A_fusioninventory_host_maps_dmidecode_dates_capacities_with_units_zoned_times_and_its_vms()
+    {
+        var inventory = MapXml(AgentDocuments.FusionXml(extended: true));
+
+        var hw = inventory.Hardware!;
+        // dmidecode writes MM/dd/yyyy.
+        Assert.Equal(("M3AKT4AA", "2024-06-12"), (hw.Bios!.Version, hw.Bios.ReleaseDate));
+        Assert.Null(hw.Bios.Vendor);
+        // Local time at +01:00.
+        Assert.Equal(new DateTimeOffset(2026, 11, 2, 6, 30, 0, TimeSpan.Zero), inventory.OperatingSystem!.LastBootAt);
+        Assert.Equal(new DateTimeOffset(2024, 6, 20, 13, 5, 9, TimeSpan.Zero), inventory.OperatingSystem.InstalledAt);
+        var battery = Assert.Single(hw.Batteries!);
+        Assert.Equal((57000L, 51300L), (battery.DesignCapacityMwh!.Value, battery.FullChargeCapacityMwh!.Value));
+        var monitor = Assert.Single(hw.Peripherals!);
+        Assert.Equal(("monitor", "LEN T27h-20", "V90A1B2C"), (monitor.Kind, monitor.Model, monitor.SerialNumber));
+        Assert.Equal(["alex"], inventory.LoggedOnUsers);
+        var vm = Assert.Single(inventory.VirtualMachines!);
+        Assert.Equal(
+            (
+                "build-runner-01",
+                "6f1d2c3b-4a59-4e68-9d7c-0b1a2c3d4e5f",
+                "kvm",
+                "running",
+                2,
+                4096L,
+                "52:54:00:ab:cd:ef"
+            ),
+            (vm.Name, vm.Uuid, vm.Hypervisor, vm.State, vm.Cpus!.Value, vm.MemoryMb!.Value, vm.MacAddress)
+        );
+        Assert.Null(inventory.Antivirus);
+        Assert.Null(inventory.Licences);
+        Assert.Null(CheckinValidator.Validate(Checkin(inventory)));
+    }
+
+    [Theory]
+    [InlineData("2024-03-11", "2024-03-11")]
+    [InlineData("03/11/2024", "2024-03-11")]
+    [InlineData("20240311000000.000000+000", "2024-03-11")]
+    [InlineData("11/31/2024", null)]
+    [InlineData("unknown", null)]
+    public void Firmware_dates_are_read_in_the_formats_agents_write(string value, string? expected) =>
+        Assert.Equal(expected, AgentInventoryMapper.FirmwareDate(value));
+
     private static CheckinRequest Checkin(InventoryData inventory) =>
         new()
         {

@@ -172,6 +172,26 @@ public sealed class AgentProtocolTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_glpi_inventory_stores_bios_security_and_masked_keys_and_never_a_key_in_clear()
+    {
+        var reply = await GlpiAsync(AgentDocuments.WindowsLaptop(), DeviceBasic, AgentDocuments.AgentId);
+        Assert.Equal(200, reply.Status);
+        await app.AssertNowhereAsync(AgentDocuments.OfficeKey);
+        Assert.True(await app.ProcessNextCheckinAsync());
+
+        var detail = await DetailAsync(device.DeviceId);
+        Assert.Equal(("Dell Inc.", "1.21.0", "2024-03-11"), (detail.BiosVendor, detail.BiosVersion, detail.BiosDate));
+        Assert.Equal(new DateTimeOffset(2026, 11, 2, 7, 58, 0, TimeSpan.Zero), detail.LastBootAt);
+        Assert.Contains("Microsoft Defender Antivirus", detail.AntivirusJson);
+        Assert.Contains("PublicProfile", detail.FirewallsJson);
+        Assert.Contains("1234567890", detail.RemoteAccessJson);
+        Assert.Contains("*****-*****-*****-*****-6MWKP", detail.LicenceKeysJson);
+        Assert.Contains("*****-*****-*****-*****-UVWXY", detail.LicenceKeysJson);
+        await app.AssertNowhereAsync(AgentDocuments.OfficeKey);
+        await app.AssertNowhereAsync(AgentDocuments.WindowsKey);
+    }
+
+    [Fact]
     public async Task A_partial_inventory_merges_and_leaves_absent_sections_untouched()
     {
         await GlpiAsync(AgentDocuments.WindowsLaptop(), DeviceBasic, AgentDocuments.AgentId);
@@ -359,13 +379,8 @@ public sealed class AgentProtocolTests : IAsyncLifetime
         Assert.NotNull(finding);
         // Only the finding (and its finding.opened event) was written: no check-in blob or message, no asset change.
         var changes = (await app.SnapshotAsync()).ChangesSince(before);
-        Assert.All(
-            changes,
-            c =>
-                Assert.True(
-                    c.Contains("finding", StringComparison.OrdinalIgnoreCase) || c.Contains("inventory-events"),
-                    c
-                )
+        Assert.All(changes, c =>
+            Assert.True(c.Contains("finding", StringComparison.OrdinalIgnoreCase) || c.Contains("inventory-events"), c)
         );
 
         // The pinned agent carries on.

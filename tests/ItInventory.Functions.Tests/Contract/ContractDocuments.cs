@@ -14,13 +14,14 @@ namespace ItInventory.Functions.Tests.Contract;
 /// </summary>
 public static class ContractDocuments
 {
-    public const string CheckinSchema = "checkin-1.1.schema.json";
+    public const string CheckinSchema = "checkin-1.2.schema.json";
     public const string CheckinResponseSchema = "checkin-response-1.1.schema.json";
     public const string EnrollmentSchema = "enrollment-1.1.schema.json";
     public const string EnrollmentResponseSchema = "enrollment-response-1.1.schema.json";
 
     /// <summary>The 1.0 documents: still published, and every document valid against them is accepted.</summary>
     public const string CheckinSchema10 = "checkin-1.0.schema.json";
+    public const string CheckinSchema11 = "checkin-1.1.schema.json";
     public const string EnrollmentSchema10 = "enrollment-1.0.schema.json";
 
     private static readonly Dictionary<string, Lazy<JsonSchema>> Schemas = new[]
@@ -30,6 +31,7 @@ public static class ContractDocuments
         EnrollmentSchema,
         EnrollmentResponseSchema,
         CheckinSchema10,
+        CheckinSchema11,
         EnrollmentSchema10,
         "checkin-response-1.0.schema.json",
         "enrollment-response-1.0.schema.json",

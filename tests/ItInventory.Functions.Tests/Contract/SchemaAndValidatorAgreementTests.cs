@@ -62,6 +62,16 @@ public sealed class SchemaAndValidatorAgreementTests(ITestOutputHelper output)
     [InlineData("a local user without name", Inventory, "/inventory/localUsers/1/name", null)]
     [InlineData("isAdmin as a string", Inventory, "/inventory/localUsers/0/isAdmin", "\"yes\"")]
     [InlineData("schemaVersion with a leading zero", Heartbeat, "/schemaVersion", "\"01.0\"")]
+    // Schema 1.2 sections
+    [InlineData("a null firewall", Inventory, "/inventory/firewalls", "[null]")]
+    [InlineData("batteries as an object", Inventory, "/inventory/hardware/batteries", "{}")]
+    [InlineData("loggedOnUsers as a string", Inventory, "/inventory/loggedOnUsers", "\"alice\"")]
+    [InlineData(
+        "antivirus enabled as a string",
+        Inventory,
+        "/inventory/antivirus",
+        "[{\"name\":\"x\",\"enabled\":\"yes\"}]"
+    )]
     public void Check_in_outside_the_contract_is_rejected_by_both_the_schema_and_the_validator(
         string @case,
         string example,
@@ -379,6 +389,49 @@ public sealed class SchemaAndValidatorAgreementTests(ITestOutputHelper output)
     [InlineData("sentAt without an offset", Heartbeat, "/sentAt", "\"2026-11-02T09:00:00\"", "sentAt")]
     [InlineData("sentAt as a date only", Heartbeat, "/sentAt", "\"2026-11-02\"", "sentAt")]
     [InlineData("sentAt without seconds", Heartbeat, "/sentAt", "\"2026-11-02T09:00Z\"", "sentAt")]
+    // Schema 1.2 sections
+    [InlineData(
+        "a firmware date that does not exist",
+        Inventory,
+        "/inventory/hardware/bios",
+        "{\"releaseDate\":\"2024-02-30\"}",
+        "inventory.hardware.bios.releaseDate"
+    )]
+    [InlineData(
+        "an unknown peripheral kind",
+        Inventory,
+        "/inventory/hardware/peripherals",
+        "[{\"kind\":\"trackball\"}]",
+        "inventory.hardware.peripherals[0].kind"
+    )]
+    [InlineData(
+        "an antivirus without a name",
+        Inventory,
+        "/inventory/antivirus",
+        "[{\"enabled\":true}]",
+        "inventory.antivirus[0].name"
+    )]
+    [InlineData(
+        "a blank logged-on user",
+        Inventory,
+        "/inventory/loggedOnUsers",
+        "[\" \"]",
+        "inventory.loggedOnUsers[0]"
+    )]
+    [InlineData(
+        "a battery design capacity of 0",
+        Inventory,
+        "/inventory/hardware/batteries",
+        "[{\"designCapacityMwh\":0}]",
+        "inventory.hardware.batteries[0].designCapacityMwh"
+    )]
+    [InlineData(
+        "a device's own key hash that is not one",
+        Inventory,
+        "/inventory/licences",
+        "[{\"key\":\"ABCDE-12345\",\"keyHash\":\"nope\"}]",
+        "inventory.licences[0].keyHash"
+    )]
     public void Bad_optional_value_is_refused_by_the_schema_and_accepted_by_the_app_with_a_warning_at_its_path(
         string @case,
         string example,
@@ -485,6 +538,24 @@ public sealed class SchemaAndValidatorAgreementTests(ITestOutputHelper output)
     [InlineData("an integer written with a fraction", Heartbeat, "/heartbeat/interactiveMinutes", "30.0")]
     [InlineData("an integer written with an exponent", Heartbeat, "/heartbeat/uptimeSeconds", "1e3")]
     [InlineData("a hostname of 200 emoji", Inventory, "/inventory/hostname", "repeat:\U0001F600:200")]
+    [InlineData(
+        "a 1.2 antivirus",
+        Inventory,
+        "/inventory/antivirus",
+        "[{\"name\":\"Defender\",\"vendor\":\"Microsoft\",\"enabled\":true,\"upToDate\":false}]"
+    )]
+    [InlineData(
+        "a 1.2 virtual machine",
+        Inventory,
+        "/inventory/virtualMachines",
+        "[{\"name\":\"vm1\",\"cpus\":2,\"memoryMb\":4096,\"macAddress\":\"52:54:00:ab:cd:ef\"}]"
+    )]
+    [InlineData(
+        "a 1.2 firmware",
+        Inventory,
+        "/inventory/hardware/bios",
+        "{\"vendor\":\"LENOVO\",\"version\":\"N3MET18W\",\"releaseDate\":\"2024-05-21\"}"
+    )]
     public void Check_in_inside_the_contract_is_accepted_by_both_the_schema_and_the_validator(
         string @case,
         string example,

@@ -151,7 +151,10 @@ public sealed class SecurityCenterCollector : IInventoryCollector
         new()
         {
             Antivirus = WindowsParsers.Antivirus(
-                WindowsCollectors.Query("SELECT displayName FROM AntiVirusProduct", @"root\SecurityCenter2")
+                WindowsCollectors.Query(
+                    "SELECT displayName, productState FROM AntiVirusProduct",
+                    @"root\SecurityCenter2"
+                )
             ),
         };
 }

@@ -123,8 +123,26 @@ public static class WindowsParsers
             .Take(64)
             .ToList();
 
-    public static IReadOnlyList<string> Antivirus(IReadOnlyList<Row> products) =>
-        products.Select(p => p["displayName"]).OfType<string>().Distinct().ToList();
+    /// <summary>
+    /// Security Center's antivirus products. <c>productState</c> is undocumented by Microsoft; the decoding widely
+    /// used by administrators reads its middle byte's high nibble as the engine state (1 = on) and its low byte's
+    /// high nibble as the signature state (0 = up to date, 1 = out of date). An unreadable state stays unknown.
+    /// </summary>
+    public static IReadOnlyList<AntivirusData> Antivirus(IReadOnlyList<Row> products) =>
+        products
+            .Where(p => p["displayName"] is not null)
+            .DistinctBy(p => p["displayName"])
+            .Select(p =>
+            {
+                var known = long.TryParse(p["productState"], out var state) && state >= 0;
+                return new AntivirusData
+                {
+                    Name = p["displayName"],
+                    Enabled = known ? (state & 0xF000) == 0x1000 : null,
+                    UpToDate = known ? (state & 0x00F0) == 0 : null,
+                };
+            })
+            .ToList();
 
     /// <summary>
     /// <c>quser</c> (query user): USERNAME SESSIONNAME ID STATE IDLE TIME LOGON TIME. Idle is "." or "none" (active),
