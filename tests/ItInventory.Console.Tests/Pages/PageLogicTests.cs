@@ -96,9 +96,12 @@ public sealed class PageLogicTests
     }
 
     [Theory]
-    [InlineData("Inventory.Admin", "Home,Assets,Review,My devices")]
-    [InlineData("Inventory.Auditor", "Home,Assets,My devices")]
-    [InlineData("Inventory.DepartmentLead", "Home,Assets,My devices")]
+    [InlineData(
+        "Inventory.Admin",
+        "Home,Assets,Review,Licences,People,Enrollment secrets,Reports,Audit trail,My devices"
+    )]
+    [InlineData("Inventory.Auditor", "Home,Assets,Licences,People,Enrollment secrets,Reports,Audit trail,My devices")]
+    [InlineData("Inventory.DepartmentLead", "Home,Assets,Licences,People,Reports,My devices")]
     [InlineData(null, "Home,My devices")]
     public void Each_role_is_shown_the_pages_it_may_use(string? role, string pages)
     {

@@ -38,7 +38,7 @@ public static class AuditText
         }
 
         private static string? Day(DateOnly? day) =>
-            day?.ToString("yyyy-MM-dd'T'00:00:00'Z'", CultureInfo.InvariantCulture);
+            day is { } d ? d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "T00:00:00Z" : null;
     }
 
     public static string Verdict(AuditVerification v) =>

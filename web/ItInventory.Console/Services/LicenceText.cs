@@ -13,11 +13,7 @@ public static class LicenceText
     public static ComplianceSummary Summarise(IEnumerable<LicenceComplianceView> items)
     {
         var list = items.ToList();
-        return new(
-            list.Count(i => i.Status == "UnderLicensed"),
-            list.Sum(i => i.Shortfall),
-            list.Sum(i => i.Surplus)
-        );
+        return new(list.Count(i => i.Status == "UnderLicensed"), list.Sum(i => i.Shortfall), list.Sum(i => i.Surplus));
     }
 
     public static string Status(string status) =>
