@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Deque.AxeCore.Playwright;
 using DevIdentity;
 using ItInventory.Console.Tests.Infrastructure;
 using ItInventory.Functions.Tests.Shared;
@@ -48,6 +49,7 @@ public sealed class GovernanceConsoleTests(ConsoleHost host) : IClassFixture<Con
         await page.GetByRole(AriaRole.Button, new() { Name = $"Release asset-{assetId}" }).ClickAsync();
         await page.GetByText($"Seat of asset {assetId} released.").WaitForAsync();
         await page.GetByText("No seat is assigned.").WaitForAsync();
+        await AssertAccessibleAsync(page);
     }
 
     [Fact]
@@ -101,12 +103,18 @@ public sealed class GovernanceConsoleTests(ConsoleHost host) : IClassFixture<Con
         Assert.Equal(0, await page.GetByText(secret).CountAsync());
 
         // The secret is real: a device enrolls with it.
-        await EnrollWithAsync(secret);
+        var deviceId = await EnrollWithAsync(secret);
 
         await page.GetByRole(AriaRole.Button, new() { Name = $"Revoke {label}" }).ClickAsync();
         await page.GetByText($"{label} revoked.").WaitForAsync();
+        await AssertAccessibleAsync(page);
         var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = label });
         await Assertions.Expect(row).ToContainTextAsync("Revoked");
+
+        // The device's own credential, given at enrollment, is revoked too: the device is refused from then on.
+        await page.GetByLabel("Device (asset id)").FillAsync(deviceId);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Revoke credential" }).ClickAsync();
+        await page.GetByText($"The credential of {deviceId} is revoked.").WaitForAsync();
     }
 
     [Fact]
@@ -163,6 +171,7 @@ public sealed class GovernanceConsoleTests(ConsoleHost host) : IClassFixture<Con
             .Expect(page.GetByRole(AriaRole.Status, new() { Name = "Verification result" }))
             .ToContainTextAsync("Verified:");
         await ConsoleHost.ScreenshotAsync(page, "audit-trail");
+        await AssertAccessibleAsync(page);
     }
 
     [Fact]
@@ -204,8 +213,8 @@ public sealed class GovernanceConsoleTests(ConsoleHost host) : IClassFixture<Con
         return text.Length == 0 ? null : JsonNode.Parse(text);
     }
 
-    /// <summary>Enrolls a new device with <paramref name="secret"/>, as the agent does.</summary>
-    private async Task EnrollWithAsync(string secret)
+    /// <summary>Enrolls a new device with <paramref name="secret"/>, as the agent does; answers its id.</summary>
+    private async Task<string> EnrollWithAsync(string secret)
     {
         var serial = "SN" + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant();
         using var response = await host.Http.PostAsync(
@@ -216,6 +225,14 @@ public sealed class GovernanceConsoleTests(ConsoleHost host) : IClassFixture<Con
                 "application/json"
             )
         );
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body);
+        return JsonNode.Parse(body)!["deviceId"]!.GetValue<string>();
+    }
+
+    private static async Task AssertAccessibleAsync(IPage page)
+    {
+        var axe = await page.RunAxe();
+        Assert.True(axe.Violations.Length == 0, string.Join("; ", axe.Violations.Select(v => $"{v.Id}: {v.Help}")));
     }
 }
