@@ -4,9 +4,6 @@ using ItInventory.Functions.Storage;
 
 namespace ItInventory.Functions.Assets;
 
-/// <summary>One changed field of an asset.</summary>
-public sealed record FieldChange(string Field, string? From, string? To);
-
 /// <summary>What one check-in (or enrollment) changed on an asset, as stored in its history row.</summary>
 public sealed record AssetChanges
 {

@@ -55,16 +55,6 @@ public sealed record AuditSegmentManifest(
     string? PreviousSealHash
 );
 
-/// <summary>The answer of <c>GET /api/audit-trail/archive/{date}/verify</c>.</summary>
-public sealed record AuditArchiveVerification(
-    string Date,
-    bool Intact,
-    long Records,
-    string ContentSha256,
-    string SealHash,
-    IReadOnlyList<AuditBreak> Breaks
-);
-
 /// <summary>What one archive run did.</summary>
 public sealed record AuditArchiveRun(IReadOnlyList<string> Archived);
 

@@ -4,16 +4,6 @@ using ItInventory.Functions.Assets;
 
 namespace ItInventory.Functions.Audit;
 
-/// <summary>Who made a change: a person (Entra object id and UPN), a device, or a system job.</summary>
-public sealed record AuditActor(string Kind, string Id, string? Name)
-{
-    public static AuditActor Person(string objectId, string? upn) => new("user", objectId, upn);
-
-    public static AuditActor Device(string deviceId) => new("device", deviceId, null);
-
-    public static AuditActor System(string job) => new("system", job, null);
-}
-
 /// <summary>One change to record: what entity, which action, the changed fields before and after.</summary>
 public sealed record AuditEvent(
     AuditActor Actor,
@@ -78,27 +68,3 @@ public sealed class AuditRefEntity : ITableEntity
 
     public long Sequence { get; set; }
 }
-
-/// <summary>An audit record as the API shows it.</summary>
-public sealed record AuditRecordView(
-    string Lane,
-    long Sequence,
-    DateTimeOffset At,
-    AuditActor Actor,
-    string Entity,
-    string EntityId,
-    string Action,
-    IReadOnlyList<FieldChange> Changes,
-    string? CorrelationId,
-    string PreviousHash,
-    string Hash
-);
-
-/// <summary>The answer of <c>GET /api/audit-trail/verify</c>.</summary>
-public sealed record AuditVerification(bool Intact, int Lanes, long Records, IReadOnlyList<AuditBreak> Breaks);
-
-/// <summary>Where and why a lane's chain is broken.</summary>
-public sealed record AuditBreak(string Lane, long Sequence, string Reason);
-
-/// <summary>A page of audit records, oldest first; <c>continuationToken</c> is absent on the last page.</summary>
-public sealed record AuditPage(IReadOnlyList<AuditRecordView> Items, string? ContinuationToken);

@@ -7,9 +7,6 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace ItInventory.Functions.Devices;
 
-/// <summary>The body of <c>POST /api/devices/{deviceId}/revoke</c>.</summary>
-public sealed record RevokeDeviceRequest(bool BlockReenrollment);
-
 /// <summary>Management API: device credentials and server-to-device requests (admins, with MFA).</summary>
 public sealed class DeviceAdminFunctions(
     CallerAuthenticator authenticator,

@@ -34,37 +34,9 @@ public sealed class PersonEntity : ITableEntity
     public DateTimeOffset? ImportedAt { get; set; }
 }
 
-/// <summary>A person as the API shows it.</summary>
-public sealed record PersonView(
-    string ObjectId,
-    string DisplayName,
-    string Email,
-    string? Department,
-    string? ManagerObjectId,
-    string Status,
-    DateTimeOffset? DepartedAt,
-    string? EmployeeId
-)
+/// <summary>The mapping of a person row to the API's view (the contract is in PeopleContracts.cs).</summary>
+public sealed partial record PersonView
 {
     public static PersonView From(PersonEntity e) =>
         new(e.ObjectId, e.DisplayName, e.Email, e.Department, e.ManagerObjectId, e.Status, e.DepartedAt, e.EmployeeId);
 }
-
-/// <summary>A page of people: <c>continuationToken</c> is absent on the last page.</summary>
-public sealed record PeoplePage(IReadOnlyList<PersonView> Items, string? ContinuationToken);
-
-/// <summary>An asset of the caller (<c>GET /api/me/assets</c>).</summary>
-public sealed record MyAssetView(
-    string AssetId,
-    string? Name,
-    string Kind,
-    string Type,
-    string? Category,
-    string State,
-    string? Department,
-    string? Location,
-    DateTimeOffset? LastSeenAt
-);
-
-/// <summary>The answer of <c>GET /api/me/assets</c>.</summary>
-public sealed record MyAssets(IReadOnlyList<MyAssetView> Items);

@@ -54,6 +54,13 @@ public sealed partial class ConsoleHost : IAsyncLifetime
                 ["Storage__SightingsTable"] = $"sightings{suffix}",
                 ["Storage__PeopleTable"] = $"people{suffix}",
                 ["Storage__CampaignsTable"] = $"campaigns{suffix}",
+                // Licences, reports and the audit trail of this host only (console2's pages verify and list them).
+                ["Storage__AuditTrailTable"] = $"audittrail{suffix}",
+                ["Storage__LicencesTable"] = $"licences{suffix}",
+                ["Storage__LicenceSeatsTable"] = $"licenceseats{suffix}",
+                ["Storage__ReportsTable"] = $"reports{suffix}",
+                ["Storage__ReportsContainer"] = $"reports-{suffix}",
+                ["Storage__AuditArchiveContainer"] = $"audit-archive-{suffix}",
                 ["Storage__CreateIfNotExists"] = "true",
                 ["Enrollment__Secret"] = EnrollmentSecret,
             },

@@ -96,9 +96,15 @@ public sealed class PageLogicTests
     }
 
     [Theory]
-    [InlineData("Inventory.Admin", "Home,Assets,Review,Findings,Audit campaigns,My devices")]
-    [InlineData("Inventory.Auditor", "Home,Assets,Findings,Audit campaigns,My devices")]
-    [InlineData("Inventory.DepartmentLead", "Home,Assets,Findings,Audit campaigns,My devices")]
+    [InlineData(
+        "Inventory.Admin",
+        "Home,Assets,Review,Findings,Audit campaigns,Licences,People,Enrollment secrets,Reports,Audit trail,My devices"
+    )]
+    [InlineData(
+        "Inventory.Auditor",
+        "Home,Assets,Findings,Audit campaigns,Licences,People,Enrollment secrets,Reports,Audit trail,My devices"
+    )]
+    [InlineData("Inventory.DepartmentLead", "Home,Assets,Findings,Audit campaigns,Licences,People,Reports,My devices")]
     [InlineData(null, "Home,My devices")]
     public void Each_role_is_shown_the_pages_it_may_use(string? role, string pages)
     {

@@ -49,6 +49,49 @@ public sealed class ApiClient(HttpClient http)
         return SendAsync<T>(request);
     }
 
+    // Deletes, text uploads and file downloads (licences, people, secrets, reports: console2).
+    public Task<ApiResult<T>> DeleteAsync<T>(string path, string? etag = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Delete, path);
+        if (etag is not null)
+            request.Headers.IfMatch.Add(EntityTagHeaderValue.Parse(etag));
+        return SendAsync<T>(request);
+    }
+
+    public Task<ApiResult<T>> PostTextAsync<T>(string path, string text, string mediaType) =>
+        SendAsync<T>(
+            new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(text, null, mediaType) }
+        );
+
+    /// <summary>A file the API answers (a report): its bytes, media type and name, or the problem.</summary>
+    public async Task<ApiResult<ApiFile>> GetFileAsync(string path)
+    {
+        try
+        {
+            using var response = await http.GetAsync(path);
+            if (!response.IsSuccessStatusCode)
+            {
+                var body = await response.Content.ReadAsStringAsync();
+                return new(null, null, ApiProblem.From(response.StatusCode, body), response.StatusCode);
+            }
+            var file = new ApiFile(
+                await response.Content.ReadAsByteArrayAsync(),
+                response.Content.Headers.ContentType?.MediaType ?? "application/octet-stream",
+                path[(path.LastIndexOf('/') + 1)..]
+            );
+            return new(file, null, null, response.StatusCode);
+        }
+        catch (AccessTokenNotAvailableException ex)
+        {
+            ex.Redirect();
+            return new(null, null, ApiProblem.SignInNeeded, HttpStatusCode.Unauthorized);
+        }
+        catch (HttpRequestException)
+        {
+            return new(null, null, ApiProblem.Unreachable, 0);
+        }
+    }
+
     private async Task<ApiResult<T>> SendAsync<T>(HttpRequestMessage request)
     {
         try

@@ -29,6 +29,15 @@ public static class Roles
             pages.Add(new("review", "Review"));
         if (CanReadInventory(user))
             pages.AddRange([new("findings", "Findings"), new("campaigns", "Audit campaigns")]);
+        // Licences, people, enrollment secrets, reports and the audit trail (console2): as the API lets each role read.
+        if (CanReadInventory(user))
+            pages.AddRange([new("licences", "Licences"), new("people", "People")]);
+        if (user.IsInRole(Admin) || user.IsInRole(Auditor))
+            pages.Add(new("enrollment-secrets", "Enrollment secrets"));
+        if (CanReadInventory(user))
+            pages.Add(new("reports", "Reports"));
+        if (user.IsInRole(Admin) || user.IsInRole(Auditor))
+            pages.Add(new("audit-trail", "Audit trail"));
         pages.Add(new("my-devices", "My devices"));
         return pages;
     }
