@@ -57,11 +57,17 @@ public sealed class LicenceReclamationService(
         )
             seats.Add(seat);
 
+        var held = products.Values.Where(p => seats.Any(s => s.PartitionKey == p.ProductId)).ToList();
+        if (held.Count == 0)
+        {
+            // No seat of a known product: nothing to reclaim, so no pass over the fleet's assets and software (the
+            // idle scan calls this on every run).
+            return new LicenceReclaimResult(dryRun, grace, seats.Count, []);
+        }
         var departed = new HashSet<string>(StringComparer.Ordinal);
         await foreach (var person in people.FindDepartedAsync(cancellationToken))
             departed.Add(person.ObjectId);
 
-        var held = products.Values.Where(p => seats.Any(s => s.PartitionKey == p.ProductId)).ToList();
         var fleet = await compliance.ScanAsync(
             held.Select(p => (p.ProductId, LicenceService.ReadRules(p))).ToList(),
             cancellationToken
