@@ -90,7 +90,8 @@ public sealed class CredentialRotation(
 
     /// <summary>
     /// A switch made before the outbox (its row still has
-    /// <see cref="AssetSummaryEntity.CredentialRotationAuditPending"/> set): appends its audit record once (keyed by the switch time); the check-in's own write then clears the flag.
+    /// <see cref="AssetSummaryEntity.CredentialRotationAuditPending"/> set): appends its audit record once (keyed by
+    /// the switch time); the check-in's own write then clears the flag.
     /// Switches made now carry their record in the switching batch (<see cref="CompleteAsync"/>) and never set it.
     /// </summary>
     public async Task AuditSwitchAsync(AssetSummaryEntity summary, CancellationToken cancellationToken)

@@ -38,8 +38,8 @@ public sealed class FindingService(
     /// that has ended while the condition holds opens the finding again (counted as reopened). Idempotent: rerunning
     /// with the same input writes nothing to the findings: a full reconciliation (no scope) ends by recording, per
     /// kind, when it confirmed every finding of the kind it left open (<see cref="WithConfirmationsAsync"/> shows
-    /// that time as LastConfirmedAt). <paramref name="subjectScope"/> limits the reconciliation to findings of those subject ids
-    /// (any subject type); null means all subjects of the kinds.
+    /// that time as LastConfirmedAt). <paramref name="subjectScope"/> limits the reconciliation to findings of those
+    /// subject ids (any subject type); null means all subjects of the kinds.
     /// Malformed conditions (unknown kind or subject type, a subject id that is not key-safe, a condition of a kind
     /// not listed or outside the scope) are a programming error of the scan: <see cref="ArgumentException"/>.
     /// </summary>
