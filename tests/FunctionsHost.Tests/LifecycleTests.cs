@@ -17,7 +17,12 @@ public sealed class LifecycleTests
         );
         var exit = await host.WaitForExitAsync(TimeSpan.FromSeconds(120));
         Assert.Equal(1, exit);
-        Assert.Contains("Function 'BlobWatcher' has trigger type 'blobTrigger'", host.Output);
+        // The last lines may still be on their way from the process's output pipe when the exit is seen.
+        await Eventually.ReturnsAsync(
+            () => Task.FromResult(host.Output.Contains("Function 'BlobWatcher' has trigger type 'blobTrigger'")),
+            "the host naming the unsupported trigger",
+            diagnostics: () => host.Output
+        );
         Assert.DoesNotContain("Host started", host.Output);
     }
 
