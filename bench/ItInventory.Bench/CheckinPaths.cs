@@ -191,8 +191,9 @@ public sealed class RawPath(BenchApp app) : ICheckinPath
     /// <summary>
     /// Blob download; the range query of the detail row and all software rows; one batch of marker insert, detail
     /// merge (If-Match), history insert and <see cref="BenchDevice.ChangedPackages"/> software merges; summary merge;
-    /// the check-in's audit record (lane head read and one batch; through <see cref="AuditTrail"/>, whose only work
-    /// besides the two requests is one SHA-256 of a small record and the lane's ETag retry).
+    /// the check-in's audit record (through <see cref="AuditTrail"/>, whose only work besides its requests is one
+    /// SHA-256 of a small record and the lane's ETag retry) and its <c>asset.changed</c> event on the events queue. The
+    /// marker carries the entry (audit record and event) as the processor's does.
     /// </summary>
     public async Task ProcessAsync(QueueMessage message, CheckinMessage checkin, CancellationToken cancellationToken)
     {
@@ -263,7 +264,19 @@ public sealed class RawPath(BenchApp app) : ICheckinPath
         // The history row: same entity type and JSON column as the processor writes for "N software updated".
         var changes = new AssetChanges { SoftwareUpdatedCount = updates.Count, SoftwareUpdated = updates };
         var auditChanges = CheckinAudit.Changes(changes);
-        ((TableEntity)actions[0].Entity)[CheckinAudit.MarkerColumn] = CheckinAudit.Serialize(auditChanges);
+        var changesJson = CheckinAudit.Serialize(auditChanges);
+        var eventJson = string.Concat(
+            "{\"specversion\":\"1.0\",\"id\":\"",
+            checkin.CheckinId,
+            ".0\",\"type\":\"itinventory.asset.changed\",\"source\":\"/itinventory\",\"subject\":\"assets/",
+            checkin.DeviceId,
+            "\",\"datacontenttype\":\"application/json\",\"data\":{\"changes\":",
+            changesJson,
+            "}}"
+        );
+        var marker = (TableEntity)actions[0].Entity;
+        marker["OutboxId"] = checkin.CheckinId;
+        marker["Payload"] = string.Concat("{\"audits\":[{\"changes\":", changesJson, "}],\"events\":[", eventJson, "]}");
         actions.Insert(
             2,
             new(
@@ -297,6 +310,10 @@ public sealed class RawPath(BenchApp app) : ICheckinPath
             CheckinAudit.Event(checkin.DeviceId, checkin.CheckinId, auditChanges),
             CheckinAudit.Key(checkin.CheckinId),
             cancellationToken
+        );
+        await store.EventsQueue.SendMessageAsync(
+            BinaryData.FromString(eventJson),
+            cancellationToken: cancellationToken
         );
     }
 }

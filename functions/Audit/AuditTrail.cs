@@ -12,10 +12,15 @@ namespace ItInventory.Functions.Audit;
 /// The append-only, hash-chained audit trail. An append reads its lane's head and, in one batch transaction within the
 /// lane's partition, inserts the next record and moves the head (If-Match): two requests, atomic, and concurrent
 /// appends to a lane are serialised by the head's ETag (the loser retries). Nothing ever updates or deletes a record.
+/// The head this process wrote last is kept (sequence, hash, ETag), so its next append to that lane skips the read:
+/// one request. If another writer moved the head meanwhile, the batch fails on the ETag (or on the record's row key)
+/// and the append reads the head and retries, as it would for a concurrent append.
 /// </summary>
 public sealed class AuditTrail(InventoryStore store, TimeProvider clock, ILogger<AuditTrail> logger)
 {
     private const int MaxAttempts = 20;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, AuditHeadEntity> knownHeads = new();
 
     public async Task<AuditRecordEntity> AppendAsync(AuditEvent change, CancellationToken cancellationToken) =>
         (await AppendAsync(change, null, null, cancellationToken))!;
@@ -61,12 +66,16 @@ public sealed class AuditTrail(InventoryStore store, TimeProvider clock, ILogger
         var changesJson = JsonSerializer.Serialize(change.Changes, ApiJsonContext.Default.IReadOnlyListFieldChange);
         for (var attempt = 1; ; attempt++)
         {
-            var headRow = await store.AuditTrail.GetEntityIfExistsAsync<AuditHeadEntity>(
-                lane,
-                TableKeys.AuditHeadRow,
-                cancellationToken: cancellationToken
-            );
-            var head = headRow.HasValue ? headRow.Value : null;
+            var cached = knownHeads.TryGetValue(lane, out var head);
+            if (!cached)
+            {
+                var headRow = await store.AuditTrail.GetEntityIfExistsAsync<AuditHeadEntity>(
+                    lane,
+                    TableKeys.AuditHeadRow,
+                    cancellationToken: cancellationToken
+                );
+                head = headRow.HasValue ? headRow.Value : null;
+            }
             var record = new AuditRecordEntity
             {
                 PartitionKey = lane,
@@ -114,7 +123,12 @@ public sealed class AuditTrail(InventoryStore store, TimeProvider clock, ILogger
             );
             try
             {
-                await store.AuditTrail.SubmitTransactionAsync(actions, cancellationToken);
+                var responses = (await store.AuditTrail.SubmitTransactionAsync(actions, cancellationToken)).Value;
+                newHead.ETag = responses[^1].Headers.ETag ?? default;
+                if (newHead.ETag == default)
+                    knownHeads.TryRemove(lane, out _);
+                else
+                    knownHeads[lane] = newHead;
                 return record;
             }
             catch (TableTransactionFailedException ex)
@@ -128,8 +142,20 @@ public sealed class AuditTrail(InventoryStore store, TimeProvider clock, ILogger
             }
             catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxAttempts)
             {
+                knownHeads.TryRemove(lane, out _);
                 logger.LogDebug("Audit lane {Lane} moved on while appending; retrying", lane);
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 * attempt)), cancellationToken);
+                if (!cached)
+                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 * attempt)), cancellationToken);
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status == 404 && cached)
+            {
+                // The head this process knew is gone (the table was recreated): read it afresh.
+                knownHeads.TryRemove(lane, out _);
+            }
+            catch
+            {
+                knownHeads.TryRemove(lane, out _);
+                throw;
             }
         }
     }

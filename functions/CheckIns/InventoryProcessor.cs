@@ -31,9 +31,11 @@ public sealed class CheckinProcessingException(string message, Exception? inner 
 /// the check-in's marker row, so a redelivered message fails that batch and changes nothing. The blob is never
 /// deleted here: a message that ends in the poison queue can be replayed.
 /// A check-in that changed the asset is audited (<see cref="CheckinAudit"/>) and announced
-/// (<c>itinventory.asset.changed</c>) through the outbox: its outbox row rides in the final batch with the marker
-/// (atomic), and the dispatcher appends the record once and publishes the event. Markers written before the outbox
-/// carry the record's changes instead; a redelivery of such a check-in appends the record if it is still missing.
+/// (<c>itinventory.asset.changed</c>) through the outbox: the entry rides on the marker itself (atomic with the change,
+/// <see cref="Events.OutboxEntry.CarryIn"/>) and is delivered once the summary row is updated. The check-in message is
+/// the entry's pending row: it is deleted only when processing ends, so a crash before the delivery leaves a message
+/// whose redelivery finds the marker and delivers the entry again (records once, events with the same ids). Markers
+/// written before the outbox carry the record's changes instead; a redelivery appends the record if still missing.
 /// </summary>
 public sealed class InventoryProcessor(
     InventoryStore store,
@@ -49,9 +51,9 @@ public sealed class InventoryProcessor(
     /// <summary>Operations per batch transaction (the service's limit).</summary>
     public const int MaxBatchOperations = 100;
 
-    /// <summary>The final batch also carries the marker, the detail merge, the history row and the outbox
+    /// <summary>The final batch also carries the marker (with the outbox entry), the detail merge and the history
     /// row.</summary>
-    private const int FinalBatchOverhead = 4;
+    private const int FinalBatchOverhead = 3;
 
     public async Task<ProcessingOutcome> ProcessAsync(CheckinMessage message, CancellationToken cancellationToken)
     {
@@ -88,6 +90,7 @@ public sealed class InventoryProcessor(
             await store.Assets.SubmitTransactionAsync(chunk, cancellationToken);
         }
 
+        entry?.CarryIn(store.Assets, marker);
         var markerAction = new TableTransactionAction(TableTransactionActionType.Add, marker);
         var final = new List<TableTransactionAction>(finalCount + FinalBatchOverhead)
         {
@@ -113,8 +116,6 @@ public sealed class InventoryProcessor(
             );
         }
         final.AddRange(actions.Skip(actions.Count - finalCount));
-        if (entry is not null)
-            final.Add(await entry.StageAsync(store.Assets, message.DeviceId, cancellationToken));
 
         try
         {
@@ -122,8 +123,6 @@ public sealed class InventoryProcessor(
         }
         catch (TableTransactionFailedException ex) when (ex.Status == 409 && ex.FailedTransactionActionIndex == 0)
         {
-            if (entry is not null)
-                await entry.AbandonAsync(cancellationToken);
             logger.LogInformation(
                 "Check-in {CheckinId} of {DeviceId} was already processed; nothing written",
                 message.CheckinId,
@@ -137,15 +136,10 @@ public sealed class InventoryProcessor(
             await CompleteAuditAsync(message, cancellationToken);
             return ProcessingOutcome.Duplicate;
         }
-        catch (TableTransactionFailedException) when (entry is not null)
-        {
-            await entry.AbandonAsync(cancellationToken);
-            throw;
-        }
 
         await UpdateSummaryAsync(message, diff, cancellationToken);
         if (entry is not null)
-            await entry.CommittedAsync(cancellationToken);
+            await entry.DeliverAsync(cancellationToken);
         logger.LogInformation(
             "Processed check-in {CheckinId} of {DeviceId}: {Changes}",
             message.CheckinId,
@@ -230,18 +224,29 @@ public sealed class InventoryProcessor(
         return (detail ?? throw new CheckinProcessingException($"Asset {assetId} does not exist."), software);
     }
 
-    /// <summary>A redelivered, already applied check-in whose marker predates the outbox (it carries the record's
-    /// changes): append its audit record if the first delivery stopped before that. A check-in applied with the
-    /// outbox has its record in the outbox row of its final batch, which the dispatcher delivers.</summary>
+    /// <summary>A redelivered, already applied check-in: its marker carries the outbox entry, delivered again (the
+    /// first delivery may have stopped before the end); a marker that predates the outbox carries the record's
+    /// changes instead: append the record if the first delivery stopped before that.</summary>
     private async Task CompleteAuditAsync(CheckinMessage message, CancellationToken cancellationToken)
     {
         var key = CheckinAudit.Key(message.CheckinId);
         var marker = await store.Assets.GetEntityIfExistsAsync<TableEntity>(
             message.DeviceId,
             TableKeys.CheckinMarkerRow(message.CheckinId),
-            [CheckinAudit.MarkerColumn],
+            [CheckinAudit.MarkerColumn, .. Events.OutboxKeys.CarriedColumns],
             cancellationToken
         );
+        if (marker.OrNull() is { } carrying && carrying.GetString(Events.OutboxKeys.CarriedIdColumn) is { Length: > 0 })
+        {
+            await outbox.RedeliverCarriedAsync(
+                store.Assets,
+                message.DeviceId,
+                TableKeys.CheckinMarkerRow(message.CheckinId),
+                carrying,
+                cancellationToken
+            );
+            return;
+        }
         if (marker.OrNull()?.GetString(CheckinAudit.MarkerColumn) is not { Length: > 0 } json)
             return;
         if (await audit.IsAppendedAsync(CheckinAudit.Entity, message.DeviceId, key, cancellationToken))

@@ -42,6 +42,22 @@ public sealed class OutboxDispatcher(
         }
         var payload = JsonSerializer.Deserialize(entry.Payload, ApiJsonContext.Default.OutboxPayload)
             ?? throw new InvalidDataException($"Outbox entry {message.Id} has no payload.");
+        await DeliverAsync(message, payload, pendingRow: true, cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// Delivers an entry whose payload the caller holds: appends its audit records once, publishes its events, then
+    /// deletes its outbox row (a row carried by another row, such as a check-in marker, stays: it is the change's
+    /// own) and, when <paramref name="pendingRow"/>, its pending row.
+    /// </summary>
+    internal async Task DeliverAsync(
+        OutboxMessage message,
+        OutboxPayload payload,
+        bool pendingRow,
+        CancellationToken cancellationToken
+    )
+    {
         for (var i = 0; i < payload.Audits.Count; i++)
         {
             await audit.AppendOnceAsync(
@@ -62,9 +78,13 @@ public sealed class OutboxDispatcher(
                 cancellationToken
             );
         }
-        await DeleteAsync(table, message.PartitionKey, message.RowKey, cancellationToken);
-        await DeletePendingAsync(message, cancellationToken);
-        return true;
+        if (OutboxKeys.IsOwnRow(message.Table, store.Outbox.Name, message.PartitionKey, message.RowKey))
+        {
+            var table = tables.GetTableClient(message.Table);
+            await DeleteAsync(table, message.PartitionKey, message.RowKey, cancellationToken);
+        }
+        if (pendingRow)
+            await DeletePendingAsync(message, cancellationToken);
     }
 
     /// <summary>

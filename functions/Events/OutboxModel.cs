@@ -66,6 +66,22 @@ public static class OutboxKeys
 
     public static string Row(string id) => RowPrefix + id;
 
+    /// <summary>The column holding the entry id on a row that carries an entry (<see cref="OutboxEntry.CarryIn"/>);
+    /// the payload is in <c>Payload</c>, as on an outbox row.</summary>
+    public const string CarriedIdColumn = "OutboxId";
+
+    /// <summary>The columns to read from a row that may carry an entry.</summary>
+    public static readonly string[] CarriedColumns = [CarriedIdColumn, nameof(OutboxRowEntity.Payload)];
+
+    /// <summary>
+    /// Whether the dispatcher deletes the entry's row once delivered: an outbox row (<see cref="RowPrefix"/>) or a
+    /// written-ahead entry in the outbox table. A row that only carries the payload (a check-in marker, see <see
+    /// cref="OutboxEntry.CarryIn"/>) is the change's own and stays.
+    /// </summary>
+    public static bool IsOwnRow(string table, string outboxTable, string partitionKey, string rowKey) =>
+        rowKey.StartsWith(RowPrefix, StringComparison.Ordinal)
+        || (table == outboxTable && partitionKey == PendingPartition);
+
     /// <summary>Entry ids sort by creation time (19-digit UTC ticks), then a random part.</summary>
     public static string NewId(DateTimeOffset at) =>
         at.UtcTicks.ToString("D19", System.Globalization.CultureInfo.InvariantCulture)

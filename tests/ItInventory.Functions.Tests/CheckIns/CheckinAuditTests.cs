@@ -15,8 +15,9 @@ namespace ItInventory.Functions.Tests.CheckIns;
 
 /// <summary>Check-ins in the audit trail: one record per processed inventory that changed the asset, never lost or
 /// duplicated by redelivery; heartbeats are telemetry, not changes. The record (and the asset.changed event) travel
-/// through the outbox: its row rides in the processor's final batch, the dispatcher delivers it (here, as in Azure,
-/// through the outbox queue: <see cref="DeliverAsync"/>).</summary>
+/// through the outbox: the entry rides on the check-in marker in the processor's final batch and the processor
+/// delivers it itself; its own message, redelivered until processing ends, stands in for the pending row. Other
+/// changes (enrollment) go through the outbox queue here, as in Azure: <see cref="DeliverAsync"/>.</summary>
 public sealed class CheckinAuditTests : IAsyncLifetime
 {
     private TestApp app = null!;
@@ -138,22 +139,24 @@ public sealed class CheckinAuditTests : IAsyncLifetime
         var message = await SendInventoryAsync(device);
 
         Assert.Equal(ProcessingOutcome.Applied, await Processor.ProcessAsync(message, CancellationToken.None));
-        await DeliverAsync();
+        var events = await DrainEventsAsync();
+        var changed = Assert.Single(events, e => e.Type == EventTypes.AssetChanged);
         var before = await app.SnapshotAsync();
         using (var scope = StorageRequestCounter.BeginScope())
         {
             Assert.Equal(ProcessingOutcome.Duplicate, await Processor.ProcessAsync(message, CancellationToken.None));
-            // The record travelled in the first delivery's batch: the redelivery only reads the marker (which carries
-            // no record any more) and stages nothing in the outbox.
+            // The redelivery reads the marker, which carries the entry, and delivers it again: the record's key
+            // refuses a second append; nothing goes through the outbox table.
             Assert.Contains(scope.Requests, r =>
                 r.StartsWith("GET ", StringComparison.Ordinal) && r.Contains("ci%7C", StringComparison.Ordinal)
                 || r.StartsWith("GET ", StringComparison.Ordinal) && r.Contains("ci|", StringComparison.Ordinal)
             );
             Assert.DoesNotContain(scope.Requests, r => r.Contains("/outbox", StringComparison.Ordinal));
         }
-        await DeliverAsync();
 
         Assert.Single(await InventoryRecordsAsync(device.DeviceId));
+        // At least once: the event again, with the same id.
+        Assert.Equal([changed], await DrainEventsAsync());
         // A redelivery of the inventory last applied merges the summary row again with the same values (in case the
         // first delivery stopped before it); nothing else is written.
         await app.AssertUnchangedSinceAsync(
@@ -163,7 +166,7 @@ public sealed class CheckinAuditTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_crash_after_the_batch_loses_no_record_the_sweep_delivers_it_once_and_redelivery_adds_none()
+    public async Task A_crash_after_the_batch_loses_no_record_and_the_redelivered_message_delivers_it_once()
     {
         // Where the final batch comes, measured on a device like it.
         var twin = await SendInventoryAsync(await app.EnrollNewDeviceAsync(), softwareCount: 5);
@@ -171,14 +174,19 @@ public sealed class CheckinAuditTests : IAsyncLifetime
         using (var counting = StorageRequestCounter.BeginScope())
         {
             await Processor.ProcessAsync(twin, CancellationToken.None);
+            // The summary merge follows the final batch.
             afterBatch =
-                counting.Requests.ToList().FindLastIndex(r => r.Contains("$batch", StringComparison.Ordinal)) + 2;
+                counting.Requests.ToList().FindLastIndex(r => r.StartsWith("PATCH ", StringComparison.Ordinal)
+                    && r.Contains("assetsummary", StringComparison.Ordinal)
+                ) + 1;
         }
         await DeliverAsync();
+        await DrainEventsAsync();
         var device = await app.EnrollNewDeviceAsync();
+        await DeliverAsync();
         var message = await SendInventoryAsync(device, softwareCount: 5);
 
-        // The process dies right after the final batch (before the summary merge and the outbox queue message).
+        // The process dies right after the final batch (before the summary merge and the delivery).
         using (var crash = StorageRequestCounter.BeginScope().FailAt(afterBatch))
         {
             await Assert.ThrowsAsync<InjectedFaultException>(() =>
@@ -196,19 +204,69 @@ public sealed class CheckinAuditTests : IAsyncLifetime
         );
         Assert.Empty(await InventoryRecordsAsync(device.DeviceId));
 
-        // Redeliveries find the marker: nothing twice, and nothing staged again.
+        // The message was not deleted: its redeliveries find the marker and deliver the entry, once.
         Assert.Equal(ProcessingOutcome.Duplicate, await Processor.ProcessAsync(message, CancellationToken.None));
-        Assert.Equal(ProcessingOutcome.Duplicate, await Processor.ProcessAsync(message, CancellationToken.None));
-        await DeliverAsync();
-        Assert.Empty(await InventoryRecordsAsync(device.DeviceId));
-
-        await SweepAsync();
         var record = Assert.Single(await InventoryRecordsAsync(device.DeviceId));
         Assert.Equal(message.CheckinId, record.CorrelationId);
         Assert.Contains(record.Changes, c => c.Field == "Software.Installed");
+        Assert.Equal(ProcessingOutcome.Duplicate, await Processor.ProcessAsync(message, CancellationToken.None));
         await SweepAsync();
         Assert.Single(await InventoryRecordsAsync(device.DeviceId));
+        // The asset.changed event at least once, always with the same id.
+        var events = (await DrainEventsAsync()).Where(e => e.Type == EventTypes.AssetChanged).ToList();
+        Assert.NotEmpty(events);
+        Assert.All(events, e => Assert.Equal(events[0], e));
         Assert.True((await Trail.VerifyAsync(CancellationToken.None)).Intact);
+    }
+
+    [Fact]
+    public async Task A_delivery_that_fails_after_the_change_leaves_a_pending_row_the_sweep_delivers_keeping_the_marker()
+    {
+        var device = await app.EnrollNewDeviceAsync();
+        await DeliverAsync();
+        await DrainEventsAsync();
+        var message = await SendInventoryAsync(device, softwareCount: 5);
+
+        // An outage of the events queue (here: it is gone) fails the delivery after the change committed.
+        await app.Store.EventsQueue.DeleteAsync();
+        Assert.Equal(ProcessingOutcome.Applied, await Processor.ProcessAsync(message, CancellationToken.None));
+        var pending = await app
+            .Store.Outbox.QueryAsync<OutboxPendingEntity>(p => p.PartitionKey == OutboxKeys.PendingPartition)
+            .ToListAsync();
+        var row = Assert.Single(pending);
+        Assert.Equal(TableKeys.CheckinMarkerRow(message.CheckinId), row.TargetRow);
+
+        await app.Store.EventsQueue.CreateAsync();
+        await SweepAsync();
+        var record = Assert.Single(await InventoryRecordsAsync(device.DeviceId));
+        Assert.Equal(message.CheckinId, record.CorrelationId);
+        Assert.Single(await DrainEventsAsync(), e => e.Type == EventTypes.AssetChanged);
+        Assert.Empty(
+            await app
+                .Store.Outbox.QueryAsync<OutboxPendingEntity>(p => p.PartitionKey == OutboxKeys.PendingPartition)
+                .ToListAsync()
+        );
+        // The marker stays: it still guards against a second processing of the check-in.
+        Assert.Equal(ProcessingOutcome.Duplicate, await Processor.ProcessAsync(message, CancellationToken.None));
+        Assert.Single(await InventoryRecordsAsync(device.DeviceId));
+        Assert.True((await Trail.VerifyAsync(CancellationToken.None)).Intact);
+    }
+
+    private sealed record ReceivedEvent(string Id, string Type);
+
+    private async Task<List<ReceivedEvent>> DrainEventsAsync()
+    {
+        var events = new List<ReceivedEvent>();
+        while ((await app.Store.EventsQueue.ReceiveMessagesAsync(32)).Value is { Length: > 0 } batch)
+        {
+            foreach (var m in batch)
+            {
+                var root = JsonDocument.Parse(m.Body.ToString()).RootElement;
+                events.Add(new(root.GetProperty("id").GetString()!, root.GetProperty("type").GetString()!));
+                await app.Store.EventsQueue.DeleteMessageAsync(m.MessageId, m.PopReceipt);
+            }
+        }
+        return events;
     }
 
     [Fact]

@@ -91,7 +91,8 @@ public sealed class OutboxFaultInjectionTests : IAsyncLifetime
         string? EventType,
         string? KnownId = null,
         bool WrittenAhead = false,
-        string? Correlation = null
+        string? Correlation = null,
+        bool Redelivered = false
     );
 
     [Theory]
@@ -134,6 +135,9 @@ public sealed class OutboxFaultInjectionTests : IAsyncLifetime
             var crashed = scope.Failed;
             scope.Dispose();
 
+            // A queue-triggered change's message comes back until the change runs through (its pending row).
+            if (crashed && change.Redelivered)
+                await change.Act();
             await RecoverAsync();
             await AssertDeliveredOnceAsync(change, $"{path}, crash before request {failAt}");
             if (!crashed)
@@ -197,7 +201,7 @@ public sealed class OutboxFaultInjectionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_asset_change_costs_the_requests_it_cost_before_the_outbox_and_the_dispatcher_six()
+    public async Task An_asset_change_costs_the_requests_it_cost_before_the_outbox_and_the_dispatcher_five()
     {
         var (id, etag) = await CreateDeliveredAssetAsync();
         using (var change = StorageRequestCounter.BeginScope())
@@ -212,8 +216,9 @@ public sealed class OutboxFaultInjectionTests : IAsyncLifetime
         Assert.True(
             await app.Services.GetRequiredService<OutboxDispatcher>().DispatchAsync(message, CancellationToken.None)
         );
-        // outbox row read, audit head read + batch, one event message, outbox row and pending row deletes
-        Assert.True(dispatch.Count == 6, string.Join("\n", dispatch.Requests));
+        // outbox row read, audit batch (the lane's head is the one this process wrote last: no read), one event
+        // message, outbox row and pending row deletes
+        Assert.True(dispatch.Count == 5, string.Join("\n", dispatch.Requests));
     }
 
     [Fact]
@@ -671,7 +676,8 @@ public sealed class OutboxFaultInjectionTests : IAsyncLifetime
                     "asset",
                     "inventory",
                     EventTypes.AssetChanged,
-                    device.DeviceId
+                    device.DeviceId,
+                    Redelivered: true
                 );
             }
             default:
