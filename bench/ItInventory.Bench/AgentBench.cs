@@ -120,12 +120,8 @@ public static class AgentBench
             Console.WriteLine($"  {what}: {clock.Elapsed.TotalMilliseconds / 50:F2} ms");
         }
         Time("inflate", () => AgentPayloadReader.DecodeAsync(zlib, null, 1 << 24, default).GetAwaiter().GetResult());
-        Time("parse+tree", () =>
-        {
-            using var document = System.Text.Json.JsonDocument.Parse(json);
-            AgentNode.FromJson(document.RootElement);
-        });
-        var tree = AgentNode.FromJson(System.Text.Json.JsonDocument.Parse(json).RootElement).One("CONTENT")!;
+        Time("parse+tree", () => AgentNode.FromJson(json, 32));
+        var tree = AgentNode.FromJson(json, 32).One("CONTENT")!;
         Time("map", () => AgentInventoryMapper.Map(tree));
         var inventory = AgentInventoryMapper.Map(tree);
         var checkin = new CheckinRequest
@@ -141,6 +137,10 @@ public static class AgentBench
             System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(checkin, ApiJsonContext.Default.CheckinRequest)
         );
         var gz = BenchApp.Gzip(Encoding.UTF8.GetBytes(native.ToJsonString()));
+        var xml = Encoding.UTF8.GetBytes(OcsXml(native));
+        Time("xml parse+tree", () => AgentNode.FromXml(xml, 1 << 26));
+        var xmlTree = AgentNode.FromXml(xml, 1 << 26).One("REQUEST")!.One("CONTENT")!;
+        Time("xml map", () => AgentInventoryMapper.Map(xmlTree));
         Time("native gunzip+deserialize", () =>
         {
             using var g = new GZipStream(new MemoryStream(gz), CompressionMode.Decompress);

@@ -59,41 +59,96 @@ public sealed class AgentNode
 
     private void Add(string key, AgentNode child) => (children ??= []).Add((key, child));
 
-    /// <summary>Loads a JSON value (keys upper-cased, arrays become repeated children).</summary>
-    public static AgentNode FromJson(JsonElement element)
+    /// <summary>Loads a JSON value (see <see cref="FromJson(ReadOnlySpan{byte}, int)"/>).</summary>
+    public static AgentNode FromJson(JsonElement element) => FromJson(Encoding.UTF8.GetBytes(element.GetRawText()), 64);
+
+    /// <summary>
+    /// Loads a JSON document straight from its UTF-8 bytes in one pass (no intermediate document): objects become
+    /// nodes, arrays repeated children of their key (an array inside an array is an empty node), scalars text
+    /// (numbers as written, booleans as 1/0, null as no text). Keys repeat across thousands of entries (NAME,
+    /// VERSION…), so each distinct key is allocated once per document. Throws <see cref="JsonException"/> for
+    /// malformed JSON, trailing content or nesting deeper than <paramref name="maxDepth"/>.
+    /// </summary>
+    public static AgentNode FromJson(ReadOnlySpan<byte> utf8, int maxDepth)
+    {
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = maxDepth });
+        if (!reader.Read())
+            throw new JsonException("The document is empty.");
+        var node = ReadJsonValue(ref reader, new KeyTable());
+        if (reader.Read())
+            throw new JsonException("Content follows the JSON value.");
+        return node;
+    }
+
+    private static AgentNode ReadJsonValue(ref Utf8JsonReader reader, KeyTable keys)
     {
         var node = new AgentNode();
-        switch (element.ValueKind)
+        switch (reader.TokenType)
         {
-            case JsonValueKind.Object:
-                foreach (var property in element.EnumerateObject())
+            case JsonTokenType.StartObject:
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    var key = property.Name;
-                    if (property.Value.ValueKind == JsonValueKind.Array)
+                    var key = keys.Get(ref reader);
+                    reader.Read();
+                    if (reader.TokenType != JsonTokenType.StartArray)
                     {
-                        foreach (var item in property.Value.EnumerateArray())
-                            node.Add(key, FromJson(item));
+                        node.Add(key, ReadJsonValue(ref reader, keys));
+                        continue;
                     }
-                    else
+                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                     {
-                        node.Add(key, FromJson(property.Value));
+                        if (reader.TokenType == JsonTokenType.StartArray)
+                        {
+                            reader.Skip();
+                            node.Add(key, new AgentNode());
+                        }
+                        else
+                        {
+                            node.Add(key, ReadJsonValue(ref reader, keys));
+                        }
                     }
                 }
                 break;
-            case JsonValueKind.String:
-                node.Text = element.GetString();
+            case JsonTokenType.StartArray:
+                reader.Skip();
                 break;
-            case JsonValueKind.Number:
-                node.Text = element.GetRawText();
+            case JsonTokenType.String:
+                node.Text = reader.GetString();
                 break;
-            case JsonValueKind.True:
+            case JsonTokenType.Number:
+                node.Text = Encoding.UTF8.GetString(reader.ValueSpan);
+                break;
+            case JsonTokenType.True:
                 node.Text = "1";
                 break;
-            case JsonValueKind.False:
+            case JsonTokenType.False:
                 node.Text = "0";
                 break;
         }
         return node;
+    }
+
+    /// <summary>One string per distinct property name of a document.</summary>
+    private sealed class KeyTable
+    {
+        private const int MaxPooledLength = 128;
+        private readonly Dictionary<string, string> keys = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> lookup;
+
+        public KeyTable() => lookup = keys.GetAlternateLookup<ReadOnlySpan<char>>();
+
+        public string Get(ref Utf8JsonReader reader)
+        {
+            if (reader.HasValueSequence || reader.ValueSpan.Length > MaxPooledLength)
+                return reader.GetString()!;
+            Span<char> buffer = stackalloc char[MaxPooledLength];
+            var name = buffer[..reader.CopyString(buffer)];
+            if (lookup.TryGetValue(name, out var key))
+                return key;
+            key = name.ToString();
+            keys[key] = key;
+            return key;
+        }
     }
 
     /// <summary>
@@ -113,7 +168,9 @@ public sealed class AgentNode
             IgnoreWhitespace = true,
             CloseInput = true,
         };
-        using var stream = new MemoryStream(xml.ToArray(), writable: false);
+        using var stream = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(xml, out var segment)
+            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(xml.ToArray(), writable: false);
         using var reader = XmlReader.Create(stream, settings);
         reader.MoveToContent();
         var root = new AgentNode();
@@ -123,6 +180,8 @@ public sealed class AgentNode
         if (reader.IsEmptyElement)
             return root;
         stack.Push(top);
+        // An element's text is almost always one node: keep it as is; join only when there are several.
+        string? first = null;
         StringBuilder? text = null;
         while (reader.Read())
         {
@@ -138,18 +197,25 @@ public sealed class AgentNode
                     else
                     {
                         stack.Push(child);
+                        first = null;
                         text = null;
                     }
                     break;
                 case XmlNodeType.Text:
                 case XmlNodeType.CDATA:
                 case XmlNodeType.SignificantWhitespace:
-                    (text ??= new StringBuilder()).Append(reader.Value);
+                    if (text is not null)
+                        text.Append(reader.Value);
+                    else if (first is null)
+                        first = reader.Value;
+                    else
+                        text = new StringBuilder(first).Append(reader.Value);
                     break;
                 case XmlNodeType.EndElement:
                     var done = stack.Pop();
                     if (!done.HasChildren)
-                        done.Text = text?.ToString() ?? "";
+                        done.Text = text?.ToString() ?? first ?? "";
+                    first = null;
                     text = null;
                     if (stack.Count == 0)
                         return root;

@@ -154,12 +154,8 @@ public sealed class AgentProtocolService(
         };
         if (CheckinValidator.Validate(checkin) is { } invalid)
             return invalid;
-        var json = JsonSerializer.SerializeToUtf8Bytes(checkin, ApiJsonContext.Default.CheckinRequest);
-        var handled = await checkins.HandleAsync(
-            summary,
-            new ReceivedCheckin(checkin, new JsonPayload(json, null)),
-            ct
-        );
+        // No payload: the intake serialises the request only when it stores it (not for an unchanged inventory).
+        var handled = await checkins.HandleAsync(summary, new ReceivedCheckin(checkin, null), ct);
         if (handled.Failed)
             return handled.Problem;
         logger.LogInformation(
@@ -232,8 +228,7 @@ public sealed class AgentProtocolService(
         AgentNode json;
         try
         {
-            using var document = JsonDocument.Parse(payload.Bytes, new JsonDocumentOptions { MaxDepth = 32 });
-            json = AgentNode.FromJson(document.RootElement);
+            json = AgentNode.FromJson(payload.Bytes.Span, maxDepth: 32);
         }
         catch (JsonException ex)
         {

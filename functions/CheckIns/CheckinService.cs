@@ -6,10 +6,13 @@ using Microsoft.Extensions.Options;
 namespace ItInventory.Functions.CheckIns;
 
 /// <summary>A check-in read off the wire and checked against the contract: <see cref="Request"/> holds its values
-/// as cleaned (see <see cref="CheckinValidator"/>), <see cref="Warnings"/> what was cleaned or dropped.</summary>
+/// as cleaned (see <see cref="CheckinValidator"/>), <see cref="Warnings"/> what was cleaned or dropped.
+/// <see cref="Payload"/> is the body as received, or null for a request built in code (an agent format mapped onto
+/// the contract, licence keys protected): then the intake serialises <see cref="Request"/> if it stores it at all,
+/// which an unchanged inventory does not.</summary>
 public sealed record ReceivedCheckin(
     CheckinRequest Request,
-    JsonPayload Payload,
+    JsonPayload? Payload,
     IReadOnlyDictionary<string, string[]>? Warnings = null
 );
 
@@ -61,7 +64,7 @@ public sealed class CheckinService(
         }
         // Licence keys are masked and hashed before anything is written (the claim-check blob included).
         checkin = licenceKeys.Protect(checkin);
-        var accepted = await intake.AcceptAsync(device, checkin.Request.Inventory!, checkin.Payload, cancellationToken);
+        var accepted = await intake.AcceptAsync(device, checkin, cancellationToken);
         return (
             accepted.CheckinId is null ? StatusCodes.Status200OK : StatusCodes.Status202Accepted,
             accepted with

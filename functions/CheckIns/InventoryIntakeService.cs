@@ -26,11 +26,11 @@ public sealed class InventoryIntakeService(
 {
     public async Task<CheckinResponse> AcceptAsync(
         AssetSummaryEntity summary,
-        InventoryData inventory,
-        JsonPayload payload,
+        ReceivedCheckin checkin,
         CancellationToken cancellationToken
     )
     {
+        var inventory = checkin.Request.Inventory!;
         var now = clock.GetUtcNow();
         var deviceId = summary.RowKey;
         var hash = InventoryHasher.Hash(inventory);
@@ -42,6 +42,12 @@ public sealed class InventoryIntakeService(
             return Response(summary, "unchanged", null, hash, credential);
         }
 
+        var payload =
+            checkin.Payload
+            ?? new JsonPayload(
+                JsonSerializer.SerializeToUtf8Bytes(checkin.Request, ApiJsonContext.Default.CheckinRequest),
+                null
+            );
         var checkinId = TableKeys.NewCheckinId(now);
         var blobName = BlobName(now, deviceId, checkinId);
         await store

@@ -53,7 +53,7 @@ public sealed class LicenceKeyProtector(IOptions<LicenceKeyOptions> options)
     private readonly byte[]? secret = options.Value.HashSecret is { Length: > 0 } s ? Encoding.UTF8.GetBytes(s) : null;
 
     /// <summary>The check-in with every licence key replaced (the same instance when it carries none); the payload
-    /// is re-serialised from the protected request, so the stored blob holds no key either.</summary>
+    /// is dropped, so the intake stores the protected request (serialised) and the blob holds no key either.</summary>
     public ReceivedCheckin Protect(ReceivedCheckin checkin)
     {
         if (checkin.Request.Inventory?.Licences is not { Count: > 0 } licences)
@@ -64,8 +64,7 @@ public sealed class LicenceKeyProtector(IOptions<LicenceKeyOptions> options)
         {
             Inventory = checkin.Request.Inventory with { Licences = protectedLicences },
         };
-        var json = JsonSerializer.SerializeToUtf8Bytes(request, ApiJsonContext.Default.CheckinRequest);
-        return checkin with { Request = request, Payload = new JsonPayload(json, null) };
+        return checkin with { Request = request, Payload = null };
     }
 
     public LicenceKeyData Protect(LicenceKeyData licence)
