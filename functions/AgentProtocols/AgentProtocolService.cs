@@ -33,7 +33,7 @@ public sealed class AgentProtocolService(
     DeviceAuthenticator authenticator,
     CheckinService checkins,
     AgentPins pins,
-    AgentDiscovery discovery,
+    NetworkAssets networkAssets,
     InventoryStore store,
     IOptions<CheckinOptions> options,
     TimeProvider clock,
@@ -114,7 +114,8 @@ public sealed class AgentProtocolService(
             case "inventory" when m.Content is null:
                 return Error(Problem.BadRequest("The inventory has no content."), xml);
             case "inventory" when m.ItemType is not null && !m.ItemType.Equals("Computer", StringComparison.Ordinal):
-                await discovery.RecordAsync(summary.RowKey, m.ItemType, m.Content, now, ct);
+                // Network gear, printers, phones: agentless assets (or sightings), reported by this device.
+                await networkAssets.ReportAsync(summary.RowKey, m.ItemType, m.Content, ct);
                 return xml ? AgentReply.XmlAccepted() : AgentReply.GlpiOk(ExpirationHours);
             case "inventory":
                 var submitted = await SubmitAsync(summary, m, ct);
