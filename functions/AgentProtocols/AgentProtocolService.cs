@@ -45,6 +45,9 @@ public sealed class AgentProtocolService(
 
     private const int MaxTokenRequestBytes = 8 * 1024;
 
+    /// <summary>The network tasks send one to four devices a message; more is not an agent's.</summary>
+    private const int MaxDevicesPerMessage = 64;
+
     /// <summary>Hours until the agent calls again (the heartbeat interval, at least one hour).</summary>
     private int ExpirationHours => Math.Max(1, options.Value.HeartbeatIntervalSeconds / 3600);
 
@@ -117,6 +120,11 @@ public sealed class AgentProtocolService(
                 // Network gear, printers, phones: agentless assets (or sightings), reported by this device.
                 await networkAssets.ReportAsync(summary.RowKey, m.ItemType, m.Content, ct);
                 return xml ? AgentReply.XmlAccepted() : AgentReply.GlpiOk(ExpirationHours);
+            case "netdiscovery" or "snmpquery" when xml:
+                // The agents' XML network tasks: START/END/NBIP progress messages carry no DEVICE.
+                foreach (var reported in (m.Content?.All("DEVICE") ?? []).Take(MaxDevicesPerMessage))
+                    await networkAssets.ReportXmlAsync(summary.RowKey, reported, m.Action == "snmpquery", ct);
+                return AgentReply.XmlAccepted();
             case "inventory":
                 var submitted = await SubmitAsync(summary, m, ct);
                 if (submitted is not null)
@@ -126,7 +134,7 @@ public sealed class AgentProtocolService(
                 return Error(
                     Problem.BadRequest(
                         $"'{AgentInventoryMapper.Text(m.Action)}' is not supported: this server takes PROLOG, "
-                            + "CONTACT and INVENTORY."
+                            + "CONTACT, INVENTORY, NETDISCOVERY and SNMPQUERY."
                     ),
                     xml
                 );

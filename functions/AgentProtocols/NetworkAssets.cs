@@ -63,10 +63,46 @@ public sealed class NetworkAssets(
             await discovery.RecordAsync(reporter, itemType, content, now, cancellationToken);
             return NetworkReportOutcome.Sighting;
         }
+        return await StoreAsync(report, reporter, now, cancellationToken);
+    }
+
+    /// <summary>One <c>DEVICE</c> of the XML network tasks (<c>SNMPQUERY</c> when <paramref name="inventory"/>,
+    /// else <c>NETDISCOVERY</c>); the same rules as the JSON form.</summary>
+    public async Task<NetworkReportOutcome> ReportXmlAsync(
+        string reporter,
+        AgentNode device,
+        bool inventory,
+        CancellationToken cancellationToken
+    )
+    {
+        var now = clock.GetUtcNow();
+        var report = NetworkDeviceReport.ReadXml(device, inventory);
+        if (report is { Serial: not null })
+            return await StoreAsync(report, reporter, now, cancellationToken);
+        var info = (inventory ? device.One("INFO") : device) ?? device;
+        var itemType = NetworkDeviceReport.ItemTypeOf(info.Value("TYPE")) ?? "Unknown";
+        await discovery.RecordAsync(
+            reporter,
+            NetworkDeviceReport.Sighted(itemType, info, report),
+            now,
+            cancellationToken
+        );
+        return NetworkReportOutcome.Sighting;
+    }
+
+    private async Task<NetworkReportOutcome> StoreAsync(
+        NetworkDeviceReport report,
+        string reporter,
+        DateTimeOffset now,
+        CancellationToken cancellationToken
+    )
+    {
         // A lost race (a concurrent report created the asset, or changed it since it was read) reads again.
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
             var (own, others) = await FindAsync(report, cancellationToken);
+            if (own is not null && report.Discovery)
+                return NetworkReportOutcome.Unchanged;
             var outcome = own is not null
                 ? await UpdateAsync(own, report, reporter, now, cancellationToken)
                 : await CreateAsync(report, reporter, now, others, cancellationToken);

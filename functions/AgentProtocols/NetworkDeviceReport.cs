@@ -37,6 +37,10 @@ public sealed record NetworkDeviceReport(
     string? Description
 )
 {
+    /// <summary>From network discovery (XML <c>NETDISCOVERY</c>): less than an inventory knows, so it creates an
+    /// asset but never updates one (an inventory's ports and firmware would flap with every discovery run).</summary>
+    public bool Discovery { get; init; }
+
     public const int MaxMacAddresses = 128;
     public const int MaxIpAddresses = 32;
 
@@ -54,44 +58,131 @@ public sealed record NetworkDeviceReport(
     /// <summary>Reads the report; null when the itemtype is none of <see cref="TypeOf"/>'s.</summary>
     public static NetworkDeviceReport? Read(string itemType, AgentNode content)
     {
+        var device = content.One("NETWORK_DEVICE");
+        return Build(
+            itemType,
+            device?.Value("NAME"),
+            device?.Value("SERIAL"),
+            content.All("NETWORK_PORTS").Select(p => p.Value("MAC")).Prepend(device?.Value("MAC")),
+            device?.Value("MANUFACTURER"),
+            device?.Value("MODEL"),
+            device?.Value("FIRMWARE") ?? content.All("FIRMWARES").Select(f => f.Value("VERSION")).FirstOrDefault(),
+            (device?.All("IPS") ?? []).Select(i => i.Text),
+            content.All("NETWORK_PORTS").Count,
+            device?.Value("LOCATION"),
+            device?.Value("CONTACT"),
+            device?.Value("DESCRIPTION")
+        );
+    }
+
+    /// <summary>The GLPI itemtype of the XML tasks' <c>TYPE</c> (<c>NETWORKING</c>, <c>PRINTER</c>, <c>PHONE</c>;
+    /// the others are no asset of ours); null when there is none.</summary>
+    public static string? ItemTypeOf(string? xmlType) =>
+        xmlType?.Trim().ToUpperInvariant() switch
+        {
+            "NETWORKING" => "NetworkEquipment",
+            "PRINTER" => "Printer",
+            "PHONE" => "Phone",
+            null or "" => null,
+            var other => AgentInventoryMapper.Text(other),
+        };
+
+    /// <summary>
+    /// One <c>DEVICE</c> of the XML network tasks (the GLPI and FusionInventory agents' native form):
+    /// <c>SNMPQUERY</c> (network inventory: <c>INFO</c>, <c>PORTS/PORT</c>, <c>FIRMWARES</c>) or
+    /// <c>NETDISCOVERY</c> (discovery: flat fields, names from SNMP, DNS or NetBIOS). Null when its type is none of
+    /// ours.
+    /// </summary>
+    public static NetworkDeviceReport? ReadXml(AgentNode device, bool inventory)
+    {
+        var info = inventory ? device.One("INFO") : device;
+        if (info is null || ItemTypeOf(info.Value("TYPE")) is not { } itemType)
+            return null;
+        var ports = inventory ? device.One("PORTS")?.All("PORT") ?? [] : [];
+        var ips = (info.One("IPS")?.All("IP") ?? []).Select(i => i.Text);
+        return
+            Build(
+                itemType,
+                inventory ? info.Value("NAME") : info.Value("SNMPHOSTNAME") ?? info.Value("DNSHOSTNAME", "NETBIOSNAME"),
+                info.Value("SERIAL"),
+                ports.Select(p => p.Value("MAC")).Prepend(info.Value("MAC")),
+                info.Value("MANUFACTURER"),
+                info.Value("MODEL"),
+                info.Value("FIRMWARE") ?? device.All("FIRMWARES").Select(f => f.Value("VERSION")).FirstOrDefault(),
+                inventory ? ips : ips.Prepend(info.Value("IP")),
+                ports.Count,
+                info.Value("LOCATION"),
+                info.Value("CONTACT"),
+                info.Value("DESCRIPTION", "COMMENTS")
+            )
+                is { } report
+            ? report with
+            {
+                Discovery = !inventory,
+            }
+            : null;
+    }
+
+    /// <summary>What discovery found, for a sighting: itemtype, first MAC and address, name, serial as sent.
+    /// </summary>
+    public static AgentDiscovery.ReportedDevice Sighted(string itemType, AgentNode info, NetworkDeviceReport? report) =>
+        new(
+            itemType,
+            report?.MacAddresses.FirstOrDefault() ?? info.Value("MAC"),
+            report?.IpAddresses.FirstOrDefault() ?? info.Value("IP"),
+            report?.Name ?? AgentInventoryMapper.Text(info.Value("SNMPHOSTNAME", "NAME") ?? info.Value("DNSHOSTNAME")),
+            AgentInventoryMapper.Text(info.Value("SERIAL")),
+            report?.Manufacturer ?? AgentInventoryMapper.Text(info.Value("MANUFACTURER")),
+            report?.Model ?? AgentInventoryMapper.Text(info.Value("MODEL"))
+        );
+
+    private static NetworkDeviceReport? Build(
+        string itemType,
+        string? name,
+        string? serial,
+        IEnumerable<string?> macs,
+        string? manufacturer,
+        string? model,
+        string? firmware,
+        IEnumerable<string?> ips,
+        int portCount,
+        string? location,
+        string? contact,
+        string? description
+    )
+    {
         if (TypeOf(itemType) is not { } type)
             return null;
-        var device = content.One("NETWORK_DEVICE");
-        var ports = content.All("NETWORK_PORTS");
-        var macs = new List<string>();
-        foreach (var raw in ports.Select(p => p.Value("MAC")).Prepend(device?.Value("MAC")))
+        var stable = new List<string>();
+        foreach (var raw in macs)
         {
             if (
                 HardwareIdentity.NormaliseMac(raw) is { } mac
                 && HardwareIdentity.IsStableMac(mac)
-                && !macs.Contains(mac)
-                && macs.Count < MaxMacAddresses
+                && !stable.Contains(mac)
+                && stable.Count < MaxMacAddresses
             )
-                macs.Add(mac);
+                stable.Add(mac);
         }
-        var ips = (device?.All("IPS") ?? [])
-            .Select(i => i.Text?.Trim())
-            .Where(i => i is not null && IsUsableIp(i))
-            .Select(i => i!)
-            .Distinct(StringComparer.OrdinalIgnoreCase)
-            .Take(MaxIpAddresses)
-            .ToList();
         return new NetworkDeviceReport(
             itemType,
             type,
-            AgentInventoryMapper.Text(device?.Value("NAME")),
-            HardwareIdentity.NormaliseSerial(device?.Value("SERIAL")),
-            macs,
-            AgentInventoryMapper.Text(device?.Value("MANUFACTURER")),
-            AgentInventoryMapper.Text(device?.Value("MODEL")),
-            AgentInventoryMapper.Text(
-                device?.Value("FIRMWARE") ?? content.All("FIRMWARES").Select(f => f.Value("VERSION")).FirstOrDefault()
-            ),
-            ips,
-            ports.Count,
-            AgentInventoryMapper.Text(device?.Value("LOCATION")),
-            AgentInventoryMapper.Text(device?.Value("CONTACT")),
-            AgentInventoryMapper.Text(device?.Value("DESCRIPTION"))
+            AgentInventoryMapper.Text(name),
+            HardwareIdentity.NormaliseSerial(serial),
+            stable,
+            AgentInventoryMapper.Text(manufacturer),
+            AgentInventoryMapper.Text(model),
+            AgentInventoryMapper.Text(firmware),
+            ips.Select(i => i?.Trim())
+                .Where(i => i is not null && IsUsableIp(i))
+                .Select(i => i!)
+                .Distinct(StringComparer.OrdinalIgnoreCase)
+                .Take(MaxIpAddresses)
+                .ToList(),
+            portCount,
+            AgentInventoryMapper.Text(location),
+            AgentInventoryMapper.Text(contact),
+            AgentInventoryMapper.Text(description)
         );
     }
 

@@ -138,14 +138,20 @@ public sealed class NetworkAssetTests : IAsyncLifetime
         };
 
     /// <summary>Posts a message zlib-compressed, as the agent does, with the device's credential.</summary>
-    private async Task<int> ReportAsync(JsonObject message, EnrolledDevice? by = null, string? authorization = null)
+    private Task<int> ReportAsync(JsonObject message, EnrolledDevice? by = null, string? authorization = null) =>
+        PostAsync(message.ToJsonString(), "application/x-compress-zlib", by, authorization);
+
+    /// <summary>Posts an XML network task message zlib-compressed (the agents' OCS-style client).</summary>
+    private Task<int> ReportXmlAsync(string xml) => PostAsync(xml, "application/x-compress", null, null);
+
+    private async Task<int> PostAsync(string body, string contentType, EnrolledDevice? by, string? authorization)
     {
         by ??= reporter;
         var request = app.Request(
             "POST",
             "/api/agents/glpi",
-            AgentDocuments.Zlib(message.ToJsonString()),
-            "application/x-compress-zlib",
+            AgentDocuments.Zlib(body),
+            contentType,
             new Dictionary<string, string>
             {
                 ["Authorization"] = authorization ?? Basic(by.DeviceId, by.Secret),
@@ -424,6 +430,102 @@ public sealed class NetworkAssetTests : IAsyncLifetime
 
         Assert.Equal(401, status);
         await app.AssertUnchangedSinceAsync(before);
+    }
+
+    private static string Xml(string query, string devices) =>
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n<REQUEST>\n  <CONTENT>\n"
+        + devices
+        + "    <MODULEVERSION>6.1</MODULEVERSION>\n    <PROCESSNUMBER>7</PROCESSNUMBER>\n  </CONTENT>\n"
+        + "  <DEVICEID>NETSCAN-01-2026-11-02-09-00-00</DEVICEID>\n"
+        + $"  <QUERY>{query}</QUERY>\n</REQUEST>\n";
+
+    [Fact]
+    public async Task An_xml_network_inventory_of_a_printer_becomes_an_asset_like_the_json_one()
+    {
+        var device = """
+                <DEVICE>
+                  <INFO>
+                    <TYPE>PRINTER</TYPE>
+                    <NAME>PRN-FLOOR4</NAME>
+                    <SERIAL>X3B118822</SERIAL>
+                    <MAC>00:80:77:3a:4b:5c</MAC>
+                    <MANUFACTURER>Kyocera</MANUFACTURER>
+                    <MODEL>ECOSYS P3145dn</MODEL>
+                    <LOCATION>Floor 4, copy room</LOCATION>
+                    <CONTACT>helpdesk</CONTACT>
+                    <COMMENTS>Kyocera Document Solutions Printing System</COMMENTS>
+                    <IPS><IP>10.40.4.20</IP><IP>127.0.0.1</IP></IPS>
+                  </INFO>
+                  <PORTS>
+                    <PORT><IFNUMBER>1</IFNUMBER><IFNAME>eth0</IFNAME><MAC>00:80:77:3a:4b:5c</MAC></PORT>
+                    <PORT><IFNUMBER>2</IFNUMBER><IFNAME>lo</IFNAME></PORT>
+                  </PORTS>
+                  <FIRMWARES><NAME>Main</NAME><TYPE>device</TYPE><VERSION>2S0_2000.004.203</VERSION></FIRMWARES>
+                </DEVICE>
+
+            """;
+
+        Assert.Equal(200, await ReportXmlAsync(Xml("SNMPQUERY", device)));
+
+        var asset = Assert.Single(await NetworkAssetsAsync());
+        Assert.Equal(nameof(AssetType.Peripheral), asset.Type);
+        Assert.Equal("Printer", asset.NetworkItemType);
+        Assert.Equal("PRN-FLOOR4", asset.Name);
+        Assert.Equal("X3B118822", asset.SerialNumber);
+        Assert.Equal("0080773A4B5C", asset.MacAddresses);
+        Assert.Equal("Kyocera", asset.Manufacturer);
+        Assert.Equal("ECOSYS P3145dn", asset.Model);
+        Assert.Equal("2S0_2000.004.203", asset.Firmware);
+        Assert.Equal("10.40.4.20", asset.DeviceIpAddresses);
+        Assert.Equal(2, asset.PortCount);
+        Assert.Equal("Floor 4, copy room", asset.ReportedLocation);
+        Assert.Equal("helpdesk", asset.ReportedContact);
+        Assert.Equal("Kyocera Document Solutions Printing System", asset.DeviceDescription);
+        Assert.Equal(reporter.DeviceId, asset.ReportedBy);
+
+        // Discovery of the same printer later knows less: it does not overwrite the inventory.
+        var before = await app.SnapshotAsync();
+        var discovered = """
+                <DEVICE>
+                  <IP>10.40.4.20</IP><MAC>00:80:77:3a:4b:5c</MAC><TYPE>PRINTER</TYPE>
+                  <SERIAL>X3B118822</SERIAL><SNMPHOSTNAME>PRN-FLOOR4</SNMPHOSTNAME>
+                </DEVICE>
+
+            """;
+        Assert.Equal(200, await ReportXmlAsync(Xml("NETDISCOVERY", discovered)));
+        await app.AssertUnchangedSinceAsync(before);
+    }
+
+    [Fact]
+    public async Task Xml_network_discovery_creates_assets_with_a_serial_and_sightings_without_one()
+    {
+        var devices = """
+                <DEVICE>
+                  <IP>10.40.0.1</IP><MAC>00:1a:1e:01:02:03</MAC><TYPE>NETWORKING</TYPE>
+                  <SERIAL>CN84KD70QW</SERIAL><SNMPHOSTNAME>edge-sw-4</SNMPHOSTNAME>
+                  <MANUFACTURER>Aruba</MANUFACTURER><MODEL>2930F-48G</MODEL><FIRMWARE>WC.16.11.0012</FIRMWARE>
+                </DEVICE>
+                <DEVICE>
+                  <IP>10.40.0.77</IP><MAC>00:1e:c2:aa:bb:cc</MAC><DNSHOSTNAME>nas-1.example.org</DNSHOSTNAME>
+                </DEVICE>
+
+            """;
+
+        Assert.Equal(200, await ReportXmlAsync(Xml("NETDISCOVERY", devices)));
+        Assert.Equal(200, await ReportXmlAsync(Xml("NETDISCOVERY", "    <AGENT><END>1</END></AGENT>\n")));
+
+        var asset = Assert.Single(await NetworkAssetsAsync());
+        Assert.Equal(nameof(AssetType.NetworkGear), asset.Type);
+        Assert.Equal("edge-sw-4", asset.Name);
+        Assert.Equal("CN84KD70QW", asset.SerialNumber);
+        Assert.Equal("WC.16.11.0012", asset.Firmware);
+        Assert.Equal("10.40.0.1", asset.DeviceIpAddresses);
+        Assert.Equal(0, asset.PortCount);
+        var sighting = Assert.Single(await app.Store.Sightings.QueryAsync<TableEntity>().ToListAsync());
+        Assert.Equal("001EC2AABBCC", sighting.PartitionKey);
+        Assert.Equal("10.40.0.77", sighting.GetString(nameof(SightingEntity.LastIpAddress)));
+        Assert.Equal("nas-1.example.org", sighting.GetString("ReportedName"));
+        Assert.Equal(reporter.DeviceId, sighting.GetString(nameof(SightingEntity.LastSeenBy)));
     }
 
     [Fact]
