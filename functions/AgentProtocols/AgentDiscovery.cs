@@ -48,15 +48,25 @@ public sealed class AgentDiscovery(InventoryStore store, ILogger<AgentDiscovery>
 
     /// <summary>Records the reported device: nothing when an asset carries its serial or MAC, else a sighting.
     /// Answers whether a sighting was written.</summary>
-    public async Task<bool> RecordAsync(
+    public Task<bool> RecordAsync(
         string reportedBy,
         string itemType,
         AgentNode content,
         DateTimeOffset at,
         CancellationToken cancellationToken
+    ) => RecordAsync(reportedBy, Describe(itemType, content), at, cancellationToken);
+
+    /// <summary>Records a described device (see the other overload).</summary>
+    public async Task<bool> RecordAsync(
+        string reportedBy,
+        ReportedDevice device,
+        DateTimeOffset at,
+        CancellationToken cancellationToken
     )
     {
-        var device = Describe(itemType, content);
+        if (device.Ip is not null && !Common.ContractFormats.IsIpAddress(device.Ip))
+            device = device with { Ip = null };
+        var itemType = device.ItemType;
         var mac = HardwareIdentity.NormaliseMac(device.Mac);
         foreach (
             var key in new[]

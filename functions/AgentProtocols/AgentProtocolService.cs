@@ -33,7 +33,7 @@ public sealed class AgentProtocolService(
     DeviceAuthenticator authenticator,
     CheckinService checkins,
     AgentPins pins,
-    AgentDiscovery discovery,
+    NetworkAssets networkAssets,
     InventoryStore store,
     IOptions<CheckinOptions> options,
     TimeProvider clock,
@@ -44,6 +44,9 @@ public sealed class AgentProtocolService(
     public const string AgentIdHeader = "GLPI-Agent-ID";
 
     private const int MaxTokenRequestBytes = 8 * 1024;
+
+    /// <summary>The network tasks send one to four devices a message; more is not an agent's.</summary>
+    private const int MaxDevicesPerMessage = 64;
 
     /// <summary>Hours until the agent calls again (the heartbeat interval, at least one hour).</summary>
     private int ExpirationHours => Math.Max(1, options.Value.HeartbeatIntervalSeconds / 3600);
@@ -114,8 +117,14 @@ public sealed class AgentProtocolService(
             case "inventory" when m.Content is null:
                 return Error(Problem.BadRequest("The inventory has no content."), xml);
             case "inventory" when m.ItemType is not null && !m.ItemType.Equals("Computer", StringComparison.Ordinal):
-                await discovery.RecordAsync(summary.RowKey, m.ItemType, m.Content, now, ct);
+                // Network gear, printers, phones: agentless assets (or sightings), reported by this device.
+                await networkAssets.ReportAsync(summary.RowKey, m.ItemType, m.Content, ct);
                 return xml ? AgentReply.XmlAccepted() : AgentReply.GlpiOk(ExpirationHours);
+            case "netdiscovery" or "snmpquery" when xml:
+                // The agents' XML network tasks: START/END/NBIP progress messages carry no DEVICE.
+                foreach (var reported in (m.Content?.All("DEVICE") ?? []).Take(MaxDevicesPerMessage))
+                    await networkAssets.ReportXmlAsync(summary.RowKey, reported, m.Action == "snmpquery", ct);
+                return AgentReply.XmlAccepted();
             case "inventory":
                 var submitted = await SubmitAsync(summary, m, ct);
                 if (submitted is not null)
@@ -125,7 +134,7 @@ public sealed class AgentProtocolService(
                 return Error(
                     Problem.BadRequest(
                         $"'{AgentInventoryMapper.Text(m.Action)}' is not supported: this server takes PROLOG, "
-                            + "CONTACT and INVENTORY."
+                            + "CONTACT, INVENTORY, NETDISCOVERY and SNMPQUERY."
                     ),
                     xml
                 );

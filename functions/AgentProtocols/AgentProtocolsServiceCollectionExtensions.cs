@@ -9,6 +9,7 @@ public static class AgentProtocolsServiceCollectionExtensions
     {
         services.AddSingleton<AgentPins>();
         services.AddSingleton<AgentDiscovery>();
+        services.AddSingleton<NetworkAssets>();
         services.AddSingleton<AgentProtocolService>();
         return services;
     }

@@ -82,6 +82,28 @@ public sealed partial record AssetView
     /// <summary>For a monitor, peripheral or virtual machine that is an asset of its own: the computer or host it
     /// was last seen on.</summary>
     public string? LinkedTo { get; init; }
+
+    /// <summary>For network gear, a printer or a phone reported by an agent's network inventory: what it reported
+    /// and which device reported it last.</summary>
+    public AssetNetworkReport? NetworkReport { get; init; }
+}
+
+public sealed partial record AssetNetworkReport
+{
+    /// <summary>GLPI's itemtype: <c>NetworkEquipment</c>, <c>Printer</c> or <c>Phone</c>.</summary>
+    public string? ItemType { get; init; }
+    public string? Firmware { get; init; }
+    public IReadOnlyList<string> IpAddresses { get; init; } = [];
+    public int? PortCount { get; init; }
+
+    /// <summary>SNMP sysLocation and sysContact as reported (free text).</summary>
+    public string? Location { get; init; }
+    public string? Contact { get; init; }
+    public string? Description { get; init; }
+
+    /// <summary>The device (asset id) whose agent sent the last written report, and when.</summary>
+    public string? ReportedBy { get; init; }
+    public DateTimeOffset? ReportedAt { get; init; }
 }
 
 public sealed partial record AssetFirmware

@@ -84,7 +84,23 @@ public sealed partial record AssetView
                 ApiJsonContext.Default.IReadOnlyListAssetVirtualMachine
             ),
             LinkedTo = string.IsNullOrEmpty(detail.LinkedTo) ? null : detail.LinkedTo,
+            NetworkReport = detail.ReportedBy is null
+                ? null
+                : new AssetNetworkReport
+                {
+                    ItemType = NullIfEmpty(detail.NetworkItemType),
+                    Firmware = NullIfEmpty(detail.Firmware),
+                    IpAddresses = SplitIds(detail.DeviceIpAddresses),
+                    PortCount = detail.PortCount,
+                    Location = NullIfEmpty(detail.ReportedLocation),
+                    Contact = NullIfEmpty(detail.ReportedContact),
+                    Description = NullIfEmpty(detail.DeviceDescription),
+                    ReportedBy = detail.ReportedBy,
+                    ReportedAt = detail.ReportedAt,
+                },
         };
+
+    private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
 
     private static IReadOnlyList<string> SplitIds(string? ids) =>
         ids?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [];

@@ -451,19 +451,25 @@ public sealed class AgentProtocolTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Unknown_network_gear_printers_and_phones_become_sightings_reported_by_the_agents_device()
+    public async Task Network_gear_and_printers_with_a_serial_become_assets_and_a_phone_without_one_a_sighting()
     {
+        // Issue 14 item 3 changed this: reported devices with a usable serial are agentless assets now
+        // (NetworkAssetTests); only the serial-less phone is left to the sightings.
         foreach (var document in new[] { AgentDocuments.Switch(), AgentDocuments.Printer(), AgentDocuments.Phone() })
             Assert.Equal(200, (await GlpiAsync(document, DeviceBasic, AgentDocuments.AgentId)).Status);
 
-        var sightings = await app.Store.Sightings.QueryAsync<TableEntity>().ToListAsync();
-        Assert.Equal(3, sightings.Count);
-        var printer = Assert.Single(sightings, s => s.PartitionKey == "30055C112233");
-        Assert.Equal(device.DeviceId, printer.GetString(nameof(SightingEntity.LastSeenBy)));
-        Assert.Equal(device.DeviceId, printer.GetString(nameof(SightingEntity.FirstSeenBy)));
-        Assert.Equal("Printer", printer.GetString("ReportedItemType"));
-        Assert.Equal("VNB3K12345", printer.GetString("ReportedSerial"));
-        Assert.Equal("10.20.0.50", printer.GetString(nameof(SightingEntity.LastIpAddress)));
+        var sighting = Assert.Single(await app.Store.Sightings.QueryAsync<TableEntity>().ToListAsync());
+        Assert.Equal("0004F2ABCDEF", sighting.PartitionKey);
+        Assert.Equal(device.DeviceId, sighting.GetString(nameof(SightingEntity.LastSeenBy)));
+        Assert.Equal(device.DeviceId, sighting.GetString(nameof(SightingEntity.FirstSeenBy)));
+        Assert.Equal("Phone", sighting.GetString("ReportedItemType"));
+        var assets = await app
+            .Store.Assets.QueryAsync<AssetDetailEntity>(a =>
+                a.RowKey == TableKeys.AssetDetailRow && a.Source == NetworkAssets.Source
+            )
+            .ToListAsync();
+        Assert.Equal(["FOC2231X0AB", "VNB3K12345"], assets.Select(a => a.SerialNumber).Order());
+        Assert.All(assets, a => Assert.Equal(device.DeviceId, a.ReportedBy));
         Assert.False(await app.ProcessNextCheckinAsync());
     }
 
