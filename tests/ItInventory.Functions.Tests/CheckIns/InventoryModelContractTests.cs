@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using ItInventory.Functions.CheckIns;
 using ItInventory.Functions.Common;
@@ -232,7 +233,9 @@ public sealed class InventoryModelContractTests
 
         var protectedCheckin = Protector().Protect(received);
 
-        var payload = Encoding.UTF8.GetString(protectedCheckin.Payload.Json.Span);
+        // The body as received is dropped: the intake stores the protected request, serialised.
+        Assert.Null(protectedCheckin.Payload);
+        var payload = JsonSerializer.Serialize(protectedCheckin.Request, ApiJsonContext.Default.CheckinRequest);
         Assert.DoesNotContain("6RK4F", payload, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("*****-*****-*****-*****-6MWKP", payload);
         // The device's own masked key and hash, without a key, are dropped.
@@ -242,7 +245,7 @@ public sealed class InventoryModelContractTests
         );
         Assert.DoesNotContain("Forged", payload);
         // The stored payload reads back to the same protected inventory.
-        var reread = CheckinValidator.Read(protectedCheckin.Payload.Json.Span).Value!.Request.Inventory!;
+        var reread = CheckinValidator.Read(Encoding.UTF8.GetBytes(payload)).Value!.Request.Inventory!;
         Assert.Equal(InventoryHasher.Hash(protectedCheckin.Request.Inventory), InventoryHasher.Hash(reread));
     }
 
