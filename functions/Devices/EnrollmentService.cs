@@ -213,6 +213,8 @@ public sealed class EnrollmentService(
             ],
             null
         );
+        // A suspected duplicate's record joins them: it commits with the SuspectedDuplicateOf it explains.
+        var discovered = Events.AssetEvents.Discovered(outbox.Entry(), enrolled, detail.State, detail.Department);
         var (_, lost) = await registry.CreateAsync(
             detail,
             history,
@@ -220,7 +222,7 @@ public sealed class EnrollmentService(
             decision.ClaimKeys.Select(k => k.Key),
             now,
             cancellationToken,
-            Events.AssetEvents.Discovered(outbox.Entry(), enrolled, detail.State, detail.Department)
+            record is null ? discovered : SuspectedDuplicates.Stage(discovered, record)
         );
         if (lost is not null)
         {
@@ -233,7 +235,7 @@ public sealed class EnrollmentService(
         }
 
         if (record is not null)
-            await duplicates.RecordAsync(record, cancellationToken);
+            await duplicates.RaiseAsync(record, cancellationToken);
         if (grant.AllocateTag)
         {
             await tags.AssignAsync(assetId, Audit.AuditActor.System("enrollment"), null, cancellationToken);

@@ -116,6 +116,7 @@ public sealed class OutboxEntry
 {
     private readonly Outbox outbox;
     private readonly List<AuditEvent> audits = [];
+    private readonly List<string?> auditKeys = [];
     private readonly List<StagedEvent> events = [];
     private OutboxMessage? staged;
 
@@ -133,9 +134,13 @@ public sealed class OutboxEntry
 
     public bool IsEmpty => audits.Count == 0 && events.Count == 0;
 
-    public OutboxEntry Audit(AuditEvent change)
+    /// <summary>Adds an audit record. <paramref name="idempotencyKey"/>: a key stable across retries of the change
+    /// (e.g. the day an archive run sealed), for a change that may stage its record in more than one entry (or did
+    /// append it directly before the outbox); by default the entry's own key.</summary>
+    public OutboxEntry Audit(AuditEvent change, string? idempotencyKey = null)
     {
         audits.Add(change);
+        auditKeys.Add(idempotencyKey);
         return this;
     }
 
@@ -155,7 +160,10 @@ public sealed class OutboxEntry
     public string EventId(int index) => OutboxKeys.EventId(Id, index);
 
     private string PayloadJson =>
-        JsonSerializer.Serialize(new OutboxPayload(At, [.. audits], [.. events]), ApiJsonContext.Default.OutboxPayload);
+        JsonSerializer.Serialize(
+            new OutboxPayload(At, [.. audits], [.. events], auditKeys.Any(k => k is not null) ? [.. auditKeys] : null),
+            ApiJsonContext.Default.OutboxPayload
+        );
 
     /// <summary>
     /// Writes the entry's pending row (one request) and answers the outbox row to add to the change's batch
@@ -231,6 +239,8 @@ public sealed class OutboxEntry
             throw new InvalidOperationException("Only an entry written ahead can be rewritten.");
         audits.Clear();
         audits.AddRange(records);
+        auditKeys.Clear();
+        auditKeys.AddRange(records.Select(_ => (string?)null));
         await outbox.RewritePendingAsync(
             new OutboxPendingEntity
             {

@@ -11,8 +11,8 @@ namespace ItInventory.Functions.Events;
 
 /// <summary>
 /// Delivers outbox entries: appends each audit record once (<see cref="AuditTrail.AppendOnceAsync"/>, idempotency key
-/// = entry id and index), publishes each event (stable id = entry id and index), then deletes the outbox row and the
-/// pending row. Every step is safe to repeat, so a crash anywhere only means the entry is delivered again (from a
+/// = entry id and index, or the key the change chose), publishes each event (stable id = entry id and index), then
+/// deletes the outbox row and the pending row. Every step is safe to repeat, so a crash anywhere only means the entry is delivered again (from a
 /// redelivered queue message or the sweep) without a second audit record; events are at-least-once.
 /// </summary>
 public sealed class OutboxDispatcher(
@@ -46,7 +46,7 @@ public sealed class OutboxDispatcher(
         {
             await audit.AppendOnceAsync(
                 payload.Audits[i],
-                OutboxKeys.AuditKey(message.Id, i),
+                payload.AuditKey(message.Id, i),
                 cancellationToken,
                 payload.At
             );
