@@ -291,10 +291,10 @@ public sealed class InventoryProcessor(
     /// <summary>
     /// Adds index rows for identities not yet indexed. An insert, so it never takes over an identity another asset
     /// holds: a strong one (serial, UUID, platform identity) held elsewhere marks this asset as a suspected duplicate
-    /// for review (its <c>SuspectedDuplicateOf</c> rides on this check-in's detail merge and its audit record on the
-    /// final batch's outbox entry, answered for that; a history row and a finding, each idempotent per check-in, are
-    /// written first, so a redelivery records it once). A MAC held elsewhere is only logged: docks and dongles move
-    /// between machines.
+    /// for review (its <c>SuspectedDuplicateOf</c> rides on this check-in's detail merge, and its audit record on the
+    /// final batch's outbox entry: the record is answered for the caller to stage; a history row and a finding, each
+    /// idempotent per check-in, are written first, so a redelivery records it once). A MAC held elsewhere is only
+    /// logged: docks and dongles move between machines.
     /// </summary>
     private async Task<SuspectedDuplicate?> IndexIdentitiesAsync(
         CheckinMessage message,

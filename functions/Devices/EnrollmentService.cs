@@ -234,6 +234,9 @@ public sealed class EnrollmentService(
             return null;
         }
 
+        // After the asset exists (a finding for an asset that lost its race would name nothing). A crash just before
+        // leaves the asset marked and recorded without the finding; the daily reconciliation's duplicate-identity
+        // kind still raises the shared serial or UUID.
         if (record is not null)
             await duplicates.RaiseAsync(record, cancellationToken);
         if (grant.AllocateTag)
