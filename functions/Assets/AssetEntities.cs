@@ -47,6 +47,10 @@ public sealed partial class AssetSummaryEntity : ITableEntity
     /// <summary>Mirrored from the detail row: the assets this one may duplicate (empty when none).</summary>
     public string? SuspectedDuplicateOf { get; set; }
 
+    /// <summary>Mirrored from the detail row for the duplicate-licence-key audit: product, masked key and keyed hash
+    /// of each licence key the last inventory reported (JSON; never a key in clear).</summary>
+    public string? LicenceKeysJson { get; set; }
+
     // Device credential
     public string? CredentialHash { get; set; }
     public DateTimeOffset? CredentialIssuedAt { get; set; }

@@ -40,6 +40,7 @@ public static class AssetSummaries
             FieldsVersion = FieldsVersion,
             SuspectedDuplicateOf = detail.SuspectedDuplicateOf,
             Financials = detail.Financials,
+            LicenceKeysJson = detail.LicenceKeysJson,
         };
         if (enrollment is not null)
         {
@@ -131,6 +132,9 @@ public static class AssetSummaries
         // Not an audit's input, but read with the summaries (review lists); written by check-ins the same way.
         nameof(AssetDetailEntity.SuspectedDuplicateOf),
         nameof(AssetDetailEntity.Financials),
+        // The duplicate-licence-key audit: masked keys and keyed hashes, copied when an inventory changes them (the
+        // check-in's summary merge, no extra request).
+        nameof(AssetDetailEntity.LicenceKeysJson),
     ];
 
     /// <summary>The mirror merge (or none) plus the scan facts the change writes (a cleared one as "").</summary>

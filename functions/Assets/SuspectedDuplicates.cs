@@ -1,4 +1,5 @@
 using ItInventory.Functions.Audit;
+using ItInventory.Functions.Events;
 using ItInventory.Functions.Findings;
 using Microsoft.Extensions.Logging;
 
@@ -33,15 +34,18 @@ public sealed record SuspectedDuplicate(
 
 /// <summary>
 /// Records a suspected duplicate for review: one audit record (entity <c>asset</c>, action
-/// <c>suspected-duplicate</c>, idempotent per event) and a <c>suspected-duplicate</c> finding on the asset. The caller
-/// writes the asset's own rows (its <c>SuspectedDuplicateOf</c> and a history row) with its other writes. Each step is
-/// idempotent, so a retried enrollment or redelivered check-in records it once.
+/// <c>suspected-duplicate</c>) and a <c>suspected-duplicate</c> finding on the asset. The record travels in the outbox
+/// entry of the write that sets the asset's <c>SuspectedDuplicateOf</c> (<see cref="Stage"/>: the enrollment's first
+/// batch, or the check-in's final batch with its marker), so it commits with that write or not at all; its
+/// idempotency key stays the one it had when it was appended directly (<c>suspected-duplicate|&lt;event&gt;</c>), so
+/// a record appended by the code before the outbox is never appended again. The finding (<see cref="RaiseAsync"/>) is
+/// idempotent per event and raised before the write, so a redelivery that finds the write done has nothing left.
 /// </summary>
-public sealed class SuspectedDuplicates(AuditTrail audit, FindingService findings, ILogger<SuspectedDuplicates> logger)
+public sealed class SuspectedDuplicates(FindingService findings, ILogger<SuspectedDuplicates> logger)
 {
-    public async Task RecordAsync(SuspectedDuplicate record, CancellationToken cancellationToken)
-    {
-        await audit.AppendOnceAsync(
+    /// <summary>Adds the record's audit record to the entry of the write that marks the asset.</summary>
+    public static OutboxEntry Stage(OutboxEntry entry, SuspectedDuplicate record) =>
+        entry.Audit(
             new AuditEvent(
                 AuditActor.Device(record.AssetId),
                 "asset",
@@ -57,9 +61,12 @@ public sealed class SuspectedDuplicates(AuditTrail audit, FindingService finding
                 ],
                 null
             ),
-            $"suspected-duplicate|{record.EventId}",
-            cancellationToken
+            $"suspected-duplicate|{record.EventId}"
         );
+
+    /// <summary>Raises (or confirms) the finding, idempotent per event.</summary>
+    public async Task RaiseAsync(SuspectedDuplicate record, CancellationToken cancellationToken)
+    {
         var label = record.Label ?? record.AssetId;
         await findings.RaiseAsync(
             new FindingCondition(

@@ -18,11 +18,12 @@ namespace ItInventory.Functions.Audit;
 /// sequence order, and a seal that chains to the previous day's seal. Per lane, a segment is the contiguous run of
 /// records after the previous segment's last one with a time before the day's end, so the segments cover every lane
 /// without gap or overlap. Every step can be repeated: blobs are written with If-None-Match * (an existing blob with
-/// the same content counts as written), the archive's own audit record is appended once per day, the progress row last.
+/// the same content counts as written), then the progress row moves on in one batch with the outbox row of the
+/// archive's own audit record, so the record is there exactly once per day (see <see cref="ArchiveDayAsync"/>).
 /// </summary>
 public sealed class AuditArchiver(
     InventoryStore store,
-    AuditTrail audit,
+    Events.Outbox outbox,
     TimeProvider clock,
     ILogger<AuditArchiver> logger
 )
@@ -159,28 +160,40 @@ public sealed class AuditArchiver(
         await WriteOnceAsync(SegmentName(day), segment, "application/x-ndjson", cancellationToken);
         await WriteOnceAsync(SealName(day), seal, "application/json", cancellationToken);
 
-        await audit.AppendOnceAsync(
-            new AuditEvent(
-                AuditActor.System(JobName),
-                "audit-archive",
-                Text(day),
-                "archive",
-                [
-                    new FieldChange("Records", null, manifest.RecordCount.ToString(CultureInfo.InvariantCulture)),
-                    new FieldChange("ContentSha256", null, manifest.ContentSha256),
-                    new FieldChange("SealHash", null, sealHash),
-                ],
-                null
-            ),
-            "archive|" + Text(day),
+        // What changes is the archive's progress: the sealed blobs only count once the state row names their day
+        // (a run that died after writing them writes the same bytes again). So the day's audit record is staged in
+        // the outbox row that joins the state row's batch (partition "archive" of the audittrail table): one atomic
+        // write, conditional on the state read (a concurrent run's batch fails whole, with its outbox row). Its
+        // idempotency key is the day ("archive|yyyy-MM-dd", the key the archive has always appended with), so the
+        // record is in the trail exactly once even if a day were ever sealed twice or was recorded before the outbox.
+        var entry = outbox
+            .Entry()
+            .Audit(
+                new AuditEvent(
+                    AuditActor.System(JobName),
+                    "audit-archive",
+                    Text(day),
+                    "archive",
+                    [
+                        new FieldChange("Records", null, manifest.RecordCount.ToString(CultureInfo.InvariantCulture)),
+                        new FieldChange("ContentSha256", null, manifest.ContentSha256),
+                        new FieldChange("SealHash", null, sealHash),
+                    ],
+                    null
+                ),
+                "archive|" + Text(day)
+            );
+        var next = new AuditArchiveStateEntity { LastDate = Text(day), LastSealHash = sealHash };
+        await outbox.WriteAsync(
+            store.AuditTrail,
+            [
+                state is null
+                    ? new TableTransactionAction(TableTransactionActionType.Add, next)
+                    : new TableTransactionAction(TableTransactionActionType.UpdateReplace, next, state.ETag),
+            ],
+            entry,
             cancellationToken
         );
-
-        var next = new AuditArchiveStateEntity { LastDate = Text(day), LastSealHash = sealHash };
-        if (state is null)
-            await store.AuditTrail.AddEntityAsync(next, cancellationToken);
-        else
-            await store.AuditTrail.UpdateEntityAsync(next, state.ETag, TableUpdateMode.Replace, cancellationToken);
         logger.LogInformation("Archived {Records} audit record(s) of {Day}", manifest.RecordCount, manifest.Date);
         return (manifest, sealHash);
     }

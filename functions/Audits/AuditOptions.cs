@@ -24,6 +24,12 @@ public sealed class ReconciliationOptions
     /// still calling home.</summary>
     [Range(1, 3650)]
     public int RefusedCheckinWindowDays { get; set; } = 7;
+
+    /// <summary>Keyed hashes of volume licence keys (KMS client keys, MAK keys) that are on many machines by design,
+    /// comma-separated: never a <c>duplicate-licence-key</c>. Copy a key's <c>keyHash</c> from an asset's view or the
+    /// finding's facts. Keys of products with a site licence in force are left out without being listed.</summary>
+    [MaxLength(65536)]
+    public string? VolumeLicenceKeyHashes { get; set; }
 }
 
 /// <summary>Idle detection (section <c>Idle</c>; see docs/audits.md). The CPU threshold that makes a day "unused" is

@@ -38,6 +38,7 @@ public sealed class ReconciliationScanner(
         .. ReconciliationRules.AssetKinds,
         FindingKinds.DepartedSeatHolder,
         FindingKinds.DuplicateIdentity,
+        FindingKinds.DuplicateLicenceKey,
         FindingKinds.UnregisteredDevice,
         FindingKinds.UnderLicensed,
         FindingKinds.UnlicensedInstallation,
@@ -63,6 +64,7 @@ public sealed class ReconciliationScanner(
         nameof(AssetSummaryEntity.SerialNumber),
         nameof(AssetSummaryEntity.SmbiosUuid),
         nameof(AssetSummaryEntity.RefusedCheckinOn),
+        nameof(AssetSummaryEntity.LicenceKeysJson),
         .. SummaryBackfill.Columns,
     ];
 
@@ -92,10 +94,16 @@ public sealed class ReconciliationScanner(
             var context = new ReconciliationContext(startedAt, options.Value, departed);
             var conditions = new List<FindingCondition>();
 
-            var (licenceRows, unlicensed) = await LicencesAsync(context, conditions, cancellationToken);
+            var (licenceRows, unlicensed, siteLicensed) = await LicencesAsync(context, conditions, cancellationToken);
             rows += licenceRows;
 
             var duplicates = new DuplicateIdentities();
+            var sharedKeys = new DuplicateLicenceKeys(
+                new VolumeLicenceKeyRule(
+                    VolumeLicenceKeyRule.ParseHashes(options.Value.VolumeLicenceKeyHashes),
+                    siteLicensed
+                )
+            );
             var incomplete = new List<AssetSummaryEntity>();
             await foreach (
                 var row in store.Summaries.QueryAsync<AssetSummaryEntity>(
@@ -120,6 +128,7 @@ public sealed class ReconciliationScanner(
             {
                 conditions.AddRange(ReconciliationRules.ForAsset(asset, context));
                 duplicates.Add(asset);
+                sharedKeys.Add(asset);
                 if (
                     unlicensed.TryGetValue(asset.RowKey, out var products)
                     && ReconciliationRules.UnlicensedInstallation(asset, products) is { } installation
@@ -129,6 +138,7 @@ public sealed class ReconciliationScanner(
                 }
             }
             conditions.AddRange(duplicates.Conditions());
+            conditions.AddRange(sharedKeys.Conditions());
             rows += await SightingsAsync(context, conditions, cancellationToken);
 
             var result = await AuditScan.ReconcileAsync(findings, Kinds, conditions, run.RunId, cancellationToken);
@@ -179,9 +189,14 @@ public sealed class ReconciliationScanner(
             0
         );
 
-    /// <summary>Under-licensed products (from their compliance snapshots), seats of departed people, and per asset
-    /// the per-device products installed on it without a seat (from the licence compliance scan).</summary>
-    private async Task<(long Rows, Dictionary<string, List<string>> Unlicensed)> LicencesAsync(
+    /// <summary>Under-licensed products (from their compliance snapshots), seats of departed people, per asset
+    /// the per-device products installed on it without a seat (from the licence compliance scan), and the rules of
+    /// the products with a site licence in force (their keys are volume keys).</summary>
+    private async Task<(
+        long Rows,
+        Dictionary<string, List<string>> Unlicensed,
+        IReadOnlyList<LicenceRule> SiteLicensed
+    )> LicencesAsync(
         ReconciliationContext context,
         List<FindingCondition> conditions,
         CancellationToken cancellationToken
@@ -191,8 +206,14 @@ public sealed class ReconciliationScanner(
         var products = await licences.AllProductsAsync(cancellationToken);
         long rows = products.Count;
         if (products.Count == 0)
-            return (rows, unlicensed);
+            return (rows, unlicensed, []);
         var states = await licences.LoadManyAsync(products, cancellationToken);
+        IReadOnlyList<LicenceRule> siteLicensed =
+        [
+            .. states
+                .Where(s => LicenceCompliance.AssignableSeats(s.Terms, context.Today) is null)
+                .SelectMany(s => s.Rules),
+        ];
         foreach (var state in states)
         {
             var view = compliance.View(state);
@@ -248,7 +269,7 @@ public sealed class ReconciliationScanner(
             .Select(s => (s.Product.ProductId, s.Rules))
             .ToList();
         if (perDevice.Count == 0)
-            return (rows, unlicensed);
+            return (rows, unlicensed, siteLicensed);
         var fleet = await compliance.ScanAsync(perDevice, cancellationToken);
         rows += fleet.SoftwareRowsScanned + fleet.Assets.Count;
         foreach (var (productId, usage) in fleet.Products)
@@ -262,7 +283,7 @@ public sealed class ReconciliationScanner(
                 list.Add(names[productId]);
             }
         }
-        return (rows, unlicensed);
+        return (rows, unlicensed, siteLicensed);
     }
 
     /// <summary>Sightings seen within the window whose MAC no asset claims (one identity point read each, since an

@@ -80,7 +80,8 @@ public sealed class InventoryProcessor(
                 detail,
                 auditChanges
             );
-        await IndexIdentitiesAsync(message, detail, diff, cancellationToken);
+        if (await IndexIdentitiesAsync(message, detail, diff, cancellationToken) is { } suspected)
+            entry = SuspectedDuplicates.Stage(entry ?? outbox.Entry(), suspected);
         await RecordNeighboursAsync(message, detail, diff, cancellationToken);
 
         var actions = diff.SoftwareActions;
@@ -295,11 +296,12 @@ public sealed class InventoryProcessor(
     /// <summary>
     /// Adds index rows for identities not yet indexed. An insert, so it never takes over an identity another asset
     /// holds: a strong one (serial, UUID, platform identity) held elsewhere marks this asset as a suspected duplicate
-    /// for review (its <c>SuspectedDuplicateOf</c> rides on this check-in's detail merge; a history row, an audit
-    /// record and a finding, each idempotent per check-in, are written first, so a redelivery records it once). A MAC
-    /// held elsewhere is only logged: docks and dongles move between machines.
+    /// for review (its <c>SuspectedDuplicateOf</c> rides on this check-in's detail merge, and its audit record on the
+    /// final batch's outbox entry: the record is answered for the caller to stage; a history row and a finding, each
+    /// idempotent per check-in, are written first, so a redelivery records it once). A MAC held elsewhere is only
+    /// logged: docks and dongles move between machines.
     /// </summary>
-    private async Task IndexIdentitiesAsync(
+    private async Task<SuspectedDuplicate?> IndexIdentitiesAsync(
         CheckinMessage message,
         AssetDetailEntity detail,
         InventoryDiffResult diff,
@@ -310,7 +312,7 @@ public sealed class InventoryProcessor(
             .Where(c => c.Identity.IsStrong)
             .ToList();
         if (conflicts.Count == 0)
-            return;
+            return null;
         var record = new SuspectedDuplicate(
             message.DeviceId,
             detail.Hostname,
@@ -341,7 +343,8 @@ public sealed class InventoryProcessor(
             await store.Assets.AddEntityAsync(history, cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.Status == 409) { }
-        await duplicates.RecordAsync(record, cancellationToken);
+        await duplicates.RaiseAsync(record, cancellationToken);
+        return record;
     }
 
     /// <summary>LAN neighbours that match no known asset become sightings. Refreshed when the neighbour set changes or

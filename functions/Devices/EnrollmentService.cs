@@ -213,6 +213,8 @@ public sealed class EnrollmentService(
             ],
             null
         );
+        // A suspected duplicate's record joins them: it commits with the SuspectedDuplicateOf it explains.
+        var discovered = Events.AssetEvents.Discovered(outbox.Entry(), enrolled, detail.State, detail.Department);
         var (_, lost) = await registry.CreateAsync(
             detail,
             history,
@@ -220,7 +222,7 @@ public sealed class EnrollmentService(
             decision.ClaimKeys.Select(k => k.Key),
             now,
             cancellationToken,
-            Events.AssetEvents.Discovered(outbox.Entry(), enrolled, detail.State, detail.Department)
+            record is null ? discovered : SuspectedDuplicates.Stage(discovered, record)
         );
         if (lost is not null)
         {
@@ -232,8 +234,11 @@ public sealed class EnrollmentService(
             return null;
         }
 
+        // After the asset exists (a finding for an asset that lost its race would name nothing). A crash just before
+        // leaves the asset marked and recorded without the finding; the daily reconciliation's duplicate-identity
+        // kind still raises the shared serial or UUID.
         if (record is not null)
-            await duplicates.RecordAsync(record, cancellationToken);
+            await duplicates.RaiseAsync(record, cancellationToken);
         if (grant.AllocateTag)
         {
             await tags.AssignAsync(assetId, Audit.AuditActor.System("enrollment"), null, cancellationToken);

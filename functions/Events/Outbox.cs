@@ -135,8 +135,9 @@ public sealed class Outbox(
 
     /// <summary>
     /// A redelivered change found the row that carries its entry (see <see cref="OutboxEntry.CarryIn"/>), as read
-    /// with <see cref="OutboxKeys.CarriedColumns"/> (a projection: pass its keys): delivers the entry again. Audit records are appended once (their
-    /// keys say whether the first delivery got that far); events are published again with the same ids.
+    /// with <see cref="OutboxKeys.CarriedColumns"/> (a projection: pass its keys): delivers the entry again unless its
+    /// last audit record is in the trail (one read; then its events were sent too). Records are appended once (their
+    /// keys refuse a second append); events are published again with the same ids.
     /// </summary>
     public async Task RedeliverCarriedAsync(
         TableClient table,
@@ -154,6 +155,8 @@ public sealed class Outbox(
         var payload = JsonSerializer.Deserialize(json, ApiJsonContext.Default.OutboxPayload)
             ?? throw new InvalidDataException($"Outbox entry {id} has no payload.");
         var message = new OutboxMessage(id, table.Name, partitionKey, rowKey);
+        if (await dispatcher.IsDeliveredAsync(message, payload, cancellationToken))
+            return;
         await DeliverCarriedAsync(message, payload, cancellationToken);
     }
 
@@ -171,6 +174,7 @@ public sealed class OutboxEntry
 {
     private readonly Outbox outbox;
     private readonly List<AuditEvent> audits = [];
+    private readonly List<string?> auditKeys = [];
     private readonly List<StagedEvent> events = [];
     private OutboxMessage? staged;
 
@@ -188,9 +192,13 @@ public sealed class OutboxEntry
 
     public bool IsEmpty => audits.Count == 0 && events.Count == 0;
 
-    public OutboxEntry Audit(AuditEvent change)
+    /// <summary>Adds an audit record. <paramref name="idempotencyKey"/>: a key stable across retries of the change
+    /// (e.g. the day an archive run sealed), for a change that may stage its record in more than one entry (or did
+    /// append it directly before the outbox); by default the entry's own key.</summary>
+    public OutboxEntry Audit(AuditEvent change, string? idempotencyKey = null)
     {
         audits.Add(change);
+        auditKeys.Add(idempotencyKey);
         return this;
     }
 
@@ -209,7 +217,8 @@ public sealed class OutboxEntry
     /// <summary>The id of this entry's <paramref name="index"/>-th event (CloudEvents <c>id</c>).</summary>
     public string EventId(int index) => OutboxKeys.EventId(Id, index);
 
-    private OutboxPayload Payload => new(At, [.. audits], [.. events]);
+    private OutboxPayload Payload =>
+        new(At, [.. audits], [.. events], auditKeys.Any(k => k is not null) ? [.. auditKeys] : null);
 
     private string PayloadJson => JsonSerializer.Serialize(Payload, ApiJsonContext.Default.OutboxPayload);
 
@@ -310,6 +319,8 @@ public sealed class OutboxEntry
             throw new InvalidOperationException("Only an entry written ahead can be rewritten.");
         audits.Clear();
         audits.AddRange(records);
+        auditKeys.Clear();
+        auditKeys.AddRange(records.Select(_ => (string?)null));
         await outbox.RewritePendingAsync(
             new OutboxPendingEntity
             {

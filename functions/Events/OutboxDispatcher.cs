@@ -11,8 +11,8 @@ namespace ItInventory.Functions.Events;
 
 /// <summary>
 /// Delivers outbox entries: appends each audit record once (<see cref="AuditTrail.AppendOnceAsync"/>, idempotency key
-/// = entry id and index), publishes each event (stable id = entry id and index), then deletes the outbox row and the
-/// pending row. Every step is safe to repeat, so a crash anywhere only means the entry is delivered again (from a
+/// = entry id and index, or the key the change chose), publishes each event (stable id = entry id and index), then
+/// deletes the outbox row and the pending row. Every step is safe to repeat, so a crash anywhere only means the entry is delivered again (from a
 /// redelivered queue message or the sweep) without a second audit record; events are at-least-once.
 /// </summary>
 public sealed class OutboxDispatcher(
@@ -47,8 +47,8 @@ public sealed class OutboxDispatcher(
     }
 
     /// <summary>
-    /// Delivers an entry whose payload the caller holds: appends its audit records once, publishes its events, then
-    /// deletes its outbox row (a row carried by another row, such as a check-in marker, stays: it is the change's
+    /// Delivers an entry whose payload the caller holds: publishes its events, appends its audit records once (in
+    /// that order, so an entry whose last record is in the trail has had its events sent), then deletes its outbox row (a row carried by another row, such as a check-in marker, stays: it is the change's
     /// own) and, when <paramref name="pendingRow"/>, its pending row.
     /// </summary>
     internal async Task DeliverAsync(
@@ -58,15 +58,6 @@ public sealed class OutboxDispatcher(
         CancellationToken cancellationToken
     )
     {
-        for (var i = 0; i < payload.Audits.Count; i++)
-        {
-            await audit.AppendOnceAsync(
-                payload.Audits[i],
-                OutboxKeys.AuditKey(message.Id, i),
-                cancellationToken,
-                payload.At
-            );
-        }
         if (payload.Events.Count > 0)
         {
             await sink.PublishAsync(
@@ -78,6 +69,15 @@ public sealed class OutboxDispatcher(
                 cancellationToken
             );
         }
+        for (var i = 0; i < payload.Audits.Count; i++)
+        {
+            await audit.AppendOnceAsync(
+                payload.Audits[i],
+                payload.AuditKey(message.Id, i),
+                cancellationToken,
+                payload.At
+            );
+        }
         if (OutboxKeys.IsOwnRow(message.Table, store.Outbox.Name, message.PartitionKey, message.RowKey))
         {
             var table = tables.GetTableClient(message.Table);
@@ -85,6 +85,25 @@ public sealed class OutboxDispatcher(
         }
         if (pendingRow)
             await DeletePendingAsync(message, cancellationToken);
+    }
+
+    /// <summary>Whether a delivery of the entry ran through its last audit record (one point read; false for an
+    /// entry without records): then its events were published too.</summary>
+    internal async Task<bool> IsDeliveredAsync(
+        OutboxMessage message,
+        OutboxPayload payload,
+        CancellationToken cancellationToken
+    )
+    {
+        if (payload.Audits.Count == 0)
+            return false;
+        var last = payload.Audits.Count - 1;
+        return await audit.IsAppendedAsync(
+            payload.Audits[last].Entity,
+            payload.Audits[last].EntityId,
+            payload.AuditKey(message.Id, last),
+            cancellationToken
+        );
     }
 
     /// <summary>

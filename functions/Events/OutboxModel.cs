@@ -11,13 +11,24 @@ public sealed record StagedEvent(string Type, string Subject, JsonElement Data);
 
 /// <summary>
 /// What one change implies, stored in its outbox row: the audit record(s) for the hash-chained trail and the
-/// integration event(s) to publish, with the time of the change.
+/// integration event(s) to publish, with the time of the change. <see cref="AuditKeys"/>: per audit record, the
+/// idempotency key its change chose (null: the entry's own, <see cref="OutboxKeys.AuditKey"/>); absent in entries
+/// written before keys could be chosen.
 /// </summary>
 public sealed record OutboxPayload(
     DateTimeOffset At,
     IReadOnlyList<AuditEvent> Audits,
-    IReadOnlyList<StagedEvent> Events
-);
+    IReadOnlyList<StagedEvent> Events,
+    IReadOnlyList<string?>? AuditKeys = null
+)
+{
+    /// <summary>The idempotency key of the <paramref name="index"/>-th audit record of entry <paramref name="id"/>.
+    /// </summary>
+    public string AuditKey(string id, int index) =>
+        AuditKeys is { } keys && index < keys.Count && keys[index] is { Length: > 0 } key
+            ? key
+            : OutboxKeys.AuditKey(id, index);
+}
 
 /// <summary>
 /// An outbox row: written in the same batch transaction as the change it describes (RowKey

@@ -9,12 +9,12 @@ using Microsoft.Extensions.Options;
 
 namespace ItInventory.Functions.Financials;
 
-/// <summary>The exchange-rate table: list, import from CSV (upsert by currency and day, audited), load for a
-/// report.</summary>
+/// <summary>The exchange-rate table: list, import from CSV (upsert by currency and day, audited through the outbox),
+/// load for a report.</summary>
 public sealed class ExchangeRateService(
     InventoryStore store,
     IOptions<FinancialsOptions> options,
-    Audit.AuditTrail audit,
+    Events.Outbox outbox,
     ILogger<ExchangeRateService> logger
 )
 {
@@ -56,6 +56,7 @@ public sealed class ExchangeRateService(
         int created = 0,
             updated = 0,
             unchanged = 0;
+        var writes = new List<ExchangeRateEntity>();
         var changes = new List<Assets.FieldChange>();
         foreach (var (_, rate) in rows)
         {
@@ -65,16 +66,14 @@ public sealed class ExchangeRateService(
                 unchanged++;
                 continue;
             }
-            await store.ExchangeRates.UpsertEntityAsync(
+            writes.Add(
                 new ExchangeRateEntity
                 {
                     PartitionKey = rate.Currency,
                     RowKey = rate.From.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                     Rate = rate.Rate.ToString(CultureInfo.InvariantCulture),
                     To = rate.To,
-                },
-                TableUpdateMode.Replace,
-                cancellationToken
+                }
             );
             existing[(rate.Currency, rate.From)] = rate;
             if (had is null)
@@ -91,10 +90,25 @@ public sealed class ExchangeRateService(
         }
         if (changes.Count > 0)
         {
-            await audit.AppendAsync(
-                new Audit.AuditEvent(caller.AuditActor, "fxrates", ReportingCurrency, "import", changes, correlationId),
-                cancellationToken
-            );
+            // Written ahead: the rows span a partition per currency, so no one transaction holds them and an outbox
+            // row. A crash after this leaves the record of the attempted import (upserts of the same values: a retry
+            // of the file completes it and records only what was still missing).
+            var entry = outbox
+                .Entry()
+                .Audit(
+                    new Audit.AuditEvent(
+                        caller.AuditActor,
+                        "fxrates",
+                        ReportingCurrency,
+                        "import",
+                        changes,
+                        correlationId
+                    )
+                );
+            await entry.WriteAheadAsync(cancellationToken);
+            foreach (var write in writes)
+                await store.ExchangeRates.UpsertEntityAsync(write, TableUpdateMode.Replace, cancellationToken);
+            await entry.CommittedAsync(cancellationToken);
         }
         logger.LogInformation(
             "Exchange rates imported by {Actor}: {Created} created, {Updated} updated, {Rejected} rejected",

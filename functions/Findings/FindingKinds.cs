@@ -49,6 +49,12 @@ public static class FindingKinds
     /// with a shared UUID, a takeover attempt): the reporting asset was kept apart, not merged. Raised when it
     /// happens, never auto-resolved: a person decides (merge, reject, or resolve).</summary>
     public const string SuspectedDuplicate = "suspected-duplicate";
+
+    /// <summary>A licence key (by its keyed hash) is installed on more than one asset: a retail or OEM key reused
+    /// across machines. Volume keys (an allow-list of hashes, or a product with a site licence in force) are left out.
+    /// </summary>
+    public const string DuplicateLicenceKey = "duplicate-licence-key";
+
     /// <summary>An existing agent (GLPI, FusionInventory, OCS) other than the one pinned to a device credential used
     /// it: a cloned image or a copied configuration; its inventory was refused (functions/AgentProtocols).</summary>
     public const string AgentIdentityMismatch = "agent-identity-mismatch";
@@ -115,6 +121,7 @@ public static class FindingKinds
         IncompleteClassification,
         DuplicateIdentity,
         SuspectedDuplicate,
+        DuplicateLicenceKey,
         AgentIdentityMismatch,
         IdleAsset,
         NoUtilisationData,

@@ -48,7 +48,7 @@ public sealed class FinanceMailService(
     FinanceReportService finance,
     ReportStore reports,
     FindingService findings,
-    AuditTrail audit,
+    Events.Outbox outbox,
     AccessPolicy policy,
     TimeProvider clock,
     ILogger<FinanceMailService> logger
@@ -120,23 +120,32 @@ public sealed class FinanceMailService(
         (DeliveryResult result, MailSendEntity? claim) = await DeliverAsync(
             period!,
             request,
-            (c, ct) =>
-                audit.AppendAsync(
-                    new AuditEvent(
-                        AuditActor.Person(caller.ObjectId, caller.Upn),
-                        AuditEntity,
-                        $"{Kind}:{period}",
-                        "email-resend",
-                        [
-                            new FieldChange("reason", null, request.Reason),
-                            new FieldChange("messageId", null, c.MessageId),
-                            new FieldChange("recipients", null, string.Join(", ", options.Value.RecipientList)),
-                            new FieldChange("transport", null, request.Transport),
-                        ],
-                        null
-                    ),
-                    ct
-                ),
+            async (c, ct) =>
+            {
+                // Through the outbox, written ahead of the send (an external effect no transaction holds) and
+                // committed at once: the record says the resend was started, as it did when appended directly; its
+                // key is the send's Message-ID, so a retried delivery of the entry records it once.
+                var entry = outbox
+                    .Entry()
+                    .Audit(
+                        new AuditEvent(
+                            AuditActor.Person(caller.ObjectId, caller.Upn),
+                            AuditEntity,
+                            $"{Kind}:{period}",
+                            "email-resend",
+                            [
+                                new FieldChange("reason", null, request.Reason),
+                                new FieldChange("messageId", null, c.MessageId),
+                                new FieldChange("recipients", null, string.Join(", ", options.Value.RecipientList)),
+                                new FieldChange("transport", null, request.Transport),
+                            ],
+                            null
+                        ),
+                        "email-resend|" + c.MessageId
+                    );
+                await entry.WriteAheadAsync(ct);
+                await entry.CommittedAsync(ct);
+            },
             cancellationToken
         );
         return result switch

@@ -456,7 +456,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
                     .UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
                 var archiver = new ItInventory.Functions.Audit.AuditArchiver(
                     app.Store,
-                    app.Services.GetRequiredService<ItInventory.Functions.Audit.AuditTrail>(),
+                    app.Services.GetRequiredService<ItInventory.Functions.Events.Outbox>(),
                     new Microsoft.Extensions.Time.Testing.FakeTimeProvider(app.Clock.GetUtcNow().AddDays(1)),
                     app.Services.GetRequiredService<AuditArchiverLogger>()
                 );
