@@ -82,6 +82,10 @@ public sealed partial record AssetView
     /// <summary>For a monitor, peripheral or virtual machine that is an asset of its own: the computer or host it
     /// was last seen on.</summary>
     public string? LinkedTo { get; init; }
+
+    /// <summary>For a computer or host: the monitors, peripherals and virtual machines linked to it now (asset ids;
+    /// <c>GET /api/assets/{id}</c> only — other answers leave it empty).</summary>
+    public IReadOnlyList<string> LinkedAssets { get; init; } = [];
 }
 
 public sealed partial record AssetFirmware
