@@ -37,7 +37,7 @@ public sealed class LinkedAssetService(
     private const int MaxRounds = 3;
 
     /// <summary>Answers identity key → asset id for every linkable item now reported (and for the items of a section
-    /// that was not reported, as stored), and the host's own change (the linked ids before → after), if any.</summary>
+    /// that was not reported, as stored), and the host's own change (ids unlinked, ids linked), if any.</summary>
     public async Task<(IReadOnlyDictionary<string, string> AssetIds, FieldChange? Change)> ApplyAsync(
         AssetDetailEntity host,
         LinkPlan plan,

@@ -64,8 +64,8 @@ public static class TableKeys
     public const string IdentityRow = "asset";
 
     /// <summary>Identity key of a peripheral (a monitor, printer, dock…) that is an asset of its own:
-    /// <c>peripheral|&lt;kind&gt;|&lt;MANUFACTURER&gt;|&lt;SERIAL&gt;</c> (manufacturer upper-case letters and digits, at
-    /// most 64; the serial normalised by <c>HardwareIdentity.NormaliseSerial</c>). A namespace apart from
+    /// <c>peripheral|&lt;kind&gt;|&lt;MANUFACTURER&gt;|&lt;SERIAL&gt;</c> (manufacturer upper-case letters and
+    /// digits, at most 64; the serial normalised by <c>HardwareIdentity.NormaliseSerial</c>). A namespace apart from
     /// <c>serial|…</c>: a monitor whose serial equals a computer's never resolves to that computer.</summary>
     public static string PeripheralIdentity(string kind, string? manufacturer, string normalisedSerial)
     {
