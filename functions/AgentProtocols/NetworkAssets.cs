@@ -212,30 +212,9 @@ public sealed class NetworkAssets(
                 ? report.IdentityKeys.Select(k => k.Key)
                 : [NetworkDeviceReport.ReviewKey(report.Serial!)];
         var audit = new AuditEvent(AuditActor.Device(reporter), "asset", assetId, "create", fields, null);
-        var (_, lost) = await registry.CreateAsync(
-            detail,
-            history,
-            AssetSummaries.FromDetail(detail),
-            keys,
-            now,
-            cancellationToken,
-            AssetEvents.Discovered(outbox.Entry(), audit, detail.State, null)
-        );
-        if (lost is not null)
-            return null;
-        if (otherIds.Count == 0)
-        {
-            logger.LogInformation(
-                "{ItemType} {Serial} reported by {DeviceId} is new asset {AssetId}",
-                report.ItemType,
-                report.Serial,
-                reporter,
-                assetId
-            );
-            return NetworkReportOutcome.Created;
-        }
-        await duplicates.RecordAsync(
-            new SuspectedDuplicate(
+        var record = otherIds.Count == 0
+            ? null
+            : new SuspectedDuplicate(
                 assetId,
                 report.Name ?? report.Serial,
                 null,
@@ -249,9 +228,34 @@ public sealed class NetworkAssets(
                 ],
                 Source,
                 assetId
-            ),
-            cancellationToken
+            );
+        // A suspected duplicate's record joins the create: it commits with the SuspectedDuplicateOf it explains.
+        var discovered = AssetEvents.Discovered(outbox.Entry(), audit, detail.State, null);
+        var (_, lost) = await registry.CreateAsync(
+            detail,
+            history,
+            AssetSummaries.FromDetail(detail),
+            keys,
+            now,
+            cancellationToken,
+            record is null ? discovered : SuspectedDuplicates.Stage(discovered, record)
         );
+        if (lost is not null)
+            return null;
+        if (record is null)
+        {
+            logger.LogInformation(
+                "{ItemType} {Serial} reported by {DeviceId} is new asset {AssetId}",
+                report.ItemType,
+                report.Serial,
+                reporter,
+                assetId
+            );
+            return NetworkReportOutcome.Created;
+        }
+        // After the asset exists; a crash just before leaves it marked and recorded, without the finding (the daily
+        // duplicate-identity scan raises a shared serial).
+        await duplicates.RaiseAsync(record, cancellationToken);
         return NetworkReportOutcome.Review;
     }
 

@@ -23,17 +23,13 @@ public sealed class AssetFunctions(
     {
         var caller = await authenticator.AuthenticateAsync(request).OrThrow();
 
-        var found = await assets.FindAsync(assetId, cancellationToken);
+        var found = await assets.FindViewAsync(assetId, cancellationToken);
         if (found is not { } asset)
             throw new ProblemException(Problem.NotFound($"There is no asset '{assetId}'."));
         policy.ReadAsset(caller, asset.Detail.Department, asset.Detail.Owner).ThrowIfAny();
 
         request.HttpContext.Response.Headers.ETag = asset.Detail.ETag.ToString("H");
-        return new JsonBodyResult<AssetView>(
-            StatusCodes.Status200OK,
-            AssetView.From(asset.Detail, asset.Summary),
-            ApiJsonContext.Default.AssetView
-        );
+        return new JsonBodyResult<AssetView>(StatusCodes.Status200OK, asset.View, ApiJsonContext.Default.AssetView);
     }
 
     [Function(nameof(UpdateAsset))]

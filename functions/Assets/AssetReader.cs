@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using ItInventory.Functions.Common;
 using ItInventory.Functions.Storage;
 
@@ -25,5 +26,33 @@ public sealed class AssetReader(InventoryStore store)
         );
         var (detail, summary) = (await detailTask, await summaryTask);
         return detail.OrNull() is { } found ? (found, summary.OrNull()) : null;
+    }
+
+    /// <summary><see cref="FindAsync"/> and the asset's view; a host that reported monitors, peripherals or virtual
+    /// machines also lists the assets linked to it (one more query, of the link index).</summary>
+    public async Task<(AssetDetailEntity Detail, AssetView View)?> FindViewAsync(
+        string assetId,
+        CancellationToken cancellationToken
+    )
+    {
+        if (await FindAsync(assetId, cancellationToken) is not { } found)
+            return null;
+        var view = AssetView.From(found.Detail, found.Summary);
+        if (
+            string.IsNullOrEmpty(found.Detail.PeripheralsJson) && string.IsNullOrEmpty(found.Detail.VirtualMachinesJson)
+        )
+            return (found.Detail, view);
+        var linked = new List<string>();
+        await foreach (
+            var row in store.Identities.QueryAsync<TableEntity>(
+                TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.LinkPartition(assetId)}"),
+                select: ["RowKey"],
+                cancellationToken: cancellationToken
+            )
+        )
+        {
+            linked.Add(row.RowKey);
+        }
+        return (found.Detail, view with { LinkedAssets = linked });
     }
 }

@@ -83,6 +83,10 @@ public sealed partial record AssetView
     /// was last seen on.</summary>
     public string? LinkedTo { get; init; }
 
+    /// <summary>For a computer or host: the monitors, peripherals and virtual machines linked to it now (asset ids;
+    /// <c>GET /api/assets/{id}</c> only — other answers leave it empty).</summary>
+    public IReadOnlyList<string> LinkedAssets { get; init; } = [];
+
     /// <summary>For network gear, a printer or a phone reported by an agent's network inventory: what it reported
     /// and which device reported it last.</summary>
     public AssetNetworkReport? NetworkReport { get; init; }

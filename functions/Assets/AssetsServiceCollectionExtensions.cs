@@ -11,6 +11,7 @@ public static class AssetsServiceCollectionExtensions
         services.AddSingleton<AssetRegistry>();
         services.AddSingleton<IdentityClaims>();
         services.AddSingleton<SuspectedDuplicates>();
+        services.AddSingleton<LinkedAssetService>();
         services.AddSingleton<AssetWriter>();
         services.AddSingleton<AssetUpdateService>();
         return services;

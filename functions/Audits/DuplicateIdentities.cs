@@ -24,8 +24,10 @@ public sealed class DuplicateIdentities
             a.Tag is { Length: > 0 } tag ? tag : a.Name ?? a.RowKey,
             string.IsNullOrEmpty(a.Department) ? null : a.Department
         );
+        // A peripheral's serial is an identity of its own namespace (TableKeys.PeripheralIdentity): a monitor that
+        // shares a computer's serial is no duplicate of it.
         if (HardwareIdentity.NormaliseSerial(a.SerialNumber) is { } serial)
-            Add("serial " + serial, holder);
+            Add((a.Type == nameof(AssetType.Peripheral) ? "peripheral serial " : "serial ") + serial, holder);
         if (HardwareIdentity.NormaliseUuid(a.SmbiosUuid) is { } uuid)
             Add("UUID " + uuid, holder);
     }

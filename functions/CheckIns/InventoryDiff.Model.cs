@@ -17,7 +17,8 @@ public static partial class InventoryDiff
         AssetDetailEntity detail,
         InventoryData inventory,
         Action<string, string?, string?, object?> set,
-        TableEntity merge
+        TableEntity merge,
+        IReadOnlyDictionary<string, string>? linkedIds
     )
     {
         var hw = inventory.Hardware;
@@ -112,19 +113,24 @@ public static partial class InventoryDiff
             set,
             nameof(AssetDetailEntity.PeripheralsJson),
             detail.PeripheralsJson,
-            Peripherals(hw?.Peripherals),
+            Peripherals(hw?.Peripherals, linkedIds),
             ApiJsonContext.Default.IReadOnlyListAssetPeripheral
         );
         Json(
             set,
             nameof(AssetDetailEntity.VirtualMachinesJson),
             detail.VirtualMachinesJson,
-            VirtualMachines(inventory.VirtualMachines),
+            VirtualMachines(inventory.VirtualMachines, linkedIds, hw?.SmbiosUuid, detail.SmbiosUuid),
             ApiJsonContext.Default.IReadOnlyListAssetVirtualMachine
         );
     }
 
-    internal static List<AssetPeripheral>? Peripherals(IReadOnlyList<PeripheralData>? peripherals) =>
+    /// <summary>The host's list, each item with the asset it resolved to (<paramref name="linkedIds"/>: identity key
+    /// → asset id, from <see cref="LinkPlan"/>).</summary>
+    internal static List<AssetPeripheral>? Peripherals(
+        IReadOnlyList<PeripheralData>? peripherals,
+        IReadOnlyDictionary<string, string>? linkedIds = null
+    ) =>
         peripherals
             ?.Select(p => new AssetPeripheral
             {
@@ -133,13 +139,18 @@ public static partial class InventoryDiff
                 Manufacturer = p.Manufacturer,
                 Model = p.Model,
                 SerialNumber = p.SerialNumber,
+                AssetId = LinkedId(linkedIds, LinkPlan.KeyOf(p.Kind ?? "other", p.Manufacturer, p.SerialNumber)),
             })
             .OrderBy(p => p.Kind, StringComparer.Ordinal)
             .ThenBy(p => p.SerialNumber, StringComparer.Ordinal)
             .ThenBy(p => p.Name, StringComparer.Ordinal)
             .ToList();
 
-    internal static List<AssetVirtualMachine>? VirtualMachines(IReadOnlyList<VirtualMachineData>? vms) =>
+    internal static List<AssetVirtualMachine>? VirtualMachines(
+        IReadOnlyList<VirtualMachineData>? vms,
+        IReadOnlyDictionary<string, string>? linkedIds = null,
+        params string?[] hostUuids
+    ) =>
         vms
             ?.Select(v => new AssetVirtualMachine
             {
@@ -150,10 +161,14 @@ public static partial class InventoryDiff
                 Cpus = v.Cpus,
                 MemoryMb = v.MemoryMb,
                 MacAddress = v.MacAddress,
+                AssetId = LinkedId(linkedIds, LinkPlan.VmKeyOf(v.Uuid, hostUuids)),
             })
             .OrderBy(v => v.Name, StringComparer.Ordinal)
             .ThenBy(v => v.Uuid, StringComparer.Ordinal)
             .ToList();
+
+    private static string? LinkedId(IReadOnlyDictionary<string, string>? linkedIds, string? key) =>
+        key is not null && linkedIds is not null && linkedIds.TryGetValue(key, out var id) ? id : null;
 
     /// <summary>Batteries with their health (full-charge over design capacity, whole percent, at most 100).
     /// </summary>

@@ -41,7 +41,8 @@ public static partial class InventoryDiff
         AssetDetailEntity detail,
         IReadOnlyCollection<SoftwareEntity> storedSoftware,
         InventoryData inventory,
-        CheckinMessage message
+        CheckinMessage message,
+        IReadOnlyDictionary<string, string>? linkedIds = null
     )
     {
         var assetId = detail.PartitionKey;
@@ -140,7 +141,7 @@ public static partial class InventoryDiff
             merge[nameof(AssetDetailEntity.NeighbourMacs)] = neighbourMacs;
 
         // Schema 1.2 sections (InventoryDiff.Model.cs).
-        DiffModel(detail, inventory, Set, merge);
+        DiffModel(detail, inventory, Set, merge, linkedIds);
 
         merge[nameof(AssetDetailEntity.InventoryHash)] = message.InventoryHash;
         merge[nameof(AssetDetailEntity.LastInventoryAt)] = at;

@@ -43,6 +43,7 @@ public sealed class InventoryProcessor(
     Events.Outbox outbox,
     IdentityClaims claims,
     SuspectedDuplicates duplicates,
+    LinkedAssetService linkedAssets,
     IOptions<CheckinOptions> options,
     TimeProvider clock,
     ILogger<InventoryProcessor> logger
@@ -70,7 +71,15 @@ public sealed class InventoryProcessor(
             return await MarkStaleAsync(message, marker, cancellationToken);
         }
 
-        var diff = InventoryDiff.Compute(detail, software, inventory, message);
+        // Monitors, peripherals and VMs with an identity are assets of their own: only a changed set of them costs
+        // requests (LinkPlan compares with the host's stored lists).
+        var plan = LinkPlan.Compute(detail, inventory);
+        var (linkedIds, linkChange) = plan.HasWork
+            ? await linkedAssets.ApplyAsync(detail, plan, message.CheckinId, message.ReceivedAt, cancellationToken)
+            : (plan.Carried, null);
+        var diff = InventoryDiff.Compute(detail, software, inventory, message, linkedIds);
+        if (linkChange is not null)
+            diff = diff with { Changes = diff.Changes with { Fields = [.. diff.Changes.Fields, linkChange] } };
         var auditChanges = diff.Changes.IsEmpty ? null : CheckinAudit.Changes(diff.Changes);
         var entry = auditChanges is null
             ? null

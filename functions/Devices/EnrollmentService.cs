@@ -90,7 +90,7 @@ public sealed class EnrollmentService(
         {
             var decision = await DecideAsync(identity, cancellationToken);
             if (decision.Path == EnrollmentPath.ReEnroll)
-                return await ReEnrollAsync(decision, grant, secret, now, cancellationToken);
+                return await ReEnrollAsync(decision, identity, grant, secret, now, cancellationToken);
             var created = await TryCreateAsync(request, identity, decision, grant, secret, now, cancellationToken);
             if (created is { } done)
                 return done;
@@ -275,6 +275,7 @@ public sealed class EnrollmentService(
 
     private async Task<Outcome<EnrollmentResponse>> ReEnrollAsync(
         EnrollmentDecision decision,
+        HardwareIdentity identity,
         EnrollmentGrant grant,
         string secret,
         DateTimeOffset now,
@@ -326,22 +327,46 @@ public sealed class EnrollmentService(
             TableUpdateMode.Merge,
             cancellationToken
         );
+        // An agentless asset a host reported (a virtual machine, LinkedAssetService) is claimed by its own agent: the
+        // identities agreed (EnrollmentRules). From now on it is a device, and no host's report changes it again.
+        var claimed = string.IsNullOrEmpty(summary.CredentialHash)
+            ? (
+                await store.Assets.GetEntityIfExistsAsync<AssetDetailEntity>(
+                    assetId,
+                    TableKeys.AssetDetailRow,
+                    [nameof(AssetDetailEntity.Source), nameof(AssetDetailEntity.LinkedTo)],
+                    cancellationToken
+                )
+            ).OrNull()
+                is { Source: LinkedAssetService.Source } agentless
+                ? agentless
+                : null
+            : null;
+        List<TableTransactionAction> rows =
+        [
+            new(
+                TableTransactionActionType.Add,
+                AssetChanges.HistoryRow(
+                    assetId,
+                    now,
+                    "enrollment",
+                    null,
+                    claimed is null
+                        ? "Re-enrolled: hardware identity matched this asset; a new device credential was issued."
+                        : $"Enrolled with its own agent: its identities agree with this asset, reported by host "
+                            + $"{claimed.LinkedTo}; a device credential was issued and hosts no longer change it.",
+                    null
+                )
+            ),
+        ];
+        if (claimed is not null)
+        {
+            rows.Add(new(TableTransactionActionType.UpdateMerge, ClaimMerge(assetId, identity), claimed.ETag));
+        }
         // The history row and the re-enroll record: one batch of the asset's partition (outbox).
         await outbox.WriteAsync(
             store.Assets,
-            [
-                new(
-                    TableTransactionActionType.Add,
-                    AssetChanges.HistoryRow(
-                        assetId,
-                        now,
-                        "enrollment",
-                        null,
-                        "Re-enrolled: hardware identity matched this asset; a new device credential was issued.",
-                        null
-                    )
-                ),
-            ],
+            rows,
             outbox
                 .Entry()
                 .Audit(
@@ -369,6 +394,36 @@ public sealed class EnrollmentService(
         }
         logger.LogInformation("Re-enrolled device {DeviceId}", assetId);
         return Response(assetId, secret, "re-enrolled", summary.State, summary.NeedsReview);
+    }
+
+    /// <summary>What the claim of an agentless asset records: it is a device now, with the identities its agent
+    /// sent (so a clone that shares only the UUID is a conflict from now on, not a reimage).</summary>
+    private static TableEntity ClaimMerge(string assetId, HardwareIdentity identity)
+    {
+        var merge = new TableEntity(assetId, TableKeys.AssetDetailRow)
+        {
+            [nameof(AssetDetailEntity.Source)] = "enrollment",
+        };
+        foreach (
+            var (field, value) in new[]
+            {
+                (nameof(AssetDetailEntity.Hostname), identity.Hostname),
+                (nameof(AssetDetailEntity.SerialNumber), identity.SerialNumber),
+                (nameof(AssetDetailEntity.MachineId), identity.MachineId),
+                (nameof(AssetDetailEntity.MachineGuid), identity.MachineGuid),
+                (nameof(AssetDetailEntity.CloudInstance), identity.CloudInstance),
+                (nameof(AssetDetailEntity.DiskSerial), identity.DiskSerial),
+                (
+                    nameof(AssetDetailEntity.MacAddresses),
+                    identity.MacAddresses.Count == 0 ? null : string.Join(',', identity.MacAddresses)
+                ),
+            }
+        )
+        {
+            if (value is not null)
+                merge[field] = value;
+        }
+        return merge;
     }
 
     private EnrollmentResponse Response(string assetId, string secret, string status, string state, bool needsReview) =>

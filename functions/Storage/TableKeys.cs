@@ -63,6 +63,24 @@ public static class TableKeys
 
     public const string IdentityRow = "asset";
 
+    /// <summary>Identity key of a peripheral (a monitor, printer, dock…) that is an asset of its own:
+    /// <c>peripheral|&lt;kind&gt;|&lt;MANUFACTURER&gt;|&lt;SERIAL&gt;</c> (manufacturer upper-case letters and
+    /// digits, at most 64; the serial normalised by <c>HardwareIdentity.NormaliseSerial</c>). A namespace apart from
+    /// <c>serial|…</c>: a monitor whose serial equals a computer's never resolves to that computer.</summary>
+    public static string PeripheralIdentity(string kind, string? manufacturer, string normalisedSerial)
+    {
+        var maker = new string(
+            (manufacturer ?? "").Where(char.IsAsciiLetterOrDigit).Select(char.ToUpperInvariant).ToArray()
+        );
+        var safeKind = new string(kind.Where(c => char.IsAsciiLetterLower(c) || c == '-').ToArray());
+        return "peripheral|" + safeKind + "|" + (maker.Length > 64 ? maker[..64] : maker) + "|" + normalisedSerial;
+    }
+
+    /// <summary>The link index of a host (same table): one row per agentless asset linked to it, RowKey = that
+    /// asset's id. The linked asset's own <c>LinkedTo</c> is authoritative; these rows let the host's view list its
+    /// linked assets with one query.</summary>
+    public static string LinkPartition(string hostAssetId) => "link|" + hostAssetId;
+
     // ---- enrollmentsecrets table ----
 
     public const string EnrollmentSecretPartition = "secret";

@@ -5,6 +5,8 @@ using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using ItInventory.Functions.AgentProtocols;
 using ItInventory.Functions.Assets;
+using ItInventory.Functions.CheckIns;
+using ItInventory.Functions.Common;
 using ItInventory.Functions.Findings;
 using ItInventory.Functions.Storage;
 using ItInventory.Functions.Tests.Infrastructure;
@@ -169,6 +171,50 @@ public sealed class AgentProtocolTests : IAsyncLifetime
         await foreach (var blob in app.Store.Checkins.GetBlobsAsync())
             blobs.Add(blob.Name);
         Assert.Single(blobs);
+    }
+
+    [Fact]
+    public async Task A_glpi_monitor_with_a_serial_becomes_a_linked_asset_and_one_without_stays_a_component()
+    {
+        var reply = await GlpiAsync(AgentDocuments.WindowsLaptop(), DeviceBasic, AgentDocuments.AgentId);
+        Assert.Equal(200, reply.Status);
+        Assert.True(await app.ProcessNextCheckinAsync());
+
+        var peripherals = AssetViewJson.Read(
+            (await DetailAsync(device.DeviceId)).PeripheralsJson,
+            ApiJsonContext.Default.IReadOnlyListAssetPeripheral
+        );
+        Assert.Null(Assert.Single(peripherals, p => p.SerialNumber is null).AssetId);
+        var monitorId = Assert.Single(peripherals, p => p.SerialNumber == "CN0D4RV2FCC0027B1ZHL").AssetId!;
+        var monitor = await DetailAsync(monitorId);
+        Assert.Equal((nameof(AssetType.Peripheral), device.DeviceId), (monitor.Type, monitor.LinkedTo));
+    }
+
+    [Fact]
+    public async Task A_fusioninventory_xml_monitor_and_virtual_machine_become_assets_linked_to_the_host()
+    {
+        var reply = await OcsAsync(AgentDocuments.FusionXml(software: 5, extended: true), DeviceBasic);
+        Assert.Equal(200, reply.Status);
+        Assert.True(await app.ProcessNextCheckinAsync());
+
+        var detail = await DetailAsync(device.DeviceId);
+        var monitorId = Assert
+            .Single(
+                AssetViewJson.Read(detail.PeripheralsJson, ApiJsonContext.Default.IReadOnlyListAssetPeripheral),
+                p => p.SerialNumber == "V90A1B2C"
+            )
+            .AssetId!;
+        var vmId = Assert
+            .Single(
+                AssetViewJson.Read(detail.VirtualMachinesJson, ApiJsonContext.Default.IReadOnlyListAssetVirtualMachine)
+            )
+            .AssetId!;
+        Assert.Equal(device.DeviceId, (await DetailAsync(monitorId)).LinkedTo);
+        var vm = await DetailAsync(vmId);
+        Assert.Equal(
+            (nameof(AssetType.VirtualMachine), "6f1d2c3b-4a59-4e68-9d7c-0b1a2c3d4e5f", device.DeviceId),
+            (vm.Type, vm.SmbiosUuid, vm.LinkedTo)
+        );
     }
 
     [Fact]
