@@ -112,8 +112,8 @@ public sealed record GraphMailCredential(TokenCredential Credential);
 /// Microsoft Graph with a bearer token of the app's identity (docs/deploy.md). A message whose attachments are all
 /// under <see cref="LargeAttachmentBytes"/> goes as one <c>POST {base}/users/{sender}/sendMail</c> (Graph answers
 /// 202; permission <c>Mail.Send</c>). A larger attachment cannot ride in that request (4 MB at most), so the message
-/// is built as a draft instead: <c>POST …/messages</c> with the body and the small attachments, one upload session per
-/// large attachment (<c>…/messages/{id}/attachments/createUploadSession</c>, then <c>PUT</c> of byte ranges of at
+/// is built as a draft instead: <c>POST …/messages</c> with the body and the small attachments, one upload session
+/// per large attachment (<c>…/messages/{id}/attachments/createUploadSession</c>, then <c>PUT</c> of byte ranges of at
 /// most <see cref="UploadChunkBytes"/> to the session's pre-authenticated URL, without a token), then
 /// <c>POST …/messages/{id}/send</c> (permission <c>Mail.ReadWrite</c> too). A draft left by a failed attempt is
 /// deleted (best effort), so a retry does not pile drafts up. A 429 or 503 answer carries Graph's

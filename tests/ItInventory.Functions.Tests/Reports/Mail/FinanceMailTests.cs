@@ -550,4 +550,49 @@ public sealed partial class FinanceMailTests
         await RunTimerAsync(app); // the timer again: already sent, nothing more leaves
         Assert.Single(graph.Delivered);
     }
+
+    [Fact]
+    public async Task A_range_throttled_mid_upload_deletes_the_draft_and_the_retry_after_the_delay_sends_it_whole_once()
+    {
+        await using var graph = TestGraphEndpoint.Start();
+        WatchedClock? clock = null;
+        await using var app = await StartAsync(graph.Settings(), s =>
+        {
+            s.AddSingleton(new GraphMailCredential(new FixedTokenCredential("t")));
+            clock = WatchedClock.Over(s);
+        });
+        await app.Services.GetRequiredService<FinanceReportService>().GenerateAsync(Period, CancellationToken.None);
+        var workbook = new byte[4 * 1024 * 1024];
+        new Random(7).NextBytes(workbook);
+        await app
+            .Store.Reports.GetBlobClient($"finance/{Period}/{FinanceMailService.WorkbookFile}")
+            .UploadAsync(new BinaryData(workbook), overwrite: true);
+        var advertised = TimeSpan.FromSeconds(11);
+        graph.ThrottleOnce("/upload/session-2", HttpStatusCode.TooManyRequests, advertised);
+        var mail = app.Services.GetRequiredService<FinanceMailService>();
+
+        var run = Task.Run(() =>
+            mail.DeliverAsync(
+                Period,
+                new MailSendEntity { Trigger = MailTriggers.Timer, Transport = "Graph" },
+                null,
+                CancellationToken.None
+            )
+        );
+        await UntilAsync(() => clock!.Timers.Contains(advertised), "the wait Graph asked for");
+        // The first attempt's draft is gone before the wait: a retry never leaves drafts behind.
+        Assert.Contains(graph.Requests, r =>
+            r is { Method: "DELETE", Path: "/v1.0/users/inventory@example.org/messages/draft-1" }
+        );
+        Assert.Equal(0, graph.OpenDrafts);
+        app.Clock.Advance(advertised);
+        var (result, _) = await run.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(FinanceMailService.DeliveryResult.Sent, result);
+        var delivered = Assert.Single(graph.Delivered);
+        Assert.Equal(workbook, Assert.Single(delivered.Parts, p => !p.IsInline).Bytes);
+        Assert.Equal(0, graph.OpenDrafts);
+        var claim = await ClaimAsync(app);
+        Assert.Equal((nameof(MailSendStatus.Sent), 1, 2), (claim!.Status, claim.Sends, claim.Attempts));
+    }
 }
