@@ -6,8 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.Playwright;
 
-// Generates the report excerpts of docs/reports.md (between its report-samples markers) and pictures of the HTML
-// summaries (docs/images/report-*.png) from deterministic test data on Azurite.
+// Generates the report excerpts of docs/reports.md (between its report-samples markers), pictures of the HTML
+// summaries and of the audit PDF's first page (docs/images/report-*.png) from deterministic test data on Azurite.
 // Usage: dotnet run --project tools/ReportSamples [-- --no-images]
 
 var images = !args.Contains("--no-images");
@@ -33,13 +33,48 @@ try
     Console.WriteLine($"Wrote the report excerpts into {docs}");
 
     if (images)
+    {
         await ScreenshotsAsync(output.HtmlPages);
+        await PdfPicturesAsync(output.Pdfs);
+    }
     return 0;
 }
 finally
 {
     await AppWiring.DeleteStorageAsync(services);
     await services.DisposeAsync();
+}
+
+// The first page of each PDF as a PNG, rendered by Debian's poppler-utils (pdftoppm): headless Chromium has no PDF
+// viewer to screenshot.
+static async Task PdfPicturesAsync(IReadOnlyDictionary<string, byte[]> pdfs)
+{
+    if (await DebianPackages.EnsureAsync("poppler-utils") is { } reason)
+    {
+        Console.Error.WriteLine($"No PDF pictures: poppler-utils is not available ({reason}).");
+        return;
+    }
+    foreach (var (name, pdf) in pdfs)
+    {
+        var source = Path.Combine(Path.GetTempPath(), $"report-samples-{Guid.NewGuid():N}.pdf");
+        await File.WriteAllBytesAsync(source, pdf);
+        try
+        {
+            var target = RepositoryRoot.Combine("docs", "images", $"report-{name}");
+            using var pdftoppm = System.Diagnostics.Process.Start(
+                "pdftoppm",
+                ["-png", "-r", "72", "-f", "1", "-l", "1", "-singlefile", source, target]
+            );
+            await pdftoppm.WaitForExitAsync();
+            Console.WriteLine(
+                pdftoppm.ExitCode == 0 ? $"Wrote {target}.png" : $"pdftoppm failed (exit {pdftoppm.ExitCode})"
+            );
+        }
+        finally
+        {
+            File.Delete(source);
+        }
+    }
 }
 
 // Each HTML page in Debian's Chromium through Playwright (Playwright cannot download its own browsers here).

@@ -1,27 +1,39 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using Azure.Data.Tables;
 using ItInventory.Functions.Assets;
+using ItInventory.Functions.Campaigns;
 using ItInventory.Functions.Financials;
 using ItInventory.Functions.Findings;
 using ItInventory.Functions.Kpis;
 using ItInventory.Functions.Licences;
+using ItInventory.Functions.Lifecycle;
 using ItInventory.Functions.Reports;
+using ItInventory.Functions.Reports.Audit;
 using ItInventory.Functions.Reports.Snapshot;
 using ItInventory.Functions.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using UglyToad.PdfPig;
 
 namespace ItInventory.ReportSamples;
 
-/// <summary>What the samples produced: the Markdown section for docs/reports.md and each report's HTML page.</summary>
-public sealed record ReportSampleOutput(string Markdown, IReadOnlyDictionary<string, string> HtmlPages);
+/// <summary>What the samples produced: the Markdown section for docs/reports.md, each report's HTML page and each
+/// PDF (the audit report).</summary>
+public sealed record ReportSampleOutput(
+    string Markdown,
+    IReadOnlyDictionary<string, string> HtmlPages,
+    IReadOnlyDictionary<string, byte[]> Pdfs
+);
 
 /// <summary>
 /// Seeds deterministic test data into an app (summary rows with financial records, a licence, findings, KPI
 /// snapshots; fixed ids, fixed clock), generates each report through its service — the finance summary of October
-/// 2026 and the IT snapshot of ISO week 2026-W45 — and writes the first rows of every table as Markdown. Used by the
-/// <c>tools/ReportSamples</c> command (which writes docs/reports.md) and by the test that checks the section is up to
-/// date. The audit report is not on this branch yet, so it has no excerpt.
+/// 2026 and the IT snapshot of ISO week 2026-W45 — then, with a closed campaign and a sanitisation certificate
+/// added, the audit report of 1 to 8 November (through its source and file writer, as the worker does), and writes
+/// the first rows of every table as Markdown, with the audit PDF's first lines of text (read back with PdfPig).
+/// Used by the <c>tools/ReportSamples</c> command (which writes docs/reports.md) and by the test that checks the
+/// section is up to date.
 /// </summary>
 public static class ReportSampleData
 {
@@ -29,6 +41,11 @@ public static class ReportSampleData
     public const string End = "<!-- report-samples:end -->";
     public const string FinancePeriod = "2026-10";
     public const string SnapshotPeriod = "2026-W45";
+    public static readonly DateOnly AuditFrom = new(2026, 11, 1);
+    public static readonly DateOnly AuditTo = new(2026, 11, 8);
+
+    /// <summary>Lines of the audit PDF's first page shown in the excerpt.</summary>
+    private const int PdfLinesShown = 14;
 
     /// <summary>The first moment the samples set the clock to (the tests' app starts there too).</summary>
     public static readonly DateTimeOffset Start = new(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);
@@ -92,6 +109,16 @@ public static class ReportSampleData
         var snapshot = services.GetRequiredService<ItSnapshotService>();
         var (_, snapshotReport) = await snapshot.GenerateAsync(SnapshotPeriod, cancellationToken);
 
+        // The audit report's own material, added after the other two reports so their figures stay as they were.
+        await SeedAuditAsync(store, ids[5], cancellationToken);
+        var generatedAt = new DateTimeOffset(2026, 11, 9, 6, 0, 0, TimeSpan.Zero);
+        setClock(generatedAt);
+        var auditId = AuditReportRules.ReportId("samples", "samples-2026-11", generatedAt);
+        var auditReport = await services
+            .GetRequiredService<AuditReportSource>()
+            .BuildAsync(auditId, AuditFrom, AuditTo, "auditor@example.org", generatedAt, cancellationToken);
+        var auditPdf = AuditReportFiles.Render(auditReport).Single(f => f.Name == AuditReportFiles.PdfFile).Content;
+
         var md = new StringBuilder();
         md.Append(Begin).Append('\n');
         md.Append("\n### Finance summary ").Append(FinancePeriod).Append("\n\n");
@@ -121,6 +148,19 @@ public static class ReportSampleData
         );
         foreach (var table in ItSnapshotTables.Of(snapshotReport))
             Excerpt(md, table);
+        md.Append("\n### Audit report ")
+            .Append(AuditReportRules.Day(AuditFrom))
+            .Append(" to ")
+            .Append(AuditReportRules.Day(AuditTo))
+            .Append("\n\n");
+        var auditTables = AuditReportTables.Of(auditReport);
+        Headlines(md, ["Figure", "Value"], auditTables[0].Rows.Select(r => new[] { (string)r[0]!, (string)r[1]! }));
+        foreach (var table in auditTables.Skip(1))
+            Excerpt(md, table);
+        md.Append("\n`audit.pdf` — the first lines of its first page, as PdfPig reads them back:\n\n```text\n");
+        foreach (var line in PdfLines(auditPdf).Take(PdfLinesShown))
+            md.Append(line).Append('\n');
+        md.Append("```\n");
         md.Append('\n').Append(End);
         return new ReportSampleOutput(
             md.ToString(),
@@ -128,7 +168,8 @@ public static class ReportSampleData
             {
                 ["finance-summary"] = FinanceHtml.Standalone(financeReport, financeCharts),
                 ["it-snapshot"] = ItSnapshotHtml.Write(snapshotReport, ItSnapshotCharts.Of(snapshotReport)),
-            }
+            },
+            new Dictionary<string, byte[]>(StringComparer.Ordinal) { ["audit"] = auditPdf }
         );
     }
 
@@ -284,6 +325,77 @@ public static class ReportSampleData
                 ct
             );
         }
+    }
+
+    /// <summary>For the audit report: a campaign counted and closed in the week (11 of 12 found, 10 as recorded) and
+    /// a sanitisation of the retired asset with its certificate, recorded on 6 November.</summary>
+    private static async Task SeedAuditAsync(InventoryStore store, string retiredAssetId, CancellationToken ct)
+    {
+        static DateTimeOffset At(int day, int hour) => new(2026, 11, day, hour, 0, 0, TimeSpan.Zero);
+        await store.Campaigns.UpsertEntityAsync(
+            new CampaignEntity
+            {
+                RowKey = "0c4a5e6f7d8b9a0b1c2d3e4f5a6b7c8d",
+                Name = "HQ-1 count, November",
+                Status = nameof(CampaignStatus.Closed),
+                Expected = 12,
+                Population = 12,
+                CreatedAt = At(3, 8),
+                CreatedBy = "auditor@example.org",
+                ClosedAt = At(6, 16),
+                ClosedBy = "auditor@example.org",
+                Found = 11,
+                FoundAsRecorded = 10,
+                Missing = 1,
+                LocationDifferent = 1,
+                Damaged = 0,
+                Unexpected = 0,
+                AccuracyRate = 10 / 12.0,
+            },
+            TableUpdateMode.Replace,
+            ct
+        );
+        await store.Assets.UpsertEntityAsync(
+            new SanitisationEntity
+            {
+                PartitionKey = retiredAssetId,
+                RecordId = "san-2026-11-001",
+                Attempt = 1,
+                Method = "Purge",
+                Tool = "nwipe",
+                ToolVersion = "0.34",
+                Operator = "technician@example.org",
+                PerformedAt = At(6, 10),
+                MediaJson = "[\"SSD 512 GB\"]",
+                VerificationMethod = "sample read",
+                VerificationResult = LifecycleRules.SanitisationPassed,
+                VerifiedBy = "technician@example.org",
+                VerifiedAt = At(6, 11),
+                RecordedAt = At(6, 12),
+                RecordedBy = "technician@example.org",
+                CertificateId = "cert-2026-11-001",
+                CertificateSha256 = Convert.ToHexStringLower(SHA256.HashData("cert-2026-11-001"u8)),
+                CertificateIssuedAt = At(6, 12),
+            },
+            TableUpdateMode.Replace,
+            ct
+        );
+    }
+
+    /// <summary>A PDF's first page as text, one string per printed line (words on one baseline, left to right).
+    /// </summary>
+    private static List<string> PdfLines(byte[] pdf)
+    {
+        using var document = PdfDocument.Open(pdf);
+        return
+        [
+            .. document
+                .GetPage(1)
+                .GetWords()
+                .GroupBy(w => Math.Round(w.BoundingBox.Bottom))
+                .OrderByDescending(g => g.Key)
+                .Select(g => string.Join(" ", g.OrderBy(w => w.BoundingBox.Left).Select(w => w.Text))),
+        ];
     }
 
     private static void Headlines(StringBuilder md, string[] headers, IEnumerable<string[]> rows)

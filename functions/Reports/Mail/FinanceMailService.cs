@@ -258,7 +258,19 @@ public sealed class FinanceMailService(
                 if (ex.Permanent)
                     break;
                 if (attempt < o.MaxAttempts)
-                    await Task.Delay(MailClaimRules.RetryDelay(attempt, o), clock, cancellationToken);
+                {
+                    var wait = MailClaimRules.RetryDelay(attempt, o, ex.RetryAfter);
+                    if (ex.RetryAfter is not null)
+                    {
+                        logger.LogWarning(
+                            "Finance email {Period}: the server asked to retry after {RetryAfter}; waiting {Wait}",
+                            period,
+                            ex.RetryAfter,
+                            wait
+                        );
+                    }
+                    await Task.Delay(wait, clock, cancellationToken);
+                }
             }
         }
         await claims.MarkFailedAsync(claim, attempt, error, cancellationToken);

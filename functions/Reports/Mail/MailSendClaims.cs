@@ -74,10 +74,16 @@ public static class MailClaimRules
             _ => ClaimDecision.Claim,
         };
 
-    /// <summary>The wait after <paramref name="failedAttempts"/> failed attempts: doubling from the first delay,
-    /// capped.</summary>
-    public static TimeSpan RetryDelay(int failedAttempts, FinanceMailOptions options)
+    /// <summary>The wait after <paramref name="failedAttempts"/> failed attempts: what the server asked for
+    /// (<paramref name="retryAfter"/>, Graph's <c>Retry-After</c> on 429/503) when it did, else doubling from the
+    /// first delay; never more than <see cref="FinanceMailOptions.MaxRetryDelay"/>, so one attempt and one wait stay
+    /// within the claim's lease.</summary>
+    public static TimeSpan RetryDelay(int failedAttempts, FinanceMailOptions options, TimeSpan? retryAfter = null)
     {
+        if (retryAfter is { } asked)
+            return asked < TimeSpan.Zero ? TimeSpan.Zero
+                : asked < options.MaxRetryDelay ? asked
+                : options.MaxRetryDelay;
         var factor = Math.Pow(2, Math.Clamp(failedAttempts - 1, 0, 20));
         var delay = TimeSpan.FromTicks((long)Math.Min(options.RetryDelay.Ticks * factor, TimeSpan.MaxValue.Ticks));
         return delay < options.MaxRetryDelay ? delay : options.MaxRetryDelay;

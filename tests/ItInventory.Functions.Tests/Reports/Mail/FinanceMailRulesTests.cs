@@ -1,3 +1,5 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
 using ItInventory.Functions.Reports.Mail;
 using Microsoft.Extensions.Options;
 
@@ -49,6 +51,58 @@ public sealed class FinanceMailRulesTests
         var waits = Enumerable.Range(1, 5).Select(n => MailClaimRules.RetryDelay(n, options).TotalSeconds);
 
         Assert.Equal([30, 60, 120, 120, 120], waits);
+    }
+
+    [Fact]
+    public void A_retry_after_from_the_server_sets_the_wait_capped_by_the_longest_wait()
+    {
+        var options = new FinanceMailOptions
+        {
+            RetryDelay = TimeSpan.FromSeconds(30),
+            MaxRetryDelay = TimeSpan.FromMinutes(2),
+        };
+
+        Assert.Equal(TimeSpan.FromSeconds(7), MailClaimRules.RetryDelay(1, options, TimeSpan.FromSeconds(7)));
+        Assert.Equal(TimeSpan.FromMinutes(2), MailClaimRules.RetryDelay(1, options, TimeSpan.FromHours(1)));
+        Assert.Equal(TimeSpan.Zero, MailClaimRules.RetryDelay(3, options, TimeSpan.Zero));
+    }
+
+    [Fact]
+    public void Retry_after_is_read_as_seconds_or_as_a_date_from_now()
+    {
+        var now = new DateTimeOffset(2026, 12, 1, 5, 0, 0, TimeSpan.Zero);
+
+        Assert.Equal(
+            TimeSpan.FromSeconds(7),
+            GraphMailTransport.RetryAfter(new RetryConditionHeaderValue(TimeSpan.FromSeconds(7)), now)
+        );
+        Assert.Equal(
+            TimeSpan.FromSeconds(90),
+            GraphMailTransport.RetryAfter(new RetryConditionHeaderValue(now.AddSeconds(90)), now)
+        );
+        Assert.Equal(TimeSpan.Zero, GraphMailTransport.RetryAfter(new RetryConditionHeaderValue(now.AddDays(-1)), now));
+        Assert.Null(GraphMailTransport.RetryAfter(null, now));
+    }
+
+    [Fact]
+    public void A_graph_upload_session_names_the_attachment_its_size_and_inline_content_id()
+    {
+        var part = new MailPart("chart.png", "image/png", new byte[5], "chart@itinventory");
+
+        using var body = JsonDocument.Parse(GraphMailTransport.UploadSessionBody(part));
+
+        var item = body.RootElement.GetProperty("AttachmentItem");
+        Assert.Equal(
+            ("file", "chart.png", 5, "image/png", true, "chart@itinventory"),
+            (
+                item.GetProperty("attachmentType").GetString(),
+                item.GetProperty("name").GetString(),
+                item.GetProperty("size").GetInt32(),
+                item.GetProperty("contentType").GetString(),
+                item.GetProperty("isInline").GetBoolean(),
+                item.GetProperty("contentId").GetString()
+            )
+        );
     }
 
     private static ValidateOptionsResult Validate(FinanceMailOptions options, string? smtpHost = "smtp.example.org") =>

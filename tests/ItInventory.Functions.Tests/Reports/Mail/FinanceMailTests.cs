@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -10,6 +11,7 @@ using ItInventory.Functions.Reports;
 using ItInventory.Functions.Reports.Mail;
 using ItInventory.Functions.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using MimeKit;
 using static ItInventory.Functions.Tests.Catalogue.CatalogueKit;
 
@@ -413,5 +415,184 @@ public sealed partial class FinanceMailTests
         Assert.Equal((nameof(MailSendStatus.Failed), 1), (claim!.Status, claim.Attempts));
         Assert.Contains("403", claim.LastError, StringComparison.Ordinal);
         Assert.Equal(nameof(FindingStatus.Open), (await FindingAsync(app))!.Status);
+    }
+
+    /// <summary>The app's clock, watched: the waits (timers) the app starts on it, so a test advances the clock
+    /// once the wait it expects exists, without sleeping.</summary>
+    private sealed class WatchedClock(FakeTimeProvider inner) : TimeProvider
+    {
+        public ConcurrentQueue<TimeSpan> Timers { get; } = new();
+
+        public override DateTimeOffset GetUtcNow() => inner.GetUtcNow();
+
+        public override long GetTimestamp() => inner.GetTimestamp();
+
+        public override long TimestampFrequency => inner.TimestampFrequency;
+
+        public override TimeZoneInfo LocalTimeZone => inner.LocalTimeZone;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            // Recorded once the timer exists, so advancing the clock after seeing it fires it.
+            var timer = inner.CreateTimer(callback, state, dueTime, period);
+            Timers.Enqueue(dueTime);
+            return timer;
+        }
+
+        /// <summary>Registers the watch over the test app's FakeTimeProvider (the last registration wins).</summary>
+        public static WatchedClock Over(IServiceCollection services)
+        {
+            var fake = (FakeTimeProvider)
+                services.Last(d => d.ServiceType == typeof(TimeProvider)).ImplementationInstance!;
+            var watched = new WatchedClock(fake);
+            services.AddSingleton<TimeProvider>(watched);
+            return watched;
+        }
+    }
+
+    private static async Task UntilAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for {what}.");
+            await Task.Delay(20);
+        }
+    }
+
+    [Fact]
+    public async Task A_workbook_over_3_MB_goes_through_a_graph_upload_session_and_arrives_whole_once()
+    {
+        await using var graph = TestGraphEndpoint.Start();
+        await using var app = await StartAsync(graph.Settings(), s =>
+            s.AddSingleton(new GraphMailCredential(new FixedTokenCredential("test-graph-token")))
+        );
+        await app.Services.GetRequiredService<FinanceReportService>().GenerateAsync(Period, CancellationToken.None);
+        // A workbook of 7 MB (three ranges of at most 3 MB): too large for one sendMail request.
+        var workbook = new byte[7 * 1024 * 1024 + 123];
+        new Random(13).NextBytes(workbook);
+        await app
+            .Store.Reports.GetBlobClient($"finance/{Period}/{FinanceMailService.WorkbookFile}")
+            .UploadAsync(new BinaryData(workbook), overwrite: true);
+        var mail = app.Services.GetRequiredService<FinanceMailService>();
+        MailSendEntity Request() => new() { Trigger = MailTriggers.Timer, Transport = "Graph" };
+
+        var (result, _) = await mail.DeliverAsync(Period, Request(), null, CancellationToken.None);
+        var again = await mail.DeliverAsync(Period, Request(), null, CancellationToken.None);
+
+        Assert.Equal(
+            (FinanceMailService.DeliveryResult.Sent, FinanceMailService.DeliveryResult.AlreadySent),
+            (result, again.Result)
+        );
+        Assert.Equal(
+            [
+                "POST /v1.0/users/inventory@example.org/messages",
+                "POST /v1.0/users/inventory@example.org/messages/draft-1/attachments/createUploadSession",
+                "PUT /upload/session-2",
+                "PUT /upload/session-2",
+                "PUT /upload/session-2",
+                "POST /v1.0/users/inventory@example.org/messages/draft-1/send",
+            ],
+            graph.Requests.Select(r => $"{r.Method} {r.Path}")
+        );
+        Assert.All(graph.Requests.Where(r => r.Method == "POST"), r =>
+            Assert.Equal("Bearer test-graph-token", r.Authorization)
+        );
+        Assert.Equal(0, graph.AuthorizedUploads);
+        var delivered = Assert.Single(graph.Delivered);
+        var attached = Assert.Single(delivered.Parts, p => !p.IsInline);
+        Assert.Equal("finance-summary-2026-11.xlsx", attached.Name);
+        Assert.Equal(workbook, attached.Bytes);
+        // The charts rode along in the draft, referenced by the body.
+        var html = delivered.Message.GetProperty("body").GetProperty("content").GetString()!;
+        Assert.Equal(
+            CidReferences(html).Order(),
+            delivered.Parts.Where(p => p.IsInline).Select(p => p.ContentId!).Order()
+        );
+        Assert.Equal(0, graph.OpenDrafts);
+        var claim = await ClaimAsync(app);
+        Assert.Equal((nameof(MailSendStatus.Sent), 1, 1), (claim!.Status, claim.Sends, claim.Attempts));
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.TooManyRequests)]
+    [InlineData(HttpStatusCode.ServiceUnavailable)]
+    public async Task A_throttled_graph_send_is_retried_once_after_the_advertised_delay_and_sent_once(
+        HttpStatusCode status
+    )
+    {
+        await using var graph = TestGraphEndpoint.Start();
+        WatchedClock? clock = null;
+        await using var app = await StartAsync(graph.Settings(), s =>
+        {
+            s.AddSingleton(new GraphMailCredential(new FixedTokenCredential("t")));
+            clock = WatchedClock.Over(s);
+        });
+        var advertised = TimeSpan.FromSeconds(7);
+        graph.ThrottleOnce("/sendMail", status, advertised);
+
+        var run = Task.Run(() => RunTimerAsync(app));
+        await UntilAsync(() => clock!.Timers.Contains(advertised), "the wait Graph asked for");
+
+        Assert.Single(graph.Requests);
+        app.Clock.Advance(advertised - TimeSpan.FromSeconds(1));
+        Assert.Single(graph.Requests); // not before the advertised delay
+        Assert.False(run.IsCompleted);
+        app.Clock.Advance(TimeSpan.FromSeconds(1));
+        await run.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(2, graph.Requests.Count);
+        Assert.Single(graph.Delivered);
+        var claim = await ClaimAsync(app);
+        Assert.Equal((nameof(MailSendStatus.Sent), 1, 2), (claim!.Status, claim.Sends, claim.Attempts));
+        Assert.Null(await FindingAsync(app));
+
+        await RunTimerAsync(app); // the timer again: already sent, nothing more leaves
+        Assert.Single(graph.Delivered);
+    }
+
+    [Fact]
+    public async Task A_range_throttled_mid_upload_deletes_the_draft_and_the_retry_after_the_delay_sends_it_whole_once()
+    {
+        await using var graph = TestGraphEndpoint.Start();
+        WatchedClock? clock = null;
+        await using var app = await StartAsync(graph.Settings(), s =>
+        {
+            s.AddSingleton(new GraphMailCredential(new FixedTokenCredential("t")));
+            clock = WatchedClock.Over(s);
+        });
+        await app.Services.GetRequiredService<FinanceReportService>().GenerateAsync(Period, CancellationToken.None);
+        var workbook = new byte[4 * 1024 * 1024];
+        new Random(7).NextBytes(workbook);
+        await app
+            .Store.Reports.GetBlobClient($"finance/{Period}/{FinanceMailService.WorkbookFile}")
+            .UploadAsync(new BinaryData(workbook), overwrite: true);
+        var advertised = TimeSpan.FromSeconds(11);
+        graph.ThrottleOnce("/upload/session-2", HttpStatusCode.TooManyRequests, advertised);
+        var mail = app.Services.GetRequiredService<FinanceMailService>();
+
+        var run = Task.Run(() =>
+            mail.DeliverAsync(
+                Period,
+                new MailSendEntity { Trigger = MailTriggers.Timer, Transport = "Graph" },
+                null,
+                CancellationToken.None
+            )
+        );
+        await UntilAsync(() => clock!.Timers.Contains(advertised), "the wait Graph asked for");
+        // The first attempt's draft is gone before the wait: a retry never leaves drafts behind.
+        Assert.Contains(graph.Requests, r =>
+            r is { Method: "DELETE", Path: "/v1.0/users/inventory@example.org/messages/draft-1" }
+        );
+        Assert.Equal(0, graph.OpenDrafts);
+        app.Clock.Advance(advertised);
+        var (result, _) = await run.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(FinanceMailService.DeliveryResult.Sent, result);
+        var delivered = Assert.Single(graph.Delivered);
+        Assert.Equal(workbook, Assert.Single(delivered.Parts, p => !p.IsInline).Bytes);
+        Assert.Equal(0, graph.OpenDrafts);
+        var claim = await ClaimAsync(app);
+        Assert.Equal((nameof(MailSendStatus.Sent), 1, 2), (claim!.Status, claim.Sends, claim.Attempts));
     }
 }
