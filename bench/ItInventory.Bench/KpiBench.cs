@@ -16,8 +16,9 @@ namespace ItInventory.Bench;
 /// The KPI bench (issue 12, "Scale"): seeds the scans bench's fleet (<see cref="FleetSeeder"/>, with lifecycle
 /// stamps), licence products with their seats, open and resolved findings and a closed campaign, then measures the
 /// KPI snapshot (<see cref="KpiSnapshotService.SnapshotAsync"/>) beside the raw projected reads it needs, in order:
-/// raw, snapshot, snapshot, raw. The raw pass is the same queries with the same filters and <c>$select</c> through the
-/// same SDK clients, rows counted and dropped. Command line: <c>kpis [--assets N] [--seats N]</c>.
+/// a warm-up of both (not measured), raw, snapshot, snapshot, raw. The raw pass is the same queries with the same
+/// filters and <c>$select</c> through the same SDK clients, rows counted and dropped. Command line:
+/// <c>kpis [--assets N] [--seats N]</c>.
 /// </summary>
 public static class KpiBench
 {
@@ -91,23 +92,12 @@ public static class KpiBench
             };
             Func<CancellationToken, Task<ScanResult>> raw = ct => RawAsync(app, day, ct);
 
-            Console.WriteLine("  kpis: raw, snapshot, snapshot, raw…");
-            await raw(CancellationToken.None); // warm-up (JIT, connections): not measured
-            var rawA = await ScanMeasurement.RunAsync("raw", raw, CancellationToken.None);
-            var first = await ScanMeasurement.RunAsync("snapshot", snapshot, CancellationToken.None);
-            var second = await ScanMeasurement.RunAsync("snapshot", snapshot, CancellationToken.None);
-            var rawB = await ScanMeasurement.RunAsync("raw", raw, CancellationToken.None);
-            foreach (var (label, m) in new[] { ("raw", rawA), ("run 1", first), ("run 2", second), ("raw", rawB) })
-            {
-                Console.WriteLine(
-                    $"    {label, -6} {m.Elapsed.TotalSeconds, 6:F2} s  {m.Result.RowsRead, 8} rows  "
-                        + $"{m.Requests, 6} requests ({m.Methods})  peak {m.PeakWorkingSetMb:F0} MB  {m.Result.Detail}"
-                );
-            }
+            Console.WriteLine("  kpis: warm-up (raw, snapshot: not measured), raw, snapshot, snapshot, raw…");
+            var runs = await MeasuredSequence.RunAsync(raw, "snapshot", snapshot, warmUpRun: true);
             Console.WriteLine($"  Load average at end: {BenchMachine.LoadAverage()}");
             Console.WriteLine();
 
-            var rawSeconds = (rawA.Elapsed.TotalSeconds + rawB.Elapsed.TotalSeconds) / 2;
+            var (rawA, rawSeconds) = (runs.RawA, runs.RawSeconds);
             var passed = true;
             var table = new List<string>
             {
@@ -119,14 +109,11 @@ public static class KpiBench
             Console.WriteLine($"kpis.seats={seats}");
             Console.WriteLine(Invariant($"kpis.raw.seconds={rawSeconds:F2}"));
             Console.WriteLine(Invariant($"kpis.raw.rows={rawA.Result.RowsRead}"));
-            foreach (var (run, m) in new[] { ("1", first), ("2", second) })
+            foreach (var (run, m) in new[] { ("1", runs.First), ("2", runs.Second) })
             {
-                var ratio = rawSeconds / Math.Max(m.Elapsed.TotalSeconds, 1e-6);
-                passed &= ratio >= ScanBenchOptions.RatioTarget && m.PeakWorkingSetMb < ScanBenchOptions.MemoryTargetMb;
-                Console.WriteLine(Invariant($"kpis.run{run}.seconds={m.Elapsed.TotalSeconds:F2}"));
-                Console.WriteLine(Invariant($"kpis.run{run}.ratio={ratio:F2}"));
-                Console.WriteLine(Invariant($"kpis.run{run}.requests={m.Requests}"));
-                Console.WriteLine(Invariant($"kpis.run{run}.peak_working_set_mb={m.PeakWorkingSetMb:F0}"));
+                var ratio = runs.Ratio(m);
+                passed &= m.MeetsTargets(ratio);
+                m.PrintMetrics($"kpis.run{run}", ratio);
                 table.Add(
                     Invariant($"| snapshot {run} | {m.Elapsed.TotalSeconds:F1} s | {ratio:F2} | ")
                         + Invariant($"{m.Result.RowsRead} summary | {m.Requests} ({m.Methods}) | ")
@@ -135,8 +122,7 @@ public static class KpiBench
             }
             table.Add(
                 Invariant($"| raw projected reads (mean of 2) | {rawSeconds:F1} s | | {rawA.Result.RowsRead} all | ")
-                    + Invariant($"{rawA.Requests} ({rawA.Methods}) | ")
-                    + Invariant($"{Math.Max(rawA.PeakWorkingSetMb, rawB.PeakWorkingSetMb):F0} MB |")
+                    + Invariant($"{rawA.Requests} ({rawA.Methods}) | {runs.RawPeakMb:F0} MB |")
             );
             Console.WriteLine($"kpis.exit_code={(passed ? 0 : 2)}");
             Console.WriteLine("END_BENCH_METRICS");
@@ -382,5 +368,4 @@ public static class KpiBench
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
-
 }
