@@ -36,24 +36,11 @@ public static class KpiBench
 
     public static async Task<int> RunAsync(string[] args)
     {
-        int assets = 100_000,
-            seats = 50_000;
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (args[i] is "--assets" or "--seats" && i + 1 < args.Length && int.TryParse(args[i + 1], out var n))
-            {
-                if (args[i] == "--assets")
-                    assets = Math.Max(1000, n);
-                else
-                    seats = Math.Max(SeatsPerProduct, n);
-                i++;
-            }
-            else
-            {
-                Console.Error.WriteLine(Usage);
-                return args[i] is "-h" or "--help" ? 0 : 64;
-            }
-        }
+        var counts = new Dictionary<string, int> { ["--assets"] = 100_000, ["--seats"] = 50_000 };
+        var bound = (string name, int n) => name == "--assets" ? Math.Max(1000, n) : Math.Max(SeatsPerProduct, n);
+        if (BenchMachine.ParseCounts(args, Usage, counts, bound) is { } exitCode)
+            return exitCode;
+        var (assets, seats) = (counts["--assets"], counts["--seats"]);
 
         var clock = Stopwatch.StartNew();
         try
@@ -72,7 +59,13 @@ public static class KpiBench
                 CancellationToken.None
             );
             var seeded = Stopwatch.StartNew();
-            var products = await SeedLicencesAsync(app, seats);
+            var products = await FleetSeeder.SeedLicenceSeatsAsync(
+                app.Store,
+                seats,
+                SeatsPerProduct,
+                DateOnly.FromDateTime(now.UtcDateTime),
+                CancellationToken.None
+            );
             await SeedFindingsAsync(app);
             await SeedCampaignAsync(app, now);
             Console.WriteLine(
@@ -124,21 +117,7 @@ public static class KpiBench
                 Invariant($"| raw projected reads (mean of 2) | {rawSeconds:F1} s | | {rawA.Result.RowsRead} all | ")
                     + Invariant($"{rawA.Requests} ({rawA.Methods}) | {runs.RawPeakMb:F0} MB |")
             );
-            Console.WriteLine($"kpis.exit_code={(passed ? 0 : 2)}");
-            Console.WriteLine("END_BENCH_METRICS");
-            Console.WriteLine();
-            foreach (var line in table)
-                Console.WriteLine(line);
-            Console.WriteLine();
-            Console.WriteLine(
-                (
-                    passed
-                        ? "All targets met"
-                        : $"FAILED: the snapshot is below {ScanBenchOptions.RatioTarget:F1} × raw or above "
-                            + $"{ScanBenchOptions.MemoryTargetMb:F0} MB"
-                ) + $" ({clock.Elapsed.TotalSeconds:F0} s)"
-            );
-            return passed ? 0 : 2;
+            return MeasuredSequence.Verdict("kpis", passed, table, "the snapshot is", clock.Elapsed);
         }
         catch (Exception ex)
         {
@@ -214,75 +193,6 @@ public static class KpiBench
         )
             rows++;
         return new ScanResult(rows, 0, $"raw reads for {KpiKeys.Row(day)}");
-    }
-
-    /// <summary>Products of <see cref="SeatsPerProduct"/> seats each, in batches of 100 per product partition: the
-    /// product, its compliance snapshot, seat counter and two entitlements, then its seat rows.</summary>
-    private static async Task<int> SeedLicencesAsync(BenchApp app, int seats)
-    {
-        var count = seats / SeatsPerProduct;
-        await Parallel.ForEachAsync(
-            Enumerable.Range(0, count),
-            new ParallelOptions { MaxDegreeOfParallelism = 8 },
-            async (p, ct) =>
-            {
-                var id = TableKeys.NewLicenceProductId();
-                var perDevice = p % 2 == 0;
-                var rows = new List<ITableEntity>
-                {
-                    new LicenceProductEntity
-                    {
-                        PartitionKey = id,
-                        Name = $"Bench product {p:D3}",
-                        Metric = perDevice ? nameof(LicenceMetric.PerDevice) : nameof(LicenceMetric.PerUser),
-                        RulesJson = "[]",
-                    },
-                    new LicenceComplianceEntity
-                    {
-                        PartitionKey = id,
-                        ComputedAt = DateTimeOffset.UtcNow,
-                        InstallingAssets = 800 + p * 7 % 400,
-                        InstallingUsers = 700 + p * 11 % 400,
-                    },
-                    new LicenceSeatCounterEntity { PartitionKey = id, Assigned = SeatsPerProduct },
-                };
-                for (var e = 0; e < 2; e++)
-                {
-                    rows.Add(
-                        new LicenceEntitlementEntity
-                        {
-                            PartitionKey = id,
-                            RowKey = TableKeys.LicenceEntitlementRow(TableKeys.LicenceEntitlementId($"PO-{p}-{e}")),
-                            Reference = $"PO-{p}-{e}",
-                            Type = nameof(EntitlementType.Perpetual),
-                            Seats = SeatsPerProduct / 2,
-                        }
-                    );
-                }
-                for (var s = 0; s < SeatsPerProduct; s++)
-                {
-                    var holder = Guid.NewGuid().ToString("N");
-                    rows.Add(
-                        new LicenceSeatEntity
-                        {
-                            PartitionKey = id,
-                            RowKey = TableKeys.LicenceSeatRow(TableKeys.LicenceSeatId(SeatHolder.Asset, holder)),
-                            AssigneeKind = SeatHolder.Asset,
-                            AssigneeId = holder,
-                            AssignedAt = DateTimeOffset.UtcNow,
-                        }
-                    );
-                }
-                foreach (var batch in rows.Chunk(100))
-                {
-                    await app.Store.Licences.SubmitTransactionAsync(
-                        batch.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)),
-                        ct
-                    );
-                }
-            }
-        );
-        return count;
     }
 
     /// <summary>Open findings over five kinds (about what the daily scans keep open for 100k assets) and resolved

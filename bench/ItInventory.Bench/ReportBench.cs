@@ -33,24 +33,11 @@ public static class ReportBench
 
     public static async Task<int> RunAsync(string[] args)
     {
-        int assets = 100_000,
-            seats = 50_000;
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (args[i] is "--assets" or "--seats" && i + 1 < args.Length && int.TryParse(args[i + 1], out var n))
-            {
-                if (args[i] == "--assets")
-                    assets = Math.Max(1000, n);
-                else
-                    seats = Math.Max(SeatsPerProduct, n);
-                i++;
-            }
-            else
-            {
-                Console.Error.WriteLine(Usage);
-                return args[i] is "-h" or "--help" ? 0 : 64;
-            }
-        }
+        var counts = new Dictionary<string, int> { ["--assets"] = 100_000, ["--seats"] = 50_000 };
+        var bound = (string name, int n) => name == "--assets" ? Math.Max(1000, n) : Math.Max(SeatsPerProduct, n);
+        if (BenchMachine.ParseCounts(args, Usage, counts, bound) is { } exitCode)
+            return exitCode;
+        var (assets, seats) = (counts["--assets"], counts["--seats"]);
 
         var clock = Stopwatch.StartNew();
         try
@@ -134,21 +121,7 @@ public static class ReportBench
                 Invariant($"| raw projected reads (mean of 2, {rawA.Result.RowsRead} rows) | {rawSeconds:F1} s | | ")
                     + Invariant($"{rawA.Requests} ({rawA.Methods}) | {runs.RawPeakMb:F0} MB |")
             );
-            Console.WriteLine($"reports.exit_code={(passed ? 0 : 2)}");
-            Console.WriteLine("END_BENCH_METRICS");
-            Console.WriteLine();
-            foreach (var line in table)
-                Console.WriteLine(line);
-            Console.WriteLine();
-            Console.WriteLine(
-                (
-                    passed
-                        ? "All targets met"
-                        : $"FAILED: the report is below {ScanBenchOptions.RatioTarget:F1} × raw or above "
-                            + $"{ScanBenchOptions.MemoryTargetMb:F0} MB"
-                ) + $" ({clock.Elapsed.TotalSeconds:F0} s)"
-            );
-            return passed ? 0 : 2;
+            return MeasuredSequence.Verdict("reports", passed, table, "the report is", clock.Elapsed);
         }
         catch (Exception ex)
         {

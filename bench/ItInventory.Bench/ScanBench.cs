@@ -203,21 +203,7 @@ public static class ScanBench
                     + Invariant($"{dueRows / rawDue.Elapsed.TotalSeconds:F0} | | | {rawDue.Result.RowsRead} | ")
                     + Invariant($"{rawDue.Requests} | {rawDue.PeakWorkingSetMb:F0} MB |")
             );
-            Console.WriteLine($"scans.exit_code={(passed ? 0 : 2)}");
-            Console.WriteLine("END_BENCH_METRICS");
-            Console.WriteLine();
-            foreach (var line in table)
-                Console.WriteLine(line);
-            Console.WriteLine();
-            Console.WriteLine(
-                (
-                    passed
-                        ? "All targets met"
-                        : $"FAILED: a scan is below {ScanBenchOptions.RatioTarget:F1} × raw or above "
-                            + $"{ScanBenchOptions.MemoryTargetMb:F0} MB"
-                ) + $" ({clock.Elapsed.TotalSeconds:F0} s)"
-            );
-            return passed ? 0 : 2;
+            return MeasuredSequence.Verdict("scans", passed, table, "a scan is", clock.Elapsed);
         }
         catch (Exception ex)
         {

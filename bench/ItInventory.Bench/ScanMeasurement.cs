@@ -101,6 +101,28 @@ public sealed record MeasuredSequence(
     /// <summary>A run beside raw: the raw mean's seconds over the run's (1: as fast as raw).</summary>
     public double Ratio(ScanMeasurement run) => RawSeconds / Math.Max(run.Elapsed.TotalSeconds, 1e-6);
 
+    /// <summary>Ends the metrics block with <c>{prefix}.exit_code</c>, prints the markdown table and the verdict
+    /// against the targets: exit code 0 when met, 2 when not (<paramref name="failed"/> names what missed them).
+    /// </summary>
+    public static int Verdict(string prefix, bool passed, IEnumerable<string> table, string failed, TimeSpan elapsed)
+    {
+        Console.WriteLine($"{prefix}.exit_code={(passed ? 0 : 2)}");
+        Console.WriteLine("END_BENCH_METRICS");
+        Console.WriteLine();
+        foreach (var line in table)
+            Console.WriteLine(line);
+        Console.WriteLine();
+        Console.WriteLine(
+            (
+                passed
+                    ? "All targets met"
+                    : $"FAILED: {failed} below {ScanBenchOptions.RatioTarget:F1} × raw or above "
+                        + $"{ScanBenchOptions.MemoryTargetMb:F0} MB"
+            ) + $" ({elapsed.TotalSeconds:F0} s)"
+        );
+        return passed ? 0 : 2;
+    }
+
     /// <param name="raw">The raw pass.</param>
     /// <param name="name">The run's name.</param>
     /// <param name="run">The run under test, measured twice.</param>
