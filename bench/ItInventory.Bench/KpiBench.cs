@@ -90,33 +90,24 @@ public static class KpiBench
             Console.WriteLine($"  Load average at end: {BenchMachine.LoadAverage()}");
             Console.WriteLine();
 
-            var (rawA, rawSeconds) = (runs.RawA, runs.RawSeconds);
-            var passed = true;
-            var table = new List<string>
-            {
-                "| Run | Time | Snapshot/raw | Rows read | Requests | Peak WS |",
-                "|---|---:|---:|---:|---:|---:|",
-            };
             Console.WriteLine("BEGIN_BENCH_METRICS");
             Console.WriteLine($"kpis.assets={fleet.Assets}");
             Console.WriteLine($"kpis.seats={seats}");
-            Console.WriteLine(Invariant($"kpis.raw.seconds={rawSeconds:F2}"));
-            Console.WriteLine(Invariant($"kpis.raw.rows={rawA.Result.RowsRead}"));
-            foreach (var (run, m) in new[] { ("1", runs.First), ("2", runs.Second) })
-            {
-                var ratio = runs.Ratio(m);
-                passed &= m.MeetsTargets(ratio);
-                m.PrintMetrics($"kpis.run{run}", ratio);
-                table.Add(
-                    Invariant($"| snapshot {run} | {m.Elapsed.TotalSeconds:F1} s | {ratio:F2} | ")
-                        + Invariant($"{m.Result.RowsRead} summary | {m.Requests} ({m.Methods}) | ")
-                        + Invariant($"{m.PeakWorkingSetMb:F0} MB |")
-                );
-            }
-            table.Add(
-                Invariant($"| raw projected reads (mean of 2) | {rawSeconds:F1} s | | {rawA.Result.RowsRead} all | ")
-                    + Invariant($"{rawA.Requests} ({rawA.Methods}) | {runs.RawPeakMb:F0} MB |")
-            );
+            var passed = runs.PrintJudgedMetrics("kpis");
+            var rawA = runs.RawA;
+            string[] table =
+            [
+                "| Run | Time | Snapshot/raw | Rows read | Requests | Peak WS |",
+                "|---|---:|---:|---:|---:|---:|",
+                .. runs.Runs.Select(r =>
+                    Invariant($"| snapshot {r.Number} | {r.Run.Elapsed.TotalSeconds:F1} s | {runs.Ratio(r.Run):F2} | ")
+                    + Invariant($"{r.Run.Result.RowsRead} summary | {r.Run.Requests} ({r.Run.Methods}) | ")
+                    + Invariant($"{r.Run.PeakWorkingSetMb:F0} MB |")
+                ),
+                Invariant(
+                    $"| raw projected reads (mean of 2) | {runs.RawSeconds:F1} s | | {rawA.Result.RowsRead} all | "
+                ) + Invariant($"{rawA.Requests} ({rawA.Methods}) | {runs.RawPeakMb:F0} MB |"),
+            ];
             return MeasuredSequence.Verdict("kpis", passed, table, "the snapshot is", clock.Elapsed);
         }
         catch (Exception ex)

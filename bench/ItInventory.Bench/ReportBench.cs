@@ -95,32 +95,24 @@ public static class ReportBench
             Console.WriteLine($"  Load average at end: {BenchMachine.LoadAverage()}");
             Console.WriteLine();
 
-            var (rawA, rawSeconds) = (runs.RawA, runs.RawSeconds);
-            var passed = true;
-            var table = new List<string>
-            {
-                "| Run | Time | Report/raw | Requests | Peak WS |",
-                "|---|---:|---:|---:|---:|",
-            };
             Console.WriteLine("BEGIN_BENCH_METRICS");
             Console.WriteLine($"reports.assets={fleet.Assets}");
             Console.WriteLine($"reports.seats={seats}");
-            Console.WriteLine(Invariant($"reports.raw.seconds={rawSeconds:F2}"));
-            Console.WriteLine(Invariant($"reports.raw.rows={rawA.Result.RowsRead}"));
-            foreach (var (run, m) in new[] { ("1", runs.First), ("2", runs.Second) })
-            {
-                var ratio = runs.Ratio(m);
-                passed &= m.MeetsTargets(ratio);
-                m.PrintMetrics($"reports.run{run}", ratio);
-                table.Add(
-                    Invariant($"| finance report {run} | {m.Elapsed.TotalSeconds:F1} s | {ratio:F2} | ")
-                        + Invariant($"{m.Requests} ({m.Methods}) | {m.PeakWorkingSetMb:F0} MB |")
-                );
-            }
-            table.Add(
-                Invariant($"| raw projected reads (mean of 2, {rawA.Result.RowsRead} rows) | {rawSeconds:F1} s | | ")
-                    + Invariant($"{rawA.Requests} ({rawA.Methods}) | {runs.RawPeakMb:F0} MB |")
-            );
+            var passed = runs.PrintJudgedMetrics("reports");
+            var rawA = runs.RawA;
+            string[] table =
+            [
+                "| Run | Time | Report/raw | Requests | Peak WS |",
+                "|---|---:|---:|---:|---:|",
+                .. runs.Runs.Select(r =>
+                    Invariant($"| finance report {r.Number} | {r.Run.Elapsed.TotalSeconds:F1} s | ")
+                    + Invariant($"{runs.Ratio(r.Run):F2} | {r.Run.Requests} ({r.Run.Methods}) | ")
+                    + Invariant($"{r.Run.PeakWorkingSetMb:F0} MB |")
+                ),
+                Invariant(
+                    $"| raw projected reads (mean of 2, {rawA.Result.RowsRead} rows) | {runs.RawSeconds:F1} s | | "
+                ) + Invariant($"{rawA.Requests} ({rawA.Methods}) | {runs.RawPeakMb:F0} MB |"),
+            ];
             return MeasuredSequence.Verdict("reports", passed, table, "the report is", clock.Elapsed);
         }
         catch (Exception ex)

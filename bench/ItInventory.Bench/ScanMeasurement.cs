@@ -101,6 +101,25 @@ public sealed record MeasuredSequence(
     /// <summary>A run beside raw: the raw mean's seconds over the run's (1: as fast as raw).</summary>
     public double Ratio(ScanMeasurement run) => RawSeconds / Math.Max(run.Elapsed.TotalSeconds, 1e-6);
 
+    /// <summary>The metric lines of a bench that judges both runs (KPI, reports): the raw mean's seconds and the raw
+    /// rows, then each run's lines; whether both runs meet the targets.</summary>
+    public bool PrintJudgedMetrics(string prefix)
+    {
+        Console.WriteLine(Invariant($"{prefix}.raw.seconds={RawSeconds:F2}"));
+        Console.WriteLine(Invariant($"{prefix}.raw.rows={RawA.Result.RowsRead}"));
+        var passed = true;
+        foreach (var (run, m) in Runs)
+        {
+            var ratio = Ratio(m);
+            passed &= m.MeetsTargets(ratio);
+            m.PrintMetrics($"{prefix}.run{run}", ratio);
+        }
+        return passed;
+    }
+
+    /// <summary>Run 1 and run 2 with their numbers.</summary>
+    public (string Number, ScanMeasurement Run)[] Runs => [("1", First), ("2", Second)];
+
     /// <summary>Ends the metrics block with <c>{prefix}.exit_code</c>, prints the markdown table and the verdict
     /// against the targets: exit code 0 when met, 2 when not (<paramref name="failed"/> names what missed them).
     /// </summary>
@@ -156,6 +175,8 @@ public sealed record MeasuredSequence(
         rawB.Print("raw");
         return new MeasuredSequence(rawA, measured, first, second, rawB);
     }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
 
 /// <summary>The process's resident set: its high-water mark (VmHWM, resettable on Linux) and a sampler (every 20 ms)
