@@ -16,8 +16,9 @@ namespace ItInventory.Bench;
 /// The KPI bench (issue 12, "Scale"): seeds the scans bench's fleet (<see cref="FleetSeeder"/>, with lifecycle
 /// stamps), licence products with their seats, open and resolved findings and a closed campaign, then measures the
 /// KPI snapshot (<see cref="KpiSnapshotService.SnapshotAsync"/>) beside the raw projected reads it needs, in order:
-/// raw, snapshot, snapshot, raw. The raw pass is the same queries with the same filters and <c>$select</c> through the
-/// same SDK clients, rows counted and dropped. Command line: <c>kpis [--assets N] [--seats N]</c>.
+/// a warm-up of both (not measured), raw, snapshot, snapshot, raw. The raw pass is the same queries with the same
+/// filters and <c>$select</c> through the same SDK clients, rows counted and dropped. Command line:
+/// <c>kpis [--assets N] [--seats N]</c>.
 /// </summary>
 public static class KpiBench
 {
@@ -35,24 +36,11 @@ public static class KpiBench
 
     public static async Task<int> RunAsync(string[] args)
     {
-        int assets = 100_000,
-            seats = 50_000;
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (args[i] is "--assets" or "--seats" && i + 1 < args.Length && int.TryParse(args[i + 1], out var n))
-            {
-                if (args[i] == "--assets")
-                    assets = Math.Max(1000, n);
-                else
-                    seats = Math.Max(SeatsPerProduct, n);
-                i++;
-            }
-            else
-            {
-                Console.Error.WriteLine(Usage);
-                return args[i] is "-h" or "--help" ? 0 : 64;
-            }
-        }
+        var counts = new Dictionary<string, int> { ["--assets"] = 100_000, ["--seats"] = 50_000 };
+        var bound = (string name, int n) => name == "--assets" ? Math.Max(1000, n) : Math.Max(SeatsPerProduct, n);
+        if (BenchMachine.ParseCounts(args, Usage, counts, bound) is { } exitCode)
+            return exitCode;
+        var (assets, seats) = (counts["--assets"], counts["--seats"]);
 
         var clock = Stopwatch.StartNew();
         try
@@ -71,7 +59,13 @@ public static class KpiBench
                 CancellationToken.None
             );
             var seeded = Stopwatch.StartNew();
-            var products = await SeedLicencesAsync(app, seats);
+            var products = await FleetSeeder.SeedLicenceSeatsAsync(
+                app.Store,
+                seats,
+                SeatsPerProduct,
+                DateOnly.FromDateTime(now.UtcDateTime),
+                CancellationToken.None
+            );
             await SeedFindingsAsync(app);
             await SeedCampaignAsync(app, now);
             Console.WriteLine(
@@ -91,68 +85,30 @@ public static class KpiBench
             };
             Func<CancellationToken, Task<ScanResult>> raw = ct => RawAsync(app, day, ct);
 
-            Console.WriteLine("  kpis: raw, snapshot, snapshot, raw…");
-            await raw(CancellationToken.None); // warm-up (JIT, connections): not measured
-            var rawA = await ScanMeasurement.RunAsync("raw", raw, CancellationToken.None);
-            var first = await ScanMeasurement.RunAsync("snapshot", snapshot, CancellationToken.None);
-            var second = await ScanMeasurement.RunAsync("snapshot", snapshot, CancellationToken.None);
-            var rawB = await ScanMeasurement.RunAsync("raw", raw, CancellationToken.None);
-            foreach (var (label, m) in new[] { ("raw", rawA), ("run 1", first), ("run 2", second), ("raw", rawB) })
-            {
-                Console.WriteLine(
-                    $"    {label, -6} {m.Elapsed.TotalSeconds, 6:F2} s  {m.Result.RowsRead, 8} rows  "
-                        + $"{m.Requests, 6} requests ({m.Methods})  peak {m.PeakWorkingSetMb:F0} MB  {m.Result.Detail}"
-                );
-            }
+            Console.WriteLine("  kpis: warm-up (raw, snapshot: not measured), raw, snapshot, snapshot, raw…");
+            var runs = await MeasuredSequence.RunAsync(raw, "snapshot", snapshot, warmUpRun: true);
             Console.WriteLine($"  Load average at end: {BenchMachine.LoadAverage()}");
             Console.WriteLine();
 
-            var rawSeconds = (rawA.Elapsed.TotalSeconds + rawB.Elapsed.TotalSeconds) / 2;
-            var passed = true;
-            var table = new List<string>
-            {
-                "| Run | Time | Snapshot/raw | Rows read | Requests | Peak WS |",
-                "|---|---:|---:|---:|---:|---:|",
-            };
             Console.WriteLine("BEGIN_BENCH_METRICS");
             Console.WriteLine($"kpis.assets={fleet.Assets}");
             Console.WriteLine($"kpis.seats={seats}");
-            Console.WriteLine(Invariant($"kpis.raw.seconds={rawSeconds:F2}"));
-            Console.WriteLine(Invariant($"kpis.raw.rows={rawA.Result.RowsRead}"));
-            foreach (var (run, m) in new[] { ("1", first), ("2", second) })
-            {
-                var ratio = rawSeconds / Math.Max(m.Elapsed.TotalSeconds, 1e-6);
-                passed &= ratio >= ScanBenchOptions.RatioTarget && m.PeakWorkingSetMb < ScanBenchOptions.MemoryTargetMb;
-                Console.WriteLine(Invariant($"kpis.run{run}.seconds={m.Elapsed.TotalSeconds:F2}"));
-                Console.WriteLine(Invariant($"kpis.run{run}.ratio={ratio:F2}"));
-                Console.WriteLine(Invariant($"kpis.run{run}.requests={m.Requests}"));
-                Console.WriteLine(Invariant($"kpis.run{run}.peak_working_set_mb={m.PeakWorkingSetMb:F0}"));
-                table.Add(
-                    Invariant($"| snapshot {run} | {m.Elapsed.TotalSeconds:F1} s | {ratio:F2} | ")
-                        + Invariant($"{m.Result.RowsRead} summary | {m.Requests} ({m.Methods}) | ")
-                        + Invariant($"{m.PeakWorkingSetMb:F0} MB |")
-                );
-            }
-            table.Add(
-                Invariant($"| raw projected reads (mean of 2) | {rawSeconds:F1} s | | {rawA.Result.RowsRead} all | ")
-                    + Invariant($"{rawA.Requests} ({rawA.Methods}) | ")
-                    + Invariant($"{Math.Max(rawA.PeakWorkingSetMb, rawB.PeakWorkingSetMb):F0} MB |")
-            );
-            Console.WriteLine($"kpis.exit_code={(passed ? 0 : 2)}");
-            Console.WriteLine("END_BENCH_METRICS");
-            Console.WriteLine();
-            foreach (var line in table)
-                Console.WriteLine(line);
-            Console.WriteLine();
-            Console.WriteLine(
-                (
-                    passed
-                        ? "All targets met"
-                        : $"FAILED: the snapshot is below {ScanBenchOptions.RatioTarget:F1} × raw or above "
-                            + $"{ScanBenchOptions.MemoryTargetMb:F0} MB"
-                ) + $" ({clock.Elapsed.TotalSeconds:F0} s)"
-            );
-            return passed ? 0 : 2;
+            var passed = runs.PrintJudgedMetrics("kpis");
+            var rawA = runs.RawA;
+            string[] table =
+            [
+                "| Run | Time | Snapshot/raw | Rows read | Requests | Peak WS |",
+                "|---|---:|---:|---:|---:|---:|",
+                .. runs.Runs.Select(r =>
+                    Invariant($"| snapshot {r.Number} | {r.Run.Elapsed.TotalSeconds:F1} s | {runs.Ratio(r.Run):F2} | ")
+                    + Invariant($"{r.Run.Result.RowsRead} summary | {r.Run.Requests} ({r.Run.Methods}) | ")
+                    + Invariant($"{r.Run.PeakWorkingSetMb:F0} MB |")
+                ),
+                Invariant(
+                    $"| raw projected reads (mean of 2) | {runs.RawSeconds:F1} s | | {rawA.Result.RowsRead} all | "
+                ) + Invariant($"{rawA.Requests} ({rawA.Methods}) | {runs.RawPeakMb:F0} MB |"),
+            ];
+            return MeasuredSequence.Verdict("kpis", passed, table, "the snapshot is", clock.Elapsed);
         }
         catch (Exception ex)
         {
@@ -228,75 +184,6 @@ public static class KpiBench
         )
             rows++;
         return new ScanResult(rows, 0, $"raw reads for {KpiKeys.Row(day)}");
-    }
-
-    /// <summary>Products of <see cref="SeatsPerProduct"/> seats each, in batches of 100 per product partition: the
-    /// product, its compliance snapshot, seat counter and two entitlements, then its seat rows.</summary>
-    private static async Task<int> SeedLicencesAsync(BenchApp app, int seats)
-    {
-        var count = seats / SeatsPerProduct;
-        await Parallel.ForEachAsync(
-            Enumerable.Range(0, count),
-            new ParallelOptions { MaxDegreeOfParallelism = 8 },
-            async (p, ct) =>
-            {
-                var id = TableKeys.NewLicenceProductId();
-                var perDevice = p % 2 == 0;
-                var rows = new List<ITableEntity>
-                {
-                    new LicenceProductEntity
-                    {
-                        PartitionKey = id,
-                        Name = $"Bench product {p:D3}",
-                        Metric = perDevice ? nameof(LicenceMetric.PerDevice) : nameof(LicenceMetric.PerUser),
-                        RulesJson = "[]",
-                    },
-                    new LicenceComplianceEntity
-                    {
-                        PartitionKey = id,
-                        ComputedAt = DateTimeOffset.UtcNow,
-                        InstallingAssets = 800 + p * 7 % 400,
-                        InstallingUsers = 700 + p * 11 % 400,
-                    },
-                    new LicenceSeatCounterEntity { PartitionKey = id, Assigned = SeatsPerProduct },
-                };
-                for (var e = 0; e < 2; e++)
-                {
-                    rows.Add(
-                        new LicenceEntitlementEntity
-                        {
-                            PartitionKey = id,
-                            RowKey = TableKeys.LicenceEntitlementRow(TableKeys.LicenceEntitlementId($"PO-{p}-{e}")),
-                            Reference = $"PO-{p}-{e}",
-                            Type = nameof(EntitlementType.Perpetual),
-                            Seats = SeatsPerProduct / 2,
-                        }
-                    );
-                }
-                for (var s = 0; s < SeatsPerProduct; s++)
-                {
-                    var holder = Guid.NewGuid().ToString("N");
-                    rows.Add(
-                        new LicenceSeatEntity
-                        {
-                            PartitionKey = id,
-                            RowKey = TableKeys.LicenceSeatRow(TableKeys.LicenceSeatId(SeatHolder.Asset, holder)),
-                            AssigneeKind = SeatHolder.Asset,
-                            AssigneeId = holder,
-                            AssignedAt = DateTimeOffset.UtcNow,
-                        }
-                    );
-                }
-                foreach (var batch in rows.Chunk(100))
-                {
-                    await app.Store.Licences.SubmitTransactionAsync(
-                        batch.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)),
-                        ct
-                    );
-                }
-            }
-        );
-        return count;
     }
 
     /// <summary>Open findings over five kinds (about what the daily scans keep open for 100k assets) and resolved
@@ -382,5 +269,4 @@ public static class KpiBench
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
-
 }

@@ -15,9 +15,10 @@ namespace ItInventory.Bench;
 /// (<see cref="FleetSeeder.FinancialsOf"/>) and licence products with their seats
 /// (<see cref="FleetSeeder.SeedLicenceSeatsAsync"/>), then measures the monthly finance summary of last month
 /// (<see cref="FinanceReportService.GenerateAsync(string, CancellationToken)"/>: reads, builds, renders XLSX, HTML
-/// and CSV, writes the blobs and the index row) beside the raw projected reads it needs, in order: raw, report,
-/// report, raw. The raw pass is the same queries with the same filters and <c>$select</c> through the same SDK
-/// clients, rows counted and dropped. Command line: <c>reports [--assets N] [--seats N]</c>.
+/// and CSV, writes the blobs and the index row) beside the raw projected reads it needs, in order: a warm-up of both
+/// (not measured), raw, report, report, raw. The raw pass is the same queries with the same filters and
+/// <c>$select</c> through the same SDK clients, rows counted and dropped. Command line:
+/// <c>reports [--assets N] [--seats N]</c>.
 /// </summary>
 public static class ReportBench
 {
@@ -32,24 +33,11 @@ public static class ReportBench
 
     public static async Task<int> RunAsync(string[] args)
     {
-        int assets = 100_000,
-            seats = 50_000;
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (args[i] is "--assets" or "--seats" && i + 1 < args.Length && int.TryParse(args[i + 1], out var n))
-            {
-                if (args[i] == "--assets")
-                    assets = Math.Max(1000, n);
-                else
-                    seats = Math.Max(SeatsPerProduct, n);
-                i++;
-            }
-            else
-            {
-                Console.Error.WriteLine(Usage);
-                return args[i] is "-h" or "--help" ? 0 : 64;
-            }
-        }
+        var counts = new Dictionary<string, int> { ["--assets"] = 100_000, ["--seats"] = 50_000 };
+        var bound = (string name, int n) => name == "--assets" ? Math.Max(1000, n) : Math.Max(SeatsPerProduct, n);
+        if (BenchMachine.ParseCounts(args, Usage, counts, bound) is { } exitCode)
+            return exitCode;
+        var (assets, seats) = (counts["--assets"], counts["--seats"]);
 
         var clock = Stopwatch.StartNew();
         try
@@ -98,67 +86,34 @@ public static class ReportBench
             };
             Func<CancellationToken, Task<ScanResult>> raw = ct => RawAsync(app, start, ct);
 
-            Console.WriteLine($"  finance report {period}: raw, report, report, raw…");
-            await raw(CancellationToken.None); // warm-up (JIT, connections): not measured
-            var rawA = await ScanMeasurement.RunAsync("raw", raw, CancellationToken.None);
-            var first = await ScanMeasurement.RunAsync("report", report, CancellationToken.None);
-            var second = await ScanMeasurement.RunAsync("report", report, CancellationToken.None);
-            var rawB = await ScanMeasurement.RunAsync("raw", raw, CancellationToken.None);
-            foreach (var (label, m) in new[] { ("raw", rawA), ("run 1", first), ("run 2", second), ("raw", rawB) })
-            {
-                Console.WriteLine(
-                    $"    {label, -6} {m.Elapsed.TotalSeconds, 6:F2} s  {m.Result.RowsRead, 8} rows  "
-                        + $"{m.Requests, 6} requests ({m.Methods})  peak {m.PeakWorkingSetMb:F0} MB  {m.Result.Detail}"
-                );
-            }
+            // The warm-up runs the report too: its first run pays for the JIT of the builders, the first render of
+            // the charts (ScottPlot, fonts) and the blob client, which no later run does.
+            Console.WriteLine(
+                $"  finance report {period}: warm-up (raw, report: not measured), raw, report, report, raw…"
+            );
+            var runs = await MeasuredSequence.RunAsync(raw, "report", report, warmUpRun: true);
             Console.WriteLine($"  Load average at end: {BenchMachine.LoadAverage()}");
             Console.WriteLine();
 
-            var rawSeconds = (rawA.Elapsed.TotalSeconds + rawB.Elapsed.TotalSeconds) / 2;
-            var passed = true;
-            var table = new List<string>
-            {
-                "| Run | Time | Report/raw | Requests | Peak WS |",
-                "|---|---:|---:|---:|---:|",
-            };
             Console.WriteLine("BEGIN_BENCH_METRICS");
             Console.WriteLine($"reports.assets={fleet.Assets}");
             Console.WriteLine($"reports.seats={seats}");
-            Console.WriteLine(Invariant($"reports.raw.seconds={rawSeconds:F2}"));
-            Console.WriteLine(Invariant($"reports.raw.rows={rawA.Result.RowsRead}"));
-            foreach (var (run, m) in new[] { ("1", first), ("2", second) })
-            {
-                var ratio = rawSeconds / Math.Max(m.Elapsed.TotalSeconds, 1e-6);
-                passed &= ratio >= ScanBenchOptions.RatioTarget && m.PeakWorkingSetMb < ScanBenchOptions.MemoryTargetMb;
-                Console.WriteLine(Invariant($"reports.run{run}.seconds={m.Elapsed.TotalSeconds:F2}"));
-                Console.WriteLine(Invariant($"reports.run{run}.ratio={ratio:F2}"));
-                Console.WriteLine(Invariant($"reports.run{run}.requests={m.Requests}"));
-                Console.WriteLine(Invariant($"reports.run{run}.peak_working_set_mb={m.PeakWorkingSetMb:F0}"));
-                table.Add(
-                    Invariant($"| finance report {run} | {m.Elapsed.TotalSeconds:F1} s | {ratio:F2} | ")
-                        + Invariant($"{m.Requests} ({m.Methods}) | {m.PeakWorkingSetMb:F0} MB |")
-                );
-            }
-            table.Add(
-                Invariant($"| raw projected reads (mean of 2, {rawA.Result.RowsRead} rows) | {rawSeconds:F1} s | | ")
-                    + Invariant($"{rawA.Requests} ({rawA.Methods}) | ")
-                    + Invariant($"{Math.Max(rawA.PeakWorkingSetMb, rawB.PeakWorkingSetMb):F0} MB |")
-            );
-            Console.WriteLine($"reports.exit_code={(passed ? 0 : 2)}");
-            Console.WriteLine("END_BENCH_METRICS");
-            Console.WriteLine();
-            foreach (var line in table)
-                Console.WriteLine(line);
-            Console.WriteLine();
-            Console.WriteLine(
-                (
-                    passed
-                        ? "All targets met"
-                        : $"FAILED: the report is below {ScanBenchOptions.RatioTarget:F1} × raw or above "
-                            + $"{ScanBenchOptions.MemoryTargetMb:F0} MB"
-                ) + $" ({clock.Elapsed.TotalSeconds:F0} s)"
-            );
-            return passed ? 0 : 2;
+            var passed = runs.PrintJudgedMetrics("reports");
+            var rawA = runs.RawA;
+            string[] table =
+            [
+                "| Run | Time | Report/raw | Requests | Peak WS |",
+                "|---|---:|---:|---:|---:|",
+                .. runs.Runs.Select(r =>
+                    Invariant($"| finance report {r.Number} | {r.Run.Elapsed.TotalSeconds:F1} s | ")
+                    + Invariant($"{runs.Ratio(r.Run):F2} | {r.Run.Requests} ({r.Run.Methods}) | ")
+                    + Invariant($"{r.Run.PeakWorkingSetMb:F0} MB |")
+                ),
+                Invariant(
+                    $"| raw projected reads (mean of 2, {rawA.Result.RowsRead} rows) | {runs.RawSeconds:F1} s | | "
+                ) + Invariant($"{rawA.Requests} ({rawA.Methods}) | {runs.RawPeakMb:F0} MB |"),
+            ];
+            return MeasuredSequence.Verdict("reports", passed, table, "the report is", clock.Elapsed);
         }
         catch (Exception ex)
         {

@@ -175,14 +175,21 @@ public static partial class CheckinValidator
         return cleaned;
     }
 
+    /// <summary>The cleaned text an entry cannot do without, or null with a warning that <paramref name="entry"/>
+    /// is dropped.</summary>
+    private static string? Required(string path, string? value, string entry, ContractIssues issues)
+    {
+        var text = issues.Text(path, value, placeholders: true);
+        if (!string.IsNullOrWhiteSpace(text))
+            return text;
+        issues.Warn(path, $"Required: {entry} is dropped.");
+        return null;
+    }
+
     private static AntivirusData? Antivirus(string path, AntivirusData antivirus, ContractIssues issues)
     {
-        var name = issues.Text(path + ".name", antivirus.Name, placeholders: true);
-        if (string.IsNullOrWhiteSpace(name))
-        {
-            issues.Warn(path + ".name", "Required: the antivirus is dropped.");
+        if (Required(path + ".name", antivirus.Name, "the antivirus", issues) is not { } name)
             return null;
-        }
         return antivirus with
         {
             Name = name,
@@ -199,12 +206,8 @@ public static partial class CheckinValidator
 
     private static RemoteAccessData? Remote(string path, RemoteAccessData remote, ContractIssues issues)
     {
-        var tool = issues.Text(path + ".tool", remote.Tool, placeholders: true);
-        if (string.IsNullOrWhiteSpace(tool))
-        {
-            issues.Warn(path + ".tool", "Required: the entry is dropped.");
+        if (Required(path + ".tool", remote.Tool, "the entry", issues) is not { } tool)
             return null;
-        }
         return remote with { Tool = tool, Id = issues.Text(path + ".id", remote.Id, placeholders: true) };
     }
 
@@ -229,12 +232,8 @@ public static partial class CheckinValidator
 
     private static VirtualMachineData? VirtualMachine(string path, VirtualMachineData vm, ContractIssues issues)
     {
-        var name = issues.Text(path + ".name", vm.Name, placeholders: true);
-        if (string.IsNullOrWhiteSpace(name))
-        {
-            issues.Warn(path + ".name", "Required: the virtual machine is dropped.");
+        if (Required(path + ".name", vm.Name, "the virtual machine", issues) is not { } name)
             return null;
-        }
         return vm with
         {
             Name = name,

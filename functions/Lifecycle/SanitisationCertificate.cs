@@ -29,7 +29,6 @@ public static class SanitisationCertificate
         var canonical = Encoding.UTF8.GetString(Canonical(record));
         var sha = Sha256(record);
         var s = record.Sanitisation;
-        var a = record.Asset;
         var html = new StringBuilder(8 * 1024);
         html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
             .Append("<title>Certificate of data sanitisation ")
@@ -66,52 +65,15 @@ public static class SanitisationCertificate
             .Append(E(record.Standard))
             .Append("</strong> (Guidelines for Media Sanitization) and that the sanitisation was verified.</p>\n");
 
-        Section(
-            html,
-            "Certificate",
-            [
-                ("Certificate id", record.CertificateId),
-                ("Issued", Date(record.IssuedAt)),
-                ("Issuer", record.Issuer),
-                ("Issued by", record.IssuedBy),
-            ]
-        );
-        Section(
-            html,
-            "Asset",
-            [
-                ("Asset id", a.AssetId),
-                ("Asset tag", a.Tag),
-                ("Manufacturer", a.Manufacturer),
-                ("Model", a.Model),
-                ("Serial number", a.SerialNumber),
-                ("Type", a.Type),
-                ("Hostname", a.Hostname),
-            ]
-        );
+        Section(html, "Certificate", CertificateFields(record));
+        Section(html, "Asset", AssetFields(record));
 
         html.Append("<h2>Media sanitised</h2>\n<ul>\n");
         foreach (var medium in s.Media)
             html.Append("<li>").Append(E(medium)).Append("</li>\n");
         html.Append("</ul>\n");
 
-        Section(
-            html,
-            "Sanitisation",
-            [
-                ("Method", $"{s.Method} ({record.Standard})"),
-                (
-                    "What the method means",
-                    LifecycleRules.SanitisationMethods.TryGetValue(s.Method, out var meaning) ? meaning : null
-                ),
-                ("Tool", s.ToolVersion is null ? s.Tool : $"{s.Tool} {s.ToolVersion}"),
-                ("Operator", s.Operator),
-                ("Performed", Date(s.PerformedAt)),
-                ("Record id / attempt", $"{s.RecordId} / {s.Attempt.ToString(CultureInfo.InvariantCulture)}"),
-                ("Recorded", $"{Date(s.RecordedAt)} by {s.RecordedBy}"),
-                ("Notes", s.Notes),
-            ]
-        );
+        Section(html, "Sanitisation", SanitisationFields(record));
         html.Append("<h2>Verification</h2>\n<table>\n");
         Row(html, "Method", s.Verification.Method);
         html.Append("<tr><th>Result</th><td class=\"result\">").Append(E(s.Verification.Result)).Append("</td></tr>\n");
@@ -150,6 +112,46 @@ public static class SanitisationCertificate
         return Encoding.UTF8.GetBytes(html.ToString());
     }
 
+    // The labelled fields of three sections, shared by this HTML and the PDF (SanitisationCertificatePdf).
+
+    internal static (string Label, string? Value)[] CertificateFields(CertificateRecord record) =>
+        [
+            ("Certificate id", record.CertificateId),
+            ("Issued", Date(record.IssuedAt)),
+            ("Issuer", record.Issuer),
+            ("Issued by", record.IssuedBy),
+        ];
+
+    internal static (string Label, string? Value)[] AssetFields(CertificateRecord record) =>
+        [
+            ("Asset id", record.Asset.AssetId),
+            ("Asset tag", record.Asset.Tag),
+            ("Manufacturer", record.Asset.Manufacturer),
+            ("Model", record.Asset.Model),
+            ("Serial number", record.Asset.SerialNumber),
+            ("Type", record.Asset.Type),
+            ("Hostname", record.Asset.Hostname),
+        ];
+
+    internal static (string Label, string? Value)[] SanitisationFields(CertificateRecord record)
+    {
+        var s = record.Sanitisation;
+        return
+        [
+            ("Method", $"{s.Method} ({record.Standard})"),
+            (
+                "What the method means",
+                LifecycleRules.SanitisationMethods.TryGetValue(s.Method, out var meaning) ? meaning : null
+            ),
+            ("Tool", s.ToolVersion is null ? s.Tool : $"{s.Tool} {s.ToolVersion}"),
+            ("Operator", s.Operator),
+            ("Performed", Date(s.PerformedAt)),
+            ("Record id / attempt", $"{s.RecordId} / {s.Attempt.ToString(CultureInfo.InvariantCulture)}"),
+            ("Recorded", $"{Date(s.RecordedAt)} by {s.RecordedBy}"),
+            ("Notes", s.Notes),
+        ];
+    }
+
     private static void Section(StringBuilder html, string title, IEnumerable<(string Label, string? Value)> rows)
     {
         html.Append("<h2>").Append(E(title)).Append("</h2>\n<table>\n");
@@ -161,7 +163,7 @@ public static class SanitisationCertificate
     private static void Row(StringBuilder html, string label, string? value) =>
         html.Append("<tr><th>").Append(E(label)).Append("</th><td>").Append(E(value ?? "—")).Append("</td></tr>\n");
 
-    private static string Date(DateTimeOffset value) =>
+    internal static string Date(DateTimeOffset value) =>
         value.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
 
     private static string E(string? value) => HtmlEncoder.Default.Encode(value ?? "");

@@ -40,7 +40,6 @@ public static class SanitisationCertificatePdf
     {
         var sha = SanitisationCertificate.Sha256(record);
         var s = record.Sanitisation;
-        var a = record.Asset;
         using var pdf = new PdfDocumentWriter(
             $"Certificate of data sanitisation {record.CertificateId}",
             record.IssuedAt
@@ -51,44 +50,19 @@ public static class SanitisationCertificatePdf
                     + $"{record.Standard} (Guidelines for Media Sanitization) and that the sanitisation was verified."
             )
             .Heading("Certificate")
-            .Fields([
-                ("Certificate id", record.CertificateId),
-                ("Issued", Date(record.IssuedAt)),
-                ("Issuer", record.Issuer),
-                ("Issued by", record.IssuedBy),
-            ])
+            .Fields(SanitisationCertificate.CertificateFields(record))
             .Heading("Asset")
-            .Fields([
-                ("Asset id", a.AssetId),
-                ("Asset tag", a.Tag),
-                ("Manufacturer", a.Manufacturer),
-                ("Model", a.Model),
-                ("Serial number", a.SerialNumber),
-                ("Type", a.Type),
-                ("Hostname", a.Hostname),
-            ])
+            .Fields(SanitisationCertificate.AssetFields(record))
             .Heading("Media sanitised")
             .Fields(s.Media.Select((m, i) => ((i + 1).ToString(CultureInfo.InvariantCulture), (string?)m)))
             .Heading("Sanitisation")
-            .Fields([
-                ("Method", $"{s.Method} ({record.Standard})"),
-                (
-                    "What the method means",
-                    LifecycleRules.SanitisationMethods.TryGetValue(s.Method, out var meaning) ? meaning : null
-                ),
-                ("Tool", s.ToolVersion is null ? s.Tool : $"{s.Tool} {s.ToolVersion}"),
-                ("Operator", s.Operator),
-                ("Performed", Date(s.PerformedAt)),
-                ("Record id / attempt", $"{s.RecordId} / {s.Attempt.ToString(CultureInfo.InvariantCulture)}"),
-                ("Recorded", $"{Date(s.RecordedAt)} by {s.RecordedBy}"),
-                ("Notes", s.Notes),
-            ])
+            .Fields(SanitisationCertificate.SanitisationFields(record))
             .Heading("Verification")
             .Fields([
                 ("Method", s.Verification.Method),
                 ("Result", s.Verification.Result),
                 ("Verified by", s.Verification.VerifiedBy),
-                ("Verified", s.Verification.VerifiedAt is { } at ? Date(at) : null),
+                ("Verified", s.Verification.VerifiedAt is { } at ? SanitisationCertificate.Date(at) : null),
             ])
             .Heading("Decommissioning steps");
         if (record.Steps.Count == 0)
@@ -105,7 +79,4 @@ public static class SanitisationCertificatePdf
             .Fields([("Operator signature", " "), ("Verifier signature", " ")]);
         return pdf.ToArray();
     }
-
-    private static string Date(DateTimeOffset value) =>
-        value.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
 }
