@@ -276,7 +276,13 @@ public sealed class RawPath(BenchApp app) : ICheckinPath
         );
         var marker = (TableEntity)actions[0].Entity;
         marker["OutboxId"] = checkin.CheckinId;
-        marker["Payload"] = string.Concat("{\"audits\":[{\"changes\":", changesJson, "}],\"events\":[", eventJson, "]}");
+        marker["Payload"] = string.Concat(
+            "{\"audits\":[{\"changes\":",
+            changesJson,
+            "}],\"events\":[",
+            eventJson,
+            "]}"
+        );
         actions.Insert(
             2,
             new(

@@ -239,7 +239,8 @@ public sealed class OutboxEntry
         staged = new OutboxMessage(Id, table.Name, row.PartitionKey, row.RowKey);
     }
 
-    /// <summary>After the change that carries the entry committed: delivers it now (see <see cref="CarryIn"/>).</summary>
+    /// <summary>After the change that carries the entry committed: delivers it now (see <see
+    /// cref="CarryIn"/>).</summary>
     public Task DeliverAsync(CancellationToken cancellationToken) =>
         staged is null
             ? throw new InvalidOperationException("Carry the entry in a row before delivering it.")

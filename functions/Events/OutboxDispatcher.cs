@@ -10,10 +10,11 @@ using Microsoft.Extensions.Options;
 namespace ItInventory.Functions.Events;
 
 /// <summary>
-/// Delivers outbox entries: appends each audit record once (<see cref="AuditTrail.AppendOnceAsync"/>, idempotency key
-/// = entry id and index, or the key the change chose), publishes each event (stable id = entry id and index), then
-/// deletes the outbox row and the pending row. Every step is safe to repeat, so a crash anywhere only means the entry is delivered again (from a
-/// redelivered queue message or the sweep) without a second audit record; events are at-least-once.
+/// Delivers outbox entries: publishes each event (stable id = entry id and index), appends each audit record once
+/// (<see cref="AuditTrail.AppendOnceAsync"/>, idempotency key = entry id and index, or the key the change chose), then
+/// deletes the outbox row and the pending row. Every step is safe to repeat, so a crash anywhere only means the entry
+/// is delivered again (from a redelivered queue message or the sweep) without a second audit record; events are
+/// at-least-once.
 /// </summary>
 public sealed class OutboxDispatcher(
     TableServiceClient tables,
@@ -48,8 +49,9 @@ public sealed class OutboxDispatcher(
 
     /// <summary>
     /// Delivers an entry whose payload the caller holds: publishes its events, appends its audit records once (in
-    /// that order, so an entry whose last record is in the trail has had its events sent), then deletes its outbox row (a row carried by another row, such as a check-in marker, stays: it is the change's
-    /// own) and, when <paramref name="pendingRow"/>, its pending row.
+    /// that order, so an entry whose last record is in the trail has had its events sent), then deletes its outbox row
+    /// (a row carried by another row, such as a check-in marker, stays: it is the change's own) and, when <paramref
+    /// name="pendingRow"/>, its pending row.
     /// </summary>
     internal async Task DeliverAsync(
         OutboxMessage message,

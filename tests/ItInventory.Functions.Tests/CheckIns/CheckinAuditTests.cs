@@ -219,7 +219,7 @@ public sealed class CheckinAuditTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_delivery_that_fails_after_the_change_leaves_a_pending_row_the_sweep_delivers_keeping_the_marker()
+    public async Task A_delivery_failing_after_the_change_leaves_a_pending_row_the_sweep_delivers_keeping_the_marker()
     {
         var device = await app.EnrollNewDeviceAsync();
         await DeliverAsync();
