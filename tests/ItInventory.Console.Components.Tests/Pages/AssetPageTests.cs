@@ -12,12 +12,12 @@ public sealed class AssetPageTests
 
     private static string AssetJson(string state, string? tag = "IT-000007") =>
         $$"""
-        {"id":"a1","name":"LAPTOP-7","tag":{{(tag is null ? "null" : $"\"{tag}\"")}},"kind":"Hardware",
-         "type":"Laptop","state":"{{state}}","criticality":"Medium","owner":"{{Owner}}",
-         "itStakeholder":"e0000000-0000-4000-8000-000000000001","department":"Finance","softwareCount":812,
-         "manufacturer":"Lenovo","model":"T14","memoryMb":16384,"createdAt":"2026-01-05T00:00:00Z",
-         "lastInventoryAt":"2026-12-06T09:00:00Z"}
-        """;
+            {"id":"a1","name":"LAPTOP-7","tag":{{(tag is null ? "null" : $"\"{tag}\"")}},"kind":"Hardware",
+             "type":"Laptop","state":"{{state}}","criticality":"Medium","owner":"{{Owner}}",
+             "itStakeholder":"e0000000-0000-4000-8000-000000000001","department":"Finance","softwareCount":812,
+             "manufacturer":"Lenovo","model":"T14","memoryMb":16384,"createdAt":"2026-01-05T00:00:00Z",
+             "lastInventoryAt":"2026-12-06T09:00:00Z"}
+            """;
 
     private static RecordingApi Api(string state, string? decommissioning = null) =>
         new RecordingApi()
@@ -138,10 +138,7 @@ public sealed class AssetPageTests
         var page = Render(context);
         Assert.Contains("No sanitisation recorded yet", page.Markup);
         // Retired → InStock while nothing is sanitised; disposal only through its own record.
-        Assert.Equal(
-            ["Choose a state", "InStock"],
-            page.FindAll("select[name=to] option").Select(o => o.TextContent)
-        );
+        Assert.Equal(["Choose a state", "InStock"], page.FindAll("select[name=to] option").Select(o => o.TextContent));
 
         page.Find("select[name=method]").Change("Purge");
         page.Find("input[name=tool]").Change("nvme-cli");
@@ -151,9 +148,11 @@ public sealed class AssetPageTests
         page.Find("form[aria-label='Record the sanitisation']").Submit();
 
         page.WaitForAssertion(() => Assert.Contains("Sanitisation recorded.", page.Markup));
-        var body = System.Text.Json.JsonDocument.Parse(
-            api.Requests.Single(r => r.Request == "POST assets/a1/decommissioning/sanitisation").Body!
-        ).RootElement;
+        var body = System
+            .Text.Json.JsonDocument.Parse(
+                api.Requests.Single(r => r.Request == "POST assets/a1/decommissioning/sanitisation").Body!
+            )
+            .RootElement;
         Assert.Equal("Purge", body.GetProperty("method").GetString());
         Assert.Equal(["nvme0 S/N S6X"], body.GetProperty("media").EnumerateArray().Select(m => m.GetString()));
         var verification = body.GetProperty("verification");

@@ -14,13 +14,13 @@ public sealed class FindingAssignTests
 
     private static string FindingJson(string? assignee = null, string status = "Open") =>
         $$"""
-        {"id":"{{Id}}","kind":"offline","subjectType":"asset","subjectId":"asset-7","severity":"Medium",
-         "status":"{{status}}","department":"Finance","text":"No check-in since 2026-12-01",
-         "firstRaisedAt":"2026-12-02T00:00:00Z","lastConfirmedAt":"2026-12-06T00:00:00Z",
-         "lastChangedAt":"2026-12-06T00:00:00Z","occurrences":3,
-         "assignee":{{(assignee is null ? "null" : $"\"{assignee}\"")}},
-         "assigneeName":{{(assignee is null ? "null" : "\"Ada Lovelace\"")}},"history":[]}
-        """;
+            {"id":"{{Id}}","kind":"offline","subjectType":"asset","subjectId":"asset-7","severity":"Medium",
+             "status":"{{status}}","department":"Finance","text":"No check-in since 2026-12-01",
+             "firstRaisedAt":"2026-12-02T00:00:00Z","lastConfirmedAt":"2026-12-06T00:00:00Z",
+             "lastChangedAt":"2026-12-06T00:00:00Z","occurrences":3,
+             "assignee":{{(assignee is null ? "null" : $"\"{assignee}\"")}},
+             "assigneeName":{{(assignee is null ? "null" : "\"Ada Lovelace\"")}},"history":[]}
+            """;
 
     private static RecordingApi Api(string status = "Open") =>
         new RecordingApi()

@@ -7,7 +7,10 @@ namespace ItInventory.Console.Components.Tests.Pages;
 public sealed class HomePageTests
 {
     private static string Asset(string id, string state) =>
-        $$"""{"id":"{{id}}","kind":"Hardware","type":"Laptop","state":"{{state}}","criticality":"Low","needsReview":false}""";
+        $$"""
+        {"id":"{{id}}","kind":"Hardware","type":"Laptop","state":"{{state}}","criticality":"Low",
+         "needsReview":false}
+        """;
 
     private static RecordingApi Api() =>
         new RecordingApi()
@@ -15,10 +18,7 @@ public sealed class HomePageTests
                 "GET assets?pageSize=1000",
                 $$"""{"items":[{{Asset("a1", "Deployed")}},{{Asset("a2", "InStock")}}],"continuationToken":"p2"}"""
             )
-            .On(
-                "GET assets?pageSize=1000&continuationToken=p2",
-                $$"""{"items":[{{Asset("a3", "Deployed")}}]}"""
-            )
+            .On("GET assets?pageSize=1000&continuationToken=p2", $$"""{"items":[{{Asset("a3", "Deployed")}}]}""")
             .On(
                 "GET findings/summary?status=Open",
                 """
@@ -33,7 +33,8 @@ public sealed class HomePageTests
                 """
                 {"items":[
                   {"id":"offline.a1.asset","kind":"offline","subjectType":"asset","subjectId":"a1","severity":"Medium",
-                   "status":"Open","text":"No check-in since 2026-12-05 08:00:00Z","facts":{"lastSeenAt":"2026-12-05T08:00:00Z"},
+                   "status":"Open","text":"No check-in since 2026-12-05 08:00:00Z",
+                   "facts":{"lastSeenAt":"2026-12-05T08:00:00Z"},
                    "firstRaisedAt":"2026-12-05T10:00:00Z","lastConfirmedAt":"2026-12-06T10:00:00Z",
                    "lastChangedAt":"2026-12-05T10:00:00Z","occurrences":1},
                   {"id":"offline.a3.asset","kind":"offline","subjectType":"asset","subjectId":"a3","severity":"Medium",

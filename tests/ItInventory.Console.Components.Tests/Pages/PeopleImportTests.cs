@@ -4,7 +4,8 @@ using ItInventory.Console.Pages;
 namespace ItInventory.Console.Components.Tests.Pages;
 
 /// <summary>The People page's CSV upload: the file sent as the API's people import, its report in words (created,
-/// updated, unchanged, rejected rows with why), a refused file's problem, and no upload for those who may not.</summary>
+/// updated, unchanged, rejected rows with why), a refused file's problem, and no upload for those who may not.
+/// </summary>
 public sealed class PeopleImportTests
 {
     private const string Csv =
@@ -12,8 +13,7 @@ public sealed class PeopleImportTests
         + "a0000000-0000-4000-8000-000000000001,Ada Lovelace,ada@contoso.test,Finance,,Active\r\n"
         + "not-a-guid,Bob,bob@contoso.test,Finance,,Active\r\n";
 
-    private static RecordingApi Api() =>
-        new RecordingApi().On("GET people?pageSize=50", """{"items":[]}""");
+    private static RecordingApi Api() => new RecordingApi().On("GET people?pageSize=50", """{"items":[]}""");
 
     private static IRenderedComponent<People> Upload(BunitContext context)
     {
@@ -60,7 +60,7 @@ public sealed class PeopleImportTests
                 "POST people/import",
                 """
                 {"status":400,"title":"The request is invalid.",
-                 "detail":"The header row lacks status; expected objectId,displayName,email,department,managerObjectId,status,employeeId."}
+                 "detail":"The header row lacks status; expected objectId,displayName,email,department,status."}
                 """,
                 HttpStatusCode.BadRequest
             );

@@ -12,7 +12,12 @@ public static class AssetActions
     /// (<see cref="LifecycleStateMachine.ManualTargets"/>); review and disposal have their own forms.</summary>
     public static IReadOnlyList<string> LifecycleTargets(AssetView asset, DecommissioningView? record) =>
         Enum.TryParse<LifecycleState>(asset.State, out var state)
-            ? [.. LifecycleStateMachine.ManualTargets(state, record?.Sanitisation is not null).Select(s => s.ToString())]
+            ?
+            [
+                .. LifecycleStateMachine
+                    .ManualTargets(state, record?.Sanitisation is not null)
+                    .Select(s => s.ToString()),
+            ]
             : [];
 
     public static bool IsTerminal(AssetView asset) =>

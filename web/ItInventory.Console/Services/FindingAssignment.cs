@@ -16,7 +16,11 @@ public static class FindingAssignment
         "people?pageSize="
         + PageSize
         + "&status=Active"
-        + (string.IsNullOrWhiteSpace(finding.Department) ? "" : "&department=" + Uri.EscapeDataString(finding.Department));
+        + (
+            string.IsNullOrWhiteSpace(finding.Department)
+                ? ""
+                : "&department=" + Uri.EscapeDataString(finding.Department)
+        );
 
     /// <summary>Active people by name, without the current assignee (assigning them again changes nothing).</summary>
     public static IReadOnlyList<PersonView> Choices(IEnumerable<PersonView> people, FindingView finding) =>
@@ -34,6 +38,5 @@ public static class FindingAssignment
         : null;
 
     /// <summary>How the page words the result: the person's name as the API recorded it.</summary>
-    public static string Done(FindingView assigned) =>
-        $"Assigned to {assigned.AssigneeName ?? assigned.Assignee}.";
+    public static string Done(FindingView assigned) => $"Assigned to {assigned.AssigneeName ?? assigned.Assignee}.";
 }

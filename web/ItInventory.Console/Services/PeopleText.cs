@@ -51,7 +51,8 @@ public static class PeopleText
 
     /// <summary>An import's report in words: <c>2 created, 1 updated, 0 unchanged, 1 rejected.</c></summary>
     public static string ImportSummary(ImportReport report) =>
-        $"{report.Created} created, {report.Updated} updated, {report.Unchanged} unchanged, {report.Rejected} rejected.";
+        $"{report.Created} created, {report.Updated} updated, {report.Unchanged} unchanged, "
+        + $"{report.Rejected} rejected.";
 
     /// <summary>A rejected row in words: <c>Row 3, email: Not an email address.</c> (the field is empty when the whole
     /// row is refused).</summary>
