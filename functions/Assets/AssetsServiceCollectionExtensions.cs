@@ -13,6 +13,7 @@ public static class AssetsServiceCollectionExtensions
         services.AddSingleton<SuspectedDuplicates>();
         services.AddSingleton<AssetWriter>();
         services.AddSingleton<AssetUpdateService>();
+        services.AddSingleton<AssetHistoryService>();
         return services;
     }
 }

@@ -39,7 +39,27 @@ public sealed class AssetPageTests
                 """
             )
             .On("GET assets/a1/decommissioning", decommissioning ?? """{"assetId":"a1","state":"Retired"}""")
-            .On("GET assets/a1/label.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+            .On("GET assets/a1/label.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>")
+            .On(
+                "GET assets/a1/history?pageSize=20",
+                """
+                {"items":[
+                  {"at":"2026-12-06T09:00:00Z","source":"checkin","checkinId":"c2",
+                   "summary":"1 software added; 30 software removed","fields":[],
+                   "softwareAddedCount":1,"softwareRemovedCount":30,"softwareUpdatedCount":0,
+                   "softwareAdded":["Visio 2024"],"softwareRemoved":["Old tool"],"softwareUpdated":[]}],
+                 "continuationToken":"older"}
+                """
+            )
+            .On(
+                "GET assets/a1/history?pageSize=20&continuationToken=older",
+                """
+                {"items":[
+                  {"at":"2026-01-05T00:00:00Z","source":"enrollment","summary":"Enrolled","fields":[],
+                   "softwareAddedCount":0,"softwareRemovedCount":0,"softwareUpdatedCount":0,
+                   "softwareAdded":[],"softwareRemoved":[],"softwareUpdated":[]}]}
+                """
+            );
 
     private static IRenderedComponent<Asset> Render(BunitContext context)
     {
@@ -127,6 +147,22 @@ public sealed class AssetPageTests
         Assert.Single(page.FindAll("table[aria-label=Assignments] tbody tr"));
         Assert.Empty(page.FindAll("form"));
         Assert.False(page.HasButton("Allocate a tag"));
+    }
+
+    [Fact]
+    public void The_software_history_shows_what_each_check_in_changed_and_pages_back()
+    {
+        using var context = Api("Deployed").Context(Roles.Auditor);
+        var page = Render(context);
+
+        var rows = page.FindAll("table[aria-label=History] tbody tr");
+        Assert.Equal("added 1 (Visio 2024); removed 30 (Old tool and 29 more)", rows.Single().Children[3].TextContent);
+
+        page.Button("Older history").Click();
+
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("table[aria-label=History] tbody tr").Count));
+        Assert.Contains("Enrolled", page.Find("table[aria-label=History]").TextContent);
+        Assert.False(page.HasButton("Older history"));
     }
 
     [Fact]
