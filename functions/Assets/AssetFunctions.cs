@@ -11,7 +11,8 @@ public sealed class AssetFunctions(
     CallerAuthenticator authenticator,
     AccessPolicy policy,
     AssetReader assets,
-    AssetUpdateService updates
+    AssetUpdateService updates,
+    AssetHistoryService history
 )
 {
     [Function(nameof(GetAsset))]
@@ -56,6 +57,27 @@ public sealed class AssetFunctions(
             .OrThrow();
         request.HttpContext.Response.Headers.ETag = updated.ETag.ToString("H");
         return new JsonBodyResult<AssetView>(StatusCodes.Status200OK, updated.Asset, ApiJsonContext.Default.AssetView);
+    }
+
+    [Function(nameof(ListAssetHistory))]
+    public async Task<IActionResult> ListAssetHistory(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "assets/{assetId}/history")] HttpRequest request,
+        string assetId,
+        CancellationToken cancellationToken
+    )
+    {
+        var caller = await authenticator.AuthenticateAsync(request).OrThrow();
+        var pageSize = Paging
+            .PageSize(request.Query, AssetHistoryService.DefaultPageSize, AssetHistoryService.MaxPageSize)
+            .OrThrow();
+        var token = request.Query.TryGetValue("continuationToken", out var t) ? t.ToString() : null;
+
+        var page = await history.ListAsync(caller, assetId, pageSize, token, cancellationToken).OrThrow();
+        return new JsonBodyResult<AssetHistoryPage>(
+            StatusCodes.Status200OK,
+            page,
+            ApiJsonContext.Default.AssetHistoryPage
+        );
     }
 
     private const int MaxPatchBytes = 16 * 1024;

@@ -14,6 +14,7 @@ public static class AssetsServiceCollectionExtensions
         services.AddSingleton<LinkedAssetService>();
         services.AddSingleton<AssetWriter>();
         services.AddSingleton<AssetUpdateService>();
+        services.AddSingleton<AssetHistoryService>();
         return services;
     }
 }

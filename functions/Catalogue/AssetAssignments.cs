@@ -30,36 +30,8 @@ public sealed class AssignmentEntity : ITableEntity
     public string? CheckInNote { get; set; }
 }
 
-/// <summary>Body of <c>POST /api/assets/{assetId}/checkout</c>.</summary>
-public sealed record AssetCheckOutRequest
-{
-    /// <summary>Entra object id of an Active person in the directory.</summary>
-    public string? Person { get; init; }
-    public DateTimeOffset? ExpectedReturn { get; init; }
-    public string? Note { get; init; }
-}
-
-/// <summary>Body of <c>POST /api/assets/{assetId}/checkin</c> (optional).</summary>
-public sealed record AssetCheckInRequest
-{
-    public string? Note { get; init; }
-
-    /// <summary>Where the asset is returned to (a location code).</summary>
-    public string? Location { get; init; }
-}
-
-/// <summary>One assignment as the API shows it; <c>checkedInAt</c> is absent while the asset is checked out.</summary>
-public sealed record AssignmentView(
-    string Id,
-    string Person,
-    DateTimeOffset CheckedOutAt,
-    string CheckedOutBy,
-    DateTimeOffset? ExpectedReturn,
-    string? CheckOutNote,
-    DateTimeOffset? CheckedInAt,
-    string? CheckedInBy,
-    string? CheckInNote
-)
+/// <summary>The mapping of an assignment row to the API's view (the contract is in AssignmentContracts.cs).</summary>
+public sealed partial record AssignmentView
 {
     public static AssignmentView From(AssignmentEntity e) =>
         new(
@@ -74,9 +46,6 @@ public sealed record AssignmentView(
             e.CheckInNote
         );
 }
-
-/// <summary>The assignment history of an asset, newest first.</summary>
-public sealed record AssignmentPage(IReadOnlyList<AssignmentView> Items, string? ContinuationToken);
 
 /// <summary>
 /// Check-out and check-in of assets to people. A check-out sets the owner and (from stock) the Deployed state through

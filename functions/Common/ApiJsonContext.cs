@@ -56,6 +56,7 @@ namespace ItInventory.Functions.Common;
 [JsonSerializable(typeof(CheckinMessage))]
 [JsonSerializable(typeof(PoisonReplayResponse))]
 [JsonSerializable(typeof(AssetChanges))]
+[JsonSerializable(typeof(AssetHistoryPage))]
 [JsonSerializable(typeof(EnrollmentRequest))]
 [JsonSerializable(typeof(EnrollmentResponse))]
 [JsonSerializable(typeof(RevokeDeviceRequest))]

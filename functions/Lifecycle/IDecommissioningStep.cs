@@ -20,6 +20,3 @@ public interface IDecommissioningStep
         CancellationToken cancellationToken
     );
 }
-
-/// <summary>What a step did: a one-line summary for people and the number of things it released.</summary>
-public sealed record DecommissioningStepResult(string Step, string Summary, int Released);

@@ -1,5 +1,7 @@
 namespace ItInventory.Functions.Lifecycle;
 
+// Pure contracts of the lifecycle API (the console links this file).
+
 /// <summary>The body of <c>POST /api/assets/{assetId}/state</c>: the target state and why.</summary>
 public sealed record LifecycleTransitionRequest
 {
@@ -146,3 +148,7 @@ public sealed record CertificateAsset(
     string Type,
     string? Hostname
 );
+
+/// <summary>What a decommissioning step did: a one-line summary for people and the number of things it released.
+/// </summary>
+public sealed record DecommissioningStepResult(string Step, string Summary, int Released);

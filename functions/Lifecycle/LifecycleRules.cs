@@ -29,17 +29,10 @@ public static class LifecycleRules
             + "that recovery is infeasible and the media can no longer store data.",
     };
 
-    /// <summary>The states <c>POST …/state</c> may move an asset to from <paramref name="from"/>: the state machine's
-    /// targets, without those that have their own endpoint (review: approve/reject; Disposed: the disposal record) and
-    /// without InStock for a retired asset whose data has been sanitised.</summary>
+    /// <summary>The states <c>POST …/state</c> may move an asset to (<see
+    /// cref="LifecycleStateMachine.ManualTargets"/>).</summary>
     public static IReadOnlyList<LifecycleState> ManualTargets(LifecycleState from, bool sanitisationRecorded) =>
-        from == LifecycleState.Discovered
-            ? []
-            : LifecycleStateMachine
-                .AllowedFrom(from)
-                .Where(to => to is not (LifecycleState.Rejected or LifecycleState.Disposed))
-                .Where(to => !(from == LifecycleState.Retired && to == LifecycleState.InStock && sanitisationRecorded))
-                .ToList();
+        LifecycleStateMachine.ManualTargets(from, sanitisationRecorded);
 
     /// <summary>Checks a manual transition: 409 naming the allowed targets (and the endpoint to use instead, if
     /// any).</summary>

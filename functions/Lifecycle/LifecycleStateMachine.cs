@@ -44,6 +44,18 @@ public static class LifecycleStateMachine
 
     public static bool CanMove(LifecycleState from, LifecycleState to) => Allowed[from].Contains(to);
 
+    /// <summary>The states <c>POST …/state</c> may move an asset to from <paramref name="from"/>: the allowed
+    /// targets, without those that have their own endpoint (review: approve/reject; Disposed: the disposal record) and
+    /// without InStock for a retired asset whose data has been sanitised. Pure, so the console offers the same.
+    /// </summary>
+    public static IReadOnlyList<LifecycleState> ManualTargets(LifecycleState from, bool sanitisationRecorded) =>
+        from == LifecycleState.Discovered
+            ? []
+            : Allowed[from]
+                .Where(to => to is not (LifecycleState.Rejected or LifecycleState.Disposed))
+                .Where(to => !(from == LifecycleState.Retired && to == LifecycleState.InStock && sanitisationRecorded))
+                .ToList();
+
     /// <summary>Terminal states: nothing changes an asset in them any more (check-ins are refused, edits
     /// too).</summary>
     public static bool IsTerminal(LifecycleState state) => Allowed[state].Length == 0;

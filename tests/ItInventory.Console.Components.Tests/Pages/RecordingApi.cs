@@ -13,13 +13,19 @@ namespace ItInventory.Console.Components.Tests.Pages;
 public sealed class RecordingApi : HttpMessageHandler
 {
     private readonly Dictionary<string, (HttpStatusCode Status, string Body)> answers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> etags = new(StringComparer.Ordinal);
 
     public List<(string Request, string? Body)> Requests { get; } = [];
 
+    /// <summary>The <c>If-Match</c> each request carried (the version the page opened), by request.</summary>
+    public Dictionary<string, string?> IfMatch { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Answers <paramref name="request"/> (e.g. <c>GET licences/compliance?pageSize=100</c>).</summary>
-    public RecordingApi On(string request, string json, HttpStatusCode status = HttpStatusCode.OK)
+    public RecordingApi On(string request, string json, HttpStatusCode status = HttpStatusCode.OK, string? etag = null)
     {
         answers[request] = (status, json);
+        if (etag is not null)
+            etags[request] = etag;
         return this;
     }
 
@@ -37,6 +43,7 @@ public sealed class RecordingApi : HttpMessageHandler
         var auth = context.AddAuthorization();
         auth.SetAuthorized("Test User");
         auth.SetRoles(roles);
+        context.Services.AddSingleton(TimeProvider.System);
         context.Services.AddSingleton(
             new ApiClient(new HttpClient(this) { BaseAddress = new Uri("http://api.test/api/") })
         );
@@ -51,10 +58,13 @@ public sealed class RecordingApi : HttpMessageHandler
         var key = $"{request.Method} {request.RequestUri!.PathAndQuery["/api/".Length..]}";
         var body = request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken);
         Requests.Add((key, body));
+        IfMatch[key] = request.Headers.IfMatch.Count == 0 ? null : request.Headers.IfMatch.ToString();
         var (status, json) = answers.TryGetValue(key, out var answer)
             ? answer
             : (HttpStatusCode.NotFound, $$"""{"status":404,"title":"No stub for {{key}}"}""");
         var response = new HttpResponseMessage(status);
+        if (etags.TryGetValue(key, out var etag))
+            response.Headers.ETag = System.Net.Http.Headers.EntityTagHeaderValue.Parse(etag);
         if (status != HttpStatusCode.NoContent)
         {
             response.Content = new StringContent(

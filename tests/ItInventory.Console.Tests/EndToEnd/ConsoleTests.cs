@@ -26,7 +26,6 @@ public sealed class ConsoleTests(ConsoleHost host) : IClassFixture<ConsoleHost>
         foreach (var link in links)
             await Nav(page).GetByRole(AriaRole.Link, new() { Name = link, Exact = true }).WaitForAsync();
         await page.GetByRole(AriaRole.Heading, new() { Name = "Assets by state" }).WaitForAsync();
-        await ConsoleHost.ScreenshotAsync(page, "home");
 
         await Nav(page).GetByRole(AriaRole.Link, new() { Name = "Assets", Exact = true }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = hostname }).WaitForAsync();
@@ -140,6 +139,69 @@ public sealed class ConsoleTests(ConsoleHost host) : IClassFixture<ConsoleHost>
         await page.GetByText("Saved.").WaitForAsync();
         await Assertions.Expect(page.GetByLabel("Location")).ToHaveValueAsync("desk-12");
         Assert.Equal("desk-12", (await GetAssetAsync(assetId)).Json["location"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Home_counts_assets_by_state_says_what_is_offline_and_links_open_findings_by_kind()
+    {
+        await host.EnrollAsync("e2e-home-" + Guid.NewGuid().ToString("N")[..6]);
+        var page = await host.SignInAsync(Personas.Admin);
+
+        var states = page.Locator("section[aria-labelledby=states] .kpi");
+        await Assertions.Expect(states.Filter(new() { HasText = "Discovered" })).ToHaveCountAsync(1);
+        var discovered = await states.Filter(new() { HasText = "Discovered" }).Locator("strong").InnerTextAsync();
+        Assert.True(int.Parse(discovered) >= 1, discovered);
+        await page.GetByRole(AriaRole.Heading, new() { Name = "Offline now" }).WaitForAsync();
+        await page.GetByRole(AriaRole.Heading, new() { Name = "Open findings by kind" }).WaitForAsync();
+        await ConsoleHost.ScreenshotAsync(page, "home");
+    }
+
+    [Fact]
+    public async Task Admin_retires_an_asset_sanitises_it_downloads_the_certificate_and_records_its_disposal()
+    {
+        var hostname = "e2e-retire-" + Guid.NewGuid().ToString("N")[..6];
+        var assetId = await host.EnrollAsync(hostname);
+        var (etag, _) = await GetAssetAsync(assetId);
+        using (var approve = new HttpRequestMessage(HttpMethod.Post, new Uri(host.ApiUri, $"assets/{assetId}/approve")))
+        {
+            approve.Headers.Authorization = await host.BearerAsync(Personas.Admin);
+            approve.Headers.IfMatch.Add(EntityTagHeaderValue.Parse(etag));
+            using var approved = await host.Http.SendAsync(approve);
+            Assert.True(approved.IsSuccessStatusCode, await approved.Content.ReadAsStringAsync());
+        }
+        var page = await host.SignInAsync(Personas.Admin);
+        await page.GotoAsync(new Uri(host.ConsoleUri, $"assets/{assetId}").ToString());
+        await page.GetByRole(AriaRole.Heading, new() { Name = hostname }).WaitForAsync();
+
+        await page.GetByLabel("Move to").SelectOptionAsync("Retired");
+        await page.GetByLabel("Why (optional)").FillAsync("End of lease");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Change state" }).ClickAsync();
+        await page.GetByText("Moved to Retired.").WaitForAsync();
+        await ConsoleHost.ScreenshotAsync(page, "asset");
+        Assert.Equal("Retired", (await GetAssetAsync(assetId)).Json["state"]!.GetValue<string>());
+
+        await page.GetByLabel("Tool", new() { Exact = true }).FillAsync("nvme-cli");
+        await page.GetByLabel("Operator").FillAsync("Jo Tech");
+        await page.GetByLabel("Media (one per line").FillAsync("nvme0 S/N E2E0001");
+        await page.GetByLabel("Verified how").FillAsync("Sampled read-back");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Record sanitisation" }).ClickAsync();
+        await page.GetByText("Sanitisation recorded.").WaitForAsync();
+        var certificate = page.GetByRole(AriaRole.Button, new() { Name = "Download the certificate (PDF)" });
+        var download = await page.RunAndWaitForDownloadAsync(() => certificate.ClickAsync());
+        Assert.StartsWith("sanitisation-certificate-", download.SuggestedFilename);
+        var path = Path.Combine(AppContext.BaseDirectory, "downloads", download.SuggestedFilename);
+        await download.SaveAsAsync(path);
+        Assert.Equal("%PDF", Encoding.ASCII.GetString(File.ReadAllBytes(path)[..4]));
+        await ConsoleHost.ScreenshotAsync(page, "asset-decommissioning");
+
+        await page.GetByLabel("Recycler").FillAsync("GreenCycle Ltd");
+        await page.GetByLabel("Certification").FillAsync("R2v3");
+        await page.GetByLabel("WEEE reference").FillAsync("WEEE-2026-0042");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Record disposal" }).ClickAsync();
+        await page.GetByText("Disposal recorded: the asset is disposed of.").WaitForAsync();
+        Assert.Equal("Disposed", (await GetAssetAsync(assetId)).Json["state"]!.GetValue<string>());
+        var axe = await page.RunAxe();
+        Assert.True(axe.Violations.Length == 0, string.Join("; ", axe.Violations.Select(v => $"{v.Id}: {v.Help}")));
     }
 
     [Fact]

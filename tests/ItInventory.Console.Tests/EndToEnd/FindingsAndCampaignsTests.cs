@@ -63,6 +63,44 @@ public sealed class FindingsAndCampaignsTests(ConsoleHost host) : IClassFixture<
     }
 
     [Fact]
+    public async Task Admin_assigns_a_finding_to_a_person_of_its_department()
+    {
+        var department = Department();
+        await TaggedAssetAsync(department);
+        var campaign = await CreateCampaignAsync(department);
+        await CallAsync(HttpMethod.Post, $"campaigns/{campaign}/close");
+        var person = Guid.NewGuid().ToString();
+        var name = "Ada " + person[..6];
+        using (var import = new HttpRequestMessage(HttpMethod.Post, new Uri(host.ApiUri, "people/import")))
+        {
+            import.Headers.Authorization = await host.BearerAsync(Personas.Admin);
+            import.Content = new StringContent(
+                "objectId,displayName,email,department,managerObjectId,status\r\n"
+                    + $"{person},{name},{person[..6]}@contoso.test,{department},,Active\r\n",
+                Encoding.UTF8,
+                "text/csv"
+            );
+            using var imported = await host.Http.SendAsync(import);
+            Assert.True(imported.IsSuccessStatusCode, await imported.Content.ReadAsStringAsync());
+        }
+        var findingId = (await FindingsAsync(department)).Single()!["id"]!.GetValue<string>();
+
+        var page = await host.SignInAsync(Personas.Admin);
+        var detail = "findings/detail?id=" + Uri.EscapeDataString(findingId);
+        await page.GotoAsync(new Uri(host.ConsoleUri, detail).ToString());
+        // Offered by name: the active people of the finding's department.
+        await page.Locator("select[name=assignee]").SelectOptionAsync(new SelectOptionValue { Value = person });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Assign", Exact = true }).ClickAsync();
+        await page.GetByText($"Assigned to {name}.").WaitForAsync();
+        await page.GetByRole(AriaRole.Cell, new() { Name = "assigned", Exact = true }).WaitForAsync();
+        await ConsoleHost.ScreenshotAsync(page, "finding-assign");
+
+        var assigned = (await FindingAsync(findingId)).Json;
+        Assert.Equal(person, assigned["assignee"]!.GetValue<string>());
+        Assert.Equal(name, assigned["assigneeName"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Admin_creates_a_campaign_and_records_typed_tags_seeing_each_result_then_closes_it()
     {
         var department = Department();

@@ -85,6 +85,39 @@ public sealed class GovernanceConsoleTests(ConsoleHost host) : IClassFixture<Con
     }
 
     [Fact]
+    public async Task Admin_uploads_a_people_csv_and_reads_the_rows_created_and_rejected()
+    {
+        var objectId = Guid.NewGuid().ToString();
+        var name = "Hedy " + objectId[..6];
+        var csv =
+            "objectId,displayName,email,department,managerObjectId,status\r\n"
+            + $"{objectId},{name},{objectId[..6]}@contoso.test,Finance,,Active\r\n"
+            + "not-an-object-id,Nobody,nobody@contoso.test,Finance,,Active\r\n";
+        var page = await host.SignInAsync(Personas.Admin);
+
+        await OpenAsync(page, "People");
+        await page.GetByLabel("People CSV")
+            .SetInputFilesAsync(
+                new FilePayload
+                {
+                    Name = "people.csv",
+                    MimeType = "text/csv",
+                    Buffer = Encoding.UTF8.GetBytes(csv),
+                }
+            );
+        await page.GetByText("Imported people.csv: 1 created, 0 updated, 0 unchanged, 1 rejected.").WaitForAsync();
+        var rejected = page.GetByRole(AriaRole.Table, new() { Name = "Rejected rows" }).Locator("tbody tr");
+        await Assertions.Expect(rejected).ToHaveCountAsync(1);
+        Assert.StartsWith("3", await rejected.Locator("td").First.InnerTextAsync());
+        await page.GetByRole(AriaRole.Link, new() { Name = name }).WaitForAsync();
+        await ConsoleHost.ScreenshotAsync(page, "people-import");
+        await AssertAccessibleAsync(page);
+
+        var person = await ApiAsync(Personas.Admin, HttpMethod.Get, $"people/{objectId}");
+        Assert.Equal(name, person!["displayName"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Admin_creates_an_enrollment_secret_sees_it_once_and_a_device_enrolls_with_it()
     {
         var label = "Branch " + Guid.NewGuid().ToString("N")[..6];

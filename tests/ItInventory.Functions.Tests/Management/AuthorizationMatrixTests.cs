@@ -61,6 +61,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["EnrollDevice"] = [200, 200, 200, 200, 200, 200, 200, 200],
         ["GetAsset"] = [401, 401, 403, 200, 403, 200, 200, 200],
         ["UpdateAsset"] = [401, 401, 403, 200, 403, 403, 403, 200],
+        ["ListAssetHistory"] = [401, 401, 403, 200, 403, 200, 200, 200],
         ["RevokeDevice"] = [401, 401, 403, 403, 403, 403, 403, 204],
         ["RequestFullInventory"] = [401, 401, 403, 403, 403, 403, 403, 202],
         ["RotateDeviceCredential"] = [401, 401, 403, 403, 403, 403, 403, 202],
@@ -364,6 +365,10 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
             case "GetAsset":
                 request = Request("GET", $"/api/assets/{financeAsset}");
                 result = app.Create<Functions.Assets.AssetFunctions>().GetAsset(request, financeAsset, ct);
+                break;
+            case "ListAssetHistory":
+                request = Request("GET", $"/api/assets/{financeAsset}/history");
+                result = app.Create<Functions.Assets.AssetFunctions>().ListAssetHistory(request, financeAsset, ct);
                 break;
             case "UpdateAsset":
                 var read = app.Request(
@@ -812,10 +817,17 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
                 result = app.Create<Functions.Reports.ReportFunctions>().ListReports(request, ct);
                 break;
             case "DownloadReport":
-                if (await app.Store.ReportIndex.GetEntityIfExistsAsync<Functions.Reports.ReportIndexEntity>(
-                        "finance", "2026-10", cancellationToken: ct) is not { HasValue: true })
+                if (
+                    await app.Store.ReportIndex.GetEntityIfExistsAsync<Functions.Reports.ReportIndexEntity>(
+                        "finance",
+                        "2026-10",
+                        cancellationToken: ct
+                    )
+                    is not { HasValue: true }
+                )
                 {
-                    await app.Services.GetRequiredService<Functions.Reports.FinanceReportService>()
+                    await app
+                        .Services.GetRequiredService<Functions.Reports.FinanceReportService>()
                         .GenerateAsync("2026-10", ct);
                 }
                 request = Request("GET", "/api/reports/finance/2026-10/holdings.csv");

@@ -9,6 +9,7 @@ public sealed class AssetEdit
     private AssetView? opened;
 
     public string? Owner { get; set; }
+    public string? ItStakeholder { get; set; }
     public string? Department { get; set; }
     public string? Location { get; set; }
     public string? Category { get; set; }
@@ -17,6 +18,7 @@ public sealed class AssetEdit
     {
         opened = asset;
         Owner = asset.Owner;
+        ItStakeholder = asset.ItStakeholder;
         Department = asset.Department;
         Location = asset.Location;
         Category = asset.Category;
@@ -26,6 +28,7 @@ public sealed class AssetEdit
         new()
         {
             Owner = Changed(Owner, opened?.Owner),
+            ItStakeholder = Changed(ItStakeholder, opened?.ItStakeholder),
             Department = Changed(Department, opened?.Department),
             Location = Changed(Location, opened?.Location),
             Category = Changed(Category, opened?.Category),

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ItInventory.Functions.Catalogue;
+using ItInventory.Functions.Findings;
 
 namespace ItInventory.Console.Services;
 
@@ -25,4 +26,24 @@ public static class HomeFigures
                 .Select(g => (g.Key, g.Sum(i => i.GetProperty("count").GetInt32()))),
         ];
     }
+
+    /// <summary>The assets offline now: the open <c>offline</c> findings (the offline scan raises one per asset whose
+    /// heartbeat is overdue), longest silent first, with when each was last seen.</summary>
+    public static IReadOnlyList<OfflineAsset> Offline(IEnumerable<FindingView> findings) =>
+        [
+            .. findings
+                .Where(f => f.Kind == FindingKinds.Offline && f.Status == FindingStatus.Open)
+                .Select(f => new OfflineAsset(
+                    f.SubjectId,
+                    f.Text,
+                    f.Facts?.GetValueOrDefault("lastSeenAt") is { } seen
+                    && DateTimeOffset.TryParse(seen, System.Globalization.CultureInfo.InvariantCulture, out var at)
+                        ? at
+                        : null
+                ))
+                .OrderBy(a => a.LastSeenAt ?? DateTimeOffset.MinValue),
+        ];
 }
+
+/// <summary>An asset the offline scan reports silent.</summary>
+public sealed record OfflineAsset(string AssetId, string Text, DateTimeOffset? LastSeenAt);

@@ -1,3 +1,4 @@
+using ItInventory.Functions.Common;
 using ItInventory.Functions.People;
 
 namespace ItInventory.Console.Services;
@@ -47,6 +48,18 @@ public static class PeopleText
             + string.Join(',', values.Select(Field))
             + "\r\n";
     }
+
+    /// <summary>An import's report in words: <c>2 created, 1 updated, 0 unchanged, 1 rejected.</c></summary>
+    public static string ImportSummary(ImportReport report) =>
+        $"{report.Created} created, {report.Updated} updated, {report.Unchanged} unchanged, "
+        + $"{report.Rejected} rejected.";
+
+    /// <summary>A rejected row in words: <c>Row 3, email: Not an email address.</c> (the field is empty when the whole
+    /// row is refused).</summary>
+    public static string Rejection(ImportRejection rejection) =>
+        string.IsNullOrEmpty(rejection.Field)
+            ? $"Row {rejection.Row}: {rejection.Reason}"
+            : $"Row {rejection.Row}, {rejection.Field}: {rejection.Reason}";
 
     private static string Field(string value)
     {
