@@ -212,23 +212,24 @@ public sealed class NetworkAssets(
                 ? report.IdentityKeys.Select(k => k.Key)
                 : [NetworkDeviceReport.ReviewKey(report.Serial!)];
         var audit = new AuditEvent(AuditActor.Device(reporter), "asset", assetId, "create", fields, null);
-        var record = otherIds.Count == 0
-            ? null
-            : new SuspectedDuplicate(
-                assetId,
-                report.Name ?? report.Serial,
-                null,
-                [],
-                otherIds,
-                [
-                    .. others.Select(o =>
-                        $"{o.Key.Label} belongs to asset {o.AssetId}; reported by device {reporter} as a "
-                        + report.ItemType
-                    ),
-                ],
-                Source,
-                assetId
-            );
+        var record =
+            otherIds.Count == 0
+                ? null
+                : new SuspectedDuplicate(
+                    assetId,
+                    report.Name ?? report.Serial,
+                    null,
+                    [],
+                    otherIds,
+                    [
+                        .. others.Select(o =>
+                            $"{o.Key.Label} belongs to asset {o.AssetId}; reported by device {reporter} as a "
+                            + report.ItemType
+                        ),
+                    ],
+                    Source,
+                    assetId
+                );
         // A suspected duplicate's record joins the create: it commits with the SuspectedDuplicateOf it explains.
         var discovered = AssetEvents.Discovered(outbox.Entry(), audit, detail.State, null);
         var (_, lost) = await registry.CreateAsync(

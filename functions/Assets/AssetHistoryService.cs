@@ -11,7 +11,7 @@ namespace ItInventory.Functions.Assets;
 /// An asset's change history (<c>GET /api/assets/{assetId}/history</c>): the <c>h|</c> rows of its partition, newest
 /// first (their RowKeys invert the time), one storage page per API page. Readable by whoever may read the asset.
 /// </summary>
-public sealed class AssetHistoryService(InventoryStore store, AccessPolicy policy)
+public sealed class AssetHistoryService(InventoryStore store, AssetReader reader, AccessPolicy policy)
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 500;
@@ -27,20 +27,8 @@ public sealed class AssetHistoryService(InventoryStore store, AccessPolicy polic
         CancellationToken cancellationToken
     )
     {
-        if (!TableKeys.IsAssetId(assetId))
-            return Problem.NotFound($"There is no asset '{assetId}'.");
-        var found = await store
-            .Assets.GetEntityIfExistsAsync<AssetDetailEntity>(
-                assetId,
-                TableKeys.AssetDetailRow,
-                [nameof(AssetDetailEntity.Department), nameof(AssetDetailEntity.Owner)],
-                cancellationToken
-            )
-            .OrNull();
-        if (found is null)
-            return Problem.NotFound($"There is no asset '{assetId}'.");
-        if (policy.ReadAsset(caller, found.Department, found.Owner) is { } denied)
-            return denied;
+        if (await reader.CheckReadAsync(policy, caller, assetId, cancellationToken) is { } refused)
+            return refused;
 
         var filter =
             TableClient.CreateQueryFilter($"PartitionKey eq {assetId} and RowKey ge {TableKeys.HistoryRowPrefix}")

@@ -7,6 +7,30 @@ namespace ItInventory.Functions.Assets;
 /// <summary>Reads one asset: its detail row and its summary row (two point reads).</summary>
 public sealed class AssetReader(InventoryStore store)
 {
+    /// <summary>404 when there is no such asset, the policy's 403 when the caller may not read it, null when it may:
+    /// one point read of the detail row's department and owner.</summary>
+    public async Task<Problem?> CheckReadAsync(
+        Management.Security.AccessPolicy policy,
+        Management.Security.Caller caller,
+        string assetId,
+        CancellationToken cancellationToken
+    )
+    {
+        if (!TableKeys.IsAssetId(assetId))
+            return Problem.NotFound($"There is no asset '{assetId}'.");
+        var found = await store
+            .Assets.GetEntityIfExistsAsync<AssetDetailEntity>(
+                assetId,
+                TableKeys.AssetDetailRow,
+                [nameof(AssetDetailEntity.Department), nameof(AssetDetailEntity.Owner)],
+                cancellationToken
+            )
+            .OrNull();
+        if (found is null)
+            return Problem.NotFound($"There is no asset '{assetId}'.");
+        return policy.ReadAsset(caller, found.Department, found.Owner);
+    }
+
     public async Task<(AssetDetailEntity Detail, AssetSummaryEntity? Summary)?> FindAsync(
         string assetId,
         CancellationToken cancellationToken

@@ -56,6 +56,7 @@ public sealed partial record AssignmentView
 /// </summary>
 public sealed class AssetAssignmentService(
     InventoryStore store,
+    AssetReader reader,
     AssetWriter writer,
     AccessPolicy policy,
     TaxonomyService taxonomy,
@@ -264,20 +265,8 @@ public sealed class AssetAssignmentService(
         {
             return Problem.BadRequest($"pageSize must be an integer from 1 to {AssetSearch.MaxPageSize}.");
         }
-        if (!TableKeys.IsAssetId(assetId))
-            return Problem.NotFound($"There is no asset '{assetId}'.");
-        var found = await store
-            .Assets.GetEntityIfExistsAsync<AssetDetailEntity>(
-                assetId,
-                TableKeys.AssetDetailRow,
-                [nameof(AssetDetailEntity.Department), nameof(AssetDetailEntity.Owner)],
-                cancellationToken
-            )
-            .OrNull();
-        if (found is null)
-            return Problem.NotFound($"There is no asset '{assetId}'.");
-        if (policy.ReadAsset(caller, found.Department, found.Owner) is { } denied)
-            return denied;
+        if (await reader.CheckReadAsync(policy, caller, assetId, cancellationToken) is { } refused)
+            return refused;
 
         var filter = RangeFilter(assetId);
         string? storageToken = null;

@@ -42,8 +42,7 @@ public sealed class InventoryIntakeService(
             return Response(summary, "unchanged", null, hash, credential);
         }
 
-        var payload =
-            checkin.Payload
+        var payload = checkin.Payload
             ?? new JsonPayload(
                 JsonSerializer.SerializeToUtf8Bytes(checkin.Request, ApiJsonContext.Default.CheckinRequest),
                 null

@@ -635,38 +635,53 @@ public sealed class OutboxFaultInjectionTests : IAsyncLifetime
             case ChangePath.ProcessInventory:
             {
                 var device = await EnrollDeliveredAsync();
-                var body = SamplePayloads.Inventory(
-                    device.DeviceId,
-                    device.Serial,
-                    macs: [device.Mac],
-                    softwareCount: 3,
-                    hostname: "ws-" + code
-                );
-                var answer = await app.CheckinAsync(body.Text(), device.Authorization, gzip: true);
-                Assert.True(answer.Status == 202, answer.Body);
-                var message = await TakeCheckinMessageAsync();
-                await RecoverAsync();
-                return new(
-                    async () => await Service<InventoryProcessor>().ProcessAsync(message, CancellationToken.None),
-                    async () =>
-                        (
-                            await app.Store.Assets.GetEntityIfExistsAsync<TableEntity>(
-                                device.DeviceId,
-                                TableKeys.CheckinMarkerRow(message.CheckinId)
-                            )
-                        ).HasValue
-                            ? device.DeviceId
-                            : null,
-                    "asset",
-                    "inventory",
-                    EventTypes.AssetChanged,
-                    device.DeviceId,
-                    Redelivered: true
-                );
+                return await ProcessingChangeAsync(device, device.Serial, code, "inventory", EventTypes.AssetChanged);
             }
             default:
                 return await PrepareFormerDirectAppendsAsync(path, unique, code);
         }
+    }
+
+    /// <summary>A queued inventory of <paramref name="device"/> reporting <paramref name="serial"/>, delivered up to its
+    /// processing: the change is the processing (its message comes back after a crash).</summary>
+    private async Task<Change> ProcessingChangeAsync(
+        EnrolledDevice device,
+        string serial,
+        string code,
+        string auditAction,
+        string eventType,
+        Func<string, string>? eventSubject = null
+    )
+    {
+        var body = SamplePayloads.Inventory(
+            device.DeviceId,
+            serial,
+            macs: [device.Mac],
+            softwareCount: 3,
+            hostname: "ws-" + code
+        );
+        var answer = await app.CheckinAsync(body.Text(), device.Authorization, gzip: true);
+        Assert.True(answer.Status == 202, answer.Body);
+        var message = await TakeCheckinMessageAsync();
+        await RecoverAsync();
+        return new(
+            async () => await Service<InventoryProcessor>().ProcessAsync(message, CancellationToken.None),
+            async () =>
+                (
+                    await app.Store.Assets.GetEntityIfExistsAsync<TableEntity>(
+                        device.DeviceId,
+                        TableKeys.CheckinMarkerRow(message.CheckinId)
+                    )
+                ).HasValue
+                    ? device.DeviceId
+                    : null,
+            "asset",
+            auditAction,
+            eventType,
+            device.DeviceId,
+            EventSubject: eventSubject,
+            Redelivered: true
+        );
     }
 
     /// <summary>The paths that appended to the trail directly until they moved onto the outbox too.</summary>
@@ -731,34 +746,13 @@ public sealed class OutboxFaultInjectionTests : IAsyncLifetime
             {
                 var holder = await EnrollDeliveredAsync();
                 var reporter = await EnrollDeliveredAsync();
-                var body = SamplePayloads.Inventory(
-                    reporter.DeviceId,
+                return await ProcessingChangeAsync(
+                    reporter,
                     holder.Serial,
-                    macs: [reporter.Mac],
-                    softwareCount: 3,
-                    hostname: "ws-" + code
-                );
-                var answer = await app.CheckinAsync(body.Text(), reporter.Authorization, gzip: true);
-                Assert.True(answer.Status == 202, answer.Body);
-                var message = await TakeCheckinMessageAsync();
-                await RecoverAsync();
-                return new(
-                    async () => await Service<InventoryProcessor>().ProcessAsync(message, CancellationToken.None),
-                    async () =>
-                        (
-                            await app.Store.Assets.GetEntityIfExistsAsync<TableEntity>(
-                                reporter.DeviceId,
-                                TableKeys.CheckinMarkerRow(message.CheckinId)
-                            )
-                        ).HasValue
-                            ? reporter.DeviceId
-                            : null,
-                    "asset",
+                    code,
                     "suspected-duplicate",
                     EventTypes.FindingOpened,
-                    reporter.DeviceId,
-                    EventSubject: SuspectedDuplicateFinding,
-                    Redelivered: true
+                    SuspectedDuplicateFinding
                 );
             }
             case ChangePath.ArchiveAuditDay:
