@@ -642,8 +642,8 @@ public sealed class OutboxFaultInjectionTests : IAsyncLifetime
         }
     }
 
-    /// <summary>A queued inventory of <paramref name="device"/> reporting <paramref name="serial"/>, delivered up to its
-    /// processing: the change is the processing (its message comes back after a crash).</summary>
+    /// <summary>A queued inventory of <paramref name="device"/> reporting <paramref name="serial"/>, delivered up to
+    /// its processing: the change is the processing (its message comes back after a crash).</summary>
     private async Task<Change> ProcessingChangeAsync(
         EnrolledDevice device,
         string serial,
