@@ -40,7 +40,7 @@ public sealed class WindowsScriptTests(InventoryHostFixture fixture) : IClassFix
 
     [Theory]
     [MemberData(nameof(Agents))]
-    public async Task Connect_agent_ps1_enrolls_the_machine_and_writes_the_device_credential_into_the_agent_registry_key(
+    public async Task Connect_agent_ps1_enrolls_the_machine_and_writes_the_device_credential_into_the_agent_key(
         string existingKey,
         string? agent,
         bool oauth,
