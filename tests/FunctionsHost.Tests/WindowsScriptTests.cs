@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using System.IO.Compression;
+using System.Net;
 using System.Reflection;
+using System.Text;
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using FunctionsHost.Tests.Infrastructure;
@@ -96,6 +99,36 @@ public sealed class WindowsScriptTests(InventoryHostFixture fixture) : IClassFix
         var detail = await assets.GetEntityIfExistsAsync<TableEntity>(deviceId, TableKeys.AssetDetailRow);
         Assert.True(detail.HasValue, $"No asset {deviceId}.\n{output}");
         Assert.Equal(machineGuid, detail.Value!.GetString("MachineGuid"), ignoreCase: true);
+
+        // The written server and credential are what the agent will use: its first message is accepted with them.
+        Assert.Equal(HttpStatusCode.Unauthorized, await PrologAsync(values["server"], authorization: null));
+        var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{deviceId}:{values[secretName]}"));
+        Assert.Equal(HttpStatusCode.OK, await PrologAsync(values["server"], "Basic " + basic));
+    }
+
+    /// <summary>An agent's XML PROLOG, zlib-compressed, to the configured server URL.</summary>
+    private async Task<HttpStatusCode> PrologAsync(string server, string? authorization)
+    {
+        var xml =
+            "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n<REQUEST><DEVICEID>win-2026-12-07-09-00-00</DEVICEID>"
+            + "<QUERY>PROLOG</QUERY><TOKEN>12345678</TOKEN></REQUEST>\n";
+        using var body = new MemoryStream();
+        using (var zlib = new ZLibStream(body, CompressionLevel.Optimal, leaveOpen: true))
+            zlib.Write(Encoding.UTF8.GetBytes(xml));
+        using var request = new HttpRequestMessage(HttpMethod.Post, server)
+        {
+            Content = new ByteArrayContent(body.ToArray()),
+        };
+        request.Content.Headers.ContentType = new(
+            server.Contains("/glpi", StringComparison.Ordinal)
+                ? "application/x-compress-zlib"
+                : "application/x-compress"
+        );
+        request.Headers.TryAddWithoutValidation("GLPI-Agent-ID", "0d9c6f2e-7b1a-4c3d-9e8f-1a2b3c4d5e6f");
+        if (authorization is not null)
+            request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        using var response = await fixture.Http.SendAsync(request);
+        return response.StatusCode;
     }
 
     [Fact]
