@@ -99,6 +99,11 @@ public sealed class WindowsScriptTests(InventoryHostFixture fixture) : IClassFix
         var detail = await assets.GetEntityIfExistsAsync<TableEntity>(deviceId, TableKeys.AssetDetailRow);
         Assert.True(detail.HasValue, $"No asset {deviceId}.\n{output}");
         Assert.Equal(machineGuid, detail.Value!.GetString("MachineGuid"), ignoreCase: true);
+        Assert.Equal(
+            WindowsMac(machineGuid).Replace("-", "", StringComparison.Ordinal),
+            detail.Value.GetString("MacAddresses"),
+            ignoreCase: true
+        );
 
         // The written server and credential are what the agent will use: its first message is accepted with them.
         Assert.Equal(HttpStatusCode.Unauthorized, await PrologAsync(values["server"], authorization: null));
@@ -230,6 +235,9 @@ public sealed class WindowsScriptTests(InventoryHostFixture fixture) : IClassFix
                 .Value!
         );
 
+    private static string WindowsMac(string machineGuid) =>
+        "3C-52-82-" + string.Join('-', machineGuid[..6].ToUpperInvariant().Chunk(2).Select(c => new string(c)));
+
     private static string? Command(JsonNode? call) => (string?)call?["command"];
 
     private static string[] Strings(JsonNode node) => [.. node.AsArray().Select(n => (string)n!)];
@@ -269,7 +277,8 @@ public sealed class WindowsScriptTests(InventoryHostFixture fixture) : IClassFix
                 ["smbiosUuid"] = "03000200-0400-0500-0006-000700080009",
                 ["manufacturer"] = "Contoso",
                 ["model"] = "Desk 1",
-                ["macAddresses"] = new JsonArray(),
+                // Get-NetAdapter's format (dashes, upper case), a MAC of this machine's own.
+                ["macAddresses"] = new JsonArray(WindowsMac(machineGuid)),
             },
             ["arguments"] = arguments,
         };
