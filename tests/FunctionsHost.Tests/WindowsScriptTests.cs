@@ -196,7 +196,9 @@ public sealed class WindowsScriptTests(InventoryHostFixture fixture) : IClassFix
         Assert.Equal("ItInventoryAgent", (string)calls.Single(c => Command(c) == "Start-Service")!["name"]!);
         Assert.DoesNotContain(calls, c => Command(c) == "Stop-Service");
         // icacls restricts the folder before the configuration holding the secret is written into it.
-        Assert.True(calls.FindIndex(c => Command(c) == "icacls.exe") < calls.FindIndex(c => Command(c) == "sc.exe"));
+        Assert.True(
+            calls.FindIndex(c => Command(c) == "icacls.exe") < calls.FindIndex(c => Command(c) == "Set-Content")
+        );
         AssertNoEnrollmentSecret(calls);
 
         // agent.json is where the Windows agent looks by default (%ProgramData%\ItInventory\Agent\agent.json). It
@@ -225,6 +227,40 @@ public sealed class WindowsScriptTests(InventoryHostFixture fixture) : IClassFix
         Assert.Equal(fixture.Host.BaseUri.ToString(), (string)JsonNode.Parse(after)!["serverUrl"]!);
         foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
             Assert.DoesNotContain(InventoryHostFixture.EnrollmentSecret, await File.ReadAllTextAsync(file));
+    }
+
+    [Fact]
+    public async Task Install_ps1_over_an_installed_agent_stops_the_service_replaces_the_binary_and_starts_it_again()
+    {
+        var root = Directory.CreateTempSubdirectory("install-ps1-").FullName;
+        var programFiles = Directory.CreateDirectory(Path.Combine(root, "Program Files")).FullName;
+        var programData = Directory.CreateDirectory(Path.Combine(root, "ProgramData")).FullName;
+        var binary = Path.Combine(root, "itinventory-agent.exe");
+        await File.WriteAllTextAsync(binary, "the new agent binary");
+
+        var (exit, output, calls) = await RunCapturedAsync(
+            Path.Combine(RepositoryRoot.Path, "agent", "packaging", "windows", "install.ps1"),
+            new JsonObject
+            {
+                ["ServerUrl"] = fixture.Host.BaseUri.ToString(),
+                ["EnrollmentSecret"] = InventoryHostFixture.EnrollmentSecret,
+                ["Binary"] = binary,
+            },
+            Guid.NewGuid().ToString(),
+            existingKeys: [],
+            existingServices: ["ItInventoryAgent"],
+            environment: new() { ["ProgramFiles"] = programFiles, ["ProgramData"] = programData }
+        );
+        Assert.True(exit == 0, output);
+
+        var installed = Path.Combine(programFiles, "ItInventory", "Agent", "itinventory-agent.exe");
+        Assert.Equal("the new agent binary", await File.ReadAllTextAsync(installed));
+        Assert.Equal(
+            ["Get-Service", "Stop-Service", "Start-Service"],
+            calls.Select(Command).Where(c => c!.EndsWith("-Service", StringComparison.Ordinal))
+        );
+        Assert.DoesNotContain(calls, c => Command(c) == "sc.exe");
+        AssertNoEnrollmentSecret(calls);
     }
 
     private static string AgentPath =>

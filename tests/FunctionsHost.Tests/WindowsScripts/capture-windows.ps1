@@ -87,6 +87,16 @@ function global:New-Service {
         binaryPathName = $BinaryPathName; description = $Description }
     [pscustomobject]@{ Name = $Name }
 }
+# Real, but recorded (the path only) so that the order of ACL and file writes can be checked.
+function global:Set-Content {
+    param([string]$Path, [string]$Encoding, [Parameter(ValueFromPipeline = $true)]$Value)
+    begin { $lines = [System.Collections.Generic.List[object]]::new() }
+    process { $lines.Add($Value) }
+    end {
+        Record 'Set-Content' @{ path = $Path }
+        Microsoft.PowerShell.Management\Set-Content -Path $Path -Encoding $Encoding -Value $lines
+    }
+}
 function global:icacls.exe { Record 'icacls.exe' @{ arguments = @($args | ForEach-Object { "$_" }) } }
 function global:sc.exe { Record 'sc.exe' @{ arguments = @($args | ForEach-Object { "$_" }) } }
 
