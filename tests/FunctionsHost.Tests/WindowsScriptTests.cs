@@ -12,11 +12,11 @@ using ItInventory.Functions.Tests.Infrastructure;
 namespace FunctionsHost.Tests;
 
 /// <summary>
-/// The Windows PowerShell scripts, unmodified, under PowerShell 7 on Linux (the <c>pwsh</c> local dotnet tool)
-/// against the real local host. WindowsScripts/capture-windows.ps1 defines functions named like the Windows-only
-/// cmdlets and tools they call (registry, CIM, services, ACLs, icacls/sc): functions win over cmdlets in
-/// PowerShell's command lookup, so every Windows side effect is recorded in a JSON file instead of happening, while
-/// HTTP, JSON and files are real.
+/// The Windows PowerShell scripts, run as they are in the repository under PowerShell 7 on Linux (the <c>pwsh</c>
+/// local dotnet tool) against the real local host. WindowsScripts/capture-windows.ps1 defines functions named like
+/// the Windows-only cmdlets and tools they call (registry, CIM, services, Set-Acl, icacls/sc; New-Object for the
+/// registry ACL types, which throw off Windows): functions win over cmdlets in PowerShell's command lookup, so every
+/// Windows side effect is recorded in a JSON file instead of happening, while HTTP, JSON and files are real.
 /// </summary>
 public sealed class WindowsScriptTests(InventoryHostFixture fixture) : IClassFixture<InventoryHostFixture>
 {
