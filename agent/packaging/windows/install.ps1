@@ -8,6 +8,8 @@
   The agent enrolls on its first check-in, stores its device credential with DPAPI (machine scope) under
   %ProgramData%\ItInventory\Agent\state and removes the enrollment secret from agent.json.
 #>
+# Run as Administrator (root under PowerShell 7 elsewhere): PowerShell refuses the script otherwise.
+#Requires -RunAsAdministrator
 param(
     [Parameter(Mandatory = $true)][string] $ServerUrl,
     [Parameter(Mandatory = $true)][string] $EnrollmentSecret,
@@ -18,10 +20,6 @@ $serviceName = 'ItInventoryAgent'
 $installDir = Join-Path $env:ProgramFiles 'ItInventory\Agent'
 $dataDir = Join-Path $env:ProgramData 'ItInventory\Agent'
 
-if (-not ([Security.Principal.WindowsPrincipal][Security.Principal.WindowsIdentity]::GetCurrent()).IsInRole(
-        [Security.Principal.WindowsBuiltInRole]::Administrator)) {
-    throw 'Run this script as Administrator.'
-}
 New-Item -ItemType Directory -Force -Path $installDir, $dataDir | Out-Null
 # Only SYSTEM and Administrators may read the configuration and the credential.
 & icacls.exe $dataDir /inheritance:r /grant:r 'SYSTEM:(OI)(CI)F' 'Administrators:(OI)(CI)F' | Out-Null
